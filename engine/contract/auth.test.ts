@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestEngine, type TestEngine } from '../testing/test-engine';
+
+let api: TestEngine;
+beforeAll(async () => {
+  api = await startTestEngine();
+});
+afterAll(() => api.close());
+
+describe('authentication', () => {
+  test('GET / answers 200 with a valid key, whatever the header case', async () => {
+    const response = await fetch(`${api.baseUrl}/`, { headers: { 'X-API-KEY': api.apiKey } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'success', data: { service: 'inlet-engine' } });
+  });
+
+  test('every API route answers 401 without a key or with a wrong one', async () => {
+    for (const path of ['/', '/import/datalakes', '/import/sources', '/import/streams/x', '/logs', '/webhooks']) {
+      for (const headers of [{}, { 'x-api-key': 'wrong-key' }, { 'x-api-key': `${api.apiKey}x` }] as Record<string, string>[]) {
+        const response = await fetch(`${api.baseUrl}${path}`, { headers });
+        expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
+        expect(await response.json()).toMatchObject({ status: 'error', error: { code: 'unauthorized' } });
+      }
+    }
+    const post = await fetch(`${api.baseUrl}/import/datalakes`, { method: 'POST', body: '{}' });
+    expect(post.status).toBe(401);
+  });
+
+  test('health and the OpenAPI document are public', async () => {
+    expect((await fetch(`${api.baseUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${api.baseUrl}/openapi.json`)).status).toBe(200);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  test('describes every management endpoint with the schemas that validate requests', async () => {
+    const doc = (await (await fetch(`${api.baseUrl}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } }; responses: Record<string, unknown> }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const plural of ['datalakes', 'providers', 'products', 'sources', 'datasets', 'destinations', 'streams']) {
+      expect(Object.keys(doc.paths[`/import/${plural}`]!).sort()).toEqual(['get', 'post']);
+      expect(Object.keys(doc.paths[`/import/${plural}/{id}`]!).sort()).toEqual(['delete', 'get', 'patch']);
+    }
+    expect(doc.paths['/logs']).toBeDefined();
+    expect(doc.paths['/webhooks/{id}']).toBeDefined();
+    const sourceBody = doc.paths['/import/sources']!.post!.requestBody!.content['application/json'].schema;
+    const sourceSchema = sourceBody.properties.source as { oneOf?: unknown[]; anyOf?: unknown[] };
+    expect((sourceSchema.oneOf ?? sourceSchema.anyOf)!.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(sourceSchema)).toContain('password_auth');
+    expect(doc.paths['/import/streams']!.post!.responses).toHaveProperty('403');
+    expect(doc.paths['/import/datalakes/{id}']!.delete!.responses).toHaveProperty('409');
+  });
+});

@@ -1,0 +1,21 @@
+// What every handler may use; built once in main.ts (or by a test) and passed down explicitly.
+import type { Logger } from './logger';
+import type { HostProbe } from './net/host-probe';
+import type { SecretBox } from './secrets/secret-box';
+import type { Db } from './store/db';
+
+export interface EngineContext {
+  db: Db;
+  secretBox: SecretBox;
+  logger: Logger;
+  probeHost: HostProbe;
+  /** Base URL callers reach the engine at, for next_url; derived from each request when unset. */
+  publicUrl?: string;
+}
+
+export interface Actor {
+  actor_id: string;
+  type: 'unknown' | 'user' | 'api_key' | 'provider';
+}
+
+export type RequestVariables = { actor: Actor };

@@ -1,0 +1,29 @@
+// The engine's configuration, parsed once at start-up; a bad value stops the process with the variable's name.
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  PREQUEL_API_KEY: z.string().min(16, 'must be at least 16 characters'),
+  /** Extra accepted keys (comma-separated), for rotation. */
+  ENGINE_EXTRA_API_KEYS: z.string().optional(),
+  INLET_ENCRYPTION_KEY: z.string().min(1, 'is required: 32 random bytes in base64 (openssl rand -base64 32)'),
+  ENGINE_HOST: z.string().default('127.0.0.1'),
+  ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+  ENGINE_PUBLIC_URL: z.url().optional(),
+  ENGINE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type EngineEnv = z.infer<typeof EnvSchema>;
+
+export function parseEngineEnv(source: NodeJS.ProcessEnv = process.env): EngineEnv {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`The engine's environment is incomplete:\n${lines.join('\n')}\nSee .env.example.`);
+  }
+  return result.data;
+}
+
+export function apiKeysOf(env: EngineEnv): string[] {
+  return [env.PREQUEL_API_KEY, ...(env.ENGINE_EXTRA_API_KEYS?.split(',').map((key) => key.trim()).filter(Boolean) ?? [])];
+}

@@ -1,0 +1,50 @@
+// `npm run engine`: the import engine alone, against DATABASE_URL (the mode for running several machines).
+import { serve } from '@hono/node-server';
+import type { EngineContext } from './engine-context';
+import { apiKeysOf, parseEngineEnv } from './env';
+import { createApp } from './http/create-app';
+import { createLogger } from './logger';
+import { createHostProbe, systemLookup } from './net/host-probe';
+import { createSecretBox, parseEncryptionKey } from './secrets/secret-box';
+import { createPool } from './store/db';
+import { migrate } from './store/migrate';
+
+let env;
+try {
+  env = parseEngineEnv();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+const logger = createLogger({ level: env.LOG_LEVEL });
+const db = createPool(env.DATABASE_URL, { max: env.ENGINE_DB_POOL_SIZE });
+const applied = await migrate(db);
+if (applied.length) logger.info('migrations applied', { migrations: applied });
+
+const engine: EngineContext = {
+  db,
+  logger,
+  secretBox: createSecretBox(parseEncryptionKey(env.INLET_ENCRYPTION_KEY)),
+  probeHost: createHostProbe(systemLookup),
+  publicUrl: env.ENGINE_PUBLIC_URL,
+};
+const { app } = createApp(engine, { apiKeys: apiKeysOf(env) });
+
+const server = serve({ fetch: app.fetch, hostname: env.ENGINE_HOST, port: env.ENGINE_PORT }, (info) => {
+  logger.info('engine listening', { url: `http://${env.ENGINE_HOST}:${info.port}` });
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info('engine stopping', { signal });
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await db.end();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

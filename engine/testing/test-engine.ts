@@ -1,0 +1,78 @@
+// Runs the real engine (real HTTP server, real Postgres) for a test file and gives it a small client.
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { EngineContext } from '../engine-context';
+import { createApp } from '../http/create-app';
+import { createLogger } from '../logger';
+import { createHostProbe } from '../net/host-probe';
+import { createSecretBox } from '../secrets/secret-box';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { offlineLookup } from './offline-lookup';
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  text: string;
+}
+
+export interface TestEngine {
+  baseUrl: string;
+  apiKey: string;
+  database: TestDatabase;
+  engine: EngineContext;
+  /** Every log line the engine wrote. */
+  logs: string[];
+  /** Every raw response body the client received. */
+  responses: string[];
+  request<T = Record<string, unknown>>(method: string, path: string, body?: unknown, init?: { headers?: Record<string, string>; rawBody?: string }): Promise<ApiResponse<T>>;
+  close(): Promise<void>;
+}
+
+export async function startTestEngine(): Promise<TestEngine> {
+  const database = await createTestDatabase();
+  const logs: string[] = [];
+  const responses: string[] = [];
+  const apiKey = `test_${randomBytes(16).toString('hex')}`;
+  const engine: EngineContext = {
+    db: database.db,
+    logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
+    secretBox: createSecretBox(randomBytes(32)),
+    probeHost: createHostProbe(offlineLookup),
+  };
+  const { app } = createApp(engine, { apiKeys: [apiKey] });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    apiKey,
+    database,
+    engine,
+    logs,
+    responses,
+    async request(method, path, body, init = {}) {
+      const url = path.startsWith('http') ? path : `${baseUrl}${path}`;
+      const response = await fetch(url, {
+        method,
+        headers: { 'x-api-key': apiKey, 'content-type': 'application/json', ...init.headers },
+        body: init.rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      const text = await response.text();
+      responses.push(text);
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
+      return { status: response.status, body: parsed as never, text };
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { NameSchema, TimestampSchema, UuidSchema } from './common';
+
+const TemplateStringSchema = z.string().max(65_536);
+
+export const RequestTemplateSchema = z.object({
+  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE', 'GET']).default('POST'),
+  uri: z.string().trim().min(1).max(4096),
+  headers: z
+    .record(z.string().min(1).max(256).regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid HTTP header name'), TemplateStringSchema)
+    .refine((headers) => Object.keys(headers).length <= 100, 'may have at most 100 headers')
+    .optional(),
+  body: TemplateStringSchema.optional(),
+});
+export type RequestTemplate = z.infer<typeof RequestTemplateSchema>;
+
+export const DESTINATION_TYPES = ['webhook_record', 'webhook_batch', 'kafka_topic'] as const;
+export const BATCH_FORMATS = ['json', 'csv', 'parquet', 'iceberg'] as const;
+
+export const DestinationCreateSchema = z
+  .object({
+    name: NameSchema,
+    type: z.enum(DESTINATION_TYPES),
+    record_schema: z.record(z.string(), z.unknown()),
+    webhook_record: z
+      .object({ request_template: RequestTemplateSchema, max_concurrency: z.number().int().min(1).max(64).optional() })
+      .optional(),
+    webhook_batch: z
+      .object({
+        request_template: RequestTemplateSchema,
+        format: z.enum(BATCH_FORMATS).default('json'),
+        max_records_per_batch: z.number().int().min(1).max(10_000).default(1000),
+      })
+      .optional(),
+    kafka_topic: z.record(z.string(), z.unknown()).optional(),
+    max_records_per_minute: z.number().int().min(1).max(1_000_000).default(3000),
+    max_concurrency: z.number().int().min(1).max(64).default(1),
+  })
+  .superRefine((value, ctx) => {
+    if (value[value.type] === undefined) {
+      ctx.addIssue({ code: 'custom', path: [value.type], message: `is required when type is "${value.type}"` });
+    }
+  });
+export type DestinationCreate = z.infer<typeof DestinationCreateSchema>;
+
+export const DestinationSchema = z.looseObject({
+  id: UuidSchema,
+  name: z.string(),
+  type: z.enum(DESTINATION_TYPES),
+  record_schema: z.record(z.string(), z.unknown()),
+  max_records_per_minute: z.number(),
+  max_concurrency: z.number(),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+});
+export type Destination = z.infer<typeof DestinationSchema>;

@@ -1,0 +1,152 @@
+// `npm start`: the whole product on embedded defaults: Postgres, the engine and the app, stopped together by Ctrl-C.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './lib/embedded-postgres';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+const dataDir = path.resolve(process.env.INLET_DATA_DIR ?? '.data');
+const host = '127.0.0.1';
+const appPort = Number(process.env.APP_PORT ?? 3000);
+const enginePort = Number(process.env.ENGINE_PORT ?? 4100);
+const nextBin = path.resolve('node_modules/next/dist/bin/next');
+mkdirSync(dataDir, { recursive: true });
+
+/** A value from the environment, or one generated on first start and kept under the data directory. */
+function persistentSecret(variable: string, file: string, generate: () => string): string {
+  const fromEnv = process.env[variable];
+  if (fromEnv) return fromEnv;
+  const filePath = path.join(dataDir, file);
+  if (existsSync(filePath)) return readFileSync(filePath, 'utf8').trim();
+  const value = generate();
+  writeFileSync(filePath, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+const children: ChildProcess[] = [];
+let postgres: EmbeddedPostgresHandle | null = null;
+let stopping = false;
+
+async function stopAll(code: number) {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 8000).unref();
+        }),
+    ),
+  );
+  await postgres?.stop().catch(() => {});
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  children.push(child);
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`\n${name} exited (${signal ?? `code ${code}`}); stopping everything.`);
+    void stopAll(code || 1);
+  });
+  return child;
+}
+
+async function waitFor(url: string, what: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  console.error(`${what} did not come up at ${url} within ${timeoutMs / 1000} s.`);
+  await stopAll(1);
+}
+
+async function newestSourceChange(): Promise<number> {
+  let newest = 0;
+  for (const dir of ['app', 'components', 'lib', 'public']) {
+    if (!existsSync(dir)) continue;
+    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  for (const file of ['next.config.js', 'package.json', 'postcss.config.mjs']) if (existsSync(file)) newest = Math.max(newest, statSync(file).mtimeMs);
+  return newest;
+}
+
+/** Builds the app when there is no build yet or a source file changed since the last one. */
+async function buildAppIfNeeded() {
+  if (process.env.INLET_SKIP_BUILD === '1') return;
+  const buildId = path.resolve('.next/BUILD_ID');
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= (await newestSourceChange())) return;
+  console.log('Building the app (first start or sources changed)…');
+  await new Promise<void>((resolve, reject) => {
+    const build = spawn(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    build.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (code ${code})`))));
+  });
+}
+
+const apiKey = persistentSecret('PREQUEL_API_KEY', 'api-key', () => `inlet_${randomBytes(24).toString('base64url')}`);
+const encryptionKey = persistentSecret('INLET_ENCRYPTION_KEY', 'encryption-key', () => randomBytes(32).toString('base64'));
+
+let databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  postgres = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, 'postgres'),
+    port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+  });
+  await postgres.createDatabase('inlet');
+  databaseUrl = postgres.urlFor('inlet');
+}
+
+const buildPromise = buildAppIfNeeded();
+const engineUrl = `http://${host}:${enginePort}`;
+run('engine', process.execPath, ['--import', 'tsx', 'engine/main.ts'], {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  PREQUEL_API_KEY: apiKey,
+  INLET_ENCRYPTION_KEY: encryptionKey,
+  ENGINE_HOST: host,
+  ENGINE_PORT: String(enginePort),
+  INLET_DATA_DIR: dataDir,
+});
+try {
+  await buildPromise;
+} catch (error) {
+  console.error((error as Error).message);
+  await stopAll(1);
+}
+await waitFor(`${engineUrl}/healthz`, 'The engine');
+
+const appUrl = `http://${host}:${appPort}`;
+run('app', process.execPath, [nextBin, 'start', '-H', host, '-p', String(appPort)], {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: '1',
+  PREQUEL_API_URL: process.env.PREQUEL_API_URL ?? engineUrl,
+  PREQUEL_API_KEY: apiKey,
+});
+await waitFor(appUrl, 'The app');
+
+console.log(`
+  Inlet is running.
+    App:         ${appUrl}
+    Import API:  ${engineUrl}   (OpenAPI: ${engineUrl}/openapi.json)
+    API key:     ${apiKey}
+    Database:    ${postgres ? `embedded Postgres, data in ${path.relative(process.cwd(), path.join(dataDir, 'postgres'))}` : 'DATABASE_URL'}
+  Press Ctrl-C to stop.
+`);
