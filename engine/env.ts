@@ -11,6 +11,9 @@ const EnvSchema = z.object({
   ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
   ENGINE_PUBLIC_URL: z.url().optional(),
   ENGINE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Allow customer hosts on loopback/private networks: `npm start` sets it; production leaves it off. */
+  INLET_ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false', '1', '0']).default('false').transform((value) => value === 'true' || value === '1'),
+  INLET_DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type EngineEnv = z.infer<typeof EnvSchema>;

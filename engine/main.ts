@@ -1,4 +1,5 @@
 // `npm run engine`: the import engine alone, against DATABASE_URL (the mode for running several machines).
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { EngineContext } from './engine-context';
 import { apiKeysOf, parseEngineEnv } from './env';
@@ -27,6 +28,9 @@ const engine: EngineContext = {
   logger,
   secretBox: createSecretBox(parseEncryptionKey(env.INLET_ENCRYPTION_KEY)),
   probeHost: createHostProbe(systemLookup),
+  lookup: systemLookup,
+  allowPrivateHosts: env.INLET_ALLOW_PRIVATE_HOSTS,
+  dataDir: path.resolve(env.INLET_DATA_DIR),
   publicUrl: env.ENGINE_PUBLIC_URL,
 };
 const { app } = createApp(engine, { apiKeys: apiKeysOf(env) });

@@ -124,6 +124,8 @@ run('engine', process.execPath, ['--import', 'tsx', 'engine/main.ts'], {
   ENGINE_HOST: host,
   ENGINE_PORT: String(enginePort),
   INLET_DATA_DIR: dataDir,
+  // The embedded default imports from databases on this machine.
+  INLET_ALLOW_PRIVATE_HOSTS: process.env.INLET_ALLOW_PRIVATE_HOSTS ?? 'true',
 });
 try {
   await buildPromise;

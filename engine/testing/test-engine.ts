@@ -1,5 +1,8 @@
 // Runs the real engine (real HTTP server, real Postgres) for a test file and gives it a small client.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { EngineContext } from '../engine-context';
@@ -29,7 +32,7 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-export async function startTestEngine(): Promise<TestEngine> {
+export async function startTestEngine(overrides: Partial<EngineContext> = {}): Promise<TestEngine> {
   const database = await createTestDatabase();
   const logs: string[] = [];
   const responses: string[] = [];
@@ -39,6 +42,10 @@ export async function startTestEngine(): Promise<TestEngine> {
     logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
     secretBox: createSecretBox(randomBytes(32)),
     probeHost: createHostProbe(offlineLookup),
+    lookup: offlineLookup,
+    allowPrivateHosts: true,
+    dataDir: mkdtempSync(path.join(os.tmpdir(), 'inlet-engine-')),
+    ...overrides,
   };
   const { app } = createApp(engine, { apiKeys: [apiKey] });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -73,6 +80,7 @@ export async function startTestEngine(): Promise<TestEngine> {
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.drop();
+      rmSync(engine.dataDir, { recursive: true, force: true });
     },
   };
 }
