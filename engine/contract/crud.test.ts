@@ -111,6 +111,7 @@ describe('pagination', () => {
   });
 
   test('defaults to 10 per page, newest first', async () => {
+    for (let i = 0; i < 11; i++) await create(api, '/import/datalakes', localDatalake(), 'datalake');
     const response = await api.request<{ data: { datalakes: { created_at: string }[] }; has_next: boolean }>('GET', '/import/datalakes');
     expect(response.body.data.datalakes).toHaveLength(10);
     expect(response.body.has_next).toBe(true);
