@@ -1,0 +1,18 @@
+// The stack `npm start` runs for the browser tests: its own ports, data directory and API key,
+// so a developer's running instance (ports 3000/4100) is never touched.
+export const e2eStack = {
+  appUrl: 'http://127.0.0.1:3100',
+  engineUrl: 'http://127.0.0.1:4110',
+  apiKey: 'e2e-api-key-b5ac167dac8f40cb14aa8c85',
+} as const;
+
+export const e2eStackEnv = {
+  INLET_DATA_DIR: '.data/e2e',
+  APP_PORT: '3100',
+  ENGINE_PORT: '4110',
+  EMBEDDED_PG_PORT: '54331',
+  PREQUEL_API_KEY: e2eStack.apiKey,
+  // `npm run test:e2e` builds the app before Playwright starts, so the start script must not build again.
+  INLET_SKIP_BUILD: '1',
+  NEXT_TELEMETRY_DISABLED: '1',
+} as const;

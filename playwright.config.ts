@@ -1,0 +1,52 @@
+import { defineConfig, devices } from '@playwright/test';
+import { e2eStack, e2eStackEnv } from './e2e/stack';
+
+export default defineConfig({
+  testDir: './e2e',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  // One stack with one database: tests run one at a time.
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  reporter: [['list']],
+  use: {
+    baseURL: e2eStack.appUrl,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    // Never video: it needs an ffmpeg download that this machine cannot make.
+    video: 'off',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        // Debian's chromium (`apt-get install -y chromium`); never `npx playwright install`.
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+            '--disable-quic',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // The whole stack: embedded Postgres, migrations, the engine and `next start`.
+    command: 'npm start',
+    url: e2eStack.appUrl,
+    reuseExistingServer: !process.env.CI,
+    timeout: 180_000,
+    // Like Ctrl-C in a terminal, so the start script stops Postgres cleanly instead of being killed.
+    gracefulShutdown: { signal: 'SIGINT', timeout: 15_000 },
+    env: e2eStackEnv,
+  },
+});
