@@ -1,0 +1,49 @@
+// Pure: turns a cached value (the source's text form) into the JSON value a record carries, losing nothing.
+import type { PrequelType } from '../../lib/prequel/contract/source-actions';
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * integer → number when it fits in 2^53, else the exact digits as a string; decimal → string (exact);
+ * float → number; boolean → true/false; json → parsed; timestamp → RFC 3339; everything else → text.
+ */
+export function typedValue(text: string | null, type: PrequelType): unknown {
+  if (text === null) return null;
+  switch (type) {
+    case 'integer': {
+      if (!/^-?\d+$/.test(text)) return text;
+      const big = BigInt(text);
+      return big <= MAX_SAFE && big >= -MAX_SAFE ? Number(big) : text;
+    }
+    case 'float': {
+      const number = Number(text);
+      return Number.isFinite(number) ? number : text;
+    }
+    case 'boolean':
+      return BOOLEAN_TEXT[text.toLowerCase()] ?? text;
+    case 'json':
+      try {
+        return JSON.parse(text);
+      } catch {
+        return text;
+      }
+    case 'timestamp':
+      return toRfc3339Timestamp(text);
+    default:
+      return text;
+  }
+}
+
+const BOOLEAN_TEXT: Record<string, boolean> = { t: true, true: true, '1': true, f: false, false: false, '0': false };
+
+/**
+ * `2026-01-01 10:00:00.123456+00` (Postgres, UTC session) or `2026-01-01 10:00:00.123456` (MySQL DATETIME, UTC)
+ * → `2026-01-01T10:00:00.123456Z`. Other offsets are kept as `+hh:mm`; anything unrecognised passes through.
+ */
+export function toRfc3339Timestamp(text: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(?:([+-]\d{2})(?::?(\d{2}))?|Z)?$/.exec(text);
+  if (!match) return text;
+  const [, date, time, fraction = '', offsetHours, offsetMinutes = '00'] = match;
+  const zone = offsetHours === undefined || (offsetHours === '+00' && offsetMinutes === '00') || offsetHours === '-00' ? 'Z' : `${offsetHours}:${offsetMinutes}`;
+  return `${date}T${time}${fraction}${zone}`;
+}
