@@ -14,6 +14,15 @@ const EnvSchema = z.object({
   /** Allow customer hosts on loopback/private networks: `npm start` sets it; production leaves it off. */
   INLET_ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false', '1', '0']).default('false').transform((value) => value === 'true' || value === '1'),
   INLET_DATA_DIR: z.string().default('.data'),
+  /** Run extracts, loads and the scheduler in this process (false = API only). */
+  ENGINE_RUN_JOBS: z.enum(['true', 'false', '1', '0']).default('true').transform((value) => value === 'true' || value === '1'),
+  ENGINE_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Seconds without a heartbeat after which another engine takes over a worker's jobs. */
+  ENGINE_WORKER_STALE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Rows per extract checkpoint (each commits a file and the cursor together). */
+  ENGINE_EXTRACT_CHUNK_ROWS: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
+  /** Seconds behind the source clock the saved cursor stays, so late-committing transactions are re-read. */
+  ENGINE_EXTRACT_LAG_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type EngineEnv = z.infer<typeof EnvSchema>;

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import type { EngineContext } from './engine-context';
 import { apiKeysOf, parseEngineEnv } from './env';
 import { createApp } from './http/create-app';
+import { startJobRunner } from './jobs/job-runner';
 import { createLogger } from './logger';
 import { createHostProbe, systemLookup } from './net/host-probe';
 import { createSecretBox, parseEncryptionKey } from './secrets/secret-box';
@@ -35,6 +36,13 @@ const engine: EngineContext = {
 };
 const { app } = createApp(engine, { apiKeys: apiKeysOf(env) });
 
+const jobs = env.ENGINE_RUN_JOBS
+  ? await startJobRunner(engine, {
+      concurrency: env.ENGINE_JOB_CONCURRENCY,
+      staleAfterSeconds: env.ENGINE_WORKER_STALE_SECONDS,
+      extract: { chunkRows: env.ENGINE_EXTRACT_CHUNK_ROWS, lagSeconds: env.ENGINE_EXTRACT_LAG_SECONDS },
+    }) : null;
+
 const server = serve({ fetch: app.fetch, hostname: env.ENGINE_HOST, port: env.ENGINE_PORT }, (info) => {
   logger.info('engine listening', { url: `http://${env.ENGINE_HOST}:${info.port}` });
 });
@@ -47,6 +55,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await jobs?.stop();
   await db.end();
   process.exit(0);
 }

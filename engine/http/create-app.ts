@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { addAuditRoutes } from '../audit/audit-routes';
+import { addArtifactRoutes } from '../datalake/artifact-routes';
 import type { EngineContext, RequestVariables } from '../engine-context';
+import { addExtractRoutes } from '../extract/extract-routes';
 import { addCrudRoutes } from '../resources/crud-routes';
 import { datalakes } from '../resources/datalakes';
 import { datasets } from '../resources/datasets';
@@ -74,6 +76,8 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
 
   for (const definition of MANAGEMENT_RESOURCES) addCrudRoutes(routes, engine, definition);
   addAuditRoutes(routes, engine);
+  addArtifactRoutes(routes, engine);
+  addExtractRoutes(routes, engine);
 
   routes.mount(app);
   const openApi = routes.openApi({

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runMigrations } from 'graphile-worker';
 import type { Db } from './db';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -29,6 +30,8 @@ export async function migrate(db: Db): Promise<string[]> {
         throw new Error(`Migration ${file} failed: ${(error as Error).message}`, { cause: error });
       }
     }
+    // The job queue's own schema (graphile_worker), migrated by the library under its own lock.
+    await runMigrations({ pgPool: db });
     return pending;
   } finally {
     await client.query('select pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => {});

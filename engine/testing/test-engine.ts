@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { EngineContext } from '../engine-context';
 import { createApp } from '../http/create-app';
+import { type JobRunnerOptions, startJobRunner } from '../jobs/job-runner';
 import { createLogger } from '../logger';
 import { createHostProbe } from '../net/host-probe';
 import { createSecretBox } from '../secrets/secret-box';
@@ -32,26 +33,38 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-export async function startTestEngine(overrides: Partial<EngineContext> = {}): Promise<TestEngine> {
-  const database = await createTestDatabase();
+export interface TestEngineOptions {
+  /** Run the job runner (extracts, loads, scheduler) with fast polling. */
+  jobs?: boolean | JobRunnerOptions;
+  context?: Partial<EngineContext>;
+  /** Share a database (and the key that opens its secrets) with another engine process. */
+  database?: TestDatabase;
+  encryptionKey?: Buffer;
+}
+
+export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
+  const database = options.database ?? (await createTestDatabase());
   const logs: string[] = [];
   const responses: string[] = [];
   const apiKey = `test_${randomBytes(16).toString('hex')}`;
   const engine: EngineContext = {
     db: database.db,
     logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
-    secretBox: createSecretBox(randomBytes(32)),
+    secretBox: createSecretBox(options.encryptionKey ?? randomBytes(32)),
     probeHost: createHostProbe(offlineLookup),
     lookup: offlineLookup,
     allowPrivateHosts: true,
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'inlet-engine-')),
-    ...overrides,
+    ...options.context,
   };
   const { app } = createApp(engine, { apiKeys: [apiKey] });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const jobs = options.jobs
+    ? await startJobRunner(engine, { pollIntervalMs: 100, heartbeatMs: 500, schedulerIntervalMs: 500, ...(options.jobs === true ? {} : options.jobs) })
+    : null;
 
   return {
     baseUrl,
@@ -78,9 +91,12 @@ export async function startTestEngine(overrides: Partial<EngineContext> = {}): P
       return { status: response.status, body: parsed as never, text };
     },
     async close() {
+      await jobs?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await database.drop();
-      rmSync(engine.dataDir, { recursive: true, force: true });
+      if (!options.database) {
+        await database.drop();
+        rmSync(engine.dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

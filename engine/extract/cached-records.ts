@@ -1,0 +1,99 @@
+// Reads a dataset's cached records (the latest version of each, from the Parquet files in its manifest).
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
+import { openDatalakeForProvider } from '../datalake/open-datalake-for';
+import type { EngineContext } from '../engine-context';
+import { toRfc3339 } from '../store/db';
+import { META } from './change-detector';
+import { typedValue } from './typed-value';
+
+interface ManifestFile {
+  key: string;
+  version: string;
+  created_at: string;
+}
+
+interface CachedDataset {
+  provider_id: string;
+  columns: SchemaColumn[] | null;
+}
+
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/** Runs `work` with a DuckDB view `latest` of the newest version of every record (as of a time, if given). */
+async function withLatest<T>(engine: EngineContext, datasetId: string, asOf: string | undefined, work: (query: (sql: string) => Promise<Record<string, unknown>[]>, dataset: CachedDataset, files: ManifestFile[]) => Promise<T>): Promise<T> {
+  const dataset = (await engine.db.query<CachedDataset>('select provider_id, columns from datasets where id = $1', [datasetId])).rows[0]!;
+  const files = (
+    await engine.db.query<ManifestFile>(
+      `select key, version::text, created_at from dataset_files where dataset_id = $1 and ($2::timestamptz is null or created_at <= $2::timestamptz) order by version`,
+      [datasetId, asOf ?? null],
+    )
+  ).rows;
+  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', threads: '2', memory_limit: '128MB' });
+  const connection = await instance.connect();
+  try {
+    if (files.length) {
+      const store = await openDatalakeForProvider(engine, dataset.provider_id);
+      const paths = await Promise.all(files.map((file) => store.localPath(file.key)));
+      await connection.run(`
+        create view latest as
+        select * from read_parquet([${paths.map(literal).join(', ')}], union_by_name = true)
+        qualify row_number() over (partition by ${META.recordId} order by ${META.version} desc) = 1`);
+    }
+    const query = async (sql: string) => (files.length ? ((await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[]) : []);
+    return await work(query, dataset, files);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** The record as the pipeline sees it: typed values by column, exact for big numbers. */
+export function typedRecord(row: Record<string, unknown>, columns: SchemaColumn[] | null): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  const types = new Map((columns ?? []).map((column) => [column.name, column.prequel_type]));
+  for (const [name, value] of Object.entries(row)) {
+    if (name.startsWith('_prequel_')) continue;
+    record[name] = typedValue(value === null || value === undefined ? null : String(value), types.get(name) ?? 'string');
+  }
+  return record;
+}
+
+export async function readRandomSample(engine: EngineContext, datasetId: string, size: number) {
+  return withLatest(engine, datasetId, undefined, async (query, dataset) => {
+    // USING SAMPLE applies before WHERE, so filter in a subquery first.
+    const rows = await query(`select * from (select * from latest where not ${META.isDeleted}) using sample reservoir(${Math.floor(size)} rows)`);
+    return {
+      schema: (dataset.columns ?? []).map((column) => ({
+        name: column.name,
+        database_type_name: column.raw_type,
+        length: null,
+        precision: null,
+        scale: null,
+        nullable: column.is_nullable,
+      })),
+      records: rows.map((row) => ({ [META.recordId]: row[META.recordId], ...typedRecord(row, dataset.columns) })),
+    };
+  });
+}
+
+export async function readRecordLineage(engine: EngineContext, datasetId: string, recordId: string, asOf?: string) {
+  return withLatest(engine, datasetId, asOf, async (query, dataset, files) => {
+    const row = (await query(`select * from latest where ${META.recordId} = ${literal(recordId)}`))[0];
+    if (!row) return null;
+    const file = files.find((candidate) => candidate.version === String(row[META.version]));
+    const isDeleted = row[META.isDeleted] === true;
+    return {
+      record_id: recordId,
+      extract: {
+        last_extracted_at: file ? toRfc3339(file.created_at) : null,
+        data: typedRecord(row, dataset.columns),
+        error: null,
+        is_deleted: isDeleted,
+      },
+      transform: null,
+      validate_schema: null,
+      load: null,
+    };
+  });
+}

@@ -1,0 +1,101 @@
+// Extract endpoints: trigger, list, get; and reads of a dataset's cached records (random sample, lineage).
+import { z } from 'zod';
+import { ListQuerySchema } from '../../lib/prequel/contract/common';
+import type { EngineContext, RequestVariables } from '../engine-context';
+import { badRequest, notFound } from '../http/api-error';
+import type { ApiRoutes } from '../http/api-routes';
+import { fetchPage, nextUrl } from '../http/pagination';
+import { parseWith, readJson, readQuery } from '../http/read-input';
+import { respond, respondList } from '../http/respond';
+import { extractResponse, type ExtractRow, findExtract } from './extract-record';
+import { readRandomSample, readRecordLineage } from './cached-records';
+import { triggerExtract } from './trigger-extract';
+
+const isUuid = (value: string) => z.uuid().safeParse(value).success;
+
+async function requireDataset(engine: EngineContext, id: string) {
+  const row = isUuid(id) ? (await engine.db.query<{ id: string }>('select id from datasets where id = $1', [id])).rows[0] : undefined;
+  if (!row) throw notFound('dataset', id);
+  return row;
+}
+
+const ExtractListQuery = ListQuerySchema.extend({ dataset_id: z.string().max(64).optional() });
+const SampleBody = z.object({ sample_size: z.number().int().min(1).max(1000) });
+const RecordQuery = z.object({ as_of: z.iso.datetime({ offset: true }).optional() });
+
+export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: EngineContext) {
+  routes.add({
+    method: 'post',
+    path: '/import/datasets/:id/extract',
+    summary: 'Start an extract of the dataset (returns the queued or running one if there is one)',
+    tag: 'extracts',
+    successStatus: 201,
+    errorStatuses: [404],
+    handler: async (c) => {
+      const dataset = await requireDataset(engine, c.req.param('id')!);
+      const { extract, created } = await triggerExtract(engine.db, dataset.id, 'api');
+      return respond(c, 'extract', extractResponse(extract), created ? 'Extract queued.' : 'An extract of this dataset is already queued or running.', 201);
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/import/extracts',
+    summary: 'List extracts',
+    tag: 'extracts',
+    query: ExtractListQuery,
+    handler: async (c) => {
+      const query = readQuery(c, ExtractListQuery);
+      if (query.dataset_id !== undefined && !isUuid(query.dataset_id)) throw badRequest('invalid_request', 'dataset_id must be a UUID.', [{ path: 'dataset_id', message: 'must be a UUID' }]);
+      const where = query.dataset_id ? [{ sql: 'dataset_id = $1', params: [query.dataset_id] }] : [];
+      const page = await fetchPage<ExtractRow>(engine.db, { table: 'extracts', idType: 'uuid', where, query });
+      return respondList(c, 'extracts', page.rows.map(extractResponse), nextUrl(c, engine.publicUrl, page.nextCursor, query), `Found ${page.rows.length} extracts.`);
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/import/extracts/:id',
+    summary: 'Get an extract: status, counters, progress and error',
+    tag: 'extracts',
+    errorStatuses: [404],
+    handler: async (c) => {
+      const id = c.req.param('id')!;
+      const extract = isUuid(id) ? await findExtract(engine.db, id) : null;
+      if (!extract) throw notFound('extract', id);
+      return respond(c, 'extract', extractResponse(extract), `Extract is ${extract.status}.`);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/import/datasets/:id/random-sample',
+    summary: 'A random sample of the cached records, each with its _prequel_record_id',
+    tag: 'datasets',
+    body: SampleBody,
+    errorStatuses: [404],
+    handler: async (c) => {
+      const dataset = await requireDataset(engine, c.req.param('id')!);
+      const { sample_size } = parseWith(SampleBody, await readJson(c));
+      const sample = await readRandomSample(engine, dataset.id, sample_size);
+      return c.json({ status: 'success', data: sample, message: `Sampled ${sample.records.length} records.` });
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/import/datasets/:id/records/:record_id',
+    summary: 'Lineage of one record: extract, transform, validate_schema and load stages',
+    tag: 'datasets',
+    query: RecordQuery,
+    errorStatuses: [404],
+    handler: async (c) => {
+      const dataset = await requireDataset(engine, c.req.param('id')!);
+      const { as_of } = readQuery(c, RecordQuery);
+      const recordId = c.req.param('record_id')!;
+      const record = await readRecordLineage(engine, dataset.id, recordId, as_of);
+      if (!record) throw notFound('record', recordId);
+      return respond(c, 'record', record, 'Found record.');
+    },
+  });
+}

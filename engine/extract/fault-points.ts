@@ -1,0 +1,23 @@
+// Test-only fault injection: INLET_FAULT_POINTS="after_upload:2" kills this process (SIGKILL) the 2nd time
+// the extract reaches `after_upload`, so crash-recovery tests can stop a real engine at an exact point.
+const configured = new Map<string, number>(
+  (process.env.INLET_FAULT_POINTS ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [name = '', count = '1'] = entry.split(':');
+      return [name, Number(count)] as const;
+    }),
+);
+const reached = new Map<string, number>();
+
+export type FaultPoint = 'before_chunk' | 'during_read' | 'after_read' | 'after_parquet' | 'after_upload' | 'after_commit' | 'before_finish';
+
+export function faultPoint(name: FaultPoint): void {
+  const target = configured.get(name);
+  if (target === undefined) return;
+  const count = (reached.get(name) ?? 0) + 1;
+  reached.set(name, count);
+  if (count === target) process.kill(process.pid, 'SIGKILL');
+}

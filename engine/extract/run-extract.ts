@@ -1,0 +1,195 @@
+// One extract, start to finish: read the source in chunks, detect changes, publish each chunk's file and then
+// commit file + cursor + counters in one transaction. A crash anywhere resumes from the last committed chunk.
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { DatasetCreateSchema, type DatasetCreate } from '../../lib/prequel/contract/dataset';
+import type { EngineContext } from '../engine-context';
+import { extractPartKey } from '../datalake/lake-keys';
+import { openDatalakeForProvider } from '../datalake/open-datalake-for';
+import { type Queryable, withTransaction } from '../store/db';
+import { ChangeDetector } from './change-detector';
+import { type ExtractRow } from './extract-record';
+import { ExtractFailure, inPhase, toJobError } from './extract-error';
+import { faultPoint } from './fault-points';
+import { openChunkReader } from './open-chunk-reader';
+import { type Cursor, readModeOf } from './read-plan';
+
+export interface RunExtractOptions {
+  workerId: string;
+  chunkRows?: number;
+  lagSeconds?: number;
+}
+
+interface DatasetRow {
+  id: string;
+  source_id: string;
+  provider_id: string;
+  body: DatasetCreate;
+}
+
+interface StateRow {
+  cursor: Cursor | null;
+  last_version: string;
+}
+
+/** Marks the extract running (again, after a crash) and returns it; null when it is already finished. */
+async function claim(db: Queryable, extractId: string, workerId: string): Promise<ExtractRow | null> {
+  const result = await db.query<ExtractRow>(
+    `update extracts set status = 'running', started_at = coalesce(started_at, clock_timestamp()), worker_id = $2
+     where id = $1 and status in ('queued', 'running') returning *`,
+    [extractId, workerId],
+  );
+  return result.rows[0] ?? null;
+}
+
+export async function knownFiles(db: Queryable, datasetId: string): Promise<{ key: string; version: string }[]> {
+  return (await db.query<{ key: string; version: string }>('select key, version::text from dataset_files where dataset_id = $1 order by version', [datasetId])).rows;
+}
+
+export async function runExtract(engine: EngineContext, extractId: string, options: RunExtractOptions): Promise<void> {
+  const extract = await claim(engine.db, extractId, options.workerId);
+  if (!extract) return;
+  const workDir = path.join(engine.dataDir, 'work', `extract-${extractId}`);
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  let detector: ChangeDetector | null = null;
+  let closeReader: (() => Promise<void>) | null = null;
+  try {
+    const datasetRow = (await engine.db.query<DatasetRow>('select id, source_id, provider_id, body from datasets where id = $1', [extract.dataset_id])).rows[0];
+    if (!datasetRow) throw new ExtractFailure('engine', 'dataset_deleted', 'The dataset no longer exists', 'The dataset was deleted while its extract was queued.');
+    const dataset = DatasetCreateSchema.parse(datasetRow.body);
+    const mode = readModeOf(dataset);
+    const state = (await engine.db.query<StateRow>('select cursor, last_version::text from dataset_state where dataset_id = $1', [datasetRow.id])).rows[0];
+    const startedFromScratch = !state?.cursor;
+
+    const store = await inPhase('datalake', () => openDatalakeForProvider(engine, datasetRow.provider_id));
+    const reader = await inPhase('source', () =>
+      openChunkReader(engine, { dataset, sourceId: datasetRow.source_id, mode, cursor: state?.cursor ?? null, workDir, chunkRows: options.chunkRows, lagSeconds: options.lagSeconds }),
+    );
+    closeReader = reader.close;
+    await engine.db.query('update datasets set columns = $2 where id = $1', [datasetRow.id, JSON.stringify(reader.schema)]);
+    await engine.db.query('update extracts set estimated_rows = $2 where id = $1', [extractId, reader.estimatedRows]);
+
+    detector = await ChangeDetector.open(
+      {
+        names: reader.columns,
+        pkColumn: mode.pkColumn,
+        isDeletedColumn: dataset.type === 'dimension' ? dataset.dimension?.is_deleted_column : undefined,
+        isFact: dataset.type === 'fact',
+      },
+      { tempDirectory: path.join(workDir, 'duckdb') },
+    );
+    const files = await Promise.all((await knownFiles(engine.db, datasetRow.id)).map((file) => inPhase('datalake', () => store.localPath(file.key))));
+
+    let part = 0;
+    const chunks = reader.chunks();
+    for (;;) {
+      faultPoint('before_chunk');
+      const next = await inPhase('source', () => chunks.next());
+      if (next.done) break;
+      const chunk = next.value;
+      faultPoint('after_read');
+      part++;
+      const version = Number((await engine.db.query<{ v: string }>(`select coalesce(max(last_version), 0)::text as v from dataset_state where dataset_id = $1`, [datasetRow.id])).rows[0]!.v) + 1;
+      const parquetPath = path.join(workDir, `part-${part}.parquet`);
+      const counts = await inPhase('engine', () => detector!.processChunk(chunk.csvPath, files, version, parquetPath));
+      rmSync(chunk.csvPath, { force: true });
+      faultPoint('after_parquet');
+      // Keyed by version: a retry after a crash before the commit rewrites its own uncommitted file, never a committed one.
+      const key = extractPartKey(datasetRow.provider_id, datasetRow.id, extractId, version);
+      let bytes = 0;
+      if (counts.written > 0) bytes = (await inPhase('datalake', () => store.putFile(key, parquetPath))).bytes;
+      faultPoint('after_upload');
+      await withTransaction(engine.db, async (client) => {
+        if (counts.written > 0) {
+          await client.query(
+            `insert into dataset_files (dataset_id, key, extract_id, version, row_count, bytes) values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+            [datasetRow.id, key, extractId, version, counts.written, bytes],
+          );
+        }
+        await client.query(
+          `insert into dataset_state (dataset_id, cursor, last_version) values ($1, $2, $3)
+           on conflict (dataset_id) do update set cursor = excluded.cursor, last_version = excluded.last_version, updated_at = clock_timestamp()`,
+          [datasetRow.id, JSON.stringify(chunk.cursor), version],
+        );
+        await client.query(
+          `update extracts set rows_read = rows_read + $2, records_processed = records_processed + $2,
+             records_new_inserted = records_new_inserted + $3, records_existing_updated = records_existing_updated + $4,
+             records_existing_unchanged = records_existing_unchanged + $5, records_existing_deleted = records_existing_deleted + $6,
+             records_errored = records_errored + $7
+           where id = $1`,
+          [extractId, chunk.rows, counts.inserted, counts.updated, counts.unchanged, counts.deleted, counts.errored],
+        );
+      });
+      faultPoint('after_commit');
+      if (counts.written > 0) files.push(parquetPath);
+    }
+
+    const detectHardDeletes = dataset.type === 'dimension' && dataset.dimension?.detect_hard_deletes === true;
+    // A scan that resumed mid-way saw only part of the keys: diffing it would invent deletions.
+    if (detectHardDeletes && reader.writeAllKeys && (mode.kind !== 'full' || startedFromScratch)) {
+      await reconcileHardDeletes(engine, { reader, detector, files, datasetRow, extractId, workDir, store });
+    }
+    faultPoint('before_finish');
+    await withTransaction(engine.db, async (client) => {
+      // A complete primary-key pass starts over next time.
+      if (mode.kind !== 'incremental') await client.query('update dataset_state set cursor = null where dataset_id = $1', [datasetRow.id]);
+      await finish(client, extractId, datasetRow.id, dataset.frequency_minutes, 'succeeded', null);
+    });
+    engine.logger.info('extract succeeded', { extract_id: extractId, dataset_id: datasetRow.id });
+  } catch (error) {
+    const jobError = toJobError(error);
+    engine.logger.warn('extract failed', { extract_id: extractId, code: jobError.error_code, blame: jobError.blame });
+    const frequency = (await engine.db.query<{ f: number }>(`select (body->>'frequency_minutes')::int as f from datasets where id = $1`, [extract.dataset_id])).rows[0]?.f ?? 60;
+    await finish(engine.db, extractId, extract.dataset_id, frequency, 'failed', jobError);
+  } finally {
+    detector?.close();
+    await closeReader?.().catch(() => {});
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function finish(db: Queryable, extractId: string, datasetId: string, frequencyMinutes: number, status: 'succeeded' | 'failed', error: unknown) {
+  await db.query(`update extracts set status = $2, ended_at = clock_timestamp(), error = $3 where id = $1`, [extractId, status, error === null ? null : JSON.stringify(error)]);
+  await db.query(
+    `insert into dataset_state (dataset_id, next_run_at, last_success_at) values ($1, clock_timestamp() + make_interval(mins => $2), case when $3 then clock_timestamp() end)
+     on conflict (dataset_id) do update set next_run_at = excluded.next_run_at,
+       last_success_at = coalesce(excluded.last_success_at, dataset_state.last_success_at), updated_at = clock_timestamp()`,
+    [datasetId, frequencyMinutes, status === 'succeeded'],
+  );
+}
+
+async function reconcileHardDeletes(
+  engine: EngineContext,
+  context: {
+    reader: Awaited<ReturnType<typeof openChunkReader>>;
+    detector: ChangeDetector;
+    files: string[];
+    datasetRow: DatasetRow;
+    extractId: string;
+    workDir: string;
+    store: Awaited<ReturnType<typeof openDatalakeForProvider>>;
+  },
+) {
+  const { reader, detector, files, datasetRow, extractId, workDir, store } = context;
+  const idsPath = path.join(workDir, 'all-keys.csv');
+  await inPhase('source', () => reader.writeAllKeys!(idsPath));
+  const version = Number((await engine.db.query<{ v: string }>(`select last_version::text as v from dataset_state where dataset_id = $1`, [datasetRow.id])).rows[0]?.v ?? 0) + 1;
+  const parquetPath = path.join(workDir, 'tombstones.parquet');
+  const deleted = await inPhase('engine', () => detector.writeHardDeletes(idsPath, files, version, parquetPath));
+  if (!deleted) return;
+  const key = extractPartKey(datasetRow.provider_id, datasetRow.id, extractId, version);
+  const { bytes } = await inPhase('datalake', () => store.putFile(key, parquetPath));
+  await withTransaction(engine.db, async (client) => {
+    await client.query(`insert into dataset_files (dataset_id, key, extract_id, version, row_count, bytes) values ($1, $2, $3, $4, $5, $6) on conflict do nothing`, [
+      datasetRow.id,
+      key,
+      extractId,
+      version,
+      deleted,
+      bytes,
+    ]);
+    await client.query('update dataset_state set last_version = $2 where dataset_id = $1', [datasetRow.id, version]);
+    await client.query('update extracts set records_existing_deleted = records_existing_deleted + $2 where id = $1', [extractId, deleted]);
+  });
+}

@@ -1,0 +1,19 @@
+// What every source reader yields: a CSV file of rows in the dataset's column order, and where reading stands.
+import type { Cursor } from './read-plan';
+
+export interface SourceChunk {
+  csvPath: string;
+  rows: number;
+  /** Where the next run may resume once this chunk is committed (already capped by the lag). */
+  cursor: Cursor | null;
+}
+
+export interface ChunkReader {
+  /** Source columns in CSV order. */
+  columns: string[];
+  estimatedRows: number | null;
+  chunks(): AsyncGenerator<SourceChunk>;
+  /** Writes every primary key the source has now to a one-column CSV (hard-delete reconciliation). */
+  writeAllKeys?(csvPath: string): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+// Starts an extract of a dataset unless one is already queued or running (then that one is returned).
+import { type Db, type Queryable, withTransaction } from '../store/db';
+import { uuidv7 } from '../store/uuid';
+import type { ExtractRow } from './extract-record';
+
+export const EXTRACT_TASK = 'extract';
+
+export type ExtractTrigger = 'api' | 'schedule' | 'support';
+
+export function triggerExtract(db: Db, datasetId: string, trigger: ExtractTrigger) {
+  return withTransaction(db, (client) => triggerExtractIn(client, datasetId, trigger));
+}
+
+/** Inserts the extract and its job in the caller's transaction, so neither exists without the other. */
+export async function triggerExtractIn(db: Queryable, datasetId: string, trigger: ExtractTrigger): Promise<{ extract: ExtractRow; created: boolean }> {
+  const id = uuidv7();
+  const inserted = await db.query<ExtractRow>(
+    `insert into extracts (id, dataset_id, status, trigger) values ($1, $2, 'queued', $3)
+     on conflict (dataset_id) where status in ('queued', 'running') do nothing returning *`,
+    [id, datasetId, trigger],
+  );
+  const created = inserted.rows[0];
+  if (created) {
+    // One queue per dataset: graphile-worker runs its jobs one at a time, whatever the number of engines.
+    await db.query(`select graphile_worker.add_job($1, json_build_object('extract_id', $2::text), queue_name := $3, max_attempts := 5, job_key := $4)`, [
+      EXTRACT_TASK,
+      id,
+      `dataset:${datasetId}`,
+      `extract:${id}`,
+    ]);
+    return { extract: created, created: true };
+  }
+  const active = await db.query<ExtractRow>(`select * from extracts where dataset_id = $1 and status in ('queued', 'running')`, [datasetId]);
+  if (active.rows[0]) return { extract: active.rows[0], created: false };
+  // The active one finished between the two statements: try once more.
+  return triggerExtractIn(db, datasetId, trigger);
+}
+
+/** Starts an extract of every dataset whose next run is due and that has none queued or running (missed ticks coalesce). */
+export async function scheduleDueExtracts(db: Db): Promise<number> {
+  const due = await db.query<{ id: string }>(
+    `select d.id from datasets d left join dataset_state s on s.dataset_id = d.id
+     where coalesce(s.next_run_at, '-infinity') <= clock_timestamp()
+       and not exists (select 1 from extracts e where e.dataset_id = d.id and e.status in ('queued', 'running'))
+     order by s.next_run_at nulls first limit 100`,
+  );
+  let started = 0;
+  for (const { id } of due.rows) {
+    if ((await triggerExtract(db, id, 'schedule')).created) started++;
+  }
+  return started;
+}

@@ -1,0 +1,103 @@
+// Runs the engine's background jobs on graphile-worker (a Postgres queue shared by every engine process),
+// keeps a heartbeat per worker, releases the jobs of workers that stopped beating, and starts due extracts.
+import { type LogFunctionFactory, Logger, run, type Runner, type TaskList } from 'graphile-worker';
+import { z } from 'zod';
+import type { EngineContext } from '../engine-context';
+import { runExtract } from '../extract/run-extract';
+import { EXTRACT_TASK, scheduleDueExtracts } from '../extract/trigger-extract';
+
+export interface JobRunnerOptions {
+  concurrency?: number;
+  pollIntervalMs?: number;
+  heartbeatMs?: number;
+  /** A worker silent for this long is presumed dead and its jobs go back to the queue. */
+  staleAfterSeconds?: number;
+  schedulerIntervalMs?: number;
+  /** Rows per extract checkpoint, and how far behind the source clock the saved cursor stays. */
+  extract?: { chunkRows?: number; lagSeconds?: number };
+}
+
+const ExtractPayloadSchema = z.object({ extract_id: z.uuid() });
+const MAINTENANCE_LOCK = 7_214_903_882;
+
+export interface JobRunner {
+  stop(): Promise<void>;
+}
+
+export async function startJobRunner(engine: EngineContext, options: JobRunnerOptions = {}): Promise<JobRunner> {
+  const heartbeatMs = options.heartbeatMs ?? 5000;
+  const staleAfterSeconds = options.staleAfterSeconds ?? 60;
+  const workerIds = new Set<string>();
+
+  const taskList: TaskList = {
+    [EXTRACT_TASK]: async (payload, helpers) => {
+      const { extract_id } = ExtractPayloadSchema.parse(payload);
+      await runExtract(engine, extract_id, { workerId: helpers.job.locked_by ?? 'unknown', ...options.extract });
+    },
+  };
+  const logFactory: LogFunctionFactory = () => (level, message) => {
+    if (level === 'error') engine.logger.error('job runner', { message });
+    else if (level === 'warning') engine.logger.warn('job runner', { message });
+  };
+  const runner: Runner = await run({
+    pgPool: engine.db,
+    taskList,
+    concurrency: options.concurrency ?? 2,
+    pollInterval: options.pollIntervalMs ?? 2000,
+    noHandleSignals: true,
+    logger: new Logger(logFactory),
+  });
+  runner.events.on('worker:create', ({ worker }) => {
+    workerIds.add(worker.workerId);
+    void beat();
+  });
+
+  async function beat() {
+    if (!workerIds.size) return;
+    await engine.db
+      .query(
+        `insert into engine_workers (worker_id) select unnest($1::text[])
+         on conflict (worker_id) do update set heartbeat_at = clock_timestamp()`,
+        [[...workerIds]],
+      )
+      .catch((error: Error) => engine.logger.warn('worker heartbeat failed', { message: error.message }));
+  }
+
+  async function maintain() {
+    const client = await engine.db.connect();
+    try {
+      // One engine at a time does the housekeeping.
+      const locked = (await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [MAINTENANCE_LOCK])).rows[0]!.ok;
+      if (!locked) return;
+      try {
+        const stale = await client.query<{ worker_id: string }>(
+          `delete from engine_workers where heartbeat_at < clock_timestamp() - make_interval(secs => $1) returning worker_id`,
+          [staleAfterSeconds],
+        );
+        const ids = stale.rows.map((row) => row.worker_id);
+        if (ids.length) {
+          await client.query('select graphile_worker.force_unlock_workers($1::text[])', [ids]);
+          engine.logger.warn('released the jobs of stopped workers', { workers: ids });
+        }
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MAINTENANCE_LOCK]);
+      }
+      await scheduleDueExtracts(engine.db);
+    } catch (error) {
+      engine.logger.error('job maintenance failed', { message: (error as Error).message });
+    } finally {
+      client.release();
+    }
+  }
+
+  const timers = [setInterval(() => void beat(), heartbeatMs), setInterval(() => void maintain(), options.schedulerIntervalMs ?? 5000)];
+  void maintain();
+
+  return {
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await runner.stop();
+      if (workerIds.size) await engine.db.query('delete from engine_workers where worker_id = any($1::text[])', [[...workerIds]]).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// Child process of the extract benchmark: runs one extract in isolation and reports its time and peak RSS.
+import { readFileSync } from 'node:fs';
+import { createLogger } from '../../engine/logger';
+import { createHostProbe, systemLookup } from '../../engine/net/host-probe';
+import { runExtract } from '../../engine/extract/run-extract';
+import { createSecretBox, parseEncryptionKey } from '../../engine/secrets/secret-box';
+import { createPool } from '../../engine/store/db';
+
+const [databaseUrl, extractId, dataDir, chunkRows] = process.argv.slice(2) as [string, string, string, string];
+const db = createPool(databaseUrl, { max: 4 });
+const started = performance.now();
+await runExtract(
+  {
+    db,
+    logger: createLogger({ level: 'warn' }),
+    secretBox: createSecretBox(parseEncryptionKey(process.env.INLET_ENCRYPTION_KEY!)),
+    probeHost: createHostProbe(systemLookup),
+    lookup: systemLookup,
+    allowPrivateHosts: true,
+    dataDir,
+  },
+  extractId,
+  { workerId: 'bench', chunkRows: Number(chunkRows), lagSeconds: 0 },
+);
+const seconds = (performance.now() - started) / 1000;
+await db.end();
+// VmHWM is the kernel's record of this process's peak resident set.
+const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+process.stdout.write(JSON.stringify({ seconds, peakRssMb: peakKb / 1024 }));
