@@ -36,7 +36,8 @@ export class ApiRoutes<Env extends object> {
     const paths: Record<string, Record<string, unknown>> = {};
     const errorResponse = { content: { 'application/json': { schema: jsonSchema(ApiErrorSchema, 'output') } } };
     for (const route of this.routes) {
-      const path = route.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+      // `:key{.+}` (a parameter with its own pattern) is documented as `{key}`.
+      const path = route.path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, '{$1}');
       const pathParams = [...route.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({
         name: m[1],
         in: 'path',

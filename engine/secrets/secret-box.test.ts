@@ -26,6 +26,16 @@ describe('the secret box', () => {
     expect(box.seal('a', { password: 'x' }).equals(box.seal('a', { password: 'x' }))).toBe(false);
   });
 
+  test('derives a distinct, stable key per purpose that is not the master key', () => {
+    const master = randomBytes(32);
+    const derived = createSecretBox(master).deriveKey('inlet/artifact-url/v1');
+    expect(derived).toHaveLength(32);
+    expect(createSecretBox(master).deriveKey('inlet/artifact-url/v1').equals(derived)).toBe(true);
+    expect(createSecretBox(master).deriveKey('another purpose').equals(derived)).toBe(false);
+    expect(createSecretBox(randomBytes(32)).deriveKey('inlet/artifact-url/v1').equals(derived)).toBe(false);
+    expect(derived.equals(master)).toBe(false);
+  });
+
   test('accepts only 32-byte base64 keys', () => {
     expect(parseEncryptionKey(randomBytes(32).toString('base64'))).toHaveLength(32);
     expect(() => parseEncryptionKey(randomBytes(16).toString('base64'))).toThrow(/32 bytes/);

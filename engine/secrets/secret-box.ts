@@ -1,5 +1,5 @@
 // Encrypts write-only secrets at rest (AES-256-GCM) bound to the row they belong to.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 1;
 const IV_BYTES = 12;
@@ -15,6 +15,8 @@ export interface SecretBox {
   /** `binding` (e.g. `source:<id>`) is authenticated but not stored: a ciphertext moved to another row fails to open. */
   seal(binding: string, secrets: Record<string, unknown>): Buffer;
   open(binding: string, sealed: Buffer): Record<string, unknown>;
+  /** A 32-byte key for another use (e.g. signing links), derived with HKDF-SHA256; `purpose` is the HKDF info. */
+  deriveKey(purpose: string): Buffer;
 }
 
 export function parseEncryptionKey(encoded: string): Buffer {
@@ -46,6 +48,9 @@ export function createSecretBox(key: Buffer): SecretBox {
       } catch {
         throw new SecretDecryptError();
       }
+    },
+    deriveKey(purpose) {
+      return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), purpose, 32));
     },
   };
 }
