@@ -32,7 +32,8 @@ const engine: EngineContext = {
   lookup: systemLookup,
   allowPrivateHosts: env.INLET_ALLOW_PRIVATE_HOSTS,
   dataDir: path.resolve(env.INLET_DATA_DIR),
-  publicUrl: env.ENGINE_PUBLIC_URL,
+  // Links the engine hands out (next_url, artifact downloads) must work for callers: default to where it listens.
+  publicUrl: env.ENGINE_PUBLIC_URL ?? `http://${env.ENGINE_HOST}:${env.ENGINE_PORT}`,
 };
 const { app } = createApp(engine, { apiKeys: apiKeysOf(env) });
 

@@ -36,20 +36,21 @@ describe('the change detector', () => {
   const columns = { names: ['id', 'email', 'note', 'deleted'], pkColumn: 'id', isDeletedColumn: 'deleted', isFact: false };
 
   test('classifies new, updated, unchanged and soft-deleted records across runs', async () => {
-    detector = await ChangeDetector.open(columns, { tempDirectory: dir });
+    detector = await ChangeDetector.open(columns, [], { tempDirectory: dir });
     const first = await detector.processChunk(
       csv('1.csv', [['1', 'a@x', null, 'f'], ['2', 'b@x', '', 'f'], ['3', 'c@x', 'line\nbreak "quoted"', 'f']]),
-      [],
       1,
       path.join(dir, 'v1.parquet'),
     );
+    detector.close();
+    // A later run sees the first run's file as prior knowledge.
+    detector = await ChangeDetector.open(columns, [path.join(dir, 'v1.parquet')], { tempDirectory: dir });
     expect(first).toMatchObject({ rows: 3, inserted: 3, updated: 0, unchanged: 0, deleted: 0, errored: 0, written: 3 });
     const stored = await readParquet(path.join(dir, 'v1.parquet'));
     expect(stored.map((row) => [row.id, row.note])).toEqual([['1', null], ['2', ''], ['3', 'line\nbreak "quoted"']]);
 
     const second = await detector.processChunk(
       csv('2.csv', [['1', 'a@x', null, 'f'], ['2', 'b@x', null, 'f'], ['3', 'c@x', 'line\nbreak "quoted"', 't'], ['4', 'd@x', null, 'f']]),
-      [path.join(dir, 'v1.parquet')],
       2,
       path.join(dir, 'v2.parquet'),
     );
@@ -64,27 +65,30 @@ describe('the change detector', () => {
   });
 
   test('counts rows without a primary key or with a duplicate one as errored', async () => {
-    detector = await ChangeDetector.open(columns, { tempDirectory: dir });
-    const counts = await detector.processChunk(csv('e.csv', [[null, 'x', null, 'f'], ['1', 'a', null, 'f'], ['1', 'b', null, 'f']]), [], 1, path.join(dir, 'e.parquet'));
+    detector = await ChangeDetector.open(columns, [], { tempDirectory: dir });
+    const counts = await detector.processChunk(csv('e.csv', [[null, 'x', null, 'f'], ['1', 'a', null, 'f'], ['1', 'b', null, 'f']]), 1, path.join(dir, 'e.parquet'));
     expect(counts).toMatchObject({ rows: 3, inserted: 1, errored: 2 });
   });
 
   test('never re-reads a known fact record as a change', async () => {
-    detector = await ChangeDetector.open({ names: ['id', 'amount'], pkColumn: 'id', isFact: true }, { tempDirectory: dir });
-    await detector.processChunk(csv('f1.csv', [['1', '10.00']]), [], 1, path.join(dir, 'f1.parquet'));
-    const again = await detector.processChunk(csv('f2.csv', [['1', '99.00'], ['2', '5.00']]), [path.join(dir, 'f1.parquet')], 2, path.join(dir, 'f2.parquet'));
+    detector = await ChangeDetector.open({ names: ['id', 'amount'], pkColumn: 'id', isFact: true }, [], { tempDirectory: dir });
+    await detector.processChunk(csv('f1.csv', [['1', '10.00']]), 1, path.join(dir, 'f1.parquet'));
+    // The same key again in a later chunk of the same run is looked up in this run's files.
+    detector.addRunFile(path.join(dir, 'f1.parquet'));
+    const again = await detector.processChunk(csv('f2.csv', [['1', '99.00'], ['2', '5.00']]), 2, path.join(dir, 'f2.parquet'));
     expect(again).toMatchObject({ inserted: 1, unchanged: 1, updated: 0 });
   });
 
   test('writes tombstones for cached records the source no longer has', async () => {
-    detector = await ChangeDetector.open(columns, { tempDirectory: dir });
-    await detector.processChunk(csv('h1.csv', [['1', 'a', null, 'f'], ['2', 'b', null, 'f'], ['3', 'c', null, 't']]), [], 1, path.join(dir, 'h1.parquet'));
-    const tombstones = await detector.writeHardDeletes(csv('ids.csv', [['1']]), [path.join(dir, 'h1.parquet')], 2, path.join(dir, 'h2.parquet'));
+    detector = await ChangeDetector.open(columns, [], { tempDirectory: dir });
+    await detector.processChunk(csv('h1.csv', [['1', 'a', null, 'f'], ['2', 'b', null, 'f'], ['3', 'c', null, 't']]), 1, path.join(dir, 'h1.parquet'));
+    detector.addRunFile(path.join(dir, 'h1.parquet'));
+    const tombstones = await detector.writeHardDeletes(csv('ids.csv', [['1']]), 2, path.join(dir, 'h2.parquet'));
     expect(tombstones).toBe(1);
     expect((await readParquet(path.join(dir, 'h2.parquet'))).map((row) => row._prequel_record_id)).toEqual(['2']);
   });
 
   test('refuses source columns that collide with its own', async () => {
-    await expect(ChangeDetector.open({ names: ['_prequel_hash'], pkColumn: '_prequel_hash', isFact: false }, { tempDirectory: dir })).rejects.toThrow(/reserved/);
+    await expect(ChangeDetector.open({ names: ['_prequel_hash'], pkColumn: '_prequel_hash', isFact: false }, [], { tempDirectory: dir })).rejects.toThrow(/reserved/);
   });
 });

@@ -34,13 +34,18 @@ const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const fileList = (paths: readonly string[]) => `[${paths.map(literal).join(', ')}]`;
 
 export class ChangeDetector {
+  /** Files committed by this run: only consulted for keys the run has already seen (a row that moved forward). */
+  private readonly runFiles: string[] = [];
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly columns: DetectorColumns,
+    /** The dataset's files from earlier runs. */
+    private readonly priorFiles: readonly string[],
   ) {}
 
-  static async open(columns: DetectorColumns, options: { tempDirectory: string; memoryLimit?: string }): Promise<ChangeDetector> {
+  static async open(columns: DetectorColumns, priorFiles: readonly string[], options: { tempDirectory: string; memoryLimit?: string }): Promise<ChangeDetector> {
     for (const name of columns.names) {
       if (name.startsWith('_prequel_')) throw new Error(`Source column "${name}" uses the reserved _prequel_ prefix.`);
     }
@@ -48,83 +53,107 @@ export class ChangeDetector {
       // Extensions would be downloaded, and nothing may be downloaded here.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
-      memory_limit: options.memoryLimit ?? '160MB',
+      memory_limit: options.memoryLimit ?? '128MB',
       threads: '2',
       temp_directory: options.tempDirectory,
       preserve_insertion_order: 'false',
     });
-    return new ChangeDetector(instance, await instance.connect(), columns);
+    const connection = await instance.connect();
+    await connection.run(`create temp table run_seen (${META.recordId} varchar)`);
+    return new ChangeDetector(instance, connection, columns, [...priorFiles]);
+  }
+
+  /** Called once the file of a chunk is committed. */
+  addRunFile(path: string) {
+    this.runFiles.push(path);
+  }
+
+  get files(): readonly string[] {
+    return [...this.priorFiles, ...this.runFiles];
   }
 
   /**
-   * Reads a CSV chunk, classifies every row against the latest cached version in `knownFiles`, and writes the
-   * changed rows (with `version`) to `outputPath` as Parquet. Duplicate or missing primary keys count as errored.
+   * Reads a CSV chunk, classifies every row against the latest cached version, and writes the changed rows (with
+   * `version`) to `outputPath` as Parquet. Rows without a primary key, or repeating one, count as errored.
    */
-  async processChunk(csvPath: string, knownFiles: readonly string[], version: number, outputPath: string): Promise<ChunkCounts> {
+  async processChunk(csvPath: string, version: number, outputPath: string): Promise<ChunkCounts> {
     const { names, pkColumn, isDeletedColumn, isFact } = this.columns;
     const csvColumns = `{${names.map((name) => `${literal(name)}: 'VARCHAR'`).join(', ')}}`;
-    const hash = `md5(to_json(list_value(${names.map(ident).join(', ')}))::varchar)`;
+    // Unit and record separators keep columns apart; NULL hashes differently from ''.
+    const hash = `md5(concat_ws(chr(31), ${names.map((name) => `coalesce(${ident(name)}, chr(30))`).join(', ')}))`;
     const isDeleted = isDeletedColumn ? `coalesce(lower(${ident(isDeletedColumn)}) in ('t', 'true', '1'), false)` : 'false';
     await this.connection.run(`
       create or replace temp table chunk as
-      select ${ident(pkColumn)} as ${META.recordId}, ${hash} as ${META.hash}, ${isDeleted} as ${META.isDeleted}, *
+      select ${ident(pkColumn)} as ${META.recordId}, ${hash} as ${META.hash}, ${isDeleted} as ${META.isDeleted}, ${names.map(ident).join(', ')}
       from read_csv(${literal(csvPath)}, header = false, auto_detect = false, columns = ${csvColumns},
                     quote = '"', escape = '"', allow_quoted_nulls = false, null_padding = false)`);
-    const totals = await this.one<{ rows: bigint; keyed: bigint; distinct_keys: bigint }>(
-      `select count(*) as rows, count(${META.recordId}) as keyed, count(distinct ${META.recordId}) as distinct_keys from chunk`,
+    const totals = await this.one<{ rows: bigint; keyed: bigint; distinct_keys: bigint; repeats: bigint }>(
+      `select count(*) as rows, count(${META.recordId}) as keyed, count(distinct ${META.recordId}) as distinct_keys,
+              (select count(*) from chunk semi join run_seen using (${META.recordId})) as repeats
+       from chunk`,
     );
     const rows = Number(totals.rows);
     const errored = rows - Number(totals.distinct_keys);
-
-    const previous = knownFiles.length
-      ? `(select ${META.recordId}, arg_max(${META.hash}, ${META.version}) as hash, arg_max(${META.isDeleted}, ${META.version}) as is_deleted
-           from read_parquet(${fileList(knownFiles)}, union_by_name = true)
-           where ${META.recordId} in (select ${META.recordId} from chunk)
-           group by ${META.recordId})`
-      : `(select null::varchar as ${META.recordId}, null::varchar as hash, null::boolean as is_deleted where false)`;
-    const change = `case
-        when p.hash is null then 'inserted'
-        when ${isFact ? 'true' : 'false'} then 'unchanged'
-        when p.hash = c.${META.hash} then 'unchanged'
-        when c.${META.isDeleted} and not p.is_deleted then 'deleted'
-        else 'updated' end`;
-    await this.connection.run(`
-      create or replace temp table classified as
-      select ${change} as _change, c.*
-      from (select * from chunk where ${META.recordId} is not null qualify row_number() over (partition by ${META.recordId}) = 1) c
-      left join ${previous} p using (${META.recordId})`);
-    const byChange = await this.all<{ _change: string; n: bigint }>('select _change, count(*) as n from classified group by _change');
-    const count = (kind: string) => Number(byChange.find((row) => row._change === kind)?.n ?? 0n);
-    const written = count('inserted') + count('updated') + count('deleted');
-    if (written > 0) {
-      await this.connection.run(`
-        copy (select ${META.recordId}, ${version}::bigint as ${META.version}, ${META.hash}, ${META.isDeleted}, ${names.map(ident).join(', ')}
-              from classified where _change <> 'unchanged')
-        to ${literal(outputPath)} (format parquet, compression snappy, row_group_size 100000)`);
+    if (errored > 0) {
+      // Rare: keep one row per key (the others are counted as errored).
+      await this.connection.run(`create or replace temp table chunk as select * from chunk where ${META.recordId} is not null qualify row_number() over (partition by ${META.recordId}) = 1`);
     }
-    return { rows, inserted: count('inserted'), updated: count('updated'), unchanged: count('unchanged'), deleted: count('deleted'), errored, written };
+    const known = totals.repeats > 0n ? this.files : this.priorFiles;
+    const columnList = `${META.recordId}, ${version}::bigint as ${META.version}, ${META.hash}, ${META.isDeleted}, ${names.map(ident).join(', ')}`;
+
+    let counts: Omit<ChunkCounts, 'rows' | 'errored' | 'written'>;
+    if (!known.length) {
+      counts = { inserted: rows - errored, updated: 0, unchanged: 0, deleted: 0 };
+      if (counts.inserted > 0) await this.writeParquet(`select ${columnList} from chunk`, outputPath);
+    } else {
+      const change = `case
+          when p.hash is null then 'inserted'
+          when ${isFact ? 'true' : 'false'} then 'unchanged'
+          when p.hash = c.${META.hash} then 'unchanged'
+          when c.${META.isDeleted} and not p.is_deleted then 'deleted'
+          else 'updated' end`;
+      await this.connection.run(`
+        create or replace temp table changes as
+        select c.${META.recordId}, ${change} as change
+        from (select ${META.recordId}, ${META.hash}, ${META.isDeleted} from chunk) c
+        left join (
+          select ${META.recordId}, arg_max(${META.hash}, ${META.version}) as hash, arg_max(${META.isDeleted}, ${META.version}) as is_deleted
+          from read_parquet(${fileList(known)}, union_by_name = true)
+          where ${META.recordId} in (select ${META.recordId} from chunk)
+          group by ${META.recordId}) p using (${META.recordId})`);
+      const byChange = await this.all<{ change: string; n: bigint }>('select change, count(*) as n from changes group by change');
+      const count = (kind: string) => Number(byChange.find((row) => row.change === kind)?.n ?? 0n);
+      counts = { inserted: count('inserted'), updated: count('updated'), unchanged: count('unchanged'), deleted: count('deleted') };
+      if (counts.inserted + counts.updated + counts.deleted > 0) {
+        await this.writeParquet(`select ${columnList} from chunk semi join (select ${META.recordId} from changes where change <> 'unchanged') using (${META.recordId})`, outputPath);
+      }
+    }
+    await this.connection.run(`insert into run_seen select ${META.recordId} from chunk`);
+    return { rows, errored, ...counts, written: counts.inserted + counts.updated + counts.deleted };
   }
 
   /**
    * Tombstones for records that are cached and not deleted but absent from `seenIdsCsv` (a one-column CSV of
    * every primary key the source has now). Only call it after a complete scan of the keys.
    */
-  async writeHardDeletes(seenIdsCsv: string, knownFiles: readonly string[], version: number, outputPath: string): Promise<number> {
-    if (!knownFiles.length) return 0;
+  async writeHardDeletes(seenIdsCsv: string, version: number, outputPath: string): Promise<number> {
+    const files = this.files;
+    if (!files.length) return 0;
     await this.connection.run(`
       create or replace temp table tombstones as
       select ${META.recordId} from (
         select ${META.recordId}, arg_max(${META.isDeleted}, ${META.version}) as is_deleted
-        from read_parquet(${fileList(knownFiles)}, union_by_name = true) group by ${META.recordId}) latest
+        from read_parquet(${fileList(files)}, union_by_name = true) group by ${META.recordId}) latest
       where not is_deleted
         and ${META.recordId} not in (select id from read_csv(${literal(seenIdsCsv)}, header = false, auto_detect = false, columns = {'id': 'VARCHAR'}, quote = '"', escape = '"'))`);
     const { n } = await this.one<{ n: bigint }>('select count(*) as n from tombstones');
     if (n === 0n) return 0;
-    await this.connection.run(`
-      copy (select ${META.recordId}, ${version}::bigint as ${META.version}, 'hard-deleted' as ${META.hash}, true as ${META.isDeleted}
-            from tombstones)
-      to ${literal(outputPath)} (format parquet, compression snappy)`);
+    await this.writeParquet(`select ${META.recordId}, ${version}::bigint as ${META.version}, 'hard-deleted' as ${META.hash}, true as ${META.isDeleted} from tombstones`, outputPath);
     return Number(n);
+  }
+
+  private async writeParquet(select: string, outputPath: string) {
+    await this.connection.run(`copy (${select}) to ${literal(outputPath)} (format parquet, compression snappy, row_group_size 100000)`);
   }
 
   private async all<T>(sql: string): Promise<T[]> {

@@ -1,4 +1,5 @@
 // Opens the right reader for a dataset: its source's vendor (Postgres or MySQL) and method (table or SQL).
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { type DatasetCreate } from '../../lib/prequel/contract/dataset';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
@@ -8,6 +9,8 @@ import { mergeSecrets } from '../secrets/split-secrets';
 import { openPostgresTableReader } from './postgres-table-reader';
 import { openPostgresQueryReader } from './postgres-query-reader';
 import { describePostgresColumns, postgresPrequelType } from './postgres-columns';
+import { describeMysqlColumns } from './mysql-columns';
+import { openMysqlTableReader } from './mysql-table-reader';
 import type { Cursor, ReadMode } from './read-plan';
 import type { ChunkReader } from './source-chunks';
 import { ExtractFailure } from './extract-error';
@@ -51,8 +54,66 @@ async function connectPostgres(source: Extract<SourceCreate, { vendor: 'postgres
   return client;
 }
 
+async function connectMysql(source: Extract<SourceCreate, { vendor: 'mysql' }>): Promise<mysql.Connection> {
+  const config = source.mysql;
+  const connection = await mysql.createConnection({
+    host: config.host,
+    port: config.port,
+    database: config.database,
+    user: config.password_auth.username,
+    password: config.password_auth.password,
+    ssl: config.disable_ssl ? undefined : { rejectUnauthorized: false },
+    connectTimeout: (config.connection_timeout_in_seconds ?? 10) * 1000,
+    multipleStatements: false,
+    timezone: 'Z',
+    // Every value as the server's text, exact (big integers, decimals, DATETIME(6)); binary as hex.
+    typeCast: (field, next) => {
+      if (field.type === 'BLOB' || field.type === 'STRING' || field.type === 'VAR_STRING') {
+        const buffer = field.buffer();
+        if (buffer === null) return null;
+        return (field as unknown as { charset?: number; characterSet?: number }).characterSet === 63 ? buffer.toString('hex') : buffer.toString('utf8');
+      }
+      void next;
+      return field.string();
+    },
+  });
+  connection.on('error', () => {});
+  return connection;
+}
+
+async function openMysqlReader(source: Extract<SourceCreate, { vendor: 'mysql' }>, args: OpenReaderArgs): Promise<DatasetReader> {
+  if (args.mode.kind === 'query') {
+    throw new ExtractFailure('source', 'method_not_supported', 'SQL datasets are not supported for MySQL yet', 'Use a table dataset for MySQL sources.');
+  }
+  const connection = await connectMysql(source);
+  try {
+    const table = args.dataset.table!;
+    const database = table.source_table_namespace;
+    const schema = await describeMysqlColumns(connection, database, table.source_table_name);
+    const orderName = args.mode.kind === 'incremental' ? args.mode.orderColumn : undefined;
+    const orderColumn = schema.find((column) => column.name === orderName);
+    const reader = await openMysqlTableReader({
+      connection,
+      database,
+      table: table.source_table_name,
+      columns: schema.map((column) => column.name),
+      mode: args.mode,
+      orderIsTime: orderColumn ? ['timestamp', 'date'].includes(orderColumn.prequel_type) : false,
+      cursor: args.cursor,
+      chunkRows: args.chunkRows ?? 200_000,
+      lagSeconds: args.lagSeconds ?? 300,
+      workDir: args.workDir,
+    });
+    return { ...reader, schema };
+  } catch (error) {
+    await connection.end().catch(() => {});
+    throw error;
+  }
+}
+
 export async function openChunkReader(engine: EngineContext, args: OpenReaderArgs): Promise<DatasetReader> {
   const source = await loadSource(engine, args.sourceId);
+  if (source.vendor === 'mysql') return openMysqlReader(source, args);
   if (source.vendor !== 'postgres') {
     throw new ExtractFailure('source', 'vendor_not_supported', 'This source cannot be read', `Extracts from ${source.vendor} sources are not supported by this engine yet.`);
   }

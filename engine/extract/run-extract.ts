@@ -70,6 +70,7 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
     await engine.db.query('update datasets set columns = $2 where id = $1', [datasetRow.id, JSON.stringify(reader.schema)]);
     await engine.db.query('update extracts set estimated_rows = $2 where id = $1', [extractId, reader.estimatedRows]);
 
+    const priorFiles = await Promise.all((await knownFiles(engine.db, datasetRow.id)).map((file) => inPhase('datalake', () => store.localPath(file.key))));
     detector = await ChangeDetector.open(
       {
         names: reader.columns,
@@ -77,22 +78,35 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
         isDeletedColumn: dataset.type === 'dimension' ? dataset.dimension?.is_deleted_column : undefined,
         isFact: dataset.type === 'fact',
       },
+      priorFiles,
       { tempDirectory: path.join(workDir, 'duckdb') },
     );
-    const files = await Promise.all((await knownFiles(engine.db, datasetRow.id)).map((file) => inPhase('datalake', () => store.localPath(file.key))));
 
-    let part = 0;
     const chunks = reader.chunks();
+    const readNext = () => {
+      const promise = inPhase('source', () => chunks.next());
+      // Awaited later; until then a failure must not count as unhandled.
+      promise.catch(() => {});
+      return promise;
+    };
+    faultPoint('before_chunk');
+    let pending = readNext();
     for (;;) {
-      faultPoint('before_chunk');
-      const next = await inPhase('source', () => chunks.next());
+      let mark = performance.now();
+      const next = await pending;
       if (next.done) break;
+      const timing: Record<string, number> = { wait_for_read: performance.now() - mark };
       const chunk = next.value;
       faultPoint('after_read');
-      part++;
+      // Read the next chunk from the source while this one is compared and published.
+      faultPoint('before_chunk');
+      pending = readNext();
       const version = Number((await engine.db.query<{ v: string }>(`select coalesce(max(last_version), 0)::text as v from dataset_state where dataset_id = $1`, [datasetRow.id])).rows[0]!.v) + 1;
-      const parquetPath = path.join(workDir, `part-${part}.parquet`);
-      const counts = await inPhase('engine', () => detector!.processChunk(chunk.csvPath, files, version, parquetPath));
+      const parquetPath = path.join(workDir, `part-${version}.parquet`);
+      mark = performance.now();
+      const counts = await inPhase('engine', () => detector!.processChunk(chunk.csvPath, version, parquetPath));
+      timing.detect = performance.now() - mark;
+      mark = performance.now();
       rmSync(chunk.csvPath, { force: true });
       faultPoint('after_parquet');
       // Keyed by version: a retry after a crash before the commit rewrites its own uncommitted file, never a committed one.
@@ -121,14 +135,16 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
           [extractId, chunk.rows, counts.inserted, counts.updated, counts.unchanged, counts.deleted, counts.errored],
         );
       });
+      timing.publish = performance.now() - mark;
+      engine.logger.debug('extract chunk', { extract_id: extractId, version, rows: chunk.rows, ...timing });
       faultPoint('after_commit');
-      if (counts.written > 0) files.push(parquetPath);
+      if (counts.written > 0) detector.addRunFile(parquetPath);
     }
 
     const detectHardDeletes = dataset.type === 'dimension' && dataset.dimension?.detect_hard_deletes === true;
     // A scan that resumed mid-way saw only part of the keys: diffing it would invent deletions.
     if (detectHardDeletes && reader.writeAllKeys && (mode.kind !== 'full' || startedFromScratch)) {
-      await reconcileHardDeletes(engine, { reader, detector, files, datasetRow, extractId, workDir, store });
+      await reconcileHardDeletes(engine, { reader, detector, datasetRow, extractId, workDir, store });
     }
     faultPoint('before_finish');
     await withTransaction(engine.db, async (client) => {
@@ -164,19 +180,18 @@ async function reconcileHardDeletes(
   context: {
     reader: Awaited<ReturnType<typeof openChunkReader>>;
     detector: ChangeDetector;
-    files: string[];
     datasetRow: DatasetRow;
     extractId: string;
     workDir: string;
     store: Awaited<ReturnType<typeof openDatalakeForProvider>>;
   },
 ) {
-  const { reader, detector, files, datasetRow, extractId, workDir, store } = context;
+  const { reader, detector, datasetRow, extractId, workDir, store } = context;
   const idsPath = path.join(workDir, 'all-keys.csv');
   await inPhase('source', () => reader.writeAllKeys!(idsPath));
   const version = Number((await engine.db.query<{ v: string }>(`select last_version::text as v from dataset_state where dataset_id = $1`, [datasetRow.id])).rows[0]?.v ?? 0) + 1;
   const parquetPath = path.join(workDir, 'tombstones.parquet');
-  const deleted = await inPhase('engine', () => detector.writeHardDeletes(idsPath, files, version, parquetPath));
+  const deleted = await inPhase('engine', () => detector.writeHardDeletes(idsPath, version, parquetPath));
   if (!deleted) return;
   const key = extractPartKey(datasetRow.provider_id, datasetRow.id, extractId, version);
   const { bytes } = await inPhase('datalake', () => store.putFile(key, parquetPath));

@@ -1,7 +1,9 @@
 // Runs the engine's background jobs on graphile-worker (a Postgres queue shared by every engine process),
 // keeps a heartbeat per worker, releases the jobs of workers that stopped beating, and starts due extracts.
-import { type LogFunctionFactory, Logger, run, type Runner, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { type LogFunctionFactory, Logger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { z } from 'zod';
+import { openDatalakeFor } from '../datalake/open-datalake-for';
 import type { EngineContext } from '../engine-context';
 import { runExtract } from '../extract/run-extract';
 import { EXTRACT_TASK, scheduleDueExtracts } from '../extract/trigger-extract';
@@ -19,6 +21,17 @@ export interface JobRunnerOptions {
 
 const ExtractPayloadSchema = z.object({ extract_id: z.uuid() });
 const MAINTENANCE_LOCK = 7_214_903_882;
+const SWEEP_EVERY_MS = 15 * 60_000;
+
+/** Removes what crashed writers left in local datalakes (temporary files older than an hour). */
+async function sweepDatalakes(engine: EngineContext) {
+  const lakes = await engine.db.query<{ id: string }>(`select id from datalakes where body->>'storage' = 'local'`);
+  for (const { id } of lakes.rows) {
+    const store = await openDatalakeFor(engine, id).catch(() => null);
+    const removed = await store?.sweepTemporaryFiles(60 * 60_000).catch(() => 0);
+    if (removed) engine.logger.info('removed temporary datalake files', { datalake_id: id, removed });
+  }
+}
 
 export interface JobRunner {
   stop(): Promise<void>;
@@ -28,6 +41,7 @@ export async function startJobRunner(engine: EngineContext, options: JobRunnerOp
   const heartbeatMs = options.heartbeatMs ?? 5000;
   const staleAfterSeconds = options.staleAfterSeconds ?? 60;
   const workerIds = new Set<string>();
+  let lastSweep = 0;
 
   const taskList: TaskList = {
     [EXTRACT_TASK]: async (payload, helpers) => {
@@ -39,6 +53,12 @@ export async function startJobRunner(engine: EngineContext, options: JobRunnerOp
     if (level === 'error') engine.logger.error('job runner', { message });
     else if (level === 'warning') engine.logger.warn('job runner', { message });
   };
+  // Listening before run(): the pool announces itself while run() starts. Jobs are locked under the pool's id.
+  const events: WorkerEvents = new EventEmitter();
+  events.on('pool:create', ({ workerPool }) => {
+    workerIds.add(workerPool.id);
+    void beat();
+  });
   const runner: Runner = await run({
     pgPool: engine.db,
     taskList,
@@ -46,10 +66,7 @@ export async function startJobRunner(engine: EngineContext, options: JobRunnerOp
     pollInterval: options.pollIntervalMs ?? 2000,
     noHandleSignals: true,
     logger: new Logger(logFactory),
-  });
-  runner.events.on('worker:create', ({ worker }) => {
-    workerIds.add(worker.workerId);
-    void beat();
+    events,
   });
 
   async function beat() {
@@ -83,6 +100,10 @@ export async function startJobRunner(engine: EngineContext, options: JobRunnerOp
         await client.query('select pg_advisory_unlock($1)', [MAINTENANCE_LOCK]);
       }
       await scheduleDueExtracts(engine.db);
+      if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+        lastSweep = Date.now();
+        await sweepDatalakes(engine);
+      }
     } catch (error) {
       engine.logger.error('job maintenance failed', { message: (error as Error).message });
     } finally {
