@@ -20,7 +20,7 @@ const EnvSchema = z.object({
   /** Seconds without a heartbeat after which another engine takes over a worker's jobs. */
   ENGINE_WORKER_STALE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Rows per extract checkpoint (each commits a file and the cursor together). */
-  ENGINE_EXTRACT_CHUNK_ROWS: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
+  ENGINE_EXTRACT_CHUNK_ROWS: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
   /** Seconds behind the source clock the saved cursor stays, so late-committing transactions are re-read. */
   ENGINE_EXTRACT_LAG_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

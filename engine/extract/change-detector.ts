@@ -1,5 +1,6 @@
 // Compares each chunk of source rows with the dataset's cached records (DuckDB over the datalake's Parquet files)
 // and writes the new, updated and deleted records of the chunk to one Parquet file.
+import { rmSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 export interface DetectorColumns {
@@ -53,7 +54,7 @@ export class ChangeDetector {
       // Extensions would be downloaded, and nothing may be downloaded here.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
-      memory_limit: options.memoryLimit ?? '128MB',
+      memory_limit: options.memoryLimit ?? '96MB',
       threads: '2',
       temp_directory: options.tempDirectory,
       preserve_insertion_order: 'false',
@@ -77,33 +78,55 @@ export class ChangeDetector {
    * `version`) to `outputPath` as Parquet. Rows without a primary key, or repeating one, count as errored.
    */
   async processChunk(csvPath: string, version: number, outputPath: string): Promise<ChunkCounts> {
-    const { names, pkColumn, isDeletedColumn, isFact } = this.columns;
+    const { names, pkColumn, isDeletedColumn } = this.columns;
     const csvColumns = `{${names.map((name) => `${literal(name)}: 'VARCHAR'`).join(', ')}}`;
     // Unit and record separators keep columns apart; NULL hashes differently from ''.
     const hash = `md5(concat_ws(chr(31), ${names.map((name) => `coalesce(${ident(name)}, chr(30))`).join(', ')}))`;
     const isDeleted = isDeletedColumn ? `coalesce(lower(${ident(isDeletedColumn)}) in ('t', 'true', '1'), false)` : 'false';
-    await this.connection.run(`
-      create or replace temp table chunk as
-      select ${ident(pkColumn)} as ${META.recordId}, ${hash} as ${META.hash}, ${isDeleted} as ${META.isDeleted}, ${names.map(ident).join(', ')}
+    const rows = `select ${ident(pkColumn)} as ${META.recordId}, ${version}::bigint as ${META.version}, ${hash} as ${META.hash}, ${isDeleted} as ${META.isDeleted}, ${names.map(ident).join(', ')}
       from read_csv(${literal(csvPath)}, header = false, auto_detect = false, columns = ${csvColumns},
-                    quote = '"', escape = '"', allow_quoted_nulls = false, null_padding = false)`);
-    const totals = await this.one<{ rows: bigint; keyed: bigint; distinct_keys: bigint; repeats: bigint }>(
-      `select count(*) as rows, count(${META.recordId}) as keyed, count(distinct ${META.recordId}) as distinct_keys,
+                    quote = '"', escape = '"', allow_quoted_nulls = false, null_padding = false)`;
+
+    if (!this.priorFiles.length) {
+      // Nothing cached before this run (a first extract): stream the chunk straight into its file, then check that
+      // it holds only keys that are new to the run — the usual case, settled without materialising the chunk.
+      await this.writeParquet(rows, outputPath);
+      const written = await this.one<{ rows: bigint; keyed: bigint; distinct_keys: bigint; repeats: bigint }>(
+        `select count(*) as rows, count(${META.recordId}) as keyed, count(distinct ${META.recordId}) as distinct_keys,
+                count(*) filter (where ${META.recordId} in (select ${META.recordId} from run_seen)) as repeats
+         from read_parquet(${literal(outputPath)})`,
+      );
+      if (written.repeats === 0n && written.rows === written.distinct_keys && written.keyed === written.rows) {
+        await this.connection.run(`insert into run_seen select ${META.recordId} from read_parquet(${literal(outputPath)})`);
+        const count = Number(written.rows);
+        return { rows: count, inserted: count, updated: 0, unchanged: 0, deleted: 0, errored: 0, written: count };
+      }
+      return this.classify(`select * from read_parquet(${literal(outputPath)})`, outputPath);
+    }
+    return this.classify(rows, outputPath);
+  }
+
+  /** The general path: materialise the chunk, compare it with the cache, write the changed rows. */
+  private async classify(rows: string, outputPath: string): Promise<ChunkCounts> {
+    const { names, isFact } = this.columns;
+    await this.connection.run(`create or replace temp table chunk as ${rows}`);
+    const totals = await this.one<{ rows: bigint; distinct_keys: bigint; repeats: bigint }>(
+      `select count(*) as rows, count(distinct ${META.recordId}) as distinct_keys,
               (select count(*) from chunk semi join run_seen using (${META.recordId})) as repeats
        from chunk`,
     );
-    const rows = Number(totals.rows);
-    const errored = rows - Number(totals.distinct_keys);
+    const total = Number(totals.rows);
+    const errored = total - Number(totals.distinct_keys);
     if (errored > 0) {
       // Rare: keep one row per key (the others are counted as errored).
       await this.connection.run(`create or replace temp table chunk as select * from chunk where ${META.recordId} is not null qualify row_number() over (partition by ${META.recordId}) = 1`);
     }
     const known = totals.repeats > 0n ? this.files : this.priorFiles;
-    const columnList = `${META.recordId}, ${version}::bigint as ${META.version}, ${META.hash}, ${META.isDeleted}, ${names.map(ident).join(', ')}`;
+    const columnList = `${META.recordId}, ${META.version}, ${META.hash}, ${META.isDeleted}, ${names.map(ident).join(', ')}`;
 
     let counts: Omit<ChunkCounts, 'rows' | 'errored' | 'written'>;
     if (!known.length) {
-      counts = { inserted: rows - errored, updated: 0, unchanged: 0, deleted: 0 };
+      counts = { inserted: total - errored, updated: 0, unchanged: 0, deleted: 0 };
       if (counts.inserted > 0) await this.writeParquet(`select ${columnList} from chunk`, outputPath);
     } else {
       const change = `case
@@ -129,7 +152,10 @@ export class ChangeDetector {
       }
     }
     await this.connection.run(`insert into run_seen select ${META.recordId} from chunk`);
-    return { rows, errored, ...counts, written: counts.inserted + counts.updated + counts.deleted };
+    const written = counts.inserted + counts.updated + counts.deleted;
+    // The fast path may have left a file that now has nothing to publish.
+    if (written === 0) rmSync(outputPath, { force: true });
+    return { rows: total, errored, ...counts, written };
   }
 
   /**
@@ -153,7 +179,7 @@ export class ChangeDetector {
   }
 
   private async writeParquet(select: string, outputPath: string) {
-    await this.connection.run(`copy (${select}) to ${literal(outputPath)} (format parquet, compression snappy, row_group_size 100000)`);
+    await this.connection.run(`copy (${select}) to ${literal(outputPath)} (format parquet, compression snappy, row_group_size 20000)`);
   }
 
   private async all<T>(sql: string): Promise<T[]> {

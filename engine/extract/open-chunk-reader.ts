@@ -100,7 +100,7 @@ async function openMysqlReader(source: Extract<SourceCreate, { vendor: 'mysql' }
       mode: args.mode,
       orderIsTime: orderColumn ? ['timestamp', 'date'].includes(orderColumn.prequel_type) : false,
       cursor: args.cursor,
-      chunkRows: args.chunkRows ?? 200_000,
+      chunkRows: args.chunkRows ?? 50_000,
       lagSeconds: args.lagSeconds ?? 300,
       workDir: args.workDir,
     });
@@ -119,7 +119,7 @@ export async function openChunkReader(engine: EngineContext, args: OpenReaderArg
   }
   const client = await connectPostgres(source);
   try {
-    const chunkRows = args.chunkRows ?? 200_000;
+    const chunkRows = args.chunkRows ?? 50_000;
     if (args.mode.kind === 'query') {
       const reader = await openPostgresQueryReader({ client, query: args.mode.query, chunkRows, workDir: args.workDir });
       return reader;

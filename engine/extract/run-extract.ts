@@ -136,7 +136,7 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
         );
       });
       timing.publish = performance.now() - mark;
-      engine.logger.debug('extract chunk', { extract_id: extractId, version, rows: chunk.rows, ...timing });
+      engine.logger.debug('extract chunk', { extract_id: extractId, version, rows: chunk.rows, rss_mb: Math.round(process.memoryUsage.rss() / 1048576), ...timing });
       faultPoint('after_commit');
       if (counts.written > 0) detector.addRunFile(parquetPath);
     }

@@ -1,7 +1,7 @@
 // `npm run bench:extract`: builds a 1M-row table and measures, in one run, the extract against a raw COPY of it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -19,8 +19,10 @@ import { createSampleDatabase } from '../sample-db/create-sample-db';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const CHUNK_ROWS = Number(process.env.BENCH_CHUNK_ROWS ?? 200_000);
+const CHUNK_ROWS = Number(process.env.BENCH_CHUNK_ROWS ?? 50_000);
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'inlet-bench-'));
+// The embedded Postgres runs as its own OS user, who must be able to enter this directory.
+chmodSync(scratch, 0o755);
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 const server = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), ephemeral: true });

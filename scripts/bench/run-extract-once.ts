@@ -8,11 +8,12 @@ import { createPool } from '../../engine/store/db';
 
 const [databaseUrl, extractId, dataDir, chunkRows] = process.argv.slice(2) as [string, string, string, string];
 const db = createPool(databaseUrl, { max: 4 });
+if (process.env.BENCH_LOG === '1') process.stderr.write(`baseline rss ${Math.round(process.memoryUsage.rss() / 1048576)} MB\n`);
 const started = performance.now();
 await runExtract(
   {
     db,
-    logger: createLogger({ level: 'warn' }),
+    logger: createLogger({ level: process.env.BENCH_LOG === '1' ? 'debug' : 'warn', write: (line) => process.stderr.write(`${line}\n`) }),
     secretBox: createSecretBox(parseEncryptionKey(process.env.INLET_ENCRYPTION_KEY!)),
     probeHost: createHostProbe(systemLookup),
     lookup: systemLookup,
