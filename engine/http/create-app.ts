@@ -17,6 +17,7 @@ import { sources } from '../resources/sources';
 import { streams } from '../resources/streams';
 import { webhooks } from '../resources/webhooks';
 import { SecretDecryptError } from '../secrets/secret-box';
+import { addSourceActionRoutes } from '../sources/source-routes';
 import { ApiError } from './api-error';
 import { ApiRoutes } from './api-routes';
 import { MAX_BODY_BYTES } from './read-input';
@@ -75,6 +76,7 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
   });
 
   for (const definition of MANAGEMENT_RESOURCES) addCrudRoutes(routes, engine, definition);
+  addSourceActionRoutes(routes, engine);
   addAuditRoutes(routes, engine);
   addArtifactRoutes(routes, engine);
   addExtractRoutes(routes, engine);

@@ -47,6 +47,8 @@ export const SourceTableSchema = z.object({
   estimated_rows: z.number().nullable(),
   primary_key: z.array(z.string()),
   candidate_last_modified_columns: z.array(z.string()),
+  /** Timestamp columns named like a creation time (created_at…), best first: the fact dataset's created_at_column. */
+  candidate_created_at_columns: z.array(z.string()),
   candidate_is_deleted_columns: z.array(z.string()),
   suggested_type: z.enum(['dimension', 'fact']),
   /** Whether a dataset can be made from it as is: ready, or what is missing. */

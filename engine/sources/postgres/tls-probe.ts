@@ -1,0 +1,63 @@
+// The tls check: asks the server for TLS (SSLRequest) on a fresh socket and completes the handshake.
+import type net from 'node:net';
+import { openSocket, silentServerFailure } from '../open-socket';
+import type { ConnectFailure } from '../source-connect-error';
+import { fieldOf, type SourceTarget } from '../source-target';
+import { type TlsOutcome, upgradeToTls } from '../tls-upgrade';
+
+const SSL_REQUEST_CODE = 80877103;
+
+export async function probePostgresTls(target: SourceTarget): Promise<TlsOutcome> {
+  const socket = await openSocket(target);
+  try {
+    const answer = await firstByte(socket, target);
+    if (answer === null) return { ok: false, failure: silentServerFailure(target, 'tls') };
+    if (answer === 'S') return await upgradeToTls(socket, target);
+    return { ok: false, failure: refusal(answer, target) };
+  } finally {
+    socket.destroy();
+  }
+}
+
+function firstByte(socket: net.Socket, target: SourceTarget): Promise<string | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(null), target.timeoutMs);
+    function done(value: string | null) {
+      clearTimeout(timer);
+      socket.removeAllListeners('data');
+      socket.removeAllListeners('error');
+      socket.removeAllListeners('close');
+      socket.pause();
+      resolve(value);
+    }
+    socket.once('data', (chunk: Buffer) => done(String.fromCharCode(chunk[0]!)));
+    socket.once('error', () => done(''));
+    socket.once('close', () => done(''));
+    const request = Buffer.alloc(8);
+    request.writeInt32BE(8, 0);
+    request.writeInt32BE(SSL_REQUEST_CODE, 4);
+    socket.write(request);
+  });
+}
+
+function refusal(answer: string, target: SourceTarget): ConnectFailure {
+  if (answer === 'N') {
+    return {
+      check: 'tls',
+      code: 'tls_not_supported',
+      message: 'The server does not accept TLS connections, and this source requires TLS.',
+      hint: 'Turn TLS on at the server (ssl = on). Set disable_ssl only on a private network: without TLS the password and the data travel unencrypted.',
+      field: fieldOf('postgres', 'disable_ssl'),
+    };
+  }
+  return {
+    check: 'tls',
+    code: 'not_postgres',
+    message:
+      answer === ''
+        ? `${target.host}:${target.port} closed the connection when asked for TLS.`
+        : `${target.host}:${target.port} does not answer like a Postgres server.`,
+    hint: 'Check the port: it may belong to another service (MySQL listens on 3306, Postgres on 5432).',
+    field: fieldOf('postgres', 'port'),
+  };
+}
