@@ -91,10 +91,12 @@ export class ChangeDetector {
       // Nothing cached before this run (a first extract): stream the chunk straight into its file, then check that
       // it holds only keys that are new to the run — the usual case, settled without materialising the chunk.
       await this.writeParquet(rows, outputPath);
+      const file = `read_parquet(${literal(outputPath)})`;
+      // The hash table is built on the chunk's keys and the run's keys are scanned: linear in the run, not quadratic.
       const written = await this.one<{ rows: bigint; keyed: bigint; distinct_keys: bigint; repeats: bigint }>(
         `select count(*) as rows, count(${META.recordId}) as keyed, count(distinct ${META.recordId}) as distinct_keys,
-                count(*) filter (where ${META.recordId} in (select ${META.recordId} from run_seen)) as repeats
-         from read_parquet(${literal(outputPath)})`,
+                (select count(*) from run_seen where ${META.recordId} in (select ${META.recordId} from ${file})) as repeats
+         from ${file}`,
       );
       if (written.repeats === 0n && written.rows === written.distinct_keys && written.keyed === written.rows) {
         await this.connection.run(`insert into run_seen select ${META.recordId} from read_parquet(${literal(outputPath)})`);
@@ -112,7 +114,7 @@ export class ChangeDetector {
     await this.connection.run(`create or replace temp table chunk as ${rows}`);
     const totals = await this.one<{ rows: bigint; distinct_keys: bigint; repeats: bigint }>(
       `select count(*) as rows, count(distinct ${META.recordId}) as distinct_keys,
-              (select count(*) from chunk semi join run_seen using (${META.recordId})) as repeats
+              (select count(*) from run_seen where ${META.recordId} in (select ${META.recordId} from chunk)) as repeats
        from chunk`,
     );
     const total = Number(totals.rows);

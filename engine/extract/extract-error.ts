@@ -1,4 +1,8 @@
 // Turns what went wrong in an extract into the contract's error object, saying whose move it is.
+import { DatalakeError } from '../datalake/datalake-error';
+import { SourceConnectError } from '../sources/source-connect-error';
+import { TableNotFoundError } from '../sources/table-not-found-error';
+import { UserQueryError } from '../sources/user-query-error';
 import type { JobError } from './extract-record';
 
 export type ExtractPhase = 'source' | 'datalake' | 'engine';
@@ -26,6 +30,20 @@ export async function inPhase<T>(phase: ExtractPhase, work: () => Promise<T>): P
 }
 
 function classify(phase: ExtractPhase, error: unknown): ExtractFailure {
+  // The sources and datalake modules already say what happened and what to do.
+  if (error instanceof SourceConnectError) {
+    const { code, message, hint } = error.failure;
+    return new ExtractFailure('source', code, 'Could not connect to the source', hint ? `${message} ${hint}` : message, { cause: error });
+  }
+  if (error instanceof UserQueryError) {
+    return new ExtractFailure('source', error.code, 'The dataset query failed', error.message, { cause: error });
+  }
+  if (error instanceof TableNotFoundError) {
+    return new ExtractFailure('source', 'source_schema_changed', 'The table is missing', error.message, { cause: error });
+  }
+  if (error instanceof DatalakeError) {
+    return new ExtractFailure('datalake', error.code, 'The datalake refused a write', error.hint ? `${error.message} ${error.hint}` : error.message, { cause: error });
+  }
   const cause = error as { code?: string; message?: string };
   const message = cause?.message ?? String(error);
   if (phase === 'source') {

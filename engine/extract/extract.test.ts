@@ -166,6 +166,33 @@ describe('other dataset shapes', () => {
 });
 
 describe('failures and concurrency', () => {
+  test('hostile SQL datasets fail with the database\'s reason and change nothing at the source', async () => {
+    const sourceId = String((await createTableDataset(api, source, customersDimension)).source_id);
+    for (const query of ['select 1 as id; drop table customers', 'copy (select 1 as id) to stdout', 'select id from customers; create table pwned (x int)']) {
+      const created = await api.request<{ data: { dataset: { id: string } } }>('POST', '/import/datasets', {
+        dataset: { source_id: sourceId, method: 'sql', sql: { query }, type: 'dimension', dimension: { primary_key_column: 'id' } },
+      });
+      const extract = await waitForExtract(api, (await startExtract(api, created.body.data.dataset.id)).id);
+      expect(extract.status, query).toBe('failed');
+      expect(extract.error, query).toMatchObject({ blame: 'source', error_code: 'invalid_query' });
+    }
+    const tables = await source.client.query(`select table_name from information_schema.tables where table_name in ('customers', 'pwned')`);
+    expect(tables.rows.map((row) => row.table_name)).toEqual(['customers']);
+  });
+
+  test('a source host the policy forbids is never connected to', async () => {
+    const strict = await startTestEngine({ jobs: true, context: { allowPrivateHosts: false } });
+    try {
+      const dataset = await createTableDataset(strict, source, customersDimension);
+      const extract = await waitForExtract(strict, (await startExtract(strict, dataset.id)).id);
+      expect(extract.status).toBe('failed');
+      expect(extract.error?.blame).toBe('source');
+      expect(extract.error?.message).toMatch(/private|loopback|not allowed|refused/i);
+    } finally {
+      await strict.close();
+    }
+  });
+
   test('a source connection killed mid-read fails the run cleanly and the next run resumes exactly', async () => {
     await source.client.query(`create table big (id bigint primary key, v text, updated_at timestamptz not null)`);
     await source.client.query(`insert into big select id, repeat('x', 50), '2026-01-01'::timestamptz + id * interval '1 second' from generate_series(1, 30000) as id`);
