@@ -80,8 +80,9 @@ export class ChangeDetector {
   async processChunk(csvPath: string, version: number, outputPath: string): Promise<ChunkCounts> {
     const { names, pkColumn, isDeletedColumn } = this.columns;
     const csvColumns = `{${names.map((name) => `${literal(name)}: 'VARCHAR'`).join(', ')}}`;
-    // Unit and record separators keep columns apart; NULL hashes differently from ''.
-    const hash = `md5(concat_ws(chr(31), ${names.map((name) => `coalesce(${ident(name)}, chr(30))`).join(', ')}))`;
+    // Unit and record separators keep columns apart; NULL hashes differently from ''. 64 bits of md5 (stable across
+    // DuckDB versions, unlike hash()) stored as UBIGINT, which Parquet keeps exactly (a 128-bit number it would not).
+    const hash = `md5_number_lower(concat_ws(chr(31), ${names.map((name) => `coalesce(${ident(name)}, chr(30))`).join(', ')}))`;
     const isDeleted = isDeletedColumn ? `coalesce(lower(${ident(isDeletedColumn)}) in ('t', 'true', '1'), false)` : 'false';
     const rows = `select ${ident(pkColumn)} as ${META.recordId}, ${version}::bigint as ${META.version}, ${hash} as ${META.hash}, ${isDeleted} as ${META.isDeleted}, ${names.map(ident).join(', ')}
       from read_csv(${literal(csvPath)}, header = false, auto_detect = false, columns = ${csvColumns},
@@ -176,7 +177,7 @@ export class ChangeDetector {
         and ${META.recordId} not in (select id from read_csv(${literal(seenIdsCsv)}, header = false, auto_detect = false, columns = {'id': 'VARCHAR'}, quote = '"', escape = '"'))`);
     const { n } = await this.one<{ n: bigint }>('select count(*) as n from tombstones');
     if (n === 0n) return 0;
-    await this.writeParquet(`select ${META.recordId}, ${version}::bigint as ${META.version}, 'hard-deleted' as ${META.hash}, true as ${META.isDeleted} from tombstones`, outputPath);
+    await this.writeParquet(`select ${META.recordId}, ${version}::bigint as ${META.version}, 0::ubigint as ${META.hash}, true as ${META.isDeleted} from tombstones`, outputPath);
     return Number(n);
   }
 

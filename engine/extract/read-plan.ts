@@ -23,18 +23,22 @@ export function readModeOf(dataset: DatasetCreate): ReadMode {
 }
 
 export interface Dialect {
+  /** Postgres turns `(a, b) > (x, y)` into one index range scan; MySQL needs the expanded form. */
+  rowComparison: boolean;
   quoteIdent(name: string): string;
   /** A literal for a value in the database's text form; compared against a column it takes that column's type. */
   literal(value: string): string;
 }
 
 export const postgresDialect: Dialect = {
+  rowComparison: true,
   quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
   // standard_conforming_strings is on in every supported Postgres; E'' is not used, so only quotes need doubling.
   literal: (value) => `'${value.replaceAll("'", "''")}'`,
 };
 
 export const mysqlDialect: Dialect = {
+  rowComparison: false,
   quoteIdent: (name) => `\`${name.replaceAll('`', '``')}\``,
   literal: (value) => `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`,
 };
@@ -47,7 +51,7 @@ export function afterCursor(mode: ReadMode, cursor: Cursor | null, dialect: Dial
   const order = dialect.quoteIdent(mode.orderColumn);
   if (cursor.order === undefined || cursor.order === null) return null;
   if (cursor.pk === null) return `${order} >= ${dialect.literal(cursor.order)}`;
-  // Spelled out rather than a row comparison so MySQL uses the (order, pk) index too.
+  if (dialect.rowComparison) return `(${order}, ${pk}) > (${dialect.literal(cursor.order)}, ${dialect.literal(cursor.pk)})`;
   return `(${order} > ${dialect.literal(cursor.order)} or (${order} = ${dialect.literal(cursor.order)} and ${pk} > ${dialect.literal(cursor.pk)}))`;
 }
 
@@ -61,6 +65,7 @@ export function upToBoundary(mode: Exclude<ReadMode, { kind: 'query' }>, boundar
   const pk = dialect.quoteIdent(mode.pkColumn);
   if (mode.kind === 'full') return `${pk} <= ${dialect.literal(boundary.pk!)}`;
   const order = dialect.quoteIdent(mode.orderColumn);
+  if (dialect.rowComparison) return `(${order}, ${pk}) <= (${dialect.literal(boundary.order!)}, ${dialect.literal(boundary.pk!)})`;
   return `(${order} < ${dialect.literal(boundary.order!)} or (${order} = ${dialect.literal(boundary.order!)} and ${pk} <= ${dialect.literal(boundary.pk!)}))`;
 }
 

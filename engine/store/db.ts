@@ -24,8 +24,10 @@ export function createPool(connectionString: string, options: { max?: number; ap
     options: '-c TimeZone=UTC',
     types,
   });
-  // An idle client losing its connection (server restart) must not crash the process.
+  // A client losing its connection (server restart, idle or checked out) must not crash the process;
+  // the query in progress reports the failure.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
