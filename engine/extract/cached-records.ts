@@ -77,6 +77,28 @@ export async function readRandomSample(engine: EngineContext, datasetId: string,
   });
 }
 
+export interface CachedRecord {
+  recordId: string;
+  isDeleted: boolean;
+  version: number;
+  /** Typed values by column (see typedValue). */
+  data: Record<string, unknown>;
+}
+
+/** The latest cached version of the given records (ids not in the cache are simply absent). */
+export async function readRecordsByIds(engine: EngineContext, datasetId: string, ids: readonly string[]): Promise<CachedRecord[]> {
+  if (!ids.length) return [];
+  return withLatest(engine, datasetId, undefined, async (query, dataset) => {
+    const rows = await query(`select * from latest where ${META.recordId} in (${ids.map(literal).join(', ')})`);
+    return rows.map((row) => ({
+      recordId: String(row[META.recordId]),
+      isDeleted: row[META.isDeleted] === true,
+      version: Number(row[META.version]),
+      data: typedRecord(row, dataset.columns),
+    }));
+  });
+}
+
 export async function readRecordLineage(engine: EngineContext, datasetId: string, recordId: string, asOf?: string) {
   return withLatest(engine, datasetId, asOf, async (query, dataset, files) => {
     const row = (await query(`select * from latest where ${META.recordId} = ${literal(recordId)}`))[0];

@@ -151,6 +151,34 @@ describe('other dataset shapes', () => {
     expect(third.records_existing_deleted).toBe(0);
   });
 
+  test('a key scan interrupted by a dropped connection never invents deletions', async () => {
+    await source.client.query(`create table scanned (id bigint primary key, v text)`);
+    await source.client.query(`insert into scanned select id, repeat('y', 40) from generate_series(1, 30000) as id`);
+    const dataset = await createTableDataset(api, source, { table: { source_table_namespace: 'public', source_table_name: 'scanned' }, type: 'dimension', dimension: { primary_key_column: 'id', detect_hard_deletes: true } });
+    await extractNow(api, dataset.id);
+
+    const started = await startExtract(api, dataset.id);
+    for (;;) {
+      const current = (await api.request<{ data: { extract: { progress: { rows_read: number }; status: string } } }>('GET', `/import/extracts/${started.id}`)).body.data.extract;
+      if (current.progress.rows_read > 0 || (current.status !== 'running' && current.status !== 'queued')) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await source.client.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [source.name]);
+    const failed = await waitForExtract(api, started.id);
+    expect(failed.status).toBe('failed');
+    expect((await readLakeState(api.engine, dataset.id)).deleted.size).toBe(0);
+
+    // The resumed pass saw only part of the keys: it must not reconcile. The next full pass may, and finds nothing.
+    const resumed = await extractNow(api, dataset.id);
+    expect(resumed.records_existing_deleted).toBe(0);
+    const full = await extractNow(api, dataset.id);
+    expect(full).toMatchObject({ records_existing_deleted: 0, records_existing_unchanged: 30000 });
+    await source.client.query(`delete from scanned where id in (7, 15000, 29999)`);
+    const after = await extractNow(api, dataset.id);
+    expect(after.records_existing_deleted).toBe(3);
+    expect([...(await readLakeState(api.engine, dataset.id)).deleted].sort()).toEqual(['15000', '29999', '7']);
+  });
+
   test('a SQL dataset caches the rows of the query', async () => {
     const sourceId = String((await createTableDataset(api, source, customersDimension)).source_id);
     const created = await api.request<{ data: { dataset: { id: string } } }>('POST', '/import/datasets', {
