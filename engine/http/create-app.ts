@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { addAuditRoutes } from '../audit/audit-routes';
 import { addArtifactRoutes } from '../datalake/artifact-routes';
 import type { EngineContext, RequestVariables } from '../engine-context';
+import { addSignatureRoutes } from '../deliver/signature-routes';
 import { addExtractRoutes } from '../extract/extract-routes';
 import { addCrudRoutes } from '../resources/crud-routes';
 import { datalakes } from '../resources/datalakes';
@@ -80,6 +81,7 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
   addAuditRoutes(routes, engine);
   addArtifactRoutes(routes, engine);
   addExtractRoutes(routes, engine);
+  addSignatureRoutes(routes, engine);
 
   routes.mount(app);
   const openApi = routes.openApi({
