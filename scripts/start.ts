@@ -26,6 +26,12 @@ function persistentSecret(variable: string, file: string, generate: () => string
   return value;
 }
 
+/** Relative to the project when inside it, absolute otherwise. */
+function displayPath(target: string): string {
+  const relative = path.relative(process.cwd(), target);
+  return relative.startsWith('..') ? target : relative;
+}
+
 const children: ChildProcess[] = [];
 let postgres: EmbeddedPostgresHandle | null = null;
 let stopping = false;
@@ -149,6 +155,6 @@ console.log(`
     App:         ${appUrl}
     Import API:  ${engineUrl}   (OpenAPI: ${engineUrl}/openapi.json)
     API key:     ${apiKey}
-    Database:    ${postgres ? `embedded Postgres, data in ${path.relative(process.cwd(), path.join(dataDir, 'postgres'))}` : 'DATABASE_URL'}
+    Database:    ${postgres ? `embedded Postgres, data in ${displayPath(path.join(dataDir, 'postgres'))}` : 'DATABASE_URL'}
   Press Ctrl-C to stop.
 `);
