@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   ENGINE_EXTRACT_CHUNK_ROWS: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
   /** Seconds behind the source clock the saved cursor stays, so late-committing transactions are re-read. */
   ENGINE_EXTRACT_LAG_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** API requests per second per key, per engine process (429 beyond, with Retry-After). */
+  ENGINE_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(200),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type EngineEnv = z.infer<typeof EnvSchema>;

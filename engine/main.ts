@@ -35,7 +35,7 @@ const engine: EngineContext = {
   // Links the engine hands out (next_url, artifact downloads) must work for callers: default to where it listens.
   publicUrl: env.ENGINE_PUBLIC_URL ?? `http://${env.ENGINE_HOST}:${env.ENGINE_PORT}`,
 };
-const { app } = createApp(engine, { apiKeys: apiKeysOf(env) });
+const { app } = createApp(engine, { apiKeys: apiKeysOf(env), requestsPerSecond: env.ENGINE_RATE_LIMIT_PER_SECOND });
 
 const jobs = env.ENGINE_RUN_JOBS
   ? await startJobRunner(engine, {

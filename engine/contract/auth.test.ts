@@ -53,3 +53,26 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/import/datalakes/{id}']!.delete!.responses).toHaveProperty('409');
   });
 });
+
+describe('rate limiting', () => {
+  test('answers 429 with Retry-After once a key exceeds its rate, in the error shape', async () => {
+    const limited = await startTestEngine({ requestsPerSecond: 5 });
+    try {
+      const statuses: number[] = [];
+      let last: Response | null = null;
+      for (let i = 0; i < 15; i++) {
+        last = await fetch(`${limited.baseUrl}/import/datalakes`, { headers: { 'x-api-key': limited.apiKey } });
+        statuses.push(last.status);
+        if (last.status === 429) break;
+      }
+      expect(statuses).toContain(429);
+      expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(5);
+      expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await last!.json()).toMatchObject({ status: 'error', error: { code: 'rate_limited' } });
+      // The public health check is not limited.
+      expect((await fetch(`${limited.baseUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Response headers that belong to the error (Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

@@ -22,6 +22,7 @@ import { addSourceActionRoutes } from '../sources/source-routes';
 import { ApiError } from './api-error';
 import { ApiRoutes } from './api-routes';
 import { MAX_BODY_BYTES } from './read-input';
+import { rateLimit } from './rate-limit';
 import { requireApiKey } from './require-api-key';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -31,7 +32,7 @@ const isPublic = (path: string) => PUBLIC_PATHS.has(path) || path.startsWith('/p
 
 const MANAGEMENT_RESOURCES = [datalakes, providers, products, destinations, sources, datasets, streams, webhooks] as ResourceDefinition[];
 
-export function createApp(engine: EngineContext, options: { apiKeys: readonly string[] }) {
+export function createApp(engine: EngineContext, options: { apiKeys: readonly string[]; requestsPerSecond?: number }) {
   const app = new Hono<{ Variables: RequestVariables }>();
   const routes = new ApiRoutes<RequestVariables>();
 
@@ -54,6 +55,7 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
     }),
   );
   app.use(requireApiKey(options.apiKeys, isPublic));
+  app.use(rateLimit({ perSecond: options.requestsPerSecond ?? 200 }));
 
   routes.add({
     method: 'get',
@@ -95,6 +97,7 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
 
   app.onError((error, c) => {
     const apiError = toApiError(error);
+    for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
     if (apiError.status >= 500) {
       engine.logger.error('unexpected error', { method: c.req.method, path: c.req.path, error: error.name, message: error.message, stack: error.stack });
     }

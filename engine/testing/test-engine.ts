@@ -40,6 +40,7 @@ export interface TestEngineOptions {
   /** Share a database (and the key that opens its secrets) with another engine process. */
   database?: TestDatabase;
   encryptionKey?: Buffer;
+  requestsPerSecond?: number;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -57,7 +58,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'inlet-engine-')),
     ...options.context,
   };
-  const { app } = createApp(engine, { apiKeys: [apiKey] });
+  const { app } = createApp(engine, { apiKeys: [apiKey], requestsPerSecond: options.requestsPerSecond ?? 100_000 });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });
