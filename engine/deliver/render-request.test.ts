@@ -1,0 +1,54 @@
+import { describe, expect, test } from 'vitest';
+import type { DestinationCreate } from '../../lib/prequel/contract/destination';
+import { createRequestRenderer, toJson } from './render-request';
+
+const schema = { type: 'object', properties: { id: { type: 'string' } } };
+const recordDestination = (template: Record<string, unknown>): DestinationCreate =>
+  ({ name: 'd', type: 'webhook_record', record_schema: schema, webhook_record: { request_template: { method: 'POST', ...template } }, max_records_per_minute: 3000, max_concurrency: 1 }) as unknown as DestinationCreate;
+
+describe('rendering requests', () => {
+  test('a record destination without a body template sends the record as JSON, big numbers exact', () => {
+    const renderer = createRequestRenderer(recordDestination({ uri: 'http://127.0.0.1:9000/users/{{.Record.id}}' }), 'acme');
+    const outcome = renderer.forRecord({ recordId: '7', isDeleted: false, record: { id: '7', balance: 9007199254740993n, name: 'Zoë' } });
+    expect(outcome).toEqual({
+      ok: true,
+      request: { method: 'POST', url: 'http://127.0.0.1:9000/users/7', headers: { 'Content-Type': 'application/json' }, body: '{"id":"7","balance":9007199254740993,"name":"Zoë"}' },
+    });
+  });
+
+  test('templates see .Record, .Record.AsJson, .IsDeleted and .ProviderID', () => {
+    const renderer = createRequestRenderer(
+      recordDestination({
+        uri: 'http://127.0.0.1:9000/{{.ProviderID}}/{{if .IsDeleted}}delete{{else}}upsert{{end}}',
+        headers: { 'X-Tenant': '{{.ProviderID}}' },
+        body: '{"data": {{.Record.AsJson}}, "deleted": {{.IsDeleted}}}',
+      }),
+      'acme',
+    );
+    const deleted = renderer.forRecord({ recordId: '7', isDeleted: true, record: { id: '7' } });
+    expect(deleted).toMatchObject({ ok: true, request: { url: 'http://127.0.0.1:9000/acme/delete', headers: { 'X-Tenant': 'acme' }, body: '{"data": {"id":"7","_prequel_is_deleted":true}, "deleted": true}' } });
+  });
+
+  test('a batch destination sends the contract\'s envelope by default', () => {
+    const destination = { ...recordDestination({ uri: 'http://127.0.0.1:9000/batch' }), type: 'webhook_batch', webhook_batch: { request_template: { method: 'POST', uri: 'http://127.0.0.1:9000/batch' }, format: 'json', max_records_per_batch: 1000 } } as unknown as DestinationCreate;
+    const outcome = createRequestRenderer(destination, 'acme').forBatch(
+      [
+        { recordId: '1', isDeleted: false, record: { id: '1' } },
+        { recordId: '2', isDeleted: true, record: { id: '2' } },
+      ],
+      'load-1',
+    );
+    expect(outcome.ok && JSON.parse(outcome.request.body)).toEqual({ records: [{ id: '1' }, { id: '2', _prequel_is_deleted: true }], format: 'json', provider_id: 'acme', load_id: 'load-1' });
+  });
+
+  test('a template that renders something unusable fails for that record, with the reason', () => {
+    const notUrl = createRequestRenderer(recordDestination({ uri: '{{.Record.target}}' }), 'acme').forRecord({ recordId: '1', isDeleted: false, record: { target: 'file:///etc/passwd' } });
+    expect(notUrl).toMatchObject({ ok: false, message: expect.stringContaining('not an http(s) URL') });
+    const injected = createRequestRenderer(recordDestination({ uri: 'http://127.0.0.1/x', headers: { 'X-Name': '{{.Record.name}}' } }), 'acme').forRecord({ recordId: '1', isDeleted: false, record: { name: 'a\r\nX-Admin: true' } });
+    expect(injected).toMatchObject({ ok: false, message: expect.stringContaining('line break') });
+  });
+
+  test('toJson keeps bigints exact and leaves strings alone', () => {
+    expect(toJson({ a: 12345678901234567890n, b: '__bigint__1', c: [-5n] })).toBe('{"a":12345678901234567890,"b":"__bigint__1","c":[-5]}');
+  });
+});

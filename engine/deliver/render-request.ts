@@ -1,0 +1,102 @@
+// Pure: the HTTP request(s) a destination's template makes for records (api-contract.md §5).
+import type { DestinationCreate, RequestTemplate } from '../../lib/prequel/contract/destination';
+import { type CompiledTemplate, compileTemplate } from '../transform/go-template/compile-template';
+
+export interface OutgoingRecord {
+  recordId: string;
+  isDeleted: boolean;
+  /** The transformed record (what the record_schema describes). */
+  record: Record<string, unknown>;
+}
+
+export interface RenderedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type RenderOutcome = { ok: true; request: RenderedRequest } | { ok: false; message: string };
+
+interface CompiledRequestTemplate {
+  method: string;
+  uri: CompiledTemplate;
+  headers: [string, CompiledTemplate][];
+  body: CompiledTemplate | null;
+}
+
+function compile(template: RequestTemplate): CompiledRequestTemplate {
+  const must = (source: string, part: string) => {
+    const compiled = compileTemplate(source, { name: part });
+    // Templates were validated when the destination was saved; a failure here is a bug, not bad input.
+    if (!compiled.ok) throw new Error(`The saved ${part} template does not parse: ${compiled.error.message}`);
+    return compiled.template;
+  };
+  return {
+    method: template.method ?? 'POST',
+    uri: must(template.uri, 'uri'),
+    headers: Object.entries(template.headers ?? {}).map(([name, value]) => [name, must(value, `header ${name}`)]),
+    body: template.body ? must(template.body, 'body') : null,
+  };
+}
+
+/** JSON.stringify's output, except that bigints are written as exact integers. */
+export function toJson(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object' || value instanceof Date) return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined || typeof item === 'function' ? 'null' : toJson(item))).join(',')}]`;
+  const fields = Object.entries(value).filter(([, item]) => item !== undefined && typeof item !== 'function');
+  return `{${fields.map(([key, item]) => `${JSON.stringify(key)}:${toJson(item)}`).join(',')}}`;
+}
+
+/** A record as delivered: deletions carry their id fields plus `_prequel_is_deleted: true` (ours). */
+export function deliveredRecord(item: OutgoingRecord): Record<string, unknown> {
+  return item.isDeleted ? { ...item.record, _prequel_is_deleted: true } : item.record;
+}
+
+function render(template: CompiledRequestTemplate, data: unknown, defaultBody: () => string): RenderOutcome {
+  const uri = template.uri.render(data);
+  if (!uri.ok) return { ok: false, message: `The URI template failed: ${uri.error.message}` };
+  if (!/^https?:\/\//i.test(uri.output)) return { ok: false, message: `The URI template produced "${uri.output.slice(0, 200)}", which is not an http(s) URL.` };
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  for (const [name, header] of template.headers) {
+    const value = header.render(data);
+    if (!value.ok) return { ok: false, message: `The ${name} header template failed: ${value.error.message}` };
+    if (/[\r\n]/.test(value.output)) return { ok: false, message: `The ${name} header template produced a line break, which a header may not contain.` };
+    headers[name] = value.output;
+  }
+  let body: string;
+  if (template.body) {
+    const rendered = template.body.render(data);
+    if (!rendered.ok) return { ok: false, message: `The body template failed: ${rendered.error.message}` };
+    body = rendered.output;
+  } else {
+    body = defaultBody();
+  }
+  return { ok: true, request: { method: template.method, url: uri.output, headers, body } };
+}
+
+export interface RequestRenderer {
+  /** webhook_record: one request per record. */
+  forRecord(item: OutgoingRecord): RenderOutcome;
+  /** webhook_batch (json): one request for the records. */
+  forBatch(items: OutgoingRecord[], loadId: string): RenderOutcome;
+}
+
+export function createRequestRenderer(destination: DestinationCreate, providerId: string): RequestRenderer {
+  const block = destination.type === 'webhook_record' ? destination.webhook_record : destination.webhook_batch;
+  if (!block) throw new Error(`Destinations of type ${destination.type} do not make HTTP requests.`);
+  const template = compile(block.request_template);
+  return {
+    forRecord(item) {
+      const record = deliveredRecord(item);
+      return render(template, { Record: record, IsDeleted: item.isDeleted, ProviderID: providerId }, () => toJson(record));
+    },
+    forBatch(items, loadId) {
+      const records = items.map(deliveredRecord);
+      return render(template, { Records: records, ProviderID: providerId, LoadID: loadId }, () =>
+        toJson({ records, format: 'json', provider_id: providerId, load_id: loadId }),
+      );
+    },
+  };
+}
