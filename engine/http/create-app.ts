@@ -7,6 +7,7 @@ import { addArtifactRoutes } from '../datalake/artifact-routes';
 import type { EngineContext, RequestVariables } from '../engine-context';
 import { addSignatureRoutes } from '../deliver/signature-routes';
 import { addExtractRoutes } from '../extract/extract-routes';
+import { addLoadRoutes } from '../loads/load-routes';
 import { addCrudRoutes } from '../resources/crud-routes';
 import { datalakes } from '../resources/datalakes';
 import { datasets } from '../resources/datasets';
@@ -19,6 +20,7 @@ import { streams } from '../resources/streams';
 import { webhooks } from '../resources/webhooks';
 import { SecretDecryptError } from '../secrets/secret-box';
 import { addSourceActionRoutes } from '../sources/source-routes';
+import { addTransformRoutes } from '../transform/transform-routes';
 import { ApiError } from './api-error';
 import { ApiRoutes } from './api-routes';
 import { MAX_BODY_BYTES } from './read-input';
@@ -83,7 +85,9 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
   addAuditRoutes(routes, engine);
   addArtifactRoutes(routes, engine);
   addExtractRoutes(routes, engine);
+  addTransformRoutes(routes, engine);
   addSignatureRoutes(routes, engine);
+  addLoadRoutes(routes, engine);
 
   routes.mount(app);
   const openApi = routes.openApi({

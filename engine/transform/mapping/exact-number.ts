@@ -1,0 +1,40 @@
+// Pure: decimal text → the JSON number that is exactly the same decimal value, or nothing. A double prints
+// back as the shortest decimal that reads as itself, so "0.1" fits, while 9007199254740993 or
+// 12345678901234567890.123 would come back with other digits and do not.
+
+type Decimal = { negative: boolean; digits: string; exponent: number };
+
+const DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+function parseDecimal(text: string): Decimal | undefined {
+  const match = DECIMAL.exec(text);
+  if (!match) return undefined;
+  const [, sign, whole = '', fraction = '', exponent = '0'] = match;
+  let digits = `${whole}${fraction}`.replace(/^0+/, '');
+  let scale = Number(exponent) - fraction.length;
+  const trimmed = digits.replace(/0+$/, '');
+  scale += digits.length - trimmed.length;
+  digits = trimmed;
+  // Zero has no sign and no scale: "-0.00" and "0" are the same value.
+  if (digits === '') return { negative: false, digits: '', exponent: 0 };
+  return { negative: sign === '-', digits, exponent: scale };
+}
+
+const sameDecimal = (a: Decimal, b: Decimal) => a.negative === b.negative && a.digits === b.digits && a.exponent === b.exponent;
+
+/** The number whose value is exactly the decimal `text` ("42", "12.50", "1e3"), or undefined when none is. */
+export function exactNumber(text: string): number | undefined {
+  const decimal = parseDecimal(text);
+  if (!decimal) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) return undefined;
+  if (decimal.digits === '') return 0;
+  const printed = parseDecimal(String(value));
+  return printed && sameDecimal(decimal, printed) ? value : undefined;
+}
+
+/** Like exactNumber, but only for text already in JSON's canonical spelling of that number ("42", not "042" or "42.0"). */
+export function canonicalNumber(text: string): number | undefined {
+  const value = exactNumber(text);
+  return value !== undefined && String(value) === text ? value : undefined;
+}
