@@ -99,6 +99,35 @@ export async function readRecordsByIds(engine: EngineContext, datasetId: string,
   });
 }
 
+/**
+ * The next page of records whose latest version is newer than `afterVersion`, in record-id order after
+ * `afterRecordId` (keyset paging, so a load walks any number of records with bounded memory).
+ */
+export async function readChangedRecords(
+  engine: EngineContext,
+  datasetId: string,
+  page: { afterVersion: number; afterRecordId: string | null; limit: number },
+): Promise<CachedRecord[]> {
+  return withLatest(engine, datasetId, undefined, async (query, dataset) => {
+    const after = page.afterRecordId === null ? '' : `and ${META.recordId} > ${literal(page.afterRecordId)}`;
+    const rows = await query(
+      `select * from latest where ${META.version} > ${Math.floor(page.afterVersion)} ${after} order by ${META.recordId} limit ${Math.floor(page.limit)}`,
+    );
+    return rows.map((row) => ({
+      recordId: String(row[META.recordId]),
+      isDeleted: row[META.isDeleted] === true,
+      version: Number(row[META.version]),
+      data: typedRecord(row, dataset.columns),
+    }));
+  });
+}
+
+/** The highest committed record version of a dataset (0 when nothing is cached). */
+export async function latestVersion(engine: EngineContext, datasetId: string): Promise<number> {
+  const row = (await engine.db.query<{ v: string | null }>('select max(version)::text as v from dataset_files where dataset_id = $1', [datasetId])).rows[0];
+  return Number(row?.v ?? 0);
+}
+
 export async function readRecordLineage(engine: EngineContext, datasetId: string, recordId: string, asOf?: string) {
   return withLatest(engine, datasetId, asOf, async (query, dataset, files) => {
     const row = (await query(`select * from latest where ${META.recordId} = ${literal(recordId)}`))[0];

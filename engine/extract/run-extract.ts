@@ -6,6 +6,7 @@ import { DatasetCreateSchema, type DatasetCreate } from '../../lib/prequel/contr
 import type { EngineContext } from '../engine-context';
 import { extractPartKey } from '../datalake/lake-keys';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
+import { triggerLoadsAfterExtract } from '../loads/trigger-load';
 import { type Queryable, withTransaction } from '../store/db';
 import { ChangeDetector } from './change-detector';
 import { type ExtractRow } from './extract-record';
@@ -153,6 +154,8 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
       await finish(client, extractId, datasetRow.id, dataset.frequency_minutes, 'succeeded', null);
     });
     engine.logger.info('extract succeeded', { extract_id: extractId, dataset_id: datasetRow.id });
+    // Enabled streams deliver what this extract changed; the extract has succeeded whatever happens here.
+    await triggerLoadsAfterExtract(engine.db, datasetRow.id).catch((error: Error) => engine.logger.error('could not start loads after an extract', { extract_id: extractId, message: error.message }));
   } catch (error) {
     const jobError = toJobError(error);
     engine.logger.warn('extract failed', { extract_id: extractId, code: jobError.error_code, blame: jobError.blame });

@@ -7,6 +7,8 @@ import { openDatalakeFor } from '../datalake/open-datalake-for';
 import type { EngineContext } from '../engine-context';
 import { runExtract } from '../extract/run-extract';
 import { EXTRACT_TASK, scheduleDueExtracts } from '../extract/trigger-extract';
+import { runLoad } from '../loads/run-load';
+import { LOAD_TASK } from '../loads/trigger-load';
 
 export interface JobRunnerOptions {
   concurrency?: number;
@@ -17,9 +19,11 @@ export interface JobRunnerOptions {
   schedulerIntervalMs?: number;
   /** Rows per extract checkpoint, and how far behind the source clock the saved cursor stays. */
   extract?: { chunkRows?: number; lagSeconds?: number };
+  load?: { timeoutMs?: number; maxAttempts?: number; maxWaitMs?: number };
 }
 
 const ExtractPayloadSchema = z.object({ extract_id: z.uuid() });
+const LoadPayloadSchema = z.object({ load_id: z.uuid() });
 const MAINTENANCE_LOCK = 7_214_903_882;
 const SWEEP_EVERY_MS = 15 * 60_000;
 
@@ -47,6 +51,10 @@ export async function startJobRunner(engine: EngineContext, options: JobRunnerOp
     [EXTRACT_TASK]: async (payload, helpers) => {
       const { extract_id } = ExtractPayloadSchema.parse(payload);
       await runExtract(engine, extract_id, { workerId: helpers.job.locked_by ?? 'unknown', ...options.extract });
+    },
+    [LOAD_TASK]: async (payload, helpers) => {
+      const { load_id } = LoadPayloadSchema.parse(payload);
+      await runLoad(engine, load_id, { workerId: helpers.job.locked_by ?? 'unknown', ...options.load });
     },
   };
   const logFactory: LogFunctionFactory = () => (level, message) => {

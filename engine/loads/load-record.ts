@@ -1,0 +1,51 @@
+// The loads table and its API shape.
+import type { JobError } from '../extract/extract-record';
+import type { Queryable } from '../store/db';
+import { toRfc3339 } from '../store/db';
+
+export interface LoadRow {
+  id: string;
+  stream_id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  trigger: string;
+  actor_id: string | null;
+  actor_type: string | null;
+  record_ids: string[] | null;
+  submitted_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  records_processed: string;
+  records_transformed: string;
+  records_valid: string;
+  records_loaded: string;
+  records_errored: string;
+  error: JobError | null;
+  created_at: string;
+}
+
+const time = (value: string | null) => (value === null ? null : toRfc3339(value));
+
+export function loadResponse(row: LoadRow) {
+  return {
+    id: row.id,
+    stream_id: row.stream_id,
+    status: row.status,
+    trigger: row.trigger,
+    submitted_at: toRfc3339(row.submitted_at),
+    started_at: time(row.started_at),
+    ended_at: time(row.ended_at),
+    actor_id: row.actor_id,
+    actor_type: row.actor_type,
+    records_processed: Number(row.records_processed),
+    records_transformed: Number(row.records_transformed),
+    records_valid: Number(row.records_valid),
+    records_loaded: Number(row.records_loaded),
+    records_errored: Number(row.records_errored),
+    ...(row.record_ids ? { record_ids: row.record_ids } : {}),
+    error: row.error,
+  };
+}
+
+export async function findLoad(db: Queryable, id: string): Promise<LoadRow | null> {
+  return (await db.query<LoadRow>('select * from loads where id = $1', [id])).rows[0] ?? null;
+}

@@ -1,0 +1,63 @@
+// Load endpoints: trigger a stream's load, list and get loads.
+import { z } from 'zod';
+import { ListQuerySchema } from '../../lib/prequel/contract/common';
+import type { EngineContext, RequestVariables } from '../engine-context';
+import { badRequest, notFound } from '../http/api-error';
+import type { ApiRoutes } from '../http/api-routes';
+import { fetchPage, nextUrl } from '../http/pagination';
+import { parseWith, readJson, readQuery } from '../http/read-input';
+import { respond, respondList } from '../http/respond';
+import { findLoad, loadResponse, type LoadRow } from './load-record';
+import { triggerLoad } from './trigger-load';
+
+const isUuid = (value: string) => z.uuid().safeParse(value).success;
+const LoadBody = z.object({ record_ids: z.array(z.string().min(1).max(512)).min(1).max(1000).optional() });
+const LoadListQuery = ListQuerySchema.extend({ stream_id: z.string().max(64).optional() });
+
+export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: EngineContext) {
+  routes.add({
+    method: 'post',
+    path: '/import/streams/:id/load',
+    summary: 'Start a load of the stream: everything pending, or only record_ids (returns the queued or running one if there is one)',
+    tag: 'loads',
+    body: LoadBody,
+    errorStatuses: [404],
+    handler: async (c) => {
+      const id = c.req.param('id')!;
+      const stream = isUuid(id) ? (await engine.db.query<{ id: string }>('select id from streams where id = $1', [id])).rows[0] : undefined;
+      if (!stream) throw notFound('stream', id);
+      const body = parseWith(LoadBody, await readJson(c, { optional: true }));
+      const { load, created } = await triggerLoad(engine.db, stream.id, { trigger: 'api', recordIds: body.record_ids, actor: c.get('actor') });
+      return respond(c, 'load', loadResponse(load), created ? 'Load queued.' : 'A load of this stream is already queued or running.');
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/import/loads',
+    summary: 'List loads',
+    tag: 'loads',
+    query: LoadListQuery,
+    handler: async (c) => {
+      const query = readQuery(c, LoadListQuery);
+      if (query.stream_id !== undefined && !isUuid(query.stream_id)) throw badRequest('invalid_request', 'stream_id must be a UUID.', [{ path: 'stream_id', message: 'must be a UUID' }]);
+      const where = query.stream_id ? [{ sql: 'stream_id = $1', params: [query.stream_id] }] : [];
+      const page = await fetchPage<LoadRow>(engine.db, { table: 'loads', idType: 'uuid', where, query });
+      return respondList(c, 'loads', page.rows.map(loadResponse), nextUrl(c, engine.publicUrl, page.nextCursor, query), `Found ${page.rows.length} loads.`);
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/import/loads/:id',
+    summary: 'Get a load: status, counters and error',
+    tag: 'loads',
+    errorStatuses: [404],
+    handler: async (c) => {
+      const id = c.req.param('id')!;
+      const load = isUuid(id) ? await findLoad(engine.db, id) : null;
+      if (!load) throw notFound('load', id);
+      return respond(c, 'load', loadResponse(load), `Load is ${load.status}.`);
+    },
+  });
+}
