@@ -128,7 +128,41 @@ export async function latestVersion(engine: EngineContext, datasetId: string): P
   return Number(row?.v ?? 0);
 }
 
+interface LedgerRow {
+  stream_id: string;
+  version: string;
+  status: 'delivered' | 'transform_error' | 'schema_error' | 'rejected' | 'retry';
+  transformed: unknown;
+  error: { error_code: string; error_trace: string } | null;
+  updated_at: string;
+}
+
+/** The transform, validate_schema and load stages of a record, from the most recent stream outcome. */
+function deliveryStages(ledger: LedgerRow | undefined, isDeleted: boolean) {
+  if (!ledger) return { transform: null, validate_schema: null, load: null };
+  const at = toRfc3339(ledger.updated_at);
+  const error = ledger.error ? { error_code: ledger.error.error_code, error_trace: ledger.error.error_trace } : null;
+  const transformFailed = ledger.status === 'transform_error';
+  return {
+    stream_id: ledger.stream_id,
+    transform: { last_transformed_at: at, data: ledger.transformed, error: transformFailed ? error : null, is_deleted: isDeleted },
+    validate_schema: transformFailed ? null : { last_validated_at: at, error: ledger.status === 'schema_error' ? error : null, is_deleted: isDeleted },
+    load:
+      ledger.status === 'delivered' || ledger.status === 'rejected' || ledger.status === 'retry'
+        ? { last_loaded_at: at, data: ledger.transformed, error: ledger.status === 'delivered' ? null : error, is_deleted: isDeleted }
+        : null,
+  };
+}
+
 export async function readRecordLineage(engine: EngineContext, datasetId: string, recordId: string, asOf?: string) {
+  const ledger = (
+    await engine.db.query<LedgerRow>(
+      `select r.stream_id, r.version::text, r.status, r.transformed, r.error, r.updated_at from stream_records r join streams s on s.id = r.stream_id
+       where s.dataset_id = $1 and r.record_id = $2 and ($3::timestamptz is null or r.updated_at <= $3::timestamptz)
+       order by r.updated_at desc limit 1`,
+      [datasetId, recordId, asOf ?? null],
+    )
+  ).rows[0];
   return withLatest(engine, datasetId, asOf, async (query, dataset, files) => {
     const row = (await query(`select * from latest where ${META.recordId} = ${literal(recordId)}`))[0];
     if (!row) return null;
@@ -142,9 +176,7 @@ export async function readRecordLineage(engine: EngineContext, datasetId: string
         error: null,
         is_deleted: isDeleted,
       },
-      transform: null,
-      validate_schema: null,
-      load: null,
+      ...deliveryStages(ledger, isDeleted),
     };
   });
 }

@@ -144,7 +144,14 @@ describe('loads', () => {
     const envelope = deliveries[0]!.body as Record<string, unknown>;
     expect(envelope).toMatchObject({ format: 'json', provider_id: expect.any(String), load_id: load.id });
 
-    const lineage = await api.request<{ data: { record: Record<string, unknown> } }>('GET', `/import/datasets/${dataset.id}/records/13`);
-    expect(lineage.status).toBe(200);
+    // The record tracer shows where each record stopped.
+    const rejected = await api.request<{ data: { record: { load: { error: { error_code: string; error_trace: string } } } } }>('GET', `/import/datasets/${dataset.id}/records/13`);
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.data.record.load.error).toMatchObject({ error_code: 'destination_rejected', error_trace: expect.stringContaining('400') });
+    const delivered = await api.request<{ data: { record: { transform: { data: Record<string, unknown> }; validate_schema: { error: null }; load: { error: null; last_loaded_at: string } } } }>(
+      'GET',
+      `/import/datasets/${dataset.id}/records/12`,
+    );
+    expect(delivered.body.data.record).toMatchObject({ transform: { data: { id: '12' } }, validate_schema: { error: null }, load: { error: null } });
   });
 });
