@@ -27,4 +27,6 @@ const seconds = (performance.now() - started) / 1000;
 await db.end();
 // VmHWM is the kernel's record of this process's peak resident set.
 const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+const cpu = process.cpuUsage();
+if (process.env.BENCH_LOG === '1') process.stderr.write(`extract process cpu: user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s\n`);
 process.stdout.write(JSON.stringify({ seconds, peakRssMb: peakKb / 1024 }));
