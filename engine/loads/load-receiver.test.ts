@@ -105,4 +105,24 @@ describe('deliveries to the reference receiver', () => {
     expect(stats.redirectsFollowed).toBe(0);
     expect(stats.stored).toBe(28);
   });
+
+  test('a record whose first version failed ends at its newest version, never an older one', { timeout: 60_000 }, async () => {
+    receiver.reset();
+    // The first record of the load (id "1") fails every attempt of its first delivery.
+    receiver.control.set({ sequence: [503, 503, 503] });
+    const stream = await recordStream();
+    const first = await loadAndWait(stream.id);
+    expect(first).toMatchObject({ records_loaded: 29, records_errored: 1 });
+    expect(receiver.store.latest(String(stream.provider_id), '1')).toBeUndefined();
+
+    await source.client.query(`update customers set email = 'second-version@example.com', updated_at = clock_timestamp() where id = 1`);
+    const dataset = String(stream.dataset_id);
+    await extractNow(api, dataset);
+    await loadAndWait(stream.id);
+    const latest = receiver.store.latest(String(stream.provider_id), '1');
+    expect(latest?.record).toMatchObject({ id: '1', email: 'second-version@example.com' });
+    // Delivered once, at the newest version: the older one was never sent after it.
+    const forOne = receiver.store.records({ key: '1' }).records;
+    expect(forOne.map((stored) => (stored.record as { email: string }).email)).toEqual(['second-version@example.com']);
+  });
 });
