@@ -12,7 +12,15 @@ const configured = new Map<string, number>(
 );
 const reached = new Map<string, number>();
 
-export type FaultPoint = 'before_chunk' | 'during_read' | 'after_read' | 'after_parquet' | 'after_upload' | 'after_commit' | 'before_finish';
+export type FaultPoint =
+  | 'before_chunk'
+  | 'during_read'
+  | 'after_read'
+  | 'after_parquet'
+  | 'after_upload'
+  | 'after_commit'
+  | 'before_finish'
+  | 'load_after_send';
 
 export function faultPoint(name: FaultPoint): void {
   const target = configured.get(name);

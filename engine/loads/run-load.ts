@@ -10,6 +10,7 @@ import type { EngineContext } from '../engine-context';
 import type { JobError } from '../extract/extract-record';
 import { type CachedRecord, latestVersion, readChangedRecords, readRecordsByIds } from '../extract/cached-records';
 import { withTransaction } from '../store/db';
+import { faultPoint } from '../extract/fault-points';
 import { compileMappings } from '../transform/mapping/compile-mappings';
 import type { LoadRow } from './load-record';
 
@@ -105,6 +106,8 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
         outgoing.push({ recordId: record.recordId, version: record.version, isDeleted: record.isDeleted, record: result.record, transformed: result.record });
       }
       const outcomes: RecordOutcome[] = outgoing.length ? await deliverRecords(outgoing, context) : [];
+      // Delivered but not yet recorded: the window where a crash makes the next attempt send them again.
+      if (outgoing.length) faultPoint('load_after_send');
       outcomes.forEach((result, index) => {
         const sent = outgoing[index]!;
         if (result.status === 'delivered') counters.loaded++;
