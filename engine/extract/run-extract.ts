@@ -6,6 +6,7 @@ import { DatasetCreateSchema, type DatasetCreate } from '../../lib/prequel/contr
 import type { EngineContext } from '../engine-context';
 import { extractPartKey } from '../datalake/lake-keys';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
+import { notify } from '../deliver/monitoring-events';
 import { triggerLoadsAfterExtract } from '../loads/trigger-load';
 import { type Queryable, withTransaction } from '../store/db';
 import { ChangeDetector } from './change-detector';
@@ -14,6 +15,9 @@ import { ExtractFailure, inPhase, toJobError } from './extract-error';
 import { faultPoint } from './fault-points';
 import { openChunkReader } from './open-chunk-reader';
 import { type Cursor, readModeOf } from './read-plan';
+
+/** Failures that mean the source could not be reached at all (as opposed to refusing or failing a read). */
+const UNREACHABLE_CODES = new Set(['source_unreachable', 'not_resolvable', 'connection_refused', 'connection_timeout', 'connection_failed', 'host_unreachable', 'no_answer', 'server_unavailable']);
 
 export interface RunExtractOptions {
   workerId: string;
@@ -154,6 +158,7 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
       await finish(client, extractId, datasetRow.id, dataset.frequency_minutes, 'succeeded', null);
     });
     engine.logger.info('extract succeeded', { extract_id: extractId, dataset_id: datasetRow.id });
+    notify(engine, 'extract.succeeded', { extract_id: extractId, dataset_id: datasetRow.id, provider_id: datasetRow.provider_id });
     // Enabled streams deliver what this extract changed; the extract has succeeded whatever happens here.
     await triggerLoadsAfterExtract(engine.db, datasetRow.id).catch((error: Error) => engine.logger.error('could not start loads after an extract', { extract_id: extractId, message: error.message }));
   } catch (error) {
@@ -161,6 +166,10 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
     engine.logger.warn('extract failed', { extract_id: extractId, code: jobError.error_code, blame: jobError.blame });
     const frequency = (await engine.db.query<{ f: number }>(`select (body->>'frequency_minutes')::int as f from datasets where id = $1`, [extract.dataset_id])).rows[0]?.f ?? 60;
     await finish(engine.db, extractId, extract.dataset_id, frequency, 'failed', jobError);
+    const provider = (await engine.db.query<{ provider_id: string }>('select provider_id from datasets where id = $1', [extract.dataset_id])).rows[0]?.provider_id;
+    const eventData = { extract_id: extractId, dataset_id: extract.dataset_id, provider_id: provider, error: jobError, message: jobError.message };
+    notify(engine, 'extract.failed', eventData);
+    if (UNREACHABLE_CODES.has(jobError.error_code)) notify(engine, 'source.unreachable', eventData);
   } finally {
     detector?.close();
     await closeReader?.().catch(() => {});

@@ -5,6 +5,7 @@ import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import { StreamCreateSchema } from '../../lib/prequel/contract/stream';
 import { deliverRecords, type RecordOutcome, type VersionedRecord } from '../deliver/deliver-records';
 import { DestinationThrottle } from '../deliver/destination-throttle';
+import { notify } from '../deliver/monitoring-events';
 import { signingKey } from '../deliver/signing-key';
 import type { EngineContext } from '../engine-context';
 import type { JobError } from '../extract/extract-record';
@@ -176,10 +177,13 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     const failed = counters.loaded === 0 && counters.retry + counters.rejected > 0;
     await engine.db.query(`update loads set status = $2, ended_at = clock_timestamp(), error = $3 where id = $1`, [loadId, failed ? 'failed' : 'succeeded', error === null ? null : JSON.stringify(error)]);
     engine.logger.info('load finished', { load_id: loadId, loaded: counters.loaded, errored: counters.errored });
+    const outcome = failed ? 'load.failed' : error ? 'load.partially_failed' : 'load.succeeded';
+    notify(engine, outcome, { load_id: loadId, stream_id: stream.id, provider_id: stream.provider_id, records_loaded: counters.loaded, records_errored: counters.errored, error, message: error?.message });
   } catch (failure) {
     const blame = (failure as { blame?: JobError['blame'] }).blame ?? 'engine';
     const error: JobError = { error_code: blame === 'configuration' ? 'invalid_stream' : 'engine_error', title: 'The load failed', message: (failure as Error).message, blame, documentation_url: '/docs/errors#load', trace: '' };
     engine.logger.warn('load failed', { load_id: loadId, code: error.error_code });
     await engine.db.query(`update loads set status = 'failed', ended_at = clock_timestamp(), error = $2 where id = $1`, [loadId, JSON.stringify(error)]);
+    notify(engine, 'load.failed', { load_id: loadId, stream_id: load.stream_id, error, message: error.message });
   }
 }
