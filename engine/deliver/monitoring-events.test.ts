@@ -78,6 +78,20 @@ describe('monitoring webhooks', () => {
     await waitFor(() => received.find((hit) => hit.url === '/failures' && hit.body.includes('"extract.failed"')));
   });
 
+  test('receive load.succeeded after a load', { timeout: 60_000 }, async () => {
+    const dataset = await createTableDataset(api, source, { table: { source_table_namespace: 'public', source_table_name: 'customers' }, type: 'dimension', dimension: { primary_key_column: 'id' } });
+    const destination = await create(
+      api,
+      '/import/destinations',
+      { destination: { name: 'hooks', type: 'webhook_record', record_schema: { type: 'object', properties: { id: { type: 'string' } } }, webhook_record: { request_template: { uri: `${hooksUrl}/records` } } } },
+      'destination',
+    );
+    const stream = await create(api, '/import/streams', { stream: { name: 's', dataset_id: dataset.id, destination_id: destination.id, mappings: [{ target_field: 'id', field_type: 'field', column: { name: 'id' } }] } }, 'stream');
+    await extractNow(api, dataset.id);
+    const event = await waitFor(() => received.find((hit) => hit.url === '/all' && hit.body.includes('"load.succeeded"') && hit.body.includes(stream.id)), 30_000);
+    expect(JSON.parse(event.body).data).toMatchObject({ stream_id: stream.id, records_loaded: 10, records_errored: 0 });
+  });
+
   test('generic_get carries the event in the query, slack gets a text message', () => {
     const event = { type: 'load.failed' as const, version: '2026-11-01', created_at: '2026-11-26T10:00:00.000Z', data: { stream_id: 's1', message: 'endpoint answered 500' } };
     const get = eventRequest({ vendor: 'generic_get', url: 'http://127.0.0.1:9/hook?x=1' }, event);
