@@ -1,15 +1,14 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { freePort } from '../../scripts/lib/free-port';
 import { datasetPrefix } from '../datalake/lake-keys';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
 import { createTableDataset, startExtract, waitForExtract } from '../testing/extract-fixtures';
 import { readLakeState, readPostgresTable } from '../testing/lake-state';
 import { createSourceDatabase, type SourceDatabase } from '../testing/source-database';
+import { spawnEngine } from '../testing/spawn-engine';
 import { createTestDatabase } from '../testing/test-database';
 import { startTestEngine } from '../testing/test-engine';
 
@@ -44,26 +43,15 @@ async function crashAndResume(run: CrashRun) {
   const dataset = await createTableDataset(setup, source, { table: { source_table_namespace: 'public', source_table_name: run.table }, type: 'dimension', dimension: { primary_key_column: 'id', last_modified_column: 'updated_at' } });
   await setup.close();
 
-  const child = spawn(process.execPath, ['--import', 'tsx', 'engine/main.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: database.url,
-      PREQUEL_API_KEY: `key_${randomBytes(12).toString('hex')}`,
-      INLET_ENCRYPTION_KEY: encryptionKey.toString('base64'),
-      INLET_DATA_DIR: dataDir,
-      INLET_ALLOW_PRIVATE_HOSTS: 'true',
-      ENGINE_PORT: String(await freePort()),
-      ENGINE_EXTRACT_CHUNK_ROWS: String(run.chunkRows),
-      ENGINE_EXTRACT_LAG_SECONDS: String(run.lagSeconds),
-      INLET_FAULT_POINTS: run.point,
-      LOG_LEVEL: 'warn',
-    } as unknown as NodeJS.ProcessEnv,
-    stdio: 'ignore',
+  const engine = await spawnEngine({
+    database,
+    encryptionKey,
+    dataDir,
+    env: { ENGINE_EXTRACT_CHUNK_ROWS: String(run.chunkRows), ENGINE_EXTRACT_LAG_SECONDS: String(run.lagSeconds), INLET_FAULT_POINTS: run.point },
   });
-  const died = new Promise<string | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
   const { triggerExtract } = await import('./trigger-extract');
   const { extract } = await triggerExtract(database.db, dataset.id, 'api');
-  expect(await died).toBe('SIGKILL');
+  expect(await engine.exited).toBe('SIGKILL');
   const stuck = (await database.db.query('select status from extracts where id = $1', [extract.id])).rows[0];
   expect(['queued', 'running']).toContain(stuck.status);
   await run.whileDown?.();

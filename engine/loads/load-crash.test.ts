@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { freePort } from '../../scripts/lib/free-port';
 import { createReceiver, type Receiver } from '../../scripts/receiver/create-receiver';
 import { create } from '../testing/fixtures';
 import { createTableDataset, extractNow } from '../testing/extract-fixtures';
 import { createSourceDatabase, type SourceDatabase } from '../testing/source-database';
+import { spawnEngine } from '../testing/spawn-engine';
 import { createTestDatabase } from '../testing/test-database';
 import { startTestEngine } from '../testing/test-engine';
 import { triggerLoad } from './trigger-load';
@@ -51,23 +50,9 @@ describe('an engine killed during a load', () => {
       await extractNow(setup, dataset.id);
       await setup.close();
 
-      const child = spawn(process.execPath, ['--import', 'tsx', 'engine/main.ts'], {
-        env: {
-          PATH: process.env.PATH,
-          DATABASE_URL: database.url,
-          PREQUEL_API_KEY: `key_${randomBytes(12).toString('hex')}`,
-          INLET_ENCRYPTION_KEY: encryptionKey.toString('base64'),
-          INLET_DATA_DIR: dataDir,
-          INLET_ALLOW_PRIVATE_HOSTS: 'true',
-          ENGINE_PORT: String(await freePort()),
-          INLET_FAULT_POINTS: 'load_after_send:1',
-          LOG_LEVEL: 'warn',
-        } as unknown as NodeJS.ProcessEnv,
-        stdio: 'ignore',
-      });
-      const died = new Promise<string | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+      const engine = await spawnEngine({ database, encryptionKey, dataDir, env: { INLET_FAULT_POINTS: 'load_after_send:1' } });
       const { load } = await triggerLoad(database.db, stream.id, { trigger: 'api' });
-      expect(await died).toBe('SIGKILL');
+      expect(await engine.exited).toBe('SIGKILL');
       // Everything was sent before the crash; nothing was recorded.
       expect(receiver.store.stats().latestKeys).toBe(40);
       expect((await database.db.query(`select count(*)::int as n from stream_records where stream_id = $1`, [stream.id])).rows[0].n).toBe(0);
