@@ -3,20 +3,12 @@ import path from 'node:path';
 import type { Connection, FieldPacket, RowDataPacket } from 'mysql2/promise';
 import type { Connection as CallbackConnection } from 'mysql2';
 import { CsvFileWriter } from './csv-writer';
-import { afterCursor, type Cursor, mysqlDialect as sql, orderBy, type ReadMode, upToBoundary, where } from './read-plan';
-import type { ChunkReader, SourceChunk } from './source-chunks';
+import { afterCursor, type Cursor, mysqlDialect as sql, orderBy, upToBoundary, where } from './read-plan';
+import type { ChunkReader, KeysetReadOptions, SourceChunk } from './source-chunks';
 
-export interface MysqlTableReadOptions {
+export interface MysqlTableReadOptions extends KeysetReadOptions {
   connection: Connection;
   database: string;
-  table: string;
-  columns: string[];
-  mode: Exclude<ReadMode, { kind: 'query' }>;
-  orderIsTime: boolean;
-  cursor: Cursor | null;
-  chunkRows: number;
-  lagSeconds: number;
-  workDir: string;
 }
 
 /** Streams a query's rows (as text) into a CSV file without holding them in memory. */

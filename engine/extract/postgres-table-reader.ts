@@ -5,22 +5,13 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { afterCursor, type Cursor, orderBy, postgresDialect as sql, type ReadMode, upToBoundary, where } from './read-plan';
+import { afterCursor, type Cursor, orderBy, postgresDialect as sql, upToBoundary, where } from './read-plan';
 import { faultPoint } from './fault-points';
-import type { ChunkReader, SourceChunk } from './source-chunks';
+import type { ChunkReader, KeysetReadOptions, SourceChunk } from './source-chunks';
 
-export interface PostgresTableReadOptions {
+export interface PostgresTableReadOptions extends KeysetReadOptions {
   client: pg.Client;
   namespace: string;
-  table: string;
-  columns: string[];
-  mode: Exclude<ReadMode, { kind: 'query' }>;
-  /** Whether the ordering column holds times (then the clock bounds the run and the lag applies). */
-  orderIsTime: boolean;
-  cursor: Cursor | null;
-  chunkRows: number;
-  lagSeconds: number;
-  workDir: string;
 }
 
 export async function openPostgresTableReader(options: PostgresTableReadOptions): Promise<ChunkReader> {
