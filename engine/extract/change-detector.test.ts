@@ -88,6 +88,59 @@ describe('the change detector', () => {
     expect((await readParquet(path.join(dir, 'h2.parquet'))).map((row) => row._prequel_record_id)).toEqual(['2']);
   });
 
+  // A file written elsewhere: plain DuckDB, so no hash canary, and a stored hash that matches nothing.
+  async function writeForeignFile(file: string, rows: [string, string][], metadata: string | null) {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const values = rows.map(([id, email]) => `('${id}', 1::bigint, 12345::ubigint, false, '${id}', '${email}', null::varchar, 'f')`).join(', ');
+    const options = metadata ? `, kv_metadata {inlet_hash: '${metadata}'}` : '';
+    await connection.run(
+      `copy (select * from (values ${values}) t(_prequel_record_id, _prequel_version, _prequel_hash, _prequel_is_deleted, id, email, note, deleted)) to '${file}' (format parquet${options})`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+  }
+
+  async function currentCanary(): Promise<string> {
+    const probe = await ChangeDetector.open(columns, [], { tempDirectory: dir });
+    await probe.processChunk(csv('probe.csv', [['1', 'a', null, 'f']]), 1, path.join(dir, 'probe.parquet'));
+    probe.close();
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const rows = (await connection.runAndReadAll(`select decode(value) as v from parquet_kv_metadata('${path.join(dir, 'probe.parquet')}') where decode(key) = 'inlet_hash'`)).getRowObjects();
+    connection.closeSync();
+    instance.closeSync();
+    return String(rows[0]!.v);
+  }
+
+  test('recomputes the hashes of files written with another hash (an older engine or another DuckDB)', async () => {
+    const foreign = path.join(dir, 'md5-era.parquet');
+    await writeForeignFile(foreign, [['1', 'a@x'], ['2', 'b@x']], null);
+    detector = await ChangeDetector.open(columns, [foreign], { tempDirectory: dir });
+    const counts = await detector.processChunk(csv('now.csv', [['1', 'a@x', null, 'f'], ['2', 'changed@x', null, 'f']]), 2, path.join(dir, 'now.parquet'));
+    // The stored 12345 is ignored: 1 is recognised as unchanged from its columns, 2 as updated.
+    expect(counts).toMatchObject({ unchanged: 1, updated: 1, inserted: 0 });
+  });
+
+  test('trusts the stored hash of files written with the same hash, without reading their columns', async () => {
+    const canary = await currentCanary();
+    const same = path.join(dir, 'same-hash.parquet');
+    // Same canary but a stored hash that is wrong on purpose: used as stored, it makes the row look changed.
+    await writeForeignFile(same, [['1', 'a@x']], canary);
+    detector = await ChangeDetector.open(columns, [same], { tempDirectory: dir });
+    const counts = await detector.processChunk(csv('now.csv', [['1', 'a@x', null, 'f']]), 2, path.join(dir, 'now.parquet'));
+    expect(counts).toMatchObject({ updated: 1, unchanged: 0 });
+  });
+
+  test('compares a column added since an old file was written as NULL there', async () => {
+    const old = path.join(dir, 'old.parquet');
+    await writeForeignFile(old, [['1', 'a@x'], ['2', 'b@x']], null);
+    const wider = { ...columns, names: [...columns.names, 'added'] };
+    detector = await ChangeDetector.open(wider, [old], { tempDirectory: dir });
+    const counts = await detector.processChunk(csv('wide.csv', [['1', 'a@x', null, 'f', null], ['2', 'b@x', null, 'f', 'x']]), 2, path.join(dir, 'wide.parquet'));
+    expect(counts).toMatchObject({ unchanged: 1, updated: 1 });
+  });
+
   test('refuses source columns that collide with its own', async () => {
     await expect(ChangeDetector.open({ names: ['_prequel_hash'], pkColumn: '_prequel_hash', isFact: false }, [], { tempDirectory: dir })).rejects.toThrow(/reserved/);
   });

@@ -1,5 +1,10 @@
 // Compares each chunk of source rows with the dataset's cached records (DuckDB over the datalake's Parquet files)
 // and writes the new, updated and deleted records of the chunk to one Parquet file.
+//
+// Records are compared by DuckDB's hash() of their columns, stored with each version (md5 cost a third of a first
+// extract). hash() may change between DuckDB releases, so every file records a canary of the hash it was written
+// with; a file whose canary differs (another DuckDB, or an older engine's md5) has its hashes recomputed from its
+// columns when compared, so an upgrade costs one slower comparison, never a false change.
 import { rmSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
@@ -34,6 +39,11 @@ const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const fileList = (paths: readonly string[]) => `[${paths.map(literal).join(', ')}]`;
 
+/** Parquet key-value metadata naming the hash a file's `_prequel_hash` was computed with. */
+const HASH_METADATA_KEY = 'inlet_hash';
+// Inputs whose hashes change if DuckDB's hash() does: NULL, '', ASCII and multi-byte text, several columns.
+const HASH_CANARY_SQL = `select concat_ws('-', hash(null::varchar), hash(''), hash('inlet'), hash('𠮷🌸é', 'a', null::varchar))::varchar as canary`;
+
 export class ChangeDetector {
   /** Files committed by this run: only consulted for keys the run has already seen (a row that moved forward). */
   private readonly runFiles: string[] = [];
@@ -44,6 +54,7 @@ export class ChangeDetector {
     private readonly columns: DetectorColumns,
     /** The dataset's files from earlier runs. */
     private readonly priorFiles: readonly string[],
+    private readonly hashing: { canary: string; stale: ReadonlySet<string>; staleColumns: ReadonlySet<string> },
   ) {}
 
   static async open(columns: DetectorColumns, priorFiles: readonly string[], options: { tempDirectory: string; memoryLimit?: string }): Promise<ChangeDetector> {
@@ -61,7 +72,20 @@ export class ChangeDetector {
     });
     const connection = await instance.connect();
     await connection.run(`create temp table run_seen (${META.recordId} varchar)`);
-    return new ChangeDetector(instance, connection, columns, [...priorFiles]);
+    const canary = String((await connection.runAndReadAll(HASH_CANARY_SQL)).getRowObjects()[0]!.canary);
+    const stale = new Set(priorFiles);
+    const staleColumns = new Set<string>();
+    if (priorFiles.length) {
+      const marked = await connection.runAndReadAll(
+        `select file_name from parquet_kv_metadata(${fileList(priorFiles)}) where decode(key) = ${literal(HASH_METADATA_KEY)} and decode(value) = ${literal(canary)}`,
+      );
+      for (const row of marked.getRowObjects()) stale.delete(String(row.file_name));
+      if (stale.size) {
+        const described = await connection.runAndReadAll(`describe select * from read_parquet(${fileList([...stale])}, union_by_name = true)`);
+        for (const row of described.getRowObjects()) staleColumns.add(String(row.column_name));
+      }
+    }
+    return new ChangeDetector(instance, connection, columns, [...priorFiles], { canary, stale, staleColumns });
   }
 
   /** Called once the file of a chunk is committed. */
@@ -80,11 +104,8 @@ export class ChangeDetector {
   async processChunk(csvPath: string, version: number, outputPath: string): Promise<ChunkCounts> {
     const { names, pkColumn, isDeletedColumn } = this.columns;
     const csvColumns = `{${names.map((name) => `${literal(name)}: 'VARCHAR'`).join(', ')}}`;
-    // Unit and record separators keep columns apart; NULL hashes differently from ''. 64 bits of md5 (stable across
-    // DuckDB versions, unlike hash()) stored as UBIGINT, which Parquet keeps exactly (a 128-bit number it would not).
-    const hash = `md5_number_lower(concat_ws(chr(31), ${names.map((name) => `coalesce(${ident(name)}, chr(30))`).join(', ')}))`;
     const isDeleted = isDeletedColumn ? `coalesce(lower(${ident(isDeletedColumn)}) in ('t', 'true', '1'), false)` : 'false';
-    const rows = `select ${ident(pkColumn)} as ${META.recordId}, ${version}::bigint as ${META.version}, ${hash} as ${META.hash}, ${isDeleted} as ${META.isDeleted}, ${names.map(ident).join(', ')}
+    const rows = `select ${ident(pkColumn)} as ${META.recordId}, ${version}::bigint as ${META.version}, ${this.hashOf(names.map(ident))} as ${META.hash}, ${isDeleted} as ${META.isDeleted}, ${names.map(ident).join(', ')}
       from read_csv(${literal(csvPath)}, header = false, auto_detect = false, columns = ${csvColumns},
                     quote = '"', escape = '"', allow_quoted_nulls = false, null_padding = false)`;
 
@@ -143,9 +164,8 @@ export class ChangeDetector {
         select c.${META.recordId}, ${change} as change
         from (select ${META.recordId}, ${META.hash}, ${META.isDeleted} from chunk) c
         left join (
-          select ${META.recordId}, arg_max(${META.hash}, ${META.version}) as hash, arg_max(${META.isDeleted}, ${META.version}) as is_deleted
-          from read_parquet(${fileList(known)}, union_by_name = true)
-          where ${META.recordId} in (select ${META.recordId} from chunk)
+          select ${META.recordId}, arg_max(hash, ${META.version}) as hash, arg_max(${META.isDeleted}, ${META.version}) as is_deleted
+          from (${this.knownVersions(known)})
           group by ${META.recordId}) p using (${META.recordId})`);
       const byChange = await this.all<{ change: string; n: bigint }>('select change, count(*) as n from changes group by change');
       const count = (kind: string) => Number(byChange.find((row) => row.change === kind)?.n ?? 0n);
@@ -181,8 +201,33 @@ export class ChangeDetector {
     return Number(n);
   }
 
+  /** hash() treats NULL and '' apart and mixes the columns in order. */
+  private hashOf(columns: string[]): string {
+    return `hash(${columns.join(', ')})`;
+  }
+
+  /**
+   * Every cached version of the chunk's keys in `files`, with its hash: as stored where the file's canary matches,
+   * recomputed from the columns elsewhere (a column the file lacks reads as NULL, as it did when written).
+   */
+  private knownVersions(files: readonly string[]): string {
+    const inChunk = `${META.recordId} in (select ${META.recordId} from chunk)`;
+    const fresh = files.filter((file) => !this.hashing.stale.has(file));
+    const stale = files.filter((file) => this.hashing.stale.has(file));
+    const parts: string[] = [];
+    if (fresh.length) {
+      parts.push(`select ${META.recordId}, ${META.version}, ${META.hash} as hash, ${META.isDeleted} from read_parquet(${fileList(fresh)}, union_by_name = true) where ${inChunk}`);
+    }
+    if (stale.length) {
+      const columns = this.columns.names.map((name) => (this.hashing.staleColumns.has(name) ? ident(name) : 'null::varchar'));
+      parts.push(`select ${META.recordId}, ${META.version}, ${this.hashOf(columns)} as hash, ${META.isDeleted} from read_parquet(${fileList(stale)}, union_by_name = true) where ${inChunk}`);
+    }
+    return parts.join(' union all ');
+  }
+
   private async writeParquet(select: string, outputPath: string) {
-    await this.connection.run(`copy (${select}) to ${literal(outputPath)} (format parquet, compression snappy, row_group_size 20000)`);
+    const metadata = `{${HASH_METADATA_KEY}: ${literal(this.hashing.canary)}}`;
+    await this.connection.run(`copy (${select}) to ${literal(outputPath)} (format parquet, compression snappy, row_group_size 20000, kv_metadata ${metadata})`);
   }
 
   private async all<T>(sql: string): Promise<T[]> {
