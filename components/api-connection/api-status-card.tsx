@@ -12,6 +12,12 @@ const failureBadges: Record<PrequelErrorCode, { tone: BadgeTone; label: string }
   not_configured: { tone: 'warning', label: 'Not configured' },
   unreachable: { tone: 'danger', label: 'Not reachable' },
   unauthorized: { tone: 'danger', label: 'Key refused' },
+  forbidden: { tone: 'danger', label: 'Not allowed' },
+  not_found: { tone: 'danger', label: 'Not found' },
+  conflict: { tone: 'danger', label: 'Conflict' },
+  invalid_request: { tone: 'danger', label: 'Request refused' },
+  rate_limited: { tone: 'warning', label: 'Rate limited' },
+  not_supported: { tone: 'warning', label: 'Not supported' },
   invalid_response: { tone: 'danger', label: 'Unexpected answer' },
   api_error: { tone: 'danger', label: 'Error' },
 };

@@ -1,6 +1,8 @@
 // Extract endpoints: trigger, list, get; and reads of a dataset's cached records (random sample, lineage).
 import { z } from 'zod';
-import { ListQuerySchema } from '../../lib/prequel/contract/common';
+import { ListEnvelope, ListQuerySchema, SuccessEnvelope } from '../../lib/prequel/contract/common';
+import { ExtractSchema } from '../../lib/prequel/contract/job';
+import { RandomSampleSchema, RecordLineageSchema } from '../../lib/prequel/contract/records';
 import type { EngineContext, RequestVariables } from '../engine-context';
 import { badRequest, notFound } from '../http/api-error';
 import type { ApiRoutes } from '../http/api-routes';
@@ -22,6 +24,7 @@ async function requireDataset(engine: EngineContext, id: string) {
 const ExtractListQuery = ListQuerySchema.extend({ dataset_id: z.string().max(64).optional() });
 const SampleBody = z.object({ sample_size: z.number().int().min(1).max(1000) });
 const RecordQuery = z.object({ as_of: z.iso.datetime({ offset: true }).optional() });
+const ExtractResponse = SuccessEnvelope('extract', ExtractSchema);
 
 export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: EngineContext) {
   routes.add({
@@ -29,6 +32,7 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     path: '/import/datasets/:id/extract',
     summary: 'Start an extract of the dataset (returns the queued or running one if there is one)',
     tag: 'extracts',
+    response: ExtractResponse,
     successStatus: 201,
     errorStatuses: [404],
     handler: async (c) => {
@@ -44,6 +48,7 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     summary: 'List extracts',
     tag: 'extracts',
     query: ExtractListQuery,
+    response: ListEnvelope('extracts', ExtractSchema),
     handler: async (c) => {
       const query = readQuery(c, ExtractListQuery);
       if (query.dataset_id !== undefined && !isUuid(query.dataset_id)) throw badRequest('invalid_request', 'dataset_id must be a UUID.', [{ path: 'dataset_id', message: 'must be a UUID' }]);
@@ -58,6 +63,7 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     path: '/import/extracts/:id',
     summary: 'Get an extract: status, counters, progress and error',
     tag: 'extracts',
+    response: ExtractResponse,
     errorStatuses: [404],
     handler: async (c) => {
       const id = c.req.param('id')!;
@@ -73,6 +79,7 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     summary: 'A random sample of the cached records, each with its _prequel_record_id',
     tag: 'datasets',
     body: SampleBody,
+    response: z.object({ status: z.literal('success'), data: RandomSampleSchema, message: z.string() }),
     errorStatuses: [404],
     handler: async (c) => {
       const dataset = await requireDataset(engine, c.req.param('id')!);
@@ -88,6 +95,7 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     summary: 'Lineage of one record: extract, transform, validate_schema and load stages',
     tag: 'datasets',
     query: RecordQuery,
+    response: SuccessEnvelope('record', RecordLineageSchema),
     errorStatuses: [404],
     handler: async (c) => {
       const dataset = await requireDataset(engine, c.req.param('id')!);

@@ -2,6 +2,7 @@
 // unsaved changes). Both run the load pipeline's own transform on cached records and save nothing.
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { PreviewSchema } from '../../lib/prequel/contract/records';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import { StreamCreateSchema, type StreamCreate } from '../../lib/prequel/contract/stream';
 import type { EngineContext, RequestVariables } from '../engine-context';
@@ -21,17 +22,7 @@ const TestStreamBody = z.object({ stream: StreamCreateSchema, record_ids: record
 const TestTransformBody = z.object({ record_ids: recordIds(50), stream: z.record(z.string(), z.unknown()).optional() });
 const PreviewQuery = z.object({ skip_validation: z.enum(['true', 'false']).optional() });
 
-export const TransformPreviewSchema = z.object({
-  status: z.literal('success'),
-  data: z.object({
-    schema: z.array(z.object({ name: z.string(), database_type_name: z.string(), length: z.null(), precision: z.null(), scale: z.null(), nullable: z.boolean() })),
-    records: z.array(z.record(z.string(), z.unknown())),
-    errors: z.array(
-      z.object({ record_id: z.string(), target_field: z.string().optional(), stage: z.enum(['extract', 'transform', 'validate_schema']), message: z.string(), fix: z.string().optional() }),
-    ),
-  }),
-  message: z.string(),
-});
+const TransformPreviewSchema = z.object({ status: z.literal('success'), data: PreviewSchema, message: z.string() });
 
 type DatasetRow = { id: string; provider_id: string; columns: SchemaColumn[] | null };
 type DestinationRow = { id: string; name: string; body: { record_schema: Record<string, unknown> } };

@@ -5,13 +5,48 @@ import { getServerEnv, type ServerEnv } from '@/lib/env';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
-export type PrequelErrorCode = 'not_configured' | 'unreachable' | 'unauthorized' | 'invalid_response' | 'api_error';
-export type PrequelError = { code: PrequelErrorCode; message: string; status: number | null };
+export type PrequelErrorCode =
+  | 'not_configured'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'invalid_request'
+  | 'rate_limited'
+  | 'not_supported'
+  | 'invalid_response'
+  | 'api_error';
+
+/** A problem with one field of the request, at its path in the body (`source.postgres.port`). */
+export type PrequelFieldError = { path: string; message: string };
+
+export type PrequelError = {
+  code: PrequelErrorCode;
+  message: string;
+  status: number | null;
+  /** The API's own snake_case code (`vendor_not_supported`, `destination_unreachable`), when it sent one. */
+  apiCode?: string;
+  /** Per-field problems of a 400/422, so a form can show each message next to its field. */
+  fields?: PrequelFieldError[];
+  /** How long the API asked us to wait (429 with Retry-After). */
+  retryAfterSeconds?: number;
+};
 export type PrequelResult<T> = { ok: true; data: T } | { ok: false; error: PrequelError };
 
-export type PrequelRequest = { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; body?: unknown };
+export type QueryValue = string | number | boolean | undefined;
+export type PrequelRequest = { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; body?: unknown; query?: Record<string, QueryValue> };
 
-const apiErrorBodySchema = z.looseObject({ message: z.string().optional() });
+const apiErrorBodySchema = z.looseObject({
+  message: z.string().optional().catch(undefined),
+  error: z
+    .looseObject({
+      code: z.string().optional().catch(undefined),
+      details: z.array(z.looseObject({ path: z.string(), message: z.string() })).optional().catch(undefined),
+    })
+    .optional()
+    .catch(undefined),
+});
 
 // The hosted API may answer `GET /` with a different body than our engine, so only `status` is required.
 const apiRootSchema = z.looseObject({
@@ -24,8 +59,56 @@ const apiRootSchema = z.looseObject({
 
 export type ApiStatus = { url: string; service: string | null; version: string | null };
 
-function failure(code: PrequelErrorCode, message: string, status: number | null = null): { ok: false; error: PrequelError } {
-  return { ok: false, error: { code, message, status } };
+/** An expected failure as a value; `details` carries what the API said beyond its message. */
+export function failure(
+  code: PrequelErrorCode,
+  message: string,
+  status: number | null = null,
+  details: Pick<PrequelError, 'apiCode' | 'fields' | 'retryAfterSeconds'> = {},
+): { ok: false; error: PrequelError } {
+  return { ok: false, error: { code, message, status, ...details } };
+}
+
+const codeOfStatus: Record<number, PrequelErrorCode> = {
+  400: 'invalid_request',
+  403: 'forbidden',
+  404: 'not_found',
+  // The contract: an endpoint the API does not have answers 404 or 405; 405 can only mean that.
+  405: 'not_supported',
+  409: 'conflict',
+  422: 'invalid_request',
+  429: 'rate_limited',
+};
+
+/** Seconds to wait from a Retry-After header: delta-seconds or an HTTP date. */
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim());
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+function apiFailure(response: Response, body: unknown, path: string): { ok: false; error: PrequelError } {
+  const parsed = apiErrorBodySchema.safeParse(body).data;
+  const code = codeOfStatus[response.status] ?? 'api_error';
+  const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers.get('retry-after')) : undefined;
+  const fallback =
+    code === 'rate_limited'
+      ? `The Import API is rate limiting this key${retryAfter === undefined ? '' : `: retry in ${retryAfter} s`}.`
+      : `The Import API answered ${response.status} to ${path}.`;
+  const fields = parsed?.error?.details?.map(({ path: fieldPath, message }) => ({ path: fieldPath, message }));
+  return failure(code, parsed?.message ?? fallback, response.status, {
+    ...(parsed?.error?.code ? { apiCode: parsed.error.code } : {}),
+    ...(fields?.length ? { fields } : {}),
+    ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
+  });
+}
+
+function withQuery(path: string, query: Record<string, QueryValue> = {}): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  const search = params.toString();
+  return search ? `${path}${path.includes('?') ? '&' : '?'}${search}` : path;
 }
 
 function unreachableReason(cause: unknown): string {
@@ -52,7 +135,7 @@ async function request<T>(env: ServerEnv, path: `/${string}`, schema: z.ZodType<
 
   let response: Response;
   try {
-    response = await fetch(baseUrl + path, {
+    response = await fetch(baseUrl + withQuery(path, init.query), {
       method: init.method ?? 'GET',
       headers: {
         'X-API-Key': env.PREQUEL_API_KEY,
@@ -75,23 +158,23 @@ async function request<T>(env: ServerEnv, path: `/${string}`, schema: z.ZodType<
   }
 
   const body = await readJson(response);
-  if (!response.ok) {
-    const apiMessage = apiErrorBodySchema.safeParse(body).data?.message;
-    return failure('api_error', apiMessage ?? `The Import API answered ${response.status} to ${path}.`, response.status);
-  }
+  if (!response.ok) return apiFailure(response, body, path);
 
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
+    // Where the body differs says what changed; the values themselves are not repeated.
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length ? ` (${issue.path.join('.')}: ${issue.message})` : '';
     return failure(
       'invalid_response',
-      `The Import API at ${baseUrl} answered ${path} with an unexpected body: check that \`PREQUEL_API_URL\` points at an Import API.`,
+      `The Import API at ${baseUrl} answered ${path} with an unexpected body${where}: check that \`PREQUEL_API_URL\` points at an Import API.`,
       response.status,
     );
   }
   return { ok: true, data: parsed.data };
 }
 
-/** Calls the Import API with the server's key; every expected failure comes back as a value. */
+/** Calls the Import API with the server's key and parses the answer; every expected failure comes back as a value. */
 export async function prequelFetch<T>(path: `/${string}`, schema: z.ZodType<T>, init: PrequelRequest = {}): Promise<PrequelResult<T>> {
   const env = getServerEnv();
   if (!env.ok) return failure('not_configured', env.error.message);

@@ -14,7 +14,8 @@ interface ColumnRow {
   name: string;
   raw_type: string;
   base_type: string;
-  is_nullable: boolean;
+  /** 't'/'f' when the connection parses no types (the extract's connection keeps values as text). */
+  is_nullable: boolean | string;
 }
 
 export async function postgresTableSchema(client: pg.Client, table: QualifiedName): Promise<SchemaColumn[]> {
@@ -38,7 +39,7 @@ export async function postgresTableSchema(client: pg.Client, table: QualifiedNam
     raw_type: column.raw_type,
     prequel_type: postgresPrequelType(column.base_type),
     ordinal_position: index + 1,
-    is_nullable: column.is_nullable,
+    is_nullable: column.is_nullable === true || column.is_nullable === 't',
   }));
 }
 

@@ -46,14 +46,23 @@ const OpaqueBlock = z.record(z.string(), z.unknown());
 
 const base = { name: NameSchema, provider_id: ProviderIdSchema };
 
+/** A vendor the engine does not read: its block is passed through (typed per vendor, so `{vendor: "snowflake", snowflake: {...}}` type-checks). */
+const opaqueVendor = <V extends string>(vendor: V) =>
+  z.object({ ...base, vendor: z.literal(vendor), ...({ [vendor]: OpaqueBlock } as { [K in V]: typeof OpaqueBlock }) });
+
 export const SourceCreateSchema = z.discriminatedUnion(
   'vendor',
   [
     z.object({ ...base, vendor: z.literal('postgres'), postgres: PostgresConnectionSchema }),
     z.object({ ...base, vendor: z.literal('mysql'), mysql: MysqlConnectionSchema }),
-    ...(['redshift', 'redshift_serverless', 'bigquery', 'snowflake', 's3', 'gcs', 'abs', 'sftp'] as const).map((vendor) =>
-      z.object({ ...base, vendor: z.literal(vendor), [vendor]: OpaqueBlock }),
-    ),
+    opaqueVendor('redshift'),
+    opaqueVendor('redshift_serverless'),
+    opaqueVendor('bigquery'),
+    opaqueVendor('snowflake'),
+    opaqueVendor('s3'),
+    opaqueVendor('gcs'),
+    opaqueVendor('abs'),
+    opaqueVendor('sftp'),
   ],
   { error: `must be one of: ${DOCUMENTED_VENDORS.join(', ')}` },
 );

@@ -1,0 +1,36 @@
+import { describe, expect, it, vi } from 'vitest';
+
+vi.mock('server-only', () => ({}));
+
+const { capabilitiesOf } = await import('./capabilities');
+
+const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false };
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+
+describe('capabilitiesOf', () => {
+  it('reads nothing into a body that is not an OpenAPI document', () => {
+    for (const body of [undefined, '<html>not found</html>', { status: 'error' }, { openapi: '3.1.0' }]) expect(capabilitiesOf(body)).toEqual(none);
+  });
+
+  it('follows $ref, so a document that shares its schemas reads like an inline one', () => {
+    const doc = {
+      openapi: '3.1.0',
+      components: {
+        parameters: { provider: { name: 'provider_id', in: 'query' } },
+        schemas: {
+          Extract: { type: 'object', properties: { id: { type: 'string' }, progress: { type: 'object' } } },
+          ExtractEnvelope: { type: 'object', properties: { data: { type: 'object', properties: { extract: { $ref: '#/components/schemas/Extract' } } } } },
+        },
+      },
+      paths: {
+        '/import/sources': { get: { parameters: [{ $ref: '#/components/parameters/provider' }] } },
+        '/import/datasets': { get: { parameters: [{ name: 'provider_id', in: 'query' }] } },
+        '/import/streams': { get: { parameters: [] } },
+        '/import/extracts/{id}': { get: { responses: { '200': json({ $ref: '#/components/schemas/ExtractEnvelope' }) } } },
+        '/import/test-source': { post: { responses: { '200': json({ type: 'object', properties: { data: { type: 'object', properties: { code: {} } } } }) } } },
+      },
+    };
+    // Streams cannot be filtered by provider, so the filter counts as missing; test-source declares no checks.
+    expect(capabilitiesOf(doc)).toEqual({ ...none, extractProgress: true });
+  });
+});

@@ -1,0 +1,58 @@
+// Zod schemas of the pipeline's jobs (extracts and loads): status, counters and the error that says whose move it is.
+import { z } from 'zod';
+import { TimestampSchema } from './common';
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+
+export const JobErrorSchema = z.looseObject({
+  error_code: z.string(),
+  title: z.string(),
+  message: z.string(),
+  /** Who must act: source, destination, configuration or engine (ours; the hosted API names its own). */
+  blame: z.string(),
+  documentation_url: z.string(),
+  trace: z.string(),
+});
+export type JobError = z.infer<typeof JobErrorSchema>;
+
+export const ExtractProgressSchema = z.object({ rows_read: z.number(), estimated_rows: z.number().nullable() });
+export type ExtractProgress = z.infer<typeof ExtractProgressSchema>;
+
+export const ExtractSchema = z.looseObject({
+  id: z.string(),
+  dataset_id: z.string(),
+  status: z.enum(JOB_STATUSES),
+  submitted_at: TimestampSchema,
+  started_at: TimestampSchema.nullable(),
+  ended_at: TimestampSchema.nullable(),
+  records_processed: z.number(),
+  records_new_inserted: z.number(),
+  records_existing_updated: z.number(),
+  records_existing_unchanged: z.number(),
+  records_existing_deleted: z.number(),
+  records_errored: z.number(),
+  error: JobErrorSchema.nullable(),
+  progress: ExtractProgressSchema.optional().describe('(ext) rows read so far and the table size estimate'),
+});
+export type Extract = z.infer<typeof ExtractSchema>;
+
+export const LoadSchema = z.looseObject({
+  id: z.string(),
+  stream_id: z.string(),
+  status: z.enum(JOB_STATUSES),
+  submitted_at: TimestampSchema,
+  started_at: TimestampSchema.nullable(),
+  ended_at: TimestampSchema.nullable(),
+  actor_id: z.string().nullable().optional(),
+  actor_type: z.string().nullable().optional(),
+  records_processed: z.number(),
+  records_transformed: z.number(),
+  records_valid: z.number(),
+  records_loaded: z.number(),
+  records_errored: z.number(),
+  record_ids: z.array(z.string()).optional(),
+  error: JobErrorSchema.nullable(),
+});
+export type Load = z.infer<typeof LoadSchema>;

@@ -1,0 +1,55 @@
+// Datasets through the Import API: the tables a provider imports, their extracts and their cached records.
+import 'server-only';
+import type { z } from 'zod';
+import { prequelFetch, type PrequelResult } from './client';
+import { type DatasetCreateSchema, DatasetSchema } from './contract/dataset';
+import { type Extract, ExtractSchema } from './contract/job';
+import { type RandomSample, RandomSampleSchema, type RecordLineage, RecordLineageSchema } from './contract/records';
+import { crudEndpoints, listOfProvider, type ProviderScope } from './crud';
+import { dataEnvelope, itemEnvelope, type Page, pageEnvelope, type PageQuery, pageParams } from './envelope';
+
+const datasets = crudEndpoints<typeof DatasetSchema, z.input<typeof DatasetCreateSchema>>({
+  key: 'dataset',
+  plural: 'datasets',
+  path: '/import/datasets',
+  schema: DatasetSchema,
+});
+export const createDataset = datasets.create;
+export const getDataset = datasets.get;
+export const updateDataset = datasets.update;
+export const deleteDataset = datasets.remove;
+export const listDatasets = (query: PageQuery & ProviderScope = {}) => listOfProvider(datasets.list, query);
+
+const datasetPath = (id: string, action: string): `/${string}` => `/import/datasets/${encodeURIComponent(id)}/${action}`;
+const extractItem = itemEnvelope('extract', ExtractSchema);
+
+/** Starts an extract now; when one is already queued or running, that one comes back instead. */
+export function startExtract(datasetId: string): Promise<PrequelResult<Extract>> {
+  return prequelFetch(datasetPath(datasetId, 'extract'), extractItem, { method: 'POST' });
+}
+
+const extractPage = pageEnvelope('extracts', ExtractSchema);
+
+/** One page of extracts, newest first unless `order` says otherwise; of one dataset when `datasetId` is given. */
+export function listExtracts({ datasetId, ...query }: PageQuery & { datasetId?: string } = {}): Promise<PrequelResult<Page<Extract>>> {
+  return prequelFetch('/import/extracts', extractPage, { query: { ...pageParams(query), dataset_id: datasetId } });
+}
+
+export function getExtract(id: string): Promise<PrequelResult<Extract>> {
+  return prequelFetch(`/import/extracts/${encodeURIComponent(id)}`, extractItem);
+}
+
+const sample = dataEnvelope(RandomSampleSchema);
+
+/** Up to `sampleSize` (1–1000) cached records picked at random, each with its record id. */
+export function sampleRecords(datasetId: string, sampleSize: number): Promise<PrequelResult<RandomSample>> {
+  return prequelFetch(datasetPath(datasetId, 'random-sample'), sample, { method: 'POST', body: { sample_size: sampleSize } });
+}
+
+const lineage = itemEnvelope('record', RecordLineageSchema);
+
+/** One record at each stage (extracted, transformed, validated, delivered), now or as of a past time. */
+export function getRecordLineage(datasetId: string, recordId: string, { asOf }: { asOf?: string } = {}): Promise<PrequelResult<RecordLineage>> {
+  return prequelFetch(datasetPath(datasetId, `records/${encodeURIComponent(recordId)}`), lineage, { query: { as_of: asOf } });
+}
+

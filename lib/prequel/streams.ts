@@ -1,0 +1,59 @@
+// Streams through the Import API: a dataset mapped onto a destination, its previews and its loads.
+import 'server-only';
+import type { z } from 'zod';
+import { prequelFetch, type PrequelResult } from './client';
+import { type Load, LoadSchema } from './contract/job';
+import { type Preview, PreviewSchema } from './contract/records';
+import { type StreamCreateSchema, StreamSchema } from './contract/stream';
+import { crudEndpoints, listOfProvider, type MergePatch, type ProviderScope, type WriteOptions } from './crud';
+import { dataEnvelope, itemEnvelope, type Page, pageEnvelope, type PageQuery, pageParams } from './envelope';
+
+export type StreamInput = z.input<typeof StreamCreateSchema>;
+
+const streams = crudEndpoints<typeof StreamSchema, StreamInput>({ key: 'stream', plural: 'streams', path: '/import/streams', schema: StreamSchema });
+/** Creating checks that every required record_schema field is mapped and every column exists, unless `skipValidation`. */
+export const createStream = streams.create;
+export const getStream = streams.get;
+export const updateStream = streams.update;
+export const deleteStream = streams.remove;
+export const listStreams = (query: PageQuery & ProviderScope = {}) => listOfProvider(streams.list, query);
+
+const streamPath = (id: string, action: string): `/${string}` => `/import/streams/${encodeURIComponent(id)}/${action}`;
+const preview = dataEnvelope(PreviewSchema);
+const previewQuery = ({ skipValidation }: WriteOptions) => ({ skip_validation: skipValidation ? 'true' : undefined });
+
+/** Transforms cached records (1–100 ids) with a stream that is not saved yet; saves nothing. */
+export function testStream(stream: StreamInput, recordIds: string[], options: WriteOptions = {}): Promise<PrequelResult<Preview>> {
+  return prequelFetch('/import/test-stream', preview, { method: 'POST', body: { stream, record_ids: recordIds }, query: previewQuery(options) });
+}
+
+/** Transforms cached records (1–50 ids) with a saved stream, or with unsaved `changes` merged over it; saves nothing. */
+export function testTransform(
+  streamId: string,
+  recordIds: string[],
+  { changes, ...options }: WriteOptions & { changes?: MergePatch<StreamInput> } = {},
+): Promise<PrequelResult<Preview>> {
+  return prequelFetch(streamPath(streamId, 'test-transform'), preview, {
+    method: 'POST',
+    body: { record_ids: recordIds, ...(changes ? { stream: changes } : {}) },
+    query: previewQuery(options),
+  });
+}
+
+const loadItem = itemEnvelope('load', LoadSchema);
+
+/** Starts a load of everything pending, or of `recordIds` only; when one is already queued or running, that one comes back. */
+export function startLoad(streamId: string, { recordIds }: { recordIds?: string[] } = {}): Promise<PrequelResult<Load>> {
+  return prequelFetch(streamPath(streamId, 'load'), loadItem, { method: 'POST', body: recordIds ? { record_ids: recordIds } : {} });
+}
+
+const loadPage = pageEnvelope('loads', LoadSchema);
+
+/** One page of loads, newest first unless `order` says otherwise; of one stream when `streamId` is given. */
+export function listLoads({ streamId, ...query }: PageQuery & { streamId?: string } = {}): Promise<PrequelResult<Page<Load>>> {
+  return prequelFetch('/import/loads', loadPage, { query: { ...pageParams(query), stream_id: streamId } });
+}
+
+export function getLoad(id: string): Promise<PrequelResult<Load>> {
+  return prequelFetch(`/import/loads/${encodeURIComponent(id)}`, loadItem);
+}
