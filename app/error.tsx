@@ -12,7 +12,7 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
   }, [error]);
 
   return (
-    <div className="mx-auto w-full max-w-5xl px-5 py-20 sm:px-8 sm:py-28">
+    <main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-5 py-20 outline-none sm:px-8 sm:py-28">
       <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">Something went wrong</h1>
       <p className="mt-4 max-w-xl leading-7 text-muted-foreground">
         This page could not be shown because of an unexpected error. Try again; if it keeps happening, give the
@@ -26,6 +26,6 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
       <Button className="mt-8" onClick={() => retry()}>
         Try again
       </Button>
-    </div>
+    </main>
   );
 }

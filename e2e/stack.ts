@@ -4,6 +4,9 @@ export const e2eStack = {
   appUrl: 'http://127.0.0.1:3100',
   engineUrl: 'http://127.0.0.1:4110',
   apiKey: 'e2e-api-key-b5ac167dac8f40cb14aa8c85',
+  embedSecret: 'e2e-embed-secret-6f0c2d9a41b7e3c58d21',
+  /** The stack's embedded Postgres, which also holds the sample source database. */
+  postgresAdminUrl: 'postgres://postgres:postgres@127.0.0.1:54331/postgres',
 } as const;
 
 export const e2eStackEnv = {
@@ -12,6 +15,8 @@ export const e2eStackEnv = {
   ENGINE_PORT: '4110',
   EMBEDDED_PG_PORT: '54331',
   PREQUEL_API_KEY: e2eStack.apiKey,
+  INLET_EMBED_SECRET: e2eStack.embedSecret,
+  INLET_SESSION_SECRET: 'e2e-session-secret-0d6b1f3c9a2e4758b6c1d0e9',
   // `npm run test:e2e` builds the app before Playwright starts, so the start script must not build again.
   INLET_SKIP_BUILD: '1',
   NEXT_TELEMETRY_DISABLED: '1',

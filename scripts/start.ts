@@ -109,6 +109,8 @@ async function buildAppIfNeeded() {
 
 const apiKey = persistentSecret('PREQUEL_API_KEY', 'api-key', () => `inlet_${randomBytes(24).toString('base64url')}`);
 const encryptionKey = persistentSecret('INLET_ENCRYPTION_KEY', 'encryption-key', () => randomBytes(32).toString('base64'));
+const sessionSecret = persistentSecret('INLET_SESSION_SECRET', 'session-secret', () => randomBytes(32).toString('base64url'));
+const embedSecret = persistentSecret('INLET_EMBED_SECRET', 'embed-secret', () => `inlet_embed_${randomBytes(24).toString('base64url')}`);
 
 let databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
@@ -147,6 +149,8 @@ run('app', process.execPath, [nextBin, 'start', '-H', host, '-p', String(appPort
   NEXT_TELEMETRY_DISABLED: '1',
   PREQUEL_API_URL: process.env.PREQUEL_API_URL ?? engineUrl,
   PREQUEL_API_KEY: apiKey,
+  INLET_SESSION_SECRET: sessionSecret,
+  INLET_EMBED_SECRET: embedSecret,
 });
 await waitFor(appUrl, 'The app');
 
@@ -155,6 +159,7 @@ console.log(`
     App:         ${appUrl}
     Import API:  ${engineUrl}   (OpenAPI: ${engineUrl}/openapi.json)
     API key:     ${apiKey}
+    Embed secret: ${embedSecret}   (POST ${appUrl}/api/embed/sessions)
     Database:    ${postgres ? `embedded Postgres, data in ${displayPath(path.join(dataDir, 'postgres'))}` : 'DATABASE_URL'}
   Press Ctrl-C to stop.
 `);

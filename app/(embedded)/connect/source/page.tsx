@@ -1,0 +1,39 @@
+import type { Metadata } from 'next';
+import { ConnectForm } from '@/components/wizard/connect-form';
+import { getSource, listSources } from '@/lib/prequel/sources';
+import { fromSource } from '@/lib/wizard/connection-form';
+import { wizardStep } from '@/lib/wizard/steps';
+import { enterStep } from '@/lib/wizard/wizard-gate';
+
+export const metadata: Metadata = { title: 'Connect your database' };
+
+export default async function ConnectStep() {
+  const gate = await enterStep('connect');
+  if (gate.kind !== 'ok') return null;
+  const sources = await listSources({ providerId: gate.session.providerId, pageSize: 1 });
+  const saved = sources.ok ? sources.data.items[0] : undefined;
+  const full = saved ? await getSource(saved.id) : null;
+  const initial = full?.ok ? fromSource(full.data as never) : null;
+  const egress = (process.env.INLET_EGRESS_ADDRESSES ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+  const credentialsOnly = gate.session.scope === 'credentials';
+  return (
+    <section aria-labelledby="step-title" className="flex flex-col gap-6">
+      <div>
+        <h1 id="step-title" className="text-2xl font-semibold tracking-tight">
+          {wizardStep('connect').title}
+        </h1>
+        <p className="mt-2 max-w-2xl leading-7 text-muted-foreground">
+          {credentialsOnly
+            ? 'You were sent this link to enter the database connection. Test it, save it, and you are done.'
+            : 'Inlet reads from your database on a schedule and sends the rows you choose. Give it a read-only user; the password is stored encrypted.'}
+        </p>
+      </div>
+      <ConnectForm
+        initial={initial}
+        sourceId={saved?.id ?? null}
+        egressAddresses={egress.length ? egress : ['the address of the server running Inlet']}
+        nextPath={credentialsOnly ? null : wizardStep('data').path}
+      />
+    </section>
+  );
+}

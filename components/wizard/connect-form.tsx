@@ -1,0 +1,207 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useMutation } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { type FieldPath, useForm, useWatch } from 'react-hook-form';
+import { type ConnectionTest, saveConnection, testConnection } from '@/app/(embedded)/connect/source/actions';
+import { Button } from '@/components/ui/button';
+import { describedBy, Field, fieldIds, inputClassName } from '@/components/ui/field';
+import type { ActionResult } from '@/lib/actions/action-result';
+import { CONNECT_VENDORS, type ConnectionForm, ConnectionFormSchema, type ConnectionFormValues, type ConnectVendor, emptyConnectionForm, readOnlyUserSql } from '@/lib/wizard/connection-form';
+import { ConnectionChecklist } from './connection-checklist';
+import { CopyButton } from './copy-button';
+
+type Props = {
+  initial: ConnectionForm | null;
+  sourceId: string | null;
+  /** Where Inlet connects from, for the customer's firewall. */
+  egressAddresses: string[];
+  nextPath: string | null;
+};
+
+export function ConnectForm({ initial, sourceId, egressAddresses, nextPath }: Props) {
+  const router = useRouter();
+  const [test, setTest] = useState<ConnectionTest | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const form = useForm<ConnectionForm, unknown, ConnectionFormValues>({
+    resolver: zodResolver(ConnectionFormSchema),
+    defaultValues: initial ?? emptyConnectionForm(),
+    mode: 'onTouched',
+  });
+  const { register, formState, control, setValue, setError, setFocus, handleSubmit } = form;
+  const [vendor, useSshTunnel, database, schema, username] = useWatch({ control, name: ['vendor', 'useSshTunnel', 'database', 'schema', 'username'] });
+  const errors = formState.errors;
+
+  function applyFieldErrors(fieldErrors: Record<string, string> | undefined) {
+    const names = Object.keys(fieldErrors ?? {}) as FieldPath<ConnectionForm>[];
+    for (const name of names) setError(name, { type: 'server', message: fieldErrors![name] });
+    if (names[0]) setFocus(names[0]);
+  }
+
+  function settle<T>(result: ActionResult<T>, onData: (data: T) => void) {
+    if (!result.ok) {
+      setFormError(result.error.message);
+      applyFieldErrors(result.fieldErrors);
+      return;
+    }
+    setFormError(null);
+    onData(result.data);
+  }
+
+  const tester = useMutation({
+    mutationFn: (values: ConnectionFormValues) => testConnection({ form: values, sourceId: sourceId ?? undefined }),
+    onSuccess: (result) =>
+      settle(result, (data) => {
+        setTest(data);
+        applyFieldErrors(data.fieldErrors);
+      }),
+  });
+  const saver = useMutation({
+    mutationFn: (values: ConnectionFormValues) => saveConnection({ form: values, sourceId: sourceId ?? undefined }),
+    onSuccess: (result) =>
+      settle(result, (data) => {
+        setTest(data.test);
+        if (!data.saved) return applyFieldErrors(data.test.fieldErrors);
+        router.push(nextPath ?? '/connect/source');
+        router.refresh();
+      }),
+  });
+  const busy = tester.isPending || saver.isPending;
+
+  const chooseVendor = (next: ConnectVendor) => {
+    setValue('vendor', next);
+    setValue('port', next === 'postgres' ? 5432 : 3306);
+    setTest(null);
+  };
+
+  const text = (name: FieldPath<ConnectionForm>, extra: { description?: boolean; type?: string; autoComplete?: string; inputMode?: 'numeric' } = {}) => ({
+    id: fieldIds(name).control,
+    type: extra.type ?? 'text',
+    autoComplete: extra.autoComplete ?? 'off',
+    inputMode: extra.inputMode,
+    className: inputClassName,
+    'aria-invalid': errors[name as keyof typeof errors] ? true : undefined,
+    'aria-describedby': describedBy(name, { description: extra.description, error: !!errors[name as keyof typeof errors] }),
+    ...register(name),
+  });
+
+  const sql = readOnlyUserSql(vendor, { database, schema: schema ?? undefined, username });
+
+  return (
+    <form noValidate className="flex flex-col gap-8" onSubmit={handleSubmit((values) => saver.mutate(values))}>
+      <fieldset className="flex flex-col gap-3">
+        <legend className="text-sm font-medium">Database</legend>
+        <div className="grid gap-3 sm:grid-cols-3" role="radiogroup" aria-label="Database">
+          {CONNECT_VENDORS.map((option) => (
+            <label
+              key={option.id}
+              className={`flex cursor-pointer items-center gap-3 rounded-lg border bg-card px-4 py-3 text-sm has-[:checked]:border-primary has-[:disabled]:cursor-not-allowed has-[:disabled]:opacity-60 ${option.readable ? '' : 'hidden sm:flex'}`}
+            >
+              <input
+                type="radio"
+                name="vendor-choice"
+                value={option.id}
+                checked={vendor === option.id}
+                disabled={!option.readable || !!sourceId}
+                onChange={() => option.readable && chooseVendor(option.id as ConnectVendor)}
+              />
+              <span>
+                {option.label}
+                {option.readable ? null : <span className="block text-xs text-muted-foreground">Coming soon</span>}
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      <div className="grid gap-5 sm:grid-cols-6">
+        <Field name="host" label="Host" error={errors.host?.message} className="sm:col-span-4" description="The server's host name or IP address, e.g. db.example.com. Your cloud console shows it as the endpoint.">
+          <input {...text('host', { description: true })} placeholder="db.example.com" />
+        </Field>
+        <Field name="port" label="Port" error={errors.port?.message} className="sm:col-span-2">
+          <input {...text('port', { inputMode: 'numeric' })} />
+        </Field>
+        <Field name="database" label="Database name" error={errors.database?.message} className="sm:col-span-3">
+          <input {...text('database')} placeholder={vendor === 'postgres' ? 'production' : 'shop'} />
+        </Field>
+        {vendor === 'postgres' ? (
+          <Field name="schema" label="Schema" optional error={errors.schema?.message} className="sm:col-span-3" description="Leave empty to see every schema the user can read.">
+            <input {...text('schema', { description: true })} placeholder="public" />
+          </Field>
+        ) : null}
+        <Field name="username" label="User name" error={errors.username?.message} className="sm:col-span-3">
+          <input {...text('username', { autoComplete: 'username' })} placeholder="inlet_reader" />
+        </Field>
+        <Field
+          name="password"
+          label="Password"
+          error={errors.password?.message}
+          className="sm:col-span-3"
+          description={sourceId ? 'Leave empty to keep the saved password.' : 'Stored encrypted; nobody can read it back, including you.'}
+        >
+          <input {...text('password', { type: 'password', autoComplete: 'new-password', description: true })} />
+        </Field>
+        <Field name="name" label="Connection name" error={errors.name?.message} className="sm:col-span-6">
+          <input {...text('name')} />
+        </Field>
+      </div>
+
+      <details className="rounded-xl border bg-card p-5 text-sm">
+        <summary className="cursor-pointer font-medium">Create a read-only user, and allow Inlet through your firewall</summary>
+        <div className="mt-4 flex flex-col gap-4">
+          <p className="text-muted-foreground">Inlet only reads. Run this as an administrator to create a user that can read and nothing else:</p>
+          <pre className="overflow-x-auto rounded-lg bg-muted p-3 text-xs leading-5">
+            <code>{sql}</code>
+          </pre>
+          <div>
+            <CopyButton text={sql} label="Copy SQL" />
+          </div>
+          <p className="text-muted-foreground">
+            If your database only accepts known addresses, allow: <strong className="text-foreground">{egressAddresses.join(', ')}</strong>
+          </p>
+        </div>
+      </details>
+
+      <fieldset className="flex flex-col gap-4 text-sm">
+        <legend className="font-medium">Security</legend>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" {...register('requireSsl')} /> Require an encrypted (SSL/TLS) connection
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" {...register('useSshTunnel')} /> Connect through an SSH tunnel (bastion host)
+        </label>
+        {useSshTunnel ? (
+          <div className="grid gap-5 sm:grid-cols-6">
+            <Field name="sshHost" label="SSH host" error={errors.sshHost?.message} className="sm:col-span-3">
+              <input {...text('sshHost')} placeholder="bastion.example.com" />
+            </Field>
+            <Field name="sshPort" label="SSH port" error={errors.sshPort?.message} className="sm:col-span-1">
+              <input {...text('sshPort', { inputMode: 'numeric' })} />
+            </Field>
+            <Field name="sshUsername" label="SSH user" error={errors.sshUsername?.message} className="sm:col-span-2">
+              <input {...text('sshUsername')} />
+            </Field>
+          </div>
+        ) : null}
+      </fieldset>
+
+      {test ? <ConnectionChecklist checks={test.checks} message={test.message} passed={test.passed} /> : null}
+      {formError ? (
+        <p role="alert" className="text-sm text-danger">
+          {formError}
+        </p>
+      ) : null}
+
+      <div className="flex flex-wrap gap-3">
+        <Button type="submit" disabled={busy}>
+          {saver.isPending ? 'Testing and saving…' : sourceId ? 'Test and save changes' : 'Test and continue'}
+        </Button>
+        <Button variant="outline" disabled={busy} onClick={handleSubmit((values) => tester.mutate(values))}>
+          {tester.isPending ? 'Testing…' : 'Test connection'}
+        </Button>
+      </div>
+    </form>
+  );
+}

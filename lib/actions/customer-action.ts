@@ -1,0 +1,32 @@
+// The one way to write a customer server action: parse the input, require a customer session, then run.
+import 'server-only';
+import type { z } from 'zod';
+import { getSession, isCustomerSession, type CustomerSession } from '@/lib/session/session';
+import { actionFailure, type ActionResult } from './action-result';
+
+export const SESSION_ENDED_MESSAGE = 'Your session has ended. Open the link you were given again to continue.';
+
+export function customerAction<Schema extends z.ZodType, T>(
+  schema: Schema,
+  run: (input: z.output<Schema>, session: CustomerSession) => Promise<ActionResult<T>>,
+  options: { scope?: 'full' | 'credentials' } = {},
+): (input: z.input<Schema>) => Promise<ActionResult<T>> {
+  return async (input) => {
+    const session = await getSession();
+    if (!isCustomerSession(session)) return actionFailure('unauthorized', SESSION_ENDED_MESSAGE);
+    // A credentials-only link (for a DBA) reaches the connect step and nothing else.
+    if (session.scope === 'credentials' && options.scope !== 'credentials') {
+      return actionFailure('forbidden', 'This link only lets you update the database connection.');
+    }
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) {
+        const name = issue.path.join('.');
+        fieldErrors[name] ??= issue.message;
+      }
+      return actionFailure('invalid_input', 'Some fields need attention.', fieldErrors);
+    }
+    return run(parsed.data, session);
+  };
+}

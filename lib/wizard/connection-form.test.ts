@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'vitest';
+import { ConnectionFormSchema, emptyConnectionForm, formFieldOf, fromSource, readOnlyUserSql, toSourceInput, toSourcePatch } from './connection-form';
+
+const filled = { ...emptyConnectionForm('postgres'), host: 'db.acme.example.com', database: 'production', username: 'inlet', password: 's3cret' };
+
+describe('the connect form', () => {
+  test('becomes the contract source, SSL on by default', () => {
+    const values = ConnectionFormSchema.parse(filled);
+    expect(toSourceInput(values, 'acme')).toEqual({
+      name: 'Production Postgres',
+      provider_id: 'acme',
+      vendor: 'postgres',
+      postgres: {
+        host: 'db.acme.example.com',
+        port: 5432,
+        database: 'production',
+        auth_method: 'password_auth',
+        password_auth: { username: 'inlet', password: 's3cret' },
+        disable_ssl: false,
+        use_ssh_tunnel: false,
+      },
+    });
+  });
+
+  test('sends no password in an edit that leaves it blank, so the saved one stays', () => {
+    const values = ConnectionFormSchema.parse({ ...filled, password: '' });
+    expect(toSourcePatch(values)).toMatchObject({ postgres: { password_auth: { username: 'inlet' } } });
+    expect(JSON.stringify(toSourcePatch(values))).not.toContain('password"');
+  });
+
+  test('round-trips a saved source without its password', () => {
+    const values = ConnectionFormSchema.parse({ ...filled, vendor: 'mysql', port: 3306, useSshTunnel: true, sshHost: 'bastion.acme.example.com', sshUsername: 'tunnel' });
+    const saved = toSourceInput(values, 'acme') as unknown as { name: string; vendor: string } & Record<string, unknown>;
+    expect(fromSource(saved)).toMatchObject({ vendor: 'mysql', host: 'db.acme.example.com', password: '', useSshTunnel: true, sshHost: 'bastion.acme.example.com' });
+  });
+
+  test('says what to fix, per field', () => {
+    const result = ConnectionFormSchema.safeParse({ ...filled, host: '', port: 70000, useSshTunnel: true });
+    const messages = Object.fromEntries((result.error?.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]));
+    expect(messages).toEqual({
+      host: 'Enter the host name or IP address of the database server.',
+      port: 'Ports run from 1 to 65535.',
+      sshHost: 'Enter the SSH bastion host, or turn the tunnel off.',
+      sshUsername: 'Enter the SSH user name.',
+    });
+  });
+
+  test('places the API complaints on the fields they concern', () => {
+    expect(formFieldOf('postgres.password_auth.password')).toBe('password');
+    expect(formFieldOf('source.mysql.host')).toBe('host');
+    expect(formFieldOf('source.name')).toBe('name');
+    expect(formFieldOf('postgres.ssh_tunnel.ssh_tunnel_host')).toBe('sshHost');
+    expect(formFieldOf('provider_id')).toBeNull();
+  });
+
+  test('offers least-privilege SQL for the user being configured', () => {
+    expect(readOnlyUserSql('postgres', { database: 'production', username: 'inlet' })).toContain('GRANT SELECT ON ALL TABLES IN SCHEMA public TO inlet;');
+    expect(readOnlyUserSql('mysql', { database: 'shop', username: '' })).toContain("GRANT SELECT, SHOW VIEW ON shop.* TO 'inlet_reader'@'%';");
+  });
+});

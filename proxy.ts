@@ -1,0 +1,47 @@
+// Runs before every page: turns an embed invite (?session=…) into the session cookie, and says who may frame us.
+import { type NextRequest, NextResponse } from 'next/server';
+import { getSessionEnv } from '@/lib/session/session-env';
+import { SESSION_COOKIE, sessionCookieOptions } from '@/lib/session/session-cookie';
+import { signSessionToken, verifySessionToken } from '@/lib/session/session-token';
+
+function frameAncestors(): string {
+  const env = getSessionEnv();
+  return ["'self'", ...(env.ok ? env.data.INLET_EMBED_ORIGINS : [])].join(' ');
+}
+
+function withSecurityHeaders(response: NextResponse): NextResponse {
+  response.headers.set('Content-Security-Policy', `frame-ancestors ${frameAncestors()}`);
+  // An invite in the address bar must never leave in a Referer header.
+  response.headers.set('Referrer-Policy', 'no-referrer');
+  return response;
+}
+
+export function proxy(request: NextRequest) {
+  const invite = request.nextUrl.searchParams.get('session');
+  if (invite === null) return withSecurityHeaders(NextResponse.next());
+
+  const clean = request.nextUrl.clone();
+  clean.searchParams.delete('session');
+  const env = getSessionEnv();
+  if (!env.ok) {
+    clean.pathname = '/session';
+    clean.search = '?problem=not_configured';
+    return withSecurityHeaders(NextResponse.redirect(clean, 303));
+  }
+  const checked = verifySessionToken(invite, env.data.INLET_SESSION_SECRET, 'invite');
+  if (!checked.ok) {
+    clean.pathname = '/session';
+    clean.search = `?problem=${checked.reason === 'expired' ? 'expired' : 'invalid'}`;
+    return withSecurityHeaders(NextResponse.redirect(clean, 303));
+  }
+  const maxAge = env.data.INLET_SESSION_MINUTES * 60;
+  const session = signSessionToken({ ...checked.claims, kind: 'session', exp: Math.floor(Date.now() / 1000) + maxAge }, env.data.INLET_SESSION_SECRET);
+  const response = NextResponse.redirect(clean, 303);
+  response.cookies.set(SESSION_COOKIE, session, sessionCookieOptions(maxAge));
+  return withSecurityHeaders(response);
+}
+
+export const config = {
+  // Pages only: not Next's assets, not the API routes (they answer JSON and set their own headers).
+  matcher: ['/((?!_next/|api/|favicon.ico|icon.svg).*)'],
+};
