@@ -1,0 +1,196 @@
+// `npm run bench:load`: loads the sample customers through a webhook_batch (json) and a webhook_record destination
+// into the reference receiver, each against a raw keep-alive HTTP loop sending the same signed requests to the same
+// receiver, then times test-transform for 50 records. Speed is measured here, never asserted in tests.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { DestinationCreateSchema } from '../../lib/prequel/contract/destination';
+import { createRequestRenderer, type RenderOutcome } from '../../engine/deliver/render-request';
+import { deliveryId, signDelivery } from '../../engine/deliver/sign-delivery';
+import { signingKey } from '../../engine/deliver/signing-key';
+import { readChangedRecords } from '../../engine/extract/cached-records';
+import { startEmbeddedPostgres } from '../lib/embedded-postgres';
+import { createSampleDatabase } from '../sample-db/create-sample-db';
+import { customerMappings, customerRecordSchema } from './customer-mapping';
+import { measureTestTransform, RECORDS_PER_CALL, TARGET_P95_MS } from './measure-test-transform';
+import { type RawDelivery, sendRawDeliveries } from './send-raw-deliveries';
+import { spawnReceiver, type ReceiverProcess } from './spawn-receiver';
+import { type BenchEngine, startBenchEngine } from './start-bench-engine';
+
+// 20,000 keeps a run near two minutes on two cores; the engine's load time grows faster than linearly with the dataset.
+const ROWS = Number(process.env.BENCH_LOAD_ROWS ?? 20_000);
+const BATCH_RECORDS = 1000;
+// The raw loop uses the same: the engine sends batches one at a time, and records RECORD_CONCURRENCY at a time.
+const RECORD_CONCURRENCY = 8;
+// The contract's maximum. A full minute's budget may be spent at once, so a load of up to this many never waits.
+const RECORDS_PER_MINUTE = 1_000_000;
+// Through a second stream of each destination (a load takes at most 1,000 record ids).
+const WARMUP_RECORDS = 500;
+const TRANSFORM_CALLS = 100;
+const TARGET = { batch: 0.5, record: 0.3 };
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'inlet-bench-'));
+// The embedded Postgres runs as its own OS user, who must be able to enter this directory.
+chmodSync(scratch, 0o755);
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+type Job = { id: string; status: string; records_loaded?: number; records_errored?: number; error: unknown };
+
+const server = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), ephemeral: true });
+let bench: BenchEngine | null = null;
+let receiver: ReceiverProcess | null = null;
+try {
+  await server.createDatabase('source');
+  await server.createDatabase('engine');
+  const source = new pg.Client(server.urlFor('source'));
+  await source.connect();
+  log(`Building ${ROWS.toLocaleString()} customers…`);
+  await createSampleDatabase({ dialect: 'postgres', client: source }, { customers: ROWS, accountsPerCustomer: 0, ordersPerCustomer: 0, eventsPerCustomer: 0 });
+  const liveIds = (await source.query<{ id: string }>('select id::text from customers where not is_deleted')).rows.map((row) => row.id);
+  await source.end();
+
+  const api = (bench = await startBenchEngine(server.urlFor('engine'), { dataDir: path.join(scratch, 'engine'), jobs: true }));
+  const sink = (receiver = await spawnReceiver(api.baseUrl));
+  const untilDone = async (pathname: string, key: 'extract' | 'load'): Promise<Job> => {
+    for (;;) {
+      const job = (await api.call<Record<string, Job>>('GET', pathname))[key]!;
+      if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return job;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
+  const dataset = await api.createCustomerDataset(server.urlFor('source'));
+  log('Extracting (not timed)…');
+  const { extract } = await api.call<{ extract: Job }>('POST', `/import/datasets/${dataset.id}/extract`);
+  const extracted = await untilDone(`/import/extracts/${extract.id}`, 'extract');
+  if (extracted.status !== 'succeeded') throw new Error(`extract ${extracted.status}: ${JSON.stringify(extracted.error)}`);
+  // Every cached record, in the order a load pages through them: what each load must deliver.
+  const cached = await readChangedRecords(api.engine, dataset.id, { afterVersion: 0, afterRecordId: null, limit: Number.MAX_SAFE_INTEGER });
+
+  const destinationBodies = {
+    batch: {
+      name: 'bench batch',
+      type: 'webhook_batch',
+      record_schema: customerRecordSchema,
+      max_records_per_minute: RECORDS_PER_MINUTE,
+      webhook_batch: { format: 'json', max_records_per_batch: BATCH_RECORDS, request_template: { method: 'POST', uri: `${sink.url}/batches` } },
+    },
+    record: {
+      name: 'bench record',
+      type: 'webhook_record',
+      record_schema: customerRecordSchema,
+      max_records_per_minute: RECORDS_PER_MINUTE,
+      max_concurrency: RECORD_CONCURRENCY,
+      webhook_record: { request_template: { method: 'POST', uri: `${sink.url}/records` } },
+    },
+  };
+  // Created after the extract (which starts the loads of enabled streams), so loads start only when the benchmark says so.
+  const streamTo = async (destinationId: string, name: string) =>
+    api.create('/import/streams', { stream: { name, dataset_id: dataset.id, destination_id: destinationId, mappings: customerMappings } });
+  const streams = { batch: { main: '', warmup: '' }, record: { main: '', warmup: '' } };
+  for (const kind of ['batch', 'record'] as const) {
+    const destination = await api.create('/import/destinations?skip_validation=true', { destination: destinationBodies[kind] });
+    streams[kind] = { main: (await streamTo(destination.id, `bench ${kind}`)).id, warmup: (await streamTo(destination.id, `bench ${kind} warm-up`)).id };
+  }
+
+  const load = async (streamId: string, body: unknown = {}) => {
+    const started = performance.now();
+    const { load: queued } = await api.call<{ load: Job }>('POST', `/import/streams/${streamId}/load`, body);
+    const done = await untilDone(`/import/loads/${queued.id}`, 'load');
+    const seconds = (performance.now() - started) / 1000;
+    if (done.status !== 'succeeded' || done.records_errored !== 0) throw new Error(`load ${done.status}, ${done.records_errored} errored: ${JSON.stringify(done.error)}`);
+    return { id: done.id, loaded: done.records_loaded!, seconds };
+  };
+  let verifiedRuns = 0;
+  /** The receiver's counts since its last reset must show every record, once, and nothing refused. */
+  const expectReceived = async (what: string, records: number) => {
+    const stats = await sink.stats();
+    const refused = stats.deliveries - (stats.byStatus['200'] ?? 0);
+    if (stats.records !== records || stats.duplicates || stats.rejections || refused) {
+      throw new Error(`${what}: the receiver got ${stats.records} of ${records} records (${stats.duplicates} duplicates, ${stats.rejections} rejected, ${refused} refused deliveries)`);
+    }
+    await sink.reset();
+    verifiedRuns++;
+    return stats;
+  };
+
+  log(`Warming up the engine and the receiver with ${WARMUP_RECORDS} records per destination…`);
+  const warmupIds = cached.slice(0, WARMUP_RECORDS).map((record) => record.recordId);
+  for (const kind of ['batch', 'record'] as const) await load(streams[kind].warmup, { record_ids: warmupIds });
+  await expectReceived('warm-up', 2 * WARMUP_RECORDS);
+
+  // The baseline sends the requests the engine sent: the records it transformed (as its ledger holds them), rendered
+  // by its renderer, signed with its key; only the signature's timestamp differs. Signed before the clock starts.
+  const key = await signingKey(api.engine);
+  const rawDeliveries = async (kind: 'batch' | 'record', loadId: string): Promise<RawDelivery[]> => {
+    const streamId = streams[kind].main;
+    const ledger = await api.engine.db.query<{ record_id: string; transformed: Record<string, unknown> }>(
+      `select record_id, transformed from stream_records where stream_id = $1 and status = 'delivered'`,
+      [streamId],
+    );
+    const transformed = new Map(ledger.rows.map((row) => [row.record_id, row.transformed]));
+    const records = cached.map((record) => ({ recordId: record.recordId, version: record.version, isDeleted: record.isDeleted, record: transformed.get(record.recordId)! }));
+    if (transformed.size !== records.length || records.some((record) => !record.record)) throw new Error(`The ${kind} load's ledger does not hold every record.`);
+    const renderer = createRequestRenderer(DestinationCreateSchema.parse(destinationBodies[kind]), dataset.providerId);
+    const signed = (rendered: RenderOutcome, id: string): RawDelivery => {
+      if (!rendered.ok) throw new Error(rendered.message);
+      const { method, url, headers, body } = rendered.request;
+      const signature = signDelivery(body, { privateKey: key.privateKey, providerId: dataset.providerId, deliveryId: id });
+      return { method, url, headers: { ...headers, ...signature, 'user-agent': 'inlet-bench' }, body: Buffer.from(body) };
+    };
+    if (kind === 'record') return records.map((record) => signed(renderer.forRecord(record), deliveryId(streamId, record.recordId, record.version)));
+    const batches: RawDelivery[] = [];
+    for (let start = 0; start < records.length; start += BATCH_RECORDS) {
+      const items = records.slice(start, start + BATCH_RECORDS);
+      const id = deliveryId(streamId, items.map((item) => item.recordId).join(','), items.map((item) => item.version).join(','));
+      batches.push(signed(renderer.forBatch(items, loadId), id));
+    }
+    return batches;
+  };
+
+  const measured = { batch: { engine: 0, raw: 0, requests: 0 }, record: { engine: 0, raw: 0, requests: 0 } };
+  for (const kind of ['batch', 'record'] as const) {
+    log(`Engine load, webhook_${kind}…`);
+    const engineLoad = await load(streams[kind].main);
+    if (engineLoad.loaded !== cached.length) throw new Error(`The ${kind} load delivered ${engineLoad.loaded} of ${cached.length} records.`);
+    const engineStats = await expectReceived(`engine ${kind} load`, cached.length);
+    // The batch loop takes a second or two, so one noisy run could decide its ratio: the median of three is used.
+    const runs = kind === 'batch' ? 3 : 1;
+    const rawSeconds: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      log(`Rendering and signing the same ${engineStats.deliveries.toLocaleString()} requests (not timed)…`);
+      const deliveries = await rawDeliveries(kind, engineLoad.id);
+      log(`Raw HTTP loop, webhook_${kind}${runs > 1 ? ` (${run + 1} of ${runs})` : ''}…`);
+      rawSeconds.push((await sendRawDeliveries(deliveries, kind === 'batch' ? 1 : RECORD_CONCURRENCY)).seconds);
+      await expectReceived(`raw ${kind} loop`, cached.length);
+    }
+    measured[kind] = { engine: engineLoad.seconds, raw: rawSeconds.sort((a, b) => a - b)[Math.floor(runs / 2)]!, requests: engineStats.deliveries };
+  }
+
+  log(`Calling test-transform ${TRANSFORM_CALLS} times with ${RECORDS_PER_CALL} random records…`);
+  const transform = await measureTestTransform((pathname, body) => api.call('POST', pathname, body), streams.record.main, liveIds, { calls: TRANSFORM_CALLS, warmupCalls: 5 });
+
+  const rate = (seconds: number) => `${Math.round(cached.length / seconds).toLocaleString()} records/s`;
+  console.log(`\nLoad benchmark: ${cached.length.toLocaleString()} customers, ${customerMappings.length} mappings, into the reference receiver (own process; verifies, de-duplicates, stores)\n`);
+  const rows = [
+    [`webhook_batch json, engine load`, measured.batch.engine, `${measured.batch.requests} batches of ≤ ${BATCH_RECORDS}, one at a time`],
+    [`webhook_batch json, raw HTTP loop`, measured.batch.raw, 'same bodies, keep-alive, median of 3'],
+    [`webhook_record, engine load`, measured.record.engine, `${measured.record.requests.toLocaleString()} requests, ${RECORD_CONCURRENCY} in flight`],
+    [`webhook_record, raw HTTP loop`, measured.record.raw, `same bodies, keep-alive, ${RECORD_CONCURRENCY} in flight`],
+  ] as const;
+  for (const [label, seconds, note] of rows) console.log(`  ${label.padEnd(34)} ${rate(seconds).padStart(18)} ${`${seconds.toFixed(2)} s`.padStart(9)}  ${note}`);
+  const ratio = { batch: measured.batch.raw / measured.batch.engine, record: measured.record.raw / measured.record.engine };
+  const verdict = (met: boolean) => (met ? 'met' : 'NOT MET');
+  console.log(`
+  batch engine / raw records/s        ${ratio.batch.toFixed(2)}   (target ≥ ${TARGET.batch.toFixed(2)}) ${verdict(ratio.batch >= TARGET.batch)}
+  record engine / raw records/s       ${ratio.record.toFixed(2)}   (target ≥ ${TARGET.record.toFixed(2)}) ${verdict(ratio.record >= TARGET.record)}
+  test-transform p50 / p95            ${transform.p50.toFixed(1)} / ${transform.p95.toFixed(1)} ms  (${RECORDS_PER_CALL} records, target p95 < ${TARGET_P95_MS} ms) ${verdict(transform.p95 < TARGET_P95_MS)}
+  receiver got every record, once     ${verifiedRuns - 1} runs × ${cached.length.toLocaleString()} records; ${transform.transformed.toLocaleString()} records transformed in previews, ${transform.errored} errors
+`);
+} finally {
+  await receiver?.stop().catch(() => {});
+  await bench?.close().catch(() => {});
+  await server.stop().catch(() => {});
+  rmSync(scratch, { recursive: true, force: true });
+}

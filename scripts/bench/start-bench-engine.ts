@@ -1,0 +1,96 @@
+// The benchmarks' engine: the real HTTP API on 127.0.0.1 over a migrated database, optionally with its job runner,
+// and a small API client that throws on any error answer (a benchmark has no expected failures).
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { EngineContext } from '../../engine/engine-context';
+import { createApp } from '../../engine/http/create-app';
+import { startJobRunner } from '../../engine/jobs/job-runner';
+import { createLogger } from '../../engine/logger';
+import { createHostProbe, systemLookup } from '../../engine/net/host-probe';
+import { createSecretBox } from '../../engine/secrets/secret-box';
+import { createPool } from '../../engine/store/db';
+import { migrate } from '../../engine/store/migrate';
+
+export interface BenchEngine {
+  engine: EngineContext;
+  baseUrl: string;
+  /** Calls the API and returns the answer's `data`. */
+  call<T = Record<string, unknown>>(method: string, pathname: string, body?: unknown): Promise<T>;
+  /** POSTs a resource and returns what was created (the one value under `data`). */
+  create(pathname: string, body: unknown): Promise<{ id: string }>;
+  /** Datalake → provider → source → dimension dataset over the sample `customers` table of `sourceUrl`. */
+  createCustomerDataset(sourceUrl: string): Promise<{ id: string; providerId: string }>;
+  close(): Promise<void>;
+}
+
+export async function startBenchEngine(databaseUrl: string, options: { dataDir: string; jobs?: boolean }): Promise<BenchEngine> {
+  const db = createPool(databaseUrl);
+  await migrate(db);
+  const apiKey = randomBytes(16).toString('hex');
+  const engine: EngineContext = {
+    db,
+    logger: createLogger({ level: 'warn' }),
+    secretBox: createSecretBox(randomBytes(32)),
+    probeHost: createHostProbe(systemLookup),
+    lookup: systemLookup,
+    allowPrivateHosts: true,
+    dataDir: options.dataDir,
+  };
+  // No rate limit: load polling and back-to-back preview calls are the point here.
+  const { app } = createApp(engine, { apiKeys: [apiKey], requestsPerSecond: 100_000 });
+  const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
+  });
+  const baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const jobs = options.jobs ? await startJobRunner(engine, { pollIntervalMs: 100 }) : null;
+
+  const call = async <T>(method: string, pathname: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${baseUrl}${pathname}`, {
+      method,
+      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json()) as { data: T };
+    if (response.status >= 300) throw new Error(`${method} ${pathname}: ${response.status} ${JSON.stringify(json)}`);
+    return json.data;
+  };
+  const create = async (pathname: string, body: unknown) => Object.values(await call<Record<string, { id: string }>>('POST', pathname, body))[0]!;
+
+  return {
+    engine,
+    baseUrl,
+    call,
+    create,
+    async createCustomerDataset(sourceUrl) {
+      const admin = new URL(sourceUrl);
+      const lake = await create('/import/datalakes', { datalake: { name: 'bench', storage: 'local' } });
+      await create('/import/providers', { provider: { id: 'bench', name: 'Bench', datalake_id: lake.id, products: ['all'] } });
+      const source = await create('/import/sources', {
+        source: {
+          name: 'bench',
+          vendor: 'postgres',
+          provider_id: 'bench',
+          postgres: { host: admin.hostname, port: Number(admin.port), database: admin.pathname.slice(1), disable_ssl: true, password_auth: { username: admin.username, password: admin.password } },
+        },
+      });
+      const dataset = await create('/import/datasets', {
+        dataset: {
+          source_id: source.id,
+          method: 'table',
+          table: { source_table_namespace: 'public', source_table_name: 'customers' },
+          type: 'dimension',
+          dimension: { primary_key_column: 'id', last_modified_column: 'updated_at', is_deleted_column: 'is_deleted' },
+          // Benchmarks extract when they say so; the scheduler must not start one in the middle of a measurement.
+          frequency_minutes: 525_600,
+        },
+      });
+      return { id: dataset.id, providerId: 'bench' };
+    },
+    async close() {
+      await jobs?.stop();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await db.end();
+    },
+  };
+}
