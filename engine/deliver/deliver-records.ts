@@ -3,8 +3,9 @@
 import type { KeyObject } from 'node:crypto';
 import type { DestinationCreate } from '../../lib/prequel/contract/destination';
 import type { HostPolicy } from '../net/host-policy';
+import { type ArtifactTarget, publishBatchFile } from './batch-artifact';
 import type { DestinationThrottle } from './destination-throttle';
-import { createRequestRenderer, type OutgoingRecord, type RenderedRequest } from './render-request';
+import { type BatchFile, createRequestRenderer, type OutgoingRecord, type RenderedRequest } from './render-request';
 import { backoffDelay, judgeAttempt, type Verdict } from './retry-policy';
 import { sendRequest } from './send-request';
 import { deliveryId, signDelivery } from './sign-delivery';
@@ -24,29 +25,39 @@ export interface DeliveryContext {
   privateKey: KeyObject;
   policy: HostPolicy;
   throttle: DestinationThrottle;
+  /** Where webhook_batch csv/parquet files are published (the provider's datalake); required for those formats. */
+  artifacts?: ArtifactTarget;
   /** Attempts per request within one load before the record waits for the next load. */
   maxAttempts?: number;
   /** The longest wait between attempts (Retry-After beyond it defers the record to the next load). */
   maxWaitMs?: number;
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Set at the first 410 Gone (why): nothing more is sent in this load, and the stream is to be disabled. */
+  gone?: string;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Sends one request until it is delivered, rejected, or out of attempts. */
-async function sendWithRetries(request: RenderedRequest, records: number, delivery: string, context: DeliveryContext): Promise<Verdict> {
+/** Sends one request until it is delivered, rejected, or out of attempts (or the endpoint is gone: see `gone`). */
+async function sendWithRetries(request: RenderedRequest, records: number, delivery: string, context: DeliveryContext): Promise<Exclude<Verdict, { action: 'gone' }>> {
   const maxAttempts = context.maxAttempts ?? 4;
   const maxWaitMs = context.maxWaitMs ?? 30_000;
   const sleep = context.sleep ?? defaultSleep;
   let verdict: Verdict = { action: 'retry', reason: 'not attempted' };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    // The records wait, as temporary failures, for the stream to be re-enabled.
+    if (context.gone) return { action: 'retry', reason: `not sent: ${context.gone}` };
     const result = await context.throttle.run(records, () => {
       // Signed per attempt: the timestamp is fresh, the delivery id is the same.
       const headers = signDelivery(request.body, { privateKey: context.privateKey, providerId: context.providerId, deliveryId: delivery });
       return sendRequest(request, { policy: context.policy, timeoutMs: context.timeoutMs, headers: headers as unknown as Record<string, string> });
     });
     verdict = judgeAttempt(result.outcome);
+    if (verdict.action === 'gone') {
+      context.gone ??= verdict.reason;
+      return { action: 'retry', reason: verdict.reason };
+    }
     if (verdict.action !== 'retry') return verdict;
     if (attempt === maxAttempts) break;
     const wait = Math.max((verdict.notBeforeMs ?? 0) - Date.now(), backoffDelay(attempt, { baseMs: 200, maxMs: maxWaitMs }));
@@ -82,14 +93,26 @@ export async function deliverRecords(records: VersionedRecord[], context: Delive
   }
 
   const batchSize = context.destination.webhook_batch?.max_records_per_batch ?? 1000;
+  const format = context.destination.webhook_batch?.format;
+  const fileFormat = format === 'csv' || format === 'parquet' ? format : null;
+  const artifacts = context.artifacts;
+  if (fileFormat && !artifacts) throw new Error(`A ${fileFormat} batch destination needs a datalake to publish its files to.`);
   const results: RecordOutcome[] = [];
   for (let start = 0; start < records.length; start += batchSize) {
     const batch = records.slice(start, start + batchSize);
+    // Each half of a split batch is a batch of its own: its own id and, for csv/parquet, its own file.
     const split = await sendWithSplitting(batch, async (items) => {
-      const rendered = renderer.forBatch(items, context.loadId);
-      if (!rendered.ok) return { action: 'reject', reason: rendered.message };
       // A batch's id names its exact contents, so a retry of the same batch is recognisable.
       const id = deliveryId(context.streamId, items.map((item) => item.recordId).join(','), items.map((item) => item.version).join(','));
+      let file: BatchFile | undefined;
+      if (fileFormat && artifacts) {
+        const batchFile = { format: fileFormat, deliveryId: id, providerId: context.providerId, loadId: context.loadId, recordSchema: context.destination.record_schema };
+        const published = await publishBatchFile(items, batchFile, artifacts);
+        if (!published.ok) return { action: published.action, reason: published.reason };
+        file = published.file;
+      }
+      const rendered = renderer.forBatch(items, context.loadId, file);
+      if (!rendered.ok) return { action: 'reject', reason: rendered.message };
       return sendWithRetries(rendered.request, items.length, id, context);
     });
     results.push(...split.delivered.map((record) => outcome(record, { action: 'delivered' })));

@@ -1,4 +1,10 @@
-// Enforces a destination's max_records_per_minute and max_concurrency for the deliveries of this engine process.
+// Enforces a destination's max_records_per_minute and max_concurrency. Deliveries only see `run`; the engine uses the
+// shared throttle (shared-throttle.ts) so the limits hold across engines, LocalThrottle counts in one process only.
+
+export interface DestinationThrottle {
+  /** Runs `send` for `records` records once the rate and the concurrency allow it. */
+  run<T>(records: number, send: () => Promise<T>): Promise<T>;
+}
 
 export interface ThrottleOptions {
   recordsPerMinute: number;
@@ -7,30 +13,53 @@ export interface ThrottleOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export class DestinationThrottle {
+/** At most `limit` holders at once, first come first served. */
+export class Semaphore {
+  private held = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.held < this.limit) {
+      this.held++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    // The slot passes straight to the next waiter, so the count never exceeds the limit.
+    if (next) next();
+    else this.held--;
+  }
+}
+
+/** The limits of one process, in memory: for deliveries outside an engine (tests, tools). */
+export class LocalThrottle implements DestinationThrottle {
   private tokens: number;
   private updatedAt: number;
-  private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly slots: Semaphore;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: ThrottleOptions) {
     this.now = options.now ?? (() => Date.now());
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.slots = new Semaphore(options.maxConcurrency);
     // A full minute's budget may be spent at once, then refills continuously.
     this.tokens = options.recordsPerMinute;
     this.updatedAt = this.now();
   }
 
-  /** Runs `send` for `records` records once the rate and the concurrency allow it. */
   async run<T>(records: number, send: () => Promise<T>): Promise<T> {
-    await this.acquireSlot();
+    await this.slots.acquire();
     try {
       await this.takeTokens(records);
       return await send();
     } finally {
-      this.releaseSlot();
+      this.slots.release();
     }
   }
 
@@ -53,20 +82,5 @@ export class DestinationThrottle {
       const waitMs = Math.ceil((needed - this.tokens) / (this.options.recordsPerMinute / 60_000));
       await this.sleep(waitMs);
     }
-  }
-
-  private async acquireSlot() {
-    if (this.inFlight < this.options.maxConcurrency) {
-      this.inFlight++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private releaseSlot() {
-    const next = this.waiting.shift();
-    // The slot passes straight to the next waiter, so inFlight never exceeds the limit.
-    if (next) next();
-    else this.inFlight--;
   }
 }

@@ -60,7 +60,7 @@ export async function emitEvent(engine: EngineContext, type: MonitoringEventType
         const result = await sendRequest(request, { policy: { lookup: engine.lookup, allowPrivateHosts: engine.allowPrivateHosts }, timeoutMs: 10_000, headers: headers as unknown as Record<string, string> });
         const verdict = judgeAttempt(result.outcome);
         if (verdict.action !== 'retry') {
-          if (verdict.action === 'reject') engine.logger.warn('monitoring webhook refused an event', { webhook_id: row.id, type, reason: verdict.reason });
+          if (verdict.action !== 'delivered') engine.logger.warn('monitoring webhook refused an event', { webhook_id: row.id, type, reason: verdict.reason });
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));

@@ -41,6 +41,21 @@ describe('rendering requests', () => {
     expect(outcome.ok && JSON.parse(outcome.request.body)).toEqual({ records: [{ id: '1' }, { id: '2', _prequel_is_deleted: true }], format: 'json', provider_id: 'acme', load_id: 'load-1' });
   });
 
+  test('a csv or parquet batch sends where its file is instead of the records; templates see the file too', () => {
+    const batch = (template: Record<string, unknown>) =>
+      ({ ...recordDestination({ uri: 'http://x' }), type: 'webhook_batch', webhook_batch: { request_template: { method: 'POST', ...template }, format: 'csv', max_records_per_batch: 1000 } }) as unknown as DestinationCreate;
+    const items = [
+      { recordId: '1', isDeleted: false, record: { id: '1' } },
+      { recordId: '2', isDeleted: true, record: { id: '2' } },
+    ];
+    const file = { format: 'csv' as const, path: 'artifacts/acme/load-1/batch-ab.csv', presignedUrl: 'http://127.0.0.1:4000/public/artifacts/x?expires=1&signature=s' };
+    const outcome = createRequestRenderer(batch({ uri: 'http://127.0.0.1:9000/batch' }), 'acme').forBatch(items, 'load-1', file);
+    expect(outcome.ok && JSON.parse(outcome.request.body)).toEqual({ format: 'csv', path: file.path, presigned_url: file.presignedUrl, record_count: 2, provider_id: 'acme', load_id: 'load-1' });
+
+    const templated = createRequestRenderer(batch({ uri: 'http://127.0.0.1:9000/{{.ProviderID}}/{{.Format}}', body: '{{.LoadID}} {{.Path}} {{len .Records}} {{.PresignedURL}}' }), 'acme').forBatch(items, 'load-1', file);
+    expect(templated).toMatchObject({ ok: true, request: { url: 'http://127.0.0.1:9000/acme/csv', body: `load-1 ${file.path} 2 ${file.presignedUrl}` } });
+  });
+
   test('a template that renders something unusable fails for that record, with the reason', () => {
     const notUrl = createRequestRenderer(recordDestination({ uri: '{{.Record.target}}' }), 'acme').forRecord({ recordId: '1', isDeleted: false, record: { target: 'file:///etc/passwd' } });
     expect(notUrl).toMatchObject({ ok: false, message: expect.stringContaining('not an http(s) URL') });

@@ -9,6 +9,14 @@ export interface OutgoingRecord {
   record: Record<string, unknown>;
 }
 
+/** A webhook_batch csv/parquet file, as the delivery body describes it. */
+export interface BatchFile {
+  format: 'csv' | 'parquet';
+  /** The object's key in the provider's datalake (`artifacts/...`). */
+  path: string;
+  presignedUrl: string;
+}
+
 export interface RenderedRequest {
   method: string;
   url: string;
@@ -79,8 +87,8 @@ function render(template: CompiledRequestTemplate, data: unknown, defaultBody: (
 export interface RequestRenderer {
   /** webhook_record: one request per record. */
   forRecord(item: OutgoingRecord): RenderOutcome;
-  /** webhook_batch (json): one request for the records. */
-  forBatch(items: OutgoingRecord[], loadId: string): RenderOutcome;
+  /** webhook_batch: one request for the records; for csv/parquet, `file` is where they were written. */
+  forBatch(items: OutgoingRecord[], loadId: string, file?: BatchFile): RenderOutcome;
 }
 
 export function createRequestRenderer(destination: DestinationCreate, providerId: string): RequestRenderer {
@@ -92,10 +100,15 @@ export function createRequestRenderer(destination: DestinationCreate, providerId
       const record = deliveredRecord(item);
       return render(template, { Record: record, IsDeleted: item.isDeleted, ProviderID: providerId }, () => toJson(record));
     },
-    forBatch(items, loadId) {
+    forBatch(items, loadId, file) {
       const records = items.map(deliveredRecord);
-      return render(template, { Records: records, ProviderID: providerId, LoadID: loadId }, () =>
-        toJson({ records, format: 'json', provider_id: providerId, load_id: loadId }),
+      if (!file) {
+        return render(template, { Records: records, ProviderID: providerId, LoadID: loadId }, () => toJson({ records, format: 'json', provider_id: providerId, load_id: loadId }));
+      }
+      // Templates also see the file (ours): .Format, .Path, .PresignedURL.
+      const data = { Records: records, ProviderID: providerId, LoadID: loadId, Format: file.format, Path: file.path, PresignedURL: file.presignedUrl };
+      return render(template, data, () =>
+        toJson({ format: file.format, path: file.path, presigned_url: file.presignedUrl, record_count: records.length, provider_id: providerId, load_id: loadId }),
       );
     },
   };

@@ -8,19 +8,23 @@ export type AttemptOutcome =
 export type Verdict =
   | { action: 'delivered' }
   | { action: 'retry'; reason: string; notBeforeMs?: number }
-  | { action: 'reject'; reason: string };
+  | { action: 'reject'; reason: string }
+  /** 410: the endpoint is gone for good; the stream is disabled rather than failing record after record. */
+  | { action: 'gone'; reason: string };
 
 const RETRYABLE_STATUS = new Set([408, 429]);
 
 /**
- * 2xx delivered; 408, 429, 5xx, timeouts and connection errors are retried (honouring Retry-After); redirects are
- * never followed and, like every other 4xx, reject the record: retrying would not change the answer.
+ * 2xx delivered; 408, 429, 5xx, timeouts and connection errors are retried (honouring Retry-After); 410 means the
+ * endpoint is gone; redirects are never followed and, like every other 4xx, reject the record: retrying would not
+ * change the answer.
  */
 export function judgeAttempt(outcome: AttemptOutcome, now = Date.now()): Verdict {
-  if (outcome.kind === 'timeout') return { action: 'retry', reason: 'the endpoint did not answer in time' };
-  if (outcome.kind === 'connection_error') return { action: 'retry', reason: `the connection failed (${outcome.code ?? 'network error'})` };
+  if (outcome.kind === 'timeout') return { action: 'retry', reason: 'the request timed out: the endpoint did not answer in time' };
+  if (outcome.kind === 'connection_error') return { action: 'retry', reason: describeConnectionError(outcome.code) };
   const { status } = outcome;
   if (status >= 200 && status < 300) return { action: 'delivered' };
+  if (status === 410) return { action: 'gone', reason: 'the endpoint answered 410 Gone: it no longer exists' };
   if (RETRYABLE_STATUS.has(status) || status >= 500) {
     const notBefore = parseRetryAfter(outcome.retryAfter ?? null, now);
     return { action: 'retry', reason: `the endpoint answered ${status}`, ...(notBefore !== null ? { notBeforeMs: notBefore } : {}) };
@@ -29,6 +33,18 @@ export function judgeAttempt(outcome: AttemptOutcome, now = Date.now()): Verdict
     return { action: 'reject', reason: `the endpoint answered ${status} (a redirect); redirects are not followed: set the destination URI to the final address` };
   }
   return { action: 'reject', reason: `the endpoint rejected the record with ${status}` };
+}
+
+/** Node's error codes for a certificate it would not accept (self-signed, expired, wrong host, unknown issuer). */
+const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+/** …and for a handshake that failed before any certificate was judged (not TLS at all, no common protocol). */
+const HANDSHAKE_CODE = /^(EPROTO|ERR_SSL_|ERR_TLS_)/;
+
+/** The reason a connection failed, naming TLS when it was TLS, so whoever runs the endpoint knows what to fix. */
+export function describeConnectionError(code = 'network error'): string {
+  if (CERTIFICATE_CODE.test(code)) return `the connection failed: the endpoint's TLS certificate was not accepted (${code})`;
+  if (HANDSHAKE_CODE.test(code)) return `the connection failed: the TLS handshake with the endpoint failed (${code})`;
+  return `the connection failed (${code})`;
 }
 
 const MAX_RETRY_AFTER_MS = 60 * 60_000;

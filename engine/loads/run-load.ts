@@ -1,11 +1,14 @@
 // One load, start to finish: the records of the stream's dataset that changed since the stream last settled (or
 // the requested ids, or earlier temporary failures) are transformed, validated, delivered, and recorded page by page.
+import path from 'node:path';
 import { DestinationCreateSchema } from '../../lib/prequel/contract/destination';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import { StreamCreateSchema } from '../../lib/prequel/contract/stream';
-import { deliverRecords, type RecordOutcome, type VersionedRecord } from '../deliver/deliver-records';
-import { DestinationThrottle } from '../deliver/destination-throttle';
+import { openDatalakeForProvider } from '../datalake/open-datalake-for';
+import { type DeliveryContext, deliverRecords, type RecordOutcome, type VersionedRecord } from '../deliver/deliver-records';
+import type { DestinationThrottle } from '../deliver/destination-throttle';
 import { notify } from '../deliver/monitoring-events';
+import { SharedThrottle } from '../deliver/shared-throttle';
 import { signingKey } from '../deliver/signing-key';
 import type { EngineContext } from '../engine-context';
 import type { JobError } from '../extract/extract-record';
@@ -13,18 +16,21 @@ import { type CachedRecord, latestVersion, readChangedRecords, readRecordsByIds 
 import { withTransaction } from '../store/db';
 import { faultPoint } from '../extract/fault-points';
 import { compileMappings } from '../transform/mapping/compile-mappings';
+import { disableStream } from './disable-stream';
 import type { LoadRow } from './load-record';
 
 const PAGE = 1000;
-const throttles = new Map<string, { key: string; throttle: DestinationThrottle }>();
+const throttles = new WeakMap<EngineContext, Map<string, { key: string; throttle: DestinationThrottle }>>();
 
-/** One throttle per destination in this process, rebuilt when its limits change. */
-function throttleFor(destinationId: string, perMinute: number, concurrency: number): DestinationThrottle {
+/** One throttle per destination and engine, rebuilt when its limits change; the limits themselves hold across engines. */
+function throttleFor(engine: EngineContext, destinationId: string, perMinute: number, concurrency: number): DestinationThrottle {
   const key = `${perMinute}/${concurrency}`;
-  const existing = throttles.get(destinationId);
+  const ofEngine = throttles.get(engine) ?? new Map<string, { key: string; throttle: DestinationThrottle }>();
+  throttles.set(engine, ofEngine);
+  const existing = ofEngine.get(destinationId);
   if (existing?.key === key) return existing.throttle;
-  const throttle = new DestinationThrottle({ recordsPerMinute: perMinute, maxConcurrency: concurrency });
-  throttles.set(destinationId, { key, throttle });
+  const throttle = new SharedThrottle({ db: engine.db, destinationId, recordsPerMinute: perMinute, maxConcurrency: concurrency });
+  ofEngine.set(destinationId, { key, throttle });
   return throttle;
 }
 
@@ -56,8 +62,14 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
   if (!load) return;
   const counters: Counters = { processed: 0, transformed: 0, valid: 0, loaded: 0, errored: 0, retry: 0, rejected: 0, lastReason: null };
   try {
-    const stream = (await engine.db.query<{ id: string; dataset_id: string; destination_id: string; provider_id: string; body: unknown }>('select * from streams where id = $1', [load.stream_id])).rows[0];
+    const stream = (
+      await engine.db.query<{ id: string; dataset_id: string; destination_id: string; provider_id: string; body: unknown; disabled_reason: string | null }>('select * from streams where id = $1', [load.stream_id])
+    ).rows[0];
     if (!stream) throw new Error('The stream was deleted.');
+    if (stream.disabled_reason) {
+      const message = `The stream is disabled (${stream.disabled_reason}): enable it again once the endpoint is back.`;
+      throw Object.assign(new Error(message), { blame: 'destination' as const, errorCode: 'stream_disabled' });
+    }
     const config = StreamCreateSchema.parse(stream.body);
     const destinationRow = (await engine.db.query<{ body: unknown }>('select body from destinations where id = $1', [stream.destination_id])).rows[0]!;
     const destination = DestinationCreateSchema.parse(destinationRow.body);
@@ -65,14 +77,21 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     const compiled = compileMappings(config.mappings, destination.record_schema, columns);
     if (!compiled.ok) throw Object.assign(new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; ')), { blame: 'configuration' as const });
     const key = await signingKey(engine);
-    const context = {
+    const format = destination.type === 'webhook_batch' ? destination.webhook_batch?.format : undefined;
+    // csv/parquet batches are files in the provider's datalake, downloaded through signed links.
+    const artifacts =
+      format === 'csv' || format === 'parquet'
+        ? { store: await openDatalakeForProvider(engine, stream.provider_id), workDir: path.join(engine.dataDir, 'work', 'batch-files') }
+        : undefined;
+    const context: DeliveryContext = {
       destination,
       streamId: stream.id,
       providerId: stream.provider_id,
       loadId,
       privateKey: key.privateKey,
       policy: { lookup: engine.lookup, allowPrivateHosts: engine.allowPrivateHosts },
-      throttle: throttleFor(stream.destination_id, destination.max_records_per_minute, destination.max_concurrency),
+      throttle: throttleFor(engine, stream.destination_id, destination.max_records_per_minute, destination.max_concurrency),
+      artifacts,
       timeoutMs: options.timeoutMs,
       maxAttempts: options.maxAttempts,
       maxWaitMs: options.maxWaitMs,
@@ -149,22 +168,34 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
       const target = await latestVersion(engine, stream.dataset_id);
       // Records that failed temporarily in earlier loads go first.
       const retries = (await engine.db.query<{ record_id: string }>(`select record_id from stream_records where stream_id = $1 and status = 'retry'`, [stream.id])).rows.map((row) => row.record_id);
-      for (let start = 0; start < retries.length; start += PAGE) await processPage(await readRecordsByIds(engine, stream.dataset_id, retries.slice(start, start + PAGE)));
+      for (let start = 0; start < retries.length && !context.gone; start += PAGE) await processPage(await readRecordsByIds(engine, stream.dataset_id, retries.slice(start, start + PAGE)));
       let after: string | null = null;
-      for (;;) {
+      while (!context.gone) {
         const page = await readChangedRecords(engine, stream.dataset_id, { afterVersion: settledVersion, afterRecordId: after, limit: PAGE });
         if (!page.length) break;
         await processPage(page.filter((record) => record.version <= target));
         after = page[page.length - 1]!.recordId;
       }
-      await engine.db.query(
-        `insert into stream_state (stream_id, settled_version) values ($1, $2) on conflict (stream_id) do update set settled_version = greatest(stream_state.settled_version, excluded.settled_version), updated_at = clock_timestamp()`,
-        [stream.id, target],
-      );
+      // After a 410 the rest stays unsettled: it is read again once the stream is enabled.
+      if (!context.gone) {
+        await engine.db.query(
+          `insert into stream_state (stream_id, settled_version) values ($1, $2) on conflict (stream_id) do update set settled_version = greatest(stream_state.settled_version, excluded.settled_version), updated_at = clock_timestamp()`,
+          [stream.id, target],
+        );
+      }
     }
 
-    const error: JobError | null =
-      counters.retry + counters.rejected > 0
+    if (context.gone) await disableStream(engine, stream.id, context.gone);
+    const error: JobError | null = context.gone
+      ? {
+          error_code: 'destination_gone',
+          title: 'The destination is gone; the stream was disabled',
+          message: `${counters.retry + counters.rejected} record(s) not delivered: ${context.gone}. The stream was disabled; enable it again once the endpoint is back, and the next load delivers them.`,
+          blame: 'destination',
+          documentation_url: '/docs/errors#destination',
+          trace: '',
+        }
+      : counters.retry + counters.rejected > 0
         ? {
             error_code: counters.retry > 0 ? 'destination_unavailable' : 'destination_rejected',
             title: counters.retry > 0 ? 'The destination could not take every record' : 'The destination rejected some records',
@@ -181,7 +212,8 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     notify(engine, outcome, { load_id: loadId, stream_id: stream.id, provider_id: stream.provider_id, records_loaded: counters.loaded, records_errored: counters.errored, error, message: error?.message });
   } catch (failure) {
     const blame = (failure as { blame?: JobError['blame'] }).blame ?? 'engine';
-    const error: JobError = { error_code: blame === 'configuration' ? 'invalid_stream' : 'engine_error', title: 'The load failed', message: (failure as Error).message, blame, documentation_url: '/docs/errors#load', trace: '' };
+    const code = (failure as { errorCode?: string }).errorCode ?? (blame === 'configuration' ? 'invalid_stream' : 'engine_error');
+    const error: JobError = { error_code: code, title: 'The load failed', message: (failure as Error).message, blame, documentation_url: '/docs/errors#load', trace: '' };
     engine.logger.warn('load failed', { load_id: loadId, code: error.error_code });
     await engine.db.query(`update loads set status = 'failed', ended_at = clock_timestamp(), error = $2 where id = $1`, [loadId, JSON.stringify(error)]);
     notify(engine, 'load.failed', { load_id: loadId, stream_id: load.stream_id, error, message: error.message });

@@ -1,6 +1,6 @@
 import { StreamCreateSchema, StreamSchema, type Mapping, type StreamCreate } from '../../lib/prequel/contract/stream';
 import { forbidden, unprocessable } from '../http/api-error';
-import type { Queryable } from '../store/db';
+import { type Queryable, toRfc3339 } from '../store/db';
 import { validateMappings } from '../validation/validate-mappings';
 import { requireReference } from './references';
 import type { ResourceDefinition } from './resource-definition';
@@ -64,6 +64,8 @@ export const streams: ResourceDefinition<StreamCreate> = {
       provider_id: dataset.provider_id,
       name: input.name,
       is_valid: issues.length === 0,
+      // Enabling a stream the engine disabled (410 Gone) is the operator saying the endpoint is back.
+      ...(input.is_enabled ? { disabled_reason: null, disabled_at: null } : {}),
     };
   },
   toResponse: (row) => ({
@@ -71,6 +73,8 @@ export const streams: ResourceDefinition<StreamCreate> = {
     ...row.body,
     provider_id: row.provider_id,
     is_valid: row.is_valid,
+    disabled_reason: row.disabled_reason ?? null,
+    disabled_at: typeof row.disabled_at === 'string' ? toRfc3339(row.disabled_at) : null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   }),

@@ -94,6 +94,15 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     const receivedAt = new Date(nowMs()).toISOString();
     // Taken before any await, so the script applies in arrival order even under concurrency.
     const step = control.next();
+    store.requestStarted();
+    // Finished when the answer is handed to the network, or when the connection goes without one.
+    let finished = false;
+    const finish = () => {
+      if (!finished) store.requestFinished();
+      finished = true;
+    };
+    response.once('finish', finish);
+    response.once('close', finish);
     const method = request.method ?? 'POST';
     const base = { receivedAt, method, path: url.pathname, deliveryId: null, provider: null, kind: null, records: 0 };
     const done = (entry: Partial<DeliveryLogEntry> & Pick<DeliveryLogEntry, 'status' | 'outcome' | 'bytes'>) =>
@@ -142,7 +151,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       return done({ ...entry, status: null, outcome: 'ack_lost', reason: result.outcome });
     }
     const status = acknowledged && step.kind === 'respond' ? step.status : result.status;
-    if (step.kind === 'respond' && step.bodyBytes !== undefined) streamFiller(response, status, step.bodyBytes);
+    if (step.kind === 'respond' && step.bodyBytes !== undefined) fillBody(response, status, step.bodyBytes);
     else sendJson(response, status, result.body);
     done({ ...entry, status, outcome: result.outcome });
   }
@@ -152,8 +161,18 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     if (step.retryAfter !== undefined) headers['retry-after'] = String(step.retryAfter);
     if (step.retryAfterDateIn !== undefined) headers['retry-after'] = new Date(nowMs() + step.retryAfterDateIn * 1000).toUTCString();
     if (step.status >= 300 && step.status < 400) headers.location = step.location ?? `${baseUrl}${REDIRECT_TRAP_PATH}`;
-    if (step.bodyBytes !== undefined) return streamFiller(response, step.status, step.bodyBytes, headers);
+    if (step.bodyBytes !== undefined) return fillBody(response, step.status, step.bodyBytes, headers);
     sendJson(response, step.status, { status: 'scripted', message: `Scripted answer ${step.status} (request ${step.ordinal} under the control plan).` }, headers);
+  }
+
+  /** Streams a scripted body, counting it when the client hangs up before its end. */
+  function fillBody(response: ServerResponse, status: number, bytes: number, headers: Record<string, string> = {}) {
+    response.once('close', () => {
+      if (response.writableFinished) return;
+      store.noteAbandonedBody();
+      events.emit('delivery');
+    });
+    streamFiller(response, status, bytes, headers);
   }
 
   /** Sleeps; false when the receiver stopped meanwhile (the connection is gone, nothing left to do). */

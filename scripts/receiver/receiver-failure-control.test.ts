@@ -119,6 +119,21 @@ describe('latency', () => {
   });
 });
 
+describe('requests in flight', () => {
+  it('counts the delivery requests it is handling at once, and the peak since the last reset', async () => {
+    receiver.control.set({ latencyMs: 200 });
+    const sending = [1, 2, 3].map((id) => deliver({ id: String(id) }, { deliveryId: `concurrent-${id}` }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(receiver.store.stats()).toMatchObject({ inFlight: 3, peakInFlight: 3 });
+    expect((await Promise.all(sending)).map((response) => response.status)).toEqual([200, 200, 200]);
+    await deliver({ id: '4' }, { deliveryId: 'alone' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(receiver.store.stats()).toMatchObject({ inFlight: 0, peakInFlight: 3 });
+    receiver.reset();
+    expect(receiver.store.stats()).toMatchObject({ inFlight: 0, peakInFlight: 0 });
+  });
+});
+
 describe('broken connections', () => {
   it('drops the connection without answering or storing', async () => {
     receiver.control.set({ sequence: [{ kind: 'drop' }] });
@@ -194,6 +209,7 @@ describe('huge response bodies', () => {
     expect(response.status).toBe(500);
     expect(response.headers.get('content-length')).toBeNull();
     expect((await response.arrayBuffer()).byteLength).toBe(1_000_000);
+    expect(receiver.store.stats().abandonedBodies).toBe(0);
   });
 
   it('lets a sender stop reading a 100 MB body after its cap, and keeps serving', async () => {
@@ -204,6 +220,8 @@ describe('huge response bodies', () => {
     while (read < 64 * 1024) read += (await reader.read()).value?.byteLength ?? Infinity;
     await reader.cancel();
     expect(receiver.store.stats()).toMatchObject({ stored: 1 });
+    // The receiver saw the sender hang up before the end of the body.
+    await receiver.waitFor((stats) => stats.abandonedBodies === 1, 5000);
     expect((await deliver({ id: '2' }, { deliveryId: 'after-huge' })).status).toBe(200);
   });
 });

@@ -82,6 +82,12 @@ export interface ReceiverStats {
   failed: number;
   /** Requests that reached the redirect trap: a client followed a redirect it should have treated as a failure. */
   redirectsFollowed: number;
+  /** Scripted bodies (`bodyBytes`) the client hung up on before their end, as a sender that caps what it reads does. */
+  abandonedBodies: number;
+  /** Delivery requests arrived and not yet finished (answered, dropped or stalled until the receiver stops). */
+  inFlight: number;
+  /** The most delivery requests in flight at once since the last reset: what a sender's concurrency limit bounds. */
+  peakInFlight: number;
   bytes: number;
   byStatus: Record<string, number>;
   byOutcome: Partial<Record<DeliveryOutcome, number>>;
@@ -163,6 +169,9 @@ const emptyStats = (): ReceiverStats => ({
   lostAcks: 0,
   failed: 0,
   redirectsFollowed: 0,
+  abandonedBodies: 0,
+  inFlight: 0,
+  peakInFlight: 0,
   bytes: 0,
   byStatus: {},
   byOutcome: {},
@@ -267,6 +276,19 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
       stats.redirectsFollowed++;
     },
 
+    noteAbandonedBody() {
+      stats.abandonedBodies++;
+    },
+
+    requestStarted() {
+      stats.inFlight++;
+      stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);
+    },
+
+    requestFinished() {
+      stats.inFlight--;
+    },
+
     records(query: RecordQuery = {}): { records: StoredRecord[]; nextAfter: number | null } {
       const limit = query.limit ?? 1000;
       const source: Iterable<StoredRecord> = query.latest ? [...latest.values()].sort((a, b) => a.seq - b.seq) : records;
@@ -310,7 +332,8 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
       rejections = new Ring(bounds.maxRejections);
       latest = new Map();
       delivered = new Set();
-      stats = emptyStats();
+      // Requests in progress are still in flight; they finish after the reset.
+      stats = { ...emptyStats(), inFlight: stats.inFlight, peakInFlight: stats.inFlight };
     },
   };
 }
