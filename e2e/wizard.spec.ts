@@ -41,5 +41,28 @@ test.describe('onboarding wizard', () => {
     await password.fill(database.password);
     await page.getByRole('button', { name: 'Test and continue' }).click();
     await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/data`);
+
+    // Choose data: search, pick, and watch the first import finish.
+    await expect(page.getByRole('heading', { level: 1, name: 'Choose the data to import' })).toBeVisible();
+    await page.getByLabel('Search tables').fill('custom');
+    await expect(page.getByRole('checkbox', { name: 'public.customers' })).toBeVisible();
+    await expect(page.getByRole('checkbox', { name: 'public.orders' })).toHaveCount(0);
+    await page.getByLabel('public.customers').check();
+    await page.getByRole('button', { name: 'Import 1 table' }).click();
+    const imports = page.getByRole('region', { name: 'Your imports' });
+    await expect(imports.getByText('customers', { exact: true })).toBeVisible();
+    await expect(imports.getByText('Imported')).toBeVisible({ timeout: 30_000 });
+    await expect(imports.getByText(/300 new/)).toBeVisible();
+
+    // A query that does not run says why, on the query field.
+    await page.getByText('Or import the result of a SQL query').click();
+    await page.getByLabel('SQL query').fill('select * from no_such_table');
+    await page.getByRole('button', { name: 'Check query' }).click();
+    await expect(page.locator('#field-query-error')).toContainText(/no_such_table|does not exist/);
+    await expectNoSeriousA11yViolations(page);
+
+    // Leaving and coming back resumes at the first unsaved step.
+    await page.goto('/connect');
+    await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/map`);
   });
 });

@@ -1,0 +1,15 @@
+// GET /api/wizard/datasets: the session's datasets, each with its latest extract, polled while extracts run.
+import { customerRoute, routeData, routeError } from '@/lib/actions/customer-route';
+import { listDatasets, listExtracts } from '@/lib/prequel/datasets';
+
+export const GET = customerRoute(async (_request, session) => {
+  const datasets = await listDatasets({ providerId: session.providerId, pageSize: 100 });
+  if (!datasets.ok) return routeError(datasets.error);
+  const rows = await Promise.all(
+    datasets.data.items.map(async (dataset) => {
+      const extracts = await listExtracts({ datasetId: dataset.id, pageSize: 1, order: 'desc' });
+      return { id: dataset.id, name: dataset.name, type: dataset.type, frequencyMinutes: dataset.frequency_minutes, latestExtract: extracts.ok ? (extracts.data.items[0] ?? null) : null };
+    }),
+  );
+  return routeData(rows);
+});

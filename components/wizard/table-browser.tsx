@@ -1,0 +1,168 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { importTables } from '@/app/(embedded)/connect/data/actions';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { inputClassName } from '@/components/ui/field';
+import { describeTracking, FREQUENCIES, READINESS } from '@/lib/wizard/dataset-choice';
+import { wizardQueries } from '@/lib/wizard/queries';
+
+const key = (table: { namespace: string; name: string }) => `${table.namespace}.${table.name}`;
+const formatRows = (rows: number | null) => (rows === null ? 'unknown' : rows < 1000 ? String(rows) : `~${new Intl.NumberFormat('en', { notation: 'compact' }).format(rows)}`);
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+/** Search and page through thousands of tables, pick the ones to import, and start importing them. */
+export function TableBrowser() {
+  const queryClient = useQueryClient();
+  const [search, setSearch] = useState('');
+  const debouncedSearch = useDebounced(search.trim(), 250);
+  // Pages are a stack of cursors for one search; a new search starts again at its first page.
+  const [paging, setPaging] = useState<{ search: string; cursors: (string | null)[] }>({ search: '', cursors: [null] });
+  const cursors = paging.search === debouncedSearch ? paging.cursors : [null];
+  const cursor = cursors[cursors.length - 1] ?? null;
+  const [selected, setSelected] = useState<Map<string, { namespace: string; name: string }>>(new Map());
+  const [frequency, setFrequency] = useState(60);
+  const [notice, setNotice] = useState<{ tone: 'success' | 'danger'; text: string } | null>(null);
+  const tables = useQuery(wizardQueries.tables(debouncedSearch, cursor));
+
+  const importer = useMutation({
+    mutationFn: () => importTables({ tables: [...selected.values()], frequencyMinutes: frequency }),
+    onSuccess: async (result) => {
+      if (!result.ok) return setNotice({ tone: 'danger', text: result.error.message });
+      const { created, skipped } = result.data;
+      setSelected(new Map());
+      setNotice({
+        tone: skipped.length ? 'danger' : 'success',
+        text: [created.length ? `Importing ${created.length} table${created.length === 1 ? '' : 's'}.` : null, ...skipped.map((item) => `${item.table}: ${item.reason}`)].filter(Boolean).join(' '),
+      });
+      await queryClient.invalidateQueries({ queryKey: ['wizard', 'datasets'] });
+    },
+  });
+
+  const toggle = (table: { namespace: string; name: string }) =>
+    setSelected((current) => {
+      const next = new Map(current);
+      if (next.has(key(table))) next.delete(key(table));
+      else next.set(key(table), { namespace: table.namespace, name: table.name });
+      return next;
+    });
+
+  return (
+    <section aria-labelledby="tables-title" className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h2 id="tables-title" className="text-base font-semibold">
+          Tables in your database
+        </h2>
+        <div className="flex w-full flex-col gap-1.5 sm:w-72">
+          <label htmlFor="table-search" className="text-sm font-medium">
+            Search tables
+          </label>
+          <input id="table-search" type="search" className={inputClassName} value={search} onChange={(event) => setSearch(event.target.value)} placeholder="customers" />
+        </div>
+      </div>
+
+      {tables.isError ? (
+        <p role="alert" className="text-sm text-danger">
+          {tables.error.message}
+        </p>
+      ) : null}
+
+      <div className="overflow-x-auto rounded-xl border bg-card">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Tables you can import; choose them with the checkboxes.</caption>
+          <thead className="border-b text-xs text-muted-foreground">
+            <tr>
+              <th scope="col" className="w-10 px-3 py-2">
+                <span className="sr-only">Import</span>
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">Table</th>
+              <th scope="col" className="px-3 py-2 font-medium">Rows</th>
+              <th scope="col" className="px-3 py-2 font-medium">Primary key</th>
+              <th scope="col" className="px-3 py-2 font-medium">How changes are found</th>
+              <th scope="col" className="px-3 py-2 font-medium">Status</th>
+            </tr>
+          </thead>
+          <tbody aria-busy={tables.isFetching}>
+            {tables.data?.items.map((table) => {
+              const readiness = READINESS[table.readiness];
+              const id = `pick-${key(table)}`;
+              return (
+                <tr key={key(table)} className="border-b last:border-0">
+                  <td className="px-3 py-2">
+                    <input id={id} type="checkbox" checked={selected.has(key(table))} disabled={table.readiness !== 'ready'} onChange={() => toggle(table)} />
+                  </td>
+                  <td className="px-3 py-2 font-medium">
+                    <label htmlFor={id}>{key(table)}</label>
+                    <span className="block text-xs font-normal text-muted-foreground">{table.suggested_type === 'fact' ? 'Events (append-only)' : 'Records (updated in place)'}</span>
+                  </td>
+                  <td className="px-3 py-2 tabular-nums">{formatRows(table.estimated_rows)}</td>
+                  <td className="px-3 py-2">{table.primary_key.join(', ') || '—'}</td>
+                  <td className="px-3 py-2">{describeTracking(table)}</td>
+                  <td className="px-3 py-2">
+                    <Badge tone={readiness.tone} title={readiness.help}>
+                      {readiness.label}
+                    </Badge>
+                  </td>
+                </tr>
+              );
+            })}
+            {tables.data && tables.data.items.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="px-3 py-6 text-center text-muted-foreground">
+                  {debouncedSearch ? `No table matches “${debouncedSearch}”.` : 'The database user cannot see any table. Check its privileges.'}
+                </td>
+              </tr>
+            ) : null}
+            {tables.isPending ? (
+              <tr>
+                <td colSpan={6} className="px-3 py-6 text-center text-muted-foreground">
+                  Loading tables…
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+
+      <div className="flex flex-wrap items-center gap-3">
+        <Button variant="outline" size="sm" disabled={cursors.length < 2} onClick={() => setPaging({ search: debouncedSearch, cursors: cursors.slice(0, -1) })}>
+          Previous page
+        </Button>
+        <Button variant="outline" size="sm" disabled={!tables.data?.nextCursor} onClick={() => tables.data?.nextCursor && setPaging({ search: debouncedSearch, cursors: [...cursors, tables.data.nextCursor] })}>
+          Next page
+        </Button>
+      </div>
+
+      <div className="flex flex-wrap items-end gap-3 rounded-xl border bg-card p-4">
+        <div className="flex flex-col gap-1.5">
+          <label htmlFor="frequency" className="text-sm font-medium">
+            How often
+          </label>
+          <select id="frequency" className={inputClassName} value={frequency} onChange={(event) => setFrequency(Number(event.target.value))}>
+            {FREQUENCIES.map((option) => (
+              <option key={option.minutes} value={option.minutes}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button disabled={selected.size === 0 || importer.isPending} onClick={() => importer.mutate()}>
+          {importer.isPending ? 'Starting…' : selected.size ? `Import ${selected.size} table${selected.size === 1 ? '' : 's'}` : 'Choose tables to import'}
+        </Button>
+      </div>
+      <p role="status" className={notice?.tone === 'danger' ? 'text-sm text-danger' : 'text-sm text-success'}>
+        {notice?.text ?? ''}
+      </p>
+    </section>
+  );
+}

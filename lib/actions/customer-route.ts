@@ -1,0 +1,25 @@
+// The one way to write a customer GET route (the reads react-query polls): a session, then the handler.
+import 'server-only';
+import { getSession, isCustomerSession, type CustomerSession } from '@/lib/session/session';
+import type { PrequelError } from '@/lib/prequel/client';
+import { SESSION_ENDED_MESSAGE } from './customer-action';
+
+const noStore = { 'Cache-Control': 'no-store' };
+
+export function routeError(error: Pick<PrequelError, 'code' | 'message' | 'status'>): Response {
+  const status = error.status && error.status >= 400 && error.status < 600 ? error.status : 502;
+  return Response.json({ ok: false, error: { code: error.code, message: error.message } }, { status, headers: noStore });
+}
+
+export function routeData(data: unknown): Response {
+  return Response.json({ ok: true, data }, { headers: noStore });
+}
+
+export function customerRoute(handler: (request: Request, session: CustomerSession) => Promise<Response>) {
+  return async (request: Request): Promise<Response> => {
+    const session = await getSession();
+    if (!isCustomerSession(session)) return routeError({ code: 'unauthorized', message: SESSION_ENDED_MESSAGE, status: 401 });
+    if (session.scope === 'credentials') return routeError({ code: 'forbidden', message: 'This link only lets you update the database connection.', status: 403 });
+    return handler(request, session);
+  };
+}
