@@ -5,6 +5,9 @@ export const e2eStack = {
   engineUrl: 'http://127.0.0.1:4110',
   apiKey: 'e2e-api-key-b5ac167dac8f40cb14aa8c85',
   embedSecret: 'e2e-embed-secret-6f0c2d9a41b7e3c58d21',
+  /** A host page on another site (localhost vs 127.0.0.1) that may frame the app; 3198 may not. */
+  hostPagePort: 3199,
+  foreignHostPagePort: 3198,
   /** The stack's embedded Postgres, which also holds the sample source database. */
   postgresAdminUrl: 'postgres://postgres:postgres@127.0.0.1:54331/postgres',
 } as const;
@@ -16,6 +19,7 @@ export const e2eStackEnv = {
   EMBEDDED_PG_PORT: '54331',
   PREQUEL_API_KEY: e2eStack.apiKey,
   INLET_EMBED_SECRET: e2eStack.embedSecret,
+  INLET_EMBED_ORIGINS: `http://localhost:${e2eStack.hostPagePort}`,
   INLET_SESSION_SECRET: 'e2e-session-secret-0d6b1f3c9a2e4758b6c1d0e9',
   // `npm run test:e2e` builds the app before Playwright starts, so the start script must not build again.
   INLET_SKIP_BUILD: '1',

@@ -51,12 +51,20 @@ async function call<T>(request: APIRequestContext, method: 'POST' | 'GET', path:
   return ((await response.json()) as { data: T }).data;
 }
 
-/** A provider of its own (and a datalake for it), so tests never see each other's data. */
-export async function createTenant(request: APIRequestContext, name = 'E2E Corp') {
+/**
+ * A provider of its own (and a datalake for it), so tests never see each other's data; with `destinationIds`, a
+ * product of its own that offers just those destinations.
+ */
+export async function createTenant(request: APIRequestContext, { name = 'E2E Corp', destinationIds }: { name?: string; destinationIds?: string[] } = {}) {
   const suffix = randomBytes(4).toString('hex');
   const datalake = await call<{ datalake: { id: string } }>(request, 'POST', '/import/datalakes', { datalake: { name: `e2e-lake-${suffix}`, storage: 'local' } });
+  let products = ['all'];
+  if (destinationIds) {
+    const product = await call<{ product: { name: string } }>(request, 'POST', '/import/products', { product: { name: `e2e-${suffix}`, destinations: destinationIds } });
+    products = [product.product.name];
+  }
   const providerId = `e2e-${suffix}`;
-  await call(request, 'POST', '/import/providers', { provider: { name: `${name} ${suffix}`, id: providerId, datalake_id: datalake.datalake.id, products: ['all'] } });
+  await call(request, 'POST', '/import/providers', { provider: { name: `${name} ${suffix}`, id: providerId, datalake_id: datalake.datalake.id, products } });
   return { providerId };
 }
 
@@ -68,4 +76,78 @@ export async function mintSession(request: APIRequestContext, body: Record<strin
   });
   if (response.status() !== 201) throw new Error(`minting a session answered ${response.status()}: ${await response.text()}`);
   return ((await response.json()) as { data: { url: string } }).data.url;
+}
+
+/** A customers record schema as a SaaS would define it: two required fields, a few optional ones. */
+export const CUSTOMER_RECORD_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  type: 'object',
+  required: ['id', 'email'],
+  properties: {
+    id: { type: 'string', description: 'Your customer id' },
+    email: { type: 'string', format: 'email', description: 'Where we reach the customer' },
+    full_name: { type: 'string' },
+    country: { type: 'string', description: 'Two-letter country code' },
+    plan: { type: 'string' },
+  },
+};
+
+/** A destination that sends each record to the reference receiver (host-side validation skipped: it is local). */
+export async function createDestination(request: APIRequestContext, receiverUrl: string, name = 'Customers') {
+  const suffix = randomBytes(3).toString('hex');
+  const created = await call<{ destination: { id: string } }>(request, 'POST', '/import/destinations?skip_validation=true', {
+    destination: {
+      name: `${name} ${suffix}`,
+      type: 'webhook_record',
+      record_schema: CUSTOMER_RECORD_SCHEMA,
+      webhook_record: { request_template: { method: 'POST', uri: `${receiverUrl}/prequel/records` }, max_concurrency: 4 },
+      max_records_per_minute: 100000,
+    },
+  });
+  return created.destination;
+}
+
+/** Another tenant with a whole pipeline made through the API: the target of cross-tenant replay attempts. */
+export async function createTenantWithPipeline(request: APIRequestContext, receiverUrl: string) {
+  const database = await ensureSourceDatabase();
+  const destination = await createDestination(request, receiverUrl, 'Other customers');
+  const { providerId } = await createTenant(request, { name: 'Other Corp', destinationIds: [destination.id] });
+  const source = await call<{ source: { id: string } }>(request, 'POST', '/import/sources', {
+    source: {
+      name: 'other-postgres',
+      vendor: 'postgres',
+      provider_id: providerId,
+      postgres: { host: database.host, port: database.port, database: database.database, disable_ssl: true, password_auth: { username: database.username, password: database.password } },
+    },
+  });
+  const dataset = await call<{ dataset: { id: string } }>(request, 'POST', '/import/datasets', {
+    dataset: {
+      source_id: source.source.id,
+      type: 'dimension',
+      table: { source_table_namespace: 'public', source_table_name: 'customers' },
+      dimension: { primary_key_column: 'id' },
+    },
+  });
+  const stream = await call<{ stream: { id: string } }>(request, 'POST', '/import/streams?skip_validation=true', {
+    stream: {
+      name: 'other stream',
+      dataset_id: dataset.dataset.id,
+      destination_id: destination.id,
+      is_enabled: false,
+      mappings: [
+        { target_field: 'id', field_type: 'field', column: { name: 'id' } },
+        { target_field: 'email', field_type: 'field', column: { name: 'email' } },
+      ],
+    },
+  });
+  return { providerId, sourceId: source.source.id, datasetId: dataset.dataset.id, destinationId: destination.id, streamId: stream.stream.id };
+}
+
+/** The provider's objects as the engine holds them, to check that nothing of theirs changed. */
+export async function snapshotTenant(request: APIRequestContext, providerId: string) {
+  const list = async (kind: string) =>
+    (await call<Record<string, { id: string; updated_at: string }[]>>(request, 'GET', `/import/${kind}?provider_id=${providerId}&page_size=100`))[kind]!.map(
+      ({ id, updated_at }) => `${id}@${updated_at}`,
+    );
+  return { sources: await list('sources'), datasets: await list('datasets'), streams: await list('streams') };
 }

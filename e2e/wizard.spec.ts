@@ -1,8 +1,18 @@
 import { e2eStack } from './stack';
 import { expect, expectNoSeriousA11yViolations, test } from './fixtures';
-import { createTenant, ensureSourceDatabase, mintSession } from './tenant';
+import { createReceiver, type Receiver } from '../scripts/receiver/create-receiver';
+import { createDestination, createTenant, createTenantWithPipeline, ensureSourceDatabase, mintSession, SOURCE_PASSWORD, snapshotTenant } from './tenant';
 
 test.describe('onboarding wizard', () => {
+  let receiver: Receiver;
+  test.beforeAll(async () => {
+    receiver = createReceiver({ engineUrl: e2eStack.engineUrl });
+    await receiver.start();
+  });
+  test.afterAll(async () => {
+    await receiver.stop();
+  });
+
   test('without a session explains how to get in, and an expired or altered link says so', async ({ page }) => {
     await page.goto('/connect');
     await expect(page.getByRole('heading', { name: 'Open this page from your account' })).toBeVisible();
@@ -16,9 +26,17 @@ test.describe('onboarding wizard', () => {
     expect(response.status()).toBe(401);
   });
 
-  test('connect: a wrong password lands on the password field, the right one moves on to choosing data', async ({ page, request }) => {
+  test('the whole journey ends with records verified at the receiver', async ({ page, request, browserResponses }) => {
+    test.setTimeout(150_000);
+    // Every server action the page calls, to replay later with another tenant's ids.
+    const actions: { url: string; headers: Record<string, string>; body: string }[] = [];
+    page.on('request', (sent) => {
+      const headers = sent.headers();
+      if (headers['next-action']) actions.push({ url: sent.url(), headers, body: sent.postData() ?? '' });
+    });
     const database = await ensureSourceDatabase();
-    const { providerId } = await createTenant(request);
+    const destination = await createDestination(request, receiver.url);
+    const { providerId } = await createTenant(request, { destinationIds: [destination.id] });
     await page.goto(await mintSession(request, { provider_id: providerId }));
     // The invite becomes a cookie and leaves the address bar.
     await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/source`);
@@ -64,5 +82,76 @@ test.describe('onboarding wizard', () => {
     // Leaving and coming back resumes at the first unsaved step.
     await page.goto('/connect');
     await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/map`);
+
+    // Map: suggestions fill the required fields; a bad expression shows its error at the cell.
+    await expect(page.getByRole('heading', { level: 1, name: 'Map your fields' })).toBeVisible();
+    await expect(page.getByText('2 of 2 required fields mapped')).toBeVisible();
+    await expect(page.getByLabel('email', { exact: true })).toHaveValue('column:email');
+    const preview = page.getByRole('region', { name: /^Preview/ });
+    await expect(preview.getByRole('row')).toHaveCount(6);
+    await page.getByLabel('plan', { exact: true }).selectOption('expression');
+    await page.getByLabel('Expression for plan').fill('upper(plan');
+    await expect(page.locator('#map-plan-error')).toContainText(/unexpected end|column 11/);
+    // An expression that runs but yields the wrong type is marked on the preview's cells.
+    await page.getByLabel('Expression for plan').fill('len(plan)');
+    await expect(preview.getByText(/^Error:/).first()).toBeVisible();
+    await expect(page.locator('#map-plan-error')).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+    await page.getByLabel('Expression for plan').fill('upper(plan)');
+    await expect(page.locator('#map-plan-error')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Save mapping and continue' }).click();
+
+    // Review and launch: records arrive at the receiver, verified and de-duplicated there.
+    await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/review`);
+    await page.getByRole('button', { name: 'Launch import' }).click();
+    await expect(page.getByRole('region', { name: 'Your import is running' }).getByText('Delivered')).toBeVisible({ timeout: 60_000 });
+    const stats = await receiver.waitFor((current) => current.records >= 300, 30_000);
+    expect(stats.rejections).toBe(0);
+    const delivered = receiver.store.latest(providerId, '1')?.record as Record<string, unknown> | undefined;
+    expect(delivered).toMatchObject({ id: '1', email: expect.stringContaining('@') });
+    expect(String(delivered?.plan)).toBe(String(delivered?.plan).toUpperCase());
+    await expectNoSeriousA11yViolations(page);
+
+    // Neither the API key, the embed secret nor the database password ever reached the browser.
+    for (const response of await browserResponses()) {
+      for (const secret of [e2eStack.apiKey, e2eStack.embedSecret, SOURCE_PASSWORD]) {
+        expect(response.url).not.toContain(secret);
+        expect(response.headers).not.toContain(secret);
+        expect(response.body, `${response.url} leaked a secret`).not.toContain(secret);
+      }
+    }
+
+    // Every server action replayed by this session with another tenant's ids is refused, and changes nothing.
+    const other = await createTenantWithPipeline(request, receiver.url);
+    const before = await snapshotTenant(request, other.providerId);
+    // Each captured action, with the other tenant's ids in place of ours, or added where the action takes an id.
+    const replays = actions.flatMap((action) => {
+      let args: unknown;
+      try {
+        args = JSON.parse(action.body);
+      } catch {
+        return [];
+      }
+      const input = Array.isArray(args) && typeof args[0] === 'object' && args[0] !== null ? (args[0] as Record<string, unknown>) : null;
+      if (!input) return [];
+      const forged = { ...input };
+      if ('form' in forged) forged.sourceId = other.sourceId;
+      if ('datasetId' in forged) forged.datasetId = other.datasetId;
+      if ('destinationId' in forged) forged.destinationId = other.destinationId;
+      if (JSON.stringify(forged) === JSON.stringify(input)) return [];
+      return [{ ...action, body: JSON.stringify([forged, ...(args as unknown[]).slice(1)]) }];
+    });
+    expect(replays.length).toBeGreaterThanOrEqual(3);
+    for (const replay of replays) {
+      const response = await page.request.post(replay.url, { headers: replay.headers, data: replay.body });
+      const answer = await response.text();
+      expect(answer, `replayed action ${replay.headers['next-action']}`).not.toContain('"ok":true');
+      expect(answer).toContain('belongs to another account');
+    }
+    const foreignPreview = await page.request.post('/api/wizard/preview', {
+      data: { destinationId: other.destinationId, datasetId: other.datasetId, mappings: [], recordIds: ['1'] },
+    });
+    expect(foreignPreview.status()).toBe(404);
+    expect(await snapshotTenant(request, other.providerId)).toEqual(before);
   });
 });

@@ -1,6 +1,8 @@
 'use client';
-// Tells the page that frames the wizard what happens in it (step changed, completed, closed), and only that page.
+// Tells the page that frames the wizard what happens in it (step changed, completed), and only that page.
+import { usePathname } from 'next/navigation';
 import { useEffect } from 'react';
+import { WIZARD_STEPS } from '@/lib/wizard/steps';
 
 export type EmbedEvent = { type: 'inlet:step_changed'; step: string } | { type: 'inlet:completed' } | { type: 'inlet:closed' };
 
@@ -12,7 +14,9 @@ export function postEmbedEvent(event: EmbedEvent) {
   for (const origin of allowedOrigins) window.parent.postMessage(event, origin);
 }
 
-export function EmbedEvents({ origins, step }: { origins: readonly string[]; step?: string }) {
+export function EmbedEvents({ origins }: { origins: readonly string[] }) {
+  const pathname = usePathname();
+  const step = WIZARD_STEPS.find((candidate) => candidate.path === pathname)?.id;
   useEffect(() => {
     allowedOrigins = origins;
   }, [origins]);

@@ -6,9 +6,11 @@ import { SESSION_ENDED_MESSAGE } from './customer-action';
 
 const noStore = { 'Cache-Control': 'no-store' };
 
-export function routeError(error: Pick<PrequelError, 'code' | 'message' | 'status'>): Response {
+/** An error for the browser: code, message and the API's per-path details (never anything else it said). */
+export function routeError(error: Pick<PrequelError, 'message' | 'status' | 'fields'> & { code: string }): Response {
   const status = error.status && error.status >= 400 && error.status < 600 ? error.status : 502;
-  return Response.json({ ok: false, error: { code: error.code, message: error.message } }, { status, headers: noStore });
+  const fields = error.fields?.length ? { fields: error.fields } : {};
+  return Response.json({ ok: false, error: { code: error.code, message: error.message, ...fields } }, { status, headers: noStore });
 }
 
 export function routeData(data: unknown): Response {

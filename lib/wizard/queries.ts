@@ -1,24 +1,31 @@
 // The browser's reads, as react-query options: one file, so keys and polling rules live in one place.
 import { queryOptions } from '@tanstack/react-query';
-import type { Extract } from '@/lib/prequel/contract/job';
+import type { Extract, Load } from '@/lib/prequel/contract/job';
+import type { Preview } from '@/lib/prequel/contract/records';
 import type { SourceTable } from '@/lib/prequel/contract/source-actions';
 
-export type RouteResult<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+export type FieldProblem = { path: string; message: string };
+export type RouteResult<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; fields?: FieldProblem[] } };
 
 export class RouteError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    readonly fields: FieldProblem[] = [],
   ) {
     super(message);
   }
 }
 
-async function read<T>(url: string): Promise<T> {
-  const response = await fetch(url, { cache: 'no-store', credentials: 'same-origin' });
+async function read<T>(url: string, payload?: unknown): Promise<T> {
+  const response = await fetch(url, {
+    cache: 'no-store',
+    credentials: 'same-origin',
+    ...(payload === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) }),
+  });
   const body = (await response.json().catch(() => null)) as RouteResult<T> | null;
   if (!body) throw new RouteError(`The server answered ${response.status}. Try again.`, 'invalid_response');
-  if (!body.ok) throw new RouteError(body.error.message, body.error.code);
+  if (!body.ok) throw new RouteError(body.error.message, body.error.code, body.error.fields);
   return body.data;
 }
 
@@ -27,12 +34,29 @@ export type DatasetRow = { id: string; name: string; type: 'dimension' | 'fact';
 
 const running = (extract: Extract | null) => extract !== null && (extract.status === 'queued' || extract.status === 'running');
 
+export type StreamRow = { id: string; name: string; isEnabled: boolean; latestLoad: Load | null };
+
+export type PreviewInput = { destinationId: string; datasetId: string; mappings: unknown[]; recordIds: string[] };
+
 export const wizardQueries = {
+  preview: (input: PreviewInput) =>
+    queryOptions({
+      queryKey: ['wizard', 'preview', input],
+      queryFn: () => read<Preview>('/api/wizard/preview', input),
+      enabled: input.recordIds.length > 0,
+      retry: false,
+    }),
   tables: (search: string, cursor: string | null) =>
     queryOptions({
       queryKey: ['wizard', 'tables', search, cursor],
       queryFn: () => read<TablePage>(`/api/wizard/tables?${new URLSearchParams({ search, ...(cursor ? { cursor } : {}) })}`),
       placeholderData: (previous) => previous,
+    }),
+  loads: () =>
+    queryOptions({
+      queryKey: ['wizard', 'loads'],
+      queryFn: () => read<StreamRow[]>('/api/wizard/loads'),
+      refetchInterval: (query) => (query.state.data?.some((row) => row.latestLoad && (row.latestLoad.status === 'queued' || row.latestLoad.status === 'running')) ? 1500 : false),
     }),
   datasets: () =>
     queryOptions({

@@ -97,9 +97,14 @@ try {
   log('Full extract…');
   const full = await runChild();
   const changed = Math.round(ROWS / 100);
-  await source.query(`update customers set plan = plan || '+', updated_at = clock_timestamp() where id in (select id from customers order by random() limit $1)`, [changed]);
-  log(`Incremental extract after changing ${changed.toLocaleString()} rows…`);
-  const incremental = await runChild();
+  // Three rounds, each after changing another 1% of rows; the median decides, so one noisy run does not.
+  const rounds = [];
+  for (let round = 1; round <= 3; round++) {
+    await source.query(`update customers set plan = plan || '+', updated_at = clock_timestamp() where id in (select id from customers order by random() limit $1)`, [changed]);
+    log(`Incremental extract ${round} of 3 after changing ${changed.toLocaleString()} rows…`);
+    rounds.push(await runChild());
+  }
+  const incremental = [...rounds].sort((a, b) => a.seconds - b.seconds)[1]!;
   await source.end();
   await engineDb.end();
 
@@ -108,7 +113,7 @@ try {
   const rows = [
     ['raw COPY … TO STDOUT', `${Math.round(rawRate).toLocaleString()} rows/s`, `${raw.seconds.toFixed(2)} s`, ''],
     ['full extract', `${Math.round(extractRate).toLocaleString()} rows/s`, `${full.seconds.toFixed(2)} s`, `${full.inserted.toLocaleString()} new`],
-    ['incremental extract (1% changed)', `${incremental.processed.toLocaleString()} rows read`, `${incremental.seconds.toFixed(2)} s`, `${incremental.updated.toLocaleString()} updated`],
+    ['incremental extract (1% changed)', `${incremental.processed.toLocaleString()} rows read`, `${incremental.seconds.toFixed(2)} s`, `${incremental.updated.toLocaleString()} updated (median of ${rounds.map((run) => run.seconds.toFixed(2)).join(', ')} s)`],
   ];
   console.log(`\nExtract benchmark: ${ROWS.toLocaleString()} customers (11 columns), checkpoints of ${CHUNK_ROWS.toLocaleString()} rows\n`);
   for (const row of rows) console.log(`  ${row[0]!.padEnd(34)} ${row[1]!.padStart(18)} ${row[2]!.padStart(9)}  ${row[3]}`);
