@@ -71,6 +71,10 @@ test.describe('onboarding wizard', () => {
     await expect(imports.getByText('customers', { exact: true })).toBeVisible();
     await expect(imports.getByText('Imported')).toBeVisible({ timeout: 30_000 });
     await expect(imports.getByText(/300 new/)).toBeVisible();
+    // A reload keeps the step and what was saved.
+    await page.reload();
+    await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/data`);
+    await expect(page.getByRole('region', { name: 'Your imports' }).getByText('Imported')).toBeVisible();
 
     // A query that does not run says why, on the query field.
     await page.getByText('Or import the result of a SQL query').click();
