@@ -32,4 +32,12 @@ test.describe('embedded in another site', () => {
       await host.close();
     }
   });
+
+  test('the embedding example frames the wizard for the chosen customer', async ({ page, request }) => {
+    const { providerId } = await createTenant(request, { name: 'Example Corp' });
+    await page.goto(`/embed-example?provider=${providerId}`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Embedding example' })).toBeVisible();
+    await expect(page.frameLocator('iframe[title="Data import"]').getByRole('heading', { level: 1, name: 'Connect your database' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Events posted to this page' })).toContainText('"step":"connect"');
+  });
 });

@@ -23,5 +23,6 @@ export const e2eStackEnv = {
   INLET_SESSION_SECRET: 'e2e-session-secret-0d6b1f3c9a2e4758b6c1d0e9',
   // `npm run test:e2e` builds the app before Playwright starts, so the start script must not build again.
   INLET_SKIP_BUILD: '1',
+  INLET_DEMO: 'true',
   NEXT_TELEMETRY_DISABLED: '1',
 } as const;

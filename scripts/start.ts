@@ -151,6 +151,8 @@ run('app', process.execPath, [nextBin, 'start', '-H', host, '-p', String(appPort
   PREQUEL_API_KEY: apiKey,
   INLET_SESSION_SECRET: sessionSecret,
   INLET_EMBED_SECRET: embedSecret,
+  // Demo pages (the embedding example) mint sessions for any customer: on for the local product, off elsewhere.
+  INLET_DEMO: process.env.INLET_DEMO ?? 'true',
 });
 await waitFor(appUrl, 'The app');
 

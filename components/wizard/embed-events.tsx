@@ -18,7 +18,8 @@ export function EmbedEvents({ origins }: { origins: readonly string[] }) {
   const pathname = usePathname();
   const step = WIZARD_STEPS.find((candidate) => candidate.path === pathname)?.id;
   useEffect(() => {
-    allowedOrigins = origins;
+    // The app's own pages may frame it too (the embedding example).
+    allowedOrigins = [...new Set([window.location.origin, ...origins])];
   }, [origins]);
   useEffect(() => {
     if (step) postEmbedEvent({ type: 'inlet:step_changed', step });

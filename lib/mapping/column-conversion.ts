@@ -24,7 +24,7 @@ export type Conversion = {
 
 const FIT_RANK: Record<Fit, number> = { native: 0, lossless: 1, 'by-samples': 2, uncertain: 3 };
 
-export function fitRank(fit: Fit): number {
+function fitRank(fit: Fit): number {
   return FIT_RANK[fit];
 }
 
@@ -38,8 +38,8 @@ export function columnRef(name: string): string {
 }
 
 /** A NULL goes through as NULL instead of failing the conversion (int(nil) is an error, IF is lazy). */
-function guarded(ref: string, inner: string, mayBeNull: boolean): string {
-  return mayBeNull ? `IF(${ref} == nil, nil, ${inner})` : inner;
+export function keepNull(ref: string, inner: string, nullable = true): string {
+  return nullable ? `IF(${ref} == nil, nil, ${inner})` : inner;
 }
 
 /** Without samples we cannot tell, so we assume NULLs can occur. */
@@ -58,6 +58,12 @@ const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const TRUE_WORDS = ['t', 'true', 'yes', 'y', '1'];
 const BOOLEAN_WORDS = new Set([...TRUE_WORDS, 'f', 'false', 'no', 'n', '0']);
+
+/** True for t, true, yes, y and 1 in any case; `text` is an expression that gives text. */
+export function trueWordsTest(text: string): string {
+  return `lower(${text}) in [${TRUE_WORDS.map((word) => JSON.stringify(word)).join(', ')}]`;
+}
+export const TRUE_WORDS_EXPLANATION = 'Reads t, true, yes, y and 1 as true, anything else as false.';
 
 const TEXT_COLUMNS: ReadonlySet<PrequelType> = new Set(['string', 'uuid']);
 
@@ -109,7 +115,7 @@ function toDate(column: ColumnValues, ref: string): Conversion | null {
 const ENUM_MATCH_BONUS = 0.05;
 const ENUM_MISMATCH_PENALTY = -0.3;
 
-function allowedStrings(field: TargetField): string[] | null {
+export function allowedStrings(field: TargetField): string[] | null {
   const allowed = field.enum;
   return allowed && allowed.length > 0 && allowed.every((value) => typeof value === 'string') ? (allowed as string[]) : null;
 }
@@ -125,6 +131,32 @@ function judgedByEnum(converted: Conversion, field: TargetField, column: ColumnV
     : { ...converted, phrase: `${converted.phrase}, but some values are not in the allowed list`, bonus: ENUM_MISMATCH_PENALTY };
 }
 
+export function shownAllowed(allowed: readonly string[]): string {
+  return allowed.slice(0, 4).join(', ') + (allowed.length > 4 ? ', …' : '');
+}
+
+/**
+ * The change of case (after trimming, if need be) that makes every text one of the allowed values, as an
+ * expression on `ref`; null when no such change does.
+ */
+export function caseFixFor(texts: readonly string[], allowed: readonly string[], ref: string, nullable: boolean): Omit<Conversion, 'fit' | 'bonus'> | null {
+  const list = new Set(allowed);
+  for (const fn of ['lower', 'upper'] as const) {
+    const change = fn === 'lower' ? (text: string) => text.toLowerCase() : (text: string) => text.toUpperCase();
+    if (texts.every((text) => list.has(change(text)))) {
+      return { expr: keepNull(ref, `${fn}(${ref})`, nullable), phrase: `values ${fn}-cased to match the allowed list`, explanation: `Changes the value to ${fn} case so it matches the allowed values (${shownAllowed(allowed)}).` };
+    }
+    if (texts.every((text) => list.has(change(text.trim())))) {
+      return {
+        expr: keepNull(ref, `${fn}(trim(${ref}))`, nullable),
+        phrase: `values trimmed and ${fn}-cased to match the allowed list`,
+        explanation: `Removes surrounding spaces and changes the value to ${fn} case so it matches the allowed values (${shownAllowed(allowed)}).`,
+      };
+    }
+  }
+  return null;
+}
+
 /** Text samples against a list of allowed strings: all allowed, allowed once lower- or upper-cased, or not. */
 function fitEnum(field: TargetField, column: ColumnValues, ref: string, nullable: boolean): Conversion | null {
   const allowed = allowedStrings(field);
@@ -132,30 +164,21 @@ function fitEnum(field: TargetField, column: ColumnValues, ref: string, nullable
   const present = presentSamples(column.samples);
   if (present.length === 0 || !present.every((sample) => typeof sample === 'string')) return null;
   const texts = present as string[];
-  const list = new Set(allowed);
-  const shown = allowed.slice(0, 4).join(', ') + (allowed.length > 4 ? ', …' : '');
-  if (texts.every((text) => list.has(text))) return conversion(null, 'native', 'values match the allowed list', `Keeps the value as it is (${shown}).`, ENUM_MATCH_BONUS);
-  for (const [fn, cased] of [['lower', 'lower-cased'], ['upper', 'upper-cased']] as const) {
-    const change = fn === 'lower' ? (text: string) => text.toLowerCase() : (text: string) => text.toUpperCase();
-    if (texts.every((text) => list.has(change(text)))) {
-      return conversion(guarded(ref, `${fn}(${ref})`, nullable), 'by-samples', `values ${cased} to match the allowed list`, `Changes the value to ${cased === 'lower-cased' ? 'lower' : 'upper'} case so it matches the allowed values (${shown}).`);
-    }
-    if (texts.every((text) => list.has(change(text.trim())))) {
-      return conversion(guarded(ref, `${fn}(trim(${ref}))`, nullable), 'by-samples', `values trimmed and ${cased} to match the allowed list`, `Removes surrounding spaces and changes the case so the value matches the allowed values (${shown}).`);
-    }
-  }
-  return conversion(null, 'by-samples', 'but some values are not in the allowed list', `Keeps the value as it is; some values are not among ${shown}.`, ENUM_MISMATCH_PENALTY);
+  if (texts.every((text) => allowed.includes(text))) return conversion(null, 'native', 'values match the allowed list', `Keeps the value as it is (${shownAllowed(allowed)}).`, ENUM_MATCH_BONUS);
+  const fixed = caseFixFor(texts, allowed, ref, nullable);
+  if (fixed) return { ...fixed, fit: 'by-samples', bonus: 0 };
+  return conversion(null, 'by-samples', 'but some values are not in the allowed list', `Keeps the value as it is; some values are not among ${shownAllowed(allowed)}.`, ENUM_MISMATCH_PENALTY);
 }
 
 function toText(field: TargetField, column: ColumnValues, ref: string): Conversion | null {
   if (field.format === 'date-time') return toDateTime(column, ref);
   if (field.format === 'date') return toDate(column, ref);
-  if (TEXT_COLUMNS.has(column.prequel_type)) return fitEnum(field, column, ref, mayBeNull(column.samples)) ?? conversion(null, 'native', 'both text', 'Keeps the text as it is.');
-  const converted = nonTextToText(column, ref);
-  return converted && judgedByEnum(converted, field, column);
+  const converted = asText(column, ref);
+  if (TEXT_COLUMNS.has(column.prequel_type)) return fitEnum(field, column, ref, mayBeNull(column.samples)) ?? converted;
+  return judgedByEnum(converted, field, column);
 }
 
-function nonTextToText(column: ColumnValues, ref: string): Conversion | null {
+function asText(column: ColumnValues, ref: string): Conversion {
   const nullable = mayBeNull(column.samples);
   const explainString = 'Sends the value as text, so 42 becomes "42".';
   switch (column.prequel_type) {
@@ -171,12 +194,12 @@ function nonTextToText(column: ColumnValues, ref: string): Conversion | null {
       return conversion(null, 'lossless', 'the exact decimal sent as text', explainString);
     case 'integer':
     case 'float':
-      return conversion(guarded(ref, `string(${ref})`, nullable), 'lossless', 'numbers sent as text', explainString);
+      return conversion(keepNull(ref, `string(${ref})`, nullable), 'lossless', 'numbers sent as text', explainString);
     case 'boolean':
-      return conversion(guarded(ref, `string(${ref})`, nullable), 'lossless', 'true/false sent as text', 'Sends true or false as the text "true" or "false".');
+      return conversion(keepNull(ref, `string(${ref})`, nullable), 'lossless', 'true/false sent as text', 'Sends true or false as the text "true" or "false".');
     case 'json':
     case 'array':
-      return conversion(guarded(ref, `toJSON(${ref})`, nullable), 'lossless', 'JSON sent as text', 'Sends the value as JSON text.');
+      return conversion(keepNull(ref, `toJSON(${ref})`, nullable), 'lossless', 'JSON sent as text', 'Sends the value as JSON text.');
     case 'bytes':
       return conversion(null, 'uncertain', 'binary data sent as text', explainString);
   }
@@ -195,21 +218,21 @@ function toInteger(column: ColumnValues, ref: string): Conversion | null {
       return conversion(null, 'native', 'both whole numbers', explanation);
     case 'string':
       if (allSamples(column, isText((text) => INTEGER_TEXT.test(text) && Number.isSafeInteger(Number(text))))) {
-        return conversion(guarded(ref, `int(${ref})`, nullable), 'by-samples', 'text of digits read as whole numbers', explanation);
+        return conversion(keepNull(ref, `int(${ref})`, nullable), 'by-samples', 'text of digits read as whole numbers', explanation);
       }
       return null;
     case 'decimal':
       if (allSamples(column, isText((text) => WHOLE_DECIMAL_TEXT.test(text) && Number.isSafeInteger(Number(text))))) {
-        return conversion(guarded(ref, `int(float(${ref}))`, nullable), 'by-samples', 'the decimals are whole numbers', explanation);
+        return conversion(keepNull(ref, `int(float(${ref}))`, nullable), 'by-samples', 'the decimals are whole numbers', explanation);
       }
       return null;
     case 'float':
       if (allSamples(column, (sample) => Number.isSafeInteger(sample))) {
-        return conversion(guarded(ref, `int(${ref})`, nullable), 'by-samples', 'the numbers are whole', explanation);
+        return conversion(keepNull(ref, `int(${ref})`, nullable), 'by-samples', 'the numbers are whole', explanation);
       }
       return null;
     case 'timestamp':
-      return conversion(guarded(ref, `date(${ref}).Unix()`, nullable), 'uncertain', 'timestamps sent as seconds since 1970', 'Sends the timestamp as seconds since 1 January 1970 (Unix time).');
+      return conversion(keepNull(ref, `date(${ref}).Unix()`, nullable), 'uncertain', 'timestamps sent as seconds since 1970', 'Sends the timestamp as seconds since 1 January 1970 (Unix time).');
     default:
       return null;
   }
@@ -224,10 +247,10 @@ function toNumber(column: ColumnValues, ref: string): Conversion | null {
       if (hasHugeIntegers(column)) return conversion(null, 'uncertain', `both numbers, ${TOO_LARGE}`, explanation);
       return conversion(null, 'native', 'both numbers', explanation);
     case 'decimal':
-      return conversion(guarded(ref, `float(${ref})`, nullable), 'lossless', 'the decimal read as a number', explanation);
+      return conversion(keepNull(ref, `float(${ref})`, nullable), 'lossless', 'the decimal read as a number', explanation);
     case 'string':
       if (allSamples(column, isText((text) => NUMBER_TEXT.test(text)))) {
-        return conversion(guarded(ref, `float(${ref})`, nullable), 'by-samples', 'numeric text read as numbers', explanation);
+        return conversion(keepNull(ref, `float(${ref})`, nullable), 'by-samples', 'numeric text read as numbers', explanation);
       }
       return null;
     default:
@@ -242,13 +265,12 @@ function toBoolean(column: ColumnValues, ref: string): Conversion | null {
       return conversion(null, 'native', 'both true/false', 'Keeps true and false as they are.');
     case 'string':
       if (allSamples(column, isText((text) => BOOLEAN_WORDS.has(text.toLowerCase())))) {
-        const words = TRUE_WORDS.map((word) => JSON.stringify(word)).join(', ');
-        return conversion(guarded(ref, `lower(${ref}) in [${words}]`, nullable), 'by-samples', 'yes/no text read as true/false', 'Reads t, true, yes, y and 1 as true, anything else as false.');
+        return conversion(keepNull(ref, trueWordsTest(ref), nullable), 'by-samples', 'yes/no text read as true/false', TRUE_WORDS_EXPLANATION);
       }
       return null;
     case 'integer':
       if (allSamples(column, (sample) => sample === 0 || sample === 1)) {
-        return conversion(guarded(ref, `${ref} != 0`, nullable), 'by-samples', '1 and 0 read as true and false', 'Reads 0 as false and any other number as true.');
+        return conversion(keepNull(ref, `${ref} != 0`, nullable), 'by-samples', '1 and 0 read as true and false', 'Reads 0 as false and any other number as true.');
       }
       return null;
     default:
@@ -264,7 +286,7 @@ function toObject(column: ColumnValues, ref: string): Conversion | null {
     return present.every(isObject) ? conversion(null, present.length ? 'native' : 'uncertain', 'both JSON objects', 'Keeps the JSON object as it is.') : null;
   }
   if (column.prequel_type === 'string' && allSamples(column, isText((text) => text.trim().startsWith('{')))) {
-    return conversion(guarded(ref, `fromJSON(${ref})`, mayBeNull(column.samples)), 'by-samples', 'JSON text read as an object', 'Reads the text as JSON.');
+    return conversion(keepNull(ref, `fromJSON(${ref})`, mayBeNull(column.samples)), 'by-samples', 'JSON text read as an object', 'Reads the text as JSON.');
   }
   return null;
 }

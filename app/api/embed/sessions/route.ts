@@ -3,9 +3,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { getProvider } from '@/lib/prequel/providers';
 import { getSessionEnv } from '@/lib/session/session-env';
-import { newSessionId, SESSION_ROLES, SESSION_SCOPES, signSessionToken } from '@/lib/session/session-token';
-
-const INVITE_SECONDS = 10 * 60;
+import { mintInvite } from '@/lib/session/mint-invite';
+import { SESSION_ROLES, SESSION_SCOPES } from '@/lib/session/session-token';
 
 const MintRequestSchema = z
   .object({
@@ -60,13 +59,10 @@ export async function POST(request: Request) {
       return json(status, { status: 'error', message: status === 404 ? `No provider "${providerId}" exists in the Import API.` : provider.error.message });
     }
   }
-  const expiresAt = Math.floor(Date.now() / 1000) + INVITE_SECONDS;
-  const token = signSessionToken(
-    { v: 1, kind: 'invite', sid: newSessionId(), role, providerId: providerId ?? null, scope, actor: actor ?? null, exp: expiresAt },
-    env.data.INLET_SESSION_SECRET,
-  );
+  const invite = mintInvite({ role, providerId: providerId ?? null, scope, actor: actor ?? null });
+  if (!invite.ok) return json(503, { status: 'error', message: invite.message });
   const landing = returnTo ?? (role === 'support' ? 'support' : 'connect');
   const url = new URL(`/${landing}`, appOrigin(request));
-  url.searchParams.set('session', token);
-  return json(201, { status: 'success', data: { token, url: url.toString(), expires_at: new Date(expiresAt * 1000).toISOString() } });
+  url.searchParams.set('session', invite.token);
+  return json(201, { status: 'success', data: { token: invite.token, url: url.toString(), expires_at: invite.expiresAt.toISOString() } });
 }

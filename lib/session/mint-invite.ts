@@ -1,0 +1,16 @@
+// Minting an invite: the one place that decides what an invite holds and how long it lives.
+import 'server-only';
+import { getSessionEnv } from './session-env';
+import { newSessionId, type SessionClaims, signSessionToken } from './session-token';
+
+export const INVITE_SECONDS = 10 * 60;
+
+export type InviteRequest = Pick<SessionClaims, 'role' | 'providerId' | 'scope' | 'actor'>;
+
+export function mintInvite(request: InviteRequest): { ok: true; token: string; expiresAt: Date } | { ok: false; message: string } {
+  const env = getSessionEnv();
+  if (!env.ok) return { ok: false, message: env.message };
+  const exp = Math.floor(Date.now() / 1000) + INVITE_SECONDS;
+  const token = signSessionToken({ v: 1, kind: 'invite', sid: newSessionId(), exp, ...request }, env.data.INLET_SESSION_SECRET);
+  return { ok: true, token, expiresAt: new Date(exp * 1000) };
+}
