@@ -26,6 +26,19 @@ test.describe('onboarding wizard', () => {
     expect(response.status()).toBe(401);
   });
 
+  test('a credentials-only link (for a DBA) opens the connect step and nothing else', async ({ page, request }) => {
+    const tenant = await createTenantWithPipeline(request, receiver.url);
+    await page.goto(await mintSession(request, { provider_id: tenant.providerId, scope: 'credentials' }));
+    await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/source`);
+    await expect(page.getByText('You were sent this link to enter the database connection.')).toBeVisible();
+    // The saved connection is shown without its password, ready to be updated.
+    await expect(page.getByLabel('Host', { exact: true })).toHaveValue('127.0.0.1');
+    await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+    await page.goto('/connect/map');
+    await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/source`);
+    expect((await page.request.get('/api/wizard/datasets')).status()).toBe(403);
+  });
+
   test('the whole journey ends with records verified at the receiver', async ({ page, request, browserResponses }) => {
     test.setTimeout(150_000);
     // Every server action the page calls, to replay later with another tenant's ids.
