@@ -92,25 +92,26 @@ export const CUSTOMER_RECORD_SCHEMA = {
   },
 };
 
-/** A destination that sends each record to the reference receiver (host-side validation skipped: it is local). */
-export async function createDestination(request: APIRequestContext, receiverUrl: string, name = 'Customers') {
+/**
+ * A destination that sends to the reference receiver (host-side validation skipped: it is local): each record on
+ * its own, or in JSON batches.
+ */
+export async function createDestination(request: APIRequestContext, receiverUrl: string, name = 'Customers', type: 'record' | 'batch' = 'record') {
   const suffix = randomBytes(3).toString('hex');
+  const delivery =
+    type === 'record'
+      ? { type: 'webhook_record', webhook_record: { request_template: { method: 'POST', uri: `${receiverUrl}/prequel/records` }, max_concurrency: 4 } }
+      : { type: 'webhook_batch', webhook_batch: { request_template: { method: 'POST', uri: `${receiverUrl}/prequel/batch` }, format: 'json', max_records_per_batch: 1000 } };
   const created = await call<{ destination: { id: string } }>(request, 'POST', '/import/destinations?skip_validation=true', {
-    destination: {
-      name: `${name} ${suffix}`,
-      type: 'webhook_record',
-      record_schema: CUSTOMER_RECORD_SCHEMA,
-      webhook_record: { request_template: { method: 'POST', uri: `${receiverUrl}/prequel/records` }, max_concurrency: 4 },
-      max_records_per_minute: 100000,
-    },
+    destination: { name: `${name} ${suffix}`, record_schema: CUSTOMER_RECORD_SCHEMA, max_records_per_minute: 100000, ...delivery },
   });
   return created.destination;
 }
 
 /** Another tenant with a whole pipeline made through the API: the target of cross-tenant replay attempts. */
-export async function createTenantWithPipeline(request: APIRequestContext, receiverUrl: string) {
+export async function createTenantWithPipeline(request: APIRequestContext, receiverUrl: string, delivery: 'record' | 'batch' = 'record') {
   const database = await ensureSourceDatabase();
-  const destination = await createDestination(request, receiverUrl, 'Other customers');
+  const destination = await createDestination(request, receiverUrl, 'Other customers', delivery);
   const { providerId } = await createTenant(request, { name: 'Other Corp', destinationIds: [destination.id] });
   const source = await call<{ source: { id: string } }>(request, 'POST', '/import/sources', {
     source: {
@@ -150,4 +151,30 @@ export async function snapshotTenant(request: APIRequestContext, providerId: str
       ({ id, updated_at }) => `${id}@${updated_at}`,
     );
   return { sources: await list('sources'), datasets: await list('datasets'), streams: await list('streams') };
+}
+
+type Job = { id: string; status: string; records_loaded?: number; records_errored?: number; error: { error_code: string } | null };
+
+/** Enables the tenant's stream and extracts its dataset; the engine loads after the extract. */
+export async function launchPipeline(request: APIRequestContext, tenant: { datasetId: string; streamId: string }) {
+  const response = await request.fetch(api(`/import/streams/${tenant.streamId}`), { method: 'PATCH', headers, data: JSON.stringify({ stream: { is_enabled: true } }) });
+  if (!response.ok()) throw new Error(`enabling the stream answered ${response.status()}: ${await response.text()}`);
+  await call(request, 'POST', `/import/datasets/${tenant.datasetId}/extract`);
+}
+
+/** Polls the stream's newest load until `done` holds for it. */
+export async function waitForLoad(request: APIRequestContext, streamId: string, done: (load: Job) => boolean, timeoutMs = 60_000): Promise<Job> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const loads = (await call<{ loads: Job[] }>(request, 'GET', `/import/loads?stream_id=${streamId}&order=desc&page_size=1`)).loads;
+    if (loads[0] && done(loads[0])) return loads[0];
+    if (Date.now() > deadline) throw new Error(`the stream's load did not settle in time: ${JSON.stringify(loads[0] ?? null)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+export type AuditEntryView = { event_type: string; reason: string | null; actor_label: string | null };
+
+export async function auditOf(request: APIRequestContext, providerId: string): Promise<AuditEntryView[]> {
+  return (await call<{ logs: AuditEntryView[] }>(request, 'GET', `/logs?provider_id=${providerId}&page_size=100`)).logs;
 }

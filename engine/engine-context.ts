@@ -24,4 +24,10 @@ export interface Actor {
   type: 'unknown' | 'user' | 'api_key' | 'provider';
 }
 
-export type RequestVariables = { actor: Actor };
+/** (ext) Who acted and why, as the caller said in X-Inlet-Actor / X-Inlet-Reason; stored with the audit entry. */
+export interface AuditNote {
+  actor_label: string | null;
+  reason: string | null;
+}
+
+export type RequestVariables = { actor: Actor; auditNote: AuditNote };

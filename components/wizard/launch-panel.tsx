@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { launchImport } from '@/app/(embedded)/connect/review/actions';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
+import Link from 'next/link';
+import { Button, buttonVariants } from '@/components/ui/button';
 import type { Load } from '@/lib/prequel/contract/job';
 import { wizardQueries } from '@/lib/wizard/queries';
 import { postEmbedEvent } from './embed-events';
@@ -59,6 +60,13 @@ export function LaunchPanel() {
           </Button>
         </div>
       )}
+      {launched ? (
+        <div>
+          <Link href="/status" className={buttonVariants()}>
+            Go to the status page
+          </Link>
+        </div>
+      ) : null}
       {launcher.data && !launcher.data.ok ? (
         <p role="alert" className="text-sm text-danger">
           {launcher.data.error.message}

@@ -11,7 +11,8 @@ import { mappingProgress, suggestFix, type Suggestion } from '@/lib/mapping/sugg
 import type { TargetField } from '@/lib/mapping/target-fields';
 import type { Mapping } from '@/lib/prequel/contract/stream';
 import type { MappingContext } from '@/lib/wizard/mapping-context';
-import { RouteError, wizardQueries } from '@/lib/wizard/queries';
+import { RouteError } from '@/lib/read-route';
+import { wizardQueries } from '@/lib/wizard/queries';
 import { ExpressionHelp } from './expression-help';
 
 type Props = {

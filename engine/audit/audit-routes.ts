@@ -1,12 +1,13 @@
-// GET /logs and GET /logs/{id}: the audit trail of every configuration change.
+// GET /logs and GET /logs/{id}: the audit trail of every configuration change and every requested extract or load.
 import { z } from 'zod';
-import { AuditLogSchema } from '../../lib/prequel/contract/audit-log';
+import { type AuditLog, AuditLogSchema } from '../../lib/prequel/contract/audit-log';
 import { ListEnvelope, ListQuerySchema, SuccessEnvelope } from '../../lib/prequel/contract/common';
 import type { EngineContext, RequestVariables } from '../engine-context';
-import { notFound } from '../http/api-error';
+import { badRequest, notFound } from '../http/api-error';
 import type { ApiRoutes } from '../http/api-routes';
 import { fetchPage, nextUrl } from '../http/pagination';
-import { readQuery } from '../http/read-input';
+import { parseWith, readJson, readQuery } from '../http/read-input';
+import { recordAudit } from './record-audit';
 import { respond, respondList } from '../http/respond';
 import { toRfc3339 } from '../store/db';
 
@@ -18,9 +19,14 @@ const MinTimeSchema = z
 
 const LogsQuerySchema = ListQuerySchema.extend({
   event_type: z.string().max(128).optional(),
-  resource_id: z.string().max(256).optional(),
+  resource_id: z.string().max(256).optional().describe('the id of the object the entries are about'),
+  provider_id: z.string().max(256).optional().describe("(ext) only entries about this provider and its sources, datasets, streams, extracts and loads"),
   min_time: MinTimeSchema.optional(),
 });
+
+/** (ext) Things support staff do outside the API that still belong in a tenant's audit trail. */
+export const SUPPORT_EVENT_TYPES = ['reconnect_link_sent'] as const;
+const SupportEventBody = z.object({ event: z.object({ type: z.enum(SUPPORT_EVENT_TYPES) }) });
 
 type AuditRow = {
   id: string;
@@ -30,9 +36,23 @@ type AuditRow = {
   actor: unknown;
   object: unknown;
   previous_object: unknown;
+  actor_label: string | null;
+  reason: string | null;
+  provider_id: string | null;
 };
 
-const toEntry = (row: AuditRow) => ({ ...row, created_at: toRfc3339(row.created_at) });
+const toEntry = (row: AuditRow): AuditLog => ({
+  id: row.id,
+  created_at: toRfc3339(row.created_at),
+  event_type: row.event_type,
+  resource_id: row.resource_id,
+  actor: row.actor as AuditLog['actor'],
+  object: row.object,
+  previous_object: row.previous_object,
+  actor_label: row.actor_label,
+  reason: row.reason,
+  provider_id: row.provider_id,
+});
 
 export function addAuditRoutes(routes: ApiRoutes<RequestVariables>, engine: EngineContext) {
   routes.add({
@@ -47,10 +67,35 @@ export function addAuditRoutes(routes: ApiRoutes<RequestVariables>, engine: Engi
       const where = [
         ...(query.event_type ? [{ sql: 'event_type = $1', params: [query.event_type] }] : []),
         ...(query.resource_id ? [{ sql: 'resource_id = $1', params: [query.resource_id] }] : []),
+        ...(query.provider_id ? [{ sql: 'provider_id = $1', params: [query.provider_id] }] : []),
         ...(query.min_time ? [{ sql: 'created_at >= $1::timestamptz', params: [query.min_time] }] : []),
       ];
       const page = await fetchPage<AuditRow>(engine.db, { table: 'audit_logs', idType: 'uuid', where, query });
       return respondList(c, 'logs', page.rows.map(toEntry), nextUrl(c, engine.publicUrl, page.nextCursor, query), `Found ${page.rows.length} log entries.`);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/import/providers/:id/support-events',
+    summary: '(ext) Record a support action taken outside the API (a reconnect link sent) in the audit log; needs X-Inlet-Reason',
+    tag: 'logs',
+    audited: true,
+    body: SupportEventBody,
+    response: SuccessEnvelope('log', AuditLogSchema),
+    successStatus: 201,
+    errorStatuses: [400, 404],
+    handler: async (c) => {
+      const providerId = c.req.param('id')!;
+      const body = parseWith(SupportEventBody, await readJson(c));
+      const note = c.get('auditNote');
+      if (!note?.reason) throw badRequest('reason_required', 'Say why in the X-Inlet-Reason header: support events are kept for their reason.');
+      const provider = (await engine.db.query<{ id: string }>('select id from providers where id = $1', [providerId])).rows[0];
+      if (!provider) throw notFound('provider', providerId);
+      const eventType = `SUPPORT_${body.event.type.toUpperCase()}`;
+      await recordAudit(engine.db, { eventType, resourceId: providerId, actor: c.get('actor'), note, object: { type: body.event.type, provider_id: providerId }, previousObject: null, providerId });
+      const row = (await engine.db.query<AuditRow>('select * from audit_logs where resource_id = $1 and event_type = $2 order by created_at desc, id desc limit 1', [providerId, eventType])).rows[0]!;
+      return respond(c, 'log', toEntry(row), 'Support event recorded.', 201);
     },
   });
 

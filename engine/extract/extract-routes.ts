@@ -3,20 +3,22 @@ import { z } from 'zod';
 import { ListEnvelope, ListQuerySchema, SuccessEnvelope } from '../../lib/prequel/contract/common';
 import { ExtractSchema } from '../../lib/prequel/contract/job';
 import { RandomSampleSchema, RecordLineageSchema } from '../../lib/prequel/contract/records';
+import { recordAudit } from '../audit/record-audit';
 import type { EngineContext, RequestVariables } from '../engine-context';
 import { badRequest, notFound } from '../http/api-error';
 import type { ApiRoutes } from '../http/api-routes';
 import { fetchPage, nextUrl } from '../http/pagination';
 import { parseWith, readJson, readQuery } from '../http/read-input';
 import { respond, respondList } from '../http/respond';
+import { withTransaction } from '../store/db';
 import { extractResponse, type ExtractRow, findExtract } from './extract-record';
 import { readRandomSample, readRecordLineage } from './cached-records';
-import { triggerExtract } from './trigger-extract';
+import { triggerExtractIn } from './trigger-extract';
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
 async function requireDataset(engine: EngineContext, id: string) {
-  const row = isUuid(id) ? (await engine.db.query<{ id: string }>('select id from datasets where id = $1', [id])).rows[0] : undefined;
+  const row = isUuid(id) ? (await engine.db.query<{ id: string; provider_id: string }>('select id, provider_id from datasets where id = $1', [id])).rows[0] : undefined;
   if (!row) throw notFound('dataset', id);
   return row;
 }
@@ -30,14 +32,28 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
   routes.add({
     method: 'post',
     path: '/import/datasets/:id/extract',
-    summary: 'Start an extract of the dataset (returns the queued or running one if there is one)',
+    summary: 'Start an extract of the dataset (returns the queued or running one if there is one); audited as IMPORT_EXTRACT_REQUEST',
     tag: 'extracts',
+    audited: true,
     response: ExtractResponse,
     successStatus: 201,
     errorStatuses: [404],
     handler: async (c) => {
       const dataset = await requireDataset(engine, c.req.param('id')!);
-      const { extract, created } = await triggerExtract(engine.db, dataset.id, 'api');
+      // Audited even when it joins the running extract: the request and its reason are what support looks for.
+      const { extract, created } = await withTransaction(engine.db, async (client) => {
+        const triggered = await triggerExtractIn(client, dataset.id, 'api');
+        await recordAudit(client, {
+          eventType: 'IMPORT_EXTRACT_REQUEST',
+          resourceId: triggered.extract.id,
+          actor: c.get('actor'),
+          note: c.get('auditNote'),
+          object: extractResponse(triggered.extract),
+          previousObject: null,
+          providerId: dataset.provider_id,
+        });
+        return triggered;
+      });
       return respond(c, 'extract', extractResponse(extract), created ? 'Extract queued.' : 'An extract of this dataset is already queued or running.', 201);
     },
   });

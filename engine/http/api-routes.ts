@@ -1,6 +1,7 @@
 // One declaration per route: it mounts the handler and describes the route in the OpenAPI document.
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import { ActorLabelSchema, AUDIT_HEADERS, ReasonSchema } from '../../lib/prequel/contract/audit-log';
 import { ApiErrorSchema } from '../../lib/prequel/contract/common';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -12,6 +13,8 @@ export interface RouteSpec<Env extends object> {
   summary: string;
   tag: string;
   isPublic?: boolean;
+  /** Writes an audit entry: documents the (ext) X-Inlet-Actor and X-Inlet-Reason headers. */
+  audited?: boolean;
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
@@ -59,7 +62,7 @@ export class ApiRoutes<Env extends object> {
         summary: route.summary,
         tags: [route.tag],
         ...(route.isPublic ? { security: [] } : {}),
-        parameters: [...pathParams, ...queryParams],
+        parameters: [...pathParams, ...queryParams, ...(route.audited ? AUDIT_HEADER_PARAMETERS : [])],
         ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
         responses,
       };
@@ -73,6 +76,17 @@ export class ApiRoutes<Env extends object> {
     };
   }
 }
+
+const AUDIT_HEADER_PARAMETERS = [
+  { name: AUDIT_HEADERS.actorLabel, schema: ActorLabelSchema, what: 'who acted, e.g. `support:ada@saas.example`' },
+  { name: AUDIT_HEADERS.reason, schema: ReasonSchema, what: 'why' },
+].map(({ name, schema, what }) => ({
+  name,
+  in: 'header',
+  required: false,
+  description: `(ext) ${what}, stored in the audit entry; UTF-8, percent-encoded (encodeURIComponent), no control characters.`,
+  schema: jsonSchema(schema, 'input'),
+}));
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Malformed JSON or a request of the wrong shape',

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import { readAuditNote } from '../audit/audit-note';
 import { addAuditRoutes } from '../audit/audit-routes';
 import { addArtifactRoutes } from '../datalake/artifact-routes';
 import type { EngineContext, RequestVariables } from '../engine-context';
@@ -58,6 +59,7 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
   );
   app.use(requireApiKey(options.apiKeys, isPublic));
   app.use(rateLimit({ perSecond: options.requestsPerSecond ?? 200 }));
+  app.use(readAuditNote());
 
   routes.add({
     method: 'get',

@@ -82,6 +82,7 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
   routes.add({
     method: 'post',
     path,
+    audited: true,
     summary: `Create a ${key}`,
     tag: plural,
     body: z.object({ [key]: definition.createSchema }),
@@ -99,7 +100,7 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
         const columns = (await definition.prepare?.({ client, engine, id, input, existing: null, skipValidation })) ?? {};
         const row = await writeRow(client, engine, definition, id, input, columns, true);
         const object = await responseOf(definition, row, client);
-        await recordAudit(client, { eventType: eventType('ADD'), resourceId: id, actor: c.get('actor'), object, previousObject: null });
+        await recordAudit(client, { eventType: eventType('ADD'), resourceId: id, actor: c.get('actor'), note: c.get('auditNote'), object, previousObject: null });
         return object;
       });
       engine.logger.info(`${key} created`, { resource: key, id: response.id });
@@ -141,6 +142,7 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
 
   routes.add({
     method: 'patch',
+    audited: true,
     path: `${path}/:id`,
     summary: `Update a ${key} (JSON merge patch: omitted fields and secrets keep their values, null removes a field)`,
     tag: plural,
@@ -172,7 +174,7 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
         const previousObject = await responseOf(definition, existing, client);
         const row = await writeRow(client, engine, definition, existing.id, input, columns, false);
         const object = await responseOf(definition, row, client);
-        await recordAudit(client, { eventType: eventType('UPDATE'), resourceId: existing.id, actor: c.get('actor'), object, previousObject });
+        await recordAudit(client, { eventType: eventType('UPDATE'), resourceId: existing.id, actor: c.get('actor'), note: c.get('auditNote'), object, previousObject });
         return object;
       });
       engine.logger.info(`${key} updated`, { resource: key, id: response.id });
@@ -182,6 +184,7 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
 
   routes.add({
     method: 'delete',
+    audited: true,
     path: `${path}/:id`,
     summary: `Delete a ${key} (409 while something still references it)`,
     tag: plural,
@@ -204,7 +207,7 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
         }
         const object = await responseOf(definition, existing, client);
         await client.query(`delete from ${definition.table} where id = $1`, [existing.id]);
-        await recordAudit(client, { eventType: eventType('DELETE'), resourceId: existing.id, actor: c.get('actor'), object: null, previousObject: object });
+        await recordAudit(client, { eventType: eventType('DELETE'), resourceId: existing.id, actor: c.get('actor'), note: c.get('auditNote'), object: null, previousObject: object });
         return object;
       });
       engine.logger.info(`${key} deleted`, { resource: key, id: previousObject.id });

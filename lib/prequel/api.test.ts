@@ -363,13 +363,41 @@ describe('configuration and monitoring', () => {
     expect(unwrap(await api.getAuditEntry(entry!.id))).toEqual(entry);
     expect(unwrap(await api.listAuditLog({ eventType: 'IMPORT_PROVIDER_UPDATE', since: new Date(Date.now() + 60_000) })).items).toEqual([]);
   });
+
+  it('a support action carries who asked and why into the audit log, and a tenant timeline holds only its entries', async () => {
+    const [tenant, other] = [await newProvider(), await newProvider()];
+    const ada = { actor: 'support:ada@saas.example', reason: 'Kundin bat um einen neuen Abgleich – Ticket #4711' };
+    const created = unwrap(await api.createSource(placeholderSource(tenant.id)));
+    unwrap(await api.createSource(placeholderSource(other.id)));
+    unwrap(await api.updateSource(created.id, { postgres: { port: 6543 } }, ada));
+    const dataset = unwrap(
+      await api.createDataset({ source_id: created.id, table: { source_table_namespace: 'public', source_table_name: 'users' }, type: 'dimension', dimension: { primary_key_column: 'id' } }),
+    );
+    const extract = unwrap(await api.startExtract(dataset.id, { ...ada, reason: 'customer reports stale data' }));
+
+    const requested = unwrap(await api.listAuditLog({ objectId: extract.id }));
+    expect(requested.items).toEqual([
+      expect.objectContaining({ event_type: 'IMPORT_EXTRACT_REQUEST', actor_label: ada.actor, reason: 'customer reports stale data', provider_id: tenant.id, object: expect.objectContaining({ id: extract.id }) }),
+    ]);
+    const timeline = unwrap(await api.listAuditLog({ providerId: tenant.id, order: 'asc', pageSize: 100 }));
+    expect(timeline.items.map((entry) => [entry.event_type, entry.actor_label, entry.reason])).toEqual([
+      ['IMPORT_PROVIDER_ADD', null, null],
+      ['IMPORT_SOURCE_ADD', null, null],
+      ['IMPORT_SOURCE_UPDATE', ada.actor, ada.reason],
+      ['IMPORT_DATASET_ADD', null, null],
+      ['IMPORT_EXTRACT_REQUEST', ada.actor, 'customer reports stale data'],
+    ]);
+
+    const refused = await api.startExtract(dataset.id, { actor: 'support:ada', reason: 'line one\nline two' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_request', status: 400, apiCode: 'invalid_header', fields: [{ path: 'X-Inlet-Reason' }] } });
+  });
 });
 
 describe('capabilities', () => {
   it('our engine offers every extension', async () => {
     expect(await api.getCapabilities()).toEqual({
       ok: true,
-      data: { tables: true, providerFilter: true, connectionChecks: true, extractProgress: true, previewFieldErrors: true },
+      data: { tables: true, providerFilter: true, connectionChecks: true, extractProgress: true, previewFieldErrors: true, auditProviderFilter: true },
     });
   });
 
@@ -398,6 +426,19 @@ describe('capabilities', () => {
         if (request.method === 'GET' && path === '/import/sources') {
           return json(200, { status: 'success', has_next: false, sources: [sourceOf('acme'), sourceOf('globex')], next_url: null });
         }
+        if (request.method === 'GET' && path === '/logs') {
+          const entry = (resourceId: string, eventType: string, object: unknown) => ({
+            id: randomUUID(),
+            created_at: '2026-01-01T00:00:00.000000Z',
+            event_type: eventType,
+            resource_id: resourceId,
+            actor: { actor_id: 'admin@saas.example', type: 'user' },
+            object,
+            previous_object: null,
+          });
+          const logs = [entry('acme', 'IMPORT_PROVIDER_ADD', { id: 'acme' }), entry('s-1', 'IMPORT_SOURCE_ADD', sourceOf('globex')), entry('s-2', 'IMPORT_SOURCE_ADD', sourceOf('acme'))];
+          return json(200, { status: 'success', data: { logs }, has_next: false, next_url: null });
+        }
         return json(404, { status: 'error', message: 'Not Found' });
       });
       await new Promise<void>((resolve) => hosted.listen(0, '127.0.0.1', resolve));
@@ -411,7 +452,7 @@ describe('capabilities', () => {
     it('reports none of them, probes once a minute, and degrades what depends on them', async () => {
       vi.useFakeTimers({ toFake: ['Date'] });
       const client = await connect(hostedUrl, 'hosted-key');
-      const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false };
+      const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false };
       expect(await client.getCapabilities()).toEqual({ ok: true, data: none });
 
       const tables = await client.listSourceTables(randomUUID(), { search: 'users' });
@@ -427,6 +468,16 @@ describe('capabilities', () => {
       vi.setSystemTime(Date.now() + 61_000);
       await client.getCapabilities();
       expect(requests.filter((line) => line === 'GET /openapi.json')).toHaveLength(2);
+    });
+
+    it("picks a tenant's audit entries out of the page, since the hosted API has no provider filter", async () => {
+      const client = await connect(hostedUrl, 'hosted-key');
+      const acme = unwrap(await client.listAuditLog({ providerId: 'acme' }));
+      expect(acme.items.map((entry) => [entry.event_type, entry.resource_id, entry.actor_label, entry.reason])).toEqual([
+        ['IMPORT_PROVIDER_ADD', 'acme', null, null],
+        ['IMPORT_SOURCE_ADD', 's-2', null, null],
+      ]);
+      expect(requests.filter((line) => line.startsWith('GET /logs')).every((line) => !line.includes('provider_id'))).toBe(true);
     });
   });
 });

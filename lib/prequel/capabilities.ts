@@ -15,9 +15,11 @@ export type Capabilities = {
   extractProgress: boolean;
   /** Previews report errors per record and target field; without them a preview cannot mark cells. */
   previewFieldErrors: boolean;
+  /** The audit log filters by `provider_id`; without it a tenant's entries are picked out here, page by page. */
+  auditProviderFilter: boolean;
 };
 
-const NONE: Capabilities = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false };
+const NONE: Capabilities = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false };
 
 const CACHE_MS = 60_000;
 
@@ -75,6 +77,7 @@ export function capabilitiesOf(document: unknown): Capabilities {
     connectionChecks: declaresResponseProperty(doc, '/import/test-source', 'post', ['data', 'checks']),
     extractProgress: declaresResponseProperty(doc, '/import/extracts/{id}', 'get', ['data', 'extract', 'progress']),
     previewFieldErrors: declaresResponseProperty(doc, '/import/streams/{id}/test-transform', 'post', ['data', 'errors']),
+    auditProviderFilter: hasQueryParameter(doc, '/logs', 'provider_id'),
   };
 }
 

@@ -2,6 +2,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { getServerEnv, type ServerEnv } from '@/lib/env';
+import { AUDIT_HEADERS } from './contract/audit-log';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -35,7 +36,9 @@ export type PrequelError = {
 export type PrequelResult<T> = { ok: true; data: T } | { ok: false; error: PrequelError };
 
 export type QueryValue = string | number | boolean | undefined;
-export type PrequelRequest = { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; body?: unknown; query?: Record<string, QueryValue> };
+/** (ext) Who asked for a change and why, kept in its audit entry: staff act through the one API key. */
+export type AuditNote = { actor?: string; reason?: string };
+export type PrequelRequest = { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; body?: unknown; query?: Record<string, QueryValue>; audit?: AuditNote };
 
 const apiErrorBodySchema = z.looseObject({
   message: z.string().optional().catch(undefined),
@@ -129,6 +132,14 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+// Percent-encoded: a header carries bytes, and a reason may be in any language.
+function auditHeaders({ actor, reason }: AuditNote = {}): Record<string, string> {
+  return {
+    ...(actor ? { [AUDIT_HEADERS.actorLabel]: encodeURIComponent(actor) } : {}),
+    ...(reason ? { [AUDIT_HEADERS.reason]: encodeURIComponent(reason) } : {}),
+  };
+}
+
 async function request<T>(env: ServerEnv, path: `/${string}`, schema: z.ZodType<T>, init: PrequelRequest): Promise<PrequelResult<T>> {
   const baseUrl = env.PREQUEL_API_URL;
   const hasBody = init.body !== undefined;
@@ -141,6 +152,7 @@ async function request<T>(env: ServerEnv, path: `/${string}`, schema: z.ZodType<
         'X-API-Key': env.PREQUEL_API_KEY,
         Accept: 'application/json',
         ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
+        ...auditHeaders(init.audit),
       },
       body: hasBody ? JSON.stringify(init.body) : undefined,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),

@@ -2,7 +2,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { getCapabilities } from './capabilities';
-import { prequelFetch, type PrequelResult, type QueryValue } from './client';
+import { type AuditNote, prequelFetch, type PrequelResult, type QueryValue } from './client';
 import { itemEnvelope, type Page, pageEnvelope, type PageQuery, pageParams } from './envelope';
 
 /** A JSON merge patch of a request body: omitted fields keep their values, null removes a field. */
@@ -12,6 +12,7 @@ export type MergePatch<T> = T extends readonly unknown[] ? T : T extends object 
 export type WriteOptions = { skipValidation?: boolean };
 
 const writeQuery = ({ skipValidation }: WriteOptions) => (skipValidation ? { skip_validation: 'true' } : {});
+const auditOf = ({ actor, reason }: AuditNote): AuditNote => ({ actor, reason });
 
 export function crudEndpoints<Item extends z.ZodType, Input>(definition: { key: string; plural: string; path: `/${string}`; schema: Item }) {
   const { key, plural, path, schema } = definition;
@@ -21,16 +22,16 @@ export function crudEndpoints<Item extends z.ZodType, Input>(definition: { key: 
   type Result = Promise<PrequelResult<z.output<Item>>>;
 
   return {
-    create: (input: Input, options: WriteOptions = {}): Result =>
-      prequelFetch(path, item, { method: 'POST', body: { [key]: input }, query: writeQuery(options) }),
+    create: (input: Input, options: WriteOptions & AuditNote = {}): Result =>
+      prequelFetch(path, item, { method: 'POST', body: { [key]: input }, query: writeQuery(options), audit: auditOf(options) }),
     list: (query: PageQuery = {}, filters: Record<string, QueryValue> = {}): Promise<PrequelResult<Page<z.output<Item>>>> =>
       prequelFetch(path, page, { query: { ...pageParams(query), ...filters } }),
     get: (id: string): Result => prequelFetch(itemPath(id), item),
-    update: (id: string, patch: MergePatch<Input>, options: WriteOptions = {}): Result =>
-      prequelFetch(itemPath(id), item, { method: 'PATCH', body: { [key]: patch }, query: writeQuery(options) }),
+    update: (id: string, patch: MergePatch<Input>, options: WriteOptions & AuditNote = {}): Result =>
+      prequelFetch(itemPath(id), item, { method: 'PATCH', body: { [key]: patch }, query: writeQuery(options), audit: auditOf(options) }),
     // The deleted object is not needed, and an API may answer a delete without a body.
-    remove: async (id: string): Promise<PrequelResult<null>> => {
-      const result = await prequelFetch(itemPath(id), z.unknown(), { method: 'DELETE' });
+    remove: async (id: string, audit: AuditNote = {}): Promise<PrequelResult<null>> => {
+      const result = await prequelFetch(itemPath(id), z.unknown(), { method: 'DELETE', audit: auditOf(audit) });
       return result.ok ? { ok: true, data: null } : result;
     },
   };

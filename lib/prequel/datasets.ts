@@ -1,7 +1,7 @@
 // Datasets through the Import API: the tables a provider imports, their extracts and their cached records.
 import 'server-only';
 import type { z } from 'zod';
-import { prequelFetch, type PrequelResult } from './client';
+import { type AuditNote, prequelFetch, type PrequelResult } from './client';
 import { type DatasetCreateSchema, DatasetSchema } from './contract/dataset';
 import { type Extract, ExtractSchema } from './contract/job';
 import { type RandomSample, RandomSampleSchema, type RecordLineage, RecordLineageSchema } from './contract/records';
@@ -23,9 +23,9 @@ export const listDatasets = (query: PageQuery & ProviderScope = {}) => listOfPro
 const datasetPath = (id: string, action: string): `/${string}` => `/import/datasets/${encodeURIComponent(id)}/${action}`;
 const extractItem = itemEnvelope('extract', ExtractSchema);
 
-/** Starts an extract now; when one is already queued or running, that one comes back instead. */
-export function startExtract(datasetId: string): Promise<PrequelResult<Extract>> {
-  return prequelFetch(datasetPath(datasetId, 'extract'), extractItem, { method: 'POST' });
+/** Starts an extract now; when one is already queued or running, that one comes back instead. Audited with `actor` and `reason`. */
+export function startExtract(datasetId: string, { actor, reason }: AuditNote = {}): Promise<PrequelResult<Extract>> {
+  return prequelFetch(datasetPath(datasetId, 'extract'), extractItem, { method: 'POST', audit: { actor, reason } });
 }
 
 const extractPage = pageEnvelope('extracts', ExtractSchema);

@@ -1,7 +1,7 @@
 // Streams through the Import API: a dataset mapped onto a destination, its previews and its loads.
 import 'server-only';
 import type { z } from 'zod';
-import { prequelFetch, type PrequelResult } from './client';
+import { type AuditNote, prequelFetch, type PrequelResult } from './client';
 import { type Load, LoadSchema } from './contract/job';
 import { type Preview, PreviewSchema } from './contract/records';
 import { type StreamCreateSchema, StreamSchema } from './contract/stream';
@@ -42,9 +42,9 @@ export function testTransform(
 
 const loadItem = itemEnvelope('load', LoadSchema);
 
-/** Starts a load of everything pending, or of `recordIds` only; when one is already queued or running, that one comes back. */
-export function startLoad(streamId: string, { recordIds }: { recordIds?: string[] } = {}): Promise<PrequelResult<Load>> {
-  return prequelFetch(streamPath(streamId, 'load'), loadItem, { method: 'POST', body: recordIds ? { record_ids: recordIds } : {} });
+/** Starts a load of everything pending, or of `recordIds` only; when one is already queued or running, that one comes back. Audited with `actor` and `reason`. */
+export function startLoad(streamId: string, { recordIds, actor, reason }: { recordIds?: string[] } & AuditNote = {}): Promise<PrequelResult<Load>> {
+  return prequelFetch(streamPath(streamId, 'load'), loadItem, { method: 'POST', body: recordIds ? { record_ids: recordIds } : {}, audit: { actor, reason } });
 }
 
 const loadPage = pageEnvelope('loads', LoadSchema);

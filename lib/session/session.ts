@@ -21,3 +21,9 @@ export type CustomerSession = Session & { role: 'customer'; providerId: string }
 export function isCustomerSession(session: Session | null): session is CustomerSession {
   return session?.role === 'customer' && session.providerId !== null;
 }
+
+export type SupportSession = Session & { role: 'support' };
+
+export function isSupportSession(session: Session | null): session is SupportSession {
+  return session?.role === 'support';
+}

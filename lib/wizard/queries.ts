@@ -3,31 +3,7 @@ import { queryOptions } from '@tanstack/react-query';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
 import type { Preview } from '@/lib/prequel/contract/records';
 import type { SourceTable } from '@/lib/prequel/contract/source-actions';
-
-export type FieldProblem = { path: string; message: string };
-export type RouteResult<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; fields?: FieldProblem[] } };
-
-export class RouteError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly fields: FieldProblem[] = [],
-  ) {
-    super(message);
-  }
-}
-
-async function read<T>(url: string, payload?: unknown): Promise<T> {
-  const response = await fetch(url, {
-    cache: 'no-store',
-    credentials: 'same-origin',
-    ...(payload === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) }),
-  });
-  const body = (await response.json().catch(() => null)) as RouteResult<T> | null;
-  if (!body) throw new RouteError(`The server answered ${response.status}. Try again.`, 'invalid_response');
-  if (!body.ok) throw new RouteError(body.error.message, body.error.code, body.error.fields);
-  return body.data;
-}
+import { readRoute } from '@/lib/read-route';
 
 export type TablePage = { items: SourceTable[]; nextCursor: string | null };
 export type DatasetRow = { id: string; name: string; type: 'dimension' | 'fact'; frequencyMinutes: number; latestExtract: Extract | null };
@@ -42,26 +18,26 @@ export const wizardQueries = {
   preview: (input: PreviewInput) =>
     queryOptions({
       queryKey: ['wizard', 'preview', input],
-      queryFn: () => read<Preview>('/api/wizard/preview', input),
+      queryFn: () => readRoute<Preview>('/api/wizard/preview', input),
       enabled: input.recordIds.length > 0,
       retry: false,
     }),
   tables: (search: string, cursor: string | null) =>
     queryOptions({
       queryKey: ['wizard', 'tables', search, cursor],
-      queryFn: () => read<TablePage>(`/api/wizard/tables?${new URLSearchParams({ search, ...(cursor ? { cursor } : {}) })}`),
+      queryFn: () => readRoute<TablePage>(`/api/wizard/tables?${new URLSearchParams({ search, ...(cursor ? { cursor } : {}) })}`),
       placeholderData: (previous) => previous,
     }),
   loads: () =>
     queryOptions({
       queryKey: ['wizard', 'loads'],
-      queryFn: () => read<StreamRow[]>('/api/wizard/loads'),
+      queryFn: () => readRoute<StreamRow[]>('/api/wizard/loads'),
       refetchInterval: (query) => (query.state.data?.some((row) => row.latestLoad && (row.latestLoad.status === 'queued' || row.latestLoad.status === 'running')) ? 1500 : false),
     }),
   datasets: () =>
     queryOptions({
       queryKey: ['wizard', 'datasets'],
-      queryFn: () => read<DatasetRow[]>('/api/wizard/datasets'),
+      queryFn: () => readRoute<DatasetRow[]>('/api/wizard/datasets'),
       // Poll while any extract is queued or running; stop once all are settled.
       refetchInterval: (query) => (query.state.data?.some((row) => running(row.latestExtract)) ? 1500 : false),
     }),

@@ -1,0 +1,35 @@
+'use server';
+// Password sign-in to the support console, for self-hosting without a host that mints support sessions.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { SESSION_COOKIE, sessionCookieOptions } from '@/lib/session/session-cookie';
+import { getSessionEnv } from '@/lib/session/session-env';
+import { newSessionId, signSessionToken } from '@/lib/session/session-token';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+export type SignInState = { error: string | null };
+
+const SignInSchema = z.object({ name: z.string().trim().min(1, 'Enter your name, for the audit log.').max(100), password: z.string().min(1, 'Enter the password.').max(1000) });
+
+export async function signInToSupport(_previous: SignInState, form: FormData): Promise<SignInState> {
+  const configured = process.env.INLET_SUPPORT_PASSWORD ?? '';
+  const env = getSessionEnv();
+  if (configured.length < 12 || !env.ok) return { error: 'Password sign-in is not set up: set INLET_SUPPORT_PASSWORD (12+ characters), or open the console from a link your product mints.' };
+  const parsed = SignInSchema.safeParse({ name: form.get('name'), password: form.get('password') });
+  if (!parsed.success) return { error: parsed.error.issues[0]!.message };
+  if (!timingSafeEqual(digest(parsed.data.password), digest(configured))) {
+    // A pause per wrong guess slows anyone trying passwords.
+    await new Promise((resolve) => setTimeout(resolve, 750));
+    return { error: 'That password is not right.' };
+  }
+  const maxAge = env.data.INLET_SESSION_MINUTES * 60;
+  const token = signSessionToken(
+    { v: 1, kind: 'session', sid: newSessionId(), role: 'support', providerId: null, scope: 'full', actor: `support:${parsed.data.name}`, exp: Math.floor(Date.now() / 1000) + maxAge },
+    env.data.INLET_SESSION_SECRET,
+  );
+  (await cookies()).set(SESSION_COOKIE, token, sessionCookieOptions(maxAge));
+  redirect('/support');
+}

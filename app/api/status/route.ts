@@ -1,0 +1,8 @@
+// GET /api/status: the session's status snapshot, polled by the status page while anything runs.
+import { customerRoute, routeData, routeError } from '@/lib/actions/customer-route';
+import { loadProviderStatus } from '@/lib/status-view/load-status';
+
+export const GET = customerRoute(async (_request, session) => {
+  const status = await loadProviderStatus(session.providerId);
+  return status.ok ? routeData(status.data) : routeError(status.error);
+});

@@ -1,0 +1,174 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { setStreamEnabled, syncNow } from '@/app/(embedded)/status/actions';
+import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { Button, buttonVariants } from '@/components/ui/button';
+import type { Extract, Load } from '@/lib/prequel/contract/job';
+import { freshness } from '@/lib/status/freshness';
+import { runHistory } from '@/lib/status/run-history';
+import { actionFor, whoseMove } from '@/lib/status/whose-move';
+import type { DatasetStatus, ProviderStatus, StreamStatus } from '@/lib/status-view/load-status';
+import { statusQueries } from '@/lib/status-view/queries';
+import { RecordTracer } from './record-tracer';
+import { RunChart } from './run-chart';
+
+const JOB_BADGE: Record<Extract['status'], { tone: BadgeTone; label: string }> = {
+  queued: { tone: 'neutral', label: 'Starting' },
+  running: { tone: 'warning', label: 'Running' },
+  succeeded: { tone: 'success', label: 'Up to date' },
+  failed: { tone: 'danger', label: 'Failed' },
+  cancelled: { tone: 'neutral', label: 'Cancelled' },
+};
+
+const number = (value: number) => value.toLocaleString('en');
+
+function ErrorExplained({ error, readOnly, nextRetryAt, saasName }: { error: NonNullable<Extract['error']>; readOnly: boolean; nextRetryAt: Date | null; saasName: string }) {
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const move = whoseMove(error, { now: new Date(), nextRetryAt, saasName, timeZone });
+  const action = actionFor(move.party);
+  return (
+    <div className="rounded-lg border border-danger-border bg-danger-soft p-3 text-sm" role="status">
+      <p className="font-semibold text-danger">{move.title}</p>
+      <p className="mt-1">{move.fix}</p>
+      <p className="mt-1 text-xs text-muted-foreground">{error.message}</p>
+      {!readOnly && action === 'update_credentials' ? (
+        <Link href="/connect/source" className={buttonVariants({ size: 'sm', variant: 'outline', className: 'mt-2' })}>
+          Update credentials
+        </Link>
+      ) : null}
+    </div>
+  );
+}
+
+function DatasetCard({ dataset, readOnly }: { dataset: DatasetStatus; readOnly: boolean }) {
+  const queryClient = useQueryClient();
+  const latest = dataset.extracts[0] ?? null;
+  const lastSuccess = dataset.extracts.find((extract) => extract.status === 'succeeded') ?? null;
+  const running = latest !== null && (latest.status === 'queued' || latest.status === 'running');
+  const lastSuccessAt = lastSuccess?.ended_at ? new Date(lastSuccess.ended_at) : null;
+  const fresh = freshness({
+    lastSuccessAt,
+    nextRunAt: lastSuccessAt ? new Date(lastSuccessAt.getTime() + dataset.frequencyMinutes * 60_000) : null,
+    frequencyMinutes: dataset.frequencyMinutes,
+    running,
+    now: new Date(),
+  });
+  const sync = useMutation({ mutationFn: () => syncNow({ datasetId: dataset.id }), onSuccess: () => queryClient.invalidateQueries({ queryKey: ['status'] }) });
+  const read = latest?.progress?.rows_read ?? latest?.records_processed ?? 0;
+  const estimate = latest?.progress?.estimated_rows ?? null;
+  const percent = running && estimate ? Math.min(100, Math.round((read / estimate) * 100)) : null;
+  return (
+    <article aria-labelledby={`dataset-${dataset.id}`} className="flex flex-col gap-3 rounded-xl border bg-card p-5">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h3 id={`dataset-${dataset.id}`} className="font-semibold">
+            {dataset.name}
+          </h3>
+          <p className={fresh.stale ? 'text-sm text-warning' : 'text-sm text-muted-foreground'}>{fresh.text}</p>
+        </div>
+        <div className="flex items-center gap-2">
+          {latest ? <Badge tone={JOB_BADGE[latest.status].tone}>{JOB_BADGE[latest.status].label}</Badge> : <Badge>Not run yet</Badge>}
+          {readOnly ? null : (
+            <Button size="sm" variant="outline" disabled={running || sync.isPending} onClick={() => sync.mutate()}>
+              Sync now
+            </Button>
+          )}
+        </div>
+      </div>
+      {running ? (
+        <div
+          role="progressbar"
+          aria-label={`${dataset.name}: rows read`}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent ?? undefined}
+          aria-valuetext={`${number(read)} rows read`}
+          className="h-2 overflow-hidden rounded-full bg-muted"
+        >
+          <div className="h-full bg-primary transition-[width]" style={{ width: `${percent ?? 10}%` }} />
+        </div>
+      ) : null}
+      {latest ? (
+        <p className="text-sm tabular-nums">
+          Last run: {number(latest.records_new_inserted)} new · {number(latest.records_existing_updated)} updated · {number(latest.records_existing_deleted)} deleted ·{' '}
+          {number(latest.records_existing_unchanged)} unchanged{latest.records_errored ? ` · ${number(latest.records_errored)} errored` : ''}
+        </p>
+      ) : null}
+      {latest?.status === 'failed' && latest.error ? (
+        <ErrorExplained error={latest.error} readOnly={readOnly} saasName="the service" nextRetryAt={latest.ended_at ? new Date(new Date(latest.ended_at).getTime() + dataset.frequencyMinutes * 60_000) : null} />
+      ) : null}
+      <RunChart label={`Records per run, ${dataset.name}`} points={runHistory(dataset.extracts, [], 20)} />
+    </article>
+  );
+}
+
+function StreamCard({ stream, readOnly }: { stream: StreamStatus; readOnly: boolean }) {
+  const queryClient = useQueryClient();
+  const latest: Load | null = stream.loads[0] ?? null;
+  const toggle = useMutation({
+    mutationFn: () => setStreamEnabled({ streamId: stream.id, enabled: !stream.isEnabled }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['status'] }),
+  });
+  return (
+    <article aria-labelledby={`stream-${stream.id}`} className="flex flex-col gap-3 rounded-xl border bg-card p-5">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h3 id={`stream-${stream.id}`} className="font-semibold">
+            Sending to {stream.destinationName}
+          </h3>
+          <p className="text-sm text-muted-foreground">{stream.name}</p>
+        </div>
+        <div className="flex items-center gap-2">
+          {!stream.isEnabled ? <Badge tone={stream.disabledReason ? 'danger' : 'neutral'}>{stream.disabledReason ? 'Stopped' : 'Paused'}</Badge> : latest ? <Badge tone={JOB_BADGE[latest.status].tone}>{latest.status === 'succeeded' ? 'Delivered' : JOB_BADGE[latest.status].label}</Badge> : <Badge>Waiting for data</Badge>}
+          {readOnly ? null : (
+            <>
+              <Button size="sm" variant="outline" disabled={toggle.isPending} onClick={() => toggle.mutate()}>
+                {stream.isEnabled ? 'Pause' : 'Resume'}
+              </Button>
+              <Link href={`/connect/map?destination=${stream.destinationId}`} className={buttonVariants({ size: 'sm', variant: 'outline' })}>
+                Edit mapping
+              </Link>
+            </>
+          )}
+        </div>
+      </div>
+      {stream.disabledReason ? <p className="text-sm text-danger">{stream.disabledReason}</p> : null}
+      {latest ? (
+        <p className="text-sm tabular-nums">
+          Last delivery: {number(latest.records_loaded)} delivered{latest.records_errored ? ` · ${number(latest.records_errored)} refused` : ''}
+        </p>
+      ) : null}
+      {latest?.status === 'failed' && latest.error ? <ErrorExplained error={latest.error} readOnly={readOnly} saasName={stream.destinationName} nextRetryAt={null} /> : null}
+    </article>
+  );
+}
+
+/** The customer's view of their imports, live; support sees the same board read-only. */
+export function StatusBoard({ endpoint, readOnly = false, initial }: { endpoint: string; readOnly?: boolean; initial: ProviderStatus }) {
+  const status = useQuery({ ...statusQueries.snapshot(endpoint), initialData: initial });
+  const snapshot = status.data;
+  return (
+    <div className="flex flex-col gap-8">
+      {status.isError ? (
+        <p role="alert" className="text-sm text-danger">
+          {status.error.message}
+        </p>
+      ) : null}
+      <section aria-labelledby="datasets-title" className="flex flex-col gap-4">
+        <h2 id="datasets-title" className="text-base font-semibold">
+          Data from your database
+        </h2>
+        {snapshot.datasets.length ? snapshot.datasets.map((dataset) => <DatasetCard key={dataset.id} dataset={dataset} readOnly={readOnly} />) : <p className="text-sm text-muted-foreground">Nothing imported yet.</p>}
+      </section>
+      <section aria-labelledby="streams-title" className="flex flex-col gap-4">
+        <h2 id="streams-title" className="text-base font-semibold">
+          Deliveries
+        </h2>
+        {snapshot.streams.length ? snapshot.streams.map((stream) => <StreamCard key={stream.id} stream={stream} readOnly={readOnly} />) : <p className="text-sm text-muted-foreground">No deliveries set up yet.</p>}
+      </section>
+      {snapshot.datasets.length ? <RecordTracer endpoint={endpoint} datasets={snapshot.datasets.map(({ id, name }) => ({ id, name }))} /> : null}
+    </div>
+  );
+}

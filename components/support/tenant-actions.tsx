@@ -1,0 +1,47 @@
+'use client';
+
+import { rerunExtract, rerunLoad, sendReconnectLink, setTenantStreamEnabled } from '@/app/(support)/support/(console)/tenants/[providerId]/actions';
+import type { ProviderStatus } from '@/lib/status-view/load-status';
+import { ReasonedAction } from './reasoned-action';
+
+/** The console's actions on one tenant; each asks for a reason that lands in the audit log. */
+export function TenantActions({ status }: { status: ProviderStatus }) {
+  const providerId = status.providerId;
+  return (
+    <section aria-labelledby="actions-title" className="flex flex-col gap-4 rounded-xl border bg-card p-5">
+      <h2 id="actions-title" className="text-base font-semibold">
+        Actions
+      </h2>
+      <ul className="flex flex-col gap-4 text-sm">
+        {status.datasets.map((dataset) => (
+          <li key={dataset.id} className="flex flex-wrap items-start justify-between gap-3">
+            <span>Extract of {dataset.name}</span>
+            <ReasonedAction label={`Re-run extract of ${dataset.name}`} run={(reason) => rerunExtract({ providerId, datasetId: dataset.id, reason })} />
+          </li>
+        ))}
+        {status.streams.map((stream) => (
+          <li key={stream.id} className="flex flex-wrap items-start justify-between gap-3">
+            <span>
+              {stream.name} ({stream.isEnabled ? 'running' : 'paused'})
+            </span>
+            <div className="flex flex-wrap gap-2">
+              <ReasonedAction label={`Re-run load of ${stream.name}`} run={(reason) => rerunLoad({ providerId, streamId: stream.id, reason })} />
+              <ReasonedAction
+                label={`${stream.isEnabled ? 'Pause' : 'Resume'} ${stream.name}`}
+                run={(reason) => setTenantStreamEnabled({ providerId, streamId: stream.id, enabled: !stream.isEnabled, reason })}
+              />
+            </div>
+          </li>
+        ))}
+        <li className="flex flex-wrap items-start justify-between gap-3">
+          <span>A link for the tenant&apos;s DBA to update the database credentials</span>
+          <ReasonedAction
+            label="Send a reconnect link"
+            run={(reason) => sendReconnectLink({ providerId, reason })}
+            describe={(data) => `Send this link (valid until ${new Date(data.expiresAt).toLocaleTimeString('en')}): ${window.location.origin}${data.url}`}
+          />
+        </li>
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,39 @@
+// The one way support pages, routes and actions admit a caller: a support session; a customer session is a 403.
+import 'server-only';
+import { forbidden, redirect } from 'next/navigation';
+import type { z } from 'zod';
+import { getSession, isSupportSession, type SupportSession } from '@/lib/session/session';
+import { actionFailure, type ActionResult } from './action-result';
+import { routeError } from './customer-route';
+
+/** For support pages: the session, a redirect to the sign-in page, or a 403 for anyone else's session. */
+export async function requireSupportPage(): Promise<SupportSession> {
+  const session = await getSession();
+  if (!session) redirect('/support/login');
+  if (!isSupportSession(session)) forbidden();
+  return session;
+}
+
+export function supportRoute<Params>(handler: (request: Request, session: SupportSession, context: { params: Promise<Params> }) => Promise<Response>) {
+  return async (request: Request, context: { params: Promise<Params> }): Promise<Response> => {
+    const session = await getSession();
+    if (!session) return routeError({ code: 'unauthorized', message: 'Sign in to the support console.', status: 401 });
+    if (!isSupportSession(session)) return routeError({ code: 'forbidden', message: 'The support console is for support staff.', status: 403 });
+    return handler(request, session, context);
+  };
+}
+
+/** Support actions change a customer's pipeline, so each one carries a reason for the audit log. */
+export function supportAction<Schema extends z.ZodType, T>(schema: Schema, run: (input: z.output<Schema>, session: SupportSession) => Promise<ActionResult<T>>) {
+  return async (input: z.input<Schema>): Promise<ActionResult<T>> => {
+    const session = await getSession();
+    if (!isSupportSession(session)) return actionFailure('forbidden', 'The support console is for support staff.');
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) fieldErrors[issue.path.join('.')] ??= issue.message;
+      return actionFailure('invalid_input', 'Some fields need attention.', fieldErrors);
+    }
+    return run(parsed.data, session);
+  };
+}

@@ -1,0 +1,78 @@
+// One read of everything a provider's status page shows: datasets with their extracts, streams with their loads.
+import 'server-only';
+import type { Extract, Load } from '@/lib/prequel/contract/job';
+import { type PrequelResult } from '@/lib/prequel/client';
+import { listDatasets, listExtracts } from '@/lib/prequel/datasets';
+import { listDestinations } from '@/lib/prequel/destinations';
+import { fetchAllPages } from '@/lib/prequel/pagination';
+import { listSources } from '@/lib/prequel/sources';
+import { listLoads, listStreams } from '@/lib/prequel/streams';
+
+const HISTORY = 20;
+
+export type DatasetStatus = { id: string; name: string; type: 'dimension' | 'fact'; frequencyMinutes: number; extracts: Extract[] };
+export type StreamStatus = {
+  id: string;
+  name: string;
+  datasetId: string;
+  destinationId: string;
+  destinationName: string;
+  isEnabled: boolean;
+  disabledReason: string | null;
+  loads: Load[];
+};
+export type SourceStatus = { id: string; name: string; vendor: string; isReachable: boolean | null };
+export type ProviderStatus = { providerId: string; sources: SourceStatus[]; datasets: DatasetStatus[]; streams: StreamStatus[]; readAt: string };
+
+/** Newest first, as the API lists them. */
+async function recent<T>(list: () => Promise<PrequelResult<{ items: T[] }>>): Promise<T[]> {
+  const page = await list();
+  return page.ok ? page.data.items : [];
+}
+
+export async function loadProviderStatus(providerId: string): Promise<PrequelResult<ProviderStatus>> {
+  const scope = { providerId, pageSize: 100 };
+  const [sources, datasets, streams, destinations] = await Promise.all([
+    listSources(scope),
+    listDatasets(scope),
+    listStreams(scope),
+    fetchAllPages((cursor) => listDestinations({ cursor, pageSize: 100 }), { maxPages: 10 }),
+  ]);
+  if (!sources.ok) return sources;
+  if (!datasets.ok) return datasets;
+  if (!streams.ok) return streams;
+  const destinationName = new Map(destinations.ok ? destinations.data.items.map((destination) => [destination.id, destination.name]) : []);
+  const [datasetRows, streamRows] = await Promise.all([
+    Promise.all(
+      datasets.data.items.map(async (dataset) => ({
+        id: dataset.id,
+        name: dataset.name,
+        type: dataset.type,
+        frequencyMinutes: dataset.frequency_minutes,
+        extracts: await recent(() => listExtracts({ datasetId: dataset.id, pageSize: HISTORY, order: 'desc' })),
+      })),
+    ),
+    Promise.all(
+      streams.data.items.map(async (stream) => ({
+        id: stream.id,
+        name: stream.name,
+        datasetId: stream.dataset_id,
+        destinationId: stream.destination_id,
+        destinationName: destinationName.get(stream.destination_id) ?? 'the service',
+        isEnabled: stream.is_enabled,
+        disabledReason: stream.disabled_reason ?? null,
+        loads: await recent(() => listLoads({ streamId: stream.id, pageSize: HISTORY, order: 'desc' })),
+      })),
+    ),
+  ]);
+  return {
+    ok: true,
+    data: {
+      providerId,
+      sources: sources.data.items.map((source) => ({ id: source.id, name: source.name, vendor: source.vendor, isReachable: source.is_reachable })),
+      datasets: datasetRows,
+      streams: streamRows,
+      readAt: new Date().toISOString(),
+    },
+  };
+}
