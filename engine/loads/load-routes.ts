@@ -1,14 +1,16 @@
 // Load endpoints: trigger a stream's load, list and get loads.
 import { z } from 'zod';
 import { ListQuerySchema } from '../../lib/prequel/contract/common';
+import { recordAudit } from '../audit/record-audit';
 import type { EngineContext, RequestVariables } from '../engine-context';
 import { badRequest, notFound } from '../http/api-error';
 import type { ApiRoutes } from '../http/api-routes';
 import { fetchPage, nextUrl } from '../http/pagination';
 import { parseWith, readJson, readQuery } from '../http/read-input';
 import { respond, respondList } from '../http/respond';
+import { withTransaction } from '../store/db';
 import { findLoad, loadResponse, type LoadRow } from './load-record';
-import { triggerLoad } from './trigger-load';
+import { triggerLoadIn } from './trigger-load';
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 const LoadBody = z.object({ record_ids: z.array(z.string().min(1).max(512)).min(1).max(1000).optional() });
@@ -18,16 +20,24 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
   routes.add({
     method: 'post',
     path: '/import/streams/:id/load',
-    summary: 'Start a load of the stream: everything pending, or only record_ids (returns the queued or running one if there is one)',
+    summary: 'Start a load of the stream: everything pending, or only record_ids (returns the queued or running one if there is one); audited as IMPORT_LOAD_REQUEST',
     tag: 'loads',
+    audited: true,
     body: LoadBody,
     errorStatuses: [404],
     handler: async (c) => {
       const id = c.req.param('id')!;
-      const stream = isUuid(id) ? (await engine.db.query<{ id: string }>('select id from streams where id = $1', [id])).rows[0] : undefined;
+      const stream = isUuid(id) ? (await engine.db.query<{ id: string; provider_id: string }>('select id, provider_id from streams where id = $1', [id])).rows[0] : undefined;
       if (!stream) throw notFound('stream', id);
       const body = parseWith(LoadBody, await readJson(c, { optional: true }));
-      const { load, created } = await triggerLoad(engine.db, stream.id, { trigger: 'api', recordIds: body.record_ids, actor: c.get('actor') });
+      // Audited even when it joins the running load: the request and its reason are what support looks for.
+      const { load, created } = await withTransaction(engine.db, async (client) => {
+        const triggered = await triggerLoadIn(client, stream.id, { trigger: 'api', recordIds: body.record_ids, actor: c.get('actor') });
+        const object = loadResponse(triggered.load);
+        const note = c.get('auditNote');
+        await recordAudit(client, { eventType: 'IMPORT_LOAD_REQUEST', resourceId: object.id, actor: c.get('actor'), note, object, previousObject: null, providerId: stream.provider_id });
+        return triggered;
+      });
       return respond(c, 'load', loadResponse(load), created ? 'Load queued.' : 'A load of this stream is already queued or running.');
     },
   });
