@@ -4,8 +4,8 @@ import type { KeyObject } from 'node:crypto';
 import type { DestinationCreate } from '../../lib/prequel/contract/destination';
 import type { HostPolicy } from '../net/host-policy';
 import { type ArtifactTarget, publishBatchFile } from './batch-artifact';
-import type { DestinationThrottle } from './destination-throttle';
-import { type BatchFile, createRequestRenderer, type OutgoingRecord, type RenderedRequest } from './render-request';
+import type { DestinationThrottle, ThrottleSender } from './destination-throttle';
+import { type BatchFile, createRequestRenderer, type OutgoingRecord, type RenderedRequest, type RequestRenderer } from './render-request';
 import { backoffDelay, judgeAttempt, type Verdict } from './retry-policy';
 import { sendRequest } from './send-request';
 import { deliveryId, signDelivery } from './sign-delivery';
@@ -37,20 +37,32 @@ export interface DeliveryContext {
   gone?: string;
 }
 
+/** Records delivered together as far as the caller is concerned: it hears of them once all have an outcome. */
+export interface DeliveryPage<R extends VersionedRecord = VersionedRecord> {
+  records: R[];
+}
+
+/** Called once per page, when every record of it has its outcome (one each, in no particular order). */
+export type PageSettled<P> = (page: P, outcomes: RecordOutcome[]) => void;
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+type FinalVerdict = Exclude<Verdict, { action: 'gone' }>;
+
+/** After a 410 the records wait, as temporary failures, for the stream to be enabled again. */
+const notSentAfterGone = (context: DeliveryContext): FinalVerdict => ({ action: 'retry', reason: `not sent: ${context.gone}` });
+
 /** Sends one request until it is delivered, rejected, or out of attempts (or the endpoint is gone: see `gone`). */
-async function sendWithRetries(request: RenderedRequest, records: number, delivery: string, context: DeliveryContext): Promise<Exclude<Verdict, { action: 'gone' }>> {
+async function sendWithRetries(request: RenderedRequest, records: number, delivery: string, context: DeliveryContext, sender: ThrottleSender): Promise<FinalVerdict> {
   const maxAttempts = context.maxAttempts ?? 4;
   const maxWaitMs = context.maxWaitMs ?? 30_000;
   const sleep = context.sleep ?? defaultSleep;
   let verdict: Verdict = { action: 'retry', reason: 'not attempted' };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    // The records wait, as temporary failures, for the stream to be re-enabled.
-    if (context.gone) return { action: 'retry', reason: `not sent: ${context.gone}` };
-    const result = await context.throttle.run(records, () => {
+    if (context.gone) return notSentAfterGone(context);
+    const result = await sender.run(records, async () => {
       // Signed per attempt: the timestamp is fresh, the delivery id is the same.
-      const headers = signDelivery(request.body, { privateKey: context.privateKey, providerId: context.providerId, deliveryId: delivery });
+      const headers = await signDelivery(request.body, { privateKey: context.privateKey, providerId: context.providerId, deliveryId: delivery });
       return sendRequest(request, { policy: context.policy, timeoutMs: context.timeoutMs, headers: headers as unknown as Record<string, string> });
     });
     verdict = judgeAttempt(result.outcome);
@@ -67,57 +79,130 @@ async function sendWithRetries(request: RenderedRequest, records: number, delive
   return { action: 'retry', reason: `${verdict.action === 'retry' ? verdict.reason : 'failed'} after ${maxAttempts} attempts` };
 }
 
-export async function deliverRecords(records: VersionedRecord[], context: DeliveryContext): Promise<RecordOutcome[]> {
+function outcomeOf(record: VersionedRecord, verdict: Verdict): RecordOutcome {
+  return verdict.action === 'delivered'
+    ? { recordId: record.recordId, version: record.version, status: 'delivered' }
+    : { recordId: record.recordId, version: record.version, status: verdict.action === 'reject' ? 'rejected' : 'retry', reason: verdict.reason };
+}
+
+/**
+ * Delivers pages of records as the caller produces them, so the next page is read and transformed while this one
+ * is sent. webhook_record keeps max_concurrency requests in flight across page boundaries; webhook_batch sends a
+ * page's batches one after the other.
+ */
+export async function deliverPages<P extends DeliveryPage>(pages: AsyncIterable<P>, context: DeliveryContext, settled: PageSettled<P>): Promise<void> {
   const renderer = createRequestRenderer(context.destination, context.providerId);
-  const outcome = (record: VersionedRecord, verdict: Verdict): RecordOutcome =>
-    verdict.action === 'delivered'
-      ? { recordId: record.recordId, version: record.version, status: 'delivered' }
-      : { recordId: record.recordId, version: record.version, status: verdict.action === 'reject' ? 'rejected' : 'retry', reason: verdict.reason };
+  if (context.destination.type === 'webhook_record') await deliverEachRecord(pages, context, renderer, settled);
+  else await deliverBatches(pages, context, renderer, settled);
+}
 
-  if (context.destination.type === 'webhook_record') {
-    const concurrency = Math.max(1, context.destination.webhook_record?.max_concurrency ?? context.destination.max_concurrency);
-    const results: RecordOutcome[] = new Array(records.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < records.length) {
-        const index = next++;
-        const record = records[index]!;
-        const rendered = renderer.forRecord(record);
-        results[index] = rendered.ok
-          ? outcome(record, await sendWithRetries(rendered.request, 1, deliveryId(context.streamId, record.recordId, record.version), context))
-          : { recordId: record.recordId, version: record.version, status: 'rejected', reason: rendered.message };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
-    return results;
+/** Delivers one set of records and returns their outcomes (one each, in no particular order). */
+export async function deliverRecords(records: VersionedRecord[], context: DeliveryContext): Promise<RecordOutcome[]> {
+  let outcomes: RecordOutcome[] = [];
+  await deliverPages(onePage({ records }), context, (_page, settledOutcomes) => {
+    outcomes = settledOutcomes;
+  });
+  return outcomes;
+}
+
+async function* onePage<P>(page: P): AsyncGenerator<P> {
+  yield page;
+}
+
+/** A page in flight in webhook_record: it settles when its last record does. */
+class PendingPage<P extends DeliveryPage> {
+  private readonly outcomes: RecordOutcome[] = [];
+
+  constructor(
+    private readonly page: P,
+    private readonly settled: PageSettled<P>,
+  ) {}
+
+  add(outcome: RecordOutcome) {
+    this.outcomes.push(outcome);
+    if (this.outcomes.length === this.page.records.length) this.settled(this.page, this.outcomes);
   }
+}
 
+async function* recordsOf<P extends DeliveryPage>(pages: AsyncIterable<P>, settled: PageSettled<P>) {
+  for await (const page of pages) {
+    if (!page.records.length) {
+      settled(page, []);
+      continue;
+    }
+    const pending = new PendingPage(page, settled);
+    for (const record of page.records) yield { record, pending };
+  }
+}
+
+async function deliverEachRecord<P extends DeliveryPage>(pages: AsyncIterable<P>, context: DeliveryContext, renderer: RequestRenderer, settled: PageSettled<P>) {
+  const concurrency = Math.max(1, context.destination.webhook_record?.max_concurrency ?? context.destination.max_concurrency);
+  // One queue for every worker: an async generator hands each waiting worker the next record, in order.
+  const queue = recordsOf(pages, settled);
+  let failed = false;
+  const worker = async () => {
+    const sender = context.throttle.sender();
+    try {
+      for (let next = await queue.next(); !next.done && !failed; next = await queue.next()) {
+        const { record, pending } = next.value;
+        const rendered = renderer.forRecord(record);
+        const verdict: Verdict = rendered.ok
+          ? await sendWithRetries(rendered.request, 1, deliveryId(context.streamId, record.recordId, record.version), context, sender)
+          : { action: 'reject', reason: rendered.message };
+        pending.add(outcomeOf(record, verdict));
+      }
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      await sender.close();
+    }
+  };
+  // Every worker has stopped before this returns (or throws): nothing is sent behind the caller's back.
+  const workers = await Promise.allSettled(Array.from({ length: concurrency }, worker));
+  await queue.return(undefined);
+  const failure = workers.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+async function deliverBatches<P extends DeliveryPage>(pages: AsyncIterable<P>, context: DeliveryContext, renderer: RequestRenderer, settled: PageSettled<P>) {
   const batchSize = context.destination.webhook_batch?.max_records_per_batch ?? 1000;
   const format = context.destination.webhook_batch?.format;
   const fileFormat = format === 'csv' || format === 'parquet' ? format : null;
   const artifacts = context.artifacts;
   if (fileFormat && !artifacts) throw new Error(`A ${fileFormat} batch destination needs a datalake to publish its files to.`);
-  const results: RecordOutcome[] = [];
-  for (let start = 0; start < records.length; start += batchSize) {
-    const batch = records.slice(start, start + batchSize);
-    // Each half of a split batch is a batch of its own: its own id and, for csv/parquet, its own file.
-    const split = await sendWithSplitting(batch, async (items) => {
-      // A batch's id names its exact contents, so a retry of the same batch is recognisable.
-      const id = deliveryId(context.streamId, items.map((item) => item.recordId).join(','), items.map((item) => item.version).join(','));
-      let file: BatchFile | undefined;
-      if (fileFormat && artifacts) {
-        const batchFile = { format: fileFormat, deliveryId: id, providerId: context.providerId, loadId: context.loadId, recordSchema: context.destination.record_schema };
-        const published = await publishBatchFile(items, batchFile, artifacts);
-        if (!published.ok) return { action: published.action, reason: published.reason };
-        file = published.file;
+
+  const sendBatch = async (items: VersionedRecord[], sender: ThrottleSender): Promise<FinalVerdict> => {
+    // After a 410 nothing is sent, so there is no file to publish either.
+    if (context.gone) return notSentAfterGone(context);
+    // A batch's id names its exact contents, so a retry of the same batch is recognisable.
+    const id = deliveryId(context.streamId, items.map((item) => item.recordId).join(','), items.map((item) => item.version).join(','));
+    let file: BatchFile | undefined;
+    if (fileFormat && artifacts) {
+      const batchFile = { format: fileFormat, deliveryId: id, providerId: context.providerId, loadId: context.loadId, recordSchema: context.destination.record_schema };
+      const published = await publishBatchFile(items, batchFile, artifacts);
+      if (!published.ok) return { action: published.action, reason: published.reason };
+      file = published.file;
+    }
+    const rendered = renderer.forBatch(items, context.loadId, file);
+    if (!rendered.ok) return { action: 'reject', reason: rendered.message };
+    return sendWithRetries(rendered.request, items.length, id, context, sender);
+  };
+
+  const sender = context.throttle.sender();
+  try {
+    for await (const page of pages) {
+      const outcomes: RecordOutcome[] = [];
+      for (let start = 0; start < page.records.length; start += batchSize) {
+        // Each half of a split batch is a batch of its own: its own id and, for csv/parquet, its own file.
+        const split = await sendWithSplitting(page.records.slice(start, start + batchSize), (items) => sendBatch(items, sender));
+        outcomes.push(...split.delivered.map((record) => outcomeOf(record, { action: 'delivered' })));
+        outcomes.push(...split.rejected.map(({ item, reason }) => outcomeOf(item, { action: 'reject', reason })));
+        for (const group of split.retry) outcomes.push(...group.items.map((record) => outcomeOf(record, { action: 'retry', reason: group.reason })));
       }
-      const rendered = renderer.forBatch(items, context.loadId, file);
-      if (!rendered.ok) return { action: 'reject', reason: rendered.message };
-      return sendWithRetries(rendered.request, items.length, id, context);
-    });
-    results.push(...split.delivered.map((record) => outcome(record, { action: 'delivered' })));
-    results.push(...split.rejected.map(({ item, reason }) => outcome(item, { action: 'reject', reason })));
-    for (const group of split.retry) results.push(...group.items.map((record) => outcome(record, { action: 'retry', reason: group.reason })));
+      settled(page, outcomes);
+    }
+  } finally {
+    await sender.close();
   }
-  return results;
 }

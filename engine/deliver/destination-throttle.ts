@@ -4,6 +4,61 @@
 export interface DestinationThrottle {
   /** Runs `send` for `records` records once the rate and the concurrency allow it. */
   run<T>(records: number, send: () => Promise<T>): Promise<T>;
+  /** A sender for one delivery loop (see ThrottleSender). */
+  sender(): ThrottleSender;
+}
+
+/**
+ * One delivery loop's place within max_concurrency: it takes a slot at its first send and keeps it until closed, so
+ * the loop does not take and give back a slot per request. Each send still takes its records from the rate.
+ */
+export interface ThrottleSender {
+  run<T>(records: number, send: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Gives back a concurrency slot. */
+export type ReleaseSlot = () => Promise<void>;
+
+/** A sender over a throttle's two halves: how it takes a slot, and how it takes records from the rate. */
+export class SlotSender implements ThrottleSender {
+  private slot: Promise<ReleaseSlot> | null = null;
+
+  constructor(
+    private readonly takeSlot: () => Promise<ReleaseSlot>,
+    private readonly takeTokens: (records: number) => Promise<void>,
+  ) {}
+
+  async run<T>(records: number, send: () => Promise<T>): Promise<T> {
+    if (!this.slot) {
+      const slot = this.takeSlot();
+      this.slot = slot;
+      // A slot that could not be taken is asked for again by the next send.
+      slot.catch(() => {
+        if (this.slot === slot) this.slot = null;
+      });
+    }
+    await this.slot;
+    await this.takeTokens(records);
+    return send();
+  }
+
+  async close(): Promise<void> {
+    const slot = this.slot;
+    this.slot = null;
+    const release = await slot?.catch(() => null);
+    await release?.();
+  }
+}
+
+/** `run` for throttles: a sender of one send. */
+export async function runOnce<T>(throttle: DestinationThrottle, records: number, send: () => Promise<T>): Promise<T> {
+  const sender = throttle.sender();
+  try {
+    return await sender.run(records, send);
+  } finally {
+    await sender.close();
+  }
 }
 
 export interface ThrottleOptions {
@@ -53,14 +108,18 @@ export class LocalThrottle implements DestinationThrottle {
     this.updatedAt = this.now();
   }
 
-  async run<T>(records: number, send: () => Promise<T>): Promise<T> {
-    await this.slots.acquire();
-    try {
-      await this.takeTokens(records);
-      return await send();
-    } finally {
-      this.slots.release();
-    }
+  run<T>(records: number, send: () => Promise<T>): Promise<T> {
+    return runOnce(this, records, send);
+  }
+
+  sender(): ThrottleSender {
+    return new SlotSender(
+      async () => {
+        await this.slots.acquire();
+        return async () => this.slots.release();
+      },
+      (records) => this.takeTokens(records),
+    );
   }
 
   private refill() {

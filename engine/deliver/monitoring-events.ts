@@ -56,7 +56,7 @@ export async function emitEvent(engine: EngineContext, type: MonitoringEventType
       const request = eventRequest(webhook, event);
       const deliveryId = randomUUID();
       for (let attempt = 1; attempt <= 3; attempt++) {
-        const headers = signDelivery(request.body, { privateKey: key.privateKey, providerId: String(data.provider_id ?? ''), deliveryId });
+        const headers = await signDelivery(request.body, { privateKey: key.privateKey, providerId: String(data.provider_id ?? ''), deliveryId });
         const result = await sendRequest(request, { policy: { lookup: engine.lookup, allowPrivateHosts: engine.allowPrivateHosts }, timeoutMs: 10_000, headers: headers as unknown as Record<string, string> });
         const verdict = judgeAttempt(result.outcome);
         if (verdict.action !== 'retry') {

@@ -86,6 +86,37 @@ describe('sending a delivery', () => {
     expect(result.responseSnippet.length).toBeLessThanOrEqual(64 * 1024);
   });
 
+  test('keeps connections alive, but a connection only ever carries requests for the address its host was vetted to', async () => {
+    // One server on every loopback address, noting which address and which connection each request came in on.
+    const seen: { address: string; connection: number }[] = [];
+    const sockets = new Map<unknown, number>();
+    const anywhere = http.createServer((req, res) => {
+      if (!sockets.has(req.socket)) sockets.set(req.socket, sockets.size);
+      seen.push({ address: req.socket.localAddress ?? '', connection: sockets.get(req.socket)! });
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    await new Promise<void>((resolve) => anywhere.listen(0, '0.0.0.0', resolve));
+    try {
+      let answer = '127.0.0.1';
+      const moving = { lookup: async () => [answer], allowPrivateHosts: true };
+      const deliver = () => sendRequest({ ...request('/'), url: `http://receiver.example.com:${(anywhere.address() as AddressInfo).port}/` }, { policy: moving });
+      for (let i = 0; i < 3; i++) expect((await deliver()).outcome).toMatchObject({ status: 200 });
+      // The name now resolves elsewhere: the open connection to the old address is not used for it.
+      answer = '127.0.0.2';
+      expect((await deliver()).outcome).toMatchObject({ status: 200 });
+      expect(seen).toEqual([
+        { address: '127.0.0.1', connection: 0 },
+        { address: '127.0.0.1', connection: 0 },
+        { address: '127.0.0.1', connection: 0 },
+        { address: '127.0.0.2', connection: 1 },
+      ]);
+    } finally {
+      anywhere.closeAllConnections();
+      anywhere.close();
+    }
+  });
+
   test('refuses hosts the policy forbids without connecting', async () => {
     const before = received.length;
     const strict = await sendRequest(request('/ok'), { policy: { lookup: offlineLookup, allowPrivateHosts: false } });

@@ -83,6 +83,23 @@ describe('the destination throttle shared by engines', () => {
     expect(spans.other![0]).toBeGreaterThanOrEqual(spans.slow![1]);
   });
 
+  test('a sender keeps its slot between its sends until it is closed', async () => {
+    const destinationId = await newDestination();
+    const [loop, other] = [1, 2].map(() => engineThrottle({ destinationId, recordsPerMinute: 1_000_000, maxConcurrency: 1 }));
+    const sender = loop!.sender();
+    for (let i = 0; i < 5; i++) await sender.run(1, async () => undefined);
+    let otherSent = false;
+    const waiting = other!.run(1, async () => {
+      otherSent = true;
+    });
+    await pause(200);
+    // Between two sends of the loop the slot is still the loop's.
+    expect(otherSent).toBe(false);
+    await sender.close();
+    await waiting;
+    expect(otherSent).toBe(true);
+  });
+
   test('a failing send releases its slot', async () => {
     const destinationId = await newDestination();
     const throttle = engineThrottle({ destinationId, recordsPerMinute: 1000, maxConcurrency: 1 });

@@ -1,8 +1,9 @@
 // Enforces a destination's max_records_per_minute and max_concurrency across every engine sharing the database: a
-// token bucket row per destination, updated atomically, and a lease row per concurrency slot, renewed while held.
+// token bucket row per destination, updated atomically, and a lease row per concurrency slot, renewed while held
+// (by a sender, for its whole delivery loop).
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../store/db';
-import { type DestinationThrottle, Semaphore } from './destination-throttle';
+import { type DestinationThrottle, type ReleaseSlot, runOnce, Semaphore, SlotSender, type ThrottleSender } from './destination-throttle';
 
 export interface SharedThrottleOptions {
   db: Queryable;
@@ -68,23 +69,34 @@ export class SharedThrottle implements DestinationThrottle {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async run<T>(records: number, send: () => Promise<T>): Promise<T> {
+  run<T>(records: number, send: () => Promise<T>): Promise<T> {
+    return runOnce(this, records, send);
+  }
+
+  /** Holds its lease (renewed on its timer) from its first send until closed: no lease write per request. */
+  sender(): ThrottleSender {
+    return new SlotSender(
+      () => this.takeLocalThenSharedSlot(),
+      (records) => this.takeTokens(records),
+    );
+  }
+
+  private async takeLocalThenSharedSlot(): Promise<ReleaseSlot> {
     await this.localSlots.acquire();
     try {
       const release = await this.takeSlot();
-      try {
-        await this.takeTokens(records);
-        return await send();
-      } finally {
+      return async () => {
         await release();
-      }
-    } finally {
+        this.localSlots.release();
+      };
+    } catch (error) {
       this.localSlots.release();
+      throw error;
     }
   }
 
   /** Waits for a free slot of the destination; returns its release. */
-  private async takeSlot(): Promise<() => Promise<void>> {
+  private async takeSlot(): Promise<ReleaseSlot> {
     const { db, destinationId, maxConcurrency } = this.options;
     this.slotsCreated ??= db.query(CREATE_SLOTS, [destinationId, maxConcurrency]).catch((error: unknown) => {
       this.slotsCreated = null;

@@ -27,7 +27,7 @@ describe('delivery signatures', () => {
 
     const key = await signingKey(api.engine);
     const body = JSON.stringify({ id: '42', email: 'ada@example.com', name: 'Ada Lovelace ✓' });
-    const headers = signDelivery(body, { privateKey: key.privateKey, providerId: 'acme', deliveryId: deliveryId('s', '42', 3) }) as unknown as Record<string, string>;
+    const headers = (await signDelivery(body, { privateKey: key.privateKey, providerId: 'acme', deliveryId: deliveryId('s', '42', 3) })) as unknown as Record<string, string>;
     expect(headers['X-Prequel-Webhook-Timestamp']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     expect(headers['X-Prequel-Import-Provider']).toBe('acme');
     expect(verify(data.public_key, headers, body)).toBe(true);

@@ -1,5 +1,7 @@
-// Pure: the headers that sign one delivery (api-contract.md §5), with node:crypto only.
-import { createHash, createSign, type KeyObject } from 'node:crypto';
+// The headers that sign one delivery (api-contract.md §5), with node:crypto only.
+import { createHash, type KeyObject, sign } from 'node:crypto';
+import os from 'node:os';
+import { Semaphore } from './destination-throttle';
 
 export interface DeliveryHeaders {
   'X-Prequel-Webhook-Timestamp': string;
@@ -9,19 +11,34 @@ export interface DeliveryHeaders {
   'X-Prequel-Delivery-Id': string;
 }
 
+// RSA signing is the most expensive CPU work of a delivery. On the thread pool it overlaps with the event loop, but
+// only while a core is free for it: more signing threads than cores beyond the event loop's would take the event
+// loop's core instead (the pool has 4 threads), and it is the event loop that keeps every request moving.
+const signing = new Semaphore(Math.max(1, os.availableParallelism() - 1));
+
+function rsaSign(data: Buffer, privateKey: KeyObject): Promise<Buffer> {
+  return new Promise((resolve, reject) => sign('sha256', data, privateKey, (error, signature) => (error ? reject(error) : resolve(signature))));
+}
+
 /**
  * Signature: hex RSA PKCS#1 v1.5 over SHA-256 of `timestamp + "." + body`; digest: hex SHA-256 of the body.
- * The timestamp is RFC 3339 (UTC, milliseconds).
+ * The timestamp is RFC 3339 (UTC, milliseconds). The RSA operation runs on libuv's thread pool (crypto.sign with a
+ * callback), so concurrent deliveries sign while others wait on the network.
  */
-export function signDelivery(body: Buffer | string, options: { privateKey: KeyObject; providerId: string; deliveryId: string; now?: Date }): DeliveryHeaders {
+export async function signDelivery(body: Buffer | string, options: { privateKey: KeyObject; providerId: string; deliveryId: string; now?: Date }): Promise<DeliveryHeaders> {
   const raw = typeof body === 'string' ? Buffer.from(body) : body;
-  const timestamp = (options.now ?? new Date()).toISOString();
-  const signer = createSign('sha256');
-  signer.update(`${timestamp}.`);
-  signer.update(raw);
+  await signing.acquire();
+  let timestamp: string;
+  let signature: Buffer;
+  try {
+    timestamp = (options.now ?? new Date()).toISOString();
+    signature = await rsaSign(Buffer.concat([Buffer.from(`${timestamp}.`), raw]), options.privateKey);
+  } finally {
+    signing.release();
+  }
   return {
     'X-Prequel-Webhook-Timestamp': timestamp,
-    'X-Prequel-Webhook-Signature': signer.sign(options.privateKey, 'hex'),
+    'X-Prequel-Webhook-Signature': signature.toString('hex'),
     'X-Prequel-Webhook-Digest': createHash('sha256').update(raw).digest('hex'),
     'X-Prequel-Import-Provider': options.providerId,
     'X-Prequel-Delivery-Id': options.deliveryId,

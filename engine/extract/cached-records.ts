@@ -1,5 +1,5 @@
 // Reads a dataset's cached records (the latest version of each, from the Parquet files in its manifest).
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
 import type { EngineContext } from '../engine-context';
@@ -18,10 +18,19 @@ interface CachedDataset {
   columns: SchemaColumn[] | null;
 }
 
-const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+/** A dataset's columns and the local paths of its Parquet files (as of a time, if given). */
+interface Manifest {
+  dataset: CachedDataset;
+  files: ManifestFile[];
+  paths: string[];
+}
 
-/** Runs `work` with a DuckDB view `latest` of the newest version of every record (as of a time, if given). */
-async function withLatest<T>(engine: EngineContext, datasetId: string, asOf: string | undefined, work: (query: (sql: string) => Promise<Record<string, unknown>[]>, dataset: CachedDataset, files: ManifestFile[]) => Promise<T>): Promise<T> {
+const DUCKDB_OPTIONS = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', threads: '2', memory_limit: '128MB' };
+
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+const idList = (ids: readonly string[]) => ids.map(literal).join(', ');
+
+async function readManifest(engine: EngineContext, datasetId: string, asOf?: string): Promise<Manifest> {
   const dataset = (await engine.db.query<CachedDataset>('select provider_id, columns from datasets where id = $1', [datasetId])).rows[0]!;
   const files = (
     await engine.db.query<ManifestFile>(
@@ -29,52 +38,100 @@ async function withLatest<T>(engine: EngineContext, datasetId: string, asOf: str
       [datasetId, asOf ?? null],
     )
   ).rows;
-  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', threads: '2', memory_limit: '128MB' });
-  const connection = await instance.connect();
-  try {
-    if (files.length) {
-      const store = await openDatalakeForProvider(engine, dataset.provider_id);
-      const paths = await Promise.all(files.map((file) => store.localPath(file.key)));
-      await connection.run(`
-        create view latest as
-        select * from read_parquet([${paths.map(literal).join(', ')}], union_by_name = true)
-        qualify row_number() over (partition by ${META.recordId} order by ${META.version} desc) = 1`);
-    }
-    const query = async (sql: string) => (files.length ? ((await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[]) : []);
-    return await work(query, dataset, files);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
+  if (!files.length) return { dataset, files, paths: [] };
+  const store = await openDatalakeForProvider(engine, dataset.provider_id);
+  return { dataset, files, paths: await Promise.all(files.map((file) => store.localPath(file.key))) };
+}
+
+/**
+ * The newest version of every record in the files. `where` may only drop whole records (a filter on record ids, or
+ * `version > n`, which keeps every record whose newest version is above n): it runs before the ranking, so DuckDB
+ * reads and ranks only what is asked for.
+ */
+function latestSql(paths: readonly string[], where?: string): string {
+  return `select * from read_parquet([${paths.map(literal).join(', ')}], union_by_name = true) ${where ? `where ${where}` : ''}
+    qualify row_number() over (partition by ${META.recordId} order by ${META.version} desc) = 1`;
+}
+
+/**
+ * The rows of `select …` as objects. Each row leaves DuckDB as one JSON text: one string crosses per row instead
+ * of one per value, which is most of the cost of reading a page. (The alias is in the reserved `_prequel_`
+ * namespace: a source column of the alias's name would be serialised instead of the row.)
+ */
+async function* jsonRows(connection: DuckDBConnection, select: string): AsyncGenerator<Record<string, unknown>[]> {
+  const result = await connection.stream(`select to_json(_prequel_row)::varchar from (${select}) _prequel_row`);
+  for await (const chunk of result) {
+    const json = chunk.getColumnVector(0);
+    const rows: Record<string, unknown>[] = new Array(chunk.rowCount);
+    for (let row = 0; row < chunk.rowCount; row++) rows[row] = JSON.parse(json.getItem(row) as string) as Record<string, unknown>;
+    yield rows;
   }
 }
 
-/** The record as the pipeline sees it: typed values by column, exact for big numbers. */
-export function typedRecord(row: Record<string, unknown>, columns: SchemaColumn[] | null): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  const types = new Map((columns ?? []).map((column) => [column.name, column.prequel_type]));
-  for (const [name, value] of Object.entries(row)) {
-    if (name.startsWith('_prequel_')) continue;
-    record[name] = typedValue(value === null || value === undefined ? null : String(value), types.get(name) ?? 'string');
+async function allJsonRows(connection: DuckDBConnection, select: string): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  for await (const chunk of jsonRows(connection, select)) rows.push(...chunk);
+  return rows;
+}
+
+// Previews, samples and lineage read a few records at a time: they share one DuckDB per engine, because opening
+// one costs about as much as such a query. Loads open their own (openCachedRecords).
+const pointReadInstances = new WeakMap<EngineContext, Promise<DuckDBInstance>>();
+
+async function withPointReader<T>(engine: EngineContext, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  let instance = pointReadInstances.get(engine);
+  if (!instance) {
+    instance = DuckDBInstance.create(':memory:', DUCKDB_OPTIONS);
+    instance.catch(() => pointReadInstances.delete(engine));
+    pointReadInstances.set(engine, instance);
   }
-  return record;
+  const connection = await (await instance).connect();
+  try {
+    return await work(connection);
+  } finally {
+    connection.closeSync();
+  }
+}
+
+/** Turns cached rows into records as the pipeline sees them: typed values by column, exact for big numbers. */
+function recordTyper(columns: SchemaColumn[] | null): (row: Record<string, unknown>) => Record<string, unknown> {
+  const types = new Map((columns ?? []).map((column) => [column.name, column.prequel_type]));
+  return (row) => {
+    const record: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(row)) {
+      if (name.startsWith('_prequel_')) continue;
+      record[name] = typedValue(value === null || value === undefined ? null : String(value), types.get(name) ?? 'string');
+    }
+    return record;
+  };
+}
+
+/** A cached row as a CachedRecord. */
+function cachedRecordOf(columns: SchemaColumn[] | null): (row: Record<string, unknown>) => CachedRecord {
+  const typed = recordTyper(columns);
+  return (row) => ({ recordId: String(row[META.recordId]), isDeleted: row[META.isDeleted] === true, version: Number(row[META.version]), data: typed(row) });
 }
 
 export async function readRandomSample(engine: EngineContext, datasetId: string, size: number) {
-  return withLatest(engine, datasetId, undefined, async (query, dataset) => {
-    // USING SAMPLE applies before WHERE, so filter in a subquery first.
-    const rows = await query(`select * from (select * from latest where not ${META.isDeleted}) using sample reservoir(${Math.floor(size)} rows)`);
-    return {
-      schema: (dataset.columns ?? []).map((column) => ({
-        name: column.name,
-        database_type_name: column.raw_type,
-        length: null,
-        precision: null,
-        scale: null,
-        nullable: column.is_nullable,
-      })),
-      records: rows.map((row) => ({ [META.recordId]: row[META.recordId], ...typedRecord(row, dataset.columns) })),
-    };
-  });
+  const { dataset, paths } = await readManifest(engine, datasetId);
+  const typed = recordTyper(dataset.columns);
+  const rows = paths.length
+    ? await withPointReader(engine, (connection) =>
+        // USING SAMPLE applies before WHERE, so filter in a subquery first.
+        allJsonRows(connection, `select * from (select * from (${latestSql(paths)}) where not ${META.isDeleted}) using sample reservoir(${Math.floor(size)} rows)`),
+      )
+    : [];
+  return {
+    schema: (dataset.columns ?? []).map((column) => ({
+      name: column.name,
+      database_type_name: column.raw_type,
+      length: null,
+      precision: null,
+      scale: null,
+      nullable: column.is_nullable,
+    })),
+    records: rows.map((row) => ({ [META.recordId]: row[META.recordId], ...typed(row) })),
+  };
 }
 
 export interface CachedRecord {
@@ -85,41 +142,71 @@ export interface CachedRecord {
   data: Record<string, unknown>;
 }
 
+const byIdsSql = (paths: readonly string[], ids: readonly string[]) => latestSql(paths, `${META.recordId} in (${idList(ids)})`);
+
 /** The latest cached version of the given records (ids not in the cache are simply absent). */
 export async function readRecordsByIds(engine: EngineContext, datasetId: string, ids: readonly string[]): Promise<CachedRecord[]> {
   if (!ids.length) return [];
-  return withLatest(engine, datasetId, undefined, async (query, dataset) => {
-    const rows = await query(`select * from latest where ${META.recordId} in (${ids.map(literal).join(', ')})`);
-    return rows.map((row) => ({
-      recordId: String(row[META.recordId]),
-      isDeleted: row[META.isDeleted] === true,
-      version: Number(row[META.version]),
-      data: typedRecord(row, dataset.columns),
-    }));
-  });
+  const { dataset, paths } = await readManifest(engine, datasetId);
+  if (!paths.length) return [];
+  const rows = await withPointReader(engine, (connection) => allJsonRows(connection, byIdsSql(paths, ids)));
+  return rows.map(cachedRecordOf(dataset.columns));
 }
 
-/**
- * The next page of records whose latest version is newer than `afterVersion`, in record-id order after
- * `afterRecordId` (keyset paging, so a load walks any number of records with bounded memory).
- */
-export async function readChangedRecords(
-  engine: EngineContext,
-  datasetId: string,
-  page: { afterVersion: number; afterRecordId: string | null; limit: number },
-): Promise<CachedRecord[]> {
-  return withLatest(engine, datasetId, undefined, async (query, dataset) => {
-    const after = page.afterRecordId === null ? '' : `and ${META.recordId} > ${literal(page.afterRecordId)}`;
-    const rows = await query(
-      `select * from latest where ${META.version} > ${Math.floor(page.afterVersion)} ${after} order by ${META.recordId} limit ${Math.floor(page.limit)}`,
-    );
-    return rows.map((row) => ({
-      recordId: String(row[META.recordId]),
-      isDeleted: row[META.isDeleted] === true,
-      version: Number(row[META.version]),
-      data: typedRecord(row, dataset.columns),
-    }));
-  });
+/** One load's view of the cache: the manifest as it was when the load opened it, and a DuckDB of its own. */
+export interface CachedRecordReader {
+  /** The latest version of the given records (ids not in the cache are absent). */
+  byIds(ids: readonly string[]): Promise<CachedRecord[]>;
+  /**
+   * Every record whose latest version is in (afterVersion, upToVersion], in record-id order, in pages of `pageSize`:
+   * one query, ranked and sorted once, streamed, so a load walks any number of records with bounded memory.
+   */
+  changed(range: { afterVersion: number; upToVersion: number; pageSize: number }): AsyncGenerator<CachedRecord[]>;
+  close(): void;
+}
+
+export async function openCachedRecords(engine: EngineContext, datasetId: string): Promise<CachedRecordReader> {
+  const { dataset, paths } = await readManifest(engine, datasetId);
+  const instance = await DuckDBInstance.create(':memory:', DUCKDB_OPTIONS);
+  const cachedRecord = cachedRecordOf(dataset.columns);
+  // A connection per query: a streaming result owns its connection until it is read to the end.
+  const withConnection = async <T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> => {
+    const connection = await instance.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  };
+  return {
+    async byIds(ids) {
+      if (!ids.length || !paths.length) return [];
+      return (await withConnection((connection) => allJsonRows(connection, byIdsSql(paths, ids)))).map(cachedRecord);
+    },
+    async *changed({ afterVersion, upToVersion, pageSize }) {
+      if (!paths.length) return;
+      const connection = await instance.connect();
+      try {
+        const latest = latestSql(paths, `${META.version} > ${Math.floor(afterVersion)}`);
+        let page: CachedRecord[] = [];
+        for await (const rows of jsonRows(connection, `select * from (${latest}) where ${META.version} <= ${Math.floor(upToVersion)} order by ${META.recordId}`)) {
+          for (const row of rows) {
+            page.push(cachedRecord(row));
+            if (page.length === pageSize) {
+              yield page;
+              page = [];
+            }
+          }
+        }
+        if (page.length) yield page;
+      } finally {
+        connection.closeSync();
+      }
+    },
+    close() {
+      instance.closeSync();
+    },
+  };
 }
 
 /** The highest committed record version of a dataset (0 when nothing is cached). */
@@ -163,20 +250,20 @@ export async function readRecordLineage(engine: EngineContext, datasetId: string
       [datasetId, recordId, asOf ?? null],
     )
   ).rows[0];
-  return withLatest(engine, datasetId, asOf, async (query, dataset, files) => {
-    const row = (await query(`select * from latest where ${META.recordId} = ${literal(recordId)}`))[0];
-    if (!row) return null;
-    const file = files.find((candidate) => candidate.version === String(row[META.version]));
-    const isDeleted = row[META.isDeleted] === true;
-    return {
-      record_id: recordId,
-      extract: {
-        last_extracted_at: file ? toRfc3339(file.created_at) : null,
-        data: typedRecord(row, dataset.columns),
-        error: null,
-        is_deleted: isDeleted,
-      },
-      ...deliveryStages(ledger, isDeleted),
-    };
-  });
+  const { dataset, files, paths } = await readManifest(engine, datasetId, asOf);
+  if (!paths.length) return null;
+  const [row] = await withPointReader(engine, (connection) => allJsonRows(connection, byIdsSql(paths, [recordId])));
+  if (!row) return null;
+  const file = files.find((candidate) => candidate.version === String(row[META.version]));
+  const isDeleted = row[META.isDeleted] === true;
+  return {
+    record_id: recordId,
+    extract: {
+      last_extracted_at: file ? toRfc3339(file.created_at) : null,
+      data: recordTyper(dataset.columns)(row),
+      error: null,
+      is_deleted: isDeleted,
+    },
+    ...deliveryStages(ledger, isDeleted),
+  };
 }

@@ -393,6 +393,37 @@ describe('webhook_batch csv and parquet files', () => {
     expect((await store.list(`artifacts/acme/${loadId}-split/`)).map((object) => object.key).sort()).toEqual([...paths].sort());
   });
 
+  test('once the endpoint answers 410 Gone, no file is published for the batches that will not be sent', { timeout: 30_000 }, async () => {
+    const lake = await create(api, '/import/datalakes', localDatalake(), 'datalake');
+    const store = await openDatalakeFor(api.engine, lake.id);
+    const loadId = `load-${randomBytes(4).toString('hex')}`;
+    const records: VersionedRecord[] = ITEMS.slice(0, 6).map((item) => ({ recordId: String(item.id), version: 1, isDeleted: false, record: { id: String(item.id), name: item.name } }));
+    sent.length = 0;
+    receiver.control.set({ sequence: [410] });
+    const outcomes = await deliverRecords(records, {
+      destination: {
+        name: 'gone',
+        type: 'webhook_batch',
+        record_schema: recordSchema,
+        webhook_batch: { request_template: { method: 'POST', uri: `${tapUrl}/gone` }, format: 'csv', max_records_per_batch: 2 },
+        max_records_per_minute: 1000,
+        max_concurrency: 1,
+      } as DestinationCreate,
+      streamId: 'stream-gone',
+      providerId: 'acme',
+      loadId,
+      privateKey: (await signingKey(api.engine)).privateKey,
+      policy: { lookup: api.engine.lookup, allowPrivateHosts: true },
+      throttle: new LocalThrottle({ recordsPerMinute: 1000, maxConcurrency: 1 }),
+      artifacts: { store, workDir: path.join(scratch, 'work') },
+    });
+    receiver.control.reset();
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['retry', 'retry', 'retry', 'retry', 'retry', 'retry']);
+    // One request (answered 410), one file: the other two batches were neither sent nor written.
+    expect(sent).toHaveLength(1);
+    expect((await store.list(`artifacts/acme/${loadId}/`)).map((object) => object.key)).toEqual([sent[0]!.body.path]);
+  });
+
   test('a file that cannot be published leaves the records to retry, with the reason and its fix', async () => {
     // A local datalake opened without the engine's public URL cannot sign links.
     const store = openDatalake({ name: 'no links', storage: 'local', local: { path: 'no-links' } } as DatalakeCreate, { dataDir: api.engine.dataDir, cacheDir: path.join(scratch, 'cache') });

@@ -154,4 +154,29 @@ describe('loads', () => {
     );
     expect(delivered.body.data.record).toMatchObject({ transform: { data: { id: '12' } }, validate_schema: { error: null }, load: { error: null } });
   });
+
+  test('when a batch is split around a rejected record, every record keeps its own transformed data', async () => {
+    deliveries.length = 0;
+    // Record "13" sits in the middle of the first batch (ids in text order: 1, 10, 100, …, 12, 120, 13, …).
+    respond = (delivery) => ((delivery.body as { records: { id: string }[] }).records.some((record) => record.id === '13') ? 400 : 200);
+    const { dataset, stream } = await pipeline({ type: 'webhook_batch', webhook_batch: { request_template: { method: 'POST', uri: `${receiverUrl}/batch` }, format: 'json', max_records_per_batch: 50 } });
+    await extractNow(api, dataset.id);
+    const load = await waitForLoad(stream.id);
+    expect(load).toMatchObject({ status: 'succeeded', records_loaded: 119, records_errored: 1 });
+
+    const ledger = await api.engine.db.query<{ record_id: string; status: string; transformed: { id: string; email: string } }>(
+      'select record_id, status, transformed from stream_records where stream_id = $1',
+      [stream.id],
+    );
+    expect(ledger.rows).toHaveLength(120);
+    const emails = new Map((await source.client.query<{ id: string; email: string }>('select id::text, email from customers')).rows.map((row) => [row.id, row.email]));
+    for (const row of ledger.rows) expect(row.transformed, `record ${row.record_id}`).toEqual(expect.objectContaining({ id: row.record_id, email: emails.get(row.record_id) }));
+    expect(ledger.rows.filter((row) => row.status === 'rejected').map((row) => row.record_id)).toEqual(['13']);
+
+    // The record tracer shows the same.
+    for (const id of ['13', '14', '120']) {
+      const traced = await api.request<{ data: { record: { load: { data: { id: string } } } } }>('GET', `/import/datasets/${dataset.id}/records/${id}`);
+      expect(traced.body.data.record.load.data.id).toBe(id);
+    }
+  });
 });
