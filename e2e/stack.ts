@@ -5,6 +5,7 @@ export const e2eStack = {
   engineUrl: 'http://127.0.0.1:4110',
   apiKey: 'e2e-api-key-b5ac167dac8f40cb14aa8c85',
   embedSecret: 'e2e-embed-secret-6f0c2d9a41b7e3c58d21',
+  supportPassword: 'e2e-support-password-41c7',
   /** A host page on another site (localhost vs 127.0.0.1) that may frame the app; 3198 may not. */
   hostPagePort: 3199,
   foreignHostPagePort: 3198,
@@ -24,5 +25,6 @@ export const e2eStackEnv = {
   // `npm run test:e2e` builds the app before Playwright starts, so the start script must not build again.
   INLET_SKIP_BUILD: '1',
   INLET_DEMO: 'true',
+  INLET_SUPPORT_PASSWORD: e2eStack.supportPassword,
   NEXT_TELEMETRY_DISABLED: '1',
 } as const;

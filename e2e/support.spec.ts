@@ -98,6 +98,20 @@ test.describe('support console', () => {
     for (const opened of [support, customer, healthyCustomer]) await opened.context.close();
   });
 
+  test('staff can sign in with the support password; a wrong one is refused', async ({ page }) => {
+    await page.goto('/support');
+    await expect(page).toHaveURL(`${e2eStack.appUrl}/support/login`);
+    await page.getByLabel('Your name').fill('Grace');
+    await page.getByLabel('Support password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toHaveText('That password is not right.');
+    await page.getByLabel('Support password').fill(e2eStack.supportPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(`${e2eStack.appUrl}/support`);
+    await expect(page.getByText('Signed in as support:Grace')).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+  });
+
   test('a customer session gets 403 on every support page, route and action', async ({ browser, request }) => {
     const tenant = await createTenantWithPipeline(request, healthyReceiver.url);
     // A real support action, captured from a support session, to replay as the customer.

@@ -17,7 +17,8 @@ export const statusQueries = {
     queryOptions({
       queryKey: ['status', endpoint],
       queryFn: () => readRoute<ProviderStatus>(endpoint),
-      refetchInterval: (query) => (isRunning(query.state.data) ? 1500 : 30_000),
+      // Live while an extract or load runs; once all are settled, polling stops until the page acts again.
+      refetchInterval: (query) => (isRunning(query.state.data) ? 1500 : false),
     }),
   trace: (endpoint: string, datasetId: string, key: string) =>
     queryOptions({
