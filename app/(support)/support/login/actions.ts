@@ -10,20 +10,22 @@ import { newSessionId, signSessionToken } from '@/lib/session/session-token';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-export type SignInState = { error: string | null };
+/** `name` comes back so the form, which React resets after an action, keeps what was typed. */
+export type SignInState = { error: string | null; name: string };
 
 const SignInSchema = z.object({ name: z.string().trim().min(1, 'Enter your name, for the audit log.').max(100), password: z.string().min(1, 'Enter the password.').max(1000) });
 
 export async function signInToSupport(_previous: SignInState, form: FormData): Promise<SignInState> {
   const configured = process.env.INLET_SUPPORT_PASSWORD ?? '';
   const env = getSessionEnv();
-  if (configured.length < 12 || !env.ok) return { error: 'Password sign-in is not set up: set INLET_SUPPORT_PASSWORD (12+ characters), or open the console from a link your product mints.' };
+  const name = String(form.get('name') ?? '').slice(0, 100);
+  if (configured.length < 12 || !env.ok) return { error: 'Password sign-in is not set up: set INLET_SUPPORT_PASSWORD (12+ characters), or open the console from a link your product mints.', name };
   const parsed = SignInSchema.safeParse({ name: form.get('name'), password: form.get('password') });
-  if (!parsed.success) return { error: parsed.error.issues[0]!.message };
+  if (!parsed.success) return { error: parsed.error.issues[0]!.message, name };
   if (!timingSafeEqual(digest(parsed.data.password), digest(configured))) {
     // A pause per wrong guess slows anyone trying passwords.
     await new Promise((resolve) => setTimeout(resolve, 750));
-    return { error: 'That password is not right.' };
+    return { error: 'That password is not right.', name };
   }
   const maxAge = env.data.INLET_SESSION_MINUTES * 60;
   const token = signSessionToken(
