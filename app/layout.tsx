@@ -1,5 +1,9 @@
 import type { Metadata, Viewport } from 'next';
+import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
+import { PresenterMask } from '@/components/demo/presenter-mask';
+import { demoModeEnabled } from '@/lib/demo-mode';
+import { PRESENTER_COOKIE } from '@/lib/demo/presenter';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -17,7 +21,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Cookies first: the demo switch is a runtime setting, so no page may be prerendered without asking.
+  const presenterCookie = (await cookies()).get(PRESENTER_COOKIE)?.value;
+  const presenting = demoModeEnabled() && presenterCookie === '1';
   return (
     <html lang="en">
       <body className="flex min-h-dvh flex-col font-sans">
@@ -28,6 +35,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to main content
         </a>
         {children}
+        {presenting ? <PresenterMask /> : null}
       </body>
     </html>
   );

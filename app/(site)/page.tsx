@@ -1,5 +1,7 @@
 import { Suspense } from 'react';
 import { ApiStatusCard, ApiStatusCardPending } from '@/components/api-connection/api-status-card';
+import { DemoLanding } from '@/components/demo/demo-landing';
+import { demoModeEnabled } from '@/lib/demo-mode';
 
 // The status card reports the live state of the Import API, so the page is rendered per request.
 export const dynamic = 'force-dynamic';
@@ -37,6 +39,8 @@ export default function HomePage() {
           pipeline underneath is the Prequel Import API, served locally by Inlet&apos;s own engine.
         </p>
       </div>
+
+      {demoModeEnabled() ? <DemoLanding /> : null}
 
       <div className="mt-14 grid gap-12 sm:mt-16 lg:grid-cols-[minmax(0,1fr)_minmax(0,25rem)] lg:gap-14">
         <section aria-labelledby="how-it-works-title">
