@@ -72,8 +72,20 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
       openChunkReader(engine, { dataset, sourceId: datasetRow.source_id, mode, cursor: state?.cursor ?? null, workDir, chunkRows: options.chunkRows, lagSeconds: options.lagSeconds }),
     );
     closeReader = reader.close;
-    await engine.db.query('update datasets set columns = $2 where id = $1', [datasetRow.id, JSON.stringify(reader.schema)]);
-    await engine.db.query('update extracts set estimated_rows = $2 where id = $1', [extractId, reader.estimatedRows]);
+    const chunks = reader.chunks();
+    const readNext = () => {
+      const promise = inPhase('source', () => chunks.next());
+      // Awaited later; until then a failure must not count as unhandled.
+      promise.catch(() => {});
+      return promise;
+    };
+    // The first chunk is read from the source while the cache is opened: an incremental run is mostly this wait.
+    faultPoint('before_chunk');
+    let pending = readNext();
+    await Promise.all([
+      engine.db.query('update datasets set columns = $2 where id = $1', [datasetRow.id, JSON.stringify(reader.schema)]),
+      engine.db.query('update extracts set estimated_rows = $2 where id = $1', [extractId, reader.estimatedRows]),
+    ]);
 
     const priorFiles = await Promise.all((await knownFiles(engine.db, datasetRow.id)).map((file) => inPhase('datalake', () => store.localPath(file.key))));
     detector = await ChangeDetector.open(
@@ -87,15 +99,6 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
       { tempDirectory: path.join(workDir, 'duckdb') },
     );
 
-    const chunks = reader.chunks();
-    const readNext = () => {
-      const promise = inPhase('source', () => chunks.next());
-      // Awaited later; until then a failure must not count as unhandled.
-      promise.catch(() => {});
-      return promise;
-    };
-    faultPoint('before_chunk');
-    let pending = readNext();
     for (;;) {
       let mark = performance.now();
       const next = await pending;
