@@ -1,9 +1,11 @@
-// `npm start`: the whole product on embedded defaults: Postgres, the engine and the app, stopped together by Ctrl-C.
+// `npm start`: the whole product on embedded defaults: Postgres, the engine, the demo and the app, stopped together by Ctrl-C.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { acmeSourceSpec, DEFAULT_CONTROL_PORT, DEFAULT_RECEIVER_PORT } from './demo/demo-defaults';
+import { hintsFor } from './demo/source-hints';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './lib/embedded-postgres';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -12,6 +14,10 @@ const dataDir = path.resolve(process.env.INLET_DATA_DIR ?? '.data');
 const host = '127.0.0.1';
 const appPort = Number(process.env.APP_PORT ?? 3000);
 const enginePort = Number(process.env.ENGINE_PORT ?? 4100);
+const receiverPort = Number(process.env.RECEIVER_PORT ?? DEFAULT_RECEIVER_PORT);
+const controlPort = Number(process.env.DEMO_CONTROL_PORT ?? DEFAULT_CONTROL_PORT);
+// The demo seeds and breaks the local engine; an app pointed at another Import API gets no demo.
+const demoEnabled = (process.env.INLET_DEMO ?? 'true') === 'true' && process.env.DEMO_SERVICES !== 'false' && !process.env.PREQUEL_API_URL;
 const nextBin = path.resolve('node_modules/next/dist/bin/next');
 mkdirSync(dataDir, { recursive: true });
 
@@ -111,6 +117,7 @@ const apiKey = persistentSecret('PREQUEL_API_KEY', 'api-key', () => `inlet_${ran
 const encryptionKey = persistentSecret('INLET_ENCRYPTION_KEY', 'encryption-key', () => randomBytes(32).toString('base64'));
 const sessionSecret = persistentSecret('INLET_SESSION_SECRET', 'session-secret', () => randomBytes(32).toString('base64url'));
 const embedSecret = persistentSecret('INLET_EMBED_SECRET', 'embed-secret', () => `inlet_embed_${randomBytes(24).toString('base64url')}`);
+const demoControlToken = persistentSecret('DEMO_CONTROL_TOKEN', 'demo-control-token', () => randomBytes(24).toString('base64url'));
 
 let databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
@@ -143,6 +150,25 @@ try {
 }
 await waitFor(`${engineUrl}/healthz`, 'The engine');
 
+// The receiver, the seed (Acme Corp, destinations, other tenants), the change simulator and the scenario control.
+const receiverUrl = `http://${host}:${receiverPort}`;
+const controlUrl = `http://${host}:${controlPort}`;
+const demoSource = hintsFor(postgres?.adminUrl ?? databaseUrl, acmeSourceSpec());
+if (demoEnabled) {
+  run('demo', process.execPath, ['--import', 'tsx', 'scripts/demo/main.ts'], {
+    ...process.env,
+    PREQUEL_API_URL: engineUrl,
+    PREQUEL_API_KEY: apiKey,
+    DEMO_PG_ADMIN_URL: postgres?.adminUrl ?? databaseUrl,
+    DEMO_CONTROL_TOKEN: demoControlToken,
+    RECEIVER_PORT: String(receiverPort),
+    DEMO_CONTROL_PORT: String(controlPort),
+  });
+}
+const demoEnv = demoEnabled
+  ? { DEMO_CONTROL_URL: controlUrl, DEMO_CONTROL_TOKEN: demoControlToken, DEMO_RECEIVER_URL: receiverUrl, DEMO_SOURCE: JSON.stringify(demoSource) }
+  : {};
+
 const appUrl = `http://${host}:${appPort}`;
 run('app', process.execPath, [nextBin, 'start', '-H', host, '-p', String(appPort)], {
   ...process.env,
@@ -153,8 +179,18 @@ run('app', process.execPath, [nextBin, 'start', '-H', host, '-p', String(appPort
   INLET_EMBED_SECRET: embedSecret,
   // Demo pages (the embedding example) mint sessions for any customer: on for the local product, off elsewhere.
   INLET_DEMO: process.env.INLET_DEMO ?? 'true',
+  ...demoEnv,
 });
 await waitFor(appUrl, 'The app');
+// Any answer (401 without the token) means the demo is seeded and listening.
+if (demoEnabled) await waitFor(`${controlUrl}/demo/status`, 'The demo');
+
+const demoLines = demoEnabled
+  ? `
+    Receiver:    ${receiverUrl}/_receiver/records   (what the SaaS received)
+    Demo control: ${controlUrl}/demo/status   (Authorization: Bearer <${process.env.DEMO_CONTROL_TOKEN ? 'DEMO_CONTROL_TOKEN' : displayPath(path.join(dataDir, 'demo-control-token'))}>)
+    Demo source: postgres://${demoSource.username}:${demoSource.password}@${demoSource.host}:${demoSource.port}/${demoSource.database}`
+  : '';
 
 console.log(`
   Inlet is running.
@@ -162,6 +198,6 @@ console.log(`
     Import API:  ${engineUrl}   (OpenAPI: ${engineUrl}/openapi.json)
     API key:     ${apiKey}
     Embed secret: ${embedSecret}   (POST ${appUrl}/api/embed/sessions)
-    Database:    ${postgres ? `embedded Postgres, data in ${displayPath(path.join(dataDir, 'postgres'))}` : 'DATABASE_URL'}
+    Database:    ${postgres ? `embedded Postgres, data in ${displayPath(path.join(dataDir, 'postgres'))}` : 'DATABASE_URL'}${demoLines}
   Press Ctrl-C to stop.
 `);

@@ -110,7 +110,7 @@ export function createDeliveryAcceptor(deps: AcceptDeps) {
       }
     }
 
-    const refused = deps.control.refusedRecords(views.map((view) => view.record));
+    const refused = deps.control.refusedRecords(views.map((view) => view.record), { path: request.path, provider });
     if (refused.length > 0) {
       const message = `${refused.length} of ${views.length} record(s) refused by the receiver's control rules.`;
       return {

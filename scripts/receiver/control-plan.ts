@@ -62,16 +62,36 @@ const RecordRuleSchema = z
   .strict()
   .refine((rule) => (rule.equals === undefined) !== (rule.oneOf === undefined), 'A rule needs exactly one of equals or oneOf.');
 
+/** What a plan (or one route of it) scripts: the answers to deliveries, added latency, refused records. */
+const planFields = {
+  /** Consumed one delivery request each, in arrival order (`times` repeats a step). */
+  sequence: z.array(StepSchema).max(10_000).default([]),
+  /** What every request after the sequence gets; by default, acceptance. */
+  then: StepSchema.optional(),
+  /** Added to every delivery request, fixed or uniformly random between min and max. */
+  latencyMs: z.union([LatencySchema, z.object({ min: LatencySchema, max: LatencySchema }).strict().refine((range) => range.min <= range.max, 'min must not exceed max.')]).default(0),
+  /** A delivery holding any record that matches is refused whole with 400, as a strict SaaS would. */
+  rejectRecords: z.array(RecordRuleSchema).max(1000).default([]),
+};
+
+/**
+ * A plan of its own for some deliveries: those from one provider (the X-Prequel-Import-Provider header, read before
+ * verification) and/or to paths under a prefix. One endpoint can then fail for one tenant and work for the others.
+ */
+const RouteSchema = z
+  .object({
+    provider: z.string().min(1).max(200).optional(),
+    pathPrefix: z.string().startsWith('/').max(2000).optional(),
+    ...planFields,
+  })
+  .strict()
+  .refine((route) => route.provider !== undefined || route.pathPrefix !== undefined, 'A route needs a provider, a pathPrefix, or both.');
+
 export const ControlPlanSchema = z
   .object({
-    /** Consumed one delivery request each, in arrival order (`times` repeats a step). */
-    sequence: z.array(StepSchema).max(10_000).default([]),
-    /** What every request after the sequence gets; by default, acceptance. */
-    then: StepSchema.optional(),
-    /** Added to every delivery request, fixed or uniformly random between min and max. */
-    latencyMs: z.union([LatencySchema, z.object({ min: LatencySchema, max: LatencySchema }).strict().refine((range) => range.min <= range.max, 'min must not exceed max.')]).default(0),
-    /** A delivery holding any record that matches is refused whole with 400, as a strict SaaS would. */
-    rejectRecords: z.array(RecordRuleSchema).max(1000).default([]),
+    ...planFields,
+    /** The first route matching a delivery plays its own plan (its own place in its sequence); the rest get the plan above. */
+    routes: z.array(RouteSchema).max(100).default([]),
   })
   .strict();
 
@@ -97,12 +117,57 @@ export interface ControlLogEntry {
 
 export interface ControlSnapshot {
   plan: ControlPlan;
-  /** Requests the sequence still scripts before `then` applies. */
+  /** Requests the sequence still scripts before `then` applies (deliveries no route takes). */
   remaining: number;
-  /** Delivery requests seen since the plan was set. */
+  /** Delivery requests seen since the plan was set, routed ones included. */
   requests: number;
+  /** The same two counts for each route, in the plan's order. */
+  routes: { provider?: string; pathPrefix?: string; remaining: number; requests: number }[];
   log: ControlLogEntry[];
 }
+
+/** Who a delivery is from and where it goes: what routes match on. */
+export interface DeliveryTarget {
+  path?: string;
+  provider?: string | null;
+}
+
+type PlanPart = Pick<ControlPlan, 'sequence' | 'then' | 'latencyMs' | 'rejectRecords'>;
+
+/** A place in one plan part's sequence. */
+function createCursor(part: PlanPart) {
+  let stepIndex = 0;
+  let usedOfStep = 0;
+  let requests = 0;
+  return {
+    part,
+    get requests() {
+      return requests;
+    },
+    next(random: () => number, ordinal: number): ScriptedStep {
+      requests++;
+      let step: ControlStep;
+      const current = part.sequence[stepIndex];
+      if (current) {
+        step = current;
+        usedOfStep++;
+        if (usedOfStep >= current.times) {
+          stepIndex++;
+          usedOfStep = 0;
+        }
+      } else {
+        step = part.then ?? ACCEPT;
+      }
+      const base = typeof part.latencyMs === 'number' ? part.latencyMs : part.latencyMs.min + Math.floor(random() * (part.latencyMs.max - part.latencyMs.min + 1));
+      return { ...step, delayMs: base + (step.latencyMs ?? 0), ordinal };
+    },
+    remaining(): number {
+      return part.sequence.slice(stepIndex).reduce((sum, step) => sum + step.times, 0) - usedOfStep;
+    },
+  };
+}
+
+type Cursor = ReturnType<typeof createCursor>;
 
 const MAX_LOG = 1000;
 
@@ -111,8 +176,8 @@ export function createControl(options: { random?: () => number; now?: () => Date
   const now = options.now ?? (() => new Date());
   let plan = ControlPlanSchema.parse({});
   let rejectWhen: RecordPredicate | undefined;
-  let stepIndex = 0;
-  let usedOfStep = 0;
+  let main: Cursor = createCursor(plan);
+  let routes: Cursor[] = [];
   let requests = 0;
   const log: ControlLogEntry[] = [];
 
@@ -121,14 +186,26 @@ export function createControl(options: { random?: () => number; now?: () => Date
     if (log.length > MAX_LOG) log.shift();
   };
 
+  const restart = () => {
+    main = createCursor(plan);
+    routes = plan.routes.map(createCursor);
+    requests = 0;
+  };
+
+  const cursorFor = (target: DeliveryTarget = {}): Cursor => {
+    const index = plan.routes.findIndex(
+      (route) =>
+        (route.provider === undefined || route.provider === target.provider) && (route.pathPrefix === undefined || (target.path ?? '/').startsWith(route.pathPrefix)),
+    );
+    return index === -1 ? main : routes[index]!;
+  };
+
   return {
     /** Replaces the plan; throws a ZodError for a malformed one, leaving the current plan in place. */
     set(input: unknown, via: ControlLogEntry['via'] = 'js', predicate?: RecordPredicate): ControlPlan {
       plan = ControlPlanSchema.parse(input ?? {});
       rejectWhen = predicate;
-      stepIndex = 0;
-      usedOfStep = 0;
-      requests = 0;
+      restart();
       record('set', via);
       return plan;
     },
@@ -138,44 +215,35 @@ export function createControl(options: { random?: () => number; now?: () => Date
       if (forgetLog) log.length = 0;
       plan = ControlPlanSchema.parse({});
       rejectWhen = undefined;
-      stepIndex = 0;
-      usedOfStep = 0;
-      requests = 0;
+      restart();
       record('reset', via);
     },
 
     /** Takes the next step; called once per delivery request, synchronously on arrival, so order is arrival order. */
-    next(): ScriptedStep {
+    next(target?: DeliveryTarget): ScriptedStep {
       requests++;
-      let step: ControlStep;
-      const current = plan.sequence[stepIndex];
-      if (current) {
-        step = current;
-        usedOfStep++;
-        if (usedOfStep >= current.times) {
-          stepIndex++;
-          usedOfStep = 0;
-        }
-      } else {
-        step = plan.then ?? ACCEPT;
-      }
-      const base = typeof plan.latencyMs === 'number' ? plan.latencyMs : plan.latencyMs.min + Math.floor(random() * (plan.latencyMs.max - plan.latencyMs.min + 1));
-      return { ...step, delayMs: base + (step.latencyMs ?? 0), ordinal: requests };
+      return cursorFor(target).next(random, requests);
     },
 
-    /** The index of each record the plan refuses. */
-    refusedRecords(records: readonly JsonValue[]): number[] {
-      if (plan.rejectRecords.length === 0 && !rejectWhen) return [];
+    /** The index of each record the plan (or the delivery's route) refuses. */
+    refusedRecords(records: readonly JsonValue[], target?: DeliveryTarget): number[] {
+      const rules = cursorFor(target).part.rejectRecords;
+      if (rules.length === 0 && !rejectWhen) return [];
       const refused: number[] = [];
       records.forEach((item, index) => {
-        if (plan.rejectRecords.some((rule) => matchesRule(item, rule)) || rejectWhen?.(item)) refused.push(index);
+        if (rules.some((rule) => matchesRule(item, rule)) || rejectWhen?.(item)) refused.push(index);
       });
       return refused;
     },
 
     snapshot(): ControlSnapshot {
-      const remaining = plan.sequence.slice(stepIndex).reduce((sum, step) => sum + step.times, 0) - usedOfStep;
-      return { plan, remaining, requests, log: [...log] };
+      return {
+        plan,
+        remaining: main.remaining(),
+        requests,
+        routes: plan.routes.map((route, index) => ({ provider: route.provider, pathPrefix: route.pathPrefix, remaining: routes[index]!.remaining(), requests: routes[index]!.requests })),
+        log: [...log],
+      };
     },
   };
 }

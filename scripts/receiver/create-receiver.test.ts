@@ -46,7 +46,7 @@ describe('the reference receiver stores what it can verify', () => {
         rawBody: '{"id":42,"email":"ada@example.com"}',
       }),
     ]);
-    expect(await getJson('/_receiver/records?provider=globex')).toEqual({ records: [], nextAfter: null });
+    expect(await getJson('/_receiver/records?provider=globex')).toEqual({ records: [], nextAfter: null, nextBefore: null });
     expect(receiver.store.latest('acme', '42')?.record).toEqual({ id: 42, email: 'ada@example.com' });
   });
 

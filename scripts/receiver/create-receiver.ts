@@ -93,7 +93,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     const started = performance.now();
     const receivedAt = new Date(nowMs()).toISOString();
     // Taken before any await, so the script applies in arrival order even under concurrency.
-    const step = control.next();
+    const provider = request.headers['x-prequel-import-provider'];
+    const step = control.next({ path: url.pathname, provider: typeof provider === 'string' ? provider : null });
     store.requestStarted();
     // Finished when the answer is handed to the network, or when the connection goes without one.
     let finished = false;

@@ -13,10 +13,12 @@ export const USAGE = `Usage: npm run receiver -- (--engine-url <url> | --public-
   --download-host <host>     another host batch files may be downloaded from (an S3-compatible datalake); repeatable
   --help                     show this text
 
-Read:    GET  /_receiver/records?provider=&path=&key=&latest=true&after=&limit=
-         GET  /_receiver/stats | /_receiver/deliveries | /_receiver/rejections | /_receiver/control
+Read:    GET  /_receiver/records?provider=&path=&key=&latest=true&after=&limit=   (oldest first)
+         GET  /_receiver/records?order=desc&before=&limit=                          (newest first)
+         GET  /_receiver/stats | /_receiver/providers | /_receiver/deliveries | /_receiver/rejections | /_receiver/control
 Control: POST /_receiver/control  {"sequence":[500,{"status":429,"retryAfter":7},{"kind":"drop"}],
-                                    "then":200,"latencyMs":50,"rejectRecords":[{"field":"id","equals":"13"}]}
+                                    "then":200,"latencyMs":50,"rejectRecords":[{"field":"id","equals":"13"}],
+                                    "routes":[{"provider":"acme","pathPrefix":"/saas/","then":500}]}
          POST /_receiver/reset`;
 
 export interface ReceiverCliArgs {

@@ -28,8 +28,10 @@ const RecordsQuerySchema = z.object({
   path: z.string().min(1).optional(),
   key: z.string().optional(),
   after: z.coerce.number().int().min(0).optional(),
+  before: z.coerce.number().int().min(1).optional(),
   limit: limitSchema(100_000),
   latest: z.enum(['true', 'false']).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
 });
 
 const LogQuerySchema = z.object({ limit: limitSchema(100_000), deliveryId: z.string().min(1).optional() });
@@ -50,10 +52,12 @@ export async function handleReceiverApi(request: IncomingMessage, response: Serv
       if (!parsed.success) return invalid(response, parsed.error);
       const { latest, ...filter } = parsed.data;
       const found = deps.store.records({ ...filter, latest: latest === 'true' });
-      return sendJson(response, 200, { records: found.records, nextAfter: found.nextAfter });
+      return sendJson(response, 200, { records: found.records, nextAfter: found.nextAfter, nextBefore: found.nextBefore });
     }
     case `GET ${API_PREFIX}/stats`:
       return sendJson(response, 200, deps.store.stats());
+    case `GET ${API_PREFIX}/providers`:
+      return sendJson(response, 200, { providers: deps.store.providers() });
     case `GET ${API_PREFIX}/deliveries`: {
       const parsed = LogQuerySchema.safeParse(query);
       if (!parsed.success) return invalid(response, parsed.error);
@@ -83,7 +87,7 @@ export async function handleReceiverApi(request: IncomingMessage, response: Serv
     default:
       return sendJson(response, 404, {
         status: 'error',
-        message: `No receiver route ${method} ${url.pathname}. Routes: GET records|stats|deliveries|rejections|control, POST control|reset (under ${API_PREFIX}/).`,
+        message: `No receiver route ${method} ${url.pathname}. Routes: GET records|stats|providers|deliveries|rejections|control, POST control|reset (under ${API_PREFIX}/).`,
       });
   }
 }

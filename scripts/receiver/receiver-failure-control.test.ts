@@ -202,6 +202,33 @@ describe('refusing records', () => {
   });
 });
 
+describe('routes', () => {
+  it('fails one provider’s deliveries and accepts the others’, each route keeping its own place in its sequence', async () => {
+    await setControl({ routes: [{ provider: 'initech', then: 500 }, { provider: 'acme', pathPrefix: '/slow/', sequence: [503], latencyMs: 200 }] });
+    const initech = await outcome(deliver({ id: '1' }, { provider: 'initech', deliveryId: 'i1' }));
+    const globex = await outcome(deliver({ id: '1' }, { provider: 'globex', deliveryId: 'g1' }));
+    const acmeElsewhere = await outcome(deliver({ id: '1' }, { provider: 'acme', deliveryId: 'a1' }));
+    const started = performance.now();
+    const acmeSlow = [
+      await outcome(postSigned(`${receiver.url}/slow/users`, { privateKey: keys.privateKey, body: { id: '2' }, provider: 'acme', deliveryId: 'a2' })),
+      await outcome(postSigned(`${receiver.url}/slow/users`, { privateKey: keys.privateKey, body: { id: '2' }, provider: 'acme', deliveryId: 'a2' })),
+    ];
+    expect([initech, globex, acmeElsewhere, ...acmeSlow]).toEqual([500, 200, 200, 503, 200]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+    expect(receiver.control.snapshot()).toMatchObject({ requests: 5, routes: [{ provider: 'initech', requests: 1 }, { provider: 'acme', pathPrefix: '/slow/', requests: 2, remaining: 0 }] });
+  });
+
+  it('refuses records by a route’s rules only for that route', async () => {
+    receiver.control.set({ routes: [{ pathPrefix: '/strict', rejectRecords: [{ field: 'id', equals: '13' }] }] });
+    expect((await postSigned(`${receiver.url}/strict`, { privateKey: keys.privateKey, body: { id: '13' } })).status).toBe(400);
+    expect((await deliver({ id: '13' })).status).toBe(200);
+  });
+
+  it('refuses a route that matches nothing in particular', () => {
+    expect(() => receiver.control.set({ routes: [{ then: 500 }] })).toThrow(/provider, a pathPrefix, or both/);
+  });
+});
+
 describe('huge response bodies', () => {
   it('streams a body of the size asked for, without a Content-Length', async () => {
     receiver.control.set({ sequence: [{ status: 500, bodyBytes: 1_000_000 }] });

@@ -47,4 +47,36 @@ describe('createReceiverStore', () => {
     expect(store.latest('globex', '1')?.deliveryId).toBe('d2');
     expect(store.latest('acme', '1')?.deliveryId).toBe('d1');
   });
+
+  it('pages the newest records first, and sums up each provider and path', () => {
+    const store = createReceiverStore();
+    store.storeDelivery(delivery('d1'), items('1', '2', '3'));
+    store.storeDelivery({ ...delivery('d2'), receivedAt: '2026-11-26T10:05:00.000Z' }, [{ record: { id: '2' }, key: '2', isDeleted: true }]);
+    store.storeDelivery({ ...delivery('d3'), path: '/orders' }, items('1'));
+    store.storeDelivery({ ...delivery('d4'), provider: 'globex', path: '/other' }, items('9'));
+    const first = store.records({ provider: 'acme', order: 'desc', limit: 2 });
+    expect(first.records.map((stored) => stored.seq)).toEqual([5, 4]);
+    expect(store.records({ provider: 'acme', order: 'desc', before: first.nextBefore! }).records.map((stored) => stored.seq)).toEqual([3, 2, 1]);
+    // Per path, the users' "1" is not shadowed by the order "1".
+    expect(store.records({ latest: true, order: 'desc', provider: 'acme', path: '/b' }).records.map((stored) => stored.key)).toEqual(['2', '3', '1']);
+    const path = (name: string, counts: object) => ({ path: name, lastReceivedAt: '2026-11-26T10:00:00.000Z', ...counts });
+    expect(store.providers()).toEqual([
+      {
+        provider: 'acme',
+        deliveries: 3,
+        records: 5,
+        deletions: 1,
+        latestKeys: 4,
+        deletedKeys: 1,
+        lastReceivedAt: '2026-11-26T10:05:00.000Z',
+        paths: [
+          path('/b', { deliveries: 2, records: 4, deletions: 1, latestKeys: 3, deletedKeys: 1, lastReceivedAt: '2026-11-26T10:05:00.000Z' }),
+          path('/orders', { deliveries: 1, records: 1, deletions: 0, latestKeys: 1, deletedKeys: 0 }),
+        ],
+      },
+      { provider: 'globex', deliveries: 1, records: 1, deletions: 0, latestKeys: 1, deletedKeys: 0, lastReceivedAt: '2026-11-26T10:00:00.000Z', paths: [path('/other', { deliveries: 1, records: 1, deletions: 0, latestKeys: 1, deletedKeys: 0 })] },
+    ]);
+    store.reset();
+    expect(store.providers()).toEqual([]);
+  });
 });

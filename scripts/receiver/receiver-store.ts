@@ -115,11 +115,38 @@ export interface RecordQuery {
   provider?: string;
   path?: string;
   key?: string;
-  /** Only records with a larger seq. */
+  /** Only records with a larger seq (oldest first). */
   after?: number;
+  /** Only records with a smaller seq (newest first). */
+  before?: number;
   limit?: number;
-  /** The latest version per (provider, key) instead of every version received. */
+  /**
+   * The latest version per (provider, key) instead of every version received; with `path`, per (provider, path, key),
+   * so destinations whose ids overlap (users 7 and orders 7) each keep their own.
+   */
   latest?: boolean;
+  /** `desc`: the newest first, paged with `before`; `asc` (default): the oldest first, paged with `after`. */
+  order?: 'asc' | 'desc';
+}
+
+/** What arrived at one request path (one destination, usually); counts are since the last reset. */
+export interface PathSummary {
+  path: string;
+  /** Deliveries stored. */
+  deliveries: number;
+  /** Records stored, every version and deletions included (never trimmed). */
+  records: number;
+  deletions: number;
+  /** Distinct keys whose latest version is held, and how many of those latest versions are deletions. */
+  latestKeys: number;
+  deletedKeys: number;
+  lastReceivedAt: string;
+}
+
+/** One provider's deliveries: the totals, and the same per path. */
+export interface ProviderSummary extends Omit<PathSummary, 'path'> {
+  provider: string;
+  paths: PathSummary[];
 }
 
 /** A fixed-capacity FIFO: pushing past capacity drops the oldest item. */
@@ -146,6 +173,10 @@ class Ring<T> {
 
   *[Symbol.iterator](): IterableIterator<T> {
     for (let index = 0; index < this.count; index++) yield this.items[(this.start + index) % this.capacity]!;
+  }
+
+  *newestFirst(): IterableIterator<T> {
+    for (let index = this.count - 1; index >= 0; index--) yield this.items[(this.start + index) % this.capacity]!;
   }
 
   clear() {
@@ -205,10 +236,24 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
   let latest = new Map<string, StoredRecord>();
   let delivered = new Set<string>();
   let stats = emptyStats();
+  // Per provider and path, in one map keyed like latestPerPath; latest and deleted keys are counted when asked.
+  let arrivals = new Map<string, Omit<PathSummary, 'latestKeys' | 'deletedKeys'> & { provider: string }>();
+  let latestPerPath = new Map<string, StoredRecord>();
   let recordSeq = 0;
   let deliverySeq = 0;
 
   const latestKey = (provider: string, key: string) => `${provider}\u0000${key}`;
+  const pathKey = (provider: string, path: string) => `${provider}\u0000${path}`;
+
+  /** Drops the entries idle the longest once a map is a tenth over its bound. */
+  const trim = (map: Map<string, StoredRecord>) => {
+    if (map.size <= slack(bounds.maxLatestKeys)) return;
+    let excess = map.size - bounds.maxLatestKeys;
+    for (const id of map.keys()) {
+      if (excess-- <= 0) break;
+      map.delete(id);
+    }
+  };
 
   return {
     /** Whether a delivery id was already stored (deliveries refused or failed may be retried and stored later). */
@@ -228,27 +273,33 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
         }
       }
       const { deliveryId, provider, path, kind, receivedAt } = delivery;
+      const arrived = arrivals.get(pathKey(provider, path)) ?? { provider, path, deliveries: 0, records: 0, deletions: 0, lastReceivedAt: receivedAt };
+      arrivals.set(pathKey(provider, path), arrived);
+      arrived.deliveries++;
+      arrived.records += items.length;
+      arrived.lastReceivedAt = receivedAt;
       for (const item of items) {
         // One literal of fixed shape (no spreads): this loop runs per record and bounds batch throughput.
         const stored: StoredRecord = { seq: ++recordSeq, receivedAt, provider, path, deliveryId, kind, key: item.key, isDeleted: item.isDeleted, record: item.record };
         if (item.rawBody !== undefined) stored.rawBody = item.rawBody;
         records.push(stored);
-        if (item.isDeleted) stats.deletions++;
+        if (item.isDeleted) {
+          stats.deletions++;
+          arrived.deletions++;
+        }
         if (item.key !== null) {
           const id = latestKey(provider, item.key);
           // Re-inserting moves the key to the newest end, so trimming drops the keys idle the longest.
           latest.delete(id);
           latest.set(id, stored);
+          const perPath = `${pathKey(provider, path)}\u0000${item.key}`;
+          latestPerPath.delete(perPath);
+          latestPerPath.set(perPath, stored);
         }
       }
       stats.records += items.length;
-      if (latest.size > slack(bounds.maxLatestKeys)) {
-        let excess = latest.size - bounds.maxLatestKeys;
-        for (const id of latest.keys()) {
-          if (excess-- <= 0) break;
-          latest.delete(id);
-        }
-      }
+      trim(latest);
+      trim(latestPerPath);
     },
 
     logDelivery(entry: Omit<DeliveryLogEntry, 'seq'>): DeliveryLogEntry {
@@ -289,13 +340,22 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
       stats.inFlight--;
     },
 
-    records(query: RecordQuery = {}): { records: StoredRecord[]; nextAfter: number | null } {
+    /** `nextAfter` (ascending) or `nextBefore` (descending) pages on; null when there is nothing more. */
+    records(query: RecordQuery = {}): { records: StoredRecord[]; nextAfter: number | null; nextBefore: number | null } {
       const limit = query.limit ?? 1000;
-      const source: Iterable<StoredRecord> = query.latest ? [...latest.values()].sort((a, b) => a.seq - b.seq) : records;
+      const descending = query.order === 'desc';
+      let source: Iterable<StoredRecord>;
+      if (query.latest) {
+        const sorted = [...(query.path === undefined ? latest : latestPerPath).values()].sort((a, b) => a.seq - b.seq);
+        source = descending ? sorted.reverse() : sorted;
+      } else {
+        source = descending ? records.newestFirst() : records;
+      }
       const found: StoredRecord[] = [];
       let more = false;
       for (const record of source) {
         if (query.after !== undefined && record.seq <= query.after) continue;
+        if (query.before !== undefined && record.seq >= query.before) continue;
         if (query.provider !== undefined && record.provider !== query.provider) continue;
         if (query.path !== undefined && record.path !== query.path) continue;
         if (query.key !== undefined && record.key !== query.key) continue;
@@ -305,7 +365,8 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
         }
         found.push(record);
       }
-      return { records: found, nextAfter: more ? found[found.length - 1]!.seq : null };
+      const last = more ? found[found.length - 1]!.seq : null;
+      return { records: found, nextAfter: descending ? null : last, nextBefore: descending ? last : null };
     },
 
     /** The latest version of one record, or undefined if none was received (or it was evicted). */
@@ -316,6 +377,32 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
     deliveries(query: { limit?: number; deliveryId?: string } = {}): DeliveryLogEntry[] {
       const all = [...deliveryLog].filter((entry) => query.deliveryId === undefined || entry.deliveryId === query.deliveryId);
       return all.slice(-(query.limit ?? 1000));
+    },
+
+    /** Per provider (by id), each with its paths (by path). */
+    providers(): ProviderSummary[] {
+      const keys = new Map<string, { latestKeys: number; deletedKeys: number }>();
+      for (const stored of latestPerPath.values()) {
+        const counted = keys.get(pathKey(stored.provider, stored.path)) ?? { latestKeys: 0, deletedKeys: 0 };
+        counted.latestKeys++;
+        if (stored.isDeleted) counted.deletedKeys++;
+        keys.set(pathKey(stored.provider, stored.path), counted);
+      }
+      const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      const summaries = new Map<string, ProviderSummary>();
+      for (const [id, { provider, ...arrived }] of [...arrivals.entries()].sort(([a], [b]) => byText(a, b))) {
+        const path: PathSummary = { ...arrived, ...(keys.get(id) ?? { latestKeys: 0, deletedKeys: 0 }) };
+        const summary = summaries.get(provider) ?? { provider, deliveries: 0, records: 0, deletions: 0, latestKeys: 0, deletedKeys: 0, lastReceivedAt: path.lastReceivedAt, paths: [] };
+        summaries.set(provider, summary);
+        summary.deliveries += path.deliveries;
+        summary.records += path.records;
+        summary.deletions += path.deletions;
+        summary.latestKeys += path.latestKeys;
+        summary.deletedKeys += path.deletedKeys;
+        if (path.lastReceivedAt > summary.lastReceivedAt) summary.lastReceivedAt = path.lastReceivedAt;
+        summary.paths.push(path);
+      }
+      return [...summaries.values()];
     },
 
     rejections(query: { limit?: number } = {}): RejectionEntry[] {
@@ -331,7 +418,9 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
       deliveryLog = new Ring(bounds.maxDeliveryLog);
       rejections = new Ring(bounds.maxRejections);
       latest = new Map();
+      latestPerPath = new Map();
       delivered = new Set();
+      arrivals = new Map();
       // Requests in progress are still in flight; they finish after the reset.
       stats = { ...emptyStats(), inFlight: stats.inFlight, peakInFlight: stats.inFlight };
     },
