@@ -1,5 +1,14 @@
 import { defineConfig, devices } from '@playwright/test';
-import { e2eStack, e2eStackEnv } from './e2e/stack';
+
+// Debian's chromium (`apt-get install -y chromium`); never `npx playwright install`.
+const chromium = {
+  ...devices['Desktop Chrome'],
+  launchOptions: {
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  },
+};
+import { demoStack, demoStackEnv, e2eStack, e2eStackEnv } from './e2e/stack';
 
 export default defineConfig({
   testDir: './e2e',
@@ -19,34 +28,28 @@ export default defineConfig({
     video: 'off',
   },
   projects: [
+    { name: 'chromium', testIgnore: /demo\.spec\.ts$/, use: chromium },
+    { name: 'demo', testMatch: /demo\.spec\.ts$/, use: { ...chromium, baseURL: demoStack.appUrl } },
+  ],
+  webServer: [
     {
-      name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        // Debian's chromium (`apt-get install -y chromium`); never `npx playwright install`.
-        launchOptions: {
-          executablePath: '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
-      },
+      // The whole stack: embedded Postgres, migrations, the engine and `next start`.
+      command: 'npm start',
+      url: e2eStack.appUrl,
+      reuseExistingServer: !process.env.CI,
+      timeout: 180_000,
+      // Like Ctrl-C in a terminal, so the start script stops Postgres cleanly instead of being killed.
+      gracefulShutdown: { signal: 'SIGINT', timeout: 15_000 },
+      env: e2eStackEnv,
+    },
+    {
+      // The demo, as on a fresh machine: seeded, with the receiver, simulator and scenario control.
+      command: 'npm start',
+      url: demoStack.appUrl,
+      reuseExistingServer: !process.env.CI,
+      timeout: 240_000,
+      gracefulShutdown: { signal: 'SIGINT', timeout: 15_000 },
+      env: demoStackEnv,
     },
   ],
-  webServer: {
-    // The whole stack: embedded Postgres, migrations, the engine and `next start`.
-    command: 'npm start',
-    url: e2eStack.appUrl,
-    reuseExistingServer: !process.env.CI,
-    timeout: 180_000,
-    // Like Ctrl-C in a terminal, so the start script stops Postgres cleanly instead of being killed.
-    gracefulShutdown: { signal: 'SIGINT', timeout: 15_000 },
-    env: e2eStackEnv,
-  },
 });

@@ -26,5 +26,29 @@ export const e2eStackEnv = {
   INLET_SKIP_BUILD: '1',
   INLET_DEMO: 'true',
   INLET_SUPPORT_PASSWORD: e2eStack.supportPassword,
+  // The demo's seeded tenants would share this stack's console; the demo has a stack of its own below.
+  DEMO_SERVICES: 'false',
+  NEXT_TELEMETRY_DISABLED: '1',
+} as const;
+
+/** The demo as `npm start` runs it on a fresh machine: seeded tenants, receiver, simulator, scenario control. */
+export const demoStack = {
+  appUrl: 'http://127.0.0.1:3200',
+  engineUrl: 'http://127.0.0.1:4210',
+  receiverUrl: 'http://127.0.0.1:4320',
+  apiKey: 'e2e-demo-api-key-7c1d55e0a9b34f28',
+} as const;
+
+export const demoStackEnv = {
+  INLET_DATA_DIR: '.data/e2e-demo',
+  APP_PORT: '3200',
+  ENGINE_PORT: '4210',
+  EMBEDDED_PG_PORT: '54341',
+  RECEIVER_PORT: '4320',
+  DEMO_CONTROL_PORT: '4321',
+  PREQUEL_API_KEY: demoStack.apiKey,
+  // Faster than a presenter needs, so "two extract cycles" fit in a test.
+  DEMO_SIMULATOR_EVERY_MS: '1500',
+  INLET_SKIP_BUILD: '1',
   NEXT_TELEMETRY_DISABLED: '1',
 } as const;

@@ -10,6 +10,7 @@ import { Button } from '@/components/ui/button';
 import { describedBy, Field, fieldIds, inputClassName } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/actions/action-result';
 import { CONNECT_VENDORS, type ConnectionForm, ConnectionFormSchema, type ConnectionFormValues, type ConnectVendor, emptyConnectionForm, readOnlyUserSql } from '@/lib/wizard/connection-form';
+import type { DemoSourceHints } from '@/lib/demo/demo-source-hints';
 import { ConnectionChecklist } from './connection-checklist';
 import { CopyButton } from './copy-button';
 
@@ -19,9 +20,11 @@ type Props = {
   /** Where Inlet connects from, for the customer's firewall. */
   egressAddresses: string[];
   nextPath: string | null;
+  /** The demo database's credentials, shown (and fillable) in demo mode. */
+  demoHints?: DemoSourceHints | null;
 };
 
-export function ConnectForm({ initial, sourceId, egressAddresses, nextPath }: Props) {
+export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demoHints }: Props) {
   const router = useRouter();
   const [test, setTest] = useState<ConnectionTest | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
@@ -89,8 +92,34 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath }: Pr
 
   const sql = readOnlyUserSql(vendor, { database, schema: schema ?? undefined, username });
 
+  const fillDemo = () => {
+    if (!demoHints) return;
+    setValue('vendor', 'postgres');
+    setValue('host', demoHints.host);
+    setValue('port', demoHints.port);
+    setValue('database', demoHints.database);
+    setValue('username', demoHints.username);
+    setValue('password', demoHints.password);
+    setValue('requireSsl', demoHints.disable_ssl !== true);
+  };
+
   return (
     <form noValidate className="flex flex-col gap-8" onSubmit={handleSubmit((values) => saver.mutate(values))}>
+      {demoHints ? (
+        <aside aria-labelledby="demo-hints-title" className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-warning-border bg-warning-soft p-4 text-sm">
+          <div>
+            <p id="demo-hints-title" className="font-semibold">
+              Demo database
+            </p>
+            <p>
+              PostgreSQL at {demoHints.host}:{demoHints.port}, database {demoHints.database}, user {demoHints.username}, password {demoHints.password}, without SSL.
+            </p>
+          </div>
+          <Button size="sm" variant="outline" onClick={fillDemo}>
+            Fill in the demo credentials
+          </Button>
+        </aside>
+      ) : null}
       <fieldset className="flex flex-col gap-3">
         <legend className="text-sm font-medium">Database</legend>
         <div className="grid gap-3 sm:grid-cols-3" role="radiogroup" aria-label="Database">

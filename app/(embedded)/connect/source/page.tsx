@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { ConnectForm } from '@/components/wizard/connect-form';
+import { demoSourceHints } from '@/lib/demo/demo-source-hints';
 import { getSource, listSources } from '@/lib/prequel/sources';
 import { fromSource } from '@/lib/wizard/connection-form';
 import { wizardStep } from '@/lib/wizard/steps';
@@ -33,6 +34,7 @@ export default async function ConnectStep() {
         sourceId={saved?.id ?? null}
         egressAddresses={egress.length ? egress : ['the address of the server running Inlet']}
         nextPath={credentialsOnly ? null : wizardStep('data').path}
+        demoHints={demoSourceHints()}
       />
     </section>
   );

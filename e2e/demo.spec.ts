@@ -1,0 +1,101 @@
+import type { APIRequestContext, Page } from '@playwright/test';
+import { demoStack } from './stack';
+import { expect, expectNoSeriousA11yViolations, test } from './fixtures';
+
+type ProviderSummary = { provider: string; records: number };
+
+async function acmeRecordsReceived(request: APIRequestContext): Promise<number> {
+  const response = await request.get(`${demoStack.receiverUrl}/_receiver/providers`);
+  const body = (await response.json()) as { providers: ProviderSummary[] };
+  return body.providers.find((summary) => summary.provider === 'acme')?.records ?? 0;
+}
+
+async function switchScenario(page: Page, title: string, on: boolean) {
+  await page.goto('/');
+  const toggle = page.getByRole('switch', { name: title });
+  if ((await toggle.getAttribute('aria-checked')) !== String(on)) await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-checked', String(on), { timeout: 60_000 });
+}
+
+/** Sync now on Acme's status page, and wait until every run it started has settled. */
+async function syncAndSettle(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Acme’s status page' }).click();
+  await expect(page).toHaveURL(/\/status$/);
+  await page.getByRole('button', { name: 'Sync now' }).first().click();
+  await expect(page.getByText('Running').or(page.getByText('Starting'))).toHaveCount(0, { timeout: 90_000 });
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.describe('the demo', () => {
+  test('from the landing: the customer journey on the seeded data ends at the receiver, and the simulator’s changes follow', async ({ page, request }) => {
+    test.setTimeout(240_000);
+    await page.goto('/');
+    await expect(page.getByRole('heading', { name: /you are the SaaS, Acme Corp is your customer/ })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+
+    await page.getByRole('button', { name: 'Open as the customer (Acme Corp)' }).click();
+    await expect(page).toHaveURL(/\/connect\/source$/);
+    await expect(page.getByRole('complementary', { name: 'Demo database' })).toContainText('acme_reader');
+    await page.getByRole('button', { name: 'Fill in the demo credentials' }).click();
+    await page.getByRole('button', { name: 'Test and continue' }).click();
+    await expect(page).toHaveURL(/\/connect\/data$/);
+
+    await page.getByLabel('Search tables').fill('customers');
+    await page.getByRole('checkbox', { name: 'public.customers' }).check();
+    await page.getByRole('button', { name: 'Import 1 table' }).click();
+    await expect(page.getByRole('region', { name: 'Your imports' }).getByText('Imported')).toBeVisible({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'Continue to mapping' }).click();
+
+    await expect(page.getByText('3 of 3 required fields mapped')).toBeVisible();
+    await page.getByRole('button', { name: 'Save mapping and continue' }).click();
+    await page.getByRole('link', { name: /Launch/ }).click();
+    await expect(page).toHaveURL(/\/connect\/review$/);
+    await page.getByRole('button', { name: 'Launch import' }).click();
+    await expect(page.getByRole('region', { name: 'Your import is running' }).getByText('Delivered')).toBeVisible({ timeout: 90_000 });
+
+    await page.goto('/demo/received');
+    await expect(page.getByRole('table', { name: /Latest version of each received record/ })).toBeVisible();
+    const afterLaunch = await acmeRecordsReceived(request);
+    expect(afterLaunch).toBeGreaterThan(0);
+
+    // The simulator keeps changing Acme's database; within two extract cycles the changes reach the receiver.
+    await syncAndSettle(page);
+    await syncAndSettle(page);
+    expect(await acmeRecordsReceived(request)).toBeGreaterThan(afterLaunch);
+  });
+
+  test('scenarios show whose move it is to the customer and in the console, and reset brings everything back', async ({ page }) => {
+    test.setTimeout(240_000);
+    // Acme's database password is rotated: the customer's move.
+    await switchScenario(page, 'Credentials rotated', true);
+    await syncAndSettle(page);
+    await expect(page.getByText('Your database refused the password')).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Update credentials' })).toBeVisible();
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Open the support console' }).click();
+    await expect(page).toHaveURL(/\/support$/);
+    const acme = page.getByRole('row').filter({ hasText: 'Acme Corp' });
+    await expect(acme).toContainText('Failing');
+    await acme.getByRole('link', { name: 'Acme Corp' }).click();
+    await expect(page.getByRole('region', { name: 'What the customer sees (read-only)' }).getByText('Your database refused the password')).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+
+    // Reset: the password is back, the next run succeeds, and Acme is healthy again.
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Reset demo' }).click();
+    await expect(page.getByRole('switch', { name: 'Credentials rotated' })).toHaveAttribute('aria-checked', 'false', { timeout: 60_000 });
+    await syncAndSettle(page);
+    await expect(page.getByText('Your database refused the password')).toHaveCount(0);
+    await expect(page.getByText('Up to date').first()).toBeVisible();
+
+    // The endpoint fails: the SaaS's move.
+    await switchScenario(page, 'Endpoint returning 500s', true);
+    await syncAndSettle(page);
+    await expect(page.getByText(/endpoint is failing/).first()).toBeVisible({ timeout: 60_000 });
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Reset demo' }).click();
+    await expect(page.getByRole('switch', { name: 'Endpoint returning 500s' })).toHaveAttribute('aria-checked', 'false', { timeout: 60_000 });
+  });
+});
