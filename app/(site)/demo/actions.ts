@@ -8,28 +8,26 @@ import { demoModeEnabled } from '@/lib/demo-mode';
 import { resetDemo, setSimulatorPaused, startOver, switchScenario, type DemoResult } from '@/lib/demo/demo-control';
 import { ScenarioNameSchema, type DemoState } from '@/lib/demo/demo-state';
 import { DEMO_PROVIDER_ID, PRESENTER_COOKIE } from '@/lib/demo/presenter';
-import { mintInvite } from '@/lib/session/mint-invite';
+import { startSession } from '@/lib/session/mint-invite';
 
 function refused(): DemoResult<never> {
   return { ok: false, message: 'Demo controls are off (INLET_DEMO is not true).' };
 }
 
+// Each "open as…" signs the presenter in as that person and goes there.
 export async function openAsCustomer(): Promise<void> {
   if (!demoModeEnabled()) return;
-  const invite = mintInvite({ role: 'customer', providerId: DEMO_PROVIDER_ID, scope: 'full', actor: 'demo presenter' });
-  if (invite.ok) redirect(`/connect?session=${encodeURIComponent(invite.token)}`);
+  if ((await startSession({ role: 'customer', providerId: DEMO_PROVIDER_ID, scope: 'full', actor: 'demo presenter' })).ok) redirect('/connect');
 }
 
 export async function openCustomerStatus(): Promise<void> {
   if (!demoModeEnabled()) return;
-  const invite = mintInvite({ role: 'customer', providerId: DEMO_PROVIDER_ID, scope: 'full', actor: 'demo presenter' });
-  if (invite.ok) redirect(`/status?session=${encodeURIComponent(invite.token)}`);
+  if ((await startSession({ role: 'customer', providerId: DEMO_PROVIDER_ID, scope: 'full', actor: 'demo presenter' })).ok) redirect('/status');
 }
 
 export async function openSupportConsole(): Promise<void> {
   if (!demoModeEnabled()) return;
-  const invite = mintInvite({ role: 'support', providerId: null, scope: 'full', actor: 'demo presenter' });
-  if (invite.ok) redirect(`/support?session=${encodeURIComponent(invite.token)}`);
+  if ((await startSession({ role: 'support', providerId: null, scope: 'full', actor: 'support:demo presenter' })).ok) redirect('/support');
 }
 
 const settle = (result: DemoResult<DemoState>) => {

@@ -1,12 +1,10 @@
 'use server';
 // Password sign-in to the support console, for self-hosting without a host that mints support sessions.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { SESSION_COOKIE, sessionCookieOptions } from '@/lib/session/session-cookie';
 import { getSessionEnv } from '@/lib/session/session-env';
-import { newSessionId, signSessionToken } from '@/lib/session/session-token';
+import { startSession } from '@/lib/session/mint-invite';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -27,11 +25,7 @@ export async function signInToSupport(_previous: SignInState, form: FormData): P
     await new Promise((resolve) => setTimeout(resolve, 750));
     return { error: 'That password is not right.', name };
   }
-  const maxAge = env.data.INLET_SESSION_MINUTES * 60;
-  const token = signSessionToken(
-    { v: 1, kind: 'session', sid: newSessionId(), role: 'support', providerId: null, scope: 'full', actor: `support:${parsed.data.name}`, exp: Math.floor(Date.now() / 1000) + maxAge },
-    env.data.INLET_SESSION_SECRET,
-  );
-  (await cookies()).set(SESSION_COOKIE, token, sessionCookieOptions(maxAge));
+  const started = await startSession({ role: 'support', providerId: null, scope: 'full', actor: `support:${parsed.data.name}` });
+  if (!started.ok) return { error: started.message, name };
   redirect('/support');
 }
