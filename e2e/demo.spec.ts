@@ -48,6 +48,9 @@ test.describe('the demo', () => {
     await expect(page.getByRole('region', { name: 'Your imports' }).getByText('Imported')).toBeVisible({ timeout: 60_000 });
     await page.getByRole('link', { name: 'Continue to mapping' }).click();
 
+    // Customers feed the SaaS's Users.
+    await page.getByRole('navigation', { name: 'Record types' }).getByRole('link', { name: 'Users' }).click();
+    await expect(page.getByRole('heading', { level: 2, name: 'Users' })).toBeVisible();
     await expect(page.getByText('3 of 3 required fields mapped')).toBeVisible();
     await page.getByRole('button', { name: 'Save mapping and continue' }).click();
     await page.getByRole('link', { name: /Launch/ }).click();
