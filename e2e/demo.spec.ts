@@ -50,7 +50,7 @@ test.describe('the demo', () => {
 
     // Customers feed the SaaS's Users.
     await page.getByRole('navigation', { name: 'Record types' }).getByRole('link', { name: 'Users' }).click();
-    await expect(page.getByRole('heading', { level: 2, name: 'Users' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 2, name: 'Users', exact: true })).toBeVisible();
     await expect(page.getByText('3 of 3 required fields mapped')).toBeVisible();
     await page.getByRole('button', { name: 'Save mapping and continue' }).click();
     await page.getByRole('link', { name: /Launch/ }).click();
