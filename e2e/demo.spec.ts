@@ -96,12 +96,33 @@ test.describe('the demo', () => {
     await expect(page.getByText('Your database refused the password')).toHaveCount(0);
     await expect(page.getByText('Up to date').first()).toBeVisible();
 
-    // The endpoint fails: the SaaS's move.
+    // The endpoint fails: the SaaS's move, on the customer's page and in the console.
     await switchScenario(page, 'Endpoint returning 500s', true);
     await syncAndSettle(page);
     await expect(page.getByText(/endpoint is failing/).first()).toBeVisible({ timeout: 60_000 });
     await page.goto('/');
+    await page.getByRole('button', { name: 'Open the support console' }).click();
+    await page.getByRole('row').filter({ hasText: 'Acme Corp' }).getByRole('link', { name: 'Acme Corp' }).click();
+    await expect(page.getByRole('region', { name: 'What the customer sees (read-only)' }).getByText(/endpoint is failing/).first()).toBeVisible();
+    await page.goto('/');
     await page.getByRole('button', { name: 'Reset demo' }).click();
     await expect(page.getByRole('switch', { name: 'Endpoint returning 500s' })).toHaveAttribute('aria-checked', 'false', { timeout: 60_000 });
+
+    // A mapped column is renamed in Acme's database: the mapping's to fix.
+    await switchScenario(page, 'Schema drift', true);
+    await syncAndSettle(page);
+    await expect(page.getByText(/mapping needs a change/i).first()).toBeVisible({ timeout: 60_000 });
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Reset demo' }).click();
+    await expect(page.getByRole('switch', { name: 'Schema drift' })).toHaveAttribute('aria-checked', 'false', { timeout: 60_000 });
+
+    // Presenter mode masks emails on every page.
+    await page.getByRole('switch', { name: /Presenter mode/ }).click();
+    await expect(page.getByRole('switch', { name: /Presenter mode/ })).toHaveAttribute('aria-checked', 'true');
+    await page.goto('/demo/received');
+    await expect(page.getByRole('table', { name: /Latest version of each received record/ })).toContainText('•••@');
+    await page.goto('/');
+    await page.getByRole('switch', { name: /Presenter mode/ }).click();
+    await expect(page.getByRole('switch', { name: /Presenter mode/ })).toHaveAttribute('aria-checked', 'false');
   });
 });

@@ -141,6 +141,20 @@ function StreamCard({ stream, readOnly }: { stream: StreamStatus; readOnly: bool
         </p>
       ) : null}
       {latest?.status === 'failed' && latest.error ? <ErrorExplained error={latest.error} readOnly={readOnly} saasName={stream.destinationName} nextRetryAt={null} /> : null}
+      {latest && latest.status !== 'failed' && latest.records_errored > 0 ? (
+        // A load that delivered what it could: the rest failed one record at a time, which is the mapping's to fix.
+        <div className="rounded-lg border border-warning-border bg-warning-soft p-3 text-sm" role="status">
+          <p className="font-semibold text-warning">
+            {number(latest.records_errored)} record{latest.records_errored === 1 ? ' was' : 's were'} not sent: the mapping needs a change
+          </p>
+          <p className="mt-1">Trace one of them below to see which field fails and why, then edit the mapping.</p>
+          {readOnly ? null : (
+            <Link href={`/connect/map?destination=${stream.destinationId}`} className={buttonVariants({ size: 'sm', variant: 'outline', className: 'mt-2' })}>
+              Fix the mapping
+            </Link>
+          )}
+        </div>
+      ) : null}
     </article>
   );
 }
