@@ -58,12 +58,14 @@ async function sendWithRetries(request: RenderedRequest, records: number, delive
   const maxWaitMs = context.maxWaitMs ?? 30_000;
   const sleep = context.sleep ?? defaultSleep;
   let verdict: Verdict = { action: 'retry', reason: 'not attempted' };
+  // Encoded once: every attempt signs and sends the same bytes (a batch body is hundreds of kilobytes).
+  const encoded = { ...request, body: Buffer.from(request.body) };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (context.gone) return notSentAfterGone(context);
     const result = await sender.run(records, async () => {
       // Signed per attempt: the timestamp is fresh, the delivery id is the same.
-      const headers = await signDelivery(request.body, { privateKey: context.privateKey, providerId: context.providerId, deliveryId: delivery });
-      return sendRequest(request, { policy: context.policy, timeoutMs: context.timeoutMs, headers: headers as unknown as Record<string, string> });
+      const headers = await signDelivery(encoded.body, { privateKey: context.privateKey, providerId: context.providerId, deliveryId: delivery });
+      return sendRequest(encoded, { policy: context.policy, timeoutMs: context.timeoutMs, headers: headers as unknown as Record<string, string> });
     });
     verdict = judgeAttempt(result.outcome);
     if (verdict.action === 'gone') {

@@ -12,6 +12,8 @@ export function typedValue(text: string | null, type: PrequelType): unknown {
   switch (type) {
     case 'integer': {
       if (!/^-?\d+$/.test(text)) return text;
+      // Fifteen digits always fit a double exactly, and most integers are that short: no BigInt needed ("-0" is 0).
+      if (text.length <= 15) return Number(text) || 0;
       const big = BigInt(text);
       return big <= MAX_SAFE && big >= -MAX_SAFE ? Number(big) : text;
     }

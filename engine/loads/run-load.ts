@@ -16,13 +16,17 @@ import type { EngineContext } from '../engine-context';
 import type { JobError } from '../extract/extract-record';
 import { type CachedRecord, type CachedRecordReader, latestVersion, openCachedRecords } from '../extract/cached-records';
 import { faultPoint } from '../extract/fault-points';
-import { type CompiledTransform, compileMappings } from '../transform/mapping/compile-mappings';
+import type { CompiledTransform } from '../transform/mapping/compile-mappings';
+import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 import { disableStream } from './disable-stream';
 import { type LedgerEntry, type LoadCounts, LoadLedger } from './load-ledger';
 import type { LoadRow } from './load-record';
 import { readAhead } from './read-ahead';
 
 const PAGE = 1000;
+// Compiling a stream's mappings (its record_schema with ajv above all) costs about as much as transforming a few
+// thousand records: loads of an unchanged stream reuse it.
+const compileMappings = createTransformCache();
 const throttles = new WeakMap<EngineContext, Map<string, { key: string; throttle: DestinationThrottle }>>();
 
 /** One throttle per destination and engine, rebuilt when its limits change; the limits themselves hold across engines. */
@@ -63,8 +67,6 @@ interface StreamRow {
 interface TransformedPage extends DeliveryPage {
   failures: LedgerEntry[];
 }
-
-const versionKey = (record: { recordId: string; version: number }) => `${record.recordId}\u0000${record.version}`;
 
 /** The stream, its compiled mappings and everything a delivery needs; throws what makes the load fail at once. */
 async function prepareLoad(engine: EngineContext, load: LoadRow, options: RunLoadOptions) {
@@ -231,9 +233,10 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     await deliverPages(pages, context, (page, outcomes) => {
       // Delivered but not yet recorded: the window where a crash makes the next attempt send them again.
       if (page.records.length) faultPoint('load_after_send');
-      // Outcomes come in no particular order (a split batch reports its halves apart): each finds its own record.
-      const sent = new Map(page.records.map((record) => [versionKey(record), record]));
-      ledger.append([...page.failures, ...outcomes.map((outcome) => deliveredEntry(outcome, sent.get(versionKey(outcome))!, counters))], counters);
+      // Outcomes come in no particular order (a split batch reports its halves apart): each finds its own record
+      // (a page holds one version of a record, at most).
+      const sent = new Map(page.records.map((record) => [record.recordId, record]));
+      ledger.append([...page.failures, ...outcomes.map((outcome) => deliveredEntry(outcome, sent.get(outcome.recordId)!, counters))], counters);
     });
     await ledger.drain();
 

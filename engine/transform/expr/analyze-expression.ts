@@ -8,7 +8,11 @@ import { isPredicateBuiltin } from './parser';
 import { prequelHelpers } from './prequel-helpers';
 
 export type AnalysisError = { message: string; offset: number };
-export type Analysis = { ok: true; identifiers: string[] } | { ok: false; error: AnalysisError };
+/**
+ * `identifiers` are the columns the expression reads by name; `readsAllColumns` is true when it also uses `$env` as
+ * a value (`$env[name]` with a computed name, `keys($env)`, …), so it may read any column.
+ */
+export type Analysis = { ok: true; identifiers: string[]; readsAllColumns: boolean } | { ok: false; error: AnalysisError };
 
 const knownPointers = new Set(['', 'index', 'acc']);
 
@@ -23,10 +27,13 @@ class AnalysisFailure extends Error {
 
 export function analyzeExpression(root: ExprNode): Analysis {
   const identifiers = new Set<string>();
+  let readsAllColumns = false;
   const walk = (node: ExprNode, bound: ReadonlySet<string>) => {
     switch (node.kind) {
       case 'identifier':
-        if (!bound.has(node.name) && node.name !== '$env') identifiers.add(node.name);
+        if (bound.has(node.name)) return;
+        if (node.name === '$env') readsAllColumns = true;
+        else identifiers.add(node.name);
         return;
       case 'let':
         walk(node.value, bound);
@@ -39,6 +46,7 @@ export function analyzeExpression(root: ExprNode): Analysis {
         // $env["first name"] reads a column whose name is not an identifier.
         if (node.object.kind === 'identifier' && node.object.name === '$env' && !bound.has('$env') && node.property.kind === 'string') {
           identifiers.add(node.property.value);
+          return;
         }
         break;
       case 'binary':
@@ -55,7 +63,7 @@ export function analyzeExpression(root: ExprNode): Analysis {
   };
   try {
     walk(root, new Set());
-    return { ok: true, identifiers: [...identifiers] };
+    return { ok: true, identifiers: [...identifiers], readsAllColumns };
   } catch (error) {
     if (error instanceof AnalysisFailure) return { ok: false, error: { message: error.message, offset: error.offset } };
     throw error;

@@ -321,6 +321,28 @@ describe('compiled expressions', () => {
   test('list the columns they read, without let variables, builtins or predicate pointers', () => {
     const compiled = compileExpression('let full = first_name + " " + last_name; IF(active, upper(full), $env["nick name"]) ?? map(tags, #.label)');
     expect(compiled.ok && compiled.expression.identifiers).toEqual(['first_name', 'last_name', 'active', 'nick name', 'tags']);
+    expect(compiled.ok && compiled.expression.readsAllColumns).toBe(false);
+  });
+
+  test('say when they may read any column, through $env as a value', () => {
+    const readsAll = (source: string) => {
+      const compiled = compileExpression(source);
+      if (!compiled.ok) throw new Error(compiled.error.message);
+      return compiled.expression.readsAllColumns;
+    };
+    expect(readsAll('$env["id"] + 1')).toBe(false);
+    expect(readsAll('$env[name]')).toBe(true);
+    expect(readsAll('keys($env)')).toBe(true);
+    expect(readsAll('let $env = {"a": 1}; $env')).toBe(false);
+  });
+
+  test('each evaluation of one compilation gets the whole step budget', () => {
+    const compiled = compileExpression('reduce(1..n, #acc + #, 0)');
+    if (!compiled.ok) throw new Error(compiled.error.message);
+    // The first fails for its budget; the later ones start from nothing, not from where the first stopped.
+    expect(compiled.expression.evaluate({ n: 50 }, { maxSteps: 100 }).ok).toBe(false);
+    expect(compiled.expression.evaluate({ n: 5 }, { maxSteps: 100 })).toEqual({ ok: true, value: 15 });
+    expect(compiled.expression.evaluate({ n: 5 }, { maxSteps: 100 })).toEqual({ ok: true, value: 15 });
   });
 
   test('evaluate many rows with one compilation', () => {

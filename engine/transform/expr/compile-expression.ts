@@ -3,7 +3,7 @@
 import { analyzeExpression } from './analyze-expression';
 import { evaluate } from './evaluate';
 import { parse } from './parser';
-import { createRuntimeContext, ExprRuntimeError } from './runtime-context';
+import { EvaluationBudget, ExprRuntimeError } from './runtime-context';
 
 /** `offset` is a 0-based UTF-16 index into the source; `line` and `column` are 1-based, columns in code points. */
 export type ExprError = { message: string; position: { offset: number; line: number; column: number } };
@@ -23,6 +23,8 @@ export type CompiledExpression = {
   source: string;
   /** Free variables the expression reads, e.g. column names, in order of first use. */
   identifiers: string[];
+  /** It uses `$env` as a value, so it may read columns not among `identifiers`. */
+  readsAllColumns: boolean;
   evaluate(env: Record<string, unknown>, options?: EvaluateOptions): EvalResult;
 };
 
@@ -32,14 +34,16 @@ export function compileExpression(source: string): { ok: true; expression: Compi
   const analysis = analyzeExpression(parsed.node);
   if (!analysis.ok) return { ok: false, error: { message: analysis.error.message, position: positionOf(source, analysis.error.offset) } };
   const root = parsed.node;
+  const budget = new EvaluationBudget();
   return {
     ok: true,
     expression: {
       source,
       identifiers: analysis.identifiers,
+      readsAllColumns: analysis.readsAllColumns,
       evaluate(env, options = {}) {
         try {
-          return { ok: true, value: evaluate(root, env, createRuntimeContext(options)) };
+          return { ok: true, value: evaluate(root, env, budget.begin(options)) };
         } catch (error) {
           if (error instanceof ExprRuntimeError) return { ok: false, error: { message: error.message } };
           // The engine's own limits should trip first; a RangeError (huge BigInt, invalid Date,

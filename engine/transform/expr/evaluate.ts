@@ -17,8 +17,11 @@ type Scope = { variables: Variables | undefined; frame: PredicateFrame | undefin
 /** Returned through a postfix chain when `?.` meets nil; the enclosing chain node turns it into nil. */
 const chainBreak = Symbol('chain break');
 
+/** Scopes are never mutated (a `let` or predicate makes a new one), so every evaluation can start from this one. */
+const topScope: Scope = Object.freeze({ variables: undefined, frame: undefined });
+
 export function evaluate(root: ExprNode, env: Record<string, unknown>, context: RuntimeContext): unknown {
-  return new Evaluator(env, context).visit(root, { variables: undefined, frame: undefined }) ?? null;
+  return new Evaluator(env, context).visit(root, topScope) ?? null;
 }
 
 class Evaluator {
@@ -162,8 +165,10 @@ class Evaluator {
     }
     const definition = (Object.hasOwn(prequelHelpers, name) ? prequelHelpers[name] : undefined) ??
       (Object.hasOwn(builtins, name) ? builtins[name] : undefined) ?? fail(`unknown function ${name}`);
-    if (definition.lazy) return definition.call(args.map((arg) => () => this.visit(arg, scope)), this.context);
-    const values = args.map((arg) => this.visit(arg, scope));
+    if (definition.lazy) return definition.call((index) => (index < args.length ? this.visit(args[index]!, scope) : undefined), this.context);
+    // A loop rather than args.map: no closure per call (every record evaluates its calls).
+    const values: unknown[] = new Array(args.length);
+    for (let index = 0; index < args.length; index++) values[index] = this.visit(args[index]!, scope);
     for (const value of values) if (typeof value === 'string') this.context.scan(value.length);
     const result = definition.call(values, this.context);
     // Every string or array a function returns counts against the output bound, whichever function built it.

@@ -15,10 +15,10 @@ export const prequelHelpers: Record<string, FunctionDefinition> = {
     minArgs: 3,
     maxArgs: 3,
     lazy: true,
-    call: ([condition, whenTrue, whenFalse]) => {
-      const value = condition?.() ?? false;
+    call: (arg) => {
+      const value = arg(0) ?? false;
       if (typeof value !== 'boolean') fail(`IF: condition must be bool, got ${typeName(value)}`);
-      return (value ? whenTrue : whenFalse)?.() ?? null;
+      return arg(value ? 1 : 2) ?? null;
     },
   },
   TIMESTAMPVALUE: defineFunction(1, 1, ([value]) => {
@@ -39,13 +39,13 @@ export const prequelHelpers: Record<string, FunctionDefinition> = {
   PROPER: defineFunction(1, 1, ([text], context) => {
     if (isNil(text)) return null;
     let afterWordCharacter = false;
-    return codePoints(toText('PROPER', text, context))
-      .map((char) => {
-        const cased = afterWordCharacter ? char.toLowerCase() : char.toUpperCase();
-        afterWordCharacter = /[\p{L}\p{N}_]/u.test(char);
-        return cased;
-      })
-      .join('');
+    let proper = '';
+    // A string iterates by code point.
+    for (const char of toText('PROPER', text, context)) {
+      proper += afterWordCharacter ? char.toLowerCase() : char.toUpperCase();
+      afterWordCharacter = isWordCharacter(char);
+    }
+    return proper;
   }),
   SUBSTITUTE: defineFunction(3, 3, ([text, oldText, newText], context) => {
     if (isNil(text)) return null;
@@ -78,6 +78,15 @@ export const prequelHelpers: Record<string, FunctionDefinition> = {
     return parts.join('');
   }),
 };
+
+const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
+
+/** A letter, digit or underscore in any script; ASCII is decided without the regex (PROPER runs per character). */
+function isWordCharacter(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
+  return WORD_CHARACTER.test(char);
+}
 
 function toText(helper: string, value: unknown, context: RuntimeContext): string {
   if (typeof value === 'string') return value;

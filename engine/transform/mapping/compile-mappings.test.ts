@@ -191,6 +191,21 @@ describe('expression mappings', () => {
     });
   });
 
+  test('an integer beyond 2^53 is an exact int to every expression that reads it, by name or through $env', () => {
+    const transform = compile(
+      [expression('named', 'external_ref + 1'), expression('literal', '$env["external_ref"] + 1'), expression('computed', 'let column = "external_ref"; $env[column] + 1')],
+      object({ named: {}, literal: {}, computed: {} }),
+    );
+    expect(apply(transform, customer())).toEqual({ ok: true, record: { named: '9007199254740994', literal: '9007199254740994', computed: '9007199254740994' } });
+  });
+
+  test('an expression object with a "__proto__" key delivers it as a field', () => {
+    const transform = compile([expression('meta', '{"__proto__": {"polluted": true}, "b": 1}')], object({ meta: {} }));
+    const result = apply(transform, customer());
+    expect(result.ok && JSON.stringify(result.record)).toBe('{"meta":{"__proto__":{"polluted":true},"b":1}}');
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
   test('an evaluation error fails only that record, naming the field; the next record goes on', () => {
     const transform = compile([field('id', 'id'), expression('code', 'int(plan)')], object({ id: { type: 'integer' }, code: { type: 'integer' } }));
     expect(apply(transform, customer())).toEqual({ ok: false, errors: [{ target_field: 'code', stage: 'transform', message: 'invalid operation: int(pro)' }] });

@@ -35,13 +35,18 @@ export interface CompiledTransform {
 /** Marks a deleted record in transformed output (and in webhook_batch json bodies). */
 export const DELETED_FLAG = '_prequel_is_deleted';
 
-type Computed = { ok: true; value: unknown } | { ok: false; error: FieldError };
+/** What a step returns when it failed; the error itself went to the record's error list. */
+const FAILED = Symbol('failed');
+
 type Step = {
   target: string;
   segments: string[];
   schema: TargetSchema;
   source: ValueSource;
-  compute(data: Record<string, unknown>, env: () => Record<string, unknown>, now: Date): Computed;
+  /** An optional field that cannot be null is left out when null: JSON Schema's way of saying "no value". */
+  omitNull: boolean;
+  /** Computes the step's value for one record; on failure reports to `errors` and returns FAILED. */
+  compute(data: Record<string, unknown>, env: Record<string, unknown>, now: Date, errors: FieldError[]): unknown;
 };
 
 export function compileMappings(
@@ -59,6 +64,9 @@ export function compileMappings(
   if (!compiledSchema.ok) errors.push(...compiledSchema.details.map((detail) => ({ code: 'invalid_record_schema' as const, ...detail })));
   const columnTypes = new Map((columns ?? []).map((column) => [column.name, column.prequel_type]));
   const steps: Step[] = [];
+  // The integer columns some expression reads: only those need converting for expressions (see expressionEnv).
+  const integerColumns = integerColumnsOf(columns);
+  const readByExpressions = new Set<string>();
   mappings.forEach((mapping, index) => {
     const segments = mapping.target_field.split('.');
     const schema = targetSchema(recordSchema, segments);
@@ -73,22 +81,28 @@ export function compileMappings(
       return;
     }
     const { expression } = compiled;
+    for (const column of expression.readsAllColumns ? integerColumns : expression.identifiers) readByExpressions.add(column);
+    const target = mapping.target_field;
     steps.push({
-      target: mapping.target_field,
+      target,
       segments,
       schema,
       source: { columnType: null, ref: referenceTo(expression.source) },
-      compute(_data, env, now) {
-        const result = expression.evaluate(env(), { now });
-        if (!result.ok) return { ok: false, error: { target_field: mapping.target_field, stage: 'transform', message: result.error.message } };
-        const json = toJsonValue(result.value);
-        return json.ok ? json : { ok: false, error: { target_field: mapping.target_field, stage: 'transform', message: json.message } };
+      omitNull: omitsNull(schema),
+      compute(_data, env, now, fieldErrors) {
+        const result = expression.evaluate(env, { now });
+        const json = result.ok ? toJsonValue(result.value) : { ok: false as const, message: result.error.message };
+        if (json.ok) return json.value;
+        fieldErrors.push({ target_field: target, stage: 'transform', message: json.message });
+        return FAILED;
       },
     });
   });
   if (!compiledSchema.ok || errors.length) return { ok: false, errors };
-  return { ok: true, transform: createTransform(steps, compiledSchema.validate, integerColumnsOf(columns)) };
+  return { ok: true, transform: createTransform(steps, compiledSchema.validate, new Set([...integerColumns].filter((column) => readByExpressions.has(column)))) };
 }
+
+const omitsNull = (schema: TargetSchema) => !allowsNull(schema) && !schema.required;
 
 function fieldStep(target: string, segments: string[], schema: TargetSchema, column: string, columnType: SchemaColumn['prequel_type'] | null): Step {
   const ref = referenceTo(column, true);
@@ -98,13 +112,19 @@ function fieldStep(target: string, segments: string[], schema: TargetSchema, col
     segments,
     schema,
     source: { columnType, ref },
-    compute(data) {
-      if (!Object.hasOwn(data, column)) return { ok: false, error: { target_field: target, stage: 'transform', message: `the record has no column "${column}"` } };
+    omitNull: omitsNull(schema),
+    compute(data, _env, _now, fieldErrors) {
+      if (!Object.hasOwn(data, column)) {
+        fieldErrors.push({ target_field: target, stage: 'transform', message: `the record has no column "${column}"` });
+        return FAILED;
+      }
       const raw = data[column];
       const value = typeof raw === 'bigint' ? String(raw) : raw;
-      if (value === null || value === undefined || declared.length === 0) return { ok: true, value: value ?? null };
+      if (value === null || value === undefined || declared.length === 0) return value ?? null;
       const converted = convertFieldValue(value, columnType, declared, ref);
-      return converted.ok ? converted : { ok: false, error: { target_field: target, stage: 'validate_schema', message: converted.message, fix: converted.fix } };
+      if (converted.ok) return converted.value;
+      fieldErrors.push({ target_field: target, stage: 'validate_schema', message: converted.message, fix: converted.fix });
+      return FAILED;
     },
   };
 }
@@ -120,27 +140,25 @@ function createTransform(steps: readonly Step[], validate: ValidateFunction, int
       scale: null,
       nullable: !step.schema.required || allowsNull(step.schema),
     })),
-    apply(input, options = {}) {
-      const now = options.now ?? new Date();
-      let env: Record<string, unknown> | undefined;
-      const envOf = () => (env ??= expressionEnv(input.data, integerColumns));
+    // A load applies this to every record: nothing here makes a closure per record.
+    apply(input, options) {
+      const now = options?.now ?? new Date();
+      const env = expressionEnv(input.data, integerColumns);
       const record: Record<string, unknown> = {};
       const errors: FieldError[] = [];
-      const reported = new Set<string>();
+      let reported: Set<string> | undefined;
       for (const step of steps) {
-        const computed = step.compute(input.data, envOf, now);
-        if (!computed.ok) {
-          errors.push(computed.error);
-          reported.add(step.target);
+        const value = step.compute(input.data, env, now, errors);
+        if (value === FAILED) {
+          (reported ??= new Set()).add(step.target);
           continue;
         }
-        // An optional field that cannot be null is left out: JSON Schema's way of saying "no value".
-        if (computed.value === null && !allowsNull(step.schema) && !step.schema.required) continue;
-        setAt(record, step.segments, computed.value);
+        if (value === null && step.omitNull) continue;
+        setAt(record, step.segments, value);
       }
       // Deleted records are not validated: a receiver only needs their identifying fields to delete them.
       if (input.isDeleted) return { ok: true, record: { ...record, [DELETED_FLAG]: true } };
-      if (!validate(record)) errors.push(...schemaErrors(validate.errors ?? [], record, sources, reported));
+      if (!validate(record)) errors.push(...schemaErrors(validate.errors ?? [], record, sources, reported ?? new Set()));
       return errors.length ? { ok: false, errors } : { ok: true, record };
     },
   };

@@ -24,24 +24,28 @@ export function convertFieldValue(value: unknown, columnType: PrequelType | null
 }
 
 export function matchesJsonType(value: unknown, types: readonly JsonType[]): boolean {
-  return types.some((type) => {
-    switch (type) {
-      case 'string':
-        return typeof value === 'string';
-      case 'number':
-        return typeof value === 'number' && Number.isFinite(value);
-      case 'integer':
-        return typeof value === 'number' && Number.isInteger(value);
-      case 'boolean':
-        return typeof value === 'boolean';
-      case 'null':
-        return value === null;
-      case 'array':
-        return Array.isArray(value);
-      case 'object':
-        return typeof value === 'object' && value !== null && !Array.isArray(value);
-    }
-  });
+  // A loop, not types.some(…): this runs for every mapped field of every record.
+  for (const type of types) if (isJsonType(value, type)) return true;
+  return false;
+}
+
+function isJsonType(value: unknown, type: JsonType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'null':
+      return value === null;
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+  }
 }
 
 function convertTo(type: JsonType, value: unknown, columnType: PrequelType | null): unknown {

@@ -3,6 +3,7 @@
 import type { PrequelType } from '../../../lib/prequel/contract/source-actions';
 import { GoDuration } from '../expr/go-duration';
 import { formatGoTime } from '../expr/go-time';
+import { setEntry } from '../expr/runtime';
 
 const RFC3339_NANO = '2006-01-02T15:04:05.999999999Z07:00';
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -12,13 +13,13 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * everything else is passed as cached: decimals and timestamps as exact text (`float(x)`, `date(x)` compute).
  */
 export function expressionEnv(data: Record<string, unknown>, integerColumns: ReadonlySet<string>): Record<string, unknown> {
-  if (integerColumns.size === 0) return data;
-  const env: Record<string, unknown> = { ...data };
+  // Most integers fit a double and are already numbers: the record is copied only when one does not.
+  let env: Record<string, unknown> | undefined;
   for (const name of integerColumns) {
-    const value = env[name];
-    if (typeof value === 'string' && /^-?\d+$/.test(value)) env[name] = BigInt(value);
+    const value = data[name];
+    if (typeof value === 'string' && /^-?\d+$/.test(value)) (env ??= { ...data })[name] = BigInt(value);
   }
-  return env;
+  return env ?? data;
 }
 
 export function integerColumnsOf(columns: readonly { name: string; prequel_type: PrequelType }[] | null): Set<string> {
@@ -29,6 +30,8 @@ export type JsonResult = { ok: true; value: unknown } | { ok: false; message: st
 
 /** bigint → number when safe, else its digits; Date → RFC 3339; duration → Go's text ("1h30m0s"); NaN and ±Inf are errors. */
 export function toJsonValue(value: unknown): JsonResult {
+  // Most results are text, booleans or nil, which are JSON as they are.
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return { ok: true, value };
   try {
     return { ok: true, value: convert(value) };
   } catch (error) {
@@ -54,9 +57,7 @@ function convert(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(convert);
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      Object.defineProperty(out, key, { value: convert(item), enumerable: true, writable: true, configurable: true });
-    }
+    for (const key of Object.keys(value)) setEntry(out, key, convert((value as Record<string, unknown>)[key]));
     return out;
   }
   return value;

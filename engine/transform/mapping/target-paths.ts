@@ -1,5 +1,6 @@
 // Pure: dotted target fields as paths into the record. Two mappings may not write the same path, and a
 // path may not run through another mapping's value (`a` and `a.b`): both are mapping errors, found once.
+import { setEntry } from '../expr/runtime';
 
 export type TargetConflict = { index: number; code: 'duplicate_target_field' | 'target_conflict'; message: string };
 
@@ -25,19 +26,17 @@ export function findTargetConflicts(targets: readonly string[]): TargetConflict[
   return conflicts.sort((a, b) => a.index - b.index);
 }
 
-/** Writes `value` at `segments`, creating the objects on the way; keys are plain data (even "__proto__"). */
+/**
+ * Writes `value` at `segments`, creating the objects on the way; keys are plain data (even "__proto__": see
+ * setEntry). A path never reads through an inherited property: "constructor.name" creates an own "constructor".
+ */
 export function setAt(record: Record<string, unknown>, segments: readonly string[], value: unknown): void {
   let node = record;
-  segments.forEach((segment, position) => {
-    if (position === segments.length - 1) {
-      define(node, segment, value);
-      return;
-    }
-    if (!Object.hasOwn(node, segment)) define(node, segment, {});
+  const last = segments.length - 1;
+  for (let position = 0; position < last; position++) {
+    const segment = segments[position]!;
+    if (!Object.hasOwn(node, segment)) setEntry(node, segment, {});
     node = node[segment] as Record<string, unknown>;
-  });
-}
-
-function define(node: Record<string, unknown>, key: string, value: unknown) {
-  Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  setEntry(node, segments[last]!, value);
 }

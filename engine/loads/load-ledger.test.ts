@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { create, createPipeline, stream } from '../testing/fixtures';
+import { startTestEngine, type TestEngine } from '../testing/test-engine';
+import { type LedgerEntry, LoadLedger, readStreamTransformed, readTransformed, type TransformedRef } from './load-ledger';
+
+let api: TestEngine;
+let streamId: string;
+
+beforeAll(async () => {
+  api = await startTestEngine();
+  const { dataset, destination } = await createPipeline(api);
+  streamId = (await create(api, '/import/streams', stream(dataset.id, destination.id), 'stream')).id;
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const counts = { processed: 0, transformed: 0, valid: 0, loaded: 0, errored: 0 };
+const delivered = (recordId: string, version: number): LedgerEntry => ({ recordId, version, status: 'delivered', transformed: { id: recordId, version }, error: null });
+const failed = (recordId: string, version: number): LedgerEntry => ({
+  recordId,
+  version,
+  status: 'transform_error',
+  transformed: null,
+  error: { error_code: 'transform_error', error_trace: 'email: boom' },
+});
+
+async function write(...entries: LedgerEntry[]) {
+  const ledger = new LoadLedger(api.engine.db, streamId, randomUUID());
+  ledger.append(entries, counts);
+  await ledger.drain();
+}
+
+const pages = async () =>
+  (await api.engine.db.query<{ live: number }>('select live from transformed_pages where stream_id = $1 order by id', [streamId])).rows.map((page) => page.live);
+
+const lineageRef = async (recordId: string) =>
+  (await api.engine.db.query<TransformedRef>('select transformed, transformed_page, transformed_index from stream_records where stream_id = $1 and record_id = $2', [streamId, recordId]))
+    .rows[0]!;
+
+describe('the ledger keeps each transformed record until the record is written again', () => {
+  test('a page holds the transformed records of its entries; a failed transform has none', async () => {
+    await write(delivered('a', 1), failed('b', 1), delivered('c', 1), delivered('d', 1));
+    expect(await pages()).toEqual([3]);
+    const transformed = await readStreamTransformed(api.engine.db, streamId);
+    expect(Object.fromEntries(transformed)).toEqual({ a: { id: 'a', version: 1 }, b: null, c: { id: 'c', version: 1 }, d: { id: 'd', version: 1 } });
+    expect(await readTransformed(api.engine.db, await lineageRef('c'))).toEqual({ id: 'c', version: 1 });
+  });
+
+  test('records written again leave their old page, which goes once nothing points at it', async () => {
+    await write(delivered('a', 2), delivered('c', 2));
+    expect(await pages()).toEqual([1, 2]);
+    await write(failed('d', 2), delivered('b', 2));
+    // "d" was the first page's last record; "b" had no transformed record before.
+    expect(await pages()).toEqual([2, 1]);
+    const transformed = await readStreamTransformed(api.engine.db, streamId);
+    expect(Object.fromEntries(transformed)).toEqual({ a: { id: 'a', version: 2 }, b: { id: 'b', version: 2 }, c: { id: 'c', version: 2 }, d: null });
+  });
+
+  test('a row written before pages existed keeps its inline record until it is written again', async () => {
+    await api.engine.db.query(`insert into stream_records (stream_id, record_id, version, status, transformed) values ($1, 'legacy', 1, 'delivered', '{"id": "legacy"}')`, [streamId]);
+    expect(await readTransformed(api.engine.db, await lineageRef('legacy'))).toEqual({ id: 'legacy' });
+    await write(delivered('legacy', 2));
+    expect(await lineageRef('legacy')).toMatchObject({ transformed: null });
+    expect(await readTransformed(api.engine.db, await lineageRef('legacy'))).toEqual({ id: 'legacy', version: 2 });
+  });
+});
