@@ -14,6 +14,9 @@ test.describe('embedded in another site', () => {
       // The session cookie was set and sent inside the third-party frame: the wizard, not the sign-in notice.
       await expect(wizard.getByRole('heading', { level: 1, name: 'Connect your database' })).toBeVisible();
       await expect(page.locator('#events')).toContainText('{"type":"inlet:step_changed","step":"connect"}');
+      // The host closes the import when the customer asks to.
+      await wizard.getByRole('button', { name: 'Close' }).click();
+      await expect(page.locator('#events')).toContainText('{"type":"inlet:closed"}');
     } finally {
       await host.close();
     }
