@@ -1,6 +1,6 @@
 // Pure: the receiver command line → receiver options, or a message saying what is wrong.
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseFlags } from '../lib/parse-flags';
 import { DEFAULT_TOLERANCE_SECONDS } from './verify-delivery';
 
 export const USAGE = `Usage: npm run receiver -- (--engine-url <url> | --public-key-file <pem>) [options]
@@ -49,28 +49,20 @@ const FlagsSchema = z.object({
 });
 
 export function parseReceiverArgs(argv: readonly string[]): ParseResult {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        'engine-url': { type: 'string' },
-        'public-key-file': { type: 'string' },
-        tolerance: { type: 'string' },
-        'download-host': { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
-  }
-  if (values.help) return { ok: true, value: { help: true } };
-  const parsed = FlagsSchema.safeParse(values);
-  if (!parsed.success) return { ok: false, error: parsed.error.issues.map((issue) => issue.message).join('\n') };
-  const flags = parsed.data;
+  const parsed = parseFlags(
+    argv,
+    {
+      port: { type: 'string' },
+      'engine-url': { type: 'string' },
+      'public-key-file': { type: 'string' },
+      tolerance: { type: 'string' },
+      'download-host': { type: 'string', multiple: true },
+    },
+    FlagsSchema,
+  );
+  if (!parsed.ok) return parsed;
+  if (parsed.help) return { ok: true, value: { help: true } };
+  const flags = parsed.flags;
   if (!flags['engine-url'] && !flags['public-key-file']) return { ok: false, error: 'Give --engine-url (to fetch the public key) or --public-key-file.' };
   return {
     ok: true,

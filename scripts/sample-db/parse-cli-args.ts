@@ -1,6 +1,6 @@
 // Pure: the sample-db command line → connection URL and sample options, or a message saying what is wrong.
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseFlags } from '../lib/parse-flags';
 import { DEFAULT_SEED, type SampleOptions } from './create-sample-db';
 import { DEFAULT_SCHEMA } from './sample-target';
 
@@ -40,31 +40,23 @@ const flagsSchema = z.object({
 });
 
 export function parseCliArgs(argv: readonly string[]): ParseResult {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        url: { type: 'string' },
-        customers: { type: 'string' },
-        'accounts-per-customer': { type: 'string' },
-        'orders-per-customer': { type: 'string' },
-        'events-per-customer': { type: 'string' },
-        seed: { type: 'string' },
-        schema: { type: 'string' },
-        drop: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
-  }
-  if (values.help) return { ok: true, value: { help: true } };
-  const parsed = flagsSchema.safeParse(values);
-  if (!parsed.success) return { ok: false, error: parsed.error.issues.map((issue) => issue.message).join('\n') };
-  const flags = parsed.data;
+  const parsed = parseFlags(
+    argv,
+    {
+      url: { type: 'string' },
+      customers: { type: 'string' },
+      'accounts-per-customer': { type: 'string' },
+      'orders-per-customer': { type: 'string' },
+      'events-per-customer': { type: 'string' },
+      seed: { type: 'string' },
+      schema: { type: 'string' },
+      drop: { type: 'boolean' },
+    },
+    flagsSchema,
+  );
+  if (!parsed.ok) return parsed;
+  if (parsed.help) return { ok: true, value: { help: true } };
+  const flags = parsed.flags;
 
   let url: URL;
   try {
