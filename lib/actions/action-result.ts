@@ -1,4 +1,5 @@
 // The one shape every server action answers with: data, or an error a person can act on, placed on its fields.
+import type { z } from 'zod';
 import type { PrequelError } from '@/lib/prequel/client';
 
 export type ActionError = { code: string; message: string };
@@ -18,4 +19,13 @@ export function fromPrequelError(error: PrequelError, fieldOf: (apiPath: string)
     if (name && !fieldErrors[name]) fieldErrors[name] = field.message;
   }
   return actionFailure(error.code, error.message, fieldErrors);
+}
+
+/** An action's input checked by its zod schema; a refusal names each field that needs attention. */
+export function parseActionInput<Schema extends z.ZodType>(schema: Schema, input: unknown): { ok: true; data: z.output<Schema> } | ReturnType<typeof actionFailure> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) fieldErrors[issue.path.join('.')] ??= issue.message;
+  return actionFailure('invalid_input', 'Some fields need attention.', fieldErrors);
 }

@@ -2,7 +2,7 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getSession, isCustomerSession, type CustomerSession } from '@/lib/session/session';
-import { actionFailure, type ActionResult } from './action-result';
+import { actionFailure, type ActionResult, parseActionInput } from './action-result';
 
 export const SESSION_ENDED_MESSAGE = 'Your session has ended. Open the link you were given again to continue.';
 
@@ -18,15 +18,7 @@ export function customerAction<Schema extends z.ZodType, T>(
     if (session.scope === 'credentials' && options.scope !== 'credentials') {
       return actionFailure('forbidden', 'This link only lets you update the database connection.');
     }
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const name = issue.path.join('.');
-        fieldErrors[name] ??= issue.message;
-      }
-      return actionFailure('invalid_input', 'Some fields need attention.', fieldErrors);
-    }
-    return run(parsed.data, session);
+    const parsed = parseActionInput(schema, input);
+    return parsed.ok ? run(parsed.data, session) : parsed;
   };
 }

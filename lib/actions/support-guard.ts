@@ -3,7 +3,7 @@ import 'server-only';
 import { forbidden, redirect } from 'next/navigation';
 import type { z } from 'zod';
 import { getSession, isSupportSession, type SupportSession } from '@/lib/session/session';
-import { actionFailure, type ActionResult } from './action-result';
+import { actionFailure, type ActionResult, parseActionInput } from './action-result';
 import { routeError } from './customer-route';
 
 /** For support pages: the session, a redirect to the sign-in page, or a 403 for anyone else's session. */
@@ -28,12 +28,7 @@ export function supportAction<Schema extends z.ZodType, T>(schema: Schema, run: 
   return async (input: z.input<Schema>): Promise<ActionResult<T>> => {
     const session = await getSession();
     if (!isSupportSession(session)) return actionFailure('forbidden', 'The support console is for support staff.');
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fieldErrors[issue.path.join('.')] ??= issue.message;
-      return actionFailure('invalid_input', 'Some fields need attention.', fieldErrors);
-    }
-    return run(parsed.data, session);
+    const parsed = parseActionInput(schema, input);
+    return parsed.ok ? run(parsed.data, session) : parsed;
   };
 }
