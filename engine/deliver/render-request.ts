@@ -7,6 +7,8 @@ export interface OutgoingRecord {
   isDeleted: boolean;
   /** The transformed record (what the record_schema describes). */
   record: Record<string, unknown>;
+  /** `toJson(record)`, when the caller already wrote it (a load writes each record once, for the body and the ledger). */
+  json?: string;
 }
 
 /** A webhook_batch csv/parquet file, as the delivery body describes it. */
@@ -73,6 +75,16 @@ export function deliveredRecord(item: OutgoingRecord): Record<string, unknown> {
   return item.isDeleted ? { ...item.record, _prequel_is_deleted: true } : item.record;
 }
 
+const DELETED_FLAG = '"_prequel_is_deleted":true';
+
+/** `toJson(deliveredRecord(item))`, from the record's own JSON when the item carries it. */
+export function deliveredJson(item: OutgoingRecord): string {
+  if (item.json === undefined || (item.isDeleted && Object.hasOwn(item.record, '_prequel_is_deleted'))) return toJson(deliveredRecord(item));
+  if (!item.isDeleted) return item.json;
+  // The flag goes last, where the spread in deliveredRecord puts it.
+  return item.json === '{}' ? `{${DELETED_FLAG}}` : `${item.json.slice(0, -1)},${DELETED_FLAG}}`;
+}
+
 function render(template: CompiledRequestTemplate, data: unknown, defaultBody: () => string): RenderOutcome {
   const uri = template.uri.render(data);
   if (!uri.ok) return { ok: false, message: `The URI template failed: ${uri.error.message}` };
@@ -109,12 +121,14 @@ export function createRequestRenderer(destination: DestinationCreate, providerId
   return {
     forRecord(item) {
       const record = deliveredRecord(item);
-      return render(template, { Record: record, IsDeleted: item.isDeleted, ProviderID: providerId }, () => toJson(record));
+      return render(template, { Record: record, IsDeleted: item.isDeleted, ProviderID: providerId }, () => deliveredJson(item));
     },
     forBatch(items, loadId, file) {
       const records = items.map(deliveredRecord);
       if (!file) {
-        return render(template, { Records: records, ProviderID: providerId, LoadID: loadId }, () => toJson({ records, format: 'json', provider_id: providerId, load_id: loadId }));
+        // toJson({ records, format, provider_id, load_id }), with each record's JSON written once by the caller.
+        const defaultBody = () => `{"records":[${items.map(deliveredJson).join(',')}],"format":"json","provider_id":${toJson(providerId)},"load_id":${toJson(loadId)}}`;
+        return render(template, { Records: records, ProviderID: providerId, LoadID: loadId }, defaultBody);
       }
       // Templates also see the file (ours): .Format, .Path, .PresignedURL.
       const data = { Records: records, ProviderID: providerId, LoadID: loadId, Format: file.format, Path: file.path, PresignedURL: file.presignedUrl };

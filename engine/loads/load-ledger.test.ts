@@ -27,7 +27,11 @@ const failed = (recordId: string, version: number): LedgerEntry => ({
 });
 
 async function write(...entries: LedgerEntry[]) {
-  const ledger = new LoadLedger(api.engine.db, streamId, randomUUID());
+  await writeTo(streamId, ...entries);
+}
+
+async function writeTo(ofStream: string, ...entries: LedgerEntry[]) {
+  const ledger = new LoadLedger(api.engine.db, ofStream, randomUUID());
   ledger.append(entries, counts);
   await ledger.drain();
 }
@@ -64,5 +68,28 @@ describe('the ledger keeps each transformed record until the record is written a
     await write(delivered('legacy', 2));
     expect(await lineageRef('legacy')).toMatchObject({ transformed: null });
     expect(await readTransformed(api.engine.db, await lineageRef('legacy'))).toEqual({ id: 'legacy', version: 2 });
+  });
+});
+
+describe('a deleted stream takes its ledger with it', () => {
+  const rowsOf = async (ofStream: string) => Number((await api.engine.db.query<{ n: string }>('select count(*) as n from stream_records where stream_id = $1', [ofStream])).rows[0]!.n);
+
+  test('deleting the stream deletes its rows and pages, and leaves other streams alone', async () => {
+    const { dataset, destination } = await createPipeline(api);
+    const doomed = (await create(api, '/import/streams', stream(dataset.id, destination.id), 'stream')).id;
+    await writeTo(doomed, delivered('x', 1), failed('y', 1));
+    const othersBefore = await rowsOf(streamId);
+    expect(await rowsOf(doomed)).toBe(2);
+
+    expect((await api.request('DELETE', `/import/streams/${doomed}`)).status).toBe(200);
+    expect(await rowsOf(doomed)).toBe(0);
+    expect((await api.engine.db.query('select 1 from transformed_pages where stream_id = $1', [doomed])).rowCount).toBe(0);
+    expect(await rowsOf(streamId)).toBe(othersBefore);
+  });
+
+  test('a write for a stream that is gone writes nothing', async () => {
+    const gone = randomUUID();
+    await writeTo(gone, delivered('z', 1));
+    expect(await rowsOf(gone)).toBe(0);
   });
 });

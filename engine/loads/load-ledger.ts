@@ -11,6 +11,8 @@ export interface LedgerEntry {
   status: 'delivered' | 'transform_error' | 'schema_error' | 'rejected' | 'retry';
   /** The transformed record, or null when the transform failed. */
   transformed: unknown;
+  /** `toJson(transformed)`, when the load already wrote it. */
+  transformedJson?: string;
   error: { error_code: string; error_trace: string; details?: unknown } | null;
 }
 
@@ -28,23 +30,27 @@ const decompress = promisify(brotliDecompress);
 // gain little on JSON for several times the work.
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } };
 
-// One round trip per write. The entries travel as one JSON array, their transformed records as one compressed row of
-// transformed_pages, and the counts ride along (a data-modifying WITH always runs to completion). Every CTE sees the
-// rows as they were before the statement, so `replaced` finds the pages the rows pointed at until now: each loses
-// those references, and a page left with none is deleted. The counts assume one writer per stream at a time (one
-// active load per stream); were two to race, a page could outlive its references or lineage could miss a record's
-// transformed data, never more. One write never holds a record twice, as ON CONFLICT requires.
+// One round trip per write. The entries travel as parallel arrays (one per column), their transformed records as one
+// compressed row of transformed_pages, and the counts ride along (a data-modifying WITH always runs to completion).
+// The stream is locked once per write, as a foreign key would per row (stream_records has none: the per-row check
+// cost more than the rows), and nothing is written for a stream that is gone. Every CTE sees the rows as they were
+// before the statement, so `replaced` finds the pages the rows pointed at until now: each loses those references,
+// and a page left with none is deleted. The counts assume one writer per stream at a time (one active load per
+// stream); were two to race, a page could outlive its references or lineage could miss a record's transformed data,
+// never more. One write never holds a record twice, as ON CONFLICT requires.
 const WRITE_PAGE = `
-  with entry as (
-    select * from json_to_recordset($2::json) as entry (record_id text, version bigint, status text, error jsonb, transformed_index int)
+  with stream as (
+    select id from streams where id = $1 for key share
+  ), entry as (
+    select * from unnest($2::text[], $3::bigint[], $4::text[], $5::jsonb[], $6::int[]) as entry (record_id, version, status, error, transformed_index)
   ), page as (
     insert into transformed_pages (stream_id, records, live)
-    select $1, $4, count(*) from entry where transformed_index is not null having count(*) > 0
+    select $1, $7, count(*) from entry where transformed_index is not null and exists (select from stream) having count(*) > 0
     returning id
   ), replaced as (
     -- An array, not a join: the rows are found by primary key, never by reading the stream's whole ledger.
     select r.transformed_page as id, count(*)::int as lost from stream_records r
-    where r.stream_id = $1 and r.record_id = any (array(select record_id from entry)) and r.transformed_page is not null
+    where r.stream_id = $1 and r.record_id = any ($2::text[]) and r.transformed_page is not null
     group by r.transformed_page
   ), emptied as (
     delete from transformed_pages p using replaced where p.id = replaced.id and p.live <= replaced.lost
@@ -52,30 +58,40 @@ const WRITE_PAGE = `
     update transformed_pages p set live = p.live - replaced.lost from replaced where p.id = replaced.id and p.live > replaced.lost
   ), written as (
     insert into stream_records (stream_id, record_id, version, status, transformed, transformed_page, transformed_index, error, attempts, load_id)
-    select $1, entry.record_id, entry.version, entry.status, null, case when entry.transformed_index is not null then (select id from page) end,
-      entry.transformed_index, entry.error, 1, $3
-    from entry
+    select stream.id, entry.record_id, entry.version, entry.status, null, case when entry.transformed_index is not null then (select id from page) end,
+      entry.transformed_index, entry.error, 1, $8
+    from entry cross join stream
     on conflict (stream_id, record_id) do update set version = excluded.version, status = excluded.status, transformed = null,
       transformed_page = excluded.transformed_page, transformed_index = excluded.transformed_index, error = excluded.error,
       attempts = stream_records.attempts + 1, load_id = excluded.load_id, updated_at = clock_timestamp()
   )
-  update loads set records_processed = $5, records_transformed = $6, records_valid = $7, records_loaded = $8, records_errored = $9 where id = $3`;
+  update loads set records_processed = $9, records_transformed = $10, records_valid = $11, records_loaded = $12, records_errored = $13 where id = $8`;
 
+/** A page of entries as the write takes them: one array per column. */
 interface EncodedPage {
-  /** The JSON of the entries, each with the index of its transformed record in `records` (or null). */
-  entries: string;
+  recordIds: string[];
+  versions: number[];
+  statuses: string[];
+  /** JSON texts (toJson keeps a bigint in an error's details exact). */
+  errors: (string | null)[];
+  /** The index of each entry's transformed record in `records`, or null. */
+  transformedIndexes: (number | null)[];
   /** The compressed JSON array of the transformed records, or null when none was transformed. */
   records: Buffer | null;
 }
 
 async function encodePage(entries: readonly LedgerEntry[]): Promise<EncodedPage> {
-  const records: unknown[] = [];
-  const rows = entries.map((entry) => {
-    const index = entry.transformed === null ? null : records.length;
-    if (entry.transformed !== null) records.push(entry.transformed);
-    return { record_id: entry.recordId, version: entry.version, status: entry.status, error: entry.error, transformed_index: index };
-  });
-  return { entries: toJson(rows), records: records.length ? await compress(Buffer.from(toJson(records)), BROTLI) : null };
+  const page: EncodedPage = { recordIds: [], versions: [], statuses: [], errors: [], transformedIndexes: [], records: null };
+  const records: string[] = [];
+  for (const entry of entries) {
+    page.recordIds.push(entry.recordId);
+    page.versions.push(entry.version);
+    page.statuses.push(entry.status);
+    page.errors.push(entry.error === null ? null : toJson(entry.error));
+    page.transformedIndexes.push(entry.transformed === null ? null : records.push(entry.transformedJson ?? toJson(entry.transformed)) - 1);
+  }
+  if (records.length) page.records = await compress(Buffer.from(`[${records.join(',')}]`), BROTLI);
+  return page;
 }
 
 export class LoadLedger {
@@ -112,7 +128,21 @@ export class LoadLedger {
   }
 
   private async write(page: EncodedPage, counts: LoadCounts): Promise<void> {
-    await this.db.query(WRITE_PAGE, [this.streamId, page.entries, this.loadId, page.records, counts.processed, counts.transformed, counts.valid, counts.loaded, counts.errored]);
+    await this.db.query(WRITE_PAGE, [
+      this.streamId,
+      page.recordIds,
+      page.versions,
+      page.statuses,
+      page.errors,
+      page.transformedIndexes,
+      page.records,
+      this.loadId,
+      counts.processed,
+      counts.transformed,
+      counts.valid,
+      counts.loaded,
+      counts.errored,
+    ]);
   }
 }
 

@@ -9,6 +9,7 @@ import { StreamCreateSchema } from '../../lib/prequel/contract/stream';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
 import { type DeliveryContext, type DeliveryPage, deliverPages, type RecordOutcome, type VersionedRecord } from '../deliver/deliver-records';
 import type { DestinationThrottle } from '../deliver/destination-throttle';
+import { toJson } from '../deliver/render-request';
 import { notify } from '../deliver/monitoring-events';
 import { SharedThrottle } from '../deliver/shared-throttle';
 import { signingKey } from '../deliver/signing-key';
@@ -155,7 +156,8 @@ async function transformPage(engine: EngineContext, load: LoadRow, records: Cach
     if (result.ok) {
       counters.transformed++;
       counters.valid++;
-      page.records.push({ recordId: record.recordId, version: record.version, isDeleted: record.isDeleted, record: result.record });
+      // Written once: the request body and the ledger both use this JSON.
+      page.records.push({ recordId: record.recordId, version: record.version, isDeleted: record.isDeleted, record: result.record, json: toJson(result.record) });
       continue;
     }
     counters.errored++;
@@ -171,14 +173,14 @@ async function transformPage(engine: EngineContext, load: LoadRow, records: Cach
 function deliveredEntry(outcome: RecordOutcome, sent: VersionedRecord, counters: Counters): LedgerEntry {
   if (outcome.status === 'delivered') {
     counters.loaded++;
-    return { recordId: outcome.recordId, version: outcome.version, status: 'delivered', transformed: sent.record, error: null };
+    return { recordId: outcome.recordId, version: outcome.version, status: 'delivered', transformed: sent.record, transformedJson: sent.json, error: null };
   }
   counters.errored++;
   counters.lastReason = outcome.reason;
   if (outcome.status === 'retry') counters.retry++;
   else counters.rejected++;
   const errorCode = outcome.status === 'retry' ? 'destination_unavailable' : 'destination_rejected';
-  return { recordId: outcome.recordId, version: outcome.version, status: outcome.status, transformed: sent.record, error: { error_code: errorCode, error_trace: outcome.reason } };
+  return { recordId: outcome.recordId, version: outcome.version, status: outcome.status, transformed: sent.record, transformedJson: sent.json, error: { error_code: errorCode, error_trace: outcome.reason } };
 }
 
 function loadError(counters: Counters, gone: string | undefined): JobError | null {
