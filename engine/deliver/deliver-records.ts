@@ -40,6 +40,8 @@ export interface DeliveryContext {
 /** Records delivered together as far as the caller is concerned: it hears of them once all have an outcome. */
 export interface DeliveryPage<R extends VersionedRecord = VersionedRecord> {
   records: R[];
+  /** `toJson` of the records' `record`s, in order, when the caller wrote it: a batch of the whole page reuses it. */
+  json?: string;
 }
 
 /** Called once per page, when every record of it has its outcome (one each, in no particular order). */
@@ -174,7 +176,7 @@ async function deliverBatches<P extends DeliveryPage>(pages: AsyncIterable<P>, c
   const artifacts = context.artifacts;
   if (fileFormat && !artifacts) throw new Error(`A ${fileFormat} batch destination needs a datalake to publish its files to.`);
 
-  const sendBatch = async (items: VersionedRecord[], sender: ThrottleSender): Promise<FinalVerdict> => {
+  const sendBatch = async (items: VersionedRecord[], sender: ThrottleSender, pageJson?: string): Promise<FinalVerdict> => {
     // After a 410 nothing is sent, so there is no file to publish either.
     if (context.gone) return notSentAfterGone(context);
     // A batch's id names its exact contents, so a retry of the same batch is recognisable.
@@ -186,7 +188,7 @@ async function deliverBatches<P extends DeliveryPage>(pages: AsyncIterable<P>, c
       if (!published.ok) return { action: published.action, reason: published.reason };
       file = published.file;
     }
-    const rendered = renderer.forBatch(items, context.loadId, file);
+    const rendered = renderer.forBatch(items, context.loadId, file, pageJson);
     if (!rendered.ok) return { action: 'reject', reason: rendered.message };
     return sendWithRetries(rendered.request, items.length, id, context, sender);
   };
@@ -197,7 +199,9 @@ async function deliverBatches<P extends DeliveryPage>(pages: AsyncIterable<P>, c
       const outcomes: RecordOutcome[] = [];
       for (let start = 0; start < page.records.length; start += batchSize) {
         // Each half of a split batch is a batch of its own: its own id and, for csv/parquet, its own file.
-        const split = await sendWithSplitting(page.records.slice(start, start + batchSize), (items) => sendBatch(items, sender));
+        // A batch of the whole page (the usual case) is written from the page's JSON; a split half writes its own.
+        const whole = start === 0 && page.records.length <= batchSize ? page.json : undefined;
+        const split = await sendWithSplitting(page.records.slice(start, start + batchSize), (items) => sendBatch(items, sender, items.length === page.records.length ? whole : undefined));
         outcomes.push(...split.delivered.map((record) => outcomeOf(record, { action: 'delivered' })));
         outcomes.push(...split.rejected.map(({ item, reason }) => outcomeOf(item, { action: 'reject', reason })));
         for (const group of split.retry) outcomes.push(...group.items.map((record) => outcomeOf(record, { action: 'retry', reason: group.reason })));

@@ -7,8 +7,6 @@ export interface OutgoingRecord {
   isDeleted: boolean;
   /** The transformed record (what the record_schema describes). */
   record: Record<string, unknown>;
-  /** `toJson(record)`, when the caller already wrote it (a load writes each record once, for the body and the ledger). */
-  json?: string;
 }
 
 /** A webhook_batch csv/parquet file, as the delivery body describes it. */
@@ -75,16 +73,6 @@ export function deliveredRecord(item: OutgoingRecord): Record<string, unknown> {
   return item.isDeleted ? { ...item.record, _prequel_is_deleted: true } : item.record;
 }
 
-const DELETED_FLAG = '"_prequel_is_deleted":true';
-
-/** `toJson(deliveredRecord(item))`, from the record's own JSON when the item carries it. */
-export function deliveredJson(item: OutgoingRecord): string {
-  if (item.json === undefined || (item.isDeleted && Object.hasOwn(item.record, '_prequel_is_deleted'))) return toJson(deliveredRecord(item));
-  if (!item.isDeleted) return item.json;
-  // The flag goes last, where the spread in deliveredRecord puts it.
-  return item.json === '{}' ? `{${DELETED_FLAG}}` : `${item.json.slice(0, -1)},${DELETED_FLAG}}`;
-}
-
 function render(template: CompiledRequestTemplate, data: unknown, defaultBody: () => string): RenderOutcome {
   const uri = template.uri.render(data);
   if (!uri.ok) return { ok: false, message: `The URI template failed: ${uri.error.message}` };
@@ -110,8 +98,11 @@ function render(template: CompiledRequestTemplate, data: unknown, defaultBody: (
 export interface RequestRenderer {
   /** webhook_record: one request per record. */
   forRecord(item: OutgoingRecord): RenderOutcome;
-  /** webhook_batch: one request for the records; for csv/parquet, `file` is where they were written. */
-  forBatch(items: OutgoingRecord[], loadId: string, file?: BatchFile): RenderOutcome;
+  /**
+   * webhook_batch: one request for the records; for csv/parquet, `file` is where they were written. `recordsJson`,
+   * when given, is `toJson` of the items' `record`s (the load already wrote it for its ledger).
+   */
+  forBatch(items: OutgoingRecord[], loadId: string, file?: BatchFile, recordsJson?: string): RenderOutcome;
 }
 
 export function createRequestRenderer(destination: DestinationCreate, providerId: string): RequestRenderer {
@@ -121,13 +112,17 @@ export function createRequestRenderer(destination: DestinationCreate, providerId
   return {
     forRecord(item) {
       const record = deliveredRecord(item);
-      return render(template, { Record: record, IsDeleted: item.isDeleted, ProviderID: providerId }, () => deliveredJson(item));
+      return render(template, { Record: record, IsDeleted: item.isDeleted, ProviderID: providerId }, () => toJson(record));
     },
-    forBatch(items, loadId, file) {
+    forBatch(items, loadId, file, recordsJson) {
       const records = items.map(deliveredRecord);
       if (!file) {
-        // toJson({ records, format, provider_id, load_id }), with each record's JSON written once by the caller.
-        const defaultBody = () => `{"records":[${items.map(deliveredJson).join(',')}],"format":"json","provider_id":${toJson(providerId)},"load_id":${toJson(loadId)}}`;
+        // Deletions differ from the records as the caller wrote them (they carry the flag).
+        const written = recordsJson !== undefined && !items.some((item) => item.isDeleted) ? recordsJson : undefined;
+        const defaultBody = () =>
+          written === undefined
+            ? toJson({ records, format: 'json', provider_id: providerId, load_id: loadId })
+            : `{"records":${written},"format":"json","provider_id":${toJson(providerId)},"load_id":${toJson(loadId)}}`;
         return render(template, { Records: records, ProviderID: providerId, LoadID: loadId }, defaultBody);
       }
       // Templates also see the file (ours): .Format, .Path, .PresignedURL.

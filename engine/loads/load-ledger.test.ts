@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { create, createPipeline, stream } from '../testing/fixtures';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
-import { type LedgerEntry, LoadLedger, readStreamTransformed, readTransformed, type TransformedRef } from './load-ledger';
+import { ledgerPage, LoadLedger, readStreamTransformed, readTransformed, type TransformedRef } from './load-ledger';
 
 let api: TestEngine;
 let streamId: string;
@@ -17,8 +17,9 @@ afterAll(async () => {
 });
 
 const counts = { processed: 0, transformed: 0, valid: 0, loaded: 0, errored: 0 };
-const delivered = (recordId: string, version: number): LedgerEntry => ({ recordId, version, status: 'delivered', transformed: { id: recordId, version }, error: null });
-const failed = (recordId: string, version: number): LedgerEntry => ({
+type Entry = Parameters<typeof ledgerPage>[0][number];
+const delivered = (recordId: string, version: number): Entry => ({ recordId, version, status: 'delivered', transformed: { id: recordId, version }, error: null });
+const failed = (recordId: string, version: number): Entry => ({
   recordId,
   version,
   status: 'transform_error',
@@ -26,13 +27,13 @@ const failed = (recordId: string, version: number): LedgerEntry => ({
   error: { error_code: 'transform_error', error_trace: 'email: boom' },
 });
 
-async function write(...entries: LedgerEntry[]) {
+async function write(...entries: Entry[]) {
   await writeTo(streamId, ...entries);
 }
 
-async function writeTo(ofStream: string, ...entries: LedgerEntry[]) {
+async function writeTo(ofStream: string, ...entries: Entry[]) {
   const ledger = new LoadLedger(api.engine.db, ofStream, randomUUID());
-  ledger.append(entries, counts);
+  ledger.append(ledgerPage(entries), counts);
   await ledger.drain();
 }
 

@@ -9,11 +9,25 @@ export interface LedgerEntry {
   recordId: string;
   version: number;
   status: 'delivered' | 'transform_error' | 'schema_error' | 'rejected' | 'retry';
-  /** The transformed record, or null when the transform failed. */
-  transformed: unknown;
-  /** `toJson(transformed)`, when the load already wrote it. */
-  transformedJson?: string;
+  /** Where the transformed record is in its page's `transformedJson`, or null when the transform failed. */
+  transformedIndex: number | null;
   error: { error_code: string; error_trace: string; details?: unknown } | null;
+}
+
+/** A ledger write: entries, and the JSON array of transformed records their indexes point into. */
+export interface LedgerPage {
+  entries: LedgerEntry[];
+  /** What a load already wrote for the request body; null when no entry has a transformed record. */
+  transformedJson: string | null;
+}
+
+/** A page built from transformed records (tests, and callers without the JSON at hand). */
+export function ledgerPage(entries: readonly (Omit<LedgerEntry, 'transformedIndex'> & { transformed: unknown })[]): LedgerPage {
+  const transformed: unknown[] = [];
+  return {
+    entries: entries.map(({ transformed: record, ...entry }) => ({ ...entry, transformedIndex: record === null ? null : transformed.push(record) - 1 })),
+    transformedJson: transformed.length ? toJson(transformed) : null,
+  };
 }
 
 export interface LoadCounts {
@@ -80,17 +94,16 @@ interface EncodedPage {
   records: Buffer | null;
 }
 
-async function encodePage(entries: readonly LedgerEntry[]): Promise<EncodedPage> {
+async function encodePage({ entries, transformedJson }: LedgerPage): Promise<EncodedPage> {
   const page: EncodedPage = { recordIds: [], versions: [], statuses: [], errors: [], transformedIndexes: [], records: null };
-  const records: string[] = [];
   for (const entry of entries) {
     page.recordIds.push(entry.recordId);
     page.versions.push(entry.version);
     page.statuses.push(entry.status);
     page.errors.push(entry.error === null ? null : toJson(entry.error));
-    page.transformedIndexes.push(entry.transformed === null ? null : records.push(entry.transformedJson ?? toJson(entry.transformed)) - 1);
+    page.transformedIndexes.push(entry.transformedIndex);
   }
-  if (records.length) page.records = await compress(Buffer.from(`[${records.join(',')}]`), BROTLI);
+  if (transformedJson !== null && page.transformedIndexes.some((index) => index !== null)) page.records = await compress(Buffer.from(transformedJson), BROTLI);
   return page;
 }
 
@@ -105,11 +118,11 @@ export class LoadLedger {
   ) {}
 
   /** Queues a page's entries, with the load's counts so far, behind the writes already queued. */
-  append(entries: readonly LedgerEntry[], counts: LoadCounts): void {
-    if (!entries.length) return;
+  append(page: LedgerPage, counts: LoadCounts): void {
+    if (!page.entries.length) return;
     const snapshot = { ...counts };
     // Encoded (and compressed, off the main thread) now, while the write before it is still in Postgres.
-    const encoded = encodePage(entries);
+    const encoded = encodePage(page);
     encoded.catch(() => {});
     this.beforeLast = this.last;
     this.last = this.last.then(async () => this.write(await encoded, snapshot));

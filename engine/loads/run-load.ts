@@ -7,7 +7,7 @@ import { DestinationCreateSchema } from '../../lib/prequel/contract/destination'
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import { StreamCreateSchema } from '../../lib/prequel/contract/stream';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
-import { type DeliveryContext, type DeliveryPage, deliverPages, type RecordOutcome, type VersionedRecord } from '../deliver/deliver-records';
+import { type DeliveryContext, type DeliveryPage, deliverPages, type RecordOutcome } from '../deliver/deliver-records';
 import type { DestinationThrottle } from '../deliver/destination-throttle';
 import { toJson } from '../deliver/render-request';
 import { notify } from '../deliver/monitoring-events';
@@ -156,31 +156,32 @@ async function transformPage(engine: EngineContext, load: LoadRow, records: Cach
     if (result.ok) {
       counters.transformed++;
       counters.valid++;
-      // Written once: the request body and the ledger both use this JSON.
-      page.records.push({ recordId: record.recordId, version: record.version, isDeleted: record.isDeleted, record: result.record, json: toJson(result.record) });
+      page.records.push({ recordId: record.recordId, version: record.version, isDeleted: record.isDeleted, record: result.record });
       continue;
     }
     counters.errored++;
     const stage = result.errors.some((error) => error.stage === 'transform') ? 'transform_error' : 'schema_error';
     if (stage === 'schema_error') counters.transformed++;
     const trace = result.errors.map((error) => `${error.target_field ?? ''}: ${error.message}`).join('; ');
-    page.failures.push({ recordId: record.recordId, version: record.version, status: stage, transformed: null, error: { error_code: stage, error_trace: trace, details: result.errors } });
+    page.failures.push({ recordId: record.recordId, version: record.version, status: stage, transformedIndex: null, error: { error_code: stage, error_trace: trace, details: result.errors } });
   }
+  // Written once, in one go (several times faster than record by record): the request body and the ledger both use it.
+  page.json = toJson(page.records.map((record) => record.record));
   return page;
 }
 
-/** The ledger entry of a record that was sent (or given up on): its own transformed data, found by id and version. */
-function deliveredEntry(outcome: RecordOutcome, sent: VersionedRecord, counters: Counters): LedgerEntry {
+/** The ledger entry of a record that was sent (or given up on), pointing at its transformed record in the page. */
+function deliveredEntry(outcome: RecordOutcome, transformedIndex: number, counters: Counters): LedgerEntry {
   if (outcome.status === 'delivered') {
     counters.loaded++;
-    return { recordId: outcome.recordId, version: outcome.version, status: 'delivered', transformed: sent.record, transformedJson: sent.json, error: null };
+    return { recordId: outcome.recordId, version: outcome.version, status: 'delivered', transformedIndex, error: null };
   }
   counters.errored++;
   counters.lastReason = outcome.reason;
   if (outcome.status === 'retry') counters.retry++;
   else counters.rejected++;
   const errorCode = outcome.status === 'retry' ? 'destination_unavailable' : 'destination_rejected';
-  return { recordId: outcome.recordId, version: outcome.version, status: outcome.status, transformed: sent.record, transformedJson: sent.json, error: { error_code: errorCode, error_trace: outcome.reason } };
+  return { recordId: outcome.recordId, version: outcome.version, status: outcome.status, transformedIndex, error: { error_code: errorCode, error_trace: outcome.reason } };
 }
 
 function loadError(counters: Counters, gone: string | undefined): JobError | null {
@@ -237,8 +238,9 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
       if (page.records.length) faultPoint('load_after_send');
       // Outcomes come in no particular order (a split batch reports its halves apart): each finds its own record
       // (a page holds one version of a record, at most).
-      const sent = new Map(page.records.map((record) => [record.recordId, record]));
-      ledger.append([...page.failures, ...outcomes.map((outcome) => deliveredEntry(outcome, sent.get(outcome.recordId)!, counters))], counters);
+      const indexOf = new Map(page.records.map((record, index) => [record.recordId, index]));
+      const entries = [...page.failures, ...outcomes.map((outcome) => deliveredEntry(outcome, indexOf.get(outcome.recordId)!, counters))];
+      ledger.append({ entries, transformedJson: page.json ?? null }, counters);
     });
     await ledger.drain();
 
