@@ -108,9 +108,14 @@ async function allRecords(connection: DuckDBConnection, select: string, schema: 
 function recordTyper(columns: readonly string[], schema: SchemaColumn[] | null): (texts: readonly (string | null)[]) => Record<string, unknown> {
   const types = new Map((schema ?? []).map((column) => [column.name, column.prequel_type]));
   const typeOf = columns.map((name) => types.get(name) ?? 'string');
+  // A column of the dataset that the files read lack (added since they were written, or dropped before) is null,
+  // whichever files a query reads.
+  const read = new Set(columns);
+  const missing = (schema ?? []).map((column) => column.name).filter((name) => !read.has(name));
   return (texts) => {
     const record: Record<string, unknown> = {};
     for (let index = 0; index < columns.length; index++) record[columns[index]!] = typedValue(texts[FIRST_COLUMN + index] ?? null, typeOf[index]!);
+    for (const name of missing) record[name] = null;
     return record;
   };
 }
@@ -178,15 +183,16 @@ export interface CachedRecordReader {
   /** The latest version of the given records (ids not in the cache are absent). */
   byIds(ids: readonly string[]): Promise<CachedRecord[]>;
   /**
-   * Every record whose latest version is in (afterVersion, upToVersion], in record-id order, in pages of `pageSize`:
-   * one query, ranked and sorted once, streamed, so a load walks any number of records with bounded memory.
+   * Every record whose latest version is in (afterVersion, upToVersion], in pages of `pageSize`, in a stable order
+   * (the file's, or record ids' when several files are ranked): one query, streamed, so a load walks any number of
+   * records with bounded memory.
    */
   changed(range: { afterVersion: number; upToVersion: number; pageSize: number }): AsyncGenerator<CachedRecord[]>;
   close(): void;
 }
 
 export async function openCachedRecords(engine: EngineContext, datasetId: string): Promise<CachedRecordReader> {
-  const { dataset, paths } = await readManifest(engine, datasetId);
+  const { dataset, files, paths } = await readManifest(engine, datasetId);
   const instance = await DuckDBInstance.create(':memory:', DUCKDB_OPTIONS);
   // A connection per query: a streaming result owns its connection until it is read to the end.
   const withConnection = async <T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> => {
@@ -203,11 +209,19 @@ export async function openCachedRecords(engine: EngineContext, datasetId: string
       return withConnection((connection) => allRecords(connection, byIdsSql(paths, ids), dataset.columns));
     },
     async *changed({ afterVersion, upToVersion, pageSize }) {
-      if (!paths.length) return;
+      // A file holds one version, and each record at most once: files at or below afterVersion hold nothing newer.
+      const newer = paths.filter((_, index) => Number(files[index]!.version) > afterVersion);
+      if (!newer.length) return;
       const connection = await instance.connect();
       try {
-        const latest = latestSql(paths, `${META.version} > ${Math.floor(afterVersion)}`);
-        const select = `select * from (${latest}) where ${META.version} <= ${Math.floor(upToVersion)} order by ${META.recordId}`;
+        const after = Math.floor(afterVersion);
+        const upTo = Math.floor(upToVersion);
+        // One file (a load after each extract, and every first load) needs no ranking: read in the file's order, it
+        // streams from the first row group on instead of waiting for a sort of every record.
+        const select =
+          newer.length === 1
+            ? `select * from read_parquet(${literal(newer[0]!)}) where ${META.version} <= ${upTo}`
+            : `select * from (${latestSql(newer, `${META.version} > ${after}`)}) where ${META.version} <= ${upTo} order by ${META.recordId}`;
         let page: CachedRecord[] = [];
         for await (const records of readRecords(connection, select, dataset.columns)) {
           for (const record of records) {

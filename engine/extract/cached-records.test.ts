@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTableDataset, extractNow } from '../testing/extract-fixtures';
+import { createSourceDatabase, type SourceDatabase } from '../testing/source-database';
+import { startTestEngine, type TestEngine } from '../testing/test-engine';
+import { type CachedRecord, latestVersion, openCachedRecords } from './cached-records';
+
+let api: TestEngine;
+let source: SourceDatabase;
+let datasetId: string;
+const versions: number[] = [];
+
+beforeAll(async () => {
+  api = await startTestEngine({ jobs: { extract: { lagSeconds: 0 } } });
+  source = await createSourceDatabase();
+  await source.client.query(`create table items (id bigint primary key, label text, amount numeric, updated_at timestamptz not null)`);
+  await source.client.query(`insert into items select id, 'item ' || id, id * 1.5, clock_timestamp() - interval '1 hour' from generate_series(1, 300) as id`);
+  const dataset = await createTableDataset(api, source, {
+    table: { source_table_namespace: 'public', source_table_name: 'items' },
+    type: 'dimension',
+    dimension: { primary_key_column: 'id', last_modified_column: 'updated_at' },
+  });
+  datasetId = dataset.id;
+  await extractNow(api, datasetId);
+  versions.push(await latestVersion(api.engine, datasetId));
+  // A second extract writes a second file: ten records changed.
+  await source.client.query(`update items set label = label || ' (changed)', updated_at = clock_timestamp() where id % 30 = 0`);
+  await extractNow(api, datasetId);
+  versions.push(await latestVersion(api.engine, datasetId));
+});
+afterAll(async () => {
+  await api.close();
+  await source.drop();
+});
+
+async function changed(afterVersion: number, upToVersion: number, pageSize = 64): Promise<{ pages: number[]; records: CachedRecord[] }> {
+  const reader = await openCachedRecords(api.engine, datasetId);
+  const pages: number[] = [];
+  const records: CachedRecord[] = [];
+  try {
+    for await (const page of reader.changed({ afterVersion, upToVersion, pageSize })) {
+      pages.push(page.length);
+      records.push(...page);
+    }
+  } finally {
+    reader.close();
+  }
+  return { pages, records };
+}
+
+const changedIds = new Set(Array.from({ length: 10 }, (_, index) => String((index + 1) * 30)));
+
+describe('a load’s view of the cache', () => {
+  test('the two extracts wrote one file each, the second with the ten changed records', async () => {
+    const files = (await api.engine.db.query<{ version: string; row_count: string }>('select version::text, row_count::text from dataset_files where dataset_id = $1 order by version', [datasetId])).rows;
+    expect(files.map((file) => [Number(file.version), Number(file.row_count)])).toEqual([
+      [versions[0], 300],
+      [versions[1], 10],
+    ]);
+  });
+
+  test('everything: the latest version of every record once, in record-id order, in full pages', async () => {
+    const { pages, records } = await changed(0, versions[1]!);
+    expect(pages).toEqual([64, 64, 64, 64, 44]);
+    expect(records.map((record) => record.recordId)).toEqual(Array.from({ length: 300 }, (_, index) => String(index + 1)).sort());
+    for (const record of records) {
+      const isChanged = changedIds.has(record.recordId);
+      expect(record.version).toBe(isChanged ? versions[1] : versions[0]);
+      expect(record.data.label).toBe(`item ${record.recordId}${isChanged ? ' (changed)' : ''}`);
+    }
+  });
+
+  test('after the first extract: only the second file, read without ranking, each changed record once', async () => {
+    const { records } = await changed(versions[0]!, versions[1]!);
+    expect(new Set(records.map((record) => record.recordId))).toEqual(changedIds);
+    expect(records).toHaveLength(10);
+    for (const record of records) expect(record).toMatchObject({ version: versions[1], isDeleted: false, data: { id: Number(record.recordId), label: `item ${record.recordId} (changed)` } });
+  });
+
+  test('up to the first extract: records whose latest version is newer wait for their own load', async () => {
+    const { records } = await changed(0, versions[0]!);
+    expect(records).toHaveLength(290);
+    expect(records.some((record) => changedIds.has(record.recordId))).toBe(false);
+    expect(await changed(versions[1]!, versions[1]!)).toEqual({ pages: [], records: [] });
+  });
+
+  test('a column of the dataset that the files lack reads as null, from one file or several', async () => {
+    const columns = (await api.engine.db.query<{ columns: unknown[] }>('select columns from datasets where id = $1', [datasetId])).rows[0]!.columns;
+    const added = { ...(columns[0] as object), name: 'added_later' };
+    await api.engine.db.query('update datasets set columns = $2 where id = $1', [datasetId, JSON.stringify([...columns, added])]);
+    try {
+      for (const after of [0, versions[0]!]) {
+        const { records } = await changed(after, versions[1]!);
+        expect(records.length).toBeGreaterThan(0);
+        for (const record of records) expect(record.data).toHaveProperty('added_later', null);
+      }
+    } finally {
+      await api.engine.db.query('update datasets set columns = $2 where id = $1', [datasetId, JSON.stringify(columns)]);
+    }
+  });
+});
