@@ -26,6 +26,22 @@ async function syncAndSettle(page: Page) {
   await expect(page.getByText('Running').or(page.getByText('Starting'))).toHaveCount(0, { timeout: 90_000 });
 }
 
+/** Acme's row in the support console, opened from the landing. */
+async function acmeInConsole(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open the support console' }).click();
+  await expect(page).toHaveURL(/\/support$/);
+  return page.getByRole('row').filter({ hasText: 'Acme Corp' });
+}
+
+const customerView = (page: Page) => page.getByRole('region', { name: 'What the customer sees (read-only)' });
+
+async function resetDemo(page: Page, scenarioTitle: string) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Reset demo' }).click();
+  await expect(page.getByRole('switch', { name: scenarioTitle })).toHaveAttribute('aria-checked', 'false', { timeout: 60_000 });
+}
+
 test.describe.configure({ mode: 'serial' });
 
 test.describe('the demo', () => {
@@ -77,25 +93,20 @@ test.describe('the demo', () => {
   });
 
   test('scenarios show whose move it is to the customer and in the console, and reset brings everything back', async ({ page }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(300_000);
     // Acme's database password is rotated: the customer's move.
     await switchScenario(page, 'Credentials rotated', true);
     await syncAndSettle(page);
     await expect(page.getByText('Your database refused the password')).toBeVisible();
     await expect(page.getByRole('link', { name: 'Update credentials' })).toBeVisible();
-    await page.goto('/');
-    await page.getByRole('button', { name: 'Open the support console' }).click();
-    await expect(page).toHaveURL(/\/support$/);
-    const acme = page.getByRole('row').filter({ hasText: 'Acme Corp' });
-    await expect(acme).toContainText('Failing');
-    await acme.getByRole('link', { name: 'Acme Corp' }).click();
-    await expect(page.getByRole('region', { name: 'What the customer sees (read-only)' }).getByText('Your database refused the password')).toBeVisible();
+    const rotated = await acmeInConsole(page);
+    await expect(rotated).toContainText('Failing');
+    await rotated.getByRole('link', { name: 'Acme Corp' }).click();
+    await expect(customerView(page).getByText('Your database refused the password')).toBeVisible();
     await expectNoSeriousA11yViolations(page);
 
     // Reset: the password is back, the next run succeeds, and Acme is healthy again.
-    await page.goto('/');
-    await page.getByRole('button', { name: 'Reset demo' }).click();
-    await expect(page.getByRole('switch', { name: 'Credentials rotated' })).toHaveAttribute('aria-checked', 'false', { timeout: 60_000 });
+    await resetDemo(page, 'Credentials rotated');
     await syncAndSettle(page);
     await expect(page.getByText('Your database refused the password')).toHaveCount(0);
     await expect(page.getByText('Up to date').first()).toBeVisible();
@@ -104,23 +115,42 @@ test.describe('the demo', () => {
     await switchScenario(page, 'Endpoint returning 500s', true);
     await syncAndSettle(page);
     await expect(page.getByText(/endpoint is failing/).first()).toBeVisible({ timeout: 60_000 });
-    await page.goto('/');
-    await page.getByRole('button', { name: 'Open the support console' }).click();
-    await page.getByRole('row').filter({ hasText: 'Acme Corp' }).getByRole('link', { name: 'Acme Corp' }).click();
-    await expect(page.getByRole('region', { name: 'What the customer sees (read-only)' }).getByText(/endpoint is failing/).first()).toBeVisible();
-    await page.goto('/');
-    await page.getByRole('button', { name: 'Reset demo' }).click();
-    await expect(page.getByRole('switch', { name: 'Endpoint returning 500s' })).toHaveAttribute('aria-checked', 'false', { timeout: 60_000 });
+    await (await acmeInConsole(page)).getByRole('link', { name: 'Acme Corp' }).click();
+    await expect(customerView(page).getByText(/endpoint is failing/).first()).toBeVisible();
+    await resetDemo(page, 'Endpoint returning 500s');
 
-    // A mapped column is renamed in Acme's database: the mapping's to fix.
+    // The endpoint answers after the engine stopped waiting: still the SaaS's move, told apart from a failing one.
+    await switchScenario(page, 'Endpoint slow', true);
+    await syncAndSettle(page);
+    await expect(page.getByText(/endpoint took longer than 5 s to answer/).first()).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText(/endpoint is failing/)).toHaveCount(0);
+    const slow = await acmeInConsole(page);
+    await expect(slow).toContainText('Failing');
+    await expect(slow).toContainText(/endpoint took longer than 5 s to answer/);
+    await slow.getByRole('link', { name: 'Acme Corp' }).click();
+    await expect(customerView(page).getByText(/endpoint took longer than 5 s to answer/).first()).toBeVisible();
+    // Reset: the endpoint answers at once again, and the next load delivers what waited.
+    await resetDemo(page, 'Endpoint slow');
+    await syncAndSettle(page);
+    await expect(page.getByText(/endpoint took longer than 5 s to answer/)).toHaveCount(0);
+    await expect(page.getByText('Delivered', { exact: true }).first()).toBeVisible();
+
+    // A mapped column is renamed in Acme's database: the mapping's to fix, on the customer's page and in the console.
     await switchScenario(page, 'Schema drift', true);
     await syncAndSettle(page);
     await expect(page.getByText(/mapping needs a change/i).first()).toBeVisible({ timeout: 60_000 });
-    await page.goto('/');
-    await page.getByRole('button', { name: 'Reset demo' }).click();
-    await expect(page.getByRole('switch', { name: 'Schema drift' })).toHaveAttribute('aria-checked', 'false', { timeout: 60_000 });
+    const drifted = await acmeInConsole(page);
+    await expect(drifted).toContainText(/mapping needs a change/);
+    await drifted.getByRole('link', { name: 'Acme Corp' }).click();
+    await expect(customerView(page).getByText(/mapping needs a change/i).first()).toBeVisible();
+    // Reset: the column is back, and after the next run Acme is healthy in the console.
+    await resetDemo(page, 'Schema drift');
+    await syncAndSettle(page);
+    await expect(page.getByText(/mapping needs a change/i)).toHaveCount(0);
+    await expect(await acmeInConsole(page)).toContainText('Healthy');
 
     // Presenter mode masks emails on every page.
+    await page.goto('/');
     await page.getByRole('switch', { name: /Presenter mode/ }).click();
     await expect(page.getByRole('switch', { name: /Presenter mode/ })).toHaveAttribute('aria-checked', 'true');
     await page.goto('/demo/received');

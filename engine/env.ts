@@ -1,5 +1,12 @@
 // The engine's configuration, parsed once at start-up; a bad value stops the process with the variable's name.
 import { z } from 'zod';
+import type { JobRunnerOptions } from './jobs/job-runner';
+
+/** A whole number within bounds, with the bounds in its error message. */
+function wholeNumber(unit: string, min: number, max: number, fallback: number) {
+  const message = `must be a whole number of ${unit} from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).default(fallback);
+}
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
@@ -23,19 +30,34 @@ const EnvSchema = z.object({
   ENGINE_EXTRACT_CHUNK_ROWS: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
   /** Seconds behind the source clock the saved cursor stays, so late-committing transactions are re-read. */
   ENGINE_EXTRACT_LAG_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** How long a delivery request may take before it counts as timed out (and is retried). */
+  ENGINE_DELIVERY_TIMEOUT_SECONDS: wholeNumber('seconds', 1, 600, 30),
+  /** Attempts per delivery request within one load; after the last, its records wait for the next load. */
+  ENGINE_DELIVERY_MAX_ATTEMPTS: wholeNumber('attempts', 1, 10, 4),
   /** API requests per second per key, per engine process (429 beyond, with Retry-After). */
   ENGINE_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(200),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type EngineEnv = z.infer<typeof EnvSchema>;
 
-export function parseEngineEnv(source: NodeJS.ProcessEnv = process.env): EngineEnv {
-  const result = EnvSchema.safeParse(source);
+export function parseEngineEnv(source: Record<string, string | undefined> = process.env): EngineEnv {
+  // An empty variable is an unset one (.env.example leaves the optional ones empty): its default applies.
+  const result = EnvSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')));
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`The engine's environment is incomplete:\n${lines.join('\n')}\nSee .env.example.`);
   }
   return result.data;
+}
+
+/** How this process runs jobs: concurrency, takeover, extract checkpoints and the delivery deadline. */
+export function jobRunnerOptionsOf(env: EngineEnv): JobRunnerOptions {
+  return {
+    concurrency: env.ENGINE_JOB_CONCURRENCY,
+    staleAfterSeconds: env.ENGINE_WORKER_STALE_SECONDS,
+    extract: { chunkRows: env.ENGINE_EXTRACT_CHUNK_ROWS, lagSeconds: env.ENGINE_EXTRACT_LAG_SECONDS },
+    load: { timeoutMs: env.ENGINE_DELIVERY_TIMEOUT_SECONDS * 1000, maxAttempts: env.ENGINE_DELIVERY_MAX_ATTEMPTS },
+  };
 }
 
 export function apiKeysOf(env: EngineEnv): string[] {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { EngineContext } from './engine-context';
-import { apiKeysOf, parseEngineEnv } from './env';
+import { apiKeysOf, jobRunnerOptionsOf, parseEngineEnv } from './env';
 import { createApp } from './http/create-app';
 import { startJobRunner } from './jobs/job-runner';
 import { createLogger } from './logger';
@@ -37,12 +37,7 @@ const engine: EngineContext = {
 };
 const { app } = createApp(engine, { apiKeys: apiKeysOf(env), requestsPerSecond: env.ENGINE_RATE_LIMIT_PER_SECOND });
 
-const jobs = env.ENGINE_RUN_JOBS
-  ? await startJobRunner(engine, {
-      concurrency: env.ENGINE_JOB_CONCURRENCY,
-      staleAfterSeconds: env.ENGINE_WORKER_STALE_SECONDS,
-      extract: { chunkRows: env.ENGINE_EXTRACT_CHUNK_ROWS, lagSeconds: env.ENGINE_EXTRACT_LAG_SECONDS },
-    }) : null;
+const jobs = env.ENGINE_RUN_JOBS ? await startJobRunner(engine, jobRunnerOptionsOf(env)) : null;
 
 const server = serve({ fetch: app.fetch, hostname: env.ENGINE_HOST, port: env.ENGINE_PORT }, (info) => {
   logger.info('engine listening', { url: `http://${env.ENGINE_HOST}:${info.port}` });

@@ -11,7 +11,7 @@ import type { DemoState, ScenarioName } from '@/lib/demo/demo-state';
 const SCENARIO_TEXT: Record<ScenarioName, { title: string; body: string }> = {
   credentials_rotated: { title: 'Credentials rotated', body: 'Acme’s DBA changed the password: extracts fail at sign-in, and it is the customer’s move.' },
   endpoint_500: { title: 'Endpoint returning 500s', body: 'Your endpoint fails every delivery: records wait and are retried, and it is your move.' },
-  endpoint_slow: { title: 'Endpoint slow', body: 'Your endpoint takes seconds to answer: deliveries slow down and time out.' },
+  endpoint_slow: { title: 'Endpoint slow', body: 'Your endpoint answers after the engine stops waiting: deliveries time out, and it is your move.' },
   schema_drift: { title: 'Schema drift', body: 'A mapped column is renamed in Acme’s database: the next extract says which one.' },
   large_table: { title: 'A 1M-row table', body: 'Adds a million-row table to Acme’s database, to import with a live progress bar.' },
 };

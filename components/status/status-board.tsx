@@ -140,8 +140,9 @@ function StreamCard({ stream, readOnly }: { stream: StreamStatus; readOnly: bool
           Last delivery: {number(latest.records_loaded)} delivered{latest.records_errored ? ` · ${number(latest.records_errored)} refused` : ''}
         </p>
       ) : null}
-      {latest?.status === 'failed' && latest.error ? <ErrorExplained error={latest.error} readOnly={readOnly} saasName={stream.destinationName} nextRetryAt={null} /> : null}
-      {latest && latest.status !== 'failed' && latest.records_errored > 0 ? (
+      {/* A load that delivered some records names what stopped the others too: the endpoint (slow, failing) or the mapping. */}
+      {latest?.error && (latest.status === 'failed' || latest.records_errored > 0) ? <ErrorExplained error={latest.error} readOnly={readOnly} saasName={stream.destinationName} nextRetryAt={null} /> : null}
+      {latest && latest.status !== 'failed' && latest.records_errored > 0 && !latest.error ? (
         // A load that delivered what it could: the rest failed one record at a time, which is the mapping's to fix.
         <div className="rounded-lg border border-warning-border bg-warning-soft p-3 text-sm" role="status">
           <p className="font-semibold text-warning">

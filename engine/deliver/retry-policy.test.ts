@@ -28,7 +28,8 @@ describe('judging a delivery attempt', () => {
   });
 
   test('timeouts and connection errors are retried', () => {
-    expect(judgeAttempt({ kind: 'timeout' })).toMatchObject({ action: 'retry', reason: expect.stringContaining('timed out') });
+    expect(judgeAttempt({ kind: 'timeout', afterMs: 5000 })).toMatchObject({ action: 'retry', reason: 'the request timed out: the endpoint did not answer within 5 s' });
+    expect(judgeAttempt({ kind: 'timeout', afterMs: 1500 })).toMatchObject({ reason: expect.stringContaining('within 1.5 s') });
     expect(judgeAttempt({ kind: 'connection_error', code: 'ECONNRESET' })).toMatchObject({ action: 'retry', reason: expect.stringContaining('ECONNRESET') });
   });
 

@@ -2,7 +2,7 @@
 
 export type AttemptOutcome =
   | { kind: 'response'; status: number; retryAfter?: string | null }
-  | { kind: 'timeout' }
+  | { kind: 'timeout'; afterMs: number }
   | { kind: 'connection_error'; code?: string };
 
 export type Verdict =
@@ -14,13 +14,16 @@ export type Verdict =
 
 const RETRYABLE_STATUS = new Set([408, 429]);
 
+/** 5000 → "5", 1500 → "1.5". */
+const seconds = (ms: number) => String(Math.round(ms / 100) / 10);
+
 /**
  * 2xx delivered; 408, 429, 5xx, timeouts and connection errors are retried (honouring Retry-After); 410 means the
  * endpoint is gone; redirects are never followed and, like every other 4xx, reject the record: retrying would not
  * change the answer.
  */
 export function judgeAttempt(outcome: AttemptOutcome, now = Date.now()): Verdict {
-  if (outcome.kind === 'timeout') return { action: 'retry', reason: 'the request timed out: the endpoint did not answer in time' };
+  if (outcome.kind === 'timeout') return { action: 'retry', reason: `the request timed out: the endpoint did not answer within ${seconds(outcome.afterMs)} s` };
   if (outcome.kind === 'connection_error') return { action: 'retry', reason: describeConnectionError(outcome.code) };
   const { status } = outcome;
   if (status >= 200 && status < 300) return { action: 'delivered' };

@@ -70,7 +70,7 @@ describe('sending a delivery', () => {
 
   test('times out an endpoint that accepts and never answers', async () => {
     const result = await sendRequest(request('/stall'), { policy: open, timeoutMs: 300 });
-    expect(result.outcome).toEqual({ kind: 'timeout' });
+    expect(result.outcome).toEqual({ kind: 'timeout', afterMs: 300 });
     expect(result.durationMs).toBeLessThan(2000);
   });
 

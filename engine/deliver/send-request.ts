@@ -79,6 +79,7 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
   if (!vetted.ok) return finish({ kind: 'connection_error', code: vetted.reason }, vetted.message);
   const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
   const client = protocol === 'https:' ? https : http;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise<SendResult>((resolve) => {
     let settled = false;
     const settle = (result: SendResult) => {
@@ -118,8 +119,8 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
     const deadline = setTimeout(() => {
       // Destroyed, not returned to the agent: a late answer must not be read as the next request's.
       outgoing.destroy();
-      settle(finish({ kind: 'timeout' }));
-    }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      settle(finish({ kind: 'timeout', afterMs: timeoutMs }));
+    }, timeoutMs);
     outgoing.on('error', (error: NodeJS.ErrnoException) => settle(finish({ kind: 'connection_error', code: error.code ?? error.message })));
     outgoing.end(body);
   });

@@ -85,6 +85,11 @@ describe('tenantHealth: failing', () => {
     });
   });
 
+  test('a load whose endpoint timed out: failing, and said to be too slow rather than failing', () => {
+    const failed = failedLoad(15, jobError('destination_unavailable', 'destination', '20 record(s) not delivered: the request timed out: the endpoint did not answer in time after 2 attempts.'));
+    expect(tenantHealth(tenant({ streams: [stream({ latestLoad: failed })] }))).toMatchObject({ health: 'failing', reasons: ["Stream orders to Acme: Acme's endpoint took too long to answer"] });
+  });
+
   test('a mapping the engine cannot compile', () => {
     const failed = failedLoad(15, jobError('invalid_stream', 'configuration', 'email: no column "mail"'), { records_errored: 0 });
     expect(tenantHealth(tenant({ streams: [stream({ latestLoad: failed })] })).reasons).toEqual(['Stream orders to Acme: The mapping needs a change']);
@@ -134,18 +139,24 @@ describe('tenantHealth: degraded', () => {
     });
   });
 
-  test('a load that partly failed', () => {
+  test('a load that partly failed, with whose move it is', () => {
     const partial = load(7, { records_loaded: 17, records_errored: 3, error: jobError('destination_rejected', 'destination') });
     expect(tenantHealth(tenant({ streams: [stream({ latestLoad: partial })] }))).toEqual({
       health: 'degraded',
       severity: 2,
       brokenSince: at(7),
-      reasons: ['Stream orders to Acme: 3 records not delivered'],
+      reasons: ["Stream orders to Acme: 3 records not delivered: Acme's endpoint rejected some records"],
     });
   });
 
+  test('records the mapping could not make (a renamed column), as the customer’s board says', () => {
+    expect(tenantHealth(tenant({ streams: [stream({ latestLoad: load(7, { records_loaded: 0, records_errored: 35 }) })] })).reasons).toEqual([
+      'Stream orders to Acme: 35 records not delivered: the mapping needs a change',
+    ]);
+  });
+
   test('one record not delivered, in the singular', () => {
-    expect(tenantHealth(tenant({ streams: [stream({ latestLoad: load(7, { records_errored: 1 }) })] })).reasons).toEqual(['Stream orders to Acme: 1 record not delivered']);
+    expect(tenantHealth(tenant({ streams: [stream({ latestLoad: load(7, { records_errored: 1 }) })] })).reasons).toEqual(['Stream orders to Acme: 1 record not delivered: the mapping needs a change']);
   });
 
   test('an extract with rows it could not read', () => {

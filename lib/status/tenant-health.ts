@@ -127,7 +127,10 @@ function streamProblems({ streams, now, saasName }: TenantHealthInput): Problem[
     const failure = failureOf(finished, label, now, saasName);
     if (failure) problems.push(failure);
     else if (finished[0] && finished[0].records_errored > 0) {
-      problems.push({ level: 'degraded', reason: `${label}: ${count(finished[0].records_errored, 'record')} not delivered`, since: runTime(finished[0]) });
+      const newest = finished[0];
+      // As the customer's board says it: the load's error when the destination stopped them, else the mapping did.
+      const why = newest.error ? whoseMove(newest.error, { now, saasName }).title : 'the mapping needs a change';
+      problems.push({ level: 'degraded', reason: `${label}: ${count(newest.records_errored, 'record')} not delivered: ${why}`, since: runTime(newest) });
     }
   }
   const stopped = streams.some((stream) => stream.disabled_reason);

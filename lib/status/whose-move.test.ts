@@ -25,11 +25,47 @@ describe('whoseMove tells the customer whose move it is', () => {
     expect(actionFor(move.party)).toBe('contact_saas');
   });
 
-  test('an endpoint that timed out says so', () => {
-    const move = whoseMove(jobError('destination_unavailable', 'destination', '20 record(s) not delivered: the request timed out: the endpoint did not answer in time.'), context);
-    expect(move.title).toBe("Acme's endpoint is failing (it timed out)");
-    expect(move.fix).toBe('Nothing to do: the records are sent again with the next run. If it keeps failing, contact Acme.');
-    expect(move.retryAt).toBeUndefined();
+  describe('an endpoint that timed out is too slow, which reads apart from one that answers 500', () => {
+    const timedOut = '20 record(s) not delivered: the request timed out: the endpoint did not answer within 5 s after 2 attempts. They will be retried by the next load.';
+
+    test('it is the SaaS’s move: their endpoint must answer sooner', () => {
+      const move = whoseMove(jobError('destination_unavailable', 'destination', timedOut), context);
+      expect(move).toEqual({
+        party: 'saas_endpoint',
+        title: "Acme's endpoint took longer than 5 s to answer",
+        fix: 'Nothing to do: the records are sent again with the next run. If it keeps timing out, contact Acme: their endpoint must answer sooner.',
+        retryable: true,
+      });
+      expect(actionFor(move.party)).toBe('contact_saas');
+    });
+
+    test('a 500 from the same endpoint is a failure, not slowness', () => {
+      const failing = whoseMove(jobError('destination_unavailable', 'destination', '20 record(s) not delivered: the endpoint answered 500 after 2 attempts.'), context);
+      const slow = whoseMove(jobError('destination_unavailable', 'destination', timedOut), context);
+      expect(failing.title).toBe("Acme's endpoint is failing (HTTP 500)");
+      expect(slow.title).not.toBe(failing.title);
+      expect(slow.fix).not.toBe(failing.fix);
+    });
+
+    test('the deadline is named when the message gives it', () => {
+      const move = whoseMove(jobError('destination_unavailable', 'destination', '3 record(s) not delivered: the endpoint did not answer within 5 s (timed out).'), context);
+      expect(move.title).toBe("Acme's endpoint took longer than 5 s to answer");
+    });
+
+    test('with the time of the next load', () => {
+      expect(whoseMove(jobError('destination_unavailable', 'destination', timedOut), { ...context, nextRetryAt: at(-5) })).toMatchObject({
+        fix: 'Nothing to do: the records are sent again at 14:05 (in 5 min). If it keeps timing out, contact Acme: their endpoint must answer sooner.',
+        retryAt: at(-5),
+      });
+    });
+
+    test('a timeout under a code it has no words for, blamed on the destination, reads the same', () => {
+      expect(whoseMove(jobError('hosted_api_code', 'destination', 'Request timed out after 30s'), context)).toMatchObject({ party: 'saas_endpoint', title: "Acme's endpoint took too long to answer", retryable: true });
+    });
+
+    test('a connection that could not be made in time is not slowness', () => {
+      expect(whoseMove(jobError('destination_unavailable', 'destination', '1 record(s) not delivered: the connection failed (ETIMEDOUT).'), context).title).toBe("Acme's endpoint is failing");
+    });
   });
 
   test.each([

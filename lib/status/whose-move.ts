@@ -77,6 +77,20 @@ const ENDPOINT_GONE: Words = {
   title: ({ Saas }) => `${Saas}'s endpoint is gone, so the stream was paused`,
   fix: ({ saas }) => `Contact ${saas}. Once their endpoint is back, enable the stream again: it then delivers what it missed.`,
 };
+/** A request the engine gave up waiting for ("the request timed out"), as opposed to an answer it did not like. */
+const TIMED_OUT = /\btimed? ?out\b|\btimeout\b/i;
+/** The deadline, when the message names it: "did not answer within 5 s". */
+const DEADLINE = /\bwithin (\d+(?:\.\d+)?) ?s(?:econds?)?\b/i;
+/** A timeout is the endpoint's slowness, not a refusal: it reads apart from a 500, naming the deadline when told it. */
+const ENDPOINT_TOO_SLOW: Words = {
+  party: 'saas_endpoint',
+  title: ({ Saas }, message) => {
+    const seconds = DEADLINE.exec(message)?.[1];
+    return seconds ? `${Saas}'s endpoint took longer than ${seconds} s to answer` : `${Saas}'s endpoint took too long to answer`;
+  },
+  fix: ({ saas }, retry) => `Nothing to do: the records are sent again ${retry}. If it keeps timing out, contact ${saas}: their endpoint must answer sooner.`,
+  retryable: true,
+};
 const MAPPING: Words = { party: 'configuration', title: 'The mapping needs a change', fix: 'Edit the mapping: the fields to fix are listed below.' };
 
 /** Words for every error code our engine raises (and the source checklist's codes, which extracts pass on). */
@@ -190,6 +204,7 @@ function byBlame(error: JobError): Words {
     case 'source':
       return { party: 'your_database', title: 'Your database reported a problem', fix: 'Check the error below with your DBA, then update the credentials if they changed.' };
     case 'destination':
+      if (TIMED_OUT.test(error.message)) return ENDPOINT_TOO_SLOW;
       return PASSING_ENDPOINT_FAILURE.test(error.message)
         ? WORDS.destination_unavailable!
         : { party: 'saas_endpoint', title: ({ Saas }) => `${Saas}'s endpoint reported a problem`, fix: ({ saas }) => `Contact ${saas} with the error below.` };
@@ -204,7 +219,6 @@ function byBlame(error: JobError): Words {
 function detailOf(message: string): string {
   const status = /\b(?:answered|with|HTTP)\s+([1-5]\d\d)\b/.exec(message)?.[1];
   if (status) return ` (HTTP ${status})`;
-  if (/timed out|timeout/i.test(message)) return ' (it timed out)';
   if (/TLS certificate/i.test(message)) return ' (its TLS certificate was refused)';
   if (/TLS handshake/i.test(message)) return ' (the TLS handshake failed)';
   return '';
@@ -218,12 +232,18 @@ function retryWords(context: WhoseMoveContext): string {
   return `at ${clockTime(at, context.now, context.timeZone)} (in ${humanDuration(inMs)})`;
 }
 
+/** The words for an error: its code's, a timeout's apart from other unavailable endpoints, else by its blame. */
+function wordsFor(error: JobError): Words {
+  if (error.error_code === 'destination_unavailable' && TIMED_OUT.test(error.message)) return ENDPOINT_TOO_SLOW;
+  return WORDS[error.error_code] ?? byBlame(error);
+}
+
 const NO_ERROR: Words = { party: 'temporary', title: 'The run stopped before it finished', fix: waitFix, retryable: true };
 
 /** Who must act on a failed job, in the customer's words; `null` is a failure that carries no error (it retries). */
 export function whoseMove(error: JobError | null, context: WhoseMoveContext): WhoseMove {
   const names = namesOf(context.saasName);
-  const words = error === null ? NO_ERROR : (WORDS[error.error_code] ?? byBlame(error));
+  const words = error === null ? NO_ERROR : wordsFor(error);
   const retryable = words.retryable === true;
   const title = typeof words.title === 'string' ? words.title : words.title(names, error?.message ?? '');
   const fix = typeof words.fix === 'string' ? words.fix : words.fix(names, retryWords(context));
