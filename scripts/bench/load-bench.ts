@@ -15,6 +15,7 @@ import { startEmbeddedPostgres } from '../lib/embedded-postgres';
 import { createSampleDatabase } from '../sample-db/create-sample-db';
 import { customerMappings, customerRecordSchema } from './customer-mapping';
 import { measureTestTransform, RECORDS_PER_CALL, TARGET_P95_MS } from './measure-test-transform';
+import { cpuSince, postmasterPid, processCpuMs, readCpu, treeCpuMs, type CpuReading } from './process-cpu';
 import { type RawDelivery, sendRawDeliveries } from './send-raw-deliveries';
 import { spawnReceiver, type ReceiverProcess } from './spawn-receiver';
 import { type BenchEngine, startBenchEngine } from './start-bench-engine';
@@ -156,10 +157,24 @@ try {
     return Promise.all(batches);
   };
 
+  // Where the CPU goes while a load runs: this process (the engine, and the benchmark's rare polls), the Postgres
+  // server (the engine's database; the source is idle), the receiver. They share the machine's cores.
+  const pgPid = postmasterPid(path.join(scratch, 'pg'));
+  const cpuSources = {
+    engine: () => {
+      const usage = process.cpuUsage();
+      return (usage.user + usage.system) / 1000;
+    },
+    postgres: () => (pgPid === null ? null : treeCpuMs(pgPid)),
+    receiver: () => processCpuMs(sink.pid),
+  };
+  const cpu: Record<'batch' | 'record', CpuReading> = { batch: {}, record: {} };
   const measured = { batch: { engine: 0, raw: 0, requests: 0 }, record: { engine: 0, raw: 0, requests: 0 } };
   for (const kind of ['batch', 'record'] as const) {
     log(`Engine load, webhook_${kind}…`);
+    const cpuBefore = readCpu(cpuSources);
     const engineLoad = await load(streams[kind].main);
+    cpu[kind] = cpuSince(cpuBefore, readCpu(cpuSources));
     if (engineLoad.loaded !== cached.length) throw new Error(`The ${kind} load delivered ${engineLoad.loaded} of ${cached.length} records.`);
     const engineStats = await expectReceived(`engine ${kind} load`, cached.length);
     // The batch loop takes a second or two, so one noisy run could decide its ratio: the median of three is used.
@@ -196,6 +211,23 @@ try {
   test-transform p50 / p95            ${transform.p50.toFixed(1)} / ${transform.p95.toFixed(1)} ms  (${RECORDS_PER_CALL} records, target p95 < ${TARGET_P95_MS} ms) ${verdict(transform.p95 < TARGET_P95_MS)}
   receiver got every record, once     ${verifiedRuns - 1} runs × ${cached.length.toLocaleString()} records; ${transform.transformed.toLocaleString()} records transformed in previews, ${transform.errored} errors
 `);
+  // The floor a machine puts under a load: all the CPU it takes, spread over every core at once.
+  const cores = os.availableParallelism();
+  for (const kind of ['batch', 'record'] as const) {
+    const parts = Object.entries(cpu[kind]);
+    if (parts.some(([, ms]) => ms === null)) {
+      console.log(`  CPU of the ${kind} load: not measured (no /proc here)`);
+      continue;
+    }
+    const per1000 = (ms: number) => (ms * 1000) / cached.length;
+    const total = parts.reduce((sum, [, ms]) => sum + ms!, 0);
+    const floorSeconds = total / cores / 1000;
+    console.log(
+      `  CPU per 1,000 records, ${kind} load   ${parts.map(([name, ms]) => `${name} ${per1000(ms!).toFixed(0)} ms`).join(', ')}: ${per1000(total).toFixed(0)} ms on ${cores} cores,` +
+        ` so at best ${(floorSeconds * 1000).toFixed(0)} ms for the load (ratio ≤ ${(measured[kind].raw / floorSeconds).toFixed(2)})`,
+    );
+  }
+  console.log('');
 } finally {
   await receiver?.stop().catch(() => {});
   await bench?.close().catch(() => {});

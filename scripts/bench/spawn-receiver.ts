@@ -18,6 +18,8 @@ export type ReceiverCounts = z.infer<typeof ReceiverStatsSchema>;
 
 export interface ReceiverProcess {
   url: string;
+  /** Its process id (for CPU accounting). */
+  pid: number;
   stats(): Promise<ReceiverCounts>;
   /** Forgets everything received, including the delivery ids it de-duplicates by. */
   reset(): Promise<void>;
@@ -45,6 +47,7 @@ export async function spawnReceiver(engineUrl: string): Promise<ReceiverProcess>
   };
   return {
     url,
+    pid: child.pid!,
     stats: async () => ReceiverStatsSchema.parse(await api('GET', 'stats')),
     reset: async () => void (await api('POST', 'reset')),
     async stop() {
