@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { DatasetProgress } from '@/components/wizard/dataset-progress';
 import { SqlDatasetForm } from '@/components/wizard/sql-dataset-form';
+import { StepHeader } from '@/components/wizard/step-header';
 import { TableBrowser } from '@/components/wizard/table-browser';
 import { getCapabilities } from '@/lib/prequel/capabilities';
 import { wizardStep } from '@/lib/wizard/steps';
@@ -15,15 +16,10 @@ export default async function ChooseDataStep() {
   const canBrowse = capabilities.ok && capabilities.data.tables;
   return (
     <section aria-labelledby="step-title" className="flex flex-col gap-8">
-      <div>
-        <h1 id="step-title" className="text-2xl font-semibold tracking-tight">
-          {wizardStep('data').title}
-        </h1>
-        <p className="mt-2 max-w-2xl leading-7 text-muted-foreground">
-          Pick the tables to import. Inlet finds each table&apos;s key and the columns that say when a row changed, so later
-          imports only read what changed. The first import starts as soon as you choose.
-        </p>
-      </div>
+      <StepHeader step="data">
+        Pick the tables to import. Inlet finds each table&apos;s key and the columns that say when a row changed, so later
+        imports only read what changed. The first import starts as soon as you choose.
+      </StepHeader>
       <DatasetProgress nextPath={wizardStep('map').path} />
       {canBrowse ? <TableBrowser /> : <p className="text-sm text-muted-foreground">This Import API cannot list tables; import them with a SQL query instead.</p>}
       <SqlDatasetForm />

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { ApiUnavailable } from '@/components/session/session-required';
 import { DatasetPicker } from '@/components/wizard/dataset-picker';
 import { MappingEditor } from '@/components/wizard/mapping-editor';
+import { StepHeader } from '@/components/wizard/step-header';
 import { listDatasets } from '@/lib/prequel/datasets';
 import { listDestinations } from '@/lib/prequel/destinations';
 import { fetchAllPages } from '@/lib/prequel/pagination';
@@ -45,15 +46,10 @@ export default async function MapStep({ searchParams }: { searchParams: Promise<
 
   return (
     <section aria-labelledby="step-title" className="flex flex-col gap-6">
-      <div>
-        <h1 id="step-title" className="text-2xl font-semibold tracking-tight">
-          {wizardStep('map').title}
-        </h1>
-        <p className="mt-2 max-w-2xl leading-7 text-muted-foreground">
-          Tell us which of your columns fill each field. We suggest a column where we can and say why; the preview shows the
-          records exactly as they will be sent, and marks anything that would be refused.
-        </p>
-      </div>
+      <StepHeader step="map">
+        Tell us which of your columns fill each field. We suggest a column where we can and say why; the preview shows the
+        records exactly as they will be sent, and marks anything that would be refused.
+      </StepHeader>
       {offered.length > 1 ? (
         <nav aria-label="Record types">
           <ul className="flex flex-wrap gap-2 text-sm">

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiUnavailable } from '@/components/session/session-required';
 import { LaunchPanel } from '@/components/wizard/launch-panel';
+import { StepHeader } from '@/components/wizard/step-header';
 import { listDatasets } from '@/lib/prequel/datasets';
 import { listSources } from '@/lib/prequel/sources';
 import { listStreams } from '@/lib/prequel/streams';
@@ -19,12 +20,7 @@ export default async function ReviewStep() {
   if (!sources.ok || !datasets.ok || !streams.ok) return null;
   return (
     <section aria-labelledby="step-title" className="flex flex-col gap-8">
-      <div>
-        <h1 id="step-title" className="text-2xl font-semibold tracking-tight">
-          {wizardStep('review').title}
-        </h1>
-        <p className="mt-2 max-w-2xl leading-7 text-muted-foreground">Check what will be imported. Launching sends the records now and keeps them up to date on schedule.</p>
-      </div>
+      <StepHeader step="review">Check what will be imported. Launching sends the records now and keeps them up to date on schedule.</StepHeader>
       <dl className="grid gap-4 rounded-xl border bg-card p-5 text-sm sm:grid-cols-[12rem_1fr]">
         <dt className="font-medium">Database</dt>
         <dd>

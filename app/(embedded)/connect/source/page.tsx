@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { ConnectForm } from '@/components/wizard/connect-form';
+import { StepHeader } from '@/components/wizard/step-header';
 import { demoSourceHints } from '@/lib/demo/demo-source-hints';
 import { getSource, listSources } from '@/lib/prequel/sources';
 import { fromSource } from '@/lib/wizard/connection-form';
@@ -19,16 +20,11 @@ export default async function ConnectStep() {
   const credentialsOnly = gate.session.scope === 'credentials';
   return (
     <section aria-labelledby="step-title" className="flex flex-col gap-6">
-      <div>
-        <h1 id="step-title" className="text-2xl font-semibold tracking-tight">
-          {wizardStep('connect').title}
-        </h1>
-        <p className="mt-2 max-w-2xl leading-7 text-muted-foreground">
-          {credentialsOnly
-            ? 'You were sent this link to enter the database connection. Test it, save it, and you are done.'
-            : 'Inlet reads from your database on a schedule and sends the rows you choose. Give it a read-only user; the password is stored encrypted.'}
-        </p>
-      </div>
+      <StepHeader step="connect">
+        {credentialsOnly
+          ? 'You were sent this link to enter the database connection. Test it, save it, and you are done.'
+          : 'Inlet reads from your database on a schedule and sends the rows you choose. Give it a read-only user; the password is stored encrypted.'}
+      </StepHeader>
       <ConnectForm
         initial={initial}
         sourceId={saved?.id ?? null}
