@@ -18,6 +18,7 @@ import { LocalThrottle } from '../deliver/destination-throttle';
 import { signingKey } from '../deliver/signing-key';
 import { create, localDatalake, provider } from '../testing/fixtures';
 import { extractNow } from '../testing/extract-fixtures';
+import { loadAndWait } from '../testing/load-fixtures';
 import { S3_TEST_CREDENTIALS } from '../testing/s3-server';
 import { createSourceDatabase, type SourceDatabase } from '../testing/source-database';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
@@ -147,19 +148,6 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-type Load = { id: string; status: string; records_loaded: number; records_errored: number; error: { message: string } | null };
-
-async function loadAndWait(streamId: string): Promise<Load> {
-  const started = await api.request<{ data: { load: Load } }>('POST', `/import/streams/${streamId}/load`, {});
-  expect(started.status, started.text).toBe(200);
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-    const load = (await api.request<{ data: { load: Load } }>('GET', `/import/loads/${started.body.data.load.id}`)).body.data.load;
-    if (load.status === 'succeeded' || load.status === 'failed') return load;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('load did not finish');
-}
-
 /** datalake → provider → source → dataset over `items` → batch destination → stream (loads started by hand). */
 async function batchPipeline(format: 'csv' | 'parquet', datalake: Record<string, unknown> = localDatalake()) {
   const lake = await create(api, '/import/datalakes', datalake, 'datalake');
@@ -228,7 +216,7 @@ const csvRows = () => ITEMS.map((item) => parseAttrs(asCsvRow(expectedRecord(ite
 async function loadBatches(format: 'csv' | 'parquet', pipeline: Awaited<ReturnType<typeof batchPipeline>>) {
   sent.length = 0;
   receiver.reset();
-  const load = await loadAndWait(pipeline.stream.id);
+  const load = await loadAndWait(api, pipeline.stream.id, 60_000);
   expect(load, JSON.stringify(load.error)).toMatchObject({ status: 'succeeded', records_loaded: ITEMS.length, records_errored: 0 });
   // Six records in batches of at most four: two files.
   expect(sent).toHaveLength(2);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createReceiver, type Receiver } from '../../scripts/receiver/create-receiver';
 import { create } from '../testing/fixtures';
 import { createTableDataset, extractNow } from '../testing/extract-fixtures';
+import { loadAndWait } from '../testing/load-fixtures';
 import { createSourceDatabase, type SourceDatabase } from '../testing/source-database';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
 
@@ -21,19 +22,6 @@ afterAll(async () => {
   await api.close();
   await source.drop();
 });
-
-type Load = { id: string; status: string; records_loaded: number; records_errored: number; error: { blame: string; message: string } | null };
-
-async function loadAndWait(streamId: string): Promise<Load> {
-  const started = await api.request<{ data: { load: Load } }>('POST', `/import/streams/${streamId}/load`, {});
-  expect(started.status, started.text).toBe(200);
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-    const load = (await api.request<{ data: { load: Load } }>('GET', `/import/loads/${started.body.data.load.id}`)).body.data.load;
-    if (load.status === 'succeeded' || load.status === 'failed') return load;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('load did not finish');
-}
 
 async function recordStream() {
   const dataset = await createTableDataset(api, source, { table: { source_table_namespace: 'public', source_table_name: 'customers' }, type: 'dimension', dimension: { primary_key_column: 'id' } });
@@ -77,9 +65,9 @@ describe('deliveries to the reference receiver', () => {
     receiver.reset();
     receiver.control.set({ sequence: [500, 502, { status: 429, retryAfter: 1 }, 503, { kind: 'drop' }, 504, { kind: 'lose-ack' }, 500, 500, 500] });
     const stream = await recordStream();
-    let load = await loadAndWait(stream.id);
+    let load = await loadAndWait(api, stream.id, 60_000);
     // Records that ran out of attempts wait for the next load.
-    for (let i = 0; i < 4 && receiver.store.stats().latestKeys < 30; i++) load = await loadAndWait(stream.id);
+    for (let i = 0; i < 4 && receiver.store.stats().latestKeys < 30; i++) load = await loadAndWait(api, stream.id, 60_000);
     const stats = receiver.store.stats();
     expect(stats.latestKeys).toBe(30);
     expect(stats.rejections).toBe(0);
@@ -89,7 +77,7 @@ describe('deliveries to the reference receiver', () => {
     expect(stats.stored).toBe(30);
     expect(load.status).toBe('succeeded');
     // Nothing is pending any more.
-    const idle = await loadAndWait(stream.id);
+    const idle = await loadAndWait(api, stream.id, 60_000);
     expect(idle).toMatchObject({ records_loaded: 0, records_errored: 0 });
   });
 
@@ -97,7 +85,7 @@ describe('deliveries to the reference receiver', () => {
     receiver.reset();
     receiver.control.set({ sequence: [{ status: 302 }, 400] });
     const stream = await recordStream();
-    const load = await loadAndWait(stream.id);
+    const load = await loadAndWait(api, stream.id, 60_000);
     expect(load).toMatchObject({ status: 'succeeded', records_loaded: 28, records_errored: 2 });
     expect(load.error).toMatchObject({ blame: 'destination' });
     expect(load.error?.message).toMatch(/redirect|rejected/);
@@ -111,14 +99,14 @@ describe('deliveries to the reference receiver', () => {
     // The first record of the load (id "1") fails every attempt of its first delivery.
     receiver.control.set({ sequence: [503, 503, 503] });
     const stream = await recordStream();
-    const first = await loadAndWait(stream.id);
+    const first = await loadAndWait(api, stream.id, 60_000);
     expect(first).toMatchObject({ records_loaded: 29, records_errored: 1 });
     expect(receiver.store.latest(String(stream.provider_id), '1')).toBeUndefined();
 
     await source.client.query(`update customers set email = 'second-version@example.com', updated_at = clock_timestamp() where id = 1`);
     const dataset = String(stream.dataset_id);
     await extractNow(api, dataset);
-    await loadAndWait(stream.id);
+    await loadAndWait(api, stream.id, 60_000);
     const latest = receiver.store.latest(String(stream.provider_id), '1');
     expect(latest?.record).toMatchObject({ id: '1', email: 'second-version@example.com' });
     // Delivered once, at the newest version: the older one was never sent after it.
