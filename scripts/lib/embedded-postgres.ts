@@ -36,7 +36,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     persistent: !options.ephemeral,
     // Postgres refuses to run as root; the package runs it as the `postgres` OS user instead.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(process.env.PGSS ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'] : []), ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [])],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [])],
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
   });
