@@ -98,10 +98,14 @@ try {
   // Created after the extract (which starts the loads of enabled streams), so loads start only when the benchmark says so.
   const streamTo = async (destinationId: string, name: string) =>
     api.create('/import/streams', { stream: { name, dataset_id: dataset.id, destination_id: destinationId, mappings: customerMappings } });
-  const streams = { batch: { main: '', warmup: '' }, record: { main: '', warmup: '' } };
+  // A batch load and its raw loop take a second or so each, so one noisy run could decide the ratio: each is run three
+  // times, alternately, and the medians compared; each engine run loads a stream of its own, with an empty ledger.
+  const RUNS = { batch: 3, record: 1 };
+  const streams = { batch: { mains: [] as string[], warmup: '' }, record: { mains: [] as string[], warmup: '' } };
   for (const kind of ['batch', 'record'] as const) {
     const destination = await api.create('/import/destinations?skip_validation=true', { destination: destinationBodies[kind] });
-    streams[kind] = { main: (await streamTo(destination.id, `bench ${kind}`)).id, warmup: (await streamTo(destination.id, `bench ${kind} warm-up`)).id };
+    for (let run = 0; run < RUNS[kind]; run++) streams[kind].mains.push((await streamTo(destination.id, `bench ${kind} ${run + 1}`)).id);
+    streams[kind].warmup = (await streamTo(destination.id, `bench ${kind} warm-up`)).id;
   }
 
   // From the moment the engine starts the load to the moment it records the end (the API's started_at and ended_at),
@@ -136,7 +140,7 @@ try {
   // by its renderer, signed with its key; only the signature's timestamp differs. Signed before the clock starts.
   const key = await signingKey(api.engine);
   const rawDeliveries = async (kind: 'batch' | 'record', loadId: string): Promise<RawDelivery[]> => {
-    const streamId = streams[kind].main;
+    const streamId = streams[kind].mains[0]!;
     const transformed = (await readStreamTransformed(api.engine.db, streamId)) as Map<string, Record<string, unknown> | null>;
     const records = cached.map((record) => ({ recordId: record.recordId, version: record.version, isDeleted: record.isDeleted, record: transformed.get(record.recordId)! }));
     if (transformed.size !== records.length || records.some((record) => !record.record)) throw new Error(`The ${kind} load's ledger does not hold every record.`);
@@ -170,35 +174,44 @@ try {
   };
   const cpu: Record<'batch' | 'record', CpuReading> = { batch: {}, record: {} };
   const measured = { batch: { engine: 0, raw: 0, requests: 0 }, record: { engine: 0, raw: 0, requests: 0 } };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   for (const kind of ['batch', 'record'] as const) {
-    log(`Engine load, webhook_${kind}…`);
-    const cpuBefore = readCpu(cpuSources);
-    const engineLoad = await load(streams[kind].main);
-    cpu[kind] = cpuSince(cpuBefore, readCpu(cpuSources));
-    if (engineLoad.loaded !== cached.length) throw new Error(`The ${kind} load delivered ${engineLoad.loaded} of ${cached.length} records.`);
-    const engineStats = await expectReceived(`engine ${kind} load`, cached.length);
-    // The batch loop takes a second or two, so one noisy run could decide its ratio: the median of three is used.
-    const runs = kind === 'batch' ? 3 : 1;
+    const runs = RUNS[kind];
+    const of = (run: number) => (runs > 1 ? ` (${run + 1} of ${runs})` : '');
+    const engineSeconds: number[] = [];
     const rawSeconds: number[] = [];
+    const cpuRuns: CpuReading[] = [];
+    let firstLoadId = '';
     for (let run = 0; run < runs; run++) {
-      log(`Rendering and signing the same ${engineStats.deliveries.toLocaleString()} requests (not timed)…`);
-      const deliveries = await rawDeliveries(kind, engineLoad.id);
-      log(`Raw HTTP loop, webhook_${kind}${runs > 1 ? ` (${run + 1} of ${runs})` : ''}…`);
+      log(`Engine load, webhook_${kind}${of(run)}…`);
+      const cpuBefore = readCpu(cpuSources);
+      const engineLoad = await load(streams[kind].mains[run]!);
+      cpuRuns.push(cpuSince(cpuBefore, readCpu(cpuSources)));
+      if (engineLoad.loaded !== cached.length) throw new Error(`The ${kind} load delivered ${engineLoad.loaded} of ${cached.length} records.`);
+      measured[kind].requests = (await expectReceived(`engine ${kind} load`, cached.length)).deliveries;
+      engineSeconds.push(engineLoad.seconds);
+      firstLoadId ||= engineLoad.id;
+      log(`Rendering and signing the same ${measured[kind].requests.toLocaleString()} requests (not timed)…`);
+      const deliveries = await rawDeliveries(kind, firstLoadId);
+      log(`Raw HTTP loop, webhook_${kind}${of(run)}…`);
       rawSeconds.push((await sendRawDeliveries(deliveries, kind === 'batch' ? 1 : RECORD_CONCURRENCY)).seconds);
       await expectReceived(`raw ${kind} loop`, cached.length);
     }
-    measured[kind] = { engine: engineLoad.seconds, raw: rawSeconds.sort((a, b) => a - b)[Math.floor(runs / 2)]!, requests: engineStats.deliveries };
+    measured[kind].engine = median(engineSeconds);
+    measured[kind].raw = median(rawSeconds);
+    // The CPU of an average run.
+    cpu[kind] = Object.fromEntries(Object.keys(cpuRuns[0]!).map((name) => [name, cpuRuns.some((run) => run[name] == null) ? null : cpuRuns.reduce((sum, run) => sum + run[name]!, 0) / runs]));
   }
 
   log(`Calling test-transform ${TRANSFORM_CALLS} times with ${RECORDS_PER_CALL} random records…`);
-  const transform = await measureTestTransform((pathname, body) => api.call('POST', pathname, body), streams.record.main, liveIds, { calls: TRANSFORM_CALLS, warmupCalls: 5 });
+  const transform = await measureTestTransform((pathname, body) => api.call('POST', pathname, body), streams.record.mains[0]!, liveIds, { calls: TRANSFORM_CALLS, warmupCalls: 5 });
 
   const rate = (seconds: number) => `${Math.round(cached.length / seconds).toLocaleString()} records/s`;
   console.log(`\nLoad benchmark: ${cached.length.toLocaleString()} customers, ${customerMappings.length} mappings, into the reference receiver (own process; verifies, de-duplicates, stores)`);
   console.log(`Engine loads are timed from the load's started_at to its ended_at (as the API reports them), raw loops from first request to last answer.\n`);
   const rows = [
-    [`webhook_batch json, engine load`, measured.batch.engine, `${measured.batch.requests} batches of ≤ ${BATCH_RECORDS}, one at a time`],
-    [`webhook_batch json, raw HTTP loop`, measured.batch.raw, 'same bodies, keep-alive, median of 3'],
+    [`webhook_batch json, engine load`, measured.batch.engine, `${measured.batch.requests} batches of ≤ ${BATCH_RECORDS}, one at a time, median of ${RUNS.batch}`],
+    [`webhook_batch json, raw HTTP loop`, measured.batch.raw, `same bodies, keep-alive, median of ${RUNS.batch}`],
     [`webhook_record, engine load`, measured.record.engine, `${measured.record.requests.toLocaleString()} requests, ${RECORD_CONCURRENCY} in flight`],
     [`webhook_record, raw HTTP loop`, measured.record.raw, `same bodies, keep-alive, ${RECORD_CONCURRENCY} in flight`],
   ] as const;
