@@ -11,9 +11,9 @@ import type { DatalakeCreate } from '../../lib/prequel/contract/datalake';
 import type { DestinationCreate } from '../../lib/prequel/contract/destination';
 import { createReceiver, type Receiver } from '../../scripts/receiver/create-receiver';
 import { csvRecords, parseCsv } from '../../scripts/receiver/parse-csv';
-import { openDatalake } from '../datalake/datalake-store';
+import { type DatalakeStore, openDatalake } from '../datalake/datalake-store';
 import { openDatalakeFor, openDatalakeForProvider } from '../datalake/open-datalake-for';
-import { deliverRecords, type VersionedRecord } from '../deliver/deliver-records';
+import { type DeliveryContext, deliverRecords, type VersionedRecord } from '../deliver/deliver-records';
 import { LocalThrottle } from '../deliver/destination-throttle';
 import { signingKey } from '../deliver/signing-key';
 import { create, localDatalake, provider } from '../testing/fixtures';
@@ -236,6 +236,27 @@ async function loadBatches(format: 'csv' | 'parquet', pipeline: Awaited<ReturnTy
   return { load, deliveries: [...sent] };
 }
 
+/** What deliverRecords needs to send csv/parquet batches to the tap at `path`, publishing their files to `store`. */
+async function fileBatchContext(options: { name: string; path: string; format: 'csv' | 'parquet'; perBatch: number; loadId: string; store: DatalakeStore; urlTtlSeconds?: number }): Promise<DeliveryContext> {
+  return {
+    destination: {
+      name: options.name,
+      type: 'webhook_batch',
+      record_schema: recordSchema,
+      webhook_batch: { request_template: { method: 'POST', uri: `${tapUrl}${options.path}` }, format: options.format, max_records_per_batch: options.perBatch },
+      max_records_per_minute: 1000,
+      max_concurrency: 1,
+    } as DestinationCreate,
+    streamId: `stream-${options.name.replaceAll(' ', '-')}`,
+    providerId: 'acme',
+    loadId: options.loadId,
+    privateKey: (await signingKey(api.engine)).privateKey,
+    policy: { lookup: api.engine.lookup, allowPrivateHosts: true },
+    throttle: new LocalThrottle({ recordsPerMinute: 1000, maxConcurrency: 1 }),
+    artifacts: { store: options.store, workDir: path.join(scratch, 'work'), urlTtlSeconds: options.urlTtlSeconds },
+  };
+}
+
 describe('webhook_batch csv and parquet files', () => {
   test('csv: every record arrives in files under artifacts/, downloadable through the signed link', { timeout: 90_000 }, async () => {
     const pipeline = await batchPipeline('csv');
@@ -297,23 +318,8 @@ describe('webhook_batch csv and parquet files', () => {
     const loadId = `load-${randomBytes(4).toString('hex')}`;
     const records: VersionedRecord[] = ITEMS.slice(0, 2).map((item) => ({ recordId: String(item.id), version: 1, isDeleted: false, record: { id: String(item.id), name: item.name } }));
     sent.length = 0;
-    const outcomes = await deliverRecords(records, {
-      destination: {
-        name: 'short links',
-        type: 'webhook_batch',
-        record_schema: recordSchema,
-        webhook_batch: { request_template: { method: 'POST', uri: `${tapUrl}/short` }, format: 'csv', max_records_per_batch: 10 },
-        max_records_per_minute: 1000,
-        max_concurrency: 1,
-      } as DestinationCreate,
-      streamId: 'stream-short-links',
-      providerId: 'acme',
-      loadId,
-      privateKey: (await signingKey(api.engine)).privateKey,
-      policy: { lookup: api.engine.lookup, allowPrivateHosts: true },
-      throttle: new LocalThrottle({ recordsPerMinute: 1000, maxConcurrency: 1 }),
-      artifacts: { store: await openDatalakeFor(api.engine, lake.id), workDir: path.join(scratch, 'work'), urlTtlSeconds: 2 },
-    });
+    const store = await openDatalakeFor(api.engine, lake.id);
+    const outcomes = await deliverRecords(records, await fileBatchContext({ name: 'short links', path: '/short', format: 'csv', perBatch: 10, loadId, store, urlTtlSeconds: 2 }));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['delivered', 'delivered']);
     const link = new URL(sent[0]!.body.presigned_url);
     // Links are signed to whole seconds: this one lives between one and two seconds.
@@ -340,23 +346,7 @@ describe('webhook_batch csv and parquet files', () => {
     const store = await openDatalakeFor(api.engine, lake.id);
     const loadId = `load-${randomBytes(4).toString('hex')}`;
     const records: VersionedRecord[] = ITEMS.slice(0, 4).map((item) => ({ recordId: String(item.id), version: 1, isDeleted: false, record: { id: String(item.id), name: item.name } }));
-    const context = {
-      destination: {
-        name: 'split',
-        type: 'webhook_batch',
-        record_schema: recordSchema,
-        webhook_batch: { request_template: { method: 'POST', uri: `${tapUrl}/split` }, format: 'parquet', max_records_per_batch: 10 },
-        max_records_per_minute: 1000,
-        max_concurrency: 1,
-      } as DestinationCreate,
-      streamId: 'stream-split',
-      providerId: 'acme',
-      loadId,
-      privateKey: (await signingKey(api.engine)).privateKey,
-      policy: { lookup: api.engine.lookup, allowPrivateHosts: true },
-      throttle: new LocalThrottle({ recordsPerMinute: 1000, maxConcurrency: 1 }),
-      artifacts: { store, workDir: path.join(scratch, 'work') },
-    };
+    const context = await fileBatchContext({ name: 'split', path: '/split', format: 'parquet', perBatch: 10, loadId, store });
 
     sent.length = 0;
     receiver.reset();
@@ -388,23 +378,7 @@ describe('webhook_batch csv and parquet files', () => {
     const records: VersionedRecord[] = ITEMS.slice(0, 6).map((item) => ({ recordId: String(item.id), version: 1, isDeleted: false, record: { id: String(item.id), name: item.name } }));
     sent.length = 0;
     receiver.control.set({ sequence: [410] });
-    const outcomes = await deliverRecords(records, {
-      destination: {
-        name: 'gone',
-        type: 'webhook_batch',
-        record_schema: recordSchema,
-        webhook_batch: { request_template: { method: 'POST', uri: `${tapUrl}/gone` }, format: 'csv', max_records_per_batch: 2 },
-        max_records_per_minute: 1000,
-        max_concurrency: 1,
-      } as DestinationCreate,
-      streamId: 'stream-gone',
-      providerId: 'acme',
-      loadId,
-      privateKey: (await signingKey(api.engine)).privateKey,
-      policy: { lookup: api.engine.lookup, allowPrivateHosts: true },
-      throttle: new LocalThrottle({ recordsPerMinute: 1000, maxConcurrency: 1 }),
-      artifacts: { store, workDir: path.join(scratch, 'work') },
-    });
+    const outcomes = await deliverRecords(records, await fileBatchContext({ name: 'gone', path: '/gone', format: 'csv', perBatch: 2, loadId, store }));
     receiver.control.reset();
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['retry', 'retry', 'retry', 'retry', 'retry', 'retry']);
     // One request (answered 410), one file: the other two batches were neither sent nor written.
@@ -416,23 +390,7 @@ describe('webhook_batch csv and parquet files', () => {
     // A local datalake opened without the engine's public URL cannot sign links.
     const store = openDatalake({ name: 'no links', storage: 'local', local: { path: 'no-links' } } as DatalakeCreate, { dataDir: api.engine.dataDir, cacheDir: path.join(scratch, 'cache') });
     sent.length = 0;
-    const outcomes = await deliverRecords([{ recordId: '1', version: 1, isDeleted: false, record: { id: '1' } }], {
-      destination: {
-        name: 'no links',
-        type: 'webhook_batch',
-        record_schema: recordSchema,
-        webhook_batch: { request_template: { method: 'POST', uri: `${tapUrl}/never` }, format: 'csv', max_records_per_batch: 10 },
-        max_records_per_minute: 1000,
-        max_concurrency: 1,
-      } as DestinationCreate,
-      streamId: 'stream-no-links',
-      providerId: 'acme',
-      loadId: 'load-no-links',
-      privateKey: (await signingKey(api.engine)).privateKey,
-      policy: { lookup: api.engine.lookup, allowPrivateHosts: true },
-      throttle: new LocalThrottle({ recordsPerMinute: 1000, maxConcurrency: 1 }),
-      artifacts: { store, workDir: path.join(scratch, 'work') },
-    });
+    const outcomes = await deliverRecords([{ recordId: '1', version: 1, isDeleted: false, record: { id: '1' } }], await fileBatchContext({ name: 'no links', path: '/never', format: 'csv', perBatch: 10, loadId: 'load-no-links', store: store }));
     expect(outcomes).toEqual([{ recordId: '1', version: 1, status: 'retry', reason: expect.stringMatching(/could not be published.*ENGINE_PUBLIC_URL/) }]);
     expect(sent).toHaveLength(0);
   });
