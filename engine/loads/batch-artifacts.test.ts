@@ -390,7 +390,7 @@ describe('webhook_batch csv and parquet files', () => {
     // A local datalake opened without the engine's public URL cannot sign links.
     const store = openDatalake({ name: 'no links', storage: 'local', local: { path: 'no-links' } } as DatalakeCreate, { dataDir: api.engine.dataDir, cacheDir: path.join(scratch, 'cache') });
     sent.length = 0;
-    const outcomes = await deliverRecords([{ recordId: '1', version: 1, isDeleted: false, record: { id: '1' } }], await fileBatchContext({ name: 'no links', path: '/never', format: 'csv', perBatch: 10, loadId: 'load-no-links', store: store }));
+    const outcomes = await deliverRecords([{ recordId: '1', version: 1, isDeleted: false, record: { id: '1' } }], await fileBatchContext({ name: 'no links', path: '/never', format: 'csv', perBatch: 10, loadId: 'load-no-links', store }));
     expect(outcomes).toEqual([{ recordId: '1', version: 1, status: 'retry', reason: expect.stringMatching(/could not be published.*ENGINE_PUBLIC_URL/) }]);
     expect(sent).toHaveLength(0);
   });
