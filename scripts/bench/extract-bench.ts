@@ -1,12 +1,9 @@
 // `npm run bench:extract`: builds a 1M-row table and measures, in one run, the extract against a raw COPY of it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { createApp } from '../../engine/http/create-app';
 import { createLogger } from '../../engine/logger';
@@ -15,24 +12,13 @@ import { createSecretBox } from '../../engine/secrets/secret-box';
 import { createPool } from '../../engine/store/db';
 import { migrate } from '../../engine/store/migrate';
 import { triggerExtract } from '../../engine/extract/trigger-extract';
-import { createSampleDatabase } from '../sample-db/create-sample-db';
-import { startEmbeddedPostgres } from '../lib/embedded-postgres';
+import { benchLog as log, openBenchDatabases } from './bench-databases';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const CHUNK_ROWS = Number(process.env.BENCH_CHUNK_ROWS ?? 50_000);
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'inlet-bench-'));
-// The embedded Postgres runs as its own OS user, who must be able to enter this directory.
-chmodSync(scratch, 0o755);
-const log = (message: string) => process.stderr.write(`${message}\n`);
-
-const server = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), ephemeral: true });
+const databases = await openBenchDatabases({ customers: ROWS });
 try {
-  await server.createDatabase('source');
-  await server.createDatabase('engine');
-  const source = new pg.Client(server.urlFor('source'));
-  await source.connect();
-  log(`Building ${ROWS.toLocaleString()} customers…`);
-  await createSampleDatabase({ dialect: 'postgres', client: source }, { customers: ROWS, accountsPerCustomer: 0, ordersPerCustomer: 0, eventsPerCustomer: 0 });
+  const { source, scratch } = databases;
   await source.query('vacuum analyze customers');
 
   // Baseline: the raw COPY of the same table, drained without parsing. Once to warm the cache, then the median of
@@ -49,7 +35,7 @@ try {
   const runs = [await rawCopy(), await rawCopy(), await rawCopy()];
   const raw = [...runs].sort((a, b) => a.seconds - b.seconds)[1]!;
 
-  const engineDb = createPool(server.urlFor('engine'));
+  const engineDb = createPool(databases.engineUrl);
   await migrate(engineDb);
   const key = randomBytes(32);
   const apiKey = randomBytes(16).toString('hex');
@@ -69,7 +55,7 @@ try {
     if (response.status >= 300) throw new Error(`${pathname}: ${JSON.stringify(json)}`);
     return Object.values(json.data)[0]!;
   };
-  const admin = new URL(server.urlFor('source'));
+  const admin = new URL(databases.sourceUrl);
   const lake = await call('/import/datalakes', { datalake: { name: 'bench', storage: 'local' } });
   await call('/import/providers', { provider: { id: 'bench', name: 'Bench', datalake_id: lake.id, products: ['all'] } });
   const src = await call('/import/sources', {
@@ -81,7 +67,7 @@ try {
 
   const runChild = async () => {
     const { extract } = await triggerExtract(engineDb, dataset.id, 'api');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'run-extract-once.ts'), server.urlFor('engine'), extract.id, engine.dataDir, String(CHUNK_ROWS)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'run-extract-once.ts'), databases.engineUrl, extract.id, engine.dataDir, String(CHUNK_ROWS)], {
       env: { ...process.env, INLET_ENCRYPTION_KEY: key.toString('base64') },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -105,7 +91,6 @@ try {
     rounds.push(await runChild());
   }
   const incremental = [...rounds].sort((a, b) => a.seconds - b.seconds)[1]!;
-  await source.end();
   await engineDb.end();
 
   const extractRate = full.processed / full.seconds;
@@ -125,6 +110,5 @@ try {
   incremental / full extract time     ${fraction.toFixed(3)}  (target < 0.05) ${fraction < 0.05 ? 'met' : 'NOT MET'}
 `);
 } finally {
-  await server.stop().catch(() => {});
-  rmSync(scratch, { recursive: true, force: true });
+  await databases.close();
 }

@@ -1,18 +1,15 @@
 // `npm run bench:load`: loads the sample customers through a webhook_batch (json) and a webhook_record destination
 // into the reference receiver, each against a raw keep-alive HTTP loop sending the same signed requests to the same
 // receiver, then times test-transform for 50 records. Speed is measured here, never asserted in tests.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { DestinationCreateSchema } from '../../lib/prequel/contract/destination';
 import { createRequestRenderer, type RenderOutcome } from '../../engine/deliver/render-request';
 import { deliveryId, signDelivery } from '../../engine/deliver/sign-delivery';
 import { signingKey } from '../../engine/deliver/signing-key';
 import { type CachedRecord, openCachedRecords } from '../../engine/extract/cached-records';
 import { readStreamTransformed } from '../../engine/loads/load-ledger';
-import { startEmbeddedPostgres } from '../lib/embedded-postgres';
-import { createSampleDatabase } from '../sample-db/create-sample-db';
+import { benchLog as log, openBenchDatabases } from './bench-databases';
 import { customerMappings, customerRecordSchema } from './customer-mapping';
 import { measureTestTransform, RECORDS_PER_CALL, TARGET_P95_MS } from './measure-test-transform';
 import { cpuSince, postmasterPid, processCpuMs, readCpu, treeCpuMs, type CpuReading } from './process-cpu';
@@ -32,29 +29,17 @@ const WARMUP_RECORDS = 500;
 const TRANSFORM_CALLS = 100;
 const TARGET = { batch: 0.5, record: 0.3 };
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'inlet-bench-'));
-// The embedded Postgres runs as its own OS user, who must be able to enter this directory.
-chmodSync(scratch, 0o755);
-const log = (message: string) => process.stderr.write(`${message}\n`);
 
 type Job = { id: string; status: string; started_at: string | null; ended_at: string | null; records_loaded?: number; records_errored?: number; error: unknown };
 // Polling answers from the engine's own event loop, so it is kept rare; a load's time is its own started_at → ended_at.
 const POLL_MS = 100;
 
-const server = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), ephemeral: true });
+const databases = await openBenchDatabases({ customers: ROWS });
 let bench: BenchEngine | null = null;
 let receiver: ReceiverProcess | null = null;
 try {
-  await server.createDatabase('source');
-  await server.createDatabase('engine');
-  const source = new pg.Client(server.urlFor('source'));
-  await source.connect();
-  log(`Building ${ROWS.toLocaleString()} customers…`);
-  await createSampleDatabase({ dialect: 'postgres', client: source }, { customers: ROWS, accountsPerCustomer: 0, ordersPerCustomer: 0, eventsPerCustomer: 0 });
-  const liveIds = (await source.query<{ id: string }>('select id::text from customers where not is_deleted')).rows.map((row) => row.id);
-  await source.end();
-
-  const api = (bench = await startBenchEngine(server.urlFor('engine'), { dataDir: path.join(scratch, 'engine'), jobs: true }));
+  const liveIds = await databases.liveIds();
+  const api = (bench = await startBenchEngine(databases.engineUrl, { dataDir: path.join(databases.scratch, 'engine'), jobs: true }));
   const sink = (receiver = await spawnReceiver(api.baseUrl));
   const untilDone = async (pathname: string, key: 'extract' | 'load'): Promise<Job> => {
     for (;;) {
@@ -64,7 +49,7 @@ try {
     }
   };
 
-  const dataset = await api.createCustomerDataset(server.urlFor('source'));
+  const dataset = await api.createCustomerDataset(databases.sourceUrl);
   log('Extracting (not timed)…');
   const { extract } = await api.call<{ extract: Job }>('POST', `/import/datasets/${dataset.id}/extract`);
   const extracted = await untilDone(`/import/extracts/${extract.id}`, 'extract');
@@ -163,7 +148,7 @@ try {
 
   // Where the CPU goes while a load runs: this process (the engine, and the benchmark's rare polls), the Postgres
   // server (the engine's database; the source is idle), the receiver. They share the machine's cores.
-  const pgPid = postmasterPid(path.join(scratch, 'pg'));
+  const pgPid = postmasterPid(databases.postgresDataDir);
   const cpuSources = {
     engine: () => {
       const usage = process.cpuUsage();
@@ -244,6 +229,5 @@ try {
 } finally {
   await receiver?.stop().catch(() => {});
   await bench?.close().catch(() => {});
-  await server.stop().catch(() => {});
-  rmSync(scratch, { recursive: true, force: true });
+  await databases.close();
 }

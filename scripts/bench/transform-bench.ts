@@ -1,13 +1,9 @@
 // `npm run bench:transform`: extracts a few thousand sample customers, then measures test-transform over
 // HTTP for 50 random records per call against the p95 < 150 ms target. Speed is measured here, never asserted in tests.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { runExtract } from '../../engine/extract/run-extract';
 import { triggerExtract } from '../../engine/extract/trigger-extract';
-import { startEmbeddedPostgres } from '../lib/embedded-postgres';
-import { createSampleDatabase } from '../sample-db/create-sample-db';
+import { benchLog as log, openBenchDatabases } from './bench-databases';
 import { customerMappings, customerRecordSchema } from './customer-mapping';
 import { measureTestTransform, RECORDS_PER_CALL, TARGET_P95_MS } from './measure-test-transform';
 import { type BenchEngine, startBenchEngine } from './start-bench-engine';
@@ -16,25 +12,12 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 5000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 100);
 const WARMUP_CALLS = 5;
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'inlet-bench-'));
-// The embedded Postgres runs as its own OS user, who must be able to enter this directory.
-chmodSync(scratch, 0o755);
-const log = (message: string) => process.stderr.write(`${message}\n`);
-
-const server = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), ephemeral: true });
+const databases = await openBenchDatabases({ customers: CUSTOMERS });
 let bench: BenchEngine | null = null;
 try {
-  await server.createDatabase('source');
-  await server.createDatabase('engine');
-  const source = new pg.Client(server.urlFor('source'));
-  await source.connect();
-  log(`Building ${CUSTOMERS.toLocaleString()} customers…`);
-  await createSampleDatabase({ dialect: 'postgres', client: source }, { customers: CUSTOMERS, accountsPerCustomer: 0, ordersPerCustomer: 0, eventsPerCustomer: 0 });
-  const liveIds = (await source.query<{ id: string }>('select id::text from customers where not is_deleted')).rows.map((row) => row.id);
-  await source.end();
-
-  const api = (bench = await startBenchEngine(server.urlFor('engine'), { dataDir: path.join(scratch, 'engine') }));
-  const dataset = await api.createCustomerDataset(server.urlFor('source'));
+  const liveIds = await databases.liveIds();
+  const api = (bench = await startBenchEngine(databases.engineUrl, { dataDir: path.join(databases.scratch, 'engine') }));
+  const dataset = await api.createCustomerDataset(databases.sourceUrl);
   log('Extracting…');
   const { extract } = await triggerExtract(api.engine.db, dataset.id, 'api');
   await runExtract(api.engine, extract.id, { workerId: 'bench', lagSeconds: 0 });
@@ -53,6 +36,5 @@ try {
   console.log(`  records transformed  ${timings.transformed.toLocaleString()}, record errors ${timings.errored.toLocaleString()}\n`);
 } finally {
   await bench?.close().catch(() => {});
-  await server.stop().catch(() => {});
-  rmSync(scratch, { recursive: true, force: true });
+  await databases.close();
 }
