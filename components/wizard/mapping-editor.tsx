@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { saveMapping } from '@/app/(embedded)/connect/map/actions';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -10,6 +10,7 @@ import { inputClassName } from '@/components/ui/field';
 import { mappingProgress, suggestFix, type Suggestion } from '@/lib/mapping/suggest-mappings';
 import type { TargetField } from '@/lib/mapping/target-fields';
 import type { Mapping } from '@/lib/prequel/contract/stream';
+import { useDebounced } from '@/lib/use-debounced';
 import type { MappingContext } from '@/lib/wizard/mapping-context';
 import { RouteError } from '@/lib/read-route';
 import { wizardQueries } from '@/lib/wizard/queries';
@@ -36,15 +37,6 @@ const mappingOf = (target: string, cell: Cell): Mapping | null =>
 
 const sameMapping = (a: Mapping | null, b: Mapping | undefined) => JSON.stringify(a) === JSON.stringify(b ?? null);
 const fieldId = (path: string) => `map-${path.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return '—';

@@ -1,25 +1,17 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { importTables } from '@/app/(embedded)/connect/data/actions';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { inputClassName } from '@/components/ui/field';
+import { useDebounced } from '@/lib/use-debounced';
 import { describeTracking, FREQUENCIES, READINESS } from '@/lib/wizard/dataset-choice';
 import { wizardQueries } from '@/lib/wizard/queries';
 
 const key = (table: { namespace: string; name: string }) => `${table.namespace}.${table.name}`;
 const formatRows = (rows: number | null) => (rows === null ? 'unknown' : rows < 1000 ? String(rows) : `~${new Intl.NumberFormat('en', { notation: 'compact' }).format(rows)}`);
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 /** Search and page through thousands of tables, pick the ones to import, and start importing them. */
 export function TableBrowser() {
