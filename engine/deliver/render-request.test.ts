@@ -55,6 +55,15 @@ describe('rendering requests', () => {
     const withDeletion = [...live, { recordId: '3', isDeleted: true, record: { id: '3' } }];
     const rendered = renderer.forBatch(withDeletion, 'load-1', undefined, toJson(withDeletion.map((item) => item.record)));
     expect(rendered.ok && JSON.parse(rendered.request.body).records[2]).toEqual({ id: '3', _prequel_is_deleted: true });
+
+    // A load's transform flags its deletions itself: the given JSON is sent as it is, the same bytes as without it.
+    const flagged = [...live, { recordId: '3', isDeleted: true, record: { id: '3', _prequel_is_deleted: true } }];
+    const reused = renderer.forBatch(flagged, 'load-1', undefined, toJson(flagged.map((item) => item.record)));
+    expect(reused).toEqual(renderer.forBatch(flagged, 'load-1'));
+    expect(reused.ok && reused.request.body).toContain('{"id":"3","_prequel_is_deleted":true}],"format":"json"');
+    // Only the given JSON could have put this in the body: it is what the caller wrote, not re-rendered.
+    const marked = renderer.forBatch(flagged, 'load-1', undefined, toJson(flagged.map((item) => item.record)).replace('"id":"3"', '"id":"3","given":1'));
+    expect(marked.ok && marked.request.body).toContain('"given":1');
   });
 
   test('a csv or parquet batch sends where its file is instead of the records; templates see the file too', () => {

@@ -70,7 +70,8 @@ function toJsonWithBigInts(value: unknown): string {
 
 /** A record as delivered: deletions carry their id fields plus `_prequel_is_deleted: true` (ours). */
 export function deliveredRecord(item: OutgoingRecord): Record<string, unknown> {
-  return item.isDeleted ? { ...item.record, _prequel_is_deleted: true } : item.record;
+  // A load's transform flags its deletions already: those records go as they are.
+  return item.isDeleted && item.record._prequel_is_deleted !== true ? { ...item.record, _prequel_is_deleted: true } : item.record;
 }
 
 function render(template: CompiledRequestTemplate, data: unknown, defaultBody: () => string): RenderOutcome {
@@ -117,8 +118,8 @@ export function createRequestRenderer(destination: DestinationCreate, providerId
     forBatch(items, loadId, file, recordsJson) {
       const records = items.map(deliveredRecord);
       if (!file) {
-        // Deletions differ from the records as the caller wrote them (they carry the flag).
-        const written = recordsJson !== undefined && !items.some((item) => item.isDeleted) ? recordsJson : undefined;
+        // The caller's JSON holds when every record goes as it is (a deletion without its flag gets a flagged copy).
+        const written = recordsJson !== undefined && records.every((record, index) => record === items[index]!.record) ? recordsJson : undefined;
         const defaultBody = () =>
           written === undefined
             ? toJson({ records, format: 'json', provider_id: providerId, load_id: loadId })
