@@ -200,8 +200,7 @@ async function deliverBatches<P extends DeliveryPage>(pages: AsyncIterable<P>, c
       for (let start = 0; start < page.records.length; start += batchSize) {
         // Each half of a split batch is a batch of its own: its own id and, for csv/parquet, its own file.
         // A batch of the whole page (the usual case) is written from the page's JSON; a split half writes its own.
-        const whole = start === 0 && page.records.length <= batchSize ? page.json : undefined;
-        const split = await sendWithSplitting(page.records.slice(start, start + batchSize), (items) => sendBatch(items, sender, items.length === page.records.length ? whole : undefined));
+        const split = await sendWithSplitting(page.records.slice(start, start + batchSize), (items) => sendBatch(items, sender, items.length === page.records.length ? page.json : undefined));
         outcomes.push(...split.delivered.map((record) => outcomeOf(record, { action: 'delivered' })));
         outcomes.push(...split.rejected.map(({ item, reason }) => outcomeOf(item, { action: 'reject', reason })));
         for (const group of split.retry) outcomes.push(...group.items.map((record) => outcomeOf(record, { action: 'retry', reason: group.reason })));

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { create, createPipeline, stream } from '../testing/fixtures';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
-import { ledgerPage, LoadLedger, readStreamTransformed, readTransformed, type TransformedRef } from './load-ledger';
+import { toJson } from '../deliver/render-request';
+import { type LedgerEntry, type LedgerPage, LoadLedger, readStreamTransformed, readTransformed, type TransformedRef } from './load-ledger';
 
 let api: TestEngine;
 let streamId: string;
@@ -17,7 +18,16 @@ afterAll(async () => {
 });
 
 const counts = { processed: 0, transformed: 0, valid: 0, loaded: 0, errored: 0 };
-type Entry = Parameters<typeof ledgerPage>[0][number];
+type Entry = Omit<LedgerEntry, 'transformedIndex'> & { transformed: unknown };
+
+/** A ledger write of entries that carry their transformed records, as a load's page would hold them. */
+function ledgerPage(entries: readonly Entry[]): LedgerPage {
+  const transformed: unknown[] = [];
+  return {
+    entries: entries.map(({ transformed: record, ...entry }) => ({ ...entry, transformedIndex: record === null ? null : transformed.push(record) - 1 })),
+    transformedJson: transformed.length ? toJson(transformed) : null,
+  };
+}
 const delivered = (recordId: string, version: number): Entry => ({ recordId, version, status: 'delivered', transformed: { id: recordId, version }, error: null });
 const failed = (recordId: string, version: number): Entry => ({
   recordId,

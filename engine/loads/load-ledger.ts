@@ -21,15 +21,6 @@ export interface LedgerPage {
   transformedJson: string | null;
 }
 
-/** A page built from transformed records (tests, and callers without the JSON at hand). */
-export function ledgerPage(entries: readonly (Omit<LedgerEntry, 'transformedIndex'> & { transformed: unknown })[]): LedgerPage {
-  const transformed: unknown[] = [];
-  return {
-    entries: entries.map(({ transformed: record, ...entry }) => ({ ...entry, transformedIndex: record === null ? null : transformed.push(record) - 1 })),
-    transformedJson: transformed.length ? toJson(transformed) : null,
-  };
-}
-
 export interface LoadCounts {
   processed: number;
   transformed: number;

@@ -13,17 +13,22 @@ let parts: DemoTestParts;
 let demo: RunningDemo;
 let admin: pg.Pool;
 
+/** The demo over the test's engine and database, small and quick, on free ports. */
+const demoOptions = () => ({
+  api: { url: parts.engine.baseUrl, apiKey: parts.engine.apiKey },
+  pgAdminUrl: parts.pgAdminUrl,
+  suffix: parts.suffix,
+  acmeCustomers: 50,
+  controlToken: TOKEN,
+  receiverPort: 0,
+  controlPort: 0,
+  simulatorEveryMs: 100,
+});
+
 beforeAll(async () => {
   parts = await startDemoTestParts();
   demo = await startDemo({
-    api: { url: parts.engine.baseUrl, apiKey: parts.engine.apiKey },
-    pgAdminUrl: parts.pgAdminUrl,
-    suffix: parts.suffix,
-    acmeCustomers: 50,
-    controlToken: TOKEN,
-    receiverPort: 0,
-    controlPort: 0,
-    simulatorEveryMs: 100,
+    ...demoOptions(),
     slowLatencyMs: 400,
     largeTableRows: 50_000,
     onError: (error) => {
@@ -201,16 +206,7 @@ describe('resets', () => {
     await switchTo('schema_drift', { on: true });
     await switchTo('credentials_rotated', { on: true });
     await demo.stop();
-    demo = await startDemo({
-      api: { url: parts.engine.baseUrl, apiKey: parts.engine.apiKey },
-      pgAdminUrl: parts.pgAdminUrl,
-      suffix: parts.suffix,
-      acmeCustomers: 50,
-      controlToken: TOKEN,
-      receiverPort: 0,
-      controlPort: 0,
-      simulatorEveryMs: 100,
-    });
+    demo = await startDemo(demoOptions());
     const status = (await control('GET', '/status')).body.data;
     expect(status.scenarios).toMatchObject({ schema_drift: { on: true }, credentials_rotated: { on: true }, endpoint_500: { on: false } });
     expect(status.simulator.held).toBe(true);
