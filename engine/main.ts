@@ -5,6 +5,7 @@ import type { EngineContext } from './engine-context';
 import { apiKeysOf, jobRunnerOptionsOf, parseEngineEnv } from './env';
 import { createApp } from './http/create-app';
 import { startJobRunner } from './jobs/job-runner';
+import { pageThread } from './loads/page-thread-client';
 import { createLogger } from './logger';
 import { createHostProbe, systemLookup } from './net/host-probe';
 import { createSecretBox, parseEncryptionKey } from './secrets/secret-box';
@@ -38,6 +39,8 @@ const engine: EngineContext = {
 const { app } = createApp(engine, { apiKeys: apiKeysOf(env), requestsPerSecond: env.ENGINE_RATE_LIMIT_PER_SECOND });
 
 const jobs = env.ENGINE_RUN_JOBS ? await startJobRunner(engine, jobRunnerOptionsOf(env)) : null;
+// Loads read and transform in the load thread: started now, the first load does not wait a second for it.
+if (jobs) pageThread.warm();
 
 const server = serve({ fetch: app.fetch, hostname: env.ENGINE_HOST, port: env.ENGINE_PORT }, (info) => {
   logger.info('engine listening', { url: `http://${env.ENGINE_HOST}:${info.port}` });

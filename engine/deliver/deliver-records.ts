@@ -40,8 +40,8 @@ export interface DeliveryContext {
 /** Records delivered together as far as the caller is concerned: it hears of them once all have an outcome. */
 export interface DeliveryPage<R extends VersionedRecord = VersionedRecord> {
   records: R[];
-  /** `toJson` of the records' `record`s, in order, when the caller wrote it: a batch of the whole page reuses it. */
-  json?: string;
+  /** `toJson` of the records' `record`s, in order, as UTF-8, when the caller wrote it: a batch of the whole page reuses it. */
+  json?: Buffer;
 }
 
 /** Called once per page, when every record of it has its outcome (one each, in no particular order). */
@@ -61,7 +61,7 @@ async function sendWithRetries(request: RenderedRequest, records: number, delive
   const sleep = context.sleep ?? defaultSleep;
   let verdict: Verdict = { action: 'retry', reason: 'not attempted' };
   // Encoded once: every attempt signs and sends the same bytes (a batch body is hundreds of kilobytes).
-  const encoded = { ...request, body: Buffer.from(request.body) };
+  const encoded = { ...request, body: typeof request.body === 'string' ? Buffer.from(request.body) : request.body };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (context.gone) return notSentAfterGone(context);
     const result = await sender.run(records, async () => {
@@ -176,7 +176,7 @@ async function deliverBatches<P extends DeliveryPage>(pages: AsyncIterable<P>, c
   const artifacts = context.artifacts;
   if (fileFormat && !artifacts) throw new Error(`A ${fileFormat} batch destination needs a datalake to publish its files to.`);
 
-  const sendBatch = async (items: VersionedRecord[], sender: ThrottleSender, pageJson?: string): Promise<FinalVerdict> => {
+  const sendBatch = async (items: VersionedRecord[], sender: ThrottleSender, pageJson?: Buffer): Promise<FinalVerdict> => {
     // After a 410 nothing is sent, so there is no file to publish either.
     if (context.gone) return notSentAfterGone(context);
     // A batch's id names its exact contents, so a retry of the same batch is recognisable.

@@ -21,7 +21,7 @@ export interface MonitoringEvent {
 }
 
 /** The request one subscription's vendor expects for an event. */
-export function eventRequest(webhook: WebhookCreate, event: MonitoringEvent): RenderedRequest {
+export function eventRequest(webhook: WebhookCreate, event: MonitoringEvent): RenderedRequest & { body: string } {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (webhook.api_key) headers.Authorization = `Bearer ${webhook.api_key}`;
   if (webhook.vendor === 'generic_get') {

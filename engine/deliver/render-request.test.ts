@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { DestinationCreate } from '../../lib/prequel/contract/destination';
-import { createRequestRenderer, toJson } from './render-request';
+import { createRequestRenderer, deliveredRecord, type OutgoingRecord, type RenderOutcome, toJson } from './render-request';
 
 const schema = { type: 'object', properties: { id: { type: 'string' } } };
 const recordDestination = (template: Record<string, unknown>): DestinationCreate =>
@@ -38,32 +38,47 @@ describe('rendering requests', () => {
       ],
       'load-1',
     );
-    expect(outcome.ok && JSON.parse(outcome.request.body)).toEqual({ records: [{ id: '1' }, { id: '2', _prequel_is_deleted: true }], format: 'json', provider_id: 'acme', load_id: 'load-1' });
+    expect(outcome.ok && JSON.parse(String(outcome.request.body))).toEqual({ records: [{ id: '1' }, { id: '2', _prequel_is_deleted: true }], format: 'json', provider_id: 'acme', load_id: 'load-1' });
   });
 
-  test('a batch given its records\' JSON sends the same bytes; with a deletion among them the records are written again', () => {
+  test('a batch given its records\' JSON sends those bytes, the same as it would write, and reads no record', () => {
     const destination = { ...recordDestination({ uri: 'http://127.0.0.1:9000/batch' }), type: 'webhook_batch', webhook_batch: { request_template: { method: 'POST', uri: 'http://127.0.0.1:9000/batch' }, format: 'json', max_records_per_batch: 1000 } } as unknown as DestinationCreate;
     const renderer = createRequestRenderer(destination, 'acme "x"');
     const live = [
       { recordId: '1', isDeleted: false, record: { id: '1', name: 'Zoë "q"', nested: { a: [1, null] } } },
       { recordId: '2', isDeleted: false, record: { id: '2', balance: 9007199254740993n } },
     ];
-    const given = renderer.forBatch(live, 'load-1', undefined, toJson(live.map((item) => item.record)));
-    expect(given).toEqual(renderer.forBatch(live, 'load-1'));
-    expect(given.ok && given.request.body).toBe('{"records":[{"id":"1","name":"Zoë \\"q\\"","nested":{"a":[1,null]}},{"id":"2","balance":9007199254740993}],"format":"json","provider_id":"acme \\"x\\"","load_id":"load-1"}');
+    // The bytes a load encoded (records as delivered), and the body as text, whichever form the renderer returns.
+    const bytes = (items: OutgoingRecord[]) => Buffer.from(toJson(items.map(deliveredRecord)));
+    const text = (outcome: RenderOutcome) => (outcome.ok ? String(outcome.request.body) : outcome.message);
+    const given = renderer.forBatch(live, 'load-1', undefined, bytes(live));
+    expect(given.ok && Buffer.isBuffer(given.request.body)).toBe(true);
+    expect(text(given)).toBe(text(renderer.forBatch(live, 'load-1')));
+    expect(text(given)).toBe('{"records":[{"id":"1","name":"Zoë \\"q\\"","nested":{"a":[1,null]}},{"id":"2","balance":9007199254740993}],"format":"json","provider_id":"acme \\"x\\"","load_id":"load-1"}');
 
+    // A deletion goes flagged, written by the renderer or given.
     const withDeletion = [...live, { recordId: '3', isDeleted: true, record: { id: '3' } }];
-    const rendered = renderer.forBatch(withDeletion, 'load-1', undefined, toJson(withDeletion.map((item) => item.record)));
-    expect(rendered.ok && JSON.parse(rendered.request.body).records[2]).toEqual({ id: '3', _prequel_is_deleted: true });
+    expect(JSON.parse(text(renderer.forBatch(withDeletion, 'load-1'))).records[2]).toEqual({ id: '3', _prequel_is_deleted: true });
+    expect(text(renderer.forBatch(withDeletion, 'load-1', undefined, bytes(withDeletion)))).toBe(text(renderer.forBatch(withDeletion, 'load-1')));
 
-    // A load's transform flags its deletions itself: the given JSON is sent as it is, the same bytes as without it.
-    const flagged = [...live, { recordId: '3', isDeleted: true, record: { id: '3', _prequel_is_deleted: true } }];
-    const reused = renderer.forBatch(flagged, 'load-1', undefined, toJson(flagged.map((item) => item.record)));
-    expect(reused).toEqual(renderer.forBatch(flagged, 'load-1'));
-    expect(reused.ok && reused.request.body).toContain('{"id":"3","_prequel_is_deleted":true}],"format":"json"');
     // Only the given JSON could have put this in the body: it is what the caller wrote, not re-rendered.
-    const marked = renderer.forBatch(flagged, 'load-1', undefined, toJson(flagged.map((item) => item.record)).replace('"id":"3"', '"id":"3","given":1'));
-    expect(marked.ok && marked.request.body).toContain('"given":1');
+    const marked = renderer.forBatch(withDeletion, 'load-1', undefined, Buffer.from(bytes(withDeletion).toString().replace('"id":"3"', '"id":"3","given":1')));
+    expect(text(marked)).toContain('"given":1');
+
+    // With the JSON given, records are read only by a template that asks for them (a load's pages parse them then).
+    const unread = live.map((item) => ({
+      recordId: item.recordId,
+      isDeleted: false,
+      get record(): Record<string, unknown> {
+        throw new Error('read');
+      },
+    }));
+    expect(text(renderer.forBatch(unread, 'load-1', undefined, bytes(live)))).toBe(text(given));
+    const counting = createRequestRenderer({ ...destination, webhook_batch: { ...destination.webhook_batch!, request_template: { method: 'POST', uri: 'http://127.0.0.1:9000/batch', body: '{{len .Records}}' } } }, 'acme');
+    expect(() => counting.forBatch(unread, 'load-1', undefined, bytes(live))).toThrow('read');
+    expect(text(counting.forBatch(live, 'load-1', undefined, bytes(live)))).toBe('2');
+    const headed = createRequestRenderer({ ...destination, webhook_batch: { ...destination.webhook_batch!, request_template: { method: 'POST', uri: 'http://127.0.0.1:9000/batch', headers: { 'X-Count': '{{len .Records}}' } } } }, 'acme');
+    expect(headed.forBatch(live, 'load-1', undefined, bytes(live))).toMatchObject({ ok: true, request: { headers: { 'X-Count': '2' } } });
   });
 
   test('a csv or parquet batch sends where its file is instead of the records; templates see the file too', () => {
@@ -75,7 +90,7 @@ describe('rendering requests', () => {
     ];
     const file = { format: 'csv' as const, path: 'artifacts/acme/load-1/batch-ab.csv', presignedUrl: 'http://127.0.0.1:4000/public/artifacts/x?expires=1&signature=s' };
     const outcome = createRequestRenderer(batch({ uri: 'http://127.0.0.1:9000/batch' }), 'acme').forBatch(items, 'load-1', file);
-    expect(outcome.ok && JSON.parse(outcome.request.body)).toEqual({ format: 'csv', path: file.path, presigned_url: file.presignedUrl, record_count: 2, provider_id: 'acme', load_id: 'load-1' });
+    expect(outcome.ok && JSON.parse(String(outcome.request.body))).toEqual({ format: 'csv', path: file.path, presigned_url: file.presignedUrl, record_count: 2, provider_id: 'acme', load_id: 'load-1' });
 
     const templated = createRequestRenderer(batch({ uri: 'http://127.0.0.1:9000/{{.ProviderID}}/{{.Format}}', body: '{{.LoadID}} {{.Path}} {{len .Records}} {{.PresignedURL}}' }), 'acme').forBatch(items, 'load-1', file);
     expect(templated).toMatchObject({ ok: true, request: { url: 'http://127.0.0.1:9000/acme/csv', body: `load-1 ${file.path} 2 ${file.presignedUrl}` } });

@@ -21,7 +21,8 @@ export interface RenderedRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** Text, or UTF-8 bytes when it was built from bytes the caller had already encoded. */
+  body: string | Buffer;
 }
 
 export type RenderOutcome = { ok: true; request: RenderedRequest } | { ok: false; message: string };
@@ -31,7 +32,13 @@ interface CompiledRequestTemplate {
   uri: CompiledTemplate;
   headers: [string, CompiledTemplate][];
   body: CompiledTemplate | null;
+  /** Whether rendering may read .Records (templates see data fields only as plain values, never computed on access). */
+  readsRecords: boolean;
 }
+
+// A body template, or a URI or header template that names .Records or could reach it some other way (the whole data
+// as `.`, a variable, range, index): the records are written out for those. Anything else renders without them.
+const MAY_READ_RECORDS = /Records|\$|\brange\b|\bindex\b|\btemplate\b|(^|[^\w.])\.(?!\w)/;
 
 function compile(template: RequestTemplate): CompiledRequestTemplate {
   const must = (source: string, part: string) => {
@@ -45,6 +52,7 @@ function compile(template: RequestTemplate): CompiledRequestTemplate {
     uri: must(template.uri, 'uri'),
     headers: Object.entries(template.headers ?? {}).map(([name, value]) => [name, must(value, `header ${name}`)]),
     body: template.body ? must(template.body, 'body') : null,
+    readsRecords: Boolean(template.body) || [template.uri, ...Object.values(template.headers ?? {})].some((source) => MAY_READ_RECORDS.test(source)),
   };
 }
 
@@ -74,7 +82,7 @@ export function deliveredRecord(item: OutgoingRecord): Record<string, unknown> {
   return item.isDeleted && item.record._prequel_is_deleted !== true ? { ...item.record, _prequel_is_deleted: true } : item.record;
 }
 
-function render(template: CompiledRequestTemplate, data: unknown, defaultBody: () => string): RenderOutcome {
+function render(template: CompiledRequestTemplate, data: unknown, defaultBody: () => string | Buffer): RenderOutcome {
   const uri = template.uri.render(data);
   if (!uri.ok) return { ok: false, message: `The URI template failed: ${uri.error.message}` };
   if (!/^https?:\/\//i.test(uri.output)) return { ok: false, message: `The URI template produced "${uri.output.slice(0, 200)}", which is not an http(s) URL.` };
@@ -85,7 +93,7 @@ function render(template: CompiledRequestTemplate, data: unknown, defaultBody: (
     if (/[\r\n]/.test(value.output)) return { ok: false, message: `The ${name} header template produced a line break, which a header may not contain.` };
     headers[name] = value.output;
   }
-  let body: string;
+  let body: string | Buffer;
   if (template.body) {
     const rendered = template.body.render(data);
     if (!rendered.ok) return { ok: false, message: `The body template failed: ${rendered.error.message}` };
@@ -101,10 +109,14 @@ export interface RequestRenderer {
   forRecord(item: OutgoingRecord): RenderOutcome;
   /**
    * webhook_batch: one request for the records; for csv/parquet, `file` is where they were written. `recordsJson`,
-   * when given, is `toJson` of the items' `record`s (the load already wrote it for its ledger).
+   * when given, is the UTF-8 JSON of the records as delivered (`toJson` of each `deliveredRecord`; a load's transform
+   * flags deletions itself and encodes it once for its ledger): the default body is then bytes around it, with no
+   * second encoding of hundreds of kilobytes, and the records themselves are read only if a template asks.
    */
-  forBatch(items: OutgoingRecord[], loadId: string, file?: BatchFile, recordsJson?: string): RenderOutcome;
+  forBatch(items: OutgoingRecord[], loadId: string, file?: BatchFile, recordsJson?: Buffer): RenderOutcome;
 }
+
+const RECORDS_KEY = Buffer.from('{"records":');
 
 export function createRequestRenderer(destination: DestinationCreate, providerId: string): RequestRenderer {
   const block = destination.type === 'webhook_record' ? destination.webhook_record : destination.webhook_batch;
@@ -116,20 +128,20 @@ export function createRequestRenderer(destination: DestinationCreate, providerId
       return render(template, { Record: record, IsDeleted: item.isDeleted, ProviderID: providerId }, () => toJson(record));
     },
     forBatch(items, loadId, file, recordsJson) {
-      const records = items.map(deliveredRecord);
+      let delivered: Record<string, unknown>[] | undefined;
+      const records = () => (delivered ??= items.map(deliveredRecord));
       if (!file) {
-        // The caller's JSON holds when every record goes as it is (a deletion without its flag gets a flagged copy).
-        const written = recordsJson !== undefined && records.every((record, index) => record === items[index]!.record) ? recordsJson : undefined;
         const defaultBody = () =>
-          written === undefined
-            ? toJson({ records, format: 'json', provider_id: providerId, load_id: loadId })
-            : `{"records":${written},"format":"json","provider_id":${toJson(providerId)},"load_id":${toJson(loadId)}}`;
-        return render(template, { Records: records, ProviderID: providerId, LoadID: loadId }, defaultBody);
+          recordsJson === undefined
+            ? toJson({ records: records(), format: 'json', provider_id: providerId, load_id: loadId })
+            : Buffer.concat([RECORDS_KEY, recordsJson, Buffer.from(`,"format":"json","provider_id":${toJson(providerId)},"load_id":${toJson(loadId)}}`)]);
+        const data = { Records: template.readsRecords || recordsJson === undefined ? records() : [], ProviderID: providerId, LoadID: loadId };
+        return render(template, data, defaultBody);
       }
       // Templates also see the file (ours): .Format, .Path, .PresignedURL.
-      const data = { Records: records, ProviderID: providerId, LoadID: loadId, Format: file.format, Path: file.path, PresignedURL: file.presignedUrl };
+      const data = { Records: records(), ProviderID: providerId, LoadID: loadId, Format: file.format, Path: file.path, PresignedURL: file.presignedUrl };
       return render(template, data, () =>
-        toJson({ format: file.format, path: file.path, presigned_url: file.presignedUrl, record_count: records.length, provider_id: providerId, load_id: loadId }),
+        toJson({ format: file.format, path: file.path, presigned_url: file.presignedUrl, record_count: items.length, provider_id: providerId, load_id: loadId }),
       );
     },
   };

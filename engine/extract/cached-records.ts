@@ -6,7 +6,7 @@ import type { EngineContext } from '../engine-context';
 import { readTransformed, type TransformedRef } from '../loads/load-ledger';
 import { toRfc3339 } from '../store/db';
 import { META } from './change-detector';
-import { typedValue } from './typed-value';
+import { converterFor } from './typed-value';
 
 interface ManifestFile {
   key: string;
@@ -81,9 +81,12 @@ async function* readRecords(connection: DuckDBConnection, select: string, schema
   const typed = recordTyper(columns, schema);
   // Each chunk is read and typed in one go and then dropped, texts and all, before its records are handed on: only
   // the records stay reachable while the load works on them (what outlives a young-generation GC is what it costs).
+  // DuckDB fetches the next chunk on its own threads meanwhile.
+  let fetching = result.fetchChunk();
   const nextChunk = async (): Promise<CachedRecord[] | null> => {
-    const chunk = await result.fetchChunk();
+    const chunk = await fetching;
     if (!chunk || chunk.rowCount === 0) return null;
+    fetching = result.fetchChunk();
     const json = chunk.getColumnVector(0);
     const records: CachedRecord[] = new Array(chunk.rowCount);
     for (let row = 0; row < chunk.rowCount; row++) {
@@ -92,7 +95,12 @@ async function* readRecords(connection: DuckDBConnection, select: string, schema
     }
     return records;
   };
-  for (let records = await nextChunk(); records; records = await nextChunk()) yield records;
+  try {
+    for (let records = await nextChunk(); records; records = await nextChunk()) yield records;
+  } finally {
+    // A reader stopped early still has a fetch in flight: its connection is closed only once it is done.
+    await fetching.catch(() => null);
+  }
 }
 
 async function allRecords(connection: DuckDBConnection, select: string, schema: SchemaColumn[] | null): Promise<CachedRecord[]> {
@@ -107,14 +115,17 @@ async function allRecords(connection: DuckDBConnection, select: string, schema: 
  */
 function recordTyper(columns: readonly string[], schema: SchemaColumn[] | null): (texts: readonly (string | null)[]) => Record<string, unknown> {
   const types = new Map((schema ?? []).map((column) => [column.name, column.prequel_type]));
-  const typeOf = columns.map((name) => types.get(name) ?? 'string');
+  const convert = columns.map((name) => converterFor(types.get(name) ?? 'string'));
   // A column of the dataset that the files read lack (added since they were written, or dropped before) is null,
   // whichever files a query reads.
   const read = new Set(columns);
   const missing = (schema ?? []).map((column) => column.name).filter((name) => !read.has(name));
   return (texts) => {
     const record: Record<string, unknown> = {};
-    for (let index = 0; index < columns.length; index++) record[columns[index]!] = typedValue(texts[FIRST_COLUMN + index] ?? null, typeOf[index]!);
+    for (let index = 0; index < columns.length; index++) {
+      const text = texts[FIRST_COLUMN + index] ?? null;
+      record[columns[index]!] = text === null ? null : convert[index]!(text);
+    }
     for (const name of missing) record[name] = null;
     return record;
   };
@@ -164,7 +175,7 @@ export interface CachedRecord {
   recordId: string;
   isDeleted: boolean;
   version: number;
-  /** Typed values by column (see typedValue). */
+  /** Typed values by column (see typedValue in typed-value.ts). */
   data: Record<string, unknown>;
 }
 
@@ -176,6 +187,20 @@ export async function readRecordsByIds(engine: EngineContext, datasetId: string,
   const { dataset, paths } = await readManifest(engine, datasetId);
   if (!paths.length) return [];
   return withPointReader(engine, (connection) => allRecords(connection, byIdsSql(paths, ids), dataset.columns));
+}
+
+/**
+ * What a reader needs of a dataset's cache, as plain data (it crosses to the load thread): its columns, and each
+ * file's version and local path, oldest first.
+ */
+export interface CacheManifest {
+  columns: SchemaColumn[] | null;
+  files: { version: number; path: string }[];
+}
+
+export async function readCacheManifest(engine: EngineContext, datasetId: string): Promise<CacheManifest> {
+  const { dataset, files, paths } = await readManifest(engine, datasetId);
+  return { columns: dataset.columns, files: files.map((file, index) => ({ version: Number(file.version), path: paths[index]! })) };
 }
 
 /** One load's view of the cache: the manifest as it was when the load opened it, and a DuckDB of its own. */
@@ -192,7 +217,12 @@ export interface CachedRecordReader {
 }
 
 export async function openCachedRecords(engine: EngineContext, datasetId: string): Promise<CachedRecordReader> {
-  const { dataset, files, paths } = await readManifest(engine, datasetId);
+  return openCacheReader(await readCacheManifest(engine, datasetId));
+}
+
+/** A reader over the files of a manifest; it needs no engine (the load thread opens it). */
+export async function openCacheReader(manifest: CacheManifest): Promise<CachedRecordReader> {
+  const paths = manifest.files.map((file) => file.path);
   const instance = await DuckDBInstance.create(':memory:', DUCKDB_OPTIONS);
   // A connection per query: a streaming result owns its connection until it is read to the end.
   const withConnection = async <T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> => {
@@ -206,11 +236,11 @@ export async function openCachedRecords(engine: EngineContext, datasetId: string
   return {
     async byIds(ids) {
       if (!ids.length || !paths.length) return [];
-      return withConnection((connection) => allRecords(connection, byIdsSql(paths, ids), dataset.columns));
+      return withConnection((connection) => allRecords(connection, byIdsSql(paths, ids), manifest.columns));
     },
     async *changed({ afterVersion, upToVersion, pageSize }) {
       // A file holds one version, and each record at most once: files at or below afterVersion hold nothing newer.
-      const newer = paths.filter((_, index) => Number(files[index]!.version) > afterVersion);
+      const newer = manifest.files.filter((file) => file.version > afterVersion).map((file) => file.path);
       if (!newer.length) return;
       const connection = await instance.connect();
       try {
@@ -223,7 +253,7 @@ export async function openCachedRecords(engine: EngineContext, datasetId: string
             ? `select * from read_parquet(${literal(newer[0]!)}) where ${META.version} <= ${upTo}`
             : `select * from (${latestSql(newer, `${META.version} > ${after}`)}) where ${META.version} <= ${upTo} order by ${META.recordId}`;
         let page: CachedRecord[] = [];
-        for await (const records of readRecords(connection, select, dataset.columns)) {
+        for await (const records of readRecords(connection, select, manifest.columns)) {
           for (const record of records) {
             page.push(record);
             if (page.length === pageSize) {

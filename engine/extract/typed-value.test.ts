@@ -29,4 +29,13 @@ describe('typedValue', () => {
     expect(toRfc3339Timestamp('2026-01-01 10:00:00.5')).toBe('2026-01-01T10:00:00.5Z');
     expect(toRfc3339Timestamp('infinity')).toBe('infinity');
   });
+
+  test('rewrites the usual UTC shape as the general rule does, and leaves near misses to it', () => {
+    expect(toRfc3339Timestamp('2026-01-01 10:00:00+00')).toBe('2026-01-01T10:00:00Z');
+    expect(toRfc3339Timestamp('2026-01-01 10:00:00.000001+00')).toBe('2026-01-01T10:00:00.000001Z');
+    expect(toRfc3339Timestamp('2026-01-01 10:00:00+00:00')).toBe('2026-01-01T10:00:00Z');
+    expect(toRfc3339Timestamp('2026-01-01 10:00:00-00')).toBe('2026-01-01T10:00:00Z');
+    expect(toRfc3339Timestamp('2026-01-01 10:00:00.+00')).toBe('2026-01-01 10:00:00.+00');
+    expect(toRfc3339Timestamp('12026-01-01 10:00:00+00')).toBe('12026-01-01 10:00:00+00');
+  });
 });

@@ -25,7 +25,7 @@ function ledgerPage(entries: readonly Entry[]): LedgerPage {
   const transformed: unknown[] = [];
   return {
     entries: entries.map(({ transformed: record, ...entry }) => ({ ...entry, transformedIndex: record === null ? null : transformed.push(record) - 1 })),
-    transformedJson: transformed.length ? toJson(transformed) : null,
+    transformedJson: transformed.length ? Buffer.from(toJson(transformed)) : null,
   };
 }
 const delivered = (recordId: string, version: number): Entry => ({ recordId, version, status: 'delivered', transformed: { id: recordId, version }, error: null });

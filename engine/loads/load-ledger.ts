@@ -17,8 +17,8 @@ export interface LedgerEntry {
 /** A ledger write: entries, and the JSON array of transformed records their indexes point into. */
 export interface LedgerPage {
   entries: LedgerEntry[];
-  /** What a load already wrote for the request body; null when no entry has a transformed record. */
-  transformedJson: string | null;
+  /** What a load already wrote (as UTF-8) for the request body; null when no entry has a transformed record. */
+  transformedJson: Buffer | null;
 }
 
 export interface LoadCounts {
@@ -95,7 +95,7 @@ async function encodePage({ entries, transformedJson }: LedgerPage): Promise<Enc
     page.errors.push(entry.error === null ? null : toJson(entry.error));
     page.transformedIndexes.push(entry.transformedIndex);
   }
-  if (transformedJson !== null && page.transformedIndexes.some((index) => index !== null)) page.records = await compress(Buffer.from(transformedJson), BROTLI);
+  if (transformedJson !== null && page.transformedIndexes.some((index) => index !== null)) page.records = await compress(transformedJson, BROTLI);
   return page;
 }
 

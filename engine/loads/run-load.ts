@@ -1,13 +1,13 @@
 // One load, start to finish: the records of the stream's dataset that changed since the stream last settled (or
 // the requested ids, or earlier temporary failures) are transformed, validated, delivered, and recorded page by
-// page, the stages overlapping: page k+1 is read and transformed while page k is sent, and page k's outcomes are
-// written while page k+1 is sent.
+// page, the stages overlapping: page k+1 is read and transformed (in the load thread, on another core) while page k
+// is sent, and page k's outcomes are written while page k+1 is sent.
 import path from 'node:path';
 import { DestinationCreateSchema } from '../../lib/prequel/contract/destination';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import { StreamCreateSchema } from '../../lib/prequel/contract/stream';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
-import { type DeliveryContext, type DeliveryPage, deliverPages, type RecordOutcome } from '../deliver/deliver-records';
+import { type DeliveryContext, type DeliveryPage, deliverPages, type RecordOutcome, type VersionedRecord } from '../deliver/deliver-records';
 import type { DestinationThrottle } from '../deliver/destination-throttle';
 import { toJson } from '../deliver/render-request';
 import { notify } from '../deliver/monitoring-events';
@@ -15,18 +15,19 @@ import { SharedThrottle } from '../deliver/shared-throttle';
 import { signingKey } from '../deliver/signing-key';
 import type { EngineContext } from '../engine-context';
 import type { JobError } from '../extract/extract-record';
-import { type CachedRecord, type CachedRecordReader, latestVersion, openCachedRecords } from '../extract/cached-records';
+import { latestVersion, readCacheManifest } from '../extract/cached-records';
 import { faultPoint } from '../extract/fault-points';
-import type { CompiledTransform } from '../transform/mapping/compile-mappings';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 import { disableStream } from './disable-stream';
 import { type LedgerEntry, type LoadCounts, LoadLedger } from './load-ledger';
 import type { LoadRow } from './load-record';
+import { pageThread, type ThreadPage, type ThreadReader } from './page-thread-client';
 import { readAhead } from './read-ahead';
 
 const PAGE = 1000;
 // Compiling a stream's mappings (its record_schema with ajv above all) costs about as much as transforming a few
-// thousand records: loads of an unchanged stream reuse it.
+// thousand records: loads of an unchanged stream reuse it. (Checked here for the load's error; the load thread
+// compiles its own.)
 const compileMappings = createTransformCache();
 const throttles = new WeakMap<EngineContext, Map<string, { key: string; throttle: DestinationThrottle }>>();
 
@@ -85,6 +86,10 @@ async function prepareLoad(engine: EngineContext, load: LoadRow, options: RunLoa
   if (!compiled.ok) throw Object.assign(new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; ')), { blame: 'configuration' as const });
   const key = await signingKey(engine);
   const format = destination.type === 'webhook_batch' ? destination.webhook_batch?.format : undefined;
+  // Only a json batch with the default body goes as the page's JSON; every other request reads the records.
+  const template = destination.type === 'webhook_batch' ? destination.webhook_batch?.request_template : destination.webhook_record?.request_template;
+  const objects = destination.type !== 'webhook_batch' || format !== 'json' || Boolean(template?.body);
+  const mapping = { mappings: config.mappings, recordSchema: destination.record_schema, columns, objects };
   // csv/parquet batches are files in the provider's datalake, downloaded through signed links.
   const artifacts =
     format === 'csv' || format === 'parquet'
@@ -103,7 +108,7 @@ async function prepareLoad(engine: EngineContext, load: LoadRow, options: RunLoa
     maxAttempts: options.maxAttempts,
     maxWaitMs: options.maxWaitMs,
   };
-  return { stream, transform: compiled.transform, context };
+  return { stream, mapping, context };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -112,62 +117,102 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
-/** What a load has to go through, page by page; it stops producing once the destination is gone. */
-async function* cachedPages(
+/** What a load has to go through, page by page, transformed by the load thread; it stops once the destination is gone. */
+async function* threadPages(
   engine: EngineContext,
   load: LoadRow,
-  reader: CachedRecordReader,
+  reader: ThreadReader,
   context: DeliveryContext,
   versions: { settled: number; target: number },
-): AsyncGenerator<CachedRecord[]> {
+): AsyncGenerator<ThreadPage> {
+  const byIds = async (ids: string[]) => (await reader.page({ kind: 'ids', ids }))!;
   if (load.record_ids) {
-    for (const ids of chunks(load.record_ids, PAGE)) yield await reader.byIds(ids);
+    for (const ids of chunks(load.record_ids, PAGE)) yield await byIds(ids);
     return;
   }
   // Records that failed temporarily in earlier loads go first.
   const retries = (await engine.db.query<{ record_id: string }>(`select record_id from stream_records where stream_id = $1 and status = 'retry'`, [load.stream_id])).rows.map((row) => row.record_id);
   for (const ids of chunks(retries, PAGE)) {
     if (context.gone) return;
-    yield await reader.byIds(ids);
+    yield await byIds(ids);
   }
   // Their latest versions were just read: the changed records skip them rather than send them twice.
-  const retried = new Set(retries);
-  for await (const page of reader.changed({ afterVersion: versions.settled, upToVersion: versions.target, pageSize: PAGE })) {
+  let skip = retries;
+  for (;;) {
     if (context.gone) return;
-    yield retried.size ? page.filter((record) => !retried.has(record.recordId)) : page;
+    const page = await reader.page({ kind: 'changed', afterVersion: versions.settled, upToVersion: versions.target, pageSize: PAGE, skip });
+    if (!page) return;
+    skip = [];
+    yield page;
   }
 }
 
-/** Drops versions already delivered (e.g. before a crash) unless the ids were asked for, and transforms the rest. */
-async function transformPage(engine: EngineContext, load: LoadRow, records: CachedRecord[], transform: CompiledTransform, now: Date, counters: Counters): Promise<TransformedPage> {
-  let todo = records;
-  if (!load.record_ids && records.length) {
-    const delivered = await engine.db.query<{ record_id: string; version: string }>(
-      `select record_id, version::text from stream_records where stream_id = $1 and record_id = any($2) and status = 'delivered'`,
-      [load.stream_id, records.map((record) => record.recordId)],
-    );
-    const settled = new Map(delivered.rows.map((row) => [row.record_id, Number(row.version)]));
-    if (settled.size) todo = records.filter((record) => (settled.get(record.recordId) ?? -1) < record.version);
+/** A page's transformed records as objects, parsed from its JSON only if something reads one (a split batch). */
+class PageObjects {
+  constructor(
+    private readonly json: Buffer,
+    private objects: Record<string, unknown>[] | null,
+  ) {}
+
+  at(index: number): Record<string, unknown> {
+    // Exact: transformed records hold no bigints, so their JSON reads back as what was written.
+    this.objects ??= JSON.parse(this.json.toString('utf8')) as Record<string, unknown>[];
+    return this.objects[index]!;
   }
-  const page: TransformedPage = { records: [], failures: [] };
-  for (const record of todo) {
+}
+
+class PageRecord implements VersionedRecord {
+  constructor(
+    readonly recordId: string,
+    readonly version: number,
+    readonly isDeleted: boolean,
+    private readonly objects: PageObjects,
+    private readonly index: number,
+  ) {}
+
+  get record(): Record<string, unknown> {
+    return this.objects.at(this.index);
+  }
+}
+
+/** Drops versions already delivered (e.g. before a crash) unless the ids were asked for, and counts the rest. */
+async function deliverablePage(engine: EngineContext, load: LoadRow, page: ThreadPage, counters: Counters): Promise<TransformedPage> {
+  const json = Buffer.from(page.json.buffer, page.json.byteOffset, page.json.byteLength);
+  const ids = [...page.recordIds, ...page.failures.map((failure) => failure.recordId)];
+  const delivered =
+    !load.record_ids && ids.length
+      ? (
+          await engine.db.query<{ record_id: string; version: string }>(`select record_id, version::text from stream_records where stream_id = $1 and record_id = any($2) and status = 'delivered'`, [
+            load.stream_id,
+            ids,
+          ])
+        ).rows
+      : [];
+  const settled = new Map(delivered.map((row) => [row.record_id, Number(row.version)]));
+  const isNew = (recordId: string, version: number) => (settled.get(recordId) ?? -1) < version;
+  const objects = new PageObjects(json, page.objects);
+  const result: TransformedPage = { records: [], failures: [] };
+  for (let index = 0; index < page.recordIds.length; index++) {
+    const recordId = page.recordIds[index]!;
+    const version = page.versions[index]!;
+    if (!isNew(recordId, version)) continue;
     counters.processed++;
-    const result = transform.apply(record, { now });
-    if (result.ok) {
-      counters.transformed++;
-      counters.valid++;
-      page.records.push({ recordId: record.recordId, version: record.version, isDeleted: record.isDeleted, record: result.record });
-      continue;
-    }
-    counters.errored++;
-    const stage = result.errors.some((error) => error.stage === 'transform') ? 'transform_error' : 'schema_error';
-    if (stage === 'schema_error') counters.transformed++;
-    const trace = result.errors.map((error) => `${error.target_field ?? ''}: ${error.message}`).join('; ');
-    page.failures.push({ recordId: record.recordId, version: record.version, status: stage, transformedIndex: null, error: { error_code: stage, error_trace: trace, details: result.errors } });
+    counters.transformed++;
+    counters.valid++;
+    result.records.push(new PageRecord(recordId, version, page.deleted[index]!, objects, index));
   }
-  // Written once, in one go (several times faster than record by record): the request body and the ledger both use it.
-  page.json = toJson(page.records.map((record) => record.record));
-  return page;
+  for (const { recordId, version, errors } of page.failures) {
+    if (!isNew(recordId, version)) continue;
+    counters.processed++;
+    counters.errored++;
+    const stage = errors.some((error) => error.stage === 'transform') ? 'transform_error' : 'schema_error';
+    if (stage === 'schema_error') counters.transformed++;
+    const trace = errors.map((error) => `${error.target_field ?? ''}: ${error.message}`).join('; ');
+    result.failures.push({ recordId, version, status: stage, transformedIndex: null, error: { error_code: stage, error_trace: trace, details: errors } });
+  }
+  // The thread's JSON is the page's (body and ledger) unless records were dropped.
+  result.json = result.records.length === page.recordIds.length ? json : Buffer.from(toJson(result.records.map((record) => record.record)));
+  return result;
 }
 
 /** The ledger entry of a record that was sent (or given up on), pointing at its transformed record in the page. */
@@ -217,22 +262,21 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
   if (!load) return;
   const counters: Counters = { processed: 0, transformed: 0, valid: 0, loaded: 0, errored: 0, retry: 0, rejected: 0, lastReason: null };
   const ledger = new LoadLedger(engine.db, load.stream_id, loadId);
-  let reader: CachedRecordReader | null = null;
+  let reader: ThreadReader | null = null;
   try {
-    const { stream, transform, context } = await prepareLoad(engine, load, options);
+    const { stream, mapping, context } = await prepareLoad(engine, load, options);
     const settledVersion = Number((await engine.db.query<{ v: string }>('select settled_version::text as v from stream_state where stream_id = $1', [stream.id])).rows[0]?.v ?? 0);
     const target = await latestVersion(engine, stream.dataset_id);
-    reader = await openCachedRecords(engine, stream.dataset_id);
-    const now = new Date();
+    reader = await pageThread.open({ manifest: await readCacheManifest(engine, stream.dataset_id), ...mapping, now: Date.now() });
 
-    const transformed = async function* (pages: AsyncIterable<CachedRecord[]>) {
-      for await (const records of pages) {
+    const deliverable = async function* (pages: AsyncIterable<ThreadPage>) {
+      for await (const page of pages) {
         // No further ahead than the ledger keeps up with.
         await ledger.room();
-        yield await transformPage(engine, load, records, transform, now, counters);
+        yield await deliverablePage(engine, load, page, counters);
       }
     };
-    const pages = readAhead(transformed(cachedPages(engine, load, reader, context, { settled: settledVersion, target })));
+    const pages = readAhead(deliverable(threadPages(engine, load, reader, context, { settled: settledVersion, target })));
     await deliverPages(pages, context, (page, outcomes) => {
       // Delivered but not yet recorded: the window where a crash makes the next attempt send them again.
       if (page.records.length) faultPoint('load_after_send');
@@ -271,6 +315,6 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     await engine.db.query(`update loads set status = 'failed', ended_at = clock_timestamp(), error = $2 where id = $1`, [loadId, JSON.stringify(error)]);
     notify(engine, 'load.failed', { load_id: loadId, stream_id: load.stream_id, error, message: error.message });
   } finally {
-    reader?.close();
+    await reader?.close();
   }
 }

@@ -134,7 +134,7 @@ try {
       if (!rendered.ok) throw new Error(rendered.message);
       const { method, url, headers, body } = rendered.request;
       const signature = await signDelivery(body, { privateKey: key.privateKey, providerId: dataset.providerId, deliveryId: id });
-      return { method, url, headers: { ...headers, ...signature, 'user-agent': 'inlet-bench' }, body: Buffer.from(body) };
+      return { method, url, headers: { ...headers, ...signature, 'user-agent': 'inlet-bench' }, body: typeof body === 'string' ? Buffer.from(body) : body };
     };
     if (kind === 'record') return Promise.all(records.map((record) => signed(renderer.forRecord(record), deliveryId(streamId, record.recordId, record.version))));
     const batches: Promise<RawDelivery>[] = [];
