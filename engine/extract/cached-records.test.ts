@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTableDataset, extractNow } from '../testing/extract-fixtures';
 import { createSourceDatabase, type SourceDatabase } from '../testing/source-database';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
-import { type CachedRecord, latestVersion, openCachedRecords } from './cached-records';
+import { type CachedRecord, latestVersion, openCachedRecords, openCacheReader, readCacheManifest } from './cached-records';
 
 let api: TestEngine;
 let source: SourceDatabase;
@@ -94,6 +94,28 @@ describe('a load’s view of the cache', () => {
         for (const record of records) expect(record.data).toHaveProperty('added_later', null);
       }
     } finally {
+      await api.engine.db.query('update datasets set columns = $2 where id = $1', [datasetId, JSON.stringify(columns)]);
+    }
+  });
+
+  test('given the columns a load reads, records carry those only, from one file or several and by id', async () => {
+    const columns = (await api.engine.db.query<{ columns: unknown[] }>('select columns from datasets where id = $1', [datasetId])).rows[0]!.columns;
+    const added = { ...(columns[0] as object), name: 'added_later' };
+    await api.engine.db.query('update datasets set columns = $2 where id = $1', [datasetId, JSON.stringify([...columns, added])]);
+    const reader = await openCacheReader(await readCacheManifest(api.engine, datasetId), ['label', 'added_later', 'not_a_column']);
+    try {
+      for (const after of [0, versions[0]!]) {
+        const records: CachedRecord[] = [];
+        for await (const page of reader.changed({ afterVersion: after, upToVersion: versions[1]!, pageSize: 100 })) records.push(...page);
+        expect(records.length).toBeGreaterThan(0);
+        for (const record of records) expect(record.data).toEqual({ label: expect.stringMatching(/^item \d+/), added_later: null });
+      }
+      expect((await reader.byIds(['30', '31'])).map((record) => record.data).sort((a, b) => String(a.label).localeCompare(String(b.label)))).toEqual([
+        { label: 'item 30 (changed)', added_later: null },
+        { label: 'item 31', added_later: null },
+      ]);
+    } finally {
+      reader.close();
       await api.engine.db.query('update datasets set columns = $2 where id = $1', [datasetId, JSON.stringify(columns)]);
     }
   });

@@ -65,20 +65,20 @@ const FIRST_COLUMN = 3;
  * which is most of the cost of reading a page, and an array parses in a third of the time of an object repeating
  * every column's name. The cache keeps every column as text, so the casts change nothing but the metadata columns.
  */
-async function* readRecords(connection: DuckDBConnection, select: string, schema: SchemaColumn[] | null): AsyncGenerator<CachedRecord[]> {
+async function* readRecords(connection: DuckDBConnection, select: string, schema: SchemaColumn[] | null, only: ReadonlySet<string> | null = null): AsyncGenerator<CachedRecord[]> {
   const prepared = await connection.prepare(select);
   const columns: string[] = [];
   try {
     for (let index = 0; index < prepared.columnCount; index++) {
       const name = prepared.columnName(index);
-      if (!name.startsWith('_prequel_')) columns.push(name);
+      if (!name.startsWith('_prequel_') && (!only || only.has(name))) columns.push(name);
     }
   } finally {
     prepared.destroySync();
   }
   const values = [META.recordId, `${META.version}::varchar`, `${META.isDeleted}::varchar`, ...columns.map((name) => `${quoted(name)}::varchar`)];
   const result = await connection.stream(`select to_json([${values.join(', ')}])::varchar from (${select})`);
-  const typed = recordTyper(columns, schema);
+  const typed = recordTyper(columns, schema, only);
   // Each chunk is read and typed in one go and then dropped, texts and all, before its records are handed on: only
   // the records stay reachable while the load works on them (what outlives a young-generation GC is what it costs).
   // DuckDB fetches the next chunk on its own threads meanwhile.
@@ -103,9 +103,9 @@ async function* readRecords(connection: DuckDBConnection, select: string, schema
   }
 }
 
-async function allRecords(connection: DuckDBConnection, select: string, schema: SchemaColumn[] | null): Promise<CachedRecord[]> {
+async function allRecords(connection: DuckDBConnection, select: string, schema: SchemaColumn[] | null, only: ReadonlySet<string> | null = null): Promise<CachedRecord[]> {
   const records: CachedRecord[] = [];
-  for await (const chunk of readRecords(connection, select, schema)) records.push(...chunk);
+  for await (const chunk of readRecords(connection, select, schema, only)) records.push(...chunk);
   return records;
 }
 
@@ -113,13 +113,13 @@ async function allRecords(connection: DuckDBConnection, select: string, schema: 
  * Turns a cached row's texts into a record as the pipeline sees it: typed values by column, exact for big numbers.
  * Types are looked up once per query, and every record gets its fields in the same order (one V8 shape for all).
  */
-function recordTyper(columns: readonly string[], schema: SchemaColumn[] | null): (texts: readonly (string | null)[]) => Record<string, unknown> {
+function recordTyper(columns: readonly string[], schema: SchemaColumn[] | null, only: ReadonlySet<string> | null): (texts: readonly (string | null)[]) => Record<string, unknown> {
   const types = new Map((schema ?? []).map((column) => [column.name, column.prequel_type]));
   const convert = columns.map((name) => converterFor(types.get(name) ?? 'string'));
   // A column of the dataset that the files read lack (added since they were written, or dropped before) is null,
   // whichever files a query reads.
   const read = new Set(columns);
-  const missing = (schema ?? []).map((column) => column.name).filter((name) => !read.has(name));
+  const missing = (schema ?? []).map((column) => column.name).filter((name) => !read.has(name) && (!only || only.has(name)));
   return (texts) => {
     const record: Record<string, unknown> = {};
     for (let index = 0; index < columns.length; index++) {
@@ -220,9 +220,13 @@ export async function openCachedRecords(engine: EngineContext, datasetId: string
   return openCacheReader(await readCacheManifest(engine, datasetId));
 }
 
-/** A reader over the files of a manifest; it needs no engine (the load thread opens it). */
-export async function openCacheReader(manifest: CacheManifest): Promise<CachedRecordReader> {
+/**
+ * A reader over the files of a manifest; it needs no engine (the load thread opens it). Given `columns`, records
+ * carry only those (DuckDB then decodes no other column of the files): a load reads what its mappings read.
+ */
+export async function openCacheReader(manifest: CacheManifest, columns: readonly string[] | null = null): Promise<CachedRecordReader> {
   const paths = manifest.files.map((file) => file.path);
+  const only = columns ? new Set(columns) : null;
   const instance = await DuckDBInstance.create(':memory:', DUCKDB_OPTIONS);
   // A connection per query: a streaming result owns its connection until it is read to the end.
   const withConnection = async <T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> => {
@@ -236,7 +240,7 @@ export async function openCacheReader(manifest: CacheManifest): Promise<CachedRe
   return {
     async byIds(ids) {
       if (!ids.length || !paths.length) return [];
-      return withConnection((connection) => allRecords(connection, byIdsSql(paths, ids), manifest.columns));
+      return withConnection((connection) => allRecords(connection, byIdsSql(paths, ids), manifest.columns, only));
     },
     async *changed({ afterVersion, upToVersion, pageSize }) {
       // A file holds one version, and each record at most once: files at or below afterVersion hold nothing newer.
@@ -253,7 +257,7 @@ export async function openCacheReader(manifest: CacheManifest): Promise<CachedRe
             ? `select * from read_parquet(${literal(newer[0]!)}) where ${META.version} <= ${upTo}`
             : `select * from (${latestSql(newer, `${META.version} > ${after}`)}) where ${META.version} <= ${upTo} order by ${META.recordId}`;
         let page: CachedRecord[] = [];
-        for await (const records of readRecords(connection, select, manifest.columns)) {
+        for await (const records of readRecords(connection, select, manifest.columns, only)) {
           for (const record of records) {
             page.push(record);
             if (page.length === pageSize) {

@@ -94,7 +94,7 @@ export class PageThreadState {
         const { spec } = request;
         const compiled = compile(spec.mappings, spec.recordSchema, spec.columns);
         if (!compiled.ok) throw new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; '));
-        const reader = await openCacheReader(spec.manifest);
+        const reader = await openCacheReader(spec.manifest, compiled.transform.columns);
         const id = this.nextReader++;
         this.readers.set(id, { reader, transform: compiled.transform, now: new Date(spec.now), objects: spec.objects, changed: null, ahead: null, busy: Promise.resolve() });
         return id;

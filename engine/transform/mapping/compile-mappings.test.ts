@@ -376,3 +376,18 @@ describe('the preview schema', () => {
     expect(transform.schema).toEqual([column('id', 'string', false), column('notes', 'string', true), column('untyped', 'any', true), column('prefs.email', 'boolean', false)]);
   });
 });
+
+describe('the columns a transform reads', () => {
+  test('are the mapped columns and the names its expressions read, so a load can leave the others unread', () => {
+    const transform = compile([field('id'), expression('name', 'first_name + " " + $env["last_name"]'), expression('segment', 'let p = plan; p == "pro" ? "a" : "b"')], object({}));
+    expect([...transform.columns!].sort()).toEqual(['first_name', 'id', 'last_name', 'plan']);
+    // It reads the same from a record holding only those as from the full row.
+    const full = customer();
+    const only = Object.fromEntries(transform.columns!.map((name) => [name, full[name as keyof typeof full]]));
+    expect(apply(transform, only)).toEqual(apply(transform, full));
+  });
+
+  test('are unknown (every column is read) once an expression may read any', () => {
+    expect(compile([field('id'), expression('all', 'len(keys($env))')], object({})).columns).toBeNull();
+  });
+});

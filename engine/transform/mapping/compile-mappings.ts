@@ -28,6 +28,8 @@ export type PreviewColumn = { name: string; database_type_name: string; length: 
 export interface CompiledTransform {
   /** The target fields, in mapping order. */
   schema: PreviewColumn[];
+  /** The source columns the mappings read (a reader may leave the others out), or null when an expression may read any. */
+  columns: readonly string[] | null;
   /** `now` is the clock of now() and TODAY(); pass one per load or preview so every record sees the same. */
   apply(record: SourceRecord, options?: { now?: Date }): ApplyResult;
 }
@@ -67,10 +69,13 @@ export function compileMappings(
   // The integer columns some expression reads: only those need converting for expressions (see expressionEnv).
   const integerColumns = integerColumnsOf(columns);
   const readByExpressions = new Set<string>();
+  const read = new Set<string>();
+  let readsAllColumns = false;
   mappings.forEach((mapping, index) => {
     const segments = mapping.target_field.split('.');
     const schema = targetSchema(recordSchema, segments);
     if (mapping.field_type === 'field') {
+      read.add(mapping.column.name);
       steps.push(fieldStep(mapping.target_field, segments, schema, mapping.column.name, columnTypes.get(mapping.column.name) ?? null));
       return;
     }
@@ -82,6 +87,8 @@ export function compileMappings(
     }
     const { expression } = compiled;
     for (const column of expression.readsAllColumns ? integerColumns : expression.identifiers) readByExpressions.add(column);
+    for (const column of expression.identifiers) read.add(column);
+    readsAllColumns ||= expression.readsAllColumns;
     const target = mapping.target_field;
     steps.push({
       target,
@@ -99,7 +106,8 @@ export function compileMappings(
     });
   });
   if (!compiledSchema.ok || errors.length) return { ok: false, errors };
-  return { ok: true, transform: createTransform(steps, compiledSchema.validate, new Set([...integerColumns].filter((column) => readByExpressions.has(column)))) };
+  const expressionIntegers = new Set([...integerColumns].filter((column) => readByExpressions.has(column)));
+  return { ok: true, transform: createTransform(steps, compiledSchema.validate, expressionIntegers, readsAllColumns ? null : [...read]) };
 }
 
 const omitsNull = (schema: TargetSchema) => !allowsNull(schema) && !schema.required;
@@ -129,9 +137,10 @@ function fieldStep(target: string, segments: string[], schema: TargetSchema, col
   };
 }
 
-function createTransform(steps: readonly Step[], validate: ValidateFunction, integerColumns: ReadonlySet<string>): CompiledTransform {
+function createTransform(steps: readonly Step[], validate: ValidateFunction, integerColumns: ReadonlySet<string>, columns: readonly string[] | null): CompiledTransform {
   const sources = new Map(steps.map((step) => [step.target, step.source]));
   return {
+    columns,
     schema: steps.map((step) => ({
       name: step.target,
       database_type_name: typeLabel(step.schema.types),
