@@ -59,13 +59,19 @@ const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 // A row's texts are its record id, version and deletion flag, then its columns.
 const FIRST_COLUMN = 3;
 
+/** Rows of a query over the cache as DuckDB hands them over, and how one becomes a record. */
+interface CachedRows {
+  chunks: AsyncGenerator<string[]>;
+  record: (row: string) => CachedRecord;
+}
+
 /**
- * The records of `select …` over the cache, chunk by chunk. Each row leaves DuckDB as one JSON array of texts
+ * The rows of `select …` over the cache, chunk by chunk. Each row leaves DuckDB as one JSON array of texts
  * (record id, version, deletion flag, then every column): one string crosses per row instead of one per value,
  * which is most of the cost of reading a page, and an array parses in a third of the time of an object repeating
  * every column's name. The cache keeps every column as text, so the casts change nothing but the metadata columns.
  */
-async function* readRecords(connection: DuckDBConnection, select: string, schema: SchemaColumn[] | null, only: ReadonlySet<string> | null = null): AsyncGenerator<CachedRecord[]> {
+async function readRows(connection: DuckDBConnection, select: string, schema: SchemaColumn[] | null, only: ReadonlySet<string> | null = null): Promise<CachedRows> {
   const prepared = await connection.prepare(select);
   const columns: string[] = [];
   try {
@@ -79,33 +85,51 @@ async function* readRecords(connection: DuckDBConnection, select: string, schema
   const values = [META.recordId, `${META.version}::varchar`, `${META.isDeleted}::varchar`, ...columns.map((name) => `${quoted(name)}::varchar`)];
   const result = await connection.stream(`select to_json([${values.join(', ')}])::varchar from (${select})`);
   const typed = recordTyper(columns, schema, only);
-  // Each chunk is read and typed in one go and then dropped, texts and all, before its records are handed on: only
-  // the records stay reachable while the load works on them (what outlives a young-generation GC is what it costs).
-  // DuckDB fetches the next chunk on its own threads meanwhile.
-  let fetching = result.fetchChunk();
-  const nextChunk = async (): Promise<CachedRecord[] | null> => {
-    const chunk = await fetching;
-    if (!chunk || chunk.rowCount === 0) return null;
-    fetching = result.fetchChunk();
-    const json = chunk.getColumnVector(0);
-    const records: CachedRecord[] = new Array(chunk.rowCount);
-    for (let row = 0; row < chunk.rowCount; row++) {
-      const texts = JSON.parse(json.getItem(row) as string) as (string | null)[];
-      records[row] = { recordId: String(texts[0]), version: Number(texts[1]), isDeleted: texts[2] === 'true', data: typed(texts) };
-    }
-    return records;
+  const record = (row: string): CachedRecord => {
+    const texts = JSON.parse(row) as (string | null)[];
+    return { recordId: String(texts[0]), version: Number(texts[1]), isDeleted: texts[2] === 'true', data: typed(texts) };
   };
-  try {
-    for (let records = await nextChunk(); records; records = await nextChunk()) yield records;
-  } finally {
-    // A reader stopped early still has a fetch in flight: its connection is closed only once it is done.
-    await fetching.catch(() => null);
+  // DuckDB fetches the next chunk on its own threads while this one is worked on.
+  async function* chunks(): AsyncGenerator<string[]> {
+    let fetching = result.fetchChunk();
+    try {
+      for (let chunk = await fetching; chunk && chunk.rowCount > 0; chunk = await fetching) {
+        fetching = result.fetchChunk();
+        const json = chunk.getColumnVector(0);
+        const rows: string[] = new Array(chunk.rowCount);
+        for (let row = 0; row < chunk.rowCount; row++) rows[row] = json.getItem(row) as string;
+        yield rows;
+      }
+    } finally {
+      // A reader stopped early still has a fetch in flight: its connection is closed only once it is done.
+      await fetching.catch(() => null);
+    }
   }
+  return { chunks: chunks(), record };
+}
+
+/**
+ * A page of cached records, each typed only as it is iterated: a load transforms it and drops it at once, so young
+ * garbage collections find a page of compact row texts alive rather than a page of records (what outlives one is
+ * what it costs).
+ */
+export interface CachedPage extends Iterable<CachedRecord> {
+  readonly length: number;
+}
+
+function cachedPage(rows: readonly string[], record: (row: string) => CachedRecord): CachedPage {
+  return {
+    length: rows.length,
+    *[Symbol.iterator]() {
+      for (const row of rows) yield record(row);
+    },
+  };
 }
 
 async function allRecords(connection: DuckDBConnection, select: string, schema: SchemaColumn[] | null, only: ReadonlySet<string> | null = null): Promise<CachedRecord[]> {
+  const { chunks, record } = await readRows(connection, select, schema, only);
   const records: CachedRecord[] = [];
-  for await (const chunk of readRecords(connection, select, schema, only)) records.push(...chunk);
+  for await (const rows of chunks) for (const row of rows) records.push(record(row));
   return records;
 }
 
@@ -212,7 +236,7 @@ export interface CachedRecordReader {
    * (the file's, or record ids' when several files are ranked): one query, streamed, so a load walks any number of
    * records with bounded memory.
    */
-  changed(range: { afterVersion: number; upToVersion: number; pageSize: number }): AsyncGenerator<CachedRecord[]>;
+  changed(range: { afterVersion: number; upToVersion: number; pageSize: number }): AsyncGenerator<CachedPage>;
   close(): void;
 }
 
@@ -256,17 +280,18 @@ export async function openCacheReader(manifest: CacheManifest, columns: readonly
           newer.length === 1
             ? `select * from read_parquet(${literal(newer[0]!)}) where ${META.version} <= ${upTo}`
             : `select * from (${latestSql(newer, `${META.version} > ${after}`)}) where ${META.version} <= ${upTo} order by ${META.recordId}`;
-        let page: CachedRecord[] = [];
-        for await (const records of readRecords(connection, select, manifest.columns, only)) {
-          for (const record of records) {
-            page.push(record);
-            if (page.length === pageSize) {
-              yield page;
-              page = [];
+        const { chunks, record } = await readRows(connection, select, manifest.columns, only);
+        let rows: string[] = [];
+        for await (const chunk of chunks) {
+          for (const row of chunk) {
+            rows.push(row);
+            if (rows.length === pageSize) {
+              yield cachedPage(rows, record);
+              rows = [];
             }
           }
         }
-        if (page.length) yield page;
+        if (rows.length) yield cachedPage(rows, record);
       } finally {
         connection.closeSync();
       }

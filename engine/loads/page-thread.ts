@@ -5,7 +5,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../lib/prequel/contract/stream';
 import { toJson } from '../deliver/render-request';
-import { type CacheManifest, type CachedRecord, type CachedRecordReader, openCacheReader } from '../extract/cached-records';
+import { type CacheManifest, type CachedPage, type CachedRecord, type CachedRecordReader, openCacheReader } from '../extract/cached-records';
 import type { CompiledTransform, FieldError } from '../transform/mapping/compile-mappings';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 
@@ -53,7 +53,9 @@ interface OpenReader {
   transform: CompiledTransform;
   now: Date;
   objects: boolean;
-  changed: AsyncGenerator<CachedRecord[]> | null;
+  changed: AsyncGenerator<CachedPage> | null;
+  /** Ids the range leaves out (read already, by id). */
+  skip: ReadonlySet<string>;
   /** The next page of `changed`, read and transformed while the engine works on this one. */
   ahead: Promise<ThreadPage | null> | null;
   /** The request being answered, which closing waits for. */
@@ -62,11 +64,15 @@ interface OpenReader {
 
 const compile = createTransformCache();
 
-/** Transforms a page and writes its JSON once, in one go (several times faster than record by record). */
-export function transformPage(records: readonly CachedRecord[], transform: CompiledTransform, now: Date, objects: boolean): ThreadPage {
+/**
+ * Transforms a page (each record as it is read, so none outlives its transform) and writes the page's JSON once, in
+ * one go (several times faster than record by record). Records whose id is in `skip` are left out.
+ */
+export function transformPage(records: Iterable<CachedRecord>, transform: CompiledTransform, now: Date, objects: boolean, skip?: ReadonlySet<string>): ThreadPage {
   const page: ThreadPage = { recordIds: [], versions: [], deleted: [], json: new Uint8Array(), objects: null, failures: [] };
   const passed: Record<string, unknown>[] = [];
   for (const record of records) {
+    if (skip?.has(record.recordId)) continue;
     const result = transform.apply(record, { now });
     if (!result.ok) {
       page.failures.push({ recordId: record.recordId, version: record.version, errors: result.errors });
@@ -96,7 +102,7 @@ export class PageThreadState {
         if (!compiled.ok) throw new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; '));
         const reader = await openCacheReader(spec.manifest, compiled.transform.columns);
         const id = this.nextReader++;
-        this.readers.set(id, { reader, transform: compiled.transform, now: new Date(spec.now), objects: spec.objects, changed: null, ahead: null, busy: Promise.resolve() });
+        this.readers.set(id, { reader, transform: compiled.transform, now: new Date(spec.now), objects: spec.objects, changed: null, skip: new Set(), ahead: null, busy: Promise.resolve() });
         return id;
       }
       case 'page': {
@@ -127,10 +133,14 @@ export class PageThreadState {
 
   private async page(open: OpenReader, source: PageSource): Promise<ThreadPage | null> {
     if (source.kind === 'ids') return transformPage(await open.reader.byIds(source.ids), open.transform, open.now, open.objects);
-    const changed = (open.changed ??= skipping(open.reader.changed(source), new Set(source.skip)));
+    if (!open.changed) {
+      open.changed = open.reader.changed(source);
+      open.skip = new Set(source.skip);
+    }
+    const changed = open.changed;
     const next = async () => {
       const read = await changed.next();
-      return read.done ? null : transformPage(read.value, open.transform, open.now, open.objects);
+      return read.done ? null : transformPage(read.value, open.transform, open.now, open.objects, open.skip);
     };
     const page = await (open.ahead ?? next());
     open.ahead = page ? next() : null;
@@ -138,10 +148,6 @@ export class PageThreadState {
     open.ahead?.catch(() => {});
     return page;
   }
-}
-
-async function* skipping(pages: AsyncGenerator<CachedRecord[]>, skip: Set<string>): AsyncGenerator<CachedRecord[]> {
-  for await (const page of pages) yield skip.size ? page.filter((record) => !skip.has(record.recordId)) : page;
 }
 
 /** The pages' JSON moves to the engine thread instead of being copied. */
