@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { create, createPipeline, stream } from '../testing/fixtures';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
 import { toJson } from '../deliver/render-request';
-import { type LedgerEntry, type LedgerPage, LoadLedger, readStreamTransformed, readTransformed, type TransformedRef } from './load-ledger';
+import type { Queryable } from '../store/db';
+import { type LedgerEntry, type LedgerPage, ledgerIsEmpty, LoadLedger, readStreamTransformed, readTransformed, type TransformedRef } from './load-ledger';
 
 let api: TestEngine;
 let streamId: string;
@@ -102,5 +103,60 @@ describe('a deleted stream takes its ledger with it', () => {
     const gone = randomUUID();
     await writeTo(gone, delivered('z', 1));
     expect(await rowsOf(gone)).toBe(0);
+  });
+});
+
+describe('the ledger of a first load', () => {
+  /** The stream's rows and what each was sent as. */
+  const contents = async (ofStream: string) => {
+    const rows = (await api.engine.db.query<{ record_id: string; version: string; status: string }>('select record_id, version::text, status from stream_records where stream_id = $1 order by record_id', [ofStream])).rows;
+    return { rows: rows.map((row) => [row.record_id, Number(row.version), row.status]), transformed: Object.fromEntries(await readStreamTransformed(api.engine.db, ofStream)) };
+  };
+  /** The ledger's statements, as Postgres received them. */
+  const watched = () => {
+    const statements: string[] = [];
+    const db: Queryable = { query: ((text: string, values?: unknown[]) => (statements.push(text), api.engine.db.query(text, values))) as Queryable['query'] };
+    return { db, statements };
+  };
+  const newStream = async () => {
+    const { dataset, destination } = await createPipeline(api);
+    return (await create(api, '/import/streams', stream(dataset.id, destination.id), 'stream')).id as string;
+  };
+
+  test('is written without looking for earlier rows, and holds what the usual write would', async () => {
+    const [fresh, usual] = [await newStream(), await newStream()];
+    expect(await ledgerIsEmpty(api.engine.db, fresh)).toBe(true);
+    const { db, statements } = watched();
+    const ledger = new LoadLedger(db, fresh, randomUUID(), true);
+    ledger.append(ledgerPage([delivered('a', 1), failed('b', 1)]), counts);
+    ledger.append(ledgerPage([delivered('c', 1)]), counts);
+    await ledger.drain();
+    expect(statements).toHaveLength(2);
+    expect(statements.some((text) => /on conflict/i.test(text))).toBe(false);
+    expect(await ledgerIsEmpty(api.engine.db, fresh)).toBe(false);
+
+    await writeTo(usual, delivered('a', 1), failed('b', 1));
+    await writeTo(usual, delivered('c', 1));
+    expect(await contents(fresh)).toEqual(await contents(usual));
+  });
+
+  test('writes a record that is there after all (asked for twice) as the usual write does, and goes on that way', async () => {
+    const fresh = await newStream();
+    const { db, statements } = watched();
+    const ledger = new LoadLedger(db, fresh, randomUUID(), true);
+    ledger.append(ledgerPage([delivered('a', 1), delivered('b', 1)]), counts);
+    ledger.append(ledgerPage([delivered('a', 2)]), counts);
+    ledger.append(ledgerPage([delivered('c', 1)]), counts);
+    await ledger.drain();
+    expect(statements.map((text) => /on conflict/i.test(text))).toEqual([false, false, true, true]);
+    expect(await contents(fresh)).toEqual({
+      rows: [
+        ['a', 2, 'delivered'],
+        ['b', 1, 'delivered'],
+        ['c', 1, 'delivered'],
+      ],
+      transformed: { a: { id: 'a', version: 2 }, b: { id: 'b', version: 1 }, c: { id: 'c', version: 1 } },
+    });
+    expect((await api.engine.db.query<{ live: number }>('select live from transformed_pages where stream_id = $1 order by id', [fresh])).rows.map((page) => page.live)).toEqual([1, 1, 1]);
   });
 });

@@ -73,6 +73,34 @@ const WRITE_PAGE = `
   )
   update loads set records_processed = $9, records_transformed = $10, records_valid = $11, records_loaded = $12, records_errored = $13 where id = $8`;
 
+// The write of a stream whose ledger was empty when its load began (a first load, the big backfill): no row points at
+// a page yet and none is written twice, so there is nothing to replace and no conflict to look for, which is about
+// half of the work. Should a row exist after all (an id asked for twice), the insert fails as a whole and the write
+// is made again as above.
+const WRITE_NEW_PAGE = `
+  with stream as (
+    select id from streams where id = $1 for key share
+  ), entry as (
+    select * from unnest($2::text[], $3::bigint[], $4::text[], $5::jsonb[], $6::int[]) as entry (record_id, version, status, error, transformed_index)
+  ), page as (
+    insert into transformed_pages (stream_id, records, live)
+    select $1, $7, count(*) from entry where transformed_index is not null and exists (select from stream) having count(*) > 0
+    returning id
+  ), written as (
+    insert into stream_records (stream_id, record_id, version, status, transformed, transformed_page, transformed_index, error, attempts, load_id)
+    select stream.id, entry.record_id, entry.version, entry.status, null, case when entry.transformed_index is not null then (select id from page) end,
+      entry.transformed_index, entry.error, 1, $8
+    from entry cross join stream
+  )
+  update loads set records_processed = $9, records_transformed = $10, records_valid = $11, records_loaded = $12, records_errored = $13 where id = $8`;
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Whether the stream's ledger holds no record yet (its first load's writes can then skip looking for earlier rows). */
+export async function ledgerIsEmpty(db: Queryable, streamId: string): Promise<boolean> {
+  return (await db.query('select 1 from stream_records where stream_id = $1 limit 1', [streamId])).rowCount === 0;
+}
+
 /** A page of entries as the write takes them: one array per column. */
 interface EncodedPage {
   recordIds: string[];
@@ -103,10 +131,12 @@ export class LoadLedger {
   private last: Promise<void> = Promise.resolve();
   private beforeLast: Promise<void> = Promise.resolve();
 
+  /** `fresh`: the stream's ledger was empty when the load began (see ledgerIsEmpty), and only this load writes it. */
   constructor(
     private readonly db: Queryable,
     private readonly streamId: string,
     private readonly loadId: string,
+    private fresh = false,
   ) {}
 
   /** Queues a page's entries, with the load's counts so far, behind the writes already queued. */
@@ -133,7 +163,20 @@ export class LoadLedger {
   }
 
   private async write(page: EncodedPage, counts: LoadCounts): Promise<void> {
-    await this.db.query(WRITE_PAGE, [
+    if (this.fresh) {
+      try {
+        await this.db.query(WRITE_NEW_PAGE, this.parameters(page, counts));
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+        this.fresh = false;
+      }
+    }
+    await this.db.query(WRITE_PAGE, this.parameters(page, counts));
+  }
+
+  private parameters(page: EncodedPage, counts: LoadCounts): unknown[] {
+    return [
       this.streamId,
       page.recordIds,
       page.versions,
@@ -147,7 +190,7 @@ export class LoadLedger {
       counts.valid,
       counts.loaded,
       counts.errored,
-    ]);
+    ];
   }
 }
 

@@ -19,7 +19,7 @@ import { latestVersion, readCacheManifest } from '../extract/cached-records';
 import { faultPoint } from '../extract/fault-points';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 import { disableStream } from './disable-stream';
-import { type LedgerEntry, type LoadCounts, LoadLedger } from './load-ledger';
+import { type LedgerEntry, ledgerIsEmpty, type LoadCounts, LoadLedger } from './load-ledger';
 import type { LoadRow } from './load-record';
 import { pageThread, type ThreadPage, type ThreadReader } from './page-thread-client';
 import { readAhead } from './read-ahead';
@@ -175,12 +175,15 @@ class PageRecord implements VersionedRecord {
   }
 }
 
-/** Drops versions already delivered (e.g. before a crash) unless the ids were asked for, and counts the rest. */
-async function deliverablePage(engine: EngineContext, load: LoadRow, page: ThreadPage, counters: Counters): Promise<TransformedPage> {
+/**
+ * Drops versions already delivered (e.g. before a crash) unless the ids were asked for or the ledger was empty when
+ * the load began (nothing was delivered before, and a load reads each record once), and counts the rest.
+ */
+async function deliverablePage(engine: EngineContext, load: LoadRow, page: ThreadPage, counters: Counters, freshLedger: boolean): Promise<TransformedPage> {
   const json = Buffer.from(page.json.buffer, page.json.byteOffset, page.json.byteLength);
   const ids = [...page.recordIds, ...page.failures.map((failure) => failure.recordId)];
   const delivered =
-    !load.record_ids && ids.length
+    !load.record_ids && !freshLedger && ids.length
       ? (
           await engine.db.query<{ record_id: string; version: string }>(`select record_id, version::text from stream_records where stream_id = $1 and record_id = any($2) and status = 'delivered'`, [
             load.stream_id,
@@ -261,7 +264,8 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
   ).rows[0];
   if (!load) return;
   const counters: Counters = { processed: 0, transformed: 0, valid: 0, loaded: 0, errored: 0, retry: 0, rejected: 0, lastReason: null };
-  const ledger = new LoadLedger(engine.db, load.stream_id, loadId);
+  const freshLedger = await ledgerIsEmpty(engine.db, load.stream_id);
+  const ledger = new LoadLedger(engine.db, load.stream_id, loadId, freshLedger);
   let reader: ThreadReader | null = null;
   try {
     const { stream, mapping, context } = await prepareLoad(engine, load, options);
@@ -273,7 +277,7 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
       for await (const page of pages) {
         // No further ahead than the ledger keeps up with.
         await ledger.room();
-        yield await deliverablePage(engine, load, page, counters);
+        yield await deliverablePage(engine, load, page, counters, freshLedger);
       }
     };
     const pages = readAhead(deliverable(threadPages(engine, load, reader, context, { settled: settledVersion, target })));
