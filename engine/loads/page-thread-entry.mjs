@@ -1,8 +1,8 @@
-// The load thread's entry (see page-thread-client.ts). A worker thread does not inherit the tsx loader the engine
-// runs under, so it registers it before importing the TypeScript that does the work.
+// The load thread's entry (see page-thread-client.ts). The engine runs TypeScript under tsx, whose loader a worker
+// thread does not inherit on every Node version: tsx imports the thread's code under a loader of its own, which works
+// whether or not one is inherited.
 import { parentPort } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
+import { tsImport } from 'tsx/esm/api';
 
-register();
-const { servePageThread } = await import('./page-thread.ts');
+const { servePageThread } = await tsImport('./page-thread.ts', import.meta.url);
 servePageThread(parentPort);
