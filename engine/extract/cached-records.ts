@@ -244,14 +244,20 @@ export async function openCachedRecords(engine: EngineContext, datasetId: string
   return openCacheReader(await readCacheManifest(engine, datasetId));
 }
 
+/** A DuckDB for readers to share (opening one costs about 10 ms of CPU): closing a reader leaves it open. */
+export function createCacheDatabase(): Promise<DuckDBInstance> {
+  return DuckDBInstance.create(':memory:', { ...DUCKDB_OPTIONS, memory_limit: '256MB' });
+}
+
 /**
  * A reader over the files of a manifest; it needs no engine (the load thread opens it). Given `columns`, records
- * carry only those (DuckDB then decodes no other column of the files): a load reads what its mappings read.
+ * carry only those (DuckDB then decodes no other column of the files): a load reads what its mappings read. It
+ * queries `shared` if given (see createCacheDatabase), else a DuckDB of its own.
  */
-export async function openCacheReader(manifest: CacheManifest, columns: readonly string[] | null = null): Promise<CachedRecordReader> {
+export async function openCacheReader(manifest: CacheManifest, columns: readonly string[] | null = null, shared?: DuckDBInstance): Promise<CachedRecordReader> {
   const paths = manifest.files.map((file) => file.path);
   const only = columns ? new Set(columns) : null;
-  const instance = await DuckDBInstance.create(':memory:', DUCKDB_OPTIONS);
+  const instance = shared ?? (await DuckDBInstance.create(':memory:', DUCKDB_OPTIONS));
   // A connection per query: a streaming result owns its connection until it is read to the end.
   const withConnection = async <T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> => {
     const connection = await instance.connect();
@@ -297,7 +303,7 @@ export async function openCacheReader(manifest: CacheManifest, columns: readonly
       }
     },
     close() {
-      instance.closeSync();
+      if (!shared) instance.closeSync();
     },
   };
 }

@@ -117,6 +117,20 @@ describe('the load thread\'s pages', () => {
     await state.handle({ kind: 'close', reader });
   });
 
+  test('readers share the thread\'s DuckDB: one closing leaves the others reading', async () => {
+    const state = new PageThreadState();
+    const [first, second] = [(await state.handle({ kind: 'open', spec: spec() })) as number, (await state.handle({ kind: 'open', spec: spec() })) as number];
+    const changed = { kind: 'changed', afterVersion: 0, upToVersion: Number.MAX_SAFE_INTEGER, pageSize: 500, skip: [] } as const;
+    const next = (reader: number) => state.handle({ kind: 'page', reader, source: changed }) as Promise<ThreadPage | null>;
+    const read = [(await next(second))!];
+    expect((await next(first))!.recordIds.length).toBeGreaterThan(0);
+    await state.handle({ kind: 'close', reader: first });
+    read.push(...(await allPages(() => next(second))));
+    expect(read.flatMap((page) => page.recordIds)).toEqual(expected(cached).recordIds);
+    await state.handle({ kind: 'stop' });
+    await expect(next(second)).rejects.toThrow(`No reader ${second} is open`);
+  });
+
   test('a page\'s JSON owns its memory, so moving it to the other thread never takes Node\'s shared pool along', () => {
     const compiled = compileMappings(mappings, recordSchema, columns);
     if (!compiled.ok) throw new Error('the mappings compile');

@@ -5,7 +5,8 @@ import type { MessagePort } from 'node:worker_threads';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../lib/prequel/contract/stream';
 import { toJson } from '../deliver/render-request';
-import { type CacheManifest, type CachedPage, type CachedRecord, type CachedRecordReader, openCacheReader } from '../extract/cached-records';
+import type { DuckDBInstance } from '@duckdb/node-api';
+import { type CacheManifest, type CachedPage, type CachedRecord, type CachedRecordReader, createCacheDatabase, openCacheReader } from '../extract/cached-records';
 import type { CompiledTransform, FieldError } from '../transform/mapping/compile-mappings';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 
@@ -93,6 +94,8 @@ export function transformPage(records: Iterable<CachedRecord>, transform: Compil
 export class PageThreadState {
   private readonly readers = new Map<number, OpenReader>();
   private nextReader = 1;
+  /** One DuckDB for every reader of the thread, each query on a connection of its own. */
+  private database: Promise<DuckDBInstance> | null = null;
 
   async handle(request: ThreadRequest): Promise<unknown> {
     switch (request.kind) {
@@ -100,7 +103,13 @@ export class PageThreadState {
         const { spec } = request;
         const compiled = compile(spec.mappings, spec.recordSchema, spec.columns);
         if (!compiled.ok) throw new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; '));
-        const reader = await openCacheReader(spec.manifest, compiled.transform.columns);
+        this.database ??= createCacheDatabase();
+        // A DuckDB that failed to open is tried again by the next reader.
+        const database = await this.database.catch((error: unknown) => {
+          this.database = null;
+          throw error;
+        });
+        const reader = await openCacheReader(spec.manifest, compiled.transform.columns, database);
         const id = this.nextReader++;
         this.readers.set(id, { reader, transform: compiled.transform, now: new Date(spec.now), objects: spec.objects, changed: null, skip: new Set(), ahead: null, busy: Promise.resolve() });
         return id;
@@ -115,9 +124,13 @@ export class PageThreadState {
       case 'close':
         await this.close(request.reader);
         return null;
-      case 'stop':
+      case 'stop': {
         await Promise.all([...this.readers.keys()].map((reader) => this.close(reader)));
+        const database = await this.database?.catch(() => null);
+        this.database = null;
+        database?.closeSync();
         return null;
+      }
     }
   }
 
