@@ -55,6 +55,8 @@ async function shutdown(signal: string) {
   force.unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await jobs?.stop();
+  // After the loads: the thread closes DuckDB's work before it goes (exiting under it aborts the process).
+  await pageThread.stop();
   await db.end();
   process.exit(0);
 }

@@ -2,10 +2,10 @@
 // transformed there, page by page, so that the engine's event loop only sends, signs and records them, and the two
 // halves of a load use two cores.
 import type { MessagePort } from 'node:worker_threads';
+import type { DuckDBInstance } from '@duckdb/node-api';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../lib/prequel/contract/stream';
 import { toJson } from '../deliver/render-request';
-import type { DuckDBInstance } from '@duckdb/node-api';
 import { type CacheManifest, type CachedPage, type CachedRecord, type CachedRecordReader, createCacheDatabase, openCacheReader } from '../extract/cached-records';
 import type { CompiledTransform, FieldError } from '../transform/mapping/compile-mappings';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
