@@ -44,7 +44,8 @@ const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } };
 // and a page left with none is deleted. The counts assume one writer per stream at a time (one active load per
 // stream); were two to race, a page could outlive its references or lineage could miss a record's transformed data,
 // never more. One write never holds a record twice, as ON CONFLICT requires.
-const WRITE_PAGE = `
+/** The statement's parts: the stream, locked; the entries; the page row of their transformed records. */
+const STREAM_ENTRIES_PAGE = `
   with stream as (
     select id from streams where id = $1 for key share
   ), entry as (
@@ -53,7 +54,17 @@ const WRITE_PAGE = `
     insert into transformed_pages (stream_id, records, live)
     select $1, $7, count(*) from entry where transformed_index is not null and exists (select from stream) having count(*) > 0
     returning id
-  ), replaced as (
+  )`;
+/** The entries' rows (the conflict clause goes after it). */
+const INSERT_ROWS = `
+    insert into stream_records (stream_id, record_id, version, status, transformed, transformed_page, transformed_index, error, attempts, load_id)
+    select stream.id, entry.record_id, entry.version, entry.status, null, case when entry.transformed_index is not null then (select id from page) end,
+      entry.transformed_index, entry.error, 1, $8
+    from entry cross join stream`;
+const UPDATE_COUNTS = `
+  update loads set records_processed = $9, records_transformed = $10, records_valid = $11, records_loaded = $12, records_errored = $13 where id = $8`;
+
+const WRITE_PAGE = `${STREAM_ENTRIES_PAGE}, replaced as (
     -- An array, not a join: the rows are found by primary key, never by reading the stream's whole ledger.
     select r.transformed_page as id, count(*)::int as lost from stream_records r
     where r.stream_id = $1 and r.record_id = any ($2::text[]) and r.transformed_page is not null
@@ -62,37 +73,18 @@ const WRITE_PAGE = `
     delete from transformed_pages p using replaced where p.id = replaced.id and p.live <= replaced.lost
   ), thinned as (
     update transformed_pages p set live = p.live - replaced.lost from replaced where p.id = replaced.id and p.live > replaced.lost
-  ), written as (
-    insert into stream_records (stream_id, record_id, version, status, transformed, transformed_page, transformed_index, error, attempts, load_id)
-    select stream.id, entry.record_id, entry.version, entry.status, null, case when entry.transformed_index is not null then (select id from page) end,
-      entry.transformed_index, entry.error, 1, $8
-    from entry cross join stream
+  ), written as (${INSERT_ROWS}
     on conflict (stream_id, record_id) do update set version = excluded.version, status = excluded.status, transformed = null,
       transformed_page = excluded.transformed_page, transformed_index = excluded.transformed_index, error = excluded.error,
       attempts = stream_records.attempts + 1, load_id = excluded.load_id, updated_at = clock_timestamp()
-  )
-  update loads set records_processed = $9, records_transformed = $10, records_valid = $11, records_loaded = $12, records_errored = $13 where id = $8`;
+  )${UPDATE_COUNTS}`;
 
 // The write of a stream whose ledger was empty when its load began (a first load, the big backfill): no row points at
 // a page yet and none is written twice, so there is nothing to replace and no conflict to look for, which is about
 // half of the work. Should a row exist after all (an id asked for twice), the insert fails as a whole and the write
 // is made again as above.
-const WRITE_NEW_PAGE = `
-  with stream as (
-    select id from streams where id = $1 for key share
-  ), entry as (
-    select * from unnest($2::text[], $3::bigint[], $4::text[], $5::jsonb[], $6::int[]) as entry (record_id, version, status, error, transformed_index)
-  ), page as (
-    insert into transformed_pages (stream_id, records, live)
-    select $1, $7, count(*) from entry where transformed_index is not null and exists (select from stream) having count(*) > 0
-    returning id
-  ), written as (
-    insert into stream_records (stream_id, record_id, version, status, transformed, transformed_page, transformed_index, error, attempts, load_id)
-    select stream.id, entry.record_id, entry.version, entry.status, null, case when entry.transformed_index is not null then (select id from page) end,
-      entry.transformed_index, entry.error, 1, $8
-    from entry cross join stream
-  )
-  update loads set records_processed = $9, records_transformed = $10, records_valid = $11, records_loaded = $12, records_errored = $13 where id = $8`;
+const WRITE_NEW_PAGE = `${STREAM_ENTRIES_PAGE}, written as (${INSERT_ROWS}
+  )${UPDATE_COUNTS}`;
 
 const UNIQUE_VIOLATION = '23505';
 
