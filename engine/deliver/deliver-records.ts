@@ -5,7 +5,7 @@ import type { DestinationCreate } from '../../lib/prequel/contract/destination';
 import type { HostPolicy } from '../net/host-policy';
 import { type ArtifactTarget, publishBatchFile } from './batch-artifact';
 import type { DestinationThrottle, ThrottleSender } from './destination-throttle';
-import { type BatchFile, createRequestRenderer, type OutgoingRecord, type RenderedRequest, type RequestRenderer } from './render-request';
+import { type BatchFile, bodyBytes, createRequestRenderer, type OutgoingRecord, type RenderedRequest, type RequestRenderer } from './render-request';
 import { backoffDelay, judgeAttempt, type Verdict } from './retry-policy';
 import { sendRequest } from './send-request';
 import { deliveryId, signDelivery } from './sign-delivery';
@@ -61,7 +61,7 @@ async function sendWithRetries(request: RenderedRequest, records: number, delive
   const sleep = context.sleep ?? defaultSleep;
   let verdict: Verdict = { action: 'retry', reason: 'not attempted' };
   // Encoded once: every attempt signs and sends the same bytes (a batch body is hundreds of kilobytes).
-  const encoded = { ...request, body: typeof request.body === 'string' ? Buffer.from(request.body) : request.body };
+  const encoded = { ...request, body: bodyBytes(request.body) };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (context.gone) return notSentAfterGone(context);
     const result = await sender.run(records, async () => {

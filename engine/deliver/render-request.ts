@@ -25,6 +25,11 @@ export interface RenderedRequest {
   body: string | Buffer;
 }
 
+/** A body as the UTF-8 bytes that are signed and sent (bytes already encoded are not copied). */
+export function bodyBytes(body: string | Buffer): Buffer {
+  return typeof body === 'string' ? Buffer.from(body) : body;
+}
+
 export type RenderOutcome = { ok: true; request: RenderedRequest } | { ok: false; message: string };
 
 interface CompiledRequestTemplate {

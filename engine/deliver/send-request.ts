@@ -4,11 +4,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { vetHost, type HostPolicy } from '../net/host-policy';
-import type { RenderedRequest } from './render-request';
+import { bodyBytes, type RenderedRequest } from './render-request';
 import type { AttemptOutcome } from './retry-policy';
-
-/** A rendered request whose body may already be UTF-8 bytes (a delivery encodes it once for signing and sending). */
-export type OutgoingRequest = Omit<RenderedRequest, 'body'> & { body: string | Buffer };
 
 export interface SendOptions {
   policy: HostPolicy;
@@ -64,7 +61,7 @@ function agentFor(protocol: 'http:' | 'https:', vetted: Vetted): http.Agent {
   return agent;
 }
 
-export async function sendRequest(request: OutgoingRequest, options: SendOptions): Promise<SendResult> {
+export async function sendRequest(request: RenderedRequest, options: SendOptions): Promise<SendResult> {
   const started = performance.now();
   const finish = (outcome: AttemptOutcome, responseSnippet = ''): SendResult => ({ outcome, responseSnippet, durationMs: Math.round(performance.now() - started) });
   let url: URL;
@@ -77,7 +74,7 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
   if (protocol !== 'http:' && protocol !== 'https:') return finish({ kind: 'connection_error', code: 'invalid_url' });
   const vetted = await vetHost(url.hostname, options.policy);
   if (!vetted.ok) return finish({ kind: 'connection_error', code: vetted.reason }, vetted.message);
-  const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
+  const body = bodyBytes(request.body);
   const client = protocol === 'https:' ? https : http;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise<SendResult>((resolve) => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { DestinationCreateSchema } from '../../lib/prequel/contract/destination';
-import { createRequestRenderer, type RenderOutcome } from '../../engine/deliver/render-request';
+import { bodyBytes, createRequestRenderer, type RenderOutcome } from '../../engine/deliver/render-request';
 import { deliveryId, signDelivery } from '../../engine/deliver/sign-delivery';
 import { signingKey } from '../../engine/deliver/signing-key';
 import { type CachedRecord, openCachedRecords } from '../../engine/extract/cached-records';
@@ -140,7 +140,7 @@ try {
       if (!rendered.ok) throw new Error(rendered.message);
       const { method, url, headers, body } = rendered.request;
       const signature = await signDelivery(body, { privateKey: key.privateKey, providerId: dataset.providerId, deliveryId: id });
-      return { method, url, headers: { ...headers, ...signature, 'user-agent': 'inlet-bench' }, body: typeof body === 'string' ? Buffer.from(body) : body };
+      return { method, url, headers: { ...headers, ...signature, 'user-agent': 'inlet-bench' }, body: bodyBytes(body) };
     };
     if (kind === 'record') return Promise.all(records.map((record) => signed(renderer.forRecord(record), deliveryId(streamId, record.recordId, record.version))));
     const batches: Promise<RawDelivery>[] = [];
