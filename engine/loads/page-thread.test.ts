@@ -1,3 +1,4 @@
+import { MessageChannel } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../lib/prequel/contract/stream';
@@ -11,7 +12,7 @@ import { loadAndWait } from '../testing/load-fixtures';
 import { createSourceDatabase, type SourceDatabase } from '../testing/source-database';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
 import { PageThread, pageThread } from './page-thread-client';
-import { PageThreadState, type ReaderSpec, type ThreadPage, transformPage } from './page-thread';
+import { PageThreadState, type ReaderSpec, servePageThread, type ThreadPage, type ThreadReply, type ThreadRequest, transformPage } from './page-thread';
 
 // More than a load's page (1,000), so a load takes several.
 const CUSTOMERS = 2500;
@@ -129,6 +130,37 @@ describe('the load thread\'s pages', () => {
     expect(read.flatMap((page) => page.recordIds)).toEqual(expected(cached).recordIds);
     await state.handle({ kind: 'stop' });
     await expect(next(second)).rejects.toThrow(`No reader ${second} is open`);
+  });
+
+  test('a page is posted before the next one is read ahead, so the engine gets each page as soon as it is ready', async () => {
+    const state = new PageThreadState();
+    const { port1, port2 } = new MessageChannel();
+    // How many pages the thread had read when it posted each answer.
+    const readWhenPosted: number[] = [];
+    const post = port1.postMessage.bind(port1);
+    port1.postMessage = (message: unknown, transfer?: Parameters<typeof post>[1]) => {
+      readWhenPosted.push(state.pagesRead);
+      post(message, transfer);
+    };
+    servePageThread(port1, state);
+    const replies = new Map<number, (reply: ThreadReply) => void>();
+    port2.on('message', (reply: ThreadReply) => replies.get(reply.id)?.(reply));
+    const ask = (id: number, request: ThreadRequest) =>
+      new Promise<ThreadReply>((resolve) => {
+        replies.set(id, resolve);
+        port2.postMessage({ id, request });
+      });
+    try {
+      const opened = await ask(1, { kind: 'open', spec: spec() });
+      const reader = opened.ok ? (opened.value as number) : -1;
+      const changed = { kind: 'changed', afterVersion: 0, upToVersion: Number.MAX_SAFE_INTEGER, pageSize: 500, skip: [] } as const;
+      for (let id = 2; id <= 4; id++) expect(await ask(id, { kind: 'page', reader, source: changed })).toMatchObject({ ok: true });
+      // Answer k leaves with k pages read (the first page, then each read ahead while the engine had the one before).
+      expect(readWhenPosted).toEqual([0, 1, 2, 3]);
+      await ask(5, { kind: 'stop' });
+    } finally {
+      port1.close();
+    }
   });
 
   test('a page\'s JSON owns its memory, so moving it to the other thread never takes Node\'s shared pool along', () => {

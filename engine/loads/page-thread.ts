@@ -93,6 +93,8 @@ export function transformPage(records: Iterable<CachedRecord>, transform: Compil
 
 export class PageThreadState {
   private readonly readers = new Map<number, OpenReader>();
+  /** Pages read and transformed so far, ahead or asked for. */
+  pagesRead = 0;
   private nextReader = 1;
   /** One DuckDB for every reader of the thread, each query on a connection of its own. */
   private database: Promise<DuckDBInstance> | null = null;
@@ -153,10 +155,14 @@ export class PageThreadState {
     const changed = open.changed;
     const next = async () => {
       const read = await changed.next();
-      return read.done ? null : transformPage(read.value, open.transform, open.now, open.objects, open.skip);
+      if (read.done) return null;
+      this.pagesRead++;
+      return transformPage(read.value, open.transform, open.now, open.objects, open.skip);
     };
     const page = await (open.ahead ?? next());
-    open.ahead = page ? next() : null;
+    // Read and transformed once this page is on its way: started at once, its synchronous transform would run
+    // before the reply is posted (both wait on microtasks), and the engine would get each page a page late.
+    open.ahead = page ? new Promise<void>((resolve) => setImmediate(resolve)).then(next) : null;
     // Its failure is this reader's next answer.
     open.ahead?.catch(() => {});
     return page;
@@ -170,8 +176,7 @@ function transferList(value: unknown): ArrayBuffer[] {
 }
 
 /** Answers the engine thread's requests; called by the thread's entry (page-thread-entry.mjs). */
-export function servePageThread(port: MessagePort): void {
-  const state = new PageThreadState();
+export function servePageThread(port: MessagePort, state = new PageThreadState()): void {
   port.on('message', (message: { id: number; request: ThreadRequest }) => {
     state.handle(message.request).then(
       (value) => port.postMessage({ id: message.id, ok: true, value } satisfies ThreadReply, transferList(value)),
