@@ -8,18 +8,25 @@ import { startTestEngine, type TestEngine } from './testing/test-engine';
 
 const REQUIRED = { DATABASE_URL: 'postgres://inlet@127.0.0.1:5432/inlet', PREQUEL_API_KEY: 'test-key-0123456789abcdef', INLET_ENCRYPTION_KEY: 'AAAA' };
 
-describe('the delivery deadline and attempts come from the environment', () => {
-  test('unset or empty, a delivery waits 30 s for an answer and is tried 4 times', () => {
-    expect(jobRunnerOptionsOf(parseEngineEnv(REQUIRED)).load).toEqual({ timeoutMs: 30_000, maxAttempts: 4 });
-    expect(jobRunnerOptionsOf(parseEngineEnv({ ...REQUIRED, ENGINE_DELIVERY_TIMEOUT_SECONDS: '', ENGINE_DELIVERY_MAX_ATTEMPTS: '' })).load).toEqual({ timeoutMs: 30_000, maxAttempts: 4 });
+const FIVE_DAYS_MS = 5 * 24 * 3_600_000;
+
+describe('the delivery deadline, attempts and failing period come from the environment', () => {
+  test('unset or empty, a delivery waits 30 s for an answer and is tried 4 times, and a stream failing for 5 days is disabled', () => {
+    const defaults = { timeoutMs: 30_000, maxAttempts: 4, disableAfterFailingMs: FIVE_DAYS_MS };
+    expect(jobRunnerOptionsOf(parseEngineEnv(REQUIRED)).load).toEqual(defaults);
+    expect(jobRunnerOptionsOf(parseEngineEnv({ ...REQUIRED, ENGINE_DELIVERY_TIMEOUT_SECONDS: '', ENGINE_DELIVERY_MAX_ATTEMPTS: '', ENGINE_DISABLE_AFTER_FAILING_HOURS: '' })).load).toEqual(defaults);
     // As .env.example leaves every optional variable.
     const fromExample = parseEngineEnv({ ...REQUIRED, ENGINE_PUBLIC_URL: '', ENGINE_EXTRA_API_KEYS: '', ENGINE_PORT: '' });
     expect([fromExample.ENGINE_PUBLIC_URL, fromExample.ENGINE_EXTRA_API_KEYS, fromExample.ENGINE_PORT]).toEqual([undefined, undefined, 4100]);
   });
 
-  test('ENGINE_DELIVERY_TIMEOUT_SECONDS and ENGINE_DELIVERY_MAX_ATTEMPTS reach the loads', () => {
-    const env = parseEngineEnv({ ...REQUIRED, ENGINE_DELIVERY_TIMEOUT_SECONDS: '5', ENGINE_DELIVERY_MAX_ATTEMPTS: '2' });
-    expect(jobRunnerOptionsOf(env).load).toEqual({ timeoutMs: 5000, maxAttempts: 2 });
+  test('ENGINE_DELIVERY_TIMEOUT_SECONDS, ENGINE_DELIVERY_MAX_ATTEMPTS and ENGINE_DISABLE_AFTER_FAILING_HOURS reach the loads', () => {
+    const env = parseEngineEnv({ ...REQUIRED, ENGINE_DELIVERY_TIMEOUT_SECONDS: '5', ENGINE_DELIVERY_MAX_ATTEMPTS: '2', ENGINE_DISABLE_AFTER_FAILING_HOURS: '24' });
+    expect(jobRunnerOptionsOf(env).load).toEqual({ timeoutMs: 5000, maxAttempts: 2, disableAfterFailingMs: 24 * 3_600_000 });
+  });
+
+  test('a failing period outside 1 hour to a year is refused', () => {
+    expect(() => parseEngineEnv({ ...REQUIRED, ENGINE_DISABLE_AFTER_FAILING_HOURS: '0' })).toThrow('ENGINE_DISABLE_AFTER_FAILING_HOURS: must be a whole number of hours from 1 to 8760');
   });
 
   test.each(['abc', '0', '2.5', '601'])('a timeout of "%s" stops the engine with the variable and what it must be', (value) => {

@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   ENGINE_DELIVERY_TIMEOUT_SECONDS: wholeNumber('seconds', 1, 600, 30),
   /** Attempts per delivery request within one load; after the last, its records wait for the next load. */
   ENGINE_DELIVERY_MAX_ATTEMPTS: wholeNumber('attempts', 1, 10, 4),
+  /** Hours every delivery to a stream's endpoint may fail (unavailable, all attempts spent) before the stream is disabled. */
+  ENGINE_DISABLE_AFTER_FAILING_HOURS: wholeNumber('hours', 1, 8760, 120),
   /** API requests per second per key, per engine process (429 beyond, with Retry-After). */
   ENGINE_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(200),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -56,7 +58,11 @@ export function jobRunnerOptionsOf(env: EngineEnv): JobRunnerOptions {
     concurrency: env.ENGINE_JOB_CONCURRENCY,
     staleAfterSeconds: env.ENGINE_WORKER_STALE_SECONDS,
     extract: { chunkRows: env.ENGINE_EXTRACT_CHUNK_ROWS, lagSeconds: env.ENGINE_EXTRACT_LAG_SECONDS },
-    load: { timeoutMs: env.ENGINE_DELIVERY_TIMEOUT_SECONDS * 1000, maxAttempts: env.ENGINE_DELIVERY_MAX_ATTEMPTS },
+    load: {
+      timeoutMs: env.ENGINE_DELIVERY_TIMEOUT_SECONDS * 1000,
+      maxAttempts: env.ENGINE_DELIVERY_MAX_ATTEMPTS,
+      disableAfterFailingMs: env.ENGINE_DISABLE_AFTER_FAILING_HOURS * 3_600_000,
+    },
   };
 }
 

@@ -19,7 +19,7 @@ export interface JobRunnerOptions {
   schedulerIntervalMs?: number;
   /** Rows per extract checkpoint, and how far behind the source clock the saved cursor stays. */
   extract?: { chunkRows?: number; lagSeconds?: number };
-  load?: { timeoutMs?: number; maxAttempts?: number; maxWaitMs?: number };
+  load?: { timeoutMs?: number; maxAttempts?: number; maxWaitMs?: number; disableAfterFailingMs?: number };
 }
 
 const ExtractPayloadSchema = z.object({ extract_id: z.uuid() });

@@ -1,4 +1,5 @@
-// Disables a stream whose endpoint is gone (410): no load sends to it again until someone enables it.
+// Disables a stream whose endpoint is gone (410) or has failed for too long: no load sends to it again until someone
+// enables it.
 import { recordAudit } from '../audit/record-audit';
 import { notify } from '../deliver/monitoring-events';
 import type { EngineContext } from '../engine-context';
@@ -23,6 +24,8 @@ export async function disableStream(engine: EngineContext, streamId: string, rea
         [streamId, reason],
       )
     ).rows[0];
+    // Enabled again, the stream starts a new failing run from its next failure.
+    await client.query('update stream_state set failing_since = null where stream_id = $1', [streamId]);
     const object = await responseOf(definition, row, client);
     await recordAudit(client, { eventType: `${definition.eventPrefix}_UPDATE`, resourceId: streamId, actor: ENGINE_ACTOR, object, previousObject });
     return object;
@@ -35,6 +38,6 @@ export async function disableStream(engine: EngineContext, streamId: string, rea
     dataset_id: disabled.dataset_id,
     destination_id: disabled.destination_id,
     reason,
-    message: `The stream was disabled: ${reason}. Fix the destination's URI, then enable the stream again; its pending records are delivered by the next load.`,
+    message: `The stream was disabled: ${reason}. Fix the endpoint (or the destination's URI), then enable the stream again; its pending records are delivered by the next load.`,
   });
 }

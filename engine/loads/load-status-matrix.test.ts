@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createReceiver, type Receiver } from '../../scripts/receiver/create-receiver';
+import { type EventSink, startEventSink } from '../testing/event-sink';
 import { create } from '../testing/fixtures';
 import { createTableDataset, extractNow } from '../testing/extract-fixtures';
 import { loadAndWait, recordStream } from '../testing/load-fixtures';
@@ -16,45 +17,27 @@ let source: SourceDatabase;
 let receiver: Receiver;
 let datasetId: string;
 /** The operator's monitoring endpoint (a /webhooks subscription). */
-let hooks: http.Server;
-const events: { type: string; data: Record<string, unknown> }[] = [];
+let hooks: EventSink;
 
 beforeAll(async () => {
   api = await startTestEngine({ jobs: { load: { maxAttempts: 3, maxWaitMs: 4000, timeoutMs: 1000 } } });
   source = await createSourceDatabase({ customers: RECORDS, accountsPerCustomer: 0, ordersPerCustomer: 0, eventsPerCustomer: 0 });
   receiver = createReceiver({ engineUrl: api.baseUrl });
   await receiver.start();
-  hooks = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      events.push(JSON.parse(body) as { type: string; data: Record<string, unknown> });
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-  const hooksUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/events`;
-  await create(api, '/webhooks', { webhook: { vendor: 'generic_post', url: hooksUrl, events: ['stream.disabled', 'load.failed', 'load.partially_failed'] } }, 'webhook');
+  hooks = await startEventSink();
+  await create(api, '/webhooks', { webhook: { vendor: 'generic_post', url: hooks.url, events: ['stream.disabled', 'load.failed', 'load.partially_failed'] } }, 'webhook');
   const dataset = await createTableDataset(api, source, { table: { source_table_namespace: 'public', source_table_name: 'customers' }, type: 'dimension', dimension: { primary_key_column: 'id' } });
   datasetId = dataset.id;
   await extractNow(api, datasetId);
 });
 afterAll(async () => {
   await receiver.stop();
-  hooks.closeAllConnections();
   hooks.close();
   await api.close();
   await source.drop();
 });
 
-async function eventFor(type: string, streamId: string) {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-    const event = events.find((candidate) => candidate.type === type && candidate.data.stream_id === streamId);
-    if (event) return event;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`no ${type} event for stream ${streamId}; got ${JSON.stringify(events.map((event) => event.type))}`);
-}
+const eventFor = (type: string, streamId: string) => hooks.eventFor(type, streamId);
 
 const toReceiver = (options: { enabled?: boolean; limits?: { max_concurrency?: number } } = {}) => recordStream(api, { datasetId, uri: `${receiver.url}/records`, ...options });
 

@@ -19,6 +19,7 @@ import { latestVersion, readCacheManifest } from '../extract/cached-records';
 import { faultPoint } from '../extract/fault-points';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 import { disableStream } from './disable-stream';
+import { DEFAULT_DISABLE_AFTER_FAILING_MS, recordFailingRun } from './failing-streams';
 import { type LedgerEntry, ledgerIsEmpty, type LoadCounts, LoadLedger } from './load-ledger';
 import type { LoadRow } from './load-record';
 import { pageThread, type ThreadPage, type ThreadReader } from './page-thread-client';
@@ -54,6 +55,8 @@ export interface RunLoadOptions {
   timeoutMs?: number;
   maxAttempts?: number;
   maxWaitMs?: number;
+  /** How long every delivery may fail before the stream is disabled (DEFAULT_DISABLE_AFTER_FAILING_MS). */
+  disableAfterFailingMs?: number;
 }
 
 interface StreamRow {
@@ -232,7 +235,7 @@ function deliveredEntry(outcome: RecordOutcome, transformedIndex: number, counte
   return { recordId: outcome.recordId, version: outcome.version, status: outcome.status, transformedIndex, error: { error_code: errorCode, error_trace: outcome.reason } };
 }
 
-function loadError(counters: Counters, gone: string | undefined): JobError | null {
+function loadError(counters: Counters, gone: string | undefined, failingTooLong: string | null): JobError | null {
   const notDelivered = counters.retry + counters.rejected;
   if (gone) {
     return {
@@ -245,6 +248,16 @@ function loadError(counters: Counters, gone: string | undefined): JobError | nul
     };
   }
   if (notDelivered === 0) return null;
+  if (failingTooLong) {
+    return {
+      error_code: 'destination_unavailable',
+      title: 'The destination has been failing for too long; the stream was disabled',
+      message: `${notDelivered} record(s) not delivered: ${failingTooLong}. The stream was disabled; enable it again once the endpoint is back, and the next load delivers them.`,
+      blame: 'destination',
+      documentation_url: '/docs/errors#destination',
+      trace: '',
+    };
+  }
   return {
     error_code: counters.retry > 0 ? 'destination_unavailable' : 'destination_rejected',
     title: counters.retry > 0 ? 'The destination could not take every record' : 'The destination rejected some records',
@@ -299,8 +312,11 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
         [stream.id, target],
       );
     }
-    if (context.gone) await disableStream(engine, stream.id, context.gone);
-    const error = loadError(counters, context.gone);
+    const deliveries = { delivered: counters.loaded, unavailable: counters.retry, startedAt: new Date(load.started_at!), lastReason: counters.lastReason };
+    const failingTooLong = await recordFailingRun(engine, stream.id, deliveries, options.disableAfterFailingMs ?? DEFAULT_DISABLE_AFTER_FAILING_MS);
+    const disableBecause = context.gone ?? failingTooLong;
+    if (disableBecause) await disableStream(engine, stream.id, disableBecause);
+    const error = loadError(counters, context.gone, failingTooLong);
     const failed = counters.loaded === 0 && counters.retry + counters.rejected > 0;
     await engine.db.query(
       `update loads set status = $2, ended_at = clock_timestamp(), error = $3, records_processed = $4, records_transformed = $5, records_valid = $6, records_loaded = $7, records_errored = $8 where id = $1`,

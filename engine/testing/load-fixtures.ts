@@ -48,9 +48,9 @@ export async function recordStream(api: TestEngine, options: { datasetId: string
   );
 }
 
-/** Starts a load of the stream and returns it once it has succeeded or failed. */
-export async function loadAndWait(api: TestEngine, streamId: string, timeoutMs = 30_000): Promise<Load> {
-  const started = await api.request<{ data: { load: Load } }>('POST', `/import/streams/${streamId}/load`, {});
+/** Starts a load of the stream (of `recordIds` only, if given) and returns it once it has succeeded or failed. */
+export async function loadAndWait(api: TestEngine, streamId: string, timeoutMs = 30_000, recordIds?: string[]): Promise<Load> {
+  const started = await api.request<{ data: { load: Load } }>('POST', `/import/streams/${streamId}/load`, recordIds ? { record_ids: recordIds } : {});
   expect(started.status, started.text).toBe(200);
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
     const load = (await api.request<{ data: { load: Load } }>('GET', `/import/loads/${started.body.data.load.id}`)).body.data.load;

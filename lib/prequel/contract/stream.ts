@@ -36,7 +36,7 @@ export const StreamSchema = z.looseObject({
   mappings: z.array(MappingSchema),
   is_enabled: z.boolean(),
   is_valid: z.boolean(),
-  /** Ours: set when the engine disabled the stream (its endpoint answered 410 Gone); cleared by enabling it again. */
+  /** Ours: set when the engine disabled the stream (its endpoint answered 410 Gone, or failed every delivery for the configured period); cleared by enabling it again. */
   disabled_reason: z.string().nullable().optional(),
   disabled_at: TimestampSchema.nullable().optional(),
   created_at: TimestampSchema,
