@@ -1,8 +1,9 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTableDataset, extractNow } from '../testing/extract-fixtures';
 import { createSourceDatabase, type SourceDatabase } from '../testing/source-database';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
-import { type CachedRecord, latestVersion, openCachedRecords, openCacheReader, readCacheManifest } from './cached-records';
+import { type CachedRecord, latestVersion, openCachedRecords, openCacheReader, readCacheManifest, rowText, rowTexts } from './cached-records';
 
 let api: TestEngine;
 let source: SourceDatabase;
@@ -117,6 +118,40 @@ describe('a load’s view of the cache', () => {
     } finally {
       reader.close();
       await api.engine.db.query('update datasets set columns = $2 where id = $1', [datasetId, JSON.stringify(columns)]);
+    }
+  });
+});
+
+describe('a row crossing from DuckDB as one string', () => {
+  const U1 = '\u0001';
+  const U2 = '\u0002';
+  // Each row's values, exactly as the cache holds them: nulls, empty text, the separator and null marker themselves
+  // (inside a value, or a value of their own), JSON-looking text, and text beyond the Basic Multilingual Plane.
+  const rows: (string | null)[][] = [
+    ['1', 'plain', null, ''],
+    ['2', `a${U1}b`, 'x', null],
+    ['3', U2, '', 'y'],
+    ['4', `${U2}${U2}`, `${U1}`, null],
+    ['[5', '["not", "json"]', '{"a":1}', '"quoted" \\ back'],
+    ['6', 'zoë 😀 ünïcode', '\n\t', `${'long '.repeat(400)}`],
+    [null, null, null, null],
+  ];
+  const literal = (value: string | null) => (value === null ? 'null::varchar' : `'${value.replaceAll("'", "''")}'`);
+
+  test('its texts are the values, exactly, whichever form it took', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const values = ['a', 'b', 'c', 'd'];
+      const table = rows.map((row) => `(${row.map(literal).join(', ')})`).join(', ');
+      const result = await connection.runAndReadAll(`select ${rowText(values)} from (values ${table}) as v (a, b, c, d)`);
+      const texts = result.getRows().map((row) => rowTexts(row[0] as string));
+      expect(texts.map((row) => row.slice(1))).toEqual(rows);
+      // Rows whose values hold neither character are joined, not JSON: the usual case takes the cheap path.
+      expect(result.getRows().map((row) => (row[0] as string).startsWith(U1))).toEqual([true, false, false, false, true, true, true]);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
     }
   });
 });
