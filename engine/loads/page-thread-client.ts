@@ -71,6 +71,10 @@ export class PageThread {
       }
     };
     worker.on('message', (reply: ThreadReply) => {
+      if ('fatal' in reply) {
+        failed(new Error(`The load thread failed: ${reply.message}`));
+        return;
+      }
       const pending = this.pending.get(reply.id);
       if (!pending) return;
       this.pending.delete(reply.id);

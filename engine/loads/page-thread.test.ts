@@ -201,6 +201,29 @@ describe('the load thread', () => {
     }
   });
 
+  test('a failure outside any request ends the thread after its readers: what was asked fails with the reason, the process lives on, and the next reader starts another', { timeout: 60_000 }, async () => {
+    const previous = process.env.INLET_FAULT_POINTS;
+    const restore = () => (previous === undefined ? delete process.env.INLET_FAULT_POINTS : (process.env.INLET_FAULT_POINTS = previous));
+    // The second request the thread gets (the first page) leaves an exception behind it.
+    process.env.INLET_FAULT_POINTS = 'load_thread_uncaught:2';
+    const thread = new PageThread();
+    try {
+      const reader = await thread.open(spec());
+      restore();
+      const changed = { kind: 'changed', afterVersion: 0, upToVersion: Number.MAX_SAFE_INTEGER, pageSize: 100, skip: [] } as const;
+      await expect(reader.page(changed)).rejects.toThrow('The load thread failed: fault point load_thread_uncaught');
+      await expect(reader.page(changed)).rejects.toThrow('The load thread stopped');
+      await reader.close();
+
+      const again = await thread.open(spec());
+      expect((await allPages(() => again.page(changed))).flatMap((page) => page.recordIds)).toEqual(expected(cached).recordIds);
+      await again.close();
+    } finally {
+      restore();
+      await thread.stop();
+    }
+  });
+
   test('a load whose thread stops fails as the engine\'s fault; the next load delivers the rest, every record once', { timeout: 90_000 }, async () => {
     const receiver: Receiver = createReceiver({ engineUrl: api.baseUrl });
     await receiver.start();

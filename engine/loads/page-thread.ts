@@ -6,6 +6,7 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../lib/prequel/contract/stream';
 import { toJson } from '../deliver/render-request';
+import { faultReached } from '../extract/fault-points';
 import { type CacheManifest, type CachedPage, type CachedRecord, type CachedRecordReader, createCacheDatabase, openCacheReader } from '../extract/cached-records';
 import type { CompiledTransform, FieldError } from '../transform/mapping/compile-mappings';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
@@ -47,7 +48,11 @@ export type ThreadRequest =
   /** Closes every reader, waiting for DuckDB's work in flight: a thread stopped under it takes the process along. */
   | { kind: 'stop' };
 
-export type ThreadReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
+export type ThreadReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; message: string }
+  /** The thread failed outside any request and is ending (see page-thread-entry.mjs). */
+  | { id: 0; ok: false; fatal: true; message: string };
 
 interface OpenReader {
   reader: CachedRecordReader;
@@ -178,6 +183,11 @@ function transferList(value: unknown): ArrayBuffer[] {
 /** Answers the engine thread's requests; called by the thread's entry (page-thread-entry.mjs). */
 export function servePageThread(port: MessagePort, state = new PageThreadState()): void {
   port.on('message', (message: { id: number; request: ThreadRequest }) => {
+    if (faultReached('load_thread_uncaught')) {
+      setImmediate(() => {
+        throw new Error('fault point load_thread_uncaught');
+      });
+    }
     state.handle(message.request).then(
       (value) => port.postMessage({ id: message.id, ok: true, value } satisfies ThreadReply, transferList(value)),
       (error: unknown) => port.postMessage({ id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies ThreadReply),
