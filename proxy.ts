@@ -1,7 +1,9 @@
-// Runs before every page: turns an embed invite (?session=…) into the session cookie, and says who may frame us.
+// Runs before every page: turns an embed invite (?session=…) into the session cookie, refuses anonymous visitors
+// to the support console before anything renders, and says who may frame us.
 import { type NextRequest, NextResponse } from 'next/server';
+import { isSessionRevoked } from '@/lib/session/revoked-sessions';
 import { getSessionEnv } from '@/lib/session/session-env';
-import { SESSION_COOKIE, sessionCookieOptions } from '@/lib/session/session-cookie';
+import { isHttpsRequest, sessionCookieName, sessionCookieOptions } from '@/lib/session/session-cookie';
 import { signSessionToken, verifySessionToken } from '@/lib/session/session-token';
 
 function frameAncestors(): string {
@@ -16,9 +18,31 @@ function withSecurityHeaders(response: NextResponse): NextResponse {
   return response;
 }
 
+const cookieNameOf = (request: NextRequest) => sessionCookieName(isHttpsRequest(request.headers.get('x-forwarded-proto'), request.nextUrl.protocol));
+
+/** Whether the request carries a valid, unrevoked session cookie (of any role: pages decide about roles). */
+function hasSession(request: NextRequest): boolean {
+  const env = getSessionEnv();
+  const token = request.cookies.get(cookieNameOf(request))?.value;
+  if (!env.ok || !token) return false;
+  const checked = verifySessionToken(token, env.data.INLET_SESSION_SECRET, 'session');
+  return checked.ok && !isSessionRevoked(checked.claims.sid);
+}
+
+const isSupportPage = (path: string) => path === '/support' || (path.startsWith('/support/') && path !== '/support/login');
+
 export function proxy(request: NextRequest) {
   const invite = request.nextUrl.searchParams.get('session');
-  if (invite === null) return withSecurityHeaders(NextResponse.next());
+  if (invite === null) {
+    // An extra layer: every support page and loader checks the session itself too.
+    if (isSupportPage(request.nextUrl.pathname) && !hasSession(request)) {
+      const login = request.nextUrl.clone();
+      login.pathname = '/support/login';
+      login.search = '';
+      return withSecurityHeaders(NextResponse.redirect(login, 303));
+    }
+    return withSecurityHeaders(NextResponse.next());
+  }
 
   const clean = request.nextUrl.clone();
   clean.searchParams.delete('session');
@@ -37,11 +61,11 @@ export function proxy(request: NextRequest) {
   const maxAge = env.data.INLET_SESSION_MINUTES * 60;
   const session = signSessionToken({ ...checked.claims, kind: 'session', exp: Math.floor(Date.now() / 1000) + maxAge }, env.data.INLET_SESSION_SECRET);
   const response = NextResponse.redirect(clean, 303);
-  response.cookies.set(SESSION_COOKIE, session, sessionCookieOptions(maxAge));
+  response.cookies.set(cookieNameOf(request), session, sessionCookieOptions(maxAge));
   return withSecurityHeaders(response);
 }
 
 export const config = {
-  // Pages only: not Next's assets, not the API routes (they answer JSON and set their own headers).
+  // Pages only: not Next's assets, not the API routes (they answer JSON, set their own headers and check the session).
   matcher: ['/((?!_next/|api/|favicon.ico|icon.svg).*)'],
 };

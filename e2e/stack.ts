@@ -1,3 +1,5 @@
+import { hashStaffPassword } from '../lib/support/staff-accounts';
+
 // The stack `npm start` runs for the browser tests: its own ports, data directory and API key,
 // so a developer's running instance (ports 3000/4100) is never touched.
 export const e2eStack = {
@@ -5,6 +7,7 @@ export const e2eStack = {
   engineUrl: 'http://127.0.0.1:4110',
   apiKey: 'e2e-api-key-b5ac167dac8f40cb14aa8c85',
   embedSecret: 'e2e-embed-secret-6f0c2d9a41b7e3c58d21',
+  supportEmail: 'grace@saas.example',
   supportPassword: 'e2e-support-password-41c7',
   /** A host page on another site (localhost vs 127.0.0.1) that may frame the app; 3198 may not. */
   hostPagePort: 3199,
@@ -25,7 +28,7 @@ export const e2eStackEnv = {
   // `npm run test:e2e` builds the app before Playwright starts, so the start script must not build again.
   INLET_SKIP_BUILD: '1',
   INLET_DEMO: 'true',
-  INLET_SUPPORT_PASSWORD: e2eStack.supportPassword,
+  INLET_SUPPORT_USERS: `${e2eStack.supportEmail}:${hashStaffPassword(e2eStack.supportPassword)}`,
   // The demo's seeded tenants would share this stack's console; the demo has a stack of its own below.
   DEMO_SERVICES: 'false',
   NEXT_TELEMETRY_DISABLED: '1',

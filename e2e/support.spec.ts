@@ -98,18 +98,28 @@ test.describe('support console', () => {
     for (const opened of [support, customer, healthyCustomer]) await opened.context.close();
   });
 
-  test('staff can sign in with the support password; a wrong one is refused', async ({ page }) => {
+  test('staff sign in with their own account; a wrong password is refused; signing out ends the session', async ({ page }) => {
     await page.goto('/support');
     await expect(page).toHaveURL(`${e2eStack.appUrl}/support/login`);
-    await page.getByLabel('Your name').fill('Grace');
+    await page.getByLabel('Staff email').fill(e2eStack.supportEmail);
     await page.getByLabel('Support password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByText('That password is not right.')).toBeVisible();
+    await expect(page.getByText('That email and password do not match a staff account.')).toBeVisible();
     await page.getByLabel('Support password').fill(e2eStack.supportPassword);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page).toHaveURL(`${e2eStack.appUrl}/support`);
-    await expect(page.getByText('Signed in as support:Grace')).toBeVisible();
+    // The name in the audit log is the account's, not something typed into the form.
+    await expect(page.getByText(`Signed in as support:${e2eStack.supportEmail}`)).toBeVisible();
     await expectNoSeriousA11yViolations(page);
+
+    const cookie = (await page.context().cookies()).find((candidate) => candidate.name.endsWith('inlet_session'));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByText('You are signed out.')).toBeVisible();
+    // The old cookie, replayed, no longer opens the console.
+    await page.context().addCookies([cookie!]);
+    expect((await page.request.get('/api/support/tenants/anything/status')).status()).toBe(401);
+    await page.goto('/support');
+    await expect(page).toHaveURL(`${e2eStack.appUrl}/support/login`);
   });
 
   test('a customer session gets 403 on every support page, route and action', async ({ browser, request }) => {

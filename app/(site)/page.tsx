@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 import { ApiStatusCard, ApiStatusCardPending } from '@/components/api-connection/api-status-card';
 import { DemoLanding } from '@/components/demo/demo-landing';
 import { demoModeEnabled } from '@/lib/demo-mode';
+import { getApiStatus } from '@/lib/prequel/client';
 
 // The status card reports the live state of the Import API, so the page is rendered per request.
 export const dynamic = 'force-dynamic';
@@ -65,11 +66,14 @@ export default function HomePage() {
           </ol>
         </section>
 
-        <div className="lg:self-start">
-          <Suspense fallback={<ApiStatusCardPending />}>
-            <ApiStatusCard />
-          </Suspense>
-        </div>
+        {/* The API's address is configuration: only the demo, which runs on loopback, shows it to visitors. */}
+        {demoModeEnabled() ? (
+          <div className="lg:self-start">
+            <Suspense fallback={<ApiStatusCardPending />}>
+              <ApiStatusCard check={getApiStatus} />
+            </Suspense>
+          </div>
+        ) : null}
       </div>
     </div>
   );

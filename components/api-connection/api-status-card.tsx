@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { getApiStatus, type PrequelErrorCode } from '@/lib/prequel/client';
+import type { ApiStatus, PrequelErrorCode, PrequelResult } from '@/lib/prequel/client';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { buttonVariants } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
@@ -40,9 +40,12 @@ function StatusCardFrame({ badge, children, footer }: { badge: ReactNode; childr
   );
 }
 
-/** Checks the Import API on every request and says what to do when it cannot be used. */
-export async function ApiStatusCard() {
-  const status = await getApiStatus();
+/**
+ * Checks the Import API on every request and says what to do when it cannot be used. The caller passes the check,
+ * guarded for who may see it: the API's address is configuration.
+ */
+export async function ApiStatusCard({ check }: { check: () => Promise<PrequelResult<ApiStatus>> }) {
+  const status = await check();
 
   if (!status.ok) {
     const badge = failureBadges[status.error.code];

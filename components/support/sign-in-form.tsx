@@ -6,11 +6,11 @@ import { Button } from '@/components/ui/button';
 import { Field, fieldIds, inputClassName } from '@/components/ui/field';
 
 export function SignInForm() {
-  const [state, signIn, pending] = useActionState(signInToSupport, { error: null, name: '' });
+  const [state, signIn, pending] = useActionState(signInToSupport, { error: null, email: '' });
   return (
     <form action={signIn} className="flex flex-col gap-4">
-      <Field name="name" label="Your name">
-        <input id={fieldIds('name').control} name="name" autoComplete="name" className={inputClassName} defaultValue={state.name} key={state.name} required />
+      <Field name="email" label="Staff email">
+        <input id={fieldIds('email').control} name="email" type="email" autoComplete="username" className={inputClassName} defaultValue={state.email} key={state.email} required />
       </Field>
       <Field name="password" label="Support password">
         <input id={fieldIds('password').control} name="password" type="password" autoComplete="current-password" className={inputClassName} required />

@@ -2,7 +2,10 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getSession, isCustomerSession, type CustomerSession } from '@/lib/session/session';
+import { callFor } from '@/lib/prequel/caller';
 import { actionFailure, type ActionResult, parseActionInput } from './action-result';
+import { customerSafe } from './customer-failure';
+import { limitSessionCalls } from './session-call-limit';
 
 export const SESSION_ENDED_MESSAGE = 'Your session has ended. Open the link you were given again to continue.';
 
@@ -18,7 +21,11 @@ export function customerAction<Schema extends z.ZodType, T>(
     if (session.scope === 'credentials' && options.scope !== 'credentials') {
       return actionFailure('forbidden', 'This link only lets you update the database connection.');
     }
+    const limited = await limitSessionCalls(session);
+    if (limited) return actionFailure(limited.code, limited.message);
     const parsed = parseActionInput(schema, input);
-    return parsed.ok ? run(parsed.data, session) : parsed;
+    if (!parsed.ok) return parsed;
+    const result = await callFor({ providerId: session.providerId }, () => run(parsed.data, session));
+    return result.ok ? result : { ...result, error: customerSafe(result.error, 'action') };
   };
 }

@@ -3,8 +3,10 @@ import 'server-only';
 import { z } from 'zod';
 import { getServerEnv, type ServerEnv } from '@/lib/env';
 import { AUDIT_HEADERS } from './contract/audit-log';
+import { currentCaller } from './caller';
 
 const REQUEST_TIMEOUT_MS = 10_000;
+export const PROVIDER_HEADER = 'X-Inlet-Provider';
 
 export type PrequelErrorCode =
   | 'not_configured'
@@ -140,6 +142,12 @@ function auditHeaders({ actor, reason }: AuditNote = {}): Record<string, string>
   };
 }
 
+/** (ext) The tenant a call is made for, so the engine limits each tenant apart from the key as a whole. */
+function providerHeader(): Record<string, string> {
+  const caller = currentCaller();
+  return caller ? { [PROVIDER_HEADER]: encodeURIComponent(caller.providerId) } : {};
+}
+
 async function request<T>(env: ServerEnv, path: `/${string}`, schema: z.ZodType<T>, init: PrequelRequest): Promise<PrequelResult<T>> {
   const baseUrl = env.PREQUEL_API_URL;
   const hasBody = init.body !== undefined;
@@ -153,6 +161,7 @@ async function request<T>(env: ServerEnv, path: `/${string}`, schema: z.ZodType<
         Accept: 'application/json',
         ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
         ...auditHeaders(init.audit),
+        ...providerHeader(),
       },
       body: hasBody ? JSON.stringify(init.body) : undefined,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),

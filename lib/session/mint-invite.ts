@@ -1,7 +1,8 @@
 // Minting an invite: the one place that decides what an invite holds and how long it lives.
 import 'server-only';
 import { cookies } from 'next/headers';
-import { SESSION_COOKIE, sessionCookieOptions } from './session-cookie';
+import { requestCookieName } from './session';
+import { sessionCookieOptions } from './session-cookie';
 import { getSessionEnv } from './session-env';
 import { newSessionId, type SessionClaims, signSessionToken } from './session-token';
 
@@ -26,6 +27,6 @@ export async function startSession(request: InviteRequest): Promise<{ ok: true }
   if (!env.ok) return { ok: false, message: env.message };
   const maxAge = env.data.INLET_SESSION_MINUTES * 60;
   const token = signSessionToken({ v: 1, kind: 'session', sid: newSessionId(), exp: Math.floor(Date.now() / 1000) + maxAge, ...request }, env.data.INLET_SESSION_SECRET);
-  (await cookies()).set(SESSION_COOKIE, token, sessionCookieOptions(maxAge));
+  (await cookies()).set(await requestCookieName(), token, sessionCookieOptions(maxAge));
   return { ok: true };
 }

@@ -1,5 +1,6 @@
 // The support console's overview: every tenant with its health, and the failures they share.
 import 'server-only';
+import { supportLoader } from '@/lib/actions/support-guard';
 import { type PrequelResult } from '@/lib/prequel/client';
 import type { JobError } from '@/lib/prequel/contract/job';
 import { fetchAllPages } from '@/lib/prequel/pagination';
@@ -51,7 +52,8 @@ export function healthOf(status: ProviderStatus, now: Date) {
   });
 }
 
-export async function loadTenants(): Promise<PrequelResult<{ tenants: TenantRow[]; groups: ReturnType<typeof groupErrors>; complete: boolean }>> {
+/** Every tenant's health for the console; only a support session gets past its first line. */
+export const loadTenants = supportLoader(async (): Promise<PrequelResult<{ tenants: TenantRow[]; groups: ReturnType<typeof groupErrors>; complete: boolean }>> => {
   const providers = await fetchAllPages((cursor) => listProviders({ cursor, pageSize: 100 }), { maxItems: MAX_TENANTS });
   if (!providers.ok) return providers;
   const now = new Date();
@@ -75,4 +77,4 @@ export async function loadTenants(): Promise<PrequelResult<{ tenants: TenantRow[
     }
   }
   return { ok: true, data: { tenants, groups: groupErrors(failures), complete: providers.data.complete } };
-}
+});

@@ -3,7 +3,7 @@ import { SessionRequired, type SessionProblem } from '@/components/session/sessi
 
 export const metadata: Metadata = { title: 'Sign-in link' };
 
-const known: readonly SessionProblem[] = ['expired', 'invalid', 'not_configured', 'no_session'];
+const known: readonly SessionProblem[] = ['expired', 'invalid', 'not_configured', 'no_session', 'signed_out'];
 
 export default async function SessionProblemPage({ searchParams }: { searchParams: Promise<{ problem?: string }> }) {
   const { problem } = await searchParams;

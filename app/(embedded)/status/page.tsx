@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { ApiUnavailable, SessionRequired } from '@/components/session/session-required';
 import { StatusBoard } from '@/components/status/status-board';
 import { getSession, isCustomerSession } from '@/lib/session/session';
+import { customerStatus } from '@/lib/status-view/customer-status';
 import { loadProviderStatus } from '@/lib/status-view/load-status';
 
 export const metadata: Metadata = { title: 'Import status' };
@@ -23,7 +24,7 @@ export default async function StatusPage() {
           Import more data
         </Link>
       </div>
-      <StatusBoard endpoint="/api/status" initial={status.data} />
+      <StatusBoard endpoint="/api/status" initial={customerStatus(status.data)} />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { ConnectForm } from '@/components/wizard/connect-form';
 import { StepHeader } from '@/components/wizard/step-header';
 import { demoSourceHints } from '@/lib/demo/demo-source-hints';
+import { getProvider } from '@/lib/prequel/providers';
 import { getSource, listSources } from '@/lib/prequel/sources';
 import { fromSource } from '@/lib/wizard/connection-form';
 import { wizardStep } from '@/lib/wizard/steps';
@@ -12,7 +13,7 @@ export const metadata: Metadata = { title: 'Connect your database' };
 export default async function ConnectStep() {
   const gate = await enterStep('connect');
   if (gate.kind !== 'ok') return null;
-  const sources = await listSources({ providerId: gate.session.providerId, pageSize: 1 });
+  const [sources, provider] = await Promise.all([listSources({ providerId: gate.session.providerId, pageSize: 1 }), getProvider(gate.session.providerId)]);
   const saved = sources.ok ? sources.data.items[0] : undefined;
   const full = saved ? await getSource(saved.id) : null;
   const initial = full?.ok ? fromSource(full.data as never) : null;
@@ -25,6 +26,10 @@ export default async function ConnectStep() {
           ? 'You were sent this link to enter the database connection. Test it, save it, and you are done.'
           : 'Inlet reads from your database on a schedule and sends the rows you choose. Give it a read-only user; the password is stored encrypted.'}
       </StepHeader>
+      {/* Whose data this is, so a customer with several accounts (or a DBA sent a link) connects the right one. */}
+      <p className="-mt-3 text-sm">
+        Connecting for <strong className="font-semibold">{provider.ok ? provider.data.name : gate.session.providerId}</strong>
+      </p>
       <ConnectForm
         initial={initial}
         sourceId={saved?.id ?? null}

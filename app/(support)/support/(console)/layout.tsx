@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { SignOutButton } from '@/components/session/sign-out-button';
 import { requireSupportPage } from '@/lib/actions/support-guard';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
@@ -21,7 +22,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             </li>
           </ul>
         </nav>
-        <p className="text-muted-foreground">Signed in as {session.actor ?? 'support'}</p>
+        <div className="flex items-center gap-3">
+          <p className="text-muted-foreground">Signed in as {session.actor ?? 'support'}</p>
+          <SignOutButton />
+        </div>
       </div>
       {children}
     </div>

@@ -19,7 +19,7 @@ const HEALTH_FILTERS = [
 export default async function TenantsPage({ searchParams }: { searchParams: Promise<{ q?: string; health?: string }> }) {
   const { q = '', health = '' } = await searchParams;
   const overview = await loadTenants();
-  if (!overview.ok) return <ApiUnavailable error={overview.error} />;
+  if (!overview.ok) return <ApiUnavailable error={overview.error} audience="support" />;
   const needle = q.trim().toLowerCase();
   const shown = overview.data.tenants.filter(
     (tenant) => (!needle || tenant.name.toLowerCase().includes(needle) || tenant.id.toLowerCase().includes(needle)) && (!health || tenant.health.health === health),

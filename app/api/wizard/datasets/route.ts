@@ -1,4 +1,5 @@
 // GET /api/wizard/datasets: the session's datasets, each with its latest extract, polled while extracts run.
+import { customerJob } from '@/lib/actions/customer-failure';
 import { customerRoute, routeData, routeError } from '@/lib/actions/customer-route';
 import { listDatasets, listExtracts } from '@/lib/prequel/datasets';
 
@@ -8,7 +9,7 @@ export const GET = customerRoute(async (_request, session) => {
   const rows = await Promise.all(
     datasets.data.items.map(async (dataset) => {
       const extracts = await listExtracts({ datasetId: dataset.id, pageSize: 1, order: 'desc' });
-      return { id: dataset.id, name: dataset.name, type: dataset.type, frequencyMinutes: dataset.frequency_minutes, latestExtract: extracts.ok ? (extracts.data.items[0] ?? null) : null };
+      return { id: dataset.id, name: dataset.name, type: dataset.type, frequencyMinutes: dataset.frequency_minutes, latestExtract: extracts.ok ? customerJob(extracts.data.items[0] ?? null) : null };
     }),
   );
   return routeData(rows);

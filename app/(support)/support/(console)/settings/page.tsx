@@ -2,24 +2,17 @@ import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { ApiStatusCard, ApiStatusCardPending } from '@/components/api-connection/api-status-card';
 import { RecordSchemaEditor } from '@/components/support/record-schema-editor';
-import { listDestinations } from '@/lib/prequel/destinations';
-import { listDatalakes, listProducts } from '@/lib/prequel/providers';
-import { listWebhooks } from '@/lib/prequel/webhooks';
+import { loadApiStatus, loadSettings } from '@/lib/support/load-settings';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
-  const [datalakes, destinations, products, webhooks] = await Promise.all([
-    listDatalakes({ pageSize: 100 }),
-    listDestinations({ pageSize: 100 }),
-    listProducts({ pageSize: 100 }),
-    listWebhooks({ pageSize: 100 }),
-  ]);
+  const { datalakes, destinations, products, webhooks } = await loadSettings();
   return (
     <div className="flex flex-col gap-10">
       <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
       <Suspense fallback={<ApiStatusCardPending />}>
-        <ApiStatusCard />
+        <ApiStatusCard check={loadApiStatus} />
       </Suspense>
       <section aria-labelledby="destinations-title" className="flex flex-col gap-4">
         <h2 id="destinations-title" className="text-base font-semibold">

@@ -5,27 +5,24 @@ import { StatusBoard } from '@/components/status/status-board';
 import { HealthBadge } from '@/components/support/health-badge';
 import { TenantActions } from '@/components/support/tenant-actions';
 import { TenantTimeline } from '@/components/support/tenant-timeline';
-import { listAuditLog } from '@/lib/prequel/audit-log';
-import { getProvider } from '@/lib/prequel/providers';
-import { loadProviderStatus } from '@/lib/status-view/load-status';
+import { loadTenant } from '@/lib/support/load-tenant';
 import { healthOf } from '@/lib/support/load-tenants';
 
 export const metadata: Metadata = { title: 'Tenant' };
 
 export default async function TenantPage({ params }: { params: Promise<{ providerId: string }> }) {
   const { providerId } = await params;
-  const provider = await getProvider(providerId);
-  if (!provider.ok && provider.error.status === 404) notFound();
-  if (!provider.ok) return <ApiUnavailable error={provider.error} />;
-  const [status, audit] = await Promise.all([loadProviderStatus(providerId), listAuditLog({ providerId, pageSize: 50 })]);
-  if (!status.ok) return <ApiUnavailable error={status.error} />;
-  const health = healthOf(status.data, new Date());
+  const tenant = await loadTenant(providerId);
+  if (!tenant.ok && tenant.error.status === 404) notFound();
+  if (!tenant.ok) return <ApiUnavailable error={tenant.error} audience="support" />;
+  const { provider, status, audit } = tenant.data;
+  const health = healthOf(status, new Date());
   return (
     <div className="flex flex-col gap-8">
       <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-2xl font-semibold tracking-tight">{provider.data.name}</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">{provider.name}</h1>
         <HealthBadge health={health.health} />
-        <span className="text-sm text-muted-foreground">{provider.data.id}</span>
+        <span className="text-sm text-muted-foreground">{provider.id}</span>
       </div>
       {health.reasons.length ? <p className="text-sm text-muted-foreground">{health.reasons.join(' · ')}</p> : null}
       <section aria-labelledby="config-title" className="grid gap-4 rounded-xl border bg-card p-5 text-sm sm:grid-cols-3">
@@ -34,19 +31,19 @@ export default async function TenantPage({ params }: { params: Promise<{ provide
         </h2>
         <div>
           <h3 className="font-semibold">Sources</h3>
-          <ul>{status.data.sources.map((source) => <li key={source.id}>{source.name} ({source.vendor}){source.isReachable === false ? ' · unreachable' : ''}</li>)}</ul>
+          <ul>{status.sources.map((source) => <li key={source.id}>{source.name} ({source.vendor}){source.isReachable === false ? ' · unreachable' : ''}</li>)}</ul>
         </div>
         <div>
           <h3 className="font-semibold">Datasets</h3>
-          <ul>{status.data.datasets.map((dataset) => <li key={dataset.id}>{dataset.name} · every {dataset.frequencyMinutes} min</li>)}</ul>
+          <ul>{status.datasets.map((dataset) => <li key={dataset.id}>{dataset.name} · every {dataset.frequencyMinutes} min</li>)}</ul>
         </div>
         <div>
           <h3 className="font-semibold">Streams</h3>
-          <ul>{status.data.streams.map((stream) => <li key={stream.id}>{stream.name}{stream.isEnabled ? '' : ' · paused'}</li>)}</ul>
+          <ul>{status.streams.map((stream) => <li key={stream.id}>{stream.name}{stream.isEnabled ? '' : ' · paused'}</li>)}</ul>
         </div>
       </section>
-      <TenantActions status={status.data} />
-      <TenantTimeline status={status.data} audit={audit.ok ? audit.data.items : []} auditError={audit.ok ? null : audit.error.message} />
+      <TenantActions status={status} />
+      <TenantTimeline status={status} audit={audit.ok ? audit.data.items : []} auditError={audit.ok ? null : audit.error.message} />
       <section aria-labelledby="customer-view-title" className="relative flex flex-col gap-4 rounded-xl border-2 border-dashed p-5">
         <h2 id="customer-view-title" className="text-base font-semibold">
           What the customer sees (read-only)
@@ -57,7 +54,7 @@ export default async function TenantPage({ params }: { params: Promise<{ provide
           data-watermark="SUPPORT VIEW · READ-ONLY"
           className="pointer-events-none absolute inset-0 flex items-center justify-center overflow-hidden text-6xl font-bold text-foreground/5 select-none before:content-[attr(data-watermark)]"
         />
-        <StatusBoard endpoint={`/api/support/tenants/${encodeURIComponent(providerId)}/status`} readOnly initial={status.data} />
+        <StatusBoard endpoint={`/api/support/tenants/${encodeURIComponent(providerId)}/status`} readOnly initial={status} />
       </section>
     </div>
   );
