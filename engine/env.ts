@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   ENGINE_DISABLE_AFTER_FAILING_HOURS: wholeNumber('hours', 1, 8760, 120),
   /** API requests per second per key, per engine process (429 beyond, with Retry-After). */
   ENGINE_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** (ext) Of those, requests per second for one provider named by `X-Inlet-Provider` (the app sends it for its customers). */
+  ENGINE_RATE_LIMIT_PER_PROVIDER_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(50),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type EngineEnv = z.infer<typeof EnvSchema>;

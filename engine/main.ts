@@ -36,7 +36,7 @@ const engine: EngineContext = {
   // Links the engine hands out (next_url, artifact downloads) must work for callers: default to where it listens.
   publicUrl: env.ENGINE_PUBLIC_URL ?? `http://${env.ENGINE_HOST}:${env.ENGINE_PORT}`,
 };
-const { app } = createApp(engine, { apiKeys: apiKeysOf(env), requestsPerSecond: env.ENGINE_RATE_LIMIT_PER_SECOND });
+const { app } = createApp(engine, { apiKeys: apiKeysOf(env), requestsPerSecond: env.ENGINE_RATE_LIMIT_PER_SECOND, requestsPerProviderPerSecond: env.ENGINE_RATE_LIMIT_PER_PROVIDER_PER_SECOND });
 
 const jobs = env.ENGINE_RUN_JOBS ? await startJobRunner(engine, jobRunnerOptionsOf(env)) : null;
 // Loads read and transform in the load thread: started now, the first load does not wait a second for it.

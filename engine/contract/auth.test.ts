@@ -75,4 +75,24 @@ describe('rate limiting', () => {
       await limited.close();
     }
   });
+
+  test('keeps a bucket per provider (X-Inlet-Provider), so one busy tenant leaves the key usable for the others', async () => {
+    const limited = await startTestEngine({ requestsPerSecond: 1000, requestsPerProviderPerSecond: 3 });
+    try {
+      const as = (provider?: string) =>
+        fetch(`${limited.baseUrl}/import/datalakes`, { headers: { 'x-api-key': limited.apiKey, ...(provider ? { 'x-inlet-provider': encodeURIComponent(provider) } : {}) } });
+      const busy: number[] = [];
+      for (let i = 0; i < 10; i++) busy.push((await as('busy tenant')).status);
+      expect(busy.filter((status) => status === 200).length).toBeGreaterThanOrEqual(6);
+      expect(busy).toContain(429);
+      const refused = await as('busy tenant');
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited' }, message: expect.stringContaining('busy tenant') });
+      // Another tenant, and calls made for no tenant (the support console), still get through.
+      expect((await as('quiet-tenant')).status).toBe(200);
+      expect((await as()).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -35,7 +35,7 @@ const isPublic = (path: string) => PUBLIC_PATHS.has(path) || path.startsWith('/p
 
 const MANAGEMENT_RESOURCES = [datalakes, providers, products, destinations, sources, datasets, streams, webhooks] as ResourceDefinition[];
 
-export function createApp(engine: EngineContext, options: { apiKeys: readonly string[]; requestsPerSecond?: number }) {
+export function createApp(engine: EngineContext, options: { apiKeys: readonly string[]; requestsPerSecond?: number; requestsPerProviderPerSecond?: number }) {
   const app = new Hono<{ Variables: RequestVariables }>();
   const routes = new ApiRoutes<RequestVariables>();
 
@@ -58,7 +58,7 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
     }),
   );
   app.use(requireApiKey(options.apiKeys, isPublic));
-  app.use(rateLimit({ perSecond: options.requestsPerSecond ?? 200 }));
+  app.use(rateLimit({ perSecond: options.requestsPerSecond ?? 200, perProviderPerSecond: options.requestsPerProviderPerSecond }));
   app.use(readAuditNote());
 
   routes.add({

@@ -41,6 +41,7 @@ export interface TestEngineOptions {
   database?: TestDatabase;
   encryptionKey?: Buffer;
   requestsPerSecond?: number;
+  requestsPerProviderPerSecond?: number;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -58,7 +59,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'inlet-engine-')),
     ...options.context,
   };
-  const { app } = createApp(engine, { apiKeys: [apiKey], requestsPerSecond: options.requestsPerSecond ?? 100_000 });
+  const { app } = createApp(engine, { apiKeys: [apiKey], requestsPerSecond: options.requestsPerSecond ?? 100_000, requestsPerProviderPerSecond: options.requestsPerProviderPerSecond });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });

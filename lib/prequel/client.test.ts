@@ -39,6 +39,19 @@ const engineBody = JSON.stringify({
   message: 'ok',
 });
 
+describe('calls made for a customer', () => {
+  it('name the tenant in X-Inlet-Provider, so the engine limits each tenant apart; other calls do not', async () => {
+    const api = await startApi({ status: 200, body: engineBody });
+    const { getApiStatus } = await loadClient({ PREQUEL_API_URL: api.url, PREQUEL_API_KEY: 'secret-key' });
+    const { callFor } = await import('./caller');
+
+    await callFor({ providerId: 'acme corp' }, () => getApiStatus());
+    await getApiStatus();
+    expect(api.received[0]?.['x-inlet-provider']).toBe('acme%20corp');
+    expect(api.received[1]?.['x-inlet-provider']).toBeUndefined();
+  });
+});
+
 describe('getApiStatus', () => {
   it('reports the engine it reached and sends the key in X-API-Key', async () => {
     const api = await startApi({ status: 200, body: engineBody });
