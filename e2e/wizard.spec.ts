@@ -31,6 +31,8 @@ test.describe('onboarding wizard', () => {
     await page.goto(await mintSession(request, { provider_id: tenant.providerId, scope: 'credentials' }));
     await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/source`);
     await expect(page.getByText('You were sent this link to enter the database connection.')).toBeVisible();
+    // The DBA sees whose database this is for.
+    await expect(page.getByText(/Connecting for Other Corp [0-9a-f]{8}/)).toBeVisible();
     // The saved connection is shown without its password, ready to be updated.
     await expect(page.getByLabel('Host', { exact: true })).toHaveValue('127.0.0.1');
     await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
