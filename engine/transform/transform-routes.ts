@@ -47,7 +47,7 @@ async function previewStream(engine: EngineContext, compile: TransformCache, can
     if (first) throw unprocessable(first.code, `The mappings do not fit: ${first.path} ${first.message}.`, issues.map(({ path, message }) => ({ path, message })));
   }
   const cached = await readRecordsByIds(engine, dataset.id, ids);
-  return previewRecords(compiled.transform, ids, cached, new Date());
+  return previewRecords(compiled.transform, ids, cached, { now: new Date() });
 }
 
 async function findStream(engine: EngineContext, id: string): Promise<Record<string, unknown>> {

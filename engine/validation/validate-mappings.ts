@@ -2,6 +2,7 @@
 import type { Mapping } from '../../lib/prequel/contract/stream';
 import { isKnownTarget, uncoveredRequiredFields } from '../../lib/mapping/required-fields';
 import { compileExpression } from '../transform/expr/compile-expression';
+import { createRegexAllowance } from '../transform/expr/compile-regex';
 
 export interface MappingIssue {
   code: 'unknown_column' | 'invalid_expression' | 'unknown_target_field' | 'duplicate_target_field' | 'required_fields_unmapped';
@@ -14,6 +15,7 @@ export function validateMappings(mappings: readonly Mapping[], recordSchema: unk
   const issues: MappingIssue[] = [];
   const knownColumns = columns ? new Set(columns) : null;
   const seenTargets = new Map<string, number>();
+  const regexAllowance = createRegexAllowance();
   mappings.forEach((mapping, index) => {
     const path = `${pathPrefix}.${index}`;
     const firstIndex = seenTargets.get(mapping.target_field);
@@ -30,7 +32,7 @@ export function validateMappings(mappings: readonly Mapping[], recordSchema: unk
         issues.push({ code: 'unknown_column', path: `${path}.column.name`, message: `the dataset has no column "${mapping.column.name}"` });
       }
     } else {
-      const compiled = compileExpression(mapping.expression.expr);
+      const compiled = compileExpression(mapping.expression.expr, { regexAllowance });
       if (!compiled.ok) {
         const { line, column } = compiled.error.position;
         issues.push({ code: 'invalid_expression', path: `${path}.expression.expr`, message: `${compiled.error.message} (line ${line}, column ${column})` });

@@ -2,7 +2,7 @@
 // pointers are known, literal regexes compile; also collects the free identifiers (the columns it reads).
 import { childNodes, type ExprNode } from './ast';
 import { builtins } from './builtins';
-import { compileRegex } from './compile-regex';
+import { compileLiteralRegex, createRegexAllowance, type RegexAllowance } from './compile-regex';
 import type { FunctionDefinition } from './function-definition';
 import { isPredicateBuiltin } from './parser';
 import { prequelHelpers } from './prequel-helpers';
@@ -25,7 +25,8 @@ class AnalysisFailure extends Error {
   }
 }
 
-export function analyzeExpression(root: ExprNode): Analysis {
+/** `regexAllowance` is shared when several expressions are compiled together (a stream's mappings). */
+export function analyzeExpression(root: ExprNode, regexAllowance: RegexAllowance = createRegexAllowance()): Analysis {
   const identifiers = new Set<string>();
   let readsAllColumns = false;
   const walk = (node: ExprNode, bound: ReadonlySet<string>) => {
@@ -51,7 +52,7 @@ export function analyzeExpression(root: ExprNode): Analysis {
         break;
       case 'binary':
         if (node.operator === 'matches' && node.right.kind === 'string') {
-          const regex = compileRegex(node.right.value);
+          const regex = compileLiteralRegex(node.right.value, regexAllowance);
           if (typeof regex === 'string') throw new AnalysisFailure(regex, node.right.offset);
         }
         break;

@@ -1,110 +1,177 @@
-// Turns an RE2 pattern (what expr-lang's `matches` accepts) into a JS RegExp, refusing patterns that
-// would make JS's backtracking engine run for an unbounded time. JS cannot interrupt a running regex,
-// so the guards are: a pattern length cap, no repeated group that contains a variable repetition or an
-// alternation (the exponential shapes like `(a+)+` or `(a|a)*`; `(\d{3}-){2}` is fine), and a cap on
-// the input length (see operators.ts). Polynomial backtracking (`.*.*.*x`) remains possible within that cap.
+// Compiles the patterns `matches` takes with re2js, a port of RE2: the syntax and semantics of Go's regexp (which
+// expr-lang uses), and matching in time linear in the input whatever the pattern. What is left to bound is the
+// compiled program: compiling costs time in proportion to its size, and so can matching (up to size × input length),
+// and a short pattern can be large (`(?:abc){1000}`). Its size is estimated from the text before anything is compiled.
+import { RE2JS } from 're2js';
 
 export const maxPatternLength = 1000;
+/** Instructions in one compiled pattern: compiling takes about 1–2 µs each, which keeps one compilation near 20 ms. */
+export const maxProgramSize = 10_000;
 
-const posixClasses: Record<string, string> = {
-  alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9', graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ', upper: 'A-Z', word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
-};
+/** What the literal patterns compiled together (one expression, or one stream's mappings) may add up to. */
+export const maxProgramSizeTogether = 100_000;
 
-const cache = new Map<string, RegExp | string>();
+export type CompiledRegex = { regex: RE2JS; size: number };
 
-/** A RegExp, or an error message when the pattern is invalid or unsafe. */
-export function compileRegex(pattern: string): RegExp | string {
+/** The instructions literal patterns compiled together may still use; a pattern counts once however often it appears. */
+export type RegexAllowance = { remaining: number; counted: Set<string> };
+
+export function createRegexAllowance(): RegexAllowance {
+  return { remaining: maxProgramSizeTogether, counted: new Set() };
+}
+
+// Compiled patterns are kept by text, least recently used first out. Few: each may hold a lazily built DFA cache.
+const maxCached = 64;
+const cache = new Map<string, CompiledRegex | string>();
+
+/** A compiled pattern, or why it cannot be one (RE2's own message for a syntax error, as Go reports it). */
+export function compileRegex(pattern: string): CompiledRegex | string {
   const cached = cache.get(pattern);
-  if (cached !== undefined) return cached;
-  const result = translate(pattern);
-  if (cache.size >= 500) cache.clear();
+  if (cached !== undefined) {
+    cache.delete(pattern);
+    cache.set(pattern, cached);
+    return cached;
+  }
+  const result = compile(pattern);
   cache.set(pattern, result);
+  if (cache.size > maxCached) {
+    const [oldest, evicted] = cache.entries().next().value!;
+    cache.delete(oldest);
+    if (typeof evicted !== 'string') evicted.regex.reset();
+  }
   return result;
 }
 
-function translate(pattern: string): RegExp | string {
-  if (pattern.length > maxPatternLength) return `regular expression is too long (more than ${maxPatternLength} characters)`;
-  let flags = '';
-  let body = pattern;
-  const inlineFlags = /^\(\?([imsU]+)\)/.exec(body);
-  if (inlineFlags) {
-    if (inlineFlags[1]?.includes('U')) return 'error parsing regexp: the ungreedy flag (?U) is not supported';
-    flags = [...new Set(inlineFlags[1])].join('');
-    body = body.slice(inlineFlags[0].length);
-  }
-  const problem = findUnsupportedSyntax(body);
-  if (problem !== undefined) return `error parsing regexp: ${problem} in ${JSON.stringify(pattern)}`;
-  const unknownClass = [...body.matchAll(/\[:(\^?)([a-z]+):\]/g)].find((match) => match[1] !== '' || !Object.hasOwn(posixClasses, String(match[2])));
-  if (unknownClass) return `error parsing regexp: unsupported character class ${unknownClass[0]}`;
-  const source = body
-    .replaceAll('(?P<', '(?<')
-    .replace(/\[:([a-z]+):\]/g, (_whole, name: string) => (Object.hasOwn(posixClasses, name) ? posixClasses[name] : undefined) ?? '')
-    .replace(/(^|[^\\])((?:\\\\)*)\\A/g, '$1$2(?<![\\s\\S])')
-    .replace(/(^|[^\\])((?:\\\\)*)\\z/g, '$1$2(?![\\s\\S])');
-  for (const extra of ['u', '']) {
-    try {
-      return new RegExp(source, flags + extra);
-    } catch {
-      // Unicode mode rejects escapes RE2 allows (like `\-` outside a class); retry without it.
+/**
+ * Compiles a pattern written in an expression, counting it against the allowance first, so a mapping with many
+ * large patterns is refused before it takes long to compile (and whatever is cached, the same mappings get the
+ * same answer).
+ */
+export function compileLiteralRegex(pattern: string, allowance: RegexAllowance): CompiledRegex | string {
+  if (!allowance.counted.has(pattern)) {
+    const size = checkRegexSize(pattern);
+    if (typeof size === 'string') return size;
+    allowance.counted.add(pattern);
+    allowance.remaining -= size;
+    if (allowance.remaining < 0) {
+      return `the regular expressions here are too large together (more than ${maxProgramSizeTogether} instructions once compiled): use fewer or smaller patterns`;
     }
   }
-  return `error parsing regexp: invalid syntax in ${JSON.stringify(pattern)}`;
+  return compileRegex(pattern);
 }
 
-/** `ambiguous`: the group can match the same text in more than one way (a variable quantifier or `|` inside). */
-type Group = { ambiguous: boolean };
+/** Whether compileRegex would compile this pattern now, rather than answer from its cache. */
+export function isRegexCached(pattern: string): boolean {
+  return cache.has(pattern);
+}
 
-/** Scans the pattern once, skipping escapes and character classes, for syntax RE2 lacks or that backtracks badly. */
-function findUnsupportedSyntax(pattern: string): string | undefined {
-  const groups: Group[] = [{ ambiguous: false }];
+function compile(pattern: string): CompiledRegex | string {
+  const problem = checkRegexSize(pattern);
+  if (typeof problem === 'string') return problem;
+  try {
+    const regex = RE2JS.compile(pattern);
+    return { regex, size: regex.programSize() };
+  } catch (error) {
+    // RE2's messages read like Go's: "error parsing regexp: invalid escape sequence: `\1`".
+    return error instanceof Error ? error.message : `error parsing regexp: ${String(error)}`;
+  }
+}
+
+/** The pattern's estimated program size, or why it is too long or too large to compile. */
+export function checkRegexSize(pattern: string): number | string {
+  if (pattern.length > maxPatternLength) return `regular expression is too long (more than ${maxPatternLength} characters)`;
+  const size = estimateProgramSize(pattern);
+  if (size > maxProgramSize) {
+    return `regular expression is too large (about ${size} instructions once compiled, more than ${maxProgramSize}): use smaller counts in repetitions such as {n,m}`;
+  }
+  return size;
+}
+
+type Frame = { done: number; current: number; alternatives: number; capture: boolean };
+
+/**
+ * About the number of instructions RE2 compiles the pattern to, counted as RE2's parser counts a pattern's size
+ * (a literal character or class is one, `x{n,m}` is m copies of x plus m - n): one pass over the text. Invalid
+ * syntax is counted somehow; compiling reports it.
+ */
+export function estimateProgramSize(pattern: string): number {
+  const stack: Frame[] = [{ done: 0, current: 0, alternatives: 1, capture: false }];
+  /** The size of the last atom, which a following repetition applies to. */
+  let last = 0;
   let index = 0;
+  const top = () => stack[stack.length - 1]!;
+  const atom = (size: number) => {
+    top().current += size;
+    last = size;
+  };
   while (index < pattern.length) {
-    const char = pattern[index];
-    const top = groups[groups.length - 1]!;
+    const char = pattern[index]!;
     if (char === '\\') {
       const next = pattern[index + 1] ?? '';
-      if (/[1-9k]/.test(next)) return 'backreferences are not supported';
+      if (next === 'Q') {
+        const end = pattern.indexOf('\\E', index + 2);
+        const literal = end < 0 ? pattern.length - index - 2 : end - index - 2;
+        if (literal > 0) atom(literal);
+        index = end < 0 ? pattern.length : end + 2;
+        // A repetition after \Q…\E repeats its last character only.
+        last = Math.min(last, 1);
+        continue;
+      }
       const braced = /[pPx]/.test(next) && pattern[index + 2] === '{';
       index = braced ? pattern.indexOf('}', index) + 1 || pattern.length : index + 2;
+      atom(1);
       continue;
     }
     if (char === '[') {
       index = skipClass(pattern, index);
+      atom(1);
       continue;
     }
     if (char === '(') {
-      if (/^\(\?(?:[=!]|<[=!])/.test(pattern.slice(index))) return 'lookaround assertions are not supported';
-      if (/^\(\?[imsU-]+[:)]/.test(pattern.slice(index))) return 'flags are only supported at the start of the pattern';
-      groups.push({ ambiguous: false });
-      // Skip the `?:`, `?<name>` or `?P<name>` that follows, so its `?` is not read as a quantifier.
-      const groupSyntax = /^\(\?(?::|P?<[^>]*>)?/.exec(pattern.slice(index));
-      index += groupSyntax?.[0].length ?? 1;
-      continue;
-    }
-    if (char === ')') {
-      const inner = groups.length > 1 ? groups.pop()! : top;
-      const parent = groups[groups.length - 1]!;
-      index++;
-      const quantifier = readQuantifier(pattern, index);
-      if (quantifier.repeats && inner.ambiguous) {
-        return 'a repeated group may not contain a variable repetition or alternation (it could take exponential time)';
+      const flagsOnly = /^\(\?[a-zA-Z-]*\)/.exec(pattern.slice(index, index + 16));
+      if (flagsOnly) {
+        index += flagsOnly[0].length;
+        last = 0;
+        continue;
       }
-      parent.ambiguous ||= inner.ambiguous || quantifier.variable;
-      index += quantifier.length;
+      const prefix = /^\(\?(?:[a-zA-Z-]*:|P?<[^>]*>)?/.exec(pattern.slice(index, index + 64))?.[0] ?? '(';
+      stack.push({ done: 0, current: 0, alternatives: 1, capture: prefix === '(' || prefix.endsWith('>') });
+      index += prefix.length;
       continue;
     }
-    if (char === '|') top.ambiguous = true;
-    const quantifier = readQuantifier(pattern, index);
-    if (quantifier.length > 0) {
-      top.ambiguous ||= quantifier.variable;
-      index += quantifier.length;
+    if (char === ')' && stack.length > 1) {
+      const frame = stack.pop()!;
+      atom(frame.done + frame.current + (frame.alternatives - 1) + (frame.capture ? 2 : 0));
+      index++;
+      continue;
+    }
+    if (char === '|') {
+      const frame = top();
+      frame.done += frame.current;
+      frame.current = 0;
+      frame.alternatives++;
+      last = 0;
+      index++;
+      continue;
+    }
+    const repetition = readRepetition(pattern, index);
+    if (repetition !== undefined) {
+      const { min, max } = repetition;
+      const repeated = max < 0 ? (min === 0 ? 2 + last : 1 + min * last) : max * last + (max - min);
+      top().current += repeated - last;
+      last = repeated;
+      index += repetition.length;
       continue;
     }
     index++;
+    atom(1);
   }
-  return undefined;
+  while (stack.length > 1) {
+    const frame = stack.pop()!;
+    top().current += frame.done + frame.current + frame.alternatives;
+  }
+  const root = stack[0]!;
+  return Math.max(1, root.done + root.current + (root.alternatives - 1));
 }
 
 function skipClass(pattern: string, start: number): number {
@@ -119,17 +186,17 @@ function skipClass(pattern: string, start: number): number {
   return index + 1;
 }
 
-/**
- * `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}` (optionally lazy). `repeats`: it can match more than once;
- * `variable`: the number of matches is not fixed, which is what makes backtracking branch.
- */
-function readQuantifier(pattern: string, index: number): { length: number; repeats: boolean; variable: boolean } {
-  const match = /^(?:[*+?]|\{(\d+)(,(\d*))?\})\??/.exec(pattern.slice(index, index + 24));
-  if (match === null) return { length: 0, repeats: false, variable: false };
-  const text = match[0];
-  if (text.startsWith('*') || text.startsWith('+')) return { length: text.length, repeats: true, variable: true };
-  if (text.startsWith('?')) return { length: text.length, repeats: false, variable: true };
+/** `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}` (and their lazy forms); `max` -1 is unbounded. RE2 caps counts at 1000. */
+function readRepetition(pattern: string, index: number): { min: number; max: number; length: number } | undefined {
+  const char = pattern[index];
+  const lazy = (length: number) => (pattern[index + length] === '?' ? length + 1 : length);
+  if (char === '*') return { min: 0, max: -1, length: lazy(1) };
+  if (char === '+') return { min: 1, max: -1, length: lazy(1) };
+  if (char === '?') return { min: 0, max: 1, length: lazy(1) };
+  if (char !== '{') return undefined;
+  const match = /^\{(\d{1,4})(,(\d{0,4}))?\}/.exec(pattern.slice(index, index + 12));
+  if (match === null) return undefined;
   const min = Number(match[1]);
-  const max = match[2] === undefined ? min : match[3] === '' ? Infinity : Number(match[3]);
-  return { length: text.length, repeats: max > 1, variable: max !== min };
+  const max = match[2] === undefined ? min : match[3] === '' ? -1 : Number(match[3]);
+  return { min, max, length: lazy(match[0].length) };
 }

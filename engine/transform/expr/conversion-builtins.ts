@@ -8,6 +8,13 @@ import { formatValue, typeName } from './runtime';
 
 const maxInt64 = 2n ** 63n - 1n;
 const minInt64 = -(2n ** 63n);
+/** Numeric text beyond this is not parsed: see maxNumericTextLength in exact-number.ts, the same bound for columns. */
+const maxNumericTextLength = 1_000;
+
+/** Text as an error message shows it: long text is cut, so one record's error cannot be megabytes. */
+function shown(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
 
 export const conversionBuiltins: Record<string, FunctionDefinition> = {
   type: defineFunction(1, 1, ([value]) => typeName(value)),
@@ -52,9 +59,11 @@ function toInt(value: unknown): number | bigint {
   }
   if (typeof value === 'string') {
     // strconv.Atoi: an optional sign and decimal digits, nothing else (no spaces, no decimals).
-    if (!/^[+-]?\d+$/.test(value)) fail(`invalid operation: int(${value})`);
+    if (!/^[+-]?\d+$/.test(value)) fail(`invalid operation: int(${shown(value)})`);
+    // Past int64's 19 digits (and leading zeros) it is out of range; BigInt of very long text takes long.
+    if (value.length > maxNumericTextLength) fail(`invalid operation: int(${shown(value)}) (value out of range)`);
     const parsed = BigInt(value);
-    if (parsed > maxInt64 || parsed < minInt64) fail(`invalid operation: int(${value}) (value out of range)`);
+    if (parsed > maxInt64 || parsed < minInt64) fail(`invalid operation: int(${shown(value)}) (value out of range)`);
     return integerResult(parsed);
   }
   return fail(`invalid operation: int(${typeName(value)})`);
@@ -64,11 +73,13 @@ function toFloat(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string') {
-    // strconv.ParseFloat accepts decimal and exponent forms plus inf/infinity/nan in any case.
-    if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(value)) return Number(value);
+    if (value.length > maxNumericTextLength) fail(`invalid operation: float(${shown(value)}) (text longer than ${maxNumericTextLength} characters)`);
+    // strconv.ParseFloat accepts decimal and exponent forms plus inf/infinity/nan in any case. Each digit can be
+    // read one way only (`\d+\.?\d*` could split a run of digits at every place, which takes quadratic time).
+    if (/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(value)) return Number(value);
     const special = /^([+-]?)(inf|infinity|nan)$/i.exec(value);
     if (special) return special[2]?.toLowerCase() === 'nan' ? Number.NaN : special[1] === '-' ? -Infinity : Infinity;
-    return fail(`invalid operation: float(${value})`);
+    return fail(`invalid operation: float(${shown(value)})`);
   }
   return fail(`invalid operation: float(${typeName(value)})`);
 }

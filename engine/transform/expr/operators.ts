@@ -1,7 +1,7 @@
 // expr-lang's operator semantics on our value model. Integer arithmetic stays exact: results beyond
 // 2^53 become bigint, and anything beyond Go's int64 is an error rather than a silent wrap-around.
 import type { BinaryOperator, UnaryOperator } from './ast';
-import { compileRegex } from './compile-regex';
+import { checkRegexSize, compileRegex, isRegexCached } from './compile-regex';
 import { GoDuration } from './go-duration';
 import { fail, type RuntimeContext } from './runtime-context';
 import {
@@ -11,8 +11,12 @@ import {
 const minInt64 = -(2n ** 63n);
 const maxInt64 = 2n ** 63n - 1n;
 const maxRangeSize = 1_000_000;
-/** `matches` refuses longer inputs: the only bound we can put on a backtracking regex's running time. */
-export const maxMatchInputLength = 10_000;
+/**
+ * A match cannot be stopped once started, and takes up to (program size × input length) units of work, each up to
+ * about 80 ns (a large Unicode class on the slow path): it is charged one step (about 1 µs of other work) per this many
+ * units before it starts, so a whole step budget of matching stays near the time budget.
+ */
+const matchUnitsPerStep = 20;
 
 /** Normalises an exact integer: a number when it is a safe integer (unless `keepBigint`), otherwise a bigint. */
 export function integerResult(value: bigint, keepBigint = false): number | bigint {
@@ -120,7 +124,7 @@ function membership(needle: unknown, haystack: unknown, context: RuntimeContext)
   return fail(`operator "in" not defined on ${typeName(haystack)}`);
 }
 
-function stringOperator(operator: 'contains' | 'startsWith' | 'endsWith' | 'matches', left: unknown, right: unknown): boolean {
+function stringOperator(operator: 'contains' | 'startsWith' | 'endsWith' | 'matches', left: unknown, right: unknown, context: RuntimeContext): boolean {
   if (typeof left !== 'string' || typeof right !== 'string') return mismatchedTypes(operator, left, right);
   switch (operator) {
     case 'contains':
@@ -129,13 +133,23 @@ function stringOperator(operator: 'contains' | 'startsWith' | 'endsWith' | 'matc
       return left.startsWith(right);
     case 'endsWith':
       return left.endsWith(right);
-    case 'matches': {
-      const regex = compileRegex(right);
-      if (typeof regex === 'string') fail(regex);
-      if (left.length > maxMatchInputLength) fail(`matches: input is too long (more than ${maxMatchInputLength} characters)`);
-      return regex.test(left);
-    }
+    case 'matches':
+      return matches(left, right, context);
   }
+}
+
+/** Go's regexp.MatchString: whether the RE2 pattern matches anywhere in the text. */
+function matches(text: string, pattern: string, context: RuntimeContext): boolean {
+  // A pattern built at run time is compiled here, charged about a step per instruction before it starts
+  // (a literal one was compiled with the expression).
+  if (!isRegexCached(pattern)) {
+    const size = checkRegexSize(pattern);
+    if (typeof size === 'number') context.step(size);
+  }
+  const compiled = compileRegex(pattern);
+  if (typeof compiled === 'string') fail(compiled);
+  context.step(Math.floor((compiled.size * (text.length + 1)) / matchUnitsPerStep));
+  return compiled.regex.test(text);
 }
 
 export function applyBinaryOperator(operator: BinaryOperator, left: unknown, right: unknown, context: RuntimeContext): unknown {
@@ -172,7 +186,7 @@ export function applyBinaryOperator(operator: BinaryOperator, left: unknown, rig
     case 'startsWith':
     case 'endsWith':
     case 'matches':
-      return stringOperator(operator, left, right);
+      return stringOperator(operator, left, right, context);
     default:
       // and, or and ?? short-circuit, so the evaluator handles them before their right side exists.
       return fail(`operator ${operator} cannot be applied here`);

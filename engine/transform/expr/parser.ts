@@ -70,6 +70,8 @@ const binaryOperators: Record<string, OperatorInfo> = {
 const unaryPrecedence: Record<string, number> = { not: 50, '!': 50, '-': 90, '+': 90 };
 
 const comparisonPrecedence = 20;
+/** The operators expr-lang chains (operator.IsComparison upstream). */
+const chainedComparisons = new Set(['<', '>', '<=', '>=']);
 const negatableOperators = new Set(['in', 'matches', 'contains', 'startsWith', 'endsWith']);
 const operatorAliases: Record<string, BinaryOperator> = { '||': 'or', '&&': 'and', '^': '**' };
 
@@ -180,11 +182,12 @@ class Parser {
         left = this.parseCall(name, [left]);
       } else if (previousOperator === '??' && operatorToken.value !== '??') {
         this.fail(operatorToken, `Operator (${operatorToken.value}) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.`);
-      } else if (info.precedence === comparisonPrecedence) {
-        left = this.parseComparison(left, operatorToken, negated);
+      } else if (chainedComparisons.has(operatorToken.value)) {
+        left = this.parseComparison(left, operatorToken);
       } else {
         const right = this.parseExpression(info.rightAssociative ? info.precedence : info.precedence + 1);
         left = { kind: 'binary', operator: toBinaryOperator(operatorToken.value), left, right, offset: operatorToken.offset };
+        if (negated) left = { kind: 'unary', operator: 'not', operand: left, offset: operatorToken.offset };
       }
       previousOperator = operatorToken.value;
     }
@@ -192,29 +195,21 @@ class Parser {
     return minPrecedence === 0 ? this.parseConditional(left) : left;
   }
 
-  /** `a < b < c` means `a < b and b < c`, as in expr-lang. */
-  private parseComparison(left: ExprNode, operatorToken: Token, negated: boolean): ExprNode {
+  /**
+   * `a < b < c` means `a < b and b < c`, as in expr-lang. Only the four ordering operators chain; `==`, `!=`, `in`
+   * and the string operators share their precedence but are plain left-associative operators, so
+   * `1 < 2 == true` is `(1 < 2) == true`.
+   */
+  private parseComparison(left: ExprNode, operatorToken: Token): ExprNode {
     let root: ExprNode | undefined;
     let token = operatorToken;
-    let negate = negated;
     for (;;) {
       const right = this.parseExpression(comparisonPrecedence + 1);
-      let comparison: ExprNode = { kind: 'binary', operator: toBinaryOperator(token.value), left, right, offset: token.offset };
-      if (negate) comparison = { kind: 'unary', operator: 'not', operand: comparison, offset: token.offset };
+      const comparison: ExprNode = { kind: 'binary', operator: toBinaryOperator(token.value), left, right, offset: token.offset };
       root = root === undefined ? comparison : { kind: 'binary', operator: 'and', left: root, right: comparison, offset: token.offset };
       left = right;
-
-      const next = this.current;
-      if (next.kind === 'operator' && binaryOperators[next.value]?.precedence === comparisonPrecedence) {
-        token = this.advance();
-        negate = false;
-      } else if (this.is('operator', 'not') && negatableOperators.has(this.peek().value) && this.peek().kind === 'operator') {
-        this.advance();
-        token = this.advance();
-        negate = true;
-      } else {
-        return root;
-      }
+      if (!(this.current.kind === 'operator' && chainedComparisons.has(this.current.value))) return root;
+      token = this.advance();
     }
   }
 

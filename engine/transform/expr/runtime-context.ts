@@ -1,10 +1,19 @@
-// Budgets for one evaluation: every evaluation step and every produced string or array is charged here.
+// Budgets for one evaluation: every evaluation step and every produced string or array is charged here, and the
+// clock is read every so many steps, so an expression stops when it has done too much or taken too long.
 
 /** A failure caused by the expression or its input; the evaluator turns it into an error value. */
-export class ExprRuntimeError extends Error {}
+export class ExprRuntimeError extends Error {
+  constructor(
+    message: string,
+    /** What to change, when the message alone does not say. */
+    readonly fix?: string,
+  ) {
+    super(message);
+  }
+}
 
-export function fail(message: string): never {
-  throw new ExprRuntimeError(message);
+export function fail(message: string, fix?: string): never {
+  throw new ExprRuntimeError(message, fix);
 }
 
 export type RuntimeContext = {
@@ -18,10 +27,27 @@ export type RuntimeContext = {
   scan(length: number): void;
 };
 
-export type RuntimeLimits = { now?: Date; maxSteps?: number; maxOutputLength?: number };
+export type RuntimeLimits = {
+  now?: Date;
+  maxSteps?: number;
+  maxOutputLength?: number;
+  /** Wall-clock time the evaluation may take, from `startedAt`. */
+  maxMilliseconds?: number;
+  /** When the time budget began (performance.now()); a record's expressions share one. Defaults to the evaluation's start. */
+  startedAt?: number;
+};
 
 export const defaultMaxSteps = 100_000;
 export const defaultMaxOutputLength = 1_000_000;
+export const defaultMaxMilliseconds = 100;
+
+// Reading the clock costs about as much as a few steps: it is read once every this many charged steps (a charge is
+// made before the work it pays for, so no more than this much work goes unchecked).
+const stepsPerClockCheck = 1000;
+
+const timeBudgetMessage = 'expression took too long';
+const budgetFix =
+  'simplify the expression: avoid work that grows with the input, such as long repeat() results, map or filter over large ranges, nested loops, or large regular expressions on long text';
 
 // Charging one step per this many produced or scanned elements bounds memory as well as time:
 // a loop that keeps building (or rereading) large strings runs out of steps long before anything else.
@@ -36,19 +62,27 @@ export class EvaluationBudget implements RuntimeContext {
   now = new Date(0);
   maxOutputLength = defaultMaxOutputLength;
   private maxSteps = defaultMaxSteps;
+  private maxMilliseconds = defaultMaxMilliseconds;
+  private deadline = Infinity;
   private steps = 0;
+  /** The step count at which the budgets are next checked. */
+  private nextCheck = 0;
 
   begin(limits: RuntimeLimits = {}): this {
     this.now = limits.now ?? new Date();
     this.maxSteps = limits.maxSteps ?? defaultMaxSteps;
     this.maxOutputLength = limits.maxOutputLength ?? defaultMaxOutputLength;
+    this.maxMilliseconds = limits.maxMilliseconds ?? defaultMaxMilliseconds;
     this.steps = 0;
+    // A shared budget may be spent already (a record's earlier expressions took it): then this one stops at once.
+    this.deadline = (limits.startedAt ?? performance.now()) + this.maxMilliseconds;
+    this.nextCheck = limits.startedAt === undefined ? Math.min(stepsPerClockCheck, this.maxSteps + 1) : 0;
     return this;
   }
 
   step(count = 1): void {
     this.steps += count;
-    if (this.steps > this.maxSteps) fail('expression exceeded its step budget');
+    if (this.steps >= this.nextCheck) this.check();
   }
 
   reserveOutput(length: number): void {
@@ -59,4 +93,15 @@ export class EvaluationBudget implements RuntimeContext {
   scan(length: number): void {
     this.step(Math.floor(length / elementsPerStep));
   }
+
+  private check(): void {
+    if (performance.now() > this.deadline) fail(`${timeBudgetMessage} (more than its time budget of ${this.maxMilliseconds} ms)`, budgetFix);
+    if (this.steps > this.maxSteps) fail('expression exceeded its step budget', budgetFix);
+    this.nextCheck = Math.min(this.steps + stepsPerClockCheck, this.maxSteps + 1);
+  }
+}
+
+/** Whether an evaluation's error message says its time budget ran out. */
+export function isTimeBudgetError(message: string): boolean {
+  return message.startsWith(timeBudgetMessage);
 }

@@ -32,9 +32,11 @@ function shortestDigits(x: number): Digits {
   return trimZeros({ digits: mantissa.replace('.', ''), dp: Number(exponent) + 1 });
 }
 
+/** One pass from the end: a regex like /0+$/ retries from every zero and takes quadratic time on long digit runs. */
 function trimZeros({ digits, dp }: Digits): Digits {
-  const trimmed = digits.replace(/0+$/, '');
-  return trimmed === '' ? { digits: '', dp: 0 } : { digits: trimmed, dp };
+  let end = digits.length;
+  while (end > 0 && digits.charCodeAt(end - 1) === 48) end--;
+  return end === 0 ? { digits: '', dp: 0 } : { digits: digits.slice(0, end), dp };
 }
 
 /** Rounds to n significant digits, ties to even as Go's decimal.Round does on exact values. */

@@ -6,6 +6,8 @@ import type { SchemaColumn } from '../../../lib/prequel/contract/source-actions'
 import type { Mapping } from '../../../lib/prequel/contract/stream';
 import { compileRecordSchema } from '../../validation/record-schema';
 import { compileExpression } from '../expr/compile-expression';
+import { createRegexAllowance } from '../expr/compile-regex';
+import { defaultMaxMilliseconds, isTimeBudgetError } from '../expr/runtime-context';
 import { convertFieldValue } from './convert-field-value';
 import { expressionEnv, integerColumnsOf, toJsonValue } from './expression-value';
 import { schemaErrors, type FieldError, type ValueSource } from './schema-errors';
@@ -14,6 +16,7 @@ import { findTargetConflicts, setAt } from './target-paths';
 
 export type { FieldError } from './schema-errors';
 
+export type ApplyOptions = { now?: Date; maxMilliseconds?: number };
 export type SourceRecord = { recordId: string; data: Record<string, unknown>; isDeleted: boolean };
 export type ApplyResult = { ok: true; record: Record<string, unknown> } | { ok: false; errors: FieldError[] };
 export type MappingCompileError = {
@@ -30,8 +33,12 @@ export interface CompiledTransform {
   schema: PreviewColumn[];
   /** The source columns the mappings read (a reader may leave the others out), or null when an expression may read any. */
   columns: readonly string[] | null;
-  /** `now` is the clock of now() and TODAY(); pass one per load or preview so every record sees the same. */
-  apply(record: SourceRecord, options?: { now?: Date }): ApplyResult;
+  /**
+   * `now` is the clock of now() and TODAY(); pass one per load or preview so every record sees the same.
+   * `maxMilliseconds` is the time a record's expressions may take together (default 100); past it, the expression
+   * running fails the record and the record's remaining expressions are not evaluated.
+   */
+  apply(record: SourceRecord, options?: ApplyOptions): ApplyResult;
 }
 
 /** Marks a deleted record in transformed output (and in webhook_batch json bodies). */
@@ -39,6 +46,8 @@ export const DELETED_FLAG = '_prequel_is_deleted';
 
 /** What a step returns when it failed; the error itself went to the record's error list. */
 const FAILED = Symbol('failed');
+/** What an expression step returns when the record's time ran out in it: the record's later expressions are skipped. */
+const OUT_OF_TIME = Symbol('out of time');
 
 type Step = {
   target: string;
@@ -47,9 +56,12 @@ type Step = {
   source: ValueSource;
   /** An optional field that cannot be null is left out when null: JSON Schema's way of saying "no value". */
   omitNull: boolean;
-  /** Computes the step's value for one record; on failure reports to `errors` and returns FAILED. */
-  compute(data: Record<string, unknown>, env: Record<string, unknown>, now: Date, errors: FieldError[]): unknown;
+  /** Computes the step's value for one record; on failure reports to `errors` and returns FAILED (or OUT_OF_TIME). */
+  compute(data: Record<string, unknown>, env: Record<string, unknown>, clock: RecordClock, errors: FieldError[]): unknown;
 };
+
+/** The time a record's expressions share. */
+type RecordClock = { now: Date; startedAt: number; maxMilliseconds: number };
 
 export function compileMappings(
   mappings: readonly Mapping[],
@@ -66,6 +78,8 @@ export function compileMappings(
   if (!compiledSchema.ok) errors.push(...compiledSchema.details.map((detail) => ({ code: 'invalid_record_schema' as const, ...detail })));
   const columnTypes = new Map((columns ?? []).map((column) => [column.name, column.prequel_type]));
   const steps: Step[] = [];
+  // The mappings' literal regular expressions are bounded together, so many large ones cannot make compiling slow.
+  const regexAllowance = createRegexAllowance();
   // The integer columns some expression reads: only those need converting for expressions (see expressionEnv).
   const integerColumns = integerColumnsOf(columns);
   const readByExpressions = new Set<string>();
@@ -79,7 +93,7 @@ export function compileMappings(
       steps.push(fieldStep(mapping.target_field, segments, schema, mapping.column.name, columnTypes.get(mapping.column.name) ?? null));
       return;
     }
-    const compiled = compileExpression(mapping.expression.expr);
+    const compiled = compileExpression(mapping.expression.expr, { regexAllowance });
     if (!compiled.ok) {
       const { line, column } = compiled.error.position;
       errors.push({ code: 'invalid_expression', path: `${path}.${index}.expression.expr`, message: `${compiled.error.message} (line ${line}, column ${column})` });
@@ -96,12 +110,17 @@ export function compileMappings(
       schema,
       source: { columnType: null, ref: referenceTo(expression.source) },
       omitNull: omitsNull(schema),
-      compute(_data, env, now, fieldErrors) {
-        const result = expression.evaluate(env, { now });
-        const json = result.ok ? toJsonValue(result.value) : { ok: false as const, message: result.error.message };
-        if (json.ok) return json.value;
-        fieldErrors.push({ target_field: target, stage: 'transform', message: json.message });
-        return FAILED;
+      compute(_data, env, clock, fieldErrors) {
+        const result = expression.evaluate(env, clock);
+        if (result.ok) {
+          const json = toJsonValue(result.value);
+          if (json.ok) return json.value;
+          fieldErrors.push({ target_field: target, stage: 'transform', message: json.message });
+          return FAILED;
+        }
+        const { message, fix } = result.error;
+        fieldErrors.push(fix === undefined ? { target_field: target, stage: 'transform', message } : { target_field: target, stage: 'transform', message, fix });
+        return isTimeBudgetError(message) ? OUT_OF_TIME : FAILED;
       },
     });
   });
@@ -121,7 +140,7 @@ function fieldStep(target: string, segments: string[], schema: TargetSchema, col
     schema,
     source: { columnType, ref },
     omitNull: omitsNull(schema),
-    compute(data, _env, _now, fieldErrors) {
+    compute(data, _env, _clock, fieldErrors) {
       if (!Object.hasOwn(data, column)) {
         fieldErrors.push({ target_field: target, stage: 'transform', message: `the record has no column "${column}"` });
         return FAILED;
@@ -151,13 +170,18 @@ function createTransform(steps: readonly Step[], validate: ValidateFunction, int
     })),
     // A load applies this to every record: nothing here makes a closure per record.
     apply(input, options) {
-      const now = options?.now ?? new Date();
+      const clock: RecordClock = {
+        now: options?.now ?? new Date(),
+        startedAt: performance.now(),
+        maxMilliseconds: options?.maxMilliseconds ?? defaultMaxMilliseconds,
+      };
       const env = expressionEnv(input.data, integerColumns);
       const record: Record<string, unknown> = {};
       const errors: FieldError[] = [];
       let reported: Set<string> | undefined;
       for (const step of steps) {
-        const value = step.compute(input.data, env, now, errors);
+        const value = step.compute(input.data, env, clock, errors);
+        if (value === OUT_OF_TIME) return { ok: false, errors };
         if (value === FAILED) {
           (reported ??= new Set()).add(step.target);
           continue;

@@ -113,16 +113,18 @@ export function describeMismatch(value: unknown, columnType: PrequelType | null,
       typeof value === 'string' && (columnType !== null ? NUMERIC_COLUMNS.has(columnType) : /^-?\d+(\.\d+)?$/.test(value) && safeNumber(exactNumber(value)) === undefined);
     if (numericText || typeof value === 'number' || typeof value === 'bigint') {
       const number = Number(value);
-      const digits = typeof value === 'string' ? value : shown;
+      const text = typeof value === 'string' ? value : shown;
+      // Cut like showValue, without the quotes: the digits are what the message is about.
+      const digits = text.length > 60 ? `${text.slice(0, 57)}…` : text;
       if (!Number.isFinite(number)) {
-        return { message: `${digits} is not a finite number, and JSON has no way to write it`, fix: `map an expression that replaces it, such as IF(${ref} == ${JSON.stringify(digits)}, nil, float(${ref}))` };
+        return { message: `${digits} is not a finite number, and JSON has no way to write it`, fix: `map an expression that replaces it, such as IF(${ref} == ${digits === text ? JSON.stringify(text) : '"…"'}, nil, float(${ref}))` };
       }
       if (Number.isFinite(number) && !Number.isInteger(number) && !wants('number')) {
         return { message: `${digits} is not a whole number`, fix: `make the field a number in record_schema, or round it with an expression such as int(float(${ref}))` };
       }
       return {
         message:
-          exactNumber(digits) === undefined
+          exactNumber(text) === undefined
             ? `${digits} has more digits than a JSON number can hold exactly (it would arrive as ${String(number)})`
             : `${digits} is beyond 2^53, where JSON numbers no longer hold every whole number exactly`,
         fix: `map it to a field of type string to keep every digit (the expression string(${ref}) gives the exact digits), or use float(${ref}) if an approximate number will do`,

@@ -6,18 +6,32 @@ type Decimal = { negative: boolean; digits: string; exponent: number };
 
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
+/**
+ * Longer text is never read as a number: a double's exact decimal has fewer digits (767 at most, plus zeros), and
+ * the text comes from customers' columns and expressions.
+ */
+export const maxNumericTextLength = 1_000;
+
 function parseDecimal(text: string): Decimal | undefined {
+  if (text.length > maxNumericTextLength) return undefined;
   const match = DECIMAL.exec(text);
   if (!match) return undefined;
   const [, sign, whole = '', fraction = '', exponent = '0'] = match;
   let digits = `${whole}${fraction}`.replace(/^0+/, '');
   let scale = Number(exponent) - fraction.length;
-  const trimmed = digits.replace(/0+$/, '');
+  const trimmed = withoutTrailingZeros(digits);
   scale += digits.length - trimmed.length;
   digits = trimmed;
   // Zero has no sign and no scale: "-0.00" and "0" are the same value.
   if (digits === '') return { negative: false, digits: '', exponent: 0 };
   return { negative: sign === '-', digits, exponent: scale };
+}
+
+/** One pass from the end: a regex like /0+$/ retries from every zero and takes quadratic time on long digit runs. */
+function withoutTrailingZeros(digits: string): string {
+  let end = digits.length;
+  while (end > 0 && digits.charCodeAt(end - 1) === 48) end--;
+  return digits.slice(0, end);
 }
 
 const sameDecimal = (a: Decimal, b: Decimal) => a.negative === b.negative && a.digits === b.digits && a.exponent === b.exponent;

@@ -18,8 +18,8 @@ const cached = [
   { recordId: '3', isDeleted: true, data: { id: 3, email: null } },
 ];
 
-test('records come back in request order with their record id; failures and unknown ids only as errors', () => {
-  const preview = previewRecords(compiled.transform, ['1', '404', '2', '3', '1'], cached, new Date());
+test('records come back in request order with their record id; failures and unknown ids only as errors', async () => {
+  const preview = await previewRecords(compiled.transform, ['1', '404', '2', '3', '1'], cached, { now: new Date() });
   expect(preview.records).toEqual([
     { _prequel_record_id: '1', id: '1', email: 'a@example.com' },
     { _prequel_record_id: '3', id: '3', _prequel_is_deleted: true },
