@@ -33,7 +33,7 @@ const cases: Case[] = [
     expectAfterPatch: { name: 'Renamed Tenant', products: ['all'] },
   },
   { key: 'product', plural: 'products', path: '/import/products', body: () => ({ product: { name: unique('product'), destinations: [pipeline.destination.id] } }), patch: { destinations: [] }, expectAfterPatch: { destinations: [] } },
-  { key: 'source', plural: 'sources', path: '/import/sources', body: () => postgresSource(pipeline.provider.id), patch: { postgres: { port: 6543 } }, expectAfterPatch: { postgres: expect.objectContaining({ port: 6543, host: 'db.acme.example.com', username: 'prequel' }) } },
+  { key: 'source', plural: 'sources', path: '/import/sources', body: () => postgresSource(pipeline.provider.id), patch: { postgres: { port: 6543, password_auth: { password: 'entered-again-for-the-new-port' } } }, expectAfterPatch: { postgres: expect.objectContaining({ port: 6543, host: 'db.acme.example.com', username: 'prequel' }) } },
   { key: 'dataset', plural: 'datasets', path: '/import/datasets', body: () => tableDataset(pipeline.source.id, 'accounts'), patch: { frequency_minutes: 5 }, expectAfterPatch: { frequency_minutes: 5, name: 'accounts' } },
   { key: 'destination', plural: 'destinations', path: '/import/destinations', query: '?skip_validation=true', body: () => recordDestination(), patch: { max_records_per_minute: 60 }, expectAfterPatch: { max_records_per_minute: 60, max_concurrency: 1 } },
   { key: 'stream', plural: 'streams', path: '/import/streams', body: () => stream(pipeline.dataset.id, pipeline.destination.id), patch: { is_enabled: false }, expectAfterPatch: { is_enabled: false, is_valid: true } },

@@ -39,7 +39,7 @@ describe('source secrets', () => {
     expect(JSON.stringify(audit.rows)).not.toContain(canary);
   });
 
-  test('a PATCH without a password keeps it; a PATCH with one replaces it', async () => {
+  test('a PATCH without a password keeps it while the endpoint stays; a PATCH with one replaces it', async () => {
     const lake = await create(api, '/import/datalakes', localDatalake(), 'datalake');
     const tenant = await create(api, '/import/providers', provider(lake.id), 'provider');
     const source = await create(api, '/import/sources', postgresSource(tenant.id, 'first-password'), 'source');
@@ -47,9 +47,14 @@ describe('source secrets', () => {
       const row = (await api.database.db.query<{ secrets: Buffer }>('select secrets from sources where id = $1', [source.id])).rows[0]!;
       return api.engine.secretBox.open(`source:${source.id}`, row.secrets);
     };
-    await api.request('PATCH', `/import/sources/${source.id}`, { source: { postgres: { port: 6000 } } });
+    expect((await api.request('PATCH', `/import/sources/${source.id}`, { source: { postgres: { schema: 'sales' } } })).status).toBe(200);
     expect(await read()).toEqual({ 'postgres.password_auth.password': 'first-password' });
-    await api.request('PATCH', `/import/sources/${source.id}`, { source: { postgres: { password_auth: { password: 'second-password' } } } });
+    // A new port is a new endpoint: the saved password does not follow it (saved-password-redirect.test.ts has the attack).
+    const moved = await api.request<{ error: { code: string } }>('PATCH', `/import/sources/${source.id}`, { source: { postgres: { port: 6000 } } });
+    expect(moved.status).toBe(422);
+    expect(moved.body.error.code).toBe('secret_required');
+    expect(await read()).toEqual({ 'postgres.password_auth.password': 'first-password' });
+    await api.request('PATCH', `/import/sources/${source.id}`, { source: { postgres: { port: 6000, password_auth: { password: 'second-password' } } } });
     expect(await read()).toEqual({ 'postgres.password_auth.password': 'second-password' });
   });
 

@@ -1,5 +1,6 @@
 // The one way the engine reads and writes a datalake (local directory, S3 or an S3-compatible store).
 import type { DatalakeCreate } from '../../lib/prequel/contract/datalake';
+import type { HostPolicy } from '../net/host-policy';
 import { DatalakeNotSupportedError } from './datalake-error';
 import { createLocalDatalake } from './local-datalake';
 import { createS3Datalake } from './s3-datalake';
@@ -59,6 +60,8 @@ export interface OpenDatalakeOptions {
   partSizeBytes?: number;
   /** Objects per listing request (S3's maximum and default is 1000). */
   listPageSize?: number;
+  /** The host policy an S3-compatible endpoint's connections go through (always set by openDatalakeFor). */
+  hostPolicy?: HostPolicy;
 }
 
 /** `config` is a validated datalake configuration with its secrets merged back in. */
@@ -92,6 +95,7 @@ export function openDatalake(config: DatalakeCreate, options: OpenDatalakeOption
           endpoint: s3.endpoint,
           forcePathStyle: s3.force_path_style,
           credentials: { accessKeyId: s3.access_id, secretAccessKey: s3.secret_key },
+          hostPolicy: options.hostPolicy,
         },
         options,
       );

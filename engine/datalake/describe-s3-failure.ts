@@ -1,5 +1,6 @@
 // Turns an S3 SDK or network error into a sentence and a fix an operator can act on (no secrets, no stack).
 import { DatalakeError } from './datalake-error';
+import { FORBIDDEN_ENDPOINT_CODE } from './s3-endpoint-policy';
 
 export interface S3Place {
   bucket: string;
@@ -56,6 +57,11 @@ export function describeS3Failure(error: unknown, place: S3Place, action: string
       `The datalake's credentials may not ${action} in the bucket "${place.bucket}" at ${place.where}.`,
       place.usesDefaultCredentials ? `${POLICY_HINT} With "aws_iam_role", that is the identity the engine runs as.` : POLICY_HINT,
     );
+  }
+  const causes = [error, (error as { cause?: unknown })?.cause] as { code?: string; message?: string }[];
+  const refused = causes.find((cause) => cause?.code === FORBIDDEN_ENDPOINT_CODE);
+  if (refused) {
+    return make('datalake_host_not_allowed', `The engine may not connect to ${place.where}: ${refused.message}`, 'Use the storage service’s public endpoint for the datalake.');
   }
   const networkCode = [e.code, (error as { cause?: { code?: string } })?.cause?.code].find((code) => code && NETWORK_CODES.has(code));
   if (networkCode || name === 'TimeoutError' || name === 'RequestTimeout') {

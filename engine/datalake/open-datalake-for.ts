@@ -7,6 +7,7 @@ import { mergeSecrets } from '../secrets/split-secrets';
 import { ARTIFACT_SIGNING_PURPOSE } from './artifact-url';
 import { DatalakeError } from './datalake-error';
 import { type DatalakeStore, openDatalake } from './datalake-store';
+import { endpointRefusal } from './s3-endpoint-policy';
 
 interface DatalakeRow {
   id: string;
@@ -39,7 +40,14 @@ export async function openDatalakeFor(engine: EngineContext, datalakeId: string)
     const problems = parsed.error.issues.map((issue) => `${['datalake', ...issue.path].join('.')}: ${issue.message}`).join('; ');
     throw new DatalakeError('datalake_invalid', `The saved datalake "${row.id}" is not a valid configuration (${problems}).`, 'Update the datalake with PATCH /import/datalakes/{id}.');
   }
+  const hostPolicy = { lookup: engine.lookup, allowPrivateHosts: engine.allowPrivateHosts };
+  const endpoint = parsed.data.storage === 's3_compatible' ? parsed.data.s3_compatible?.endpoint : undefined;
+  const refusal = endpoint ? await endpointRefusal(endpoint, hostPolicy) : null;
+  if (refusal) {
+    throw new DatalakeError('datalake_host_not_allowed', `The datalake's endpoint is not allowed: ${refusal}`, 'Use the storage service’s public endpoint, or point the datalake elsewhere with PATCH /import/datalakes/{id}.');
+  }
   const store = openDatalake(parsed.data, {
+    hostPolicy,
     dataDir: engine.dataDir,
     cacheDir: datalakeCacheDir(engine),
     datalakeId: row.id,

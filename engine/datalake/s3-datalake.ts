@@ -22,9 +22,11 @@ import {
 import { contentTypeOf } from './content-type-of';
 import { DatalakeError, DatalakeObjectNotFound } from './datalake-error';
 import type { DatalakeObject, DatalakeStore, OpenDatalakeOptions } from './datalake-store';
+import type { HostPolicy } from '../net/host-policy';
 import { describeS3Failure, type S3Place } from './describe-s3-failure';
 import { DownloadCache } from './download-cache';
 import { objectUrl, presignS3Url } from './presign-s3-url';
+import { vettingAgents } from './s3-endpoint-policy';
 import { isValidLakeKey, validateLakeKey, validateLakePrefix } from './validate-lake-key';
 
 export interface S3Settings {
@@ -36,6 +38,8 @@ export interface S3Settings {
   forcePathStyle: boolean;
   /** Absent: the SDK's default credential chain (the identity the engine runs as). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** For a custom endpoint: every connection resolves its host through this policy (s3-endpoint-policy.ts). */
+  hostPolicy?: HostPolicy;
 }
 
 const MB = 1024 * 1024;
@@ -102,7 +106,11 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
     endpoint: settings.endpoint,
     forcePathStyle: settings.forcePathStyle,
     credentials: settings.credentials,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
+    requestHandler: {
+      connectionTimeout: 5_000,
+      requestTimeout: 120_000,
+      ...(settings.endpoint && settings.hostPolicy ? vettingAgents(settings.hostPolicy) : {}),
+    },
     // The SDK would print to the console when it declines to retry a stream; our own retry and errors cover it.
     logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     // Third-party stores often reject the SDK's newer default checksums (aws-chunked trailers): send them only

@@ -70,7 +70,7 @@ describe('monitoring webhooks', () => {
     expect(received.some((hit) => hit.url === '/failures')).toBe(false);
 
     // A source that cannot be reached: extract.failed and source.unreachable, to both subscriptions.
-    const broken = await api.request<{ data: { source: { id: string } } }>('PATCH', `/import/sources/${String(dataset.source_id)}`, { source: { postgres: { port: 1 } } });
+    const broken = await api.request<{ data: { source: { id: string } } }>('PATCH', `/import/sources/${String(dataset.source_id)}`, { source: { postgres: { port: 1, password_auth: { password: 'nothing-listens-on-port-1' } } } });
     expect(broken.status).toBe(200);
     await waitForExtract(api, (await startExtract(api, dataset.id)).id);
     const failure = await waitFor(() => received.find((hit) => hit.url === '/failures' && hit.body.includes('"source.unreachable"')));

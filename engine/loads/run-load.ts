@@ -3,7 +3,6 @@
 // page, the stages overlapping: page k+1 is read and transformed (in the load thread, on another core) while page k
 // is sent, and page k's outcomes are written while page k+1 is sent.
 import path from 'node:path';
-import { DestinationCreateSchema } from '../../lib/prequel/contract/destination';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import { StreamCreateSchema } from '../../lib/prequel/contract/stream';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
@@ -17,6 +16,7 @@ import type { EngineContext } from '../engine-context';
 import type { JobError } from '../extract/extract-record';
 import { latestVersion, readCacheManifest } from '../extract/cached-records';
 import { faultPoint } from '../extract/fault-points';
+import { loadDestinationConfig } from '../resources/load-destination';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 import { disableStream } from './disable-stream';
 import { DEFAULT_DISABLE_AFTER_FAILING_MS, recordFailingRun } from './failing-streams';
@@ -82,8 +82,9 @@ async function prepareLoad(engine: EngineContext, load: LoadRow, options: RunLoa
     throw Object.assign(new Error(message), { blame: 'destination' as const, errorCode: 'stream_disabled' });
   }
   const config = StreamCreateSchema.parse(stream.body);
-  const destinationRow = (await engine.db.query<{ body: unknown }>('select body from destinations where id = $1', [stream.destination_id])).rows[0]!;
-  const destination = DestinationCreateSchema.parse(destinationRow.body);
+  // With its secret headers (Authorization...), which are sealed apart from the body.
+  const destination = await loadDestinationConfig(engine, stream.destination_id);
+  if (!destination) throw new Error('The destination was deleted.');
   const columns = (await engine.db.query<{ columns: SchemaColumn[] | null }>('select columns from datasets where id = $1', [stream.dataset_id])).rows[0]?.columns ?? null;
   const compiled = compileMappings(config.mappings, destination.record_schema, columns);
   if (!compiled.ok) throw Object.assign(new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; ')), { blame: 'configuration' as const });

@@ -6,12 +6,12 @@ import type { EngineContext, RequestVariables } from '../engine-context';
 import { conflict, notFound, unprocessable } from '../http/api-error';
 import type { ApiRoutes } from '../http/api-routes';
 import { fetchPage, nextUrl } from '../http/pagination';
-import { parseWith, parseWrapped, readJson, readQuery } from '../http/read-input';
+import { parseWrapped, readJson, readQuery } from '../http/read-input';
 import { respond, respondList } from '../http/respond';
+import { noSecretBindings, patchKeepingSecretsBound } from '../secrets/secret-binding';
 import { mergeSecrets, splitSecrets } from '../secrets/split-secrets';
 import { type DbClient, type Queryable, toRfc3339, withTransaction } from '../store/db';
 import { uuidv7 } from '../store/uuid';
-import { mergePatch } from './merge-patch';
 import type { ResourceDefinition, ResourceRow } from './resource-definition';
 
 const SkipValidationQuery = z.object({ skip_validation: z.enum(['true', 'false']).optional() });
@@ -51,7 +51,7 @@ async function writeRow(
   columns: Record<string, unknown>,
   isInsert: boolean,
 ): Promise<ResourceRow> {
-  const { publicPart, secrets } = splitSecrets(input);
+  const { publicPart, secrets } = splitSecrets(input, definition.secretBindings?.(input).map((binding) => binding.path));
   const sealed = Object.keys(secrets).length ? engine.secretBox.seal(`${definition.key}:${id}`, secrets) : null;
   const values: Record<string, unknown> = { ...columns, body: JSON.stringify(publicPart) };
   if (hasSecretsColumn(definition)) values.secrets = sealed;
@@ -68,7 +68,7 @@ async function writeRow(
   return row;
 }
 
-const TABLES_WITH_SECRETS = new Set(['datalakes', 'sources', 'webhooks']);
+const TABLES_WITH_SECRETS = new Set(['datalakes', 'destinations', 'sources', 'webhooks']);
 const hasSecretsColumn = (definition: ResourceDefinition) => TABLES_WITH_SECRETS.has(definition.table);
 
 export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: EngineContext, definition: ResourceDefinition) {
@@ -168,7 +168,13 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
             ]);
           }
         }
-        const input = parseWith(definition.createSchema, mergePatch(current, patch), [key]);
+        const input = patchKeepingSecretsBound({
+          key,
+          schema: definition.createSchema,
+          saved: current,
+          patch,
+          bind: definition.secretBindings ?? noSecretBindings,
+        });
         const columns =
           (await definition.prepare?.({ client, engine, id: existing.id, input, existing, skipValidation })) ?? {};
         const previousObject = await responseOf(definition, existing, client);

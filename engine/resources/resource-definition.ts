@@ -1,6 +1,7 @@
 // Describes one management resource; crud-routes.ts turns a description into its five endpoints.
 import type { z } from 'zod';
 import type { EngineContext } from '../engine-context';
+import type { BindSecrets } from '../secrets/secret-binding';
 import type { DbClient, Queryable } from '../store/db';
 
 export interface ResourceRow {
@@ -42,6 +43,12 @@ export interface ResourceDefinition<Input extends Record<string, unknown> = Reco
   filters?: Record<string, string>;
   /** Fields that PATCH may not change. */
   immutable?: string[];
+  /**
+   * The secrets of a configuration, each with the endpoint it is bound to: a PATCH reuses a saved one only while its
+   * endpoint is unchanged (422 `secret_required` otherwise). Those not named in SECRET_FIELD_NAMES (credential
+   * headers) are stored encrypted too.
+   */
+  secretBindings?: BindSecrets;
   /** Ids chosen by the caller (providers) instead of generated. */
   callerChosenId?: (input: Input) => string;
   /** Semantic checks (422/403) and the row's indexed columns; runs in the write transaction. */

@@ -1,10 +1,39 @@
-import { READABLE_VENDORS, SourceCreateSchema, SourceSchema, type SourceCreate } from '../../lib/prequel/contract/source';
+import { DOCUMENTED_VENDORS, READABLE_VENDORS, SourceCreateSchema, SourceSchema, type SourceCreate } from '../../lib/prequel/contract/source';
 import { unprocessable } from '../http/api-error';
+import { type BindSecrets, opaqueBlockBindings, type SecretBinding } from '../secrets/secret-binding';
 import { isPlainObject } from '../secrets/split-secrets';
 import { requireReference } from './references';
 import type { ResourceDefinition } from './resource-definition';
 
 const READABLE: ReadonlySet<string> = new Set(READABLE_VENDORS);
+
+/**
+ * A database password goes only where it was entered for: the same host, port, database, user, TLS mode and SSH
+ * tunnel. Changing any of them without the password is 422 `secret_required`, so a saved password cannot be
+ * redirected to a server that asks for it in clear (test-source with overrides, PATCH).
+ */
+export const sourceSecretBindings: BindSecrets = (config) =>
+  DOCUMENTED_VENDORS.flatMap((vendor): SecretBinding[] => {
+    const block = config[vendor];
+    if (!isPlainObject(block)) return [];
+    if (!READABLE.has(vendor)) return opaqueBlockBindings(config, vendor);
+    const auth = isPlainObject(block.password_auth) ? block.password_auth : {};
+    const tunnel = isPlainObject(block.ssh_tunnel) ? block.ssh_tunnel : {};
+    return [
+      {
+        path: [vendor, 'password_auth', 'password'],
+        label: 'password',
+        endpoint: {
+          host: block.host,
+          port: block.port,
+          database: block.database,
+          user: auth.username,
+          'TLS mode': { disable_ssl: block.disable_ssl === true, ssl_mode: block.ssl_mode ?? null },
+          'SSH tunnel': block.use_ssh_tunnel === true ? [tunnel.ssh_tunnel_host, tunnel.ssh_tunnel_port, tunnel.ssh_tunnel_username] : null,
+        },
+      },
+    ];
+  });
 
 export const sources: ResourceDefinition<SourceCreate> = {
   key: 'source',
@@ -17,6 +46,7 @@ export const sources: ResourceDefinition<SourceCreate> = {
   responseSchema: SourceSchema,
   filters: { provider_id: 'provider_id' },
   immutable: ['provider_id'],
+  secretBindings: sourceSecretBindings,
   prepare: async ({ client, input }) => {
     if (!READABLE.has(input.vendor)) {
       throw unprocessable(

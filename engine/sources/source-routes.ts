@@ -8,7 +8,8 @@ import type { ApiRoutes } from '../http/api-routes';
 import { nextUrl } from '../http/pagination';
 import { parseWith, parseWrapped, readJson, readQuery } from '../http/read-input';
 import { respond, respondList } from '../http/respond';
-import { mergePatch } from '../resources/merge-patch';
+import { sourceSecretBindings } from '../resources/sources';
+import { patchKeepingSecretsBound } from '../secrets/secret-binding';
 import { isPlainObject } from '../secrets/split-secrets';
 import { listTables, readSchema, requireDatabaseSource, testDatabaseSource } from './database-source';
 import { loadSource } from './load-source';
@@ -44,7 +45,7 @@ export function addSourceActionRoutes(routes: ApiRoutes<RequestVariables>, engin
   routes.add({
     method: 'post',
     path: '/import/sources/:id/test-source',
-    summary: 'Test a saved source, optionally with unsaved overrides merged like PATCH (e.g. a new password); records is_reachable/is_valid when tested as saved',
+    summary: 'Test a saved source, optionally with unsaved overrides merged like PATCH (e.g. a new password; a changed host, port, database, user or TLS mode needs the password again: 422 secret_required); records is_reachable/is_valid when tested as saved',
     tag: 'sources',
     body: z.object({ source: z.record(z.string(), z.unknown()) }).partial(),
     response: TestSourceResponse,
@@ -53,7 +54,9 @@ export function addSourceActionRoutes(routes: ApiRoutes<RequestVariables>, engin
       const body = await readJson(c, { optional: true });
       const overrides = isPlainObject(body) && Object.keys(body).length ? parseWrapped(body, 'source', z.record(z.string(), z.unknown())) : null;
       const saved = await loadSource(engine, c.req.param('id')!);
-      const source = overrides ? parseWith(SourceCreateSchema, mergePatch(saved.config, overrides), ['source']) : saved.config;
+      const source = overrides
+        ? patchKeepingSecretsBound({ key: 'source', schema: SourceCreateSchema, saved: saved.config, patch: overrides, bind: sourceSecretBindings })
+        : saved.config;
       const result = await runTest(source, saved.id);
       // Only the saved configuration's outcome describes the saved source.
       if (!overrides) {

@@ -369,7 +369,7 @@ describe('configuration and monitoring', () => {
     const ada = { actor: 'support:ada@saas.example', reason: 'Kundin bat um einen neuen Abgleich – Ticket #4711' };
     const created = unwrap(await api.createSource(placeholderSource(tenant.id)));
     unwrap(await api.createSource(placeholderSource(other.id)));
-    unwrap(await api.updateSource(created.id, { postgres: { port: 6543 } }, ada));
+    unwrap(await api.updateSource(created.id, { postgres: { schema: 'sales' } }, ada));
     const dataset = unwrap(
       await api.createDataset({ source_id: created.id, table: { source_table_namespace: 'public', source_table_name: 'users' }, type: 'dimension', dimension: { primary_key_column: 'id' } }),
     );

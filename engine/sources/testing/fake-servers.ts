@@ -90,3 +90,74 @@ export async function startPostgresTlsFront(upstream: { host: string; port: numb
       }),
   };
 }
+
+/**
+ * A Postgres impostor that asks every client for its password in clear (AuthenticationCleartextPassword) and keeps
+ * what it receives: the server an attacker would point a saved source at to harvest its password.
+ */
+export async function startPasswordCatcher(): Promise<{ port: number; passwords: string[]; connections: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const state = { passwords: [] as string[], connections: 0 };
+  const message = (type: string, body: Buffer) => {
+    const header = Buffer.alloc(5);
+    header.write(type, 0, 'latin1');
+    header.writeInt32BE(body.length + 4, 1);
+    return Buffer.concat([header, body]);
+  };
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    state.connections += 1;
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    let buffered = Buffer.alloc(0);
+    let started = false;
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        if (!started) {
+          if (buffered.length < 8) return;
+          const length = buffered.readInt32BE(0);
+          if (buffered.length < length) return;
+          const code = buffered.readInt32BE(4);
+          buffered = buffered.subarray(length);
+          // SSLRequest or GSSENCRequest: no encryption here, so the client carries on in clear.
+          if (code === 80877103 || code === 80877104) {
+            socket.write('N');
+            continue;
+          }
+          started = true;
+          const authenticationCleartextPassword = Buffer.alloc(4);
+          authenticationCleartextPassword.writeInt32BE(3);
+          socket.write(message('R', authenticationCleartextPassword));
+          continue;
+        }
+        if (buffered.length < 5) return;
+        const length = buffered.readInt32BE(1);
+        if (buffered.length < length + 1) return;
+        const type = String.fromCharCode(buffered[0]!);
+        const body = buffered.subarray(5, length + 1);
+        buffered = buffered.subarray(length + 1);
+        if (type === 'p') {
+          state.passwords.push(body.subarray(0, body.indexOf(0)).toString('utf8'));
+          socket.end(message('E', Buffer.from('SFATAL\0C28P01\0Mpassword authentication failed\0\0', 'latin1')));
+          return;
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    get passwords() {
+      return state.passwords;
+    },
+    get connections() {
+      return state.connections;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

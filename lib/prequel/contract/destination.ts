@@ -2,14 +2,36 @@ import { z } from 'zod';
 import { NameSchema, TimestampSchema, UuidSchema } from './common';
 
 const TemplateStringSchema = z.string().max(65_536);
+const HeaderNameSchema = z.string().min(1).max(256).regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid HTTP header name');
+
+/** Header names whose values are always credentials, whether or not secret_headers lists them. */
+const CREDENTIAL_HEADER = /^(?:proxy-)?authorization$|-(?:key|token)$/i;
+
+/** Whether a header's value is a write-only secret: a credential name, or listed in the template's secret_headers. */
+export function isSecretHeader(name: string, secretHeaders: readonly string[] = []): boolean {
+  const lower = name.toLowerCase();
+  return CREDENTIAL_HEADER.test(name) || secretHeaders.some((listed) => listed.toLowerCase() === lower);
+}
 
 export const RequestTemplateSchema = z.object({
   method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE', 'GET']).default('POST'),
   uri: z.string().trim().min(1).max(4096),
+  /**
+   * Sent with every request. Values of secret headers (see secret_headers) are write-only: stored encrypted, never
+   * returned or audited; a PATCH that leaves them out keeps them, unless the URI's scheme, host or port changes
+   * (422 `secret_required` on the header: enter it again).
+   */
   headers: z
-    .record(z.string().min(1).max(256).regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid HTTP header name'), TemplateStringSchema)
+    .record(HeaderNameSchema, TemplateStringSchema)
     .refine((headers) => Object.keys(headers).length <= 100, 'may have at most 100 headers')
     .optional(),
+  /**
+   * (ext) Headers whose values are credentials, beyond those that always are (`Authorization`,
+   * `Proxy-Authorization`, and names ending in `-Key` or `-Token`, case-insensitive). On read: the names of every
+   * secret header that has a stored value, whose values `headers` leaves out. Leaving a stored secret header out of a
+   * new list needs its value again (422 `secret_required`): a secret never becomes readable by being unlisted.
+   */
+  secret_headers: z.array(HeaderNameSchema).max(100).optional(),
   body: TemplateStringSchema.optional(),
 });
 export type RequestTemplate = z.infer<typeof RequestTemplateSchema>;
