@@ -86,4 +86,40 @@ describe('source secrets', () => {
     expect(hook).toMatchObject({ has_api_key: true });
     expect(JSON.stringify(hook)).not.toContain('hook-secret-canary');
   });
+
+  test('a datalake secret key and a webhook API key follow only their bucket and URL', async () => {
+    const lake = await create(
+      api,
+      '/import/datalakes',
+      { datalake: { name: 'minio', storage: 's3_compatible', s3_compatible: { endpoint: 'http://127.0.0.1:4569', bucket_name: 'lake', access_id: 'S3RVER', secret_key: 'lake-secret' } } },
+      'datalake',
+    );
+    const patchLake = (s3_compatible: Record<string, unknown>) => api.request<{ error: { code: string; details: { path: string; message: string }[] } }>('PATCH', `/import/datalakes/${lake.id}`, { datalake: { s3_compatible } });
+    for (const [change, words] of [
+      [{ endpoint: 'http://127.0.0.2:4569' }, 'the endpoint changed'],
+      [{ bucket_name: 'another-bucket' }, 'the bucket changed'],
+    ] as const) {
+      const moved = await patchLake(change);
+      expect(moved.status).toBe(422);
+      expect(moved.body.error).toEqual({ code: 'secret_required', details: [{ path: 'datalake.s3_compatible.secret_key', message: `enter the secret key again: ${words}` }] });
+    }
+    expect((await patchLake({ prefix: 'imports' })).status).toBe(200);
+    expect((await patchLake({ bucket_name: 'another-bucket', secret_key: 'its-own-secret' })).status).toBe(200);
+
+    const aws = await create(
+      api,
+      '/import/datalakes',
+      { datalake: { name: 'aws', storage: 's3', s3: { bucket_name: 'lake', bucket_region: 'eu-west-1', auth_method: 'aws_access_keys', aws_access_keys: { access_id: 'AKID', secret_key: 'aws-secret' } } } },
+      'datalake',
+    );
+    const region = await api.request<{ error: { details: { path: string }[] } }>('PATCH', `/import/datalakes/${aws.id}`, { datalake: { s3: { bucket_region: 'us-east-1' } } });
+    expect(region.status).toBe(422);
+    expect(region.body.error.details[0]!.path).toBe('datalake.s3.aws_access_keys.secret_key');
+
+    const hook = await create(api, '/webhooks', { webhook: { vendor: 'generic_post', url: 'http://127.0.0.1:9/h', api_key: 'hook-secret' } }, 'webhook');
+    const redirected = await api.request<{ error: { code: string; details: { path: string }[] } }>('PATCH', `/webhooks/${hook.id}`, { webhook: { url: 'http://collector.example.com/h' } });
+    expect(redirected.status).toBe(422);
+    expect(redirected.body.error).toMatchObject({ code: 'secret_required', details: [{ path: 'webhook.api_key' }] });
+    expect((await api.request('PATCH', `/webhooks/${hook.id}`, { webhook: { url: 'http://127.0.0.1:9/other-path' } })).status).toBe(200);
+  });
 });

@@ -2,7 +2,7 @@ import { DestinationCreateSchema, DestinationSchema, type DestinationCreate, isS
 import type { EngineContext } from '../engine-context';
 import { type ErrorDetail, unprocessable } from '../http/api-error';
 import { parseHost, vetHost } from '../net/host-policy';
-import type { BindSecrets, SecretBinding } from '../secrets/secret-binding';
+import { type BindSecrets, type SecretBinding, urlEndpoint } from '../secrets/secret-binding';
 import { isPlainObject } from '../secrets/split-secrets';
 import { compileTemplate } from '../transform/go-template/compile-template';
 import { compileRecordSchema } from '../validation/record-schema';
@@ -72,24 +72,6 @@ async function checkEndpoint(uri: string, path: string, engine: Pick<EngineConte
 
 const TEMPLATE_BLOCKS = ['webhook_record', 'webhook_batch'] as const;
 
-/** Where a URI sends its headers: scheme, host and port, or the authority as written when a template picks the host. */
-function uriEndpoint(uri: unknown): Record<string, unknown> {
-  const text = typeof uri === 'string' ? uri.trim() : '';
-  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(text);
-  if (!match) return { host: text };
-  const scheme = match[1]!.toLowerCase();
-  const authority = match[2]!;
-  if (!authority.includes('{{')) {
-    try {
-      const url = new URL(`${scheme}://${authority}`);
-      return { scheme, host: url.hostname, port: url.port || null };
-    } catch {
-      // Not a URL: compared as written.
-    }
-  }
-  return { scheme, host: authority.toLowerCase() };
-}
-
 const listedSecretHeaders = (template: Record<string, unknown>) =>
   Array.isArray(template.secret_headers) ? template.secret_headers.filter((name): name is string => typeof name === 'string') : [];
 
@@ -100,7 +82,7 @@ export const destinationSecretBindings: BindSecrets = (config) =>
     const template = isPlainObject(block) && isPlainObject(block.request_template) ? block.request_template : null;
     if (!template || !isPlainObject(template.headers)) return [];
     const listed = listedSecretHeaders(template);
-    const endpoint = uriEndpoint(template.uri);
+    const endpoint = urlEndpoint(template.uri);
     return Object.keys(template.headers)
       .filter((name) => isSecretHeader(name, listed))
       .map((name) => ({ path: [type, 'request_template', 'headers', name], label: `${name} header`, endpoint }));

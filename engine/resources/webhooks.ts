@@ -1,4 +1,5 @@
 import { WebhookCreateSchema, WebhookSchema, type WebhookCreate } from '../../lib/prequel/contract/webhook';
+import { urlEndpoint } from '../secrets/secret-binding';
 import type { ResourceDefinition } from './resource-definition';
 
 export const webhooks: ResourceDefinition<WebhookCreate> = {
@@ -10,6 +11,8 @@ export const webhooks: ResourceDefinition<WebhookCreate> = {
   eventPrefix: 'WEBHOOK',
   createSchema: WebhookCreateSchema,
   responseSchema: WebhookSchema,
+  // The API key goes only to the scheme, host and port it was entered for.
+  secretBindings: (config) => (config.api_key !== undefined ? [{ path: ['api_key'], label: 'API key', endpoint: urlEndpoint(config.url) }] : []),
   toResponse: (row) => ({
     id: row.id,
     events: [],

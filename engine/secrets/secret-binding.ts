@@ -96,3 +96,21 @@ export function opaqueBlockBindings(config: Json, blockKey: string): SecretBindi
     return { path: [blockKey, ...path], label: path[path.length - 1]!.replaceAll('_', ' '), endpoint: { [`${blockKey} settings`]: publicPart } };
   });
 }
+
+/** Where a URL sends what goes with it: scheme, host and port, or the authority as written when a template picks the host. */
+export function urlEndpoint(url: unknown): Record<string, unknown> {
+  const text = typeof url === 'string' ? url.trim() : '';
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(text);
+  if (!match) return { host: text };
+  const scheme = match[1]!.toLowerCase();
+  const authority = match[2]!;
+  if (!authority.includes('{{')) {
+    try {
+      const parsed = new URL(`${scheme}://${authority}`);
+      return { scheme, host: parsed.hostname, port: parsed.port || null };
+    } catch {
+      // Not a URL: compared as written.
+    }
+  }
+  return { scheme, host: authority.toLowerCase() };
+}
