@@ -8,8 +8,8 @@ export const maxPatternLength = 1000;
 /** Instructions in one compiled pattern: compiling takes about 1–2 µs each, which keeps one compilation near 20 ms. */
 export const maxProgramSize = 10_000;
 
-/** What the literal patterns compiled together (one expression, or one stream's mappings) may add up to. */
-export const maxProgramSizeTogether = 100_000;
+/** What the literal patterns compiled together (one expression, or one stream's mappings) may add up to: at most about half a second of compiling. */
+export const maxProgramSizeTogether = 50_000;
 
 export type CompiledRegex = { regex: RE2JS; size: number };
 

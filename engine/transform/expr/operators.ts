@@ -108,7 +108,10 @@ function range(left: unknown, right: unknown, context: RuntimeContext): number[]
   if (size > maxRangeSize) fail(`range ${left}..${right} is too large (more than ${maxRangeSize} elements)`);
   context.reserveOutput(size);
   const start = Number(left);
-  return Array.from({ length: size }, (_, offset) => start + offset);
+  // A plain loop: several times faster than Array.from with a mapping function.
+  const items = new Array<number>(size);
+  for (let offset = 0; offset < size; offset++) items[offset] = start + offset;
+  return items;
 }
 
 function membership(needle: unknown, haystack: unknown, context: RuntimeContext): boolean {

@@ -212,6 +212,31 @@ describe('expression mappings', () => {
     expect(apply(transform, customer({ plan: '3' }))).toEqual({ ok: true, record: { id: 7, code: 3 } });
   });
 
+  test("a record's expressions share one time budget: the one that runs out fails the record, and the rest are skipped", () => {
+    const slow = 'len(map(1..1000000, reverse(1..1000000)))';
+    const transform = compile(
+      [field('id', 'id'), expression('first', slow), expression('second', slow), expression('plan', 'upper(plan)')],
+      object({ id: { type: 'integer' }, first: { type: 'integer' }, second: { type: 'integer' }, plan: { type: 'string' } }),
+    );
+    const started = performance.now();
+    const result = transform.apply({ recordId: '7', data: customer(), isDeleted: false }, { now, maxMilliseconds: 50 });
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ target_field: 'first', stage: 'transform', message: 'expression took too long (more than its time budget of 50 ms)', fix: expect.stringContaining('simplify the expression') }],
+    });
+    // The next record starts with a budget of its own.
+    const quick = compile([field('id', 'id'), expression('plan', 'upper(plan)')], object({ id: { type: 'integer' }, plan: { type: 'string' } }));
+    expect(quick.apply({ recordId: '7', data: customer(), isDeleted: false }, { now, maxMilliseconds: 50 })).toEqual({ ok: true, record: { id: 7, plan: 'PRO' } });
+  });
+
+  test('a mapping whose regular expression RE2 rejects does not compile, with the reason', () => {
+    const compiled = compileMappings([expression('code', 'plan matches "(?=pro)"')], object({ code: { type: 'boolean' } }), columns);
+    expect(compiled.ok || compiled.errors).toEqual([
+      { code: 'invalid_expression', path: 'stream.mappings.0.expression.expr', message: 'error parsing regexp: invalid or unsupported Perl syntax: `(?=` (line 1, column 14)' },
+    ]);
+  });
+
   test('NaN is not JSON: a transform error', () => {
     const transform = compile([expression('score', 'float("nan")')], object({}));
     expect(apply(transform, customer())).toEqual({ ok: false, errors: [{ target_field: 'score', stage: 'transform', message: 'the expression returned NaN, which JSON cannot carry' }] });

@@ -46,3 +46,15 @@ describe('canonicalNumber: only text spelled the way JSON writes the number', ()
     expect(canonicalNumber(text)).toBe(expected);
   });
 });
+
+describe('long digit runs', () => {
+  test('are read in linear time, and text over 1,000 characters is not a number', () => {
+    const started = performance.now();
+    // /0+$/ took seconds on these: it retries from every zero.
+    expect(exactNumber(`1${'0'.repeat(100_000)}1`)).toBeUndefined();
+    expect(exactNumber(`1.${'0'.repeat(100_000)}`)).toBeUndefined();
+    expect(exactNumber(`0.1${'0'.repeat(990)}`)).toBe(0.1);
+    expect(exactNumber(`1${'0'.repeat(990)}1`)).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+});

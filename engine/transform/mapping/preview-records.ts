@@ -26,7 +26,9 @@ export type PreviewOptions = {
 export async function previewRecords(transform: CompiledTransform, recordIds: readonly string[], cached: readonly SourceRecord[], options: PreviewOptions): Promise<Preview> {
   const { now, maxMilliseconds = defaultPreviewMilliseconds, takeTurn = nextTurn } = options;
   const started = performance.now();
-  let sliceStarted = started;
+  // Even the first slice waits its turn: previews that start together must not run their first records back to back.
+  let sliceStarted = -Infinity;
+  let outOfTime = false;
   const byId = new Map(cached.map((record) => [record.recordId, record]));
   const records: Record<string, unknown>[] = [];
   const errors: PreviewError[] = [];
@@ -36,12 +38,12 @@ export async function previewRecords(transform: CompiledTransform, recordIds: re
       errors.push({ record_id: recordId, stage: 'extract', message: "no record with this id in the dataset's cache" });
       continue;
     }
-    let clock = performance.now();
-    if (clock - sliceStarted >= sliceMilliseconds) {
+    if (!outOfTime && performance.now() - sliceStarted >= sliceMilliseconds) {
       await takeTurn();
-      clock = sliceStarted = performance.now();
+      sliceStarted = performance.now();
+      outOfTime = sliceStarted - started > maxMilliseconds;
     }
-    if (clock - started > maxMilliseconds) {
+    if (outOfTime) {
       errors.push({
         record_id: recordId,
         stage: 'transform',
