@@ -9,7 +9,7 @@ import { type ConnectionTest, saveConnection, testConnection } from '@/app/(embe
 import { Button } from '@/components/ui/button';
 import { describedBy, Field, fieldIds, inputClassName } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/actions/action-result';
-import { CONNECT_VENDORS, type ConnectionForm, ConnectionFormSchema, type ConnectionFormValues, type ConnectVendor, emptyConnectionForm, readOnlyUserSql } from '@/lib/wizard/connection-form';
+import { CONNECT_VENDORS, type ConnectionForm, ConnectionFormSchema, type ConnectionFormValues, type ConnectVendor, emptyConnectionForm, passwordNeeded, readOnlyUserSql } from '@/lib/wizard/connection-form';
 import type { DemoSourceHints } from '@/lib/demo/demo-source-hints';
 import { ConnectionChecklist } from './connection-checklist';
 import { CopyButton } from './copy-button';
@@ -35,6 +35,8 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
   });
   const { register, formState, control, setValue, setError, setFocus, handleSubmit } = form;
   const [vendor, useSshTunnel, database, schema, username] = useWatch({ control, name: ['vendor', 'useSshTunnel', 'database', 'schema', 'username'] });
+  // A saved password only goes to the server it was entered for: a new host (port, database, user, SSL) needs it again.
+  const passwordAgain = useWatch({ control, compute: (values) => (sourceId && initial ? passwordNeeded(initial, values) : null) });
   const errors = formState.errors;
 
   function applyFieldErrors(fieldErrors: Record<string, string> | undefined) {
@@ -168,9 +170,9 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
           label="Password"
           error={errors.password?.message}
           className="sm:col-span-3"
-          description={sourceId ? 'Leave empty to keep the saved password.' : 'Stored encrypted; nobody can read it back, including you.'}
+          description={sourceId ? (passwordAgain ?? 'Leave empty to keep the saved password.') : 'Stored encrypted; nobody can read it back, including you.'}
         >
-          <input {...text('password', { type: 'password', autoComplete: 'new-password', description: true })} />
+          <input {...text('password', { type: 'password', autoComplete: 'new-password', description: true })} aria-required={!sourceId || passwordAgain ? true : undefined} />
         </Field>
         <Field name="name" label="Connection name" error={errors.name?.message} className="sm:col-span-6">
           <input {...text('name')} />

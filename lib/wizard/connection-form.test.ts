@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConnectionFormSchema, emptyConnectionForm, formFieldOf, fromSource, readOnlyUserSql, toSourceInput, toSourcePatch } from './connection-form';
+import { ConnectionFormSchema, emptyConnectionForm, endpointChanges, formFieldOf, fromSource, passwordNeeded, readOnlyUserSql, toSourceInput, toSourcePatch } from './connection-form';
 
 const filled = { ...emptyConnectionForm('postgres'), host: 'db.acme.example.com', database: 'production', username: 'inlet', password: 's3cret' };
 
@@ -56,5 +56,41 @@ describe('the connect form', () => {
   test('offers least-privilege SQL for the user being configured', () => {
     expect(readOnlyUserSql('postgres', { database: 'production', username: 'inlet' })).toContain('GRANT SELECT ON ALL TABLES IN SCHEMA public TO inlet;');
     expect(readOnlyUserSql('mysql', { database: 'shop', username: '' })).toContain("GRANT SELECT, SHOW VIEW ON shop.* TO 'inlet_reader'@'%';");
+  });
+});
+
+describe('the saved password goes only where it was entered for', () => {
+  const saved = { ...filled, password: '' };
+
+  test('a new connection always needs the password', () => {
+    expect(passwordNeeded(null, filled)).toBe('Enter the password of the database user.');
+  });
+
+  test('name, schema and untouched fields keep the saved password, whatever the input types', () => {
+    expect(passwordNeeded(saved, { ...saved, name: 'Renamed', schema: 'sales' })).toBeNull();
+    expect(passwordNeeded(saved, { ...saved, port: '5432', host: ' db.acme.example.com ' })).toBeNull();
+    // Tunnel settings of a tunnel that stays off are not sent anywhere.
+    expect(passwordNeeded(saved, { ...saved, sshHost: 'bastion.example.com' })).toBeNull();
+  });
+
+  test.each([
+    [{ host: 'attacker.example.com' }, 'Enter the password again: the host changed.'],
+    [{ port: 6432 }, 'Enter the password again: the port changed.'],
+    [{ database: 'other' }, 'Enter the password again: the database changed.'],
+    [{ username: 'someone' }, 'Enter the password again: the user name changed.'],
+    [{ requireSsl: false }, 'Enter the password again: the SSL setting changed.'],
+    [{ useSshTunnel: true, sshHost: 'bastion.example.com', sshUsername: 'me' }, 'Enter the password again: the SSH tunnel changed.'],
+    [{ host: 'attacker.example.com', port: 6432, requireSsl: false }, 'Enter the password again: the host, port and SSL setting changed.'],
+  ])('%j needs the password again', (change, hint) => {
+    expect(passwordNeeded(saved, { ...saved, ...change })).toBe(hint);
+  });
+
+  test('a changed tunnel host counts while the tunnel is on', () => {
+    const tunnelled = { ...saved, useSshTunnel: true, sshHost: 'bastion.example.com', sshUsername: 'me' };
+    expect(endpointChanges(tunnelled, { ...tunnelled, sshHost: 'elsewhere.example.com' })).toEqual(['SSH tunnel']);
+  });
+
+  test('the API refusing the old password lands on the password field', () => {
+    expect(formFieldOf('source.postgres.password_auth.password')).toBe('password');
   });
 });

@@ -112,6 +112,42 @@ export function fromSource(source: { name: string; vendor: string } & Record<str
   };
 }
 
+/**
+ * What a saved password is bound to (the engine answers 422 secret_required otherwise): a change to any of these
+ * would send the saved password somewhere else, so the customer types it again.
+ */
+const PASSWORD_ENDPOINT: { field: keyof ConnectionForm; label: string }[] = [
+  { field: 'host', label: 'host' },
+  { field: 'port', label: 'port' },
+  { field: 'database', label: 'database' },
+  { field: 'username', label: 'user name' },
+  { field: 'requireSsl', label: 'SSL setting' },
+];
+const TUNNEL_FIELDS: (keyof ConnectionForm)[] = ['sshHost', 'sshPort', 'sshUsername'];
+
+const comparable = (value: unknown) => (typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : value);
+
+/** The endpoint settings (by their label) that differ from the saved connection's. */
+export function endpointChanges(saved: ConnectionForm, current: ConnectionForm): string[] {
+  const changed = PASSWORD_ENDPOINT.filter(({ field }) => comparable(saved[field]) !== comparable(current[field])).map(({ label }) => label);
+  const tunnelChanged =
+    Boolean(saved.useSshTunnel) !== Boolean(current.useSshTunnel) ||
+    (Boolean(current.useSshTunnel) && TUNNEL_FIELDS.some((field) => comparable(saved[field]) !== comparable(current[field])));
+  return tunnelChanged ? [...changed, 'SSH tunnel'] : changed;
+}
+
+/**
+ * Why the password field must be filled in, or null when an empty one keeps the saved password: always for a new
+ * connection, and for a saved one once its host, port, database, user, SSL setting or tunnel changes.
+ */
+export function passwordNeeded(saved: ConnectionForm | null, current: ConnectionForm): string | null {
+  if (!saved) return 'Enter the password of the database user.';
+  const changes = endpointChanges(saved, current);
+  if (!changes.length) return null;
+  const list = changes.length < 2 ? changes[0] : `${changes.slice(0, -1).join(', ')} and ${changes[changes.length - 1]}`;
+  return `Enter the password again: the ${list} changed.`;
+}
+
 const FIELD_OF_API_PATH: Record<string, keyof ConnectionForm> = {
   name: 'name',
   host: 'host',

@@ -6,7 +6,7 @@ import { customerAction } from '@/lib/actions/customer-action';
 import type { ConnectionCheck } from '@/lib/prequel/contract/source-actions';
 import { createSource, listSources, testNewSource, testSavedSource, updateSource } from '@/lib/prequel/sources';
 import { ownedSource } from '@/lib/session/ownership';
-import { ConnectionFormSchema, type ConnectionFormValues, formFieldOf, toSourceInput, toSourcePatch } from '@/lib/wizard/connection-form';
+import { type ConnectionForm, ConnectionFormSchema, type ConnectionFormValues, formFieldOf, fromSource, passwordNeeded, toSourceInput, toSourcePatch } from '@/lib/wizard/connection-form';
 
 const ConnectionRequestSchema = z.object({ form: ConnectionFormSchema, sourceId: z.uuid().optional() });
 
@@ -28,9 +28,14 @@ function checkFieldErrors(checks: ConnectionCheck[]): Record<string, string> {
   return errors;
 }
 
-async function runTest(form: ConnectionFormValues, providerId: string, sourceId: string | undefined): Promise<ActionResult<ConnectionTest>> {
-  if (!sourceId && !form.password) return actionFailure('invalid_input', 'Some fields need attention.', { password: 'Enter the password of the database user.' });
-  const tested = sourceId ? await testSavedSource(sourceId, toSourcePatch(form)) : await testNewSource(toSourceInput(form, providerId));
+/** The saved connection being edited: its id, and its settings as the form shows them (without the password). */
+type SavedConnection = { id: string; form: ConnectionForm | null };
+
+async function runTest(form: ConnectionFormValues, providerId: string, saved: SavedConnection | null): Promise<ActionResult<ConnectionTest>> {
+  // The saved password only goes to the server it was entered for (the API answers secret_required otherwise).
+  const needed = form.password ? null : passwordNeeded(saved?.form ?? null, form);
+  if (needed) return actionFailure('invalid_input', 'Some fields need attention.', { password: needed });
+  const tested = saved ? await testSavedSource(saved.id, toSourcePatch(form)) : await testNewSource(toSourceInput(form, providerId));
   if (!tested.ok) return fromPrequelError(tested.error, formFieldOf);
   const checks = tested.data.checks ?? [];
   return { ok: true, data: { passed: tested.data.code === 'success', message: tested.data.message, checks, fieldErrors: checkFieldErrors(checks) } };
@@ -39,11 +44,13 @@ async function runTest(form: ConnectionFormValues, providerId: string, sourceId:
 export const testConnection = customerAction(
   ConnectionRequestSchema,
   async ({ form, sourceId }, session): Promise<ActionResult<ConnectionTest>> => {
+    let editing: SavedConnection | null = null;
     if (sourceId) {
       const owned = await ownedSource(session, sourceId);
       if (!owned.ok) return fromPrequelError(owned.error);
+      editing = { id: sourceId, form: fromSource(owned.data) };
     }
-    return runTest(form, session.providerId, sourceId);
+    return runTest(form, session.providerId, editing);
   },
   { scope: 'credentials' },
 );
@@ -54,16 +61,18 @@ export type SaveOutcome = { saved: true; sourceId: string; test: ConnectionTest 
 export const saveConnection = customerAction(
   ConnectionRequestSchema,
   async ({ form, sourceId }, session): Promise<ActionResult<SaveOutcome>> => {
+    let editing: SavedConnection | null = null;
     if (sourceId) {
       const owned = await ownedSource(session, sourceId);
       if (!owned.ok) return fromPrequelError(owned.error);
+      editing = { id: sourceId, form: fromSource(owned.data) };
     } else {
       // One connection per customer in the wizard: a second "create" would duplicate the first.
       const existing = await listSources({ providerId: session.providerId, pageSize: 1 });
       if (!existing.ok) return fromPrequelError(existing.error);
       if (existing.data.items[0]) return actionFailure('conflict', 'A connection is already saved: reload the page to edit it.');
     }
-    const tested = await runTest(form, session.providerId, sourceId);
+    const tested = await runTest(form, session.providerId, editing);
     if (!tested.ok) return tested;
     if (!tested.data.passed) return { ok: true, data: { saved: false, test: tested.data } };
     const saved = sourceId ? await updateSource(sourceId, toSourcePatch(form)) : await createSource(toSourceInput(form, session.providerId));
