@@ -144,7 +144,7 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
     method: 'patch',
     audited: true,
     path: `${path}/:id`,
-    summary: `Update a ${key} (JSON merge patch: omitted fields and secrets keep their values, null removes a field)`,
+    summary: `Update a ${key} (JSON merge patch: omitted fields keep their values, null removes a field; an omitted secret is kept only while its endpoint is unchanged, 422 secret_required otherwise)`,
     tag: plural,
     body: z.object({ [key]: z.record(z.string(), z.unknown()) }),
     query: SkipValidationQuery,

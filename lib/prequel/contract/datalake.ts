@@ -13,6 +13,11 @@ const S3Schema = z.object({
   aws_access_keys: z.object({ access_id: z.string().trim().min(1).max(256), secret_key: SecretSchema }).optional(),
 });
 
+/**
+ * Secret keys are write-only. A PATCH may leave one out to keep it only while its bucket stays where it was (bucket
+ * and region for s3, bucket and endpoint for s3_compatible); otherwise 422 `secret_required` on the secret_key.
+ * An s3_compatible endpoint passes the engine's host policy (no loopback, private or metadata address unless allowed).
+ */
 const S3CompatibleSchema = z.object({
   endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
   bucket_name: BucketSchema,

@@ -32,6 +32,11 @@ const DatabaseConnectionSchema = (defaultPort: number) =>
     database: z.string().trim().min(1).max(255),
     schema: z.string().trim().min(1).max(255).optional(),
     auth_method: z.literal('password_auth', { error: 'must be "password_auth"' }).default('password_auth'),
+    /**
+     * The password is write-only. A PATCH or test-source override may leave it out (or empty) to keep the saved one
+     * only while host, port, database, username, disable_ssl and the SSH tunnel stay the same; otherwise the engine
+     * answers 422 `secret_required` on `…password_auth.password`, so a saved password is never sent to a new server.
+     */
     password_auth: z.object({ username: z.string().trim().min(1).max(255), password: SecretSchema }),
     disable_ssl: z.boolean().optional(),
     use_ssh_tunnel: z.boolean().optional(),
