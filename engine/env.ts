@@ -1,6 +1,7 @@
 // The engine's configuration, parsed once at start-up; a bad value stops the process with the variable's name.
 import { z } from 'zod';
 import type { JobRunnerOptions } from './jobs/job-runner';
+import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './loads/retry-schedule';
 
 /** A whole number within bounds, with the bounds in its error message. */
 function wholeNumber(unit: string, min: number, max: number, fallback: number) {
@@ -32,8 +33,21 @@ const EnvSchema = z.object({
   ENGINE_EXTRACT_LAG_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** How long a delivery request may take before it counts as timed out (and is retried). */
   ENGINE_DELIVERY_TIMEOUT_SECONDS: wholeNumber('seconds', 1, 600, 30),
-  /** Attempts per delivery request within one load; after the last, its records wait for the next load. */
+  /** Attempts per delivery request within one load; after the last, its records wait for their scheduled retry. */
   ENGINE_DELIVERY_MAX_ATTEMPTS: wholeNumber('attempts', 1, 10, 4),
+  /** The delays between retries of records a load could not deliver ("5s,1m,5m,30m,2h,5h,10h,10h"; the last repeats). */
+  ENGINE_RETRY_SCHEDULE: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return [...DEFAULT_RETRY_SCHEDULE_MS];
+      try {
+        return parseRetrySchedule(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Hours every delivery to a stream's endpoint may fail (unavailable, all attempts spent) before the stream is disabled. */
   ENGINE_DISABLE_AFTER_FAILING_HOURS: wholeNumber('hours', 1, 8760, 120),
   /** API requests per second per key, per engine process (429 beyond, with Retry-After). */
@@ -54,7 +68,7 @@ export function parseEngineEnv(source: Record<string, string | undefined> = proc
   return result.data;
 }
 
-/** How this process runs jobs: concurrency, takeover, extract checkpoints and the delivery deadline. */
+/** How this process runs jobs: concurrency, takeover, extract checkpoints, the delivery deadline and retry schedule. */
 export function jobRunnerOptionsOf(env: EngineEnv): JobRunnerOptions {
   return {
     concurrency: env.ENGINE_JOB_CONCURRENCY,
@@ -64,6 +78,7 @@ export function jobRunnerOptionsOf(env: EngineEnv): JobRunnerOptions {
       timeoutMs: env.ENGINE_DELIVERY_TIMEOUT_SECONDS * 1000,
       maxAttempts: env.ENGINE_DELIVERY_MAX_ATTEMPTS,
       disableAfterFailingMs: env.ENGINE_DISABLE_AFTER_FAILING_HOURS * 3_600_000,
+      retryScheduleMs: env.ENGINE_RETRY_SCHEDULE,
     },
   };
 }

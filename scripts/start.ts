@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { acmeSourceSpec, DEFAULT_CONTROL_PORT, DEFAULT_RECEIVER_PORT, DEMO_DELIVERY } from './demo/demo-defaults';
+import { acmeSourceSpec, DEFAULT_CONTROL_PORT, DEFAULT_RECEIVER_PORT } from './demo/demo-defaults';
 import { hintsFor } from './demo/source-hints';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './lib/embedded-postgres';
 
@@ -141,13 +141,6 @@ run('engine', process.execPath, ['--import', 'tsx', 'engine/main.ts'], {
   INLET_DATA_DIR: dataDir,
   // The embedded default imports from databases on this machine.
   INLET_ALLOW_PRIVATE_HOSTS: process.env.INLET_ALLOW_PRIVATE_HOSTS ?? 'true',
-  // The demo's slow endpoint answers after the deadline, so its deliveries time out within seconds.
-  ...(demoEnabled
-    ? {
-        ENGINE_DELIVERY_TIMEOUT_SECONDS: process.env.ENGINE_DELIVERY_TIMEOUT_SECONDS || String(DEMO_DELIVERY.timeoutSeconds),
-        ENGINE_DELIVERY_MAX_ATTEMPTS: process.env.ENGINE_DELIVERY_MAX_ATTEMPTS || String(DEMO_DELIVERY.maxAttempts),
-      }
-    : {}),
 });
 try {
   await buildPromise;

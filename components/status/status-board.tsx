@@ -8,6 +8,7 @@ import { Button, buttonVariants } from '@/components/ui/button';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
 import { freshness } from '@/lib/status/freshness';
 import { runHistory } from '@/lib/status/run-history';
+import { waitingRecordsText } from '@/lib/status/waiting-records';
 import { actionFor, whoseMove } from '@/lib/status/whose-move';
 import type { DatasetStatus, ProviderStatus, StreamStatus } from '@/lib/status-view/load-status';
 import { statusQueries } from '@/lib/status-view/queries';
@@ -135,13 +136,18 @@ function StreamCard({ stream, readOnly }: { stream: StreamStatus; readOnly: bool
         </div>
       </div>
       {stream.disabledReason ? <p className="text-sm text-danger">{stream.disabledReason}</p> : null}
+      {stream.retry ? (
+        <p className="text-sm text-warning tabular-nums" role="status">
+          {waitingRecordsText(stream.retry, new Date(), Intl.DateTimeFormat().resolvedOptions().timeZone)}
+        </p>
+      ) : null}
       {latest ? (
         <p className="text-sm tabular-nums">
           Last delivery: {number(latest.records_loaded)} delivered{latest.records_errored ? ` · ${number(latest.records_errored)} refused` : ''}
         </p>
       ) : null}
       {/* A load that delivered some records names what stopped the others too: the endpoint (slow, failing) or the mapping. */}
-      {latest?.error && (latest.status === 'failed' || latest.records_errored > 0) ? <ErrorExplained error={latest.error} readOnly={readOnly} saasName={stream.destinationName} nextRetryAt={null} /> : null}
+      {latest?.error && (latest.status === 'failed' || latest.records_errored > 0) ? <ErrorExplained error={latest.error} readOnly={readOnly} saasName={stream.destinationName} nextRetryAt={stream.retry?.nextRetryAt ? new Date(stream.retry.nextRetryAt) : null} /> : null}
       {latest && latest.status !== 'failed' && latest.records_errored > 0 && !latest.error ? (
         // A load that delivered what it could: the rest failed one record at a time, which is the mapping's to fix.
         <div className="rounded-lg border border-warning-border bg-warning-soft p-3 text-sm" role="status">

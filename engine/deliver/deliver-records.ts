@@ -15,7 +15,12 @@ export interface VersionedRecord extends OutgoingRecord {
   version: number;
 }
 
-export type RecordOutcome = { recordId: string; version: number } & ({ status: 'delivered' } | { status: 'rejected'; reason: string } | { status: 'retry'; reason: string });
+export type RecordOutcome = { recordId: string; version: number } & (
+  | { status: 'delivered' }
+  | { status: 'rejected'; reason: string }
+  /** `notBeforeMs`: the endpoint's Retry-After, when it asked for a wait the load would not make. */
+  | { status: 'retry'; reason: string; notBeforeMs?: number }
+);
 
 export interface DeliveryContext {
   destination: DestinationCreate;
@@ -27,9 +32,9 @@ export interface DeliveryContext {
   throttle: DestinationThrottle;
   /** Where webhook_batch csv/parquet files are published (the provider's datalake); required for those formats. */
   artifacts?: ArtifactTarget;
-  /** Attempts per request within one load before the record waits for the next load. */
+  /** Attempts per request within one load before the record waits for its scheduled retry. */
   maxAttempts?: number;
-  /** The longest wait between attempts (Retry-After beyond it defers the record to the next load). */
+  /** The longest wait between attempts (Retry-After beyond it defers the record to its scheduled retry). */
   maxWaitMs?: number;
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -77,16 +82,18 @@ async function sendWithRetries(request: RenderedRequest, records: number, delive
     if (verdict.action !== 'retry') return verdict;
     if (attempt === maxAttempts) break;
     const wait = Math.max((verdict.notBeforeMs ?? 0) - Date.now(), backoffDelay(attempt, { baseMs: 200, maxMs: maxWaitMs }));
-    if (wait > maxWaitMs) return { action: 'retry', reason: `${verdict.reason}; asked to wait ${Math.round(wait / 1000)} s, the next load will retry` };
+    if (wait > maxWaitMs) return { action: 'retry', reason: `${verdict.reason}; asked to wait ${Math.round(wait / 1000)} s, a scheduled retry will`, notBeforeMs: verdict.notBeforeMs };
     await sleep(wait);
   }
-  return { action: 'retry', reason: `${verdict.action === 'retry' ? verdict.reason : 'failed'} after ${maxAttempts} attempts` };
+  if (verdict.action !== 'retry') return { action: 'retry', reason: `failed after ${maxAttempts} attempts` };
+  return { action: 'retry', reason: `${verdict.reason} after ${maxAttempts} attempts`, ...(verdict.notBeforeMs !== undefined ? { notBeforeMs: verdict.notBeforeMs } : {}) };
 }
 
 function outcomeOf(record: VersionedRecord, verdict: Verdict): RecordOutcome {
-  return verdict.action === 'delivered'
-    ? { recordId: record.recordId, version: record.version, status: 'delivered' }
-    : { recordId: record.recordId, version: record.version, status: verdict.action === 'reject' ? 'rejected' : 'retry', reason: verdict.reason };
+  const { recordId, version } = record;
+  if (verdict.action === 'delivered') return { recordId, version, status: 'delivered' };
+  if (verdict.action === 'retry') return { recordId, version, status: 'retry', reason: verdict.reason, ...(verdict.notBeforeMs !== undefined ? { notBeforeMs: verdict.notBeforeMs } : {}) };
+  return { recordId, version, status: verdict.action === 'reject' ? 'rejected' : 'retry', reason: verdict.reason };
 }
 
 /**
@@ -203,7 +210,7 @@ async function deliverBatches<P extends DeliveryPage>(pages: AsyncIterable<P>, c
         const split = await sendWithSplitting(page.records.slice(start, start + batchSize), (items) => sendBatch(items, sender, items.length === page.records.length ? page.json : undefined));
         outcomes.push(...split.delivered.map((record) => outcomeOf(record, { action: 'delivered' })));
         outcomes.push(...split.rejected.map(({ item, reason }) => outcomeOf(item, { action: 'reject', reason })));
-        for (const group of split.retry) outcomes.push(...group.items.map((record) => outcomeOf(record, { action: 'retry', reason: group.reason })));
+        for (const group of split.retry) outcomes.push(...group.items.map((record) => outcomeOf(record, { action: 'retry', reason: group.reason, notBeforeMs: group.notBeforeMs })));
       }
       settled(page, outcomes);
     }

@@ -1,12 +1,12 @@
 // Pure orchestration: when an endpoint rejects a whole batch, split it in halves until the bad records are isolated.
 
-export type BatchResult = { action: 'delivered' } | { action: 'retry'; reason: string } | { action: 'reject'; reason: string };
+export type BatchResult = { action: 'delivered' } | { action: 'retry'; reason: string; notBeforeMs?: number } | { action: 'reject'; reason: string };
 
 export interface SplitOutcome<T> {
   delivered: T[];
   rejected: { item: T; reason: string }[];
-  /** Items to try again later (the endpoint failed temporarily); never split further. */
-  retry: { items: T[]; reason: string }[];
+  /** Items to try again later (the endpoint failed temporarily, maybe asking to wait until `notBeforeMs`); never split further. */
+  retry: { items: T[]; reason: string; notBeforeMs?: number }[];
   requests: number;
 }
 
@@ -21,7 +21,7 @@ export async function sendWithSplitting<T>(items: T[], send: (batch: T[]) => Pro
     outcome.requests++;
     const result = await send(batch);
     if (result.action === 'delivered') outcome.delivered.push(...batch);
-    else if (result.action === 'retry') outcome.retry.push({ items: batch, reason: result.reason });
+    else if (result.action === 'retry') outcome.retry.push({ items: batch, reason: result.reason, ...(result.notBeforeMs !== undefined ? { notBeforeMs: result.notBeforeMs } : {}) });
     else if (batch.length === 1) outcome.rejected.push({ item: batch[0]!, reason: result.reason });
     else {
       const middle = Math.ceil(batch.length / 2);

@@ -1,5 +1,6 @@
 // Runs the engine's background jobs on graphile-worker (a Postgres queue shared by every engine process),
-// keeps a heartbeat per worker, releases the jobs of workers that stopped beating, and starts due extracts.
+// keeps a heartbeat per worker, releases the jobs of workers that stopped beating, and starts due extracts and
+// due delivery retries.
 import { EventEmitter } from 'node:events';
 import { type LogFunctionFactory, Logger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { z } from 'zod';
@@ -7,6 +8,7 @@ import { openDatalakeFor } from '../datalake/open-datalake-for';
 import type { EngineContext } from '../engine-context';
 import { runExtract } from '../extract/run-extract';
 import { EXTRACT_TASK, scheduleDueExtracts } from '../extract/trigger-extract';
+import { triggerDueRetries } from '../loads/load-retries';
 import { runLoad } from '../loads/run-load';
 import { LOAD_TASK } from '../loads/trigger-load';
 
@@ -19,7 +21,7 @@ export interface JobRunnerOptions {
   schedulerIntervalMs?: number;
   /** Rows per extract checkpoint, and how far behind the source clock the saved cursor stays. */
   extract?: { chunkRows?: number; lagSeconds?: number };
-  load?: { timeoutMs?: number; maxAttempts?: number; maxWaitMs?: number; disableAfterFailingMs?: number };
+  load?: { timeoutMs?: number; maxAttempts?: number; maxWaitMs?: number; disableAfterFailingMs?: number; retryScheduleMs?: readonly number[] };
 }
 
 const ExtractPayloadSchema = z.object({ extract_id: z.uuid() });
@@ -108,6 +110,7 @@ export async function startJobRunner(engine: EngineContext, options: JobRunnerOp
         await client.query('select pg_advisory_unlock($1)', [MAINTENANCE_LOCK]);
       }
       await scheduleDueExtracts(engine.db);
+      await triggerDueRetries(engine.db);
       if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
         lastSweep = Date.now();
         await sweepDatalakes(engine);

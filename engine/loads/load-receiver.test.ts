@@ -66,7 +66,7 @@ describe('deliveries to the reference receiver', () => {
     receiver.control.set({ sequence: [500, 502, { status: 429, retryAfter: 1 }, 503, { kind: 'drop' }, 504, { kind: 'lose-ack' }, 500, 500, 500] });
     const stream = await recordStream();
     let load = await loadAndWait(api, stream.id, 60_000);
-    // Records that ran out of attempts wait for the next load.
+    // Records that ran out of attempts wait for a retry (the stream is paused, so the test loads by hand).
     for (let i = 0; i < 4 && receiver.store.stats().latestKeys < 30; i++) load = await loadAndWait(api, stream.id, 60_000);
     const stats = receiver.store.stats();
     expect(stats.latestKeys).toBe(30);

@@ -8,6 +8,7 @@ export interface LoadRow {
   stream_id: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   trigger: string;
+  mode: 'pending' | 'retry';
   actor_id: string | null;
   actor_type: string | null;
   record_ids: string[] | null;
@@ -31,6 +32,7 @@ export function loadResponse(row: LoadRow) {
     stream_id: row.stream_id,
     status: row.status,
     trigger: row.trigger,
+    mode: row.mode,
     submitted_at: toRfc3339(row.submitted_at),
     started_at: time(row.started_at),
     ended_at: time(row.ended_at),

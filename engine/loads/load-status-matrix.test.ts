@@ -128,7 +128,7 @@ describe('what an endpoint answers, through whole loads', () => {
     const stream = await toReceiver();
     const load = await loadAndWait(api, stream.id);
     expect(load).toMatchObject({ status: 'succeeded', records_loaded: RECORDS - 1, records_errored: 1, error: { error_code: 'destination_unavailable', blame: 'destination' } });
-    expect(load.error?.message).toMatch(/503 after 3 attempts.*retried by the next load/);
+    expect(load.error?.message).toMatch(/503 after 3 attempts.*retried automatically/);
     expect((await eventFor('load.partially_failed', stream.id)).data).toMatchObject({ load_id: load.id, error: { blame: 'destination' } });
     expect((await ledger(stream.id)).filter((row) => row.status === 'retry')).toEqual([
       expect.objectContaining({ error: expect.objectContaining({ error_code: 'destination_unavailable', error_trace: expect.stringContaining('503') }) }),

@@ -1,7 +1,7 @@
 // One load, start to finish: the records of the stream's dataset that changed since the stream last settled (or
-// the requested ids, or earlier temporary failures) are transformed, validated, delivered, and recorded page by
-// page, the stages overlapping: page k+1 is read and transformed (in the load thread, on another core) while page k
-// is sent, and page k's outcomes are written while page k+1 is sent.
+// the requested ids, or earlier temporary failures, or only those for a scheduled retry) are transformed, validated,
+// delivered, and recorded page by page, the stages overlapping: page k+1 is read and transformed (in the load thread,
+// on another core) while page k is sent, and page k's outcomes are written while page k+1 is sent.
 import path from 'node:path';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import { StreamCreateSchema } from '../../lib/prequel/contract/stream';
@@ -20,6 +20,7 @@ import { loadDestinationConfig } from '../resources/load-destination';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 import { disableStream } from './disable-stream';
 import { DEFAULT_DISABLE_AFTER_FAILING_MS, recordFailingRun } from './failing-streams';
+import { planRetry } from './load-retries';
 import { type LedgerEntry, ledgerIsEmpty, type LoadCounts, LoadLedger } from './load-ledger';
 import type { LoadRow } from './load-record';
 import { pageThread, type ThreadPage, type ThreadReader } from './page-thread-client';
@@ -48,6 +49,8 @@ interface Counters extends LoadCounts {
   retry: number;
   rejected: number;
   lastReason: string | null;
+  /** The latest Retry-After among the records left waiting (ms since the epoch). */
+  retryNotBefore: number | null;
 }
 
 export interface RunLoadOptions {
@@ -57,6 +60,8 @@ export interface RunLoadOptions {
   maxWaitMs?: number;
   /** How long every delivery may fail before the stream is disabled (DEFAULT_DISABLE_AFTER_FAILING_MS). */
   disableAfterFailingMs?: number;
+  /** The delays between retries of undelivered records (DEFAULT_RETRY_SCHEDULE_MS). */
+  retryScheduleMs?: readonly number[];
 }
 
 interface StreamRow {
@@ -108,7 +113,8 @@ async function prepareLoad(engine: EngineContext, load: LoadRow, options: RunLoa
     policy: { lookup: engine.lookup, allowPrivateHosts: engine.allowPrivateHosts },
     throttle: throttleFor(engine, stream.destination_id, destination.max_records_per_minute, destination.max_concurrency),
     artifacts,
-    timeoutMs: options.timeoutMs,
+    // (ext) A destination may set its own deadline (a slow endpoint); the engine's applies otherwise.
+    timeoutMs: destination.timeout_seconds !== undefined ? destination.timeout_seconds * 1000 : options.timeoutMs,
     maxAttempts: options.maxAttempts,
     maxWaitMs: options.maxWaitMs,
   };
@@ -134,12 +140,13 @@ async function* threadPages(
     for (const ids of chunks(load.record_ids, PAGE)) yield await byIds(ids);
     return;
   }
-  // Records that failed temporarily in earlier loads go first.
+  // Records that failed temporarily in earlier loads go first (a scheduled retry sends only them).
   const retries = (await engine.db.query<{ record_id: string }>(`select record_id from stream_records where stream_id = $1 and status = 'retry'`, [load.stream_id])).rows.map((row) => row.record_id);
   for (const ids of chunks(retries, PAGE)) {
     if (context.gone) return;
     yield await byIds(ids);
   }
+  if (load.mode === 'retry') return;
   // Their latest versions were just read: the changed records skip them rather than send them twice.
   let skip = retries;
   for (;;) {
@@ -230,13 +237,20 @@ function deliveredEntry(outcome: RecordOutcome, transformedIndex: number, counte
   }
   counters.errored++;
   counters.lastReason = outcome.reason;
-  if (outcome.status === 'retry') counters.retry++;
-  else counters.rejected++;
+  if (outcome.status === 'retry') {
+    counters.retry++;
+    if (outcome.notBeforeMs !== undefined) counters.retryNotBefore = Math.max(counters.retryNotBefore ?? 0, outcome.notBeforeMs);
+  } else counters.rejected++;
   const errorCode = outcome.status === 'retry' ? 'destination_unavailable' : 'destination_rejected';
   return { recordId: outcome.recordId, version: outcome.version, status: outcome.status, transformedIndex, error: { error_code: errorCode, error_trace: outcome.reason } };
 }
 
-function loadError(counters: Counters, gone: string | undefined, failingTooLong: string | null): JobError | null {
+/** "at 14:05:09 UTC", for a message that outlives the page showing it. */
+function retryTime(nextRetryAt: string | null): string {
+  return nextRetryAt ? `at ${nextRetryAt.slice(11, 19)} UTC` : 'once the stream is enabled';
+}
+
+function loadError(counters: Counters, gone: string | undefined, failingTooLong: string | null, nextRetryAt: string | null): JobError | null {
   const notDelivered = counters.retry + counters.rejected;
   if (gone) {
     return {
@@ -262,7 +276,7 @@ function loadError(counters: Counters, gone: string | undefined, failingTooLong:
   return {
     error_code: counters.retry > 0 ? 'destination_unavailable' : 'destination_rejected',
     title: counters.retry > 0 ? 'The destination could not take every record' : 'The destination rejected some records',
-    message: `${notDelivered} record(s) not delivered: ${counters.lastReason}.${counters.retry > 0 ? ' They will be retried by the next load.' : ''}`,
+    message: `${notDelivered} record(s) not delivered: ${counters.lastReason}.${counters.retry > 0 ? ` The ${counters.retry} waiting are retried automatically, next ${retryTime(nextRetryAt)}.` : ''}`,
     blame: 'destination',
     documentation_url: '/docs/errors#destination',
     trace: '',
@@ -277,7 +291,7 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     )
   ).rows[0];
   if (!load) return;
-  const counters: Counters = { processed: 0, transformed: 0, valid: 0, loaded: 0, errored: 0, retry: 0, rejected: 0, lastReason: null };
+  const counters: Counters = { processed: 0, transformed: 0, valid: 0, loaded: 0, errored: 0, retry: 0, rejected: 0, lastReason: null, retryNotBefore: null };
   const freshLedger = await ledgerIsEmpty(engine.db, load.stream_id);
   const ledger = new LoadLedger(engine.db, load.stream_id, loadId, freshLedger);
   let reader: ThreadReader | null = null;
@@ -307,7 +321,7 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     await ledger.drain();
 
     // After a 410 the rest stays unsettled: it is read again once the stream is enabled.
-    if (!load.record_ids && !context.gone) {
+    if (load.mode === 'pending' && !load.record_ids && !context.gone) {
       await engine.db.query(
         `insert into stream_state (stream_id, settled_version) values ($1, $2) on conflict (stream_id) do update set settled_version = greatest(stream_state.settled_version, excluded.settled_version), updated_at = clock_timestamp()`,
         [stream.id, target],
@@ -317,7 +331,8 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     const failingTooLong = await recordFailingRun(engine, stream.id, deliveries, options.disableAfterFailingMs ?? DEFAULT_DISABLE_AFTER_FAILING_MS);
     const disableBecause = context.gone ?? failingTooLong;
     if (disableBecause) await disableStream(engine, stream.id, disableBecause);
-    const error = loadError(counters, context.gone, failingTooLong);
+    const nextRetryAt = await planRetry(engine.db, stream.id, { delivered: counters.loaded, unavailable: counters.retry, notBeforeMs: counters.retryNotBefore }, { schedule: options.retryScheduleMs });
+    const error = loadError(counters, context.gone, failingTooLong, disableBecause ? null : nextRetryAt);
     const failed = counters.loaded === 0 && counters.retry + counters.rejected > 0;
     await engine.db.query(
       `update loads set status = $2, ended_at = clock_timestamp(), error = $3, records_processed = $4, records_transformed = $5, records_valid = $6, records_loaded = $7, records_errored = $8 where id = $1`,
@@ -334,6 +349,10 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     const error: JobError = { error_code: code, title: 'The load failed', message: (failure as Error).message, blame, documentation_url: '/docs/errors#load', trace: '' };
     engine.logger.warn('load failed', { load_id: loadId, code: error.error_code });
     await engine.db.query(`update loads set status = 'failed', ended_at = clock_timestamp(), error = $2 where id = $1`, [loadId, JSON.stringify(error)]);
+    // Records still waiting keep a retry planned, whatever stopped this load.
+    await planRetry(engine.db, load.stream_id, { delivered: counters.loaded, unavailable: counters.retry, notBeforeMs: counters.retryNotBefore }, { schedule: options.retryScheduleMs }).catch((planFailure: Error) =>
+      engine.logger.warn('could not plan the retry of a failed load', { load_id: loadId, message: planFailure.message }),
+    );
     notify(engine, 'load.failed', { load_id: loadId, stream_id: load.stream_id, error, message: error.message });
   } finally {
     await reader?.close();

@@ -6,7 +6,9 @@ import type { LoadRow } from './load-record';
 export const LOAD_TASK = 'load';
 
 export interface LoadRequest {
-  trigger: 'api' | 'extract' | 'support';
+  trigger: 'api' | 'extract' | 'support' | 'retry';
+  /** 'retry': only the records waiting for a retry (see load-retries.ts); 'pending' (default): what changed, and those. */
+  mode?: 'pending' | 'retry';
   recordIds?: string[];
   actor?: { actor_id: string; type: string };
 }
@@ -19,9 +21,9 @@ export function triggerLoad(db: Db, streamId: string, request: LoadRequest) {
 export async function triggerLoadIn(db: Queryable, streamId: string, request: LoadRequest): Promise<{ load: LoadRow; created: boolean }> {
   const id = uuidv7();
   const inserted = await db.query<LoadRow>(
-    `insert into loads (id, stream_id, status, trigger, actor_id, actor_type, record_ids) values ($1, $2, 'queued', $3, $4, $5, $6)
+    `insert into loads (id, stream_id, status, trigger, actor_id, actor_type, record_ids, mode) values ($1, $2, 'queued', $3, $4, $5, $6, $7)
      on conflict (stream_id) where status in ('queued', 'running') do nothing returning *`,
-    [id, streamId, request.trigger, request.actor?.actor_id ?? null, request.actor?.type ?? null, request.recordIds ?? null],
+    [id, streamId, request.trigger, request.actor?.actor_id ?? null, request.actor?.type ?? null, request.recordIds ?? null, request.mode ?? 'pending'],
   );
   const created = inserted.rows[0];
   if (created) {

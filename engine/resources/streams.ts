@@ -1,5 +1,6 @@
 import { StreamCreateSchema, StreamSchema, type Mapping, type StreamCreate } from '../../lib/prequel/contract/stream';
 import { forbidden, unprocessable } from '../http/api-error';
+import { streamRetries } from '../loads/load-retries';
 import { type Queryable, toRfc3339 } from '../store/db';
 import { validateMappings } from '../validation/validate-mappings';
 import { requireReference } from './references';
@@ -68,13 +69,15 @@ export const streams: ResourceDefinition<StreamCreate> = {
       ...(input.is_enabled ? { disabled_reason: null, disabled_at: null } : {}),
     };
   },
-  toResponse: (row) => ({
+  toResponse: async (row, db) => ({
     id: row.id,
     ...row.body,
     provider_id: row.provider_id,
     is_valid: row.is_valid,
     disabled_reason: row.disabled_reason ?? null,
     disabled_at: typeof row.disabled_at === 'string' ? toRfc3339(row.disabled_at) : null,
+    // (ext) Records the endpoint could not take yet, and when they are tried again.
+    retry: (await streamRetries(db, [row.id])).get(row.id) ?? null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   }),

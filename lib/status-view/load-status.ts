@@ -19,6 +19,8 @@ export type StreamStatus = {
   destinationName: string;
   isEnabled: boolean;
   disabledReason: string | null;
+  /** (ext) Records the endpoint could not take yet and when they are retried; null when none waits or the API does not say. */
+  retry: { recordsWaiting: number; nextRetryAt: string | null } | null;
   loads: Load[];
 };
 export type SourceStatus = { id: string; name: string; vendor: string; isReachable: boolean | null };
@@ -61,6 +63,7 @@ export async function loadProviderStatus(providerId: string): Promise<PrequelRes
         destinationName: destinationName.get(stream.destination_id) ?? 'the service',
         isEnabled: stream.is_enabled,
         disabledReason: stream.disabled_reason ?? null,
+        retry: stream.retry ? { recordsWaiting: stream.retry.records_waiting, nextRetryAt: stream.retry.next_retry_at } : null,
         loads: await recent(() => listLoads({ streamId: stream.id, pageSize: HISTORY, order: 'desc' })),
       })),
     ),

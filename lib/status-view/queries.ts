@@ -5,10 +5,19 @@ import { readRoute } from '@/lib/read-route';
 import type { ProviderStatus } from './load-status';
 
 const active = (status: string) => status === 'queued' || status === 'running';
+const POLL_MS = 1500;
+/** How far ahead a scheduled retry keeps the page polling for it (later ones are seen at the next action or visit). */
+const RETRY_HORIZON_MS = 2 * 60_000;
 
 export function isRunning(snapshot: ProviderStatus | undefined): boolean {
   if (!snapshot) return false;
   return snapshot.datasets.some((dataset) => dataset.extracts[0] && active(dataset.extracts[0].status)) || snapshot.streams.some((stream) => stream.loads[0] && active(stream.loads[0].status));
+}
+
+/** While nothing runs: the time until the soonest retry due within the horizon (polled a moment after), else false. */
+export function untilNextRetry(snapshot: ProviderStatus | undefined, now = Date.now()): number | false {
+  const due = (snapshot?.streams ?? []).flatMap((stream) => (stream.retry?.nextRetryAt ? [Date.parse(stream.retry.nextRetryAt) - now] : [])).filter((ms) => ms < RETRY_HORIZON_MS);
+  return due.length ? Math.max(POLL_MS, Math.min(...due) + 1000) : false;
 }
 
 export const statusQueries = {
@@ -17,8 +26,9 @@ export const statusQueries = {
     queryOptions({
       queryKey: ['status', endpoint],
       queryFn: () => readRoute<ProviderStatus>(endpoint),
-      // Live while an extract or load runs; once all are settled, polling stops until the page acts again.
-      refetchInterval: (query) => (isRunning(query.state.data) ? 1500 : false),
+      // Live while an extract or load runs, or when a retry is due soon; once all are settled, polling stops until the
+      // page acts again.
+      refetchInterval: (query) => (isRunning(query.state.data) ? POLL_MS : untilNextRetry(query.state.data)),
     }),
   trace: (endpoint: string, datasetId: string, key: string) =>
     queryOptions({

@@ -20,11 +20,11 @@ export const DEFAULT_CONTROL_PORT = 4301;
 export const DEFAULT_ACME_CUSTOMERS = 2000;
 export const DEFAULT_SIMULATOR_EVERY_MS = 5000;
 /**
- * The engine's delivery deadline and attempts under the demo (`npm start` passes them unless set): short enough that
- * the slow endpoint's deliveries time out and the load fails within seconds (2 × 5 s per request), not minutes.
+ * The demo destinations' own delivery deadline (their `timeout_seconds`), below the slow endpoint's latency: its
+ * deliveries time out within seconds, while the engine keeps its defaults for every other destination.
  */
-export const DEMO_DELIVERY = { timeoutSeconds: 5, maxAttempts: 2 } as const;
-/** The slow endpoint's latency: over the demo's delivery deadline, so every delivery to it times out. */
+export const DEMO_DELIVERY_TIMEOUT_SECONDS = 5;
+/** The slow endpoint's latency: over the demo destinations' delivery deadline, so every delivery to it times out. */
 export const DEFAULT_SLOW_LATENCY_MS = 8000;
 export const DEFAULT_LARGE_TABLE_ROWS = 1_000_000;
 export const LARGE_TABLE = 'big_events';

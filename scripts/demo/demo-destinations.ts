@@ -2,6 +2,7 @@
 import type { DatasetCreate } from '../../lib/prequel/contract/dataset';
 import type { DestinationCreate } from '../../lib/prequel/contract/destination';
 import type { Mapping } from '../../lib/prequel/contract/stream';
+import { DEMO_DELIVERY_TIMEOUT_SECONDS } from './demo-defaults';
 
 export type DemoDestinationKey = 'users' | 'accounts' | 'orders';
 export const DEMO_DESTINATION_KEYS: readonly DemoDestinationKey[] = ['users', 'accounts', 'orders'];
@@ -81,7 +82,10 @@ export const DEMO_DESTINATION_NAMES: Record<DemoDestinationKey, string> = { user
 /** Where each destination delivers on the reference receiver; the tenant travels in X-Prequel-Import-Provider. */
 export const receiverPath = (key: DemoDestinationKey) => `/saas/${key}`;
 
-/** Users and Orders arrive in JSON batches, Accounts one request per record: the two ways a SaaS takes data. */
+/**
+ * Users and Orders arrive in JSON batches, Accounts one request per record: the two ways a SaaS takes data. Each
+ * sets its own deadline, so the slow-endpoint scenario times out within seconds without changing the engine's.
+ */
 export function demoDestinations(receiverUrl: string): Record<DemoDestinationKey, DestinationCreate> {
   const uri = (key: DemoDestinationKey) => `${receiverUrl.replace(/\/+$/, '')}${receiverPath(key)}`;
   const batch = (key: DemoDestinationKey, recordSchema: Record<string, unknown>): DestinationCreate => ({
@@ -91,6 +95,7 @@ export function demoDestinations(receiverUrl: string): Record<DemoDestinationKey
     webhook_batch: { request_template: { method: 'POST', uri: uri(key) }, format: 'json', max_records_per_batch: 500 },
     max_records_per_minute: 120_000,
     max_concurrency: 2,
+    timeout_seconds: DEMO_DELIVERY_TIMEOUT_SECONDS,
   });
   return {
     users: batch('users', usersSchema),
@@ -101,6 +106,7 @@ export function demoDestinations(receiverUrl: string): Record<DemoDestinationKey
       webhook_record: { request_template: { method: 'POST', uri: uri('accounts') } },
       max_records_per_minute: 60_000,
       max_concurrency: 8,
+      timeout_seconds: DEMO_DELIVERY_TIMEOUT_SECONDS,
     },
     orders: batch('orders', ordersSchema),
   };

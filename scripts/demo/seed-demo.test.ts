@@ -23,7 +23,10 @@ const list = async (path: string, plural: string, query = '') =>
 describe('seedDemo', () => {
   test('sets up the SaaS, Acme Corp waiting to be onboarded, and tenants already running', async () => {
     expect((await list('/import/datalakes', 'datalakes')).map((lake) => lake.name)).toEqual(['Demo datalake']);
-    expect((await list('/import/destinations', 'destinations')).map((destination) => destination.name).sort()).toEqual(['Accounts', 'Orders', 'Users']);
+    const destinations = (await list('/import/destinations', 'destinations')) as (Named & { timeout_seconds?: number })[];
+    expect(destinations.map((destination) => destination.name).sort()).toEqual(['Accounts', 'Orders', 'Users']);
+    // Each has its own 5 s deadline (the slow-endpoint scenario): the engine's own stays the default for everyone else.
+    expect(destinations.map((destination) => destination.timeout_seconds)).toEqual([5, 5, 5]);
     expect((await list('/import/providers', 'providers')).map((provider) => [provider.id, provider.name]).sort()).toEqual([
       ['acme', 'Acme Corp'],
       ['globex', 'Globex Corporation'],

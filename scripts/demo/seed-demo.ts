@@ -74,7 +74,7 @@ async function ensureDatalake(api: ImportApi): Promise<string> {
   return (await api.create('/import/datalakes', 'datalake', DatalakeSchema, { name: DEMO_DATALAKE_NAME, storage: 'local', local: { path: 'datalake' } })).id;
 }
 
-/** Creates missing destinations; one whose endpoint or schema differs (the receiver moved port) is brought up to date. */
+/** Creates missing destinations; one whose endpoint, schema or deadline differs (the receiver moved port) is brought up to date. */
 async function ensureDestinations(api: ImportApi, wanted: Record<DemoDestinationKey, DestinationCreate>): Promise<Record<DemoDestinationKey, string>> {
   const existing = await api.list('/import/destinations', 'destinations', DestinationSchema);
   const ids = {} as Record<DemoDestinationKey, string>;
@@ -87,8 +87,16 @@ async function ensureDestinations(api: ImportApi, wanted: Record<DemoDestination
     }
     ids[key] = found.id;
     const block = config.type === 'webhook_record' ? 'webhook_record' : 'webhook_batch';
-    if (canonicalJson(found[block]) !== canonicalJson(config[block]) || canonicalJson(found.record_schema) !== canonicalJson(config.record_schema)) {
-      await api.update(`/import/destinations/${found.id}`, 'destination', DestinationSchema, { [block]: config[block], record_schema: config.record_schema });
+    if (
+      canonicalJson(found[block]) !== canonicalJson(config[block]) ||
+      canonicalJson(found.record_schema) !== canonicalJson(config.record_schema) ||
+      found.timeout_seconds !== config.timeout_seconds
+    ) {
+      await api.update(`/import/destinations/${found.id}`, 'destination', DestinationSchema, {
+        [block]: config[block],
+        record_schema: config.record_schema,
+        timeout_seconds: config.timeout_seconds ?? null,
+      });
     }
   }
   return ids;

@@ -57,6 +57,8 @@ export const DestinationCreateSchema = z
     kafka_topic: z.record(z.string(), z.unknown()).optional(),
     max_records_per_minute: z.number().int().min(1).max(1_000_000).default(3000),
     max_concurrency: z.number().int().min(1).max(64).default(1),
+    /** (ext) How long one request may take before it times out and is retried; the engine's deadline (30 s) otherwise. */
+    timeout_seconds: z.number().int().min(1).max(600).optional(),
   })
   .superRefine((value, ctx) => {
     if (value[value.type] === undefined) {
@@ -72,6 +74,7 @@ export const DestinationSchema = z.looseObject({
   record_schema: z.record(z.string(), z.unknown()),
   max_records_per_minute: z.number(),
   max_concurrency: z.number(),
+  timeout_seconds: z.number().optional(),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
 });

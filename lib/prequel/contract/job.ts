@@ -47,6 +47,8 @@ export const LoadSchema = z.looseObject({
   ended_at: TimestampSchema.nullable(),
   actor_id: z.string().nullable().optional(),
   actor_type: z.string().nullable().optional(),
+  /** Ours: `retry` for a scheduled retry of the records the endpoint could not take; `pending` otherwise. */
+  mode: z.string().optional(),
   records_processed: z.number(),
   records_transformed: z.number(),
   records_valid: z.number(),

@@ -6,6 +6,7 @@ import { HealthBadge } from '@/components/support/health-badge';
 import { TenantActions } from '@/components/support/tenant-actions';
 import { TenantTimeline } from '@/components/support/tenant-timeline';
 import { loadTenant } from '@/lib/support/load-tenant';
+import { waitingRecordsText } from '@/lib/status/waiting-records';
 import { healthOf } from '@/lib/support/load-tenants';
 
 export const metadata: Metadata = { title: 'Tenant' };
@@ -39,7 +40,15 @@ export default async function TenantPage({ params }: { params: Promise<{ provide
         </div>
         <div>
           <h3 className="font-semibold">Streams</h3>
-          <ul>{status.streams.map((stream) => <li key={stream.id}>{stream.name}{stream.isEnabled ? '' : ' · paused'}</li>)}</ul>
+          <ul>
+            {status.streams.map((stream) => (
+              <li key={stream.id}>
+                {stream.name}
+                {stream.isEnabled ? '' : ' · paused'}
+                {stream.retry ? ` · ${waitingRecordsText(stream.retry, new Date())}` : ''}
+              </li>
+            ))}
+          </ul>
         </div>
       </section>
       <TenantActions status={status} />
