@@ -346,7 +346,7 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     await ledger.drain().catch(() => {});
     const blame = (failure as { blame?: JobError['blame'] }).blame ?? 'engine';
     const code = (failure as { errorCode?: string }).errorCode ?? (blame === 'configuration' ? 'invalid_stream' : 'engine_error');
-    const error: JobError = { error_code: code, title: 'The load failed', message: (failure as Error).message, blame, documentation_url: '/docs/errors#load', trace: '' };
+    const error: JobError = { error_code: code, title: (failure as { title?: string }).title ?? 'The load failed', message: (failure as Error).message, blame, documentation_url: '/docs/errors#load', trace: '' };
     engine.logger.warn('load failed', { load_id: loadId, code: error.error_code });
     await engine.db.query(`update loads set status = 'failed', ended_at = clock_timestamp(), error = $2 where id = $1`, [loadId, JSON.stringify(error)]);
     // Records still waiting keep a retry planned, whatever stopped this load.
