@@ -180,6 +180,7 @@ const WORDS: Record<string, Words> = {
   datalake_not_supported: SAAS_STORAGE,
   datalake_object_not_found: SAAS_STORAGE,
   datalake_path_outside_data_dir: SAAS_STORAGE,
+  datalake_host_not_allowed: SAAS_STORAGE,
   artifact_url_unavailable: SAAS_STORAGE,
   invalid_lake_key: SAAS_STORAGE,
   provider_not_found: SAAS_STORAGE,
