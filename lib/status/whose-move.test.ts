@@ -203,6 +203,7 @@ describe('every error code the engine raises has words of its own', () => {
     ['datalake_not_supported', 'configuration', 'saas_endpoint', "Acme's import storage refused the data"],
     ['datalake_object_not_found', 'configuration', 'saas_endpoint', "Acme's import storage refused the data"],
     ['datalake_path_outside_data_dir', 'configuration', 'saas_endpoint', "Acme's import storage refused the data"],
+    ['datalake_host_not_allowed', 'configuration', 'saas_endpoint', "Acme's import storage refused the data"],
     ['artifact_url_unavailable', 'configuration', 'saas_endpoint', "Acme's import storage refused the data"],
     ['invalid_lake_key', 'configuration', 'saas_endpoint', "Acme's import storage refused the data"],
     ['provider_not_found', 'configuration', 'saas_endpoint', "Acme's import storage refused the data"],
