@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { setStreamEnabled, syncNow } from '@/app/(embedded)/status/actions';
+import { cancelRun, setStreamEnabled, syncNow } from '@/app/(embedded)/status/actions';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button, buttonVariants } from '@/components/ui/button';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
@@ -43,7 +43,29 @@ function ErrorExplained({ error, readOnly, nextRetryAt, saasName }: { error: Non
   );
 }
 
-function DatasetCard({ dataset, readOnly }: { dataset: DatasetStatus; readOnly: boolean }) {
+/**
+ * Cancel for the import that is still getting the customer's first data in (nothing succeeded yet): later runs are
+ * small and scheduled, and pausing is the way to stop those.
+ */
+function CancelInitialRun({ kind, run, name }: { kind: 'extract' | 'load'; run: Extract | Load; name: string }) {
+  const queryClient = useQueryClient();
+  const cancel = useMutation({ mutationFn: () => cancelRun({ kind, id: run.id }), onSuccess: () => queryClient.invalidateQueries({ queryKey: ['status'] }) });
+  const stopping = Boolean(run.cancel_requested_at) || (cancel.data?.ok ?? false);
+  return (
+    <>
+      <Button size="sm" variant="outline" aria-label={`Cancel ${name}`} disabled={stopping || cancel.isPending} onClick={() => cancel.mutate()}>
+        {stopping ? 'Stopping…' : 'Cancel'}
+      </Button>
+      {cancel.data && !cancel.data.ok ? (
+        <span role="alert" className="text-sm text-danger">
+          {cancel.data.error.message}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+function DatasetCard({ dataset, readOnly, canCancel }: { dataset: DatasetStatus; readOnly: boolean; canCancel: boolean }) {
   const queryClient = useQueryClient();
   const latest = dataset.extracts[0] ?? null;
   const lastSuccess = dataset.extracts.find((extract) => extract.status === 'succeeded') ?? null;
@@ -71,6 +93,7 @@ function DatasetCard({ dataset, readOnly }: { dataset: DatasetStatus; readOnly: 
         </div>
         <div className="flex items-center gap-2">
           {latest ? <Badge tone={JOB_BADGE[latest.status].tone}>{JOB_BADGE[latest.status].label}</Badge> : <Badge>Not run yet</Badge>}
+          {!readOnly && canCancel && running && latest && !lastSuccess ? <CancelInitialRun kind="extract" run={latest} name={`the import of ${dataset.name}`} /> : null}
           {readOnly ? null : (
             <Button size="sm" variant="outline" disabled={running || sync.isPending} onClick={() => sync.mutate()}>
               Sync now
@@ -105,9 +128,10 @@ function DatasetCard({ dataset, readOnly }: { dataset: DatasetStatus; readOnly: 
   );
 }
 
-function StreamCard({ stream, readOnly }: { stream: StreamStatus; readOnly: boolean }) {
+function StreamCard({ stream, readOnly, canCancel }: { stream: StreamStatus; readOnly: boolean; canCancel: boolean }) {
   const queryClient = useQueryClient();
   const latest: Load | null = stream.loads[0] ?? null;
+  const initialRunning = latest !== null && (latest.status === 'queued' || latest.status === 'running') && !stream.loads.some((load) => load.status === 'succeeded');
   const toggle = useMutation({
     mutationFn: () => setStreamEnabled({ streamId: stream.id, enabled: !stream.isEnabled }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['status'] }),
@@ -123,6 +147,7 @@ function StreamCard({ stream, readOnly }: { stream: StreamStatus; readOnly: bool
         </div>
         <div className="flex items-center gap-2">
           {!stream.isEnabled ? <Badge tone={stream.disabledReason ? 'danger' : 'neutral'}>{stream.disabledReason ? 'Stopped' : 'Paused'}</Badge> : latest ? <Badge tone={JOB_BADGE[latest.status].tone}>{latest.status === 'succeeded' ? 'Delivered' : JOB_BADGE[latest.status].label}</Badge> : <Badge>Waiting for data</Badge>}
+          {!readOnly && canCancel && initialRunning && latest ? <CancelInitialRun kind="load" run={latest} name={`the delivery to ${stream.destinationName}`} /> : null}
           {readOnly ? null : (
             <>
               <Button size="sm" variant="outline" disabled={toggle.isPending} onClick={() => toggle.mutate()}>
@@ -181,13 +206,13 @@ export function StatusBoard({ endpoint, readOnly = false, initial }: { endpoint:
         <h2 id="datasets-title" className="text-base font-semibold">
           Data from your database
         </h2>
-        {snapshot.datasets.length ? snapshot.datasets.map((dataset) => <DatasetCard key={dataset.id} dataset={dataset} readOnly={readOnly} />) : <p className="text-sm text-muted-foreground">Nothing imported yet.</p>}
+        {snapshot.datasets.length ? snapshot.datasets.map((dataset) => <DatasetCard key={dataset.id} dataset={dataset} readOnly={readOnly} canCancel={snapshot.features.cancel} />) : <p className="text-sm text-muted-foreground">Nothing imported yet.</p>}
       </section>
       <section aria-labelledby="streams-title" className="flex flex-col gap-4">
         <h2 id="streams-title" className="text-base font-semibold">
           Deliveries
         </h2>
-        {snapshot.streams.length ? snapshot.streams.map((stream) => <StreamCard key={stream.id} stream={stream} readOnly={readOnly} />) : <p className="text-sm text-muted-foreground">No deliveries set up yet.</p>}
+        {snapshot.streams.length ? snapshot.streams.map((stream) => <StreamCard key={stream.id} stream={stream} readOnly={readOnly} canCancel={snapshot.features.cancel} />) : <p className="text-sm text-muted-foreground">No deliveries set up yet.</p>}
       </section>
       {snapshot.datasets.length ? <RecordTracer endpoint={endpoint} datasets={snapshot.datasets.map(({ id, name }) => ({ id, name }))} /> : null}
     </div>

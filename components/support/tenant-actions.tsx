@@ -1,12 +1,24 @@
 'use client';
 
-import { rerunExtract, rerunLoad, sendReconnectLink, setTenantStreamEnabled } from '@/app/(support)/support/(console)/tenants/[providerId]/actions';
+import {
+  cancelTenantExtract,
+  cancelTenantLoad,
+  rerunExtract,
+  rerunLoad,
+  sendReconnectLink,
+  setTenantStreamEnabled,
+} from '@/app/(support)/support/(console)/tenants/[providerId]/actions';
+import type { Extract, Load } from '@/lib/prequel/contract/job';
 import type { ProviderStatus } from '@/lib/status-view/load-status';
 import { ReasonedAction } from './reasoned-action';
+
+/** The run in progress, if any (the newest run, queued or running). */
+const activeRun = <T extends Extract | Load>(runs: T[]): T | null => (runs[0] && (runs[0].status === 'queued' || runs[0].status === 'running') ? runs[0] : null);
 
 /** The console's actions on one tenant; each asks for a reason that lands in the audit log. */
 export function TenantActions({ status }: { status: ProviderStatus }) {
   const providerId = status.providerId;
+  const canCancel = status.features.cancel;
   return (
     <section aria-labelledby="actions-title" className="flex flex-col gap-4 rounded-xl border bg-card p-5">
       <h2 id="actions-title" className="text-base font-semibold">
@@ -16,7 +28,12 @@ export function TenantActions({ status }: { status: ProviderStatus }) {
         {status.datasets.map((dataset) => (
           <li key={dataset.id} className="flex flex-wrap items-start justify-between gap-3">
             <span>Extract of {dataset.name}</span>
-            <ReasonedAction label={`Re-run extract of ${dataset.name}`} run={(reason) => rerunExtract({ providerId, datasetId: dataset.id, reason })} />
+            <div className="flex flex-wrap gap-2">
+              <ReasonedAction label={`Re-run extract of ${dataset.name}`} run={(reason) => rerunExtract({ providerId, datasetId: dataset.id, reason })} />
+              {canCancel && activeRun(dataset.extracts) ? (
+                <ReasonedAction label={`Cancel extract of ${dataset.name}`} run={(reason) => cancelTenantExtract({ providerId, extractId: activeRun(dataset.extracts)!.id, reason })} />
+              ) : null}
+            </div>
           </li>
         ))}
         {status.streams.map((stream) => (
@@ -26,6 +43,9 @@ export function TenantActions({ status }: { status: ProviderStatus }) {
             </span>
             <div className="flex flex-wrap gap-2">
               <ReasonedAction label={`Re-run load of ${stream.name}`} run={(reason) => rerunLoad({ providerId, streamId: stream.id, reason })} />
+              {canCancel && activeRun(stream.loads) ? (
+                <ReasonedAction label={`Cancel load of ${stream.name}`} run={(reason) => cancelTenantLoad({ providerId, loadId: activeRun(stream.loads)!.id, reason })} />
+              ) : null}
               <ReasonedAction
                 label={`${stream.isEnabled ? 'Pause' : 'Resume'} ${stream.name}`}
                 run={(reason) => setTenantStreamEnabled({ providerId, streamId: stream.id, enabled: !stream.isEnabled, reason })}

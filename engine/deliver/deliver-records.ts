@@ -20,6 +20,8 @@ export type RecordOutcome = { recordId: string; version: number } & (
   | { status: 'rejected'; reason: string }
   /** `notBeforeMs`: the endpoint's Retry-After, when it asked for a wait the load would not make. */
   | { status: 'retry'; reason: string; notBeforeMs?: number }
+  /** Not sent because the load was asked to stop (see `stopped`): nothing to record, the next load sends it. */
+  | { status: 'skipped' }
 );
 
 export interface DeliveryContext {
@@ -40,6 +42,8 @@ export interface DeliveryContext {
   sleep?: (ms: number) => Promise<void>;
   /** Set at the first 410 Gone (why): nothing more is sent in this load, and the stream is to be disabled. */
   gone?: string;
+  /** Whether the load was cancelled: no request starts from then on (one in flight finishes), the rest is `skipped`. */
+  stopped?: () => boolean;
 }
 
 /** Records delivered together as far as the caller is concerned: it hears of them once all have an outcome. */
@@ -156,6 +160,10 @@ async function deliverEachRecord<P extends DeliveryPage>(pages: AsyncIterable<P>
     try {
       for (let next = await queue.next(); !next.done && !failed; next = await queue.next()) {
         const { record, pending } = next.value;
+        if (context.stopped?.()) {
+          pending.add({ recordId: record.recordId, version: record.version, status: 'skipped' });
+          continue;
+        }
         const rendered = renderer.forRecord(record);
         const verdict: Verdict = rendered.ok
           ? await sendWithRetries(rendered.request, 1, deliveryId(context.streamId, record.recordId, record.version), context, sender)
@@ -205,6 +213,10 @@ async function deliverBatches<P extends DeliveryPage>(pages: AsyncIterable<P>, c
     for await (const page of pages) {
       const outcomes: RecordOutcome[] = [];
       for (let start = 0; start < page.records.length; start += batchSize) {
+        if (context.stopped?.()) {
+          outcomes.push(...page.records.slice(start, start + batchSize).map((record): RecordOutcome => ({ recordId: record.recordId, version: record.version, status: 'skipped' })));
+          continue;
+        }
         // Each half of a split batch is a batch of its own: its own id and, for csv/parquet, its own file.
         // A batch of the whole page (the usual case) is written from the page's JSON; a split half writes its own.
         const split = await sendWithSplitting(page.records.slice(start, start + batchSize), (items) => sendBatch(items, sender, items.length === page.records.length ? page.json : undefined));

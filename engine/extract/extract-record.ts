@@ -31,6 +31,7 @@ export interface ExtractRow {
   estimated_rows: string | null;
   error: JobError | null;
   worker_id: string | null;
+  cancel_requested_at: string | null;
   created_at: string;
 }
 
@@ -52,6 +53,7 @@ export function extractResponse(row: ExtractRow) {
     records_existing_deleted: Number(row.records_existing_deleted),
     records_errored: Number(row.records_errored),
     error: row.error,
+    cancel_requested_at: time(row.cancel_requested_at),
     progress: { rows_read: Number(row.rows_read), estimated_rows: row.estimated_rows === null ? null : Number(row.estimated_rows) },
   };
 }

@@ -5,7 +5,8 @@ import { ExtractSchema } from '../../lib/prequel/contract/job';
 import { RandomSampleSchema, RecordLineageSchema } from '../../lib/prequel/contract/records';
 import { recordAudit } from '../audit/record-audit';
 import type { EngineContext, RequestVariables } from '../engine-context';
-import { badRequest, notFound } from '../http/api-error';
+import { badRequest, conflict, notFound } from '../http/api-error';
+import { requestCancel } from '../jobs/cancel-job';
 import type { ApiRoutes } from '../http/api-routes';
 import { fetchPage, nextUrl } from '../http/pagination';
 import { parseWith, readJson, readQuery } from '../http/read-input';
@@ -55,6 +56,38 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
         return triggered;
       });
       return respond(c, 'extract', extractResponse(extract), created ? 'Extract queued.' : 'An extract of this dataset is already queued or running.', 201);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/import/extracts/:id/cancel',
+    summary:
+      '(ext) Cancel an extract: a queued one never starts; a running one stops at its next checkpoint with status cancelled, keeping the chunks it committed (the next run resumes from them); audited as IMPORT_EXTRACT_CANCEL',
+    tag: 'extracts',
+    audited: true,
+    response: ExtractResponse,
+    errorStatuses: [404, 409],
+    handler: async (c) => {
+      const id = c.req.param('id')!;
+      const result = await withTransaction(engine.db, async (client) => {
+        const found = isUuid(id) ? (await client.query<ExtractRow & { provider_id: string }>('select e.*, d.provider_id from extracts e join datasets d on d.id = e.dataset_id where e.id = $1 for update of e', [id])).rows[0] : undefined;
+        if (!found) throw notFound('extract', id);
+        const cancel = await requestCancel<ExtractRow>(client, 'extracts', id);
+        if (cancel.outcome === 'finished') throw conflict('not_cancellable', `The extract has already ${found.status}: there is nothing to cancel.`);
+        // A queued extract that never ran: the dataset's next scheduled run is a period away, as after any run.
+        if (cancel.outcome === 'cancelled') {
+          await client.query(
+            `insert into dataset_state (dataset_id, next_run_at) select $1, clock_timestamp() + make_interval(mins => (body->>'frequency_minutes')::int) from datasets where id = $1
+             on conflict (dataset_id) do update set next_run_at = excluded.next_run_at, updated_at = clock_timestamp()`,
+            [found.dataset_id],
+          );
+        }
+        const object = extractResponse(cancel.row);
+        await recordAudit(client, { eventType: 'IMPORT_EXTRACT_CANCEL', resourceId: id, actor: c.get('actor'), note: c.get('auditNote'), object, previousObject: extractResponse(found), providerId: found.provider_id });
+        return { object, outcome: cancel.outcome };
+      });
+      return respond(c, 'extract', result.object, result.outcome === 'cancelled' ? 'Extract cancelled.' : 'Cancel requested: the extract stops at its next checkpoint.');
     },
   });
 

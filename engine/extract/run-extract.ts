@@ -1,5 +1,6 @@
 // One extract, start to finish: read the source in chunks, detect changes, publish each chunk's file and then
-// commit file + cursor + counters in one transaction. A crash anywhere resumes from the last committed chunk.
+// commit file + cursor + counters in one transaction. A crash anywhere resumes from the last committed chunk, and so
+// does the next run after a cancel (checked before each chunk).
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetCreateSchema, type DatasetCreate } from '../../lib/prequel/contract/dataset';
@@ -7,6 +8,7 @@ import type { EngineContext } from '../engine-context';
 import { extractPartKey } from '../datalake/lake-keys';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
 import { notify } from '../deliver/monitoring-events';
+import { cancelRequested } from '../jobs/cancel-job';
 import { triggerLoadsAfterExtract } from '../loads/trigger-load';
 import { type Queryable, withTransaction } from '../store/db';
 import { ChangeDetector } from './change-detector';
@@ -47,6 +49,9 @@ async function claim(db: Queryable, extractId: string, workerId: string): Promis
   return result.rows[0] ?? null;
 }
 
+/** Thrown at a checkpoint once a cancel was asked for: the extract ends `cancelled`, its committed chunks kept. */
+class ExtractCancelled extends Error {}
+
 export async function knownFiles(db: Queryable, datasetId: string): Promise<{ key: string; version: string }[]> {
   return (await db.query<{ key: string; version: string }>('select key, version::text from dataset_files where dataset_id = $1 order by version', [datasetId])).rows;
 }
@@ -59,6 +64,9 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
   mkdirSync(workDir, { recursive: true });
   let detector: ChangeDetector | null = null;
   let closeReader: (() => Promise<void>) | null = null;
+  const checkpoint = async () => {
+    if (await cancelRequested(engine.db, 'extracts', extractId)) throw new ExtractCancelled();
+  };
   try {
     const datasetRow = (await engine.db.query<DatasetRow>('select id, source_id, provider_id, body from datasets where id = $1', [extract.dataset_id])).rows[0];
     if (!datasetRow) throw new ExtractFailure('engine', 'dataset_deleted', 'The dataset no longer exists', 'The dataset was deleted while its extract was queued.');
@@ -100,6 +108,7 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
     );
 
     for (;;) {
+      await checkpoint();
       let mark = performance.now();
       const next = await pending;
       if (next.done) break;
@@ -150,6 +159,7 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
     }
 
     const detectHardDeletes = dataset.type === 'dimension' && dataset.dimension?.detect_hard_deletes === true;
+    await checkpoint();
     // A scan that resumed mid-way saw only part of the keys: diffing it would invent deletions.
     if (detectHardDeletes && reader.writeAllKeys && (mode.kind !== 'full' || startedFromScratch)) {
       await reconcileHardDeletes(engine, { reader, detector, datasetRow, extractId, workDir, store });
@@ -165,9 +175,15 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
     // Enabled streams deliver what this extract changed; the extract has succeeded whatever happens here.
     await triggerLoadsAfterExtract(engine.db, datasetRow.id).catch((error: Error) => engine.logger.error('could not start loads after an extract', { extract_id: extractId, message: error.message }));
   } catch (error) {
+    if (error instanceof ExtractCancelled) {
+      const frequency = await frequencyOf(engine.db, extract.dataset_id);
+      await finish(engine.db, extractId, extract.dataset_id, frequency, 'cancelled', null);
+      engine.logger.info('extract cancelled', { extract_id: extractId, dataset_id: extract.dataset_id });
+      return;
+    }
     const jobError = toJobError(error);
     engine.logger.warn('extract failed', { extract_id: extractId, code: jobError.error_code, blame: jobError.blame });
-    const frequency = (await engine.db.query<{ f: number }>(`select (body->>'frequency_minutes')::int as f from datasets where id = $1`, [extract.dataset_id])).rows[0]?.f ?? 60;
+    const frequency = await frequencyOf(engine.db, extract.dataset_id);
     await finish(engine.db, extractId, extract.dataset_id, frequency, 'failed', jobError);
     const provider = (await engine.db.query<{ provider_id: string }>('select provider_id from datasets where id = $1', [extract.dataset_id])).rows[0]?.provider_id;
     const eventData = { extract_id: extractId, dataset_id: extract.dataset_id, provider_id: provider, error: jobError, message: jobError.message };
@@ -180,7 +196,13 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
   }
 }
 
-async function finish(db: Queryable, extractId: string, datasetId: string, frequencyMinutes: number, status: 'succeeded' | 'failed', error: unknown) {
+/** The dataset's period (the last one known, should it have been deleted meanwhile: 60 min). */
+async function frequencyOf(db: Queryable, datasetId: string): Promise<number> {
+  return (await db.query<{ f: number }>(`select (body->>'frequency_minutes')::int as f from datasets where id = $1`, [datasetId])).rows[0]?.f ?? 60;
+}
+
+/** Ends the extract; the dataset's next scheduled run is a period away whatever the outcome (a cancel included). */
+async function finish(db: Queryable, extractId: string, datasetId: string, frequencyMinutes: number, status: 'succeeded' | 'failed' | 'cancelled', error: unknown) {
   await db.query(`update extracts set status = $2, ended_at = clock_timestamp(), error = $3 where id = $1`, [extractId, status, error === null ? null : JSON.stringify(error)]);
   await db.query(
     `insert into dataset_state (dataset_id, next_run_at, last_success_at) values ($1, clock_timestamp() + make_interval(mins => $2), case when $3 then clock_timestamp() end)

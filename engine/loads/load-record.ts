@@ -21,6 +21,7 @@ export interface LoadRow {
   records_loaded: string;
   records_errored: string;
   error: JobError | null;
+  cancel_requested_at: string | null;
   created_at: string;
 }
 
@@ -45,6 +46,7 @@ export function loadResponse(row: LoadRow) {
     records_errored: Number(row.records_errored),
     ...(row.record_ids ? { record_ids: row.record_ids } : {}),
     error: row.error,
+    cancel_requested_at: time(row.cancel_requested_at),
   };
 }
 

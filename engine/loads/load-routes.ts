@@ -3,13 +3,15 @@ import { z } from 'zod';
 import { ListQuerySchema } from '../../lib/prequel/contract/common';
 import { recordAudit } from '../audit/record-audit';
 import type { EngineContext, RequestVariables } from '../engine-context';
-import { badRequest, notFound } from '../http/api-error';
+import { badRequest, conflict, notFound } from '../http/api-error';
+import { requestCancel } from '../jobs/cancel-job';
 import type { ApiRoutes } from '../http/api-routes';
 import { fetchPage, nextUrl } from '../http/pagination';
 import { parseWith, readJson, readQuery } from '../http/read-input';
 import { respond, respondList } from '../http/respond';
 import { withTransaction } from '../store/db';
 import { findLoad, loadResponse, type LoadRow } from './load-record';
+import { planRetry } from './load-retries';
 import { triggerLoadIn } from './trigger-load';
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
@@ -39,6 +41,31 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
         return triggered;
       });
       return respond(c, 'load', loadResponse(load), created ? 'Load queued.' : 'A load of this stream is already queued or running.');
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/import/loads/:id/cancel',
+    summary:
+      '(ext) Cancel a load: a queued one never starts; a running one sends no further request and ends cancelled, with what it delivered recorded (the next load sends the rest); audited as IMPORT_LOAD_CANCEL',
+    tag: 'loads',
+    audited: true,
+    errorStatuses: [404, 409],
+    handler: async (c) => {
+      const id = c.req.param('id')!;
+      const result = await withTransaction(engine.db, async (client) => {
+        const found = isUuid(id) ? (await client.query<LoadRow & { provider_id: string }>('select l.*, s.provider_id from loads l join streams s on s.id = l.stream_id where l.id = $1 for update of l', [id])).rows[0] : undefined;
+        if (!found) throw notFound('load', id);
+        const cancel = await requestCancel<LoadRow>(client, 'loads', id);
+        if (cancel.outcome === 'finished') throw conflict('not_cancellable', `The load has already ${found.status}: there is nothing to cancel.`);
+        // A retry that never ran leaves its records waiting: they keep a retry planned.
+        if (cancel.outcome === 'cancelled') await planRetry(client, found.stream_id, { delivered: 0, unavailable: 0, notBeforeMs: null });
+        const object = loadResponse(cancel.row);
+        await recordAudit(client, { eventType: 'IMPORT_LOAD_CANCEL', resourceId: id, actor: c.get('actor'), note: c.get('auditNote'), object, previousObject: loadResponse(found), providerId: found.provider_id });
+        return { object, outcome: cancel.outcome };
+      });
+      return respond(c, 'load', result.object, result.outcome === 'cancelled' ? 'Load cancelled.' : 'Cancel requested: the load stops before its next request.');
     },
   });
 

@@ -16,6 +16,7 @@ import type { EngineContext } from '../engine-context';
 import type { JobError } from '../extract/extract-record';
 import { latestVersion, readCacheManifest } from '../extract/cached-records';
 import { faultPoint } from '../extract/fault-points';
+import { watchCancel } from '../jobs/cancel-job';
 import { loadDestinationConfig } from '../resources/load-destination';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 import { disableStream } from './disable-stream';
@@ -51,6 +52,8 @@ interface Counters extends LoadCounts {
   lastReason: string | null;
   /** The latest Retry-After among the records left waiting (ms since the epoch). */
   retryNotBefore: number | null;
+  /** Records not sent because the load was cancelled (neither counted nor recorded: the next load sends them). */
+  skipped: number;
 }
 
 export interface RunLoadOptions {
@@ -143,14 +146,14 @@ async function* threadPages(
   // Records that failed temporarily in earlier loads go first (a scheduled retry sends only them).
   const retries = (await engine.db.query<{ record_id: string }>(`select record_id from stream_records where stream_id = $1 and status = 'retry'`, [load.stream_id])).rows.map((row) => row.record_id);
   for (const ids of chunks(retries, PAGE)) {
-    if (context.gone) return;
+    if (context.gone || context.stopped?.()) return;
     yield await byIds(ids);
   }
   if (load.mode === 'retry') return;
   // Their latest versions were just read: the changed records skip them rather than send them twice.
   let skip = retries;
   for (;;) {
-    if (context.gone) return;
+    if (context.gone || context.stopped?.()) return;
     const page = await reader.page({ kind: 'changed', afterVersion: versions.settled, upToVersion: versions.target, pageSize: PAGE, skip });
     if (!page) return;
     skip = [];
@@ -229,8 +232,16 @@ async function deliverablePage(engine: EngineContext, load: LoadRow, page: Threa
   return result;
 }
 
-/** The ledger entry of a record that was sent (or given up on), pointing at its transformed record in the page. */
-function deliveredEntry(outcome: RecordOutcome, transformedIndex: number, counters: Counters): LedgerEntry {
+/** The ledger entry of a record that was sent (or given up on), pointing at its transformed record in the page; none for one never sent. */
+function deliveredEntry(outcome: RecordOutcome, transformedIndex: number, counters: Counters): LedgerEntry | null {
+  if (outcome.status === 'skipped') {
+    // Counted as read when its page was: it was not handled after all.
+    counters.skipped++;
+    counters.processed--;
+    counters.transformed--;
+    counters.valid--;
+    return null;
+  }
   if (outcome.status === 'delivered') {
     counters.loaded++;
     return { recordId: outcome.recordId, version: outcome.version, status: 'delivered', transformedIndex, error: null };
@@ -291,12 +302,15 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     )
   ).rows[0];
   if (!load) return;
-  const counters: Counters = { processed: 0, transformed: 0, valid: 0, loaded: 0, errored: 0, retry: 0, rejected: 0, lastReason: null, retryNotBefore: null };
+  const counters: Counters = { processed: 0, transformed: 0, valid: 0, loaded: 0, errored: 0, retry: 0, rejected: 0, lastReason: null, retryNotBefore: null, skipped: 0 };
   const freshLedger = await ledgerIsEmpty(engine.db, load.stream_id);
   const ledger = new LoadLedger(engine.db, load.stream_id, loadId, freshLedger);
   let reader: ThreadReader | null = null;
+  const cancel = watchCancel(engine.db, 'loads', loadId);
   try {
     const { stream, mapping, context } = await prepareLoad(engine, load, options);
+    // Checked before each page is read and each request is sent: what went out is recorded, the rest waits.
+    context.stopped = () => cancel.requested;
     const settledVersion = Number((await engine.db.query<{ v: string }>('select settled_version::text as v from stream_state where stream_id = $1', [stream.id])).rows[0]?.v ?? 0);
     const target = await latestVersion(engine, stream.dataset_id);
     reader = await pageThread.open({ manifest: await readCacheManifest(engine, stream.dataset_id), ...mapping, now: Date.now() });
@@ -315,13 +329,15 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
       // Outcomes come in no particular order (a split batch reports its halves apart): each finds its own record
       // (a page holds one version of a record, at most).
       const indexOf = new Map(page.records.map((record, index) => [record.recordId, index]));
-      const entries = [...page.failures, ...outcomes.map((outcome) => deliveredEntry(outcome, indexOf.get(outcome.recordId)!, counters))];
+      const entries = [...page.failures, ...outcomes.flatMap((outcome) => deliveredEntry(outcome, indexOf.get(outcome.recordId)!, counters) ?? [])];
       ledger.append({ entries, transformedJson: page.json ?? null }, counters);
     });
     await ledger.drain();
 
-    // After a 410 the rest stays unsettled: it is read again once the stream is enabled.
-    if (load.mode === 'pending' && !load.record_ids && !context.gone) {
+    // After a 410 the rest stays unsettled: it is read again once the stream is enabled; after a cancel, by the next
+    // load (which skips the versions this one delivered).
+    const cancelled = cancel.requested;
+    if (load.mode === 'pending' && !load.record_ids && !context.gone && !cancelled) {
       await engine.db.query(
         `insert into stream_state (stream_id, settled_version) values ($1, $2) on conflict (stream_id) do update set settled_version = greatest(stream_state.settled_version, excluded.settled_version), updated_at = clock_timestamp()`,
         [stream.id, target],
@@ -334,11 +350,14 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     const nextRetryAt = await planRetry(engine.db, stream.id, { delivered: counters.loaded, unavailable: counters.retry, notBeforeMs: counters.retryNotBefore }, { schedule: options.retryScheduleMs });
     const error = loadError(counters, context.gone, failingTooLong, disableBecause ? null : nextRetryAt);
     const failed = counters.loaded === 0 && counters.retry + counters.rejected > 0;
+    const status = cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded';
     await engine.db.query(
       `update loads set status = $2, ended_at = clock_timestamp(), error = $3, records_processed = $4, records_transformed = $5, records_valid = $6, records_loaded = $7, records_errored = $8 where id = $1`,
-      [loadId, failed ? 'failed' : 'succeeded', error === null ? null : JSON.stringify(error), counters.processed, counters.transformed, counters.valid, counters.loaded, counters.errored],
+      [loadId, status, error === null ? null : JSON.stringify(error), counters.processed, counters.transformed, counters.valid, counters.loaded, counters.errored],
     );
-    engine.logger.info('load finished', { load_id: loadId, loaded: counters.loaded, errored: counters.errored });
+    engine.logger.info(cancelled ? 'load cancelled' : 'load finished', { load_id: loadId, loaded: counters.loaded, errored: counters.errored, not_sent: counters.skipped });
+    // A cancel was someone's decision, not an outcome to alert on.
+    if (cancelled) return;
     const outcome = failed ? 'load.failed' : error ? 'load.partially_failed' : 'load.succeeded';
     notify(engine, outcome, { load_id: loadId, stream_id: stream.id, provider_id: stream.provider_id, records_loaded: counters.loaded, records_errored: counters.errored, error, message: error?.message });
   } catch (failure) {
@@ -355,6 +374,7 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     );
     notify(engine, 'load.failed', { load_id: loadId, stream_id: load.stream_id, error, message: error.message });
   } finally {
+    cancel.stop();
     await reader?.close();
   }
 }

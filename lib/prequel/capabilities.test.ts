@@ -4,7 +4,7 @@ vi.mock('server-only', () => ({}));
 
 const { capabilitiesOf } = await import('./capabilities');
 
-const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false };
+const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false, cancel: false };
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
 
 describe('capabilitiesOf', () => {

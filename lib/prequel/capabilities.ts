@@ -17,9 +17,19 @@ export type Capabilities = {
   previewFieldErrors: boolean;
   /** The audit log filters by `provider_id`; without it a tenant's entries are picked out here, page by page. */
   auditProviderFilter: boolean;
+  /** `POST /import/extracts/{id}/cancel` and `/import/loads/{id}/cancel`; without them no Cancel is offered. */
+  cancel: boolean;
 };
 
-const NONE: Capabilities = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false };
+const NONE: Capabilities = {
+  tables: false,
+  providerFilter: false,
+  connectionChecks: false,
+  extractProgress: false,
+  previewFieldErrors: false,
+  auditProviderFilter: false,
+  cancel: false,
+};
 
 const CACHE_MS = 60_000;
 
@@ -78,6 +88,7 @@ export function capabilitiesOf(document: unknown): Capabilities {
     extractProgress: declaresResponseProperty(doc, '/import/extracts/{id}', 'get', ['data', 'extract', 'progress']),
     previewFieldErrors: declaresResponseProperty(doc, '/import/streams/{id}/test-transform', 'post', ['data', 'errors']),
     auditProviderFilter: hasQueryParameter(doc, '/logs', 'provider_id'),
+    cancel: operation(doc, '/import/extracts/{id}/cancel', 'post') !== null && operation(doc, '/import/loads/{id}/cancel', 'post') !== null,
   };
 }
 

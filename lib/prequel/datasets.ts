@@ -1,6 +1,7 @@
 // Datasets through the Import API: the tables a provider imports, their extracts and their cached records.
 import 'server-only';
 import type { z } from 'zod';
+import { requireCapability } from './capabilities';
 import { type AuditNote, prequelFetch, type PrequelResult } from './client';
 import { type DatasetCreateSchema, DatasetSchema } from './contract/dataset';
 import { type Extract, ExtractSchema } from './contract/job';
@@ -26,6 +27,13 @@ const extractItem = itemEnvelope('extract', ExtractSchema);
 /** Starts an extract now; when one is already queued or running, that one comes back instead. Audited with `actor` and `reason`. */
 export function startExtract(datasetId: string, { actor, reason }: AuditNote = {}): Promise<PrequelResult<Extract>> {
   return prequelFetch(datasetPath(datasetId, 'extract'), extractItem, { method: 'POST', audit: { actor, reason } });
+}
+
+/** (ext) Cancels a queued extract, or asks a running one to stop at its next checkpoint (`not_supported` without the extension). Audited with `actor` and `reason`. */
+export async function cancelExtract(extractId: string, { actor, reason }: AuditNote = {}): Promise<PrequelResult<Extract>> {
+  const supported = await requireCapability('cancel', 'cancelling an extract');
+  if (!supported.ok) return supported;
+  return prequelFetch(`/import/extracts/${encodeURIComponent(extractId)}/cancel`, extractItem, { method: 'POST', audit: { actor, reason } });
 }
 
 const extractPage = pageEnvelope('extracts', ExtractSchema);

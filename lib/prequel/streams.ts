@@ -1,6 +1,7 @@
 // Streams through the Import API: a dataset mapped onto a destination, its previews and its loads.
 import 'server-only';
 import type { z } from 'zod';
+import { requireCapability } from './capabilities';
 import { type AuditNote, prequelFetch, type PrequelResult } from './client';
 import { type Load, LoadSchema } from './contract/job';
 import { type Preview, PreviewSchema } from './contract/records';
@@ -45,6 +46,13 @@ const loadItem = itemEnvelope('load', LoadSchema);
 /** Starts a load of everything pending, or of `recordIds` only; when one is already queued or running, that one comes back. Audited with `actor` and `reason`. */
 export function startLoad(streamId: string, { recordIds, actor, reason }: { recordIds?: string[] } & AuditNote = {}): Promise<PrequelResult<Load>> {
   return prequelFetch(streamPath(streamId, 'load'), loadItem, { method: 'POST', body: recordIds ? { record_ids: recordIds } : {}, audit: { actor, reason } });
+}
+
+/** (ext) Cancels a queued load, or asks a running one to stop before its next request (`not_supported` without the extension). Audited with `actor` and `reason`. */
+export async function cancelLoad(loadId: string, { actor, reason }: AuditNote = {}): Promise<PrequelResult<Load>> {
+  const supported = await requireCapability('cancel', 'cancelling a load');
+  if (!supported.ok) return supported;
+  return prequelFetch(`/import/loads/${encodeURIComponent(loadId)}/cancel`, loadItem, { method: 'POST', audit: { actor, reason } });
 }
 
 const loadPage = pageEnvelope('loads', LoadSchema);

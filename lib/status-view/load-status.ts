@@ -1,6 +1,7 @@
 // One read of everything a provider's status page shows: datasets with their extracts, streams with their loads.
 import 'server-only';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
+import { getCapabilities } from '@/lib/prequel/capabilities';
 import { type PrequelResult } from '@/lib/prequel/client';
 import { listDatasets, listExtracts } from '@/lib/prequel/datasets';
 import { listDestinations } from '@/lib/prequel/destinations';
@@ -24,7 +25,9 @@ export type StreamStatus = {
   loads: Load[];
 };
 export type SourceStatus = { id: string; name: string; vendor: string; isReachable: boolean | null };
-export type ProviderStatus = { providerId: string; sources: SourceStatus[]; datasets: DatasetStatus[]; streams: StreamStatus[]; readAt: string };
+/** (ext) What the Import API lets the pages do beyond the documented calls. */
+export type StatusFeatures = { cancel: boolean };
+export type ProviderStatus = { providerId: string; sources: SourceStatus[]; datasets: DatasetStatus[]; streams: StreamStatus[]; features: StatusFeatures; readAt: string };
 
 /** Newest first, as the API lists them. */
 async function recent<T>(list: () => Promise<PrequelResult<{ items: T[] }>>): Promise<T[]> {
@@ -34,11 +37,12 @@ async function recent<T>(list: () => Promise<PrequelResult<{ items: T[] }>>): Pr
 
 export async function loadProviderStatus(providerId: string): Promise<PrequelResult<ProviderStatus>> {
   const scope = { providerId, pageSize: 100 };
-  const [sources, datasets, streams, destinations] = await Promise.all([
+  const [sources, datasets, streams, destinations, capabilities] = await Promise.all([
     listSources(scope),
     listDatasets(scope),
     listStreams(scope),
     fetchAllPages((cursor) => listDestinations({ cursor, pageSize: 100 }), { maxPages: 10 }),
+    getCapabilities(),
   ]);
   if (!sources.ok) return sources;
   if (!datasets.ok) return datasets;
@@ -75,6 +79,7 @@ export async function loadProviderStatus(providerId: string): Promise<PrequelRes
       sources: sources.data.items.map((source) => ({ id: source.id, name: source.name, vendor: source.vendor, isReachable: source.is_reachable })),
       datasets: datasetRows,
       streams: streamRows,
+      features: { cancel: capabilities.ok && capabilities.data.cancel },
       readAt: new Date().toISOString(),
     },
   };

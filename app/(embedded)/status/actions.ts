@@ -1,10 +1,11 @@
 'use server';
-// Status page actions: sync a dataset now, pause or resume a stream. Each id is checked against the session.
+// Status page actions: sync a dataset now, pause or resume a stream, cancel an import. Each id is checked against the
+// session.
 import { z } from 'zod';
 import { type ActionResult, fromPrequelError } from '@/lib/actions/action-result';
 import { customerAction } from '@/lib/actions/customer-action';
-import { startExtract } from '@/lib/prequel/datasets';
-import { updateStream } from '@/lib/prequel/streams';
+import { cancelExtract, getExtract, startExtract } from '@/lib/prequel/datasets';
+import { cancelLoad, getLoad, updateStream } from '@/lib/prequel/streams';
 import { ownedDataset, ownedStream } from '@/lib/session/ownership';
 
 export const syncNow = customerAction(z.object({ datasetId: z.uuid() }), async ({ datasetId }, session): Promise<ActionResult<{ extractId: string }>> => {
@@ -14,6 +15,29 @@ export const syncNow = customerAction(z.object({ datasetId: z.uuid() }), async (
   const extract = await startExtract(datasetId);
   return extract.ok ? { ok: true, data: { extractId: extract.data.id } } : fromPrequelError(extract.error);
 });
+
+/** Stops a running (or queued) extract or load of the customer's; what it already imported or delivered stays. */
+export const cancelRun = customerAction(
+  z.object({ kind: z.enum(['extract', 'load']), id: z.uuid() }),
+  async ({ kind, id }, session): Promise<ActionResult<{ status: string }>> => {
+    // The audit entry names the customer's user as the host named them, else the tenant.
+    const note = { actor: `customer:${session.actor ?? session.providerId}`, reason: 'Cancelled on the status page' };
+    if (kind === 'extract') {
+      const extract = await getExtract(id);
+      if (!extract.ok) return fromPrequelError(extract.error);
+      const dataset = await ownedDataset(session, extract.data.dataset_id);
+      if (!dataset.ok) return fromPrequelError(dataset.error);
+      const cancelled = await cancelExtract(id, note);
+      return cancelled.ok ? { ok: true, data: { status: cancelled.data.status } } : fromPrequelError(cancelled.error);
+    }
+    const load = await getLoad(id);
+    if (!load.ok) return fromPrequelError(load.error);
+    const stream = await ownedStream(session, load.data.stream_id);
+    if (!stream.ok) return fromPrequelError(stream.error);
+    const cancelled = await cancelLoad(id, note);
+    return cancelled.ok ? { ok: true, data: { status: cancelled.data.status } } : fromPrequelError(cancelled.error);
+  },
+);
 
 export const setStreamEnabled = customerAction(
   z.object({ streamId: z.uuid(), enabled: z.boolean() }),

@@ -35,6 +35,7 @@ export const ExtractSchema = z.looseObject({
   records_errored: z.number(),
   error: JobErrorSchema.nullable(),
   progress: ExtractProgressSchema.optional().describe('(ext) rows read so far and the table size estimate'),
+  cancel_requested_at: TimestampSchema.nullable().optional().describe('(ext) when a cancel was asked for; a running extract stops at its next checkpoint'),
 });
 export type Extract = z.infer<typeof ExtractSchema>;
 
@@ -56,5 +57,6 @@ export const LoadSchema = z.looseObject({
   records_errored: z.number(),
   record_ids: z.array(z.string()).optional(),
   error: JobErrorSchema.nullable(),
+  cancel_requested_at: TimestampSchema.nullable().optional().describe('(ext) when a cancel was asked for; a running load stops before its next request'),
 });
 export type Load = z.infer<typeof LoadSchema>;

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { type ActionResult, actionFailure, fromPrequelError } from '@/lib/actions/action-result';
 import { supportAction } from '@/lib/actions/support-guard';
 import { recordSupportEvent } from '@/lib/prequel/audit-log';
-import { getDataset, startExtract } from '@/lib/prequel/datasets';
-import { getStream, startLoad, updateStream } from '@/lib/prequel/streams';
+import { cancelExtract, getDataset, getExtract, startExtract } from '@/lib/prequel/datasets';
+import { cancelLoad, getLoad, getStream, startLoad, updateStream } from '@/lib/prequel/streams';
 import { mintInvite } from '@/lib/session/mint-invite';
 import type { SupportSession } from '@/lib/session/session';
 
@@ -41,6 +41,26 @@ export const rerunLoad = supportAction(
     if (!(await tenantStream(providerId, streamId))) return actionFailure('not_found', 'This stream is not this tenant’s.');
     const load = await startLoad(streamId, note(session, reason));
     return load.ok ? { ok: true, data: { id: load.data.id } } : fromPrequelError(load.error);
+  },
+);
+
+export const cancelTenantExtract = supportAction(
+  z.object({ providerId: z.string().min(1), extractId: z.uuid(), reason: ReasonSchema }),
+  async ({ providerId, extractId, reason }, session): Promise<ActionResult<{ status: string }>> => {
+    const extract = await getExtract(extractId);
+    if (!extract.ok || !(await tenantDataset(providerId, extract.data.dataset_id))) return actionFailure('not_found', 'This extract is not this tenant’s.');
+    const cancelled = await cancelExtract(extractId, note(session, reason));
+    return cancelled.ok ? { ok: true, data: { status: cancelled.data.status } } : fromPrequelError(cancelled.error);
+  },
+);
+
+export const cancelTenantLoad = supportAction(
+  z.object({ providerId: z.string().min(1), loadId: z.uuid(), reason: ReasonSchema }),
+  async ({ providerId, loadId, reason }, session): Promise<ActionResult<{ status: string }>> => {
+    const load = await getLoad(loadId);
+    if (!load.ok || !(await tenantStream(providerId, load.data.stream_id))) return actionFailure('not_found', 'This load is not this tenant’s.');
+    const cancelled = await cancelLoad(loadId, note(session, reason));
+    return cancelled.ok ? { ok: true, data: { status: cancelled.data.status } } : fromPrequelError(cancelled.error);
   },
 );
 
