@@ -80,7 +80,8 @@ export class PageThread {
       this.pending.delete(reply.id);
       if (![...this.pending.values()].some((other) => other.worker === worker)) worker.unref();
       if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(new Error(reply.message));
+      // A load error the thread named (a stream too slow to transform) fails the load with its code, blame and title.
+      else pending.reject(Object.assign(new Error(reply.message), reply.code === undefined ? {} : { errorCode: reply.code, blame: reply.blame, title: reply.title }));
     });
     worker.on('error', (error) => failed(new Error(`The load thread failed: ${error.message}`)));
     worker.on('exit', (code) => failed(new Error(`The load thread stopped (exit code ${code}).`)));

@@ -6,6 +6,7 @@ import { createReceiver, type Receiver } from '../../scripts/receiver/create-rec
 import { toJson } from '../deliver/render-request';
 import { type CachedRecord, type CacheManifest, openCachedRecords, readCacheManifest } from '../extract/cached-records';
 import { compileMappings } from '../transform/mapping/compile-mappings';
+import { ExpressionTooSlow, PageTimeBudget } from '../transform/mapping/page-time-budget';
 import { createTableDataset, extractNow } from '../testing/extract-fixtures';
 import { create } from '../testing/fixtures';
 import { loadAndWait } from '../testing/load-fixtures';
@@ -163,14 +164,42 @@ describe('the load thread\'s pages', () => {
     }
   });
 
-  test('a page\'s JSON owns its memory, so moving it to the other thread never takes Node\'s shared pool along', () => {
+  test('a page\'s JSON owns its memory, so moving it to the other thread never takes Node\'s shared pool along', async () => {
     const compiled = compileMappings(mappings, recordSchema, columns);
     if (!compiled.ok) throw new Error('the mappings compile');
     for (const records of [cached.slice(0, 1), cached]) {
-      const page = transformPage(records, compiled.transform, new Date(now), false);
+      const page = await transformPage(records, compiled.transform, new Date(now), false);
       expect(page.json.byteOffset).toBe(0);
       expect(page.json.buffer.byteLength).toBe(page.json.byteLength);
     }
+  });
+
+  test('a page whose records each run out of their time stops after about 2 s, and another load\'s page is transformed meanwhile', async () => {
+    // Each record's expression runs into its 100 ms budget: a page of 1,000 would hold the thread for 100 s.
+    const hostileMappings = [mappings[0]!, { target_field: 'email', field_type: 'expression', expression: { expr: 'string(len(map(1..1000000, reverse(1..1000000))))' } }] as Mapping[];
+    const hostile = compileMappings(hostileMappings, recordSchema, columns);
+    const polite = compileMappings(mappings, recordSchema, columns);
+    if (!hostile.ok || !polite.ok) throw new Error('the mappings compile');
+    const started = performance.now();
+    const slow = transformPage(cached.slice(0, 1000), hostile.transform, new Date(now), false, { budget: new PageTimeBudget(['email']) });
+    slow.catch(() => {});
+    let politeMs = 0;
+    const quick = transformPage(cached, polite.transform, new Date(now), false).then((page) => {
+      politeMs = performance.now() - started;
+      return page;
+    });
+
+    const error = await slow.then(() => null, (failure: unknown) => failure);
+    const hostileMs = performance.now() - started;
+    expect(error).toBeInstanceOf(ExpressionTooSlow);
+    expect(error).toMatchObject({ errorCode: 'expression_too_slow', blame: 'configuration', title: 'The expression of mapping "email" is too slow' });
+    expect((error as Error).message).toMatch(/^The expression of mapping "email" exceeded its time budget \(100 ms a record\) on \d+ of \d+ records, more than 2 s together/);
+    expect(hostileMs).toBeGreaterThan(2_000);
+    expect(hostileMs).toBeLessThan(3_000);
+    // The other page went in slices between the slow records, instead of after them.
+    expect((await quick).recordIds).toEqual(expected(cached).recordIds);
+    console.info(`a hostile page stopped after ${Math.round(hostileMs)} ms; another page took ${Math.round(politeMs)} ms meanwhile`);
+    expect(politeMs).toBeLessThan(hostileMs);
   });
 });
 

@@ -10,6 +10,7 @@ import { faultReached } from '../extract/fault-points';
 import { type CacheManifest, type CachedPage, type CachedRecord, type CachedRecordReader, createCacheDatabase, openCacheReader } from '../extract/cached-records';
 import type { CompiledTransform, FieldError } from '../transform/mapping/compile-mappings';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
+import { PageTimeBudget } from '../transform/mapping/page-time-budget';
 
 /** Everything a reader needs, as plain data. */
 export interface ReaderSpec {
@@ -50,13 +51,16 @@ export type ThreadRequest =
 
 export type ThreadReply =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; message: string }
+  /** `code`, `blame` and `title`: the load's error, when the failure says more than an engine error (ExpressionTooSlow). */
+  | { id: number; ok: false; message: string; code?: string; blame?: string; title?: string }
   /** The thread failed outside any request and is ending (see page-thread-entry.mjs). */
   | { id: 0; ok: false; fatal: true; message: string };
 
 interface OpenReader {
   reader: CachedRecordReader;
   transform: CompiledTransform;
+  /** The target fields of the stream's expression mappings, which a page that runs out of time names. */
+  expressionTargets: string[];
   now: Date;
   objects: boolean;
   changed: AsyncGenerator<CachedPage> | null;
@@ -66,20 +70,52 @@ interface OpenReader {
   ahead: Promise<ThreadPage | null> | null;
   /** The request being answered, which closing waits for. */
   busy: Promise<unknown>;
+  /** Pages being read or transformed, asked for or ahead. */
+  active: number;
 }
 
 const compile = createTransformCache();
 
+/** Transform work done before the thread's other requests (other loads' pages, DuckDB's replies) get a turn. */
+const sliceMilliseconds = 20;
+
+/** Lets the thread's pending messages and I/O callbacks run (they come in the loop's poll phase, before immediates). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A tenth of the slice before, up to 20 ms, as previews pause on the event loop (see next-turn.ts). */
+const pauseFraction = 0.1;
+const maxPauseMilliseconds = 20;
+const pause = (slice: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(maxPauseMilliseconds, slice * pauseFraction)));
+
+export interface TransformPageOptions {
+  /** Ids to leave out. */
+  skip?: ReadonlySet<string>;
+  /** What the page's transforms may take; past it the page fails with ExpressionTooSlow. */
+  budget?: PageTimeBudget;
+  /** Waits between slices, given the last slice's length (by default, for the loop's next turn). */
+  takeTurn?: (sliceMilliseconds: number) => Promise<void>;
+}
+
 /**
  * Transforms a page (each record as it is read, so none outlives its transform) and writes the page's JSON once, in
- * one go (several times faster than record by record). Records whose id is in `skip` are left out.
+ * one go (several times faster than record by record). The work goes in slices with other requests in between, so a
+ * slow stream slows its own load, not every tenant's, and stops once the page has spent its budget.
  */
-export function transformPage(records: Iterable<CachedRecord>, transform: CompiledTransform, now: Date, objects: boolean, skip?: ReadonlySet<string>): ThreadPage {
+export async function transformPage(records: Iterable<CachedRecord>, transform: CompiledTransform, now: Date, objects: boolean, options: TransformPageOptions = {}): Promise<ThreadPage> {
+  const { skip, budget = new PageTimeBudget([]), takeTurn = nextTurn } = options;
   const page: ThreadPage = { recordIds: [], versions: [], deleted: [], json: new Uint8Array(), objects: null, failures: [] };
   const passed: Record<string, unknown>[] = [];
+  let sliceStarted = performance.now();
   for (const record of records) {
     if (skip?.has(record.recordId)) continue;
+    const took = performance.now() - sliceStarted;
+    if (took >= sliceMilliseconds) {
+      budget.charge(took);
+      await takeTurn(took);
+      sliceStarted = performance.now();
+    }
     const result = transform.apply(record, { now });
+    budget.transformed(result.ok ? undefined : result.errors);
     if (!result.ok) {
       page.failures.push({ recordId: record.recordId, version: record.version, errors: result.errors });
       continue;
@@ -89,6 +125,7 @@ export function transformPage(records: Iterable<CachedRecord>, transform: Compil
     page.deleted.push(record.isDeleted);
     passed.push(result.record);
   }
+  budget.charge(performance.now() - sliceStarted);
   const bytes = Buffer.from(toJson(passed));
   // Sent by moving its memory to the other thread: a small Buffer shares Node's pool, so it is copied first.
   page.json = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : new Uint8Array(bytes);
@@ -101,30 +138,25 @@ export class PageThreadState {
   /** Pages read and transformed so far, ahead or asked for. */
   pagesRead = 0;
   private nextReader = 1;
+  /** Readers being opened. */
+  private opening = 0;
   /** One DuckDB for every reader of the thread, each query on a connection of its own. */
   private database: Promise<DuckDBInstance> | null = null;
 
   async handle(request: ThreadRequest): Promise<unknown> {
     switch (request.kind) {
       case 'open': {
-        const { spec } = request;
-        const compiled = compile(spec.mappings, spec.recordSchema, spec.columns);
-        if (!compiled.ok) throw new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; '));
-        this.database ??= createCacheDatabase();
-        // A DuckDB that failed to open is tried again by the next reader.
-        const database = await this.database.catch((error: unknown) => {
-          this.database = null;
-          throw error;
-        });
-        const reader = await openCacheReader(spec.manifest, compiled.transform.columns, database);
-        const id = this.nextReader++;
-        this.readers.set(id, { reader, transform: compiled.transform, now: new Date(spec.now), objects: spec.objects, changed: null, skip: new Set(), ahead: null, busy: Promise.resolve() });
-        return id;
+        this.opening++;
+        try {
+          return await this.open(request.spec);
+        } finally {
+          this.opening--;
+        }
       }
       case 'page': {
         const open = this.readers.get(request.reader);
         if (!open) throw new Error(`No reader ${request.reader} is open in the load thread.`);
-        const page = this.page(open, request.source);
+        const page = this.working(open, () => this.page(open, request.source));
         open.busy = page.catch(() => null);
         return page;
       }
@@ -141,6 +173,42 @@ export class PageThreadState {
     }
   }
 
+  private async open(spec: ReaderSpec): Promise<number> {
+    const compiled = compile(spec.mappings, spec.recordSchema, spec.columns);
+    if (!compiled.ok) throw new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; '));
+    this.database ??= createCacheDatabase();
+    // A DuckDB that failed to open is tried again by the next reader.
+    const database = await this.database.catch((error: unknown) => {
+      this.database = null;
+      throw error;
+    });
+    const reader = await openCacheReader(spec.manifest, compiled.transform.columns, database);
+    const id = this.nextReader++;
+    const expressionTargets = spec.mappings.filter((mapping) => mapping.field_type === 'expression').map((mapping) => mapping.target_field);
+    this.readers.set(id, { reader, transform: compiled.transform, expressionTargets, now: new Date(spec.now), objects: spec.objects, changed: null, skip: new Set(), ahead: null, busy: Promise.resolve(), active: 0 });
+    return id;
+  }
+
+  /** Counts a reader's page work while it runs: others' transforms pause between slices meanwhile (see turn). */
+  private async working<T>(open: OpenReader, work: () => Promise<T>): Promise<T> {
+    open.active++;
+    try {
+      return await work();
+    } finally {
+      open.active--;
+    }
+  }
+
+  /**
+   * What a reader's transform waits for between slices: the loop's next turn, or a pause while another load's work
+   * is under way. That work (opening a reader, reading a page from DuckDB) takes several turns, and would otherwise
+   * wait a whole slice for each: a record that runs out of its 100 ms is one slice.
+   */
+  private turn(open: OpenReader, slice: number): Promise<void> {
+    const othersWork = this.opening > 0 || [...this.readers.values()].some((other) => other !== open && other.active > 0);
+    return othersWork ? pause(slice) : nextTurn();
+  }
+
   private async close(id: number): Promise<void> {
     const open = this.readers.get(id);
     if (!open) return;
@@ -152,7 +220,8 @@ export class PageThreadState {
   }
 
   private async page(open: OpenReader, source: PageSource): Promise<ThreadPage | null> {
-    if (source.kind === 'ids') return transformPage(await open.reader.byIds(source.ids), open.transform, open.now, open.objects);
+    const options = () => ({ budget: new PageTimeBudget(open.expressionTargets), takeTurn: (slice: number) => this.turn(open, slice) });
+    if (source.kind === 'ids') return transformPage(await open.reader.byIds(source.ids), open.transform, open.now, open.objects, options());
     if (!open.changed) {
       open.changed = open.reader.changed(source);
       open.skip = new Set(source.skip);
@@ -162,12 +231,12 @@ export class PageThreadState {
       const read = await changed.next();
       if (read.done) return null;
       this.pagesRead++;
-      return transformPage(read.value, open.transform, open.now, open.objects, open.skip);
+      return transformPage(read.value, open.transform, open.now, open.objects, { skip: open.skip, ...options() });
     };
     const page = await (open.ahead ?? next());
     // Read and transformed once this page is on its way: started at once, its synchronous transform would run
     // before the reply is posted (both wait on microtasks), and the engine would get each page a page late.
-    open.ahead = page ? new Promise<void>((resolve) => setImmediate(resolve)).then(next) : null;
+    open.ahead = page ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.working(open, next)) : null;
     // Its failure is this reader's next answer.
     open.ahead?.catch(() => {});
     return page;
@@ -180,6 +249,14 @@ function transferList(value: unknown): ArrayBuffer[] {
   return json instanceof Uint8Array && json.byteLength ? [json.buffer as ArrayBuffer] : [];
 }
 
+/** A failed request's answer: its message, and the load error's code, blame and title when the error carries them. */
+function failureReply(id: number, error: unknown): ThreadReply {
+  if (!(error instanceof Error)) return { id, ok: false, message: String(error) };
+  const { errorCode, blame, title } = error as { errorCode?: unknown; blame?: unknown; title?: unknown };
+  const said = typeof errorCode === 'string' && typeof blame === 'string' && typeof title === 'string';
+  return said ? { id, ok: false, message: error.message, code: errorCode, blame, title } : { id, ok: false, message: error.message };
+}
+
 /** Answers the engine thread's requests; called by the thread's entry (page-thread-entry.mjs). */
 export function servePageThread(port: MessagePort, state = new PageThreadState()): void {
   port.on('message', (message: { id: number; request: ThreadRequest }) => {
@@ -190,7 +267,7 @@ export function servePageThread(port: MessagePort, state = new PageThreadState()
     }
     state.handle(message.request).then(
       (value) => port.postMessage({ id: message.id, ok: true, value } satisfies ThreadReply, transferList(value)),
-      (error: unknown) => port.postMessage({ id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies ThreadReply),
+      (error: unknown) => port.postMessage(failureReply(message.id, error)),
     );
   });
 }
