@@ -208,6 +208,7 @@ describe('every error code the engine raises has words of its own', () => {
     ['invalid_lake_key', 'configuration', 'saas_endpoint', "Acme's import storage refused the data"],
     ['provider_not_found', 'configuration', 'saas_endpoint', "Acme's import storage refused the data"],
     ['invalid_stream', 'configuration', 'configuration', 'The mapping needs a change'],
+    ['expression_too_slow', 'configuration', 'configuration', 'An expression is too slow'],
     ['transform_error', 'configuration', 'configuration', 'A record could not be transformed'],
     ['schema_error', 'configuration', 'configuration', "A record does not match Acme's format"],
     ['invalid_query', 'source', 'configuration', "The dataset's SQL query failed"],

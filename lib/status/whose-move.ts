@@ -186,6 +186,7 @@ const WORDS: Record<string, Words> = {
   provider_not_found: SAAS_STORAGE,
   // The customer's own setup: the mapping and the dataset's query.
   invalid_stream: MAPPING,
+  expression_too_slow: { party: 'configuration', title: 'An expression is too slow', fix: 'Edit the mapping: simplify the expression it names, then sync again. Nothing was lost; the records wait for the next load.' },
   transform_error: { party: 'configuration', title: 'A record could not be transformed', fix: 'Edit the mapping: an expression failed on this record.' },
   schema_error: { party: 'configuration', title: ({ Saas }) => `A record does not match ${Saas}'s format`, fix: 'Edit the mapping so every field gets a valid value.' },
   invalid_query: { party: 'configuration', title: "The dataset's SQL query failed", fix: 'Fix the SQL query of the dataset.' },
