@@ -35,6 +35,7 @@ function StageRow({ stage, lineage }: { stage: Stage; lineage: RecordLineage }) 
         <p className="font-medium">
           {stage.label}: <span className="font-normal">{state}</span>
           {reached ? <span className="text-muted-foreground"> · {new Date(stage.at(lineage)!).toLocaleString('en')}</span> : null}
+          {stage.key === 'load' && lineage.load?.redelivery ? <span className="text-muted-foreground"> · sent again (a redelivery of every record)</span> : null}
         </p>
         {error ? <p className="text-danger">{error.error_trace || error.error_code}</p> : null}
         {data !== undefined && data !== null ? (

@@ -3,7 +3,9 @@
 import {
   cancelTenantExtract,
   cancelTenantLoad,
+  redeliverStream,
   rerunExtract,
+  resyncDataset,
   rerunLoad,
   sendReconnectLink,
   setTenantStreamEnabled,
@@ -18,7 +20,7 @@ const activeRun = <T extends Extract | Load>(runs: T[]): T | null => (runs[0] &&
 /** The console's actions on one tenant; each asks for a reason that lands in the audit log. */
 export function TenantActions({ status }: { status: ProviderStatus }) {
   const providerId = status.providerId;
-  const canCancel = status.features.cancel;
+  const { cancel: canCancel, resync: canResync } = status.features;
   return (
     <section aria-labelledby="actions-title" className="flex flex-col gap-4 rounded-xl border bg-card p-5">
       <h2 id="actions-title" className="text-base font-semibold">
@@ -30,6 +32,7 @@ export function TenantActions({ status }: { status: ProviderStatus }) {
             <span>Extract of {dataset.name}</span>
             <div className="flex flex-wrap gap-2">
               <ReasonedAction label={`Re-run extract of ${dataset.name}`} run={(reason) => rerunExtract({ providerId, datasetId: dataset.id, reason })} />
+              {canResync ? <ReasonedAction label={`Re-sync all of ${dataset.name}`} run={(reason) => resyncDataset({ providerId, datasetId: dataset.id, reason })} /> : null}
               {canCancel && activeRun(dataset.extracts) ? (
                 <ReasonedAction label={`Cancel extract of ${dataset.name}`} run={(reason) => cancelTenantExtract({ providerId, extractId: activeRun(dataset.extracts)!.id, reason })} />
               ) : null}
@@ -43,6 +46,7 @@ export function TenantActions({ status }: { status: ProviderStatus }) {
             </span>
             <div className="flex flex-wrap gap-2">
               <ReasonedAction label={`Re-run load of ${stream.name}`} run={(reason) => rerunLoad({ providerId, streamId: stream.id, reason })} />
+              {canResync ? <ReasonedAction label={`Redeliver every record of ${stream.name}`} run={(reason) => redeliverStream({ providerId, streamId: stream.id, reason })} /> : null}
               {canCancel && activeRun(stream.loads) ? (
                 <ReasonedAction label={`Cancel load of ${stream.name}`} run={(reason) => cancelTenantLoad({ providerId, loadId: activeRun(stream.loads)!.id, reason })} />
               ) : null}

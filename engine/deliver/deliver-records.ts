@@ -44,7 +44,15 @@ export interface DeliveryContext {
   gone?: string;
   /** Whether the load was cancelled: no request starts from then on (one in flight finishes), the rest is `skipped`. */
   stopped?: () => boolean;
+  /**
+   * (ext) Every current record sent again: new delivery ids (of this load), so a receiver that de-duplicates stores
+   * them again, and `X-Prequel-Redelivery: true`.
+   */
+  redelivery?: boolean;
 }
+
+/** What delivery ids derive from: the stream, and for a redelivery the load too. */
+const idScope = (context: DeliveryContext) => (context.redelivery ? `${context.streamId}\u0000redelivery\u0000${context.loadId}` : context.streamId);
 
 /** Records delivered together as far as the caller is concerned: it hears of them once all have an outcome. */
 export interface DeliveryPage<R extends VersionedRecord = VersionedRecord> {
@@ -75,8 +83,9 @@ async function sendWithRetries(request: RenderedRequest, records: number, delive
     if (context.gone) return notSentAfterGone(context);
     const result = await sender.run(records, async () => {
       // Signed per attempt: the timestamp is fresh, the delivery id is the same.
-      const headers = await signDelivery(encoded.body, { privateKey: context.privateKey, providerId: context.providerId, deliveryId: delivery });
-      return sendRequest(encoded, { policy: context.policy, timeoutMs: context.timeoutMs, headers: headers as unknown as Record<string, string> });
+      const signed = await signDelivery(encoded.body, { privateKey: context.privateKey, providerId: context.providerId, deliveryId: delivery });
+      const headers: Record<string, string> = context.redelivery ? { ...signed, 'X-Prequel-Redelivery': 'true' } : { ...signed };
+      return sendRequest(encoded, { policy: context.policy, timeoutMs: context.timeoutMs, headers });
     });
     verdict = judgeAttempt(result.outcome);
     if (verdict.action === 'gone') {
@@ -166,7 +175,7 @@ async function deliverEachRecord<P extends DeliveryPage>(pages: AsyncIterable<P>
         }
         const rendered = renderer.forRecord(record);
         const verdict: Verdict = rendered.ok
-          ? await sendWithRetries(rendered.request, 1, deliveryId(context.streamId, record.recordId, record.version), context, sender)
+          ? await sendWithRetries(rendered.request, 1, deliveryId(idScope(context), record.recordId, record.version), context, sender)
           : { action: 'reject', reason: rendered.message };
         pending.add(outcomeOf(record, verdict));
       }
@@ -195,7 +204,7 @@ async function deliverBatches<P extends DeliveryPage>(pages: AsyncIterable<P>, c
     // After a 410 nothing is sent, so there is no file to publish either.
     if (context.gone) return notSentAfterGone(context);
     // A batch's id names its exact contents, so a retry of the same batch is recognisable.
-    const id = deliveryId(context.streamId, items.map((item) => item.recordId).join(','), items.map((item) => item.version).join(','));
+    const id = deliveryId(idScope(context), items.map((item) => item.recordId).join(','), items.map((item) => item.version).join(','));
     let file: BatchFile | undefined;
     if (fileFormat && artifacts) {
       const batchFile = { format: fileFormat, deliveryId: id, providerId: context.providerId, loadId: context.loadId, recordSchema: context.destination.record_schema };

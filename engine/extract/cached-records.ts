@@ -343,6 +343,7 @@ interface LedgerRow extends TransformedRef {
   status: 'delivered' | 'transform_error' | 'schema_error' | 'rejected' | 'retry';
   error: { error_code: string; error_trace: string } | null;
   updated_at: string;
+  redelivery: boolean;
 }
 
 /** The transform, validate_schema and load stages of a record, from the most recent stream outcome. */
@@ -357,7 +358,7 @@ function deliveryStages(ledger: LedgerRow | undefined, transformed: unknown, isD
     validate_schema: transformFailed ? null : { last_validated_at: at, error: ledger.status === 'schema_error' ? error : null, is_deleted: isDeleted },
     load:
       ledger.status === 'delivered' || ledger.status === 'rejected' || ledger.status === 'retry'
-        ? { last_loaded_at: at, data: transformed, error: ledger.status === 'delivered' ? null : error, is_deleted: isDeleted }
+        ? { last_loaded_at: at, data: transformed, error: ledger.status === 'delivered' ? null : error, is_deleted: isDeleted, redelivery: ledger.redelivery }
         : null,
   };
 }
@@ -365,7 +366,7 @@ function deliveryStages(ledger: LedgerRow | undefined, transformed: unknown, isD
 export async function readRecordLineage(engine: EngineContext, datasetId: string, recordId: string, asOf?: string) {
   const ledger = (
     await engine.db.query<LedgerRow>(
-      `select r.stream_id, r.version::text, r.status, r.transformed, r.transformed_page, r.transformed_index, r.error, r.updated_at
+      `select r.stream_id, r.version::text, r.status, r.transformed, r.transformed_page, r.transformed_index, r.error, r.updated_at, r.redelivery
        from stream_records r join streams s on s.id = r.stream_id
        where s.dataset_id = $1 and r.record_id = $2 and ($3::timestamptz is null or r.updated_at <= $3::timestamptz)
        order by r.updated_at desc limit 1`,

@@ -32,6 +32,7 @@ export interface ExtractRow {
   error: JobError | null;
   worker_id: string | null;
   cancel_requested_at: string | null;
+  full_refresh: boolean;
   created_at: string;
 }
 
@@ -43,6 +44,7 @@ export function extractResponse(row: ExtractRow) {
     dataset_id: row.dataset_id,
     status: row.status,
     trigger: row.trigger,
+    full_refresh: row.full_refresh,
     submitted_at: toRfc3339(row.submitted_at),
     started_at: time(row.started_at),
     ended_at: time(row.ended_at),

@@ -25,6 +25,9 @@ async function requireDataset(engine: EngineContext, id: string) {
 }
 
 const ExtractListQuery = ListQuerySchema.extend({ dataset_id: z.string().max(64).optional() });
+const ExtractBody = z.object({
+  full_refresh: z.boolean().optional().describe('(ext) read the whole table again rather than what changed since the last run (and find hard deletes where configured)'),
+});
 const SampleBody = z.object({ sample_size: z.number().int().min(1).max(1000) });
 const RecordQuery = z.object({ as_of: z.iso.datetime({ offset: true }).optional() });
 const ExtractResponse = SuccessEnvelope('extract', ExtractSchema);
@@ -33,17 +36,24 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
   routes.add({
     method: 'post',
     path: '/import/datasets/:id/extract',
-    summary: 'Start an extract of the dataset (returns the queued or running one if there is one); audited as IMPORT_EXTRACT_REQUEST',
+    summary:
+      'Start an extract of the dataset (returns the queued or running one if there is one; a full refresh while an ordinary extract runs is 409); audited as IMPORT_EXTRACT_REQUEST',
     tag: 'extracts',
     audited: true,
+    body: ExtractBody,
     response: ExtractResponse,
     successStatus: 201,
-    errorStatuses: [404],
+    errorStatuses: [404, 409],
     handler: async (c) => {
       const dataset = await requireDataset(engine, c.req.param('id')!);
+      const body = parseWith(ExtractBody, await readJson(c, { optional: true }));
+      const fullRefresh = body.full_refresh === true;
       // Audited even when it joins the running extract: the request and its reason are what support looks for.
       const { extract, created } = await withTransaction(engine.db, async (client) => {
-        const triggered = await triggerExtractIn(client, dataset.id, 'api');
+        const triggered = await triggerExtractIn(client, dataset.id, 'api', { fullRefresh });
+        if (fullRefresh && !triggered.extract.full_refresh) {
+          throw conflict('extract_running', 'An extract of this dataset is running and reads only what changed: cancel it or let it finish, then ask for the full refresh again.');
+        }
         await recordAudit(client, {
           eventType: 'IMPORT_EXTRACT_REQUEST',
           resourceId: triggered.extract.id,

@@ -72,6 +72,8 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
     if (!datasetRow) throw new ExtractFailure('engine', 'dataset_deleted', 'The dataset no longer exists', 'The dataset was deleted while its extract was queued.');
     const dataset = DatasetCreateSchema.parse(datasetRow.body);
     const mode = readModeOf(dataset);
+    // A full refresh reads from no cursor; once it has committed a chunk, a retry after a crash resumes from there.
+    if (extract.full_refresh && Number(extract.rows_read) === 0) await engine.db.query('update dataset_state set cursor = null where dataset_id = $1', [datasetRow.id]);
     const state = (await engine.db.query<StateRow>('select cursor, last_version::text from dataset_state where dataset_id = $1', [datasetRow.id])).rows[0];
     const startedFromScratch = !state?.cursor;
 

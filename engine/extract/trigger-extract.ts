@@ -7,17 +7,23 @@ export const EXTRACT_TASK = 'extract';
 
 export type ExtractTrigger = 'api' | 'schedule' | 'support';
 
-export function triggerExtract(db: Db, datasetId: string, trigger: ExtractTrigger) {
-  return withTransaction(db, (client) => triggerExtractIn(client, datasetId, trigger));
+export interface ExtractOptions {
+  /** (ext) Read the whole table again, from no cursor (a queued extract is made one; a running one is not). */
+  fullRefresh?: boolean;
+}
+
+export function triggerExtract(db: Db, datasetId: string, trigger: ExtractTrigger, options: ExtractOptions = {}) {
+  return withTransaction(db, (client) => triggerExtractIn(client, datasetId, trigger, options));
 }
 
 /** Inserts the extract and its job in the caller's transaction, so neither exists without the other. */
-export async function triggerExtractIn(db: Queryable, datasetId: string, trigger: ExtractTrigger): Promise<{ extract: ExtractRow; created: boolean }> {
+export async function triggerExtractIn(db: Queryable, datasetId: string, trigger: ExtractTrigger, options: ExtractOptions = {}): Promise<{ extract: ExtractRow; created: boolean }> {
   const id = uuidv7();
+  const fullRefresh = options.fullRefresh ?? false;
   const inserted = await db.query<ExtractRow>(
-    `insert into extracts (id, dataset_id, status, trigger) values ($1, $2, 'queued', $3)
+    `insert into extracts (id, dataset_id, status, trigger, full_refresh) values ($1, $2, 'queued', $3, $4)
      on conflict (dataset_id) where status in ('queued', 'running') do nothing returning *`,
-    [id, datasetId, trigger],
+    [id, datasetId, trigger, fullRefresh],
   );
   const created = inserted.rows[0];
   if (created) {
@@ -30,10 +36,14 @@ export async function triggerExtractIn(db: Queryable, datasetId: string, trigger
     ]);
     return { extract: created, created: true };
   }
-  const active = await db.query<ExtractRow>(`select * from extracts where dataset_id = $1 and status in ('queued', 'running')`, [datasetId]);
+  // A queued extract has read nothing yet: asked for a full refresh, it becomes one.
+  const active = await db.query<ExtractRow>(
+    `update extracts set full_refresh = full_refresh or ($2 and status = 'queued') where dataset_id = $1 and status in ('queued', 'running') returning *`,
+    [datasetId, fullRefresh],
+  );
   if (active.rows[0]) return { extract: active.rows[0], created: false };
   // The active one finished between the two statements: try once more.
-  return triggerExtractIn(db, datasetId, trigger);
+  return triggerExtractIn(db, datasetId, trigger, options);
 }
 
 /** Starts an extract of every dataset whose next run is due and that has none queued or running (missed ticks coalesce). */

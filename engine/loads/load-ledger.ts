@@ -57,9 +57,9 @@ const STREAM_ENTRIES_PAGE = `
   )`;
 /** The entries' rows (the conflict clause goes after it). */
 const INSERT_ROWS = `
-    insert into stream_records (stream_id, record_id, version, status, transformed, transformed_page, transformed_index, error, attempts, load_id)
+    insert into stream_records (stream_id, record_id, version, status, transformed, transformed_page, transformed_index, error, attempts, load_id, redelivery)
     select stream.id, entry.record_id, entry.version, entry.status, null, case when entry.transformed_index is not null then (select id from page) end,
-      entry.transformed_index, entry.error, 1, $8
+      entry.transformed_index, entry.error, 1, $8, $14
     from entry cross join stream`;
 const UPDATE_COUNTS = `
   update loads set records_processed = $9, records_transformed = $10, records_valid = $11, records_loaded = $12, records_errored = $13 where id = $8`;
@@ -76,7 +76,7 @@ const WRITE_PAGE = `${STREAM_ENTRIES_PAGE}, replaced as (
   ), written as (${INSERT_ROWS}
     on conflict (stream_id, record_id) do update set version = excluded.version, status = excluded.status, transformed = null,
       transformed_page = excluded.transformed_page, transformed_index = excluded.transformed_index, error = excluded.error,
-      attempts = stream_records.attempts + 1, load_id = excluded.load_id, updated_at = clock_timestamp()
+      attempts = stream_records.attempts + 1, load_id = excluded.load_id, redelivery = excluded.redelivery, updated_at = clock_timestamp()
   )${UPDATE_COUNTS}`;
 
 // The write of a stream whose ledger was empty when its load began (a first load, the big backfill): no row points at
@@ -123,12 +123,16 @@ export class LoadLedger {
   private last: Promise<void> = Promise.resolve();
   private beforeLast: Promise<void> = Promise.resolve();
 
-  /** `fresh`: the stream's ledger was empty when the load began (see ledgerIsEmpty), and only this load writes it. */
+  /**
+   * `fresh`: the stream's ledger was empty when the load began (see ledgerIsEmpty), and only this load writes it.
+   * `redelivery`: the load sends every record again, and its rows say so.
+   */
   constructor(
     private readonly db: Queryable,
     private readonly streamId: string,
     private readonly loadId: string,
     private fresh = false,
+    private readonly redelivery = false,
   ) {}
 
   /** Queues a page's entries, with the load's counts so far, behind the writes already queued. */
@@ -182,6 +186,7 @@ export class LoadLedger {
       counts.valid,
       counts.loaded,
       counts.errored,
+      this.redelivery,
     ];
   }
 }

@@ -3,12 +3,14 @@ import type { JobError } from '../extract/extract-record';
 import type { Queryable } from '../store/db';
 import { toRfc3339 } from '../store/db';
 
+export type LoadMode = 'pending' | 'retry' | 'redeliver';
+
 export interface LoadRow {
   id: string;
   stream_id: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   trigger: string;
-  mode: 'pending' | 'retry';
+  mode: LoadMode;
   actor_id: string | null;
   actor_type: string | null;
   record_ids: string[] | null;

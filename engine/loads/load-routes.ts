@@ -15,18 +15,24 @@ import { planRetry } from './load-retries';
 import { triggerLoadIn } from './trigger-load';
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
-const LoadBody = z.object({ record_ids: z.array(z.string().min(1).max(512)).min(1).max(1000).optional() });
+const LoadBody = z
+  .object({
+    record_ids: z.array(z.string().min(1).max(512)).min(1).max(1000).optional(),
+    redeliver: z.literal('all').optional().describe('(ext) send every current record again, delivered before or not (marked as a redelivery)'),
+  })
+  .refine((body) => !(body.record_ids && body.redeliver), { path: ['redeliver'], message: 'cannot be combined with record_ids' });
 const LoadListQuery = ListQuerySchema.extend({ stream_id: z.string().max(64).optional() });
 
 export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: EngineContext) {
   routes.add({
     method: 'post',
     path: '/import/streams/:id/load',
-    summary: 'Start a load of the stream: everything pending, or only record_ids (returns the queued or running one if there is one); audited as IMPORT_LOAD_REQUEST',
+    summary:
+      'Start a load of the stream: everything pending, only record_ids, or (ext) every current record again (returns the queued or running one if there is one; a redelivery while another load runs is 409); audited as IMPORT_LOAD_REQUEST',
     tag: 'loads',
     audited: true,
     body: LoadBody,
-    errorStatuses: [404],
+    errorStatuses: [404, 409],
     handler: async (c) => {
       const id = c.req.param('id')!;
       const stream = isUuid(id) ? (await engine.db.query<{ id: string; provider_id: string }>('select id, provider_id from streams where id = $1', [id])).rows[0] : undefined;
@@ -34,7 +40,11 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
       const body = parseWith(LoadBody, await readJson(c, { optional: true }));
       // Audited even when it joins the running load: the request and its reason are what support looks for.
       const { load, created } = await withTransaction(engine.db, async (client) => {
-        const triggered = await triggerLoadIn(client, stream.id, { trigger: 'api', recordIds: body.record_ids, actor: c.get('actor') });
+        const mode = body.redeliver ? 'redeliver' : 'pending';
+        const triggered = await triggerLoadIn(client, stream.id, { trigger: 'api', mode, recordIds: body.record_ids, actor: c.get('actor') });
+        if (mode === 'redeliver' && triggered.load.mode !== 'redeliver') {
+          throw conflict('load_running', 'A load of this stream is running: cancel it or let it finish, then ask for the redelivery again.');
+        }
         const object = loadResponse(triggered.load);
         const note = c.get('auditNote');
         await recordAudit(client, { eventType: 'IMPORT_LOAD_REQUEST', resourceId: object.id, actor: c.get('actor'), note, object, previousObject: null, providerId: stream.provider_id });

@@ -1,6 +1,6 @@
 // One load, start to finish: the records of the stream's dataset that changed since the stream last settled (or
-// the requested ids, or earlier temporary failures, or only those for a scheduled retry) are transformed, validated,
-// delivered, and recorded page by page, the stages overlapping: page k+1 is read and transformed (in the load thread,
+// the requested ids, or earlier temporary failures, or only those for a scheduled retry, or every current record for
+// a redelivery) are transformed, validated, delivered, and recorded page by page, the stages overlapping: page k+1 is read and transformed (in the load thread,
 // on another core) while page k is sent, and page k's outcomes are written while page k+1 is sent.
 import path from 'node:path';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
@@ -143,6 +143,15 @@ async function* threadPages(
     for (const ids of chunks(load.record_ids, PAGE)) yield await byIds(ids);
     return;
   }
+  // A redelivery reads every current record, those waiting for a retry included.
+  if (load.mode === 'redeliver') {
+    for (;;) {
+      if (context.gone || context.stopped?.()) return;
+      const page = await reader.page({ kind: 'changed', afterVersion: 0, upToVersion: versions.target, pageSize: PAGE, skip: [] });
+      if (!page) return;
+      yield page;
+    }
+  }
   // Records that failed temporarily in earlier loads go first (a scheduled retry sends only them).
   const retries = (await engine.db.query<{ record_id: string }>(`select record_id from stream_records where stream_id = $1 and status = 'retry'`, [load.stream_id])).rows.map((row) => row.record_id);
   for (const ids of chunks(retries, PAGE)) {
@@ -190,14 +199,16 @@ class PageRecord implements VersionedRecord {
 }
 
 /**
- * Drops versions already delivered (e.g. before a crash) unless the ids were asked for or the ledger was empty when
- * the load began (nothing was delivered before, and a load reads each record once), and counts the rest.
+ * Drops versions already delivered (e.g. before a crash) unless the ids were asked for, the ledger was empty when
+ * the load began (nothing was delivered before, and a load reads each record once) or everything is sent again; a
+ * redelivery drops deleted records (it sends what exists). Counts the rest.
  */
 async function deliverablePage(engine: EngineContext, load: LoadRow, page: ThreadPage, counters: Counters, freshLedger: boolean): Promise<TransformedPage> {
   const json = Buffer.from(page.json.buffer, page.json.byteOffset, page.json.byteLength);
   const ids = [...page.recordIds, ...page.failures.map((failure) => failure.recordId)];
+  const redelivery = load.mode === 'redeliver';
   const delivered =
-    !load.record_ids && !freshLedger && ids.length
+    !load.record_ids && !freshLedger && !redelivery && ids.length
       ? (
           await engine.db.query<{ record_id: string; version: string }>(`select record_id, version::text from stream_records where stream_id = $1 and record_id = any($2) and status = 'delivered'`, [
             load.stream_id,
@@ -212,7 +223,7 @@ async function deliverablePage(engine: EngineContext, load: LoadRow, page: Threa
   for (let index = 0; index < page.recordIds.length; index++) {
     const recordId = page.recordIds[index]!;
     const version = page.versions[index]!;
-    if (!isNew(recordId, version)) continue;
+    if (!isNew(recordId, version) || (redelivery && page.deleted[index])) continue;
     counters.processed++;
     counters.transformed++;
     counters.valid++;
@@ -304,13 +315,14 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
   if (!load) return;
   const counters: Counters = { processed: 0, transformed: 0, valid: 0, loaded: 0, errored: 0, retry: 0, rejected: 0, lastReason: null, retryNotBefore: null, skipped: 0 };
   const freshLedger = await ledgerIsEmpty(engine.db, load.stream_id);
-  const ledger = new LoadLedger(engine.db, load.stream_id, loadId, freshLedger);
+  const ledger = new LoadLedger(engine.db, load.stream_id, loadId, freshLedger, load.mode === 'redeliver');
   let reader: ThreadReader | null = null;
   const cancel = watchCancel(engine.db, 'loads', loadId);
   try {
     const { stream, mapping, context } = await prepareLoad(engine, load, options);
     // Checked before each page is read and each request is sent: what went out is recorded, the rest waits.
     context.stopped = () => cancel.requested;
+    context.redelivery = load.mode === 'redeliver';
     const settledVersion = Number((await engine.db.query<{ v: string }>('select settled_version::text as v from stream_state where stream_id = $1', [stream.id])).rows[0]?.v ?? 0);
     const target = await latestVersion(engine, stream.dataset_id);
     reader = await pageThread.open({ manifest: await readCacheManifest(engine, stream.dataset_id), ...mapping, now: Date.now() });
@@ -337,7 +349,7 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
     // After a 410 the rest stays unsettled: it is read again once the stream is enabled; after a cancel, by the next
     // load (which skips the versions this one delivered).
     const cancelled = cancel.requested;
-    if (load.mode === 'pending' && !load.record_ids && !context.gone && !cancelled) {
+    if (load.mode !== 'retry' && !load.record_ids && !context.gone && !cancelled) {
       await engine.db.query(
         `insert into stream_state (stream_id, settled_version) values ($1, $2) on conflict (stream_id) do update set settled_version = greatest(stream_state.settled_version, excluded.settled_version), updated_at = clock_timestamp()`,
         [stream.id, target],

@@ -1,14 +1,17 @@
 // Starts a load of a stream unless one is already queued or running (then that one is returned).
 import { type Db, type Queryable, withTransaction } from '../store/db';
 import { uuidv7 } from '../store/uuid';
-import type { LoadRow } from './load-record';
+import type { LoadMode, LoadRow } from './load-record';
 
 export const LOAD_TASK = 'load';
 
 export interface LoadRequest {
   trigger: 'api' | 'extract' | 'support' | 'retry';
-  /** 'retry': only the records waiting for a retry (see load-retries.ts); 'pending' (default): what changed, and those. */
-  mode?: 'pending' | 'retry';
+  /**
+   * 'pending' (default): what changed, and the records waiting for a retry; 'retry': only those (see
+   * load-retries.ts); 'redeliver' (ext): every current record again, delivered or not.
+   */
+  mode?: LoadMode;
   recordIds?: string[];
   actor?: { actor_id: string; type: string };
 }
@@ -35,7 +38,12 @@ export async function triggerLoadIn(db: Queryable, streamId: string, request: Lo
     ]);
     return { load: created, created: true };
   }
-  const active = await db.query<LoadRow>(`select * from loads where stream_id = $1 and status in ('queued', 'running')`, [streamId]);
+  // A queued load has sent nothing yet: asked for a redelivery (of everything), it becomes one.
+  const active = await db.query<LoadRow>(
+    `update loads set mode = case when $2 and status = 'queued' and record_ids is null then 'redeliver' else mode end
+     where stream_id = $1 and status in ('queued', 'running') returning *`,
+    [streamId, request.mode === 'redeliver'],
+  );
   if (active.rows[0]) return { load: active.rows[0], created: false };
   return triggerLoadIn(db, streamId, request);
 }

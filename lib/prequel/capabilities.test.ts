@@ -4,7 +4,7 @@ vi.mock('server-only', () => ({}));
 
 const { capabilitiesOf } = await import('./capabilities');
 
-const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false, cancel: false };
+const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false, cancel: false, resync: false };
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
 
 describe('capabilitiesOf', () => {
@@ -32,5 +32,21 @@ describe('capabilitiesOf', () => {
     };
     // Streams cannot be filtered by provider, so the filter counts as missing; test-source declares no checks.
     expect(capabilitiesOf(doc)).toEqual({ ...none, extractProgress: true });
+  });
+
+  it('reads cancel from its two operations, and re-sync from the request bodies that take full_refresh and redeliver', () => {
+    const body = (property: string) => ({ requestBody: json({ type: 'object', properties: { [property]: { type: 'boolean' } } }) });
+    const doc = {
+      openapi: '3.1.0',
+      paths: {
+        '/import/extracts/{id}/cancel': { post: {} },
+        '/import/loads/{id}/cancel': { post: {} },
+        '/import/datasets/{id}/extract': { post: body('full_refresh') },
+        '/import/streams/{id}/load': { post: body('redeliver') },
+      },
+    };
+    expect(capabilitiesOf(doc)).toEqual({ ...none, cancel: true, resync: true });
+    const withoutRedeliver = { ...doc, paths: { ...doc.paths, '/import/streams/{id}/load': { post: body('record_ids') }, '/import/loads/{id}/cancel': {} } };
+    expect(capabilitiesOf(withoutRedeliver)).toEqual(none);
   });
 });

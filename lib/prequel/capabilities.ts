@@ -19,6 +19,8 @@ export type Capabilities = {
   auditProviderFilter: boolean;
   /** `POST /import/extracts/{id}/cancel` and `/import/loads/{id}/cancel`; without them no Cancel is offered. */
   cancel: boolean;
+  /** Extracts take `full_refresh` and loads `redeliver`: support can re-sync a dataset and redeliver a stream. */
+  resync: boolean;
 };
 
 const NONE: Capabilities = {
@@ -29,6 +31,7 @@ const NONE: Capabilities = {
   previewFieldErrors: false,
   auditProviderFilter: false,
   cancel: false,
+  resync: false,
 };
 
 const CACHE_MS = 60_000;
@@ -76,6 +79,13 @@ function declaresResponseProperty(doc: OpenApi, path: string, method: string, pr
   return schema !== undefined;
 }
 
+/** Whether the JSON request body of an operation declares a top-level property. */
+function declaresRequestProperty(doc: OpenApi, path: string, method: string, property: string): boolean {
+  const body = resolve(doc, operation(doc, path, method)?.requestBody);
+  const schema = resolve(doc, isObject(body) && isObject(body.content) ? (body.content['application/json'] as { schema?: unknown } | undefined)?.schema : undefined);
+  return isObject(schema) && isObject(schema.properties) && property in schema.properties;
+}
+
 /** Pure: the capabilities an OpenAPI document declares; anything that is not one reads as none. */
 export function capabilitiesOf(document: unknown): Capabilities {
   const parsed = OpenApiSchema.safeParse(document);
@@ -89,6 +99,7 @@ export function capabilitiesOf(document: unknown): Capabilities {
     previewFieldErrors: declaresResponseProperty(doc, '/import/streams/{id}/test-transform', 'post', ['data', 'errors']),
     auditProviderFilter: hasQueryParameter(doc, '/logs', 'provider_id'),
     cancel: operation(doc, '/import/extracts/{id}/cancel', 'post') !== null && operation(doc, '/import/loads/{id}/cancel', 'post') !== null,
+    resync: declaresRequestProperty(doc, '/import/datasets/{id}/extract', 'post', 'full_refresh') && declaresRequestProperty(doc, '/import/streams/{id}/load', 'post', 'redeliver'),
   };
 }
 

@@ -24,9 +24,17 @@ export const listDatasets = (query: PageQuery & ProviderScope = {}) => listOfPro
 const datasetPath = (id: string, action: string): `/${string}` => `/import/datasets/${encodeURIComponent(id)}/${action}`;
 const extractItem = itemEnvelope('extract', ExtractSchema);
 
-/** Starts an extract now; when one is already queued or running, that one comes back instead. Audited with `actor` and `reason`. */
-export function startExtract(datasetId: string, { actor, reason }: AuditNote = {}): Promise<PrequelResult<Extract>> {
-  return prequelFetch(datasetPath(datasetId, 'extract'), extractItem, { method: 'POST', audit: { actor, reason } });
+/**
+ * Starts an extract now; when one is already queued or running, that one comes back instead. `fullRefresh` (ext)
+ * reads the whole table again (`not_supported` without the extension; a 409 while an ordinary extract runs).
+ * Audited with `actor` and `reason`.
+ */
+export async function startExtract(datasetId: string, { fullRefresh, actor, reason }: { fullRefresh?: boolean } & AuditNote = {}): Promise<PrequelResult<Extract>> {
+  if (fullRefresh) {
+    const supported = await requireCapability('resync', 'full refreshes');
+    if (!supported.ok) return supported;
+  }
+  return prequelFetch(datasetPath(datasetId, 'extract'), extractItem, { method: 'POST', ...(fullRefresh ? { body: { full_refresh: true } } : {}), audit: { actor, reason } });
 }
 
 /** (ext) Cancels a queued extract, or asks a running one to stop at its next checkpoint (`not_supported` without the extension). Audited with `actor` and `reason`. */

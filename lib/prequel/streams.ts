@@ -43,9 +43,18 @@ export function testTransform(
 
 const loadItem = itemEnvelope('load', LoadSchema);
 
-/** Starts a load of everything pending, or of `recordIds` only; when one is already queued or running, that one comes back. Audited with `actor` and `reason`. */
-export function startLoad(streamId: string, { recordIds, actor, reason }: { recordIds?: string[] } & AuditNote = {}): Promise<PrequelResult<Load>> {
-  return prequelFetch(streamPath(streamId, 'load'), loadItem, { method: 'POST', body: recordIds ? { record_ids: recordIds } : {}, audit: { actor, reason } });
+/**
+ * Starts a load of everything pending, or of `recordIds` only, or (ext, `redeliver`) of every current record again;
+ * when one is already queued or running, that one comes back (a redelivery is a 409 then). Audited with `actor` and
+ * `reason`.
+ */
+export async function startLoad(streamId: string, { recordIds, redeliver, actor, reason }: { recordIds?: string[]; redeliver?: boolean } & AuditNote = {}): Promise<PrequelResult<Load>> {
+  if (redeliver) {
+    const supported = await requireCapability('resync', 'redelivering every record');
+    if (!supported.ok) return supported;
+  }
+  const body = redeliver ? { redeliver: 'all' } : recordIds ? { record_ids: recordIds } : {};
+  return prequelFetch(streamPath(streamId, 'load'), loadItem, { method: 'POST', body, audit: { actor, reason } });
 }
 
 /** (ext) Cancels a queued load, or asks a running one to stop before its next request (`not_supported` without the extension). Audited with `actor` and `reason`. */

@@ -26,7 +26,7 @@ export type StreamStatus = {
 };
 export type SourceStatus = { id: string; name: string; vendor: string; isReachable: boolean | null };
 /** (ext) What the Import API lets the pages do beyond the documented calls. */
-export type StatusFeatures = { cancel: boolean };
+export type StatusFeatures = { cancel: boolean; resync: boolean };
 export type ProviderStatus = { providerId: string; sources: SourceStatus[]; datasets: DatasetStatus[]; streams: StreamStatus[]; features: StatusFeatures; readAt: string };
 
 /** Newest first, as the API lists them. */
@@ -79,7 +79,7 @@ export async function loadProviderStatus(providerId: string): Promise<PrequelRes
       sources: sources.data.items.map((source) => ({ id: source.id, name: source.name, vendor: source.vendor, isReachable: source.is_reachable })),
       datasets: datasetRows,
       streams: streamRows,
-      features: { cancel: capabilities.ok && capabilities.data.cancel },
+      features: { cancel: capabilities.ok && capabilities.data.cancel, resync: capabilities.ok && capabilities.data.resync },
       readAt: new Date().toISOString(),
     },
   };

@@ -35,6 +35,7 @@ export const ExtractSchema = z.looseObject({
   records_errored: z.number(),
   error: JobErrorSchema.nullable(),
   progress: ExtractProgressSchema.optional().describe('(ext) rows read so far and the table size estimate'),
+  full_refresh: z.boolean().optional().describe('(ext) the extract reads the whole table again, not only what changed'),
   cancel_requested_at: TimestampSchema.nullable().optional().describe('(ext) when a cancel was asked for; a running extract stops at its next checkpoint'),
 });
 export type Extract = z.infer<typeof ExtractSchema>;
@@ -48,7 +49,7 @@ export const LoadSchema = z.looseObject({
   ended_at: TimestampSchema.nullable(),
   actor_id: z.string().nullable().optional(),
   actor_type: z.string().nullable().optional(),
-  /** Ours: `retry` for a scheduled retry of the records the endpoint could not take; `pending` otherwise. */
+  /** Ours: `retry` for a scheduled retry of the records the endpoint could not take; `redeliver` for every current record sent again; `pending` otherwise. */
   mode: z.string().optional(),
   records_processed: z.number(),
   records_transformed: z.number(),

@@ -44,7 +44,12 @@ const stageFields = { error: StageErrorSchema.nullable(), is_deleted: z.boolean(
 const ExtractStageSchema = z.looseObject({ last_extracted_at: TimestampSchema.nullable(), data: z.unknown(), ...stageFields });
 const TransformStageSchema = z.looseObject({ last_transformed_at: TimestampSchema.nullable(), data: z.unknown(), ...stageFields });
 const ValidateStageSchema = z.looseObject({ last_validated_at: TimestampSchema.nullable(), ...stageFields });
-const LoadStageSchema = z.looseObject({ last_loaded_at: TimestampSchema.nullable(), data: z.unknown(), ...stageFields });
+const LoadStageSchema = z.looseObject({
+  last_loaded_at: TimestampSchema.nullable(),
+  data: z.unknown(),
+  ...stageFields,
+  redelivery: z.boolean().optional().describe('(ext) the last load of the record was a redelivery of every record'),
+});
 
 /** One record at each stage of the pipeline; a stage it has not reached is null. */
 export const RecordLineageSchema = z.looseObject({

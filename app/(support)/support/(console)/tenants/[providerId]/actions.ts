@@ -44,6 +44,26 @@ export const rerunLoad = supportAction(
   },
 );
 
+/** Reads the whole table again (edits the incremental runs missed, hard deletes where configured). */
+export const resyncDataset = supportAction(
+  z.object({ providerId: z.string().min(1), datasetId: z.uuid(), reason: ReasonSchema }),
+  async ({ providerId, datasetId, reason }, session): Promise<ActionResult<{ id: string }>> => {
+    if (!(await tenantDataset(providerId, datasetId))) return actionFailure('not_found', 'This dataset is not this tenant’s.');
+    const extract = await startExtract(datasetId, { fullRefresh: true, ...note(session, reason) });
+    return extract.ok ? { ok: true, data: { id: extract.data.id } } : fromPrequelError(extract.error);
+  },
+);
+
+/** Sends every current record of the stream again, for a SaaS that lost what it received. */
+export const redeliverStream = supportAction(
+  z.object({ providerId: z.string().min(1), streamId: z.uuid(), reason: ReasonSchema }),
+  async ({ providerId, streamId, reason }, session): Promise<ActionResult<{ id: string }>> => {
+    if (!(await tenantStream(providerId, streamId))) return actionFailure('not_found', 'This stream is not this tenant’s.');
+    const load = await startLoad(streamId, { redeliver: true, ...note(session, reason) });
+    return load.ok ? { ok: true, data: { id: load.data.id } } : fromPrequelError(load.error);
+  },
+);
+
 export const cancelTenantExtract = supportAction(
   z.object({ providerId: z.string().min(1), extractId: z.uuid(), reason: ReasonSchema }),
   async ({ providerId, extractId, reason }, session): Promise<ActionResult<{ status: string }>> => {
