@@ -1,7 +1,7 @@
 // `npm start`: the whole product on embedded defaults: Postgres, the engine, the demo and the app, stopped together by Ctrl-C.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { acmeSourceSpec, DEFAULT_CONTROL_PORT, DEFAULT_RECEIVER_PORT } from './demo/demo-defaults';
@@ -9,6 +9,8 @@ import { hintsFor } from './demo/source-hints';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './lib/embedded-postgres';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
+// An empty value means "not set", so a line uncommented from .env.example without a value changes nothing.
+for (const [name, value] of Object.entries(process.env)) if (value === '') delete process.env[name];
 
 const dataDir = path.resolve(process.env.INLET_DATA_DIR ?? '.data');
 const host = '127.0.0.1';
@@ -62,8 +64,23 @@ async function stopAll(code: number) {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+/**
+ * Starts a child whose output shares the terminal; with `logFile`, its standard output (JSON log lines) goes to the
+ * file instead, and only its warnings and errors reach the terminal, so request logs do not bury the banner.
+ */
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, logFile?: string): ChildProcess {
+  const child = spawn(command, args, { env, stdio: ['ignore', logFile ? 'pipe' : 'inherit', 'inherit'] });
+  if (logFile && child.stdout) {
+    mkdirSync(path.dirname(logFile), { recursive: true });
+    const file = createWriteStream(logFile, { flags: 'a' });
+    let partial = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      file.write(chunk);
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (/^\{"level":"(warn|error)"/.test(line)) process.stdout.write(`${line}\n`);
+    });
+  }
   children.push(child);
   child.once('exit', (code, signal) => {
     if (stopping) return;
@@ -130,6 +147,8 @@ if (!databaseUrl) {
 }
 
 const buildPromise = buildAppIfNeeded();
+// The engine's request logs go to a file; its warnings and errors still reach the terminal.
+const engineLog = path.join(dataDir, 'logs', 'engine.log');
 const engineUrl = `http://${host}:${enginePort}`;
 run('engine', process.execPath, ['--import', 'tsx', 'engine/main.ts'], {
   ...process.env,
@@ -141,7 +160,7 @@ run('engine', process.execPath, ['--import', 'tsx', 'engine/main.ts'], {
   INLET_DATA_DIR: dataDir,
   // The embedded default imports from databases on this machine.
   INLET_ALLOW_PRIVATE_HOSTS: process.env.INLET_ALLOW_PRIVATE_HOSTS ?? 'true',
-});
+}, engineLog);
 try {
   await buildPromise;
 } catch (error) {
@@ -198,6 +217,7 @@ console.log(`
     Import API:  ${engineUrl}   (OpenAPI: ${engineUrl}/openapi.json)
     API key:     ${apiKey}
     Embed secret: ${embedSecret}   (POST ${appUrl}/api/embed/sessions)
-    Database:    ${postgres ? `embedded Postgres, data in ${displayPath(path.join(dataDir, 'postgres'))}` : 'DATABASE_URL'}${demoLines}
+    Database:    ${postgres ? `embedded Postgres, data in ${displayPath(path.join(dataDir, 'postgres'))}` : 'DATABASE_URL'}
+    Engine log:  ${displayPath(engineLog)}   (warnings and errors also here)${demoLines}
   Press Ctrl-C to stop.
 `);
