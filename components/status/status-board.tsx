@@ -6,6 +6,7 @@ import { cancelRun, setStreamEnabled, syncNow } from '@/app/(embedded)/status/ac
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button, buttonVariants } from '@/components/ui/button';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
+import { driftNotes } from '@/lib/status/drift-notes';
 import { freshness } from '@/lib/status/freshness';
 import { runHistory } from '@/lib/status/run-history';
 import { waitingRecordsText } from '@/lib/status/waiting-records';
@@ -65,7 +66,27 @@ function CancelInitialRun({ kind, run, name }: { kind: 'extract' | 'load'; run: 
   );
 }
 
-function DatasetCard({ dataset, readOnly, canCancel }: { dataset: DatasetStatus; readOnly: boolean; canCancel: boolean }) {
+/** A mapped column gone or retyped at the source: named with its fix before any delivery fails. */
+function DriftBanner({ dataset, streams, readOnly }: { dataset: DatasetStatus; streams: StreamStatus[]; readOnly: boolean }) {
+  const notes = driftNotes(dataset.schemaDrift, dataset.name, streams);
+  return notes.map((note) => (
+    <div key={note.column} role="status" className={note.tone === 'danger' ? 'rounded-lg border border-danger-border bg-danger-soft p-3 text-sm' : 'rounded-lg border border-warning-border bg-warning-soft p-3 text-sm'}>
+      <p className={note.tone === 'danger' ? 'font-semibold text-danger' : 'font-semibold text-warning'}>{note.title}</p>
+      <p className="mt-1">{note.fix}</p>
+      {readOnly ? null : (
+        <div className="mt-2 flex flex-wrap gap-2">
+          {note.remap.map((target) => (
+            <Link key={target.destinationId} href={`/connect/map?destination=${target.destinationId}&dataset=${dataset.id}`} className={buttonVariants({ size: 'sm', variant: 'outline' })}>
+              Remap {target.destinationName}
+            </Link>
+          ))}
+        </div>
+      )}
+    </div>
+  ));
+}
+
+function DatasetCard({ dataset, streams, readOnly, canCancel }: { dataset: DatasetStatus; streams: StreamStatus[]; readOnly: boolean; canCancel: boolean }) {
   const queryClient = useQueryClient();
   const latest = dataset.extracts[0] ?? null;
   const lastSuccess = dataset.extracts.find((extract) => extract.status === 'succeeded') ?? null;
@@ -120,6 +141,7 @@ function DatasetCard({ dataset, readOnly, canCancel }: { dataset: DatasetStatus;
           {number(latest.records_existing_unchanged)} unchanged{latest.records_errored ? ` · ${number(latest.records_errored)} errored` : ''}
         </p>
       ) : null}
+      <DriftBanner dataset={dataset} streams={streams} readOnly={readOnly} />
       {latest?.status === 'failed' && latest.error ? (
         <ErrorExplained error={latest.error} readOnly={readOnly} saasName="the service" nextRetryAt={latest.ended_at ? new Date(new Date(latest.ended_at).getTime() + dataset.frequencyMinutes * 60_000) : null} />
       ) : null}
@@ -206,7 +228,7 @@ export function StatusBoard({ endpoint, readOnly = false, initial }: { endpoint:
         <h2 id="datasets-title" className="text-base font-semibold">
           Data from your database
         </h2>
-        {snapshot.datasets.length ? snapshot.datasets.map((dataset) => <DatasetCard key={dataset.id} dataset={dataset} readOnly={readOnly} canCancel={snapshot.features.cancel} />) : <p className="text-sm text-muted-foreground">Nothing imported yet.</p>}
+        {snapshot.datasets.length ? snapshot.datasets.map((dataset) => <DatasetCard key={dataset.id} dataset={dataset} streams={snapshot.streams} readOnly={readOnly} canCancel={snapshot.features.cancel} />) : <p className="text-sm text-muted-foreground">Nothing imported yet.</p>}
       </section>
       <section aria-labelledby="streams-title" className="flex flex-col gap-4">
         <h2 id="streams-title" className="text-base font-semibold">

@@ -87,9 +87,21 @@ export function MappingEditor({ destination, datasetId, context, nextPath }: Pro
 
   const setCell = (path: string, cell: Cell) => setCells((current) => ({ ...current, [path]: cell }));
   const columnByName = new Map(context.columns.map((column) => [column.name, column]));
+  const isNew = new Set(context.newColumns);
 
   return (
     <div className="flex flex-col gap-6">
+      {context.goneColumns.map((gone) => (
+        <p key={gone.name} role="status" className="rounded-lg border border-danger-border bg-danger-soft p-3 text-sm">
+          <span className="font-semibold text-danger">“{gone.name}” is no longer in your data{gone.renamedTo ? ` (probably renamed to “${gone.renamedTo}”)` : ''}.</span> Remap{' '}
+          {gone.fields.map((field) => `“${field}”`).join(', ')} below{gone.renamedTo ? ` to “${gone.renamedTo}”` : ''}, then save: deliveries wait until then.
+        </p>
+      ))}
+      {context.newColumns.length ? (
+        <p className="text-sm">
+          <Badge tone="success">New</Badge> <span className="text-muted-foreground">in your data since this mapping was saved:</span> {context.newColumns.map((name) => `“${name}”`).join(', ')}
+        </p>
+      ) : null}
       <p className="text-sm font-medium" aria-live="polite">
         {progress.requiredMapped} of {progress.requiredTotal} required fields mapped
         <span className="font-normal text-muted-foreground"> · {progress.mapped} of {progress.total} fields in all</span>
@@ -133,7 +145,7 @@ export function MappingEditor({ destination, datasetId, context, nextPath }: Pro
                   <option value="none">Not mapped</option>
                   {context.columns.map((option) => (
                     <option key={option.name} value={`column:${option.name}`}>
-                      {option.name} ({option.prequel_type})
+                      {option.name} ({option.prequel_type}){isNew.has(option.name) ? ' · new' : ''}
                     </option>
                   ))}
                   <option value="expression">Expression…</option>

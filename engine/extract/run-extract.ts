@@ -16,6 +16,7 @@ import { type ExtractRow } from './extract-record';
 import { ExtractFailure, inPhase, toJobError } from './extract-error';
 import { faultPoint } from './fault-points';
 import { openChunkReader } from './open-chunk-reader';
+import { recordColumns } from './record-columns';
 import { type Cursor, readModeOf } from './read-plan';
 
 /** Failures that mean the source could not be reached at all (as opposed to refusing or failing a read). */
@@ -93,7 +94,8 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
     faultPoint('before_chunk');
     let pending = readNext();
     await Promise.all([
-      engine.db.query('update datasets set columns = $2 where id = $1', [datasetRow.id, JSON.stringify(reader.schema)]),
+      // Compared with what the streams map: a mapped column gone or retyped is reported before any load fails.
+      recordColumns(engine, datasetRow.id, reader.schema),
       engine.db.query('update extracts set estimated_rows = $2 where id = $1', [extractId, reader.estimatedRows]),
     ]);
 

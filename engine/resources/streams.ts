@@ -1,4 +1,6 @@
+import type { SchemaDrift } from '../../lib/prequel/contract/dataset';
 import { StreamCreateSchema, StreamSchema, type Mapping, type StreamCreate } from '../../lib/prequel/contract/stream';
+import { acknowledgeMappings } from '../extract/schema-drift';
 import { forbidden, unprocessable } from '../http/api-error';
 import { streamRetries } from '../loads/load-retries';
 import { type Queryable, toRfc3339 } from '../store/db';
@@ -6,7 +8,7 @@ import { validateMappings } from '../validation/validate-mappings';
 import { requireReference } from './references';
 import type { ResourceDefinition } from './resource-definition';
 
-type DatasetRow = { id: string; provider_id: string; columns: { name: string }[] | null };
+type DatasetRow = { id: string; provider_id: string; columns: { name: string }[] | null; schema_drift: SchemaDrift | null };
 type DestinationRow = { id: string; name: string; body: { record_schema: unknown } };
 
 const columnNames = (dataset: { columns: { name: string }[] | null }) => dataset.columns?.map((column) => column.name) ?? null;
@@ -44,7 +46,7 @@ export const streams: ResourceDefinition<StreamCreate> = {
   createSchema: StreamCreateSchema,
   responseSchema: StreamSchema,
   filters: { provider_id: 'provider_id', dataset_id: 'dataset_id::text', destination_id: 'destination_id::text' },
-  prepare: async ({ client, input, skipValidation }) => {
+  prepare: async ({ client, id, input, existing, skipValidation }) => {
     const dataset = await requireReference<DatasetRow>(client, 'datasets', input.dataset_id, 'stream.dataset_id', 'dataset');
     const destination = await requireReference<DestinationRow>(client, 'destinations', input.destination_id, 'stream.destination_id', 'destination');
     if (!(await providerHasDestination(client, dataset.provider_id, destination.id))) {
@@ -58,6 +60,11 @@ export const streams: ResourceDefinition<StreamCreate> = {
     const first = issues[0];
     if (first && !skipValidation) {
       throw unprocessable(first.code, `The mappings do not fit: ${first.path} ${first.message}.`, issues.map(({ path, message }) => ({ path, message })));
+    }
+    // Mappings saved (again): the dataset's drift no longer holds this stream to the columns it stopped reading.
+    if (dataset.schema_drift && JSON.stringify(existing?.body.mappings) !== JSON.stringify(input.mappings)) {
+      const drift = acknowledgeMappings(dataset.schema_drift, id, input.mappings);
+      await client.query('update datasets set schema_drift = $2 where id = $1', [dataset.id, drift === null ? null : JSON.stringify(drift)]);
     }
     return {
       dataset_id: dataset.id,

@@ -1,5 +1,6 @@
 // One read of everything a provider's status page shows: datasets with their extracts, streams with their loads.
 import 'server-only';
+import type { SchemaDrift } from '@/lib/prequel/contract/dataset';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
 import { getCapabilities } from '@/lib/prequel/capabilities';
 import { type PrequelResult } from '@/lib/prequel/client';
@@ -11,7 +12,15 @@ import { listLoads, listStreams } from '@/lib/prequel/streams';
 
 const HISTORY = 20;
 
-export type DatasetStatus = { id: string; name: string; type: 'dimension' | 'fact'; frequencyMinutes: number; extracts: Extract[] };
+export type DatasetStatus = {
+  id: string;
+  name: string;
+  type: 'dimension' | 'fact';
+  frequencyMinutes: number;
+  /** (ext) Mapped columns gone or retyped at the source; null when none (or the API does not say). */
+  schemaDrift: SchemaDrift | null;
+  extracts: Extract[];
+};
 export type StreamStatus = {
   id: string;
   name: string;
@@ -55,6 +64,7 @@ export async function loadProviderStatus(providerId: string): Promise<PrequelRes
         name: dataset.name,
         type: dataset.type,
         frequencyMinutes: dataset.frequency_minutes,
+        schemaDrift: dataset.schema_drift ?? null,
         extracts: await recent(() => listExtracts({ datasetId: dataset.id, pageSize: HISTORY, order: 'desc' })),
       })),
     ),

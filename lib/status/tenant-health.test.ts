@@ -239,3 +239,24 @@ describe('compareTenants', () => {
     expect(HEALTH_SEVERITY.onboarding_incomplete).toBeGreaterThan(HEALTH_SEVERITY.healthy);
   });
 });
+
+describe('tenantHealth: schema drift', () => {
+  const drifted = (change: 'removed' | 'type_changed') => ({
+    columns: [{ name: 'email', change, previous_type: 'string', current_type: change === 'removed' ? null : 'integer', renamed_to: null, streams: [{ stream_id: 'stream-orders', target_fields: ['email'] }] }],
+    new_columns: [],
+  });
+
+  test('a mapped column gone is failing: its deliveries wait for a remap', () => {
+    expect(tenantHealth(tenant({ datasets: [dataset({ schemaDrift: drifted('removed') })] }))).toMatchObject({
+      health: 'failing',
+      reasons: ['Dataset orders: the mapping needs a change: column "email" is gone'],
+    });
+  });
+
+  test('a mapped column retyped is degraded', () => {
+    expect(tenantHealth(tenant({ datasets: [dataset({ schemaDrift: drifted('type_changed') })] }))).toMatchObject({
+      health: 'degraded',
+      reasons: ['Dataset orders: the mapping needs a change: column "email" changed type (string → integer)'],
+    });
+  });
+});

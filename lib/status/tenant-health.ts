@@ -1,4 +1,5 @@
 // Pure: one tenant's health for the support console, judged from its latest jobs, and the order that puts the worst first.
+import type { SchemaDrift } from '@/lib/prequel/contract/dataset';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
 import { freshness } from './freshness';
 import { humanDuration, toDate } from './human-duration';
@@ -20,6 +21,8 @@ export interface TenantHealthInput {
     recentExtracts?: Extract[];
     lastSuccessAt?: string | Date | null;
     frequencyMinutes: number;
+    /** Mapped columns gone or retyped at the source (ext). */
+    schemaDrift?: SchemaDrift | null;
   }[];
   streams: {
     id: string;
@@ -93,7 +96,12 @@ function datasetProblems(dataset: TenantHealthInput['datasets'][number], { now, 
   const finished = finishedNewestFirst(dataset.latestExtract, dataset.recentExtracts);
   const failure = failureOf(finished, label, now, saasName);
   if (failure) return [failure];
-  const problems: Problem[] = [];
+  // A mapped column gone stops the deliveries that read it; one retyped may only refuse some records.
+  const problems: Problem[] = (dataset.schemaDrift?.columns ?? []).map((column) => ({
+    level: column.change === 'removed' ? 'failing' : 'degraded',
+    reason: `${label}: the mapping needs a change: column "${column.name}" ${column.change === 'removed' ? 'is gone' : `changed type (${column.previous_type} → ${column.current_type})`}`,
+    since: null,
+  }));
   const last = finished[0];
   if (last && last.records_errored > 0) {
     problems.push({ level: 'degraded', reason: `${label}: ${count(last.records_errored, 'row')} could not be read`, since: runTime(last) });

@@ -39,6 +39,7 @@ export function healthOf(status: ProviderStatus, now: Date) {
       recentExtracts: dataset.extracts,
       lastSuccessAt: dataset.extracts.find((extract) => extract.status === 'succeeded')?.ended_at ?? null,
       frequencyMinutes: dataset.frequencyMinutes,
+      schemaDrift: dataset.schemaDrift,
     })),
     streams: status.streams.map((stream) => ({
       id: stream.id,

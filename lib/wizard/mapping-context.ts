@@ -19,6 +19,10 @@ export type MappingContext = {
   sampleRecordIds: string[];
   saved: Mapping[] | null;
   suggestions: Suggestion[];
+  /** (ext) Columns that appeared since the mappings were last saved: offered as new. */
+  newColumns: string[];
+  /** (ext) Columns this mapping reads that are gone from the source, with the fields they fed and their likely new name. */
+  goneColumns: { name: string; renamedTo: string | null; fields: string[] }[];
 };
 
 const SAMPLE_SIZE = 20;
@@ -51,6 +55,11 @@ export async function loadMappingContext(destination: Destination, dataset: Data
       sampleRecordIds: records.slice(0, PREVIEW_RECORDS).map((record) => String(record[RECORD_ID_FIELD])),
       saved: stream ? stream.mappings : null,
       suggestions: suggestMappings(fields, infos),
+      newColumns: dataset.schema_drift?.new_columns ?? [],
+      goneColumns: (dataset.schema_drift?.columns ?? []).flatMap((column) => {
+        const reader = column.change === 'removed' ? column.streams.find((candidate) => candidate.stream_id === stream?.id) : undefined;
+        return reader ? [{ name: column.name, renamedTo: column.renamed_to, fields: reader.target_fields }] : [];
+      }),
     },
   };
 }

@@ -48,6 +48,21 @@ export const DatasetCreateSchema = z
   });
 export type DatasetCreate = z.infer<typeof DatasetCreateSchema>;
 
+/** (ext) A mapped column that disappeared (`removed`) or changed type at the source, with the streams and fields it feeds. */
+export const DriftedColumnSchema = z.looseObject({
+  name: z.string(),
+  change: z.enum(['removed', 'type_changed']),
+  previous_type: z.string().nullable(),
+  current_type: z.string().nullable(),
+  /** A column that appeared with the same type as this one went: probably its new name. */
+  renamed_to: z.string().nullable(),
+  streams: z.array(z.object({ stream_id: z.string(), target_fields: z.array(z.string()) })),
+});
+export type DriftedColumn = z.infer<typeof DriftedColumnSchema>;
+
+export const SchemaDriftSchema = z.looseObject({ columns: z.array(DriftedColumnSchema), new_columns: z.array(z.string()) });
+export type SchemaDrift = z.infer<typeof SchemaDriftSchema>;
+
 export const DatasetSchema = z.looseObject({
   id: UuidSchema,
   name: z.string(),
@@ -56,6 +71,7 @@ export const DatasetSchema = z.looseObject({
   frequency_minutes: z.number(),
   method: z.enum(DATASET_METHODS),
   type: z.enum(DATASET_TYPES),
+  schema_drift: SchemaDriftSchema.nullable().optional().describe('(ext) how the source columns drifted from what the mappings read; null when they did not'),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
 });

@@ -9,6 +9,7 @@ export const MONITORING_EVENT_TYPES = [
   'load.partially_failed',
   'source.unreachable',
   'stream.disabled',
+  'dataset.schema_changed',
 ] as const;
 
 export const WEBHOOK_VENDORS = ['generic_post', 'generic_get', 'slack', 'pagerduty', 'datadog'] as const;
