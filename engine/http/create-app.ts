@@ -21,6 +21,7 @@ import { streams } from '../resources/streams';
 import { webhooks } from '../resources/webhooks';
 import { SecretDecryptError } from '../secrets/secret-box';
 import { addSourceActionRoutes } from '../sources/source-routes';
+import { addStatusRoutes } from '../status/status-routes';
 import { addTransformRoutes } from '../transform/transform-routes';
 import { ApiError } from './api-error';
 import { ApiRoutes } from './api-routes';
@@ -90,6 +91,7 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
   addTransformRoutes(routes, engine);
   addSignatureRoutes(routes, engine);
   addLoadRoutes(routes, engine);
+  addStatusRoutes(routes, engine);
 
   routes.mount(app);
   const openApi = routes.openApi({

@@ -74,12 +74,15 @@ export async function fetchPage<Row extends { id: string; created_at: string }>(
 /** The URL of the next page: the request's own URL with the new cursor (and the effective page size and order). */
 export function nextUrl(c: Context, publicUrl: string | undefined, cursor: string | null, query: ListQuery): string | null {
   if (!cursor) return null;
+  return pageUrl(c, publicUrl, { page_size: String(query.page_size), order: query.order, cursor });
+}
+
+/** The request's own URL, on the public base when one is set, with `set` replacing its query parameters of those names. */
+export function pageUrl(c: Context, publicUrl: string | undefined, set: Record<string, string>): string {
   const requested = new URL(c.req.url);
   const base = publicUrl ? new URL(requested.pathname, publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`) : requested;
   const url = new URL(base.pathname, base);
   for (const [key, value] of requested.searchParams) url.searchParams.set(key, value);
-  url.searchParams.set('page_size', String(query.page_size));
-  url.searchParams.set('order', query.order);
-  url.searchParams.set('cursor', cursor);
+  for (const [key, value] of Object.entries(set)) url.searchParams.set(key, value);
   return url.toString();
 }

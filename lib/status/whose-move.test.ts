@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { at, jobError, NOW } from './fixtures.test-helpers';
-import { actionFor, KNOWN_ERROR_CODES, partyLabel, type Party, whoseMove } from './whose-move';
+import { actionFor, KNOWN_ERROR_CODES, partyLabel, type Party, passesByItself, whoseMove } from './whose-move';
 
 const context = { now: NOW, saasName: 'Acme' };
 
@@ -235,6 +235,18 @@ describe('every error code the engine raises has words of its own', () => {
       expect(raised).toContain(code);
     }
     expect([...raised].filter((code) => !KNOWN_ERROR_CODES.has(code))).toEqual([]);
+  });
+});
+
+describe('passesByItself, the rule the engine applies in SQL', () => {
+  test('agrees with whoseMove for every code with words, a code without, and every blame', () => {
+    for (const code of [...KNOWN_ERROR_CODES, 'a_code_nobody_knows']) {
+      for (const blame of ['source', 'destination', 'configuration', 'engine', 'something_else']) {
+        const error = jobError(code, blame as never, 'the request timed out');
+        expect(passesByItself(error), `${code} blamed on ${blame}`).toBe(whoseMove(error, { now: NOW }).party === 'temporary');
+      }
+    }
+    expect(passesByItself(null)).toBe(whoseMove(null, { now: NOW }).party === 'temporary');
   });
 });
 

@@ -197,6 +197,21 @@ const WORDS: Record<string, Words> = {
 /** Error codes with words of their own; any other code is described by its blame alone. */
 export const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set(Object.keys(WORDS));
 
+/** Blames that name someone who must act; a code without words of its own and any other blame (`engine`, or one the hosted API adds) passes by itself. */
+export const BLAMES_WITH_A_MOVE: readonly string[] = ['source', 'destination', 'configuration'];
+
+/** Codes whose failure passes by itself (a retry, our side), for the engine's SQL to apply the same rule as `passesByItself`. */
+export const TEMPORARY_ERROR_CODES: readonly string[] = Object.entries(WORDS)
+  .filter(([, words]) => words.party === 'temporary')
+  .map(([code]) => code);
+
+/** Whether a failure goes away with nobody acting (`whoseMove(...).party === 'temporary'`), from its code and blame alone. */
+export function passesByItself(error: Pick<JobError, 'error_code' | 'blame'> | null): boolean {
+  if (error === null) return true;
+  if (KNOWN_ERROR_CODES.has(error.error_code)) return TEMPORARY_ERROR_CODES.includes(error.error_code);
+  return !BLAMES_WITH_A_MOVE.includes(error.blame);
+}
+
 /** An endpoint failure that may pass: 5xx, 408, 429, a timeout or a dropped connection. */
 const PASSING_ENDPOINT_FAILURE = /\b(5\d\d|408|429)\b|timed? ?out|timeout|unavailable|connection (failed|reset|refused)/i;
 
