@@ -77,7 +77,7 @@ source_rows as (
   select s.id, s.provider_id, s.name, s.is_reachable, s.created_at from sources s join candidates c on c.id = s.provider_id
 ),
 dataset_rows as materialized (
-  select d.id, d.provider_id, d.name, d.created_at, coalesce((d.body->>'frequency_minutes')::int, 60) as frequency_minutes,
+  select d.id, d.provider_id, d.name, d.created_at, coalesce((d.body->>'frequency_minutes')::int, 60) as frequency_minutes, d.schema_drift,
     newest.status as newest_status, newest.error as newest_error, newest.records_errored as newest_errored, newest.at as newest_at,
     coalesce(state.last_success_at, last_ok.at) as last_success_at, streak.runs, streak.since as streak_since
   from datasets d join candidates c on c.id = d.provider_id
@@ -97,40 +97,47 @@ stream_rows as materialized (
   ) last_failed on true
 ),
 problems as materialized (
-  select provider_id, 0 as part, created_at, id::text as object_id, 0 as step, 'degraded' as level, null::timestamptz as since,
+  select provider_id, 0 as part, created_at, id::text as object_id, 0 as step, 0::bigint as position, 'degraded' as level, null::timestamptz as since,
     jsonb_build_object('kind', 'source_unreachable', 'object', jsonb_build_object('id', id, 'name', name)) as detail
   from source_rows where is_reachable = false
   union all
-  select provider_id, 1, created_at, id::text, 0, case when ${PASSES_BY_ITSELF('newest_error')} then 'degraded' else 'failing' end, streak_since,
+  select provider_id, 1, created_at, id::text, 0, 0, case when ${PASSES_BY_ITSELF('newest_error')} then 'degraded' else 'failing' end, streak_since,
     jsonb_build_object('kind', 'extract_failed', 'object', jsonb_build_object('id', id, 'name', name), 'error', newest_error, 'runs', runs)
   from dataset_rows where newest_status = 'failed'
   union all
-  select provider_id, 1, created_at, id::text, 2, 'degraded', newest_at,
+  -- A mapped column gone stops the deliveries that read it; one retyped may only refuse some records.
+  select provider_id, 1, created_at, id::text, 1, drifted.position, case when drifted.value->>'change' = 'removed' then 'failing' else 'degraded' end, null,
+    jsonb_build_object('kind', 'mapped_column_changed', 'object', jsonb_build_object('id', id, 'name', name), 'column', drifted.value->>'name',
+      'change', drifted.value->>'change', 'previous_type', drifted.value->'previous_type', 'current_type', drifted.value->'current_type')
+  from dataset_rows cross join lateral jsonb_array_elements(coalesce(schema_drift->'columns', '[]'::jsonb)) with ordinality as drifted(value, position)
+  where newest_status is distinct from 'failed'
+  union all
+  select provider_id, 1, created_at, id::text, 2, 0, 'degraded', newest_at,
     jsonb_build_object('kind', 'rows_errored', 'object', jsonb_build_object('id', id, 'name', name), 'count', newest_errored)
   from dataset_rows where newest_status = 'succeeded' and newest_errored > 0
   union all
   -- Stale once the data is more than two refreshes old (whole minutes, as freshness.ts counts), since the second missed.
-  select provider_id, 1, created_at, id::text, 3, 'degraded', last_success_at + make_interval(mins => 2 * frequency_minutes),
+  select provider_id, 1, created_at, id::text, 3, 0, 'degraded', last_success_at + make_interval(mins => 2 * frequency_minutes),
     jsonb_build_object('kind', 'data_stale', 'object', jsonb_build_object('id', id, 'name', name),
       'last_success_at', ${RFC3339('last_success_at')}, 'frequency_minutes', frequency_minutes)
   from dataset_rows
   where newest_status is distinct from 'failed' and last_success_at is not null
     and floor(greatest(extract(epoch from $1::timestamptz - last_success_at), 0) / 60) > 2 * frequency_minutes
   union all
-  select provider_id, 2, created_at, id::text, 0, 'failing', coalesce(disabled_at, last_failed_at),
+  select provider_id, 2, created_at, id::text, 0, 0, 'failing', coalesce(disabled_at, last_failed_at),
     jsonb_build_object('kind', 'stream_stopped', 'object', jsonb_build_object('id', id, 'name', name), 'disabled_reason', disabled_reason)
   from stream_rows where disabled_reason is not null
   union all
-  select provider_id, 2, created_at, id::text, 0, case when ${PASSES_BY_ITSELF('newest_error')} then 'degraded' else 'failing' end, streak_since,
+  select provider_id, 2, created_at, id::text, 0, 0, case when ${PASSES_BY_ITSELF('newest_error')} then 'degraded' else 'failing' end, streak_since,
     jsonb_build_object('kind', 'load_failed', 'object', jsonb_build_object('id', id, 'name', name), 'error', newest_error, 'runs', runs)
   from stream_rows where disabled_reason is null and is_enabled and newest_status = 'failed'
   union all
-  select provider_id, 2, created_at, id::text, 0, 'degraded', newest_at,
+  select provider_id, 2, created_at, id::text, 0, 0, 'degraded', newest_at,
     jsonb_build_object('kind', 'records_errored', 'object', jsonb_build_object('id', id, 'name', name), 'count', newest_errored, 'error', newest_error)
   from stream_rows where disabled_reason is null and is_enabled and newest_status = 'succeeded' and newest_errored > 0
   union all
   -- Paused on purpose, but nothing reaches the SaaS.
-  select provider_id, 3, null, '', 0, 'degraded', null, jsonb_build_object('kind', 'every_stream_paused')
+  select provider_id, 3, null, '', 0, 0, 'degraded', null, jsonb_build_object('kind', 'every_stream_paused')
   from stream_rows group by provider_id
   having not bool_or(disabled_reason is null and is_enabled) and not bool_or(disabled_reason is not null)
 ),
@@ -203,7 +210,7 @@ export async function readProviderHealth(db: Queryable, request: HealthPageReque
         from page
         left join lateral (
           select jsonb_agg(p.detail || jsonb_build_object('level', p.level, 'since', ${RFC3339('p.since')})
-            order by (p.level = page.health) desc, p.part, p.created_at, p.object_id, p.step) as problems
+            order by (p.level = page.health) desc, p.part, p.created_at, p.object_id, p.step, p.position) as problems
           from problems p where p.provider_id = page.id and page.step is null
         ) found on true
       ) as providers,

@@ -45,12 +45,13 @@ export async function seedTenant(
   const sourceId = input.sources[0] ? idOf(input.sources[0].id) : null;
   for (const dataset of input.datasets) {
     const id = idOf(dataset.id);
-    await db.query(`insert into datasets (id, source_id, provider_id, name, body) values ($1, $2, $3, $4, $5)`, [
+    await db.query(`insert into datasets (id, source_id, provider_id, name, body, schema_drift) values ($1, $2, $3, $4, $5, $6)`, [
       id,
       sourceId,
       providerId,
       dataset.name ?? dataset.id,
       JSON.stringify({ frequency_minutes: dataset.frequencyMinutes }),
+      dataset.schemaDrift ? JSON.stringify(dataset.schemaDrift) : null,
     ]);
     if (dataset.lastSuccessAt) await db.query(`insert into dataset_state (dataset_id, last_success_at) values ($1, $2)`, [id, new Date(dataset.lastSuccessAt).toISOString()]);
     for (const extract of jobsOldestFirst(dataset.latestExtract, dataset.recentExtracts)) await insertJob(db, 'extracts', 'dataset_id', id, extract);

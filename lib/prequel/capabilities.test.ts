@@ -4,7 +4,7 @@ vi.mock('server-only', () => ({}));
 
 const { capabilitiesOf } = await import('./capabilities');
 
-const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false, cancel: false, resync: false };
+const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false, cancel: false, resync: false, healthSummaries: false };
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
 
 describe('capabilitiesOf', () => {
@@ -48,5 +48,10 @@ describe('capabilitiesOf', () => {
     expect(capabilitiesOf(doc)).toEqual({ ...none, cancel: true, resync: true });
     const withoutRedeliver = { ...doc, paths: { ...doc.paths, '/import/streams/{id}/load': { post: body('record_ids') }, '/import/loads/{id}/cancel': {} } };
     expect(capabilitiesOf(withoutRedeliver)).toEqual(none);
+  });
+
+  it('reads the status summaries from their operation', () => {
+    expect(capabilitiesOf({ openapi: '3.1.0', paths: { '/import/status/providers': { get: {} } } })).toEqual({ ...none, healthSummaries: true });
+    expect(capabilitiesOf({ openapi: '3.1.0', paths: { '/import/status/providers': { post: {} } } })).toEqual(none);
   });
 });

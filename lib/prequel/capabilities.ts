@@ -21,6 +21,8 @@ export type Capabilities = {
   cancel: boolean;
   /** Extracts take `full_refresh` and loads `redeliver`: support can re-sync a dataset and redeliver a stream. */
   resync: boolean;
+  /** `GET /import/status/providers`: every tenant's health in one paged call; without it the console reads each tenant's status, capped. */
+  healthSummaries: boolean;
 };
 
 const NONE: Capabilities = {
@@ -32,6 +34,7 @@ const NONE: Capabilities = {
   auditProviderFilter: false,
   cancel: false,
   resync: false,
+  healthSummaries: false,
 };
 
 const CACHE_MS = 60_000;
@@ -100,6 +103,7 @@ export function capabilitiesOf(document: unknown): Capabilities {
     auditProviderFilter: hasQueryParameter(doc, '/logs', 'provider_id'),
     cancel: operation(doc, '/import/extracts/{id}/cancel', 'post') !== null && operation(doc, '/import/loads/{id}/cancel', 'post') !== null,
     resync: declaresRequestProperty(doc, '/import/datasets/{id}/extract', 'post', 'full_refresh') && declaresRequestProperty(doc, '/import/streams/{id}/load', 'post', 'redeliver'),
+    healthSummaries: operation(doc, '/import/status/providers', 'get') !== null,
   };
 }
 

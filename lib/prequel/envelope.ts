@@ -26,7 +26,7 @@ export const pageParams = ({ pageSize, cursor, order }: PageQuery) => ({ page_si
  * The cursor inside `next_url`. Only the cursor is kept: following the URL itself would send the key to
  * whatever host the API names there.
  */
-function cursorOf(nextUrl: string | null | undefined): string | null {
+export function cursorOf(nextUrl: string | null | undefined): string | null {
   if (!nextUrl) return null;
   try {
     return new URL(nextUrl, 'http://next-url.invalid').searchParams.get('cursor');

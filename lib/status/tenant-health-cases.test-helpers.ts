@@ -22,6 +22,11 @@ export interface TenantHealthCase {
 const authFailure = jobError('source_auth_failed', 'source', 'The database refused the username or password.');
 const gone = jobError('stream_disabled', 'destination');
 
+const drifted = (change: 'removed' | 'type_changed') => ({
+  columns: [{ name: 'email', change, previous_type: 'string', current_type: change === 'removed' ? null : 'integer', renamed_to: null, streams: [{ stream_id: 'stream-orders', target_fields: ['email'] }] }],
+  new_columns: [],
+});
+
 const onboarding = (reasons: string[]): Partial<TenantHealth> => ({ health: 'onboarding_incomplete', severity: 1, brokenSince: null, reasons });
 
 export const TENANT_HEALTH_CASES: TenantHealthCase[] = [
@@ -186,5 +191,22 @@ export const TENANT_HEALTH_CASES: TenantHealthCase[] = [
     name: 'degraded: the earliest start among the degraded problems',
     input: tenant({ datasets: [dataset({ latestExtract: extract(10, { records_errored: 1 }) })], streams: [stream({ latestLoad: load(50, { records_errored: 2 }) })] }),
     expected: { brokenSince: at(50) },
+  },
+
+  // Schema drift.
+  {
+    name: 'schema drift: a mapped column gone is failing, its deliveries wait for a remap',
+    input: tenant({ datasets: [dataset({ schemaDrift: drifted('removed') })] }),
+    expected: { health: 'failing', reasons: ['Dataset orders: the mapping needs a change: column "email" is gone'] },
+  },
+  {
+    name: 'schema drift: a mapped column retyped is degraded',
+    input: tenant({ datasets: [dataset({ schemaDrift: drifted('type_changed') })] }),
+    expected: { health: 'degraded', reasons: ['Dataset orders: the mapping needs a change: column "email" changed type (string → integer)'] },
+  },
+  {
+    name: 'schema drift: a failed extract says more than the drift it found before',
+    input: tenant({ datasets: [dataset({ schemaDrift: drifted('removed'), latestExtract: failedExtract(5, jobError('source_connection_lost', 'source')) })] }),
+    expected: { health: 'degraded', reasons: ['Dataset orders: The connection to your database dropped'] },
   },
 ];

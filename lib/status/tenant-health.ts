@@ -1,15 +1,13 @@
 // Pure: one tenant's health for the support console, judged from its latest jobs, and the order that puts the worst first.
+// The engine applies the same rules in SQL (engine/status/provider-health.ts); both answer tenant-health-cases alike.
 import type { SchemaDrift } from '@/lib/prequel/contract/dataset';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
+import { HEALTH_SEVERITY, type Health, type HealthProblem, type OnboardingStep } from '@/lib/prequel/contract/provider-health';
 import { freshness } from './freshness';
-import { humanDuration, toDate } from './human-duration';
+import { ONBOARDING_REASONS, reasonOf } from './health-problems';
+import { toDate } from './human-duration';
 import { runTime } from './run-history';
-import { whoseMove } from './whose-move';
-
-export type Health = 'healthy' | 'degraded' | 'failing' | 'onboarding_incomplete';
-
-/** For sorting: the higher, the sooner support should look. */
-export const HEALTH_SEVERITY: Record<Health, number> = { failing: 3, degraded: 2, onboarding_incomplete: 1, healthy: 0 };
+import { passesByItself } from './whose-move';
 
 export interface TenantHealthInput {
   sources: { id: string; name?: string; is_reachable?: boolean | null }[];
@@ -48,24 +46,24 @@ export interface TenantHealth {
   reasons: string[];
 }
 
-type Level = 'failing' | 'degraded';
-type Problem = { level: Level; reason: string; since: Date | null };
 type Job = Extract | Load;
+type ObjectRef = { id: string; name: string | null };
+type Failure = { level: 'failing' | 'degraded'; since: string; error: Job['error']; runs: number };
 
 export function tenantHealth(input: TenantHealthInput): TenantHealth {
-  const onboarding = missingStep(input);
-  if (onboarding) return { health: 'onboarding_incomplete', severity: HEALTH_SEVERITY.onboarding_incomplete, brokenSince: null, reasons: [onboarding] };
+  const step = onboardingStep(input);
+  if (step) return { health: 'onboarding_incomplete', severity: HEALTH_SEVERITY.onboarding_incomplete, brokenSince: null, reasons: [ONBOARDING_REASONS[step]] };
 
-  const problems = [...input.sources.flatMap(sourceProblems), ...input.datasets.flatMap((dataset) => datasetProblems(dataset, input)), ...streamProblems(input)];
+  const problems = tenantProblems(input);
   const health: Health = problems.some((problem) => problem.level === 'failing') ? 'failing' : problems.length ? 'degraded' : 'healthy';
   const deciding = problems.filter((problem) => problem.level === health);
-  const starts = deciding.flatMap((problem) => (problem.since ? [problem.since.getTime()] : []));
+  const starts = deciding.flatMap((problem) => (problem.since ? [Date.parse(problem.since)] : []));
   const ordered = [...deciding, ...problems.filter((problem) => problem.level !== health)];
   return {
     health,
     severity: HEALTH_SEVERITY[health],
     brokenSince: starts.length ? new Date(Math.min(...starts)) : null,
-    reasons: ordered.map((problem) => problem.reason),
+    reasons: ordered.map((problem) => reasonOf(problem, input)),
   };
 }
 
@@ -78,84 +76,97 @@ export function compareTenants(a: Pick<TenantHealth, 'severity' | 'brokenSince'>
 }
 
 /** The first wizard step the tenant has not done; a stream counts once launched (enabled, stopped by the engine, or ever loaded). */
-function missingStep({ sources, datasets, streams }: TenantHealthInput): string | null {
-  if (!sources.length) return 'No database connected yet';
-  if (!datasets.length) return 'No data chosen yet';
-  if (!streams.length) return 'No mapping saved yet';
+function onboardingStep({ sources, datasets, streams }: TenantHealthInput): OnboardingStep | null {
+  if (!sources.length) return 'connect_source';
+  if (!datasets.length) return 'choose_data';
+  if (!streams.length) return 'save_mapping';
   const launched = streams.some((stream) => stream.is_enabled || stream.disabled_reason || stream.latestLoad || stream.recentLoads?.length);
-  return launched ? null : 'Not launched yet';
+  return launched ? null : 'launch';
 }
 
-function sourceProblems(source: TenantHealthInput['sources'][number]): Problem[] {
+/** What is wrong with a launched tenant, in the order the reasons list it: sources, datasets, streams. */
+function tenantProblems(input: TenantHealthInput): HealthProblem[] {
+  return [...input.sources.flatMap(sourceProblems), ...input.datasets.flatMap((dataset) => datasetProblems(dataset, input.now)), ...streamProblems(input.streams)];
+}
+
+const refOf = (object: { id: string; name?: string }): ObjectRef => ({ id: object.id, name: object.name ?? null });
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+function sourceProblems(source: TenantHealthInput['sources'][number]): HealthProblem[] {
   // The flag only records the last connection test: a later extract that fails says more, so this alone only degrades.
-  return source.is_reachable === false ? [{ level: 'degraded', reason: `Source ${source.name ?? source.id} failed its last connection test`, since: null }] : [];
+  return source.is_reachable === false ? [{ kind: 'source_unreachable', level: 'degraded', since: null, object: refOf(source) }] : [];
 }
 
-function datasetProblems(dataset: TenantHealthInput['datasets'][number], { now, saasName }: TenantHealthInput): Problem[] {
-  const label = `Dataset ${dataset.name ?? dataset.id}`;
+function datasetProblems(dataset: TenantHealthInput['datasets'][number], now: Date): HealthProblem[] {
+  const object = refOf(dataset);
   const finished = finishedNewestFirst(dataset.latestExtract, dataset.recentExtracts);
-  const failure = failureOf(finished, label, now, saasName);
-  if (failure) return [failure];
+  const failure = failureOf(finished);
+  if (failure) return [{ kind: 'extract_failed', object, ...failure }];
   // A mapped column gone stops the deliveries that read it; one retyped may only refuse some records.
-  const problems: Problem[] = (dataset.schemaDrift?.columns ?? []).map((column) => ({
+  const problems: HealthProblem[] = (dataset.schemaDrift?.columns ?? []).map((column) => ({
+    kind: 'mapped_column_changed',
     level: column.change === 'removed' ? 'failing' : 'degraded',
-    reason: `${label}: the mapping needs a change: column "${column.name}" ${column.change === 'removed' ? 'is gone' : `changed type (${column.previous_type} → ${column.current_type})`}`,
     since: null,
+    object,
+    column: column.name,
+    change: column.change,
+    previous_type: column.previous_type,
+    current_type: column.current_type,
   }));
   const last = finished[0];
   if (last && last.records_errored > 0) {
-    problems.push({ level: 'degraded', reason: `${label}: ${count(last.records_errored, 'row')} could not be read`, since: runTime(last) });
+    problems.push({ kind: 'rows_errored', level: 'degraded', since: iso(runTime(last)), object, count: last.records_errored });
   }
   const lastSuccessAt = toDate(dataset.lastSuccessAt) ?? (last ? runTime(last) : null);
   const fresh = freshness({ lastSuccessAt, nextRunAt: null, frequencyMinutes: dataset.frequencyMinutes, running: false, now });
   if (fresh.stale && lastSuccessAt) {
     problems.push({
+      kind: 'data_stale',
       level: 'degraded',
-      reason: `${label}: data is ${humanDuration(now.getTime() - lastSuccessAt.getTime())} old (refreshed every ${humanDuration(dataset.frequencyMinutes * 60_000)})`,
       // Stale from the moment it missed its second refresh.
-      since: new Date(lastSuccessAt.getTime() + 2 * dataset.frequencyMinutes * 60_000),
+      since: iso(new Date(lastSuccessAt.getTime() + 2 * dataset.frequencyMinutes * 60_000)),
+      object,
+      last_success_at: lastSuccessAt.toISOString(),
+      frequency_minutes: dataset.frequencyMinutes,
     });
   }
   return problems;
 }
 
-function streamProblems({ streams, now, saasName }: TenantHealthInput): Problem[] {
-  const problems: Problem[] = [];
+function streamProblems(streams: TenantHealthInput['streams']): HealthProblem[] {
+  const problems: HealthProblem[] = [];
   let delivering = 0;
   for (const stream of streams) {
-    const label = `Stream ${stream.name ?? stream.id}`;
+    const object = refOf(stream);
     const finished = finishedNewestFirst(stream.latestLoad, stream.recentLoads);
     if (stream.disabled_reason) {
       const lastFailure = finished.find((load) => load.status === 'failed');
-      problems.push({ level: 'failing', reason: `${label} was stopped: ${stream.disabled_reason}`, since: toDate(stream.disabled_at) ?? (lastFailure ? runTime(lastFailure) : null) });
+      const since = toDate(stream.disabled_at) ?? (lastFailure ? runTime(lastFailure) : null);
+      problems.push({ kind: 'stream_stopped', level: 'failing', since: iso(since), object, disabled_reason: stream.disabled_reason });
       continue;
     }
     if (!stream.is_enabled) continue;
     delivering++;
-    const failure = failureOf(finished, label, now, saasName);
-    if (failure) problems.push(failure);
-    else if (finished[0] && finished[0].records_errored > 0) {
-      const newest = finished[0];
-      // As the customer's board says it: the load's error when the destination stopped them, else the mapping did.
-      const why = newest.error ? whoseMove(newest.error, { now, saasName }).title : 'the mapping needs a change';
-      problems.push({ level: 'degraded', reason: `${label}: ${count(newest.records_errored, 'record')} not delivered: ${why}`, since: runTime(newest) });
+    const failure = failureOf(finished);
+    const newest = finished[0];
+    if (failure) problems.push({ kind: 'load_failed', object, ...failure });
+    else if (newest && newest.records_errored > 0) {
+      problems.push({ kind: 'records_errored', level: 'degraded', since: iso(runTime(newest)), object, count: newest.records_errored, error: newest.error });
     }
   }
   const stopped = streams.some((stream) => stream.disabled_reason);
   // Paused on purpose, but nothing reaches the SaaS: worth a look, not an alarm.
-  if (!delivering && !stopped) problems.push({ level: 'degraded', reason: 'Every stream is paused', since: null });
+  if (!delivering && !stopped) problems.push({ kind: 'every_stream_paused', level: 'degraded', since: null });
   return problems;
 }
 
 /** A failure streak ending with the newest finished job: failing unless it is one that passes by itself. */
-function failureOf(finished: Job[], label: string, now: Date, saasName: string | undefined): Problem | null {
+function failureOf(finished: Job[]): Failure | null {
   const newest = finished[0];
   if (newest?.status !== 'failed') return null;
   const streak = finished.slice(0, indexOrEnd(finished.findIndex((job) => job.status === 'succeeded'), finished.length));
-  const move = whoseMove(newest.error, { now, saasName });
   const starts = streak.map((job) => runTime(job).getTime());
-  const runs = streak.length > 1 ? ` (${streak.length} runs in a row)` : '';
-  return { level: move.party === 'temporary' ? 'degraded' : 'failing', reason: `${label}: ${move.title}${runs}`, since: new Date(Math.min(...starts)) };
+  return { level: passesByItself(newest.error) ? 'degraded' : 'failing', since: new Date(Math.min(...starts)).toISOString(), error: newest.error, runs: streak.length };
 }
 
 /** The latest and recent jobs that reached an outcome (cancelled ones say nothing about health), newest first, once each. */
@@ -166,4 +177,3 @@ function finishedNewestFirst<T extends Job>(latest: T | null, recent: T[] | unde
 }
 
 const indexOrEnd = (index: number, end: number) => (index === -1 ? end : index);
-const count = (n: number, noun: string) => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
