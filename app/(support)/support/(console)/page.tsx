@@ -3,8 +3,9 @@ import Link from 'next/link';
 import { ApiUnavailable } from '@/components/session/session-required';
 import { HealthBadge } from '@/components/support/health-badge';
 import { inputClassName } from '@/components/ui/field';
-import { Button } from '@/components/ui/button';
-import { loadTenants } from '@/lib/support/load-tenants';
+import { Button, buttonVariants } from '@/components/ui/button';
+import { DEFAULT_OVERVIEW_PAGE_SIZE, loadOverview, overviewQuery } from '@/lib/support/load-overview';
+import { MAX_TENANTS } from '@/lib/support/load-tenants';
 
 export const metadata: Metadata = { title: 'Tenants' };
 
@@ -16,15 +17,23 @@ const HEALTH_FILTERS = [
   { value: 'healthy', label: 'Healthy' },
 ] as const;
 
-export default async function TenantsPage({ searchParams }: { searchParams: Promise<{ q?: string; health?: string }> }) {
-  const { q = '', health = '' } = await searchParams;
-  const overview = await loadTenants();
+type SearchParams = { q?: string; health?: string; cursor?: string; size?: string };
+
+export default async function TenantsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const query = overviewQuery(await searchParams);
+  const overview = await loadOverview(query);
   if (!overview.ok) return <ApiUnavailable error={overview.error} audience="support" />;
-  const needle = q.trim().toLowerCase();
-  const shown = overview.data.tenants.filter(
-    (tenant) => (!needle || tenant.name.toLowerCase().includes(needle) || tenant.id.toLowerCase().includes(needle)) && (!health || tenant.health.health === health),
-  );
-  const names = new Map(overview.data.tenants.map((tenant) => [tenant.id, tenant.name]));
+  const { tenants, groups, counts, nextCursor, previousCursor, source, complete } = overview.data;
+  const matching = query.health ? counts[query.health] : counts.failing + counts.degraded + counts.onboarding_incomplete + counts.healthy;
+  // The search, filter and page size go along from page to page; the cursor says where the page starts.
+  const pageHref = (cursor: string) => {
+    const params = new URLSearchParams();
+    if (query.search) params.set('q', query.search);
+    if (query.health) params.set('health', query.health);
+    if (query.pageSize !== DEFAULT_OVERVIEW_PAGE_SIZE) params.set('size', String(query.pageSize));
+    params.set('cursor', cursor);
+    return `/support?${params}`;
+  };
   return (
     <div className="flex flex-col gap-8">
       <h1 className="text-2xl font-semibold tracking-tight">Tenants</h1>
@@ -33,13 +42,13 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
           <label htmlFor="tenant-search" className="text-sm font-medium">
             Search
           </label>
-          <input id="tenant-search" name="q" defaultValue={q} className={inputClassName} placeholder="Name or id" />
+          <input id="tenant-search" name="q" defaultValue={query.search} className={inputClassName} placeholder="Name or id" />
         </div>
         <div className="flex flex-col gap-1.5">
           <label htmlFor="tenant-health" className="text-sm font-medium">
             Health
           </label>
-          <select id="tenant-health" name="health" defaultValue={health} className={inputClassName}>
+          <select id="tenant-health" name="health" defaultValue={query.health ?? ''} className={inputClassName}>
             {HEALTH_FILTERS.map((filter) => (
               <option key={filter.value} value={filter.value}>
                 {filter.label}
@@ -47,32 +56,41 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
             ))}
           </select>
         </div>
+        {query.pageSize !== DEFAULT_OVERVIEW_PAGE_SIZE ? <input type="hidden" name="size" value={query.pageSize} /> : null}
         <Button type="submit" variant="outline">
           Apply
         </Button>
       </form>
 
-      {overview.data.groups.length ? (
+      {source === 'per_tenant' ? (
+        <p role="note" className="rounded-xl border bg-muted px-4 py-3 text-sm">
+          This Import API has no status summaries, so the console reads each tenant&apos;s status itself: at most the first {MAX_TENANTS} tenants, searched and
+          filtered here.
+        </p>
+      ) : null}
+
+      {groups.length ? (
         <section aria-labelledby="groups-title" className="flex flex-col gap-3">
           <h2 id="groups-title" className="text-base font-semibold">
             Errors across tenants
           </h2>
           <ul className="flex flex-col divide-y rounded-xl border bg-card">
-            {overview.data.groups.map((group) => (
+            {groups.map((group) => (
               <li key={group.signature} className="flex flex-col gap-1 px-4 py-3 text-sm" aria-label={`Error group ${group.code}`}>
                 <p>
-                  <span className="font-mono font-medium">{group.code}</span> · {group.tenants.length} tenant{group.tenants.length === 1 ? '' : 's'} · last seen {group.lastSeen.toLocaleString('en')}
+                  <span className="font-mono font-medium">{group.code}</span> · {group.tenantCount} tenant{group.tenantCount === 1 ? '' : 's'} · last seen {group.lastSeen.toLocaleString('en')}
                 </p>
                 <p className="text-muted-foreground">{group.example}</p>
                 <p>
-                  {group.tenants.map((id, index) => (
-                    <span key={id}>
+                  {group.tenants.map((tenant, index) => (
+                    <span key={tenant.id}>
                       {index ? ', ' : ''}
-                      <Link href={`/support/tenants/${encodeURIComponent(id)}`} className="text-primary underline">
-                        {names.get(id) ?? id}
+                      <Link href={`/support/tenants/${encodeURIComponent(tenant.id)}`} className="text-primary underline">
+                        {tenant.name}
                       </Link>
                     </span>
                   ))}
+                  {group.tenantCount > group.tenants.length ? ` and ${group.tenantCount - group.tenants.length} more` : ''}
                 </p>
               </li>
             ))}
@@ -82,8 +100,14 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
 
       <section aria-labelledby="tenants-title" className="flex flex-col gap-3">
         <h2 id="tenants-title" className="text-base font-semibold">
-          {shown.length} of {overview.data.tenants.length} tenants{overview.data.complete ? '' : ' (the first 500)'}
+          {matching} tenant{matching === 1 ? '' : 's'}
+          {query.search || query.health ? ' found' : ''}
+          {complete ? '' : ` among the first ${MAX_TENANTS}`}
         </h2>
+        <p className="text-sm text-muted-foreground" role="status">
+          Showing {tenants.length} of {matching}
+          {source === 'summaries' ? `, ${query.pageSize} per page` : ''}
+        </p>
         <div className="overflow-x-auto rounded-xl border bg-card">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Tenants, most severe first</caption>
@@ -96,7 +120,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
               </tr>
             </thead>
             <tbody>
-              {shown.map((tenant) => (
+              {tenants.map((tenant) => (
                 <tr key={tenant.id} className="border-b last:border-0">
                   <td className="px-3 py-2">
                     <Link href={`/support/tenants/${encodeURIComponent(tenant.id)}`} className="font-medium text-primary underline">
@@ -114,6 +138,20 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
             </tbody>
           </table>
         </div>
+        {previousCursor || nextCursor ? (
+          <nav aria-label="Pages" className="flex gap-3">
+            {previousCursor ? (
+              <Link href={pageHref(previousCursor)} className={buttonVariants({ variant: 'outline', size: 'sm' })}>
+                Previous page
+              </Link>
+            ) : null}
+            {nextCursor ? (
+              <Link href={pageHref(nextCursor)} className={buttonVariants({ variant: 'outline', size: 'sm' })}>
+                Next page
+              </Link>
+            ) : null}
+          </nav>
+        ) : null}
       </section>
     </div>
   );
