@@ -35,6 +35,24 @@ async function readParquet(file: string) {
 describe('the change detector', () => {
   const columns = { names: ['id', 'email', 'note', 'deleted'], pkColumn: 'id', isDeletedColumn: 'deleted', isFact: false };
 
+  test('a renamed column is a change, and so is renaming it back, though the values and their places are the same', async () => {
+    const rows = [['1', 'a@x', 'n', 'f'], ['2', 'b@x', 'm', 'f']];
+    detector = await ChangeDetector.open(columns, [], { tempDirectory: dir });
+    await detector.processChunk(csv('1.csv', rows), 1, path.join(dir, 'v1.parquet'));
+    detector.close();
+    const renamed = { ...columns, names: ['id', 'email_address', 'note', 'deleted'] };
+    detector = await ChangeDetector.open(renamed, [path.join(dir, 'v1.parquet')], { tempDirectory: dir });
+    expect(await detector.processChunk(csv('2.csv', rows), 2, path.join(dir, 'v2.parquet'))).toMatchObject({ updated: 2, unchanged: 0 });
+    detector.close();
+    // Back to the first name: the records get their email again rather than keep the renamed column's versions.
+    detector = await ChangeDetector.open(columns, [path.join(dir, 'v1.parquet'), path.join(dir, 'v2.parquet')], { tempDirectory: dir });
+    expect(await detector.processChunk(csv('3.csv', rows), 3, path.join(dir, 'v3.parquet'))).toMatchObject({ updated: 2, unchanged: 0 });
+    detector.close();
+    // And with the columns unchanged since, nothing is.
+    detector = await ChangeDetector.open(columns, ['v1', 'v2', 'v3'].map((name) => path.join(dir, `${name}.parquet`)), { tempDirectory: dir });
+    expect(await detector.processChunk(csv('4.csv', rows), 4, path.join(dir, 'v4.parquet'))).toMatchObject({ updated: 0, unchanged: 2 });
+  });
+
   test('classifies new, updated, unchanged and soft-deleted records across runs', async () => {
     detector = await ChangeDetector.open(columns, [], { tempDirectory: dir });
     const first = await detector.processChunk(

@@ -4,7 +4,10 @@
 // Records are compared by DuckDB's hash() of their columns, stored with each version (md5 cost a third of a first
 // extract). hash() may change between DuckDB releases, so every file records a canary of the hash it was written
 // with; a file whose canary differs (another DuckDB, or an older engine's md5) has its hashes recomputed from its
-// columns when compared, so an upgrade costs one slower comparison, never a false change.
+// columns when compared, so an upgrade costs one slower comparison, never a false change. A hash mixes the values in
+// column order without their names, so each file also records the columns it was hashed over: one written before a
+// column was renamed (the same values in the same place) is recomputed too, or the rename would go unseen.
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
@@ -41,6 +44,10 @@ const fileList = (paths: readonly string[]) => `[${paths.map(literal).join(', ')
 
 /** Parquet key-value metadata naming the hash a file's `_prequel_hash` was computed with. */
 const HASH_METADATA_KEY = 'inlet_hash';
+/** …and the columns it was computed over (files written before it was kept lack it, and count as matching). */
+const COLUMNS_METADATA_KEY = 'inlet_hash_columns';
+
+const columnsSignature = (names: readonly string[]) => createHash('sha256').update(names.join('\u0000')).digest('hex').slice(0, 32);
 // Inputs whose hashes change if DuckDB's hash() does: NULL, '', ASCII and multi-byte text, several columns.
 const HASH_CANARY_SQL = `select concat_ws('-', hash(null::varchar), hash(''), hash('inlet'), hash('𠮷🌸é', 'a', null::varchar))::varchar as canary`;
 
@@ -54,7 +61,7 @@ export class ChangeDetector {
     private readonly columns: DetectorColumns,
     /** The dataset's files from earlier runs. */
     private readonly priorFiles: readonly string[],
-    private readonly hashing: { canary: string; stale: ReadonlySet<string>; staleColumns: ReadonlySet<string> },
+    private readonly hashing: { canary: string; columns: string; stale: ReadonlySet<string>; staleColumns: ReadonlySet<string> },
   ) {}
 
   static async open(columns: DetectorColumns, priorFiles: readonly string[], options: { tempDirectory: string; memoryLimit?: string }): Promise<ChangeDetector> {
@@ -73,11 +80,14 @@ export class ChangeDetector {
     const connection = await instance.connect();
     await connection.run(`create temp table run_seen (${META.recordId} varchar)`);
     const canary = String((await connection.runAndReadAll(HASH_CANARY_SQL)).getRowObjects()[0]!.canary);
+    const signature = columnsSignature(columns.names);
     const stale = new Set(priorFiles);
     const staleColumns = new Set<string>();
     if (priorFiles.length) {
       const marked = await connection.runAndReadAll(
-        `select file_name from parquet_kv_metadata(${fileList(priorFiles)}) where decode(key) = ${literal(HASH_METADATA_KEY)} and decode(value) = ${literal(canary)}`,
+        `select file_name from parquet_kv_metadata(${fileList(priorFiles)}) group by file_name
+         having bool_or(decode(key) = ${literal(HASH_METADATA_KEY)} and decode(value) = ${literal(canary)})
+            and not bool_or(decode(key) = ${literal(COLUMNS_METADATA_KEY)} and decode(value) <> ${literal(signature)})`,
       );
       for (const row of marked.getRowObjects()) stale.delete(String(row.file_name));
       if (stale.size) {
@@ -85,7 +95,7 @@ export class ChangeDetector {
         for (const row of described.getRowObjects()) staleColumns.add(String(row.column_name));
       }
     }
-    return new ChangeDetector(instance, connection, columns, [...priorFiles], { canary, stale, staleColumns });
+    return new ChangeDetector(instance, connection, columns, [...priorFiles], { canary, columns: signature, stale, staleColumns });
   }
 
   /** Called once the file of a chunk is committed. */
@@ -226,7 +236,7 @@ export class ChangeDetector {
   }
 
   private async writeParquet(select: string, outputPath: string) {
-    const metadata = `{${HASH_METADATA_KEY}: ${literal(this.hashing.canary)}}`;
+    const metadata = `{${HASH_METADATA_KEY}: ${literal(this.hashing.canary)}, ${COLUMNS_METADATA_KEY}: ${literal(this.hashing.columns)}}`;
     await this.connection.run(`copy (${select}) to ${literal(outputPath)} (format parquet, compression snappy, row_group_size 20000, kv_metadata ${metadata})`);
   }
 
