@@ -2,17 +2,18 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { cancelRun, setStreamEnabled, syncNow } from '@/app/(embedded)/status/actions';
+import { setStreamEnabled, syncNow } from '@/app/(embedded)/status/actions';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button, buttonVariants } from '@/components/ui/button';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
-import { driftNotes } from '@/lib/status/drift-notes';
 import { freshness } from '@/lib/status/freshness';
 import { runHistory } from '@/lib/status/run-history';
 import { waitingRecordsText } from '@/lib/status/waiting-records';
 import { actionFor, whoseMove } from '@/lib/status/whose-move';
 import type { DatasetStatus, ProviderStatus, StreamStatus } from '@/lib/status-view/load-status';
 import { statusQueries } from '@/lib/status-view/queries';
+import { CancelInitialRun } from './cancel-initial-run';
+import { DriftBanner } from './drift-banner';
 import { RecordTracer } from './record-tracer';
 import { RunChart } from './run-chart';
 
@@ -42,48 +43,6 @@ function ErrorExplained({ error, readOnly, nextRetryAt, saasName }: { error: Non
       ) : null}
     </div>
   );
-}
-
-/**
- * Cancel for the import that is still getting the customer's first data in (nothing succeeded yet): later runs are
- * small and scheduled, and pausing is the way to stop those.
- */
-function CancelInitialRun({ kind, run, name }: { kind: 'extract' | 'load'; run: Extract | Load; name: string }) {
-  const queryClient = useQueryClient();
-  const cancel = useMutation({ mutationFn: () => cancelRun({ kind, id: run.id }), onSuccess: () => queryClient.invalidateQueries({ queryKey: ['status'] }) });
-  const stopping = Boolean(run.cancel_requested_at) || (cancel.data?.ok ?? false);
-  return (
-    <>
-      <Button size="sm" variant="outline" aria-label={`Cancel ${name}`} disabled={stopping || cancel.isPending} onClick={() => cancel.mutate()}>
-        {stopping ? 'Stopping…' : 'Cancel'}
-      </Button>
-      {cancel.data && !cancel.data.ok ? (
-        <span role="alert" className="text-sm text-danger">
-          {cancel.data.error.message}
-        </span>
-      ) : null}
-    </>
-  );
-}
-
-/** A mapped column gone or retyped at the source: named with its fix before any delivery fails. */
-function DriftBanner({ dataset, streams, readOnly }: { dataset: DatasetStatus; streams: StreamStatus[]; readOnly: boolean }) {
-  const notes = driftNotes(dataset.schemaDrift, dataset.name, streams);
-  return notes.map((note) => (
-    <div key={note.column} role="status" className={note.tone === 'danger' ? 'rounded-lg border border-danger-border bg-danger-soft p-3 text-sm' : 'rounded-lg border border-warning-border bg-warning-soft p-3 text-sm'}>
-      <p className={note.tone === 'danger' ? 'font-semibold text-danger' : 'font-semibold text-warning'}>{note.title}</p>
-      <p className="mt-1">{note.fix}</p>
-      {readOnly ? null : (
-        <div className="mt-2 flex flex-wrap gap-2">
-          {note.remap.map((target) => (
-            <Link key={target.destinationId} href={`/connect/map?destination=${target.destinationId}&dataset=${dataset.id}`} className={buttonVariants({ size: 'sm', variant: 'outline' })}>
-              Remap {target.destinationName}
-            </Link>
-          ))}
-        </div>
-      )}
-    </div>
-  ));
 }
 
 function DatasetCard({ dataset, streams, readOnly, canCancel }: { dataset: DatasetStatus; streams: StreamStatus[]; readOnly: boolean; canCancel: boolean }) {
