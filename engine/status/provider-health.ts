@@ -52,12 +52,17 @@ const RUN_TIME = 'coalesce(e.ended_at, e.started_at, e.submitted_at)';
 const PASSES_BY_ITSELF = (error: string) =>
   `(${error} is null or (case when ${error}->>'error_code' = any($4::text[]) then ${error}->>'error_code' = any($3::text[]) else not coalesce(${error}->>'blame', '') = any($5::text[]) end))`;
 
-/** The newest finished job, the last success, the failures since it, per dataset (extracts) or stream (loads). */
+/**
+ * The newest finished job per dataset (extracts) or stream (loads); when it failed, the last success and the failures
+ * since it. (A succeeded newest job is its own last success: no second look.)
+ */
 function jobFacts(jobs: 'extracts' | 'loads', owner: 'dataset_id' | 'stream_id', ownerId: string): string {
   const finished = `from ${jobs} e where e.${owner} = ${ownerId} and e.status in ('succeeded', 'failed')`;
   return `
     left join lateral (select e.status, e.error, e.records_errored, ${RUN_TIME} as at ${finished} order by ${RUN_TIME} desc limit 1) newest on true
-    left join lateral (select ${RUN_TIME} as at ${finished} and e.status = 'succeeded' order by ${RUN_TIME} desc limit 1) last_ok on true
+    left join lateral (
+      select ${RUN_TIME} as at ${finished} and e.status = 'succeeded' and newest.status = 'failed' order by ${RUN_TIME} desc limit 1
+    ) last_ok on true
     left join lateral (
       select count(*)::int as runs, min(${RUN_TIME}) as since ${finished} and e.status = 'failed'
         and newest.status = 'failed' and ${RUN_TIME} > coalesce(last_ok.at, '-infinity'::timestamptz)
@@ -79,14 +84,15 @@ source_rows as (
 dataset_rows as materialized (
   select d.id, d.provider_id, d.name, d.created_at, coalesce((d.body->>'frequency_minutes')::int, 60) as frequency_minutes, d.schema_drift,
     newest.status as newest_status, newest.error as newest_error, newest.records_errored as newest_errored, newest.at as newest_at,
-    coalesce(state.last_success_at, last_ok.at) as last_success_at, streak.runs, streak.since as streak_since
+    coalesce(state.last_success_at, case when newest.status = 'succeeded' then newest.at end) as last_success_at, streak.runs, streak.since as streak_since
   from datasets d join candidates c on c.id = d.provider_id
   left join dataset_state state on state.dataset_id = d.id
   ${jobFacts('extracts', 'dataset_id', 'd.id')}
 ),
 stream_rows as materialized (
   select st.id, st.provider_id, st.name, st.created_at, coalesce((st.body->>'is_enabled')::boolean, true) as is_enabled,
-    st.disabled_reason, st.disabled_at, exists (select 1 from loads l where l.stream_id = st.id) as ever_loaded,
+    st.disabled_reason, st.disabled_at,
+    case when newest.status is not null then true else exists (select 1 from loads l where l.stream_id = st.id) end as ever_loaded,
     newest.status as newest_status, newest.error as newest_error, newest.records_errored as newest_errored, newest.at as newest_at,
     streak.runs, streak.since as streak_since, last_failed.at as last_failed_at
   from streams st join candidates c on c.id = st.provider_id
