@@ -68,6 +68,15 @@ export async function createTenant(request: APIRequestContext, { name = 'E2E Cor
   return { providerId };
 }
 
+/** Deletes a tenant made by `createTenant` (without sources) and its datalake. */
+export async function removeTenant(request: APIRequestContext, providerId: string) {
+  const { provider } = await call<{ provider: { datalake_id: string } }>(request, 'GET', `/import/providers/${providerId}`);
+  for (const path of [`/import/providers/${providerId}`, `/import/datalakes/${provider.datalake_id}`]) {
+    const response = await request.fetch(api(path), { method: 'DELETE', headers });
+    if (!response.ok()) throw new Error(`DELETE ${path} answered ${response.status()}: ${await response.text()}`);
+  }
+}
+
 /** What a host's backend does: POST /api/embed/sessions with its secret; returns the invite URL. */
 export async function mintSession(request: APIRequestContext, body: Record<string, unknown>): Promise<string> {
   const response = await request.post(`${e2eStack.appUrl}/api/embed/sessions`, {
