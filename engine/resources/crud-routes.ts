@@ -16,7 +16,7 @@ import type { ResourceDefinition, ResourceRow } from './resource-definition';
 
 const SkipValidationQuery = z.object({ skip_validation: z.enum(['true', 'false']).optional() });
 
-function normaliseRow(row: ResourceRow): ResourceRow {
+export function normaliseRow(row: ResourceRow): ResourceRow {
   return { ...row, created_at: toRfc3339(row.created_at), updated_at: toRfc3339(row.updated_at) };
 }
 

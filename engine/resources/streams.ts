@@ -2,11 +2,11 @@ import type { SchemaDrift } from '../../lib/prequel/contract/dataset';
 import { StreamCreateSchema, StreamSchema, type Mapping, type StreamCreate } from '../../lib/prequel/contract/stream';
 import { acknowledgeMappings } from '../extract/schema-drift';
 import { forbidden, unprocessable } from '../http/api-error';
-import { streamRetries } from '../loads/load-retries';
+import { type StreamRetry, streamRetries } from '../loads/load-retries';
 import { type Queryable, toRfc3339 } from '../store/db';
 import { validateMappings } from '../validation/validate-mappings';
 import { requireReference } from './references';
-import type { ResourceDefinition } from './resource-definition';
+import type { ResourceDefinition, ResourceRow } from './resource-definition';
 
 type DatasetRow = { id: string; provider_id: string; columns: { name: string }[] | null; schema_drift: SchemaDrift | null };
 type DestinationRow = { id: string; name: string; body: { record_schema: unknown } };
@@ -76,7 +76,12 @@ export const streams: ResourceDefinition<StreamCreate> = {
       ...(input.is_enabled ? { disabled_reason: null, disabled_at: null } : {}),
     };
   },
-  toResponse: async (row, db) => ({
+  toResponse: async (row, db) => streamResponse(row, (await streamRetries(db, [row.id])).get(row.id) ?? null),
+};
+
+/** A stream's read shape, with its retries read beforehand (for many streams at once: `streamRetries`). */
+export function streamResponse(row: ResourceRow, retry: StreamRetry | null) {
+  return {
     id: row.id,
     ...row.body,
     provider_id: row.provider_id,
@@ -84,8 +89,8 @@ export const streams: ResourceDefinition<StreamCreate> = {
     disabled_reason: row.disabled_reason ?? null,
     disabled_at: typeof row.disabled_at === 'string' ? toRfc3339(row.disabled_at) : null,
     // (ext) Records the endpoint could not take yet, and when they are tried again.
-    retry: (await streamRetries(db, [row.id])).get(row.id) ?? null,
+    retry,
     created_at: row.created_at,
     updated_at: row.updated_at,
-  }),
-};
+  };
+}

@@ -1,10 +1,14 @@
-// (ext) Status summaries: every provider's health in one paged call, for a support console over thousands of tenants.
+// (ext) Status summaries: every provider's health in one paged call, for a support console over thousands of tenants;
+// and one provider's status in one call, for its status page however many datasets and streams it has.
 import { ProviderHealthListSchema, ProviderHealthQuerySchema } from '../../lib/prequel/contract/provider-health';
+import { ProviderStatusQuerySchema, ProviderStatusResponseSchema } from '../../lib/prequel/contract/provider-status';
 import type { EngineContext, RequestVariables } from '../engine-context';
 import type { ApiRoutes } from '../http/api-routes';
 import { pageUrl } from '../http/pagination';
 import { readQuery } from '../http/read-input';
+import { respond } from '../http/respond';
 import { readProviderHealth } from './provider-health';
+import { readProviderStatus } from './provider-status';
 import { readErrorGroups } from './shared-failures';
 
 export function addStatusRoutes(routes: ApiRoutes<RequestVariables>, engine: EngineContext) {
@@ -32,6 +36,22 @@ export function addStatusRoutes(routes: ApiRoutes<RequestVariables>, engine: Eng
         has_previous: page.previousCursor !== null,
         previous_url: link(page.previousCursor),
       });
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/import/providers/:id/status',
+    summary:
+      '(ext) One provider’s status in one call: its sources, datasets with their newest extracts, streams with their newest loads, destination names and waiting records (each as the per-object endpoints answer them)',
+    tag: 'status',
+    query: ProviderStatusQuerySchema,
+    response: ProviderStatusResponseSchema,
+    errorStatuses: [404],
+    handler: async (c) => {
+      const { history } = readQuery(c, ProviderStatusQuerySchema);
+      const id = c.req.param('id')!;
+      return respond(c, 'provider_status', await readProviderStatus(engine.db, id, history), `Status of provider "${id}".`);
     },
   });
 }
