@@ -1,10 +1,10 @@
 // Runs before every page: turns an embed invite (?session=…) into the session cookie, refuses anonymous visitors
 // to the support console before anything renders, and says who may frame us.
 import { type NextRequest, NextResponse } from 'next/server';
-import { isSessionRevoked } from '@/lib/session/revoked-sessions';
 import { getSessionEnv } from '@/lib/session/session-env';
 import { isHttpsRequest, sessionCookieName, sessionCookieOptions } from '@/lib/session/session-cookie';
 import { signSessionToken, verifySessionToken } from '@/lib/session/session-token';
+import { verifySessionCookie } from '@/lib/session/verify-session-cookie';
 
 function frameAncestors(): string {
   const env = getSessionEnv();
@@ -22,11 +22,7 @@ const cookieNameOf = (request: NextRequest) => sessionCookieName(isHttpsRequest(
 
 /** Whether the request carries a valid, unrevoked session cookie (of any role: pages decide about roles). */
 function hasSession(request: NextRequest): boolean {
-  const env = getSessionEnv();
-  const token = request.cookies.get(cookieNameOf(request))?.value;
-  if (!env.ok || !token) return false;
-  const checked = verifySessionToken(token, env.data.INLET_SESSION_SECRET, 'session');
-  return checked.ok && !isSessionRevoked(checked.claims.sid);
+  return verifySessionCookie(request.cookies.get(cookieNameOf(request))?.value) !== null;
 }
 
 const isSupportPage = (path: string) => path === '/support' || (path.startsWith('/support/') && path !== '/support/login');

@@ -1,10 +1,10 @@
 // The caller's embed session, read from its cookie: every page, action and route handler asks here who is calling.
 import 'server-only';
 import { cookies, headers } from 'next/headers';
-import { isSessionRevoked, revokeSession } from './revoked-sessions';
+import { revokeSession } from './revoked-sessions';
 import { isHttpsRequest, sessionCookieName } from './session-cookie';
-import { getSessionEnv } from './session-env';
-import { type SessionClaims, verifySessionToken } from './session-token';
+import type { SessionClaims } from './session-token';
+import { verifySessionCookie } from './verify-session-cookie';
 
 export type Session = SessionClaims & { kind: 'session' };
 
@@ -15,12 +15,7 @@ export async function requestCookieName(): Promise<string> {
 
 export async function getSession(): Promise<Session | null> {
   // Read first: it marks every page that asks for a session as per-request, whatever the configuration.
-  const token = (await cookies()).get(await requestCookieName())?.value;
-  const env = getSessionEnv();
-  if (!env.ok || !token) return null;
-  const checked = verifySessionToken(token, env.data.INLET_SESSION_SECRET, 'session');
-  if (!checked.ok || isSessionRevoked(checked.claims.sid)) return null;
-  return checked.claims as Session;
+  return verifySessionCookie((await cookies()).get(await requestCookieName())?.value);
 }
 
 /** Signs the caller out: the cookie goes, and its token is refused from now on even if it was copied. */
