@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import { type ActionResult, fromPrequelError } from '@/lib/actions/action-result';
 import { customerAction } from '@/lib/actions/customer-action';
-import { cancelExtract, getExtract, startExtract } from '@/lib/prequel/datasets';
-import { cancelLoad, getLoad, updateStream } from '@/lib/prequel/streams';
-import { ownedDataset, ownedStream } from '@/lib/session/ownership';
+import { cancelExtract, startExtract } from '@/lib/prequel/datasets';
+import { cancelLoad, updateStream } from '@/lib/prequel/streams';
+import { ownedDataset, ownedExtract, ownedLoad, ownedStream } from '@/lib/session/ownership';
 
 export const syncNow = customerAction(z.object({ datasetId: z.uuid() }), async ({ datasetId }, session): Promise<ActionResult<{ extractId: string }>> => {
   const dataset = await ownedDataset(session, datasetId);
@@ -22,19 +22,9 @@ export const cancelRun = customerAction(
   async ({ kind, id }, session): Promise<ActionResult<{ status: string }>> => {
     // The audit entry names the customer's user as the host named them, else the tenant.
     const note = { actor: `customer:${session.actor ?? session.providerId}`, reason: 'Cancelled on the status page' };
-    if (kind === 'extract') {
-      const extract = await getExtract(id);
-      if (!extract.ok) return fromPrequelError(extract.error);
-      const dataset = await ownedDataset(session, extract.data.dataset_id);
-      if (!dataset.ok) return fromPrequelError(dataset.error);
-      const cancelled = await cancelExtract(id, note);
-      return cancelled.ok ? { ok: true, data: { status: cancelled.data.status } } : fromPrequelError(cancelled.error);
-    }
-    const load = await getLoad(id);
-    if (!load.ok) return fromPrequelError(load.error);
-    const stream = await ownedStream(session, load.data.stream_id);
-    if (!stream.ok) return fromPrequelError(stream.error);
-    const cancelled = await cancelLoad(id, note);
+    const owned = kind === 'extract' ? await ownedExtract(session, id) : await ownedLoad(session, id);
+    if (!owned.ok) return fromPrequelError(owned.error);
+    const cancelled = kind === 'extract' ? await cancelExtract(id, note) : await cancelLoad(id, note);
     return cancelled.ok ? { ok: true, data: { status: cancelled.data.status } } : fromPrequelError(cancelled.error);
   },
 );
