@@ -13,6 +13,7 @@ type Limit = { perSecond: number; capacity: number };
 /** Buckets that refill at `perSecond` up to `capacity`; idle (full) ones are forgotten once there are many. */
 function bucketsOf({ perSecond, capacity }: Limit) {
   const buckets = new Map<string, Bucket>();
+  let prunedAt = -Infinity;
   const refill = (bucket: Bucket, time: number) => {
     bucket.tokens = Math.min(capacity, bucket.tokens + ((time - bucket.at) / 1000) * perSecond);
     bucket.at = time;
@@ -22,7 +23,11 @@ function bucketsOf({ perSecond, capacity }: Limit) {
     peek(key: string, time: number): Bucket {
       let bucket = buckets.get(key);
       if (!bucket) {
-        if (buckets.size >= 10_000) for (const [old, value] of buckets) if ((refill(value, time), value.tokens >= capacity)) buckets.delete(old);
+        // At most once a second, so many live buckets never make each new one a full scan.
+        if (buckets.size >= 10_000 && time - prunedAt >= 1000) {
+          prunedAt = time;
+          for (const [old, value] of buckets) if ((refill(value, time), value.tokens >= capacity)) buckets.delete(old);
+        }
         bucket = { tokens: capacity, at: time };
         buckets.set(key, bucket);
       }
