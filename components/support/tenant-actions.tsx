@@ -10,12 +10,12 @@ import {
   sendReconnectLink,
   setTenantStreamEnabled,
 } from '@/app/(support)/support/(console)/tenants/[providerId]/actions';
-import type { Extract, Load } from '@/lib/prequel/contract/job';
+import { type Extract, isActive, type Load } from '@/lib/prequel/contract/job';
 import type { ProviderStatus } from '@/lib/status-view/load-status';
 import { ReasonedAction } from './reasoned-action';
 
 /** The run in progress, if any (the newest run, queued or running). */
-const activeRun = <T extends Extract | Load>(runs: T[]): T | null => (runs[0] && (runs[0].status === 'queued' || runs[0].status === 'running') ? runs[0] : null);
+const activeRun = <T extends Extract | Load>(runs: T[]): T | null => (runs[0] && isActive(runs[0]) ? runs[0] : null);
 
 /** The console's actions on one tenant; each asks for a reason that lands in the audit log. */
 export function TenantActions({ status }: { status: ProviderStatus }) {

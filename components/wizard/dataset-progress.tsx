@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { buttonVariants } from '@/components/ui/button';
-import type { Extract } from '@/lib/prequel/contract/job';
+import { type Extract, isActive } from '@/lib/prequel/contract/job';
 import { type DatasetRow, wizardQueries } from '@/lib/wizard/queries';
 
 const STATUS: Record<Extract['status'], { tone: BadgeTone; label: string }> = {
@@ -31,7 +31,7 @@ function ExtractState({ extract }: { extract: Extract | null }) {
   return (
     <div className="flex flex-col gap-2">
       <Badge tone={status.tone}>{status.label}</Badge>
-      {extract.status === 'running' || extract.status === 'queued' ? (
+      {isActive(extract) ? (
         <div className="flex items-center gap-3">
           <div
             role="progressbar"

@@ -1,17 +1,17 @@
 // The status views' reads, as react-query options: polling while anything runs, stopping at terminal states.
 import { queryOptions } from '@tanstack/react-query';
+import { isActive } from '@/lib/prequel/contract/job';
 import type { RecordLineage } from '@/lib/prequel/contract/records';
 import { readRoute } from '@/lib/read-route';
 import type { ProviderStatus } from './load-status';
 
-const active = (status: string) => status === 'queued' || status === 'running';
 const POLL_MS = 1500;
 /** How far ahead a scheduled retry keeps the page polling for it (later ones are seen at the next action or visit). */
 const RETRY_HORIZON_MS = 2 * 60_000;
 
 export function isRunning(snapshot: ProviderStatus | undefined): boolean {
   if (!snapshot) return false;
-  return snapshot.datasets.some((dataset) => dataset.extracts[0] && active(dataset.extracts[0].status)) || snapshot.streams.some((stream) => stream.loads[0] && active(stream.loads[0].status));
+  return snapshot.datasets.some((dataset) => isActive(dataset.extracts[0])) || snapshot.streams.some((stream) => isActive(stream.loads[0]));
 }
 
 /** While nothing runs: the time until the soonest retry due within the horizon (polled a moment after), else false. */

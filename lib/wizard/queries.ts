@@ -1,6 +1,6 @@
 // The browser's reads, as react-query options: one file, so keys and polling rules live in one place.
 import { queryOptions } from '@tanstack/react-query';
-import type { Extract, Load } from '@/lib/prequel/contract/job';
+import { type Extract, isActive, type Load } from '@/lib/prequel/contract/job';
 import type { Preview } from '@/lib/prequel/contract/records';
 import type { SourceTable } from '@/lib/prequel/contract/source-actions';
 import { readRoute } from '@/lib/read-route';
@@ -8,7 +8,7 @@ import { readRoute } from '@/lib/read-route';
 export type TablePage = { items: SourceTable[]; nextCursor: string | null };
 export type DatasetRow = { id: string; name: string; type: 'dimension' | 'fact'; frequencyMinutes: number; latestExtract: Extract | null };
 
-const running = (extract: Extract | null) => extract !== null && (extract.status === 'queued' || extract.status === 'running');
+const running = (extract: Extract | null) => isActive(extract);
 
 export type StreamRow = { id: string; name: string; isEnabled: boolean; latestLoad: Load | null };
 
@@ -32,7 +32,7 @@ export const wizardQueries = {
     queryOptions({
       queryKey: ['wizard', 'loads'],
       queryFn: () => readRoute<StreamRow[]>('/api/wizard/loads'),
-      refetchInterval: (query) => (query.state.data?.some((row) => row.latestLoad && (row.latestLoad.status === 'queued' || row.latestLoad.status === 'running')) ? 1500 : false),
+      refetchInterval: (query) => (query.state.data?.some((row) => isActive(row.latestLoad)) ? 1500 : false),
     }),
   datasets: () =>
     queryOptions({

@@ -6,6 +6,11 @@ export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancel
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
+/** A job still queued or running: anything not in a terminal status. Accepts a missing job for "the latest run, if any". */
+export function isActive(job: { status: string } | null | undefined): boolean {
+  return job != null && !TERMINAL_JOB_STATUSES.has(job.status as JobStatus);
+}
+
 export const JobErrorSchema = z.looseObject({
   error_code: z.string(),
   title: z.string(),
