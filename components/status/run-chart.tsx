@@ -1,4 +1,4 @@
-import type { RunPoint } from '@/lib/status/run-history';
+import type { RunPoint } from '@/lib/prequel/contract/health/run-history';
 
 /** Records per run as small stacked bars: new, updated, deleted; a table for screen readers. */
 export function RunChart({ label, points }: { label: string; points: RunPoint[] }) {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ProviderHealthSchema } from '../../lib/prequel/contract/provider-health';
-import { NOW } from '../../lib/status/fixtures.test-helpers';
-import { healthOfSummary } from '../../lib/status/health-problems';
-import { tenantHealth } from '../../lib/status/tenant-health';
-import { TENANT_HEALTH_CASES } from '../../lib/status/tenant-health-cases.test-helpers';
+import { NOW } from '../../lib/prequel/contract/health/fixtures.test-helpers';
+import { healthOfSummary } from '../../lib/prequel/contract/health/health-problems';
+import { tenantHealth } from '../../lib/prequel/contract/health/tenant-health';
+import { TENANT_HEALTH_CASES } from '../../lib/prequel/contract/health/tenant-health-cases.test-helpers';
 import { seedShared, seedTenant } from '../testing/health-fixtures';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
 import { readProviderHealth } from './provider-health';

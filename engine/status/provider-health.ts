@@ -1,8 +1,8 @@
-// Every provider's health in one set-based statement (the rules of lib/status/tenant-health.ts, in SQL), searched,
-// filtered and keyset-paged worst first; and the failures of every tenant grouped as lib/status/error-groups.ts does.
+// Every provider's health in one set-based statement (the rules of lib/prequel/contract/health/tenant-health.ts, in SQL), searched,
+// filtered and keyset-paged worst first; and the failures of every tenant grouped as lib/prequel/contract/health/error-groups.ts does.
 import { z } from 'zod';
 import { HEALTH_SEVERITY, type Health, type HealthCounts, type ProviderHealth } from '../../lib/prequel/contract/provider-health';
-import { BLAMES_WITH_A_MOVE, KNOWN_ERROR_CODES, TEMPORARY_ERROR_CODES } from '../../lib/status/whose-move';
+import { BLAMES_WITH_A_MOVE, KNOWN_ERROR_CODES, TEMPORARY_ERROR_CODES } from '../../lib/prequel/contract/health/whose-move';
 import { badRequest } from '../http/api-error';
 import type { Queryable } from '../store/db';
 
@@ -46,9 +46,9 @@ export interface HealthPage {
 }
 
 const RFC3339 = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-/** When a job reached its outcome, as lib/status/run-history.ts's runTime reads it. */
+/** When a job reached its outcome, as lib/prequel/contract/health/run-history.ts's runTime reads it. */
 const RUN_TIME = 'coalesce(e.ended_at, e.started_at, e.submitted_at)';
-/** Whether a failure passes by itself: lib/status/whose-move.ts's passesByItself, with its lists as $3–$5. */
+/** Whether a failure passes by itself: lib/prequel/contract/health/whose-move.ts's passesByItself, with its lists as $3–$5. */
 const PASSES_BY_ITSELF = (error: string) =>
   `(${error} is null or (case when ${error}->>'error_code' = any($4::text[]) then ${error}->>'error_code' = any($3::text[]) else not coalesce(${error}->>'blame', '') = any($5::text[]) end))`;
 

@@ -1,8 +1,8 @@
 // The failures every tenant has right now (the newest job of each dataset and stream, when it failed), grouped by
-// lib/status/error-groups.ts so that one failure across many tenants reads as one group.
+// lib/prequel/contract/health/error-groups.ts so that one failure across many tenants reads as one group.
 import type { ErrorGroupSummary } from '../../lib/prequel/contract/provider-health';
 import type { JobError } from '../../lib/prequel/contract/job';
-import { groupErrors } from '../../lib/status/error-groups';
+import { groupErrors } from '../../lib/prequel/contract/health/error-groups';
 import { toRfc3339, type Queryable } from '../store/db';
 
 /** Tenants named per group; the count says how many there are in all. */

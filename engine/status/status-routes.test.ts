@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ProviderHealthListSchema, type ProviderHealthList } from '../../lib/prequel/contract/provider-health';
-import { at, extract, failedExtract, jobError, load } from '../../lib/status/fixtures.test-helpers';
-import { dataset, stream, tenant } from '../../lib/status/tenant-health-cases.test-helpers';
-import type { TenantHealthInput } from '../../lib/status/tenant-health';
+import { at, extract, failedExtract, jobError, load } from '../../lib/prequel/contract/health/fixtures.test-helpers';
+import { dataset, stream, tenant } from '../../lib/prequel/contract/health/tenant-health-cases.test-helpers';
+import type { TenantHealthInput } from '../../lib/prequel/contract/health/tenant-health';
 import { seedShared, seedTenant } from '../testing/health-fixtures';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
 

@@ -1,8 +1,8 @@
-// A tenant of the health cases (lib/status/tenant-health-cases.test-helpers.ts) written straight into the engine's
+// A tenant of the health cases (lib/prequel/contract/health/tenant-health-cases.test-helpers.ts) written straight into the engine's
 // tables: its sources, datasets, streams and their jobs at the cases' times, in the order the case lists them.
 import { randomBytes } from 'node:crypto';
 import type { Extract, Load } from '../../lib/prequel/contract/job';
-import type { TenantHealthInput } from '../../lib/status/tenant-health';
+import type { TenantHealthInput } from '../../lib/prequel/contract/health/tenant-health';
 import type { Queryable } from '../store/db';
 import { uuidv7 } from '../store/uuid';
 

@@ -1,6 +1,6 @@
 // Checks a stream's mappings against its destination's record_schema and its dataset's known columns.
 import type { Mapping } from '../../lib/prequel/contract/stream';
-import { isKnownTarget, uncoveredRequiredFields } from '../../lib/mapping/required-fields';
+import { isKnownTarget, uncoveredRequiredFields } from '../../lib/prequel/contract/required-fields';
 import { compileExpression } from '../transform/expr/compile-expression';
 import { createRegexAllowance } from '../transform/expr/compile-regex';
 

@@ -1,10 +1,10 @@
 // Pure: suggested mappings for a destination's fields from a dataset's columns (by name, type and sample values),
 // and how much of the schema a mapping covers.
+import { isCovered } from '@/lib/prequel/contract/required-fields';
 import type { PrequelType } from '@/lib/prequel/contract/source-actions';
 import type { Mapping } from '@/lib/prequel/contract/stream';
 import { convertColumn, joinNamesExpression, type Conversion, type Fit } from './column-conversion';
 import { matchNames, nameConcept, nameProfile, targetNameProfile, type NameMatch, type NameProfile, type TargetNameProfile } from './name-similarity';
-import { isCovered } from './required-fields';
 import { expectedKind, presentSamples, sampleKindLabel, sniffSamples, type SampleKind } from './sample-kinds';
 import type { TargetField } from './target-fields';
 

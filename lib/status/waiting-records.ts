@@ -1,5 +1,5 @@
 // Pure: a stream's records waiting for a retry, in one line ("30 records waiting, next retry at 14:05 (in 5 min)").
-import { clockTime, humanDuration, toDate } from './human-duration';
+import { clockTime, humanDuration, toDate } from '@/lib/prequel/contract/health/human-duration';
 
 export interface WaitingRecords {
   recordsWaiting: number;

@@ -7,8 +7,8 @@ import { getCapabilities } from '@/lib/prequel/capabilities';
 import type { PrequelResult } from '@/lib/prequel/client';
 import { HEALTHS, type Health, type HealthCounts } from '@/lib/prequel/contract/provider-health';
 import { listProviderHealth } from '@/lib/prequel/provider-health';
-import { healthOfSummary } from '@/lib/status/health-problems';
-import type { TenantHealth } from '@/lib/status/tenant-health';
+import { healthOfSummary } from '@/lib/prequel/contract/health/health-problems';
+import type { TenantHealth } from '@/lib/prequel/contract/health/tenant-health';
 import { loadTenants } from './load-tenants';
 
 export type OverviewQuery = { search: string; health: Health | null; cursor: string | null; pageSize: number };

@@ -6,8 +6,8 @@ import { type PrequelResult } from '@/lib/prequel/client';
 import type { JobError } from '@/lib/prequel/contract/job';
 import { fetchAllPages } from '@/lib/prequel/pagination';
 import { listProviders } from '@/lib/prequel/providers';
-import { groupErrors } from '@/lib/status/error-groups';
-import { compareTenants, tenantHealth } from '@/lib/status/tenant-health';
+import { groupErrors } from '@/lib/prequel/contract/health/error-groups';
+import { compareTenants, tenantHealth } from '@/lib/prequel/contract/health/tenant-health';
 import { loadProviderStatus, type ProviderStatus } from '@/lib/status-view/load-status';
 
 /** Without the API's status summaries, the console reads at most this many tenants, each with several calls. */

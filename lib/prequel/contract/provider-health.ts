@@ -25,7 +25,7 @@ const problem = <Kind extends string, Shape extends z.ZodRawShape>(kind: Kind, s
     ...shape,
   });
 
-/** One thing wrong with a tenant, as data: the app turns it into a sentence (lib/status/health-problems.ts). */
+/** One thing wrong with a tenant, as data: the app turns it into a sentence (lib/prequel/contract/health/health-problems.ts). */
 export const HealthProblemSchema = z.discriminatedUnion('kind', [
   problem('source_unreachable', { object: ObjectRefSchema }),
   /** The dataset's newest finished extract failed; `runs` failures in a row since its last success. */

@@ -1,5 +1,5 @@
 // Tests only: extracts, loads and errors shaped like the engine's, at times relative to one fixed clock.
-import type { Extract, JobError, Load } from '@/lib/prequel/contract/job';
+import type { Extract, JobError, Load } from '../job';
 
 /** 14:00 UTC: every fixture's "now". */
 export const NOW = new Date('2025-03-04T14:00:00.000Z');

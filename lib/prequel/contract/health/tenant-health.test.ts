@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { HEALTH_SEVERITY } from '@/lib/prequel/contract/provider-health';
+import { HEALTH_SEVERITY } from '../provider-health';
 import { at } from './fixtures.test-helpers';
 import { compareTenants, tenantHealth, type TenantHealth } from './tenant-health';
 import { TENANT_HEALTH_CASES } from './tenant-health-cases.test-helpers';

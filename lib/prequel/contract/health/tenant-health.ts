@@ -1,8 +1,8 @@
 // Pure: one tenant's health for the support console, judged from its latest jobs, and the order that puts the worst first.
 // The engine applies the same rules in SQL (engine/status/provider-health.ts); both answer tenant-health-cases alike.
-import type { SchemaDrift } from '@/lib/prequel/contract/dataset';
-import type { Extract, Load } from '@/lib/prequel/contract/job';
-import { HEALTH_SEVERITY, type Health, type HealthProblem, type OnboardingStep } from '@/lib/prequel/contract/provider-health';
+import type { SchemaDrift } from '../dataset';
+import type { Extract, Load } from '../job';
+import { HEALTH_SEVERITY, type Health, type HealthProblem, type OnboardingStep } from '../provider-health';
 import { freshness } from './freshness';
 import { ONBOARDING_REASONS, reasonOf } from './health-problems';
 import { toDate } from './human-duration';

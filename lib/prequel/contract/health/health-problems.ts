@@ -1,5 +1,5 @@
 // Pure: a tenant's health problems in support's words, whether the engine's summaries or the app's own rules found them.
-import type { HealthProblem, OnboardingStep, ProviderHealth } from '@/lib/prequel/contract/provider-health';
+import type { HealthProblem, OnboardingStep, ProviderHealth } from '../provider-health';
 import { humanDuration, toDate } from './human-duration';
 import type { TenantHealth } from './tenant-health';
 import { whoseMove } from './whose-move';

@@ -1,5 +1,5 @@
 // Pure: the same failure across tenants, recognised by its code and its message with the variable parts blanked out.
-import type { JobError } from '@/lib/prequel/contract/job';
+import type { JobError } from '../job';
 
 /** Variable parts of a message, replaced in this order: a URL before the host in it, an email before its domain, a timestamp before its numbers, a host before a clock time. */
 const VARIABLE_PARTS: [RegExp, string][] = [

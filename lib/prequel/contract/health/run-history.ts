@@ -1,5 +1,5 @@
 // Pure: a dataset's and its streams' recent runs as chart points, and a job's counters as labelled numbers.
-import type { Extract, JobStatus, Load } from '@/lib/prequel/contract/job';
+import type { Extract, JobStatus, Load } from '../job';
 import { toDate } from './human-duration';
 
 /** One run: an extract fills new…unchanged, a load fills loaded; both fill errored. */

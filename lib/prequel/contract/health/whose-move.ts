@@ -1,5 +1,5 @@
 // Pure: a failed job's error in the customer's words: whose move it is, what happened, and the one thing to do.
-import type { JobError } from '@/lib/prequel/contract/job';
+import type { JobError } from '../job';
 import { clockTime, humanDuration } from './human-duration';
 
 /** Who must act: the customer's database (or its DBA), the SaaS's side, the customer's own mapping, or nobody. */

@@ -268,7 +268,7 @@ describe('actionFor and partyLabel', () => {
 
 /** The error codes written in the engine's sources: what its jobs can fail with. */
 function engineErrorCodes(): Set<string> {
-  const engine = fileURLToPath(new URL('../../engine/', import.meta.url));
+  const engine = fileURLToPath(new URL('../../../../engine/', import.meta.url));
   const sourcesOf = (dir: string) =>
     (readdirSync(path.join(engine, dir), { recursive: true }) as string[])
       .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.startsWith('testing'))
