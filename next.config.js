@@ -6,6 +6,10 @@ const nextConfig = {
   outputFileTracingExcludes: { '*': ['engine/**', '.data/**'] },
   // forbidden(): a customer session on a support page gets a real 403.
   experimental: { authInterrupts: true },
+  // The launch step was once called review: old links (and bookmarks) still land on it.
+  async redirects() {
+    return [{ source: '/connect/review', destination: '/connect/launch', permanent: true }];
+  },
 };
 
 export default nextConfig;

@@ -13,7 +13,7 @@ test.describe('embedded in another site', () => {
       const wizard = page.frameLocator('iframe[title="Data import"]');
       // The session cookie was set and sent inside the third-party frame: the wizard, not the sign-in notice.
       await expect(wizard.getByRole('heading', { level: 1, name: 'Connect your database' })).toBeVisible();
-      await expect(page.locator('#events')).toContainText('{"type":"inlet:step_changed","step":"connect"}');
+      await expect(page.locator('#events')).toContainText('{"type":"inlet:step_changed","step":"source"}');
       // The host closes the import when the customer asks to.
       await wizard.getByRole('button', { name: 'Close' }).click();
       await expect(page.locator('#events')).toContainText('{"type":"inlet:closed"}');
@@ -41,6 +41,6 @@ test.describe('embedded in another site', () => {
     await page.goto(`/embed-example?provider=${providerId}`);
     await expect(page.getByRole('heading', { level: 1, name: 'Embedding example' })).toBeVisible();
     await expect(page.frameLocator('iframe[title="Data import"]').getByRole('heading', { level: 1, name: 'Connect your database' })).toBeVisible();
-    await expect(page.getByRole('region', { name: 'Events posted to this page' })).toContainText('"step":"connect"');
+    await expect(page.getByRole('region', { name: 'Events posted to this page' })).toContainText('"step":"source"');
   });
 });

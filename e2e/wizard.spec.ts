@@ -121,7 +121,10 @@ test.describe('onboarding wizard', () => {
     await page.getByRole('button', { name: 'Save mapping and continue' }).click();
 
     // Review and launch: records arrive at the receiver, verified and de-duplicated there.
-    await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/review`);
+    await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/launch`);
+    // A link from before the step was named launch still lands on it.
+    await page.goto('/connect/review');
+    await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/launch`);
     await page.getByRole('button', { name: 'Launch import' }).click();
     await expect(page.getByRole('region', { name: 'Your import is running' }).getByText('Delivered')).toBeVisible({ timeout: 60_000 });
     const stats = await receiver.waitFor((current) => current.records >= 300, 30_000);

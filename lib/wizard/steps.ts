@@ -1,9 +1,9 @@
 // The wizard's steps, in order: the one list that drives navigation, the progress bar, resuming and the e2e page object.
 export const WIZARD_STEPS = [
-  { id: 'connect', path: '/connect/source', title: 'Connect your database', label: 'Connect' },
+  { id: 'source', path: '/connect/source', title: 'Connect your database', label: 'Connect' },
   { id: 'data', path: '/connect/data', title: 'Choose the data to import', label: 'Choose data' },
   { id: 'map', path: '/connect/map', title: 'Map your fields', label: 'Map fields' },
-  { id: 'review', path: '/connect/review', title: 'Review and launch', label: 'Launch' },
+  { id: 'launch', path: '/connect/launch', title: 'Review and launch', label: 'Launch' },
 ] as const;
 
 export type WizardStep = (typeof WIZARD_STEPS)[number];
@@ -31,13 +31,13 @@ export type WizardProgress = { done: Record<WizardStepId, boolean>; current: Wiz
 
 export function wizardProgress(facts: WizardFacts): WizardProgress {
   const done: Record<WizardStepId, boolean> = {
-    connect: facts.sources > 0,
+    source: facts.sources > 0,
     data: facts.sources > 0 && facts.datasets > 0,
     map: facts.sources > 0 && facts.datasets > 0 && facts.streams > 0,
-    review: facts.enabledStreams > 0,
+    launch: facts.enabledStreams > 0,
   };
-  const current = WIZARD_STEPS.find((step) => !done[step.id])?.id ?? 'review';
-  return { done, current, launched: done.review };
+  const current = WIZARD_STEPS.find((step) => !done[step.id])?.id ?? 'launch';
+  return { done, current, launched: done.launch };
 }
 
 export function canVisit(step: WizardStepId, progress: WizardProgress): boolean {

@@ -23,10 +23,10 @@ export const readWizardGate = cache(async (): Promise<WizardGate> => {
   return { kind: 'ok', session, progress: progress.data };
 });
 
-/** Which steps a session may open: a credentials-only link opens the connect step alone. */
+/** Which steps a session may open: a credentials-only link opens the source step alone. */
 export function reachableSteps(gate: WizardGate & { kind: 'ok' }): Record<WizardStepId, boolean> {
   return Object.fromEntries(
-    WIZARD_STEPS.map((step) => [step.id, gate.session.scope === 'credentials' ? step.id === 'connect' : canVisit(step.id, gate.progress)]),
+    WIZARD_STEPS.map((step) => [step.id, gate.session.scope === 'credentials' ? step.id === 'source' : canVisit(step.id, gate.progress)]),
   ) as Record<WizardStepId, boolean>;
 }
 
@@ -34,6 +34,6 @@ export function reachableSteps(gate: WizardGate & { kind: 'ok' }): Record<Wizard
 export async function enterStep(step: WizardStepId): Promise<WizardGate> {
   const gate = await readWizardGate();
   if (gate.kind !== 'ok') return gate;
-  if (!reachableSteps(gate)[step]) redirect(wizardStep(gate.session.scope === 'credentials' ? 'connect' : gate.progress.current).path);
+  if (!reachableSteps(gate)[step]) redirect(wizardStep(gate.session.scope === 'credentials' ? 'source' : gate.progress.current).path);
   return gate;
 }

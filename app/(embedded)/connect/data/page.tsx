@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
-import { DatasetProgress } from '@/components/wizard/dataset-progress';
-import { SqlDatasetForm } from '@/components/wizard/sql-dataset-form';
 import { StepHeader } from '@/components/wizard/step-header';
-import { TableBrowser } from '@/components/wizard/table-browser';
 import { getCapabilities } from '@/lib/prequel/capabilities';
 import { wizardStep } from '@/lib/wizard/steps';
 import { enterStep } from '@/lib/wizard/wizard-gate';
+import { DatasetProgress } from './dataset-progress';
+import { SqlDatasetForm } from './sql-dataset-form';
+import { TableBrowser } from './table-browser';
 
 export const metadata: Metadata = { title: 'Choose data' };
 

@@ -1,8 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiUnavailable } from '@/components/session/session-required';
-import { DatasetPicker } from '@/components/wizard/dataset-picker';
-import { MappingEditor } from '@/components/wizard/mapping-editor';
 import { StepHeader } from '@/components/wizard/step-header';
 import { listDatasets } from '@/lib/prequel/datasets';
 import { listDestinations } from '@/lib/prequel/destinations';
@@ -13,6 +11,8 @@ import { cn } from '@/lib/utils';
 import { loadMappingContext } from '@/lib/wizard/mapping-context';
 import { wizardStep } from '@/lib/wizard/steps';
 import { enterStep } from '@/lib/wizard/wizard-gate';
+import { DatasetPicker } from './dataset-picker';
+import { MappingEditor } from './mapping-editor';
 
 export const metadata: Metadata = { title: 'Map fields' };
 
@@ -42,7 +42,7 @@ export default async function MapStep({ searchParams }: { searchParams: Promise<
 
   const mapped = new Set(streams.data.items.map((candidate) => candidate.destination_id));
   const nextUnmapped = offered.find((candidate) => candidate.id !== destination.id && !mapped.has(candidate.id));
-  const nextPath = nextUnmapped ? `/connect/map?destination=${nextUnmapped.id}` : wizardStep('review').path;
+  const nextPath = nextUnmapped ? `/connect/map?destination=${nextUnmapped.id}` : wizardStep('launch').path;
 
   return (
     <section aria-labelledby="step-title" className="flex flex-col gap-6">

@@ -1,5 +1,5 @@
 'use server';
-// Connect step: test a connection, save it. Both accept a credentials-only (DBA hand-off) session.
+// Source step: test a connection, save it. Both accept a credentials-only (DBA hand-off) session.
 import { z } from 'zod';
 import { actionFailure, type ActionResult, fromPrequelError } from '@/lib/actions/action-result';
 import { customerAction } from '@/lib/actions/customer-action';

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { ConnectForm } from '@/components/wizard/connect-form';
 import { StepHeader } from '@/components/wizard/step-header';
 import { demoSourceHints } from '@/lib/demo/demo-source-hints';
 import { getProvider } from '@/lib/prequel/providers';
@@ -7,11 +6,12 @@ import { getSource, listSources } from '@/lib/prequel/sources';
 import { fromSource } from '@/lib/wizard/connection-form';
 import { wizardStep } from '@/lib/wizard/steps';
 import { enterStep } from '@/lib/wizard/wizard-gate';
+import { ConnectForm } from './connect-form';
 
 export const metadata: Metadata = { title: 'Connect your database' };
 
-export default async function ConnectStep() {
-  const gate = await enterStep('connect');
+export default async function SourceStep() {
+  const gate = await enterStep('source');
   if (gate.kind !== 'ok') return null;
   const [sources, provider] = await Promise.all([listSources({ providerId: gate.session.providerId, pageSize: 1 }), getProvider(gate.session.providerId)]);
   const saved = sources.ok ? sources.data.items[0] : undefined;
@@ -21,7 +21,7 @@ export default async function ConnectStep() {
   const credentialsOnly = gate.session.scope === 'credentials';
   return (
     <section aria-labelledby="step-title" className="flex flex-col gap-6">
-      <StepHeader step="connect">
+      <StepHeader step="source">
         {credentialsOnly
           ? 'You were sent this link to enter the database connection. Test it, save it, and you are done.'
           : 'Inlet reads from your database on a schedule and sends the rows you choose. Give it a read-only user; the password is stored encrypted.'}

@@ -2,13 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { importTables } from '@/app/(embedded)/connect/data/actions';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { inputClassName } from '@/components/ui/field';
 import { useDebounced } from '@/lib/use-debounced';
 import { describeTracking, FREQUENCIES, READINESS } from '@/lib/wizard/dataset-choice';
 import { wizardQueries } from '@/lib/wizard/queries';
+import { importTables } from './actions';
 
 const key = (table: { namespace: string; name: string }) => `${table.namespace}.${table.name}`;
 const formatRows = (rows: number | null) => (rows === null ? 'unknown' : rows < 1000 ? String(rows) : `~${new Intl.NumberFormat('en', { notation: 'compact' }).format(rows)}`);

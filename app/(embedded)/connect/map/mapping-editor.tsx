@@ -3,17 +3,17 @@
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
-import { saveMapping } from '@/app/(embedded)/connect/map/actions';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { inputClassName } from '@/components/ui/field';
 import { mappingProgress, suggestFix, type Suggestion } from '@/lib/mapping/suggest-mappings';
 import type { TargetField } from '@/lib/mapping/target-fields';
 import type { Mapping } from '@/lib/prequel/contract/stream';
+import { RouteError } from '@/lib/read-route';
 import { useDebounced } from '@/lib/use-debounced';
 import type { MappingContext } from '@/lib/wizard/mapping-context';
-import { RouteError } from '@/lib/read-route';
 import { wizardQueries } from '@/lib/wizard/queries';
+import { saveMapping } from './actions';
 import { ExpressionHelp } from './expression-help';
 
 type Props = {

@@ -1,13 +1,13 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { launchImport } from '@/app/(embedded)/connect/review/actions';
-import { Badge, type BadgeTone } from '@/components/ui/badge';
 import Link from 'next/link';
+import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button, buttonVariants } from '@/components/ui/button';
+import { postEmbedEvent } from '@/components/wizard/embed-events';
 import type { Load } from '@/lib/prequel/contract/job';
 import { wizardQueries } from '@/lib/wizard/queries';
-import { postEmbedEvent } from './embed-events';
+import { launchImport } from './actions';
 
 const STATUS: Record<Load['status'], { tone: BadgeTone; label: string }> = {
   queued: { tone: 'neutral', label: 'Waiting to start' },

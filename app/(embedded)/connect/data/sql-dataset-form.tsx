@@ -2,11 +2,11 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { checkQuery, importQuery } from '@/app/(embedded)/connect/data/actions';
 import { Button } from '@/components/ui/button';
 import { describedBy, Field, fieldIds, inputClassName } from '@/components/ui/field';
 import type { SchemaColumn } from '@/lib/prequel/contract/source-actions';
 import { FREQUENCIES } from '@/lib/wizard/dataset-choice';
+import { checkQuery, importQuery } from './actions';
 
 /** Import the result of a query: checked against the database (columns and types) before it is saved. */
 export function SqlDatasetForm() {

@@ -1,5 +1,5 @@
 'use server';
-// Review step: launch. Enables every saved stream of the provider and starts its first load.
+// Launch step: enable every saved stream of the provider and start its first load.
 import { z } from 'zod';
 import { type ActionResult, fromPrequelError } from '@/lib/actions/action-result';
 import { customerAction } from '@/lib/actions/customer-action';

@@ -5,14 +5,14 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { type FieldPath, useForm, useWatch } from 'react-hook-form';
-import { type ConnectionTest, saveConnection, testConnection } from '@/app/(embedded)/connect/source/actions';
 import { Button } from '@/components/ui/button';
 import { describedBy, Field, fieldIds, inputClassName } from '@/components/ui/field';
+import { CopyButton } from '@/components/wizard/copy-button';
 import type { ActionResult } from '@/lib/actions/action-result';
-import { CONNECT_VENDORS, type ConnectionForm, ConnectionFormSchema, type ConnectionFormValues, type ConnectVendor, emptyConnectionForm, passwordNeeded, readOnlyUserSql } from '@/lib/wizard/connection-form';
 import type { DemoSourceHints } from '@/lib/demo/demo-source-hints';
+import { CONNECT_VENDORS, type ConnectionForm, ConnectionFormSchema, type ConnectionFormValues, type ConnectVendor, emptyConnectionForm, passwordNeeded, readOnlyUserSql } from '@/lib/wizard/connection-form';
+import { type ConnectionTest, saveConnection, testConnection } from './actions';
 import { ConnectionChecklist } from './connection-checklist';
-import { CopyButton } from './copy-button';
 
 type Props = {
   initial: ConnectionForm | null;
