@@ -1,8 +1,8 @@
 import { cookies } from 'next/headers';
 import Link from 'next/link';
-import { openAsCustomer, openCustomerStatus, openSupportConsole } from '@/app/(site)/demo/actions';
 import { QueryProvider } from '@/components/query-provider';
 import { Button, buttonVariants } from '@/components/ui/button';
+import { openAsCustomer, openCustomerStatus, openSupportConsole } from '@/lib/actions/demo';
 import { getDemoState } from '@/lib/demo/demo-control';
 import { PRESENTER_COOKIE } from '@/lib/demo/presenter';
 import { DemoPanel } from './demo-panel';

@@ -3,8 +3,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { resetTheDemo, setPresenterMode, startTheDemoOver, toggleScenario, toggleSimulator } from '@/app/(site)/demo/actions';
 import { Button } from '@/components/ui/button';
+import { resetTheDemo, setPresenterMode, startTheDemoOver, toggleScenario, toggleSimulator } from '@/lib/actions/demo';
 import type { DemoResult } from '@/lib/demo/demo-control';
 import type { DemoState, ScenarioName } from '@/lib/demo/demo-state';
 

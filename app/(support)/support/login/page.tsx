@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { SignInForm } from '@/components/support/sign-in-form';
+import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Support sign-in' };
 

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { ApiStatusCard, ApiStatusCardPending } from '@/components/api-connection/api-status-card';
-import { RecordSchemaEditor } from '@/components/support/record-schema-editor';
 import { loadApiStatus, loadSettings } from '@/lib/support/load-settings';
+import { RecordSchemaEditor } from './record-schema-editor';
 
 export const metadata: Metadata = { title: 'Settings' };
 

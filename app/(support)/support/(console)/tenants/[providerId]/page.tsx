@@ -3,11 +3,11 @@ import { notFound } from 'next/navigation';
 import { ApiUnavailable } from '@/components/session/session-required';
 import { StatusBoard } from '@/components/status/status-board';
 import { HealthBadge } from '@/components/support/health-badge';
-import { TenantActions } from '@/components/support/tenant-actions';
 import { TenantTimeline } from '@/components/support/tenant-timeline';
-import { loadTenant } from '@/lib/support/load-tenant';
 import { waitingRecordsText } from '@/lib/status/waiting-records';
+import { loadTenant } from '@/lib/support/load-tenant';
 import { healthOf } from '@/lib/support/load-tenants';
+import { TenantActions } from './tenant-actions';
 
 export const metadata: Metadata = { title: 'Tenant' };
 

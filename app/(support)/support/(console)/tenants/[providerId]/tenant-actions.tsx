@@ -1,5 +1,8 @@
 'use client';
 
+import { ReasonedAction } from '@/components/support/reasoned-action';
+import { type Extract, isActive, type Load } from '@/lib/prequel/contract/job';
+import type { ProviderStatus } from '@/lib/status-view/load-status';
 import {
   cancelTenantExtract,
   cancelTenantLoad,
@@ -9,10 +12,7 @@ import {
   rerunLoad,
   sendReconnectLink,
   setTenantStreamEnabled,
-} from '@/app/(support)/support/(console)/tenants/[providerId]/actions';
-import { type Extract, isActive, type Load } from '@/lib/prequel/contract/job';
-import type { ProviderStatus } from '@/lib/status-view/load-status';
-import { ReasonedAction } from './reasoned-action';
+} from './actions';
 
 /** The run in progress, if any (the newest run, queued or running). */
 const activeRun = <T extends Extract | Load>(runs: T[]): T | null => (runs[0] && isActive(runs[0]) ? runs[0] : null);

@@ -2,10 +2,10 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { saveRecordSchema } from '@/app/(support)/support/(console)/settings/actions';
 import { Button } from '@/components/ui/button';
 import { inputClassName } from '@/components/ui/field';
 import { checkRecordSchema } from '@/lib/support/record-schema-check';
+import { saveRecordSchema } from './actions';
 
 /** Edit a destination's record schema: checked on every keystroke, validated in full by the Import API on save. */
 export function RecordSchemaEditor({ destinationId, name, initial }: { destinationId: string; name: string; initial: string }) {

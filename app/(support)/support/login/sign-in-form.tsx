@@ -1,9 +1,9 @@
 'use client';
 
 import { useActionState } from 'react';
-import { signInToSupport } from '@/app/(support)/support/login/actions';
 import { Button } from '@/components/ui/button';
 import { Field, fieldIds, inputClassName } from '@/components/ui/field';
+import { signInToSupport } from './actions';
 
 export function SignInForm() {
   const [state, signIn, pending] = useActionState(signInToSupport, { error: null, email: '' });
