@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DatalakeCreateSchema } from '../../lib/prequel/contract/datalake';
 import { isTemporaryName } from './atomic-file';
 import { DatalakeError, DatalakeObjectNotFound } from './datalake-error';
-import { openDatalake } from './datalake-store';
+import { openDatalake } from './open-datalake';
 import { createLocalDatalake } from './local-datalake';
 
 let dataDir: string;

@@ -1,5 +1,4 @@
 // A datalake in a directory below the engine's data directory; every write is temp-file + fsync + rename.
-import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +7,7 @@ import { signArtifactUrl } from './artifact-url';
 import { isTemporaryName, publishFile, sweepTemporaryFiles } from './atomic-file';
 import { DatalakeError, DatalakeObjectNotFound } from './datalake-error';
 import type { DatalakeObject, DatalakeStore, OpenDatalakeOptions } from './datalake-store';
+import { PROBE_DIRECTORY, roundTripProbe } from './round-trip-probe';
 import { isValidLakeKey, validateLakeKey, validateLakePrefix } from './validate-lake-key';
 
 const isInside = (parent: string, child: string) => {
@@ -141,17 +141,14 @@ export function createLocalDatalake(configuredPath: string, options: OpenDatalak
     },
 
     async check() {
-      const probe = `_inlet-check/probe-${randomBytes(6).toString('hex')}`;
-      const payload = `inlet datalake check ${new Date().toISOString()}`;
       try {
-        await store.putBytes(probe, payload);
-        const back = await store.getBytes(probe);
-        if (back.toString('utf8') !== payload) {
+        const probe = await roundTripProbe(store);
+        if (!probe.intact) {
           return { ok: false, message: `${root} returned different bytes than were written.`, hint: 'Check the disk and the file system for errors.' };
         }
-        await store.delete([probe]);
+        await store.delete([probe.key]);
         // Only if empty: another check may be running.
-        await rmdir(path.join(root, '_inlet-check')).catch(() => {});
+        await rmdir(path.join(root, PROBE_DIRECTORY)).catch(() => {});
         return { ok: true };
       } catch (error) {
         return describeLocalFailure(root, error);

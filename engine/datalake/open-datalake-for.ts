@@ -6,7 +6,8 @@ import type { EngineContext } from '../engine-context';
 import { mergeSecrets } from '../secrets/split-secrets';
 import { ARTIFACT_SIGNING_PURPOSE } from './artifact-url';
 import { DatalakeError } from './datalake-error';
-import { type DatalakeStore, openDatalake } from './datalake-store';
+import type { DatalakeStore } from './datalake-store';
+import { openDatalake } from './open-datalake';
 import { endpointRefusal } from './s3-endpoint-policy';
 
 interface DatalakeRow {

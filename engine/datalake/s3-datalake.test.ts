@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest'
 import { DatalakeCreateSchema } from '../../lib/prequel/contract/datalake';
 import { S3_TEST_CREDENTIALS } from '../testing/s3-server';
 import { DatalakeError, DatalakeNotSupportedError } from './datalake-error';
-import { openDatalake, type OpenDatalakeOptions } from './datalake-store';
+import type { OpenDatalakeOptions } from './datalake-store';
+import { openDatalake } from './open-datalake';
 import { startS3FaultProxy } from './testing/s3-fault-proxy';
 
 const MB = 1024 * 1024;

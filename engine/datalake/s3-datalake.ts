@@ -1,6 +1,6 @@
 // A datalake in an S3 bucket (AWS or any S3-compatible store). An object appears whole or not at all: one
 // PutObject, or a multipart upload that is completed only when every part is in and aborted otherwise.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
@@ -26,6 +26,7 @@ import type { HostPolicy } from '../net/host-policy';
 import { describeS3Failure, type S3Place } from './describe-s3-failure';
 import { DownloadCache } from './download-cache';
 import { objectUrl, presignS3Url } from './presign-s3-url';
+import { PROBE_DIRECTORY, roundTripProbe } from './round-trip-probe';
 import { vettingAgents } from './s3-endpoint-policy';
 import { isValidLakeKey, validateLakeKey, validateLakePrefix } from './validate-lake-key';
 
@@ -328,16 +329,13 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
     },
 
     async check() {
-      const probe = `_inlet-check/probe-${randomBytes(6).toString('hex')}`;
-      const payload = `inlet datalake check ${new Date().toISOString()}`;
       try {
-        await store.putBytes(probe, payload);
-        const back = await store.getBytes(probe);
-        if (back.toString('utf8') !== payload) {
+        const probe = await roundTripProbe(store);
+        if (!probe.intact) {
           return { ok: false, message: `${where} returned different bytes than were written to "${bucket}".`, hint: 'Check that the endpoint is an S3 API and not a proxy that rewrites bodies.' };
         }
-        await store.list('_inlet-check/');
-        await store.delete([probe]);
+        await store.list(`${PROBE_DIRECTORY}/`);
+        await store.delete([probe.key]);
         return { ok: true };
       } catch (error) {
         const failure = describeS3Failure(error, place, 'use objects');
