@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { inputClassName } from '@/components/ui/field';
+import { Select } from '@/components/ui/select';
 import type { RecordLineage } from '@/lib/prequel/contract/records';
 import { statusQueries } from '@/lib/status-view/queries';
 import { cn } from '@/lib/utils';
@@ -71,13 +72,12 @@ export function RecordTracer({ datasets, endpoint }: { datasets: { id: string; n
           <label htmlFor="trace-dataset" className="text-sm font-medium">
             Data
           </label>
-          <select id="trace-dataset" className={inputClassName} value={datasetId} onChange={(event) => setDatasetId(event.target.value)}>
-            {datasets.map((dataset) => (
-              <option key={dataset.id} value={dataset.id}>
-                {dataset.name}
-              </option>
-            ))}
-          </select>
+          <Select
+            id="trace-dataset"
+            value={datasetId}
+            onChange={(event) => setDatasetId(event.target.value)}
+            options={datasets.map((dataset) => ({ value: dataset.id, label: dataset.name }))}
+          />
         </div>
         <div className="flex flex-col gap-1.5">
           <label htmlFor="trace-key" className="text-sm font-medium">

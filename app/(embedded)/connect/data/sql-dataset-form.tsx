@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { describedBy, Field, fieldIds, inputClassName } from '@/components/ui/field';
+import { Select } from '@/components/ui/select';
 import type { SchemaColumn } from '@/lib/prequel/contract/source-actions';
 import { FREQUENCIES } from '@/lib/wizard/dataset-choice';
 import { checkQuery, importQuery } from './actions';
@@ -76,30 +77,33 @@ export function SqlDatasetForm() {
                 <input id={fieldIds('sql-name').control} className={inputClassName} value={name} onChange={(event) => setName(event.target.value)} />
               </Field>
               <Field name="sql-pk" label="Unique column (primary key)" error={errors.primaryKey}>
-                <select id={fieldIds('sql-pk').control} className={inputClassName} value={primaryKey} onChange={(event) => setPrimaryKey(event.target.value)}>
-                  {columns.map((column) => (
-                    <option key={column.name}>{column.name}</option>
-                  ))}
-                </select>
+                <Select
+                  id={fieldIds('sql-pk').control}
+                  value={primaryKey}
+                  onChange={(event) => setPrimaryKey(event.target.value)}
+                  options={columns.map((column) => ({ value: column.name, label: column.name }))}
+                />
               </Field>
               <Field name="sql-modified" label="Last-modified column" optional description="Without one, every run reads everything and compares it.">
-                <select id={fieldIds('sql-modified').control} className={inputClassName} value={lastModified} onChange={(event) => setLastModified(event.target.value)}>
-                  <option value="">None</option>
-                  {columns
-                    .filter((column) => column.prequel_type === 'timestamp' || column.prequel_type === 'date')
-                    .map((column) => (
-                      <option key={column.name}>{column.name}</option>
-                    ))}
-                </select>
+                <Select
+                  id={fieldIds('sql-modified').control}
+                  value={lastModified}
+                  onChange={(event) => setLastModified(event.target.value)}
+                  options={[
+                    { value: '', label: 'None' },
+                    ...columns
+                      .filter((column) => column.prequel_type === 'timestamp' || column.prequel_type === 'date')
+                      .map((column) => ({ value: column.name, label: column.name })),
+                  ]}
+                />
               </Field>
               <Field name="sql-frequency" label="How often">
-                <select id={fieldIds('sql-frequency').control} className={inputClassName} value={frequency} onChange={(event) => setFrequency(Number(event.target.value))}>
-                  {FREQUENCIES.map((option) => (
-                    <option key={option.minutes} value={option.minutes}>
-                      {option.label}
-                    </option>
-                  ))}
-                </select>
+                <Select
+                  id={fieldIds('sql-frequency').control}
+                  value={frequency}
+                  onChange={(event) => setFrequency(Number(event.target.value))}
+                  options={FREQUENCIES.map(({ minutes, label }) => ({ value: minutes, label }))}
+                />
               </Field>
             </div>
             <div>

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { inputClassName } from '@/components/ui/field';
+import { Select } from '@/components/ui/select';
 import { useDebounced } from '@/lib/use-debounced';
 import { describeTracking, FREQUENCIES, READINESS } from '@/lib/wizard/dataset-choice';
 import { wizardQueries } from '@/lib/wizard/queries';
@@ -140,13 +141,12 @@ export function TableBrowser() {
           <label htmlFor="frequency" className="text-sm font-medium">
             How often
           </label>
-          <select id="frequency" className={inputClassName} value={frequency} onChange={(event) => setFrequency(Number(event.target.value))}>
-            {FREQUENCIES.map((option) => (
-              <option key={option.minutes} value={option.minutes}>
-                {option.label}
-              </option>
-            ))}
-          </select>
+          <Select
+            id="frequency"
+            value={frequency}
+            onChange={(event) => setFrequency(Number(event.target.value))}
+            options={FREQUENCIES.map(({ minutes, label }) => ({ value: minutes, label }))}
+          />
         </div>
         <Button disabled={selected.size === 0 || importer.isPending} onClick={() => importer.mutate()}>
           {importer.isPending ? 'Starting…' : selected.size ? `Import ${selected.size} table${selected.size === 1 ? '' : 's'}` : 'Choose tables to import'}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { inputClassName } from '@/components/ui/field';
+import { Select } from '@/components/ui/select';
 
 /** Which of the customer's datasets feeds this destination; changing it reloads the mapping for that data. */
 export function DatasetPicker({ destinationId, datasets, selected }: { destinationId: string; datasets: { id: string; name: string }[]; selected: string }) {
@@ -11,18 +11,12 @@ export function DatasetPicker({ destinationId, datasets, selected }: { destinati
       <label htmlFor="dataset-choice" className="text-sm font-medium">
         Data from
       </label>
-      <select
+      <Select
         id="dataset-choice"
-        className={inputClassName}
         value={selected}
         onChange={(event) => router.push(`/connect/map?${new URLSearchParams({ destination: destinationId, dataset: event.target.value })}`)}
-      >
-        {datasets.map((dataset) => (
-          <option key={dataset.id} value={dataset.id}>
-            {dataset.name}
-          </option>
-        ))}
-      </select>
+        options={datasets.map((dataset) => ({ value: dataset.id, label: dataset.name }))}
+      />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { inputClassName } from '@/components/ui/field';
+import { Select } from '@/components/ui/select';
 import { mappingProgress, suggestFix, type Suggestion } from '@/lib/mapping/suggest-mappings';
 import type { TargetField } from '@/lib/mapping/target-fields';
 import type { Mapping } from '@/lib/prequel/contract/stream';
@@ -129,9 +130,8 @@ export function MappingEditor({ destination, datasetId, context, nextPath }: Pro
                 {field.description ? <p className="mt-1 text-xs text-muted-foreground">{field.description}</p> : null}
               </div>
               <div className="flex flex-col gap-2">
-                <select
+                <Select
                   id={id}
-                  className={inputClassName}
                   value={cell.kind === 'column' ? `column:${cell.column}` : cell.kind}
                   aria-invalid={error ? true : undefined}
                   aria-describedby={error ? `${id}-error` : undefined}
@@ -141,15 +141,15 @@ export function MappingEditor({ destination, datasetId, context, nextPath }: Pro
                     else if (value === 'expression') setCell(field.path, { kind: 'expression', expr: cell.kind === 'column' ? cell.column : '' });
                     else setCell(field.path, { kind: 'column', column: value.slice('column:'.length) });
                   }}
-                >
-                  <option value="none">Not mapped</option>
-                  {context.columns.map((option) => (
-                    <option key={option.name} value={`column:${option.name}`}>
-                      {option.name} ({option.prequel_type}){isNew.has(option.name) ? ' · new' : ''}
-                    </option>
-                  ))}
-                  <option value="expression">Expression…</option>
-                </select>
+                  options={[
+                    { value: 'none', label: 'Not mapped' },
+                    ...context.columns.map((option) => ({
+                      value: `column:${option.name}`,
+                      label: `${option.name} (${option.prequel_type})${isNew.has(option.name) ? ' · new' : ''}`,
+                    })),
+                    { value: 'expression', label: 'Expression…' },
+                  ]}
+                />
                 {cell.kind === 'expression' ? (
                   <>
                     <label htmlFor={`${id}-expr`} className="sr-only">

@@ -2,8 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ApiUnavailable } from '@/components/session/session-required';
 import { HealthBadge } from '@/components/support/health-badge';
-import { inputClassName } from '@/components/ui/field';
 import { Button, buttonVariants } from '@/components/ui/button';
+import { inputClassName } from '@/components/ui/field';
+import { Select } from '@/components/ui/select';
 import { DEFAULT_OVERVIEW_PAGE_SIZE, loadOverview, overviewQuery } from '@/lib/support/load-overview';
 import { MAX_TENANTS } from '@/lib/support/load-tenants';
 
@@ -48,13 +49,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
           <label htmlFor="tenant-health" className="text-sm font-medium">
             Health
           </label>
-          <select id="tenant-health" name="health" defaultValue={query.health ?? ''} className={inputClassName}>
-            {HEALTH_FILTERS.map((filter) => (
-              <option key={filter.value} value={filter.value}>
-                {filter.label}
-              </option>
-            ))}
-          </select>
+          <Select id="tenant-health" name="health" defaultValue={query.health ?? ''} options={HEALTH_FILTERS} />
         </div>
         {query.pageSize !== DEFAULT_OVERVIEW_PAGE_SIZE ? <input type="hidden" name="size" value={query.pageSize} /> : null}
         <Button type="submit" variant="outline">
