@@ -1,8 +1,8 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { cancelRun } from '@/app/(embedded)/status/actions';
 import { Button } from '@/components/ui/button';
+import { cancelRun } from '@/lib/actions/status';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
 
 /**

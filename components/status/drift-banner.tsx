@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { buttonVariants } from '@/components/ui/button';
 import { driftNotes } from '@/lib/status/drift-notes';
-import type { DatasetStatus, StreamStatus } from '@/lib/status-view/load-status';
+import type { DatasetStatus, StreamStatus } from '@/lib/status/load-status';
 
 /** A mapped column gone or retyped at the source: named with its fix before any delivery fails. */
 export function DriftBanner({ dataset, streams, readOnly }: { dataset: DatasetStatus; streams: StreamStatus[]; readOnly: boolean }) {

@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { inputClassName } from '@/components/ui/field';
 import { Select } from '@/components/ui/select';
 import type { RecordLineage } from '@/lib/prequel/contract/records';
-import { statusQueries } from '@/lib/status-view/queries';
+import { statusQueries } from '@/lib/status/queries';
 import { cn } from '@/lib/utils';
 
 type Stage = { key: 'extract' | 'transform' | 'validate_schema' | 'load'; label: string; at: (lineage: RecordLineage) => string | null | undefined };

@@ -2,16 +2,16 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { setStreamEnabled, syncNow } from '@/app/(embedded)/status/actions';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button, buttonVariants } from '@/components/ui/button';
-import type { Extract, Load } from '@/lib/prequel/contract/job';
+import { setStreamEnabled, syncNow } from '@/lib/actions/status';
 import { freshness } from '@/lib/prequel/contract/health/freshness';
 import { runHistory } from '@/lib/prequel/contract/health/run-history';
-import { waitingRecordsText } from '@/lib/status/waiting-records';
 import { actionFor, whoseMove } from '@/lib/prequel/contract/health/whose-move';
-import type { DatasetStatus, ProviderStatus, StreamStatus } from '@/lib/status-view/load-status';
-import { statusQueries } from '@/lib/status-view/queries';
+import type { Extract, Load } from '@/lib/prequel/contract/job';
+import type { DatasetStatus, ProviderStatus, StreamStatus } from '@/lib/status/load-status';
+import { statusQueries } from '@/lib/status/queries';
+import { waitingRecordsText } from '@/lib/status/waiting-records';
 import { CancelInitialRun } from './cancel-initial-run';
 import { DriftBanner } from './drift-banner';
 import { RecordTracer } from './record-tracer';

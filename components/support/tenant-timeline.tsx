@@ -1,5 +1,5 @@
 import type { AuditEntry } from '@/lib/prequel/audit-log';
-import type { ProviderStatus } from '@/lib/status-view/load-status';
+import type { ProviderStatus } from '@/lib/status/load-status';
 
 type Item = { at: Date; kind: 'extract' | 'load' | 'change'; title: string; detail: string };
 

@@ -5,7 +5,7 @@ import { listAuditLog } from '@/lib/prequel/audit-log';
 import type { PrequelResult } from '@/lib/prequel/client';
 import type { Provider } from '@/lib/prequel/contract/provider';
 import { getProvider } from '@/lib/prequel/providers';
-import { loadProviderStatus, type ProviderStatus } from '@/lib/status-view/load-status';
+import { loadProviderStatus, type ProviderStatus } from '@/lib/status/load-status';
 
 type TenantPage = { provider: Provider; status: ProviderStatus; audit: Awaited<ReturnType<typeof listAuditLog>> };
 

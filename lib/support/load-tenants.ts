@@ -3,12 +3,12 @@
 import 'server-only';
 import { supportLoader } from '@/lib/actions/support-guard';
 import { type PrequelResult } from '@/lib/prequel/client';
+import { groupErrors } from '@/lib/prequel/contract/health/error-groups';
+import { compareTenants, tenantHealth } from '@/lib/prequel/contract/health/tenant-health';
 import type { JobError } from '@/lib/prequel/contract/job';
 import { fetchAllPages } from '@/lib/prequel/pagination';
 import { listProviders } from '@/lib/prequel/providers';
-import { groupErrors } from '@/lib/prequel/contract/health/error-groups';
-import { compareTenants, tenantHealth } from '@/lib/prequel/contract/health/tenant-health';
-import { loadProviderStatus, type ProviderStatus } from '@/lib/status-view/load-status';
+import { loadProviderStatus, type ProviderStatus } from '@/lib/status/load-status';
 
 /** Without the API's status summaries, the console reads at most this many tenants, each with several calls. */
 export const MAX_TENANTS = 500;

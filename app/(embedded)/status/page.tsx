@@ -3,8 +3,8 @@ import Link from 'next/link';
 import { ApiUnavailable, SessionRequired } from '@/components/session/session-required';
 import { StatusBoard } from '@/components/status/status-board';
 import { getSession, isCustomerSession } from '@/lib/session/session';
-import { customerStatus } from '@/lib/status-view/customer-status';
-import { loadProviderStatus } from '@/lib/status-view/load-status';
+import { customerStatus } from '@/lib/status/customer-status';
+import { loadProviderStatus } from '@/lib/status/load-status';
 
 export const metadata: Metadata = { title: 'Import status' };
 

@@ -2,7 +2,7 @@
 
 import { ReasonedAction } from '@/components/support/reasoned-action';
 import { type Extract, isActive, type Load } from '@/lib/prequel/contract/job';
-import type { ProviderStatus } from '@/lib/status-view/load-status';
+import type { ProviderStatus } from '@/lib/status/load-status';
 import {
   cancelTenantExtract,
   cancelTenantLoad,

@@ -1,7 +1,7 @@
 // GET /api/support/tenants/<id>/status: the tenant's status snapshot, for the console's read-only customer view.
-import { supportRoute } from '@/lib/actions/support-guard';
 import { routeData, routeError } from '@/lib/actions/customer-route';
-import { loadProviderStatus } from '@/lib/status-view/load-status';
+import { supportRoute } from '@/lib/actions/support-guard';
+import { loadProviderStatus } from '@/lib/status/load-status';
 
 export const GET = supportRoute<{ providerId: string }>(async (_request, _session, { params }) => {
   const { providerId } = await params;
