@@ -1,5 +1,6 @@
 // Pure: an expression that repairs a schema error the preview reported on a cell (wrong type, bad date-time,
 // an allowed value in the wrong case, a missing value), judged by the error and the column's type and samples.
+import { emptyLiteral } from '@/lib/prequel/contract/empty-literal';
 import type { PrequelType } from '@/lib/prequel/contract/source-actions';
 import type { Mapping } from '@/lib/prequel/contract/stream';
 import { allowedStrings, caseFixFor, columnRef, convertToType, keepNull, mayBeNull, trueWordsTest, TRUE_WORDS_EXPLANATION } from './column-conversion';
@@ -81,21 +82,8 @@ function expressionFix(field: TargetField, expr: string, explanation: string, cu
 
 function defaultLiteral(field: TargetField, type: string | undefined): string | null {
   if (field.enum && field.enum.length > 0) return JSON.stringify(field.enum[0]) ?? null;
-  switch (type) {
-    case 'string':
-      return field.format ? null : '""';
-    case 'integer':
-    case 'number':
-      return '0';
-    case 'boolean':
-      return 'false';
-    case 'array':
-      return '[]';
-    case 'object':
-      return '{}';
-    default:
-      return null;
-  }
+  // A formatted string (a date-time, an email) has no empty value that passes.
+  return type === 'string' && field.format ? null : emptyLiteral(type);
 }
 
 function fixMissing(field: TargetField, mapping: Mapping, ref: string): Fix | null {

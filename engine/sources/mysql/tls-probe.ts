@@ -1,5 +1,6 @@
 // The tls check: reads the server greeting on a fresh socket, asks for TLS (SSLRequest) and completes the handshake.
 import type net from 'node:net';
+import { awaitAnswer } from '../await-answer';
 import { openSocket, silentServerFailure } from '../open-socket';
 import type { ConnectFailure } from '../source-connect-error';
 import { fieldOf, type SourceTarget } from '../source-target';
@@ -54,17 +55,8 @@ export async function probeMysqlTls(target: SourceTarget): Promise<TlsOutcome> {
 
 /** The first protocol packet's payload, or null when the server stays silent. */
 function firstPacket(socket: net.Socket, timeoutMs: number): Promise<Buffer | null> {
-  return new Promise((resolve) => {
+  return awaitAnswer<Buffer>(socket, timeoutMs, (done) => {
     let received = Buffer.alloc(0);
-    const timer = setTimeout(() => done(null), timeoutMs);
-    function done(value: Buffer | null) {
-      clearTimeout(timer);
-      socket.removeAllListeners('data');
-      socket.removeAllListeners('error');
-      socket.removeAllListeners('close');
-      socket.pause();
-      resolve(value);
-    }
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 5) return;

@@ -1,5 +1,6 @@
 // The tls check: asks the server for TLS (SSLRequest) on a fresh socket and completes the handshake.
 import type net from 'node:net';
+import { awaitAnswer } from '../await-answer';
 import { openSocket, silentServerFailure } from '../open-socket';
 import type { ConnectFailure } from '../source-connect-error';
 import { fieldOf, type SourceTarget } from '../source-target';
@@ -20,16 +21,7 @@ export async function probePostgresTls(target: SourceTarget): Promise<TlsOutcome
 }
 
 function firstByte(socket: net.Socket, target: SourceTarget): Promise<string | null> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => done(null), target.timeoutMs);
-    function done(value: string | null) {
-      clearTimeout(timer);
-      socket.removeAllListeners('data');
-      socket.removeAllListeners('error');
-      socket.removeAllListeners('close');
-      socket.pause();
-      resolve(value);
-    }
+  return awaitAnswer<string>(socket, target.timeoutMs, (done) => {
     socket.once('data', (chunk: Buffer) => done(String.fromCharCode(chunk[0]!)));
     socket.once('error', () => done(''));
     socket.once('close', () => done(''));

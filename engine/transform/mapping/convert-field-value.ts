@@ -1,5 +1,6 @@
 // Pure: fits a column value to the JSON type its target field declares, only when nothing is lost
 // (integer → string, exact decimal text → number, "true" → boolean, …); otherwise says why not and what to do.
+import { emptyLiteral } from '../../../lib/prequel/contract/empty-literal';
 import type { PrequelType } from '../../../lib/prequel/contract/source-actions';
 import { canonicalNumber, exactNumber } from './exact-number';
 import type { JsonType } from './schema-targets';
@@ -104,7 +105,7 @@ export function describeMismatch(value: unknown, columnType: PrequelType | null,
   if (value === null || value === undefined) {
     return {
       message: `is NULL for this record, but record_schema wants ${typeList(wanted)}`,
-      fix: `allow null in record_schema ("type": [${[...wanted, 'null'].map((type) => `"${type}"`).join(', ')}]), or map an expression with a default such as ${ref} ?? ${defaultLiteral(wanted[0])}`,
+      fix: `allow null in record_schema ("type": [${[...wanted, 'null'].map((type) => `"${type}"`).join(', ')}]), or map an expression with a default such as ${ref} ?? ${emptyLiteral(wanted[0]) ?? '""'}`,
     };
   }
   if (wants('number') || wants('integer')) {
@@ -152,20 +153,4 @@ export function describeMismatch(value: unknown, columnType: PrequelType | null,
     message: `${shown} is ${kind}, but record_schema wants ${typeList(wanted)}`,
     fix: `change the field's type in record_schema, or map an expression that produces ${typeList(wanted)}`,
   };
-}
-
-function defaultLiteral(type: JsonType | undefined): string {
-  switch (type) {
-    case 'number':
-    case 'integer':
-      return '0';
-    case 'boolean':
-      return 'false';
-    case 'array':
-      return '[]';
-    case 'object':
-      return '{}';
-    default:
-      return '""';
-  }
 }
