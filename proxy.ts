@@ -1,7 +1,7 @@
 // Runs before every page: turns an embed invite (?session=…) into the session cookie, refuses anonymous visitors
 // to the support console before anything renders, and says who may frame us.
 import { type NextRequest, NextResponse } from 'next/server';
-import { getSessionEnv } from '@/lib/session/session-env';
+import { getAppEnv, getSessionEnv } from '@/lib/env';
 import { isHttpsRequest, sessionCookieName, sessionCookieOptions } from '@/lib/session/session-cookie';
 import { signSessionToken, verifySessionToken } from '@/lib/session/session-token';
 import { verifySessionCookie } from '@/lib/session/verify-session-cookie';
@@ -18,7 +18,8 @@ function withSecurityHeaders(response: NextResponse): NextResponse {
   return response;
 }
 
-const cookieNameOf = (request: NextRequest) => sessionCookieName(isHttpsRequest(request.headers.get('x-forwarded-proto'), request.nextUrl.protocol));
+const cookieNameOf = (request: NextRequest) =>
+  sessionCookieName(isHttpsRequest(request.headers.get('x-forwarded-proto'), request.nextUrl.protocol, getAppEnv().INLET_APP_URL));
 
 /** Whether the request carries a valid, unrevoked session cookie (of any role: pages decide about roles). */
 function hasSession(request: NextRequest): boolean {

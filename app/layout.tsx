@@ -2,8 +2,8 @@ import type { Metadata, Viewport } from 'next';
 import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
 import { PresenterMask } from '@/components/demo/presenter-mask';
-import { demoModeEnabled } from '@/lib/demo-mode';
 import { PRESENTER_COOKIE } from '@/lib/demo/presenter';
+import { demoModeEnabled } from '@/lib/env';
 import './globals.css';
 
 export const metadata: Metadata = {

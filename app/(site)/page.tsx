@@ -1,7 +1,7 @@
 import { Suspense } from 'react';
 import { ApiStatusCard, ApiStatusCardPending } from '@/components/api-connection/api-status-card';
 import { DemoLanding } from '@/components/demo/demo-landing';
-import { demoModeEnabled } from '@/lib/demo-mode';
+import { demoModeEnabled } from '@/lib/env';
 import { getApiStatus } from '@/lib/prequel/client';
 
 // The status card reports the live state of the Import API, so the page is rendered per request.

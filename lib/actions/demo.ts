@@ -4,10 +4,10 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { demoModeEnabled } from '@/lib/demo-mode';
 import { resetDemo, setSimulatorPaused, startOver, switchScenario, type DemoResult } from '@/lib/demo/demo-control';
 import { ScenarioNameSchema, type DemoState } from '@/lib/demo/demo-state';
 import { DEMO_PROVIDER_ID, PRESENTER_COOKIE } from '@/lib/demo/presenter';
+import { demoModeEnabled } from '@/lib/env';
 import { startSession } from '@/lib/session/mint-invite';
 
 function refused(): DemoResult<never> {

@@ -2,14 +2,13 @@
 // (the control server and the reference receiver that `npm start` runs), never by importing them.
 import 'server-only';
 import { z } from 'zod';
-import { demoModeEnabled } from '@/lib/demo-mode';
+import { demoModeEnabled, getAppEnv } from '@/lib/env';
 import { DemoControlResponseSchema, type DemoState, type ScenarioName } from './demo-state';
 
 export type DemoResult<T> = { ok: true; data: T } | { ok: false; message: string };
 
 function controlEnv(): { url: string; token: string } | null {
-  const url = process.env.DEMO_CONTROL_URL;
-  const token = process.env.DEMO_CONTROL_TOKEN;
+  const { DEMO_CONTROL_URL: url, DEMO_CONTROL_TOKEN: token } = getAppEnv();
   return demoModeEnabled() && url && token ? { url: url.replace(/\/+$/, ''), token } : null;
 }
 
@@ -48,7 +47,7 @@ export type ReceivedRecord = z.infer<typeof ReceivedSchema>['records'][number];
 
 /** The newest records the SaaS's endpoint (the reference receiver) holds, latest version per key. */
 export async function receivedRecords(provider: string, limit = 50): Promise<DemoResult<ReceivedRecord[]>> {
-  const base = process.env.DEMO_RECEIVER_URL;
+  const base = getAppEnv().DEMO_RECEIVER_URL;
   if (!demoModeEnabled() || !base) return { ok: false, message: 'The demo receiver runs with `npm start` (INLET_DEMO=true).' };
   try {
     const query = new URLSearchParams({ provider, latest: 'true', order: 'desc', limit: String(limit) });

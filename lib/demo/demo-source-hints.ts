@@ -1,7 +1,7 @@
 // The demo database's fixed credentials, shown as hints on the connect form (demo mode only).
 import 'server-only';
 import { z } from 'zod';
-import { demoModeEnabled } from '@/lib/demo-mode';
+import { demoModeEnabled, getAppEnv } from '@/lib/env';
 
 const HintsSchema = z.object({
   host: z.string(),
@@ -14,9 +14,10 @@ const HintsSchema = z.object({
 export type DemoSourceHints = z.infer<typeof HintsSchema>;
 
 export function demoSourceHints(): DemoSourceHints | null {
-  if (!demoModeEnabled() || !process.env.DEMO_SOURCE) return null;
+  const source = getAppEnv().DEMO_SOURCE;
+  if (!demoModeEnabled() || !source) return null;
   try {
-    return HintsSchema.parse(JSON.parse(process.env.DEMO_SOURCE));
+    return HintsSchema.parse(JSON.parse(source));
   } catch {
     return null;
   }

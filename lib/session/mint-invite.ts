@@ -1,9 +1,9 @@
 // Minting an invite: the one place that decides what an invite holds and how long it lives.
 import 'server-only';
 import { cookies } from 'next/headers';
+import { getSessionEnv } from '@/lib/env';
 import { requestCookieName } from './session';
 import { sessionCookieOptions } from './session-cookie';
-import { getSessionEnv } from './session-env';
 import { newSessionId, type SessionClaims, signSessionToken } from './session-token';
 
 export const INVITE_SECONDS = 10 * 60;

@@ -11,7 +11,7 @@ export function sessionCookieName(https: boolean): string {
 }
 
 /** Whether the browser reached the app over HTTPS: INLET_APP_URL's scheme, else the proxy's X-Forwarded-Proto, else the request's own. */
-export function isHttpsRequest(forwardedProto: string | null, requestProtocol?: string, appUrl = process.env.INLET_APP_URL): boolean {
+export function isHttpsRequest(forwardedProto: string | null, requestProtocol: string | undefined, appUrl: string | undefined): boolean {
   if (appUrl) return appUrl.startsWith('https:');
   const forwarded = forwardedProto?.split(',')[0]?.trim().toLowerCase();
   if (forwarded) return forwarded === 'https';

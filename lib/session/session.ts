@@ -1,6 +1,7 @@
 // The caller's embed session, read from its cookie: every page, action and route handler asks here who is calling.
 import 'server-only';
 import { cookies, headers } from 'next/headers';
+import { getAppEnv } from '@/lib/env';
 import { revokeSession } from './revoked-sessions';
 import { isHttpsRequest, sessionCookieName } from './session-cookie';
 import type { SessionClaims } from './session-token';
@@ -10,7 +11,7 @@ export type Session = SessionClaims & { kind: 'session' };
 
 /** The cookie name for this request: `__Host-` prefixed when the browser is on HTTPS, and only that one then. */
 export async function requestCookieName(): Promise<string> {
-  return sessionCookieName(isHttpsRequest((await headers()).get('x-forwarded-proto')));
+  return sessionCookieName(isHttpsRequest((await headers()).get('x-forwarded-proto'), undefined, getAppEnv().INLET_APP_URL));
 }
 
 export async function getSession(): Promise<Session | null> {

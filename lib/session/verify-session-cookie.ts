@@ -1,6 +1,6 @@
 // The one check of a session cookie's value, shared by the proxy (before rendering) and getSession (everything else).
+import { getSessionEnv } from '@/lib/env';
 import { isSessionRevoked } from './revoked-sessions';
-import { getSessionEnv } from './session-env';
 import { type SessionClaims, verifySessionToken } from './session-token';
 
 /** The claims of a signed, unexpired, unrevoked session token; null for anything else. */

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { ApiUnavailable, SessionRequired } from '@/components/session/session-required';
 import { EmbedEvents } from '@/components/wizard/embed-events';
 import { WizardStepper } from '@/components/wizard/wizard-stepper';
-import { getSessionEnv } from '@/lib/session/session-env';
+import { getSessionEnv } from '@/lib/env';
 import { reachableSteps, readWizardGate } from '@/lib/wizard/wizard-gate';
 
 export default async function WizardLayout({ children }: { children: ReactNode }) {

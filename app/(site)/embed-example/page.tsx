@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { EmbedFrame } from '@/components/embed/embed-frame';
-import { demoModeEnabled } from '@/lib/demo-mode';
+import { demoModeEnabled } from '@/lib/env';
 import { getProvider, listProviders } from '@/lib/prequel/providers';
 import { mintInvite } from '@/lib/session/mint-invite';
 

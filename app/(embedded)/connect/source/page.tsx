@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { StepHeader } from '@/components/wizard/step-header';
 import { demoSourceHints } from '@/lib/demo/demo-source-hints';
+import { getAppEnv } from '@/lib/env';
 import { getProvider } from '@/lib/prequel/providers';
 import { getSource, listSources } from '@/lib/prequel/sources';
 import { fromSource } from '@/lib/wizard/connection-form';
@@ -17,7 +18,7 @@ export default async function SourceStep() {
   const saved = sources.ok ? sources.data.items[0] : undefined;
   const full = saved ? await getSource(saved.id) : null;
   const initial = full?.ok ? fromSource(full.data as never) : null;
-  const egress = (process.env.INLET_EGRESS_ADDRESSES ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+  const egress = getAppEnv().INLET_EGRESS_ADDRESSES;
   const credentialsOnly = gate.session.scope === 'credentials';
   return (
     <section aria-labelledby="step-title" className="flex flex-col gap-6">

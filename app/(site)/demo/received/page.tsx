@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { demoModeEnabled } from '@/lib/demo-mode';
 import { receivedRecords } from '@/lib/demo/demo-control';
 import { DEMO_PROVIDER_ID } from '@/lib/demo/presenter';
+import { demoModeEnabled } from '@/lib/env';
 
 export const metadata: Metadata = { title: 'Received records' };
 

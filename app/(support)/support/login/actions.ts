@@ -4,8 +4,8 @@
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { getAppEnv, getSessionEnv } from '@/lib/env';
 import { startSession } from '@/lib/session/mint-invite';
-import { getSessionEnv } from '@/lib/session/session-env';
 import { createSignInLimits } from '@/lib/support/sign-in-limits';
 import { parseStaffAccounts, verifyStaffPassword } from '@/lib/support/staff-accounts';
 
@@ -31,7 +31,7 @@ function logSignIn(outcome: 'signed_in' | 'refused' | 'throttled' | 'invalid', e
 
 export async function signInToSupport(_previous: SignInState, form: FormData): Promise<SignInState> {
   const email = String(form.get('email') ?? '').slice(0, 200);
-  const accounts = parseStaffAccounts(process.env.INLET_SUPPORT_USERS);
+  const accounts = parseStaffAccounts(getAppEnv().INLET_SUPPORT_USERS);
   const env = getSessionEnv();
   if (!accounts.ok) return { error: `Password sign-in is misconfigured: ${accounts.message}`, email };
   if (!accounts.accounts.length || !env.ok) {

@@ -1,8 +1,8 @@
 // POST /api/embed/sessions: the host's backend mints a short-lived invite for one provider (or a support session).
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { getAppEnv, getSessionEnv } from '@/lib/env';
 import { getProvider } from '@/lib/prequel/providers';
-import { getSessionEnv } from '@/lib/session/session-env';
 import { mintInvite } from '@/lib/session/mint-invite';
 import { SESSION_ROLES, SESSION_SCOPES } from '@/lib/session/session-token';
 
@@ -22,7 +22,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 /** Where the browser reaches the app: INLET_APP_URL behind a proxy, else the address the host's backend called. */
 function appOrigin(request: Request): string {
-  if (process.env.INLET_APP_URL) return process.env.INLET_APP_URL;
+  const { INLET_APP_URL } = getAppEnv();
+  if (INLET_APP_URL) return INLET_APP_URL;
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
   const protocol = request.headers.get('x-forwarded-proto') ?? 'http';
   return host ? `${protocol}://${host}` : request.url;
