@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { META } from '../cache/meta-columns';
 
 export interface DetectorColumns {
   /** Source column names, in the CSV's order. */
@@ -30,13 +31,6 @@ export interface ChunkCounts {
   /** Rows written to the Parquet file. */
   written: number;
 }
-
-export const META = {
-  recordId: '_prequel_record_id',
-  version: '_prequel_version',
-  hash: '_prequel_hash',
-  isDeleted: '_prequel_is_deleted',
-} as const;
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;

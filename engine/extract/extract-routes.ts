@@ -4,6 +4,7 @@ import { ListEnvelope, ListQuerySchema, SuccessEnvelope } from '../../lib/preque
 import { ExtractSchema } from '../../lib/prequel/contract/job';
 import { RandomSampleSchema, RecordLineageSchema } from '../../lib/prequel/contract/records';
 import { recordAudit } from '../audit/record-audit';
+import { readRandomSample } from '../cache/cached-records';
 import type { EngineContext, RequestVariables } from '../engine-context';
 import { badRequest, conflict, notFound } from '../http/api-error';
 import { requestCancel } from '../jobs/cancel-job';
@@ -13,7 +14,7 @@ import { parseWith, readJson, readQuery } from '../http/read-input';
 import { respond, respondList } from '../http/respond';
 import { withTransaction } from '../store/db';
 import { extractResponse, type ExtractRow, findExtract } from './extract-record';
-import { readRandomSample, readRecordLineage } from './cached-records';
+import { readRecordLineage } from './record-lineage';
 import { triggerExtractIn } from './trigger-extract';
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;

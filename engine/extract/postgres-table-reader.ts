@@ -5,8 +5,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { faultPoint } from '../jobs/fault-points';
 import { afterCursor, type Cursor, orderBy, postgresDialect as sql, upToBoundary, where } from './read-plan';
-import { faultPoint } from './fault-points';
 import type { ChunkReader, KeysetReadOptions, SourceChunk } from './source-chunks';
 
 export interface PostgresTableReadOptions extends KeysetReadOptions {

@@ -4,8 +4,8 @@
 import type { SchemaDrift } from '../../lib/prequel/contract/dataset';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../lib/prequel/contract/stream';
-import { notify } from '../deliver/monitoring-events';
 import type { EngineContext } from '../engine-context';
+import { notify } from '../events/monitoring-events';
 import { withTransaction } from '../store/db';
 import { validateMappings } from '../validation/validate-mappings';
 import { describeDrift, detectDrift, newProblems } from './schema-drift';

@@ -1,8 +1,8 @@
 // Disables a stream whose endpoint is gone (410) or has failed for too long: no load sends to it again until someone
 // enables it.
 import { recordAudit } from '../audit/record-audit';
-import { notify } from '../deliver/monitoring-events';
 import type { EngineContext } from '../engine-context';
+import { notify } from '../events/monitoring-events';
 import { findRow, responseOf } from '../resources/crud-routes';
 import type { ResourceDefinition } from '../resources/resource-definition';
 import { streams } from '../resources/streams';

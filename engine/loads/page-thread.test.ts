@@ -4,7 +4,7 @@ import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../lib/prequel/contract/stream';
 import { createReceiver, type Receiver } from '../../scripts/receiver/create-receiver';
 import { toJson } from '../deliver/render-request';
-import { type CachedRecord, type CacheManifest, openCachedRecords, readCacheManifest } from '../extract/cached-records';
+import { type CachedRecord, type CacheManifest, openCachedRecords, readCacheManifest } from '../cache/cached-records';
 import { compileMappings } from '../transform/mapping/compile-mappings';
 import { ExpressionTooSlow, PageTimeBudget } from '../transform/mapping/page-time-budget';
 import { createTableDataset, extractNow } from '../testing/extract-fixtures';

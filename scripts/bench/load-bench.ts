@@ -7,7 +7,7 @@ import { DestinationCreateSchema } from '../../lib/prequel/contract/destination'
 import { bodyBytes, createRequestRenderer, type RenderOutcome } from '../../engine/deliver/render-request';
 import { deliveryId, signDelivery } from '../../engine/deliver/sign-delivery';
 import { signingKey } from '../../engine/deliver/signing-key';
-import { type CachedRecord, openCachedRecords } from '../../engine/extract/cached-records';
+import { type CachedRecord, openCachedRecords } from '../../engine/cache/cached-records';
 import { readStreamTransformed } from '../../engine/loads/load-ledger';
 import { benchLog as log, openBenchDatabases } from './bench-databases';
 import { customerMappings, customerRecordSchema } from './customer-mapping';

@@ -11,6 +11,7 @@ export const MONITORING_EVENT_TYPES = [
   'stream.disabled',
   'dataset.schema_changed',
 ] as const;
+export type MonitoringEventType = (typeof MONITORING_EVENT_TYPES)[number];
 
 export const WEBHOOK_VENDORS = ['generic_post', 'generic_get', 'slack', 'pagerduty', 'datadog'] as const;
 

@@ -1,16 +1,16 @@
 // Monitoring events (api-contract.md §6): signed like deliveries and sent to every matching /webhooks subscription.
+// Their types are the contract's (MONITORING_EVENT_TYPES); extracts, loads and streams report through notify.
 import { randomUUID } from 'node:crypto';
-import type { MONITORING_EVENT_TYPES, WebhookCreate } from '../../lib/prequel/contract/webhook';
+import type { MonitoringEventType, WebhookCreate } from '../../lib/prequel/contract/webhook';
+import type { RenderedRequest } from '../deliver/render-request';
+import { toJson } from '../deliver/render-request';
+import { judgeAttempt } from '../deliver/retry-policy';
+import { sendRequest } from '../deliver/send-request';
+import { signDelivery } from '../deliver/sign-delivery';
+import { signingKey } from '../deliver/signing-key';
 import type { EngineContext } from '../engine-context';
 import { mergeSecrets } from '../secrets/split-secrets';
-import type { RenderedRequest } from './render-request';
-import { toJson } from './render-request';
-import { judgeAttempt } from './retry-policy';
-import { sendRequest } from './send-request';
-import { signDelivery } from './sign-delivery';
-import { signingKey } from './signing-key';
 
-export type MonitoringEventType = (typeof MONITORING_EVENT_TYPES)[number];
 export const EVENT_VERSION = '2026-11-01';
 
 export interface MonitoringEvent {
