@@ -1,10 +1,10 @@
-// The app's environment, parsed once with zod and read only through here; a missing variable becomes a value the UI
-// can explain, not a crash.
+// The app's environment, parsed once with zod and read only through here; a missing variable
+// becomes a value the UI can explain, not a crash.
 import 'server-only';
 import { z } from 'zod';
 
-// An empty value in .env means "not set", so the default applies and a blank key counts as missing: a copy of the
-// fully commented .env.example behaves exactly like no .env.
+// An empty value in .env means "not set", so the default applies and a blank key counts as
+// missing: a copy of the fully commented .env.example behaves exactly like no .env.
 const emptyAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const optionalText = z.preprocess(emptyAsUnset, z.string().optional());
@@ -94,15 +94,15 @@ export function getSessionEnv(): SessionEnvResult {
 // --- The app's own settings: all optional, so reading them never fails ---
 
 const appEnvSchema = z.object({
-  /** The app's public address behind a proxy: invite URLs, and whether the session cookie is the HTTPS one. */
+  /** The public address behind a proxy: invite URLs, and whether the cookie is the HTTPS one. */
   INLET_APP_URL: optionalText,
-  /** Addresses Inlet connects to customer databases from, shown on the source step for allowlisting. */
+  /** Addresses Inlet connects to customer databases from, shown on the source step. */
   INLET_EGRESS_ADDRESSES: commaList(z.string()),
-  /** Staff accounts for password sign-in; lib/support/staff-accounts reads the entries and names a bad one. */
+  /** Staff accounts for password sign-in, read by lib/support/staff-accounts. */
   INLET_SUPPORT_USERS: optionalText,
-  /** Demo pages mint sessions for any provider, so they exist only when this is exactly "true" (npm start sets it). */
+  /** Demo pages mint sessions for any provider: they exist only when this is exactly "true". */
   INLET_DEMO: optionalText.transform((value) => value === 'true'),
-  /** The demo's services, which `npm start` runs and names here: scenario control, reference receiver, source. */
+  /** The demo's services, which `npm start` runs and names here: control, receiver, source. */
   DEMO_CONTROL_URL: optionalText,
   DEMO_CONTROL_TOKEN: optionalText,
   DEMO_RECEIVER_URL: optionalText,

@@ -1,4 +1,5 @@
-// A native select in the inputs' style: the browser keeps its keyboard, mobile picker and screen-reader behaviour.
+// A native select in the inputs' style: the browser keeps its keyboard, mobile picker and
+// screen-reader behaviour.
 import type { ComponentProps } from 'react';
 import { cn } from '@/lib/utils';
 import { inputClassName } from './field';
