@@ -1,22 +1,12 @@
 // The extracts table and its API shape.
+import type { JobError, JobStatus } from '../../lib/prequel/contract/job';
 import type { Queryable } from '../store/db';
 import { toRfc3339 } from '../store/db';
-
-export type ExtractStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-export interface JobError {
-  error_code: string;
-  title: string;
-  message: string;
-  blame: 'source' | 'destination' | 'configuration' | 'engine';
-  documentation_url: string;
-  trace: string;
-}
 
 export interface ExtractRow {
   id: string;
   dataset_id: string;
-  status: ExtractStatus;
+  status: JobStatus;
   trigger: string;
   submitted_at: string;
   started_at: string | null;

@@ -4,12 +4,12 @@ import { type DatasetCreate } from '../../lib/prequel/contract/dataset';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { SourceCreate } from '../../lib/prequel/contract/source';
 import type { EngineContext } from '../engine-context';
+import { JobFailure } from '../jobs/job-failure';
 import { loadSourceConfig } from '../sources/load-source';
 import { connectMysql } from '../sources/mysql/connect';
 import { mysqlTableSchema } from '../sources/mysql/mysql-schema';
 import { connectPostgres } from '../sources/postgres/connect';
 import { postgresQuerySchema, postgresTableSchema } from '../sources/postgres/postgres-schema';
-import { ExtractFailure } from './extract-error';
 import { openMysqlTableReader } from './mysql-table-reader';
 import { openPostgresQueryReader } from './postgres-query-reader';
 import { openPostgresTableReader } from './postgres-table-reader';
@@ -40,7 +40,7 @@ function requireColumns(schema: SchemaColumn[], mode: ReadMode, table: string) {
   const needed = mode.kind === 'incremental' ? [mode.pkColumn, mode.orderColumn] : [mode.pkColumn];
   for (const name of needed) {
     if (!schema.some((column) => column.name === name)) {
-      throw new ExtractFailure('source', 'source_schema_changed', 'A column is missing', `${table} has no column "${name}" any more. Update the dataset or restore the column.`);
+      throw new JobFailure('source', 'source_schema_changed', 'A column is missing', `${table} has no column "${name}" any more. Update the dataset or restore the column.`);
     }
   }
 }
@@ -82,7 +82,7 @@ async function openPostgresReader(source: Extract<SourceCreate, { vendor: 'postg
 
 async function openMysqlReader(source: Extract<SourceCreate, { vendor: 'mysql' }>, engine: EngineContext, args: OpenReaderArgs): Promise<DatasetReader> {
   if (args.mode.kind === 'query') {
-    throw new ExtractFailure('source', 'method_not_supported', 'SQL datasets are not supported for MySQL yet', 'Use a table dataset for MySQL and MariaDB sources.');
+    throw new JobFailure('source', 'method_not_supported', 'SQL datasets are not supported for MySQL yet', 'Use a table dataset for MySQL and MariaDB sources.');
   }
   const connection = await connectMysql(source.mysql, engine, {
     // Every value as the server's text (exact big numbers, decimals, DATETIME(6)); binary strings as hex.
@@ -122,5 +122,5 @@ export async function openChunkReader(engine: EngineContext, args: OpenReaderArg
   const source = await loadSourceConfig(engine, args.sourceId);
   if (source.vendor === 'postgres') return openPostgresReader(source, engine, args);
   if (source.vendor === 'mysql') return openMysqlReader(source, engine, args);
-  throw new ExtractFailure('source', 'vendor_not_supported', 'This source cannot be read', `Extracts from ${source.vendor} sources are not supported by this engine yet.`);
+  throw new JobFailure('source', 'vendor_not_supported', 'This source cannot be read', `Extracts from ${source.vendor} sources are not supported by this engine yet.`);
 }

@@ -4,17 +4,19 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetCreateSchema, type DatasetCreate } from '../../lib/prequel/contract/dataset';
+import type { TerminalJobStatus } from '../../lib/prequel/contract/job';
 import { extractPartKey } from '../datalake/lake-keys';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
 import type { EngineContext } from '../engine-context';
 import { notify } from '../events/monitoring-events';
 import { cancelRequested } from '../jobs/cancel-job';
 import { faultPoint } from '../jobs/fault-points';
+import { JobFailure } from '../jobs/job-failure';
 import { triggerLoadsAfterExtract } from '../loads/trigger-load';
 import { type Queryable, withTransaction } from '../store/db';
 import { ChangeDetector } from './change-detector';
 import { type ExtractRow } from './extract-record';
-import { ExtractFailure, inPhase, toJobError } from './extract-error';
+import { inPhase, toJobError } from './extract-error';
 import { openChunkReader } from './open-chunk-reader';
 import { recordColumns } from './record-columns';
 import { type Cursor, readModeOf } from './read-plan';
@@ -70,7 +72,7 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
   };
   try {
     const datasetRow = (await engine.db.query<DatasetRow>('select id, source_id, provider_id, body from datasets where id = $1', [extract.dataset_id])).rows[0];
-    if (!datasetRow) throw new ExtractFailure('engine', 'dataset_deleted', 'The dataset no longer exists', 'The dataset was deleted while its extract was queued.');
+    if (!datasetRow) throw new JobFailure('engine', 'dataset_deleted', 'The dataset no longer exists', 'The dataset was deleted while its extract was queued.');
     const dataset = DatasetCreateSchema.parse(datasetRow.body);
     const mode = readModeOf(dataset);
     // A full refresh reads from no cursor; once it has committed a chunk, a retry after a crash resumes from there.
@@ -206,7 +208,7 @@ async function frequencyOf(db: Queryable, datasetId: string): Promise<number> {
 }
 
 /** Ends the extract; the dataset's next scheduled run is a period away whatever the outcome (a cancel included). */
-async function finish(db: Queryable, extractId: string, datasetId: string, frequencyMinutes: number, status: 'succeeded' | 'failed' | 'cancelled', error: unknown) {
+async function finish(db: Queryable, extractId: string, datasetId: string, frequencyMinutes: number, status: TerminalJobStatus, error: unknown) {
   await db.query(`update extracts set status = $2, ended_at = clock_timestamp(), error = $3 where id = $1`, [extractId, status, error === null ? null : JSON.stringify(error)]);
   await db.query(
     `insert into dataset_state (dataset_id, next_run_at, last_success_at) values ($1, clock_timestamp() + make_interval(mins => $2), case when $3 then clock_timestamp() end)

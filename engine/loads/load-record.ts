@@ -1,5 +1,5 @@
 // The loads table and its API shape.
-import type { JobError } from '../extract/extract-record';
+import type { JobError, JobStatus } from '../../lib/prequel/contract/job';
 import type { Queryable } from '../store/db';
 import { toRfc3339 } from '../store/db';
 
@@ -8,7 +8,7 @@ export type LoadMode = 'pending' | 'retry' | 'redeliver';
 export interface LoadRow {
   id: string;
   stream_id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  status: JobStatus;
   trigger: string;
   mode: LoadMode;
   actor_id: string | null;

@@ -2,6 +2,7 @@
 // runner starts) and kept, since starting one (with its TypeScript loader) takes about a second. Loads open readers
 // in it and pull transformed pages one at a time; the thread reads the next page while the engine sends this one.
 import { Worker } from 'node:worker_threads';
+import { JobFailure } from '../jobs/job-failure';
 import type { PageSource, ReaderSpec, ThreadPage, ThreadReply, ThreadRequest } from './page-thread';
 
 export type { PageSource, ReaderSpec, ThreadPage } from './page-thread';
@@ -81,7 +82,7 @@ export class PageThread {
       if (![...this.pending.values()].some((other) => other.worker === worker)) worker.unref();
       if (reply.ok) pending.resolve(reply.value);
       // A load error the thread named (a stream too slow to transform) fails the load with its code, blame and title.
-      else pending.reject(Object.assign(new Error(reply.message), reply.code === undefined ? {} : { errorCode: reply.code, blame: reply.blame, title: reply.title }));
+      else pending.reject(reply.failure ? new JobFailure(reply.failure.blame, reply.failure.code, reply.failure.title, reply.message) : new Error(reply.message));
     });
     worker.on('error', (error) => failed(new Error(`The load thread failed: ${error.message}`)));
     worker.on('exit', (code) => failed(new Error(`The load thread stopped (exit code ${code}).`)));

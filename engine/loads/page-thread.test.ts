@@ -192,7 +192,7 @@ describe('the load thread\'s pages', () => {
     const error = await slow.then(() => null, (failure: unknown) => failure);
     const hostileMs = performance.now() - started;
     expect(error).toBeInstanceOf(ExpressionTooSlow);
-    expect(error).toMatchObject({ errorCode: 'expression_too_slow', blame: 'configuration', title: 'The expression of mapping "email" is too slow' });
+    expect(error).toMatchObject({ code: 'expression_too_slow', blame: 'configuration', title: 'The expression of mapping "email" is too slow' });
     expect((error as Error).message).toMatch(/^The expression of mapping "email" exceeded its time budget \(100 ms a record\) on \d+ of \d+ records, more than 2 s together/);
     expect(hostileMs).toBeGreaterThan(2_000);
     expect(hostileMs).toBeLessThan(3_000);

@@ -8,6 +8,7 @@ import type { Mapping } from '../../lib/prequel/contract/stream';
 import { type CacheManifest, type CachedPage, type CachedRecord, type CachedRecordReader, createCacheDatabase, openCacheReader } from '../cache/cached-records';
 import { toJson } from '../deliver/render-request';
 import { faultReached } from '../jobs/fault-points';
+import { type Blame, JobFailure } from '../jobs/job-failure';
 import type { CompiledTransform, FieldError } from '../transform/mapping/compile-mappings';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 import { PageTimeBudget } from '../transform/mapping/page-time-budget';
@@ -51,8 +52,8 @@ export type ThreadRequest =
 
 export type ThreadReply =
   | { id: number; ok: true; value: unknown }
-  /** `code`, `blame` and `title`: the load's error, when the failure says more than an engine error (ExpressionTooSlow). */
-  | { id: number; ok: false; message: string; code?: string; blame?: string; title?: string }
+  /** `failure`: the load's error, when the thread failed the load with a JobFailure (ExpressionTooSlow). */
+  | { id: number; ok: false; message: string; failure?: { code: string; blame: Blame; title: string } }
   /** The thread failed outside any request and is ending (see page-thread-entry.mjs). */
   | { id: 0; ok: false; fatal: true; message: string };
 
@@ -249,12 +250,11 @@ function transferList(value: unknown): ArrayBuffer[] {
   return json instanceof Uint8Array && json.byteLength ? [json.buffer as ArrayBuffer] : [];
 }
 
-/** A failed request's answer: its message, and the load error's code, blame and title when the error carries them. */
+/** A failed request's answer: its message, and the load error's code, blame and title when it is a JobFailure. */
 function failureReply(id: number, error: unknown): ThreadReply {
   if (!(error instanceof Error)) return { id, ok: false, message: String(error) };
-  const { errorCode, blame, title } = error as { errorCode?: unknown; blame?: unknown; title?: unknown };
-  const said = typeof errorCode === 'string' && typeof blame === 'string' && typeof title === 'string';
-  return said ? { id, ok: false, message: error.message, code: errorCode, blame, title } : { id, ok: false, message: error.message };
+  if (!(error instanceof JobFailure)) return { id, ok: false, message: error.message };
+  return { id, ok: false, message: error.message, failure: { code: error.code, blame: error.blame, title: error.title } };
 }
 
 /** Answers the engine thread's requests; called by the thread's entry (page-thread-entry.mjs). */

@@ -3,20 +3,21 @@
 // a redelivery) are transformed, validated, delivered, and recorded page by page, the stages overlapping: page k+1 is read and transformed (in the load thread,
 // on another core) while page k is sent, and page k's outcomes are written while page k+1 is sent.
 import path from 'node:path';
+import type { JobError } from '../../lib/prequel/contract/job';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import { StreamCreateSchema } from '../../lib/prequel/contract/stream';
+import { latestVersion, readCacheManifest } from '../cache/cached-records';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
 import { type DeliveryContext, type DeliveryPage, deliverPages, type RecordOutcome, type VersionedRecord } from '../deliver/deliver-records';
 import type { DestinationThrottle } from '../deliver/destination-throttle';
 import { toJson } from '../deliver/render-request';
-import { notify } from '../events/monitoring-events';
 import { SharedThrottle } from '../deliver/shared-throttle';
 import { signingKey } from '../deliver/signing-key';
 import type { EngineContext } from '../engine-context';
-import type { JobError } from '../extract/extract-record';
-import { latestVersion, readCacheManifest } from '../cache/cached-records';
-import { faultPoint } from '../jobs/fault-points';
+import { notify } from '../events/monitoring-events';
 import { watchCancel } from '../jobs/cancel-job';
+import { faultPoint } from '../jobs/fault-points';
+import { JobFailure, jobErrorOf } from '../jobs/job-failure';
 import { loadDestinationConfig } from '../resources/load-destination';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 import { disableStream } from './disable-stream';
@@ -87,7 +88,7 @@ async function prepareLoad(engine: EngineContext, load: LoadRow, options: RunLoa
   if (!stream) throw new Error('The stream was deleted.');
   if (stream.disabled_reason) {
     const message = `The stream is disabled (${stream.disabled_reason}): enable it again once the endpoint is back.`;
-    throw Object.assign(new Error(message), { blame: 'destination' as const, errorCode: 'stream_disabled' });
+    throw new JobFailure('destination', 'stream_disabled', 'The load failed', message);
   }
   const config = StreamCreateSchema.parse(stream.body);
   // With its secret headers (Authorization...), which are sealed apart from the body.
@@ -95,7 +96,7 @@ async function prepareLoad(engine: EngineContext, load: LoadRow, options: RunLoa
   if (!destination) throw new Error('The destination was deleted.');
   const columns = (await engine.db.query<{ columns: SchemaColumn[] | null }>('select columns from datasets where id = $1', [stream.dataset_id])).rows[0]?.columns ?? null;
   const compiled = compileMappings(config.mappings, destination.record_schema, columns);
-  if (!compiled.ok) throw Object.assign(new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; ')), { blame: 'configuration' as const });
+  if (!compiled.ok) throw new JobFailure('configuration', 'invalid_stream', 'The load failed', compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; '));
   const key = await signingKey(engine);
   const format = destination.type === 'webhook_batch' ? destination.webhook_batch?.format : undefined;
   // Only a json batch with the default body goes as the page's JSON; every other request reads the records.
@@ -375,9 +376,7 @@ export async function runLoad(engine: EngineContext, loadId: string, options: Ru
   } catch (failure) {
     // What was sent before the failure is still recorded, so it is not sent again.
     await ledger.drain().catch(() => {});
-    const blame = (failure as { blame?: JobError['blame'] }).blame ?? 'engine';
-    const code = (failure as { errorCode?: string }).errorCode ?? (blame === 'configuration' ? 'invalid_stream' : 'engine_error');
-    const error: JobError = { error_code: code, title: (failure as { title?: string }).title ?? 'The load failed', message: (failure as Error).message, blame, documentation_url: '/docs/errors#load', trace: '' };
+    const error = jobErrorOf(failure instanceof JobFailure ? failure : new JobFailure('engine', 'engine_error', 'The load failed', (failure as Error).message), 'load');
     engine.logger.warn('load failed', { load_id: loadId, code: error.error_code });
     await engine.db.query(`update loads set status = 'failed', ended_at = clock_timestamp(), error = $2 where id = $1`, [loadId, JSON.stringify(error)]);
     // Records still waiting keep a retry planned, whatever stopped this load.

@@ -1,5 +1,6 @@
 // Builds a datalake → provider → source → dataset chain over the API and waits for extracts.
 import { expect } from 'vitest';
+import { isActive } from '../../lib/prequel/contract/job';
 import { create, localDatalake, provider } from './fixtures';
 import type { SourceDatabase } from './source-database';
 import type { TestEngine } from './test-engine';
@@ -35,7 +36,7 @@ export async function waitForExtract(api: TestEngine, extractId: string, timeout
   for (;;) {
     const response = await api.request<{ data: { extract: Extract } }>('GET', `/import/extracts/${extractId}`);
     const extract = response.body.data.extract;
-    if (['succeeded', 'failed', 'cancelled'].includes(extract.status)) return extract;
+    if (!isActive(extract)) return extract;
     if (Date.now() > deadline) throw new Error(`extract ${extractId} still ${extract.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

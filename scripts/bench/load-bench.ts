@@ -4,10 +4,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DestinationCreateSchema } from '../../lib/prequel/contract/destination';
+import { isActive } from '../../lib/prequel/contract/job';
+import { type CachedRecord, openCachedRecords } from '../../engine/cache/cached-records';
 import { bodyBytes, createRequestRenderer, type RenderOutcome } from '../../engine/deliver/render-request';
 import { deliveryId, signDelivery } from '../../engine/deliver/sign-delivery';
 import { signingKey } from '../../engine/deliver/signing-key';
-import { type CachedRecord, openCachedRecords } from '../../engine/cache/cached-records';
 import { readStreamTransformed } from '../../engine/loads/load-ledger';
 import { benchLog as log, openBenchDatabases } from './bench-databases';
 import { customerMappings, customerRecordSchema } from './customer-mapping';
@@ -45,7 +46,7 @@ try {
   const untilDone = async (pathname: string, key: 'extract' | 'load'): Promise<Job> => {
     for (;;) {
       const job = (await api.call<Record<string, Job>>('GET', pathname))[key]!;
-      if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return job;
+      if (!isActive(job)) return job;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   };

@@ -30,7 +30,7 @@ describe("a page's time budget", () => {
     budget.transformed();
     budget.transformed([{ target_field: 'fast', stage: 'transform', message: 'invalid operation: int("x")' }]);
     const error = charged(budget, 2_001)!;
-    expect(error).toMatchObject({ errorCode: 'expression_too_slow', blame: 'configuration', title: 'The expression of mapping "slow" is too slow' });
+    expect(error).toMatchObject({ code: 'expression_too_slow', blame: 'configuration', title: 'The expression of mapping "slow" is too slow' });
     expect(error.message).toBe(
       'The expression of mapping "slow" exceeded its time budget (100 ms a record) on 20 of 22 records, more than 2 s together, so the load stopped before transforming the rest; the records not delivered wait for the next load. Simplify the expression: avoid work that grows with the input, such as long repeat() results, map or filter over large ranges, nested loops, or large regular expressions on long text.',
     );

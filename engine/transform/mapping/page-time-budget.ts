@@ -1,22 +1,17 @@
 // Guards the load thread, which transforms every tenant's loads: a page's transforms are charged to a budget, and a
 // page that spends it stops its load with an error blaming the stream's mapping, instead of holding the thread for
 // the ~100 s a page of records that each run out of their own 100 ms would take.
+import { JobFailure } from '../../jobs/job-failure';
 import { defaultMaxMilliseconds, isTimeBudgetError } from '../expr/runtime-context';
 import type { FieldError } from './schema-errors';
 
 /** Thread time one page's transforms may take: a page of ordinary mappings takes a few tens of milliseconds. */
 export const defaultPageMilliseconds = 2_000;
 
-/** Why a load stopped transforming; its code, blame and title become the load's error. */
-export class ExpressionTooSlow extends Error {
-  readonly errorCode = 'expression_too_slow';
-  readonly blame = 'configuration';
-
-  constructor(
-    readonly title: string,
-    message: string,
-  ) {
-    super(message);
+/** Why a load stopped transforming: the stream's mapping is to blame, and the load fails with this error. */
+export class ExpressionTooSlow extends JobFailure {
+  constructor(title: string, message: string) {
+    super('configuration', 'expression_too_slow', title, message);
   }
 }
 

@@ -4,7 +4,9 @@ import { TimestampSchema } from './common';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+const TERMINAL = ['succeeded', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
+export type TerminalJobStatus = (typeof TERMINAL)[number];
+export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(TERMINAL);
 
 /** A job still queued or running: anything not in a terminal status. Accepts a missing job for "the latest run, if any". */
 export function isActive(job: { status: string } | null | undefined): boolean {

@@ -281,7 +281,7 @@ function engineErrorCodes(): Set<string> {
   for (const { file, text } of sourcesOf('sources')) if (file !== 'checklist.ts') collect(text, /\bcode: '([a-z_]+)'/g);
   collect(readFileSync(path.join(engine, 'sources/user-query-error.ts'), 'utf8'), /'([a-z]+_[a-z_]+)'/g);
   collect(readFileSync(path.join(engine, 'net/host-policy.ts'), 'utf8'), /reason: '([a-z_]+)'/g);
-  for (const { text } of sourcesOf('extract')) collect(text, /new ExtractFailure\('\w+', '([a-z_]+)'/g);
+  for (const dir of ['extract', 'loads', 'transform']) for (const { text } of sourcesOf(dir)) collect(text, /new JobFailure\('\w+', '([a-z_]+)'/g);
   for (const { text } of sourcesOf('datalake')) {
     collect(text, /(?:DatalakeError\(|make\(|super\()\s*'([a-z_]+)'/g);
   }
