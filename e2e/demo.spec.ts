@@ -73,7 +73,7 @@ test.describe('the demo', () => {
     await expect(page.getByText('3 of 3 required fields mapped')).toBeVisible();
     await page.getByRole('button', { name: 'Save mapping and continue' }).click();
     await page.getByRole('link', { name: /Launch/ }).click();
-    await expect(page).toHaveURL(/\/connect\/review$/);
+    await expect(page).toHaveURL(/\/connect\/launch$/);
     // Clicked again if the first click landed before the page was interactive.
     await expect(async () => {
       await page.getByRole('button', { name: 'Launch import' }).click({ timeout: 2000 });

@@ -55,7 +55,7 @@ test('the whole journey works with the keyboard alone', async ({ page, request }
     await expect(page.getByText('2 of 2 required fields mapped')).toBeVisible();
     await tabTo(page, page.getByRole('button', { name: 'Save mapping and continue' }), 120);
     await page.keyboard.press('Enter');
-    await expect(page).toHaveURL(/\/connect\/review$/);
+    await expect(page).toHaveURL(/\/connect\/launch$/);
 
     await tabTo(page, page.getByRole('button', { name: 'Launch import' }));
     await page.keyboard.press('Enter');
