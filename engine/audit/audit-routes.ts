@@ -7,6 +7,7 @@ import { badRequest, notFound } from '../http/api-error';
 import type { ApiRoutes } from '../http/api-routes';
 import { fetchPage, nextUrl } from '../http/pagination';
 import { parseWith, readJson, readQuery } from '../http/read-input';
+import { requireById } from '../http/require-by-id';
 import { recordAudit } from './record-audit';
 import { respond, respondList } from '../http/respond';
 import { toRfc3339 } from '../store/db';
@@ -107,11 +108,7 @@ export function addAuditRoutes(routes: ApiRoutes<RequestVariables>, engine: Engi
     response: SuccessEnvelope('log', AuditLogSchema),
     errorStatuses: [404],
     handler: async (c) => {
-      const id = c.req.param('id')!;
-      const row = z.uuid().safeParse(id).success
-        ? (await engine.db.query<AuditRow>('select * from audit_logs where id = $1', [id])).rows[0]
-        : undefined;
-      if (!row) throw notFound('log entry', id);
+      const row = await requireById<AuditRow>(engine.db, 'log entry', 'select * from audit_logs where id = $1', c.req.param('id')!);
       return respond(c, 'log', toEntry(row), 'Found log entry.');
     },
   });

@@ -52,6 +52,25 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/import/streams']!.post!.responses).toHaveProperty('403');
     expect(doc.paths['/import/datalakes/{id}']!.delete!.responses).toHaveProperty('409');
   });
+
+  test('describes what every extract and load endpoint answers', async () => {
+    type Operation = { responses: Record<string, { content?: { 'application/json': { schema: unknown } } }> };
+    const doc = (await (await fetch(`${api.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+    const jobRoutes = [
+      ['/import/datasets/{id}/extract', 'post', '201'],
+      ['/import/extracts', 'get', '200'],
+      ['/import/extracts/{id}', 'get', '200'],
+      ['/import/extracts/{id}/cancel', 'post', '200'],
+      ['/import/streams/{id}/load', 'post', '200'],
+      ['/import/loads', 'get', '200'],
+      ['/import/loads/{id}', 'get', '200'],
+      ['/import/loads/{id}/cancel', 'post', '200'],
+    ] as const;
+    for (const [path, method, status] of jobRoutes) {
+      const schema = doc.paths[path]![method]!.responses[status]!.content?.['application/json'].schema;
+      expect(JSON.stringify(schema), `${method} ${path}`).toContain('records_errored');
+    }
+  });
 });
 
 describe('rate limiting', () => {

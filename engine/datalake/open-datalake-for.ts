@@ -1,9 +1,9 @@
 // Opens the store of a saved datalake (or of a provider's datalake): row → secrets → validated config → store.
 import path from 'node:path';
-import { z } from 'zod';
 import { DatalakeCreateSchema } from '../../lib/prequel/contract/datalake';
 import type { EngineContext } from '../engine-context';
 import { mergeSecrets } from '../secrets/split-secrets';
+import { isUuid } from '../store/uuid';
 import { ARTIFACT_SIGNING_PURPOSE } from './artifact-url';
 import { DatalakeError } from './datalake-error';
 import type { DatalakeStore } from './datalake-store';
@@ -25,7 +25,7 @@ const opened = new WeakMap<EngineContext, Map<string, { version: string; store: 
 
 export async function openDatalakeFor(engine: EngineContext, datalakeId: string): Promise<DatalakeStore> {
   const notFound = () => new DatalakeError('datalake_not_found', `No datalake with id "${datalakeId}" exists.`, 'Create the datalake, or point the provider at an existing one.');
-  if (!z.uuid().safeParse(datalakeId).success) throw notFound();
+  if (!isUuid(datalakeId)) throw notFound();
   const row = (await engine.db.query<DatalakeRow>('select * from datalakes where id = $1', [datalakeId])).rows[0];
   if (!row) throw notFound();
 

@@ -1,6 +1,5 @@
 // The extracts table and its API shape.
 import type { JobError, JobStatus } from '../../lib/prequel/contract/job';
-import type { Queryable } from '../store/db';
 import { toRfc3339 } from '../store/db';
 
 export interface ExtractRow {
@@ -48,8 +47,4 @@ export function extractResponse(row: ExtractRow) {
     cancel_requested_at: time(row.cancel_requested_at),
     progress: { rows_read: Number(row.rows_read), estimated_rows: row.estimated_rows === null ? null : Number(row.estimated_rows) },
   };
-}
-
-export async function findExtract(db: Queryable, id: string): Promise<ExtractRow | null> {
-  return (await db.query<ExtractRow>('select * from extracts where id = $1', [id])).rows[0] ?? null;
 }

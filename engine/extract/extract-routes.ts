@@ -11,19 +11,16 @@ import { requestCancel } from '../jobs/cancel-job';
 import type { ApiRoutes } from '../http/api-routes';
 import { fetchPage, nextUrl } from '../http/pagination';
 import { parseWith, readJson, readQuery } from '../http/read-input';
+import { requireById } from '../http/require-by-id';
 import { respond, respondList } from '../http/respond';
 import { withTransaction } from '../store/db';
-import { extractResponse, type ExtractRow, findExtract } from './extract-record';
+import { isUuid } from '../store/uuid';
+import { extractResponse, type ExtractRow } from './extract-record';
 import { readRecordLineage } from './record-lineage';
 import { triggerExtractIn } from './trigger-extract';
 
-const isUuid = (value: string) => z.uuid().safeParse(value).success;
-
-async function requireDataset(engine: EngineContext, id: string) {
-  const row = isUuid(id) ? (await engine.db.query<{ id: string; provider_id: string }>('select id, provider_id from datasets where id = $1', [id])).rows[0] : undefined;
-  if (!row) throw notFound('dataset', id);
-  return row;
-}
+const requireDataset = (engine: EngineContext, id: string) =>
+  requireById<{ id: string; provider_id: string }>(engine.db, 'dataset', 'select id, provider_id from datasets where id = $1', id);
 
 const ExtractListQuery = ListQuerySchema.extend({ dataset_id: z.string().max(64).optional() });
 const ExtractBody = z.object({
@@ -82,8 +79,7 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     handler: async (c) => {
       const id = c.req.param('id')!;
       const result = await withTransaction(engine.db, async (client) => {
-        const found = isUuid(id) ? (await client.query<ExtractRow & { provider_id: string }>('select e.*, d.provider_id from extracts e join datasets d on d.id = e.dataset_id where e.id = $1 for update of e', [id])).rows[0] : undefined;
-        if (!found) throw notFound('extract', id);
+        const found = await requireById<ExtractRow & { provider_id: string }>(client, 'extract', 'select e.*, d.provider_id from extracts e join datasets d on d.id = e.dataset_id where e.id = $1 for update of e', id);
         const cancel = await requestCancel<ExtractRow>(client, 'extracts', id);
         if (cancel.outcome === 'finished') throw conflict('not_cancellable', `The extract has already ${found.status}: there is nothing to cancel.`);
         // A queued extract that never ran: the dataset's next scheduled run is a period away, as after any run.
@@ -126,9 +122,7 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     response: ExtractResponse,
     errorStatuses: [404],
     handler: async (c) => {
-      const id = c.req.param('id')!;
-      const extract = isUuid(id) ? await findExtract(engine.db, id) : null;
-      if (!extract) throw notFound('extract', id);
+      const extract = await requireById<ExtractRow>(engine.db, 'extract', 'select * from extracts where id = $1', c.req.param('id')!);
       return respond(c, 'extract', extractResponse(extract), `Extract is ${extract.status}.`);
     },
   });

@@ -1,6 +1,5 @@
 // The loads table and its API shape.
 import type { JobError, JobStatus } from '../../lib/prequel/contract/job';
-import type { Queryable } from '../store/db';
 import { toRfc3339 } from '../store/db';
 
 export type LoadMode = 'pending' | 'retry' | 'redeliver';
@@ -50,8 +49,4 @@ export function loadResponse(row: LoadRow) {
     error: row.error,
     cancel_requested_at: time(row.cancel_requested_at),
   };
-}
-
-export async function findLoad(db: Queryable, id: string): Promise<LoadRow | null> {
-  return (await db.query<LoadRow>('select * from loads where id = $1', [id])).rows[0] ?? null;
 }

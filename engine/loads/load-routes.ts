@@ -1,20 +1,22 @@
 // Load endpoints: trigger a stream's load, list and get loads.
 import { z } from 'zod';
-import { ListQuerySchema } from '../../lib/prequel/contract/common';
+import { ListEnvelope, ListQuerySchema, SuccessEnvelope } from '../../lib/prequel/contract/common';
+import { LoadSchema } from '../../lib/prequel/contract/job';
 import { recordAudit } from '../audit/record-audit';
 import type { EngineContext, RequestVariables } from '../engine-context';
-import { badRequest, conflict, notFound } from '../http/api-error';
+import { badRequest, conflict } from '../http/api-error';
 import { requestCancel } from '../jobs/cancel-job';
 import type { ApiRoutes } from '../http/api-routes';
 import { fetchPage, nextUrl } from '../http/pagination';
 import { parseWith, readJson, readQuery } from '../http/read-input';
+import { requireById } from '../http/require-by-id';
 import { respond, respondList } from '../http/respond';
 import { withTransaction } from '../store/db';
-import { findLoad, loadResponse, type LoadRow } from './load-record';
+import { isUuid } from '../store/uuid';
+import { loadResponse, type LoadRow } from './load-record';
 import { planRetry } from './load-retries';
 import { triggerLoadIn } from './trigger-load';
 
-const isUuid = (value: string) => z.uuid().safeParse(value).success;
 const LoadBody = z
   .object({
     record_ids: z.array(z.string().min(1).max(512)).min(1).max(1000).optional(),
@@ -22,6 +24,7 @@ const LoadBody = z
   })
   .refine((body) => !(body.record_ids && body.redeliver), { path: ['redeliver'], message: 'cannot be combined with record_ids' });
 const LoadListQuery = ListQuerySchema.extend({ stream_id: z.string().max(64).optional() });
+const LoadResponse = SuccessEnvelope('load', LoadSchema);
 
 export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: EngineContext) {
   routes.add({
@@ -32,11 +35,10 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
     tag: 'loads',
     audited: true,
     body: LoadBody,
+    response: LoadResponse,
     errorStatuses: [404, 409],
     handler: async (c) => {
-      const id = c.req.param('id')!;
-      const stream = isUuid(id) ? (await engine.db.query<{ id: string; provider_id: string }>('select id, provider_id from streams where id = $1', [id])).rows[0] : undefined;
-      if (!stream) throw notFound('stream', id);
+      const stream = await requireById<{ id: string; provider_id: string }>(engine.db, 'stream', 'select id, provider_id from streams where id = $1', c.req.param('id')!);
       const body = parseWith(LoadBody, await readJson(c, { optional: true }));
       // Audited even when it joins the running load: the request and its reason are what support looks for.
       const { load, created } = await withTransaction(engine.db, async (client) => {
@@ -61,12 +63,12 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
       '(ext) Cancel a load: a queued one never starts; a running one sends no further request and ends cancelled, with what it delivered recorded (the next load sends the rest); audited as IMPORT_LOAD_CANCEL',
     tag: 'loads',
     audited: true,
+    response: LoadResponse,
     errorStatuses: [404, 409],
     handler: async (c) => {
       const id = c.req.param('id')!;
       const result = await withTransaction(engine.db, async (client) => {
-        const found = isUuid(id) ? (await client.query<LoadRow & { provider_id: string }>('select l.*, s.provider_id from loads l join streams s on s.id = l.stream_id where l.id = $1 for update of l', [id])).rows[0] : undefined;
-        if (!found) throw notFound('load', id);
+        const found = await requireById<LoadRow & { provider_id: string }>(client, 'load', 'select l.*, s.provider_id from loads l join streams s on s.id = l.stream_id where l.id = $1 for update of l', id);
         const cancel = await requestCancel<LoadRow>(client, 'loads', id);
         if (cancel.outcome === 'finished') throw conflict('not_cancellable', `The load has already ${found.status}: there is nothing to cancel.`);
         // A retry that never ran leaves its records waiting: they keep a retry planned.
@@ -85,6 +87,7 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
     summary: 'List loads',
     tag: 'loads',
     query: LoadListQuery,
+    response: ListEnvelope('loads', LoadSchema),
     handler: async (c) => {
       const query = readQuery(c, LoadListQuery);
       if (query.stream_id !== undefined && !isUuid(query.stream_id)) throw badRequest('invalid_request', 'stream_id must be a UUID.', [{ path: 'stream_id', message: 'must be a UUID' }]);
@@ -99,11 +102,10 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
     path: '/import/loads/:id',
     summary: 'Get a load: status, counters and error',
     tag: 'loads',
+    response: LoadResponse,
     errorStatuses: [404],
     handler: async (c) => {
-      const id = c.req.param('id')!;
-      const load = isUuid(id) ? await findLoad(engine.db, id) : null;
-      if (!load) throw notFound('load', id);
+      const load = await requireById<LoadRow>(engine.db, 'load', 'select * from loads where id = $1', c.req.param('id')!);
       return respond(c, 'load', loadResponse(load), `Load is ${load.status}.`);
     },
   });

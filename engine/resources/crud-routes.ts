@@ -11,7 +11,7 @@ import { respond, respondList } from '../http/respond';
 import { noSecretBindings, patchKeepingSecretsBound } from '../secrets/secret-binding';
 import { mergeSecrets, splitSecrets } from '../secrets/split-secrets';
 import { type DbClient, type Queryable, toRfc3339, withTransaction } from '../store/db';
-import { uuidv7 } from '../store/uuid';
+import { isUuid, uuidv7 } from '../store/uuid';
 import type { ResourceDefinition, ResourceRow } from './resource-definition';
 
 const SkipValidationQuery = z.object({ skip_validation: z.enum(['true', 'false']).optional() });
@@ -21,7 +21,7 @@ export function normaliseRow(row: ResourceRow): ResourceRow {
 }
 
 export async function findRow(db: Queryable, definition: ResourceDefinition, id: string, lock = false): Promise<ResourceRow | null> {
-  if (definition.idType === 'uuid' && !z.uuid().safeParse(id).success) return null;
+  if (definition.idType === 'uuid' && !isUuid(id)) return null;
   const result = await db.query<ResourceRow>(`select * from ${definition.table} where id = $1${lock ? ' for update' : ''}`, [id]);
   return result.rows[0] ?? null;
 }

@@ -1,8 +1,7 @@
 // Reads a saved source back as its create request, secrets included: what connections and extracts need.
-import { z } from 'zod';
 import { type SourceCreate, SourceCreateSchema } from '../../lib/prequel/contract/source';
 import type { EngineContext } from '../engine-context';
-import { notFound } from '../http/api-error';
+import { requireById } from '../http/require-by-id';
 import { mergeSecrets } from '../secrets/split-secrets';
 
 export interface LoadedSource {
@@ -20,10 +19,7 @@ interface SourceRow {
 }
 
 export async function loadSource(engine: Pick<EngineContext, 'db' | 'secretBox'>, id: string): Promise<LoadedSource> {
-  const row = z.uuid().safeParse(id).success
-    ? (await engine.db.query<SourceRow>('select id, body, secrets, updated_at from sources where id = $1', [id])).rows[0]
-    : undefined;
-  if (!row) throw notFound('source', id);
+  const row = await requireById<SourceRow>(engine.db, 'source', 'select id, body, secrets, updated_at from sources where id = $1', id);
   const secrets = row.secrets ? engine.secretBox.open(`source:${row.id}`, row.secrets) : {};
   const parsed = SourceCreateSchema.safeParse(mergeSecrets(row.body, secrets));
   if (!parsed.success) throw new Error(`The stored source ${row.id} no longer matches the source schema: ${parsed.error.issues[0]?.message}`);

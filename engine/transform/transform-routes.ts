@@ -7,9 +7,10 @@ import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import { StreamCreateSchema, type StreamCreate } from '../../lib/prequel/contract/stream';
 import { readRecordsByIds } from '../cache/cached-records';
 import type { EngineContext, RequestVariables } from '../engine-context';
-import { forbidden, notFound, unprocessable } from '../http/api-error';
+import { forbidden, unprocessable } from '../http/api-error';
 import type { ApiRoutes } from '../http/api-routes';
 import { parseWith, readJson, readQuery } from '../http/read-input';
+import { requireById } from '../http/require-by-id';
 import { mergePatch } from '../resources/merge-patch';
 import { requireReference } from '../resources/references';
 import { providerHasDestination } from '../resources/streams';
@@ -51,9 +52,7 @@ async function previewStream(engine: EngineContext, compile: TransformCache, can
 }
 
 async function findStream(engine: EngineContext, id: string): Promise<Record<string, unknown>> {
-  const row = z.uuid().safeParse(id).success ? (await engine.db.query<{ body: Record<string, unknown> }>('select body from streams where id = $1', [id])).rows[0] : undefined;
-  if (!row) throw notFound('stream', id);
-  return row.body;
+  return (await requireById<{ body: Record<string, unknown> }>(engine.db, 'stream', 'select body from streams where id = $1', id)).body;
 }
 
 function respondPreview(c: Context, preview: Preview) {
