@@ -397,7 +397,7 @@ describe('capabilities', () => {
   it('our engine offers every extension', async () => {
     expect(await api.getCapabilities()).toEqual({
       ok: true,
-      data: { tables: true, providerFilter: true, connectionChecks: true, extractProgress: true, previewFieldErrors: true, auditProviderFilter: true, cancel: true, resync: true, healthSummaries: true },
+      data: { tables: true, providerFilter: true, connectionChecks: true, extractProgress: true, previewFieldErrors: true, auditProviderFilter: true, cancel: true, resync: true, healthSummaries: true, providerStatus: true },
     });
   });
 
@@ -452,7 +452,7 @@ describe('capabilities', () => {
     it('reports none of them, probes once a minute, and degrades what depends on them', async () => {
       vi.useFakeTimers({ toFake: ['Date'] });
       const client = await connect(hostedUrl, 'hosted-key');
-      const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false, cancel: false, resync: false, healthSummaries: false };
+      const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false, cancel: false, resync: false, healthSummaries: false, providerStatus: false };
       expect(await client.getCapabilities()).toEqual({ ok: true, data: none });
 
       const tables = await client.listSourceTables(randomUUID(), { search: 'users' });

@@ -4,7 +4,7 @@ vi.mock('server-only', () => ({}));
 
 const { capabilitiesOf } = await import('./capabilities');
 
-const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false, cancel: false, resync: false, healthSummaries: false };
+const none = { tables: false, providerFilter: false, connectionChecks: false, extractProgress: false, previewFieldErrors: false, auditProviderFilter: false, cancel: false, resync: false, healthSummaries: false, providerStatus: false };
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
 
 describe('capabilitiesOf', () => {
@@ -53,5 +53,10 @@ describe('capabilitiesOf', () => {
   it('reads the status summaries from their operation', () => {
     expect(capabilitiesOf({ openapi: '3.1.0', paths: { '/import/status/providers': { get: {} } } })).toEqual({ ...none, healthSummaries: true });
     expect(capabilitiesOf({ openapi: '3.1.0', paths: { '/import/status/providers': { post: {} } } })).toEqual(none);
+  });
+
+  it("reads one tenant's status summary from its operation", () => {
+    const doc = { openapi: '3.1.0', paths: { '/import/providers/{id}/status': { get: {} } } };
+    expect(capabilitiesOf(doc)).toEqual({ ...none, providerStatus: true });
   });
 });

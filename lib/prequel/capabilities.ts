@@ -23,6 +23,8 @@ export type Capabilities = {
   resync: boolean;
   /** `GET /import/status/providers`: every tenant's health in one paged call; without it the console reads each tenant's status, capped. */
   healthSummaries: boolean;
+  /** `GET /import/providers/{id}/status`: one tenant's status page in one call; without it, a call per dataset and stream. */
+  providerStatus: boolean;
 };
 
 const NONE: Capabilities = {
@@ -35,6 +37,7 @@ const NONE: Capabilities = {
   cancel: false,
   resync: false,
   healthSummaries: false,
+  providerStatus: false,
 };
 
 const CACHE_MS = 60_000;
@@ -104,6 +107,7 @@ export function capabilitiesOf(document: unknown): Capabilities {
     cancel: operation(doc, '/import/extracts/{id}/cancel', 'post') !== null && operation(doc, '/import/loads/{id}/cancel', 'post') !== null,
     resync: declaresRequestProperty(doc, '/import/datasets/{id}/extract', 'post', 'full_refresh') && declaresRequestProperty(doc, '/import/streams/{id}/load', 'post', 'redeliver'),
     healthSummaries: operation(doc, '/import/status/providers', 'get') !== null,
+    providerStatus: operation(doc, '/import/providers/{id}/status', 'get') !== null,
   };
 }
 

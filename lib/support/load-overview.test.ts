@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, request as forward, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { create, localDatalake, postgresSource, recordDestination, stream, tableDataset } from '@/engine/testing/fixtures';
+import { countingCalls, type PlainApi, startPlainApi } from '@/engine/testing/plain-api';
 import { startTestEngine, type TestEngine } from '@/engine/testing/test-engine';
 import { uuidv7 } from '@/engine/store/uuid';
 import type { TenantOverview } from './load-overview';
@@ -22,7 +21,7 @@ async function connect(url: string, key: string) {
 
 let engine: TestEngine;
 /** The engine behind an API that documents none of its extensions, as the hosted API answers. */
-let plain: Server;
+let plain: PlainApi;
 let plainUrl: string;
 const prefix = `Overview ${randomBytes(3).toString('hex')}`;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
@@ -63,40 +62,20 @@ beforeAll(async () => {
   }));
   ({ providerId: healthyId } = await tenantWithPipeline(`${prefix} healthy`, { status: 'succeeded' }));
 
-  plain = createServer((incoming, outgoing) => {
-    if (incoming.url === '/openapi.json') return outgoing.writeHead(404, { 'Content-Type': 'application/json' }).end('{"status":"error","message":"Not Found"}');
-    const target = new URL(incoming.url ?? '/', engine.baseUrl);
-    const proxied = forward(target, { method: incoming.method, headers: incoming.headers }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(outgoing);
-    });
-    incoming.pipe(proxied);
-  });
-  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
-  plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+  plain = await startPlainApi(engine.baseUrl);
+  plainUrl = plain.url;
 });
 afterAll(async () => {
   vi.restoreAllMocks();
-  await new Promise((resolve) => plain?.close(resolve));
+  await plain?.close();
   await engine?.close();
 });
 
 /** The overview's data, and how many calls it made to the API. */
 async function overviewWithCalls(loader: Awaited<ReturnType<typeof connect>>, apiUrl: string, query: Parameters<typeof loader.overviewQuery>[0]) {
-  const calls: string[] = [];
-  const realFetch = globalThis.fetch;
-  const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-    const url = String(input instanceof Request ? input.url : input);
-    if (url.startsWith(apiUrl)) calls.push(url.slice(apiUrl.length));
-    return realFetch(input, init);
-  });
-  try {
-    const result = await loader.loadOverview(loader.overviewQuery(query));
-    if (!result.ok) throw new Error(`expected an overview, got ${JSON.stringify(result.error)}`);
-    return { overview: result.data, calls };
-  } finally {
-    spy.mockRestore();
-  }
+  const { result, calls } = await countingCalls(apiUrl, () => loader.loadOverview(loader.overviewQuery(query)));
+  if (!result.ok) throw new Error(`expected an overview, got ${JSON.stringify(result.error)}`);
+  return { overview: result.data, calls };
 }
 
 const healthById = (overview: TenantOverview) => new Map(overview.tenants.map((tenant) => [tenant.id, tenant.health]));
