@@ -1,14 +1,11 @@
 // `npm run engine`: the import engine alone, against DATABASE_URL (the mode for running several machines).
 import path from 'node:path';
-import { serve } from '@hono/node-server';
-import type { EngineContext } from './engine-context';
+import { createEngine } from './create-engine';
 import { apiKeysOf, jobRunnerOptionsOf, parseEngineEnv } from './env';
-import { createApp } from './http/create-app';
-import { startJobRunner } from './jobs/job-runner';
 import { pageThread } from './loads/page-thread-client';
 import { createLogger } from './logger';
-import { createHostProbe, systemLookup } from './net/host-probe';
-import { createSecretBox, parseEncryptionKey } from './secrets/secret-box';
+import { systemLookup } from './net/host-probe';
+import { parseEncryptionKey } from './secrets/secret-box';
 import { createPool } from './store/db';
 import { migrate } from './store/migrate';
 
@@ -25,26 +22,25 @@ const db = createPool(env.DATABASE_URL, { max: env.ENGINE_DB_POOL_SIZE });
 const applied = await migrate(db);
 if (applied.length) logger.info('migrations applied', { migrations: applied });
 
-const engine: EngineContext = {
+const engine = createEngine({
   db,
   logger,
-  secretBox: createSecretBox(parseEncryptionKey(env.INLET_ENCRYPTION_KEY)),
-  probeHost: createHostProbe(systemLookup),
+  encryptionKey: parseEncryptionKey(env.INLET_ENCRYPTION_KEY),
   lookup: systemLookup,
   allowPrivateHosts: env.INLET_ALLOW_PRIVATE_HOSTS,
   dataDir: path.resolve(env.INLET_DATA_DIR),
   // Links the engine hands out (next_url, artifact downloads) must work for callers: default to where it listens.
   publicUrl: env.ENGINE_PUBLIC_URL ?? `http://${env.ENGINE_HOST}:${env.ENGINE_PORT}`,
-};
-const { app } = createApp(engine, { apiKeys: apiKeysOf(env), requestsPerSecond: env.ENGINE_RATE_LIMIT_PER_SECOND, requestsPerProviderPerSecond: env.ENGINE_RATE_LIMIT_PER_PROVIDER_PER_SECOND });
-
-const jobs = env.ENGINE_RUN_JOBS ? await startJobRunner(engine, jobRunnerOptionsOf(env)) : null;
-// Loads read and transform in the load thread: started now, the first load does not wait a second for it.
-if (jobs) pageThread.warm();
-
-const server = serve({ fetch: app.fetch, hostname: env.ENGINE_HOST, port: env.ENGINE_PORT }, (info) => {
-  logger.info('engine listening', { url: `http://${env.ENGINE_HOST}:${info.port}` });
+  apiKeys: apiKeysOf(env),
+  requestsPerSecond: env.ENGINE_RATE_LIMIT_PER_SECOND,
+  requestsPerProviderPerSecond: env.ENGINE_RATE_LIMIT_PER_PROVIDER_PER_SECOND,
+  jobs: env.ENGINE_RUN_JOBS ? jobRunnerOptionsOf(env) : undefined,
 });
+// The load thread is the process's, not an engine's: loads read and transform in it. Started now, the first load does
+// not wait a second for it; stopped last, after the loads.
+if (env.ENGINE_RUN_JOBS) pageThread.warm();
+const url = await engine.start({ hostname: env.ENGINE_HOST, port: env.ENGINE_PORT });
+logger.info('engine listening', { url });
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -53,8 +49,7 @@ async function shutdown(signal: string) {
   logger.info('engine stopping', { signal });
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await jobs?.stop();
+  await engine.stop();
   // After the loads: the thread closes DuckDB's work before it goes (exiting under it aborts the process).
   await pageThread.stop();
   await db.end();

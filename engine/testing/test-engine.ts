@@ -3,14 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { createEngine } from '../create-engine';
 import type { EngineContext } from '../engine-context';
-import { createApp } from '../http/create-app';
-import { type JobRunnerOptions, startJobRunner } from '../jobs/job-runner';
+import type { JobRunnerOptions } from '../jobs/job-runner';
 import { createLogger } from '../logger';
-import { createHostProbe } from '../net/host-probe';
-import { createSecretBox } from '../secrets/secret-box';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { offlineLookup } from './offline-lookup';
 
@@ -49,24 +45,21 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
   const logs: string[] = [];
   const responses: string[] = [];
   const apiKey = `test_${randomBytes(16).toString('hex')}`;
-  const engine: EngineContext = {
+  const running = createEngine({
     db: database.db,
     logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
-    secretBox: createSecretBox(options.encryptionKey ?? randomBytes(32)),
-    probeHost: createHostProbe(offlineLookup),
+    encryptionKey: options.encryptionKey ?? randomBytes(32),
     lookup: offlineLookup,
     allowPrivateHosts: true,
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'inlet-engine-')),
-    ...options.context,
-  };
-  const { app } = createApp(engine, { apiKeys: [apiKey], requestsPerSecond: options.requestsPerSecond ?? 100_000, requestsPerProviderPerSecond: options.requestsPerProviderPerSecond });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    apiKeys: [apiKey],
+    requestsPerSecond: options.requestsPerSecond ?? 100_000,
+    requestsPerProviderPerSecond: options.requestsPerProviderPerSecond,
+    jobs: options.jobs ? { pollIntervalMs: 100, heartbeatMs: 500, schedulerIntervalMs: 500, ...(options.jobs === true ? {} : options.jobs) } : undefined,
+    context: options.context,
   });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const jobs = options.jobs
-    ? await startJobRunner(engine, { pollIntervalMs: 100, heartbeatMs: 500, schedulerIntervalMs: 500, ...(options.jobs === true ? {} : options.jobs) })
-    : null;
+  const engine = running.context;
+  const baseUrl = await running.start({ hostname: '127.0.0.1', port: 0 });
 
   return {
     baseUrl,
@@ -93,8 +86,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
       return { status: response.status, body: parsed as never, text };
     },
     async close() {
-      await jobs?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await running.stop();
       if (!options.database) {
         await database.drop();
         rmSync(engine.dataDir, { recursive: true, force: true });

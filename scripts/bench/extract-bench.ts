@@ -5,10 +5,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { to as copyTo } from 'pg-copy-streams';
-import { createApp } from '../../engine/http/create-app';
+import { createEngine } from '../../engine/create-engine';
 import { createLogger } from '../../engine/logger';
-import { createHostProbe, systemLookup } from '../../engine/net/host-probe';
-import { createSecretBox } from '../../engine/secrets/secret-box';
+import { systemLookup } from '../../engine/net/host-probe';
 import { createPool } from '../../engine/store/db';
 import { migrate } from '../../engine/store/migrate';
 import { triggerExtract } from '../../engine/extract/trigger-extract';
@@ -39,16 +38,16 @@ try {
   await migrate(engineDb);
   const key = randomBytes(32);
   const apiKey = randomBytes(16).toString('hex');
-  const engine = {
+  // Called in-process: the extracts themselves run in a child each (run-extract-once.ts), to measure them alone.
+  const { app, context: engine } = createEngine({
     db: engineDb,
     logger: createLogger({ level: 'warn' }),
-    secretBox: createSecretBox(key),
-    probeHost: createHostProbe(systemLookup),
+    encryptionKey: key,
     lookup: systemLookup,
     allowPrivateHosts: true,
     dataDir: path.join(scratch, 'engine'),
-  };
-  const { app } = createApp(engine, { apiKeys: [apiKey] });
+    apiKeys: [apiKey],
+  });
   const call = async (pathname: string, body: unknown) => {
     const response = await app.request(pathname, { method: 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await response.json()) as { data: Record<string, { id: string }> };

@@ -1,9 +1,10 @@
 // Child process of the extract benchmark: runs one extract in isolation and reports its time and peak RSS.
 import { readFileSync } from 'node:fs';
-import { createLogger } from '../../engine/logger';
-import { createHostProbe, systemLookup } from '../../engine/net/host-probe';
+import { createEngineContext } from '../../engine/engine-context';
 import { runExtract } from '../../engine/extract/run-extract';
-import { createSecretBox, parseEncryptionKey } from '../../engine/secrets/secret-box';
+import { createLogger } from '../../engine/logger';
+import { systemLookup } from '../../engine/net/host-probe';
+import { parseEncryptionKey } from '../../engine/secrets/secret-box';
 import { createPool } from '../../engine/store/db';
 
 const [databaseUrl, extractId, dataDir, chunkRows] = process.argv.slice(2) as [string, string, string, string];
@@ -11,15 +12,15 @@ const db = createPool(databaseUrl, { max: 4 });
 if (process.env.BENCH_LOG === '1') process.stderr.write(`baseline rss ${Math.round(process.memoryUsage.rss() / 1048576)} MB\n`);
 const started = performance.now();
 await runExtract(
-  {
+  // The context alone: no API and no job runner, so the measurement is the extract's.
+  createEngineContext({
     db,
     logger: createLogger({ level: process.env.BENCH_LOG === '1' ? 'debug' : 'warn', write: (line) => process.stderr.write(`${line}\n`) }),
-    secretBox: createSecretBox(parseEncryptionKey(process.env.INLET_ENCRYPTION_KEY!)),
-    probeHost: createHostProbe(systemLookup),
+    encryptionKey: parseEncryptionKey(process.env.INLET_ENCRYPTION_KEY!),
     lookup: systemLookup,
     allowPrivateHosts: true,
     dataDir,
-  },
+  }),
   extractId,
   { workerId: 'bench', chunkRows: Number(chunkRows), lagSeconds: 0 },
 );

@@ -1,14 +1,10 @@
 // The benchmarks' engine: the real HTTP API on 127.0.0.1 over a migrated database, optionally with its job runner,
 // and a small API client that throws on any error answer (a benchmark has no expected failures).
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { createEngine } from '../../engine/create-engine';
 import type { EngineContext } from '../../engine/engine-context';
-import { createApp } from '../../engine/http/create-app';
-import { startJobRunner } from '../../engine/jobs/job-runner';
 import { createLogger } from '../../engine/logger';
-import { createHostProbe, systemLookup } from '../../engine/net/host-probe';
-import { createSecretBox } from '../../engine/secrets/secret-box';
+import { systemLookup } from '../../engine/net/host-probe';
 import { createPool } from '../../engine/store/db';
 import { migrate } from '../../engine/store/migrate';
 
@@ -28,22 +24,20 @@ export async function startBenchEngine(databaseUrl: string, options: { dataDir: 
   const db = createPool(databaseUrl);
   await migrate(db);
   const apiKey = randomBytes(16).toString('hex');
-  const engine: EngineContext = {
+  const running = createEngine({
     db,
     logger: createLogger({ level: 'warn' }),
-    secretBox: createSecretBox(randomBytes(32)),
-    probeHost: createHostProbe(systemLookup),
+    encryptionKey: randomBytes(32),
     lookup: systemLookup,
     allowPrivateHosts: true,
     dataDir: options.dataDir,
-  };
-  // No rate limit: load polling and back-to-back preview calls are the point here.
-  const { app } = createApp(engine, { apiKeys: [apiKey], requestsPerSecond: 100_000 });
-  const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
+    apiKeys: [apiKey],
+    // No rate limit: load polling and back-to-back preview calls are the point here.
+    requestsPerSecond: 100_000,
+    jobs: options.jobs ? { pollIntervalMs: 100 } : undefined,
   });
-  const baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const jobs = options.jobs ? await startJobRunner(engine, { pollIntervalMs: 100 }) : null;
+  const engine = running.context;
+  const baseUrl = await running.start({ hostname: '127.0.0.1', port: 0 });
 
   const call = async <T>(method: string, pathname: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${baseUrl}${pathname}`, {
@@ -88,8 +82,7 @@ export async function startBenchEngine(databaseUrl: string, options: { dataDir: 
       return { id: dataset.id, providerId: 'bench' };
     },
     async close() {
-      await jobs?.stop();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await running.stop();
       await db.end();
     },
   };
