@@ -2,7 +2,11 @@
 // to the support console before anything renders, and says who may frame us.
 import { type NextRequest, NextResponse } from 'next/server';
 import { getAppEnv, getSessionEnv } from '@/lib/env';
-import { isHttpsRequest, sessionCookieName, sessionCookieOptions } from '@/lib/session/session-cookie';
+import {
+  isHttpsRequest,
+  sessionCookieName,
+  sessionCookieOptions,
+} from '@/lib/session/session-cookie';
 import { signSessionToken, verifySessionToken } from '@/lib/session/session-token';
 import { verifySessionCookie } from '@/lib/session/verify-session-cookie';
 
@@ -19,14 +23,21 @@ function withSecurityHeaders(response: NextResponse): NextResponse {
 }
 
 const cookieNameOf = (request: NextRequest) =>
-  sessionCookieName(isHttpsRequest(request.headers.get('x-forwarded-proto'), request.nextUrl.protocol, getAppEnv().INLET_APP_URL));
+  sessionCookieName(
+    isHttpsRequest(
+      request.headers.get('x-forwarded-proto'),
+      request.nextUrl.protocol,
+      getAppEnv().INLET_APP_URL,
+    ),
+  );
 
 /** Whether the request carries a valid, unrevoked session cookie (of any role: pages decide about roles). */
 function hasSession(request: NextRequest): boolean {
   return verifySessionCookie(request.cookies.get(cookieNameOf(request))?.value) !== null;
 }
 
-const isSupportPage = (path: string) => path === '/support' || (path.startsWith('/support/') && path !== '/support/login');
+const isSupportPage = (path: string) =>
+  path === '/support' || (path.startsWith('/support/') && path !== '/support/login');
 
 export function proxy(request: NextRequest) {
   const invite = request.nextUrl.searchParams.get('session');
@@ -56,7 +67,10 @@ export function proxy(request: NextRequest) {
     return withSecurityHeaders(NextResponse.redirect(clean, 303));
   }
   const maxAge = env.data.INLET_SESSION_MINUTES * 60;
-  const session = signSessionToken({ ...checked.claims, kind: 'session', exp: Math.floor(Date.now() / 1000) + maxAge }, env.data.INLET_SESSION_SECRET);
+  const session = signSessionToken(
+    { ...checked.claims, kind: 'session', exp: Math.floor(Date.now() / 1000) + maxAge },
+    env.data.INLET_SESSION_SECRET,
+  );
   const response = NextResponse.redirect(clean, 303);
   response.cookies.set(cookieNameOf(request), session, sessionCookieOptions(maxAge));
   return withSecurityHeaders(response);

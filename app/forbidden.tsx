@@ -8,7 +8,9 @@ export default function Forbidden() {
     <div className="mx-auto w-full max-w-2xl px-5 py-16 sm:px-8">
       <p className="text-sm font-medium text-danger">403</p>
       <h1 className="mt-3 text-2xl font-semibold tracking-tight">This page is for support staff</h1>
-      <p className="mt-4 leading-7 text-muted-foreground">You are signed in as a customer. Your imports are on your status page.</p>
+      <p className="mt-4 leading-7 text-muted-foreground">
+        You are signed in as a customer. Your imports are on your status page.
+      </p>
     </div>
   );
 }

@@ -6,7 +6,11 @@ export const metadata: Metadata = { title: 'Page not found' };
 
 export default function NotFound() {
   return (
-    <main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-5 py-20 outline-none sm:px-8 sm:py-28">
+    <main
+      id="main"
+      tabIndex={-1}
+      className="mx-auto w-full max-w-5xl flex-1 px-5 py-20 outline-none sm:px-8 sm:py-28"
+    >
       <p className="text-sm font-medium text-primary">404</p>
       <h1 className="mt-3 text-2xl font-semibold tracking-tight sm:text-3xl">Page not found</h1>
       <p className="mt-4 max-w-xl leading-7 text-muted-foreground">

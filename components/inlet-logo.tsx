@@ -3,7 +3,12 @@ import { cn } from '@/lib/utils';
 /** The Inlet mark: data arriving in a tray. Decorative; the wordmark next to it names the product. */
 export function InletLogo({ className }: { className?: string }) {
   return (
-    <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false" className={cn('size-7', className)}>
+    <svg
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      className={cn('size-7', className)}
+    >
       <rect width="24" height="24" rx="6" className="fill-primary" />
       <g
         fill="none"

@@ -5,7 +5,10 @@ export function SiteHeader() {
   return (
     <header className="border-b bg-card/60">
       <div className="mx-auto flex h-16 w-full max-w-5xl items-center px-5 sm:px-8">
-        <Link href="/" className="-mx-1 flex items-center gap-2.5 rounded-md px-1 text-[0.95rem] font-semibold tracking-tight">
+        <Link
+          href="/"
+          className="-mx-1 flex items-center gap-2.5 rounded-md px-1 text-[0.95rem] font-semibold tracking-tight"
+        >
           <InletLogo />
           Inlet
         </Link>

@@ -6,7 +6,11 @@ import { WIZARD_STEPS } from '../lib/wizard/steps';
 
 const BUDGET_BYTES = 250 * 1024;
 
-test('every wizard route loads under 250 kB of compressed JavaScript', async ({ browser, page, request }) => {
+test('every wizard route loads under 250 kB of compressed JavaScript', async ({
+  browser,
+  page,
+  request,
+}) => {
   test.setTimeout(90_000);
   const receiver = createReceiver({ engineUrl: e2eStack.engineUrl });
   await receiver.start();
@@ -23,7 +27,8 @@ test('every wizard route loads under 250 kB of compressed JavaScript', async ({ 
       const fresh = await context.newPage();
       const scripts: Promise<number>[] = [];
       fresh.on('requestfinished', (finished) => {
-        if (finished.resourceType() === 'script') scripts.push(finished.sizes().then((sizes) => sizes.responseBodySize));
+        if (finished.resourceType() === 'script')
+          scripts.push(finished.sizes().then((sizes) => sizes.responseBodySize));
       });
       await fresh.goto(step.path, { waitUntil: 'networkidle' });
       await expect(fresh).toHaveURL(new RegExp(`${step.path}$`));

@@ -50,5 +50,8 @@ export async function expectNoHorizontalScroll(page: Page) {
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
   }));
-  expect(scrollWidth, `page is ${scrollWidth}px wide in a ${clientWidth}px viewport`).toBeLessThanOrEqual(clientWidth);
+  expect(
+    scrollWidth,
+    `page is ${scrollWidth}px wide in a ${clientWidth}px viewport`,
+  ).toBeLessThanOrEqual(clientWidth);
 }

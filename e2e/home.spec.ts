@@ -18,7 +18,9 @@ test.describe('home page', () => {
 
     await expect(page).toHaveTitle('Inlet');
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-    await expect(page.getByText(/connect their own database, choose tables, map fields/)).toBeVisible();
+    await expect(
+      page.getByText(/connect their own database, choose tables, map fields/),
+    ).toBeVisible();
     await expect(page.getByRole('heading', { name: 'How an import works' })).toBeVisible();
 
     const connection = apiConnection(page);
@@ -52,7 +54,9 @@ test.describe('home page', () => {
   });
 
   for (const colorScheme of ['light', 'dark'] as const) {
-    test(`has no serious accessibility violations in the ${colorScheme} theme`, async ({ page }) => {
+    test(`has no serious accessibility violations in the ${colorScheme} theme`, async ({
+      page,
+    }) => {
       await page.emulateMedia({ colorScheme });
       await openHome(page);
 
@@ -75,15 +79,21 @@ test.describe('home page', () => {
 });
 
 test.describe('Import API engine', () => {
-  test('answers GET / for the right API key and refuses requests without it', async ({ request }) => {
-    const withKey = await request.get(`${e2eStack.engineUrl}/`, { headers: { 'X-API-Key': e2eStack.apiKey } });
+  test('answers GET / for the right API key and refuses requests without it', async ({
+    request,
+  }) => {
+    const withKey = await request.get(`${e2eStack.engineUrl}/`, {
+      headers: { 'X-API-Key': e2eStack.apiKey },
+    });
     expect(withKey.status()).toBe(200);
     expect(await withKey.json()).toMatchObject({ status: 'success' });
 
     const withoutKey = await request.get(`${e2eStack.engineUrl}/`);
     expect(withoutKey.status()).toBe(401);
 
-    const wrongKey = await request.get(`${e2eStack.engineUrl}/`, { headers: { 'X-API-Key': 'not-the-key' } });
+    const wrongKey = await request.get(`${e2eStack.engineUrl}/`, {
+      headers: { 'X-API-Key': 'not-the-key' },
+    });
     expect(wrongKey.status()).toBe(401);
   });
 });

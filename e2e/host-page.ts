@@ -21,7 +21,10 @@ window.addEventListener('message', (event) => {
 </body></html>`;
 
 /** Listens on loopback (IPv4 and, when available, IPv6), so http://localhost:<port> reaches it whichever way it resolves. */
-export async function startHostPage(port: number, appOrigin: string): Promise<{ setFrame(src: string): void; close(): Promise<void> }> {
+export async function startHostPage(
+  port: number,
+  appOrigin: string,
+): Promise<{ setFrame(src: string): void; close(): Promise<void> }> {
   let frameSrc = 'about:blank';
   const handler = (_request: unknown, response: import('node:http').ServerResponse) => {
     response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
@@ -41,6 +44,9 @@ export async function startHostPage(port: number, appOrigin: string): Promise<{ 
     setFrame: (src) => {
       frameSrc = src;
     },
-    close: () => Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => undefined),
+    close: () =>
+      Promise.all(
+        servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      ).then(() => undefined),
   };
 }

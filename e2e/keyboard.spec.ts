@@ -7,7 +7,8 @@ import { createDestination, createTenant, ensureSourceDatabase, mintSession } fr
 /** Presses Tab until `target` has the focus: proof that a keyboard user can reach it. */
 async function tabTo(page: Page, target: Locator, maxPresses = 80) {
   for (let press = 0; press < maxPresses; press++) {
-    if (await target.evaluate((element) => element === document.activeElement).catch(() => false)) return;
+    if (await target.evaluate((element) => element === document.activeElement).catch(() => false))
+      return;
     await page.keyboard.press('Tab');
   }
   throw new Error(`Could not reach ${target} with the Tab key.`);
@@ -47,7 +48,9 @@ test('the whole journey works with the keyboard alone', async ({ page, request }
     await page.keyboard.press('Space');
     await tabTo(page, page.getByRole('button', { name: 'Import 1 table' }));
     await page.keyboard.press('Enter');
-    await expect(page.getByRole('region', { name: 'Your imports' }).getByText('Imported')).toBeVisible({ timeout: 30_000 });
+    await expect(
+      page.getByRole('region', { name: 'Your imports' }).getByText('Imported'),
+    ).toBeVisible({ timeout: 30_000 });
     await tabTo(page, page.getByRole('link', { name: 'Continue to mapping' }));
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/\/connect\/map$/);
@@ -59,7 +62,9 @@ test('the whole journey works with the keyboard alone', async ({ page, request }
 
     await tabTo(page, page.getByRole('button', { name: 'Launch import' }));
     await page.keyboard.press('Enter');
-    await expect(page.getByRole('region', { name: 'Your import is running' }).getByText('Delivered')).toBeVisible({ timeout: 60_000 });
+    await expect(
+      page.getByRole('region', { name: 'Your import is running' }).getByText('Delivered'),
+    ).toBeVisible({ timeout: 60_000 });
     await receiver.waitFor((stats) => stats.records >= 300, 30_000);
   } finally {
     await receiver.stop();

@@ -10,7 +10,10 @@ type Tenant = Awaited<ReturnType<typeof createTenantWithPipeline>>;
 
 async function namesOf(request: APIRequestContext, tenant: Tenant): Promise<string[]> {
   const headers = { 'X-API-Key': e2eStack.apiKey };
-  const get = async (path: string) => (await (await request.get(`${e2eStack.engineUrl}${path}`, { headers })).json()) as { data: Record<string, Record<string, unknown>> };
+  const get = async (path: string) =>
+    (await (await request.get(`${e2eStack.engineUrl}${path}`, { headers })).json()) as {
+      data: Record<string, Record<string, unknown>>;
+    };
   const provider = (await get(`/import/providers/${tenant.providerId}`)).data.provider!;
   const destination = (await get(`/import/destinations/${tenant.destinationId}`)).data.destination!;
   const datalake = (await get(`/import/datalakes/${String(provider.datalake_id)}`)).data.datalake!;
@@ -60,12 +63,18 @@ test.describe('support console boundary', () => {
         const response = await request.get(url, { headers, maxRedirects: 0 });
         const body = await response.text();
         // The URL's own words (a provider id typed into it) come back in Next's route tree; nothing else may.
-        for (const secret of secrets.filter((candidate) => !url.includes(candidate))) expect(body, `${who} ${url} ${JSON.stringify(headers)} answered ${response.status()} with "${secret}"`).not.toContain(secret);
+        for (const secret of secrets.filter((candidate) => !url.includes(candidate)))
+          expect(
+            body,
+            `${who} ${url} ${JSON.stringify(headers)} answered ${response.status()} with "${secret}"`,
+          ).not.toContain(secret);
       }
     }
   }
 
-  test('an anonymous visitor gets no tenant or configuration data from any support URL', async ({ playwright }) => {
+  test('an anonymous visitor gets no tenant or configuration data from any support URL', async ({
+    playwright,
+  }) => {
     const anonymous = await playwright.request.newContext({ baseURL: e2eStack.appUrl });
     await expectNothingLeaks(anonymous, 'anonymous');
     // The proxy turns them away before anything renders.
@@ -75,13 +84,19 @@ test.describe('support console boundary', () => {
     await anonymous.dispose();
   });
 
-  test('a customer session gets no tenant or configuration data from any support URL', async ({ browser, request }) => {
+  test('a customer session gets no tenant or configuration data from any support URL', async ({
+    browser,
+    request,
+  }) => {
     const customer = await customerContext(browser, request);
     await expectNothingLeaks(customer.request, 'customer');
     await customer.close();
   });
 
-  test('a support session does see the tenant (the check above can fail)', async ({ browser, request }) => {
+  test('a support session does see the tenant (the check above can fail)', async ({
+    browser,
+    request,
+  }) => {
     const context = await browser.newContext({ baseURL: e2eStack.appUrl });
     const page = await context.newPage();
     await page.goto(await mintSession(request, { role: 'support', actor: 'ada@saas.example' }));

@@ -9,13 +9,17 @@ test.describe('support overview over many tenants', () => {
   const name = (n: number) => `Paging ${run} ${String(n).padStart(2, '0')}`;
 
   test.beforeAll(async ({ request }) => {
-    for (let n = 1; n <= 30; n++) providerIds.push((await createTenant(request, { name: name(n) })).providerId);
+    for (let n = 1; n <= 30; n++)
+      providerIds.push((await createTenant(request, { name: name(n) })).providerId);
   });
   test.afterAll(async ({ request }) => {
     for (const providerId of providerIds) await removeTenant(request, providerId);
   });
 
-  test('searches, filters and pages on the server, the cursor in the URL', async ({ browser, request }) => {
+  test('searches, filters and pages on the server, the cursor in the URL', async ({
+    browser,
+    request,
+  }) => {
     test.setTimeout(90_000);
     const context = await browser.newContext({ baseURL: e2eStack.appUrl });
     const page = await context.newPage();

@@ -19,10 +19,14 @@ export async function ensureSourceDatabase(customers = 300) {
   const admin = new pg.Client(e2eStack.postgresAdminUrl);
   await admin.connect();
   try {
-    const exists = (await admin.query('select 1 from pg_database where datname = $1', [SOURCE_DATABASE])).rowCount;
+    const exists = (
+      await admin.query('select 1 from pg_database where datname = $1', [SOURCE_DATABASE])
+    ).rowCount;
     if (!exists) {
       await admin.query(`create database ${SOURCE_DATABASE}`);
-      const source = new pg.Client(e2eStack.postgresAdminUrl.replace(/\/postgres$/, `/${SOURCE_DATABASE}`));
+      const source = new pg.Client(
+        e2eStack.postgresAdminUrl.replace(/\/postgres$/, `/${SOURCE_DATABASE}`),
+      );
       await source.connect();
       try {
         await createSampleDatabase({ dialect: 'postgres', client: source }, { customers });
@@ -30,24 +34,47 @@ export async function ensureSourceDatabase(customers = 300) {
         await source.end();
       }
     }
-    const role = (await admin.query('select 1 from pg_roles where rolname = $1', [SOURCE_USER])).rowCount;
-    await admin.query(`${role ? 'alter' : 'create'} role ${SOURCE_USER} with login password '${SOURCE_PASSWORD}'`);
-    const source = new pg.Client(e2eStack.postgresAdminUrl.replace(/\/postgres$/, `/${SOURCE_DATABASE}`));
+    const role = (await admin.query('select 1 from pg_roles where rolname = $1', [SOURCE_USER]))
+      .rowCount;
+    await admin.query(
+      `${role ? 'alter' : 'create'} role ${SOURCE_USER} with login password '${SOURCE_PASSWORD}'`,
+    );
+    const source = new pg.Client(
+      e2eStack.postgresAdminUrl.replace(/\/postgres$/, `/${SOURCE_DATABASE}`),
+    );
     await source.connect();
     try {
-      await source.query(`grant usage on schema public to ${SOURCE_USER}; grant select on all tables in schema public to ${SOURCE_USER}`);
+      await source.query(
+        `grant usage on schema public to ${SOURCE_USER}; grant select on all tables in schema public to ${SOURCE_USER}`,
+      );
     } finally {
       await source.end();
     }
   } finally {
     await admin.end();
   }
-  return { host: '127.0.0.1', port: 54331, database: SOURCE_DATABASE, username: SOURCE_USER, password: SOURCE_PASSWORD };
+  return {
+    host: '127.0.0.1',
+    port: 54331,
+    database: SOURCE_DATABASE,
+    username: SOURCE_USER,
+    password: SOURCE_PASSWORD,
+  };
 }
 
-async function call<T>(request: APIRequestContext, method: 'POST' | 'GET', path: string, body?: unknown): Promise<T> {
-  const response = await request.fetch(api(path), { method, headers, data: body === undefined ? undefined : JSON.stringify(body) });
-  if (!response.ok()) throw new Error(`${method} ${path} answered ${response.status()}: ${await response.text()}`);
+async function call<T>(
+  request: APIRequestContext,
+  method: 'POST' | 'GET',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await request.fetch(api(path), {
+    method,
+    headers,
+    data: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok())
+    throw new Error(`${method} ${path} answered ${response.status()}: ${await response.text()}`);
   return ((await response.json()) as { data: T }).data;
 }
 
@@ -55,35 +82,64 @@ async function call<T>(request: APIRequestContext, method: 'POST' | 'GET', path:
  * A provider of its own (and a datalake for it), so tests never see each other's data; with `destinationIds`, a
  * product of its own that offers just those destinations.
  */
-export async function createTenant(request: APIRequestContext, { name = 'E2E Corp', destinationIds }: { name?: string; destinationIds?: string[] } = {}) {
+export async function createTenant(
+  request: APIRequestContext,
+  { name = 'E2E Corp', destinationIds }: { name?: string; destinationIds?: string[] } = {},
+) {
   const suffix = randomBytes(4).toString('hex');
-  const datalake = await call<{ datalake: { id: string } }>(request, 'POST', '/import/datalakes', { datalake: { name: `e2e-lake-${suffix}`, storage: 'local' } });
+  const datalake = await call<{ datalake: { id: string } }>(request, 'POST', '/import/datalakes', {
+    datalake: { name: `e2e-lake-${suffix}`, storage: 'local' },
+  });
   let products = ['all'];
   if (destinationIds) {
-    const product = await call<{ product: { name: string } }>(request, 'POST', '/import/products', { product: { name: `e2e-${suffix}`, destinations: destinationIds } });
+    const product = await call<{ product: { name: string } }>(request, 'POST', '/import/products', {
+      product: { name: `e2e-${suffix}`, destinations: destinationIds },
+    });
     products = [product.product.name];
   }
   const providerId = `e2e-${suffix}`;
-  await call(request, 'POST', '/import/providers', { provider: { name: `${name} ${suffix}`, id: providerId, datalake_id: datalake.datalake.id, products } });
+  await call(request, 'POST', '/import/providers', {
+    provider: {
+      name: `${name} ${suffix}`,
+      id: providerId,
+      datalake_id: datalake.datalake.id,
+      products,
+    },
+  });
   return { providerId };
 }
 
 /** Deletes a tenant made by `createTenant` (without sources) and its datalake. */
 export async function removeTenant(request: APIRequestContext, providerId: string) {
-  const { provider } = await call<{ provider: { datalake_id: string } }>(request, 'GET', `/import/providers/${providerId}`);
-  for (const path of [`/import/providers/${providerId}`, `/import/datalakes/${provider.datalake_id}`]) {
+  const { provider } = await call<{ provider: { datalake_id: string } }>(
+    request,
+    'GET',
+    `/import/providers/${providerId}`,
+  );
+  for (const path of [
+    `/import/providers/${providerId}`,
+    `/import/datalakes/${provider.datalake_id}`,
+  ]) {
     const response = await request.fetch(api(path), { method: 'DELETE', headers });
-    if (!response.ok()) throw new Error(`DELETE ${path} answered ${response.status()}: ${await response.text()}`);
+    if (!response.ok())
+      throw new Error(`DELETE ${path} answered ${response.status()}: ${await response.text()}`);
   }
 }
 
 /** What a host's backend does: POST /api/embed/sessions with its secret; returns the invite URL. */
-export async function mintSession(request: APIRequestContext, body: Record<string, unknown>): Promise<string> {
+export async function mintSession(
+  request: APIRequestContext,
+  body: Record<string, unknown>,
+): Promise<string> {
   const response = await request.post(`${e2eStack.appUrl}/api/embed/sessions`, {
-    headers: { Authorization: `Bearer ${e2eStack.embedSecret}`, 'Content-Type': 'application/json' },
+    headers: {
+      Authorization: `Bearer ${e2eStack.embedSecret}`,
+      'Content-Type': 'application/json',
+    },
     data: JSON.stringify(body),
   });
-  if (response.status() !== 201) throw new Error(`minting a session answered ${response.status()}: ${await response.text()}`);
+  if (response.status() !== 201)
+    throw new Error(`minting a session answered ${response.status()}: ${await response.text()}`);
   return ((await response.json()) as { data: { url: string } }).data.url;
 }
 
@@ -105,29 +161,70 @@ export const CUSTOMER_RECORD_SCHEMA = {
  * A destination that sends to the reference receiver (host-side validation skipped: it is local): each record on
  * its own, or in JSON batches.
  */
-export async function createDestination(request: APIRequestContext, receiverUrl: string, name = 'Customers', type: 'record' | 'batch' = 'record') {
+export async function createDestination(
+  request: APIRequestContext,
+  receiverUrl: string,
+  name = 'Customers',
+  type: 'record' | 'batch' = 'record',
+) {
   const suffix = randomBytes(3).toString('hex');
   const delivery =
     type === 'record'
-      ? { type: 'webhook_record', webhook_record: { request_template: { method: 'POST', uri: `${receiverUrl}/prequel/records` }, max_concurrency: 4 } }
-      : { type: 'webhook_batch', webhook_batch: { request_template: { method: 'POST', uri: `${receiverUrl}/prequel/batch` }, format: 'json', max_records_per_batch: 1000 } };
-  const created = await call<{ destination: { id: string } }>(request, 'POST', '/import/destinations?skip_validation=true', {
-    destination: { name: `${name} ${suffix}`, record_schema: CUSTOMER_RECORD_SCHEMA, max_records_per_minute: 100000, ...delivery },
-  });
+      ? {
+          type: 'webhook_record',
+          webhook_record: {
+            request_template: { method: 'POST', uri: `${receiverUrl}/prequel/records` },
+            max_concurrency: 4,
+          },
+        }
+      : {
+          type: 'webhook_batch',
+          webhook_batch: {
+            request_template: { method: 'POST', uri: `${receiverUrl}/prequel/batch` },
+            format: 'json',
+            max_records_per_batch: 1000,
+          },
+        };
+  const created = await call<{ destination: { id: string } }>(
+    request,
+    'POST',
+    '/import/destinations?skip_validation=true',
+    {
+      destination: {
+        name: `${name} ${suffix}`,
+        record_schema: CUSTOMER_RECORD_SCHEMA,
+        max_records_per_minute: 100000,
+        ...delivery,
+      },
+    },
+  );
   return created.destination;
 }
 
 /** Another tenant with a whole pipeline made through the API: the target of cross-tenant replay attempts. */
-export async function createTenantWithPipeline(request: APIRequestContext, receiverUrl: string, delivery: 'record' | 'batch' = 'record') {
+export async function createTenantWithPipeline(
+  request: APIRequestContext,
+  receiverUrl: string,
+  delivery: 'record' | 'batch' = 'record',
+) {
   const database = await ensureSourceDatabase();
   const destination = await createDestination(request, receiverUrl, 'Other customers', delivery);
-  const { providerId } = await createTenant(request, { name: 'Other Corp', destinationIds: [destination.id] });
+  const { providerId } = await createTenant(request, {
+    name: 'Other Corp',
+    destinationIds: [destination.id],
+  });
   const source = await call<{ source: { id: string } }>(request, 'POST', '/import/sources', {
     source: {
       name: 'other-postgres',
       vendor: 'postgres',
       provider_id: providerId,
-      postgres: { host: database.host, port: database.port, database: database.database, disable_ssl: true, password_auth: { username: database.username, password: database.password } },
+      postgres: {
+        host: database.host,
+        port: database.port,
+        database: database.database,
+        disable_ssl: true,
+        password_auth: { username: database.username, password: database.password },
+      },
     },
   });
   const dataset = await call<{ dataset: { id: string } }>(request, 'POST', '/import/datasets', {
@@ -138,52 +235,112 @@ export async function createTenantWithPipeline(request: APIRequestContext, recei
       dimension: { primary_key_column: 'id' },
     },
   });
-  const stream = await call<{ stream: { id: string } }>(request, 'POST', '/import/streams?skip_validation=true', {
-    stream: {
-      name: 'other stream',
-      dataset_id: dataset.dataset.id,
-      destination_id: destination.id,
-      is_enabled: false,
-      mappings: [
-        { target_field: 'id', field_type: 'field', column: { name: 'id' } },
-        { target_field: 'email', field_type: 'field', column: { name: 'email' } },
-      ],
+  const stream = await call<{ stream: { id: string } }>(
+    request,
+    'POST',
+    '/import/streams?skip_validation=true',
+    {
+      stream: {
+        name: 'other stream',
+        dataset_id: dataset.dataset.id,
+        destination_id: destination.id,
+        is_enabled: false,
+        mappings: [
+          { target_field: 'id', field_type: 'field', column: { name: 'id' } },
+          { target_field: 'email', field_type: 'field', column: { name: 'email' } },
+        ],
+      },
     },
-  });
-  return { providerId, sourceId: source.source.id, datasetId: dataset.dataset.id, destinationId: destination.id, streamId: stream.stream.id };
+  );
+  return {
+    providerId,
+    sourceId: source.source.id,
+    datasetId: dataset.dataset.id,
+    destinationId: destination.id,
+    streamId: stream.stream.id,
+  };
 }
 
 /** The provider's objects as the engine holds them, to check that nothing of theirs changed. */
 export async function snapshotTenant(request: APIRequestContext, providerId: string) {
   const list = async (kind: string) =>
-    (await call<Record<string, { id: string; updated_at: string }[]>>(request, 'GET', `/import/${kind}?provider_id=${providerId}&page_size=100`))[kind]!.map(
-      ({ id, updated_at }) => `${id}@${updated_at}`,
-    );
-  return { sources: await list('sources'), datasets: await list('datasets'), streams: await list('streams') };
+    (
+      await call<Record<string, { id: string; updated_at: string }[]>>(
+        request,
+        'GET',
+        `/import/${kind}?provider_id=${providerId}&page_size=100`,
+      )
+    )[kind]!.map(({ id, updated_at }) => `${id}@${updated_at}`);
+  return {
+    sources: await list('sources'),
+    datasets: await list('datasets'),
+    streams: await list('streams'),
+  };
 }
 
-type Job = { id: string; status: string; records_loaded?: number; records_errored?: number; error: { error_code: string } | null };
+type Job = {
+  id: string;
+  status: string;
+  records_loaded?: number;
+  records_errored?: number;
+  error: { error_code: string } | null;
+};
 
 /** Enables the tenant's stream and extracts its dataset; the engine loads after the extract. */
-export async function launchPipeline(request: APIRequestContext, tenant: { datasetId: string; streamId: string }) {
-  const response = await request.fetch(api(`/import/streams/${tenant.streamId}`), { method: 'PATCH', headers, data: JSON.stringify({ stream: { is_enabled: true } }) });
-  if (!response.ok()) throw new Error(`enabling the stream answered ${response.status()}: ${await response.text()}`);
+export async function launchPipeline(
+  request: APIRequestContext,
+  tenant: { datasetId: string; streamId: string },
+) {
+  const response = await request.fetch(api(`/import/streams/${tenant.streamId}`), {
+    method: 'PATCH',
+    headers,
+    data: JSON.stringify({ stream: { is_enabled: true } }),
+  });
+  if (!response.ok())
+    throw new Error(`enabling the stream answered ${response.status()}: ${await response.text()}`);
   await call(request, 'POST', `/import/datasets/${tenant.datasetId}/extract`);
 }
 
 /** Polls the stream's newest load until `done` holds for it. */
-export async function waitForLoad(request: APIRequestContext, streamId: string, done: (load: Job) => boolean, timeoutMs = 60_000): Promise<Job> {
+export async function waitForLoad(
+  request: APIRequestContext,
+  streamId: string,
+  done: (load: Job) => boolean,
+  timeoutMs = 60_000,
+): Promise<Job> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const loads = (await call<{ loads: Job[] }>(request, 'GET', `/import/loads?stream_id=${streamId}&order=desc&page_size=1`)).loads;
+    const loads = (
+      await call<{ loads: Job[] }>(
+        request,
+        'GET',
+        `/import/loads?stream_id=${streamId}&order=desc&page_size=1`,
+      )
+    ).loads;
     if (loads[0] && done(loads[0])) return loads[0];
-    if (Date.now() > deadline) throw new Error(`the stream's load did not settle in time: ${JSON.stringify(loads[0] ?? null)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the stream's load did not settle in time: ${JSON.stringify(loads[0] ?? null)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
-export type AuditEntryView = { event_type: string; reason: string | null; actor_label: string | null };
+export type AuditEntryView = {
+  event_type: string;
+  reason: string | null;
+  actor_label: string | null;
+};
 
-export async function auditOf(request: APIRequestContext, providerId: string): Promise<AuditEntryView[]> {
-  return (await call<{ logs: AuditEntryView[] }>(request, 'GET', `/logs?provider_id=${providerId}&page_size=100`)).logs;
+export async function auditOf(
+  request: APIRequestContext,
+  providerId: string,
+): Promise<AuditEntryView[]> {
+  return (
+    await call<{ logs: AuditEntryView[] }>(
+      request,
+      'GET',
+      `/logs?provider_id=${providerId}&page_size=100`,
+    )
+  ).logs;
 }

@@ -1,7 +1,15 @@
 import { e2eStack } from './stack';
 import { expect, expectNoSeriousA11yViolations, test } from './fixtures';
 import { createReceiver, type Receiver } from '../scripts/receiver/create-receiver';
-import { createDestination, createTenant, createTenantWithPipeline, ensureSourceDatabase, mintSession, SOURCE_PASSWORD, snapshotTenant } from './tenant';
+import {
+  createDestination,
+  createTenant,
+  createTenantWithPipeline,
+  ensureSourceDatabase,
+  mintSession,
+  SOURCE_PASSWORD,
+  snapshotTenant,
+} from './tenant';
 
 test.describe('onboarding wizard', () => {
   let receiver: Receiver;
@@ -13,24 +21,37 @@ test.describe('onboarding wizard', () => {
     await receiver.stop();
   });
 
-  test('without a session explains how to get in, and an expired or altered link says so', async ({ page }) => {
+  test('without a session explains how to get in, and an expired or altered link says so', async ({
+    page,
+  }) => {
     await page.goto('/connect');
-    await expect(page.getByRole('heading', { name: 'Open this page from your account' })).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: 'Open this page from your account' }),
+    ).toBeVisible();
     await page.goto('/connect?session=not-a-token');
     await expect(page).toHaveURL(/\/session\?problem=invalid$/);
     await expect(page.getByRole('heading', { name: 'This link is not valid' })).toBeVisible();
   });
 
   test('refuses to mint a session without the embed secret', async ({ request }) => {
-    const response = await request.post(`${e2eStack.appUrl}/api/embed/sessions`, { data: { provider_id: 'acme' } });
+    const response = await request.post(`${e2eStack.appUrl}/api/embed/sessions`, {
+      data: { provider_id: 'acme' },
+    });
     expect(response.status()).toBe(401);
   });
 
-  test('a credentials-only link (for a DBA) opens the connect step and nothing else', async ({ page, request }) => {
+  test('a credentials-only link (for a DBA) opens the connect step and nothing else', async ({
+    page,
+    request,
+  }) => {
     const tenant = await createTenantWithPipeline(request, receiver.url);
-    await page.goto(await mintSession(request, { provider_id: tenant.providerId, scope: 'credentials' }));
+    await page.goto(
+      await mintSession(request, { provider_id: tenant.providerId, scope: 'credentials' }),
+    );
     await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/source`);
-    await expect(page.getByText('You were sent this link to enter the database connection.')).toBeVisible();
+    await expect(
+      page.getByText('You were sent this link to enter the database connection.'),
+    ).toBeVisible();
     // The DBA sees whose database this is for.
     await expect(page.getByText(/Connecting for Other Corp [0-9a-f]{8}/)).toBeVisible();
     // The saved connection is shown without its password, ready to be updated.
@@ -41,13 +62,18 @@ test.describe('onboarding wizard', () => {
     expect((await page.request.get('/api/wizard/datasets')).status()).toBe(403);
   });
 
-  test('the whole journey ends with records verified at the receiver', async ({ page, request, browserResponses }) => {
+  test('the whole journey ends with records verified at the receiver', async ({
+    page,
+    request,
+    browserResponses,
+  }) => {
     test.setTimeout(150_000);
     // Every server action the page calls, to replay later with another tenant's ids.
     const actions: { url: string; headers: Record<string, string>; body: string }[] = [];
     page.on('request', (sent) => {
       const headers = sent.headers();
-      if (headers['next-action']) actions.push({ url: sent.url(), headers, body: sent.postData() ?? '' });
+      if (headers['next-action'])
+        actions.push({ url: sent.url(), headers, body: sent.postData() ?? '' });
     });
     const database = await ensureSourceDatabase();
     const destination = await createDestination(request, receiver.url);
@@ -55,7 +81,9 @@ test.describe('onboarding wizard', () => {
     await page.goto(await mintSession(request, { provider_id: providerId }));
     // The invite becomes a cookie and leaves the address bar.
     await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/source`);
-    await expect(page.getByRole('heading', { level: 1, name: 'Connect your database' })).toBeVisible();
+    await expect(
+      page.getByRole('heading', { level: 1, name: 'Connect your database' }),
+    ).toBeVisible();
 
     await page.getByLabel('Host', { exact: true }).fill(database.host);
     await page.getByLabel('Port', { exact: true }).fill(String(database.port));
@@ -76,7 +104,9 @@ test.describe('onboarding wizard', () => {
     await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/data`);
 
     // Choose data: search, pick, and watch the first import finish.
-    await expect(page.getByRole('heading', { level: 1, name: 'Choose the data to import' })).toBeVisible();
+    await expect(
+      page.getByRole('heading', { level: 1, name: 'Choose the data to import' }),
+    ).toBeVisible();
     await page.getByLabel('Search tables').fill('custom');
     await expect(page.getByRole('checkbox', { name: 'public.customers' })).toBeVisible();
     await expect(page.getByRole('checkbox', { name: 'public.orders' })).toHaveCount(0);
@@ -89,7 +119,9 @@ test.describe('onboarding wizard', () => {
     // A reload keeps the step and what was saved.
     await page.reload();
     await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/data`);
-    await expect(page.getByRole('region', { name: 'Your imports' }).getByText('Imported')).toBeVisible();
+    await expect(
+      page.getByRole('region', { name: 'Your imports' }).getByText('Imported'),
+    ).toBeVisible();
 
     // A query that does not run says why, on the query field.
     await page.getByText('Or import the result of a SQL query').click();
@@ -126,10 +158,13 @@ test.describe('onboarding wizard', () => {
     await page.goto('/connect/review');
     await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/launch`);
     await page.getByRole('button', { name: 'Launch import' }).click();
-    await expect(page.getByRole('region', { name: 'Your import is running' }).getByText('Delivered')).toBeVisible({ timeout: 60_000 });
+    await expect(
+      page.getByRole('region', { name: 'Your import is running' }).getByText('Delivered'),
+    ).toBeVisible({ timeout: 60_000 });
     const stats = await receiver.waitFor((current) => current.records >= 300, 30_000);
     expect(stats.rejections).toBe(0);
-    const delivered = receiver.store.latest(providerId, '1')?.record as Record<string, unknown> | undefined;
+    const delivered = receiver.store.latest(providerId, '1')?.record as
+      Record<string, unknown> | undefined;
     expect(delivered).toMatchObject({ id: '1', email: expect.stringContaining('@') });
     expect(String(delivered?.plan)).toBe(String(delivered?.plan).toUpperCase());
     await expectNoSeriousA11yViolations(page);
@@ -154,7 +189,10 @@ test.describe('onboarding wizard', () => {
       } catch {
         return [];
       }
-      const input = Array.isArray(args) && typeof args[0] === 'object' && args[0] !== null ? (args[0] as Record<string, unknown>) : null;
+      const input =
+        Array.isArray(args) && typeof args[0] === 'object' && args[0] !== null
+          ? (args[0] as Record<string, unknown>)
+          : null;
       if (!input) return [];
       const forged = { ...input };
       if ('form' in forged) forged.sourceId = other.sourceId;
@@ -165,13 +203,21 @@ test.describe('onboarding wizard', () => {
     });
     expect(replays.length).toBeGreaterThanOrEqual(3);
     for (const replay of replays) {
-      const response = await page.request.post(replay.url, { headers: replay.headers, data: replay.body });
+      const response = await page.request.post(replay.url, {
+        headers: replay.headers,
+        data: replay.body,
+      });
       const answer = await response.text();
       expect(answer, `replayed action ${replay.headers['next-action']}`).not.toContain('"ok":true');
       expect(answer).toContain('belongs to another account');
     }
     const foreignPreview = await page.request.post('/api/wizard/preview', {
-      data: { destinationId: other.destinationId, datasetId: other.datasetId, mappings: [], recordIds: ['1'] },
+      data: {
+        destinationId: other.destinationId,
+        datasetId: other.datasetId,
+        mappings: [],
+        recordIds: ['1'],
+      },
     });
     expect(foreignPreview.status()).toBe(404);
     expect(await snapshotTenant(request, other.providerId)).toEqual(before);

@@ -6,7 +6,12 @@ import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './loads/retry-sch
 /** A whole number within bounds, with the bounds in its error message. */
 function wholeNumber(unit: string, min: number, max: number, fallback: number) {
   const message = `must be a whole number of ${unit} from ${min} to ${max}`;
-  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).default(fallback);
+  return z.coerce
+    .number({ error: message })
+    .int(message)
+    .min(min, message)
+    .max(max, message)
+    .default(fallback);
 }
 
 const EnvSchema = z.object({
@@ -14,16 +19,24 @@ const EnvSchema = z.object({
   PREQUEL_API_KEY: z.string().min(16, 'must be at least 16 characters'),
   /** Extra accepted keys (comma-separated), for rotation. */
   ENGINE_EXTRA_API_KEYS: z.string().optional(),
-  INLET_ENCRYPTION_KEY: z.string().min(1, 'is required: 32 random bytes in base64 (openssl rand -base64 32)'),
+  INLET_ENCRYPTION_KEY: z
+    .string()
+    .min(1, 'is required: 32 random bytes in base64 (openssl rand -base64 32)'),
   ENGINE_HOST: z.string().default('127.0.0.1'),
   ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
   ENGINE_PUBLIC_URL: z.url().optional(),
   ENGINE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Allow customer hosts on loopback/private networks: `npm start` sets it; production leaves it off. */
-  INLET_ALLOW_PRIVATE_HOSTS: z.enum(['true', 'false', '1', '0']).default('false').transform((value) => value === 'true' || value === '1'),
+  INLET_ALLOW_PRIVATE_HOSTS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
   INLET_DATA_DIR: z.string().default('.data'),
   /** Run extracts, loads and the scheduler in this process (false = API only). */
-  ENGINE_RUN_JOBS: z.enum(['true', 'false', '1', '0']).default('true').transform((value) => value === 'true' || value === '1'),
+  ENGINE_RUN_JOBS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
   ENGINE_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Seconds without a heartbeat after which another engine takes over a worker's jobs. */
   ENGINE_WORKER_STALE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
@@ -53,17 +66,28 @@ const EnvSchema = z.object({
   /** API requests per second per key, per engine process (429 beyond, with Retry-After). */
   ENGINE_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(200),
   /** (ext) Of those, requests per second for one provider named by `X-Inlet-Provider` (the app sends it for its customers). */
-  ENGINE_RATE_LIMIT_PER_PROVIDER_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(50),
+  ENGINE_RATE_LIMIT_PER_PROVIDER_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(50),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type EngineEnv = z.infer<typeof EnvSchema>;
 
-export function parseEngineEnv(source: Record<string, string | undefined> = process.env): EngineEnv {
+export function parseEngineEnv(
+  source: Record<string, string | undefined> = process.env,
+): EngineEnv {
   // An empty variable is an unset one (.env.example leaves the optional ones empty): its default applies.
-  const result = EnvSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')));
+  const result = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')),
+  );
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`The engine's environment is incomplete:\n${lines.join('\n')}\nSee .env.example.`);
+    throw new Error(
+      `The engine's environment is incomplete:\n${lines.join('\n')}\nSee .env.example.`,
+    );
   }
   return result.data;
 }
@@ -73,7 +97,10 @@ export function jobRunnerOptionsOf(env: EngineEnv): JobRunnerOptions {
   return {
     concurrency: env.ENGINE_JOB_CONCURRENCY,
     staleAfterSeconds: env.ENGINE_WORKER_STALE_SECONDS,
-    extract: { chunkRows: env.ENGINE_EXTRACT_CHUNK_ROWS, lagSeconds: env.ENGINE_EXTRACT_LAG_SECONDS },
+    extract: {
+      chunkRows: env.ENGINE_EXTRACT_CHUNK_ROWS,
+      lagSeconds: env.ENGINE_EXTRACT_LAG_SECONDS,
+    },
     load: {
       timeoutMs: env.ENGINE_DELIVERY_TIMEOUT_SECONDS * 1000,
       maxAttempts: env.ENGINE_DELIVERY_MAX_ATTEMPTS,
@@ -84,5 +111,10 @@ export function jobRunnerOptionsOf(env: EngineEnv): JobRunnerOptions {
 }
 
 export function apiKeysOf(env: EngineEnv): string[] {
-  return [env.PREQUEL_API_KEY, ...(env.ENGINE_EXTRA_API_KEYS?.split(',').map((key) => key.trim()).filter(Boolean) ?? [])];
+  return [
+    env.PREQUEL_API_KEY,
+    ...(env.ENGINE_EXTRA_API_KEYS?.split(',')
+      .map((key) => key.trim())
+      .filter(Boolean) ?? []),
+  ];
 }

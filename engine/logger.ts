@@ -9,12 +9,16 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(options: { level?: LogLevel; write?: (line: string) => void } = {}): Logger {
+export function createLogger(
+  options: { level?: LogLevel; write?: (line: string) => void } = {},
+): Logger {
   const threshold = ORDER[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const log = (level: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[level] < threshold) return;
-    write(JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields }));
-  };
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (ORDER[level] < threshold) return;
+      write(JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields }));
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -5,12 +5,22 @@ import { z } from 'zod';
 
 // An empty value in .env means "not set", so the default applies and a blank key counts as
 // missing: a copy of the fully commented .env.example behaves exactly like no .env.
-const emptyAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const emptyAsUnset = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 const optionalText = z.preprocess(emptyAsUnset, z.string().optional());
 
 const commaList = <T extends z.ZodType>(item: T) =>
-  z.preprocess((value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : []), z.array(item));
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)
+        : [],
+    z.array(item),
+  );
 
 // --- The Import API ---
 
@@ -27,7 +37,10 @@ export type ServerEnv = z.infer<typeof serverEnvSchema>;
 
 export type ServerEnvResult =
   | { ok: true; data: ServerEnv }
-  | { ok: false; error: { code: 'not_configured'; message: string; variables: (keyof ServerEnv)[] } };
+  | {
+      ok: false;
+      error: { code: 'not_configured'; message: string; variables: (keyof ServerEnv)[] };
+    };
 
 const whatToSet: Record<keyof ServerEnv, string> = {
   PREQUEL_API_URL: `set \`PREQUEL_API_URL\` to the http(s) address of the Import API (default ${DEFAULT_PREQUEL_API_URL})`,
@@ -38,7 +51,9 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
   const parsed = serverEnvSchema.safeParse(source);
   if (parsed.success) return { ok: true, data: parsed.data };
 
-  const variables = [...new Set(parsed.error.issues.map((issue) => issue.path[0] as keyof ServerEnv))];
+  const variables = [
+    ...new Set(parsed.error.issues.map((issue) => issue.path[0] as keyof ServerEnv)),
+  ];
   const message = `Inlet is not configured: ${variables.map((name) => whatToSet[name]).join(', and ')}.`;
   return { ok: false, error: { code: 'not_configured', message, variables } };
 }
@@ -55,23 +70,44 @@ export function getServerEnv(): ServerEnvResult {
 const origin = z.string().transform((value, context) => {
   try {
     const url = new URL(value);
-    if ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/+$/, '')) return url.origin;
+    if (
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      url.origin === value.replace(/\/+$/, '')
+    )
+      return url.origin;
   } catch {
     // reported below
   }
-  context.addIssue({ code: 'custom', message: `"${value}" is not an origin like https://app.example.com` });
+  context.addIssue({
+    code: 'custom',
+    message: `"${value}" is not an origin like https://app.example.com`,
+  });
   return z.NEVER;
 });
 
 const sessionEnvSchema = z.object({
   /** Signs invites and session cookies; 32+ characters. */
-  INLET_SESSION_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, 'must be at least 32 characters')),
+  INLET_SESSION_SECRET: z.preprocess(
+    emptyAsUnset,
+    z.string().min(32, 'must be at least 32 characters'),
+  ),
   /** The bearer secret the host's backend presents to POST /api/embed/sessions. */
-  INLET_EMBED_SECRET: z.preprocess(emptyAsUnset, z.string().min(24, 'must be at least 24 characters')),
+  INLET_EMBED_SECRET: z.preprocess(
+    emptyAsUnset,
+    z.string().min(24, 'must be at least 24 characters'),
+  ),
   /** Origins allowed to frame the app, comma-separated (the app's own origin always is). */
   INLET_EMBED_ORIGINS: commaList(origin),
   /** Minutes a session cookie lasts; invites last 10 minutes. */
-  INLET_SESSION_MINUTES: z.preprocess(emptyAsUnset, z.coerce.number().int().min(5).max(7 * 24 * 60).default(8 * 60)),
+  INLET_SESSION_MINUTES: z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(8 * 60),
+  ),
 });
 
 export type SessionEnv = z.infer<typeof sessionEnvSchema>;
@@ -80,8 +116,13 @@ export type SessionEnvResult = { ok: true; data: SessionEnv } | { ok: false; mes
 export function parseSessionEnv(source: Record<string, string | undefined>): SessionEnvResult {
   const parsed = sessionEnvSchema.safeParse(source);
   if (parsed.success) return { ok: true, data: parsed.data };
-  const problems = parsed.error.issues.map((issue) => `\`${String(issue.path[0])}\` ${issue.message}`);
-  return { ok: false, message: `Embed sessions are not configured: ${problems.join('; ')}. \`npm start\` generates the secrets for you.` };
+  const problems = parsed.error.issues.map(
+    (issue) => `\`${String(issue.path[0])}\` ${issue.message}`,
+  );
+  return {
+    ok: false,
+    message: `Embed sessions are not configured: ${problems.join('; ')}. \`npm start\` generates the secrets for you.`,
+  };
 }
 
 let sessionEnv: SessionEnvResult | undefined;

@@ -1,7 +1,14 @@
 // `npm start`: the whole product on embedded defaults: Postgres, the engine, the demo and the app, stopped together by Ctrl-C.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { acmeSourceSpec, DEFAULT_CONTROL_PORT, DEFAULT_RECEIVER_PORT } from './demo/demo-defaults';
@@ -19,7 +26,10 @@ const enginePort = Number(process.env.ENGINE_PORT ?? 4100);
 const receiverPort = Number(process.env.RECEIVER_PORT ?? DEFAULT_RECEIVER_PORT);
 const controlPort = Number(process.env.DEMO_CONTROL_PORT ?? DEFAULT_CONTROL_PORT);
 // The demo seeds and breaks the local engine; an app pointed at another Import API gets no demo.
-const demoEnabled = (process.env.INLET_DEMO ?? 'true') === 'true' && process.env.DEMO_SERVICES !== 'false' && !process.env.PREQUEL_API_URL;
+const demoEnabled =
+  (process.env.INLET_DEMO ?? 'true') === 'true' &&
+  process.env.DEMO_SERVICES !== 'false' &&
+  !process.env.PREQUEL_API_URL;
 const nextBin = path.resolve('node_modules/next/dist/bin/next');
 mkdirSync(dataDir, { recursive: true });
 
@@ -68,8 +78,17 @@ process.on('SIGTERM', () => void stopAll(0));
  * Starts a child whose output shares the terminal; with `logFile`, its standard output (JSON log lines) goes to the
  * file instead, and only its warnings and errors reach the terminal, so request logs do not bury the banner.
  */
-function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, logFile?: string): ChildProcess {
-  const child = spawn(command, args, { env, stdio: ['ignore', logFile ? 'pipe' : 'inherit', 'inherit'] });
+function run(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile?: string,
+): ChildProcess {
+  const child = spawn(command, args, {
+    env,
+    stdio: ['ignore', logFile ? 'pipe' : 'inherit', 'inherit'],
+  });
   if (logFile && child.stdout) {
     mkdirSync(path.dirname(logFile), { recursive: true });
     const file = createWriteStream(logFile, { flags: 'a' });
@@ -78,7 +97,8 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
       file.write(chunk);
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) if (/^\{"level":"(warn|error)"/.test(line)) process.stdout.write(`${line}\n`);
+      for (const line of lines)
+        if (/^\{"level":"(warn|error)"/.test(line)) process.stdout.write(`${line}\n`);
     });
   }
   children.push(child);
@@ -111,10 +131,12 @@ async function newestSourceChange(): Promise<number> {
   for (const dir of ['app', 'components', 'lib', 'public']) {
     if (!existsSync(dir)) continue;
     for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+      if (entry.isFile())
+        newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
     }
   }
-  for (const file of ['next.config.js', 'package.json', 'postcss.config.mjs']) if (existsSync(file)) newest = Math.max(newest, statSync(file).mtimeMs);
+  for (const file of ['next.config.js', 'package.json', 'postcss.config.mjs'])
+    if (existsSync(file)) newest = Math.max(newest, statSync(file).mtimeMs);
   return newest;
 }
 
@@ -125,16 +147,35 @@ async function buildAppIfNeeded() {
   if (existsSync(buildId) && statSync(buildId).mtimeMs >= (await newestSourceChange())) return;
   console.log('Building the app (first start or sources changed)…');
   await new Promise<void>((resolve, reject) => {
-    const build = spawn(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-    build.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (code ${code})`))));
+    const build = spawn(process.execPath, [nextBin, 'build'], {
+      stdio: 'inherit',
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    });
+    build.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`next build failed (code ${code})`)),
+    );
   });
 }
 
-const apiKey = persistentSecret('PREQUEL_API_KEY', 'api-key', () => `inlet_${randomBytes(24).toString('base64url')}`);
-const encryptionKey = persistentSecret('INLET_ENCRYPTION_KEY', 'encryption-key', () => randomBytes(32).toString('base64'));
-const sessionSecret = persistentSecret('INLET_SESSION_SECRET', 'session-secret', () => randomBytes(32).toString('base64url'));
-const embedSecret = persistentSecret('INLET_EMBED_SECRET', 'embed-secret', () => `inlet_embed_${randomBytes(24).toString('base64url')}`);
-const demoControlToken = persistentSecret('DEMO_CONTROL_TOKEN', 'demo-control-token', () => randomBytes(24).toString('base64url'));
+const apiKey = persistentSecret(
+  'PREQUEL_API_KEY',
+  'api-key',
+  () => `inlet_${randomBytes(24).toString('base64url')}`,
+);
+const encryptionKey = persistentSecret('INLET_ENCRYPTION_KEY', 'encryption-key', () =>
+  randomBytes(32).toString('base64'),
+);
+const sessionSecret = persistentSecret('INLET_SESSION_SECRET', 'session-secret', () =>
+  randomBytes(32).toString('base64url'),
+);
+const embedSecret = persistentSecret(
+  'INLET_EMBED_SECRET',
+  'embed-secret',
+  () => `inlet_embed_${randomBytes(24).toString('base64url')}`,
+);
+const demoControlToken = persistentSecret('DEMO_CONTROL_TOKEN', 'demo-control-token', () =>
+  randomBytes(24).toString('base64url'),
+);
 
 let databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
@@ -150,17 +191,23 @@ const buildPromise = buildAppIfNeeded();
 // The engine's request logs go to a file; its warnings and errors still reach the terminal.
 const engineLog = path.join(dataDir, 'logs', 'engine.log');
 const engineUrl = `http://${host}:${enginePort}`;
-run('engine', process.execPath, ['--import', 'tsx', 'engine/main.ts'], {
-  ...process.env,
-  DATABASE_URL: databaseUrl,
-  PREQUEL_API_KEY: apiKey,
-  INLET_ENCRYPTION_KEY: encryptionKey,
-  ENGINE_HOST: host,
-  ENGINE_PORT: String(enginePort),
-  INLET_DATA_DIR: dataDir,
-  // The embedded default imports from databases on this machine.
-  INLET_ALLOW_PRIVATE_HOSTS: process.env.INLET_ALLOW_PRIVATE_HOSTS ?? 'true',
-}, engineLog);
+run(
+  'engine',
+  process.execPath,
+  ['--import', 'tsx', 'engine/main.ts'],
+  {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PREQUEL_API_KEY: apiKey,
+    INLET_ENCRYPTION_KEY: encryptionKey,
+    ENGINE_HOST: host,
+    ENGINE_PORT: String(enginePort),
+    INLET_DATA_DIR: dataDir,
+    // The embedded default imports from databases on this machine.
+    INLET_ALLOW_PRIVATE_HOSTS: process.env.INLET_ALLOW_PRIVATE_HOSTS ?? 'true',
+  },
+  engineLog,
+);
 try {
   await buildPromise;
 } catch (error) {
@@ -185,7 +232,12 @@ if (demoEnabled) {
   });
 }
 const demoEnv = demoEnabled
-  ? { DEMO_CONTROL_URL: controlUrl, DEMO_CONTROL_TOKEN: demoControlToken, DEMO_RECEIVER_URL: receiverUrl, DEMO_SOURCE: JSON.stringify(demoSource) }
+  ? {
+      DEMO_CONTROL_URL: controlUrl,
+      DEMO_CONTROL_TOKEN: demoControlToken,
+      DEMO_RECEIVER_URL: receiverUrl,
+      DEMO_SOURCE: JSON.stringify(demoSource),
+    }
   : {};
 
 const appUrl = `http://${host}:${appPort}`;

@@ -35,9 +35,10 @@ export default function HomePage() {
           Let your customers bring their own data
         </h1>
         <p className="mt-5 text-base leading-7 text-pretty text-muted-foreground sm:text-lg sm:leading-8">
-          A SaaS embeds Inlet in its product so that each of its customers can connect their own database, choose
-          tables, map fields onto the SaaS&apos;s record schema with a live preview, and watch the data flow in. The
-          pipeline underneath is the Prequel Import API, served locally by Inlet&apos;s own engine.
+          A SaaS embeds Inlet in its product so that each of its customers can connect their own
+          database, choose tables, map fields onto the SaaS&apos;s record schema with a live
+          preview, and watch the data flow in. The pipeline underneath is the Prequel Import API,
+          served locally by Inlet&apos;s own engine.
         </p>
       </div>
 

@@ -3,7 +3,14 @@ import type { ReactNode } from 'react';
 import type { ApiStatus, PrequelErrorCode, PrequelResult } from '@/lib/prequel/client';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { buttonVariants } from '@/components/ui/button';
-import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardFooter,
+  CardHeader,
+  CardTitle,
+} from '@/components/ui/card';
 import { TextWithCode } from '@/components/ui/text-with-code';
 
 const TITLE_ID = 'api-status-title';
@@ -22,7 +29,15 @@ const failureBadges: Record<PrequelErrorCode, { tone: BadgeTone; label: string }
   api_error: { tone: 'danger', label: 'Error' },
 };
 
-function StatusCardFrame({ badge, children, footer }: { badge: ReactNode; children: ReactNode; footer?: ReactNode }) {
+function StatusCardFrame({
+  badge,
+  children,
+  footer,
+}: {
+  badge: ReactNode;
+  children: ReactNode;
+  footer?: ReactNode;
+}) {
   return (
     <Card as="section" aria-labelledby={TITLE_ID}>
       <CardHeader>
@@ -49,12 +64,19 @@ export async function ApiStatusCard({ check }: { check: () => Promise<PrequelRes
 
   if (!status.ok) {
     const badge = failureBadges[status.error.code];
-    const label = status.error.code === 'api_error' && status.error.status ? `Error ${status.error.status}` : badge.label;
+    const label =
+      status.error.code === 'api_error' && status.error.status
+        ? `Error ${status.error.status}`
+        : badge.label;
     return (
       <StatusCardFrame
         badge={<Badge tone={badge.tone}>{label}</Badge>}
         footer={
-          <Link href="/" prefetch={false} className={buttonVariants({ variant: 'outline', size: 'sm' })}>
+          <Link
+            href="/"
+            prefetch={false}
+            className={buttonVariants({ variant: 'outline', size: 'sm' })}
+          >
             Check again
           </Link>
         }

@@ -31,12 +31,19 @@ export async function DemoLanding() {
             Open the support console
           </Button>
         </form>
-        <Link href="/demo/received" className={buttonVariants({ variant: 'outline', className: 'w-full' })}>
+        <Link
+          href="/demo/received"
+          className={buttonVariants({ variant: 'outline', className: 'w-full' })}
+        >
           Received records
         </Link>
       </div>
       <QueryProvider>
-        <DemoPanel initial={state.ok ? state.data : null} presenting={jar.get(PRESENTER_COOKIE)?.value === '1'} problem={state.ok ? null : state.message} />
+        <DemoPanel
+          initial={state.ok ? state.data : null}
+          presenting={jar.get(PRESENTER_COOKIE)?.value === '1'}
+          problem={state.ok ? null : state.message}
+        />
       </QueryProvider>
     </section>
   );

@@ -4,20 +4,49 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { resetTheDemo, setPresenterMode, startTheDemoOver, toggleScenario, toggleSimulator } from '@/lib/actions/demo';
+import {
+  resetTheDemo,
+  setPresenterMode,
+  startTheDemoOver,
+  toggleScenario,
+  toggleSimulator,
+} from '@/lib/actions/demo';
 import type { DemoResult } from '@/lib/demo/demo-control';
 import type { DemoState, ScenarioName } from '@/lib/demo/demo-state';
 
 const SCENARIO_TEXT: Record<ScenarioName, { title: string; body: string }> = {
-  credentials_rotated: { title: 'Credentials rotated', body: 'Acme’s DBA changed the password: extracts fail at sign-in, and it is the customer’s move.' },
-  endpoint_500: { title: 'Endpoint returning 500s', body: 'Your endpoint fails every delivery: records wait and are retried, and it is your move.' },
-  endpoint_slow: { title: 'Endpoint slow', body: 'Your endpoint answers after the engine stops waiting: deliveries time out, and it is your move.' },
-  schema_drift: { title: 'Schema drift', body: 'A mapped column is renamed in Acme’s database: the next extract says which one.' },
-  large_table: { title: 'A 1M-row table', body: 'Adds a million-row table to Acme’s database, to import with a live progress bar.' },
+  credentials_rotated: {
+    title: 'Credentials rotated',
+    body: 'Acme’s DBA changed the password: extracts fail at sign-in, and it is the customer’s move.',
+  },
+  endpoint_500: {
+    title: 'Endpoint returning 500s',
+    body: 'Your endpoint fails every delivery: records wait and are retried, and it is your move.',
+  },
+  endpoint_slow: {
+    title: 'Endpoint slow',
+    body: 'Your endpoint answers after the engine stops waiting: deliveries time out, and it is your move.',
+  },
+  schema_drift: {
+    title: 'Schema drift',
+    body: 'A mapped column is renamed in Acme’s database: the next extract says which one.',
+  },
+  large_table: {
+    title: 'A 1M-row table',
+    body: 'Adds a million-row table to Acme’s database, to import with a live progress bar.',
+  },
 };
 
 /** The presenter's controls: scenarios, the change simulator, reset, presenter mode. */
-export function DemoPanel({ initial, presenting, problem }: { initial: DemoState | null; presenting: boolean; problem: string | null }) {
+export function DemoPanel({
+  initial,
+  presenting,
+  problem,
+}: {
+  initial: DemoState | null;
+  presenting: boolean;
+  problem: string | null;
+}) {
   const router = useRouter();
   const [state, setState] = useState(initial);
   const [message, setMessage] = useState(problem);
@@ -30,9 +59,15 @@ export function DemoPanel({ initial, presenting, problem }: { initial: DemoState
       } else setMessage(result.message);
     },
   });
-  const presenter = useMutation({ mutationFn: (on: boolean) => setPresenterMode(on), onSuccess: () => router.refresh() });
+  const presenter = useMutation({
+    mutationFn: (on: boolean) => setPresenterMode(on),
+    onSuccess: () => router.refresh(),
+  });
   return (
-    <section aria-labelledby="demo-controls-title" className="flex flex-col gap-5 rounded-xl border bg-card p-5">
+    <section
+      aria-labelledby="demo-controls-title"
+      className="flex flex-col gap-5 rounded-xl border bg-card p-5"
+    >
       <h2 id="demo-controls-title" className="text-base font-semibold">
         Demo scenarios
       </h2>
@@ -67,7 +102,10 @@ export function DemoPanel({ initial, presenting, problem }: { initial: DemoState
               <p className="text-sm font-medium" id="scenario-simulator">
                 Change simulator
               </p>
-              <p className="text-xs text-muted-foreground">Inserts, updates and soft deletes in Acme’s database every {Math.round(state.simulator.everyMs / 1000)} s.</p>
+              <p className="text-xs text-muted-foreground">
+                Inserts, updates and soft deletes in Acme’s database every{' '}
+                {Math.round(state.simulator.everyMs / 1000)} s.
+              </p>
             </div>
             <Button
               size="sm"
@@ -84,13 +122,27 @@ export function DemoPanel({ initial, presenting, problem }: { initial: DemoState
         </ul>
       ) : null}
       <div className="flex flex-wrap gap-3">
-        <Button variant="outline" disabled={apply.isPending} onClick={() => apply.mutate(() => resetTheDemo())}>
+        <Button
+          variant="outline"
+          disabled={apply.isPending}
+          onClick={() => apply.mutate(() => resetTheDemo())}
+        >
           Reset demo
         </Button>
-        <Button variant="outline" disabled={apply.isPending} onClick={() => apply.mutate(() => startTheDemoOver())}>
+        <Button
+          variant="outline"
+          disabled={apply.isPending}
+          onClick={() => apply.mutate(() => startTheDemoOver())}
+        >
           Start over (remove Acme’s setup)
         </Button>
-        <Button variant="outline" role="switch" aria-checked={presenting} disabled={presenter.isPending} onClick={() => presenter.mutate(!presenting)}>
+        <Button
+          variant="outline"
+          role="switch"
+          aria-checked={presenting}
+          disabled={presenter.isPending}
+          onClick={() => presenter.mutate(!presenting)}
+        >
           Presenter mode: {presenting ? 'on' : 'off'}
         </Button>
       </div>

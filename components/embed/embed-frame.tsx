@@ -15,13 +15,21 @@ export function EmbedFrame({ src }: { src: string }) {
   }, []);
   return (
     <div className="flex flex-col gap-4">
-      <iframe title="Data import" src={src} className="h-[52rem] w-full rounded-xl border bg-background" />
+      <iframe
+        title="Data import"
+        src={src}
+        className="h-[52rem] w-full rounded-xl border bg-background"
+      />
       <section aria-labelledby="events-title">
         <h2 id="events-title" className="text-sm font-semibold">
           Events posted to this page
         </h2>
         <ol className="mt-2 flex flex-col gap-1 font-mono text-xs text-muted-foreground">
-          {events.length ? events.map((event, index) => <li key={index}>{event}</li>) : <li>None yet.</li>}
+          {events.length ? (
+            events.map((event, index) => <li key={index}>{event}</li>)
+          ) : (
+            <li>None yet.</li>
+          )}
         </ol>
       </section>
     </div>

@@ -40,12 +40,26 @@ export function SessionRequired({ problem = 'no_session' }: { problem?: SessionP
  * The Import API could not answer: say so. Staff see the detail; a customer sees a reference to quote, and the
  * detail (the API's address, what it said) goes to the server log under it.
  */
-export function ApiUnavailable({ error, audience = 'customer' }: { error: PrequelError; audience?: 'customer' | 'support' }) {
-  const detail = audience === 'support' ? `Details: ${error.message}` : `Reference: ${reportUnexpected(error, 'page').reference}`;
+export function ApiUnavailable({
+  error,
+  audience = 'customer',
+}: {
+  error: PrequelError;
+  audience?: 'customer' | 'support';
+}) {
+  const detail =
+    audience === 'support'
+      ? `Details: ${error.message}`
+      : `Reference: ${reportUnexpected(error, 'page').reference}`;
   return (
     <div className="mx-auto w-full max-w-2xl px-5 py-16 sm:px-8" role="alert">
-      <h1 className="text-2xl font-semibold tracking-tight">Data import is unavailable right now</h1>
-      <p className="mt-4 leading-7 text-muted-foreground">Your saved work is safe. Try again in a minute; if it keeps happening, tell the team that runs this product.</p>
+      <h1 className="text-2xl font-semibold tracking-tight">
+        Data import is unavailable right now
+      </h1>
+      <p className="mt-4 leading-7 text-muted-foreground">
+        Your saved work is safe. Try again in a minute; if it keeps happening, tell the team that
+        runs this product.
+      </p>
       <p className="mt-4 text-sm text-muted-foreground">{detail}</p>
     </div>
   );

@@ -4,7 +4,10 @@ import { signOut } from '@/lib/actions/sign-out';
 export function SignOutButton() {
   return (
     <form action={signOut}>
-      <button type="submit" className="rounded-md px-2 py-1 text-sm font-medium text-muted-foreground hover:bg-muted hover:text-foreground">
+      <button
+        type="submit"
+        className="rounded-md px-2 py-1 text-sm font-medium text-muted-foreground hover:bg-muted hover:text-foreground"
+      >
         Sign out
       </button>
     </form>

@@ -9,12 +9,24 @@ import type { RecordLineage } from '@/lib/prequel/contract/records';
 import { statusQueries } from '@/lib/status/queries';
 import { cn } from '@/lib/utils';
 
-type Stage = { key: 'extract' | 'transform' | 'validate_schema' | 'load'; label: string; at: (lineage: RecordLineage) => string | null | undefined };
+type Stage = {
+  key: 'extract' | 'transform' | 'validate_schema' | 'load';
+  label: string;
+  at: (lineage: RecordLineage) => string | null | undefined;
+};
 
 const STAGES: Stage[] = [
   { key: 'extract', label: 'Extracted', at: (lineage) => lineage.extract?.last_extracted_at },
-  { key: 'transform', label: 'Transformed', at: (lineage) => lineage.transform?.last_transformed_at },
-  { key: 'validate_schema', label: 'Validated', at: (lineage) => lineage.validate_schema?.last_validated_at },
+  {
+    key: 'transform',
+    label: 'Transformed',
+    at: (lineage) => lineage.transform?.last_transformed_at,
+  },
+  {
+    key: 'validate_schema',
+    label: 'Validated',
+    at: (lineage) => lineage.validate_schema?.last_validated_at,
+  },
   { key: 'load', label: 'Delivered', at: (lineage) => lineage.load?.last_loaded_at },
 ];
 
@@ -28,21 +40,42 @@ function StageRow({ stage, lineage }: { stage: Stage; lineage: RecordLineage }) 
     <li className="flex gap-3">
       <span
         aria-hidden="true"
-        className={cn('mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full text-xs', error ? 'bg-danger-soft text-danger' : reached ? 'bg-success-soft text-success' : 'bg-muted text-muted-foreground')}
+        className={cn(
+          'mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full text-xs',
+          error
+            ? 'bg-danger-soft text-danger'
+            : reached
+              ? 'bg-success-soft text-success'
+              : 'bg-muted text-muted-foreground',
+        )}
       >
         {error ? '✕' : reached ? '✓' : '·'}
       </span>
       <div className="min-w-0 flex-1 text-sm">
         <p className="font-medium">
           {stage.label}: <span className="font-normal">{state}</span>
-          {reached ? <span className="text-muted-foreground"> · {new Date(stage.at(lineage)!).toLocaleString('en')}</span> : null}
-          {stage.key === 'load' && lineage.load?.redelivery ? <span className="text-muted-foreground"> · sent again (a redelivery of every record)</span> : null}
+          {reached ? (
+            <span className="text-muted-foreground">
+              {' '}
+              · {new Date(stage.at(lineage)!).toLocaleString('en')}
+            </span>
+          ) : null}
+          {stage.key === 'load' && lineage.load?.redelivery ? (
+            <span className="text-muted-foreground">
+              {' '}
+              · sent again (a redelivery of every record)
+            </span>
+          ) : null}
         </p>
         {error ? <p className="text-danger">{error.error_trace || error.error_code}</p> : null}
         {data !== undefined && data !== null ? (
           <details>
-            <summary className="cursor-pointer text-xs text-muted-foreground">Show the record at this stage</summary>
-            <pre className="mt-1 overflow-x-auto rounded bg-muted p-2 text-xs">{JSON.stringify(data, null, 2)}</pre>
+            <summary className="cursor-pointer text-xs text-muted-foreground">
+              Show the record at this stage
+            </summary>
+            <pre className="mt-1 overflow-x-auto rounded bg-muted p-2 text-xs">
+              {JSON.stringify(data, null, 2)}
+            </pre>
           </details>
         ) : null}
       </div>
@@ -51,13 +84,25 @@ function StageRow({ stage, lineage }: { stage: Stage; lineage: RecordLineage }) 
 }
 
 /** Paste a primary key, see the record at each stage of the pipeline, or where and why it stopped. */
-export function RecordTracer({ datasets, endpoint }: { datasets: { id: string; name: string }[]; endpoint: string }) {
+export function RecordTracer({
+  datasets,
+  endpoint,
+}: {
+  datasets: { id: string; name: string }[];
+  endpoint: string;
+}) {
   const [datasetId, setDatasetId] = useState(datasets[0]?.id ?? '');
   const [key, setKey] = useState('');
   const [asked, setAsked] = useState<{ datasetId: string; key: string } | null>(null);
-  const trace = useQuery({ ...statusQueries.trace(endpoint, asked?.datasetId ?? '', asked?.key ?? ''), enabled: asked !== null });
+  const trace = useQuery({
+    ...statusQueries.trace(endpoint, asked?.datasetId ?? '', asked?.key ?? ''),
+    enabled: asked !== null,
+  });
   return (
-    <section aria-labelledby="tracer-title" className="flex flex-col gap-4 rounded-xl border bg-card p-5">
+    <section
+      aria-labelledby="tracer-title"
+      className="flex flex-col gap-4 rounded-xl border bg-card p-5"
+    >
       <h2 id="tracer-title" className="text-base font-semibold">
         Trace a record
       </h2>
@@ -83,7 +128,13 @@ export function RecordTracer({ datasets, endpoint }: { datasets: { id: string; n
           <label htmlFor="trace-key" className="text-sm font-medium">
             Primary key
           </label>
-          <input id="trace-key" className={inputClassName} value={key} onChange={(event) => setKey(event.target.value)} placeholder="42" />
+          <input
+            id="trace-key"
+            className={inputClassName}
+            value={key}
+            onChange={(event) => setKey(event.target.value)}
+            placeholder="42"
+          />
         </div>
         <Button type="submit" variant="outline" disabled={!key.trim() || !datasetId}>
           Trace

@@ -10,13 +10,22 @@ export function RunChart({ label, points }: { label: string; points: RunPoint[] 
         {points.map((point, index) => {
           const total = point.new + point.updated + point.deleted;
           return (
-            <div key={index} className="flex w-3 flex-col justify-end" title={`${new Date(point.at).toLocaleString('en')}: ${total} records`}>
-              <div className={point.status === 'failed' ? 'bg-danger' : 'bg-primary'} style={{ height: `${Math.max(2, (total / max) * 64)}px` }} />
+            <div
+              key={index}
+              className="flex w-3 flex-col justify-end"
+              title={`${new Date(point.at).toLocaleString('en')}: ${total} records`}
+            >
+              <div
+                className={point.status === 'failed' ? 'bg-danger' : 'bg-primary'}
+                style={{ height: `${Math.max(2, (total / max) * 64)}px` }}
+              />
             </div>
           );
         })}
       </div>
-      <figcaption className="text-xs text-muted-foreground">{label} (last {points.length})</figcaption>
+      <figcaption className="text-xs text-muted-foreground">
+        {label} (last {points.length})
+      </figcaption>
       <table className="sr-only">
         <caption>{label}</caption>
         <thead>

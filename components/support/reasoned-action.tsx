@@ -8,7 +8,15 @@ import { inputClassName } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/actions/action-result';
 
 /** A support action behind a "why?" field: nothing runs until a reason is given, and the reason is kept. */
-export function ReasonedAction<T>({ label, run, describe }: { label: string; run: (reason: string) => Promise<ActionResult<T>>; describe?: (data: T) => string }) {
+export function ReasonedAction<T>({
+  label,
+  run,
+  describe,
+}: {
+  label: string;
+  run: (reason: string) => Promise<ActionResult<T>>;
+  describe?: (data: T) => string;
+}) {
   const router = useRouter();
   const id = useId();
   const [open, setOpen] = useState(false);
@@ -37,7 +45,14 @@ export function ReasonedAction<T>({ label, run, describe }: { label: string; run
           <label htmlFor={`${id}-reason`} className="text-sm font-medium">
             Why? ({label})
           </label>
-          <textarea id={`${id}-reason`} className={`${inputClassName} h-16 py-2`} value={reason} onChange={(event) => setReason(event.target.value)} required minLength={5} />
+          <textarea
+            id={`${id}-reason`}
+            className={`${inputClassName} h-16 py-2`}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            required
+            minLength={5}
+          />
           <div className="flex gap-2">
             <Button type="submit" size="sm" disabled={action.isPending || reason.trim().length < 5}>
               {action.isPending ? 'Working…' : label}
@@ -52,8 +67,17 @@ export function ReasonedAction<T>({ label, run, describe }: { label: string; run
           {label}
         </Button>
       )}
-      <p role="status" className={result && !result.ok ? 'text-sm text-danger' : 'text-sm text-success'}>
-        {result ? (result.ok ? (describe ? describe(result.data) : 'Done, and recorded in the audit log.') : (result.fieldErrors?.reason ?? result.error.message)) : ''}
+      <p
+        role="status"
+        className={result && !result.ok ? 'text-sm text-danger' : 'text-sm text-success'}
+      >
+        {result
+          ? result.ok
+            ? describe
+              ? describe(result.data)
+              : 'Done, and recorded in the audit log.'
+            : (result.fieldErrors?.reason ?? result.error.message)
+          : ''}
       </p>
     </div>
   );

@@ -3,17 +3,31 @@ import type { ProviderStatus } from '@/lib/status/load-status';
 
 type Item = { at: Date; kind: 'extract' | 'load' | 'change'; title: string; detail: string };
 
-const label = (eventType: string) => eventType.replace(/^IMPORT_/, '').replaceAll('_', ' ').toLowerCase();
+const label = (eventType: string) =>
+  eventType
+    .replace(/^IMPORT_/, '')
+    .replaceAll('_', ' ')
+    .toLowerCase();
 
 /** Extracts, loads and configuration changes of one tenant, newest first. */
-export function TenantTimeline({ status, audit, auditError }: { status: ProviderStatus; audit: AuditEntry[]; auditError: string | null }) {
+export function TenantTimeline({
+  status,
+  audit,
+  auditError,
+}: {
+  status: ProviderStatus;
+  audit: AuditEntry[];
+  auditError: string | null;
+}) {
   const items: Item[] = [
     ...status.datasets.flatMap((dataset) =>
       dataset.extracts.map((extract) => ({
         at: new Date(extract.ended_at ?? extract.started_at ?? extract.submitted_at),
         kind: 'extract' as const,
         title: `Extract of ${dataset.name}: ${extract.status}`,
-        detail: extract.error ? extract.error.message : `${extract.records_new_inserted} new, ${extract.records_existing_updated} updated, ${extract.records_existing_deleted} deleted`,
+        detail: extract.error
+          ? extract.error.message
+          : `${extract.records_new_inserted} new, ${extract.records_existing_updated} updated, ${extract.records_existing_deleted} deleted`,
       })),
     ),
     ...status.streams.flatMap((stream) =>
@@ -21,7 +35,9 @@ export function TenantTimeline({ status, audit, auditError }: { status: Provider
         at: new Date(load.ended_at ?? load.started_at ?? load.submitted_at),
         kind: 'load' as const,
         title: `Load of ${stream.name}: ${load.status}`,
-        detail: load.error ? load.error.message : `${load.records_loaded} delivered, ${load.records_errored} refused`,
+        detail: load.error
+          ? load.error.message
+          : `${load.records_loaded} delivered, ${load.records_errored} refused`,
       })),
     ),
     ...audit.map((entry) => ({
@@ -36,11 +52,18 @@ export function TenantTimeline({ status, audit, auditError }: { status: Provider
       <h2 id="timeline-title" className="text-base font-semibold">
         Timeline
       </h2>
-      {auditError ? <p className="text-sm text-warning">Configuration changes could not be read: {auditError}</p> : null}
+      {auditError ? (
+        <p className="text-sm text-warning">
+          Configuration changes could not be read: {auditError}
+        </p>
+      ) : null}
       <ol className="flex flex-col divide-y rounded-xl border bg-card text-sm">
         {items.slice(0, 60).map((item, index) => (
           <li key={index} className="flex flex-wrap gap-x-4 px-4 py-2">
-            <time dateTime={item.at.toISOString()} className="w-44 shrink-0 tabular-nums text-muted-foreground">
+            <time
+              dateTime={item.at.toISOString()}
+              className="w-44 shrink-0 tabular-nums text-muted-foreground"
+            >
               {item.at.toLocaleString('en')}
             </time>
             <span className="font-medium">{item.title}</span>

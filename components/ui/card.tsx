@@ -24,7 +24,12 @@ export function CardHeader({ className, ...props }: ComponentProps<'div'>) {
 type CardTitleProps = ComponentProps<'h2'> & { as?: 'h2' | 'h3' | 'h4' };
 
 export function CardTitle({ as: Heading = 'h2', className, ...props }: CardTitleProps) {
-  return <Heading className={cn('text-base font-semibold leading-6 tracking-tight', className)} {...props} />;
+  return (
+    <Heading
+      className={cn('text-base font-semibold leading-6 tracking-tight', className)}
+      {...props}
+    />
+  );
 }
 
 export function CardDescription({ className, ...props }: ComponentProps<'p'>) {
@@ -38,7 +43,10 @@ export function CardContent({ className, ...props }: ComponentProps<'div'>) {
 export function CardFooter({ className, ...props }: ComponentProps<'div'>) {
   return (
     <div
-      className={cn('flex flex-wrap items-center gap-3 border-t px-5 pt-4 text-sm text-muted-foreground sm:px-6 sm:pt-5', className)}
+      className={cn(
+        'flex flex-wrap items-center gap-3 border-t px-5 pt-4 text-sm text-muted-foreground sm:px-6 sm:pt-5',
+        className,
+      )}
       {...props}
     />
   );

@@ -7,15 +7,37 @@ export function fieldIds(name: string) {
   return { control: base, description: `${base}-description`, error: `${base}-error` };
 }
 
-export function describedBy(name: string, { description, error }: { description?: boolean; error?: boolean }) {
+export function describedBy(
+  name: string,
+  { description, error }: { description?: boolean; error?: boolean },
+) {
   const ids = fieldIds(name);
-  return [description ? ids.description : null, error ? ids.error : null].filter(Boolean).join(' ') || undefined;
+  return (
+    [description ? ids.description : null, error ? ids.error : null].filter(Boolean).join(' ') ||
+    undefined
+  );
 }
 
-type FieldProps = { name: string; label: string; description?: ReactNode; error?: string; className?: string; children: ReactNode; optional?: boolean };
+type FieldProps = {
+  name: string;
+  label: string;
+  description?: ReactNode;
+  error?: string;
+  className?: string;
+  children: ReactNode;
+  optional?: boolean;
+};
 
 /** A label, the control, a description and an error that screen readers announce with the control. */
-export function Field({ name, label, description, error, className, optional, children }: FieldProps) {
+export function Field({
+  name,
+  label,
+  description,
+  error,
+  className,
+  optional,
+  children,
+}: FieldProps) {
   const ids = fieldIds(name);
   return (
     <div className={cn('flex flex-col gap-1.5', className)}>

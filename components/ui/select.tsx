@@ -6,7 +6,9 @@ import { inputClassName } from './field';
 
 export type SelectOption = { value: string | number; label: string };
 
-type SelectProps = Omit<ComponentProps<'select'>, 'children'> & { options: readonly SelectOption[] };
+type SelectProps = Omit<ComponentProps<'select'>, 'children'> & {
+  options: readonly SelectOption[];
+};
 
 export function Select({ options, className, ...props }: SelectProps) {
   return (

@@ -14,7 +14,11 @@ export function CloseEmbedButton() {
   );
   if (!inFrame) return null;
   return (
-    <button type="button" className="rounded-md px-2 py-1 text-sm font-medium text-muted-foreground hover:bg-muted" onClick={() => postEmbedEvent({ type: 'inlet:closed' })}>
+    <button
+      type="button"
+      className="rounded-md px-2 py-1 text-sm font-medium text-muted-foreground hover:bg-muted"
+      onClick={() => postEmbedEvent({ type: 'inlet:closed' })}
+    >
       Close
     </button>
   );

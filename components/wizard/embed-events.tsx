@@ -4,7 +4,10 @@ import { usePathname } from 'next/navigation';
 import { useEffect } from 'react';
 import { WIZARD_STEPS } from '@/lib/wizard/steps';
 
-export type EmbedEvent = { type: 'inlet:step_changed'; step: string } | { type: 'inlet:completed' } | { type: 'inlet:closed' };
+export type EmbedEvent =
+  | { type: 'inlet:step_changed'; step: string }
+  | { type: 'inlet:completed' }
+  | { type: 'inlet:closed' };
 
 let allowedOrigins: readonly string[] = [];
 

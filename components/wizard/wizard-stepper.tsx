@@ -6,7 +6,13 @@ import { WIZARD_STEPS, type WizardStepId } from '@/lib/wizard/steps';
 import { cn } from '@/lib/utils';
 
 /** The steps, where the customer is, and which are done; a step is a link once the ones before it are done. */
-export function WizardStepper({ done, reachable }: { done: Record<WizardStepId, boolean>; reachable: Record<WizardStepId, boolean> }) {
+export function WizardStepper({
+  done,
+  reachable,
+}: {
+  done: Record<WizardStepId, boolean>;
+  reachable: Record<WizardStepId, boolean>;
+}) {
   const pathname = usePathname();
   return (
     <nav aria-label="Import setup steps">
@@ -34,11 +40,17 @@ export function WizardStepper({ done, reachable }: { done: Record<WizardStepId, 
           return (
             <li key={step.id}>
               {reachable[step.id] && !current ? (
-                <Link href={step.path} className="flex items-center gap-2 rounded-md hover:underline">
+                <Link
+                  href={step.path}
+                  className="flex items-center gap-2 rounded-md hover:underline"
+                >
                   {content}
                 </Link>
               ) : (
-                <span className="flex items-center gap-2" aria-current={current ? 'step' : undefined}>
+                <span
+                  className="flex items-center gap-2"
+                  aria-current={current ? 'step' : undefined}
+                >
                   {content}
                 </span>
               )}

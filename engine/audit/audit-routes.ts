@@ -15,13 +15,30 @@ import { toRfc3339 } from '../store/db';
 const MinTimeSchema = z
   .string()
   .max(64)
-  .refine((value) => /^\d+(\.\d+)?$/.test(value) || !Number.isNaN(Date.parse(value)), 'must be a Unix timestamp or an RFC 3339 time')
-  .transform((value) => (/^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000).toISOString() : new Date(value).toISOString()));
+  .refine(
+    (value) => /^\d+(\.\d+)?$/.test(value) || !Number.isNaN(Date.parse(value)),
+    'must be a Unix timestamp or an RFC 3339 time',
+  )
+  .transform((value) =>
+    /^\d+(\.\d+)?$/.test(value)
+      ? new Date(Number(value) * 1000).toISOString()
+      : new Date(value).toISOString(),
+  );
 
 const LogsQuerySchema = ListQuerySchema.extend({
   event_type: z.string().max(128).optional(),
-  resource_id: z.string().max(256).optional().describe('the id of the object the entries are about'),
-  provider_id: z.string().max(256).optional().describe("(ext) only entries about this provider and its sources, datasets, streams, extracts and loads"),
+  resource_id: z
+    .string()
+    .max(256)
+    .optional()
+    .describe('the id of the object the entries are about'),
+  provider_id: z
+    .string()
+    .max(256)
+    .optional()
+    .describe(
+      '(ext) only entries about this provider and its sources, datasets, streams, extracts and loads',
+    ),
   min_time: MinTimeSchema.optional(),
 });
 
@@ -69,17 +86,31 @@ export function addAuditRoutes(routes: ApiRoutes<RequestVariables>, engine: Engi
         ...(query.event_type ? [{ sql: 'event_type = $1', params: [query.event_type] }] : []),
         ...(query.resource_id ? [{ sql: 'resource_id = $1', params: [query.resource_id] }] : []),
         ...(query.provider_id ? [{ sql: 'provider_id = $1', params: [query.provider_id] }] : []),
-        ...(query.min_time ? [{ sql: 'created_at >= $1::timestamptz', params: [query.min_time] }] : []),
+        ...(query.min_time
+          ? [{ sql: 'created_at >= $1::timestamptz', params: [query.min_time] }]
+          : []),
       ];
-      const page = await fetchPage<AuditRow>(engine.db, { table: 'audit_logs', idType: 'uuid', where, query });
-      return respondList(c, 'logs', page.rows.map(toEntry), nextUrl(c, engine.publicUrl, page.nextCursor, query), `Found ${page.rows.length} log entries.`);
+      const page = await fetchPage<AuditRow>(engine.db, {
+        table: 'audit_logs',
+        idType: 'uuid',
+        where,
+        query,
+      });
+      return respondList(
+        c,
+        'logs',
+        page.rows.map(toEntry),
+        nextUrl(c, engine.publicUrl, page.nextCursor, query),
+        `Found ${page.rows.length} log entries.`,
+      );
     },
   });
 
   routes.add({
     method: 'post',
     path: '/import/providers/:id/support-events',
-    summary: '(ext) Record a support action taken outside the API (a reconnect link sent) in the audit log; needs X-Inlet-Reason',
+    summary:
+      '(ext) Record a support action taken outside the API (a reconnect link sent) in the audit log; needs X-Inlet-Reason',
     tag: 'logs',
     audited: true,
     body: SupportEventBody,
@@ -90,12 +121,33 @@ export function addAuditRoutes(routes: ApiRoutes<RequestVariables>, engine: Engi
       const providerId = c.req.param('id')!;
       const body = parseWith(SupportEventBody, await readJson(c));
       const note = c.get('auditNote');
-      if (!note?.reason) throw badRequest('reason_required', 'Say why in the X-Inlet-Reason header: support events are kept for their reason.');
-      const provider = (await engine.db.query<{ id: string }>('select id from providers where id = $1', [providerId])).rows[0];
+      if (!note?.reason)
+        throw badRequest(
+          'reason_required',
+          'Say why in the X-Inlet-Reason header: support events are kept for their reason.',
+        );
+      const provider = (
+        await engine.db.query<{ id: string }>('select id from providers where id = $1', [
+          providerId,
+        ])
+      ).rows[0];
       if (!provider) throw notFound('provider', providerId);
       const eventType = `SUPPORT_${body.event.type.toUpperCase()}`;
-      await recordAudit(engine.db, { eventType, resourceId: providerId, actor: c.get('actor'), note, object: { type: body.event.type, provider_id: providerId }, previousObject: null, providerId });
-      const row = (await engine.db.query<AuditRow>('select * from audit_logs where resource_id = $1 and event_type = $2 order by created_at desc, id desc limit 1', [providerId, eventType])).rows[0]!;
+      await recordAudit(engine.db, {
+        eventType,
+        resourceId: providerId,
+        actor: c.get('actor'),
+        note,
+        object: { type: body.event.type, provider_id: providerId },
+        previousObject: null,
+        providerId,
+      });
+      const row = (
+        await engine.db.query<AuditRow>(
+          'select * from audit_logs where resource_id = $1 and event_type = $2 order by created_at desc, id desc limit 1',
+          [providerId, eventType],
+        )
+      ).rows[0]!;
       return respond(c, 'log', toEntry(row), 'Support event recorded.', 201);
     },
   });
@@ -108,7 +160,12 @@ export function addAuditRoutes(routes: ApiRoutes<RequestVariables>, engine: Engi
     response: SuccessEnvelope('log', AuditLogSchema),
     errorStatuses: [404],
     handler: async (c) => {
-      const row = await requireById<AuditRow>(engine.db, 'log entry', 'select * from audit_logs where id = $1', c.req.param('id')!);
+      const row = await requireById<AuditRow>(
+        engine.db,
+        'log entry',
+        'select * from audit_logs where id = $1',
+        c.req.param('id')!,
+      );
       return respond(c, 'log', toEntry(row), 'Found log entry.');
     },
   });

@@ -21,7 +21,12 @@ export interface AuditEntry {
 export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<void> {
   const providerId =
     entry.providerId ??
-    providerOfAuditEntry({ event_type: entry.eventType, resource_id: entry.resourceId, object: entry.object, previous_object: entry.previousObject });
+    providerOfAuditEntry({
+      event_type: entry.eventType,
+      resource_id: entry.resourceId,
+      object: entry.object,
+      previous_object: entry.previousObject,
+    });
   await db.query(
     `insert into audit_logs (id, event_type, resource_id, actor, object, previous_object, actor_label, reason, provider_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,

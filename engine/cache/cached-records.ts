@@ -25,13 +25,27 @@ interface Manifest {
   paths: string[];
 }
 
-const DUCKDB_OPTIONS = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', threads: '2', memory_limit: '128MB' };
+const DUCKDB_OPTIONS = {
+  autoinstall_known_extensions: 'false',
+  autoload_known_extensions: 'false',
+  threads: '2',
+  memory_limit: '128MB',
+};
 
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const idList = (ids: readonly string[]) => ids.map(literal).join(', ');
 
-async function readManifest(engine: EngineContext, datasetId: string, asOf?: string): Promise<Manifest> {
-  const dataset = (await engine.db.query<CachedDataset>('select provider_id, columns from datasets where id = $1', [datasetId])).rows[0]!;
+async function readManifest(
+  engine: EngineContext,
+  datasetId: string,
+  asOf?: string,
+): Promise<Manifest> {
+  const dataset = (
+    await engine.db.query<CachedDataset>(
+      'select provider_id, columns from datasets where id = $1',
+      [datasetId],
+    )
+  ).rows[0]!;
   const files = (
     await engine.db.query<ManifestFile>(
       `select key, version::text, created_at from dataset_files where dataset_id = $1 and ($2::timestamptz is null or created_at <= $2::timestamptz) order by version`,
@@ -40,7 +54,11 @@ async function readManifest(engine: EngineContext, datasetId: string, asOf?: str
   ).rows;
   if (!files.length) return { dataset, files, paths: [] };
   const store = await openDatalakeForProvider(engine, dataset.provider_id);
-  return { dataset, files, paths: await Promise.all(files.map((file) => store.localPath(file.key))) };
+  return {
+    dataset,
+    files,
+    paths: await Promise.all(files.map((file) => store.localPath(file.key))),
+  };
 }
 
 /**
@@ -75,7 +93,8 @@ export function rowText(values: readonly string[]): string {
 export function rowTexts(row: string): (string | null)[] {
   if (row.charCodeAt(0) !== 1) return JSON.parse(row) as (string | null)[];
   const texts: (string | null)[] = row.split(SEPARATOR);
-  for (let index = 1; index < texts.length; index++) if (texts[index] === NULL_TEXT) texts[index] = null;
+  for (let index = 1; index < texts.length; index++)
+    if (texts[index] === NULL_TEXT) texts[index] = null;
   return texts;
 }
 
@@ -93,7 +112,12 @@ interface CachedRows {
  * apart natively; a row where a value holds either character comes as a JSON array instead. JSON.parse of every
  * row had cost three times as much: it interns every value under 11 characters (ids, flags, codes).
  */
-async function readRows(connection: DuckDBConnection, select: string, schema: SchemaColumn[] | null, only: ReadonlySet<string> | null = null): Promise<CachedRows> {
+async function readRows(
+  connection: DuckDBConnection,
+  select: string,
+  schema: SchemaColumn[] | null,
+  only: ReadonlySet<string> | null = null,
+): Promise<CachedRows> {
   const prepared = await connection.prepare(select);
   const columns: string[] = [];
   try {
@@ -104,12 +128,22 @@ async function readRows(connection: DuckDBConnection, select: string, schema: Sc
   } finally {
     prepared.destroySync();
   }
-  const values = [META.recordId, `${META.version}::varchar`, `${META.isDeleted}::varchar`, ...columns.map((name) => `${quoted(name)}::varchar`)];
+  const values = [
+    META.recordId,
+    `${META.version}::varchar`,
+    `${META.isDeleted}::varchar`,
+    ...columns.map((name) => `${quoted(name)}::varchar`),
+  ];
   const result = await connection.stream(`select ${rowText(values)} from (${select})`);
   const typed = recordTyper(columns, schema, only);
   const record = (row: string): CachedRecord => {
     const texts = rowTexts(row);
-    return { recordId: String(texts[1]), version: Number(texts[2]), isDeleted: texts[3] === 'true', data: typed(texts) };
+    return {
+      recordId: String(texts[1]),
+      version: Number(texts[2]),
+      isDeleted: texts[3] === 'true',
+      data: typed(texts),
+    };
   };
   // DuckDB fetches the next chunk on its own threads while this one is worked on.
   async function* chunks(): AsyncGenerator<string[]> {
@@ -148,7 +182,12 @@ function cachedPage(rows: readonly string[], record: (row: string) => CachedReco
   };
 }
 
-async function allRecords(connection: DuckDBConnection, select: string, schema: SchemaColumn[] | null, only: ReadonlySet<string> | null = null): Promise<CachedRecord[]> {
+async function allRecords(
+  connection: DuckDBConnection,
+  select: string,
+  schema: SchemaColumn[] | null,
+  only: ReadonlySet<string> | null = null,
+): Promise<CachedRecord[]> {
   const { chunks, record } = await readRows(connection, select, schema, only);
   const records: CachedRecord[] = [];
   for await (const rows of chunks) for (const row of rows) records.push(record(row));
@@ -159,13 +198,19 @@ async function allRecords(connection: DuckDBConnection, select: string, schema: 
  * Turns a cached row's texts into a record as the pipeline sees it: typed values by column, exact for big numbers.
  * Types are looked up once per query, and every record gets its fields in the same order (one V8 shape for all).
  */
-function recordTyper(columns: readonly string[], schema: SchemaColumn[] | null, only: ReadonlySet<string> | null): (texts: readonly (string | null)[]) => Record<string, unknown> {
+function recordTyper(
+  columns: readonly string[],
+  schema: SchemaColumn[] | null,
+  only: ReadonlySet<string> | null,
+): (texts: readonly (string | null)[]) => Record<string, unknown> {
   const types = new Map((schema ?? []).map((column) => [column.name, column.prequel_type]));
   const convert = columns.map((name) => converterFor(types.get(name) ?? 'string'));
   // A column of the dataset that the files read lack (added since they were written, or dropped before) is null,
   // whichever files a query reads.
   const read = new Set(columns);
-  const missing = (schema ?? []).map((column) => column.name).filter((name) => !read.has(name) && (!only || only.has(name)));
+  const missing = (schema ?? [])
+    .map((column) => column.name)
+    .filter((name) => !read.has(name) && (!only || only.has(name)));
   return (texts) => {
     const record: Record<string, unknown> = {};
     for (let index = 0; index < columns.length; index++) {
@@ -181,7 +226,10 @@ function recordTyper(columns: readonly string[], schema: SchemaColumn[] | null, 
 // one costs about as much as such a query. Loads open their own (openCachedRecords).
 const pointReadInstances = new WeakMap<EngineContext, Promise<DuckDBInstance>>();
 
-async function withPointReader<T>(engine: EngineContext, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+async function withPointReader<T>(
+  engine: EngineContext,
+  work: (connection: DuckDBConnection) => Promise<T>,
+): Promise<T> {
   let instance = pointReadInstances.get(engine);
   if (!instance) {
     instance = DuckDBInstance.create(':memory:', DUCKDB_OPTIONS);
@@ -201,7 +249,11 @@ export async function readRandomSample(engine: EngineContext, datasetId: string,
   const sample = paths.length
     ? await withPointReader(engine, (connection) =>
         // USING SAMPLE applies before WHERE, so filter in a subquery first.
-        allRecords(connection, `select * from (select * from (${latestSql(paths)}) where not ${META.isDeleted}) using sample reservoir(${Math.floor(size)} rows)`, dataset.columns),
+        allRecords(
+          connection,
+          `select * from (select * from (${latestSql(paths)}) where not ${META.isDeleted}) using sample reservoir(${Math.floor(size)} rows)`,
+          dataset.columns,
+        ),
       )
     : [];
   return {
@@ -225,14 +277,21 @@ export interface CachedRecord {
   data: Record<string, unknown>;
 }
 
-const byIdsSql = (paths: readonly string[], ids: readonly string[]) => latestSql(paths, `${META.recordId} in (${idList(ids)})`);
+const byIdsSql = (paths: readonly string[], ids: readonly string[]) =>
+  latestSql(paths, `${META.recordId} in (${idList(ids)})`);
 
 /** The latest cached version of the given records (ids not in the cache are simply absent). */
-export async function readRecordsByIds(engine: EngineContext, datasetId: string, ids: readonly string[]): Promise<CachedRecord[]> {
+export async function readRecordsByIds(
+  engine: EngineContext,
+  datasetId: string,
+  ids: readonly string[],
+): Promise<CachedRecord[]> {
   if (!ids.length) return [];
   const { dataset, paths } = await readManifest(engine, datasetId);
   if (!paths.length) return [];
-  return withPointReader(engine, (connection) => allRecords(connection, byIdsSql(paths, ids), dataset.columns));
+  return withPointReader(engine, (connection) =>
+    allRecords(connection, byIdsSql(paths, ids), dataset.columns),
+  );
 }
 
 /**
@@ -244,9 +303,15 @@ export interface CacheManifest {
   files: { version: number; path: string }[];
 }
 
-export async function readCacheManifest(engine: EngineContext, datasetId: string): Promise<CacheManifest> {
+export async function readCacheManifest(
+  engine: EngineContext,
+  datasetId: string,
+): Promise<CacheManifest> {
   const { dataset, files, paths } = await readManifest(engine, datasetId);
-  return { columns: dataset.columns, files: files.map((file, index) => ({ version: Number(file.version), path: paths[index]! })) };
+  return {
+    columns: dataset.columns,
+    files: files.map((file, index) => ({ version: Number(file.version), path: paths[index]! })),
+  };
 }
 
 /** One load's view of the cache: the manifest as it was when the load opened it, and a DuckDB of its own. */
@@ -258,11 +323,18 @@ export interface CachedRecordReader {
    * (the file's, or record ids' when several files are ranked): one query, streamed, so a load walks any number of
    * records with bounded memory.
    */
-  changed(range: { afterVersion: number; upToVersion: number; pageSize: number }): AsyncGenerator<CachedPage>;
+  changed(range: {
+    afterVersion: number;
+    upToVersion: number;
+    pageSize: number;
+  }): AsyncGenerator<CachedPage>;
   close(): void;
 }
 
-export async function openCachedRecords(engine: EngineContext, datasetId: string): Promise<CachedRecordReader> {
+export async function openCachedRecords(
+  engine: EngineContext,
+  datasetId: string,
+): Promise<CachedRecordReader> {
   return openCacheReader(await readCacheManifest(engine, datasetId));
 }
 
@@ -276,12 +348,18 @@ export function createCacheDatabase(): Promise<DuckDBInstance> {
  * carry only those (DuckDB then decodes no other column of the files): a load reads what its mappings read. It
  * queries `shared` if given (see createCacheDatabase), else a DuckDB of its own.
  */
-export async function openCacheReader(manifest: CacheManifest, columns: readonly string[] | null = null, shared?: DuckDBInstance): Promise<CachedRecordReader> {
+export async function openCacheReader(
+  manifest: CacheManifest,
+  columns: readonly string[] | null = null,
+  shared?: DuckDBInstance,
+): Promise<CachedRecordReader> {
   const paths = manifest.files.map((file) => file.path);
   const only = columns ? new Set(columns) : null;
   const instance = shared ?? (await DuckDBInstance.create(':memory:', DUCKDB_OPTIONS));
   // A connection per query: a streaming result owns its connection until it is read to the end.
-  const withConnection = async <T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> => {
+  const withConnection = async <T>(
+    work: (connection: DuckDBConnection) => Promise<T>,
+  ): Promise<T> => {
     const connection = await instance.connect();
     try {
       return await work(connection);
@@ -292,11 +370,15 @@ export async function openCacheReader(manifest: CacheManifest, columns: readonly
   return {
     async byIds(ids) {
       if (!ids.length || !paths.length) return [];
-      return withConnection((connection) => allRecords(connection, byIdsSql(paths, ids), manifest.columns, only));
+      return withConnection((connection) =>
+        allRecords(connection, byIdsSql(paths, ids), manifest.columns, only),
+      );
     },
     async *changed({ afterVersion, upToVersion, pageSize }) {
       // A file holds one version, and each record at most once: files at or below afterVersion hold nothing newer.
-      const newer = manifest.files.filter((file) => file.version > afterVersion).map((file) => file.path);
+      const newer = manifest.files
+        .filter((file) => file.version > afterVersion)
+        .map((file) => file.path);
       if (!newer.length) return;
       const connection = await instance.connect();
       try {
@@ -332,15 +414,27 @@ export async function openCacheReader(manifest: CacheManifest, columns: readonly
 
 /** The highest committed record version of a dataset (0 when nothing is cached). */
 export async function latestVersion(engine: EngineContext, datasetId: string): Promise<number> {
-  const row = (await engine.db.query<{ v: string | null }>('select max(version)::text as v from dataset_files where dataset_id = $1', [datasetId])).rows[0];
+  const row = (
+    await engine.db.query<{ v: string | null }>(
+      'select max(version)::text as v from dataset_files where dataset_id = $1',
+      [datasetId],
+    )
+  ).rows[0];
   return Number(row?.v ?? 0);
 }
 
 /** The latest cached version of one record as of a time (now if none), and when it was extracted; null if not cached. */
-export async function readCachedRecord(engine: EngineContext, datasetId: string, recordId: string, asOf?: string): Promise<{ record: CachedRecord; extractedAt: string | null } | null> {
+export async function readCachedRecord(
+  engine: EngineContext,
+  datasetId: string,
+  recordId: string,
+  asOf?: string,
+): Promise<{ record: CachedRecord; extractedAt: string | null } | null> {
   const { dataset, files, paths } = await readManifest(engine, datasetId, asOf);
   if (!paths.length) return null;
-  const [record] = await withPointReader(engine, (connection) => allRecords(connection, byIdsSql(paths, [recordId]), dataset.columns));
+  const [record] = await withPointReader(engine, (connection) =>
+    allRecords(connection, byIdsSql(paths, [recordId]), dataset.columns),
+  );
   if (!record) return null;
   const file = files.find((candidate) => candidate.version === String(record.version));
   return { record, extractedAt: file ? toRfc3339(file.created_at) : null };

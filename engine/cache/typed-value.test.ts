@@ -10,11 +10,18 @@ describe('typedValue', () => {
   });
 
   test('keeps decimals as exact strings', () => {
-    expect(typedValue('12345678901234567890.1234567890', 'decimal')).toBe('12345678901234567890.1234567890');
+    expect(typedValue('12345678901234567890.1234567890', 'decimal')).toBe(
+      '12345678901234567890.1234567890',
+    );
   });
 
   test('reads booleans as Postgres and MySQL write them', () => {
-    expect([typedValue('t', 'boolean'), typedValue('f', 'boolean'), typedValue('1', 'boolean'), typedValue('0', 'boolean')]).toEqual([true, false, true, false]);
+    expect([
+      typedValue('t', 'boolean'),
+      typedValue('f', 'boolean'),
+      typedValue('1', 'boolean'),
+      typedValue('0', 'boolean'),
+    ]).toEqual([true, false, true, false]);
   });
 
   test('parses json and passes NULL through', () => {

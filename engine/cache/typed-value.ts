@@ -43,7 +43,14 @@ export function converterFor(type: PrequelType): Converter {
   return CONVERTERS[type] ?? asText;
 }
 
-const BOOLEAN_TEXT: Record<string, boolean> = { t: true, true: true, '1': true, f: false, false: false, '0': false };
+const BOOLEAN_TEXT: Record<string, boolean> = {
+  t: true,
+  true: true,
+  '1': true,
+  f: false,
+  false: false,
+  '0': false,
+};
 
 const POSTGRES_UTC = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?\+00$/;
 
@@ -54,9 +61,17 @@ const POSTGRES_UTC = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?\+00$/;
 export function toRfc3339Timestamp(text: string): string {
   // The usual shape (Postgres in UTC) is rewritten by slicing, without a match to allocate.
   if (POSTGRES_UTC.test(text)) return `${text.slice(0, 10)}T${text.slice(11, -3)}Z`;
-  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(?:([+-]\d{2})(?::?(\d{2}))?|Z)?$/.exec(text);
+  const match =
+    /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(?:([+-]\d{2})(?::?(\d{2}))?|Z)?$/.exec(
+      text,
+    );
   if (!match) return text;
   const [, date, time, fraction = '', offsetHours, offsetMinutes = '00'] = match;
-  const zone = offsetHours === undefined || (offsetHours === '+00' && offsetMinutes === '00') || offsetHours === '-00' ? 'Z' : `${offsetHours}:${offsetMinutes}`;
+  const zone =
+    offsetHours === undefined ||
+    (offsetHours === '+00' && offsetMinutes === '00') ||
+    offsetHours === '-00'
+      ? 'Z'
+      : `${offsetHours}:${offsetMinutes}`;
   return `${date}T${time}${fraction}${zone}`;
 }

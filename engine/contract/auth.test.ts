@@ -11,15 +11,32 @@ describe('authentication', () => {
   test('GET / answers 200 with a valid key, whatever the header case', async () => {
     const response = await fetch(`${api.baseUrl}/`, { headers: { 'X-API-KEY': api.apiKey } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'success', data: { service: 'inlet-engine' } });
+    expect(await response.json()).toMatchObject({
+      status: 'success',
+      data: { service: 'inlet-engine' },
+    });
   });
 
   test('every API route answers 401 without a key or with a wrong one', async () => {
-    for (const path of ['/', '/import/datalakes', '/import/sources', '/import/streams/x', '/logs', '/webhooks']) {
-      for (const headers of [{}, { 'x-api-key': 'wrong-key' }, { 'x-api-key': `${api.apiKey}x` }] as Record<string, string>[]) {
+    for (const path of [
+      '/',
+      '/import/datalakes',
+      '/import/sources',
+      '/import/streams/x',
+      '/logs',
+      '/webhooks',
+    ]) {
+      for (const headers of [
+        {},
+        { 'x-api-key': 'wrong-key' },
+        { 'x-api-key': `${api.apiKey}x` },
+      ] as Record<string, string>[]) {
         const response = await fetch(`${api.baseUrl}${path}`, { headers });
         expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
-        expect(await response.json()).toMatchObject({ status: 'error', error: { code: 'unauthorized' } });
+        expect(await response.json()).toMatchObject({
+          status: 'error',
+          error: { code: 'unauthorized' },
+        });
       }
     }
     const post = await fetch(`${api.baseUrl}/import/datalakes`, { method: 'POST', body: '{}' });
@@ -36,16 +53,40 @@ describe('the OpenAPI document', () => {
   test('describes every management endpoint with the schemas that validate requests', async () => {
     const doc = (await (await fetch(`${api.baseUrl}/openapi.json`)).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } }; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: {
+              content: { 'application/json': { schema: { properties: Record<string, unknown> } } };
+            };
+            responses: Record<string, unknown>;
+          }
+        >
+      >;
     };
     expect(doc.openapi).toBe('3.1.0');
-    for (const plural of ['datalakes', 'providers', 'products', 'sources', 'datasets', 'destinations', 'streams']) {
+    for (const plural of [
+      'datalakes',
+      'providers',
+      'products',
+      'sources',
+      'datasets',
+      'destinations',
+      'streams',
+    ]) {
       expect(Object.keys(doc.paths[`/import/${plural}`]!).sort()).toEqual(['get', 'post']);
-      expect(Object.keys(doc.paths[`/import/${plural}/{id}`]!).sort()).toEqual(['delete', 'get', 'patch']);
+      expect(Object.keys(doc.paths[`/import/${plural}/{id}`]!).sort()).toEqual([
+        'delete',
+        'get',
+        'patch',
+      ]);
     }
     expect(doc.paths['/logs']).toBeDefined();
     expect(doc.paths['/webhooks/{id}']).toBeDefined();
-    const sourceBody = doc.paths['/import/sources']!.post!.requestBody!.content['application/json'].schema;
+    const sourceBody =
+      doc.paths['/import/sources']!.post!.requestBody!.content['application/json'].schema;
     const sourceSchema = sourceBody.properties.source as { oneOf?: unknown[]; anyOf?: unknown[] };
     expect((sourceSchema.oneOf ?? sourceSchema.anyOf)!.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(sourceSchema)).toContain('password_auth');
@@ -54,8 +95,12 @@ describe('the OpenAPI document', () => {
   });
 
   test('describes what every extract and load endpoint answers', async () => {
-    type Operation = { responses: Record<string, { content?: { 'application/json': { schema: unknown } } }> };
-    const doc = (await (await fetch(`${api.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+    type Operation = {
+      responses: Record<string, { content?: { 'application/json': { schema: unknown } } }>;
+    };
+    const doc = (await (await fetch(`${api.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
     const jobRoutes = [
       ['/import/datasets/{id}/extract', 'post', '201'],
       ['/import/extracts', 'get', '200'],
@@ -67,7 +112,8 @@ describe('the OpenAPI document', () => {
       ['/import/loads/{id}/cancel', 'post', '200'],
     ] as const;
     for (const [path, method, status] of jobRoutes) {
-      const schema = doc.paths[path]![method]!.responses[status]!.content?.['application/json'].schema;
+      const schema =
+        doc.paths[path]![method]!.responses[status]!.content?.['application/json'].schema;
       expect(JSON.stringify(schema), `${method} ${path}`).toContain('records_errored');
     }
   });
@@ -80,14 +126,19 @@ describe('rate limiting', () => {
       const statuses: number[] = [];
       let last: Response | null = null;
       for (let i = 0; i < 15; i++) {
-        last = await fetch(`${limited.baseUrl}/import/datalakes`, { headers: { 'x-api-key': limited.apiKey } });
+        last = await fetch(`${limited.baseUrl}/import/datalakes`, {
+          headers: { 'x-api-key': limited.apiKey },
+        });
         statuses.push(last.status);
         if (last.status === 429) break;
       }
       expect(statuses).toContain(429);
       expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(5);
       expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(await last!.json()).toMatchObject({ status: 'error', error: { code: 'rate_limited' } });
+      expect(await last!.json()).toMatchObject({
+        status: 'error',
+        error: { code: 'rate_limited' },
+      });
       // The public health check is not limited.
       expect((await fetch(`${limited.baseUrl}/healthz`)).status).toBe(200);
     } finally {
@@ -96,17 +147,28 @@ describe('rate limiting', () => {
   });
 
   test('keeps a bucket per provider (X-Inlet-Provider), so one busy tenant leaves the key usable for the others', async () => {
-    const limited = await startTestEngine({ requestsPerSecond: 1000, requestsPerProviderPerSecond: 3 });
+    const limited = await startTestEngine({
+      requestsPerSecond: 1000,
+      requestsPerProviderPerSecond: 3,
+    });
     try {
       const as = (provider?: string) =>
-        fetch(`${limited.baseUrl}/import/datalakes`, { headers: { 'x-api-key': limited.apiKey, ...(provider ? { 'x-inlet-provider': encodeURIComponent(provider) } : {}) } });
+        fetch(`${limited.baseUrl}/import/datalakes`, {
+          headers: {
+            'x-api-key': limited.apiKey,
+            ...(provider ? { 'x-inlet-provider': encodeURIComponent(provider) } : {}),
+          },
+        });
       const busy: number[] = [];
       for (let i = 0; i < 10; i++) busy.push((await as('busy tenant')).status);
       expect(busy.filter((status) => status === 200).length).toBeGreaterThanOrEqual(6);
       expect(busy).toContain(429);
       const refused = await as('busy tenant');
       expect(refused.status).toBe(429);
-      expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited' }, message: expect.stringContaining('busy tenant') });
+      expect(await refused.json()).toMatchObject({
+        error: { code: 'rate_limited' },
+        message: expect.stringContaining('busy tenant'),
+      });
       // Another tenant, and calls made for no tenant (the support console), still get through.
       expect((await as('quiet-tenant')).status).toBe(200);
       expect((await as()).status).toBe(200);

@@ -18,7 +18,8 @@ const tableLookup: Lookup = async (name) => {
   // Public once (vetted when opened, never connected to), loopback on every later lookup.
   if (name === 'rebinding.example') return rebindingCalls++ === 0 ? ['8.8.8.8'] : ['127.0.0.1'];
   const answer = answers[name];
-  if (!answer) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+  if (!answer)
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
   return answer;
 };
 
@@ -30,7 +31,13 @@ let connections = 0;
 
 beforeAll(async () => {
   [strict, lenient] = await Promise.all([
-    startTestEngine({ context: { allowPrivateHosts: false, lookup: tableLookup, probeHost: createHostProbe(tableLookup) } }),
+    startTestEngine({
+      context: {
+        allowPrivateHosts: false,
+        lookup: tableLookup,
+        probeHost: createHostProbe(tableLookup),
+      },
+    }),
     startTestEngine(),
   ]);
   listener = net.createServer((socket) => {
@@ -45,7 +52,10 @@ afterAll(async () => {
   await Promise.all([strict?.close(), lenient?.close()]);
 });
 
-type ErrorBody = { message: string; error: { code: string; details: { path: string; message: string }[] } };
+type ErrorBody = {
+  message: string;
+  error: { code: string; details: { path: string; message: string }[] };
+};
 
 const destinationTo = (uri: string) => {
   const body = recordDestination();
@@ -65,39 +75,87 @@ describe('the destination reachability probe', () => {
   ])('refuses %s (%s) with a 422 on the URI, connecting to nothing', async (uri, words) => {
     const before = connections;
     const target = uri.replace(':0/', `:${listenerPort}/`);
-    const response = await strict.request<ErrorBody>('POST', '/import/destinations', destinationTo(target));
+    const response = await strict.request<ErrorBody>(
+      'POST',
+      '/import/destinations',
+      destinationTo(target),
+    );
     expect(response.status, response.text).toBe(422);
-    expect(response.body.error).toMatchObject({ code: 'forbidden_address', details: [{ path: uriPath, message: expect.stringContaining(words) }] });
+    expect(response.body.error).toMatchObject({
+      code: 'forbidden_address',
+      details: [{ path: uriPath, message: expect.stringContaining(words) }],
+    });
     expect(response.body.message).toMatch(/^The destination's host is not allowed/);
     expect(response.text).not.toContain('10.1.2.3');
     expect(connections).toBe(before);
   });
 
   test('skip_validation resolves nothing, but an address literal is still judged', async () => {
-    const skipped = await strict.request('POST', '/import/destinations?skip_validation=true', destinationTo('http://unlisted.example/records'));
+    const skipped = await strict.request(
+      'POST',
+      '/import/destinations?skip_validation=true',
+      destinationTo('http://unlisted.example/records'),
+    );
     expect(skipped.status, skipped.text).toBe(200);
     expect(asked).not.toContain('unlisted.example');
-    const literal = await strict.request<ErrorBody>('POST', '/import/destinations?skip_validation=true', destinationTo(`http://127.0.0.1:${listenerPort}/records`));
-    expect(literal.body.error).toMatchObject({ code: 'forbidden_address', details: [{ path: uriPath }] });
+    const literal = await strict.request<ErrorBody>(
+      'POST',
+      '/import/destinations?skip_validation=true',
+      destinationTo(`http://127.0.0.1:${listenerPort}/records`),
+    );
+    expect(literal.body.error).toMatchObject({
+      code: 'forbidden_address',
+      details: [{ path: uriPath }],
+    });
   });
 
   test('a PATCH to a forbidden host is refused like a create', async () => {
-    const created = await create(strict, '/import/destinations', destinationTo('http://unlisted.example/records'), 'destination', '?skip_validation=true');
-    const moved = await strict.request<ErrorBody>('PATCH', `/import/destinations/${created.id}`, { destination: { webhook_record: { request_template: { uri: 'http://internal.example/r' } } } });
-    expect(moved.body.error).toMatchObject({ code: 'forbidden_address', details: [{ path: uriPath }] });
+    const created = await create(
+      strict,
+      '/import/destinations',
+      destinationTo('http://unlisted.example/records'),
+      'destination',
+      '?skip_validation=true',
+    );
+    const moved = await strict.request<ErrorBody>('PATCH', `/import/destinations/${created.id}`, {
+      destination: { webhook_record: { request_template: { uri: 'http://internal.example/r' } } },
+    });
+    expect(moved.body.error).toMatchObject({
+      code: 'forbidden_address',
+      details: [{ path: uriPath }],
+    });
   });
 
   test('with private hosts allowed loopback passes, the metadata address never does', async () => {
-    expect((await lenient.request('POST', '/import/destinations', destinationTo(`http://localhost:${listenerPort}/records`))).status).toBe(200);
+    expect(
+      (
+        await lenient.request(
+          'POST',
+          '/import/destinations',
+          destinationTo(`http://localhost:${listenerPort}/records`),
+        )
+      ).status,
+    ).toBe(200);
     for (const query of ['', '?skip_validation=true']) {
-      const response = await lenient.request<ErrorBody>('POST', `/import/destinations${query}`, destinationTo('http://169.254.169.254/latest'));
-      expect(response.body.error).toMatchObject({ code: 'forbidden_address', details: [{ path: uriPath, message: expect.stringContaining('metadata') }] });
+      const response = await lenient.request<ErrorBody>(
+        'POST',
+        `/import/destinations${query}`,
+        destinationTo('http://169.254.169.254/latest'),
+      );
+      expect(response.body.error).toMatchObject({
+        code: 'forbidden_address',
+        details: [{ path: uriPath, message: expect.stringContaining('metadata') }],
+      });
     }
   });
 });
 
 const compatibleLake = (endpoint: string) => ({
-  datalake: { name: 'minio', storage: 's3_compatible', s3_compatible: { endpoint, bucket_name: 'lake', access_id: 'AKID', secret_key: 'lake-secret' } },
+  datalake: {
+    name: 'minio',
+    storage: 's3_compatible',
+    s3_compatible: { endpoint, bucket_name: 'lake', access_id: 'AKID', secret_key: 'lake-secret' },
+  },
 });
 const endpointPath = 'datalake.s3_compatible.endpoint';
 
@@ -108,30 +166,70 @@ describe('S3-compatible datalake endpoints', () => {
     ['http://internal.example:9000', '', 'private-network'],
     ['http://169.254.169.254', '', 'metadata'],
   ])('refuses %s%s (%s) with a 422 on the endpoint', async (endpoint, query, words) => {
-    const response = await strict.request<ErrorBody>('POST', `/import/datalakes${query}`, compatibleLake(endpoint));
+    const response = await strict.request<ErrorBody>(
+      'POST',
+      `/import/datalakes${query}`,
+      compatibleLake(endpoint),
+    );
     expect(response.status, response.text).toBe(422);
-    expect(response.body.error).toMatchObject({ code: 'forbidden_address', details: [{ path: endpointPath, message: expect.stringContaining(words) }] });
+    expect(response.body.error).toMatchObject({
+      code: 'forbidden_address',
+      details: [{ path: endpointPath, message: expect.stringContaining(words) }],
+    });
   });
 
   test('a name that does not resolve yet is accepted: access is proven by the first use', async () => {
-    expect((await strict.request('POST', '/import/datalakes', compatibleLake('https://lake.unlisted.example'))).status).toBe(200);
+    expect(
+      (
+        await strict.request(
+          'POST',
+          '/import/datalakes',
+          compatibleLake('https://lake.unlisted.example'),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   test('the metadata address is refused even with private hosts allowed', async () => {
-    const response = await lenient.request<ErrorBody>('POST', '/import/datalakes', compatibleLake('http://[::ffff:169.254.169.254]'));
-    expect(response.body.error).toMatchObject({ code: 'forbidden_address', details: [{ path: endpointPath, message: expect.stringContaining('metadata') }] });
+    const response = await lenient.request<ErrorBody>(
+      'POST',
+      '/import/datalakes',
+      compatibleLake('http://[::ffff:169.254.169.254]'),
+    );
+    expect(response.body.error).toMatchObject({
+      code: 'forbidden_address',
+      details: [{ path: endpointPath, message: expect.stringContaining('metadata') }],
+    });
   });
 
   test('a saved endpoint that now resolves to a private address is refused when opened', async () => {
-    const lake = await create(strict, '/import/datalakes', compatibleLake('http://internal.example:9000'), 'datalake', '?skip_validation=true');
-    await expect(openDatalakeFor(strict.engine, lake.id)).rejects.toMatchObject({ code: 'datalake_host_not_allowed', message: expect.stringContaining('private-network') });
+    const lake = await create(
+      strict,
+      '/import/datalakes',
+      compatibleLake('http://internal.example:9000'),
+      'datalake',
+      '?skip_validation=true',
+    );
+    await expect(openDatalakeFor(strict.engine, lake.id)).rejects.toMatchObject({
+      code: 'datalake_host_not_allowed',
+      message: expect.stringContaining('private-network'),
+    });
   });
 
   test('every connection of the S3 client is vetted: a name rebinding to loopback after the first check is refused', async () => {
-    const lake = await create(strict, '/import/datalakes', compatibleLake(`http://rebinding.example:${listenerPort}`), 'datalake', '?skip_validation=true');
+    const lake = await create(
+      strict,
+      '/import/datalakes',
+      compatibleLake(`http://rebinding.example:${listenerPort}`),
+      'datalake',
+      '?skip_validation=true',
+    );
     const store = await openDatalakeFor(strict.engine, lake.id);
     const before = connections;
-    await expect(store.getBytes('probe.txt')).rejects.toMatchObject({ code: 'datalake_host_not_allowed', message: expect.stringContaining('loopback') });
+    await expect(store.getBytes('probe.txt')).rejects.toMatchObject({
+      code: 'datalake_host_not_allowed',
+      message: expect.stringContaining('loopback'),
+    });
     expect(rebindingCalls).toBeGreaterThan(1);
     expect(connections).toBe(before);
   });

@@ -19,7 +19,9 @@ function startEngine(env: Record<string, string>) {
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return { child, exited, output: () => output };
 }
 
@@ -44,23 +46,45 @@ describe('the engine process', () => {
     });
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 100; i++) {
-      const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${base}${path}`, { method, headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return { status: response.status, text: await response.text() };
     };
     expect((await call('GET', '/')).status).toBe(200);
-    const lake = JSON.parse((await call('POST', '/import/datalakes', { datalake: { name: 'l', storage: 'local' } })).text).data.datalake;
-    await call('POST', '/import/providers', { provider: { id: 'p', name: 'P', datalake_id: lake.id, products: ['all'] } });
-    const source = { name: 's', vendor: 'postgres', provider_id: 'p', postgres: { host: 'localhost', database: 'd', password_auth: { username: 'u', password: canary } } };
+    const lake = JSON.parse(
+      (await call('POST', '/import/datalakes', { datalake: { name: 'l', storage: 'local' } })).text,
+    ).data.datalake;
+    await call('POST', '/import/providers', {
+      provider: { id: 'p', name: 'P', datalake_id: lake.id, products: ['all'] },
+    });
+    const source = {
+      name: 's',
+      vendor: 'postgres',
+      provider_id: 'p',
+      postgres: {
+        host: 'localhost',
+        database: 'd',
+        password_auth: { username: 'u', password: canary },
+      },
+    };
     const created = await call('POST', '/import/sources', { source });
     expect(created.status).toBe(200);
     const failures = [
       await call('POST', '/import/sources', { source: { ...source, provider_id: 'ghost' } }),
-      await call('POST', '/import/sources', { source: { ...source, postgres: { ...source.postgres, port: canary } } }),
+      await call('POST', '/import/sources', {
+        source: { ...source, postgres: { ...source.postgres, port: canary } },
+      }),
       await call('POST', '/import/sources', `{"source": "${canary}`),
     ];
     expect(failures.map((f) => f.status)).toEqual([422, 400, 400]);

@@ -30,7 +30,10 @@ const signed = (overrides: { key?: string; expiresAt?: number; datalakeId?: stri
   });
 
 async function errorOf(response: Response) {
-  return { status: response.status, body: (await response.json()) as { status: string; error: { code: string }; message: string } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { status: string; error: { code: string }; message: string },
+  };
 }
 
 describe('GET /public/artifacts/{datalake_id}/{key}', () => {
@@ -38,7 +41,9 @@ describe('GET /public/artifacts/{datalake_id}/{key}', () => {
     const response = await fetch(await store.presignedUrl(key, 60));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(response.headers.get('content-disposition')).toBe('attachment; filename="batch-00001.csv"');
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="batch-00001.csv"',
+    );
     expect(response.headers.get('content-length')).toBe('14');
     expect(await response.text()).toBe('id,name\n1,Ada\n');
   });
@@ -47,7 +52,12 @@ describe('GET /public/artifacts/{datalake_id}/{key}', () => {
     const url = new URL(signed());
     url.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 3600));
     const moved = signed().replace('batch-00001.csv', 'batch-00002.csv');
-    for (const tampered of [url.toString(), moved, signed().replace(/signature=.*/, 'signature=' + '0'.repeat(64)), signed().split('?')[0]!]) {
+    for (const tampered of [
+      url.toString(),
+      moved,
+      signed().replace(/signature=.*/, 'signature=' + '0'.repeat(64)),
+      signed().split('?')[0]!,
+    ]) {
       const { status, body } = await errorOf(await fetch(tampered));
       expect(status).toBe(403);
       expect(body).toMatchObject({ status: 'error', error: { code: 'invalid_signature' } });
@@ -55,26 +65,40 @@ describe('GET /public/artifacts/{datalake_id}/{key}', () => {
   });
 
   test('answers 404 to an expired link, and to a link whose file or datalake is gone', async () => {
-    const expired = await errorOf(await fetch(signed({ expiresAt: Math.floor(Date.now() / 1000) - 1 })));
-    expect(expired).toMatchObject({ status: 404, body: { status: 'error', error: { code: 'link_expired' } } });
+    const expired = await errorOf(
+      await fetch(signed({ expiresAt: Math.floor(Date.now() / 1000) - 1 })),
+    );
+    expect(expired).toMatchObject({
+      status: 404,
+      body: { status: 'error', error: { code: 'link_expired' } },
+    });
     expect(expired.body.message).toMatch(/expired/);
 
-    const absent = await errorOf(await fetch(signed({ key: artifactKey('acme', 'load-1', 'never-written.csv') })));
+    const absent = await errorOf(
+      await fetch(signed({ key: artifactKey('acme', 'load-1', 'never-written.csv') })),
+    );
     expect(absent).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
 
-    const otherLake = await errorOf(await fetch(signed({ datalakeId: '0194d3c2-8f1e-7a00-b000-00000000dead' })));
+    const otherLake = await errorOf(
+      await fetch(signed({ datalakeId: '0194d3c2-8f1e-7a00-b000-00000000dead' })),
+    );
     expect(otherLake).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
   });
 
   test('never serves anything outside the datalake, even when signed', async () => {
-    for (const path of ['/public/artifacts/x/..%2F..%2Fetc%2Fpasswd', `/public/artifacts/${datalakeId}/..%2Fencryption-key?expires=9999999999&signature=${'0'.repeat(64)}`]) {
+    for (const path of [
+      '/public/artifacts/x/..%2F..%2Fetc%2Fpasswd',
+      `/public/artifacts/${datalakeId}/..%2Fencryption-key?expires=9999999999&signature=${'0'.repeat(64)}`,
+    ]) {
       const response = await fetch(`${api.baseUrl}${path}`);
       expect([403, 404]).toContain(response.status);
     }
   });
 
   test('is documented in the OpenAPI document as a public route', async () => {
-    const response = await api.request<{ paths: Record<string, { get?: { security?: unknown[] } }> }>('GET', '/openapi.json');
+    const response = await api.request<{
+      paths: Record<string, { get?: { security?: unknown[] } }>;
+    }>('GET', '/openapi.json');
     expect(response.body.paths['/public/artifacts/{datalake_id}/{key}']?.get?.security).toEqual([]);
   });
 });

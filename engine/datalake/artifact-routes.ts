@@ -9,7 +9,11 @@ import type { EngineContext, RequestVariables } from '../engine-context';
 import { ApiError, forbidden } from '../http/api-error';
 import type { ApiRoutes } from '../http/api-routes';
 import { readQuery } from '../http/read-input';
-import { ARTIFACT_PATH_PREFIX, ARTIFACT_SIGNING_PURPOSE, verifyArtifactSignature } from './artifact-url';
+import {
+  ARTIFACT_PATH_PREFIX,
+  ARTIFACT_SIGNING_PURPOSE,
+  verifyArtifactSignature,
+} from './artifact-url';
 import { contentTypeOf } from './content-type-of';
 import { DatalakeError, DatalakeObjectNotFound } from './datalake-error';
 import { openDatalakeFor } from './open-datalake-for';
@@ -25,7 +29,8 @@ export function addArtifactRoutes(routes: ApiRoutes<RequestVariables>, engine: E
   routes.add({
     method: 'get',
     path: `${ARTIFACT_PATH_PREFIX}/:datalake_id/:key{.+}`,
-    summary: 'Download a file of a local datalake through a signed, time-limited link (ext; no API key)',
+    summary:
+      'Download a file of a local datalake through a signed, time-limited link (ext; no API key)',
     tag: 'artifacts',
     isPublic: true,
     query: ArtifactQuerySchema,
@@ -34,17 +39,34 @@ export function addArtifactRoutes(routes: ApiRoutes<RequestVariables>, engine: E
       const datalakeId = c.req.param('datalake_id')!;
       const key = c.req.param('key')!;
       const { expires, signature } = readQuery(c, ArtifactQuerySchema);
-      const verdict = verifyArtifactSignature({ datalakeId, key, expires, signature, secret: signingKey });
+      const verdict = verifyArtifactSignature({
+        datalakeId,
+        key,
+        expires,
+        signature,
+        secret: signingKey,
+      });
       if (!verdict.ok && verdict.reason === 'invalid_signature') {
-        throw forbidden('invalid_signature', 'The download link is not valid: it was altered or was not issued by this engine.');
+        throw forbidden(
+          'invalid_signature',
+          'The download link is not valid: it was altered or was not issued by this engine.',
+        );
       }
-      if (!verdict.ok) throw new ApiError(404, 'link_expired', 'The download link has expired: ask the sender for a new one.');
+      if (!verdict.ok)
+        throw new ApiError(
+          404,
+          'link_expired',
+          'The download link has expired: ask the sender for a new one.',
+        );
 
       let file: string;
       try {
         file = await (await openDatalakeFor(engine, datalakeId)).localPath(key);
       } catch (error) {
-        if (error instanceof DatalakeObjectNotFound || (error instanceof DatalakeError && error.code === 'datalake_not_found')) {
+        if (
+          error instanceof DatalakeObjectNotFound ||
+          (error instanceof DatalakeError && error.code === 'datalake_not_found')
+        ) {
           throw new ApiError(404, 'not_found', 'The file of this download link no longer exists.');
         }
         throw error;

@@ -8,7 +8,9 @@ export const ARTIFACT_PATH_PREFIX = '/public/artifacts';
 export const ARTIFACT_SIGNING_PURPOSE = 'inlet/artifact-url/v1';
 
 function signatureOf(secret: Buffer, datalakeId: string, key: string, expiresAt: number): Buffer {
-  return createHmac('sha256', secret).update(`inlet-artifact-v1\n${datalakeId}\n${key}\n${expiresAt}`).digest();
+  return createHmac('sha256', secret)
+    .update(`inlet-artifact-v1\n${datalakeId}\n${key}\n${expiresAt}`)
+    .digest();
 }
 
 export function artifactPath(datalakeId: string, key: string): string {
@@ -16,7 +18,13 @@ export function artifactPath(datalakeId: string, key: string): string {
 }
 
 /** `expiresAt` is in Unix seconds. */
-export function signArtifactUrl(input: { baseUrl: string; datalakeId: string; key: string; expiresAt: number; secret: Buffer }): string {
+export function signArtifactUrl(input: {
+  baseUrl: string;
+  datalakeId: string;
+  key: string;
+  expiresAt: number;
+  secret: Buffer;
+}): string {
   const { baseUrl, datalakeId, key, expiresAt, secret } = input;
   if (!isValidLakeKey(key)) throw new Error(`Cannot sign a link to the invalid key "${key}".`);
   if (!Number.isSafeInteger(expiresAt)) throw new Error('expiresAt must be whole Unix seconds.');
@@ -24,7 +32,8 @@ export function signArtifactUrl(input: { baseUrl: string; datalakeId: string; ke
   return `${baseUrl.replace(/\/+$/, '')}${artifactPath(datalakeId, key)}?expires=${expiresAt}&signature=${signature}`;
 }
 
-export type ArtifactSignatureCheck = { ok: true; expiresAt: number } | { ok: false; reason: 'invalid_signature' | 'expired' };
+export type ArtifactSignatureCheck =
+  { ok: true; expiresAt: number } | { ok: false; reason: 'invalid_signature' | 'expired' };
 
 /** Constant-time check of a link's signature, then of its expiry; a malformed link is an invalid signature. */
 export function verifyArtifactSignature(input: {
@@ -36,12 +45,19 @@ export function verifyArtifactSignature(input: {
   nowMs?: number;
 }): ArtifactSignatureCheck {
   const { datalakeId, key, expires, signature, secret } = input;
-  if (!expires || !/^\d{1,15}$/.test(expires) || !signature || !/^[0-9a-f]{64}$/.test(signature) || !isValidLakeKey(key)) {
+  if (
+    !expires ||
+    !/^\d{1,15}$/.test(expires) ||
+    !signature ||
+    !/^[0-9a-f]{64}$/.test(signature) ||
+    !isValidLakeKey(key)
+  ) {
     return { ok: false, reason: 'invalid_signature' };
   }
   const expiresAt = Number(expires);
   const expected = signatureOf(secret, datalakeId, key, expiresAt);
-  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return { ok: false, reason: 'invalid_signature' };
+  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex')))
+    return { ok: false, reason: 'invalid_signature' };
   if ((input.nowMs ?? Date.now()) >= expiresAt * 1000) return { ok: false, reason: 'expired' };
   return { ok: true, expiresAt };
 }

@@ -11,7 +11,10 @@ export function isTemporaryName(name: string): boolean {
 }
 
 export function temporaryPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${randomBytes(6).toString('hex')}`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.tmp-${randomBytes(6).toString('hex')}`,
+  );
 }
 
 async function fsyncPath(target: string): Promise<void> {
@@ -20,7 +23,12 @@ async function fsyncPath(target: string): Promise<void> {
     await handle.sync();
   } catch (error) {
     // Some file systems cannot fsync a directory; the rename is still atomic there, only less durable.
-    if (!['EINVAL', 'EISDIR', 'ENOTSUP', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    if (
+      !['EINVAL', 'EISDIR', 'ENOTSUP', 'EPERM'].includes(
+        (error as NodeJS.ErrnoException).code ?? '',
+      )
+    )
+      throw error;
   } finally {
     await handle.close();
   }
@@ -42,7 +50,11 @@ async function makeDirectory(directory: string, durable: boolean): Promise<void>
  * the directory entry are fsynced first, so after a power loss the target is either the old or the new file.
  * On failure (ENOSPC, a broken source) the temporary file is removed and the target is untouched.
  */
-export async function publishFile(target: string, write: (temporaryPath: string) => Promise<void>, options: { durable: boolean }): Promise<{ bytes: number }> {
+export async function publishFile(
+  target: string,
+  write: (temporaryPath: string) => Promise<void>,
+  options: { durable: boolean },
+): Promise<{ bytes: number }> {
   const directory = path.dirname(target);
   await makeDirectory(directory, options.durable);
   const temporary = temporaryPathFor(target);

@@ -26,7 +26,12 @@ beforeAll(async () => {
   // Local datalakes' download links point at the engine itself.
   api.engine.publicUrl = api.baseUrl;
   scratch = mkdtempSync(path.join(os.tmpdir(), 'inlet-datalake-test-'));
-  const s3 = new S3Client({ endpoint: inject('s3Endpoint'), region: 'us-east-1', forcePathStyle: true, credentials: S3_TEST_CREDENTIALS });
+  const s3 = new S3Client({
+    endpoint: inject('s3Endpoint'),
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: S3_TEST_CREDENTIALS,
+  });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   s3.destroy();
   proxy = await startS3FaultProxy(inject('s3Endpoint'));
@@ -38,7 +43,10 @@ afterAll(async () => {
 });
 
 const variants = {
-  local: (namespace: string, _endpoint?: string) => ({ storage: 'local', local: { path: `lakes/${namespace}` } }),
+  local: (namespace: string, _endpoint?: string) => ({
+    storage: 'local',
+    local: { path: `lakes/${namespace}` },
+  }),
   s3_compatible: (namespace: string, endpoint?: string) => ({
     storage: 's3_compatible',
     s3_compatible: {
@@ -64,7 +72,12 @@ function scratchFile(name: string, content: Buffer): string {
 describe.each(Object.keys(variants) as (keyof typeof variants)[])('a %s datalake', (kind) => {
   /** A datalake saved through the API, opened the way the extract and load engines open it. */
   async function openSaved(namespace: string, endpoint?: string): Promise<DatalakeStore> {
-    const datalake = await create(api, '/import/datalakes', { datalake: { name: `${kind}-${namespace}`, ...variants[kind](namespace, endpoint) } }, 'datalake');
+    const datalake = await create(
+      api,
+      '/import/datalakes',
+      { datalake: { name: `${kind}-${namespace}`, ...variants[kind](namespace, endpoint) } },
+      'datalake',
+    );
     return openDatalakeFor(api.engine, datalake.id);
   }
 
@@ -76,12 +89,20 @@ describe.each(Object.keys(variants) as (keyof typeof variants)[])('a %s datalake
   test('stores bytes and files, reads them back, lists and deletes them', async () => {
     const key = extractPartKey('acme.co_eu-1', 'dataset-1', 'extract-1', 1);
     const content = randomBytes(100_000);
-    expect(await store.putFile(key, scratchFile(`${kind}-part.bin`, content))).toEqual({ bytes: 100_000 });
-    expect(await store.putBytes('artifacts/acme/load-1/batch.csv', 'id,name\n1,Ada\n')).toEqual({ bytes: 14 });
-    expect(await store.putBytes('artifacts/acme/load-2/batch.csv', Buffer.from('x'))).toEqual({ bytes: 1 });
+    expect(await store.putFile(key, scratchFile(`${kind}-part.bin`, content))).toEqual({
+      bytes: 100_000,
+    });
+    expect(await store.putBytes('artifacts/acme/load-1/batch.csv', 'id,name\n1,Ada\n')).toEqual({
+      bytes: 14,
+    });
+    expect(await store.putBytes('artifacts/acme/load-2/batch.csv', Buffer.from('x'))).toEqual({
+      bytes: 1,
+    });
 
     expect((await store.getBytes(key)).equals(content)).toBe(true);
-    expect((await store.getBytes('artifacts/acme/load-1/batch.csv')).toString()).toBe('id,name\n1,Ada\n');
+    expect((await store.getBytes('artifacts/acme/load-1/batch.csv')).toString()).toBe(
+      'id,name\n1,Ada\n',
+    );
     expect(await store.exists(key)).toBe(true);
     expect(await store.exists('artifacts/acme/load-3/batch.csv')).toBe(false);
 
@@ -91,18 +112,28 @@ describe.each(Object.keys(variants) as (keyof typeof variants)[])('a %s datalake
       ['artifacts/acme/load-2/batch.csv', 1],
     ]);
     expect(listed[0]!.modifiedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
-    expect((await store.list('artifacts/acme/load-1')).map((object) => object.key)).toEqual(['artifacts/acme/load-1/batch.csv']);
-    expect((await store.list('lakehouse/acme.co_eu-1/dataset-1/')).map((object) => object.key)).toEqual([key]);
+    expect((await store.list('artifacts/acme/load-1')).map((object) => object.key)).toEqual([
+      'artifacts/acme/load-1/batch.csv',
+    ]);
+    expect(
+      (await store.list('lakehouse/acme.co_eu-1/dataset-1/')).map((object) => object.key),
+    ).toEqual([key]);
     expect(await store.list('lakehouse/nobody/')).toEqual([]);
 
     await store.delete(['artifacts/acme/load-1/batch.csv', 'artifacts/acme/never-written.csv']);
     expect(await store.exists('artifacts/acme/load-1/batch.csv')).toBe(false);
-    expect((await store.list('artifacts/')).map((object) => object.key)).toEqual(['artifacts/acme/load-2/batch.csv']);
+    expect((await store.list('artifacts/')).map((object) => object.key)).toEqual([
+      'artifacts/acme/load-2/batch.csv',
+    ]);
   });
 
   test('a missing object is a DatalakeObjectNotFound error', async () => {
-    await expect(store.getBytes('artifacts/acme/missing.csv')).rejects.toThrow(DatalakeObjectNotFound);
-    await expect(store.localPath('artifacts/acme/missing.csv')).rejects.toThrow(DatalakeObjectNotFound);
+    await expect(store.getBytes('artifacts/acme/missing.csv')).rejects.toThrow(
+      DatalakeObjectNotFound,
+    );
+    await expect(store.localPath('artifacts/acme/missing.csv')).rejects.toThrow(
+      DatalakeObjectNotFound,
+    );
   });
 
   test('a rewritten object is read back with its new content', async () => {
@@ -133,7 +164,9 @@ describe.each(Object.keys(variants) as (keyof typeof variants)[])('a %s datalake
 
     expect((await first.getBytes('artifacts/shared/load/file.csv')).toString()).toBe('first');
     expect((await second.getBytes('artifacts/shared/load/file.csv')).toString()).toBe('second');
-    expect((await first.list('')).map((object) => object.key)).toEqual(['artifacts/shared/load/file.csv']);
+    expect((await first.list('')).map((object) => object.key)).toEqual([
+      'artifacts/shared/load/file.csv',
+    ]);
     expect(await first.exists('artifacts/shared/load/only-second.csv')).toBe(false);
 
     await first.delete(['artifacts/shared/load/file.csv']);
@@ -178,24 +211,44 @@ describe.each(Object.keys(variants) as (keyof typeof variants)[])('a %s datalake
       const proxied = await openSaved(`atomic-${kind}`, proxy.endpoint);
       const start = proxy.requests.length;
       await proxied.putFile(key, file);
-      const writes = proxy.requests.slice(start).filter((request) => request.method !== 'GET' && request.method !== 'HEAD');
-      expect(writes.map((request) => [request.method, request.path.endsWith(key), request.contentLength])).toEqual([['PUT', true, content.length]]);
+      const writes = proxy.requests
+        .slice(start)
+        .filter((request) => request.method !== 'GET' && request.method !== 'HEAD');
+      expect(
+        writes.map((request) => [
+          request.method,
+          request.path.endsWith(key),
+          request.contentLength,
+        ]),
+      ).toEqual([['PUT', true, content.length]]);
       expect(sha256(await proxied.getBytes(key))).toBe(expected);
     }
   });
 
-  test.each(['../x', '/abs', 'a//b', 'a/./b', 'a/../b', 'a/b/', '', '.hidden/x', 'a/.tmp', 'with space', 'a\\b', 'ü'])(
-    'refuses the key %j before any I/O',
-    async (key) => {
-      await expect(store.putBytes(key, 'x')).rejects.toThrow(InvalidLakeKeyError);
-      await expect(store.putFile(key, scratchFile('refused.bin', Buffer.from('x')))).rejects.toThrow(InvalidLakeKeyError);
-      await expect(store.getBytes(key)).rejects.toThrow(InvalidLakeKeyError);
-      await expect(store.exists(key)).rejects.toThrow(InvalidLakeKeyError);
-      await expect(store.localPath(key)).rejects.toThrow(InvalidLakeKeyError);
-      await expect(store.delete(['artifacts/fine.csv', key])).rejects.toThrow(InvalidLakeKeyError);
-      await expect(store.presignedUrl(key, 60)).rejects.toThrow(InvalidLakeKeyError);
-    },
-  );
+  test.each([
+    '../x',
+    '/abs',
+    'a//b',
+    'a/./b',
+    'a/../b',
+    'a/b/',
+    '',
+    '.hidden/x',
+    'a/.tmp',
+    'with space',
+    'a\\b',
+    'ü',
+  ])('refuses the key %j before any I/O', async (key) => {
+    await expect(store.putBytes(key, 'x')).rejects.toThrow(InvalidLakeKeyError);
+    await expect(store.putFile(key, scratchFile('refused.bin', Buffer.from('x')))).rejects.toThrow(
+      InvalidLakeKeyError,
+    );
+    await expect(store.getBytes(key)).rejects.toThrow(InvalidLakeKeyError);
+    await expect(store.exists(key)).rejects.toThrow(InvalidLakeKeyError);
+    await expect(store.localPath(key)).rejects.toThrow(InvalidLakeKeyError);
+    await expect(store.delete(['artifacts/fine.csv', key])).rejects.toThrow(InvalidLakeKeyError);
+    await expect(store.presignedUrl(key, 60)).rejects.toThrow(InvalidLakeKeyError);
+  });
 
   test('refuses listing prefixes that climb out', async () => {
     await expect(store.list('../')).rejects.toThrow(InvalidLakeKeyError);

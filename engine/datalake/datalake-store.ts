@@ -18,8 +18,16 @@ export interface DatalakeStore {
   /** Where the data lives, without secrets: `s3://bucket/prefix`, `local:/abs/path`. */
   readonly description: string;
   /** Atomically publishes a local file under key: readers see the whole object or nothing. */
-  putFile(key: string, localPath: string, options?: { contentType?: string }): Promise<{ bytes: number }>;
-  putBytes(key: string, body: Buffer | string, options?: { contentType?: string }): Promise<{ bytes: number }>;
+  putFile(
+    key: string,
+    localPath: string,
+    options?: { contentType?: string },
+  ): Promise<{ bytes: number }>;
+  putBytes(
+    key: string,
+    body: Buffer | string,
+    options?: { contentType?: string },
+  ): Promise<{ bytes: number }>;
   /** Throws DatalakeObjectNotFound when there is no such object. */
   getBytes(key: string): Promise<Buffer>;
   /**

@@ -10,7 +10,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
-const writer = (bytes: number) => async (temporaryPath: string) => writeFileSync(temporaryPath, Buffer.alloc(bytes, 1));
+const writer = (bytes: number) => async (temporaryPath: string) =>
+  writeFileSync(temporaryPath, Buffer.alloc(bytes, 1));
 const age = (name: string, seconds: number) => {
   const at = new Date(Date.now() - seconds * 1000);
   utimesSync(path.join(directory, name), at, at);
@@ -26,7 +27,11 @@ describe('the download cache', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       writeFileSync(temporaryPath, 'content');
     };
-    const paths = await Promise.all([cache.get('a', download), cache.get('a', download), cache.get('a', download)]);
+    const paths = await Promise.all([
+      cache.get('a', download),
+      cache.get('a', download),
+      cache.get('a', download),
+    ]);
     expect(new Set(paths)).toEqual(new Set([path.join(directory, 'a')]));
     expect(await cache.get('a', download)).toBe(paths[0]);
     expect(downloads).toBe(1);

@@ -116,7 +116,12 @@ export class DownloadCache {
     for (const file of files.sort((a, b) => a.usedAt - b.usedAt)) {
       if (total <= maxBytes) break;
       const lastHandedOut = this.handedOut.get(file.name) ?? 0;
-      if (file.usedAt > protectedAfter || lastHandedOut > protectedAfter || this.downloads.has(file.name)) continue;
+      if (
+        file.usedAt > protectedAfter ||
+        lastHandedOut > protectedAfter ||
+        this.downloads.has(file.name)
+      )
+        continue;
       await unlink(path.join(this.directory, file.name)).catch(() => {});
       this.handedOut.delete(file.name);
       total -= file.bytes;

@@ -1,15 +1,27 @@
 import { describe, expect, test } from 'vitest';
 import { InvalidLakeKeyError } from './datalake-error';
-import { artifactKey, datasetPrefix, decodeKeySegment, encodeKeySegment, extractPartKey } from './lake-keys';
+import {
+  artifactKey,
+  datasetPrefix,
+  decodeKeySegment,
+  encodeKeySegment,
+  extractPartKey,
+} from './lake-keys';
 import { validateLakeKey, validateLakePrefix } from './validate-lake-key';
 
 describe('the datalake key layout', () => {
   test('puts cached data under lakehouse/ and delivery files under artifacts/', () => {
     const dataset = '0194d3c2-8f1e-7a00-b000-000000000001';
     expect(datasetPrefix('acme', dataset)).toBe(`lakehouse/acme/${dataset}/`);
-    expect(extractPartKey('acme', dataset, 'ex-1', 1)).toBe(`lakehouse/acme/${dataset}/extracts/ex-1/part-00001.parquet`);
-    expect(extractPartKey('acme', dataset, 'ex-1', 123_456)).toBe(`lakehouse/acme/${dataset}/extracts/ex-1/part-123456.parquet`);
-    expect(artifactKey('acme', 'load-7', 'batch-00001.csv')).toBe('artifacts/acme/load-7/batch-00001.csv');
+    expect(extractPartKey('acme', dataset, 'ex-1', 1)).toBe(
+      `lakehouse/acme/${dataset}/extracts/ex-1/part-00001.parquet`,
+    );
+    expect(extractPartKey('acme', dataset, 'ex-1', 123_456)).toBe(
+      `lakehouse/acme/${dataset}/extracts/ex-1/part-123456.parquet`,
+    );
+    expect(artifactKey('acme', 'load-7', 'batch-00001.csv')).toBe(
+      'artifacts/acme/load-7/batch-00001.csv',
+    );
   });
 
   test('keeps provider ids with ".", "_" and "-" readable and unchanged', () => {
@@ -20,7 +32,20 @@ describe('the datalake key layout', () => {
   });
 
   test('escapes anything else so that every id is one safe, distinct segment', () => {
-    const tricky = ['..', '.', '.hidden', 'a/b', 'a b', 'ü', '~7E', '~', 'x%2F', 'a\\b', '=', 'tenant/../../etc'];
+    const tricky = [
+      '..',
+      '.',
+      '.hidden',
+      'a/b',
+      'a b',
+      'ü',
+      '~7E',
+      '~',
+      'x%2F',
+      'a\\b',
+      '=',
+      'tenant/../../etc',
+    ];
     const encoded = tricky.map(encodeKeySegment);
     for (const [index, segment] of encoded.entries()) {
       expect(segment).toMatch(/^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/);
@@ -58,7 +83,9 @@ describe('key validation', () => {
   test('accepts the keys the layout produces and folder or partial prefixes', () => {
     expect(validateLakeKey('lakehouse/acme/d/extracts/e/part-00001.parquet')).toBeTruthy();
     expect(validateLakeKey('_inlet-check/probe-abc')).toBeTruthy();
-    for (const prefix of ['', 'artifacts/', 'artifacts/acme/lo', 'lakehouse']) expect(validateLakePrefix(prefix)).toBe(prefix);
-    for (const prefix of ['/', '../', 'a//', './a', 'a/../']) expect(() => validateLakePrefix(prefix)).toThrow(InvalidLakeKeyError);
+    for (const prefix of ['', 'artifacts/', 'artifacts/acme/lo', 'lakehouse'])
+      expect(validateLakePrefix(prefix)).toBe(prefix);
+    for (const prefix of ['/', '../', 'a//', './a', 'a/../'])
+      expect(() => validateLakePrefix(prefix)).toThrow(InvalidLakeKeyError);
   });
 });

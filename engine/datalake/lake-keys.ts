@@ -11,7 +11,11 @@ export function encodeKeySegment(id: string): string {
   let out = '';
   for (const [index, char] of [...id].entries()) {
     const passes = /^[A-Za-z0-9_-]$/.test(char) || (char === '.' && index > 0);
-    out += passes ? char : [...Buffer.from(char, 'utf8')].map((byte) => `~${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    out += passes
+      ? char
+      : [...Buffer.from(char, 'utf8')]
+          .map((byte) => `~${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+          .join('');
   }
   return out;
 }
@@ -31,16 +35,28 @@ export function decodeKeySegment(segment: string): string {
 }
 
 export function datasetPrefix(providerId: string, datasetId: string): string {
-  return validateLakePrefix(`lakehouse/${encodeKeySegment(providerId)}/${encodeKeySegment(datasetId)}/`);
+  return validateLakePrefix(
+    `lakehouse/${encodeKeySegment(providerId)}/${encodeKeySegment(datasetId)}/`,
+  );
 }
 
 /** One committed chunk of an extract; `part` is zero-padded so keys sort in write order. */
-export function extractPartKey(providerId: string, datasetId: string, extractId: string, part: number): string {
-  if (!Number.isSafeInteger(part) || part < 0) throw new Error(`An extract part number must be a non-negative integer, not ${part}.`);
-  return validateLakeKey(`${datasetPrefix(providerId, datasetId)}extracts/${encodeKeySegment(extractId)}/part-${String(part).padStart(5, '0')}.parquet`);
+export function extractPartKey(
+  providerId: string,
+  datasetId: string,
+  extractId: string,
+  part: number,
+): string {
+  if (!Number.isSafeInteger(part) || part < 0)
+    throw new Error(`An extract part number must be a non-negative integer, not ${part}.`);
+  return validateLakeKey(
+    `${datasetPrefix(providerId, datasetId)}extracts/${encodeKeySegment(extractId)}/part-${String(part).padStart(5, '0')}.parquet`,
+  );
 }
 
 /** A file handed to a destination (webhook_batch csv/parquet), downloaded through a presigned URL. */
 export function artifactKey(providerId: string, loadId: string, name: string): string {
-  return validateLakeKey(`artifacts/${encodeKeySegment(providerId)}/${encodeKeySegment(loadId)}/${encodeKeySegment(name)}`);
+  return validateLakeKey(
+    `artifacts/${encodeKeySegment(providerId)}/${encodeKeySegment(loadId)}/${encodeKeySegment(name)}`,
+  );
 }

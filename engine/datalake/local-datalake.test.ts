@@ -21,28 +21,49 @@ afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const options = () => ({ dataDir, cacheDir: path.join(dataDir, 'cache') });
 const temporaryFiles = (root: string) =>
-  (readdirSync(root, { recursive: true, withFileTypes: true }) as { name: string; parentPath: string; isFile(): boolean }[])
+  (
+    readdirSync(root, { recursive: true, withFileTypes: true }) as {
+      name: string;
+      parentPath: string;
+      isFile(): boolean;
+    }[]
+  )
     .filter((entry) => entry.isFile() && isTemporaryName(entry.name))
     .map((entry) => path.join(entry.parentPath, entry.name));
 
 describe('a local datalake', () => {
-  test.each(['../outside', '/etc', 'a/../../outside', '', '.'])('refuses the path %j, which is not inside the data directory', (configured) => {
-    expect(() => createLocalDatalake(configured, options())).toThrow(DatalakeError);
-    expect(() => createLocalDatalake(configured, options())).toThrow(/inside the engine's data directory/);
-  });
+  test.each(['../outside', '/etc', 'a/../../outside', '', '.'])(
+    'refuses the path %j, which is not inside the data directory',
+    (configured) => {
+      expect(() => createLocalDatalake(configured, options())).toThrow(DatalakeError);
+      expect(() => createLocalDatalake(configured, options())).toThrow(
+        /inside the engine's data directory/,
+      );
+    },
+  );
 
   test('lives below the data directory, and says where without secrets', () => {
-    const store = openDatalake(DatalakeCreateSchema.parse({ name: 'lake', storage: 'local', local: { path: 'lakes/one' } }), options());
+    const store = openDatalake(
+      DatalakeCreateSchema.parse({ name: 'lake', storage: 'local', local: { path: 'lakes/one' } }),
+      options(),
+    );
     expect(store.description).toBe(`local:${path.join(dataDir, 'lakes', 'one')}`);
-    expect(openDatalake(DatalakeCreateSchema.parse({ name: 'lake', storage: 'local' }), options()).description).toBe(`local:${path.join(dataDir, 'datalake')}`);
-    expect(createLocalDatalake('..lake', options()).description).toBe(`local:${path.join(dataDir, '..lake')}`);
+    expect(
+      openDatalake(DatalakeCreateSchema.parse({ name: 'lake', storage: 'local' }), options())
+        .description,
+    ).toBe(`local:${path.join(dataDir, 'datalake')}`);
+    expect(createLocalDatalake('..lake', options()).description).toBe(
+      `local:${path.join(dataDir, '..lake')}`,
+    );
   });
 
   test('a failed rewrite leaves the previous object whole and no temporary file behind', async () => {
     const store = createLocalDatalake('lake', options());
     const key = 'lakehouse/acme/d/extracts/e/part-00001.parquet';
     await store.putBytes(key, 'version one');
-    await expect(store.putFile(key, path.join(dataDir, 'no-such-source.parquet'))).rejects.toThrow(/ENOENT/);
+    await expect(store.putFile(key, path.join(dataDir, 'no-such-source.parquet'))).rejects.toThrow(
+      /ENOENT/,
+    );
     expect((await store.getBytes(key)).toString()).toBe('version one');
     expect(temporaryFiles(path.join(dataDir, 'lake'))).toEqual([]);
   });
@@ -53,7 +74,11 @@ describe('a local datalake', () => {
     const fifo = path.join(dataDir, 'source.fifo');
     execFileSync('mkfifo', [fifo]);
     const script = fileURLToPath(new URL('./testing/put-file-child.ts', import.meta.url));
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, dataDir, fifo, key], { stdio: 'ignore' });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['--import', 'tsx', script, dataDir, fifo, key],
+      { stdio: 'ignore' },
+    );
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const feed = await open(fifo, 'w');
     try {
@@ -89,11 +114,18 @@ describe('a local datalake', () => {
   test('check() says what is wrong with the directory and what to do', async () => {
     writeFileSync(path.join(dataDir, 'occupied'), 'a file where the datalake should be');
     const result = await createLocalDatalake('occupied/lake', options()).check();
-    expect(result).toEqual({ ok: false, message: expect.stringMatching(/is a file, not a directory/), hint: expect.stringMatching(/Remove or rename that file/) });
+    expect(result).toEqual({
+      ok: false,
+      message: expect.stringMatching(/is a file, not a directory/),
+      hint: expect.stringMatching(/Remove or rename that file/),
+    });
   });
 
   test('refuses to make download links when it does not know the engine’s public URL', async () => {
     const store = createLocalDatalake('lake', options());
-    await expect(store.presignedUrl('artifacts/a/b/c.csv', 60)).rejects.toMatchObject({ code: 'artifact_url_unavailable', hint: expect.stringMatching(/ENGINE_PUBLIC_URL/) });
+    await expect(store.presignedUrl('artifacts/a/b/c.csv', 60)).rejects.toMatchObject({
+      code: 'artifact_url_unavailable',
+      hint: expect.stringMatching(/ENGINE_PUBLIC_URL/),
+    });
   });
 });

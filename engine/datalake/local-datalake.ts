@@ -12,7 +12,12 @@ import { isValidLakeKey, validateLakeKey, validateLakePrefix } from './validate-
 
 const isInside = (parent: string, child: string) => {
   const relative = path.relative(parent, child);
-  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+  return (
+    relative !== '' &&
+    relative !== '..' &&
+    !relative.startsWith(`..${path.sep}`) &&
+    !path.isAbsolute(relative)
+  );
 };
 
 /** The datalake's directory; throws unless it is strictly inside the data directory. */
@@ -31,13 +36,17 @@ export function localDatalakeRoot(dataDir: string, configuredPath: string): stri
 
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code;
 
-export function createLocalDatalake(configuredPath: string, options: OpenDatalakeOptions): DatalakeStore {
+export function createLocalDatalake(
+  configuredPath: string,
+  options: OpenDatalakeOptions,
+): DatalakeStore {
   const root = localDatalakeRoot(options.dataDir, configuredPath);
 
   const fileOf = (key: string) => {
     const file = path.resolve(root, validateLakeKey(key));
     // Validation already forbids traversal; this is the backstop that the file system agrees.
-    if (!isInside(root, file)) throw new DatalakeError('invalid_lake_key', `"${key}" resolves outside the datalake.`);
+    if (!isInside(root, file))
+      throw new DatalakeError('invalid_lake_key', `"${key}" resolves outside the datalake.`);
     return file;
   };
 
@@ -45,7 +54,12 @@ export function createLocalDatalake(configuredPath: string, options: OpenDatalak
     try {
       return await work();
     } catch (error) {
-      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR' || errorCode(error) === 'EISDIR') throw new DatalakeObjectNotFound(key);
+      if (
+        errorCode(error) === 'ENOENT' ||
+        errorCode(error) === 'ENOTDIR' ||
+        errorCode(error) === 'EISDIR'
+      )
+        throw new DatalakeObjectNotFound(key);
       throw error;
     }
   };
@@ -64,12 +78,19 @@ export function createLocalDatalake(configuredPath: string, options: OpenDatalak
 
     async putFile(key, localPath) {
       const target = fileOf(key);
-      return publishFile(target, (temporary) => pipeline(createReadStream(localPath), createWriteStream(temporary, { flags: 'wx' })), { durable: true });
+      return publishFile(
+        target,
+        (temporary) =>
+          pipeline(createReadStream(localPath), createWriteStream(temporary, { flags: 'wx' })),
+        { durable: true },
+      );
     },
 
     async putBytes(key, body) {
       const target = fileOf(key);
-      return publishFile(target, (temporary) => writeFile(temporary, body, { flag: 'wx' }), { durable: true });
+      return publishFile(target, (temporary) => writeFile(temporary, body, { flag: 'wx' }), {
+        durable: true,
+      });
     },
 
     async getBytes(key) {
@@ -136,15 +157,26 @@ export function createLocalDatalake(configuredPath: string, options: OpenDatalak
           'Set ENGINE_PUBLIC_URL to the URL receivers reach the engine at.',
         );
       }
-      if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1) throw new Error(`A link must live at least one second, not ${expiresInSeconds}.`);
-      return signArtifactUrl({ baseUrl: artifactBaseUrl, datalakeId, key, expiresAt: Math.floor(Date.now() / 1000) + expiresInSeconds, secret: signingKey });
+      if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1)
+        throw new Error(`A link must live at least one second, not ${expiresInSeconds}.`);
+      return signArtifactUrl({
+        baseUrl: artifactBaseUrl,
+        datalakeId,
+        key,
+        expiresAt: Math.floor(Date.now() / 1000) + expiresInSeconds,
+        secret: signingKey,
+      });
     },
 
     async check() {
       try {
         const probe = await roundTripProbe(store);
         if (!probe.intact) {
-          return { ok: false, message: `${root} returned different bytes than were written.`, hint: 'Check the disk and the file system for errors.' };
+          return {
+            ok: false,
+            message: `${root} returned different bytes than were written.`,
+            hint: 'Check the disk and the file system for errors.',
+          };
         }
         await store.delete([probe.key]);
         // Only if empty: another check may be running.
@@ -160,16 +192,35 @@ export function createLocalDatalake(configuredPath: string, options: OpenDatalak
   return store;
 }
 
-function describeLocalFailure(root: string, error: unknown): { ok: false; message: string; hint: string } {
+function describeLocalFailure(
+  root: string,
+  error: unknown,
+): { ok: false; message: string; hint: string } {
   const code = errorCode(error);
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return { ok: false, message: `The engine may not write to ${root} (${code}).`, hint: 'Give the engine user write access to the directory, or choose another path.' };
+    return {
+      ok: false,
+      message: `The engine may not write to ${root} (${code}).`,
+      hint: 'Give the engine user write access to the directory, or choose another path.',
+    };
   }
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return { ok: false, message: `The disk holding ${root} is full (${code}).`, hint: 'Free space on that disk or move the data directory (INLET_DATA_DIR).' };
+    return {
+      ok: false,
+      message: `The disk holding ${root} is full (${code}).`,
+      hint: 'Free space on that disk or move the data directory (INLET_DATA_DIR).',
+    };
   }
   if (code === 'ENOTDIR' || code === 'EEXIST') {
-    return { ok: false, message: `Part of ${root} is a file, not a directory (${code}).`, hint: 'Remove or rename that file, or choose another path for the datalake.' };
+    return {
+      ok: false,
+      message: `Part of ${root} is a file, not a directory (${code}).`,
+      hint: 'Remove or rename that file, or choose another path for the datalake.',
+    };
   }
-  return { ok: false, message: `Writing to ${root} failed: ${(error as Error).message}`, hint: 'Check that the directory exists and is writable by the engine.' };
+  return {
+    ok: false,
+    message: `Writing to ${root} failed: ${(error as Error).message}`,
+    hint: 'Check that the directory exists and is writable by the engine.',
+  };
 }

@@ -17,7 +17,9 @@ describe('opening a saved datalake', () => {
     expect(await openDatalakeFor(api.engine, lake.id)).toBe(first);
     expect(first.description).toMatch(/\/datalake$/);
 
-    const patched = await api.request('PATCH', `/import/datalakes/${lake.id}`, { datalake: { local: { path: 'moved' } } });
+    const patched = await api.request('PATCH', `/import/datalakes/${lake.id}`, {
+      datalake: { local: { path: 'moved' } },
+    });
     expect(patched.status, patched.text).toBe(200);
     const second = await openDatalakeFor(api.engine, lake.id);
     expect(second).not.toBe(first);
@@ -32,15 +34,28 @@ describe('opening a saved datalake', () => {
   });
 
   test('says what is missing when the datalake or the provider does not exist', async () => {
-    await expect(openDatalakeFor(api.engine, '0194d3c2-8f1e-7a00-b000-00000000dead')).rejects.toMatchObject({ code: 'datalake_not_found' });
-    await expect(openDatalakeFor(api.engine, 'not-a-uuid')).rejects.toMatchObject({ code: 'datalake_not_found' });
-    await expect(openDatalakeForProvider(api.engine, 'nobody')).rejects.toMatchObject({ code: 'provider_not_found' });
+    await expect(
+      openDatalakeFor(api.engine, '0194d3c2-8f1e-7a00-b000-00000000dead'),
+    ).rejects.toMatchObject({ code: 'datalake_not_found' });
+    await expect(openDatalakeFor(api.engine, 'not-a-uuid')).rejects.toMatchObject({
+      code: 'datalake_not_found',
+    });
+    await expect(openDatalakeForProvider(api.engine, 'nobody')).rejects.toMatchObject({
+      code: 'provider_not_found',
+    });
   });
 
   test('refuses storage the engine cannot use yet, with a way forward', async () => {
-    const lake = await create(api, '/import/datalakes', { datalake: { name: 'gcs-lake', storage: 'gcs', gcs: { bucket_name: 'b' } } }, 'datalake');
+    const lake = await create(
+      api,
+      '/import/datalakes',
+      { datalake: { name: 'gcs-lake', storage: 'gcs', gcs: { bucket_name: 'b' } } },
+      'datalake',
+    );
     const failure = openDatalakeFor(api.engine, lake.id);
     await expect(failure).rejects.toThrow(DatalakeNotSupportedError);
-    await expect(failure).rejects.toMatchObject({ hint: expect.stringMatching(/s3_compatible.*storage\.googleapis\.com/) });
+    await expect(failure).rejects.toMatchObject({
+      hint: expect.stringMatching(/s3_compatible.*storage\.googleapis\.com/),
+    });
   });
 });

@@ -18,15 +18,26 @@ interface DatalakeRow {
 }
 
 /** Remote objects are cached here for localPath (below the data directory, like everything the engine keeps). */
-export const datalakeCacheDir = (engine: EngineContext) => path.join(engine.dataDir, 'cache', 'datalake');
+export const datalakeCacheDir = (engine: EngineContext) =>
+  path.join(engine.dataDir, 'cache', 'datalake');
 
 // Opened stores hold an S3 client (sockets) and a download cache: reuse them until the row changes.
 const opened = new WeakMap<EngineContext, Map<string, { version: string; store: DatalakeStore }>>();
 
-export async function openDatalakeFor(engine: EngineContext, datalakeId: string): Promise<DatalakeStore> {
-  const notFound = () => new DatalakeError('datalake_not_found', `No datalake with id "${datalakeId}" exists.`, 'Create the datalake, or point the provider at an existing one.');
+export async function openDatalakeFor(
+  engine: EngineContext,
+  datalakeId: string,
+): Promise<DatalakeStore> {
+  const notFound = () =>
+    new DatalakeError(
+      'datalake_not_found',
+      `No datalake with id "${datalakeId}" exists.`,
+      'Create the datalake, or point the provider at an existing one.',
+    );
   if (!isUuid(datalakeId)) throw notFound();
-  const row = (await engine.db.query<DatalakeRow>('select * from datalakes where id = $1', [datalakeId])).rows[0];
+  const row = (
+    await engine.db.query<DatalakeRow>('select * from datalakes where id = $1', [datalakeId])
+  ).rows[0];
   if (!row) throw notFound();
 
   let stores = opened.get(engine);
@@ -38,14 +49,25 @@ export async function openDatalakeFor(engine: EngineContext, datalakeId: string)
   const secrets = row.secrets ? engine.secretBox.open(`datalake:${row.id}`, row.secrets) : {};
   const parsed = DatalakeCreateSchema.safeParse(mergeSecrets(row.body, secrets));
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${['datalake', ...issue.path].join('.')}: ${issue.message}`).join('; ');
-    throw new DatalakeError('datalake_invalid', `The saved datalake "${row.id}" is not a valid configuration (${problems}).`, 'Update the datalake with PATCH /import/datalakes/{id}.');
+    const problems = parsed.error.issues
+      .map((issue) => `${['datalake', ...issue.path].join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new DatalakeError(
+      'datalake_invalid',
+      `The saved datalake "${row.id}" is not a valid configuration (${problems}).`,
+      'Update the datalake with PATCH /import/datalakes/{id}.',
+    );
   }
   const hostPolicy = { lookup: engine.lookup, allowPrivateHosts: engine.allowPrivateHosts };
-  const endpoint = parsed.data.storage === 's3_compatible' ? parsed.data.s3_compatible?.endpoint : undefined;
+  const endpoint =
+    parsed.data.storage === 's3_compatible' ? parsed.data.s3_compatible?.endpoint : undefined;
   const refusal = endpoint ? await endpointRefusal(endpoint, hostPolicy) : null;
   if (refusal) {
-    throw new DatalakeError('datalake_host_not_allowed', `The datalake's endpoint is not allowed: ${refusal}`, 'Use the storage service’s public endpoint, or point the datalake elsewhere with PATCH /import/datalakes/{id}.');
+    throw new DatalakeError(
+      'datalake_host_not_allowed',
+      `The datalake's endpoint is not allowed: ${refusal}`,
+      'Use the storage service’s public endpoint, or point the datalake elsewhere with PATCH /import/datalakes/{id}.',
+    );
   }
   const store = openDatalake(parsed.data, {
     hostPolicy,
@@ -59,8 +81,17 @@ export async function openDatalakeFor(engine: EngineContext, datalakeId: string)
   return store;
 }
 
-export async function openDatalakeForProvider(engine: EngineContext, providerId: string): Promise<DatalakeStore> {
-  const row = (await engine.db.query<{ datalake_id: string }>('select datalake_id from providers where id = $1', [providerId])).rows[0];
-  if (!row) throw new DatalakeError('provider_not_found', `No provider with id "${providerId}" exists.`);
+export async function openDatalakeForProvider(
+  engine: EngineContext,
+  providerId: string,
+): Promise<DatalakeStore> {
+  const row = (
+    await engine.db.query<{ datalake_id: string }>(
+      'select datalake_id from providers where id = $1',
+      [providerId],
+    )
+  ).rows[0];
+  if (!row)
+    throw new DatalakeError('provider_not_found', `No provider with id "${providerId}" exists.`);
   return openDatalakeFor(engine, row.datalake_id);
 }

@@ -6,7 +6,10 @@ describe('presigned S3 URLs', () => {
     const url = presignS3Url({
       objectUrl: objectUrl(new URL('https://examplebucket.s3.amazonaws.com/'), 'test.txt'),
       region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+      credentials: {
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      },
       expiresInSeconds: 86_400,
       now: new Date('2013-05-24T00:00:00Z'),
     });
@@ -18,7 +21,10 @@ describe('presigned S3 URLs', () => {
   test('match the AWS SDK’s own SigV4 signer for a path-style endpoint with a port, an odd prefix and a session token', () => {
     // Expected value computed once with @smithy/signature-v4 (the signer inside @aws-sdk/client-s3).
     const url = presignS3Url({
-      objectUrl: objectUrl(new URL('http://127.0.0.1:9000/my-bucket'), 'pre fix!/lakehouse/ac~me/a=b/part-00001.parquet'),
+      objectUrl: objectUrl(
+        new URL('http://127.0.0.1:9000/my-bucket'),
+        'pre fix!/lakehouse/ac~me/a=b/part-00001.parquet',
+      ),
       region: 'eu-central-1',
       credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET/x+y', sessionToken: 'tok/en+=' },
       expiresInSeconds: 900,
@@ -30,8 +36,16 @@ describe('presigned S3 URLs', () => {
   });
 
   test('refuse lifetimes S3 does not accept', () => {
-    const input = { objectUrl: new URL('https://b.s3.amazonaws.com/k'), region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 's' } };
-    expect(() => presignS3Url({ ...input, expiresInSeconds: 0 })).toThrow(/between 1 second and 7 days/);
-    expect(() => presignS3Url({ ...input, expiresInSeconds: 604_801 })).toThrow(/between 1 second and 7 days/);
+    const input = {
+      objectUrl: new URL('https://b.s3.amazonaws.com/k'),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 's' },
+    };
+    expect(() => presignS3Url({ ...input, expiresInSeconds: 0 })).toThrow(
+      /between 1 second and 7 days/,
+    );
+    expect(() => presignS3Url({ ...input, expiresInSeconds: 604_801 })).toThrow(
+      /between 1 second and 7 days/,
+    );
   });
 });

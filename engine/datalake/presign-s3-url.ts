@@ -14,15 +14,22 @@ export const MAX_PRESIGN_SECONDS = 604_800;
 
 /** RFC 3986 encoding as SigV4 requires (encodeURIComponent leaves !'()* alone). */
 function encodeRfc3986(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-const hmac = (key: Buffer | string, value: string) => createHmac('sha256', key).update(value, 'utf8').digest();
+const hmac = (key: Buffer | string, value: string) =>
+  createHmac('sha256', key).update(value, 'utf8').digest();
 
 /** `amzDate` form: 20130524T000000Z. */
 function amzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
@@ -37,8 +44,14 @@ export function presignS3Url(input: {
   now?: Date;
 }): string {
   const { objectUrl, region, credentials, expiresInSeconds } = input;
-  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
-    throw new Error(`A presigned URL must live between 1 second and 7 days, not ${expiresInSeconds} seconds.`);
+  if (
+    !Number.isInteger(expiresInSeconds) ||
+    expiresInSeconds < 1 ||
+    expiresInSeconds > MAX_PRESIGN_SECONDS
+  ) {
+    throw new Error(
+      `A presigned URL must live between 1 second and 7 days, not ${expiresInSeconds} seconds.`,
+    );
   }
   const timestamp = amzDate(input.now ?? new Date());
   const day = timestamp.slice(0, 8);
@@ -48,7 +61,9 @@ export function presignS3Url(input: {
     ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
     ['X-Amz-Date', timestamp],
     ['X-Amz-Expires', String(expiresInSeconds)],
-    ...(credentials.sessionToken ? ([['X-Amz-Security-Token', credentials.sessionToken]] as [string, string][]) : []),
+    ...(credentials.sessionToken
+      ? ([['X-Amz-Security-Token', credentials.sessionToken]] as [string, string][])
+      : []),
     ['X-Amz-SignedHeaders', 'host'],
   ];
   const canonicalQuery = query
@@ -56,9 +71,21 @@ export function presignS3Url(input: {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, value]) => `${name}=${value}`)
     .join('&');
-  const canonicalRequest = ['GET', objectUrl.pathname, canonicalQuery, `host:${objectUrl.host}\n`, 'host', 'UNSIGNED-PAYLOAD'].join('\n');
-  const stringToSign = ['AWS4-HMAC-SHA256', timestamp, scope, sha256Hex(canonicalRequest)].join('\n');
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), 's3'), 'aws4_request');
+  const canonicalRequest = [
+    'GET',
+    objectUrl.pathname,
+    canonicalQuery,
+    `host:${objectUrl.host}\n`,
+    'host',
+    'UNSIGNED-PAYLOAD',
+  ].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', timestamp, scope, sha256Hex(canonicalRequest)].join(
+    '\n',
+  );
+  const signingKey = hmac(
+    hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), 's3'),
+    'aws4_request',
+  );
   const signature = hmac(signingKey, stringToSign).toString('hex');
   return `${objectUrl.origin}${objectUrl.pathname}?${canonicalQuery}&X-Amz-Signature=${signature}`;
 }

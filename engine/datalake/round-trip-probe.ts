@@ -6,7 +6,9 @@ import type { DatalakeStore } from './datalake-store';
 export const PROBE_DIRECTORY = '_inlet-check';
 
 /** Writes a probe and reads it back: its key (for the caller to delete), and whether the bytes came back unchanged. */
-export async function roundTripProbe(store: Pick<DatalakeStore, 'putBytes' | 'getBytes'>): Promise<{ key: string; intact: boolean }> {
+export async function roundTripProbe(
+  store: Pick<DatalakeStore, 'putBytes' | 'getBytes'>,
+): Promise<{ key: string; intact: boolean }> {
   const key = `${PROBE_DIRECTORY}/probe-${randomBytes(6).toString('hex')}`;
   const payload = `inlet datalake check ${new Date().toISOString()}`;
   await store.putBytes(key, payload);

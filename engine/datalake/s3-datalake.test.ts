@@ -20,7 +20,12 @@ let proxy: Awaited<ReturnType<typeof startS3FaultProxy>>;
 
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'inlet-s3-lake-'));
-  const s3 = new S3Client({ endpoint: inject('s3Endpoint'), region: 'us-east-1', forcePathStyle: true, credentials: S3_TEST_CREDENTIALS });
+  const s3 = new S3Client({
+    endpoint: inject('s3Endpoint'),
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: S3_TEST_CREDENTIALS,
+  });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   s3.destroy();
   proxy = await startS3FaultProxy(inject('s3Endpoint'));
@@ -30,7 +35,10 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function compatible(overrides: { endpoint?: string; bucket?: string; prefix?: string; accessId?: string } = {}, options: Partial<OpenDatalakeOptions> = {}) {
+function compatible(
+  overrides: { endpoint?: string; bucket?: string; prefix?: string; accessId?: string } = {},
+  options: Partial<OpenDatalakeOptions> = {},
+) {
   const config = DatalakeCreateSchema.parse({
     name: 'lake',
     storage: 's3_compatible',
@@ -42,7 +50,11 @@ function compatible(overrides: { endpoint?: string; bucket?: string; prefix?: st
       secret_key: S3_TEST_CREDENTIALS.secretAccessKey,
     },
   });
-  return openDatalake(config, { dataDir: scratch, cacheDir: path.join(scratch, 'cache', randomBytes(3).toString('hex')), ...options });
+  return openDatalake(config, {
+    dataDir: scratch,
+    cacheDir: path.join(scratch, 'cache', randomBytes(3).toString('hex')),
+    ...options,
+  });
 }
 
 function fileOf(bytes: number): { file: string; content: Buffer } {
@@ -61,11 +73,22 @@ describe('an s3_compatible datalake', () => {
     const key = 'lakehouse/acme/d/extracts/e/part-00001.parquet';
     const start = proxy.requests.length;
     expect(await store.putFile(key, file)).toEqual({ bytes: 12 * MB });
-    const writes = requestsSince(start).filter((request) => request.method !== 'HEAD' && request.method !== 'GET');
+    const writes = requestsSince(start).filter(
+      (request) => request.method !== 'HEAD' && request.method !== 'GET',
+    );
     // Parts are stored under the upload id, invisible to readers; the completion, last, publishes the object.
     expect([writes[0]!.method, writes[0]!.query.has('uploads')]).toEqual(['POST', true]);
     const parts = writes.slice(1, -1);
-    expect(parts.map((request) => [request.method, request.query.has('uploadId'), request.query.get('partNumber'), request.contentLength]).sort()).toEqual([
+    expect(
+      parts
+        .map((request) => [
+          request.method,
+          request.query.has('uploadId'),
+          request.query.get('partNumber'),
+          request.contentLength,
+        ])
+        .sort(),
+    ).toEqual([
       ['PUT', true, '1', 5 * MB],
       ['PUT', true, '2', 5 * MB],
       ['PUT', true, '3', 2 * MB],
@@ -79,7 +102,11 @@ describe('an s3_compatible datalake', () => {
     const { file, content } = fileOf(MB);
     const key = 'artifacts/acme/load/retried.parquet';
     let refusals = 0;
-    proxy.setFault((request) => (request.method === 'PUT' && request.path.endsWith(key) && refusals++ < 2 ? { status: 503, code: 'SlowDown' } : null));
+    proxy.setFault((request) =>
+      request.method === 'PUT' && request.path.endsWith(key) && refusals++ < 2
+        ? { status: 503, code: 'SlowDown' }
+        : null,
+    );
     try {
       await store.putFile(key, file);
     } finally {
@@ -94,7 +121,11 @@ describe('an s3_compatible datalake', () => {
     const { file } = fileOf(11 * MB);
     const key = 'lakehouse/acme/d/extracts/e/part-00002.parquet';
     const start = proxy.requests.length;
-    proxy.setFault((request) => (request.method === 'PUT' && request.query.get('partNumber') === '2' ? { status: 500, code: 'InternalError' } : null));
+    proxy.setFault((request) =>
+      request.method === 'PUT' && request.query.get('partNumber') === '2'
+        ? { status: 500, code: 'InternalError' }
+        : null,
+    );
     let failure: unknown;
     try {
       await store.putFile(key, file);
@@ -104,11 +135,18 @@ describe('an s3_compatible datalake', () => {
       proxy.setFault(() => null);
     }
     expect(failure).toBeInstanceOf(DatalakeError);
-    expect(failure).toMatchObject({ code: 'datalake_unavailable', message: expect.stringMatching(/InternalError/) });
+    expect(failure).toMatchObject({
+      code: 'datalake_unavailable',
+      message: expect.stringMatching(/InternalError/),
+    });
     const sent = requestsSince(start);
     expect(sent.filter((request) => request.query.get('partNumber') === '2')).toHaveLength(3);
-    expect(sent.some((request) => request.method === 'DELETE' && request.query.has('uploadId'))).toBe(true);
-    expect(sent.some((request) => request.method === 'POST' && request.query.has('uploadId'))).toBe(false);
+    expect(
+      sent.some((request) => request.method === 'DELETE' && request.query.has('uploadId')),
+    ).toBe(true);
+    expect(sent.some((request) => request.method === 'POST' && request.query.has('uploadId'))).toBe(
+      false,
+    );
     expect(await store.exists(key)).toBe(false);
     expect(await store.list('lakehouse/')).toEqual([]);
   });
@@ -124,7 +162,9 @@ describe('an s3_compatible datalake', () => {
     expect(await store.localPath(key)).toBe(paths[0]);
     expect(path.dirname(paths[0]!)).toBe(cacheDir);
     expect(path.basename(paths[0]!)).toMatch(/^[0-9a-f]{64}$/);
-    const downloads = requestsSince(start).filter((request) => request.method === 'GET' && request.path.endsWith(key));
+    const downloads = requestsSince(start).filter(
+      (request) => request.method === 'GET' && request.path.endsWith(key),
+    );
     expect(downloads).toHaveLength(1);
     expect(readFileSync(paths[0]!).equals(await store.getBytes(key))).toBe(true);
     expect(readdirSync(cacheDir)).toEqual([path.basename(paths[0]!)]);
@@ -136,7 +176,10 @@ describe('an s3_compatible datalake', () => {
 
   test('lists every page of a large folder', async () => {
     const store = compatible({}, { listPageSize: 40 });
-    const keys = Array.from({ length: 100 }, (_, index) => `artifacts/acme/load/f-${String(index).padStart(4, '0')}.csv`);
+    const keys = Array.from(
+      { length: 100 },
+      (_, index) => `artifacts/acme/load/f-${String(index).padStart(4, '0')}.csv`,
+    );
     await Promise.all(keys.map((key) => store.putBytes(key, 'x')));
     const start = proxy.requests.length;
     const listed = await store.list('artifacts/acme/');
@@ -150,7 +193,11 @@ describe('an s3_compatible datalake', () => {
     const store = compatible();
     await store.putBytes('artifacts/a/l/1.csv', 'x');
     await store.putBytes('artifacts/a/l/2.csv', 'x');
-    proxy.setFault((request) => (request.method === 'POST' && request.query.has('delete') ? { status: 501, code: 'NotImplemented' } : null));
+    proxy.setFault((request) =>
+      request.method === 'POST' && request.query.has('delete')
+        ? { status: 501, code: 'NotImplemented' }
+        : null,
+    );
     try {
       await store.delete(['artifacts/a/l/1.csv', 'artifacts/a/l/2.csv']);
     } finally {
@@ -204,7 +251,8 @@ describe('an s3 datalake with auth_method aws_iam_role', () => {
   test('uses the engine’s own AWS identity, and says so when there is none', async () => {
     // No identity anywhere, and nothing may leave the machine: any request goes to a closed local port.
     const saved = { ...process.env };
-    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+    for (const name of Object.keys(process.env))
+      if (name.startsWith('AWS_')) delete process.env[name];
     Object.assign(process.env, {
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'none'),
@@ -215,13 +263,27 @@ describe('an s3 datalake with auth_method aws_iam_role', () => {
       const config = DatalakeCreateSchema.parse({
         name: 'lake',
         storage: 's3',
-        s3: { bucket_name: 'your-bucket', bucket_region: 'us-east-1', prefix: 'prequel-import', auth_method: 'aws_iam_role', aws_iam_role: { aws_iam_role_arn: 'arn:aws:iam::123456789012:role/prequel' } },
+        s3: {
+          bucket_name: 'your-bucket',
+          bucket_region: 'us-east-1',
+          prefix: 'prequel-import',
+          auth_method: 'aws_iam_role',
+          aws_iam_role: { aws_iam_role_arn: 'arn:aws:iam::123456789012:role/prequel' },
+        },
       });
-      const store = openDatalake(config, { dataDir: scratch, cacheDir: path.join(scratch, 'cache') });
+      const store = openDatalake(config, {
+        dataDir: scratch,
+        cacheDir: path.join(scratch, 'cache'),
+      });
       expect(store.description).toBe('s3://your-bucket/prequel-import');
-      expect(await store.check()).toEqual({ ok: false, message: expect.stringMatching(/no AWS identity/), hint: expect.stringMatching(/aws_access_keys/) });
+      expect(await store.check()).toEqual({
+        ok: false,
+        message: expect.stringMatching(/no AWS identity/),
+        hint: expect.stringMatching(/aws_access_keys/),
+      });
     } finally {
-      for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+      for (const name of Object.keys(process.env))
+        if (name.startsWith('AWS_')) delete process.env[name];
       Object.assign(process.env, saved);
     }
   });
@@ -229,8 +291,16 @@ describe('an s3 datalake with auth_method aws_iam_role', () => {
 
 describe('other storage', () => {
   test.each(['gcs', 'abs'])('storage %j is refused with a way forward', (storage) => {
-    const config = DatalakeCreateSchema.parse({ name: 'lake', storage, [storage]: { bucket_name: 'b' } });
-    expect(() => openDatalake(config, { dataDir: scratch, cacheDir: scratch })).toThrow(DatalakeNotSupportedError);
-    expect(() => openDatalake(config, { dataDir: scratch, cacheDir: scratch })).toThrow(/cannot use a "/);
+    const config = DatalakeCreateSchema.parse({
+      name: 'lake',
+      storage,
+      [storage]: { bucket_name: 'b' },
+    });
+    expect(() => openDatalake(config, { dataDir: scratch, cacheDir: scratch })).toThrow(
+      DatalakeNotSupportedError,
+    );
+    expect(() => openDatalake(config, { dataDir: scratch, cacheDir: scratch })).toThrow(
+      /cannot use a "/,
+    );
   });
 });

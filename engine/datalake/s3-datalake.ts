@@ -51,8 +51,23 @@ const PART_CONCURRENCY = 4;
 const MAX_PARTS = 10_000;
 const UPLOAD_ATTEMPTS = 3;
 const DELETE_BATCH = 1000;
-const RETRYABLE_NAMES = new Set(['SlowDown', 'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'TimeoutError', 'Throttling', 'ThrottlingException']);
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNABORTED']);
+const RETRYABLE_NAMES = new Set([
+  'SlowDown',
+  'ServiceUnavailable',
+  'InternalError',
+  'RequestTimeout',
+  'TimeoutError',
+  'Throttling',
+  'ThrottlingException',
+]);
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 
 /** `a//b/` → `a/b`: the store's prefix is a folder, written without leading or trailing slashes. */
 function normalisePrefix(prefix: string | undefined): string {
@@ -69,13 +84,23 @@ interface SdkError {
 const statusOf = (error: unknown) => (error as SdkError)?.$metadata?.httpStatusCode;
 const isNotFound = (error: unknown) => {
   const name = (error as SdkError)?.name ?? '';
-  return name === 'NoSuchKey' || name === 'NotFound' || (statusOf(error) === 404 && name !== 'NoSuchBucket');
+  return (
+    name === 'NoSuchKey' ||
+    name === 'NotFound' ||
+    (statusOf(error) === 404 && name !== 'NoSuchBucket')
+  );
 };
 
 function isRetryable(error: unknown): boolean {
   const e = (error ?? {}) as SdkError;
   const status = statusOf(error);
-  return Boolean(e.$retryable) || RETRYABLE_NAMES.has(e.name ?? '') || RETRYABLE_CODES.has(e.code ?? '') || status === 429 || (status !== undefined && status >= 500);
+  return (
+    Boolean(e.$retryable) ||
+    RETRYABLE_NAMES.has(e.name ?? '') ||
+    RETRYABLE_CODES.has(e.code ?? '') ||
+    status === 429 ||
+    (status !== undefined && status >= 500)
+  );
 }
 
 /**
@@ -88,16 +113,23 @@ async function withUploadRetries<T>(attempt: () => Promise<T>): Promise<T> {
       return await attempt();
     } catch (error) {
       if (number >= UPLOAD_ATTEMPTS || !isRetryable(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** number * (0.5 + Math.random())));
+      await new Promise((resolve) =>
+        setTimeout(resolve, 100 * 2 ** number * (0.5 + Math.random())),
+      );
     }
   }
 }
 
-export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOptions): DatalakeStore {
+export function createS3Datalake(
+  settings: S3Settings,
+  options: OpenDatalakeOptions,
+): DatalakeStore {
   const { bucket } = settings;
   const prefix = normalisePrefix(settings.prefix);
   const base = prefix ? `${prefix}/` : '';
-  const where = settings.endpoint ? new URL(settings.endpoint).origin : `AWS S3 (${settings.region})`;
+  const where = settings.endpoint
+    ? new URL(settings.endpoint).origin
+    : `AWS S3 (${settings.region})`;
   const place: S3Place = { bucket, where, usesDefaultCredentials: !settings.credentials };
   const multipartThreshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD;
   const partSize = Math.max(options.partSizeBytes ?? DEFAULT_PART_SIZE, MIN_PART_SIZE);
@@ -116,14 +148,19 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
     logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     // Third-party stores often reject the SDK's newer default checksums (aws-chunked trailers): send them only
     // where an operation requires one.
-    ...(settings.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
+    ...(settings.endpoint
+      ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+      : {}),
   };
   const client = new S3Client({ ...clientConfig, maxAttempts: 3 });
   const uploadClient = new S3Client({ ...clientConfig, maxAttempts: 1 });
   const cache = new DownloadCache(options.cacheDir, { maxBytes: options.maxCacheBytes });
 
   const objectKey = (key: string) => `${base}${validateLakeKey(key)}`;
-  const cacheName = (key: string) => createHash('sha256').update(`${where}\n${bucket}\n${objectKey(key)}`).digest('hex');
+  const cacheName = (key: string) =>
+    createHash('sha256')
+      .update(`${where}\n${bucket}\n${objectKey(key)}`)
+      .digest('hex');
 
   const failing = async <T>(action: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -137,7 +174,15 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
     await withUploadRetries(async () => {
       const body = createReadStream(localPath);
       try {
-        await uploadClient.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(key), Body: body, ContentLength: size, ContentType: contentType }));
+        await uploadClient.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: objectKey(key),
+            Body: body,
+            ContentLength: size,
+            ContentType: contentType,
+          }),
+        );
       } finally {
         body.destroy();
       }
@@ -146,8 +191,14 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
 
   async function putMultipart(key: string, localPath: string, size: number, contentType: string) {
     const Key = objectKey(key);
-    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key, ContentType: contentType }));
-    if (!UploadId) throw new DatalakeError('datalake_request_failed', `${where} started a multipart upload without an upload id.`);
+    const { UploadId } = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key, ContentType: contentType }),
+    );
+    if (!UploadId)
+      throw new DatalakeError(
+        'datalake_request_failed',
+        `${where} started a multipart upload without an upload id.`,
+      );
     // S3 allows at most 10,000 parts: very large files get larger parts.
     const partBytes = Math.max(partSize, Math.ceil(size / MAX_PARTS));
     const partCount = Math.ceil(size / partBytes);
@@ -164,7 +215,14 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
             const body = createReadStream(localPath, { start, end });
             try {
               return await uploadClient.send(
-                new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: index + 1, Body: body, ContentLength: end - start + 1 }),
+                new UploadPartCommand({
+                  Bucket: bucket,
+                  Key,
+                  UploadId,
+                  PartNumber: index + 1,
+                  Body: body,
+                  ContentLength: end - start + 1,
+                }),
               );
             } finally {
               body.destroy();
@@ -179,10 +237,19 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
     try {
       await Promise.all(Array.from({ length: Math.min(PART_CONCURRENCY, partCount) }, uploadParts));
       if (failure !== null) throw failure;
-      await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
+      await client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key,
+          UploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+      );
     } catch (error) {
       // Parts of an unfinished upload are invisible to readers but cost storage until aborted.
-      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId })).catch(() => {});
+      await client
+        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }))
+        .catch(() => {});
       throw error;
     }
   }
@@ -194,7 +261,11 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
       objectKey(key);
       const { size } = await stat(localPath);
       const contentType = putOptions?.contentType ?? contentTypeOf(key);
-      await failing('write objects', () => (size >= multipartThreshold ? putMultipart(key, localPath, size, contentType) : putObject(key, localPath, size, contentType)));
+      await failing('write objects', () =>
+        size >= multipartThreshold
+          ? putMultipart(key, localPath, size, contentType)
+          : putObject(key, localPath, size, contentType),
+      );
       await cache.forget(cacheName(key));
       return { bytes: size };
     },
@@ -203,7 +274,15 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
       const Key = objectKey(key);
       await failing('write objects', () =>
-        client.send(new PutObjectCommand({ Bucket: bucket, Key, Body: bytes, ContentLength: bytes.length, ContentType: putOptions?.contentType ?? contentTypeOf(key) })),
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key,
+            Body: bytes,
+            ContentLength: bytes.length,
+            ContentType: putOptions?.contentType ?? contentTypeOf(key),
+          }),
+        ),
       );
       await cache.forget(cacheName(key));
       return { bytes: bytes.length };
@@ -213,10 +292,17 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
       const Key = objectKey(key);
       try {
         const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
-        if (!output.Body) throw new DatalakeError('datalake_request_failed', `${where} answered without a body for "${key}".`);
+        if (!output.Body)
+          throw new DatalakeError(
+            'datalake_request_failed',
+            `${where} answered without a body for "${key}".`,
+          );
         const bytes = await output.Body.transformToByteArray();
         if (output.ContentLength !== undefined && bytes.byteLength !== output.ContentLength) {
-          throw new DatalakeError('datalake_download_incomplete', `The download of "${key}" from ${where} stopped after ${bytes.byteLength} of ${output.ContentLength} bytes.`);
+          throw new DatalakeError(
+            'datalake_download_incomplete',
+            `The download of "${key}" from ${where} stopped after ${bytes.byteLength} of ${output.ContentLength} bytes.`,
+          );
         }
         return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       } catch (error) {
@@ -230,7 +316,11 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
       try {
         return await cache.get(cacheName(key), async (temporaryPath) => {
           const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
-          if (!(output.Body instanceof Readable)) throw new DatalakeError('datalake_request_failed', `${where} answered without a body for "${key}".`);
+          if (!(output.Body instanceof Readable))
+            throw new DatalakeError(
+              'datalake_request_failed',
+              `${where} answered without a body for "${key}".`,
+            );
           let received = 0;
           const count = new Transform({
             transform(chunk: Buffer, _encoding, done) {
@@ -240,7 +330,10 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
           });
           await pipeline(output.Body, count, createWriteStream(temporaryPath, { flags: 'wx' }));
           if (output.ContentLength !== undefined && received !== output.ContentLength) {
-            throw new DatalakeError('datalake_download_incomplete', `The download of "${key}" from ${where} stopped after ${received} of ${output.ContentLength} bytes.`);
+            throw new DatalakeError(
+              'datalake_download_incomplete',
+              `The download of "${key}" from ${where} stopped after ${received} of ${output.ContentLength} bytes.`,
+            );
           }
         });
       } catch (error) {
@@ -267,13 +360,26 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
       // are missing or broken in some (s3rver cannot make them under OpenSSL 3).
       let Marker: string | undefined;
       do {
-        const page = await failing('list objects', () => client.send(new ListObjectsCommand({ Bucket: bucket, Prefix, Marker, MaxKeys: options.listPageSize })));
+        const page = await failing('list objects', () =>
+          client.send(
+            new ListObjectsCommand({
+              Bucket: bucket,
+              Prefix,
+              Marker,
+              MaxKeys: options.listPageSize,
+            }),
+          ),
+        );
         const contents = page.Contents ?? [];
         for (const item of contents) {
           const key = item.Key?.slice(base.length);
           // Objects someone else put under the prefix with names we could not address are left out.
           if (!key || !item.Key?.startsWith(base) || !isValidLakeKey(key)) continue;
-          objects.push({ key, bytes: item.Size ?? 0, modifiedAt: item.LastModified ?? new Date(0) });
+          objects.push({
+            key,
+            bytes: item.Size ?? 0,
+            modifiedAt: item.LastModified ?? new Date(0),
+          });
         }
         Marker = page.IsTruncated ? (page.NextMarker ?? contents.at(-1)?.Key) : undefined;
       } while (Marker);
@@ -286,7 +392,12 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
         const batch = objectKeys.slice(offset, offset + DELETE_BATCH);
         await failing('delete objects', async () => {
           try {
-            const result = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+            const result = await client.send(
+              new DeleteObjectsCommand({
+                Bucket: bucket,
+                Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+              }),
+            );
             const first = result.Errors?.[0];
             if (first) {
               throw new DatalakeError(
@@ -297,8 +408,10 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
             }
           } catch (error) {
             // Some S3-compatible stores (Google Cloud Storage's interoperability API) lack multi-object delete.
-            if ((error as SdkError).name !== 'NotImplemented' && statusOf(error) !== 501) throw error;
-            for (const Key of batch) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
+            if ((error as SdkError).name !== 'NotImplemented' && statusOf(error) !== 501)
+              throw error;
+            for (const Key of batch)
+              await client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
           }
         });
       }
@@ -332,14 +445,22 @@ export function createS3Datalake(settings: S3Settings, options: OpenDatalakeOpti
       try {
         const probe = await roundTripProbe(store);
         if (!probe.intact) {
-          return { ok: false, message: `${where} returned different bytes than were written to "${bucket}".`, hint: 'Check that the endpoint is an S3 API and not a proxy that rewrites bodies.' };
+          return {
+            ok: false,
+            message: `${where} returned different bytes than were written to "${bucket}".`,
+            hint: 'Check that the endpoint is an S3 API and not a proxy that rewrites bodies.',
+          };
         }
         await store.list(`${PROBE_DIRECTORY}/`);
         await store.delete([probe.key]);
         return { ok: true };
       } catch (error) {
         const failure = describeS3Failure(error, place, 'use objects');
-        return { ok: false, message: failure.message, hint: failure.hint ?? 'Check the datalake configuration.' };
+        return {
+          ok: false,
+          message: failure.message,
+          hint: failure.hint ?? 'Check the datalake configuration.',
+        };
       }
     },
 

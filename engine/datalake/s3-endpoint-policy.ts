@@ -21,7 +21,10 @@ export function endpointHost(endpoint: string): string | null {
  * A refusal of the endpoint's host (invalid, loopback/private without INLET_ALLOW_PRIVATE_HOSTS, metadata), or null.
  * A name that does not resolve passes: access is proven by the first use, which resolves it again.
  */
-export async function endpointRefusal(endpoint: string, policy: HostPolicy): Promise<string | null> {
+export async function endpointRefusal(
+  endpoint: string,
+  policy: HostPolicy,
+): Promise<string | null> {
   const host = endpointHost(endpoint);
   if (!host) return `"${endpoint}" is not a valid URL.`;
   const vetted = await vetHost(host, policy);
@@ -35,7 +38,12 @@ function vettingLookup(policy: HostPolicy): LookupFunction {
         const code = vetted.reason === 'forbidden_address' ? FORBIDDEN_ENDPOINT_CODE : 'ENOTFOUND';
         callback(Object.assign(new Error(vetted.message), { code }), '', 4);
       } else if ((options as { all?: boolean }).all) {
-        (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address: vetted.address, family: vetted.family }]);
+        (
+          callback as unknown as (
+            error: null,
+            addresses: { address: string; family: number }[],
+          ) => void
+        )(null, [{ address: vetted.address, family: vetted.family }]);
       } else {
         callback(null, vetted.address, vetted.family);
       }
@@ -44,7 +52,10 @@ function vettingLookup(policy: HostPolicy): LookupFunction {
 }
 
 /** Keep-alive agents whose every new connection resolves its host through the policy. */
-export function vettingAgents(policy: HostPolicy): { httpAgent: http.Agent; httpsAgent: https.Agent } {
+export function vettingAgents(policy: HostPolicy): {
+  httpAgent: http.Agent;
+  httpsAgent: https.Agent;
+} {
   const options = { keepAlive: true, maxSockets: 50, lookup: vettingLookup(policy) };
   return { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options) };
 }

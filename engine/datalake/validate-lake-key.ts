@@ -12,13 +12,16 @@ function segmentProblem(segment: string): string | null {
   // Dot-names are where local stores keep temporary files; refusing them keeps those invisible.
   if (segment.startsWith('.')) return 'a segment starts with "."';
   if (!SEGMENT_CHARACTERS.test(segment)) return 'only letters, digits and . _ - ~ = are allowed';
-  if (segment.length > MAX_SEGMENT_LENGTH) return `a segment is longer than ${MAX_SEGMENT_LENGTH} characters`;
+  if (segment.length > MAX_SEGMENT_LENGTH)
+    return `a segment is longer than ${MAX_SEGMENT_LENGTH} characters`;
   return null;
 }
 
 function check(value: string, segments: string[]): void {
-  if (value.startsWith('/')) throw new InvalidLakeKeyError(value, 'it must be relative (no leading "/")');
-  if (value.length > MAX_KEY_LENGTH) throw new InvalidLakeKeyError(value, `it is longer than ${MAX_KEY_LENGTH} characters`);
+  if (value.startsWith('/'))
+    throw new InvalidLakeKeyError(value, 'it must be relative (no leading "/")');
+  if (value.length > MAX_KEY_LENGTH)
+    throw new InvalidLakeKeyError(value, `it is longer than ${MAX_KEY_LENGTH} characters`);
   for (const segment of segments) {
     const problem = segmentProblem(segment);
     if (problem) throw new InvalidLakeKeyError(value, problem);
@@ -27,7 +30,8 @@ function check(value: string, segments: string[]): void {
 
 /** Throws InvalidLakeKeyError unless `key` names an object: `lakehouse/acme/<dataset>/part-00001.parquet`. */
 export function validateLakeKey(key: string): string {
-  if (typeof key !== 'string' || key === '') throw new InvalidLakeKeyError(String(key), 'it is empty');
+  if (typeof key !== 'string' || key === '')
+    throw new InvalidLakeKeyError(String(key), 'it is empty');
   check(key, key.split('/'));
   return key;
 }

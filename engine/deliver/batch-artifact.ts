@@ -21,7 +21,8 @@ export interface ArtifactTarget {
 
 const DEFAULT_URL_TTL_SECONDS = 24 * 60 * 60;
 
-export type PublishOutcome = { ok: true; file: BatchFile } | { ok: false; action: 'retry' | 'reject'; reason: string };
+export type PublishOutcome =
+  { ok: true; file: BatchFile } | { ok: false; action: 'retry' | 'reject'; reason: string };
 
 /**
  * Writes `artifacts/<provider>/<load_id>/batch-<delivery id>.<ext>`. Named after the batch's delivery id, so the same
@@ -30,17 +31,30 @@ export type PublishOutcome = { ok: true; file: BatchFile } | { ok: false; action
  */
 export async function publishBatchFile(
   items: readonly OutgoingRecord[],
-  batch: { format: BatchFile['format']; deliveryId: string; providerId: string; loadId: string; recordSchema: Record<string, unknown> },
+  batch: {
+    format: BatchFile['format'];
+    deliveryId: string;
+    providerId: string;
+    loadId: string;
+    recordSchema: Record<string, unknown>;
+  },
   target: ArtifactTarget,
 ): Promise<PublishOutcome> {
-  const key = artifactKey(batch.providerId, batch.loadId, `batch-${batch.deliveryId}.${batch.format}`);
+  const key = artifactKey(
+    batch.providerId,
+    batch.loadId,
+    `batch-${batch.deliveryId}.${batch.format}`,
+  );
   const columns = batchColumns(batch.recordSchema, items);
   try {
     if (batch.format === 'csv') {
       await target.store.putBytes(key, renderBatchCsv(columns, items));
     } else {
       await mkdir(target.workDir, { recursive: true });
-      const file = path.join(target.workDir, `batch-${batch.deliveryId}-${randomBytes(4).toString('hex')}.parquet`);
+      const file = path.join(
+        target.workDir,
+        `batch-${batch.deliveryId}-${randomBytes(4).toString('hex')}.parquet`,
+      );
       try {
         await writeBatchParquet(columns, items, file);
         await target.store.putFile(key, file);
@@ -48,12 +62,20 @@ export async function publishBatchFile(
         await rm(file, { force: true });
       }
     }
-    const presignedUrl = await target.store.presignedUrl(key, target.urlTtlSeconds ?? DEFAULT_URL_TTL_SECONDS);
+    const presignedUrl = await target.store.presignedUrl(
+      key,
+      target.urlTtlSeconds ?? DEFAULT_URL_TTL_SECONDS,
+    );
     return { ok: true, file: { format: batch.format, path: key, presignedUrl } };
   } catch (error) {
     // A value that cannot be written is that record's problem: rejecting lets the batch be split to isolate it.
-    if (error instanceof BatchValueError) return { ok: false, action: 'reject', reason: error.message };
+    if (error instanceof BatchValueError)
+      return { ok: false, action: 'reject', reason: error.message };
     const hint = error instanceof DatalakeError && error.hint ? ` ${error.hint}` : '';
-    return { ok: false, action: 'retry', reason: `The batch file could not be published to the datalake: ${(error as Error).message}${hint}` };
+    return {
+      ok: false,
+      action: 'retry',
+      reason: `The batch file could not be published to the datalake: ${(error as Error).message}${hint}`,
+    };
   }
 }

@@ -16,8 +16,13 @@ const SCALAR_TYPES: ReadonlySet<string> = new Set(['string', 'integer', 'number'
 
 /** The column type a property's schema asks for; anything that is not one scalar type is kept as JSON. */
 export function columnTypeOf(propertySchema: unknown): BatchColumnType {
-  const declared = typeof propertySchema === 'object' && propertySchema !== null ? (propertySchema as { type?: unknown }).type : undefined;
-  const types = (Array.isArray(declared) ? declared : [declared]).filter((type): type is string => typeof type === 'string' && type !== 'null');
+  const declared =
+    typeof propertySchema === 'object' && propertySchema !== null
+      ? (propertySchema as { type?: unknown }).type
+      : undefined;
+  const types = (Array.isArray(declared) ? declared : [declared]).filter(
+    (type): type is string => typeof type === 'string' && type !== 'null',
+  );
   if (types.length === 1 && SCALAR_TYPES.has(types[0]!)) return types[0] as BatchColumnType;
   // Every integer is a number, and the ones a record carries as numbers fit a double exactly.
   if (types.length === 2 && types.includes('integer') && types.includes('number')) return 'number';
@@ -29,8 +34,14 @@ export function columnTypeOf(propertySchema: unknown): BatchColumnType {
  * then keys the records have beyond them (first seen first, as JSON), then the deletion marker. Only the extra keys
  * depend on the batch, so the files of one stream line up.
  */
-export function batchColumns(recordSchema: Record<string, unknown>, items: readonly OutgoingRecord[]): BatchColumn[] {
-  const properties = typeof recordSchema.properties === 'object' && recordSchema.properties !== null ? (recordSchema.properties as Record<string, unknown>) : {};
+export function batchColumns(
+  recordSchema: Record<string, unknown>,
+  items: readonly OutgoingRecord[],
+): BatchColumn[] {
+  const properties =
+    typeof recordSchema.properties === 'object' && recordSchema.properties !== null
+      ? (recordSchema.properties as Record<string, unknown>)
+      : {};
   const columns: BatchColumn[] = [];
   const seen = new Set<string>([DELETION_COLUMN]);
   for (const [name, schema] of Object.entries(properties)) {

@@ -3,7 +3,15 @@ import { parseCsv } from '../../scripts/receiver/parse-csv';
 import { batchColumns, columnTypeOf } from './batch-columns';
 import { csvField, renderBatchCsv } from './batch-csv';
 
-const schema = { type: 'object', properties: { id: { type: 'string' }, name: { type: ['string', 'null'] }, score: { type: 'integer' }, tags: { type: 'array' } } };
+const schema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: ['string', 'null'] },
+    score: { type: 'integer' },
+    tags: { type: 'array' },
+  },
+};
 
 describe('csv batch files', () => {
   test('fields are quoted only when they must be, with quotes doubled', () => {
@@ -26,23 +34,41 @@ describe('csv batch files', () => {
     expect(csvField(0.5)).toBe('0.5');
     expect(csvField(false)).toBe('false');
     expect(csvField(9007199254740993n)).toBe('9007199254740993');
-    expect(csvField({ plan: { tier: 'pro', seats: 3 } })).toBe('"{""plan"":{""tier"":""pro"",""seats"":3}}"');
+    expect(csvField({ plan: { tier: 'pro', seats: 3 } })).toBe(
+      '"{""plan"":{""tier"":""pro"",""seats"":3}}"',
+    );
     expect(csvField(['a', 'b'])).toBe('"[""a"",""b""]"');
   });
 
   test('a file has a header in record_schema order, extra keys after it, the deletion marker last, and CRLF line ends', () => {
     const items = [
-      { recordId: '1', isDeleted: false, record: { name: 'Smith, Ada', id: '1', score: 7, tags: ['x'], extra: 'kept' } },
+      {
+        recordId: '1',
+        isDeleted: false,
+        record: { name: 'Smith, Ada', id: '1', score: 7, tags: ['x'], extra: 'kept' },
+      },
       { recordId: '2', isDeleted: true, record: { id: '2' } },
       { recordId: '3', isDeleted: false, record: { id: '3', name: null, score: 0, tags: [] } },
     ];
     const csv = renderBatchCsv(batchColumns(schema, items), items);
-    expect(csv).toBe(['id,name,score,tags,extra,_prequel_is_deleted', '1,"Smith, Ada",7,"[""x""]",kept,false', '2,,,,,true', '3,,0,[],,false', ''].join('\r\n'));
+    expect(csv).toBe(
+      [
+        'id,name,score,tags,extra,_prequel_is_deleted',
+        '1,"Smith, Ada",7,"[""x""]",kept,false',
+        '2,,,,,true',
+        '3,,0,[],,false',
+        '',
+      ].join('\r\n'),
+    );
   });
 
   test('a standard CSV reader gets every value back, line breaks and quotes included', () => {
     const names = ['plain', 'Smith, Ada', 'said "hi"', 'two\r\nlines', 'Zoë 🚀', ''];
-    const items = names.map((name, index) => ({ recordId: String(index), isDeleted: false, record: { id: String(index), name } }));
+    const items = names.map((name, index) => ({
+      recordId: String(index),
+      isDeleted: false,
+      record: { id: String(index), name },
+    }));
     const table = parseCsv(renderBatchCsv(batchColumns(schema, items), items));
     expect(table.header).toEqual(['id', 'name', 'score', 'tags', '_prequel_is_deleted']);
     expect(table.rows.map((row) => row[1])).toEqual(names);

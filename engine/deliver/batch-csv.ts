@@ -13,8 +13,12 @@ export function csvField(value: unknown): string {
 }
 
 /** A header row with the column names, then one row per record. */
-export function renderBatchCsv(columns: readonly BatchColumn[], items: readonly OutgoingRecord[]): string {
+export function renderBatchCsv(
+  columns: readonly BatchColumn[],
+  items: readonly OutgoingRecord[],
+): string {
   const lines = [columns.map((column) => csvField(column.name)).join(',')];
-  for (const item of items) lines.push(columns.map((column) => csvField(columnValue(item, column))).join(','));
+  for (const item of items)
+    lines.push(columns.map((column) => csvField(columnValue(item, column))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

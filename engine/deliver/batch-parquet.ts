@@ -15,7 +15,13 @@ export class BatchValueError extends Error {
   }
 }
 
-const SQL_TYPES: Record<BatchColumnType, string> = { string: 'VARCHAR', integer: 'BIGINT', number: 'DOUBLE', boolean: 'BOOLEAN', json: 'JSON' };
+const SQL_TYPES: Record<BatchColumnType, string> = {
+  string: 'VARCHAR',
+  integer: 'BIGINT',
+  number: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  json: 'JSON',
+};
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -53,7 +59,12 @@ function appendFor(type: BatchColumnType, value: unknown): Append | undefined {
       return big === null ? undefined : (appender) => appender.appendBigInt(big);
     }
     case 'number': {
-      const number = typeof value === 'number' ? value : typeof value === 'bigint' && BigInt(Number(value)) === value ? Number(value) : NaN;
+      const number =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'bigint' && BigInt(Number(value)) === value
+            ? Number(value)
+            : NaN;
       return Number.isFinite(number) ? (appender) => appender.appendDouble(number) : undefined;
     }
   }
@@ -66,7 +77,10 @@ function rowOf(columns: readonly BatchColumn[], item: OutgoingRecord): Append[] 
     const append = appendFor(column.type, value);
     if (append) return append;
     if (!item.isDeleted) {
-      throw new BatchValueError(item.recordId, `Record ${item.recordId}: field "${column.name}" holds ${toJson(value).slice(0, 60)}, which a ${SQL_TYPES[column.type]} column cannot hold.`);
+      throw new BatchValueError(
+        item.recordId,
+        `Record ${item.recordId}: field "${column.name}" holds ${toJson(value).slice(0, 60)}, which a ${SQL_TYPES[column.type]} column cannot hold.`,
+      );
     }
     // Deletions skip schema validation and are identified by their id fields: a field not of its type is left out.
     return appendNull;
@@ -74,13 +88,24 @@ function rowOf(columns: readonly BatchColumn[], item: OutgoingRecord): Append[] 
 }
 
 /** Writes the records to `file`. Throws BatchValueError for a live record with an ill-typed value. */
-export async function writeBatchParquet(columns: readonly BatchColumn[], items: readonly OutgoingRecord[], file: string): Promise<void> {
+export async function writeBatchParquet(
+  columns: readonly BatchColumn[],
+  items: readonly OutgoingRecord[],
+  file: string,
+): Promise<void> {
   const rows = items.map((item) => rowOf(columns, item));
   // Extensions would be downloaded, and nothing may be downloaded here (parquet and json are built in).
-  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', threads: '1', memory_limit: '256MB' });
+  const instance = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    threads: '1',
+    memory_limit: '256MB',
+  });
   const connection = await instance.connect();
   try {
-    await connection.run(`create table batch (${columns.map((column) => `${ident(column.name)} ${SQL_TYPES[column.type]}`).join(', ')})`);
+    await connection.run(
+      `create table batch (${columns.map((column) => `${ident(column.name)} ${SQL_TYPES[column.type]}`).join(', ')})`,
+    );
     const appender = await connection.createAppender('batch');
     try {
       for (const row of rows) {

@@ -5,7 +5,14 @@ import type { DestinationCreate } from '../../lib/prequel/contract/destination';
 import type { HostPolicy } from '../net/host-policy';
 import { type ArtifactTarget, publishBatchFile } from './batch-artifact';
 import type { DestinationThrottle, ThrottleSender } from './destination-throttle';
-import { type BatchFile, bodyBytes, createRequestRenderer, type OutgoingRecord, type RenderedRequest, type RequestRenderer } from './render-request';
+import {
+  type BatchFile,
+  bodyBytes,
+  createRequestRenderer,
+  type OutgoingRecord,
+  type RenderedRequest,
+  type RequestRenderer,
+} from './render-request';
 import { backoffDelay, judgeAttempt, type Verdict } from './retry-policy';
 import { sendRequest } from './send-request';
 import { deliveryId, signDelivery } from './sign-delivery';
@@ -52,7 +59,10 @@ export interface DeliveryContext {
 }
 
 /** What delivery ids derive from: the stream, and for a redelivery the load too. */
-const idScope = (context: DeliveryContext) => (context.redelivery ? `${context.streamId}\u0000redelivery\u0000${context.loadId}` : context.streamId);
+const idScope = (context: DeliveryContext) =>
+  context.redelivery
+    ? `${context.streamId}\u0000redelivery\u0000${context.loadId}`
+    : context.streamId;
 
 /** Records delivered together as far as the caller is concerned: it hears of them once all have an outcome. */
 export interface DeliveryPage<R extends VersionedRecord = VersionedRecord> {
@@ -69,10 +79,19 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 type FinalVerdict = Exclude<Verdict, { action: 'gone' }>;
 
 /** After a 410 the records wait, as temporary failures, for the stream to be enabled again. */
-const notSentAfterGone = (context: DeliveryContext): FinalVerdict => ({ action: 'retry', reason: `not sent: ${context.gone}` });
+const notSentAfterGone = (context: DeliveryContext): FinalVerdict => ({
+  action: 'retry',
+  reason: `not sent: ${context.gone}`,
+});
 
 /** Sends one request until it is delivered, rejected, or out of attempts (or the endpoint is gone: see `gone`). */
-async function sendWithRetries(request: RenderedRequest, records: number, delivery: string, context: DeliveryContext, sender: ThrottleSender): Promise<FinalVerdict> {
+async function sendWithRetries(
+  request: RenderedRequest,
+  records: number,
+  delivery: string,
+  context: DeliveryContext,
+  sender: ThrottleSender,
+): Promise<FinalVerdict> {
   const maxAttempts = context.maxAttempts ?? 4;
   const maxWaitMs = context.maxWaitMs ?? 30_000;
   const sleep = context.sleep ?? defaultSleep;
@@ -83,9 +102,19 @@ async function sendWithRetries(request: RenderedRequest, records: number, delive
     if (context.gone) return notSentAfterGone(context);
     const result = await sender.run(records, async () => {
       // Signed per attempt: the timestamp is fresh, the delivery id is the same.
-      const signed = await signDelivery(encoded.body, { privateKey: context.privateKey, providerId: context.providerId, deliveryId: delivery });
-      const headers: Record<string, string> = context.redelivery ? { ...signed, 'X-Prequel-Redelivery': 'true' } : { ...signed };
-      return sendRequest(encoded, { policy: context.policy, timeoutMs: context.timeoutMs, headers });
+      const signed = await signDelivery(encoded.body, {
+        privateKey: context.privateKey,
+        providerId: context.providerId,
+        deliveryId: delivery,
+      });
+      const headers: Record<string, string> = context.redelivery
+        ? { ...signed, 'X-Prequel-Redelivery': 'true' }
+        : { ...signed };
+      return sendRequest(encoded, {
+        policy: context.policy,
+        timeoutMs: context.timeoutMs,
+        headers,
+      });
     });
     verdict = judgeAttempt(result.outcome);
     if (verdict.action === 'gone') {
@@ -94,19 +123,44 @@ async function sendWithRetries(request: RenderedRequest, records: number, delive
     }
     if (verdict.action !== 'retry') return verdict;
     if (attempt === maxAttempts) break;
-    const wait = Math.max((verdict.notBeforeMs ?? 0) - Date.now(), backoffDelay(attempt, { baseMs: 200, maxMs: maxWaitMs }));
-    if (wait > maxWaitMs) return { action: 'retry', reason: `${verdict.reason}; asked to wait ${Math.round(wait / 1000)} s, a scheduled retry will`, notBeforeMs: verdict.notBeforeMs };
+    const wait = Math.max(
+      (verdict.notBeforeMs ?? 0) - Date.now(),
+      backoffDelay(attempt, { baseMs: 200, maxMs: maxWaitMs }),
+    );
+    if (wait > maxWaitMs)
+      return {
+        action: 'retry',
+        reason: `${verdict.reason}; asked to wait ${Math.round(wait / 1000)} s, a scheduled retry will`,
+        notBeforeMs: verdict.notBeforeMs,
+      };
     await sleep(wait);
   }
-  if (verdict.action !== 'retry') return { action: 'retry', reason: `failed after ${maxAttempts} attempts` };
-  return { action: 'retry', reason: `${verdict.reason} after ${maxAttempts} attempts`, ...(verdict.notBeforeMs !== undefined ? { notBeforeMs: verdict.notBeforeMs } : {}) };
+  if (verdict.action !== 'retry')
+    return { action: 'retry', reason: `failed after ${maxAttempts} attempts` };
+  return {
+    action: 'retry',
+    reason: `${verdict.reason} after ${maxAttempts} attempts`,
+    ...(verdict.notBeforeMs !== undefined ? { notBeforeMs: verdict.notBeforeMs } : {}),
+  };
 }
 
 function outcomeOf(record: VersionedRecord, verdict: Verdict): RecordOutcome {
   const { recordId, version } = record;
   if (verdict.action === 'delivered') return { recordId, version, status: 'delivered' };
-  if (verdict.action === 'retry') return { recordId, version, status: 'retry', reason: verdict.reason, ...(verdict.notBeforeMs !== undefined ? { notBeforeMs: verdict.notBeforeMs } : {}) };
-  return { recordId, version, status: verdict.action === 'reject' ? 'rejected' : 'retry', reason: verdict.reason };
+  if (verdict.action === 'retry')
+    return {
+      recordId,
+      version,
+      status: 'retry',
+      reason: verdict.reason,
+      ...(verdict.notBeforeMs !== undefined ? { notBeforeMs: verdict.notBeforeMs } : {}),
+    };
+  return {
+    recordId,
+    version,
+    status: verdict.action === 'reject' ? 'rejected' : 'retry',
+    reason: verdict.reason,
+  };
 }
 
 /**
@@ -114,14 +168,22 @@ function outcomeOf(record: VersionedRecord, verdict: Verdict): RecordOutcome {
  * is sent. webhook_record keeps max_concurrency requests in flight across page boundaries; webhook_batch sends a
  * page's batches one after the other.
  */
-export async function deliverPages<P extends DeliveryPage>(pages: AsyncIterable<P>, context: DeliveryContext, settled: PageSettled<P>): Promise<void> {
+export async function deliverPages<P extends DeliveryPage>(
+  pages: AsyncIterable<P>,
+  context: DeliveryContext,
+  settled: PageSettled<P>,
+): Promise<void> {
   const renderer = createRequestRenderer(context.destination, context.providerId);
-  if (context.destination.type === 'webhook_record') await deliverEachRecord(pages, context, renderer, settled);
+  if (context.destination.type === 'webhook_record')
+    await deliverEachRecord(pages, context, renderer, settled);
   else await deliverBatches(pages, context, renderer, settled);
 }
 
 /** Delivers one set of records and returns their outcomes (one each, in no particular order). */
-export async function deliverRecords(records: VersionedRecord[], context: DeliveryContext): Promise<RecordOutcome[]> {
+export async function deliverRecords(
+  records: VersionedRecord[],
+  context: DeliveryContext,
+): Promise<RecordOutcome[]> {
   let outcomes: RecordOutcome[] = [];
   await deliverPages(onePage({ records }), context, (_page, settledOutcomes) => {
     outcomes = settledOutcomes;
@@ -148,7 +210,10 @@ class PendingPage<P extends DeliveryPage> {
   }
 }
 
-async function* recordsOf<P extends DeliveryPage>(pages: AsyncIterable<P>, settled: PageSettled<P>) {
+async function* recordsOf<P extends DeliveryPage>(
+  pages: AsyncIterable<P>,
+  settled: PageSettled<P>,
+) {
   for await (const page of pages) {
     if (!page.records.length) {
       settled(page, []);
@@ -159,8 +224,16 @@ async function* recordsOf<P extends DeliveryPage>(pages: AsyncIterable<P>, settl
   }
 }
 
-async function deliverEachRecord<P extends DeliveryPage>(pages: AsyncIterable<P>, context: DeliveryContext, renderer: RequestRenderer, settled: PageSettled<P>) {
-  const concurrency = Math.max(1, context.destination.webhook_record?.max_concurrency ?? context.destination.max_concurrency);
+async function deliverEachRecord<P extends DeliveryPage>(
+  pages: AsyncIterable<P>,
+  context: DeliveryContext,
+  renderer: RequestRenderer,
+  settled: PageSettled<P>,
+) {
+  const concurrency = Math.max(
+    1,
+    context.destination.webhook_record?.max_concurrency ?? context.destination.max_concurrency,
+  );
   // One queue for every worker: an async generator hands each waiting worker the next record, in order.
   const queue = recordsOf(pages, settled);
   let failed = false;
@@ -175,7 +248,13 @@ async function deliverEachRecord<P extends DeliveryPage>(pages: AsyncIterable<P>
         }
         const rendered = renderer.forRecord(record);
         const verdict: Verdict = rendered.ok
-          ? await sendWithRetries(rendered.request, 1, deliveryId(idScope(context), record.recordId, record.version), context, sender)
+          ? await sendWithRetries(
+              rendered.request,
+              1,
+              deliveryId(idScope(context), record.recordId, record.version),
+              context,
+              sender,
+            )
           : { action: 'reject', reason: rendered.message };
         pending.add(outcomeOf(record, verdict));
       }
@@ -193,21 +272,41 @@ async function deliverEachRecord<P extends DeliveryPage>(pages: AsyncIterable<P>
   if (failure) throw failure.reason;
 }
 
-async function deliverBatches<P extends DeliveryPage>(pages: AsyncIterable<P>, context: DeliveryContext, renderer: RequestRenderer, settled: PageSettled<P>) {
+async function deliverBatches<P extends DeliveryPage>(
+  pages: AsyncIterable<P>,
+  context: DeliveryContext,
+  renderer: RequestRenderer,
+  settled: PageSettled<P>,
+) {
   const batchSize = context.destination.webhook_batch?.max_records_per_batch ?? 1000;
   const format = context.destination.webhook_batch?.format;
   const fileFormat = format === 'csv' || format === 'parquet' ? format : null;
   const artifacts = context.artifacts;
-  if (fileFormat && !artifacts) throw new Error(`A ${fileFormat} batch destination needs a datalake to publish its files to.`);
+  if (fileFormat && !artifacts)
+    throw new Error(`A ${fileFormat} batch destination needs a datalake to publish its files to.`);
 
-  const sendBatch = async (items: VersionedRecord[], sender: ThrottleSender, pageJson?: Buffer): Promise<FinalVerdict> => {
+  const sendBatch = async (
+    items: VersionedRecord[],
+    sender: ThrottleSender,
+    pageJson?: Buffer,
+  ): Promise<FinalVerdict> => {
     // After a 410 nothing is sent, so there is no file to publish either.
     if (context.gone) return notSentAfterGone(context);
     // A batch's id names its exact contents, so a retry of the same batch is recognisable.
-    const id = deliveryId(idScope(context), items.map((item) => item.recordId).join(','), items.map((item) => item.version).join(','));
+    const id = deliveryId(
+      idScope(context),
+      items.map((item) => item.recordId).join(','),
+      items.map((item) => item.version).join(','),
+    );
     let file: BatchFile | undefined;
     if (fileFormat && artifacts) {
-      const batchFile = { format: fileFormat, deliveryId: id, providerId: context.providerId, loadId: context.loadId, recordSchema: context.destination.record_schema };
+      const batchFile = {
+        format: fileFormat,
+        deliveryId: id,
+        providerId: context.providerId,
+        loadId: context.loadId,
+        recordSchema: context.destination.record_schema,
+      };
       const published = await publishBatchFile(items, batchFile, artifacts);
       if (!published.ok) return { action: published.action, reason: published.reason };
       file = published.file;
@@ -223,15 +322,42 @@ async function deliverBatches<P extends DeliveryPage>(pages: AsyncIterable<P>, c
       const outcomes: RecordOutcome[] = [];
       for (let start = 0; start < page.records.length; start += batchSize) {
         if (context.stopped?.()) {
-          outcomes.push(...page.records.slice(start, start + batchSize).map((record): RecordOutcome => ({ recordId: record.recordId, version: record.version, status: 'skipped' })));
+          outcomes.push(
+            ...page.records
+              .slice(start, start + batchSize)
+              .map((record): RecordOutcome => ({
+                recordId: record.recordId,
+                version: record.version,
+                status: 'skipped',
+              })),
+          );
           continue;
         }
         // Each half of a split batch is a batch of its own: its own id and, for csv/parquet, its own file.
         // A batch of the whole page (the usual case) is written from the page's JSON; a split half writes its own.
-        const split = await sendWithSplitting(page.records.slice(start, start + batchSize), (items) => sendBatch(items, sender, items.length === page.records.length ? page.json : undefined));
-        outcomes.push(...split.delivered.map((record) => outcomeOf(record, { action: 'delivered' })));
-        outcomes.push(...split.rejected.map(({ item, reason }) => outcomeOf(item, { action: 'reject', reason })));
-        for (const group of split.retry) outcomes.push(...group.items.map((record) => outcomeOf(record, { action: 'retry', reason: group.reason, notBeforeMs: group.notBeforeMs })));
+        const split = await sendWithSplitting(
+          page.records.slice(start, start + batchSize),
+          (items) =>
+            sendBatch(items, sender, items.length === page.records.length ? page.json : undefined),
+        );
+        outcomes.push(
+          ...split.delivered.map((record) => outcomeOf(record, { action: 'delivered' })),
+        );
+        outcomes.push(
+          ...split.rejected.map(({ item, reason }) =>
+            outcomeOf(item, { action: 'reject', reason }),
+          ),
+        );
+        for (const group of split.retry)
+          outcomes.push(
+            ...group.items.map((record) =>
+              outcomeOf(record, {
+                action: 'retry',
+                reason: group.reason,
+                notBeforeMs: group.notBeforeMs,
+              }),
+            ),
+          );
       }
       settled(page, outcomes);
     }

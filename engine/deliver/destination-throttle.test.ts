@@ -3,7 +3,11 @@ import { LocalThrottle } from './destination-throttle';
 
 function fakeClock() {
   let now = 0;
-  return { now: () => now, sleep: async (ms: number) => void (now += ms), advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    sleep: async (ms: number) => void (now += ms),
+    advance: (ms: number) => void (now += ms),
+  };
 }
 
 describe('the in-process destination throttle', () => {
@@ -35,7 +39,9 @@ describe('the in-process destination throttle', () => {
 
   test('releases the slot when a send fails', async () => {
     const throttle = new LocalThrottle({ recordsPerMinute: 1000, maxConcurrency: 1 });
-    await expect(throttle.run(1, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(throttle.run(1, async () => Promise.reject(new Error('boom')))).rejects.toThrow(
+      'boom',
+    );
     await expect(throttle.run(1, async () => 'next')).resolves.toBe('next');
   });
 

@@ -52,7 +52,11 @@ export class SlotSender implements ThrottleSender {
 }
 
 /** `run` for throttles: a sender of one send. */
-export async function runOnce<T>(throttle: DestinationThrottle, records: number, send: () => Promise<T>): Promise<T> {
+export async function runOnce<T>(
+  throttle: DestinationThrottle,
+  records: number,
+  send: () => Promise<T>,
+): Promise<T> {
   const sender = throttle.sender();
   try {
     return await sender.run(records, send);
@@ -125,7 +129,10 @@ export class LocalThrottle implements DestinationThrottle {
   private refill() {
     const now = this.now();
     const perMs = this.options.recordsPerMinute / 60_000;
-    this.tokens = Math.min(this.options.recordsPerMinute, this.tokens + (now - this.updatedAt) * perMs);
+    this.tokens = Math.min(
+      this.options.recordsPerMinute,
+      this.tokens + (now - this.updatedAt) * perMs,
+    );
     this.updatedAt = now;
   }
 

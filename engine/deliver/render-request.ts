@@ -49,15 +49,23 @@ function compile(template: RequestTemplate): CompiledRequestTemplate {
   const must = (source: string, part: string) => {
     const compiled = compileTemplate(source, { name: part });
     // Templates were validated when the destination was saved; a failure here is a bug, not bad input.
-    if (!compiled.ok) throw new Error(`The saved ${part} template does not parse: ${compiled.error.message}`);
+    if (!compiled.ok)
+      throw new Error(`The saved ${part} template does not parse: ${compiled.error.message}`);
     return compiled.template;
   };
   return {
     method: template.method ?? 'POST',
     uri: must(template.uri, 'uri'),
-    headers: Object.entries(template.headers ?? {}).map(([name, value]) => [name, must(value, `header ${name}`)]),
+    headers: Object.entries(template.headers ?? {}).map(([name, value]) => [
+      name,
+      must(value, `header ${name}`),
+    ]),
     body: template.body ? must(template.body, 'body') : null,
-    readsRecords: Boolean(template.body) || [template.uri, ...Object.values(template.headers ?? {})].some((source) => MAY_READ_RECORDS.test(source)),
+    readsRecords:
+      Boolean(template.body) ||
+      [template.uri, ...Object.values(template.headers ?? {})].some((source) =>
+        MAY_READ_RECORDS.test(source),
+      ),
   };
 }
 
@@ -75,33 +83,53 @@ export function toJson(value: unknown): string {
 
 function toJsonWithBigInts(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
-  if (value === null || typeof value !== 'object' || value instanceof Date) return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined || typeof item === 'function' ? 'null' : toJsonWithBigInts(item))).join(',')}]`;
-  const fields = Object.entries(value).filter(([, item]) => item !== undefined && typeof item !== 'function');
+  if (value === null || typeof value !== 'object' || value instanceof Date)
+    return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined || typeof item === 'function' ? 'null' : toJsonWithBigInts(item))).join(',')}]`;
+  const fields = Object.entries(value).filter(
+    ([, item]) => item !== undefined && typeof item !== 'function',
+  );
   return `{${fields.map(([key, item]) => `${JSON.stringify(key)}:${toJsonWithBigInts(item)}`).join(',')}}`;
 }
 
 /** A record as delivered: deletions carry their id fields plus `_prequel_is_deleted: true` (ours). */
 export function deliveredRecord(item: OutgoingRecord): Record<string, unknown> {
   // A load's transform flags its deletions already: those records go as they are.
-  return item.isDeleted && item.record._prequel_is_deleted !== true ? { ...item.record, _prequel_is_deleted: true } : item.record;
+  return item.isDeleted && item.record._prequel_is_deleted !== true
+    ? { ...item.record, _prequel_is_deleted: true }
+    : item.record;
 }
 
-function render(template: CompiledRequestTemplate, data: unknown, defaultBody: () => string | Buffer): RenderOutcome {
+function render(
+  template: CompiledRequestTemplate,
+  data: unknown,
+  defaultBody: () => string | Buffer,
+): RenderOutcome {
   const uri = template.uri.render(data);
   if (!uri.ok) return { ok: false, message: `The URI template failed: ${uri.error.message}` };
-  if (!/^https?:\/\//i.test(uri.output)) return { ok: false, message: `The URI template produced "${uri.output.slice(0, 200)}", which is not an http(s) URL.` };
+  if (!/^https?:\/\//i.test(uri.output))
+    return {
+      ok: false,
+      message: `The URI template produced "${uri.output.slice(0, 200)}", which is not an http(s) URL.`,
+    };
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   for (const [name, header] of template.headers) {
     const value = header.render(data);
-    if (!value.ok) return { ok: false, message: `The ${name} header template failed: ${value.error.message}` };
-    if (/[\r\n]/.test(value.output)) return { ok: false, message: `The ${name} header template produced a line break, which a header may not contain.` };
+    if (!value.ok)
+      return { ok: false, message: `The ${name} header template failed: ${value.error.message}` };
+    if (/[\r\n]/.test(value.output))
+      return {
+        ok: false,
+        message: `The ${name} header template produced a line break, which a header may not contain.`,
+      };
     headers[name] = value.output;
   }
   let body: string | Buffer;
   if (template.body) {
     const rendered = template.body.render(data);
-    if (!rendered.ok) return { ok: false, message: `The body template failed: ${rendered.error.message}` };
+    if (!rendered.ok)
+      return { ok: false, message: `The body template failed: ${rendered.error.message}` };
     body = rendered.output;
   } else {
     body = defaultBody();
@@ -118,19 +146,33 @@ export interface RequestRenderer {
    * flags deletions itself and encodes it once for its ledger): the default body is then bytes around it, with no
    * second encoding of hundreds of kilobytes, and the records themselves are read only if a template asks.
    */
-  forBatch(items: OutgoingRecord[], loadId: string, file?: BatchFile, recordsJson?: Buffer): RenderOutcome;
+  forBatch(
+    items: OutgoingRecord[],
+    loadId: string,
+    file?: BatchFile,
+    recordsJson?: Buffer,
+  ): RenderOutcome;
 }
 
 const RECORDS_KEY = Buffer.from('{"records":');
 
-export function createRequestRenderer(destination: DestinationCreate, providerId: string): RequestRenderer {
-  const block = destination.type === 'webhook_record' ? destination.webhook_record : destination.webhook_batch;
-  if (!block) throw new Error(`Destinations of type ${destination.type} do not make HTTP requests.`);
+export function createRequestRenderer(
+  destination: DestinationCreate,
+  providerId: string,
+): RequestRenderer {
+  const block =
+    destination.type === 'webhook_record' ? destination.webhook_record : destination.webhook_batch;
+  if (!block)
+    throw new Error(`Destinations of type ${destination.type} do not make HTTP requests.`);
   const template = compile(block.request_template);
   return {
     forRecord(item) {
       const record = deliveredRecord(item);
-      return render(template, { Record: record, IsDeleted: item.isDeleted, ProviderID: providerId }, () => toJson(record));
+      return render(
+        template,
+        { Record: record, IsDeleted: item.isDeleted, ProviderID: providerId },
+        () => toJson(record),
+      );
     },
     forBatch(items, loadId, file, recordsJson) {
       let delivered: Record<string, unknown>[] | undefined;
@@ -138,15 +180,44 @@ export function createRequestRenderer(destination: DestinationCreate, providerId
       if (!file) {
         const defaultBody = () =>
           recordsJson === undefined
-            ? toJson({ records: records(), format: 'json', provider_id: providerId, load_id: loadId })
-            : Buffer.concat([RECORDS_KEY, recordsJson, Buffer.from(`,"format":"json","provider_id":${toJson(providerId)},"load_id":${toJson(loadId)}}`)]);
-        const data = { Records: template.readsRecords || recordsJson === undefined ? records() : [], ProviderID: providerId, LoadID: loadId };
+            ? toJson({
+                records: records(),
+                format: 'json',
+                provider_id: providerId,
+                load_id: loadId,
+              })
+            : Buffer.concat([
+                RECORDS_KEY,
+                recordsJson,
+                Buffer.from(
+                  `,"format":"json","provider_id":${toJson(providerId)},"load_id":${toJson(loadId)}}`,
+                ),
+              ]);
+        const data = {
+          Records: template.readsRecords || recordsJson === undefined ? records() : [],
+          ProviderID: providerId,
+          LoadID: loadId,
+        };
         return render(template, data, defaultBody);
       }
       // Templates also see the file (ours): .Format, .Path, .PresignedURL.
-      const data = { Records: records(), ProviderID: providerId, LoadID: loadId, Format: file.format, Path: file.path, PresignedURL: file.presignedUrl };
+      const data = {
+        Records: records(),
+        ProviderID: providerId,
+        LoadID: loadId,
+        Format: file.format,
+        Path: file.path,
+        PresignedURL: file.presignedUrl,
+      };
       return render(template, data, () =>
-        toJson({ format: file.format, path: file.path, presigned_url: file.presignedUrl, record_count: items.length, provider_id: providerId, load_id: loadId }),
+        toJson({
+          format: file.format,
+          path: file.path,
+          presigned_url: file.presignedUrl,
+          record_count: items.length,
+          provider_id: providerId,
+          load_id: loadId,
+        }),
       );
     },
   };

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { Prng } from '../../scripts/sample-db/prng';
-import { backoffDelay, describeConnectionError, judgeAttempt, nextAttemptAt, parseRetryAfter } from './retry-policy';
+import {
+  backoffDelay,
+  describeConnectionError,
+  judgeAttempt,
+  nextAttemptAt,
+  parseRetryAfter,
+} from './retry-policy';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
 
@@ -13,29 +19,53 @@ describe('judging a delivery attempt', () => {
     expect(judgeAttempt({ kind: 'response', status }).action).toBe('retry');
   });
 
-  test.each([301, 302, 303, 307, 308])('%i (a redirect) rejects the record and says why', (status) => {
-    const verdict = judgeAttempt({ kind: 'response', status });
-    expect(verdict.action).toBe('reject');
-    expect(verdict).toMatchObject({ reason: expect.stringContaining('redirects are not followed') });
-  });
+  test.each([301, 302, 303, 307, 308])(
+    '%i (a redirect) rejects the record and says why',
+    (status) => {
+      const verdict = judgeAttempt({ kind: 'response', status });
+      expect(verdict.action).toBe('reject');
+      expect(verdict).toMatchObject({
+        reason: expect.stringContaining('redirects are not followed'),
+      });
+    },
+  );
 
   test.each([400, 401, 403, 404, 413, 422])('%i rejects the record', (status) => {
     expect(judgeAttempt({ kind: 'response', status }).action).toBe('reject');
   });
 
   test('410 means the endpoint is gone, not that the record is bad', () => {
-    expect(judgeAttempt({ kind: 'response', status: 410 })).toEqual({ action: 'gone', reason: expect.stringContaining('410 Gone') });
+    expect(judgeAttempt({ kind: 'response', status: 410 })).toEqual({
+      action: 'gone',
+      reason: expect.stringContaining('410 Gone'),
+    });
   });
 
   test('timeouts and connection errors are retried', () => {
-    expect(judgeAttempt({ kind: 'timeout', afterMs: 5000 })).toMatchObject({ action: 'retry', reason: 'the request timed out: the endpoint did not answer within 5 s' });
-    expect(judgeAttempt({ kind: 'timeout', afterMs: 1500 })).toMatchObject({ reason: expect.stringContaining('within 1.5 s') });
-    expect(judgeAttempt({ kind: 'connection_error', code: 'ECONNRESET' })).toMatchObject({ action: 'retry', reason: expect.stringContaining('ECONNRESET') });
+    expect(judgeAttempt({ kind: 'timeout', afterMs: 5000 })).toMatchObject({
+      action: 'retry',
+      reason: 'the request timed out: the endpoint did not answer within 5 s',
+    });
+    expect(judgeAttempt({ kind: 'timeout', afterMs: 1500 })).toMatchObject({
+      reason: expect.stringContaining('within 1.5 s'),
+    });
+    expect(judgeAttempt({ kind: 'connection_error', code: 'ECONNRESET' })).toMatchObject({
+      action: 'retry',
+      reason: expect.stringContaining('ECONNRESET'),
+    });
   });
 
   test('TLS failures are retried and named as such', () => {
-    for (const code of ['DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']) {
-      expect(judgeAttempt({ kind: 'connection_error', code })).toEqual({ action: 'retry', reason: `the connection failed: the endpoint's TLS certificate was not accepted (${code})` });
+    for (const code of [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    ]) {
+      expect(judgeAttempt({ kind: 'connection_error', code })).toEqual({
+        action: 'retry',
+        reason: `the connection failed: the endpoint's TLS certificate was not accepted (${code})`,
+      });
     }
     expect(describeConnectionError('EPROTO')).toMatch(/TLS handshake .* failed \(EPROTO\)/);
     expect(describeConnectionError('ERR_SSL_WRONG_VERSION_NUMBER')).toMatch(/TLS handshake/);
@@ -44,8 +74,15 @@ describe('judging a delivery attempt', () => {
   });
 
   test('429 and 503 honour Retry-After in seconds or as an HTTP date', () => {
-    expect(judgeAttempt({ kind: 'response', status: 429, retryAfter: '7' }, NOW)).toMatchObject({ notBeforeMs: NOW + 7000 });
-    expect(judgeAttempt({ kind: 'response', status: 503, retryAfter: 'Thu, 26 Nov 2026 10:00:30 GMT' }, NOW)).toMatchObject({ notBeforeMs: NOW + 30_000 });
+    expect(judgeAttempt({ kind: 'response', status: 429, retryAfter: '7' }, NOW)).toMatchObject({
+      notBeforeMs: NOW + 7000,
+    });
+    expect(
+      judgeAttempt(
+        { kind: 'response', status: 503, retryAfter: 'Thu, 26 Nov 2026 10:00:30 GMT' },
+        NOW,
+      ),
+    ).toMatchObject({ notBeforeMs: NOW + 30_000 });
   });
 });
 
@@ -61,8 +98,11 @@ describe('Retry-After', () => {
 
 describe('backoff', () => {
   test('grows exponentially up to the cap, with full jitter', () => {
-    const top = (attempt: number) => backoffDelay(attempt, { baseMs: 100, maxMs: 5000, random: () => 0.999999 });
-    expect([1, 2, 3, 4, 5, 6, 7, 20].map(top)).toEqual([100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+    const top = (attempt: number) =>
+      backoffDelay(attempt, { baseMs: 100, maxMs: 5000, random: () => 0.999999 });
+    expect([1, 2, 3, 4, 5, 6, 7, 20].map(top)).toEqual([
+      100, 200, 400, 800, 1600, 3200, 5000, 5000,
+    ]);
     expect(backoffDelay(5, { baseMs: 100, random: () => 0 })).toBe(0);
     const samples = Array.from({ length: 200 }, () => backoffDelay(4, { baseMs: 100 }));
     expect(Math.max(...samples)).toBeLessThanOrEqual(800);
@@ -70,14 +110,26 @@ describe('backoff', () => {
   });
 
   test('waits for the later of Retry-After and the backoff', () => {
-    expect(nextAttemptAt(1, { action: 'retry', reason: 'x', notBeforeMs: NOW + 7000 }, NOW, { baseMs: 100, random: () => 0.5 })).toBe(NOW + 7000);
-    expect(nextAttemptAt(10, { action: 'retry', reason: 'x', notBeforeMs: NOW + 10 }, NOW, { baseMs: 100, maxMs: 1000, random: () => 0.5 })).toBe(NOW + 500);
+    expect(
+      nextAttemptAt(1, { action: 'retry', reason: 'x', notBeforeMs: NOW + 7000 }, NOW, {
+        baseMs: 100,
+        random: () => 0.5,
+      }),
+    ).toBe(NOW + 7000);
+    expect(
+      nextAttemptAt(10, { action: 'retry', reason: 'x', notBeforeMs: NOW + 10 }, NOW, {
+        baseMs: 100,
+        maxMs: 1000,
+        random: () => 0.5,
+      }),
+    ).toBe(NOW + 500);
   });
 });
 
 describe('the retry schedule (properties over seeded random inputs)', () => {
   const prng = new Prng(7, 'retry-schedule');
-  const ceiling = (attempt: number, base: number, max: number) => Math.min(max, base * 2 ** (attempt - 1));
+  const ceiling = (attempt: number, base: number, max: number) =>
+    Math.min(max, base * 2 ** (attempt - 1));
 
   test('every delay is a whole number of ms between 0 and min(cap, base · 2^(attempt-1))', () => {
     for (let run = 0; run < 5000; run++) {
@@ -95,11 +147,13 @@ describe('the retry schedule (properties over seeded random inputs)', () => {
     for (let run = 0; run < 500; run++) {
       const base = prng.between(1, 5000);
       const max = prng.between(base, 10 * 60_000);
-      const top = (attempt: number) => backoffDelay(attempt, { baseMs: base, maxMs: max, random: () => 1 - Number.EPSILON });
+      const top = (attempt: number) =>
+        backoffDelay(attempt, { baseMs: base, maxMs: max, random: () => 1 - Number.EPSILON });
       for (let attempt = 1; attempt < 40; attempt++) {
         const [now, next] = [top(attempt), top(attempt + 1)];
         expect(next).toBeGreaterThanOrEqual(now);
-        if (ceiling(attempt + 1, base, max) < max) expect(next).toBe(ceiling(attempt + 1, base, max));
+        if (ceiling(attempt + 1, base, max) < max)
+          expect(next).toBe(ceiling(attempt + 1, base, max));
         else expect(next).toBeLessThanOrEqual(max);
       }
       expect(top(60)).toBe(max);
@@ -109,14 +163,18 @@ describe('the retry schedule (properties over seeded random inputs)', () => {
   test('the jitter spreads delays over the whole range, and their mean grows with each attempt until the cap', () => {
     const mean = (attempt: number) => {
       let sum = 0;
-      for (let i = 0; i < 2000; i++) sum += backoffDelay(attempt, { baseMs: 100, maxMs: 6400, random: () => prng.next() });
+      for (let i = 0; i < 2000; i++)
+        sum += backoffDelay(attempt, { baseMs: 100, maxMs: 6400, random: () => prng.next() });
       return sum / 2000;
     };
     const means = [1, 2, 3, 4, 5, 6, 7, 8, 9].map(mean);
     // Full jitter: the mean is half the bound (50, 100, … 3200), then stays at half the cap.
-    for (let attempt = 1; attempt < 7; attempt++) expect(means[attempt]! / means[attempt - 1]!).toBeGreaterThan(1.7);
+    for (let attempt = 1; attempt < 7; attempt++)
+      expect(means[attempt]! / means[attempt - 1]!).toBeGreaterThan(1.7);
     for (const capped of means.slice(7)) expect(Math.abs(capped - 3200)).toBeLessThan(200);
-    const samples = Array.from({ length: 1000 }, () => backoffDelay(6, { baseMs: 100, maxMs: 6400, random: () => prng.next() }));
+    const samples = Array.from({ length: 1000 }, () =>
+      backoffDelay(6, { baseMs: 100, maxMs: 6400, random: () => prng.next() }),
+    );
     expect(Math.min(...samples)).toBeLessThan(320);
     expect(Math.max(...samples)).toBeGreaterThan(2880);
   });
@@ -127,7 +185,12 @@ describe('the retry schedule (properties over seeded random inputs)', () => {
       const seconds = prng.between(0, 10_000_000);
       const notBefore = parseRetryAfter(String(seconds), NOW)!;
       expect(notBefore - NOW).toBe(Math.min(seconds * 1000, 60 * 60_000));
-      const at = nextAttemptAt(attempt, { action: 'retry', reason: 'x', notBeforeMs: notBefore }, NOW, { baseMs: 200, maxMs: 30_000, random: () => prng.next() });
+      const at = nextAttemptAt(
+        attempt,
+        { action: 'retry', reason: 'x', notBeforeMs: notBefore },
+        NOW,
+        { baseMs: 200, maxMs: 30_000, random: () => prng.next() },
+      );
       expect(at).toBeGreaterThanOrEqual(notBefore);
       expect(at).toBeLessThanOrEqual(Math.max(notBefore, NOW + ceiling(attempt, 200, 30_000)));
     }

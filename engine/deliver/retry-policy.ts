@@ -23,17 +23,30 @@ const seconds = (ms: number) => String(Math.round(ms / 100) / 10);
  * change the answer.
  */
 export function judgeAttempt(outcome: AttemptOutcome, now = Date.now()): Verdict {
-  if (outcome.kind === 'timeout') return { action: 'retry', reason: `the request timed out: the endpoint did not answer within ${seconds(outcome.afterMs)} s` };
-  if (outcome.kind === 'connection_error') return { action: 'retry', reason: describeConnectionError(outcome.code) };
+  if (outcome.kind === 'timeout')
+    return {
+      action: 'retry',
+      reason: `the request timed out: the endpoint did not answer within ${seconds(outcome.afterMs)} s`,
+    };
+  if (outcome.kind === 'connection_error')
+    return { action: 'retry', reason: describeConnectionError(outcome.code) };
   const { status } = outcome;
   if (status >= 200 && status < 300) return { action: 'delivered' };
-  if (status === 410) return { action: 'gone', reason: 'the endpoint answered 410 Gone: it no longer exists' };
+  if (status === 410)
+    return { action: 'gone', reason: 'the endpoint answered 410 Gone: it no longer exists' };
   if (RETRYABLE_STATUS.has(status) || status >= 500) {
     const notBefore = parseRetryAfter(outcome.retryAfter ?? null, now);
-    return { action: 'retry', reason: `the endpoint answered ${status}`, ...(notBefore !== null ? { notBeforeMs: notBefore } : {}) };
+    return {
+      action: 'retry',
+      reason: `the endpoint answered ${status}`,
+      ...(notBefore !== null ? { notBeforeMs: notBefore } : {}),
+    };
   }
   if (status >= 300 && status < 400) {
-    return { action: 'reject', reason: `the endpoint answered ${status} (a redirect); redirects are not followed: set the destination URI to the final address` };
+    return {
+      action: 'reject',
+      reason: `the endpoint answered ${status} (a redirect); redirects are not followed: set the destination URI to the final address`,
+    };
   }
   return { action: 'reject', reason: `the endpoint rejected the record with ${status}` };
 }
@@ -45,8 +58,10 @@ const HANDSHAKE_CODE = /^(EPROTO|ERR_SSL_|ERR_TLS_)/;
 
 /** The reason a connection failed, naming TLS when it was TLS, so whoever runs the endpoint knows what to fix. */
 export function describeConnectionError(code = 'network error'): string {
-  if (CERTIFICATE_CODE.test(code)) return `the connection failed: the endpoint's TLS certificate was not accepted (${code})`;
-  if (HANDSHAKE_CODE.test(code)) return `the connection failed: the TLS handshake with the endpoint failed (${code})`;
+  if (CERTIFICATE_CODE.test(code))
+    return `the connection failed: the endpoint's TLS certificate was not accepted (${code})`;
+  if (HANDSHAKE_CODE.test(code))
+    return `the connection failed: the TLS handshake with the endpoint failed (${code})`;
   return `the connection failed (${code})`;
 }
 
@@ -83,6 +98,11 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}): num
 }
 
 /** The wait before the next attempt: the server's Retry-After when it gave one, else the jittered backoff. */
-export function nextAttemptAt(attempt: number, verdict: Extract<Verdict, { action: 'retry' }>, now = Date.now(), options: BackoffOptions = {}): number {
+export function nextAttemptAt(
+  attempt: number,
+  verdict: Extract<Verdict, { action: 'retry' }>,
+  now = Date.now(),
+  options: BackoffOptions = {},
+): number {
   return Math.max(verdict.notBeforeMs ?? 0, now + backoffDelay(attempt, options));
 }

@@ -6,7 +6,12 @@ import { sendRequest } from './send-request';
 
 let server: http.Server;
 let base: string;
-const received: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+const received: {
+  method?: string;
+  url?: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -45,11 +50,19 @@ afterAll(() => {
 });
 
 const open = { lookup: offlineLookup, allowPrivateHosts: true };
-const request = (path: string) => ({ method: 'POST', url: `${base}${path}`, headers: { 'Content-Type': 'application/json' }, body: '{"id":"1"}' });
+const request = (path: string) => ({
+  method: 'POST',
+  url: `${base}${path}`,
+  headers: { 'Content-Type': 'application/json' },
+  body: '{"id":"1"}',
+});
 
 describe('sending a delivery', () => {
   test('posts the body with the signature headers and reports the status', async () => {
-    const result = await sendRequest(request('/ok'), { policy: open, headers: { 'X-Prequel-Delivery-Id': 'abc' } });
+    const result = await sendRequest(request('/ok'), {
+      policy: open,
+      headers: { 'X-Prequel-Delivery-Id': 'abc' },
+    });
     expect(result.outcome).toEqual({ kind: 'response', status: 200, retryAfter: null });
     expect(result.responseSnippet).toBe('{"ok":true}');
     const last = received.at(-1)!;
@@ -65,7 +78,11 @@ describe('sending a delivery', () => {
   });
 
   test('passes Retry-After on', async () => {
-    expect((await sendRequest(request('/slow-down'), { policy: open })).outcome).toEqual({ kind: 'response', status: 429, retryAfter: '7' });
+    expect((await sendRequest(request('/slow-down'), { policy: open })).outcome).toEqual({
+      kind: 'response',
+      status: 429,
+      retryAfter: '7',
+    });
   });
 
   test('times out an endpoint that accepts and never answers', async () => {
@@ -75,8 +92,13 @@ describe('sending a delivery', () => {
   });
 
   test('reports a dropped connection and a refused one', async () => {
-    expect((await sendRequest(request('/drop'), { policy: open })).outcome.kind).toBe('connection_error');
-    const refused = await sendRequest({ ...request('/ok'), url: 'http://127.0.0.1:1/x' }, { policy: open });
+    expect((await sendRequest(request('/drop'), { policy: open })).outcome.kind).toBe(
+      'connection_error',
+    );
+    const refused = await sendRequest(
+      { ...request('/ok'), url: 'http://127.0.0.1:1/x' },
+      { policy: open },
+    );
     expect(refused.outcome).toMatchObject({ kind: 'connection_error', code: 'ECONNREFUSED' });
   });
 
@@ -100,7 +122,14 @@ describe('sending a delivery', () => {
     try {
       let answer = '127.0.0.1';
       const moving = { lookup: async () => [answer], allowPrivateHosts: true };
-      const deliver = () => sendRequest({ ...request('/'), url: `http://receiver.example.com:${(anywhere.address() as AddressInfo).port}/` }, { policy: moving });
+      const deliver = () =>
+        sendRequest(
+          {
+            ...request('/'),
+            url: `http://receiver.example.com:${(anywhere.address() as AddressInfo).port}/`,
+          },
+          { policy: moving },
+        );
       for (let i = 0; i < 3; i++) expect((await deliver()).outcome).toMatchObject({ status: 200 });
       // The name now resolves elsewhere: the open connection to the old address is not used for it.
       answer = '127.0.0.2';
@@ -119,11 +148,19 @@ describe('sending a delivery', () => {
 
   test('refuses hosts the policy forbids without connecting', async () => {
     const before = received.length;
-    const strict = await sendRequest(request('/ok'), { policy: { lookup: offlineLookup, allowPrivateHosts: false } });
+    const strict = await sendRequest(request('/ok'), {
+      policy: { lookup: offlineLookup, allowPrivateHosts: false },
+    });
     expect(strict.outcome).toEqual({ kind: 'connection_error', code: 'forbidden_address' });
-    const metadata = await sendRequest({ ...request('/ok'), url: 'http://169.254.169.254/latest/meta-data' }, { policy: open });
+    const metadata = await sendRequest(
+      { ...request('/ok'), url: 'http://169.254.169.254/latest/meta-data' },
+      { policy: open },
+    );
     expect(metadata.outcome).toEqual({ kind: 'connection_error', code: 'forbidden_address' });
-    const unknown = await sendRequest({ ...request('/ok'), url: 'http://receiver.acme.example.com/x' }, { policy: open });
+    const unknown = await sendRequest(
+      { ...request('/ok'), url: 'http://receiver.acme.example.com/x' },
+      { policy: open },
+    );
     expect(unknown.outcome).toMatchObject({ kind: 'connection_error', code: 'not_resolvable' });
     expect(received.length).toBe(before);
   });

@@ -32,7 +32,8 @@ type Vetted = { address: string; family: 4 | 6 };
 /** Every name resolves to the vetted address, whatever DNS says later (pinning defeats DNS rebinding). */
 function pinnedLookup(vetted: Vetted): LookupFunction {
   return (_hostname, lookupOptions, callback) => {
-    if ((lookupOptions as { all?: boolean }).all) (callback as unknown as (error: null, addresses: Vetted[]) => void)(null, [vetted]);
+    if ((lookupOptions as { all?: boolean }).all)
+      (callback as unknown as (error: null, addresses: Vetted[]) => void)(null, [vetted]);
     else callback(null, vetted.address, vetted.family);
   };
 }
@@ -61,9 +62,16 @@ function agentFor(protocol: 'http:' | 'https:', vetted: Vetted): http.Agent {
   return agent;
 }
 
-export async function sendRequest(request: RenderedRequest, options: SendOptions): Promise<SendResult> {
+export async function sendRequest(
+  request: RenderedRequest,
+  options: SendOptions,
+): Promise<SendResult> {
   const started = performance.now();
-  const finish = (outcome: AttemptOutcome, responseSnippet = ''): SendResult => ({ outcome, responseSnippet, durationMs: Math.round(performance.now() - started) });
+  const finish = (outcome: AttemptOutcome, responseSnippet = ''): SendResult => ({
+    outcome,
+    responseSnippet,
+    durationMs: Math.round(performance.now() - started),
+  });
   let url: URL;
   try {
     url = new URL(request.url);
@@ -71,7 +79,8 @@ export async function sendRequest(request: RenderedRequest, options: SendOptions
     return finish({ kind: 'connection_error', code: 'invalid_url' });
   }
   const protocol = url.protocol;
-  if (protocol !== 'http:' && protocol !== 'https:') return finish({ kind: 'connection_error', code: 'invalid_url' });
+  if (protocol !== 'http:' && protocol !== 'https:')
+    return finish({ kind: 'connection_error', code: 'invalid_url' });
   const vetted = await vetHost(url.hostname, options.policy);
   if (!vetted.ok) return finish({ kind: 'connection_error', code: vetted.reason }, vetted.message);
   const body = bodyBytes(request.body);
@@ -89,7 +98,12 @@ export async function sendRequest(request: RenderedRequest, options: SendOptions
       url,
       {
         method: request.method,
-        headers: { ...request.headers, ...options.headers, 'Content-Length': String(body.length), 'User-Agent': 'inlet-engine' },
+        headers: {
+          ...request.headers,
+          ...options.headers,
+          'Content-Length': String(body.length),
+          'User-Agent': 'inlet-engine',
+        },
         // The agent's sockets are pinned too; this covers a socket the agent opens for this request.
         lookup: pinnedLookup(vetted),
         agent: agentFor(protocol, vetted),
@@ -98,7 +112,13 @@ export async function sendRequest(request: RenderedRequest, options: SendOptions
         const chunks: Buffer[] = [];
         let size = 0;
         const status = response.statusCode ?? 0;
-        const done = () => settle(finish({ kind: 'response', status, retryAfter: response.headers['retry-after'] ?? null }, Buffer.concat(chunks).toString('utf8')));
+        const done = () =>
+          settle(
+            finish(
+              { kind: 'response', status, retryAfter: response.headers['retry-after'] ?? null },
+              Buffer.concat(chunks).toString('utf8'),
+            ),
+          );
         response.on('data', (chunk: Buffer) => {
           if (size < MAX_RESPONSE_BYTES) chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - size));
           size += chunk.length;
@@ -118,7 +138,9 @@ export async function sendRequest(request: RenderedRequest, options: SendOptions
       outgoing.destroy();
       settle(finish({ kind: 'timeout', afterMs: timeoutMs }));
     }, timeoutMs);
-    outgoing.on('error', (error: NodeJS.ErrnoException) => settle(finish({ kind: 'connection_error', code: error.code ?? error.message })));
+    outgoing.on('error', (error: NodeJS.ErrnoException) =>
+      settle(finish({ kind: 'connection_error', code: error.code ?? error.message })),
+    );
     outgoing.end(body);
   });
 }

@@ -13,17 +13,23 @@ afterAll(() => database.drop());
 
 async function newDestination(): Promise<string> {
   const id = randomUUID();
-  await database.db.query(`insert into destinations (id, name, body) values ($1, 'throttled', '{}')`, [id]);
+  await database.db.query(
+    `insert into destinations (id, name, body) values ($1, 'throttled', '{}')`,
+    [id],
+  );
   return id;
 }
 
-const engineThrottle = (options: Omit<SharedThrottleOptions, 'db'>) => new SharedThrottle({ db: database.db, pollMs: 10, ...options });
+const engineThrottle = (options: Omit<SharedThrottleOptions, 'db'>) =>
+  new SharedThrottle({ db: database.db, pollMs: 10, ...options });
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the destination throttle shared by engines', () => {
   test('never lets more than max_concurrency requests run at once across engines', async () => {
     const destinationId = await newDestination();
-    const engines = [1, 2, 3].map(() => engineThrottle({ destinationId, recordsPerMinute: 1_000_000, maxConcurrency: 2 }));
+    const engines = [1, 2, 3].map(() =>
+      engineThrottle({ destinationId, recordsPerMinute: 1_000_000, maxConcurrency: 2 }),
+    );
     let inFlight = 0;
     let peak = 0;
     await Promise.all(
@@ -44,7 +50,9 @@ describe('the destination throttle shared by engines', () => {
   test('spends one token bucket: what one engine spent, another must wait for', async () => {
     const destinationId = await newDestination();
     // 600 a minute: a full minute's budget at once, then 10 records a second.
-    const [first, second] = [1, 2].map(() => engineThrottle({ destinationId, recordsPerMinute: 600, maxConcurrency: 4 }));
+    const [first, second] = [1, 2].map(() =>
+      engineThrottle({ destinationId, recordsPerMinute: 600, maxConcurrency: 4 }),
+    );
     const started = performance.now();
     await first!.run(600, async () => undefined);
     expect(performance.now() - started).toBeLessThan(500);
@@ -56,10 +64,18 @@ describe('the destination throttle shared by engines', () => {
 
   test('a slot held by a crashed engine frees itself when its lease expires', async () => {
     const destinationId = await newDestination();
-    const throttle = engineThrottle({ destinationId, recordsPerMinute: 1000, maxConcurrency: 1, leaseMs: 500 });
+    const throttle = engineThrottle({
+      destinationId,
+      recordsPerMinute: 1000,
+      maxConcurrency: 1,
+      leaseMs: 500,
+    });
     await throttle.run(1, async () => undefined);
     // What a dead engine leaves: its lease, no longer renewed.
-    await database.db.query(`update destination_leases set holder = 'crashed-engine', expires_at = clock_timestamp() + interval '800 milliseconds' where destination_id = $1`, [destinationId]);
+    await database.db.query(
+      `update destination_leases set holder = 'crashed-engine', expires_at = clock_timestamp() + interval '800 milliseconds' where destination_id = $1`,
+      [destinationId],
+    );
     const started = performance.now();
     await throttle.run(1, async () => undefined);
     const waited = performance.now() - started;
@@ -69,7 +85,9 @@ describe('the destination throttle shared by engines', () => {
 
   test('a live engine keeps its slot beyond the lease time by renewing it', async () => {
     const destinationId = await newDestination();
-    const [slow, other] = [1, 2].map(() => engineThrottle({ destinationId, recordsPerMinute: 1000, maxConcurrency: 1, leaseMs: 300 }));
+    const [slow, other] = [1, 2].map(() =>
+      engineThrottle({ destinationId, recordsPerMinute: 1000, maxConcurrency: 1, leaseMs: 300 }),
+    );
     const spans: Record<string, [number, number]> = {};
     const timed = (name: string, ms: number) => async () => {
       const start = performance.now();
@@ -85,7 +103,9 @@ describe('the destination throttle shared by engines', () => {
 
   test('a sender keeps its slot between its sends until it is closed', async () => {
     const destinationId = await newDestination();
-    const [loop, other] = [1, 2].map(() => engineThrottle({ destinationId, recordsPerMinute: 1_000_000, maxConcurrency: 1 }));
+    const [loop, other] = [1, 2].map(() =>
+      engineThrottle({ destinationId, recordsPerMinute: 1_000_000, maxConcurrency: 1 }),
+    );
     const sender = loop!.sender();
     for (let i = 0; i < 5; i++) await sender.run(1, async () => undefined);
     let otherSent = false;
@@ -103,7 +123,9 @@ describe('the destination throttle shared by engines', () => {
   test('a failing send releases its slot', async () => {
     const destinationId = await newDestination();
     const throttle = engineThrottle({ destinationId, recordsPerMinute: 1000, maxConcurrency: 1 });
-    await expect(throttle.run(1, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(throttle.run(1, async () => Promise.reject(new Error('boom')))).rejects.toThrow(
+      'boom',
+    );
     const other = engineThrottle({ destinationId, recordsPerMinute: 1000, maxConcurrency: 1 });
     const started = performance.now();
     await expect(other.run(1, async () => 'next')).resolves.toBe('next');

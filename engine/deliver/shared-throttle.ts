@@ -3,7 +3,14 @@
 // (by a sender, for its whole delivery loop).
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../store/db';
-import { type DestinationThrottle, type ReleaseSlot, runOnce, Semaphore, SlotSender, type ThrottleSender } from './destination-throttle';
+import {
+  type DestinationThrottle,
+  type ReleaseSlot,
+  runOnce,
+  Semaphore,
+  SlotSender,
+  type ThrottleSender,
+} from './destination-throttle';
 
 export interface SharedThrottleOptions {
   db: Queryable;
@@ -98,15 +105,20 @@ export class SharedThrottle implements DestinationThrottle {
   /** Waits for a free slot of the destination; returns its release. */
   private async takeSlot(): Promise<ReleaseSlot> {
     const { db, destinationId, maxConcurrency } = this.options;
-    this.slotsCreated ??= db.query(CREATE_SLOTS, [destinationId, maxConcurrency]).catch((error: unknown) => {
-      this.slotsCreated = null;
-      throw error;
-    });
+    this.slotsCreated ??= db
+      .query(CREATE_SLOTS, [destinationId, maxConcurrency])
+      .catch((error: unknown) => {
+        this.slotsCreated = null;
+        throw error;
+      });
     await this.slotsCreated;
     const holder = randomUUID();
     const slot = await this.firstFreeSlot(holder);
     // A renewal that fails (the database is briefly away) is retried at the next tick; the lease outlives two misses.
-    const renewal = setInterval(() => void db.query(RENEW_SLOT, [destinationId, slot, holder, this.leaseMs]).catch(() => {}), this.leaseMs / 3);
+    const renewal = setInterval(
+      () => void db.query(RENEW_SLOT, [destinationId, slot, holder, this.leaseMs]).catch(() => {}),
+      this.leaseMs / 3,
+    );
     renewal.unref();
     return async () => {
       clearInterval(renewal);
@@ -118,7 +130,14 @@ export class SharedThrottle implements DestinationThrottle {
   private async firstFreeSlot(holder: string): Promise<number> {
     const { db, destinationId, maxConcurrency } = this.options;
     for (;;) {
-      const slot = (await db.query<{ slot: number }>(TAKE_SLOT, [destinationId, holder, this.leaseMs, maxConcurrency])).rows[0]?.slot;
+      const slot = (
+        await db.query<{ slot: number }>(TAKE_SLOT, [
+          destinationId,
+          holder,
+          this.leaseMs,
+          maxConcurrency,
+        ])
+      ).rows[0]?.slot;
       if (slot !== undefined) return slot;
       await this.sleep(this.pollMs * (0.5 + Math.random()));
     }
@@ -139,7 +158,9 @@ export class SharedThrottle implements DestinationThrottle {
     const { db, destinationId, recordsPerMinute } = this.options;
     const perMs = recordsPerMinute / 60_000;
     const take = Math.max(records, Math.floor(perMs * POCKET_MS));
-    const left = (await db.query<{ tokens: number }>(TAKE_TOKENS, [destinationId, recordsPerMinute, take])).rows[0]!.tokens;
+    const left = (
+      await db.query<{ tokens: number }>(TAKE_TOKENS, [destinationId, recordsPerMinute, take])
+    ).rows[0]!.tokens;
     if (left < 0) await this.sleep(Math.ceil(-left / perMs));
     this.pocket = { tokens: take - records, until: this.now() + POCKET_MS };
   }

@@ -18,7 +18,11 @@ export interface DeliveryHeaders {
 const signing = new Semaphore(os.availableParallelism());
 
 function rsaSign(data: Buffer, privateKey: KeyObject): Promise<Buffer> {
-  return new Promise((resolve, reject) => sign('sha256', data, privateKey, (error, signature) => (error ? reject(error) : resolve(signature))));
+  return new Promise((resolve, reject) =>
+    sign('sha256', data, privateKey, (error, signature) =>
+      error ? reject(error) : resolve(signature),
+    ),
+  );
 }
 
 /**
@@ -26,14 +30,20 @@ function rsaSign(data: Buffer, privateKey: KeyObject): Promise<Buffer> {
  * The timestamp is RFC 3339 (UTC, milliseconds). The RSA operation runs on libuv's thread pool (crypto.sign with a
  * callback), so concurrent deliveries sign while others wait on the network.
  */
-export async function signDelivery(body: Buffer | string, options: { privateKey: KeyObject; providerId: string; deliveryId: string; now?: Date }): Promise<DeliveryHeaders> {
+export async function signDelivery(
+  body: Buffer | string,
+  options: { privateKey: KeyObject; providerId: string; deliveryId: string; now?: Date },
+): Promise<DeliveryHeaders> {
   const raw = typeof body === 'string' ? Buffer.from(body) : body;
   await signing.acquire();
   let timestamp: string;
   let signature: Buffer;
   try {
     timestamp = (options.now ?? new Date()).toISOString();
-    signature = await rsaSign(Buffer.concat([Buffer.from(`${timestamp}.`), raw]), options.privateKey);
+    signature = await rsaSign(
+      Buffer.concat([Buffer.from(`${timestamp}.`), raw]),
+      options.privateKey,
+    );
   } finally {
     signing.release();
   }
@@ -48,5 +58,8 @@ export async function signDelivery(body: Buffer | string, options: { privateKey:
 
 /** Stable across retries of the same record version, different for any other record, version or stream. */
 export function deliveryId(streamId: string, recordId: string, version: number | string): string {
-  return createHash('sha256').update(`${streamId}\u0000${recordId}\u0000${version}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${streamId}\u0000${recordId}\u0000${version}`)
+    .digest('hex')
+    .slice(0, 32);
 }

@@ -12,10 +12,19 @@ export function addSignatureRoutes(routes: ApiRoutes<RequestVariables>, engine: 
     summary: 'The RSA-2048 public key (PEM) that verifies delivery and monitoring signatures',
     tag: 'signatures',
     isPublic: true,
-    response: z.object({ status: z.literal('success'), data: z.object({ public_key: z.string() }), message: z.string() }),
+    response: z.object({
+      status: z.literal('success'),
+      data: z.object({ public_key: z.string() }),
+      message: z.string(),
+    }),
     handler: async (c) => {
       const key = await signingKey(engine);
-      return respond(c, 'public_key', key.publicKeyPem, 'The public key that signs webhook deliveries (RSA 2048, PKCS#1 v1.5, SHA-256).');
+      return respond(
+        c,
+        'public_key',
+        key.publicKeyPem,
+        'The public key that signs webhook deliveries (RSA 2048, PKCS#1 v1.5, SHA-256).',
+      );
     },
   });
 }

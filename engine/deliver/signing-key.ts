@@ -13,22 +13,29 @@ const loaded = new WeakMap<EngineContext, Promise<SigningKey>>();
 
 async function loadOrCreate(engine: EngineContext): Promise<SigningKey> {
   const read = async () =>
-    (await engine.db.query<{ id: string; public_key_pem: string; private_key: Buffer }>('select id, public_key_pem, private_key from signing_keys where is_active')).rows[0];
+    (
+      await engine.db.query<{ id: string; public_key_pem: string; private_key: Buffer }>(
+        'select id, public_key_pem, private_key from signing_keys where is_active',
+      )
+    ).rows[0];
   let row = await read();
   if (!row) {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const id = uuidv7();
-    const sealed = engine.secretBox.seal(`signing_key:${id}`, { pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+    const sealed = engine.secretBox.seal(`signing_key:${id}`, {
+      pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    });
     // Two engines starting together: the unique index keeps one key; the loser reads the winner's.
-    await engine.db.query(`insert into signing_keys (id, public_key_pem, private_key) values ($1, $2, $3) on conflict do nothing`, [
-      id,
-      publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      sealed,
-    ]);
+    await engine.db.query(
+      `insert into signing_keys (id, public_key_pem, private_key) values ($1, $2, $3) on conflict do nothing`,
+      [id, publicKey.export({ type: 'spki', format: 'pem' }).toString(), sealed],
+    );
     row = await read();
   }
   if (!row) throw new Error('The signing key could not be created.');
-  const { pem } = engine.secretBox.open(`signing_key:${row.id}`, row.private_key) as { pem: string };
+  const { pem } = engine.secretBox.open(`signing_key:${row.id}`, row.private_key) as {
+    pem: string;
+  };
   return { id: row.id, publicKeyPem: row.public_key_pem, privateKey: createPrivateKey(pem) };
 }
 

@@ -1,10 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { sendWithSplitting } from './split-batch';
 
-const endpoint = (bad: Set<number>, log: number[][] = []) => async (batch: number[]) => {
-  log.push(batch);
-  return batch.some((item) => bad.has(item)) ? ({ action: 'reject', reason: 'bad record' } as const) : ({ action: 'delivered' } as const);
-};
+const endpoint =
+  (bad: Set<number>, log: number[][] = []) =>
+  async (batch: number[]) => {
+    log.push(batch);
+    return batch.some((item) => bad.has(item))
+      ? ({ action: 'reject', reason: 'bad record' } as const)
+      : ({ action: 'delivered' } as const);
+  };
 
 describe('splitting a rejected batch', () => {
   test('delivers everything in one request when all is well', async () => {

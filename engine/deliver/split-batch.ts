@@ -1,6 +1,9 @@
 // Pure orchestration: when an endpoint rejects a whole batch, split it in halves until the bad records are isolated.
 
-export type BatchResult = { action: 'delivered' } | { action: 'retry'; reason: string; notBeforeMs?: number } | { action: 'reject'; reason: string };
+export type BatchResult =
+  | { action: 'delivered' }
+  | { action: 'retry'; reason: string; notBeforeMs?: number }
+  | { action: 'reject'; reason: string };
 
 export interface SplitOutcome<T> {
   delivered: T[];
@@ -14,14 +17,22 @@ export interface SplitOutcome<T> {
  * Sends `items`; a rejected batch of more than one item is split in two and each half sent, recursively, so one bad
  * record costs O(log n) extra requests and never holds back the others. Temporary failures are not split.
  */
-export async function sendWithSplitting<T>(items: T[], send: (batch: T[]) => Promise<BatchResult>): Promise<SplitOutcome<T>> {
+export async function sendWithSplitting<T>(
+  items: T[],
+  send: (batch: T[]) => Promise<BatchResult>,
+): Promise<SplitOutcome<T>> {
   const outcome: SplitOutcome<T> = { delivered: [], rejected: [], retry: [], requests: 0 };
   const visit = async (batch: T[]) => {
     if (!batch.length) return;
     outcome.requests++;
     const result = await send(batch);
     if (result.action === 'delivered') outcome.delivered.push(...batch);
-    else if (result.action === 'retry') outcome.retry.push({ items: batch, reason: result.reason, ...(result.notBeforeMs !== undefined ? { notBeforeMs: result.notBeforeMs } : {}) });
+    else if (result.action === 'retry')
+      outcome.retry.push({
+        items: batch,
+        reason: result.reason,
+        ...(result.notBeforeMs !== undefined ? { notBeforeMs: result.notBeforeMs } : {}),
+      });
     else if (batch.length === 1) outcome.rejected.push({ item: batch[0]!, reason: result.reason });
     else {
       const middle = Math.ceil(batch.length / 2);

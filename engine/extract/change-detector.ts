@@ -41,7 +41,8 @@ const HASH_METADATA_KEY = 'inlet_hash';
 /** …and the columns it was computed over (files written before it was kept lack it, and count as matching). */
 const COLUMNS_METADATA_KEY = 'inlet_hash_columns';
 
-const columnsSignature = (names: readonly string[]) => createHash('sha256').update(names.join('\u0000')).digest('hex').slice(0, 32);
+const columnsSignature = (names: readonly string[]) =>
+  createHash('sha256').update(names.join('\u0000')).digest('hex').slice(0, 32);
 // Inputs whose hashes change if DuckDB's hash() does: NULL, '', ASCII and multi-byte text, several columns.
 const HASH_CANARY_SQL = `select concat_ws('-', hash(null::varchar), hash(''), hash('inlet'), hash('𠮷🌸é', 'a', null::varchar))::varchar as canary`;
 
@@ -55,12 +56,22 @@ export class ChangeDetector {
     private readonly columns: DetectorColumns,
     /** The dataset's files from earlier runs. */
     private readonly priorFiles: readonly string[],
-    private readonly hashing: { canary: string; columns: string; stale: ReadonlySet<string>; staleColumns: ReadonlySet<string> },
+    private readonly hashing: {
+      canary: string;
+      columns: string;
+      stale: ReadonlySet<string>;
+      staleColumns: ReadonlySet<string>;
+    },
   ) {}
 
-  static async open(columns: DetectorColumns, priorFiles: readonly string[], options: { tempDirectory: string; memoryLimit?: string }): Promise<ChangeDetector> {
+  static async open(
+    columns: DetectorColumns,
+    priorFiles: readonly string[],
+    options: { tempDirectory: string; memoryLimit?: string },
+  ): Promise<ChangeDetector> {
     for (const name of columns.names) {
-      if (name.startsWith('_prequel_')) throw new Error(`Source column "${name}" uses the reserved _prequel_ prefix.`);
+      if (name.startsWith('_prequel_'))
+        throw new Error(`Source column "${name}" uses the reserved _prequel_ prefix.`);
     }
     const instance = await DuckDBInstance.create(':memory:', {
       // Extensions would be downloaded, and nothing may be downloaded here.
@@ -73,7 +84,9 @@ export class ChangeDetector {
     });
     const connection = await instance.connect();
     await connection.run(`create temp table run_seen (${META.recordId} varchar)`);
-    const canary = String((await connection.runAndReadAll(HASH_CANARY_SQL)).getRowObjects()[0]!.canary);
+    const canary = String(
+      (await connection.runAndReadAll(HASH_CANARY_SQL)).getRowObjects()[0]!.canary,
+    );
     const signature = columnsSignature(columns.names);
     const stale = new Set(priorFiles);
     const staleColumns = new Set<string>();
@@ -85,11 +98,18 @@ export class ChangeDetector {
       );
       for (const row of marked.getRowObjects()) stale.delete(String(row.file_name));
       if (stale.size) {
-        const described = await connection.runAndReadAll(`describe select * from read_parquet(${fileList([...stale])}, union_by_name = true)`);
+        const described = await connection.runAndReadAll(
+          `describe select * from read_parquet(${fileList([...stale])}, union_by_name = true)`,
+        );
         for (const row of described.getRowObjects()) staleColumns.add(String(row.column_name));
       }
     }
-    return new ChangeDetector(instance, connection, columns, [...priorFiles], { canary, columns: signature, stale, staleColumns });
+    return new ChangeDetector(instance, connection, columns, [...priorFiles], {
+      canary,
+      columns: signature,
+      stale,
+      staleColumns,
+    });
   }
 
   /** Called once the file of a chunk is committed. */
@@ -108,7 +128,9 @@ export class ChangeDetector {
   async processChunk(csvPath: string, version: number, outputPath: string): Promise<ChunkCounts> {
     const { names, pkColumn, isDeletedColumn } = this.columns;
     const csvColumns = `{${names.map((name) => `${literal(name)}: 'VARCHAR'`).join(', ')}}`;
-    const isDeleted = isDeletedColumn ? `coalesce(lower(${ident(isDeletedColumn)}) in ('t', 'true', '1'), false)` : 'false';
+    const isDeleted = isDeletedColumn
+      ? `coalesce(lower(${ident(isDeletedColumn)}) in ('t', 'true', '1'), false)`
+      : 'false';
     const rows = `select ${ident(pkColumn)} as ${META.recordId}, ${version}::bigint as ${META.version}, ${this.hashOf(names.map(ident))} as ${META.hash}, ${isDeleted} as ${META.isDeleted}, ${names.map(ident).join(', ')}
       from read_csv(${literal(csvPath)}, header = false, auto_detect = false, columns = ${csvColumns},
                     quote = '"', escape = '"', allow_quoted_nulls = false, null_padding = false)`;
@@ -119,15 +141,34 @@ export class ChangeDetector {
       await this.writeParquet(rows, outputPath);
       const file = `read_parquet(${literal(outputPath)})`;
       // The hash table is built on the chunk's keys and the run's keys are scanned: linear in the run, not quadratic.
-      const written = await this.one<{ rows: bigint; keyed: bigint; distinct_keys: bigint; repeats: bigint }>(
+      const written = await this.one<{
+        rows: bigint;
+        keyed: bigint;
+        distinct_keys: bigint;
+        repeats: bigint;
+      }>(
         `select count(*) as rows, count(${META.recordId}) as keyed, count(distinct ${META.recordId}) as distinct_keys,
                 (select count(*) from run_seen where ${META.recordId} in (select ${META.recordId} from ${file})) as repeats
          from ${file}`,
       );
-      if (written.repeats === 0n && written.rows === written.distinct_keys && written.keyed === written.rows) {
-        await this.connection.run(`insert into run_seen select ${META.recordId} from read_parquet(${literal(outputPath)})`);
+      if (
+        written.repeats === 0n &&
+        written.rows === written.distinct_keys &&
+        written.keyed === written.rows
+      ) {
+        await this.connection.run(
+          `insert into run_seen select ${META.recordId} from read_parquet(${literal(outputPath)})`,
+        );
         const count = Number(written.rows);
-        return { rows: count, inserted: count, updated: 0, unchanged: 0, deleted: 0, errored: 0, written: count };
+        return {
+          rows: count,
+          inserted: count,
+          updated: 0,
+          unchanged: 0,
+          deleted: 0,
+          errored: 0,
+          written: count,
+        };
       }
       return this.classify(`select * from read_parquet(${literal(outputPath)})`, outputPath);
     }
@@ -147,7 +188,9 @@ export class ChangeDetector {
     const errored = total - Number(totals.distinct_keys);
     if (errored > 0) {
       // Rare: keep one row per key (the others are counted as errored).
-      await this.connection.run(`create or replace temp table chunk as select * from chunk where ${META.recordId} is not null qualify row_number() over (partition by ${META.recordId}) = 1`);
+      await this.connection.run(
+        `create or replace temp table chunk as select * from chunk where ${META.recordId} is not null qualify row_number() over (partition by ${META.recordId}) = 1`,
+      );
     }
     const known = totals.repeats > 0n ? this.files : this.priorFiles;
     const columnList = `${META.recordId}, ${META.version}, ${META.hash}, ${META.isDeleted}, ${names.map(ident).join(', ')}`;
@@ -155,7 +198,8 @@ export class ChangeDetector {
     let counts: Omit<ChunkCounts, 'rows' | 'errored' | 'written'>;
     if (!known.length) {
       counts = { inserted: total - errored, updated: 0, unchanged: 0, deleted: 0 };
-      if (counts.inserted > 0) await this.writeParquet(`select ${columnList} from chunk`, outputPath);
+      if (counts.inserted > 0)
+        await this.writeParquet(`select ${columnList} from chunk`, outputPath);
     } else {
       const change = `case
           when p.hash is null then 'inserted'
@@ -171,11 +215,21 @@ export class ChangeDetector {
           select ${META.recordId}, arg_max(hash, ${META.version}) as hash, arg_max(${META.isDeleted}, ${META.version}) as is_deleted
           from (${this.knownVersions(known)})
           group by ${META.recordId}) p using (${META.recordId})`);
-      const byChange = await this.all<{ change: string; n: bigint }>('select change, count(*) as n from changes group by change');
+      const byChange = await this.all<{ change: string; n: bigint }>(
+        'select change, count(*) as n from changes group by change',
+      );
       const count = (kind: string) => Number(byChange.find((row) => row.change === kind)?.n ?? 0n);
-      counts = { inserted: count('inserted'), updated: count('updated'), unchanged: count('unchanged'), deleted: count('deleted') };
+      counts = {
+        inserted: count('inserted'),
+        updated: count('updated'),
+        unchanged: count('unchanged'),
+        deleted: count('deleted'),
+      };
       if (counts.inserted + counts.updated + counts.deleted > 0) {
-        await this.writeParquet(`select ${columnList} from chunk semi join (select ${META.recordId} from changes where change <> 'unchanged') using (${META.recordId})`, outputPath);
+        await this.writeParquet(
+          `select ${columnList} from chunk semi join (select ${META.recordId} from changes where change <> 'unchanged') using (${META.recordId})`,
+          outputPath,
+        );
       }
     }
     await this.connection.run(`insert into run_seen select ${META.recordId} from chunk`);
@@ -201,7 +255,10 @@ export class ChangeDetector {
         and ${META.recordId} not in (select id from read_csv(${literal(seenIdsCsv)}, header = false, auto_detect = false, columns = {'id': 'VARCHAR'}, quote = '"', escape = '"'))`);
     const { n } = await this.one<{ n: bigint }>('select count(*) as n from tombstones');
     if (n === 0n) return 0;
-    await this.writeParquet(`select ${META.recordId}, ${version}::bigint as ${META.version}, 0::ubigint as ${META.hash}, true as ${META.isDeleted} from tombstones`, outputPath);
+    await this.writeParquet(
+      `select ${META.recordId}, ${version}::bigint as ${META.version}, 0::ubigint as ${META.hash}, true as ${META.isDeleted} from tombstones`,
+      outputPath,
+    );
     return Number(n);
   }
 
@@ -220,18 +277,26 @@ export class ChangeDetector {
     const stale = files.filter((file) => this.hashing.stale.has(file));
     const parts: string[] = [];
     if (fresh.length) {
-      parts.push(`select ${META.recordId}, ${META.version}, ${META.hash} as hash, ${META.isDeleted} from read_parquet(${fileList(fresh)}, union_by_name = true) where ${inChunk}`);
+      parts.push(
+        `select ${META.recordId}, ${META.version}, ${META.hash} as hash, ${META.isDeleted} from read_parquet(${fileList(fresh)}, union_by_name = true) where ${inChunk}`,
+      );
     }
     if (stale.length) {
-      const columns = this.columns.names.map((name) => (this.hashing.staleColumns.has(name) ? ident(name) : 'null::varchar'));
-      parts.push(`select ${META.recordId}, ${META.version}, ${this.hashOf(columns)} as hash, ${META.isDeleted} from read_parquet(${fileList(stale)}, union_by_name = true) where ${inChunk}`);
+      const columns = this.columns.names.map((name) =>
+        this.hashing.staleColumns.has(name) ? ident(name) : 'null::varchar',
+      );
+      parts.push(
+        `select ${META.recordId}, ${META.version}, ${this.hashOf(columns)} as hash, ${META.isDeleted} from read_parquet(${fileList(stale)}, union_by_name = true) where ${inChunk}`,
+      );
     }
     return parts.join(' union all ');
   }
 
   private async writeParquet(select: string, outputPath: string) {
     const metadata = `{${HASH_METADATA_KEY}: ${literal(this.hashing.canary)}, ${COLUMNS_METADATA_KEY}: ${literal(this.hashing.columns)}}`;
-    await this.connection.run(`copy (${select}) to ${literal(outputPath)} (format parquet, compression snappy, row_group_size 20000, kv_metadata ${metadata})`);
+    await this.connection.run(
+      `copy (${select}) to ${literal(outputPath)} (format parquet, compression snappy, row_group_size 20000, kv_metadata ${metadata})`,
+    );
   }
 
   private async all<T>(sql: string): Promise<T[]> {

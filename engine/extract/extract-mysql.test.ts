@@ -17,8 +17,15 @@ beforeAll(async () => {
   const admin = await mysql.createConnection(adminUrl!);
   await admin.query(`create database ${database} character set utf8mb4`);
   await admin.end();
-  connection = await mysql.createConnection({ uri: `${adminUrl}${database}`, timezone: 'Z', typeCast: (field) => field.string() });
-  await createSampleDatabase({ dialect: 'mysql', connection }, { customers: 1000, accountsPerCustomer: 0, ordersPerCustomer: 0, eventsPerCustomer: 0 });
+  connection = await mysql.createConnection({
+    uri: `${adminUrl}${database}`,
+    timezone: 'Z',
+    typeCast: (field) => field.string(),
+  });
+  await createSampleDatabase(
+    { dialect: 'mysql', connection },
+    { customers: 1000, accountsPerCustomer: 0, ordersPerCustomer: 0, eventsPerCustomer: 0 },
+  );
 });
 afterAll(async () => {
   await api.close();
@@ -39,13 +46,38 @@ describe.skipIf(!adminUrl)('MariaDB sources', () => {
     const source = await create(
       api,
       '/import/sources',
-      { source: { name: 'maria', vendor: 'mysql', provider_id: tenant.id, mysql: { host: url.hostname, port: Number(url.port), database, disable_ssl: true, password_auth: { username: url.username, password: url.password } } } },
+      {
+        source: {
+          name: 'maria',
+          vendor: 'mysql',
+          provider_id: tenant.id,
+          mysql: {
+            host: url.hostname,
+            port: Number(url.port),
+            database,
+            disable_ssl: true,
+            password_auth: { username: url.username, password: url.password },
+          },
+        },
+      },
       'source',
     );
     const dataset = await create(
       api,
       '/import/datasets',
-      { dataset: { source_id: source.id, method: 'table', table: { source_table_namespace: database, source_table_name: 'customers' }, type: 'dimension', dimension: { primary_key_column: 'id', last_modified_column: 'updated_at', is_deleted_column: 'is_deleted' } } },
+      {
+        dataset: {
+          source_id: source.id,
+          method: 'table',
+          table: { source_table_namespace: database, source_table_name: 'customers' },
+          type: 'dimension',
+          dimension: {
+            primary_key_column: 'id',
+            last_modified_column: 'updated_at',
+            is_deleted_column: 'is_deleted',
+          },
+        },
+      },
       'dataset',
     );
     const first = await extractNow(api, dataset.id);
@@ -62,12 +94,18 @@ describe.skipIf(!adminUrl)('MariaDB sources', () => {
     };
     await compare();
 
-    await connection.query(`update customers set plan = concat(plan, '+'), updated_at = utc_timestamp(6) order by id limit 12`);
+    await connection.query(
+      `update customers set plan = concat(plan, '+'), updated_at = utc_timestamp(6) order by id limit 12`,
+    );
     const second = await extractNow(api, dataset.id);
     expect(second).toMatchObject({ records_new_inserted: 0, records_existing_updated: 12 });
     await compare();
 
-    const sample = await api.request<{ data: { records: Record<string, unknown>[] } }>('POST', `/import/datasets/${dataset.id}/random-sample`, { sample_size: 3 });
+    const sample = await api.request<{ data: { records: Record<string, unknown>[] } }>(
+      'POST',
+      `/import/datasets/${dataset.id}/random-sample`,
+      { sample_size: 3 },
+    );
     const record = sample.body.data.records[0]!;
     expect(typeof record.is_deleted).toBe('boolean');
     expect(String(record.updated_at)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);

@@ -45,6 +45,9 @@ export function extractResponse(row: ExtractRow) {
     records_errored: Number(row.records_errored),
     error: row.error,
     cancel_requested_at: time(row.cancel_requested_at),
-    progress: { rows_read: Number(row.rows_read), estimated_rows: row.estimated_rows === null ? null : Number(row.estimated_rows) },
+    progress: {
+      rows_read: Number(row.rows_read),
+      estimated_rows: row.estimated_rows === null ? null : Number(row.estimated_rows),
+    },
   };
 }

@@ -20,11 +20,21 @@ import { readRecordLineage } from './record-lineage';
 import { triggerExtractIn } from './trigger-extract';
 
 const requireDataset = (engine: EngineContext, id: string) =>
-  requireById<{ id: string; provider_id: string }>(engine.db, 'dataset', 'select id, provider_id from datasets where id = $1', id);
+  requireById<{ id: string; provider_id: string }>(
+    engine.db,
+    'dataset',
+    'select id, provider_id from datasets where id = $1',
+    id,
+  );
 
 const ExtractListQuery = ListQuerySchema.extend({ dataset_id: z.string().max(64).optional() });
 const ExtractBody = z.object({
-  full_refresh: z.boolean().optional().describe('(ext) read the whole table again rather than what changed since the last run (and find hard deletes where configured)'),
+  full_refresh: z
+    .boolean()
+    .optional()
+    .describe(
+      '(ext) read the whole table again rather than what changed since the last run (and find hard deletes where configured)',
+    ),
 });
 const SampleBody = z.object({ sample_size: z.number().int().min(1).max(1000) });
 const RecordQuery = z.object({ as_of: z.iso.datetime({ offset: true }).optional() });
@@ -50,7 +60,10 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
       const { extract, created } = await withTransaction(engine.db, async (client) => {
         const triggered = await triggerExtractIn(client, dataset.id, 'api', { fullRefresh });
         if (fullRefresh && !triggered.extract.full_refresh) {
-          throw conflict('extract_running', 'An extract of this dataset is running and reads only what changed: cancel it or let it finish, then ask for the full refresh again.');
+          throw conflict(
+            'extract_running',
+            'An extract of this dataset is running and reads only what changed: cancel it or let it finish, then ask for the full refresh again.',
+          );
         }
         await recordAudit(client, {
           eventType: 'IMPORT_EXTRACT_REQUEST',
@@ -63,7 +76,13 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
         });
         return triggered;
       });
-      return respond(c, 'extract', extractResponse(extract), created ? 'Extract queued.' : 'An extract of this dataset is already queued or running.', 201);
+      return respond(
+        c,
+        'extract',
+        extractResponse(extract),
+        created ? 'Extract queued.' : 'An extract of this dataset is already queued or running.',
+        201,
+      );
     },
   });
 
@@ -79,9 +98,18 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     handler: async (c) => {
       const id = c.req.param('id')!;
       const result = await withTransaction(engine.db, async (client) => {
-        const found = await requireById<ExtractRow & { provider_id: string }>(client, 'extract', 'select e.*, d.provider_id from extracts e join datasets d on d.id = e.dataset_id where e.id = $1 for update of e', id);
+        const found = await requireById<ExtractRow & { provider_id: string }>(
+          client,
+          'extract',
+          'select e.*, d.provider_id from extracts e join datasets d on d.id = e.dataset_id where e.id = $1 for update of e',
+          id,
+        );
         const cancel = await requestCancel<ExtractRow>(client, 'extracts', id);
-        if (cancel.outcome === 'finished') throw conflict('not_cancellable', `The extract has already ${found.status}: there is nothing to cancel.`);
+        if (cancel.outcome === 'finished')
+          throw conflict(
+            'not_cancellable',
+            `The extract has already ${found.status}: there is nothing to cancel.`,
+          );
         // A queued extract that never ran: the dataset's next scheduled run is a period away, as after any run.
         if (cancel.outcome === 'cancelled') {
           await client.query(
@@ -91,10 +119,25 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
           );
         }
         const object = extractResponse(cancel.row);
-        await recordAudit(client, { eventType: 'IMPORT_EXTRACT_CANCEL', resourceId: id, actor: c.get('actor'), note: c.get('auditNote'), object, previousObject: extractResponse(found), providerId: found.provider_id });
+        await recordAudit(client, {
+          eventType: 'IMPORT_EXTRACT_CANCEL',
+          resourceId: id,
+          actor: c.get('actor'),
+          note: c.get('auditNote'),
+          object,
+          previousObject: extractResponse(found),
+          providerId: found.provider_id,
+        });
         return { object, outcome: cancel.outcome };
       });
-      return respond(c, 'extract', result.object, result.outcome === 'cancelled' ? 'Extract cancelled.' : 'Cancel requested: the extract stops at its next checkpoint.');
+      return respond(
+        c,
+        'extract',
+        result.object,
+        result.outcome === 'cancelled'
+          ? 'Extract cancelled.'
+          : 'Cancel requested: the extract stops at its next checkpoint.',
+      );
     },
   });
 
@@ -107,10 +150,26 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     response: ListEnvelope('extracts', ExtractSchema),
     handler: async (c) => {
       const query = readQuery(c, ExtractListQuery);
-      if (query.dataset_id !== undefined && !isUuid(query.dataset_id)) throw badRequest('invalid_request', 'dataset_id must be a UUID.', [{ path: 'dataset_id', message: 'must be a UUID' }]);
-      const where = query.dataset_id ? [{ sql: 'dataset_id = $1', params: [query.dataset_id] }] : [];
-      const page = await fetchPage<ExtractRow>(engine.db, { table: 'extracts', idType: 'uuid', where, query });
-      return respondList(c, 'extracts', page.rows.map(extractResponse), nextUrl(c, engine.publicUrl, page.nextCursor, query), `Found ${page.rows.length} extracts.`);
+      if (query.dataset_id !== undefined && !isUuid(query.dataset_id))
+        throw badRequest('invalid_request', 'dataset_id must be a UUID.', [
+          { path: 'dataset_id', message: 'must be a UUID' },
+        ]);
+      const where = query.dataset_id
+        ? [{ sql: 'dataset_id = $1', params: [query.dataset_id] }]
+        : [];
+      const page = await fetchPage<ExtractRow>(engine.db, {
+        table: 'extracts',
+        idType: 'uuid',
+        where,
+        query,
+      });
+      return respondList(
+        c,
+        'extracts',
+        page.rows.map(extractResponse),
+        nextUrl(c, engine.publicUrl, page.nextCursor, query),
+        `Found ${page.rows.length} extracts.`,
+      );
     },
   });
 
@@ -122,7 +181,12 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     response: ExtractResponse,
     errorStatuses: [404],
     handler: async (c) => {
-      const extract = await requireById<ExtractRow>(engine.db, 'extract', 'select * from extracts where id = $1', c.req.param('id')!);
+      const extract = await requireById<ExtractRow>(
+        engine.db,
+        'extract',
+        'select * from extracts where id = $1',
+        c.req.param('id')!,
+      );
       return respond(c, 'extract', extractResponse(extract), `Extract is ${extract.status}.`);
     },
   });
@@ -133,13 +197,21 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     summary: 'A random sample of the cached records, each with its _prequel_record_id',
     tag: 'datasets',
     body: SampleBody,
-    response: z.object({ status: z.literal('success'), data: RandomSampleSchema, message: z.string() }),
+    response: z.object({
+      status: z.literal('success'),
+      data: RandomSampleSchema,
+      message: z.string(),
+    }),
     errorStatuses: [404],
     handler: async (c) => {
       const dataset = await requireDataset(engine, c.req.param('id')!);
       const { sample_size } = parseWith(SampleBody, await readJson(c));
       const sample = await readRandomSample(engine, dataset.id, sample_size);
-      return c.json({ status: 'success', data: sample, message: `Sampled ${sample.records.length} records.` });
+      return c.json({
+        status: 'success',
+        data: sample,
+        message: `Sampled ${sample.records.length} records.`,
+      });
     },
   });
 

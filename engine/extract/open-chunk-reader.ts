@@ -40,14 +40,24 @@ function requireColumns(schema: SchemaColumn[], mode: ReadMode, table: string) {
   const needed = mode.kind === 'incremental' ? [mode.pkColumn, mode.orderColumn] : [mode.pkColumn];
   for (const name of needed) {
     if (!schema.some((column) => column.name === name)) {
-      throw new JobFailure('source', 'source_schema_changed', 'A column is missing', `${table} has no column "${name}" any more. Update the dataset or restore the column.`);
+      throw new JobFailure(
+        'source',
+        'source_schema_changed',
+        'A column is missing',
+        `${table} has no column "${name}" any more. Update the dataset or restore the column.`,
+      );
     }
   }
 }
 
-const isTime = (schema: SchemaColumn[], name: string | undefined) => ['timestamp', 'date'].includes(schema.find((column) => column.name === name)?.prequel_type ?? '');
+const isTime = (schema: SchemaColumn[], name: string | undefined) =>
+  ['timestamp', 'date'].includes(schema.find((column) => column.name === name)?.prequel_type ?? '');
 
-async function openPostgresReader(source: Extract<SourceCreate, { vendor: 'postgres' }>, engine: EngineContext, args: OpenReaderArgs): Promise<DatasetReader> {
+async function openPostgresReader(
+  source: Extract<SourceCreate, { vendor: 'postgres' }>,
+  engine: EngineContext,
+  args: OpenReaderArgs,
+): Promise<DatasetReader> {
   const client = await connectPostgres(source.postgres, engine, { types: textTypes });
   try {
     const chunkRows = args.chunkRows ?? DEFAULT_CHUNK_ROWS;
@@ -55,11 +65,21 @@ async function openPostgresReader(source: Extract<SourceCreate, { vendor: 'postg
       const timeoutMs = args.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
       const schema = await postgresQuerySchema(client, args.mode.query, timeoutMs);
       requireColumns(schema, args.mode, 'The query');
-      const reader = await openPostgresQueryReader({ client, query: args.mode.query, columns: schema.map((column) => column.name), chunkRows, workDir: args.workDir, timeoutMs });
+      const reader = await openPostgresQueryReader({
+        client,
+        query: args.mode.query,
+        columns: schema.map((column) => column.name),
+        chunkRows,
+        workDir: args.workDir,
+        timeoutMs,
+      });
       return { ...reader, schema };
     }
     const table = args.dataset.table!;
-    const schema = await postgresTableSchema(client, { namespace: table.source_table_namespace, name: table.source_table_name });
+    const schema = await postgresTableSchema(client, {
+      namespace: table.source_table_namespace,
+      name: table.source_table_name,
+    });
     requireColumns(schema, args.mode, `${table.source_table_namespace}.${table.source_table_name}`);
     const reader = await openPostgresTableReader({
       client,
@@ -80,9 +100,18 @@ async function openPostgresReader(source: Extract<SourceCreate, { vendor: 'postg
   }
 }
 
-async function openMysqlReader(source: Extract<SourceCreate, { vendor: 'mysql' }>, engine: EngineContext, args: OpenReaderArgs): Promise<DatasetReader> {
+async function openMysqlReader(
+  source: Extract<SourceCreate, { vendor: 'mysql' }>,
+  engine: EngineContext,
+  args: OpenReaderArgs,
+): Promise<DatasetReader> {
   if (args.mode.kind === 'query') {
-    throw new JobFailure('source', 'method_not_supported', 'SQL datasets are not supported for MySQL yet', 'Use a table dataset for MySQL and MariaDB sources.');
+    throw new JobFailure(
+      'source',
+      'method_not_supported',
+      'SQL datasets are not supported for MySQL yet',
+      'Use a table dataset for MySQL and MariaDB sources.',
+    );
   }
   const connection = await connectMysql(source.mysql, engine, {
     // Every value as the server's text (exact big numbers, decimals, DATETIME(6)); binary strings as hex.
@@ -90,14 +119,19 @@ async function openMysqlReader(source: Extract<SourceCreate, { vendor: 'mysql' }
       if (field.type === 'BLOB' || field.type === 'STRING' || field.type === 'VAR_STRING') {
         const buffer = field.buffer();
         if (buffer === null) return null;
-        return (field as unknown as { characterSet?: number }).characterSet === 63 ? buffer.toString('hex') : buffer.toString('utf8');
+        return (field as unknown as { characterSet?: number }).characterSet === 63
+          ? buffer.toString('hex')
+          : buffer.toString('utf8');
       }
       return field.string();
     },
   });
   try {
     const table = args.dataset.table!;
-    const schema = await mysqlTableSchema(connection, { namespace: table.source_table_namespace, name: table.source_table_name });
+    const schema = await mysqlTableSchema(connection, {
+      namespace: table.source_table_namespace,
+      name: table.source_table_name,
+    });
     requireColumns(schema, args.mode, `${table.source_table_namespace}.${table.source_table_name}`);
     const reader = await openMysqlTableReader({
       connection,
@@ -118,9 +152,17 @@ async function openMysqlReader(source: Extract<SourceCreate, { vendor: 'mysql' }
   }
 }
 
-export async function openChunkReader(engine: EngineContext, args: OpenReaderArgs): Promise<DatasetReader> {
+export async function openChunkReader(
+  engine: EngineContext,
+  args: OpenReaderArgs,
+): Promise<DatasetReader> {
   const source = await loadSourceConfig(engine, args.sourceId);
   if (source.vendor === 'postgres') return openPostgresReader(source, engine, args);
   if (source.vendor === 'mysql') return openMysqlReader(source, engine, args);
-  throw new JobFailure('source', 'vendor_not_supported', 'This source cannot be read', `Extracts from ${source.vendor} sources are not supported by this engine yet.`);
+  throw new JobFailure(
+    'source',
+    'vendor_not_supported',
+    'This source cannot be read',
+    `Extracts from ${source.vendor} sources are not supported by this engine yet.`,
+  );
 }

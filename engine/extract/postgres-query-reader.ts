@@ -6,9 +6,19 @@ import { openSqlCursor } from '../sources/postgres/sql-cursor';
 import { CsvFileWriter } from './csv-writer';
 import type { ChunkReader, SourceChunk } from './source-chunks';
 
-export async function openPostgresQueryReader(options: { client: pg.Client; query: string; columns: string[]; chunkRows: number; workDir: string; timeoutMs: number }): Promise<ChunkReader> {
+export async function openPostgresQueryReader(options: {
+  client: pg.Client;
+  query: string;
+  columns: string[];
+  chunkRows: number;
+  workDir: string;
+  timeoutMs: number;
+}): Promise<ChunkReader> {
   const { client, chunkRows, workDir } = options;
-  const cursor = await openSqlCursor(client, options.query, { timeoutMs: options.timeoutMs, batchRows: 5000 });
+  const cursor = await openSqlCursor(client, options.query, {
+    timeoutMs: options.timeoutMs,
+    batchRows: 5000,
+  });
 
   async function* chunks(): AsyncGenerator<SourceChunk> {
     let writer: CsvFileWriter | null = null;

@@ -6,7 +6,14 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { faultPoint } from '../jobs/fault-points';
-import { afterCursor, type Cursor, orderBy, postgresDialect as sql, upToBoundary, where } from './read-plan';
+import {
+  afterCursor,
+  type Cursor,
+  orderBy,
+  postgresDialect as sql,
+  upToBoundary,
+  where,
+} from './read-plan';
 import type { ChunkReader, KeysetReadOptions, SourceChunk } from './source-chunks';
 
 export interface PostgresTableReadOptions extends KeysetReadOptions {
@@ -14,21 +21,34 @@ export interface PostgresTableReadOptions extends KeysetReadOptions {
   namespace: string;
 }
 
-export async function openPostgresTableReader(options: PostgresTableReadOptions): Promise<ChunkReader> {
+export async function openPostgresTableReader(
+  options: PostgresTableReadOptions,
+): Promise<ChunkReader> {
   const { client, mode, chunkRows, workDir } = options;
   // Text forms that round-trip exactly: UTC ISO timestamps, all float digits.
-  await client.query(`set TimeZone = 'UTC'; set DateStyle = 'ISO, YMD'; set IntervalStyle = 'iso_8601'; set extra_float_digits = 3`);
+  await client.query(
+    `set TimeZone = 'UTC'; set DateStyle = 'ISO, YMD'; set IntervalStyle = 'iso_8601'; set extra_float_digits = 3`,
+  );
   const table = `${sql.quoteIdent(options.namespace)}.${sql.quoteIdent(options.table)}`;
   const columnList = options.columns.map(sql.quoteIdent).join(', ');
   const pk = sql.quoteIdent(mode.pkColumn);
   const orderColumn = mode.kind === 'incremental' ? sql.quoteIdent(mode.orderColumn) : null;
 
   // Rows stamped after the run started wait for the next run; the saved cursor stays `lag` behind the clock.
-  const clock = orderColumn && options.orderIsTime
-    ? (await client.query<{ upper: string; cap: string }>(`select clock_timestamp()::text as upper, (clock_timestamp() - make_interval(secs => $1))::text as cap`, [options.lagSeconds])).rows[0]!
-    : null;
+  const clock =
+    orderColumn && options.orderIsTime
+      ? (
+          await client.query<{ upper: string; cap: string }>(
+            `select clock_timestamp()::text as upper, (clock_timestamp() - make_interval(secs => $1))::text as cap`,
+            [options.lagSeconds],
+          )
+        ).rows[0]!
+      : null;
   // 'infinity' sorts after every clock reading; such rows are re-read (and found unchanged) on each run.
-  const upperBound = orderColumn && clock ? `(${orderColumn} <= ${sql.literal(clock.upper)} or ${orderColumn} = 'infinity')` : null;
+  const upperBound =
+    orderColumn && clock
+      ? `(${orderColumn} <= ${sql.literal(clock.upper)} or ${orderColumn} = 'infinity')`
+      : null;
 
   const estimate = await client.query<{ n: string | null }>(
     `select greatest(c.reltuples, 0)::bigint::text as n from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2`,
@@ -49,7 +69,9 @@ export async function openPostgresTableReader(options: PostgresTableReadOptions)
       const after = afterCursor(mode, position, sql);
       await client.query('begin isolation level repeatable read read only');
       try {
-        const select = orderColumn ? `${orderColumn}::text as o, ${pk}::text as k` : `${pk}::text as k`;
+        const select = orderColumn
+          ? `${orderColumn}::text as o, ${pk}::text as k`
+          : `${pk}::text as k`;
         const boundaryRow = (
           await client.query<{ o?: string; k: string }>(
             `select ${select} from ${table} ${where(after, upperBound)} order by ${orderBy(mode, sql)} offset ${chunkRows - 1} limit 1`,
@@ -58,7 +80,11 @@ export async function openPostgresTableReader(options: PostgresTableReadOptions)
         let last: { o?: string; k: string } | undefined = boundaryRow;
         if (!last) {
           const descending = orderColumn ? `${orderColumn} desc, ${pk} desc` : `${pk} desc`;
-          last = (await client.query<{ o?: string; k: string }>(`select ${select} from ${table} ${where(after, upperBound)} order by ${descending} limit 1`)).rows[0];
+          last = (
+            await client.query<{ o?: string; k: string }>(
+              `select ${select} from ${table} ${where(after, upperBound)} order by ${descending} limit 1`,
+            )
+          ).rows[0];
         }
         if (!last) {
           await client.query('commit');
@@ -66,7 +92,10 @@ export async function openPostgresTableReader(options: PostgresTableReadOptions)
         }
         const reached: Cursor = { order: last.o ?? null, pk: last.k };
         const csvPath = path.join(workDir, `chunk-${part}.csv`);
-        const rows = await copyToFile(`select ${columnList} from ${table} ${where(after, upperBound, upToBoundary(mode, reached, sql))}`, csvPath);
+        const rows = await copyToFile(
+          `select ${columnList} from ${table} ${where(after, upperBound, upToBoundary(mode, reached, sql))}`,
+          csvPath,
+        );
         await client.query('commit');
         position = reached;
         yield { csvPath, rows, cursor: await persistable(reached) };
@@ -80,9 +109,15 @@ export async function openPostgresTableReader(options: PostgresTableReadOptions)
 
   /** The reached position, or `order >= cap` when it is closer to the clock than the lag allows. */
   async function persistable(reached: Cursor): Promise<Cursor> {
-    if (!orderColumn || !clock || reached.order === null || reached.order === undefined) return reached;
+    if (!orderColumn || !clock || reached.order === null || reached.order === undefined)
+      return reached;
     // The client reads every value as text (exactness), booleans included.
-    const beyond = (await client.query<{ beyond: string }>(`select ($1::timestamptz > $2::timestamptz)::text as beyond`, [reached.order, clock.cap])).rows[0]!.beyond;
+    const beyond = (
+      await client.query<{ beyond: string }>(
+        `select ($1::timestamptz > $2::timestamptz)::text as beyond`,
+        [reached.order, clock.cap],
+      )
+    ).rows[0]!.beyond;
     return beyond === 'true' ? { order: clock.cap, pk: null } : reached;
   }
 

@@ -15,11 +15,22 @@ export type ReadMode =
   | { kind: 'query'; query: string; pkColumn: string };
 
 export function readModeOf(dataset: DatasetCreate): ReadMode {
-  const pkColumn = dataset.type === 'fact' ? dataset.fact!.primary_key_column : dataset.dimension!.primary_key_column;
+  const pkColumn =
+    dataset.type === 'fact'
+      ? dataset.fact!.primary_key_column
+      : dataset.dimension!.primary_key_column;
   if (dataset.method === 'sql') return { kind: 'query', query: dataset.sql!.query, pkColumn };
-  if (dataset.type === 'fact') return { kind: 'incremental', orderColumn: dataset.fact!.created_at_column, pkColumn, isFact: true };
+  if (dataset.type === 'fact')
+    return {
+      kind: 'incremental',
+      orderColumn: dataset.fact!.created_at_column,
+      pkColumn,
+      isFact: true,
+    };
   const lastModified = dataset.dimension!.last_modified_column;
-  return lastModified ? { kind: 'incremental', orderColumn: lastModified, pkColumn, isFact: false } : { kind: 'full', pkColumn };
+  return lastModified
+    ? { kind: 'incremental', orderColumn: lastModified, pkColumn, isFact: false }
+    : { kind: 'full', pkColumn };
 }
 
 export interface Dialect {
@@ -44,14 +55,20 @@ export const mysqlDialect: Dialect = {
 };
 
 /** `(order, pk) > cursor` (or `order >= cursor.order` after a lag cap); null when starting from the beginning. */
-export function afterCursor(mode: ReadMode, cursor: Cursor | null, dialect: Dialect): string | null {
+export function afterCursor(
+  mode: ReadMode,
+  cursor: Cursor | null,
+  dialect: Dialect,
+): string | null {
   if (!cursor || mode.kind === 'query') return null;
   const pk = dialect.quoteIdent(mode.pkColumn);
-  if (mode.kind === 'full') return cursor.pk === null ? null : `${pk} > ${dialect.literal(cursor.pk)}`;
+  if (mode.kind === 'full')
+    return cursor.pk === null ? null : `${pk} > ${dialect.literal(cursor.pk)}`;
   const order = dialect.quoteIdent(mode.orderColumn);
   if (cursor.order === undefined || cursor.order === null) return null;
   if (cursor.pk === null) return `${order} >= ${dialect.literal(cursor.order)}`;
-  if (dialect.rowComparison) return `(${order}, ${pk}) > (${dialect.literal(cursor.order)}, ${dialect.literal(cursor.pk)})`;
+  if (dialect.rowComparison)
+    return `(${order}, ${pk}) > (${dialect.literal(cursor.order)}, ${dialect.literal(cursor.pk)})`;
   return `(${order} > ${dialect.literal(cursor.order)} or (${order} = ${dialect.literal(cursor.order)} and ${pk} > ${dialect.literal(cursor.pk)}))`;
 }
 
@@ -61,11 +78,16 @@ export function orderBy(mode: Exclude<ReadMode, { kind: 'query' }>, dialect: Dia
 }
 
 /** Upper bound of a chunk: `(order, pk) <= boundary`. */
-export function upToBoundary(mode: Exclude<ReadMode, { kind: 'query' }>, boundary: Cursor, dialect: Dialect): string {
+export function upToBoundary(
+  mode: Exclude<ReadMode, { kind: 'query' }>,
+  boundary: Cursor,
+  dialect: Dialect,
+): string {
   const pk = dialect.quoteIdent(mode.pkColumn);
   if (mode.kind === 'full') return `${pk} <= ${dialect.literal(boundary.pk!)}`;
   const order = dialect.quoteIdent(mode.orderColumn);
-  if (dialect.rowComparison) return `(${order}, ${pk}) <= (${dialect.literal(boundary.order!)}, ${dialect.literal(boundary.pk!)})`;
+  if (dialect.rowComparison)
+    return `(${order}, ${pk}) <= (${dialect.literal(boundary.order!)}, ${dialect.literal(boundary.pk!)})`;
   return `(${order} < ${dialect.literal(boundary.order!)} or (${order} = ${dialect.literal(boundary.order!)} and ${pk} <= ${dialect.literal(boundary.pk!)}))`;
 }
 
@@ -73,8 +95,19 @@ export function upToBoundary(mode: Exclude<ReadMode, { kind: 'query' }>, boundar
  * The cursor to persist after reading up to `position`: never past the source clock minus the lag,
  * so a row committed late with an earlier timestamp is still read by a later run.
  */
-export function persistableCursor(mode: ReadMode, position: Cursor, cap: string | null, compare: (a: string, b: string) => number): Cursor {
-  if (mode.kind !== 'incremental' || cap === null || position.order === undefined || position.order === null) return position;
+export function persistableCursor(
+  mode: ReadMode,
+  position: Cursor,
+  cap: string | null,
+  compare: (a: string, b: string) => number,
+): Cursor {
+  if (
+    mode.kind !== 'incremental' ||
+    cap === null ||
+    position.order === undefined ||
+    position.order === null
+  )
+    return position;
   return compare(position.order, cap) > 0 ? { order: cap, pk: null } : position;
 }
 

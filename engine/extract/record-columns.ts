@@ -17,9 +17,18 @@ interface DatasetColumnsRow {
   name: string | null;
 }
 
-export async function recordColumns(engine: EngineContext, datasetId: string, current: SchemaColumn[]): Promise<void> {
+export async function recordColumns(
+  engine: EngineContext,
+  datasetId: string,
+  current: SchemaColumn[],
+): Promise<void> {
   const news = await withTransaction(engine.db, async (client) => {
-    const dataset = (await client.query<DatasetColumnsRow>(`select columns, schema_drift, provider_id, body->>'name' as name from datasets where id = $1 for update`, [datasetId])).rows[0];
+    const dataset = (
+      await client.query<DatasetColumnsRow>(
+        `select columns, schema_drift, provider_id, body->>'name' as name from datasets where id = $1 for update`,
+        [datasetId],
+      )
+    ).rows[0];
     if (!dataset) return null;
     const streams = (
       await client.query<{ id: string; mappings: Mapping[]; record_schema: unknown }>(
@@ -28,18 +37,33 @@ export async function recordColumns(engine: EngineContext, datasetId: string, cu
       )
     ).rows;
     const drift = detectDrift(dataset.columns, current, streams, dataset.schema_drift);
-    await client.query('update datasets set columns = $2, schema_drift = $3 where id = $1', [datasetId, JSON.stringify(current), drift === null ? null : JSON.stringify(drift)]);
+    await client.query('update datasets set columns = $2, schema_drift = $3 where id = $1', [
+      datasetId,
+      JSON.stringify(current),
+      drift === null ? null : JSON.stringify(drift),
+    ]);
     // A stream whose mapping reads a column that is gone would fail every load: it waits, invalid, until fixed.
     const names = current.map((column) => column.name);
     for (const stream of streams) {
       const valid = validateMappings(stream.mappings, stream.record_schema, names).length === 0;
-      await client.query('update streams set is_valid = $2 where id = $1 and is_valid <> $2', [stream.id, valid]);
+      await client.query('update streams set is_valid = $2 where id = $1 and is_valid <> $2', [
+        stream.id,
+        valid,
+      ]);
     }
     return { problems: newProblems(dataset.schema_drift, drift), dataset };
   });
   if (!news?.problems.length) return;
   const table = news.dataset.name ?? 'the dataset';
   const message = news.problems.map((column) => describeDrift(column, table)).join(' ');
-  engine.logger.warn('dataset schema changed', { dataset_id: datasetId, columns: news.problems.map((column) => `${column.change}:${column.name}`) });
-  notify(engine, 'dataset.schema_changed', { dataset_id: datasetId, provider_id: news.dataset.provider_id, columns: news.problems, message });
+  engine.logger.warn('dataset schema changed', {
+    dataset_id: datasetId,
+    columns: news.problems.map((column) => `${column.change}:${column.name}`),
+  });
+  notify(engine, 'dataset.schema_changed', {
+    dataset_id: datasetId,
+    provider_id: news.dataset.provider_id,
+    columns: news.problems,
+    message,
+  });
 }

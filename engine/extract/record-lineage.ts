@@ -17,20 +17,44 @@ interface LedgerRow extends TransformedRef {
 function deliveryStages(ledger: LedgerRow | undefined, transformed: unknown, isDeleted: boolean) {
   if (!ledger) return { transform: null, validate_schema: null, load: null };
   const at = toRfc3339(ledger.updated_at);
-  const error = ledger.error ? { error_code: ledger.error.error_code, error_trace: ledger.error.error_trace } : null;
+  const error = ledger.error
+    ? { error_code: ledger.error.error_code, error_trace: ledger.error.error_trace }
+    : null;
   const transformFailed = ledger.status === 'transform_error';
   return {
     stream_id: ledger.stream_id,
-    transform: { last_transformed_at: at, data: transformed, error: transformFailed ? error : null, is_deleted: isDeleted },
-    validate_schema: transformFailed ? null : { last_validated_at: at, error: ledger.status === 'schema_error' ? error : null, is_deleted: isDeleted },
+    transform: {
+      last_transformed_at: at,
+      data: transformed,
+      error: transformFailed ? error : null,
+      is_deleted: isDeleted,
+    },
+    validate_schema: transformFailed
+      ? null
+      : {
+          last_validated_at: at,
+          error: ledger.status === 'schema_error' ? error : null,
+          is_deleted: isDeleted,
+        },
     load:
       ledger.status === 'delivered' || ledger.status === 'rejected' || ledger.status === 'retry'
-        ? { last_loaded_at: at, data: transformed, error: ledger.status === 'delivered' ? null : error, is_deleted: isDeleted, redelivery: ledger.redelivery }
+        ? {
+            last_loaded_at: at,
+            data: transformed,
+            error: ledger.status === 'delivered' ? null : error,
+            is_deleted: isDeleted,
+            redelivery: ledger.redelivery,
+          }
         : null,
   };
 }
 
-export async function readRecordLineage(engine: EngineContext, datasetId: string, recordId: string, asOf?: string) {
+export async function readRecordLineage(
+  engine: EngineContext,
+  datasetId: string,
+  recordId: string,
+  asOf?: string,
+) {
   const ledger = (
     await engine.db.query<LedgerRow>(
       `select r.stream_id, r.version::text, r.status, r.transformed, r.transformed_page, r.transformed_index, r.error, r.updated_at, r.redelivery

@@ -22,7 +22,16 @@ import { recordColumns } from './record-columns';
 import { type Cursor, readModeOf } from './read-plan';
 
 /** Failures that mean the source could not be reached at all (as opposed to refusing or failing a read). */
-const UNREACHABLE_CODES = new Set(['source_unreachable', 'not_resolvable', 'connection_refused', 'connection_timeout', 'connection_failed', 'host_unreachable', 'no_answer', 'server_unavailable']);
+const UNREACHABLE_CODES = new Set([
+  'source_unreachable',
+  'not_resolvable',
+  'connection_refused',
+  'connection_timeout',
+  'connection_failed',
+  'host_unreachable',
+  'no_answer',
+  'server_unavailable',
+]);
 
 export interface RunExtractOptions {
   workerId: string;
@@ -43,7 +52,11 @@ interface StateRow {
 }
 
 /** Marks the extract running (again, after a crash) and returns it; null when it is already finished. */
-async function claim(db: Queryable, extractId: string, workerId: string): Promise<ExtractRow | null> {
+async function claim(
+  db: Queryable,
+  extractId: string,
+  workerId: string,
+): Promise<ExtractRow | null> {
   const result = await db.query<ExtractRow>(
     `update extracts set status = 'running', started_at = coalesce(started_at, clock_timestamp()), worker_id = $2
      where id = $1 and status in ('queued', 'running') returning *`,
@@ -55,11 +68,23 @@ async function claim(db: Queryable, extractId: string, workerId: string): Promis
 /** Thrown at a checkpoint once a cancel was asked for: the extract ends `cancelled`, its committed chunks kept. */
 class ExtractCancelled extends Error {}
 
-export async function knownFiles(db: Queryable, datasetId: string): Promise<{ key: string; version: string }[]> {
-  return (await db.query<{ key: string; version: string }>('select key, version::text from dataset_files where dataset_id = $1 order by version', [datasetId])).rows;
+export async function knownFiles(
+  db: Queryable,
+  datasetId: string,
+): Promise<{ key: string; version: string }[]> {
+  return (
+    await db.query<{ key: string; version: string }>(
+      'select key, version::text from dataset_files where dataset_id = $1 order by version',
+      [datasetId],
+    )
+  ).rows;
 }
 
-export async function runExtract(engine: EngineContext, extractId: string, options: RunExtractOptions): Promise<void> {
+export async function runExtract(
+  engine: EngineContext,
+  extractId: string,
+  options: RunExtractOptions,
+): Promise<void> {
   const extract = await claim(engine.db, extractId, options.workerId);
   if (!extract) return;
   const workDir = path.join(engine.dataDir, 'work', `extract-${extractId}`);
@@ -71,18 +96,47 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
     if (await cancelRequested(engine.db, 'extracts', extractId)) throw new ExtractCancelled();
   };
   try {
-    const datasetRow = (await engine.db.query<DatasetRow>('select id, source_id, provider_id, body from datasets where id = $1', [extract.dataset_id])).rows[0];
-    if (!datasetRow) throw new JobFailure('engine', 'dataset_deleted', 'The dataset no longer exists', 'The dataset was deleted while its extract was queued.');
+    const datasetRow = (
+      await engine.db.query<DatasetRow>(
+        'select id, source_id, provider_id, body from datasets where id = $1',
+        [extract.dataset_id],
+      )
+    ).rows[0];
+    if (!datasetRow)
+      throw new JobFailure(
+        'engine',
+        'dataset_deleted',
+        'The dataset no longer exists',
+        'The dataset was deleted while its extract was queued.',
+      );
     const dataset = DatasetCreateSchema.parse(datasetRow.body);
     const mode = readModeOf(dataset);
     // A full refresh reads from no cursor; once it has committed a chunk, a retry after a crash resumes from there.
-    if (extract.full_refresh && Number(extract.rows_read) === 0) await engine.db.query('update dataset_state set cursor = null where dataset_id = $1', [datasetRow.id]);
-    const state = (await engine.db.query<StateRow>('select cursor, last_version::text from dataset_state where dataset_id = $1', [datasetRow.id])).rows[0];
+    if (extract.full_refresh && Number(extract.rows_read) === 0)
+      await engine.db.query('update dataset_state set cursor = null where dataset_id = $1', [
+        datasetRow.id,
+      ]);
+    const state = (
+      await engine.db.query<StateRow>(
+        'select cursor, last_version::text from dataset_state where dataset_id = $1',
+        [datasetRow.id],
+      )
+    ).rows[0];
     const startedFromScratch = !state?.cursor;
 
-    const store = await inPhase('datalake', () => openDatalakeForProvider(engine, datasetRow.provider_id));
+    const store = await inPhase('datalake', () =>
+      openDatalakeForProvider(engine, datasetRow.provider_id),
+    );
     const reader = await inPhase('source', () =>
-      openChunkReader(engine, { dataset, sourceId: datasetRow.source_id, mode, cursor: state?.cursor ?? null, workDir, chunkRows: options.chunkRows, lagSeconds: options.lagSeconds }),
+      openChunkReader(engine, {
+        dataset,
+        sourceId: datasetRow.source_id,
+        mode,
+        cursor: state?.cursor ?? null,
+        workDir,
+        chunkRows: options.chunkRows,
+        lagSeconds: options.lagSeconds,
+      }),
     );
     closeReader = reader.close;
     const chunks = reader.chunks();
@@ -98,15 +152,23 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
     await Promise.all([
       // Compared with what the streams map: a mapped column gone or retyped is reported before any load fails.
       recordColumns(engine, datasetRow.id, reader.schema),
-      engine.db.query('update extracts set estimated_rows = $2 where id = $1', [extractId, reader.estimatedRows]),
+      engine.db.query('update extracts set estimated_rows = $2 where id = $1', [
+        extractId,
+        reader.estimatedRows,
+      ]),
     ]);
 
-    const priorFiles = await Promise.all((await knownFiles(engine.db, datasetRow.id)).map((file) => inPhase('datalake', () => store.localPath(file.key))));
+    const priorFiles = await Promise.all(
+      (await knownFiles(engine.db, datasetRow.id)).map((file) =>
+        inPhase('datalake', () => store.localPath(file.key)),
+      ),
+    );
     detector = await ChangeDetector.open(
       {
         names: reader.columns,
         pkColumn: mode.pkColumn,
-        isDeletedColumn: dataset.type === 'dimension' ? dataset.dimension?.is_deleted_column : undefined,
+        isDeletedColumn:
+          dataset.type === 'dimension' ? dataset.dimension?.is_deleted_column : undefined,
         isFact: dataset.type === 'fact',
       },
       priorFiles,
@@ -124,10 +186,20 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
       // Read the next chunk from the source while this one is compared and published.
       faultPoint('before_chunk');
       pending = readNext();
-      const version = Number((await engine.db.query<{ v: string }>(`select coalesce(max(last_version), 0)::text as v from dataset_state where dataset_id = $1`, [datasetRow.id])).rows[0]!.v) + 1;
+      const version =
+        Number(
+          (
+            await engine.db.query<{ v: string }>(
+              `select coalesce(max(last_version), 0)::text as v from dataset_state where dataset_id = $1`,
+              [datasetRow.id],
+            )
+          ).rows[0]!.v,
+        ) + 1;
       const parquetPath = path.join(workDir, `part-${version}.parquet`);
       mark = performance.now();
-      const counts = await inPhase('engine', () => detector!.processChunk(chunk.csvPath, version, parquetPath));
+      const counts = await inPhase('engine', () =>
+        detector!.processChunk(chunk.csvPath, version, parquetPath),
+      );
       timing.detect = performance.now() - mark;
       mark = performance.now();
       rmSync(chunk.csvPath, { force: true });
@@ -135,7 +207,8 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
       // Keyed by version: a retry after a crash before the commit rewrites its own uncommitted file, never a committed one.
       const key = extractPartKey(datasetRow.provider_id, datasetRow.id, extractId, version);
       let bytes = 0;
-      if (counts.written > 0) bytes = (await inPhase('datalake', () => store.putFile(key, parquetPath))).bytes;
+      if (counts.written > 0)
+        bytes = (await inPhase('datalake', () => store.putFile(key, parquetPath))).bytes;
       faultPoint('after_upload');
       await withTransaction(engine.db, async (client) => {
         if (counts.written > 0) {
@@ -155,44 +228,96 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
              records_existing_unchanged = records_existing_unchanged + $5, records_existing_deleted = records_existing_deleted + $6,
              records_errored = records_errored + $7
            where id = $1`,
-          [extractId, chunk.rows, counts.inserted, counts.updated, counts.unchanged, counts.deleted, counts.errored],
+          [
+            extractId,
+            chunk.rows,
+            counts.inserted,
+            counts.updated,
+            counts.unchanged,
+            counts.deleted,
+            counts.errored,
+          ],
         );
       });
       timing.publish = performance.now() - mark;
-      engine.logger.debug('extract chunk', { extract_id: extractId, version, rows: chunk.rows, rss_mb: Math.round(process.memoryUsage.rss() / 1048576), ...timing });
+      engine.logger.debug('extract chunk', {
+        extract_id: extractId,
+        version,
+        rows: chunk.rows,
+        rss_mb: Math.round(process.memoryUsage.rss() / 1048576),
+        ...timing,
+      });
       faultPoint('after_commit');
       if (counts.written > 0) detector.addRunFile(parquetPath);
     }
 
-    const detectHardDeletes = dataset.type === 'dimension' && dataset.dimension?.detect_hard_deletes === true;
+    const detectHardDeletes =
+      dataset.type === 'dimension' && dataset.dimension?.detect_hard_deletes === true;
     await checkpoint();
     // A scan that resumed mid-way saw only part of the keys: diffing it would invent deletions.
     if (detectHardDeletes && reader.writeAllKeys && (mode.kind !== 'full' || startedFromScratch)) {
-      await reconcileHardDeletes(engine, { reader, detector, datasetRow, extractId, workDir, store });
+      await reconcileHardDeletes(engine, {
+        reader,
+        detector,
+        datasetRow,
+        extractId,
+        workDir,
+        store,
+      });
     }
     faultPoint('before_finish');
     await withTransaction(engine.db, async (client) => {
       // A complete primary-key pass starts over next time.
-      if (mode.kind !== 'incremental') await client.query('update dataset_state set cursor = null where dataset_id = $1', [datasetRow.id]);
+      if (mode.kind !== 'incremental')
+        await client.query('update dataset_state set cursor = null where dataset_id = $1', [
+          datasetRow.id,
+        ]);
       await finish(client, extractId, datasetRow.id, dataset.frequency_minutes, 'succeeded', null);
     });
     engine.logger.info('extract succeeded', { extract_id: extractId, dataset_id: datasetRow.id });
-    notify(engine, 'extract.succeeded', { extract_id: extractId, dataset_id: datasetRow.id, provider_id: datasetRow.provider_id });
+    notify(engine, 'extract.succeeded', {
+      extract_id: extractId,
+      dataset_id: datasetRow.id,
+      provider_id: datasetRow.provider_id,
+    });
     // Enabled streams deliver what this extract changed; the extract has succeeded whatever happens here.
-    await triggerLoadsAfterExtract(engine.db, datasetRow.id).catch((error: Error) => engine.logger.error('could not start loads after an extract', { extract_id: extractId, message: error.message }));
+    await triggerLoadsAfterExtract(engine.db, datasetRow.id).catch((error: Error) =>
+      engine.logger.error('could not start loads after an extract', {
+        extract_id: extractId,
+        message: error.message,
+      }),
+    );
   } catch (error) {
     if (error instanceof ExtractCancelled) {
       const frequency = await frequencyOf(engine.db, extract.dataset_id);
       await finish(engine.db, extractId, extract.dataset_id, frequency, 'cancelled', null);
-      engine.logger.info('extract cancelled', { extract_id: extractId, dataset_id: extract.dataset_id });
+      engine.logger.info('extract cancelled', {
+        extract_id: extractId,
+        dataset_id: extract.dataset_id,
+      });
       return;
     }
     const jobError = toJobError(error);
-    engine.logger.warn('extract failed', { extract_id: extractId, code: jobError.error_code, blame: jobError.blame });
+    engine.logger.warn('extract failed', {
+      extract_id: extractId,
+      code: jobError.error_code,
+      blame: jobError.blame,
+    });
     const frequency = await frequencyOf(engine.db, extract.dataset_id);
     await finish(engine.db, extractId, extract.dataset_id, frequency, 'failed', jobError);
-    const provider = (await engine.db.query<{ provider_id: string }>('select provider_id from datasets where id = $1', [extract.dataset_id])).rows[0]?.provider_id;
-    const eventData = { extract_id: extractId, dataset_id: extract.dataset_id, provider_id: provider, error: jobError, message: jobError.message };
+    const provider = (
+      await engine.db.query<{ provider_id: string }>(
+        'select provider_id from datasets where id = $1',
+        [extract.dataset_id],
+      )
+    ).rows[0]?.provider_id;
+    const eventData = {
+      extract_id: extractId,
+      dataset_id: extract.dataset_id,
+      provider_id: provider,
+      error: jobError,
+      message: jobError.message,
+    };
     notify(engine, 'extract.failed', eventData);
     if (UNREACHABLE_CODES.has(jobError.error_code)) notify(engine, 'source.unreachable', eventData);
   } finally {
@@ -204,12 +329,29 @@ export async function runExtract(engine: EngineContext, extractId: string, optio
 
 /** The dataset's period (the last one known, should it have been deleted meanwhile: 60 min). */
 async function frequencyOf(db: Queryable, datasetId: string): Promise<number> {
-  return (await db.query<{ f: number }>(`select (body->>'frequency_minutes')::int as f from datasets where id = $1`, [datasetId])).rows[0]?.f ?? 60;
+  return (
+    (
+      await db.query<{ f: number }>(
+        `select (body->>'frequency_minutes')::int as f from datasets where id = $1`,
+        [datasetId],
+      )
+    ).rows[0]?.f ?? 60
+  );
 }
 
 /** Ends the extract; the dataset's next scheduled run is a period away whatever the outcome (a cancel included). */
-async function finish(db: Queryable, extractId: string, datasetId: string, frequencyMinutes: number, status: TerminalJobStatus, error: unknown) {
-  await db.query(`update extracts set status = $2, ended_at = clock_timestamp(), error = $3 where id = $1`, [extractId, status, error === null ? null : JSON.stringify(error)]);
+async function finish(
+  db: Queryable,
+  extractId: string,
+  datasetId: string,
+  frequencyMinutes: number,
+  status: TerminalJobStatus,
+  error: unknown,
+) {
+  await db.query(
+    `update extracts set status = $2, ended_at = clock_timestamp(), error = $3 where id = $1`,
+    [extractId, status, error === null ? null : JSON.stringify(error)],
+  );
   await db.query(
     `insert into dataset_state (dataset_id, next_run_at, last_success_at) values ($1, clock_timestamp() + make_interval(mins => $2), case when $3 then clock_timestamp() end)
      on conflict (dataset_id) do update set next_run_at = excluded.next_run_at,
@@ -232,22 +374,34 @@ async function reconcileHardDeletes(
   const { reader, detector, datasetRow, extractId, workDir, store } = context;
   const idsPath = path.join(workDir, 'all-keys.csv');
   await inPhase('source', () => reader.writeAllKeys!(idsPath));
-  const version = Number((await engine.db.query<{ v: string }>(`select last_version::text as v from dataset_state where dataset_id = $1`, [datasetRow.id])).rows[0]?.v ?? 0) + 1;
+  const version =
+    Number(
+      (
+        await engine.db.query<{ v: string }>(
+          `select last_version::text as v from dataset_state where dataset_id = $1`,
+          [datasetRow.id],
+        )
+      ).rows[0]?.v ?? 0,
+    ) + 1;
   const parquetPath = path.join(workDir, 'tombstones.parquet');
-  const deleted = await inPhase('engine', () => detector.writeHardDeletes(idsPath, version, parquetPath));
+  const deleted = await inPhase('engine', () =>
+    detector.writeHardDeletes(idsPath, version, parquetPath),
+  );
   if (!deleted) return;
   const key = extractPartKey(datasetRow.provider_id, datasetRow.id, extractId, version);
   const { bytes } = await inPhase('datalake', () => store.putFile(key, parquetPath));
   await withTransaction(engine.db, async (client) => {
-    await client.query(`insert into dataset_files (dataset_id, key, extract_id, version, row_count, bytes) values ($1, $2, $3, $4, $5, $6) on conflict do nothing`, [
+    await client.query(
+      `insert into dataset_files (dataset_id, key, extract_id, version, row_count, bytes) values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+      [datasetRow.id, key, extractId, version, deleted, bytes],
+    );
+    await client.query('update dataset_state set last_version = $2 where dataset_id = $1', [
       datasetRow.id,
-      key,
-      extractId,
       version,
-      deleted,
-      bytes,
     ]);
-    await client.query('update dataset_state set last_version = $2 where dataset_id = $1', [datasetRow.id, version]);
-    await client.query('update extracts set records_existing_deleted = records_existing_deleted + $2 where id = $1', [extractId, deleted]);
+    await client.query(
+      'update extracts set records_existing_deleted = records_existing_deleted + $2 where id = $1',
+      [extractId, deleted],
+    );
   });
 }

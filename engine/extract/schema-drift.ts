@@ -15,12 +15,15 @@ export interface MappedStream {
 /** The columns a stream's mappings read, each with the fields it feeds (expressions read every name they use). */
 export function columnsReadBy(mappings: readonly Mapping[]): Map<string, string[]> {
   const read = new Map<string, string[]>();
-  const add = (column: string, field: string) => read.set(column, [...(read.get(column) ?? []), field]);
+  const add = (column: string, field: string) =>
+    read.set(column, [...(read.get(column) ?? []), field]);
   for (const mapping of mappings) {
     if (mapping.field_type === 'field') add(mapping.column.name, mapping.target_field);
     else {
       const compiled = compileExpression(mapping.expression.expr);
-      if (compiled.ok) for (const name of new Set(compiled.expression.identifiers)) if (!name.startsWith('$')) add(name, mapping.target_field);
+      if (compiled.ok)
+        for (const name of new Set(compiled.expression.identifiers))
+          if (!name.startsWith('$')) add(name, mapping.target_field);
     }
   }
   return read;
@@ -32,14 +35,24 @@ function renamedTo(gone: SchemaColumn | undefined, appeared: SchemaColumn[]): st
   const sameType = appeared.filter((column) => column.prequel_type === gone.prequel_type);
   if (sameType.length <= 1) return sameType[0]?.name ?? null;
   const stem = gone.name.toLowerCase();
-  return sameType.find((column) => column.name.toLowerCase().includes(stem) || stem.includes(column.name.toLowerCase()))?.name ?? null;
+  return (
+    sameType.find(
+      (column) =>
+        column.name.toLowerCase().includes(stem) || stem.includes(column.name.toLowerCase()),
+    )?.name ?? null
+  );
 }
 
 /**
  * The drift after an extract found `current`: `previous` is what the dataset had (null before its first read, when
  * nothing can have drifted), `carried` the drift recorded so far.
  */
-export function detectDrift(previous: readonly SchemaColumn[] | null, current: readonly SchemaColumn[], streams: readonly MappedStream[], carried: SchemaDrift | null): SchemaDrift | null {
+export function detectDrift(
+  previous: readonly SchemaColumn[] | null,
+  current: readonly SchemaColumn[],
+  streams: readonly MappedStream[],
+  carried: SchemaDrift | null,
+): SchemaDrift | null {
   if (previous === null) return null;
   const now = new Map(current.map((column) => [column.name, column]));
   const before = new Map(previous.map((column) => [column.name, column]));
@@ -47,7 +60,11 @@ export function detectDrift(previous: readonly SchemaColumn[] | null, current: r
   const carriedByName = new Map((carried?.columns ?? []).map((column) => [column.name, column]));
   const readers = new Map<string, DriftedColumn['streams']>();
   for (const stream of streams) {
-    for (const [column, fields] of columnsReadBy(stream.mappings)) readers.set(column, [...(readers.get(column) ?? []), { stream_id: stream.id, target_fields: fields }]);
+    for (const [column, fields] of columnsReadBy(stream.mappings))
+      readers.set(column, [
+        ...(readers.get(column) ?? []),
+        { stream_id: stream.id, target_fields: fields },
+      ]);
   }
 
   const columns: DriftedColumn[] = [];
@@ -60,14 +77,30 @@ export function detectDrift(previous: readonly SchemaColumn[] | null, current: r
     if (!is) {
       // Gone now. Never seen at all (a mapping of a column that never existed) is the mapping's own error, not drift.
       if (!was && !known) continue;
-      columns.push({ name, change: 'removed', previous_type: expected, current_type: null, renamed_to: known?.renamed_to ?? renamedTo(was, appeared), streams: readBy });
+      columns.push({
+        name,
+        change: 'removed',
+        previous_type: expected,
+        current_type: null,
+        renamed_to: known?.renamed_to ?? renamedTo(was, appeared),
+        streams: readBy,
+      });
     } else if (expected !== null && is.prequel_type !== expected) {
       // Retyped (or back with another type): a warning until the type is back or a mapping is saved again.
-      columns.push({ name, change: 'type_changed', previous_type: expected, current_type: is.prequel_type, renamed_to: null, streams: readBy });
+      columns.push({
+        name,
+        change: 'type_changed',
+        previous_type: expected,
+        current_type: is.prequel_type,
+        renamed_to: null,
+        streams: readBy,
+      });
     }
   }
   const read = new Set(readers.keys());
-  const newColumns = [...new Set([...(carried?.new_columns ?? []), ...appeared.map((column) => column.name)])].filter((name) => now.has(name) && !read.has(name));
+  const newColumns = [
+    ...new Set([...(carried?.new_columns ?? []), ...appeared.map((column) => column.name)]),
+  ].filter((name) => now.has(name) && !read.has(name));
   return columns.length || newColumns.length ? { columns, new_columns: newColumns } : null;
 }
 
@@ -81,11 +114,19 @@ export function newProblems(before: SchemaDrift | null, next: SchemaDrift | null
  * After a stream saved its mappings: it accepts the new types of what it reads, no longer waits on a column it stopped
  * reading (remapped), and nothing is new any more.
  */
-export function acknowledgeMappings(drift: SchemaDrift | null, streamId: string, mappings: readonly Mapping[]): SchemaDrift | null {
+export function acknowledgeMappings(
+  drift: SchemaDrift | null,
+  streamId: string,
+  mappings: readonly Mapping[],
+): SchemaDrift | null {
   if (!drift) return null;
   const reads = columnsReadBy(mappings);
   const columns = drift.columns
-    .map((column) => (column.change === 'type_changed' || !reads.has(column.name) ? { ...column, streams: column.streams.filter((stream) => stream.stream_id !== streamId) } : column))
+    .map((column) =>
+      column.change === 'type_changed' || !reads.has(column.name)
+        ? { ...column, streams: column.streams.filter((stream) => stream.stream_id !== streamId) }
+        : column,
+    )
     .filter((column) => column.streams.length > 0);
   return columns.length ? { columns, new_columns: [] } : null;
 }

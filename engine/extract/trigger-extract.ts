@@ -12,12 +12,22 @@ export interface ExtractOptions {
   fullRefresh?: boolean;
 }
 
-export function triggerExtract(db: Db, datasetId: string, trigger: ExtractTrigger, options: ExtractOptions = {}) {
+export function triggerExtract(
+  db: Db,
+  datasetId: string,
+  trigger: ExtractTrigger,
+  options: ExtractOptions = {},
+) {
   return withTransaction(db, (client) => triggerExtractIn(client, datasetId, trigger, options));
 }
 
 /** Inserts the extract and its job in the caller's transaction, so neither exists without the other. */
-export async function triggerExtractIn(db: Queryable, datasetId: string, trigger: ExtractTrigger, options: ExtractOptions = {}): Promise<{ extract: ExtractRow; created: boolean }> {
+export async function triggerExtractIn(
+  db: Queryable,
+  datasetId: string,
+  trigger: ExtractTrigger,
+  options: ExtractOptions = {},
+): Promise<{ extract: ExtractRow; created: boolean }> {
   const id = uuidv7();
   const fullRefresh = options.fullRefresh ?? false;
   const inserted = await db.query<ExtractRow>(
@@ -28,12 +38,10 @@ export async function triggerExtractIn(db: Queryable, datasetId: string, trigger
   const created = inserted.rows[0];
   if (created) {
     // One queue per dataset: graphile-worker runs its jobs one at a time, whatever the number of engines.
-    await db.query(`select graphile_worker.add_job($1, json_build_object('extract_id', $2::text), queue_name := $3, max_attempts := 5, job_key := $4)`, [
-      EXTRACT_TASK,
-      id,
-      `dataset:${datasetId}`,
-      `extract:${id}`,
-    ]);
+    await db.query(
+      `select graphile_worker.add_job($1, json_build_object('extract_id', $2::text), queue_name := $3, max_attempts := 5, job_key := $4)`,
+      [EXTRACT_TASK, id, `dataset:${datasetId}`, `extract:${id}`],
+    );
     return { extract: created, created: true };
   }
   // A queued extract has read nothing yet: asked for a full refresh, it becomes one.

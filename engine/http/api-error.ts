@@ -33,8 +33,11 @@ export const notFound = (resource: string, id: string) =>
 export const unprocessable = (code: string, message: string, details: ErrorDetail[] = []) =>
   new ApiError(422, code, message, details);
 
-export const conflict = (code: string, message: string, details: ErrorDetail[] = []) => new ApiError(409, code, message, details);
+export const conflict = (code: string, message: string, details: ErrorDetail[] = []) =>
+  new ApiError(409, code, message, details);
 
-export const forbidden = (code: string, message: string, details: ErrorDetail[] = []) => new ApiError(403, code, message, details);
+export const forbidden = (code: string, message: string, details: ErrorDetail[] = []) =>
+  new ApiError(403, code, message, details);
 
-export const badRequest = (code: string, message: string, details: ErrorDetail[] = []) => new ApiError(400, code, message, details);
+export const badRequest = (code: string, message: string, details: ErrorDetail[] = []) =>
+  new ApiError(400, code, message, details);

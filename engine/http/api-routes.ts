@@ -1,7 +1,11 @@
 // One declaration per route: it mounts the handler and describes the route in the OpenAPI document.
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { ActorLabelSchema, AUDIT_HEADERS, ReasonSchema } from '../../lib/prequel/contract/audit-log';
+import {
+  ActorLabelSchema,
+  AUDIT_HEADERS,
+  ReasonSchema,
+} from '../../lib/prequel/contract/audit-log';
 import { ApiErrorSchema } from '../../lib/prequel/contract/common';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -37,7 +41,9 @@ export class ApiRoutes<Env extends object> {
 
   openApi(info: { title: string; version: string; description: string }) {
     const paths: Record<string, Record<string, unknown>> = {};
-    const errorResponse = { content: { 'application/json': { schema: jsonSchema(ApiErrorSchema, 'output') } } };
+    const errorResponse = {
+      content: { 'application/json': { schema: jsonSchema(ApiErrorSchema, 'output') } },
+    };
     for (const route of this.routes) {
       // `:key{.+}` (a parameter with its own pattern) is documented as `{key}`.
       const path = route.path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, '{$1}');
@@ -51,26 +57,48 @@ export class ApiRoutes<Env extends object> {
       const responses: Record<string, unknown> = {
         [String(route.successStatus ?? 200)]: {
           description: 'Success',
-          ...(route.response ? { content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } } : {}),
+          ...(route.response
+            ? { content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } }
+            : {}),
         },
       };
-      for (const status of [400, ...(route.isPublic ? [] : [401]), ...(route.errorStatuses ?? [])]) {
-        responses[String(status)] = { description: STATUS_TEXT[status] ?? 'Error', ...errorResponse };
+      for (const status of [
+        400,
+        ...(route.isPublic ? [] : [401]),
+        ...(route.errorStatuses ?? []),
+      ]) {
+        responses[String(status)] = {
+          description: STATUS_TEXT[status] ?? 'Error',
+          ...errorResponse,
+        };
       }
       paths[path] ??= {};
       paths[path][route.method] = {
         summary: route.summary,
         tags: [route.tag],
         ...(route.isPublic ? { security: [] } : {}),
-        parameters: [...pathParams, ...queryParams, ...(route.audited ? AUDIT_HEADER_PARAMETERS : [])],
-        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+        parameters: [
+          ...pathParams,
+          ...queryParams,
+          ...(route.audited ? AUDIT_HEADER_PARAMETERS : []),
+        ],
+        ...(route.body
+          ? {
+              requestBody: {
+                required: true,
+                content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+              },
+            }
+          : {}),
         responses,
       };
     }
     return {
       openapi: '3.1.0',
       info,
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+      components: {
+        securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
+      },
       security: [{ apiKey: [] }],
       paths,
     };
@@ -78,7 +106,11 @@ export class ApiRoutes<Env extends object> {
 }
 
 const AUDIT_HEADER_PARAMETERS = [
-  { name: AUDIT_HEADERS.actorLabel, schema: ActorLabelSchema, what: 'who acted, e.g. `support:ada@saas.example`' },
+  {
+    name: AUDIT_HEADERS.actorLabel,
+    schema: ActorLabelSchema,
+    what: 'who acted, e.g. `support:ada@saas.example`',
+  },
   { name: AUDIT_HEADERS.reason, schema: ReasonSchema, what: 'why' },
 ].map(({ name, schema, what }) => ({
   name,
@@ -98,12 +130,18 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return rest;
 }
 
 function queryParameters(schema: z.ZodType) {
-  const json = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  const json = jsonSchema(schema, 'input') as {
+    properties?: Record<string, unknown>;
+    required?: string[];
+  };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,
     in: 'query',

@@ -34,9 +34,25 @@ export const ENGINE_VERSION = '0.1.0';
 const PUBLIC_PATHS = new Set(['/healthz', '/openapi.json']);
 const isPublic = (path: string) => PUBLIC_PATHS.has(path) || path.startsWith('/public/');
 
-const MANAGEMENT_RESOURCES = [datalakes, providers, products, destinations, sources, datasets, streams, webhooks] as ResourceDefinition[];
+const MANAGEMENT_RESOURCES = [
+  datalakes,
+  providers,
+  products,
+  destinations,
+  sources,
+  datasets,
+  streams,
+  webhooks,
+] as ResourceDefinition[];
 
-export function createApp(engine: EngineContext, options: { apiKeys: readonly string[]; requestsPerSecond?: number; requestsPerProviderPerSecond?: number }) {
+export function createApp(
+  engine: EngineContext,
+  options: {
+    apiKeys: readonly string[];
+    requestsPerSecond?: number;
+    requestsPerProviderPerSecond?: number;
+  },
+) {
   const app = new Hono<{ Variables: RequestVariables }>();
   const routes = new ApiRoutes<RequestVariables>();
 
@@ -54,12 +70,21 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`);
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`,
+        );
       },
     }),
   );
   app.use(requireApiKey(options.apiKeys, isPublic));
-  app.use(rateLimit({ perSecond: options.requestsPerSecond ?? 200, perProviderPerSecond: options.requestsPerProviderPerSecond }));
+  app.use(
+    rateLimit({
+      perSecond: options.requestsPerSecond ?? 200,
+      perProviderPerSecond: options.requestsPerProviderPerSecond,
+    }),
+  );
   app.use(readAuditNote());
 
   routes.add({
@@ -67,9 +92,17 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
     path: '/',
     summary: 'Check the API key (connectivity check)',
     tag: 'meta',
-    response: z.object({ status: z.literal('success'), data: z.object({ service: z.string(), version: z.string(), api: z.string() }), message: z.string() }),
+    response: z.object({
+      status: z.literal('success'),
+      data: z.object({ service: z.string(), version: z.string(), api: z.string() }),
+      message: z.string(),
+    }),
     handler: (c) =>
-      c.json({ status: 'success', data: { service: 'inlet-engine', version: ENGINE_VERSION, api: 'prequel-import' }, message: 'The API key is valid.' }),
+      c.json({
+        status: 'success',
+        data: { service: 'inlet-engine', version: ENGINE_VERSION, api: 'prequel-import' },
+        message: 'The API key is valid.',
+      }),
   });
   routes.add({
     method: 'get',
@@ -97,17 +130,29 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
   const openApi = routes.openApi({
     title: 'Inlet import engine (Prequel Import API)',
     version: ENGINE_VERSION,
-    description: 'The Prequel Import API as served by the Inlet engine. Extensions of the hosted API are marked (ext) in their summaries.',
+    description:
+      'The Prequel Import API as served by the Inlet engine. Extensions of the hosted API are marked (ext) in their summaries.',
   });
   app.get('/openapi.json', (c) => c.json(openApi));
 
-  app.notFound((c) => c.json(new ApiError(404, 'route_not_found', `No route ${c.req.method} ${c.req.path}.`).toBody(), 404));
+  app.notFound((c) =>
+    c.json(
+      new ApiError(404, 'route_not_found', `No route ${c.req.method} ${c.req.path}.`).toBody(),
+      404,
+    ),
+  );
 
   app.onError((error, c) => {
     const apiError = toApiError(error);
     for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
     if (apiError.status >= 500) {
-      engine.logger.error('unexpected error', { method: c.req.method, path: c.req.path, error: error.name, message: error.message, stack: error.stack });
+      engine.logger.error('unexpected error', {
+        method: c.req.method,
+        path: c.req.path,
+        error: error.name,
+        message: error.message,
+        stack: error.stack,
+      });
     }
     return c.json(apiError.toBody(), apiError.status);
   });
@@ -117,9 +162,24 @@ export function createApp(engine: EngineContext, options: { apiKeys: readonly st
 
 function toApiError(error: Error): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof SecretDecryptError) return new ApiError(500, 'secret_unreadable', error.message);
+  if (error instanceof SecretDecryptError)
+    return new ApiError(500, 'secret_unreadable', error.message);
   const pgCode = (error as { code?: string }).code;
-  if (pgCode === '23505') return new ApiError(409, 'already_exists', 'An object with the same unique name or id already exists.');
-  if (pgCode === '23503') return new ApiError(409, 'still_referenced', 'The object is still referenced by another object.');
-  return new ApiError(500, 'internal_error', 'The engine failed unexpectedly; the error has been logged.');
+  if (pgCode === '23505')
+    return new ApiError(
+      409,
+      'already_exists',
+      'An object with the same unique name or id already exists.',
+    );
+  if (pgCode === '23503')
+    return new ApiError(
+      409,
+      'still_referenced',
+      'The object is still referenced by another object.',
+    );
+  return new ApiError(
+    500,
+    'internal_error',
+    'The engine failed unexpectedly; the error has been logged.',
+  );
 }

@@ -15,9 +15,11 @@ function decodeCursor(cursor: string): { t: string; i: string } {
   try {
     return CursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw badRequest('invalid_cursor', 'The cursor is not one this API issued: follow next_url from a previous page.', [
-      { path: 'cursor', message: 'is not a valid cursor' },
-    ]);
+    throw badRequest(
+      'invalid_cursor',
+      'The cursor is not one this API issued: follow next_url from a previous page.',
+      [{ path: 'cursor', message: 'is not a valid cursor' }],
+    );
   }
 }
 
@@ -34,7 +36,10 @@ export interface Page<Row> {
   nextCursor: string | null;
 }
 
-export async function fetchPage<Row extends { id: string; created_at: string }>(db: Queryable, request: PageRequest): Promise<Page<Row>> {
+export async function fetchPage<Row extends { id: string; created_at: string }>(
+  db: Queryable,
+  request: PageRequest,
+): Promise<Page<Row>> {
   const params: unknown[] = [];
   const conditions: string[] = [];
   for (const condition of request.where) {
@@ -47,7 +52,9 @@ export async function fetchPage<Row extends { id: string; created_at: string }>(
     const cursor = decodeCursor(request.query.cursor);
     params.push(cursor.t, cursor.i);
     const op = descending ? '<' : '>';
-    conditions.push(`(created_at, id) ${op} ($${params.length - 1}::timestamptz, $${params.length}::${request.idType})`);
+    conditions.push(
+      `(created_at, id) ${op} ($${params.length - 1}::timestamptz, $${params.length}::${request.idType})`,
+    );
   }
   params.push(request.query.page_size + 1);
   const direction = descending ? 'desc' : 'asc';
@@ -58,29 +65,48 @@ export async function fetchPage<Row extends { id: string; created_at: string }>(
     rows = (await db.query<Row>(sql, params)).rows;
   } catch (error) {
     // A forged cursor with a malformed timestamp or id reaches Postgres; that is the caller's mistake.
-    if ((error as { code?: string }).code === '22007' || (error as { code?: string }).code === '22P02') {
-      throw badRequest('invalid_cursor', 'The cursor is not one this API issued: follow next_url from a previous page.', [
-        { path: 'cursor', message: 'is not a valid cursor' },
-      ]);
+    if (
+      (error as { code?: string }).code === '22007' ||
+      (error as { code?: string }).code === '22P02'
+    ) {
+      throw badRequest(
+        'invalid_cursor',
+        'The cursor is not one this API issued: follow next_url from a previous page.',
+        [{ path: 'cursor', message: 'is not a valid cursor' }],
+      );
     }
     throw error;
   }
   const hasNext = rows.length > request.query.page_size;
   const pageRows = hasNext ? rows.slice(0, request.query.page_size) : rows;
   const last = pageRows[pageRows.length - 1];
-  return { rows: pageRows, nextCursor: hasNext && last ? encodeCursor(last.created_at, last.id) : null };
+  return {
+    rows: pageRows,
+    nextCursor: hasNext && last ? encodeCursor(last.created_at, last.id) : null,
+  };
 }
 
 /** The URL of the next page: the request's own URL with the new cursor (and the effective page size and order). */
-export function nextUrl(c: Context, publicUrl: string | undefined, cursor: string | null, query: ListQuery): string | null {
+export function nextUrl(
+  c: Context,
+  publicUrl: string | undefined,
+  cursor: string | null,
+  query: ListQuery,
+): string | null {
   if (!cursor) return null;
   return pageUrl(c, publicUrl, { page_size: String(query.page_size), order: query.order, cursor });
 }
 
 /** The request's own URL, on the public base when one is set, with `set` replacing its query parameters of those names. */
-export function pageUrl(c: Context, publicUrl: string | undefined, set: Record<string, string>): string {
+export function pageUrl(
+  c: Context,
+  publicUrl: string | undefined,
+  set: Record<string, string>,
+): string {
   const requested = new URL(c.req.url);
-  const base = publicUrl ? new URL(requested.pathname, publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`) : requested;
+  const base = publicUrl
+    ? new URL(requested.pathname, publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`)
+    : requested;
   const url = new URL(base.pathname, base);
   for (const [key, value] of requested.searchParams) url.searchParams.set(key, value);
   for (const [key, value] of Object.entries(set)) url.searchParams.set(key, value);

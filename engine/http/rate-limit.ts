@@ -26,7 +26,8 @@ function bucketsOf({ perSecond, capacity }: Limit) {
         // At most once a second, so many live buckets never make each new one a full scan.
         if (buckets.size >= 10_000 && time - prunedAt >= 1000) {
           prunedAt = time;
-          for (const [old, value] of buckets) if ((refill(value, time), value.tokens >= capacity)) buckets.delete(old);
+          for (const [old, value] of buckets)
+            if ((refill(value, time), value.tokens >= capacity)) buckets.delete(old);
         }
         bucket = { tokens: capacity, at: time };
         buckets.set(key, bucket);
@@ -38,29 +39,51 @@ function bucketsOf({ perSecond, capacity }: Limit) {
   };
 }
 
-export function rateLimit(options: { perSecond: number; perProviderPerSecond?: number; burst?: number; now?: () => number }): MiddlewareHandler<{ Variables: RequestVariables }> {
+export function rateLimit(options: {
+  perSecond: number;
+  perProviderPerSecond?: number;
+  burst?: number;
+  now?: () => number;
+}): MiddlewareHandler<{ Variables: RequestVariables }> {
   const now = options.now ?? (() => performance.now());
-  const keys = bucketsOf({ perSecond: options.perSecond, capacity: options.burst ?? options.perSecond * 2 });
-  const perProvider = options.perProviderPerSecond ?? Math.max(1, Math.floor(options.perSecond / 4));
+  const keys = bucketsOf({
+    perSecond: options.perSecond,
+    capacity: options.burst ?? options.perSecond * 2,
+  });
+  const perProvider =
+    options.perProviderPerSecond ?? Math.max(1, Math.floor(options.perSecond / 4));
   const providers = bucketsOf({ perSecond: perProvider, capacity: perProvider * 2 });
   return async (c, next) => {
     const actor = c.get('actor');
     if (!actor) return next();
     const time = now();
     const provider = providerOf(c.req.header(PROVIDER_HEADER));
-    const own = provider === null ? null : providers.peek(`${actor.actor_id}\u0000${provider}`, time);
+    const own =
+      provider === null ? null : providers.peek(`${actor.actor_id}\u0000${provider}`, time);
     if (own && own.tokens < 1) {
       const retryAfter = providers.retryAfter(own);
-      throw new ApiError(429, 'rate_limited', `Too many requests for provider "${provider}": at most ${perProvider} per second. Retry after ${retryAfter} s.`, [], {
-        'Retry-After': String(retryAfter),
-      });
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `Too many requests for provider "${provider}": at most ${perProvider} per second. Retry after ${retryAfter} s.`,
+        [],
+        {
+          'Retry-After': String(retryAfter),
+        },
+      );
     }
     const key = keys.peek(actor.actor_id, time);
     if (key.tokens < 1) {
       const retryAfter = keys.retryAfter(key);
-      throw new ApiError(429, 'rate_limited', `Too many requests for this API key: at most ${options.perSecond} per second. Retry after ${retryAfter} s.`, [], {
-        'Retry-After': String(retryAfter),
-      });
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `Too many requests for this API key: at most ${options.perSecond} per second. Retry after ${retryAfter} s.`,
+        [],
+        {
+          'Retry-After': String(retryAfter),
+        },
+      );
     }
     key.tokens -= 1;
     if (own) own.tokens -= 1;

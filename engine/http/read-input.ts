@@ -6,7 +6,10 @@ import { badRequest, type ErrorDetail } from './api-error';
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 const MAX_JSON_DEPTH = 64;
 
-export function issuesToDetails(issues: readonly z.core.$ZodIssue[], prefix: string[] = []): ErrorDetail[] {
+export function issuesToDetails(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: string[] = [],
+): ErrorDetail[] {
   return issues.slice(0, 50).map((issue) => ({
     path: [...prefix, ...issue.path.map(String)].join('.') || '(body)',
     message: issue.message,
@@ -39,35 +42,59 @@ export async function readJson(c: Context, { optional = false } = {}): Promise<u
   } catch (error) {
     // V8's messages quote the input around the error, which may be a password: keep only the position.
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    throw badRequest('malformed_json', `The request body is not valid JSON${position ? ` (error at character ${position})` : ''}.`);
+    throw badRequest(
+      'malformed_json',
+      `The request body is not valid JSON${position ? ` (error at character ${position})` : ''}.`,
+    );
   }
   if (depthOf(value) > MAX_JSON_DEPTH) {
-    throw badRequest('invalid_request', `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+    throw badRequest(
+      'invalid_request',
+      `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
+    );
   }
   return value;
 }
 
 /** Reads `{ "<key>": {...} }` and validates the inner object; error paths start with the key. */
-export async function readWrapped<T extends z.ZodType>(c: Context, key: string, schema: T): Promise<z.output<T>> {
+export async function readWrapped<T extends z.ZodType>(
+  c: Context,
+  key: string,
+  schema: T,
+): Promise<z.output<T>> {
   const body = await readJson(c);
   return parseWrapped(body, key, schema);
 }
 
-export function parseWrapped<T extends z.ZodType>(body: unknown, key: string, schema: T): z.output<T> {
+export function parseWrapped<T extends z.ZodType>(
+  body: unknown,
+  key: string,
+  schema: T,
+): z.output<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body) || !(key in body)) {
-    throw badRequest('invalid_request', `The request body must be a JSON object of the form {"${key}": {...}}.`, [
-      { path: key, message: 'is required' },
-    ]);
+    throw badRequest(
+      'invalid_request',
+      `The request body must be a JSON object of the form {"${key}": {...}}.`,
+      [{ path: key, message: 'is required' }],
+    );
   }
   return parseWith(schema, (body as Record<string, unknown>)[key], [key]);
 }
 
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix: string[] = []): z.output<T> {
+export function parseWith<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  prefix: string[] = [],
+): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const details = issuesToDetails(result.error.issues, prefix);
     const first = details[0];
-    throw badRequest('invalid_request', first ? `Invalid request: ${first.path} ${lowerFirst(first.message)}` : 'Invalid request.', details);
+    throw badRequest(
+      'invalid_request',
+      first ? `Invalid request: ${first.path} ${lowerFirst(first.message)}` : 'Invalid request.',
+      details,
+    );
   }
   return result.data;
 }

@@ -2,10 +2,28 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-export function respond(c: Context, key: string, value: unknown, message: string, status: ContentfulStatusCode = 200) {
+export function respond(
+  c: Context,
+  key: string,
+  value: unknown,
+  message: string,
+  status: ContentfulStatusCode = 200,
+) {
   return c.json({ status: 'success', data: { [key]: value }, message }, status);
 }
 
-export function respondList(c: Context, key: string, items: unknown[], nextUrl: string | null, message: string) {
-  return c.json({ status: 'success', data: { [key]: items }, message, has_next: nextUrl !== null, next_url: nextUrl });
+export function respondList(
+  c: Context,
+  key: string,
+  items: unknown[],
+  nextUrl: string | null,
+  message: string,
+) {
+  return c.json({
+    status: 'success',
+    data: { [key]: items },
+    message,
+    has_next: nextUrl !== null,
+    next_url: nextUrl,
+  });
 }

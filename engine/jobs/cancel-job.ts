@@ -7,10 +7,15 @@ export type CancellableTable = 'extracts' | 'loads';
 const JOB_KEY_PREFIX: Record<CancellableTable, string> = { extracts: 'extract', loads: 'load' };
 
 /** What a cancel did: the job was queued (now cancelled), running (asked to stop), or already over (nothing). */
-export type CancelOutcome<Row> = { outcome: 'cancelled' | 'requested'; row: Row } | { outcome: 'finished' };
+export type CancelOutcome<Row> =
+  { outcome: 'cancelled' | 'requested'; row: Row } | { outcome: 'finished' };
 
 /** Cancels a queued job or asks a running one to stop; in the caller's transaction. */
-export async function requestCancel<Row>(db: Queryable, table: CancellableTable, id: string): Promise<CancelOutcome<Row>> {
+export async function requestCancel<Row>(
+  db: Queryable,
+  table: CancellableTable,
+  id: string,
+): Promise<CancelOutcome<Row>> {
   // SET reads the row as it was: a queued job ends here, a running one only learns it is to stop.
   const updated = await db.query<Row & { status: string }>(
     `update ${table} set status = case when status = 'queued' then 'cancelled' else status end,
@@ -27,8 +32,18 @@ export async function requestCancel<Row>(db: Queryable, table: CancellableTable,
   return { outcome: 'cancelled', row };
 }
 
-export async function cancelRequested(db: Queryable, table: CancellableTable, id: string): Promise<boolean> {
-  return (await db.query(`select 1 from ${table} where id = $1 and cancel_requested_at is not null`, [id])).rowCount === 1;
+export async function cancelRequested(
+  db: Queryable,
+  table: CancellableTable,
+  id: string,
+): Promise<boolean> {
+  return (
+    (
+      await db.query(`select 1 from ${table} where id = $1 and cancel_requested_at is not null`, [
+        id,
+      ])
+    ).rowCount === 1
+  );
 }
 
 /** A running job's view of its cancel request, polled in the background so checkpoints cost nothing. */
@@ -37,7 +52,12 @@ export interface CancelWatch {
   stop(): void;
 }
 
-export function watchCancel(db: Queryable, table: CancellableTable, id: string, everyMs = 250): CancelWatch {
+export function watchCancel(
+  db: Queryable,
+  table: CancellableTable,
+  id: string,
+  everyMs = 250,
+): CancelWatch {
   let requested = false;
   let checking = false;
   const check = () => {

@@ -28,6 +28,11 @@ export function jobErrorOf(failure: JobFailure, job: 'extract' | 'load'): JobErr
     message: failure.message,
     blame: failure.blame,
     documentation_url: job === 'extract' ? `/docs/errors#${failure.code}` : '/docs/errors#load',
-    trace: job === 'extract' ? [failure.name, (failure.cause as { code?: string } | undefined)?.code].filter(Boolean).join(' ') : '',
+    trace:
+      job === 'extract'
+        ? [failure.name, (failure.cause as { code?: string } | undefined)?.code]
+            .filter(Boolean)
+            .join(' ')
+        : '',
   };
 }

@@ -2,7 +2,14 @@
 // keeps a heartbeat per worker, releases the jobs of workers that stopped beating, and starts due extracts and
 // due delivery retries.
 import { EventEmitter } from 'node:events';
-import { type LogFunctionFactory, Logger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import {
+  type LogFunctionFactory,
+  Logger,
+  run,
+  type Runner,
+  type TaskList,
+  type WorkerEvents,
+} from 'graphile-worker';
 import { z } from 'zod';
 import { openDatalakeFor } from '../datalake/open-datalake-for';
 import type { EngineContext } from '../engine-context';
@@ -21,7 +28,13 @@ export interface JobRunnerOptions {
   schedulerIntervalMs?: number;
   /** Rows per extract checkpoint, and how far behind the source clock the saved cursor stays. */
   extract?: { chunkRows?: number; lagSeconds?: number };
-  load?: { timeoutMs?: number; maxAttempts?: number; maxWaitMs?: number; disableAfterFailingMs?: number; retryScheduleMs?: readonly number[] };
+  load?: {
+    timeoutMs?: number;
+    maxAttempts?: number;
+    maxWaitMs?: number;
+    disableAfterFailingMs?: number;
+    retryScheduleMs?: readonly number[];
+  };
 }
 
 const ExtractPayloadSchema = z.object({ extract_id: z.uuid() });
@@ -31,11 +44,14 @@ const SWEEP_EVERY_MS = 15 * 60_000;
 
 /** Removes what crashed writers left in local datalakes (temporary files older than an hour). */
 async function sweepDatalakes(engine: EngineContext) {
-  const lakes = await engine.db.query<{ id: string }>(`select id from datalakes where body->>'storage' = 'local'`);
+  const lakes = await engine.db.query<{ id: string }>(
+    `select id from datalakes where body->>'storage' = 'local'`,
+  );
   for (const { id } of lakes.rows) {
     const store = await openDatalakeFor(engine, id).catch(() => null);
     const removed = await store?.sweepTemporaryFiles(60 * 60_000).catch(() => 0);
-    if (removed) engine.logger.info('removed temporary datalake files', { datalake_id: id, removed });
+    if (removed)
+      engine.logger.info('removed temporary datalake files', { datalake_id: id, removed });
   }
 }
 
@@ -43,7 +59,10 @@ export interface JobRunner {
   stop(): Promise<void>;
 }
 
-export async function startJobRunner(engine: EngineContext, options: JobRunnerOptions = {}): Promise<JobRunner> {
+export async function startJobRunner(
+  engine: EngineContext,
+  options: JobRunnerOptions = {},
+): Promise<JobRunner> {
   const heartbeatMs = options.heartbeatMs ?? 5000;
   const staleAfterSeconds = options.staleAfterSeconds ?? 60;
   const workerIds = new Set<string>();
@@ -52,11 +71,17 @@ export async function startJobRunner(engine: EngineContext, options: JobRunnerOp
   const taskList: TaskList = {
     [EXTRACT_TASK]: async (payload, helpers) => {
       const { extract_id } = ExtractPayloadSchema.parse(payload);
-      await runExtract(engine, extract_id, { workerId: helpers.job.locked_by ?? 'unknown', ...options.extract });
+      await runExtract(engine, extract_id, {
+        workerId: helpers.job.locked_by ?? 'unknown',
+        ...options.extract,
+      });
     },
     [LOAD_TASK]: async (payload, helpers) => {
       const { load_id } = LoadPayloadSchema.parse(payload);
-      await runLoad(engine, load_id, { workerId: helpers.job.locked_by ?? 'unknown', ...options.load });
+      await runLoad(engine, load_id, {
+        workerId: helpers.job.locked_by ?? 'unknown',
+        ...options.load,
+      });
     },
   };
   const logFactory: LogFunctionFactory = () => (level, message) => {
@@ -87,14 +112,20 @@ export async function startJobRunner(engine: EngineContext, options: JobRunnerOp
          on conflict (worker_id) do update set heartbeat_at = clock_timestamp()`,
         [[...workerIds]],
       )
-      .catch((error: Error) => engine.logger.warn('worker heartbeat failed', { message: error.message }));
+      .catch((error: Error) =>
+        engine.logger.warn('worker heartbeat failed', { message: error.message }),
+      );
   }
 
   async function maintain() {
     const client = await engine.db.connect();
     try {
       // One engine at a time does the housekeeping.
-      const locked = (await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [MAINTENANCE_LOCK])).rows[0]!.ok;
+      const locked = (
+        await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [
+          MAINTENANCE_LOCK,
+        ])
+      ).rows[0]!.ok;
       if (!locked) return;
       try {
         const stale = await client.query<{ worker_id: string }>(
@@ -122,14 +153,20 @@ export async function startJobRunner(engine: EngineContext, options: JobRunnerOp
     }
   }
 
-  const timers = [setInterval(() => void beat(), heartbeatMs), setInterval(() => void maintain(), options.schedulerIntervalMs ?? 5000)];
+  const timers = [
+    setInterval(() => void beat(), heartbeatMs),
+    setInterval(() => void maintain(), options.schedulerIntervalMs ?? 5000),
+  ];
   void maintain();
 
   return {
     async stop() {
       for (const timer of timers) clearInterval(timer);
       await runner.stop();
-      if (workerIds.size) await engine.db.query('delete from engine_workers where worker_id = any($1::text[])', [[...workerIds]]).catch(() => {});
+      if (workerIds.size)
+        await engine.db
+          .query('delete from engine_workers where worker_id = any($1::text[])', [[...workerIds]])
+          .catch(() => {});
     },
   };
 }

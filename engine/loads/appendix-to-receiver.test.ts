@@ -12,8 +12,12 @@ let receiver: Receiver;
 beforeAll(async () => {
   api = await startTestEngine({ jobs: true });
   source = await createSourceDatabase();
-  await source.client.query(`create table users (id bigint primary key, email text not null, updated_at timestamptz not null default clock_timestamp())`);
-  await source.client.query(`insert into users (id, email) select id, 'user' || id || '@example.com' from generate_series(1, 25) as id`);
+  await source.client.query(
+    `create table users (id bigint primary key, email text not null, updated_at timestamptz not null default clock_timestamp())`,
+  );
+  await source.client.query(
+    `insert into users (id, email) select id, 'user' || id || '@example.com' from generate_series(1, 25) as id`,
+  );
   receiver = createReceiver({ engineUrl: api.baseUrl });
   await receiver.start();
 });
@@ -31,10 +35,19 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 describe('the quickstart sequence with local hosts', () => {
   test('ends with the records at the reference receiver', { timeout: 60_000 }, async () => {
-    const { datalake } = await call<{ datalake: { id: string } }>('POST', '/import/datalakes', { datalake: { name: 'primary-datalake', storage: 'local' } });
-    const { provider } = await call<{ provider: { id: string } }>('POST', '/import/providers', { provider: { name: 'Acme Corp', id: 'acme', datalake_id: datalake.id, products: ['all'] } });
+    const { datalake } = await call<{ datalake: { id: string } }>('POST', '/import/datalakes', {
+      datalake: { name: 'primary-datalake', storage: 'local' },
+    });
+    const { provider } = await call<{ provider: { id: string } }>('POST', '/import/providers', {
+      provider: { name: 'Acme Corp', id: 'acme', datalake_id: datalake.id, products: ['all'] },
+    });
     const { source: created } = await call<{ source: { id: string } }>('POST', '/import/sources', {
-      source: { name: 'acme-postgres', vendor: 'postgres', provider_id: provider.id, postgres: source.postgres },
+      source: {
+        name: 'acme-postgres',
+        vendor: 'postgres',
+        provider_id: provider.id,
+        postgres: source.postgres,
+      },
     });
     const { dataset } = await call<{ dataset: { id: string } }>('POST', '/import/datasets', {
       dataset: {
@@ -46,21 +59,45 @@ describe('the quickstart sequence with local hosts', () => {
         frequency_minutes: 60,
       },
     });
-    const { extract } = await call<{ extract: { id: string } }>('POST', `/import/datasets/${dataset.id}/extract`);
+    const { extract } = await call<{ extract: { id: string } }>(
+      'POST',
+      `/import/datasets/${dataset.id}/extract`,
+    );
     expect((await waitForExtract(api, extract.id)).status).toBe('succeeded');
-    const { destination } = await call<{ destination: { id: string } }>('POST', '/import/destinations', {
-      destination: {
-        name: 'primary-destination',
-        type: 'webhook_record',
-        record_schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
-        webhook_record: { request_template: { uri: `${receiver.url}/prequel/records`, method: 'POST' } },
+    const { destination } = await call<{ destination: { id: string } }>(
+      'POST',
+      '/import/destinations',
+      {
+        destination: {
+          name: 'primary-destination',
+          type: 'webhook_record',
+          record_schema: {
+            type: 'object',
+            required: ['id'],
+            properties: { id: { type: 'string' } },
+          },
+          webhook_record: {
+            request_template: { uri: `${receiver.url}/prequel/records`, method: 'POST' },
+          },
+        },
+      },
+    );
+    await call('POST', '/import/products', {
+      product: { name: 'primary-product', destinations: [destination.id] },
+    });
+    const { stream } = await call<{ stream: { id: string } }>('POST', '/import/streams', {
+      stream: {
+        name: 'users-stream',
+        dataset_id: dataset.id,
+        destination_id: destination.id,
+        mappings: [{ target_field: 'id', field_type: 'field', column: { name: 'id' } }],
       },
     });
-    await call('POST', '/import/products', { product: { name: 'primary-product', destinations: [destination.id] } });
-    const { stream } = await call<{ stream: { id: string } }>('POST', '/import/streams', {
-      stream: { name: 'users-stream', dataset_id: dataset.id, destination_id: destination.id, mappings: [{ target_field: 'id', field_type: 'field', column: { name: 'id' } }] },
-    });
-    const preview = await call<{ records: Record<string, unknown>[] }>('POST', `/import/streams/${stream.id}/test-transform`, { record_ids: ['7'] });
+    const preview = await call<{ records: Record<string, unknown>[] }>(
+      'POST',
+      `/import/streams/${stream.id}/test-transform`,
+      { record_ids: ['7'] },
+    );
     expect(preview.records[0]).toMatchObject({ id: '7' });
     await call('POST', `/import/streams/${stream.id}/load`, {});
 

@@ -11,7 +11,11 @@ import { withTransaction } from '../store/db';
 const ENGINE_ACTOR = { actor_id: 'engine', type: 'unknown' } as const;
 
 /** Sets is_enabled false with the reason, audits it and emits `stream.disabled`; a stream already disabled is left alone. */
-export async function disableStream(engine: EngineContext, streamId: string, reason: string): Promise<void> {
+export async function disableStream(
+  engine: EngineContext,
+  streamId: string,
+  reason: string,
+): Promise<void> {
   const definition = streams as unknown as ResourceDefinition;
   const disabled = await withTransaction(engine.db, async (client) => {
     const existing = await findRow(client, definition, streamId, true);
@@ -25,9 +29,17 @@ export async function disableStream(engine: EngineContext, streamId: string, rea
       )
     ).rows[0];
     // Enabled again, the stream starts a new failing run from its next failure.
-    await client.query('update stream_state set failing_since = null where stream_id = $1', [streamId]);
+    await client.query('update stream_state set failing_since = null where stream_id = $1', [
+      streamId,
+    ]);
     const object = await responseOf(definition, row, client);
-    await recordAudit(client, { eventType: `${definition.eventPrefix}_UPDATE`, resourceId: streamId, actor: ENGINE_ACTOR, object, previousObject });
+    await recordAudit(client, {
+      eventType: `${definition.eventPrefix}_UPDATE`,
+      resourceId: streamId,
+      actor: ENGINE_ACTOR,
+      object,
+      previousObject,
+    });
     return object;
   });
   if (!disabled) return;

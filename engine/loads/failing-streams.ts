@@ -23,9 +23,17 @@ export interface LoadDeliveries {
  * Adds a load's deliveries to the stream's failing run: a delivery ends the run; a load of failures only starts
  * one, or extends it. Returns why the stream is to be disabled once the run has lasted `disableAfterMs`, else null.
  */
-export async function recordFailingRun(engine: EngineContext, streamId: string, load: LoadDeliveries, disableAfterMs: number): Promise<string | null> {
+export async function recordFailingRun(
+  engine: EngineContext,
+  streamId: string,
+  load: LoadDeliveries,
+  disableAfterMs: number,
+): Promise<string | null> {
   if (load.delivered > 0) {
-    await engine.db.query('update stream_state set failing_since = null where stream_id = $1 and failing_since is not null', [streamId]);
+    await engine.db.query(
+      'update stream_state set failing_since = null where stream_id = $1 and failing_since is not null',
+      [streamId],
+    );
     return null;
   }
   if (load.unavailable === 0) return null;

@@ -21,11 +21,22 @@ let receiver: Receiver;
 let datasetId: string;
 
 beforeAll(async () => {
-  api = await startTestEngine({ jobs: { load: { maxAttempts: 3, maxWaitMs: 2000, timeoutMs: TIMEOUT_MS } } });
-  source = await createSourceDatabase({ customers: RECORDS, accountsPerCustomer: 0, ordersPerCustomer: 0, eventsPerCustomer: 0 });
+  api = await startTestEngine({
+    jobs: { load: { maxAttempts: 3, maxWaitMs: 2000, timeoutMs: TIMEOUT_MS } },
+  });
+  source = await createSourceDatabase({
+    customers: RECORDS,
+    accountsPerCustomer: 0,
+    ordersPerCustomer: 0,
+    eventsPerCustomer: 0,
+  });
   receiver = createReceiver({ engineUrl: api.baseUrl });
   await receiver.start();
-  const dataset = await createTableDataset(api, source, { table: { source_table_namespace: 'public', source_table_name: 'customers' }, type: 'dimension', dimension: { primary_key_column: 'id' } });
+  const dataset = await createTableDataset(api, source, {
+    table: { source_table_namespace: 'public', source_table_name: 'customers' },
+    type: 'dimension',
+    dimension: { primary_key_column: 'id' },
+  });
   datasetId = dataset.id;
   await extractNow(api, datasetId);
 });
@@ -41,7 +52,12 @@ const listen = async <T extends net.Server>(server: T) => {
 };
 
 async function ledger(streamId: string) {
-  return (await api.engine.db.query<{ status: string; error: { error_trace: string } | null }>('select status, error from stream_records where stream_id = $1', [streamId])).rows;
+  return (
+    await api.engine.db.query<{ status: string; error: { error_trace: string } | null }>(
+      'select status, error from stream_records where stream_id = $1',
+      [streamId],
+    )
+  ).rows;
 }
 
 /** A self-signed certificate for 127.0.0.1, made by the openssl binary (node:crypto cannot issue X.509 certificates). */
@@ -49,7 +65,29 @@ function selfSignedCertificate() {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'inlet-tls-'));
   try {
     const [key, cert] = [path.join(directory, 'key.pem'), path.join(directory, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(key), cert: readFileSync(cert) };
   } finally {
     rmSync(directory, { recursive: true, force: true });
@@ -73,16 +111,31 @@ describe('failures below HTTP, through whole loads', () => {
     const [selfSignedPort, plainPort] = [await listen(selfSigned), await listen(plain)];
     try {
       const limits = { max_concurrency: RECORDS };
-      const untrusted = await recordStream(api, { datasetId, uri: `https://127.0.0.1:${selfSignedPort}/records`, limits });
+      const untrusted = await recordStream(api, {
+        datasetId,
+        uri: `https://127.0.0.1:${selfSignedPort}/records`,
+        limits,
+      });
       const load = await loadAndWait(api, untrusted.id);
-      expect(load).toMatchObject({ status: 'failed', records_loaded: 0, records_errored: RECORDS, error: { error_code: 'destination_unavailable', blame: 'destination' } });
-      expect(load.error?.message).toMatch(/TLS certificate was not accepted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\) after 3 attempts.*retried automatically/);
+      expect(load).toMatchObject({
+        status: 'failed',
+        records_loaded: 0,
+        records_errored: RECORDS,
+        error: { error_code: 'destination_unavailable', blame: 'destination' },
+      });
+      expect(load.error?.message).toMatch(
+        /TLS certificate was not accepted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\) after 3 attempts.*retried automatically/,
+      );
       expect(requests).toBe(0);
       // Three attempts per record (plus, perhaps, the reachability probe when the destination was created).
       expect(handshakes - 3 * RECORDS).toBeOneOf([0, 1]);
       expect((await ledger(untrusted.id)).every((row) => row.status === 'retry')).toBe(true);
 
-      const notTls = await recordStream(api, { datasetId, uri: `https://127.0.0.1:${plainPort}/records`, limits });
+      const notTls = await recordStream(api, {
+        datasetId,
+        uri: `https://127.0.0.1:${plainPort}/records`,
+        limits,
+      });
       const garbled = await loadAndWait(api, notTls.id);
       expect(garbled).toMatchObject({ status: 'failed', records_errored: RECORDS });
       expect(garbled.error?.message).toMatch(/TLS handshake with the endpoint failed \(\w+\)/);
@@ -96,24 +149,37 @@ describe('failures below HTTP, through whole loads', () => {
   test('an endpoint that accepts and then stalls is timed out and retried; the reason says so', async () => {
     receiver.reset();
     // The first record: a stall before the answer, one after the headers, another before the answer.
-    receiver.control.set({ sequence: [{ kind: 'stall' }, { kind: 'stall', sendHeaders: true }, { kind: 'stall' }] });
+    receiver.control.set({
+      sequence: [{ kind: 'stall' }, { kind: 'stall', sendHeaders: true }, { kind: 'stall' }],
+    });
     const stream = await recordStream(api, { datasetId, uri: `${receiver.url}/records` });
     const started = performance.now();
     const load = await loadAndWait(api, stream.id);
     const elapsed = performance.now() - started;
-    expect(load).toMatchObject({ status: 'succeeded', records_loaded: RECORDS - 1, records_errored: 1, error: { error_code: 'destination_unavailable' } });
+    expect(load).toMatchObject({
+      status: 'succeeded',
+      records_loaded: RECORDS - 1,
+      records_errored: 1,
+      error: { error_code: 'destination_unavailable' },
+    });
     expect(load.error?.message).toMatch(/timed out.*after 3 attempts/);
     expect(receiver.store.stats()).toMatchObject({ stalled: 3, stored: RECORDS - 1 });
     // Three timeouts and two backoffs (at most 200 + 400 ms), not a hung load.
     expect(elapsed).toBeGreaterThanOrEqual(3 * TIMEOUT_MS);
     expect(elapsed).toBeLessThan(3 * TIMEOUT_MS + 600 + 2000);
-    expect(await loadAndWait(api, stream.id)).toMatchObject({ status: 'succeeded', records_loaded: 1 });
+    expect(await loadAndWait(api, stream.id)).toMatchObject({
+      status: 'succeeded',
+      records_loaded: 1,
+    });
   });
 
   test('100 MB answers are not read: the load finishes promptly and memory stays flat', async () => {
     receiver.reset();
     // Every answer carries 100 MB: a 500 to the first request, then 200s.
-    receiver.control.set({ sequence: [{ status: 500, bodyBytes: 100_000_000 }], then: { status: 200, bodyBytes: 100_000_000 } });
+    receiver.control.set({
+      sequence: [{ status: 500, bodyBytes: 100_000_000 }],
+      then: { status: 200, bodyBytes: 100_000_000 },
+    });
     const stream = await recordStream(api, { datasetId, uri: `${receiver.url}/records` });
     const before = process.memoryUsage().rss;
     let peak = before;

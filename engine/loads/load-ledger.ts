@@ -90,7 +90,10 @@ const UNIQUE_VIOLATION = '23505';
 
 /** Whether the stream's ledger holds no record yet (its first load's writes can then skip looking for earlier rows). */
 export async function ledgerIsEmpty(db: Queryable, streamId: string): Promise<boolean> {
-  return (await db.query('select 1 from stream_records where stream_id = $1 limit 1', [streamId])).rowCount === 0;
+  return (
+    (await db.query('select 1 from stream_records where stream_id = $1 limit 1', [streamId]))
+      .rowCount === 0
+  );
 }
 
 /** A page of entries as the write takes them: one array per column. */
@@ -107,7 +110,14 @@ interface EncodedPage {
 }
 
 async function encodePage({ entries, transformedJson }: LedgerPage): Promise<EncodedPage> {
-  const page: EncodedPage = { recordIds: [], versions: [], statuses: [], errors: [], transformedIndexes: [], records: null };
+  const page: EncodedPage = {
+    recordIds: [],
+    versions: [],
+    statuses: [],
+    errors: [],
+    transformedIndexes: [],
+    records: null,
+  };
   for (const entry of entries) {
     page.recordIds.push(entry.recordId);
     page.versions.push(entry.version);
@@ -115,7 +125,8 @@ async function encodePage({ entries, transformedJson }: LedgerPage): Promise<Enc
     page.errors.push(entry.error === null ? null : toJson(entry.error));
     page.transformedIndexes.push(entry.transformedIndex);
   }
-  if (transformedJson !== null && page.transformedIndexes.some((index) => index !== null)) page.records = await compress(transformedJson, BROTLI);
+  if (transformedJson !== null && page.transformedIndexes.some((index) => index !== null))
+    page.records = await compress(transformedJson, BROTLI);
   return page;
 }
 
@@ -204,23 +215,42 @@ async function decodePage(records: Buffer): Promise<unknown[]> {
 
 /** The transformed record a ledger row points at (null when the transform failed, or its page is gone). */
 export async function readTransformed(db: Queryable, ref: TransformedRef): Promise<unknown> {
-  if (ref.transformed_page === null || ref.transformed_index === null) return ref.transformed ?? null;
-  const page = (await db.query<{ records: Buffer }>('select records from transformed_pages where id = $1', [ref.transformed_page])).rows[0];
+  if (ref.transformed_page === null || ref.transformed_index === null)
+    return ref.transformed ?? null;
+  const page = (
+    await db.query<{ records: Buffer }>('select records from transformed_pages where id = $1', [
+      ref.transformed_page,
+    ])
+  ).rows[0];
   return page ? ((await decodePage(page.records))[ref.transformed_index] ?? null) : null;
 }
 
 /** Every transformed record a stream's ledger holds, by record id (for tests and benchmarks that check deliveries). */
-export async function readStreamTransformed(db: Queryable, streamId: string): Promise<Map<string, unknown>> {
+export async function readStreamTransformed(
+  db: Queryable,
+  streamId: string,
+): Promise<Map<string, unknown>> {
   const rows = (
-    await db.query<TransformedRef & { record_id: string }>('select record_id, transformed, transformed_page, transformed_index from stream_records where stream_id = $1', [streamId])
+    await db.query<TransformedRef & { record_id: string }>(
+      'select record_id, transformed, transformed_page, transformed_index from stream_records where stream_id = $1',
+      [streamId],
+    )
   ).rows;
   const pages = new Map<string, unknown[]>();
-  for (const page of (await db.query<{ id: string; records: Buffer }>('select id, records from transformed_pages where stream_id = $1', [streamId])).rows) {
+  for (const page of (
+    await db.query<{ id: string; records: Buffer }>(
+      'select id, records from transformed_pages where stream_id = $1',
+      [streamId],
+    )
+  ).rows) {
     pages.set(page.id, await decodePage(page.records));
   }
   const transformed = new Map<string, unknown>();
   for (const row of rows) {
-    const value = row.transformed_page === null || row.transformed_index === null ? row.transformed : pages.get(row.transformed_page)?.[row.transformed_index];
+    const value =
+      row.transformed_page === null || row.transformed_index === null
+        ? row.transformed
+        : pages.get(row.transformed_page)?.[row.transformed_index];
     transformed.set(row.record_id, value ?? null);
   }
   return transformed;

@@ -16,9 +16,19 @@ export interface StreamRetry {
  * Plans the stream's next retry after a load (see nextRetryState), at the database's clock. Returns when it is
  * due, or null when nothing waits.
  */
-export async function planRetry(db: Queryable, streamId: string, load: LoadRetryOutcome, options: { schedule?: readonly number[]; random?: () => number } = {}): Promise<string | null> {
+export async function planRetry(
+  db: Queryable,
+  streamId: string,
+  load: LoadRetryOutcome,
+  options: { schedule?: readonly number[]; random?: () => number } = {},
+): Promise<string | null> {
   const row = (
-    await db.query<{ waiting: number; step: number | null; next_ms: number | null; now_ms: number }>(
+    await db.query<{
+      waiting: number;
+      step: number | null;
+      next_ms: number | null;
+      now_ms: number;
+    }>(
       `select (select count(*)::int from stream_records where stream_id = $1 and status = 'retry') as waiting,
          s.retry_step as step, (extract(epoch from s.next_retry_at) * 1000)::float8 as next_ms, (extract(epoch from clock_timestamp()) * 1000)::float8 as now_ms
        from (select 1) one left join stream_state s on s.stream_id = $1`,
@@ -26,8 +36,14 @@ export async function planRetry(db: Queryable, streamId: string, load: LoadRetry
     )
   ).rows[0]!;
   // Retry-After is an absolute time on this process's clock: carried over as a delay from now.
-  const notBeforeMs = load.notBeforeMs === null ? null : row.now_ms + Math.max(0, load.notBeforeMs - Date.now());
-  const next = nextRetryState({ step: row.step ?? 0, nextRetryAtMs: row.next_ms }, row.waiting, { ...load, notBeforeMs }, { nowMs: row.now_ms, ...options });
+  const notBeforeMs =
+    load.notBeforeMs === null ? null : row.now_ms + Math.max(0, load.notBeforeMs - Date.now());
+  const next = nextRetryState(
+    { step: row.step ?? 0, nextRetryAtMs: row.next_ms },
+    row.waiting,
+    { ...load, notBeforeMs },
+    { nowMs: row.now_ms, ...options },
+  );
   const saved = await db.query<{ next_retry_at: string | null }>(
     `insert into stream_state (stream_id, retry_step, next_retry_at) select $1, $2, to_timestamp($3::float8 / 1000) where exists (select from streams where id = $1)
      on conflict (stream_id) do update set retry_step = excluded.retry_step, next_retry_at = excluded.next_retry_at
@@ -52,9 +68,18 @@ export async function triggerDueRetries(db: Db): Promise<number> {
   let started = 0;
   for (const { stream_id } of due.rows) {
     const created = await withTransaction(db, async (client) => {
-      const claimed = await client.query('update stream_state set next_retry_at = null where stream_id = $1 and next_retry_at <= clock_timestamp()', [stream_id]);
+      const claimed = await client.query(
+        'update stream_state set next_retry_at = null where stream_id = $1 and next_retry_at <= clock_timestamp()',
+        [stream_id],
+      );
       if (!claimed.rowCount) return false;
-      return (await triggerLoadIn(client, stream_id, { trigger: 'retry', mode: 'retry', actor: { actor_id: 'engine', type: 'unknown' } })).created;
+      return (
+        await triggerLoadIn(client, stream_id, {
+          trigger: 'retry',
+          mode: 'retry',
+          actor: { actor_id: 'engine', type: 'unknown' },
+        })
+      ).created;
     });
     if (created) started++;
   }
@@ -62,9 +87,17 @@ export async function triggerDueRetries(db: Db): Promise<number> {
 }
 
 /** The retry state of streams, by id (for their read shape). */
-export async function streamRetries(db: Queryable, streamIds: readonly string[]): Promise<Map<string, StreamRetry>> {
+export async function streamRetries(
+  db: Queryable,
+  streamIds: readonly string[],
+): Promise<Map<string, StreamRetry>> {
   if (!streamIds.length) return new Map();
-  const rows = await db.query<{ stream_id: string; waiting: number; next_retry_at: string | null; automatic: boolean }>(
+  const rows = await db.query<{
+    stream_id: string;
+    waiting: number;
+    next_retry_at: string | null;
+    automatic: boolean;
+  }>(
     `select st.id as stream_id, w.waiting, s.next_retry_at,
        st.is_valid and st.disabled_reason is null and coalesce((st.body->>'is_enabled')::boolean, true) as automatic
      from streams st
@@ -78,7 +111,8 @@ export async function streamRetries(db: Queryable, streamIds: readonly string[])
       row.stream_id,
       {
         records_waiting: row.waiting,
-        next_retry_at: row.automatic && row.next_retry_at !== null ? toRfc3339(row.next_retry_at) : null,
+        next_retry_at:
+          row.automatic && row.next_retry_at !== null ? toRfc3339(row.next_retry_at) : null,
       },
     ]),
   );

@@ -36,11 +36,13 @@ export class PageThread {
     const reader = (await this.call(worker, { kind: 'open', spec })) as number;
     let closed = false;
     return {
-      page: (source) => this.call(worker, { kind: 'page', reader, source }) as Promise<ThreadPage | null>,
+      page: (source) =>
+        this.call(worker, { kind: 'page', reader, source }) as Promise<ThreadPage | null>,
       close: async () => {
         if (closed) return;
         closed = true;
-        if (this.worker === worker) await this.call(worker, { kind: 'close', reader }).catch(() => {});
+        if (this.worker === worker)
+          await this.call(worker, { kind: 'close', reader }).catch(() => {});
       },
     };
   }
@@ -82,7 +84,17 @@ export class PageThread {
       if (![...this.pending.values()].some((other) => other.worker === worker)) worker.unref();
       if (reply.ok) pending.resolve(reply.value);
       // A load error the thread named (a stream too slow to transform) fails the load with its code, blame and title.
-      else pending.reject(reply.failure ? new JobFailure(reply.failure.blame, reply.failure.code, reply.failure.title, reply.message) : new Error(reply.message));
+      else
+        pending.reject(
+          reply.failure
+            ? new JobFailure(
+                reply.failure.blame,
+                reply.failure.code,
+                reply.failure.title,
+                reply.message,
+              )
+            : new Error(reply.message),
+        );
     });
     worker.on('error', (error) => failed(new Error(`The load thread failed: ${error.message}`)));
     worker.on('exit', (code) => failed(new Error(`The load thread stopped (exit code ${code}).`)));
@@ -91,7 +103,10 @@ export class PageThread {
   }
 
   private call(worker: Worker, request: ThreadRequest): Promise<unknown> {
-    if (worker !== this.worker) return Promise.reject(new Error('The load thread stopped while the load was reading; run the load again.'));
+    if (worker !== this.worker)
+      return Promise.reject(
+        new Error('The load thread stopped while the load was reading; run the load again.'),
+      );
     return this.send(worker, request);
   }
 

@@ -15,7 +15,12 @@ let failing = false;
 async function failed(error) {
   if (failing) return;
   failing = true;
-  parentPort.postMessage({ id: 0, ok: false, fatal: true, message: error instanceof Error ? error.message : String(error) });
+  parentPort.postMessage({
+    id: 0,
+    ok: false,
+    fatal: true,
+    message: error instanceof Error ? error.message : String(error),
+  });
   await state.handle({ kind: 'stop' }).catch(() => {});
   process.exit(1);
 }

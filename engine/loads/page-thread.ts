@@ -5,7 +5,14 @@ import type { MessagePort } from 'node:worker_threads';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../lib/prequel/contract/stream';
-import { type CacheManifest, type CachedPage, type CachedRecord, type CachedRecordReader, createCacheDatabase, openCacheReader } from '../cache/cached-records';
+import {
+  type CacheManifest,
+  type CachedPage,
+  type CachedRecord,
+  type CachedRecordReader,
+  createCacheDatabase,
+  openCacheReader,
+} from '../cache/cached-records';
 import { toJson } from '../deliver/render-request';
 import { faultReached } from '../jobs/fault-points';
 import { type Blame, JobFailure } from '../jobs/job-failure';
@@ -29,7 +36,13 @@ export interface ReaderSpec {
 export type PageSource =
   | { kind: 'ids'; ids: readonly string[] }
   /** `skip`: ids already read (they are left out); only the first request of a reader's range is looked at. */
-  | { kind: 'changed'; afterVersion: number; upToVersion: number; pageSize: number; skip: readonly string[] };
+  | {
+      kind: 'changed';
+      afterVersion: number;
+      upToVersion: number;
+      pageSize: number;
+      skip: readonly string[];
+    };
 
 /** A page, transformed: the records that passed, their JSON, and those that failed with their errors. */
 export interface ThreadPage {
@@ -53,7 +66,12 @@ export type ThreadRequest =
 export type ThreadReply =
   | { id: number; ok: true; value: unknown }
   /** `failure`: the load's error, when the thread failed the load with a JobFailure (ExpressionTooSlow). */
-  | { id: number; ok: false; message: string; failure?: { code: string; blame: Blame; title: string } }
+  | {
+      id: number;
+      ok: false;
+      message: string;
+      failure?: { code: string; blame: Blame; title: string };
+    }
   /** The thread failed outside any request and is ending (see page-thread-entry.mjs). */
   | { id: 0; ok: false; fatal: true; message: string };
 
@@ -86,7 +104,10 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** A tenth of the slice before, up to 20 ms, as previews pause on the event loop (see next-turn.ts). */
 const pauseFraction = 0.1;
 const maxPauseMilliseconds = 20;
-const pause = (slice: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(maxPauseMilliseconds, slice * pauseFraction)));
+const pause = (slice: number) =>
+  new Promise<void>((resolve) =>
+    setTimeout(resolve, Math.min(maxPauseMilliseconds, slice * pauseFraction)),
+  );
 
 export interface TransformPageOptions {
   /** Ids to leave out. */
@@ -102,9 +123,22 @@ export interface TransformPageOptions {
  * one go (several times faster than record by record). The work goes in slices with other requests in between, so a
  * slow stream slows its own load, not every tenant's, and stops once the page has spent its budget.
  */
-export async function transformPage(records: Iterable<CachedRecord>, transform: CompiledTransform, now: Date, objects: boolean, options: TransformPageOptions = {}): Promise<ThreadPage> {
+export async function transformPage(
+  records: Iterable<CachedRecord>,
+  transform: CompiledTransform,
+  now: Date,
+  objects: boolean,
+  options: TransformPageOptions = {},
+): Promise<ThreadPage> {
   const { skip, budget = new PageTimeBudget([]), takeTurn = nextTurn } = options;
-  const page: ThreadPage = { recordIds: [], versions: [], deleted: [], json: new Uint8Array(), objects: null, failures: [] };
+  const page: ThreadPage = {
+    recordIds: [],
+    versions: [],
+    deleted: [],
+    json: new Uint8Array(),
+    objects: null,
+    failures: [],
+  };
   const passed: Record<string, unknown>[] = [];
   let sliceStarted = performance.now();
   for (const record of records) {
@@ -118,7 +152,11 @@ export async function transformPage(records: Iterable<CachedRecord>, transform: 
     const result = transform.apply(record, { now });
     budget.transformed(result.ok ? undefined : result.errors);
     if (!result.ok) {
-      page.failures.push({ recordId: record.recordId, version: record.version, errors: result.errors });
+      page.failures.push({
+        recordId: record.recordId,
+        version: record.version,
+        errors: result.errors,
+      });
       continue;
     }
     page.recordIds.push(record.recordId);
@@ -129,7 +167,10 @@ export async function transformPage(records: Iterable<CachedRecord>, transform: 
   budget.charge(performance.now() - sliceStarted);
   const bytes = Buffer.from(toJson(passed));
   // Sent by moving its memory to the other thread: a small Buffer shares Node's pool, so it is copied first.
-  page.json = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : new Uint8Array(bytes);
+  page.json =
+    bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
+      ? bytes
+      : new Uint8Array(bytes);
   if (objects) page.objects = passed;
   return page;
 }
@@ -176,7 +217,8 @@ export class PageThreadState {
 
   private async open(spec: ReaderSpec): Promise<number> {
     const compiled = compile(spec.mappings, spec.recordSchema, spec.columns);
-    if (!compiled.ok) throw new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; '));
+    if (!compiled.ok)
+      throw new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; '));
     this.database ??= createCacheDatabase();
     // A DuckDB that failed to open is tried again by the next reader.
     const database = await this.database.catch((error: unknown) => {
@@ -185,8 +227,21 @@ export class PageThreadState {
     });
     const reader = await openCacheReader(spec.manifest, compiled.transform.columns, database);
     const id = this.nextReader++;
-    const expressionTargets = spec.mappings.filter((mapping) => mapping.field_type === 'expression').map((mapping) => mapping.target_field);
-    this.readers.set(id, { reader, transform: compiled.transform, expressionTargets, now: new Date(spec.now), objects: spec.objects, changed: null, skip: new Set(), ahead: null, busy: Promise.resolve(), active: 0 });
+    const expressionTargets = spec.mappings
+      .filter((mapping) => mapping.field_type === 'expression')
+      .map((mapping) => mapping.target_field);
+    this.readers.set(id, {
+      reader,
+      transform: compiled.transform,
+      expressionTargets,
+      now: new Date(spec.now),
+      objects: spec.objects,
+      changed: null,
+      skip: new Set(),
+      ahead: null,
+      busy: Promise.resolve(),
+      active: 0,
+    });
     return id;
   }
 
@@ -206,7 +261,9 @@ export class PageThreadState {
    * wait a whole slice for each: a record that runs out of its 100 ms is one slice.
    */
   private turn(open: OpenReader, slice: number): Promise<void> {
-    const othersWork = this.opening > 0 || [...this.readers.values()].some((other) => other !== open && other.active > 0);
+    const othersWork =
+      this.opening > 0 ||
+      [...this.readers.values()].some((other) => other !== open && other.active > 0);
     return othersWork ? pause(slice) : nextTurn();
   }
 
@@ -221,8 +278,18 @@ export class PageThreadState {
   }
 
   private async page(open: OpenReader, source: PageSource): Promise<ThreadPage | null> {
-    const options = () => ({ budget: new PageTimeBudget(open.expressionTargets), takeTurn: (slice: number) => this.turn(open, slice) });
-    if (source.kind === 'ids') return transformPage(await open.reader.byIds(source.ids), open.transform, open.now, open.objects, options());
+    const options = () => ({
+      budget: new PageTimeBudget(open.expressionTargets),
+      takeTurn: (slice: number) => this.turn(open, slice),
+    });
+    if (source.kind === 'ids')
+      return transformPage(
+        await open.reader.byIds(source.ids),
+        open.transform,
+        open.now,
+        open.objects,
+        options(),
+      );
     if (!open.changed) {
       open.changed = open.reader.changed(source);
       open.skip = new Set(source.skip);
@@ -232,12 +299,17 @@ export class PageThreadState {
       const read = await changed.next();
       if (read.done) return null;
       this.pagesRead++;
-      return transformPage(read.value, open.transform, open.now, open.objects, { skip: open.skip, ...options() });
+      return transformPage(read.value, open.transform, open.now, open.objects, {
+        skip: open.skip,
+        ...options(),
+      });
     };
     const page = await (open.ahead ?? next());
     // Read and transformed once this page is on its way: started at once, its synchronous transform would run
     // before the reply is posted (both wait on microtasks), and the engine would get each page a page late.
-    open.ahead = page ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.working(open, next)) : null;
+    open.ahead = page
+      ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.working(open, next))
+      : null;
     // Its failure is this reader's next answer.
     open.ahead?.catch(() => {});
     return page;
@@ -254,7 +326,12 @@ function transferList(value: unknown): ArrayBuffer[] {
 function failureReply(id: number, error: unknown): ThreadReply {
   if (!(error instanceof Error)) return { id, ok: false, message: String(error) };
   if (!(error instanceof JobFailure)) return { id, ok: false, message: error.message };
-  return { id, ok: false, message: error.message, failure: { code: error.code, blame: error.blame, title: error.title } };
+  return {
+    id,
+    ok: false,
+    message: error.message,
+    failure: { code: error.code, blame: error.blame, title: error.title },
+  };
 }
 
 /** Answers the engine thread's requests; called by the thread's entry (page-thread-entry.mjs). */
@@ -266,7 +343,11 @@ export function servePageThread(port: MessagePort, state = new PageThreadState()
       });
     }
     state.handle(message.request).then(
-      (value) => port.postMessage({ id: message.id, ok: true, value } satisfies ThreadReply, transferList(value)),
+      (value) =>
+        port.postMessage(
+          { id: message.id, ok: true, value } satisfies ThreadReply,
+          transferList(value),
+        ),
       (error: unknown) => port.postMessage(failureReply(message.id, error)),
     );
   });

@@ -3,7 +3,9 @@
 // schedule, independent of extracts, as webhook platforms do (Svix: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).
 
 /** 5 s, 1 min, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; the last step repeats until the stream is disabled for failing too long. */
-export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [5_000, 60_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
+  5_000, 60_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+];
 
 /** ±10 %: streams that failed together (one endpoint's outage) do not all come back at the same moment. */
 const JITTER = 0.1;
@@ -17,17 +19,25 @@ export function parseRetrySchedule(text: string): number[] {
     .split(',')
     .map((step) => step.trim())
     .filter(Boolean);
-  if (!steps.length || steps.length > 50) throw new Error('must list 1 to 50 delays, e.g. 5s,1m,5m,30m,2h,5h,10h,10h');
+  if (!steps.length || steps.length > 50)
+    throw new Error('must list 1 to 50 delays, e.g. 5s,1m,5m,30m,2h,5h,10h,10h');
   return steps.map((step) => {
     const match = /^(\d+)(ms|s|m|h)$/.exec(step);
     const ms = match ? Number(match[1]) * UNIT_MS[match[2]!]! : NaN;
-    if (!(ms >= 1 && ms <= MAX_STEP_MS)) throw new Error(`"${step}" is not a delay: use a whole number with ms, s, m or h, up to 7 days (e.g. 5s,1m,5m)`);
+    if (!(ms >= 1 && ms <= MAX_STEP_MS))
+      throw new Error(
+        `"${step}" is not a delay: use a whole number with ms, s, m or h, up to 7 days (e.g. 5s,1m,5m)`,
+      );
     return ms;
   });
 }
 
 /** The delay of a step (0-based), jittered; steps past the end repeat the last one. */
-export function retryDelay(step: number, schedule: readonly number[] = DEFAULT_RETRY_SCHEDULE_MS, random: () => number = Math.random): number {
+export function retryDelay(
+  step: number,
+  schedule: readonly number[] = DEFAULT_RETRY_SCHEDULE_MS,
+  random: () => number = Math.random,
+): number {
   const base = schedule[Math.min(Math.max(step, 0), schedule.length - 1)]!;
   return Math.round(base * (1 - JITTER + 2 * JITTER * random()));
 }

@@ -21,21 +21,31 @@ export function triggerLoad(db: Db, streamId: string, request: LoadRequest) {
 }
 
 /** Inserts the load and its job in one transaction (one graphile queue per stream serialises them). */
-export async function triggerLoadIn(db: Queryable, streamId: string, request: LoadRequest): Promise<{ load: LoadRow; created: boolean }> {
+export async function triggerLoadIn(
+  db: Queryable,
+  streamId: string,
+  request: LoadRequest,
+): Promise<{ load: LoadRow; created: boolean }> {
   const id = uuidv7();
   const inserted = await db.query<LoadRow>(
     `insert into loads (id, stream_id, status, trigger, actor_id, actor_type, record_ids, mode) values ($1, $2, 'queued', $3, $4, $5, $6, $7)
      on conflict (stream_id) where status in ('queued', 'running') do nothing returning *`,
-    [id, streamId, request.trigger, request.actor?.actor_id ?? null, request.actor?.type ?? null, request.recordIds ?? null, request.mode ?? 'pending'],
+    [
+      id,
+      streamId,
+      request.trigger,
+      request.actor?.actor_id ?? null,
+      request.actor?.type ?? null,
+      request.recordIds ?? null,
+      request.mode ?? 'pending',
+    ],
   );
   const created = inserted.rows[0];
   if (created) {
-    await db.query(`select graphile_worker.add_job($1, json_build_object('load_id', $2::text), queue_name := $3, max_attempts := 5, job_key := $4)`, [
-      LOAD_TASK,
-      id,
-      `stream:${streamId}`,
-      `load:${id}`,
-    ]);
+    await db.query(
+      `select graphile_worker.add_job($1, json_build_object('load_id', $2::text), queue_name := $3, max_attempts := 5, job_key := $4)`,
+      [LOAD_TASK, id, `stream:${streamId}`, `load:${id}`],
+    );
     return { load: created, created: true };
   }
   // A queued load has sent nothing yet: asked for a redelivery (of everything), it becomes one.
@@ -50,8 +60,20 @@ export async function triggerLoadIn(db: Queryable, streamId: string, request: Lo
 
 /** After a successful extract: every enabled, valid stream of the dataset loads what changed. */
 export async function triggerLoadsAfterExtract(db: Db, datasetId: string): Promise<number> {
-  const streams = await db.query<{ id: string }>(`select id from streams where dataset_id = $1 and is_valid and coalesce((body->>'is_enabled')::boolean, true)`, [datasetId]);
+  const streams = await db.query<{ id: string }>(
+    `select id from streams where dataset_id = $1 and is_valid and coalesce((body->>'is_enabled')::boolean, true)`,
+    [datasetId],
+  );
   let started = 0;
-  for (const { id } of streams.rows) if ((await triggerLoad(db, id, { trigger: 'extract', actor: { actor_id: 'engine', type: 'unknown' } })).created) started++;
+  for (const { id } of streams.rows)
+    if (
+      (
+        await triggerLoad(db, id, {
+          trigger: 'extract',
+          actor: { actor_id: 'engine', type: 'unknown' },
+        })
+      ).created
+    )
+      started++;
   return started;
 }

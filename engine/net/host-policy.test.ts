@@ -30,9 +30,12 @@ describe('IPv4 literal forms', () => {
     expect(parseIpv4(text)).toBe(address);
   });
 
-  test.each(['256.0.0.1', '1.2.3.4294967296', '08.0.0.1', '0x100.0.0.1', '4294967296'])('%s is a malformed address', (text) => {
-    expect(parseIpv4(text)).toBe('invalid');
-  });
+  test.each(['256.0.0.1', '1.2.3.4294967296', '08.0.0.1', '0x100.0.0.1', '4294967296'])(
+    '%s is a malformed address',
+    (text) => {
+      expect(parseIpv4(text)).toBe('invalid');
+    },
+  );
 
   test('names are not addresses', () => {
     expect(parseIpv4('db.acme.example.com')).toBeNull();
@@ -74,70 +77,125 @@ describe('the SSRF corpus is refused when private hosts are not allowed', () => 
   });
 
   test('the same literals are accepted, normalised, when private hosts are allowed', async () => {
-    expect(await vetHost('0177.0.0.1', lenient)).toEqual({ ok: true, address: '127.0.0.1', family: 4 });
+    expect(await vetHost('0177.0.0.1', lenient)).toEqual({
+      ok: true,
+      address: '127.0.0.1',
+      family: 4,
+    });
     expect(await vetHost('[::1]', lenient)).toEqual({ ok: true, address: '::1', family: 6 });
-    expect(await vetHost('::ffff:127.0.0.1', lenient)).toEqual({ ok: true, address: '127.0.0.1', family: 4 });
-    expect(await vetHost('fd00:0:0::1', lenient)).toEqual({ ok: true, address: 'fd00::1', family: 6 });
+    expect(await vetHost('::ffff:127.0.0.1', lenient)).toEqual({
+      ok: true,
+      address: '127.0.0.1',
+      family: 4,
+    });
+    expect(await vetHost('fd00:0:0::1', lenient)).toEqual({
+      ok: true,
+      address: 'fd00::1',
+      family: 6,
+    });
   });
 
-  test.each(['169.254.169.254', '2852039166', '0xa9fea9fe', '::ffff:169.254.169.254', 'fd00:ec2::254', '169.254.170.2'])(
-    'the metadata endpoint %s is refused even when private hosts are allowed',
-    async (host) => {
-      const result = await vetHost(host, lenient);
-      expect(result).toMatchObject({ ok: false, reason: 'forbidden_address', message: expect.stringContaining('metadata') });
-    },
-  );
+  test.each([
+    '169.254.169.254',
+    '2852039166',
+    '0xa9fea9fe',
+    '::ffff:169.254.169.254',
+    'fd00:ec2::254',
+    '169.254.170.2',
+  ])('the metadata endpoint %s is refused even when private hosts are allowed', async (host) => {
+    const result = await vetHost(host, lenient);
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'forbidden_address',
+      message: expect.stringContaining('metadata'),
+    });
+  });
 
   test('public addresses pass', async () => {
     expect(await vetHost('8.8.8.8', strict)).toEqual({ ok: true, address: '8.8.8.8', family: 4 });
-    expect(await vetHost('[2606:4700::1111]', strict)).toEqual({ ok: true, address: '2606:4700::1111', family: 6 });
-    expect(await vetHost('::ffff:8.8.8.8', strict)).toEqual({ ok: true, address: '8.8.8.8', family: 4 });
+    expect(await vetHost('[2606:4700::1111]', strict)).toEqual({
+      ok: true,
+      address: '2606:4700::1111',
+      family: 6,
+    });
+    expect(await vetHost('::ffff:8.8.8.8', strict)).toEqual({
+      ok: true,
+      address: '8.8.8.8',
+      family: 4,
+    });
   });
 });
 
 describe('garbage is invalid, not looked up', () => {
-  test.each(['[example.com]', '[127.0.0.1]', '[::1', '::1]', 'db:5432', 'host name', 'a..b', '-db.example.com', 'http://db', 'fe80::1%eth0', '', '1.2.3.4.5', '[]'])(
-    '%j',
-    async (host) => {
-      let asked = false;
-      const result = await vetHost(host, {
-        lookup: async () => {
-          asked = true;
-          return ['8.8.8.8'];
-        },
-        allowPrivateHosts: true,
-      });
-      expect(result).toMatchObject({ ok: false, reason: 'invalid_host' });
-      expect(asked).toBe(false);
-    },
-  );
+  test.each([
+    '[example.com]',
+    '[127.0.0.1]',
+    '[::1',
+    '::1]',
+    'db:5432',
+    'host name',
+    'a..b',
+    '-db.example.com',
+    'http://db',
+    'fe80::1%eth0',
+    '',
+    '1.2.3.4.5',
+    '[]',
+  ])('%j', async (host) => {
+    let asked = false;
+    const result = await vetHost(host, {
+      lookup: async () => {
+        asked = true;
+        return ['8.8.8.8'];
+      },
+      allowPrivateHosts: true,
+    });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid_host' });
+    expect(asked).toBe(false);
+  });
 });
 
 describe('names', () => {
   test('an unknown name is not resolvable (the injected lookup, never DNS)', async () => {
     const result = await vetHost('db.acme.example.com', strict);
-    expect(result).toMatchObject({ ok: false, reason: 'not_resolvable', message: expect.stringContaining('db.acme.example.com') });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'not_resolvable',
+      message: expect.stringContaining('db.acme.example.com'),
+    });
   });
 
   test('a name resolving to a private address is refused without echoing the address', async () => {
-    const result = await vetHost('db.internal.example', { lookup: answering({ 'db.internal.example': ['10.1.2.3'] }), allowPrivateHosts: false });
+    const result = await vetHost('db.internal.example', {
+      lookup: answering({ 'db.internal.example': ['10.1.2.3'] }),
+      allowPrivateHosts: false,
+    });
     expect(result).toMatchObject({ ok: false, reason: 'forbidden_address' });
     expect(result.ok === false && result.message).not.toContain('10.1.2.3');
   });
 
   test('localhost is loopback', async () => {
-    const result = await vetHost('localhost', { lookup: answering({ localhost: ['127.0.0.1', '::1'] }), allowPrivateHosts: false });
+    const result = await vetHost('localhost', {
+      lookup: answering({ localhost: ['127.0.0.1', '::1'] }),
+      allowPrivateHosts: false,
+    });
     expect(result).toMatchObject({ ok: false, reason: 'forbidden_address' });
   });
 
   test('one forbidden answer among public ones refuses the name', async () => {
     const lookup = answering({ 'mixed.example': ['8.8.8.8', '127.0.0.1'] });
-    expect(await vetHost('mixed.example', { lookup, allowPrivateHosts: false })).toMatchObject({ ok: false, reason: 'forbidden_address' });
+    expect(await vetHost('mixed.example', { lookup, allowPrivateHosts: false })).toMatchObject({
+      ok: false,
+      reason: 'forbidden_address',
+    });
   });
 
   test('a mapped metadata answer is refused even when private hosts are allowed', async () => {
     const lookup = answering({ 'meta.example': ['::ffff:a9fe:a9fe'] });
-    expect(await vetHost('meta.example', { lookup, allowPrivateHosts: true })).toMatchObject({ ok: false, reason: 'forbidden_address' });
+    expect(await vetHost('meta.example', { lookup, allowPrivateHosts: true })).toMatchObject({
+      ok: false,
+      reason: 'forbidden_address',
+    });
   });
 
   test('the vetted address is the first answer, asked once: a rebinding resolver gets no second chance', async () => {
@@ -162,7 +220,10 @@ describe('names', () => {
   });
 
   test('an answer that is not an IP is not trusted', async () => {
-    const result = await vetHost('odd.example', { lookup: answering({ 'odd.example': ['not-an-ip'] }), allowPrivateHosts: true });
+    const result = await vetHost('odd.example', {
+      lookup: answering({ 'odd.example': ['not-an-ip'] }),
+      allowPrivateHosts: true,
+    });
     expect(result).toMatchObject({ ok: false, reason: 'not_resolvable' });
   });
 });

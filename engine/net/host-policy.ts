@@ -14,7 +14,16 @@ export interface HostPolicy {
 }
 
 /** Why an address is not public unicast; `metadata` is refused even when private hosts are allowed. */
-export type AddressClass = 'public' | 'metadata' | 'loopback' | 'private' | 'link_local' | 'shared' | 'unspecified' | 'multicast' | 'reserved';
+export type AddressClass =
+  | 'public'
+  | 'metadata'
+  | 'loopback'
+  | 'private'
+  | 'link_local'
+  | 'shared'
+  | 'unspecified'
+  | 'multicast'
+  | 'reserved';
 
 const CLASS_WORDS: Record<Exclude<AddressClass, 'public'>, string> = {
   metadata: 'a cloud metadata address',
@@ -29,10 +38,16 @@ const CLASS_WORDS: Record<Exclude<AddressClass, 'public'>, string> = {
 
 export async function vetHost(host: string, policy: HostPolicy): Promise<VetResult> {
   const parsed = parseHost(host);
-  if (parsed.kind === 'invalid') return { ok: false, reason: 'invalid_host', message: parsed.message };
+  if (parsed.kind === 'invalid')
+    return { ok: false, reason: 'invalid_host', message: parsed.message };
   if (parsed.kind === 'ip') {
     const verdict = judge(parsed.address, policy);
-    if (verdict) return { ok: false, reason: 'forbidden_address', message: `${parsed.address} is ${CLASS_WORDS[verdict]}: ${refusal(verdict)}` };
+    if (verdict)
+      return {
+        ok: false,
+        reason: 'forbidden_address',
+        message: `${parsed.address} is ${CLASS_WORDS[verdict]}: ${refusal(verdict)}`,
+      };
     return { ok: true, address: parsed.address, family: parsed.family };
   }
 
@@ -43,15 +58,29 @@ export async function vetHost(host: string, policy: HostPolicy): Promise<VetResu
     answers = [];
   }
   if (answers.length === 0) {
-    return { ok: false, reason: 'not_resolvable', message: `The host name "${parsed.name}" does not resolve to any address.` };
+    return {
+      ok: false,
+      reason: 'not_resolvable',
+      message: `The host name "${parsed.name}" does not resolve to any address.`,
+    };
   }
   const addresses = answers.map(parseIp);
   // Every answer must pass: a client library would happily fall back to a later one.
   for (const address of addresses) {
-    if (!address) return { ok: false, reason: 'not_resolvable', message: `The host name "${parsed.name}" resolved to something that is not an IP address.` };
+    if (!address)
+      return {
+        ok: false,
+        reason: 'not_resolvable',
+        message: `The host name "${parsed.name}" resolved to something that is not an IP address.`,
+      };
     const verdict = judge(address.address, policy);
     // The resolved address itself is not echoed: that would map the engine's internal DNS for the caller.
-    if (verdict) return { ok: false, reason: 'forbidden_address', message: `The host name "${parsed.name}" resolves to ${CLASS_WORDS[verdict]}: ${refusal(verdict)}` };
+    if (verdict)
+      return {
+        ok: false,
+        reason: 'forbidden_address',
+        message: `The host name "${parsed.name}" resolves to ${CLASS_WORDS[verdict]}: ${refusal(verdict)}`,
+      };
   }
   const first = addresses[0]!;
   return { ok: true, address: first.address, family: first.family };
@@ -80,7 +109,10 @@ const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 /** Hosts as a customer types them: a name, an IPv4 address in any form inet_aton accepts, or an IPv6 literal. */
 export function parseHost(input: string): ParsedHost {
   const host = input.trim();
-  const invalid = (why: string): ParsedHost => ({ kind: 'invalid', message: `"${input}" is not a valid host: ${why}.` });
+  const invalid = (why: string): ParsedHost => ({
+    kind: 'invalid',
+    message: `"${input}" is not a valid host: ${why}.`,
+  });
   if (host === '') return invalid('it is empty');
   if (host.startsWith('[') || host.endsWith(']')) {
     const inner = host.slice(1, -1);
@@ -101,13 +133,16 @@ export function parseHost(input: string): ParsedHost {
   if (name.length > 253 || !labels.every((label) => LABEL.test(label))) {
     return invalid('a host name is made of letters, digits and hyphens separated by dots');
   }
-  if (/^\d+$/.test(labels[labels.length - 1]!)) return invalid('a host name cannot end in a number');
+  if (/^\d+$/.test(labels[labels.length - 1]!))
+    return invalid('a host name cannot end in a number');
   return { kind: 'name', name };
 }
 
 function ipResult(ipv6: string): ParsedHost {
   const parsed = parseIp(ipv6);
-  return parsed ? { kind: 'ip', ...parsed } : { kind: 'invalid', message: `"${ipv6}" is not a valid IPv6 address.` };
+  return parsed
+    ? { kind: 'ip', ...parsed }
+    : { kind: 'invalid', message: `"${ipv6}" is not a valid IPv6 address.` };
 }
 
 /** A resolver's answer or an IP literal, normalised: IPv4-mapped IPv6 becomes the IPv4 address it carries. */
@@ -153,20 +188,31 @@ function ipv6Bytes(text: string): number[] | null {
   let v4Tail: number[] = [];
   const lastColon = text.lastIndexOf(':');
   if (text.slice(lastColon + 1).includes('.')) {
-    v4Tail = text.slice(lastColon + 1).split('.').map(Number);
+    v4Tail = text
+      .slice(lastColon + 1)
+      .split('.')
+      .map(Number);
     head = `${text.slice(0, lastColon + 1)}${v4Tail.length ? '0:0' : ''}`;
   }
   const [left, right, ...rest] = head.split('::');
   if (rest.length) return null;
-  const groups = (part: string | undefined) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
+  const groups = (part: string | undefined) =>
+    part ? part.split(':').map((group) => parseInt(group, 16)) : [];
   const leftGroups = groups(left);
   const rightGroups = groups(right);
   const missing = 8 - leftGroups.length - rightGroups.length;
   if (right === undefined ? missing !== 0 : missing < 0) return null;
-  const all = [...leftGroups, ...Array<number>(right === undefined ? 0 : missing).fill(0), ...rightGroups];
+  const all = [
+    ...leftGroups,
+    ...Array<number>(right === undefined ? 0 : missing).fill(0),
+    ...rightGroups,
+  ];
   const bytes = all.flatMap((group) => [group >> 8, group & 0xff]);
   if (v4Tail.length) bytes.splice(12, 4, ...v4Tail);
-  return bytes.length === 16 && bytes.every((byte) => Number.isInteger(byte) && byte >= 0 && byte <= 255) ? bytes : null;
+  return bytes.length === 16 &&
+    bytes.every((byte) => Number.isInteger(byte) && byte >= 0 && byte <= 255)
+    ? bytes
+    : null;
 }
 
 function formatIpv6(bytes: number[]): string {
@@ -176,7 +222,8 @@ function formatIpv6(bytes: number[]): string {
   return new URL(`http://[${groups.join(':')}]/`).hostname.slice(1, -1);
 }
 
-const isMappedIpv4 = (bytes: number[]) => bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+const isMappedIpv4 = (bytes: number[]) =>
+  bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
 
 interface Range {
   bytes: number[];
@@ -231,7 +278,7 @@ const IPV6_RANGES: Range[] = [
 
 function inRange(bytes: number[], range: Range): boolean {
   for (let bit = 0; bit < range.bits; bit++) {
-    const mask = 0x80 >> bit % 8;
+    const mask = 0x80 >> (bit % 8);
     if ((bytes[bit >> 3]! & mask) !== (range.bytes[bit >> 3]! & mask)) return false;
   }
   return true;
@@ -255,7 +302,14 @@ export function classifyAddress(address: string): AddressClass {
 function embeddedIpv4(bytes: number[]): string | null {
   const zeros = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
   if (isMappedIpv4(bytes) || zeros(0, 12)) return bytes.slice(12).join('.');
-  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12)) return bytes.slice(12).join('.');
+  if (
+    bytes[0] === 0x00 &&
+    bytes[1] === 0x64 &&
+    bytes[2] === 0xff &&
+    bytes[3] === 0x9b &&
+    zeros(4, 12)
+  )
+    return bytes.slice(12).join('.');
   if (bytes[0] === 0x20 && bytes[1] === 0x02) return bytes.slice(2, 6).join('.');
   return null;
 }

@@ -20,9 +20,17 @@ export function normaliseRow(row: ResourceRow): ResourceRow {
   return { ...row, created_at: toRfc3339(row.created_at), updated_at: toRfc3339(row.updated_at) };
 }
 
-export async function findRow(db: Queryable, definition: ResourceDefinition, id: string, lock = false): Promise<ResourceRow | null> {
+export async function findRow(
+  db: Queryable,
+  definition: ResourceDefinition,
+  id: string,
+  lock = false,
+): Promise<ResourceRow | null> {
   if (definition.idType === 'uuid' && !isUuid(id)) return null;
-  const result = await db.query<ResourceRow>(`select * from ${definition.table} where id = $1${lock ? ' for update' : ''}`, [id]);
+  const result = await db.query<ResourceRow>(
+    `select * from ${definition.table} where id = $1${lock ? ' for update' : ''}`,
+    [id],
+  );
   return result.rows[0] ?? null;
 }
 
@@ -37,8 +45,14 @@ export function responseOf(definition: ResourceDefinition, row: ResourceRow, db:
 }
 
 /** The stored configuration with its secrets put back, as a create request would carry it. */
-function fullConfiguration(engine: EngineContext, definition: ResourceDefinition, row: ResourceRow) {
-  const secrets = row.secrets ? engine.secretBox.open(`${definition.key}:${row.id}`, row.secrets) : {};
+function fullConfiguration(
+  engine: EngineContext,
+  definition: ResourceDefinition,
+  row: ResourceRow,
+) {
+  const secrets = row.secrets
+    ? engine.secretBox.open(`${definition.key}:${row.id}`, row.secrets)
+    : {};
   return mergeSecrets(row.body, secrets);
 }
 
@@ -51,8 +65,13 @@ async function writeRow(
   columns: Record<string, unknown>,
   isInsert: boolean,
 ): Promise<ResourceRow> {
-  const { publicPart, secrets } = splitSecrets(input, definition.secretBindings?.(input).map((binding) => binding.path));
-  const sealed = Object.keys(secrets).length ? engine.secretBox.seal(`${definition.key}:${id}`, secrets) : null;
+  const { publicPart, secrets } = splitSecrets(
+    input,
+    definition.secretBindings?.(input).map((binding) => binding.path),
+  );
+  const sealed = Object.keys(secrets).length
+    ? engine.secretBox.seal(`${definition.key}:${id}`, secrets)
+    : null;
   const values: Record<string, unknown> = { ...columns, body: JSON.stringify(publicPart) };
   if (hasSecretsColumn(definition)) values.secrets = sealed;
   const names = Object.keys(values);
@@ -69,13 +88,20 @@ async function writeRow(
 }
 
 const TABLES_WITH_SECRETS = new Set(['datalakes', 'destinations', 'sources', 'webhooks']);
-const hasSecretsColumn = (definition: ResourceDefinition) => TABLES_WITH_SECRETS.has(definition.table);
+const hasSecretsColumn = (definition: ResourceDefinition) =>
+  TABLES_WITH_SECRETS.has(definition.table);
 
-export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: EngineContext, definition: ResourceDefinition) {
+export function addCrudRoutes(
+  routes: ApiRoutes<RequestVariables>,
+  engine: EngineContext,
+  definition: ResourceDefinition,
+) {
   const { key, plural, path } = definition;
   const eventType = (action: string) => `${definition.eventPrefix}_${action}`;
   const filterQuery = z.object(
-    Object.fromEntries(Object.keys(definition.filters ?? {}).map((name) => [name, z.string().max(256).optional()])),
+    Object.fromEntries(
+      Object.keys(definition.filters ?? {}).map((name) => [name, z.string().max(256).optional()]),
+    ),
   );
   const listQuery = ListQuerySchema.extend(filterQuery.shape);
 
@@ -95,12 +121,29 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
       const response = await withTransaction(engine.db, async (client) => {
         const id = definition.callerChosenId?.(input) ?? uuidv7();
         if (definition.callerChosenId && (await findRow(client, definition, id))) {
-          throw conflict('already_exists', `A ${key} with id "${id}" already exists.`, [{ path: `${key}.id`, message: 'is already taken' }]);
+          throw conflict('already_exists', `A ${key} with id "${id}" already exists.`, [
+            { path: `${key}.id`, message: 'is already taken' },
+          ]);
         }
-        const columns = (await definition.prepare?.({ client, engine, id, input, existing: null, skipValidation })) ?? {};
+        const columns =
+          (await definition.prepare?.({
+            client,
+            engine,
+            id,
+            input,
+            existing: null,
+            skipValidation,
+          })) ?? {};
         const row = await writeRow(client, engine, definition, id, input, columns, true);
         const object = await responseOf(definition, row, client);
-        await recordAudit(client, { eventType: eventType('ADD'), resourceId: id, actor: c.get('actor'), note: c.get('auditNote'), object, previousObject: null });
+        await recordAudit(client, {
+          eventType: eventType('ADD'),
+          resourceId: id,
+          actor: c.get('actor'),
+          note: c.get('auditNote'),
+          object,
+          previousObject: null,
+        });
         return object;
       });
       engine.logger.info(`${key} created`, { resource: key, id: response.id });
@@ -121,9 +164,22 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
       const where = Object.entries(definition.filters ?? {})
         .filter(([name]) => filters[name] !== undefined)
         .map(([name, column]) => ({ sql: `${column} = $1`, params: [filters[name]] }));
-      const page = await fetchPage<ResourceRow>(engine.db, { table: definition.table, idType: definition.idType, where, query });
-      const items = await Promise.all(page.rows.map((row) => responseOf(definition, row, engine.db)));
-      return respondList(c, plural, items, nextUrl(c, engine.publicUrl, page.nextCursor, query), `Found ${items.length} ${plural}.`);
+      const page = await fetchPage<ResourceRow>(engine.db, {
+        table: definition.table,
+        idType: definition.idType,
+        where,
+        query,
+      });
+      const items = await Promise.all(
+        page.rows.map((row) => responseOf(definition, row, engine.db)),
+      );
+      return respondList(
+        c,
+        plural,
+        items,
+        nextUrl(c, engine.publicUrl, page.nextCursor, query),
+        `Found ${items.length} ${plural}.`,
+      );
     },
   });
 
@@ -136,7 +192,12 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
     errorStatuses: [404],
     handler: async (c) => {
       const row = await requireRow(engine.db, definition, c.req.param('id')!);
-      return respond(c, key, await responseOf(definition, row, engine.db), `Found ${key} ${row.id}.`);
+      return respond(
+        c,
+        key,
+        await responseOf(definition, row, engine.db),
+        `Found ${key} ${row.id}.`,
+      );
     },
   });
 
@@ -163,9 +224,11 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
         };
         for (const field of definition.immutable ?? []) {
           if (field in patch && JSON.stringify(patch[field]) !== JSON.stringify(current[field])) {
-            throw unprocessable('immutable_field', `The ${key}'s ${field} cannot be changed after creation.`, [
-              { path: `${key}.${field}`, message: 'is immutable' },
-            ]);
+            throw unprocessable(
+              'immutable_field',
+              `The ${key}'s ${field} cannot be changed after creation.`,
+              [{ path: `${key}.${field}`, message: 'is immutable' }],
+            );
           }
         }
         const input = patchKeepingSecretsBound({
@@ -176,11 +239,25 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
           bind: definition.secretBindings ?? noSecretBindings,
         });
         const columns =
-          (await definition.prepare?.({ client, engine, id: existing.id, input, existing, skipValidation })) ?? {};
+          (await definition.prepare?.({
+            client,
+            engine,
+            id: existing.id,
+            input,
+            existing,
+            skipValidation,
+          })) ?? {};
         const previousObject = await responseOf(definition, existing, client);
         const row = await writeRow(client, engine, definition, existing.id, input, columns, false);
         const object = await responseOf(definition, row, client);
-        await recordAudit(client, { eventType: eventType('UPDATE'), resourceId: existing.id, actor: c.get('actor'), note: c.get('auditNote'), object, previousObject });
+        await recordAudit(client, {
+          eventType: eventType('UPDATE'),
+          resourceId: existing.id,
+          actor: c.get('actor'),
+          note: c.get('auditNote'),
+          object,
+          previousObject,
+        });
         return object;
       });
       engine.logger.info(`${key} updated`, { resource: key, id: response.id });
@@ -202,7 +279,9 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
         const protection = definition.isProtected?.(existing);
         if (protection) throw conflict('protected', protection);
         for (const reference of definition.references ?? []) {
-          const labels = (await client.query<{ label: string }>(reference.sql, [existing.id])).rows.map((r) => r.label);
+          const labels = (
+            await client.query<{ label: string }>(reference.sql, [existing.id])
+          ).rows.map((r) => r.label);
           if (labels.length) {
             throw conflict(
               'still_referenced',
@@ -213,7 +292,14 @@ export function addCrudRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
         }
         const object = await responseOf(definition, existing, client);
         await client.query(`delete from ${definition.table} where id = $1`, [existing.id]);
-        await recordAudit(client, { eventType: eventType('DELETE'), resourceId: existing.id, actor: c.get('actor'), note: c.get('auditNote'), object: null, previousObject: object });
+        await recordAudit(client, {
+          eventType: eventType('DELETE'),
+          resourceId: existing.id,
+          actor: c.get('actor'),
+          note: c.get('auditNote'),
+          object: null,
+          previousObject: object,
+        });
         return object;
       });
       engine.logger.info(`${key} deleted`, { resource: key, id: previousObject.id });

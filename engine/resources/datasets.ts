@@ -1,4 +1,8 @@
-import { DatasetCreateSchema, DatasetSchema, type DatasetCreate } from '../../lib/prequel/contract/dataset';
+import {
+  DatasetCreateSchema,
+  DatasetSchema,
+  type DatasetCreate,
+} from '../../lib/prequel/contract/dataset';
 import { unprocessable } from '../http/api-error';
 import { requireReference } from './references';
 import type { ResourceDefinition } from './resource-definition';
@@ -53,5 +57,10 @@ export const datasets: ResourceDefinition<DatasetCreate> = {
     created_at: row.created_at,
     updated_at: row.updated_at,
   }),
-  references: [{ what: 'streams', sql: 'select name as label from streams where dataset_id = $1 order by created_at limit 10' }],
+  references: [
+    {
+      what: 'streams',
+      sql: 'select name as label from streams where dataset_id = $1 order by created_at limit 10',
+    },
+  ],
 };

@@ -1,4 +1,9 @@
-import { BUILTIN_PRODUCT_NAME, ProductCreateSchema, ProductSchema, type ProductCreate } from '../../lib/prequel/contract/product';
+import {
+  BUILTIN_PRODUCT_NAME,
+  ProductCreateSchema,
+  ProductSchema,
+  type ProductCreate,
+} from '../../lib/prequel/contract/product';
 import { unprocessable } from '../http/api-error';
 import type { ResourceDefinition } from './resource-definition';
 
@@ -16,13 +21,26 @@ export const products: ResourceDefinition<ProductCreate> = {
   prepare: async ({ client, input }) => {
     const unique = [...new Set(input.destinations)];
     const known = new Set(
-      (await client.query<{ id: string }>('select id::text from destinations where id = any($1::uuid[])', [unique])).rows.map((r) => r.id),
+      (
+        await client.query<{ id: string }>(
+          'select id::text from destinations where id = any($1::uuid[])',
+          [unique],
+        )
+      ).rows.map((r) => r.id),
     );
     const details = input.destinations
       .map((id, index) => ({ id, index }))
       .filter(({ id }) => !known.has(id))
-      .map(({ id, index }) => ({ path: `product.destinations.${index}`, message: `no destination with id "${id}"` }));
-    if (details.length) throw unprocessable('unknown_reference', 'A product can only list existing destinations.', details);
+      .map(({ id, index }) => ({
+        path: `product.destinations.${index}`,
+        message: `no destination with id "${id}"`,
+      }));
+    if (details.length)
+      throw unprocessable(
+        'unknown_reference',
+        'A product can only list existing destinations.',
+        details,
+      );
     return { name: input.name };
   },
   afterWrite: async (client, id, input) => {
@@ -36,7 +54,11 @@ export const products: ResourceDefinition<ProductCreate> = {
   toResponse: async (row, db) => {
     const isBuiltin = row.is_builtin === true;
     const destinations = isBuiltin
-      ? (await db.query<{ id: string }>('select id::text from destinations order by created_at, id')).rows.map((r) => r.id)
+      ? (
+          await db.query<{ id: string }>(
+            'select id::text from destinations order by created_at, id',
+          )
+        ).rows.map((r) => r.id)
       : [...new Set((row.body.destinations as string[] | undefined) ?? [])];
     return {
       id: row.id,
@@ -48,6 +70,13 @@ export const products: ResourceDefinition<ProductCreate> = {
     };
   },
   isProtected: (row) =>
-    row.is_builtin === true ? `The built-in product "${BUILTIN_PRODUCT_NAME}" always covers every destination and cannot be changed or deleted.` : null,
-  references: [{ what: 'providers', sql: 'select provider_id as label from provider_products pp join products p on p.name = pp.product_name where p.id = $1 order by provider_id limit 10' }],
+    row.is_builtin === true
+      ? `The built-in product "${BUILTIN_PRODUCT_NAME}" always covers every destination and cannot be changed or deleted.`
+      : null,
+  references: [
+    {
+      what: 'providers',
+      sql: 'select provider_id as label from provider_products pp join products p on p.name = pp.product_name where p.id = $1 order by provider_id limit 10',
+    },
+  ],
 };

@@ -1,4 +1,8 @@
-import { ProviderCreateSchema, ProviderSchema, type ProviderCreate } from '../../lib/prequel/contract/provider';
+import {
+  ProviderCreateSchema,
+  ProviderSchema,
+  type ProviderCreate,
+} from '../../lib/prequel/contract/provider';
 import { unprocessable } from '../http/api-error';
 import { requireReference } from './references';
 import type { ResourceDefinition } from './resource-definition';
@@ -15,16 +19,33 @@ export const providers: ResourceDefinition<ProviderCreate> = {
   immutable: ['id', 'datalake_id'],
   callerChosenId: (input) => input.id,
   prepare: async ({ client, input }) => {
-    await requireReference(client, 'datalakes', input.datalake_id, 'provider.datalake_id', 'datalake');
+    await requireReference(
+      client,
+      'datalakes',
+      input.datalake_id,
+      'provider.datalake_id',
+      'datalake',
+    );
     const known = new Set(
-      (await client.query<{ name: string }>('select name from products where name = any($1)', [input.products])).rows.map((r) => r.name),
+      (
+        await client.query<{ name: string }>('select name from products where name = any($1)', [
+          input.products,
+        ])
+      ).rows.map((r) => r.name),
     );
     const details = input.products
       .map((name, index) => ({ name, index }))
       .filter(({ name }) => !known.has(name))
-      .map(({ name, index }) => ({ path: `provider.products.${index}`, message: `no product named "${name}"` }));
+      .map(({ name, index }) => ({
+        path: `provider.products.${index}`,
+        message: `no product named "${name}"`,
+      }));
     if (details.length) {
-      throw unprocessable('unknown_reference', `Unknown product${details.length > 1 ? 's' : ''}: create them first, or use "all".`, details);
+      throw unprocessable(
+        'unknown_reference',
+        `Unknown product${details.length > 1 ? 's' : ''}: create them first, or use "all".`,
+        details,
+      );
     }
     return { name: input.name, datalake_id: input.datalake_id };
   },
@@ -40,5 +61,10 @@ export const providers: ResourceDefinition<ProviderCreate> = {
     const { id: _id, ...body } = row.body;
     return { id: row.id, ...body, created_at: row.created_at, updated_at: row.updated_at };
   },
-  references: [{ what: 'sources', sql: 'select name as label from sources where provider_id = $1 order by created_at limit 10' }],
+  references: [
+    {
+      what: 'sources',
+      sql: 'select name as label from sources where provider_id = $1 order by created_at limit 10',
+    },
+  ],
 };

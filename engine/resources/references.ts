@@ -11,6 +11,9 @@ export async function requireReference<Row extends Record<string, unknown>>(
   what: string,
 ): Promise<Row> {
   const row = (await db.query<Row>(`select * from ${table} where id::text = $1`, [id])).rows[0];
-  if (!row) throw unprocessable('unknown_reference', `No ${what} with id "${id}" exists.`, [{ path, message: `no ${what} with this id` }]);
+  if (!row)
+    throw unprocessable('unknown_reference', `No ${what} with id "${id}" exists.`, [
+      { path, message: `no ${what} with this id` },
+    ]);
   return row;
 }

@@ -29,7 +29,9 @@ export interface Reference {
   what: string;
 }
 
-export interface ResourceDefinition<Input extends Record<string, unknown> = Record<string, unknown>> {
+export interface ResourceDefinition<
+  Input extends Record<string, unknown> = Record<string, unknown>,
+> {
   /** Singular key of request/response bodies: `source`. */
   key: string;
   plural: string;
@@ -56,7 +58,10 @@ export interface ResourceDefinition<Input extends Record<string, unknown> = Reco
   /** Side tables to rewrite after the row is written. */
   afterWrite?: (client: DbClient, id: string, input: Input) => Promise<void>;
   /** The read shape; must never include a secret. */
-  toResponse: (row: ResourceRow, db: Queryable) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  toResponse: (
+    row: ResourceRow,
+    db: Queryable,
+  ) => Promise<Record<string, unknown>> | Record<string, unknown>;
   references?: Reference[];
   /** Returns a reason when the row may not be changed or deleted at all (built-ins). */
   isProtected?: (row: ResourceRow) => string | null;

@@ -1,6 +1,16 @@
-import { DOCUMENTED_VENDORS, READABLE_VENDORS, SourceCreateSchema, SourceSchema, type SourceCreate } from '../../lib/prequel/contract/source';
+import {
+  DOCUMENTED_VENDORS,
+  READABLE_VENDORS,
+  SourceCreateSchema,
+  SourceSchema,
+  type SourceCreate,
+} from '../../lib/prequel/contract/source';
 import { unprocessable } from '../http/api-error';
-import { type BindSecrets, opaqueBlockBindings, type SecretBinding } from '../secrets/secret-binding';
+import {
+  type BindSecrets,
+  opaqueBlockBindings,
+  type SecretBinding,
+} from '../secrets/secret-binding';
 import { isPlainObject } from '../secrets/split-secrets';
 import { requireReference } from './references';
 import type { ResourceDefinition } from './resource-definition';
@@ -29,7 +39,10 @@ export const sourceSecretBindings: BindSecrets = (config) =>
           database: block.database,
           user: auth.username,
           'TLS mode': { disable_ssl: block.disable_ssl === true, ssl_mode: block.ssl_mode ?? null },
-          'SSH tunnel': block.use_ssh_tunnel === true ? [tunnel.ssh_tunnel_host, tunnel.ssh_tunnel_port, tunnel.ssh_tunnel_username] : null,
+          'SSH tunnel':
+            block.use_ssh_tunnel === true
+              ? [tunnel.ssh_tunnel_host, tunnel.ssh_tunnel_port, tunnel.ssh_tunnel_username]
+              : null,
         },
       },
     ];
@@ -55,9 +68,21 @@ export const sources: ResourceDefinition<SourceCreate> = {
         [{ path: 'source.vendor', message: 'is not supported by this engine' }],
       );
     }
-    await requireReference(client, 'providers', input.provider_id, 'source.provider_id', 'provider');
+    await requireReference(
+      client,
+      'providers',
+      input.provider_id,
+      'source.provider_id',
+      'provider',
+    );
     // A changed connection must be tested again before it counts as reachable.
-    return { provider_id: input.provider_id, name: input.name, vendor: input.vendor, is_reachable: null, is_valid: null };
+    return {
+      provider_id: input.provider_id,
+      name: input.name,
+      vendor: input.vendor,
+      is_reachable: null,
+      is_valid: null,
+    };
   },
   toResponse: (row) => {
     const vendor = String(row.vendor);
@@ -66,11 +91,20 @@ export const sources: ResourceDefinition<SourceCreate> = {
     return {
       id: row.id,
       ...row.body,
-      [vendor]: { ...block, ...(username !== undefined ? { username } : {}), is_valid: row.is_valid ?? null },
+      [vendor]: {
+        ...block,
+        ...(username !== undefined ? { username } : {}),
+        is_valid: row.is_valid ?? null,
+      },
       is_reachable: row.is_reachable ?? null,
       created_at: row.created_at,
       updated_at: row.updated_at,
     };
   },
-  references: [{ what: 'datasets', sql: 'select name as label from datasets where source_id = $1 order by created_at limit 10' }],
+  references: [
+    {
+      what: 'datasets',
+      sql: 'select name as label from datasets where source_id = $1 order by created_at limit 10',
+    },
+  ],
 };

@@ -1,4 +1,8 @@
-import { WebhookCreateSchema, WebhookSchema, type WebhookCreate } from '../../lib/prequel/contract/webhook';
+import {
+  WebhookCreateSchema,
+  WebhookSchema,
+  type WebhookCreate,
+} from '../../lib/prequel/contract/webhook';
 import { urlEndpoint } from '../secrets/secret-binding';
 import type { ResourceDefinition } from './resource-definition';
 
@@ -12,7 +16,10 @@ export const webhooks: ResourceDefinition<WebhookCreate> = {
   createSchema: WebhookCreateSchema,
   responseSchema: WebhookSchema,
   // The API key goes only to the scheme, host and port it was entered for.
-  secretBindings: (config) => (config.api_key !== undefined ? [{ path: ['api_key'], label: 'API key', endpoint: urlEndpoint(config.url) }] : []),
+  secretBindings: (config) =>
+    config.api_key !== undefined
+      ? [{ path: ['api_key'], label: 'API key', endpoint: urlEndpoint(config.url) }]
+      : [],
   toResponse: (row) => ({
     id: row.id,
     events: [],

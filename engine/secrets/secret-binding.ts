@@ -23,7 +23,8 @@ export type BindSecrets = (config: Json) => SecretBinding[];
 
 export const noSecretBindings: BindSecrets = () => [];
 
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const sameValue = (a: unknown, b: unknown) =>
+  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** An empty secret in a patch cannot be a new secret (secrets are never empty): it means "keep the saved one", like an untouched form field. */
 function withoutBlankSecrets(patch: Json, paths: string[][]): Json {
@@ -37,7 +38,10 @@ function withoutBlankSecrets(patch: Json, paths: string[][]): Json {
   return out;
 }
 
-const joinWords = (words: string[]) => (words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`);
+const joinWords = (words: string[]) =>
+  words.length < 2
+    ? (words[0] ?? '')
+    : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 
 /**
  * Applies a JSON merge patch to a saved configuration (with its secrets) and validates the result. A saved secret the
@@ -53,8 +57,13 @@ export function patchKeepingSecretsBound<Schema extends z.ZodType>(options: {
 }): z.output<Schema> {
   const { key, schema, saved, bind } = options;
   const savedView = schema.safeParse(saved);
-  const savedBindings = bind(savedView.success && isPlainObject(savedView.data) ? savedView.data : saved);
-  const patch = withoutBlankSecrets(options.patch, savedBindings.map((binding) => binding.path));
+  const savedBindings = bind(
+    savedView.success && isPlainObject(savedView.data) ? savedView.data : saved,
+  );
+  const patch = withoutBlankSecrets(
+    options.patch,
+    savedBindings.map((binding) => binding.path),
+  );
   const candidate = parseWith(schema, mergePatch(saved, patch), [key]);
   const candidateBindings = isPlainObject(candidate) ? bind(candidate) : [];
 
@@ -67,12 +76,20 @@ export function patchKeepingSecretsBound<Schema extends z.ZodType>(options: {
       problems.push({ binding: savedBinding, reason: 'it would no longer be stored as a secret' });
       continue;
     }
-    const fields = [...new Set([...Object.keys(savedBinding.endpoint), ...Object.keys(now.endpoint)])];
-    const changed = fields.filter((field) => !sameValue(savedBinding.endpoint[field], now.endpoint[field]));
-    if (changed.length) problems.push({ binding: savedBinding, reason: `the ${joinWords(changed)} changed` });
+    const fields = [
+      ...new Set([...Object.keys(savedBinding.endpoint), ...Object.keys(now.endpoint)]),
+    ];
+    const changed = fields.filter(
+      (field) => !sameValue(savedBinding.endpoint[field], now.endpoint[field]),
+    );
+    if (changed.length)
+      problems.push({ binding: savedBinding, reason: `the ${joinWords(changed)} changed` });
   }
   if (problems.length) {
-    const details: ErrorDetail[] = problems.map(({ binding, reason }) => ({ path: [key, ...binding.path].join('.'), message: `enter the ${binding.label} again: ${reason}` }));
+    const details: ErrorDetail[] = problems.map(({ binding, reason }) => ({
+      path: [key, ...binding.path].join('.'),
+      message: `enter the ${binding.label} again: ${reason}`,
+    }));
     const labels = [...new Set(problems.map(({ binding }) => binding.label))];
     throw unprocessable(
       'secret_required',
@@ -93,7 +110,11 @@ export function opaqueBlockBindings(config: Json, blockKey: string): SecretBindi
   const { publicPart, secrets } = splitSecrets(block);
   return Object.keys(secrets).map((storedAs) => {
     const path = pathOfSecretKey(storedAs);
-    return { path: [blockKey, ...path], label: path[path.length - 1]!.replaceAll('_', ' '), endpoint: { [`${blockKey} settings`]: publicPart } };
+    return {
+      path: [blockKey, ...path],
+      label: path[path.length - 1]!.replaceAll('_', ' '),
+      endpoint: { [`${blockKey} settings`]: publicPart },
+    };
   });
 }
 

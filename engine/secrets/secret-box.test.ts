@@ -18,7 +18,9 @@ describe('the secret box', () => {
     const tampered = Buffer.from(sealed);
     tampered[tampered.length - 1]! ^= 1;
     expect(() => box.open('source:1', tampered)).toThrow(SecretDecryptError);
-    expect(() => createSecretBox(randomBytes(32)).open('source:1', sealed)).toThrow(SecretDecryptError);
+    expect(() => createSecretBox(randomBytes(32)).open('source:1', sealed)).toThrow(
+      SecretDecryptError,
+    );
     expect(() => box.open('source:1', Buffer.from([1, 2, 3]))).toThrow(SecretDecryptError);
   });
 
@@ -32,7 +34,9 @@ describe('the secret box', () => {
     expect(derived).toHaveLength(32);
     expect(createSecretBox(master).deriveKey('inlet/artifact-url/v1').equals(derived)).toBe(true);
     expect(createSecretBox(master).deriveKey('another purpose').equals(derived)).toBe(false);
-    expect(createSecretBox(randomBytes(32)).deriveKey('inlet/artifact-url/v1').equals(derived)).toBe(false);
+    expect(
+      createSecretBox(randomBytes(32)).deriveKey('inlet/artifact-url/v1').equals(derived),
+    ).toBe(false);
     expect(derived.equals(master)).toBe(false);
   });
 
@@ -44,9 +48,17 @@ describe('the secret box', () => {
 
 describe('splitSecrets', () => {
   test('removes secret fields at any depth and puts them back', () => {
-    const config = { name: 'pg', postgres: { host: 'h', password_auth: { username: 'u', password: 'p' } }, s3: { secret_key: 'k', access_id: 'a' } };
+    const config = {
+      name: 'pg',
+      postgres: { host: 'h', password_auth: { username: 'u', password: 'p' } },
+      s3: { secret_key: 'k', access_id: 'a' },
+    };
     const { publicPart, secrets } = splitSecrets(config);
-    expect(publicPart).toEqual({ name: 'pg', postgres: { host: 'h', password_auth: { username: 'u' } }, s3: { access_id: 'a' } });
+    expect(publicPart).toEqual({
+      name: 'pg',
+      postgres: { host: 'h', password_auth: { username: 'u' } },
+      s3: { access_id: 'a' },
+    });
     expect(secrets).toEqual({ 'postgres.password_auth.password': 'p', 's3.secret_key': 'k' });
     expect(mergeSecrets(publicPart, secrets)).toEqual(config);
   });

@@ -7,7 +7,9 @@ const TAG_BYTES = 16;
 
 export class SecretDecryptError extends Error {
   constructor() {
-    super('Stored credentials could not be decrypted: they were written with another key or for another record.');
+    super(
+      'Stored credentials could not be decrypted: they were written with another key or for another record.',
+    );
   }
 }
 
@@ -21,7 +23,10 @@ export interface SecretBox {
 
 export function parseEncryptionKey(encoded: string): Buffer {
   const key = Buffer.from(encoded, 'base64');
-  if (key.length !== 32) throw new Error('INLET_ENCRYPTION_KEY must be 32 bytes encoded in base64 (openssl rand -base64 32).');
+  if (key.length !== 32)
+    throw new Error(
+      'INLET_ENCRYPTION_KEY must be 32 bytes encoded in base64 (openssl rand -base64 32).',
+    );
   return key;
 }
 
@@ -32,18 +37,25 @@ export function createSecretBox(key: Buffer): SecretBox {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(Buffer.from(`inlet:v${VERSION}:${binding}`));
-      const ciphertext = Buffer.concat([cipher.update(JSON.stringify(secrets), 'utf8'), cipher.final()]);
+      const ciphertext = Buffer.concat([
+        cipher.update(JSON.stringify(secrets), 'utf8'),
+        cipher.final(),
+      ]);
       return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), ciphertext]);
     },
     open(binding, sealed) {
-      if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) throw new SecretDecryptError();
+      if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION)
+        throw new SecretDecryptError();
       const iv = sealed.subarray(1, 1 + IV_BYTES);
       const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
       decipher.setAAD(Buffer.from(`inlet:v${VERSION}:${binding}`));
       decipher.setAuthTag(tag);
       try {
-        const plaintext = Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
+        const plaintext = Buffer.concat([
+          decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)),
+          decipher.final(),
+        ]);
         return JSON.parse(plaintext.toString('utf8')) as Record<string, unknown>;
       } catch {
         throw new SecretDecryptError();

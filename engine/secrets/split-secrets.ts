@@ -12,7 +12,9 @@ function isPlainObject(value: unknown): value is Json {
  * header names may), so that every stored key reads back to exactly one path.
  */
 export function secretKeyOf(path: readonly string[]): string {
-  return path.some((segment) => segment.includes('.') || segment.startsWith('[')) ? JSON.stringify(path) : path.join('.');
+  return path.some((segment) => segment.includes('.') || segment.startsWith('['))
+    ? JSON.stringify(path)
+    : path.join('.');
 }
 
 export function pathOfSecretKey(key: string): string[] {
@@ -23,7 +25,10 @@ export function pathOfSecretKey(key: string): string[] {
  * Returns the object without secret fields, and the secrets keyed by their path (secretKeyOf). Secret fields are
  * those named in SECRET_FIELD_NAMES, plus the values at `extraPaths` (e.g. a destination's credential headers).
  */
-export function splitSecrets(value: Json, extraPaths: readonly (readonly string[])[] = []): { publicPart: Json; secrets: Record<string, unknown> } {
+export function splitSecrets(
+  value: Json,
+  extraPaths: readonly (readonly string[])[] = [],
+): { publicPart: Json; secrets: Record<string, unknown> } {
   const secrets: Record<string, unknown> = {};
   const extra = new Set(extraPaths.map((path) => secretKeyOf(path)));
   const walk = (node: Json, prefix: string[]): Json => {

@@ -5,7 +5,11 @@ import type net from 'node:net';
  * `listen` attaches the socket's listeners and calls `done` with the answer; after `timeoutMs` the answer is null.
  * Whichever comes first, the listeners are removed and the socket is paused, so the next reader starts clean.
  */
-export function awaitAnswer<T>(socket: net.Socket, timeoutMs: number, listen: (done: (value: T | null) => void) => void): Promise<T | null> {
+export function awaitAnswer<T>(
+  socket: net.Socket,
+  timeoutMs: number,
+  listen: (done: (value: T | null) => void) => void,
+): Promise<T | null> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => done(null), timeoutMs);
     function done(value: T | null) {

@@ -15,19 +15,33 @@ export interface ChecklistStep {
   run(): Promise<StepResult>;
 }
 
-export async function runChecklist(steps: ChecklistStep[], summary: { success: string }): Promise<TestSourceResult> {
+export async function runChecklist(
+  steps: ChecklistStep[],
+  summary: { success: string },
+): Promise<TestSourceResult> {
   const checks: ConnectionCheck[] = [];
   let failed: ConnectionCheck | null = null;
   for (const step of steps) {
     if (failed) {
-      checks.push({ name: step.name, status: 'skipped', message: `Not run: the ${failed.name} check failed.`, duration_ms: 0 });
+      checks.push({
+        name: step.name,
+        status: 'skipped',
+        message: `Not run: the ${failed.name} check failed.`,
+        duration_ms: 0,
+      });
       continue;
     }
     const started = performance.now();
     const duration = () => Math.round(performance.now() - started);
     try {
       const result = await step.run();
-      checks.push({ name: step.name, status: result.status, message: result.message, ...(result.hint ? { hint: result.hint } : {}), duration_ms: duration() });
+      checks.push({
+        name: step.name,
+        status: result.status,
+        message: result.message,
+        ...(result.hint ? { hint: result.hint } : {}),
+        duration_ms: duration(),
+      });
     } catch (error) {
       failed = { name: step.name, status: 'failed', ...failureOf(error), duration_ms: duration() };
       checks.push(failed);
@@ -42,7 +56,9 @@ function failureOf(error: unknown): Pick<ConnectionCheck, 'message' | 'hint' | '
     const { message, hint, field } = error.failure;
     return { message, ...(hint ? { hint } : {}), ...(field ? { field } : {}) };
   }
-  return { message: `The check failed unexpectedly: ${(error as Error)?.message ?? String(error)}.` };
+  return {
+    message: `The check failed unexpectedly: ${(error as Error)?.message ?? String(error)}.`,
+  };
 }
 
 /** A backstop: no secret of the tested configuration may leave in a message, whatever a driver put in its errors. */
@@ -50,6 +66,7 @@ export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
   const worth = secrets.filter((secret) => secret.length >= 4);
   if (!worth.length) return value;
   let text = JSON.stringify(value);
-  for (const secret of worth) text = text.split(JSON.stringify(secret).slice(1, -1)).join('[redacted]');
+  for (const secret of worth)
+    text = text.split(JSON.stringify(secret).slice(1, -1)).join('[redacted]');
   return JSON.parse(text) as T;
 }

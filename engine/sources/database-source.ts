@@ -1,6 +1,10 @@
 // The source actions for database sources, whatever the vendor: test the connection, read a schema, browse tables.
 import { READABLE_VENDORS, type SourceCreate } from '../../lib/prequel/contract/source';
-import type { GetSchemaRequest, SchemaColumn, TestSourceResult } from '../../lib/prequel/contract/source-actions';
+import type {
+  GetSchemaRequest,
+  SchemaColumn,
+  TestSourceResult,
+} from '../../lib/prequel/contract/source-actions';
 import { unprocessable } from '../http/api-error';
 import { connectMysql } from './mysql/connect';
 import { mysqlProbe } from './mysql/mysql-probe';
@@ -26,9 +30,16 @@ export const GET_SCHEMA_QUERY_TIMEOUT_MS = 10_000;
 
 interface VendorOps<Session> {
   probe: VendorProbe<Session>;
-  connect(connection: DatabaseConnection, engine: HostPolicyContext, options: { statementTimeoutMs: number }): Promise<Session>;
+  connect(
+    connection: DatabaseConnection,
+    engine: HostPolicyContext,
+    options: { statementTimeoutMs: number },
+  ): Promise<Session>;
   close(session: Session): Promise<void>;
-  tableSchema(session: Session, table: { namespace: string; name: string }): Promise<SchemaColumn[]>;
+  tableSchema(
+    session: Session,
+    table: { namespace: string; name: string },
+  ): Promise<SchemaColumn[]>;
   querySchema(session: Session, query: string, timeoutMs: number): Promise<SchemaColumn[]>;
   listTables(session: Session, request: TablePageRequest): Promise<TablePage>;
 }
@@ -66,20 +77,38 @@ export function requireDatabaseSource(source: SourceCreate, pathPrefix = 'source
   }
   const connection = source.vendor === 'postgres' ? source.postgres : source.mysql;
   if (connection.use_ssh_tunnel) {
-    throw unprocessable('ssh_tunnel_not_supported', 'This engine does not open SSH tunnels yet: connect directly and unset use_ssh_tunnel.', [
-      { path: `${pathPrefix}.${source.vendor}.use_ssh_tunnel`, message: 'is not supported by this engine' },
-    ]);
+    throw unprocessable(
+      'ssh_tunnel_not_supported',
+      'This engine does not open SSH tunnels yet: connect directly and unset use_ssh_tunnel.',
+      [
+        {
+          path: `${pathPrefix}.${source.vendor}.use_ssh_tunnel`,
+          message: 'is not supported by this engine',
+        },
+      ],
+    );
   }
   return { vendor: source.vendor, connection };
 }
 
-export function testDatabaseSource(source: DatabaseSource, engine: HostPolicyContext): Promise<TestSourceResult> {
-  return withVendor(source.vendor, (ops) => testConnection(source.vendor, source.connection, ops.probe, engine));
+export function testDatabaseSource(
+  source: DatabaseSource,
+  engine: HostPolicyContext,
+): Promise<TestSourceResult> {
+  return withVendor(source.vendor, (ops) =>
+    testConnection(source.vendor, source.connection, ops.probe, engine),
+  );
 }
 
-async function withSession<T>(source: DatabaseSource, engine: HostPolicyContext, work: <Session>(ops: VendorOps<Session>, session: Session) => Promise<T>): Promise<T> {
+async function withSession<T>(
+  source: DatabaseSource,
+  engine: HostPolicyContext,
+  work: <Session>(ops: VendorOps<Session>, session: Session) => Promise<T>,
+): Promise<T> {
   return withVendor(source.vendor, async (ops) => {
-    const session = await ops.connect(source.connection, engine, { statementTimeoutMs: CATALOG_TIMEOUT_MS });
+    const session = await ops.connect(source.connection, engine, {
+      statementTimeoutMs: CATALOG_TIMEOUT_MS,
+    });
     try {
       return await work(ops, session);
     } finally {
@@ -88,7 +117,12 @@ async function withSession<T>(source: DatabaseSource, engine: HostPolicyContext,
   });
 }
 
-export function readSchema(source: DatabaseSource, engine: HostPolicyContext, request: GetSchemaRequest, queryTimeoutMs = GET_SCHEMA_QUERY_TIMEOUT_MS): Promise<SchemaColumn[]> {
+export function readSchema(
+  source: DatabaseSource,
+  engine: HostPolicyContext,
+  request: GetSchemaRequest,
+  queryTimeoutMs = GET_SCHEMA_QUERY_TIMEOUT_MS,
+): Promise<SchemaColumn[]> {
   if (request.method === 'glob') {
     throw unprocessable(
       'method_not_supported',
@@ -98,11 +132,18 @@ export function readSchema(source: DatabaseSource, engine: HostPolicyContext, re
   }
   return withSession(source, engine, (ops, session) =>
     request.method === 'table'
-      ? ops.tableSchema(session, { namespace: request.table.source_table_namespace, name: request.table.source_table_name })
+      ? ops.tableSchema(session, {
+          namespace: request.table.source_table_namespace,
+          name: request.table.source_table_name,
+        })
       : ops.querySchema(session, request.sql.query, queryTimeoutMs),
   );
 }
 
-export function listTables(source: DatabaseSource, engine: HostPolicyContext, request: TablePageRequest): Promise<TablePage> {
+export function listTables(
+  source: DatabaseSource,
+  engine: HostPolicyContext,
+  request: TablePageRequest,
+): Promise<TablePage> {
   return withSession(source, engine, (ops, session) => ops.listTables(session, request));
 }

@@ -18,15 +18,29 @@ interface SourceRow {
   updated_at: string;
 }
 
-export async function loadSource(engine: Pick<EngineContext, 'db' | 'secretBox'>, id: string): Promise<LoadedSource> {
-  const row = await requireById<SourceRow>(engine.db, 'source', 'select id, body, secrets, updated_at from sources where id = $1', id);
+export async function loadSource(
+  engine: Pick<EngineContext, 'db' | 'secretBox'>,
+  id: string,
+): Promise<LoadedSource> {
+  const row = await requireById<SourceRow>(
+    engine.db,
+    'source',
+    'select id, body, secrets, updated_at from sources where id = $1',
+    id,
+  );
   const secrets = row.secrets ? engine.secretBox.open(`source:${row.id}`, row.secrets) : {};
   const parsed = SourceCreateSchema.safeParse(mergeSecrets(row.body, secrets));
-  if (!parsed.success) throw new Error(`The stored source ${row.id} no longer matches the source schema: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new Error(
+      `The stored source ${row.id} no longer matches the source schema: ${parsed.error.issues[0]?.message}`,
+    );
   return { id: row.id, config: parsed.data, version: row.updated_at };
 }
 
 /** The validated configuration of a saved source with its secrets merged back, or a 404 ApiError. */
-export async function loadSourceConfig(engine: Pick<EngineContext, 'db' | 'secretBox'>, id: string): Promise<SourceCreate> {
+export async function loadSourceConfig(
+  engine: Pick<EngineContext, 'db' | 'secretBox'>,
+  id: string,
+): Promise<SourceCreate> {
   return (await loadSource(engine, id)).config;
 }

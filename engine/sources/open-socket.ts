@@ -26,7 +26,10 @@ export function openSocket(target: SourceTarget): Promise<net.Socket> {
 }
 
 /** Node's socket errors (ECONNREFUSED…) as a failure of the tcp check. */
-export function networkFailure(error: { code?: string; message?: string }, target: SourceTarget): ConnectFailure {
+export function networkFailure(
+  error: { code?: string; message?: string },
+  target: SourceTarget,
+): ConnectFailure {
   const where = `${target.host}:${target.port}`;
   const label = VENDOR_LABEL[target.vendor];
   const seconds = target.timeoutMs / 1000;
@@ -76,7 +79,10 @@ export function networkFailure(error: { code?: string; message?: string }, targe
 }
 
 /** The server accepted TCP but then said nothing: typically not a database port, or a proxy stuck in between. */
-export function silentServerFailure(target: SourceTarget, check: ConnectFailure['check']): ConnectFailure {
+export function silentServerFailure(
+  target: SourceTarget,
+  check: ConnectFailure['check'],
+): ConnectFailure {
   return {
     check,
     code: 'no_answer',

@@ -26,19 +26,39 @@ beforeAll(async () => {
     create table billing.secret_ledger (id int primary key);
   `);
   const role = await db.createRole(
-    (name) => `grant usage on schema public, billing to ${name}; grant select on all tables in schema public to ${name}; grant select on billing.invoices to ${name}`,
+    (name) =>
+      `grant usage on schema public, billing to ${name}; grant select on all tables in schema public to ${name}; grant select on billing.invoices to ${name}`,
   );
-  const reader: DatabaseLogin = { host: '127.0.0.1', port: db.port, database: db.name, username: role.name, password: role.password };
+  const reader: DatabaseLogin = {
+    host: '127.0.0.1',
+    port: db.port,
+    database: db.name,
+    username: role.name,
+    password: role.password,
+  };
   providerId = await createProvider(api);
-  sourceId = (await create(api, '/import/sources', { source: databaseSource('postgres', providerId, reader) }, 'source')).id;
+  sourceId = (
+    await create(
+      api,
+      '/import/sources',
+      { source: databaseSource('postgres', providerId, reader) },
+      'source',
+    )
+  ).id;
 });
 afterAll(async () => {
   await api?.close();
   await db?.drop();
 });
 
-type TablesBody = { data: { tables: SourceTable[] }; has_next: boolean; next_url: string | null; message: string };
-const list = (query = '') => api.request<TablesBody>('GET', `/import/sources/${sourceId}/tables${query}`);
+type TablesBody = {
+  data: { tables: SourceTable[] };
+  has_next: boolean;
+  next_url: string | null;
+  message: string;
+};
+const list = (query = '') =>
+  api.request<TablesBody>('GET', `/import/sources/${sourceId}/tables${query}`);
 
 describe('the table browser', () => {
   test('every user table and view, with keys, candidates, suggestions and readiness', async () => {
@@ -57,7 +77,12 @@ describe('the table browser', () => {
         suggested_type: 'dimension',
         readiness: 'ready',
       },
-      expect.objectContaining({ namespace: 'billing', name: 'secret_ledger', primary_key: ['id'], readiness: 'no_select_privilege' }),
+      expect.objectContaining({
+        namespace: 'billing',
+        name: 'secret_ledger',
+        primary_key: ['id'],
+        readiness: 'no_select_privilege',
+      }),
       {
         namespace: 'public',
         name: 'Order Items',
@@ -69,9 +94,24 @@ describe('the table browser', () => {
         suggested_type: 'dimension',
         readiness: 'ready',
       },
-      expect.objectContaining({ name: 'active_users', estimated_rows: null, primary_key: [], readiness: 'no_primary_key' }),
-      expect.objectContaining({ name: 'notes', primary_key: [], suggested_type: 'dimension', readiness: 'no_primary_key' }),
-      expect.objectContaining({ name: 'page_views', candidate_created_at_columns: ['created_at'], suggested_type: 'fact', readiness: 'ready' }),
+      expect.objectContaining({
+        name: 'active_users',
+        estimated_rows: null,
+        primary_key: [],
+        readiness: 'no_primary_key',
+      }),
+      expect.objectContaining({
+        name: 'notes',
+        primary_key: [],
+        suggested_type: 'dimension',
+        readiness: 'no_primary_key',
+      }),
+      expect.objectContaining({
+        name: 'page_views',
+        candidate_created_at_columns: ['created_at'],
+        suggested_type: 'fact',
+        readiness: 'ready',
+      }),
       {
         namespace: 'public',
         name: 'users',
@@ -87,13 +127,17 @@ describe('the table browser', () => {
   });
 
   test('search is case-insensitive, on the name and on schema.name; wildcards are literal', async () => {
-    const names = async (query: string) => (await list(query)).body.data.tables.map((t) => `${t.namespace}.${t.name}`);
+    const names = async (query: string) =>
+      (await list(query)).body.data.tables.map((t) => `${t.namespace}.${t.name}`);
     expect(await names('?search=USER')).toEqual(['public.active_users', 'public.users']);
     expect(await names('?search=billing.inv')).toEqual(['billing.invoices']);
     expect(await names('?search=order%20it')).toEqual(['public.Order Items']);
     expect(await names('?search=page_')).toEqual(['public.page_views']);
     expect(await names('?search=%25')).toEqual([]);
-    expect(await names('?namespace=billing')).toEqual(['billing.invoices', 'billing.secret_ledger']);
+    expect(await names('?namespace=billing')).toEqual([
+      'billing.invoices',
+      'billing.secret_ledger',
+    ]);
   });
 
   test('pages follow next_url to the end, in either order', async () => {
@@ -101,7 +145,10 @@ describe('the table browser', () => {
       const seen: string[] = [];
       let url: string | null = `/import/sources/${sourceId}/tables${first}`;
       while (url) {
-        const page: { status: number; body: TablesBody } = await api.request<TablesBody>('GET', url);
+        const page: { status: number; body: TablesBody } = await api.request<TablesBody>(
+          'GET',
+          url,
+        );
         expect(page.status).toBe(200);
         seen.push(...page.body.data.tables.map((t) => t.name));
         url = page.body.next_url;
@@ -109,7 +156,15 @@ describe('the table browser', () => {
       return seen;
     };
     const ascending = await walk('?page_size=2');
-    expect(ascending).toEqual(['invoices', 'secret_ledger', 'Order Items', 'active_users', 'notes', 'page_views', 'users']);
+    expect(ascending).toEqual([
+      'invoices',
+      'secret_ledger',
+      'Order Items',
+      'active_users',
+      'notes',
+      'page_views',
+      'users',
+    ]);
     expect(await walk('?page_size=3&order=desc')).toEqual([...ascending].reverse());
     const first = await list('?page_size=2');
     expect(first.body.next_url).toMatch(/page_size=2&order=asc&cursor=/);
@@ -117,16 +172,33 @@ describe('the table browser', () => {
 
   test('a forged cursor is a 400; an unknown source a 404; a database source that cannot connect a 422', async () => {
     expect((await list('?cursor=not-a-cursor')).status).toBe(400);
-    expect((await api.request('GET', '/import/sources/0190a8b4-0000-7000-8000-000000000000/tables')).status).toBe(404);
+    expect(
+      (await api.request('GET', '/import/sources/0190a8b4-0000-7000-8000-000000000000/tables'))
+        .status,
+    ).toBe(404);
     const broken = await create(
       api,
       '/import/sources',
-      { source: databaseSource('postgres', providerId, { host: '127.0.0.1', port: db.port, database: db.name, username: 'nobody', password: 'nope-nope' }) },
+      {
+        source: databaseSource('postgres', providerId, {
+          host: '127.0.0.1',
+          port: db.port,
+          database: db.name,
+          username: 'nobody',
+          password: 'nope-nope',
+        }),
+      },
       'source',
     );
-    const response = await api.request<{ message: string; error: { code: string; details: { path: string }[] } }>('GET', `/import/sources/${broken.id}/tables`);
+    const response = await api.request<{
+      message: string;
+      error: { code: string; details: { path: string }[] };
+    }>('GET', `/import/sources/${broken.id}/tables`);
     expect(response.status).toBe(422);
-    expect(response.body.error).toMatchObject({ code: 'source_connection_failed', details: [{ path: 'source.postgres.password_auth.password' }] });
+    expect(response.body.error).toMatchObject({
+      code: 'source_connection_failed',
+      details: [{ path: 'source.postgres.password_auth.password' }],
+    });
     expect(response.body.message).toContain('Postgres refused the password for user "nobody"');
   });
 });
@@ -146,8 +218,21 @@ describe('a database with 10,000 tables', () => {
         end loop;
       end $$
     `);
-    const login: DatabaseLogin = { host: '127.0.0.1', port: db.port, database: db.name, username: db.adminUser, password: db.adminPassword };
-    bigSource = (await create(api, '/import/sources', { source: databaseSource('postgres', providerId, login) }, 'source')).id;
+    const login: DatabaseLogin = {
+      host: '127.0.0.1',
+      port: db.port,
+      database: db.name,
+      username: db.adminUser,
+      password: db.adminPassword,
+    };
+    bigSource = (
+      await create(
+        api,
+        '/import/sources',
+        { source: databaseSource('postgres', providerId, login) },
+        'source',
+      )
+    ).id;
   }, 180_000);
 
   const timed = async (url: string) => {
@@ -169,23 +254,46 @@ describe('a database with 10,000 tables', () => {
       expect(body.data.tables).toHaveLength(100);
       expect(body.data.tables[0]!.name > last).toBe(true);
       last = body.data.tables[99]!.name;
-      expect(body.data.tables[0]).toMatchObject({ primary_key: ['id'], candidate_last_modified_columns: ['updated_at'], readiness: 'ready' });
+      expect(body.data.tables[0]).toMatchObject({
+        primary_key: ['id'],
+        candidate_last_modified_columns: ['updated_at'],
+        readiness: 'ready',
+      });
       url = body.next_url;
       pages++;
     }
     // Jump near the end through a cursor, as a client deep in the list would.
-    const deep = await timed(`/import/sources/${bigSource}/tables?namespace=wide&page_size=100&cursor=${Buffer.from(JSON.stringify({ n: 'wide', t: 't09950' })).toString('base64url')}`);
+    const deep = await timed(
+      `/import/sources/${bigSource}/tables?namespace=wide&page_size=100&cursor=${Buffer.from(JSON.stringify({ n: 'wide', t: 't09950' })).toString('base64url')}`,
+    );
     times.push(deep.ms);
-    expect(deep.body.data.tables.map((t) => t.name)).toEqual(Array.from({ length: 50 }, (_, i) => `t${String(9951 + i).padStart(5, '0')}`));
+    expect(deep.body.data.tables.map((t) => t.name)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `t${String(9951 + i).padStart(5, '0')}`),
+    );
     expect(deep.body.has_next).toBe(false);
-    console.info(`10,000 tables, page_size=100: ${times.map((ms) => `${Math.round(ms)} ms`).join(', ')}`);
+    console.info(
+      `10,000 tables, page_size=100: ${times.map((ms) => `${Math.round(ms)} ms`).join(', ')}`,
+    );
     for (const ms of times) expect(ms).toBeLessThan(1000);
   });
 
   test('a search answers in under a second', async () => {
-    const { body, ms } = await timed(`/import/sources/${bigSource}/tables?search=T0999&page_size=100`);
+    const { body, ms } = await timed(
+      `/import/sources/${bigSource}/tables?search=T0999&page_size=100`,
+    );
     console.info(`10,000 tables, search: ${Math.round(ms)} ms`);
-    expect(body.data.tables.map((t) => t.name)).toEqual(['t09990', 't09991', 't09992', 't09993', 't09994', 't09995', 't09996', 't09997', 't09998', 't09999']);
+    expect(body.data.tables.map((t) => t.name)).toEqual([
+      't09990',
+      't09991',
+      't09992',
+      't09993',
+      't09994',
+      't09995',
+      't09996',
+      't09997',
+      't09998',
+      't09999',
+    ]);
     expect(ms).toBeLessThan(1000);
   });
 });

@@ -6,7 +6,11 @@ export interface QualifiedName {
 }
 
 /** Up to `limit` names close to the wanted one (same name in another schema, other case, a typo or two), best first. */
-export function similarNames(wanted: QualifiedName, candidates: QualifiedName[], limit = 3): QualifiedName[] {
+export function similarNames(
+  wanted: QualifiedName,
+  candidates: QualifiedName[],
+  limit = 3,
+): QualifiedName[] {
   const target = wanted.name.toLowerCase();
   const budget = Math.min(3, Math.max(1, Math.floor(target.length / 3)));
   const scored = candidates
@@ -17,7 +21,8 @@ export function similarNames(wanted: QualifiedName, candidates: QualifiedName[],
       else {
         const distance = editDistance(name, target, budget);
         if (distance <= budget) score = 1 + distance;
-        else if (target.length >= 3 && (name.includes(target) || target.includes(name))) score = 2 + budget;
+        else if (target.length >= 3 && (name.includes(target) || target.includes(name)))
+          score = 2 + budget;
         else return null;
       }
       return { candidate, score: score + (candidate.namespace === wanted.namespace ? 0 : 0.5) };
@@ -36,8 +41,13 @@ export function editDistance(a: string, b: string, budget = Infinity): number {
     const current = [i];
     let best = i;
     for (let j = 1; j <= b.length; j++) {
-      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, before[j - 2]! + 1);
+      let value = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, before[j - 2]! + 1);
       current.push(value);
       best = Math.min(best, value);
     }

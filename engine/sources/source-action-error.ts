@@ -8,12 +8,19 @@ export function toSourceActionError(error: unknown): unknown {
   if (error instanceof ApiError) return error;
   if (error instanceof SourceConnectError) {
     const { message, hint, field } = error.failure;
-    return unprocessable('source_connection_failed', `Could not connect to the source: ${message}${hint ? ` ${hint}` : ''}`, [
-      { path: field ? `source.${field}` : 'source', message },
-    ]);
+    return unprocessable(
+      'source_connection_failed',
+      `Could not connect to the source: ${message}${hint ? ` ${hint}` : ''}`,
+      [{ path: field ? `source.${field}` : 'source', message }],
+    );
   }
   if (error instanceof UserQueryError) {
-    return unprocessable(error.code, error.message, [{ path: 'sql.query', message: error.position ? `error at character ${error.position}` : error.code }]);
+    return unprocessable(error.code, error.message, [
+      {
+        path: 'sql.query',
+        message: error.position ? `error at character ${error.position}` : error.code,
+      },
+    ]);
   }
   if (error instanceof TableNotFoundError) {
     const path = error.namespaceExists ? 'table.source_table_name' : 'table.source_table_namespace';

@@ -23,12 +23,19 @@ export interface SourceTarget {
   timeoutMs: number;
 }
 
-export const VENDOR_LABEL: Record<DatabaseVendor, string> = { postgres: 'Postgres', mysql: 'MySQL' };
+export const VENDOR_LABEL: Record<DatabaseVendor, string> = {
+  postgres: 'Postgres',
+  mysql: 'MySQL',
+};
 
 /** `postgres.password_auth.password`: the request field a message belongs to. */
 export const fieldOf = (vendor: DatabaseVendor, path: string) => `${vendor}.${path}`;
 
-export async function resolveTarget(vendor: DatabaseVendor, connection: DatabaseConnection, engine: HostPolicyContext): Promise<SourceTarget> {
+export async function resolveTarget(
+  vendor: DatabaseVendor,
+  connection: DatabaseConnection,
+  engine: HostPolicyContext,
+): Promise<SourceTarget> {
   if (connection.use_ssh_tunnel) {
     throw new SourceConnectError({
       check: 'dns',
@@ -46,7 +53,13 @@ export async function resolveTarget(vendor: DatabaseVendor, connection: Database
         : vetted.reason === 'invalid_host'
           ? 'Write only the host name or IP address, e.g. db.example.com.'
           : undefined;
-    throw new SourceConnectError({ check: 'dns', code: vetted.reason, message: vetted.message, hint, field: fieldOf(vendor, 'host') });
+    throw new SourceConnectError({
+      check: 'dns',
+      code: vetted.reason,
+      message: vetted.message,
+      hint,
+      field: fieldOf(vendor, 'host'),
+    });
   }
   return {
     vendor,
@@ -54,7 +67,8 @@ export async function resolveTarget(vendor: DatabaseVendor, connection: Database
     host: connection.host,
     address: vetted.address,
     port: connection.port,
-    timeoutMs: (connection.connection_timeout_in_seconds ?? DEFAULT_CONNECTION_TIMEOUT_SECONDS) * 1000,
+    timeoutMs:
+      (connection.connection_timeout_in_seconds ?? DEFAULT_CONNECTION_TIMEOUT_SECONDS) * 1000,
   };
 }
 

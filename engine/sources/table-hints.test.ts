@@ -1,6 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { similarNames } from './similar-names';
-import { type ColumnBrief, createdAtCandidates, describeTable, isDeletedCandidates, lastModifiedCandidates, looksAppendOnly, readiness, suggestedType } from './table-hints';
+import {
+  type ColumnBrief,
+  createdAtCandidates,
+  describeTable,
+  isDeletedCandidates,
+  lastModifiedCandidates,
+  looksAppendOnly,
+  readiness,
+  suggestedType,
+} from './table-hints';
 
 const ts = (name: string): ColumnBrief => ({ name, type: 'timestamp' });
 const bool = (name: string): ColumnBrief => ({ name, type: 'boolean' });
@@ -8,39 +17,72 @@ const text = (name: string): ColumnBrief => ({ name, type: 'string' });
 
 describe('last-modified candidates', () => {
   test('timestamp columns named like an update time, best first', () => {
-    const columns = [ts('billing_updated_at'), ts('modified'), ts('updated_at'), ts('last_modified'), ts('created_at'), text('updated_by')];
-    expect(lastModifiedCandidates(columns)).toEqual(['updated_at', 'last_modified', 'modified', 'billing_updated_at']);
+    const columns = [
+      ts('billing_updated_at'),
+      ts('modified'),
+      ts('updated_at'),
+      ts('last_modified'),
+      ts('created_at'),
+      text('updated_by'),
+    ];
+    expect(lastModifiedCandidates(columns)).toEqual([
+      'updated_at',
+      'last_modified',
+      'modified',
+      'billing_updated_at',
+    ]);
   });
 
   test('camelCase and PascalCase names count', () => {
-    expect(lastModifiedCandidates([ts('UpdatedAt'), ts('lastModified')])).toEqual(['UpdatedAt', 'lastModified']);
+    expect(lastModifiedCandidates([ts('UpdatedAt'), ts('lastModified')])).toEqual([
+      'UpdatedAt',
+      'lastModified',
+    ]);
   });
 
   test('a date or text column named updated_at is not a candidate', () => {
-    expect(lastModifiedCandidates([{ name: 'updated_at', type: 'date' }, text('modified_at')])).toEqual([]);
+    expect(
+      lastModifiedCandidates([{ name: 'updated_at', type: 'date' }, text('modified_at')]),
+    ).toEqual([]);
   });
 });
 
 test('is-deleted candidates are boolean columns named like a soft delete', () => {
-  expect(isDeletedCandidates([bool('archived'), bool('is_deleted'), bool('_deleted'), ts('deleted_at'), text('deleted'), bool('active')])).toEqual([
-    'is_deleted',
-    '_deleted',
-    'archived',
-  ]);
+  expect(
+    isDeletedCandidates([
+      bool('archived'),
+      bool('is_deleted'),
+      bool('_deleted'),
+      ts('deleted_at'),
+      text('deleted'),
+      bool('active'),
+    ]),
+  ).toEqual(['is_deleted', '_deleted', 'archived']);
 });
 
 test('created-at candidates', () => {
-  expect(createdAtCandidates([ts('occurred_at'), ts('created_at'), text('created')])).toEqual(['created_at', 'occurred_at']);
+  expect(createdAtCandidates([ts('occurred_at'), ts('created_at'), text('created')])).toEqual([
+    'created_at',
+    'occurred_at',
+  ]);
 });
 
 describe('suggested type', () => {
-  test.each(['events', 'user_events', 'audit_log', 'order_history', 'transactions', 'Clicks', 'page_views', 'pageviews', 'chat_messages', 'AuditLogs'])(
-    '%s with a created_at and no updated_at is a fact',
-    (name) => {
-      expect(looksAppendOnly(name)).toBe(true);
-      expect(suggestedType(name, [ts('created_at')])).toBe('fact');
-    },
-  );
+  test.each([
+    'events',
+    'user_events',
+    'audit_log',
+    'order_history',
+    'transactions',
+    'Clicks',
+    'page_views',
+    'pageviews',
+    'chat_messages',
+    'AuditLogs',
+  ])('%s with a created_at and no updated_at is a fact', (name) => {
+    expect(looksAppendOnly(name)).toBe(true);
+    expect(suggestedType(name, [ts('created_at')])).toBe('fact');
+  });
 
   test('a last-modified column makes a dimension even for an append-only name', () => {
     expect(suggestedType('events', [ts('created_at'), ts('updated_at')])).toBe('dimension');
@@ -65,7 +107,14 @@ test('readiness names what is missing, privilege first', () => {
 
 test('describeTable assembles the browser row', () => {
   expect(
-    describeTable({ namespace: 'public', name: 'users', estimatedRows: 12, primaryKey: ['id'], readable: true, columns: [text('id'), ts('updated_at'), bool('is_deleted')] }),
+    describeTable({
+      namespace: 'public',
+      name: 'users',
+      estimatedRows: 12,
+      primaryKey: ['id'],
+      readable: true,
+      columns: [text('id'), ts('updated_at'), bool('is_deleted')],
+    }),
   ).toEqual({
     namespace: 'public',
     name: 'users',
@@ -98,7 +147,9 @@ describe('similar names', () => {
       { namespace: 'sales', name: 'Users' },
       { namespace: 'public', name: 'user_roles' },
     ]);
-    expect(similarNames({ namespace: 'public', name: 'odrers' }, candidates)).toEqual([{ namespace: 'public', name: 'orders' }]);
+    expect(similarNames({ namespace: 'public', name: 'odrers' }, candidates)).toEqual([
+      { namespace: 'public', name: 'orders' },
+    ]);
   });
 
   test('nothing close, nothing suggested', () => {

@@ -50,14 +50,46 @@ const CREATED_AT: (string | RegExp)[] = [
   'timestamp',
   /_created_at$/,
 ];
-const IS_DELETED: (string | RegExp)[] = ['is_deleted', 'deleted', '_deleted', 'is_archived', 'archived', '_is_deleted', 'is_removed', 'removed'];
+const IS_DELETED: (string | RegExp)[] = [
+  'is_deleted',
+  'deleted',
+  '_deleted',
+  'is_archived',
+  'archived',
+  '_is_deleted',
+  'is_removed',
+  'removed',
+];
 // Words in a table name that suggest rows are only ever appended.
-const APPEND_ONLY = new Set(['event', 'events', 'log', 'logs', 'audit', 'audits', 'history', 'histories', 'transaction', 'transactions', 'click', 'clicks', 'pageview', 'pageviews', 'message', 'messages']);
+const APPEND_ONLY = new Set([
+  'event',
+  'events',
+  'log',
+  'logs',
+  'audit',
+  'audits',
+  'history',
+  'histories',
+  'transaction',
+  'transactions',
+  'click',
+  'clicks',
+  'pageview',
+  'pageviews',
+  'message',
+  'messages',
+]);
 
-function ranked(columns: ColumnBrief[], types: PrequelType[], names: (string | RegExp)[]): string[] {
+function ranked(
+  columns: ColumnBrief[],
+  types: PrequelType[],
+  names: (string | RegExp)[],
+): string[] {
   const rank = (column: ColumnBrief) => {
     const name = snake(column.name);
-    const index = names.findIndex((pattern) => (typeof pattern === 'string' ? pattern === name : pattern.test(name)));
+    const index = names.findIndex((pattern) =>
+      typeof pattern === 'string' ? pattern === name : pattern.test(name),
+    );
     return index < 0 ? Infinity : index;
   };
   return columns
@@ -68,23 +100,33 @@ function ranked(columns: ColumnBrief[], types: PrequelType[], names: (string | R
     .map(({ column }) => column.name);
 }
 
-export const lastModifiedCandidates = (columns: ColumnBrief[]) => ranked(columns, ['timestamp'], LAST_MODIFIED);
-export const createdAtCandidates = (columns: ColumnBrief[]) => ranked(columns, ['timestamp'], CREATED_AT);
-export const isDeletedCandidates = (columns: ColumnBrief[]) => ranked(columns, ['boolean'], IS_DELETED);
+export const lastModifiedCandidates = (columns: ColumnBrief[]) =>
+  ranked(columns, ['timestamp'], LAST_MODIFIED);
+export const createdAtCandidates = (columns: ColumnBrief[]) =>
+  ranked(columns, ['timestamp'], CREATED_AT);
+export const isDeletedCandidates = (columns: ColumnBrief[]) =>
+  ranked(columns, ['boolean'], IS_DELETED);
 
 export function looksAppendOnly(tableName: string): boolean {
-  const words = snake(tableName).split(/[^a-z0-9]+/).filter(Boolean);
+  const words = snake(tableName)
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   return words.some((word) => APPEND_ONLY.has(word)) || /page_?views?/.test(snake(tableName));
 }
 
 /** A dimension when rows change in place (a last-modified column); a fact when the table only grows. */
-export function suggestedType(tableName: string, columns: ColumnBrief[]): SourceTable['suggested_type'] {
+export function suggestedType(
+  tableName: string,
+  columns: ColumnBrief[],
+): SourceTable['suggested_type'] {
   if (lastModifiedCandidates(columns).length) return 'dimension';
   if (createdAtCandidates(columns).length && looksAppendOnly(tableName)) return 'fact';
   return 'dimension';
 }
 
-export function readiness(facts: Pick<TableFacts, 'readable' | 'primaryKey'>): SourceTable['readiness'] {
+export function readiness(
+  facts: Pick<TableFacts, 'readable' | 'primaryKey'>,
+): SourceTable['readiness'] {
   if (!facts.readable) return 'no_select_privilege';
   if (facts.primaryKey.length === 0) return 'no_primary_key';
   return 'ready';

@@ -7,8 +7,12 @@ export class TableNotFoundError extends Error {
     readonly suggestions: QualifiedName[],
     readonly namespaceExists: boolean,
   ) {
-    const where = namespaceExists ? `in ${wanted.namespace}` : `(there is no schema ${wanted.namespace})`;
-    const suggestion = suggestions.length ? ` Did you mean ${suggestions.map((s) => `${s.namespace}.${s.name}`).join(', ')}?` : '';
+    const where = namespaceExists
+      ? `in ${wanted.namespace}`
+      : `(there is no schema ${wanted.namespace})`;
+    const suggestion = suggestions.length
+      ? ` Did you mean ${suggestions.map((s) => `${s.namespace}.${s.name}`).join(', ')}?`
+      : '';
     super(`There is no table or view named ${wanted.name} ${where}.${suggestion}`);
     this.name = 'TableNotFoundError';
   }

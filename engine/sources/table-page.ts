@@ -34,19 +34,33 @@ export interface TablePage {
 const CursorSchema = z.object({ n: z.string().max(255), t: z.string().max(255) });
 
 export function encodeTableCursor(position: TablePosition): string {
-  return Buffer.from(JSON.stringify({ n: position.namespace, t: position.name })).toString('base64url');
+  return Buffer.from(JSON.stringify({ n: position.namespace, t: position.name })).toString(
+    'base64url',
+  );
 }
 
 export function toTablePageRequest(query: TablesQuery): TablePageRequest {
-  return { namespace: query.namespace, search: query.search, pageSize: query.page_size, order: query.order, after: query.cursor ? decode(query.cursor) : null };
+  return {
+    namespace: query.namespace,
+    search: query.search,
+    pageSize: query.page_size,
+    order: query.order,
+    after: query.cursor ? decode(query.cursor) : null,
+  };
 }
 
 function decode(cursor: string): TablePosition {
   try {
-    const { n, t } = CursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    const { n, t } = CursorSchema.parse(
+      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')),
+    );
     return { namespace: n, name: t };
   } catch {
-    throw badRequest('invalid_cursor', 'The cursor is not one this API issued: follow next_url from a previous page.', [{ path: 'cursor', message: 'is not a valid cursor' }]);
+    throw badRequest(
+      'invalid_cursor',
+      'The cursor is not one this API issued: follow next_url from a previous page.',
+      [{ path: 'cursor', message: 'is not a valid cursor' }],
+    );
   }
 }
 

@@ -4,7 +4,14 @@ import { parseHost } from '../net/host-policy';
 import { type ChecklistStep, redactSecrets, runChecklist } from './checklist';
 import { openSocket } from './open-socket';
 import { SourceConnectError } from './source-connect-error';
-import { type DatabaseConnection, type DatabaseVendor, type HostPolicyContext, resolveTarget, type SourceTarget, VENDOR_LABEL } from './source-target';
+import {
+  type DatabaseConnection,
+  type DatabaseVendor,
+  type HostPolicyContext,
+  resolveTarget,
+  type SourceTarget,
+  VENDOR_LABEL,
+} from './source-target';
 import type { VendorProbe } from './vendor-probe';
 
 export async function testConnection<Session>(
@@ -26,7 +33,9 @@ export async function testConnection<Session>(
         const isLiteral = parseHost(connection.host).kind === 'ip';
         return {
           status: 'passed',
-          message: isLiteral ? `${connection.host} is the IP address ${target.address}; no lookup needed.` : `${connection.host} resolves to ${target.address}.`,
+          message: isLiteral
+            ? `${connection.host} is the IP address ${target.address}; no lookup needed.`
+            : `${connection.host} resolves to ${target.address}.`,
         };
       },
     },
@@ -49,7 +58,10 @@ export async function testConnection<Session>(
         }
         const outcome = await probe.probeTls(pinned());
         if (!outcome.ok) throw new SourceConnectError(outcome.failure);
-        return { status: 'passed', message: `The connection is encrypted (${outcome.protocol}); the server certificate is not verified.` };
+        return {
+          status: 'passed',
+          message: `The connection is encrypted (${outcome.protocol}); the server certificate is not verified.`,
+        };
       },
     },
     {

@@ -9,15 +9,30 @@ export type TlsOutcome = { ok: true; protocol: string } | { ok: false; failure: 
 export function upgradeToTls(socket: net.Socket, target: SourceTarget): Promise<TlsOutcome> {
   return new Promise((resolve) => {
     const serverName = serverNameOf(target);
-    const secure = tls.connect({ socket, rejectUnauthorized: false, ...(serverName ? { servername: serverName } : {}) });
-    const timer = setTimeout(() => finish({ ok: false, failure: handshakeFailure(target, 'the server did not complete it in time') }), target.timeoutMs);
+    const secure = tls.connect({
+      socket,
+      rejectUnauthorized: false,
+      ...(serverName ? { servername: serverName } : {}),
+    });
+    const timer = setTimeout(
+      () =>
+        finish({
+          ok: false,
+          failure: handshakeFailure(target, 'the server did not complete it in time'),
+        }),
+      target.timeoutMs,
+    );
     function finish(outcome: TlsOutcome) {
       clearTimeout(timer);
       secure.destroy();
       resolve(outcome);
     }
-    secure.once('secureConnect', () => finish({ ok: true, protocol: secure.getProtocol() ?? 'TLS' }));
-    secure.once('error', (error) => finish({ ok: false, failure: handshakeFailure(target, error.message) }));
+    secure.once('secureConnect', () =>
+      finish({ ok: true, protocol: secure.getProtocol() ?? 'TLS' }),
+    );
+    secure.once('error', (error) =>
+      finish({ ok: false, failure: handshakeFailure(target, error.message) }),
+    );
   });
 }
 

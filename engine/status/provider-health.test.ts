@@ -19,9 +19,16 @@ afterAll(() => database.drop());
 describe('the SQL rules judge every case of the app’s rules alike', () => {
   test.each(TENANT_HEALTH_CASES)('$name', async ({ input, expected }) => {
     const { providerId } = await seedTenant(database.db, shared, input);
-    const page = await readProviderHealth(database.db, { now: NOW, search: providerId, pageSize: 10 });
+    const page = await readProviderHealth(database.db, {
+      now: NOW,
+      search: providerId,
+      pageSize: 10,
+    });
     expect(page.providers).toHaveLength(1);
-    const health = healthOfSummary(ProviderHealthSchema.parse(page.providers[0]), { now: NOW, saasName: input.saasName });
+    const health = healthOfSummary(ProviderHealthSchema.parse(page.providers[0]), {
+      now: NOW,
+      saasName: input.saasName,
+    });
     expect(health).toMatchObject(expected);
     expect(health).toEqual(tenantHealth(input));
   });

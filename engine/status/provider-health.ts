@@ -1,8 +1,17 @@
 // Every provider's health in one set-based statement (the rules of lib/prequel/contract/health/tenant-health.ts, in SQL), searched,
 // filtered and keyset-paged worst first; and the failures of every tenant grouped as lib/prequel/contract/health/error-groups.ts does.
 import { z } from 'zod';
-import { HEALTH_SEVERITY, type Health, type HealthCounts, type ProviderHealth } from '../../lib/prequel/contract/provider-health';
-import { BLAMES_WITH_A_MOVE, KNOWN_ERROR_CODES, TEMPORARY_ERROR_CODES } from '../../lib/prequel/contract/health/whose-move';
+import {
+  HEALTH_SEVERITY,
+  type Health,
+  type HealthCounts,
+  type ProviderHealth,
+} from '../../lib/prequel/contract/provider-health';
+import {
+  BLAMES_WITH_A_MOVE,
+  KNOWN_ERROR_CODES,
+  TEMPORARY_ERROR_CODES,
+} from '../../lib/prequel/contract/health/whose-move';
 import { badRequest } from '../http/api-error';
 import type { Queryable } from '../store/db';
 
@@ -17,7 +26,11 @@ const CursorSchema = z.object({
 type Cursor = z.infer<typeof CursorSchema>;
 
 const invalidCursor = () =>
-  badRequest('invalid_cursor', 'The cursor is not one this API issued: follow next_url or previous_url from a previous page.', [{ path: 'cursor', message: 'is not a valid cursor' }]);
+  badRequest(
+    'invalid_cursor',
+    'The cursor is not one this API issued: follow next_url or previous_url from a previous page.',
+    [{ path: 'cursor', message: 'is not a valid cursor' }],
+  );
 
 export function decodeHealthCursor(cursor: string): Cursor {
   try {
@@ -45,7 +58,8 @@ export interface HealthPage {
   previousCursor: string | null;
 }
 
-const RFC3339 = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const RFC3339 = (column: string) =>
+  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 /** When a job reached its outcome, as lib/prequel/contract/health/run-history.ts's runTime reads it. */
 const RUN_TIME = 'coalesce(e.ended_at, e.started_at, e.submitted_at)';
 /** Whether a failure passes by itself: lib/prequel/contract/health/whose-move.ts's passesByItself, with its lists as $3–$5. */
@@ -56,7 +70,11 @@ const PASSES_BY_ITSELF = (error: string) =>
  * The newest finished job per dataset (extracts) or stream (loads); when it failed, the last success and the failures
  * since it. (A succeeded newest job is its own last success: no second look.)
  */
-function jobFacts(jobs: 'extracts' | 'loads', owner: 'dataset_id' | 'stream_id', ownerId: string): string {
+function jobFacts(
+  jobs: 'extracts' | 'loads',
+  owner: 'dataset_id' | 'stream_id',
+  ownerId: string,
+): string {
   const finished = `from ${jobs} e where e.${owner} = ${ownerId} and e.status in ('succeeded', 'failed')`;
   return `
     left join lateral (select e.status, e.error, e.records_errored, ${RUN_TIME} as at ${finished} order by ${RUN_TIME} desc limit 1) newest on true
@@ -176,10 +194,16 @@ judged as materialized (
   ) health
 )`;
 
-type Row = { providers: (ProviderHealth & { sort: Omit<Cursor, 'd'> })[]; counts: Partial<HealthCounts> | null };
+type Row = {
+  providers: (ProviderHealth & { sort: Omit<Cursor, 'd'> })[];
+  counts: Partial<HealthCounts> | null;
+};
 
 /** One page of providers' health, worst first, then broken longest first (unknown last), then by name and id. */
-export async function readProviderHealth(db: Queryable, request: HealthPageRequest): Promise<HealthPage> {
+export async function readProviderHealth(
+  db: Queryable,
+  request: HealthPageRequest,
+): Promise<HealthPage> {
   const cursor = request.cursor ? decodeHealthCursor(request.cursor) : null;
   const back = cursor?.d === 'previous';
   const params: unknown[] = [
@@ -226,7 +250,8 @@ export async function readProviderHealth(db: Queryable, request: HealthPageReque
     row = (await db.query<Row>(sql, params)).rows[0]!;
   } catch (error) {
     // A forged cursor with a malformed timestamp reaches Postgres; that is the caller's mistake.
-    if (['22007', '22008', '22P02'].includes((error as { code?: string }).code ?? '')) throw invalidCursor();
+    if (['22007', '22008', '22P02'].includes((error as { code?: string }).code ?? ''))
+      throw invalidCursor();
     throw error;
   }
 

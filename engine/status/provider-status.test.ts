@@ -10,16 +10,34 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-type Body = { data: Record<string, Record<string, unknown> & { extracts?: unknown[]; loads?: unknown[] }> };
+type Body = {
+  data: Record<string, Record<string, unknown> & { extracts?: unknown[]; loads?: unknown[] }>;
+};
 
 /** A provider with `datasets` datasets, each streamed to the pipeline's destination, with `extracts` finished extracts each. */
 async function tenantWith(datasets: number, extracts: number) {
   const pipeline = await createPipeline(api);
   const datasetIds = [pipeline.dataset.id];
-  for (let n = 1; n < datasets; n++) datasetIds.push((await create(api, '/import/datasets', tableDataset(pipeline.source.id, `table_${n}`), 'dataset')).id);
+  for (let n = 1; n < datasets; n++)
+    datasetIds.push(
+      (
+        await create(
+          api,
+          '/import/datasets',
+          tableDataset(pipeline.source.id, `table_${n}`),
+          'dataset',
+        )
+      ).id,
+    );
   const streamIds: string[] = [];
   for (const datasetId of datasetIds) {
-    const created = await create(api, '/import/streams', stream(datasetId, pipeline.destination.id), 'stream', '?skip_validation=true');
+    const created = await create(
+      api,
+      '/import/streams',
+      stream(datasetId, pipeline.destination.id),
+      'stream',
+      '?skip_validation=true',
+    );
     streamIds.push(created.id);
     for (let n = 0; n < extracts; n++) {
       await api.engine.db.query(
@@ -27,7 +45,10 @@ async function tenantWith(datasets: number, extracts: number) {
         [uuidv7(), datasetId, extracts - n, n],
       );
     }
-    await api.engine.db.query(`insert into loads (id, stream_id, status, submitted_at, ended_at, records_loaded) values ($1, $2, 'succeeded', now(), now(), 7)`, [uuidv7(), created.id]);
+    await api.engine.db.query(
+      `insert into loads (id, stream_id, status, submitted_at, ended_at, records_loaded) values ($1, $2, 'succeeded', now(), now(), 7)`,
+      [uuidv7(), created.id],
+    );
   }
   return { ...pipeline, datasetIds, streamIds };
 }
@@ -40,7 +61,12 @@ async function statusOf(providerId: string, query = '') {
     provider: { id: string };
     sources: Record<string, unknown>[];
     datasets: (Record<string, unknown> & { id: string; extracts: { id: string }[] })[];
-    streams: (Record<string, unknown> & { id: string; loads: unknown[]; destination_name: string; retry: unknown })[];
+    streams: (Record<string, unknown> & {
+      id: string;
+      loads: unknown[];
+      destination_name: string;
+      retry: unknown;
+    })[];
   };
 }
 
@@ -49,29 +75,47 @@ describe('GET /import/providers/{id}/status', () => {
     const tenant = await tenantWith(2, 25);
     await tenantWith(1, 1);
     // One record the endpoint could not take yet waits for its retry.
-    await api.engine.db.query(`insert into stream_records (stream_id, record_id, version, status) values ($1, '42', 1, 'retry')`, [tenant.streamIds[0]]);
-    await api.engine.db.query(`insert into stream_state (stream_id, next_retry_at) values ($1, now() + interval '5 minutes')`, [tenant.streamIds[0]]);
+    await api.engine.db.query(
+      `insert into stream_records (stream_id, record_id, version, status) values ($1, '42', 1, 'retry')`,
+      [tenant.streamIds[0]],
+    );
+    await api.engine.db.query(
+      `insert into stream_state (stream_id, next_retry_at) values ($1, now() + interval '5 minutes')`,
+      [tenant.streamIds[0]],
+    );
 
     const status = await statusOf(tenant.provider.id);
-    const read = async (path: string, key: string) => (await api.request<Body>('GET', path)).body.data[key];
-    expect(status.provider).toEqual(await read(`/import/providers/${tenant.provider.id}`, 'provider'));
+    const read = async (path: string, key: string) =>
+      (await api.request<Body>('GET', path)).body.data[key];
+    expect(status.provider).toEqual(
+      await read(`/import/providers/${tenant.provider.id}`, 'provider'),
+    );
     expect(status.sources).toEqual([await read(`/import/sources/${tenant.source.id}`, 'source')]);
     expect(status.datasets.map((dataset) => dataset.id)).toEqual([...tenant.datasetIds].reverse());
     for (const { extracts, ...dataset } of status.datasets) {
       expect(dataset).toEqual(await read(`/import/datasets/${dataset.id}`, 'dataset'));
-      expect(extracts).toEqual(await read(`/import/extracts?dataset_id=${dataset.id}&page_size=20&order=desc`, 'extracts'));
+      expect(extracts).toEqual(
+        await read(`/import/extracts?dataset_id=${dataset.id}&page_size=20&order=desc`, 'extracts'),
+      );
       expect(extracts).toHaveLength(20);
     }
     expect(status.streams.map((stream) => stream.id)).toEqual([...tenant.streamIds].reverse());
     for (const { loads, destination_name, ...stream } of status.streams) {
       expect(stream).toEqual(await read(`/import/streams/${stream.id}`, 'stream'));
-      expect(loads).toEqual(await read(`/import/loads?stream_id=${stream.id}&page_size=20&order=desc`, 'loads'));
+      expect(loads).toEqual(
+        await read(`/import/loads?stream_id=${stream.id}&page_size=20&order=desc`, 'loads'),
+      );
       expect(destination_name).toBe(tenant.destination.name);
     }
-    expect(status.streams.find((stream) => stream.id === tenant.streamIds[0])?.retry).toEqual({ records_waiting: 1, next_retry_at: expect.any(String) });
+    expect(status.streams.find((stream) => stream.id === tenant.streamIds[0])?.retry).toEqual({
+      records_waiting: 1,
+      next_retry_at: expect.any(String),
+    });
 
     const short = await statusOf(tenant.provider.id, '?history=3');
-    expect(short.datasets[0]!.extracts.map((extract) => extract.id)).toEqual(status.datasets[0]!.extracts.slice(0, 3).map((extract) => extract.id));
+    expect(short.datasets[0]!.extracts.map((extract) => extract.id)).toEqual(
+      status.datasets[0]!.extracts.slice(0, 3).map((extract) => extract.id),
+    );
   });
 
   test('reads the same number of times whatever the number of datasets and streams', async () => {
@@ -94,6 +138,9 @@ describe('GET /import/providers/{id}/status', () => {
   test('answers 404 for a provider that does not exist, and 400 for a history it does not serve', async () => {
     expect((await api.request('GET', '/import/providers/no-such-tenant/status')).status).toBe(404);
     const tenant = await tenantWith(1, 1);
-    expect((await api.request('GET', `/import/providers/${tenant.provider.id}/status?history=51`)).status).toBe(400);
+    expect(
+      (await api.request('GET', `/import/providers/${tenant.provider.id}/status?history=51`))
+        .status,
+    ).toBe(400);
   });
 });

@@ -24,7 +24,13 @@ export async function readErrorGroups(db: Queryable): Promise<ErrorGroupSummary[
       where l.status = 'failed' and l.error is not null`,
   );
   const names = new Map(rows.map((row) => [row.provider_id, row.provider_name]));
-  const groups = groupErrors(rows.map((row) => ({ tenantId: row.provider_id, error: row.error, at: new Date(toRfc3339(row.at)) })));
+  const groups = groupErrors(
+    rows.map((row) => ({
+      tenantId: row.provider_id,
+      error: row.error,
+      at: new Date(toRfc3339(row.at)),
+    })),
+  );
   return groups.map((group) => ({
     signature: group.signature,
     code: group.code,
@@ -32,7 +38,9 @@ export async function readErrorGroups(db: Queryable): Promise<ErrorGroupSummary[
     example: group.example,
     count: group.count,
     tenant_count: group.tenants.length,
-    tenants: group.tenants.slice(0, TENANTS_PER_GROUP).map((id) => ({ id, name: names.get(id) ?? id })),
+    tenants: group.tenants
+      .slice(0, TENANTS_PER_GROUP)
+      .map((id) => ({ id, name: names.get(id) ?? id })),
     first_seen: group.firstSeen.toISOString(),
     last_seen: group.lastSeen.toISOString(),
   }));

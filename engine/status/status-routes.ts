@@ -1,7 +1,13 @@
 // (ext) Status summaries: every provider's health in one paged call, for a support console over thousands of tenants;
 // and one provider's status in one call, for its status page however many datasets and streams it has.
-import { ProviderHealthListSchema, ProviderHealthQuerySchema } from '../../lib/prequel/contract/provider-health';
-import { ProviderStatusQuerySchema, ProviderStatusResponseSchema } from '../../lib/prequel/contract/provider-status';
+import {
+  ProviderHealthListSchema,
+  ProviderHealthQuerySchema,
+} from '../../lib/prequel/contract/provider-health';
+import {
+  ProviderStatusQuerySchema,
+  ProviderStatusResponseSchema,
+} from '../../lib/prequel/contract/provider-status';
 import type { EngineContext, RequestVariables } from '../engine-context';
 import type { ApiRoutes } from '../http/api-routes';
 import { pageUrl } from '../http/pagination';
@@ -23,10 +29,19 @@ export function addStatusRoutes(routes: ApiRoutes<RequestVariables>, engine: Eng
     handler: async (c) => {
       const query = readQuery(c, ProviderHealthQuerySchema);
       const [page, groups] = await Promise.all([
-        readProviderHealth(engine.db, { now: new Date(), search: query.search || undefined, health: query.health, pageSize: query.page_size, cursor: query.cursor }),
+        readProviderHealth(engine.db, {
+          now: new Date(),
+          search: query.search || undefined,
+          health: query.health,
+          pageSize: query.page_size,
+          cursor: query.cursor,
+        }),
         readErrorGroups(engine.db),
       ]);
-      const link = (cursor: string | null) => (cursor ? pageUrl(c, engine.publicUrl, { page_size: String(query.page_size), cursor }) : null);
+      const link = (cursor: string | null) =>
+        cursor
+          ? pageUrl(c, engine.publicUrl, { page_size: String(query.page_size), cursor })
+          : null;
       return c.json({
         status: 'success',
         data: { providers: page.providers, counts: page.counts, error_groups: groups },
@@ -51,7 +66,12 @@ export function addStatusRoutes(routes: ApiRoutes<RequestVariables>, engine: Eng
     handler: async (c) => {
       const { history } = readQuery(c, ProviderStatusQuerySchema);
       const id = c.req.param('id')!;
-      return respond(c, 'provider_status', await readProviderStatus(engine.db, id, history), `Status of provider "${id}".`);
+      return respond(
+        c,
+        'provider_status',
+        await readProviderStatus(engine.db, id, history),
+        `Status of provider "${id}".`,
+      );
     },
   });
 }

@@ -7,7 +7,8 @@ const INT8_OID = 20;
 
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID || oid === INT8_OID) return (value: string) => value;
+    if (oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID || oid === INT8_OID)
+      return (value: string) => value;
     return pg.types.getTypeParser(oid, format);
   },
 };
@@ -16,7 +17,10 @@ export type Db = pg.Pool;
 export type DbClient = pg.PoolClient;
 export type Queryable = Pick<pg.Pool, 'query'>;
 
-export function createPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): Db {
+export function createPool(
+  connectionString: string,
+  options: { max?: number; applicationName?: string } = {},
+): Db {
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
@@ -31,7 +35,10 @@ export function createPool(connectionString: string, options: { max?: number; ap
   return pool;
 }
 
-export async function withTransaction<T>(db: Db, work: (client: DbClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  db: Db,
+  work: (client: DbClient) => Promise<T>,
+): Promise<T> {
   const client = await db.connect();
   try {
     await client.query('begin');
@@ -48,7 +55,9 @@ export async function withTransaction<T>(db: Db, work: (client: DbClient) => Pro
 
 /** `2026-11-26 08:06:16.1234+00` → `2026-11-26T08:06:16.123400Z` (RFC 3339, microseconds, UTC). */
 export function toRfc3339(pgTimestamp: string): string {
-  const match = /^(\d{4,}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(?:\+00(?::00)?)?$/.exec(pgTimestamp);
+  const match = /^(\d{4,}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(?:\+00(?::00)?)?$/.exec(
+    pgTimestamp,
+  );
   if (!match) return pgTimestamp;
   const [, date, time, fraction = ''] = match;
   return `${date}T${time}.${fraction.padEnd(6, '0')}Z`;

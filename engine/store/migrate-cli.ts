@@ -4,7 +4,9 @@ import { migrate } from './migrate';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
-  console.error('DATABASE_URL is not set: point it at the engine database (postgres://user:pass@host:5432/db).');
+  console.error(
+    'DATABASE_URL is not set: point it at the engine database (postgres://user:pass@host:5432/db).',
+  );
   process.exit(1);
 }
 const db = createPool(url, { max: 1 });

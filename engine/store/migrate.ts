@@ -15,7 +15,11 @@ export async function migrate(db: Db): Promise<string[]> {
     await client.query(
       'create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())',
     );
-    const applied = new Set((await client.query<{ name: string }>('select name from schema_migrations')).rows.map((r) => r.name));
+    const applied = new Set(
+      (await client.query<{ name: string }>('select name from schema_migrations')).rows.map(
+        (r) => r.name,
+      ),
+    );
     const pending = readdirSync(MIGRATIONS_DIR)
       .filter((file) => file.endsWith('.sql') && !applied.has(file))
       .sort();

@@ -31,12 +31,16 @@ export async function startEventSink(): Promise<EventSink> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
     events,
     async eventFor(type, streamId) {
-      for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-        const event = events.find((candidate) => candidate.type === type && candidate.data.stream_id === streamId);
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+        const event = events.find(
+          (candidate) => candidate.type === type && candidate.data.stream_id === streamId,
+        );
         if (event) return event;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      throw new Error(`no ${type} event for stream ${streamId}; got ${JSON.stringify(events.map((event) => event.type))}`);
+      throw new Error(
+        `no ${type} event for stream ${streamId}; got ${JSON.stringify(events.map((event) => event.type))}`,
+      );
     },
     close() {
       server.closeAllConnections();

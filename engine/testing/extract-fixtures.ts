@@ -18,26 +18,58 @@ export type Extract = {
   progress: { rows_read: number; estimated_rows: number | null };
 };
 
-export async function createTableDataset(api: TestEngine, source: SourceDatabase, dataset: Record<string, unknown>) {
+export async function createTableDataset(
+  api: TestEngine,
+  source: SourceDatabase,
+  dataset: Record<string, unknown>,
+) {
   const lake = await create(api, '/import/datalakes', localDatalake(), 'datalake');
   const tenant = await create(api, '/import/providers', provider(lake.id), 'provider');
-  const sourceRow = await create(api, '/import/sources', { source: { name: 'sample', vendor: 'postgres', provider_id: tenant.id, postgres: source.postgres } }, 'source');
-  return create(api, '/import/datasets', { dataset: { source_id: sourceRow.id, method: 'table', frequency_minutes: 60, ...dataset } }, 'dataset');
+  const sourceRow = await create(
+    api,
+    '/import/sources',
+    {
+      source: {
+        name: 'sample',
+        vendor: 'postgres',
+        provider_id: tenant.id,
+        postgres: source.postgres,
+      },
+    },
+    'source',
+  );
+  return create(
+    api,
+    '/import/datasets',
+    { dataset: { source_id: sourceRow.id, method: 'table', frequency_minutes: 60, ...dataset } },
+    'dataset',
+  );
 }
 
 export async function startExtract(api: TestEngine, datasetId: string): Promise<Extract> {
-  const response = await api.request<{ data: { extract: Extract } }>('POST', `/import/datasets/${datasetId}/extract`);
+  const response = await api.request<{ data: { extract: Extract } }>(
+    'POST',
+    `/import/datasets/${datasetId}/extract`,
+  );
   expect(response.status, response.text).toBe(201);
   return response.body.data.extract;
 }
 
-export async function waitForExtract(api: TestEngine, extractId: string, timeoutMs = 60_000): Promise<Extract> {
+export async function waitForExtract(
+  api: TestEngine,
+  extractId: string,
+  timeoutMs = 60_000,
+): Promise<Extract> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await api.request<{ data: { extract: Extract } }>('GET', `/import/extracts/${extractId}`);
+    const response = await api.request<{ data: { extract: Extract } }>(
+      'GET',
+      `/import/extracts/${extractId}`,
+    );
     const extract = response.body.data.extract;
     if (!isActive(extract)) return extract;
-    if (Date.now() > deadline) throw new Error(`extract ${extractId} still ${extract.status} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`extract ${extractId} still ${extract.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

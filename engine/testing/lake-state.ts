@@ -13,8 +13,17 @@ export interface LakeState {
 }
 
 export async function readLakeState(engine: EngineContext, datasetId: string): Promise<LakeState> {
-  const { provider_id } = (await engine.db.query<{ provider_id: string }>('select provider_id from datasets where id = $1', [datasetId])).rows[0]!;
-  const files = (await engine.db.query<{ key: string }>('select key from dataset_files where dataset_id = $1', [datasetId])).rows;
+  const { provider_id } = (
+    await engine.db.query<{ provider_id: string }>(
+      'select provider_id from datasets where id = $1',
+      [datasetId],
+    )
+  ).rows[0]!;
+  const files = (
+    await engine.db.query<{ key: string }>('select key from dataset_files where dataset_id = $1', [
+      datasetId,
+    ])
+  ).rows;
   const live = new Map<string, Record<string, string | null>>();
   const deleted = new Set<string>();
   if (!files.length) return { live, deleted, versions: 0 };
@@ -24,7 +33,11 @@ export async function readLakeState(engine: EngineContext, datasetId: string): P
   const connection = await instance.connect();
   try {
     const list = paths.map((p) => `'${p}'`).join(', ');
-    const all = (await connection.runAndReadAll(`select count(*)::integer as n from read_parquet([${list}], union_by_name = true)`)).getRowObjectsJson()[0]!;
+    const all = (
+      await connection.runAndReadAll(
+        `select count(*)::integer as n from read_parquet([${list}], union_by_name = true)`,
+      )
+    ).getRowObjectsJson()[0]!;
     const rows = (
       await connection.runAndReadAll(`
         select * from read_parquet([${list}], union_by_name = true)
@@ -37,7 +50,8 @@ export async function readLakeState(engine: EngineContext, datasetId: string): P
         continue;
       }
       const data: Record<string, string | null> = {};
-      for (const [name, value] of Object.entries(row)) if (!name.startsWith('_prequel_')) data[name] = value === null ? null : String(value);
+      for (const [name, value] of Object.entries(row))
+        if (!name.startsWith('_prequel_')) data[name] = value === null ? null : String(value);
       live.set(id, data);
     }
     return { live, deleted, versions: Number(all.n) };
@@ -48,8 +62,15 @@ export async function readLakeState(engine: EngineContext, datasetId: string): P
 }
 
 /** Every row of a Postgres table as text (UTC, ISO), keyed by primary key. */
-export async function readPostgresTable(client: pg.ClientBase, table: string, pk = 'id', where = 'true'): Promise<Map<string, Record<string, string | null>>> {
-  await client.query(`set TimeZone = 'UTC'; set DateStyle = 'ISO, YMD'; set extra_float_digits = 3`);
+export async function readPostgresTable(
+  client: pg.ClientBase,
+  table: string,
+  pk = 'id',
+  where = 'true',
+): Promise<Map<string, Record<string, string | null>>> {
+  await client.query(
+    `set TimeZone = 'UTC'; set DateStyle = 'ISO, YMD'; set extra_float_digits = 3`,
+  );
   const columns = (
     await client.query<{ column_name: string; data_type: string }>(
       `select column_name, data_type from information_schema.columns where table_name = $1 and table_schema = current_schema() order by ordinal_position`,
@@ -57,7 +78,13 @@ export async function readPostgresTable(client: pg.ClientBase, table: string, pk
     )
   ).rows;
   // The text form COPY writes: the type's output function, except booleans (t/f).
-  const select = columns.map(({ column_name: c, data_type: type }) => (type === 'boolean' ? `case when "${c}" then 't' when not "${c}" then 'f' end as "${c}"` : `"${c}"::text as "${c}"`));
-  const result = await client.query<Record<string, string | null>>(`select ${select.join(', ')} from "${table}" where ${where}`);
+  const select = columns.map(({ column_name: c, data_type: type }) =>
+    type === 'boolean'
+      ? `case when "${c}" then 't' when not "${c}" then 'f' end as "${c}"`
+      : `"${c}"::text as "${c}"`,
+  );
+  const result = await client.query<Record<string, string | null>>(
+    `select ${select.join(', ')} from "${table}" where ${where}`,
+  );
   return new Map(result.rows.map((row) => [String(row[pk]), row]));
 }

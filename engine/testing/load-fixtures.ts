@@ -13,7 +13,15 @@ export type Load = {
 };
 
 /** A webhook_record destination posting `{id, email}` to `uri`, and a stream of the dataset to it. */
-export async function recordStream(api: TestEngine, options: { datasetId: string; uri: string; enabled?: boolean; limits?: { max_records_per_minute?: number; max_concurrency?: number } }) {
+export async function recordStream(
+  api: TestEngine,
+  options: {
+    datasetId: string;
+    uri: string;
+    enabled?: boolean;
+    limits?: { max_records_per_minute?: number; max_concurrency?: number };
+  },
+) {
   const destination = await create(
     api,
     '/import/destinations',
@@ -21,7 +29,11 @@ export async function recordStream(api: TestEngine, options: { datasetId: string
       destination: {
         name: 'endpoint under test',
         type: 'webhook_record',
-        record_schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, email: { type: 'string' } } },
+        record_schema: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string' }, email: { type: 'string' } },
+        },
         webhook_record: { request_template: { method: 'POST', uri: options.uri } },
         ...options.limits,
       },
@@ -49,11 +61,25 @@ export async function recordStream(api: TestEngine, options: { datasetId: string
 }
 
 /** Starts a load of the stream (of `recordIds` only, if given) and returns it once it has succeeded or failed. */
-export async function loadAndWait(api: TestEngine, streamId: string, timeoutMs = 30_000, recordIds?: string[]): Promise<Load> {
-  const started = await api.request<{ data: { load: Load } }>('POST', `/import/streams/${streamId}/load`, recordIds ? { record_ids: recordIds } : {});
+export async function loadAndWait(
+  api: TestEngine,
+  streamId: string,
+  timeoutMs = 30_000,
+  recordIds?: string[],
+): Promise<Load> {
+  const started = await api.request<{ data: { load: Load } }>(
+    'POST',
+    `/import/streams/${streamId}/load`,
+    recordIds ? { record_ids: recordIds } : {},
+  );
   expect(started.status, started.text).toBe(200);
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-    const load = (await api.request<{ data: { load: Load } }>('GET', `/import/loads/${started.body.data.load.id}`)).body.data.load;
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    const load = (
+      await api.request<{ data: { load: Load } }>(
+        'GET',
+        `/import/loads/${started.body.data.load.id}`,
+      )
+    ).body.data.load;
     if (load.status === 'succeeded' || load.status === 'failed') return load;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -13,20 +13,32 @@ export function mariadbAvailable(): boolean {
 
 export async function startMariadb(options: { directory: string }) {
   const binary = SERVER_BINARIES.find((candidate) => existsSync(candidate));
-  if (!binary) throw new Error('MariaDB is not installed: apt-get install -y mariadb-server (CI does this in .ci/run).');
+  if (!binary)
+    throw new Error(
+      'MariaDB is not installed: apt-get install -y mariadb-server (CI does this in .ci/run).',
+    );
   const directory = path.resolve(options.directory);
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) chownSync(directory, Number(execFileSync('id', ['-u', 'mysql']).toString()), Number(execFileSync('id', ['-g', 'mysql']).toString()));
+  if (asRoot)
+    chownSync(
+      directory,
+      Number(execFileSync('id', ['-u', 'mysql']).toString()),
+      Number(execFileSync('id', ['-g', 'mysql']).toString()),
+    );
   const dataDir = path.join(directory, 'data');
   const socket = path.join(directory, 'mysqld.sock');
-  execFileSync('mariadb-install-db', [
-    ...(asRoot ? ['--user=mysql'] : []),
-    `--datadir=${dataDir}`,
-    '--auth-root-authentication-method=normal',
-    '--skip-test-db',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'mariadb-install-db',
+    [
+      ...(asRoot ? ['--user=mysql'] : []),
+      `--datadir=${dataDir}`,
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+    ],
+    { stdio: 'ignore' },
+  );
   const port = await freePort();
   const child: ChildProcess = spawn(
     binary,
@@ -51,12 +63,15 @@ export async function startMariadb(options: { directory: string }) {
   for (;;) {
     try {
       const connection = await mysql.createConnection({ socketPath: socket, user: 'root' });
-      await connection.query(`CREATE USER IF NOT EXISTS 'inlet_admin'@'127.0.0.1' IDENTIFIED BY 'inlet_admin'`);
+      await connection.query(
+        `CREATE USER IF NOT EXISTS 'inlet_admin'@'127.0.0.1' IDENTIFIED BY 'inlet_admin'`,
+      );
       await connection.query(`GRANT ALL ON *.* TO 'inlet_admin'@'127.0.0.1' WITH GRANT OPTION`);
       await connection.end();
       break;
     } catch (error) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`MariaDB did not start: ${(error as Error).message}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`MariaDB did not start: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

@@ -31,7 +31,10 @@ export async function startPlainApi(engineUrl: string): Promise<PlainApi> {
 }
 
 /** Runs `work`, recording the path of every request it sends to `apiUrl`. */
-export async function countingCalls<T>(apiUrl: string, work: () => Promise<T>): Promise<{ result: T; calls: string[] }> {
+export async function countingCalls<T>(
+  apiUrl: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; calls: string[] }> {
   const calls: string[] = [];
   const realFetch = globalThis.fetch;
   globalThis.fetch = (input, init) => {

@@ -5,7 +5,11 @@ import S3rver from 's3rver';
 
 export const S3_TEST_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-export async function startS3Server(options: { directory: string; port?: number; buckets?: string[] }) {
+export async function startS3Server(options: {
+  directory: string;
+  port?: number;
+  buckets?: string[];
+}) {
   const directory = path.resolve(options.directory);
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });

@@ -8,7 +8,14 @@ export interface SourceDatabase {
   client: pg.Client;
   name: string;
   /** Connection fields for a source of vendor postgres. */
-  postgres: { host: string; port: number; database: string; disable_ssl: true; auth_method: 'password_auth'; password_auth: { username: string; password: string } };
+  postgres: {
+    host: string;
+    port: number;
+    database: string;
+    disable_ssl: true;
+    auth_method: 'password_auth';
+    password_auth: { username: string; password: string };
+  };
   drop(): Promise<void>;
 }
 
@@ -33,7 +40,10 @@ export async function createSourceDatabase(sample?: SampleOptions): Promise<Sour
       database: name,
       disable_ssl: true,
       auth_method: 'password_auth',
-      password_auth: { username: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password) },
+      password_auth: {
+        username: decodeURIComponent(admin.username),
+        password: decodeURIComponent(admin.password),
+      },
     },
     async drop() {
       await client.end().catch(() => {});

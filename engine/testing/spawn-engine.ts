@@ -4,7 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { freePort } from '../../scripts/lib/free-port';
 import type { TestDatabase } from './test-database';
 
-export async function spawnEngine(options: { database: TestDatabase; encryptionKey: Buffer; dataDir: string; env?: Record<string, string> }) {
+export async function spawnEngine(options: {
+  database: TestDatabase;
+  encryptionKey: Buffer;
+  dataDir: string;
+  env?: Record<string, string>;
+}) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'engine/main.ts'], {
     env: {
       PATH: process.env.PATH,
@@ -20,6 +25,8 @@ export async function spawnEngine(options: { database: TestDatabase; encryptionK
     stdio: 'ignore',
   });
   /** The signal that ended the process (SIGKILL when a fault point fired). */
-  const exited = new Promise<string | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const exited = new Promise<string | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
   return { child, exited };
 }

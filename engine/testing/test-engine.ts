@@ -25,7 +25,12 @@ export interface TestEngine {
   logs: string[];
   /** Every raw response body the client received. */
   responses: string[];
-  request<T = Record<string, unknown>>(method: string, path: string, body?: unknown, init?: { headers?: Record<string, string>; rawBody?: string }): Promise<ApiResponse<T>>;
+  request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    init?: { headers?: Record<string, string>; rawBody?: string },
+  ): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -55,7 +60,14 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     apiKeys: [apiKey],
     requestsPerSecond: options.requestsPerSecond ?? 100_000,
     requestsPerProviderPerSecond: options.requestsPerProviderPerSecond,
-    jobs: options.jobs ? { pollIntervalMs: 100, heartbeatMs: 500, schedulerIntervalMs: 500, ...(options.jobs === true ? {} : options.jobs) } : undefined,
+    jobs: options.jobs
+      ? {
+          pollIntervalMs: 100,
+          heartbeatMs: 500,
+          schedulerIntervalMs: 500,
+          ...(options.jobs === true ? {} : options.jobs),
+        }
+      : undefined,
     context: options.context,
   });
   const engine = running.context;

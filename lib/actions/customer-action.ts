@@ -7,7 +7,8 @@ import { actionFailure, type ActionResult, parseActionInput } from './action-res
 import { customerSafe } from './customer-failure';
 import { limitSessionCalls } from './session-call-limit';
 
-export const SESSION_ENDED_MESSAGE = 'Your session has ended. Open the link you were given again to continue.';
+export const SESSION_ENDED_MESSAGE =
+  'Your session has ended. Open the link you were given again to continue.';
 
 export function customerAction<Schema extends z.ZodType, T>(
   schema: Schema,
@@ -25,7 +26,9 @@ export function customerAction<Schema extends z.ZodType, T>(
     if (limited) return actionFailure(limited.code, limited.message);
     const parsed = parseActionInput(schema, input);
     if (!parsed.ok) return parsed;
-    const result = await callFor({ providerId: session.providerId }, () => run(parsed.data, session));
+    const result = await callFor({ providerId: session.providerId }, () =>
+      run(parsed.data, session),
+    );
     return result.ok ? result : { ...result, error: customerSafe(result.error, 'action') };
   };
 }

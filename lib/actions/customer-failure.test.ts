@@ -17,7 +17,14 @@ describe('what a customer sees of a failure', () => {
 
   it('replaces the installation’s own failures with a generic message and a reference, and logs the detail under it', () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const shown = customerSafe({ code: 'unreachable', message: 'The Import API at http://10.1.2.3:4100 is not reachable', status: null }, 'route');
+    const shown = customerSafe(
+      {
+        code: 'unreachable',
+        message: 'The Import API at http://10.1.2.3:4100 is not reachable',
+        status: null,
+      },
+      'route',
+    );
     expect(shown.message).not.toContain('10.1.2.3');
     const reference = /Reference: ([0-9A-F]{12})\./.exec(shown.message)?.[1];
     expect(reference).toBeDefined();

@@ -4,7 +4,13 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { resetDemo, setSimulatorPaused, startOver, switchScenario, type DemoResult } from '@/lib/demo/demo-control';
+import {
+  resetDemo,
+  setSimulatorPaused,
+  startOver,
+  switchScenario,
+  type DemoResult,
+} from '@/lib/demo/demo-control';
 import { ScenarioNameSchema, type DemoState } from '@/lib/demo/demo-state';
 import { DEMO_PROVIDER_ID, PRESENTER_COOKIE } from '@/lib/demo/presenter';
 import { demoModeEnabled } from '@/lib/env';
@@ -17,17 +23,47 @@ function refused(): DemoResult<never> {
 // Each "open as…" signs the presenter in as that person and goes there.
 export async function openAsCustomer(): Promise<void> {
   if (!demoModeEnabled()) return;
-  if ((await startSession({ role: 'customer', providerId: DEMO_PROVIDER_ID, scope: 'full', actor: 'demo presenter' })).ok) redirect('/connect');
+  if (
+    (
+      await startSession({
+        role: 'customer',
+        providerId: DEMO_PROVIDER_ID,
+        scope: 'full',
+        actor: 'demo presenter',
+      })
+    ).ok
+  )
+    redirect('/connect');
 }
 
 export async function openCustomerStatus(): Promise<void> {
   if (!demoModeEnabled()) return;
-  if ((await startSession({ role: 'customer', providerId: DEMO_PROVIDER_ID, scope: 'full', actor: 'demo presenter' })).ok) redirect('/status');
+  if (
+    (
+      await startSession({
+        role: 'customer',
+        providerId: DEMO_PROVIDER_ID,
+        scope: 'full',
+        actor: 'demo presenter',
+      })
+    ).ok
+  )
+    redirect('/status');
 }
 
 export async function openSupportConsole(): Promise<void> {
   if (!demoModeEnabled()) return;
-  if ((await startSession({ role: 'support', providerId: null, scope: 'full', actor: 'support:demo presenter' })).ok) redirect('/support');
+  if (
+    (
+      await startSession({
+        role: 'support',
+        providerId: null,
+        scope: 'full',
+        actor: 'support:demo presenter',
+      })
+    ).ok
+  )
+    redirect('/support');
 }
 
 const settle = (result: DemoResult<DemoState>) => {
@@ -35,7 +71,10 @@ const settle = (result: DemoResult<DemoState>) => {
   return result;
 };
 
-export async function toggleScenario(input: { name: string; on: boolean }): Promise<DemoResult<DemoState>> {
+export async function toggleScenario(input: {
+  name: string;
+  on: boolean;
+}): Promise<DemoResult<DemoState>> {
   if (!demoModeEnabled()) return refused();
   const parsed = z.object({ name: ScenarioNameSchema, on: z.boolean() }).safeParse(input);
   if (!parsed.success) return { ok: false, message: 'Unknown scenario.' };

@@ -6,5 +6,7 @@ import { endSession, getSession } from '@/lib/session/session';
 export async function signOut(): Promise<void> {
   const session = await getSession();
   await endSession();
-  redirect(session?.role === 'support' ? '/support/login?signed_out=1' : '/session?problem=signed_out');
+  redirect(
+    session?.role === 'support' ? '/support/login?signed_out=1' : '/session?problem=signed_out',
+  );
 }

@@ -20,15 +20,33 @@ export async function requireSupportPage(): Promise<SupportSession> {
 }
 
 /** Wraps a support data loader so that it authorizes before it reads anything, whichever page calls it. */
-export function supportLoader<Args extends unknown[], T>(load: (session: SupportSession, ...args: Args) => Promise<T>) {
+export function supportLoader<Args extends unknown[], T>(
+  load: (session: SupportSession, ...args: Args) => Promise<T>,
+) {
   return async (...args: Args): Promise<T> => load(await requireSupportPage(), ...args);
 }
 
-export function supportRoute<Params>(handler: (request: Request, session: SupportSession, context: { params: Promise<Params> }) => Promise<Response>) {
+export function supportRoute<Params>(
+  handler: (
+    request: Request,
+    session: SupportSession,
+    context: { params: Promise<Params> },
+  ) => Promise<Response>,
+) {
   return async (request: Request, context: { params: Promise<Params> }): Promise<Response> => {
     const session = await getSession();
-    if (!session) return routeError({ code: 'unauthorized', message: 'Sign in to the support console.', status: 401 });
-    if (!isSupportSession(session)) return routeError({ code: 'forbidden', message: 'The support console is for support staff.', status: 403 });
+    if (!session)
+      return routeError({
+        code: 'unauthorized',
+        message: 'Sign in to the support console.',
+        status: 401,
+      });
+    if (!isSupportSession(session))
+      return routeError({
+        code: 'forbidden',
+        message: 'The support console is for support staff.',
+        status: 403,
+      });
     const limited = await limitSessionCalls(session);
     if (limited) return routeError(limited);
     return handler(request, session, context);
@@ -36,10 +54,14 @@ export function supportRoute<Params>(handler: (request: Request, session: Suppor
 }
 
 /** Support actions change a customer's pipeline, so each one carries a reason for the audit log. */
-export function supportAction<Schema extends z.ZodType, T>(schema: Schema, run: (input: z.output<Schema>, session: SupportSession) => Promise<ActionResult<T>>) {
+export function supportAction<Schema extends z.ZodType, T>(
+  schema: Schema,
+  run: (input: z.output<Schema>, session: SupportSession) => Promise<ActionResult<T>>,
+) {
   return async (input: z.input<Schema>): Promise<ActionResult<T>> => {
     const session = await getSession();
-    if (!isSupportSession(session)) return actionFailure('forbidden', 'The support console is for support staff.');
+    if (!isSupportSession(session))
+      return actionFailure('forbidden', 'The support console is for support staff.');
     const limited = await limitSessionCalls(session);
     if (limited) return actionFailure('rate_limited', limited.message);
     const parsed = parseActionInput(schema, input);

@@ -2,7 +2,13 @@
 // server and the app that calls it.
 import { z } from 'zod';
 
-export const SCENARIOS = ['credentials_rotated', 'endpoint_500', 'endpoint_slow', 'schema_drift', 'large_table'] as const;
+export const SCENARIOS = [
+  'credentials_rotated',
+  'endpoint_500',
+  'endpoint_slow',
+  'schema_drift',
+  'large_table',
+] as const;
 export const ScenarioNameSchema = z.enum(SCENARIOS);
 export type ScenarioName = z.infer<typeof ScenarioNameSchema>;
 
@@ -28,9 +34,19 @@ export const DemoStateSchema = z.object({
     /** The receiver waits `latencyMs` before answering each delivery from Acme. */
     endpoint_slow: z.object({ on: z.boolean(), latencyMs: z.number() }),
     /** `table.from` is renamed to `table.to` in Acme's database. */
-    schema_drift: z.object({ on: z.boolean(), table: z.string(), from: z.string(), to: z.string() }),
+    schema_drift: z.object({
+      on: z.boolean(),
+      table: z.string(),
+      from: z.string(),
+      to: z.string(),
+    }),
     /** The table exists in Acme's database, with about `rows` rows (null while off). */
-    large_table: z.object({ on: z.boolean(), table: z.string(), rows: z.number().nullable(), inUse: z.boolean() }),
+    large_table: z.object({
+      on: z.boolean(),
+      table: z.string(),
+      rows: z.number().nullable(),
+      inUse: z.boolean(),
+    }),
   }),
   simulator: z.object({
     /** Paused by the presenter. */
@@ -45,5 +61,9 @@ export type DemoState = z.infer<typeof DemoStateSchema>;
 /** The control server's answers: the state after the request, or why it was refused. */
 export const DemoControlResponseSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('success'), data: DemoStateSchema }),
-  z.object({ status: z.literal('error'), message: z.string(), error: z.object({ code: z.string() }) }),
+  z.object({
+    status: z.literal('error'),
+    message: z.string(),
+    error: z.object({ code: z.string() }),
+  }),
 ]);

@@ -30,7 +30,20 @@ function fitRank(fit: Fit): number {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Words the expression language reads as operators or literals, so a column named so must be spelled $env["…"].
-const RESERVED = new Set(['not', 'in', 'or', 'and', 'matches', 'contains', 'startsWith', 'endsWith', 'let', 'nil', 'true', 'false']);
+const RESERVED = new Set([
+  'not',
+  'in',
+  'or',
+  'and',
+  'matches',
+  'contains',
+  'startsWith',
+  'endsWith',
+  'let',
+  'nil',
+  'true',
+  'false',
+]);
 
 /** How an expression names a column: bare when it is an identifier, otherwise `$env["First Name"]`. */
 export function columnRef(name: string): string {
@@ -54,7 +67,8 @@ const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 // RFC 3339 as JSON Schema's date-time format wants it.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
 // What TIMESTAMPVALUE() reads: ISO dates and timestamps with `T` or a space, optional seconds, fraction and offset.
-const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
+const TIMESTAMP_TEXT =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const TRUE_WORDS = ['t', 'true', 'yes', 'y', '1'];
 const BOOLEAN_WORDS = new Set([...TRUE_WORDS, 'f', 'false', 'no', 'n', '0']);
@@ -63,7 +77,8 @@ const BOOLEAN_WORDS = new Set([...TRUE_WORDS, 'f', 'false', 'no', 'n', '0']);
 export function trueWordsTest(text: string): string {
   return `lower(${text}) in [${TRUE_WORDS.map((word) => JSON.stringify(word)).join(', ')}]`;
 }
-export const TRUE_WORDS_EXPLANATION = 'Reads t, true, yes, y and 1 as true, anything else as false.';
+export const TRUE_WORDS_EXPLANATION =
+  'Reads t, true, yes, y and 1 as true, anything else as false.';
 
 const TEXT_COLUMNS: ReadonlySet<PrequelType> = new Set(['string', 'uuid']);
 
@@ -72,9 +87,16 @@ function allSamples(column: ColumnValues, test: (sample: unknown) => boolean): b
   return present.length > 0 && present.every(test);
 }
 
-const isText = (test: (text: string) => boolean) => (sample: unknown) => typeof sample === 'string' && test(sample);
+const isText = (test: (text: string) => boolean) => (sample: unknown) =>
+  typeof sample === 'string' && test(sample);
 
-function conversion(expr: string | null, fit: Fit, phrase: string, explanation: string, bonus = 0): Conversion {
+function conversion(
+  expr: string | null,
+  fit: Fit,
+  phrase: string,
+  explanation: string,
+  bonus = 0,
+): Conversion {
   return { expr, fit, phrase, explanation, bonus };
 }
 
@@ -85,10 +107,32 @@ function toDateTime(column: ColumnValues, ref: string): Conversion | null {
     case 'timestamp':
       return conversion(null, 'native', 'both timestamps', explanation);
     case 'date':
-      return conversion(toTimestamp, 'lossless', 'dates sent as timestamps at midnight UTC', explanation);
+      return conversion(
+        toTimestamp,
+        'lossless',
+        'dates sent as timestamps at midnight UTC',
+        explanation,
+      );
     case 'string':
-      if (allSamples(column, isText((text) => RFC3339.test(text)))) return conversion(null, 'by-samples', 'the text holds ISO 8601 timestamps', explanation);
-      if (allSamples(column, isText((text) => TIMESTAMP_TEXT.test(text.trim())))) return conversion(toTimestamp, 'by-samples', 'text timestamps rewritten as ISO 8601', explanation);
+      if (
+        allSamples(
+          column,
+          isText((text) => RFC3339.test(text)),
+        )
+      )
+        return conversion(null, 'by-samples', 'the text holds ISO 8601 timestamps', explanation);
+      if (
+        allSamples(
+          column,
+          isText((text) => TIMESTAMP_TEXT.test(text.trim())),
+        )
+      )
+        return conversion(
+          toTimestamp,
+          'by-samples',
+          'text timestamps rewritten as ISO 8601',
+          explanation,
+        );
       return null;
     default:
       return null;
@@ -104,8 +148,25 @@ function toDate(column: ColumnValues, ref: string): Conversion | null {
     case 'timestamp':
       return conversion(datePart, 'lossless', 'the date part of the timestamp', explanation);
     case 'string':
-      if (allSamples(column, isText((text) => DATE_TEXT.test(text)))) return conversion(null, 'by-samples', 'the text holds dates', explanation);
-      if (allSamples(column, isText((text) => TIMESTAMP_TEXT.test(text.trim())))) return conversion(datePart, 'by-samples', 'the date part of the text timestamps', explanation);
+      if (
+        allSamples(
+          column,
+          isText((text) => DATE_TEXT.test(text)),
+        )
+      )
+        return conversion(null, 'by-samples', 'the text holds dates', explanation);
+      if (
+        allSamples(
+          column,
+          isText((text) => TIMESTAMP_TEXT.test(text.trim())),
+        )
+      )
+        return conversion(
+          datePart,
+          'by-samples',
+          'the date part of the text timestamps',
+          explanation,
+        );
       return null;
     default:
       return null;
@@ -117,7 +178,9 @@ const ENUM_MISMATCH_PENALTY = -0.3;
 
 export function allowedStrings(field: TargetField): string[] | null {
   const allowed = field.enum;
-  return allowed && allowed.length > 0 && allowed.every((value) => typeof value === 'string') ? (allowed as string[]) : null;
+  return allowed && allowed.length > 0 && allowed.every((value) => typeof value === 'string')
+    ? (allowed as string[])
+    : null;
 }
 
 /** Whether the samples, as the text a conversion makes of them, are all allowed: a bonus, or a penalty and a caveat. */
@@ -125,10 +188,16 @@ function judgedByEnum(converted: Conversion, field: TargetField, column: ColumnV
   const allowed = allowedStrings(field);
   const present = presentSamples(column.samples);
   if (!allowed || present.length === 0) return converted;
-  const texts = present.map((sample) => (typeof sample === 'string' ? sample : JSON.stringify(sample)));
+  const texts = present.map((sample) =>
+    typeof sample === 'string' ? sample : JSON.stringify(sample),
+  );
   return texts.every((text) => allowed.includes(text))
     ? { ...converted, bonus: ENUM_MATCH_BONUS }
-    : { ...converted, phrase: `${converted.phrase}, but some values are not in the allowed list`, bonus: ENUM_MISMATCH_PENALTY };
+    : {
+        ...converted,
+        phrase: `${converted.phrase}, but some values are not in the allowed list`,
+        bonus: ENUM_MISMATCH_PENALTY,
+      };
 }
 
 export function shownAllowed(allowed: readonly string[]): string {
@@ -139,12 +208,22 @@ export function shownAllowed(allowed: readonly string[]): string {
  * The change of case (after trimming, if need be) that makes every text one of the allowed values, as an
  * expression on `ref`; null when no such change does.
  */
-export function caseFixFor(texts: readonly string[], allowed: readonly string[], ref: string, nullable: boolean): Omit<Conversion, 'fit' | 'bonus'> | null {
+export function caseFixFor(
+  texts: readonly string[],
+  allowed: readonly string[],
+  ref: string,
+  nullable: boolean,
+): Omit<Conversion, 'fit' | 'bonus'> | null {
   const list = new Set(allowed);
   for (const fn of ['lower', 'upper'] as const) {
-    const change = fn === 'lower' ? (text: string) => text.toLowerCase() : (text: string) => text.toUpperCase();
+    const change =
+      fn === 'lower' ? (text: string) => text.toLowerCase() : (text: string) => text.toUpperCase();
     if (texts.every((text) => list.has(change(text)))) {
-      return { expr: keepNull(ref, `${fn}(${ref})`, nullable), phrase: `values ${fn}-cased to match the allowed list`, explanation: `Changes the value to ${fn} case so it matches the allowed values (${shownAllowed(allowed)}).` };
+      return {
+        expr: keepNull(ref, `${fn}(${ref})`, nullable),
+        phrase: `values ${fn}-cased to match the allowed list`,
+        explanation: `Changes the value to ${fn} case so it matches the allowed values (${shownAllowed(allowed)}).`,
+      };
     }
     if (texts.every((text) => list.has(change(text.trim())))) {
       return {
@@ -158,23 +237,42 @@ export function caseFixFor(texts: readonly string[], allowed: readonly string[],
 }
 
 /** Text samples against a list of allowed strings: all allowed, allowed once lower- or upper-cased, or not. */
-function fitEnum(field: TargetField, column: ColumnValues, ref: string, nullable: boolean): Conversion | null {
+function fitEnum(
+  field: TargetField,
+  column: ColumnValues,
+  ref: string,
+  nullable: boolean,
+): Conversion | null {
   const allowed = allowedStrings(field);
   if (!allowed) return null;
   const present = presentSamples(column.samples);
   if (present.length === 0 || !present.every((sample) => typeof sample === 'string')) return null;
   const texts = present as string[];
-  if (texts.every((text) => allowed.includes(text))) return conversion(null, 'native', 'values match the allowed list', `Keeps the value as it is (${shownAllowed(allowed)}).`, ENUM_MATCH_BONUS);
+  if (texts.every((text) => allowed.includes(text)))
+    return conversion(
+      null,
+      'native',
+      'values match the allowed list',
+      `Keeps the value as it is (${shownAllowed(allowed)}).`,
+      ENUM_MATCH_BONUS,
+    );
   const fixed = caseFixFor(texts, allowed, ref, nullable);
   if (fixed) return { ...fixed, fit: 'by-samples', bonus: 0 };
-  return conversion(null, 'by-samples', 'but some values are not in the allowed list', `Keeps the value as it is; some values are not among ${shownAllowed(allowed)}.`, ENUM_MISMATCH_PENALTY);
+  return conversion(
+    null,
+    'by-samples',
+    'but some values are not in the allowed list',
+    `Keeps the value as it is; some values are not among ${shownAllowed(allowed)}.`,
+    ENUM_MISMATCH_PENALTY,
+  );
 }
 
 function toText(field: TargetField, column: ColumnValues, ref: string): Conversion | null {
   if (field.format === 'date-time') return toDateTime(column, ref);
   if (field.format === 'date') return toDate(column, ref);
   const converted = asText(column, ref);
-  if (TEXT_COLUMNS.has(column.prequel_type)) return fitEnum(field, column, ref, mayBeNull(column.samples)) ?? converted;
+  if (TEXT_COLUMNS.has(column.prequel_type))
+    return fitEnum(field, column, ref, mayBeNull(column.samples)) ?? converted;
   return judgedByEnum(converted, field, column);
 }
 
@@ -188,25 +286,46 @@ function asText(column: ColumnValues, ref: string): Conversion {
     case 'timestamp':
     case 'date':
     case 'time':
-      return conversion(null, 'lossless', `${column.prequel_type === 'time' ? 'times' : `${column.prequel_type}s`} sent as text`, explainString);
+      return conversion(
+        null,
+        'lossless',
+        `${column.prequel_type === 'time' ? 'times' : `${column.prequel_type}s`} sent as text`,
+        explainString,
+      );
     case 'decimal':
       // Decimals arrive as their exact digits already.
       return conversion(null, 'lossless', 'the exact decimal sent as text', explainString);
     case 'integer':
     case 'float':
-      return conversion(keepNull(ref, `string(${ref})`, nullable), 'lossless', 'numbers sent as text', explainString);
+      return conversion(
+        keepNull(ref, `string(${ref})`, nullable),
+        'lossless',
+        'numbers sent as text',
+        explainString,
+      );
     case 'boolean':
-      return conversion(keepNull(ref, `string(${ref})`, nullable), 'lossless', 'true/false sent as text', 'Sends true or false as the text "true" or "false".');
+      return conversion(
+        keepNull(ref, `string(${ref})`, nullable),
+        'lossless',
+        'true/false sent as text',
+        'Sends true or false as the text "true" or "false".',
+      );
     case 'json':
     case 'array':
-      return conversion(keepNull(ref, `toJSON(${ref})`, nullable), 'lossless', 'JSON sent as text', 'Sends the value as JSON text.');
+      return conversion(
+        keepNull(ref, `toJSON(${ref})`, nullable),
+        'lossless',
+        'JSON sent as text',
+        'Sends the value as JSON text.',
+      );
     case 'bytes':
       return conversion(null, 'uncertain', 'binary data sent as text', explainString);
   }
 }
 
 // Beyond 2^53 the cache keeps an integer's digits as text, and no JSON number holds them exactly.
-const hasHugeIntegers = (column: ColumnValues) => column.prequel_type === 'integer' && column.samples.some((sample) => typeof sample === 'string');
+const hasHugeIntegers = (column: ColumnValues) =>
+  column.prequel_type === 'integer' && column.samples.some((sample) => typeof sample === 'string');
 const TOO_LARGE = 'but some are too large for a JSON number';
 
 function toInteger(column: ColumnValues, ref: string): Conversion | null {
@@ -214,25 +333,56 @@ function toInteger(column: ColumnValues, ref: string): Conversion | null {
   const explanation = 'Reads the value as a whole number, so "42" becomes 42.';
   switch (column.prequel_type) {
     case 'integer':
-      if (hasHugeIntegers(column)) return conversion(null, 'uncertain', `both whole numbers, ${TOO_LARGE}`, explanation);
+      if (hasHugeIntegers(column))
+        return conversion(null, 'uncertain', `both whole numbers, ${TOO_LARGE}`, explanation);
       return conversion(null, 'native', 'both whole numbers', explanation);
     case 'string':
-      if (allSamples(column, isText((text) => INTEGER_TEXT.test(text) && Number.isSafeInteger(Number(text))))) {
-        return conversion(keepNull(ref, `int(${ref})`, nullable), 'by-samples', 'text of digits read as whole numbers', explanation);
+      if (
+        allSamples(
+          column,
+          isText((text) => INTEGER_TEXT.test(text) && Number.isSafeInteger(Number(text))),
+        )
+      ) {
+        return conversion(
+          keepNull(ref, `int(${ref})`, nullable),
+          'by-samples',
+          'text of digits read as whole numbers',
+          explanation,
+        );
       }
       return null;
     case 'decimal':
-      if (allSamples(column, isText((text) => WHOLE_DECIMAL_TEXT.test(text) && Number.isSafeInteger(Number(text))))) {
-        return conversion(keepNull(ref, `int(float(${ref}))`, nullable), 'by-samples', 'the decimals are whole numbers', explanation);
+      if (
+        allSamples(
+          column,
+          isText((text) => WHOLE_DECIMAL_TEXT.test(text) && Number.isSafeInteger(Number(text))),
+        )
+      ) {
+        return conversion(
+          keepNull(ref, `int(float(${ref}))`, nullable),
+          'by-samples',
+          'the decimals are whole numbers',
+          explanation,
+        );
       }
       return null;
     case 'float':
       if (allSamples(column, (sample) => Number.isSafeInteger(sample))) {
-        return conversion(keepNull(ref, `int(${ref})`, nullable), 'by-samples', 'the numbers are whole', explanation);
+        return conversion(
+          keepNull(ref, `int(${ref})`, nullable),
+          'by-samples',
+          'the numbers are whole',
+          explanation,
+        );
       }
       return null;
     case 'timestamp':
-      return conversion(keepNull(ref, `date(${ref}).Unix()`, nullable), 'uncertain', 'timestamps sent as seconds since 1970', 'Sends the timestamp as seconds since 1 January 1970 (Unix time).');
+      return conversion(
+        keepNull(ref, `date(${ref}).Unix()`, nullable),
+        'uncertain',
+        'timestamps sent as seconds since 1970',
+        'Sends the timestamp as seconds since 1 January 1970 (Unix time).',
+      );
     default:
       return null;
   }
@@ -244,13 +394,29 @@ function toNumber(column: ColumnValues, ref: string): Conversion | null {
   switch (column.prequel_type) {
     case 'integer':
     case 'float':
-      if (hasHugeIntegers(column)) return conversion(null, 'uncertain', `both numbers, ${TOO_LARGE}`, explanation);
+      if (hasHugeIntegers(column))
+        return conversion(null, 'uncertain', `both numbers, ${TOO_LARGE}`, explanation);
       return conversion(null, 'native', 'both numbers', explanation);
     case 'decimal':
-      return conversion(keepNull(ref, `float(${ref})`, nullable), 'lossless', 'the decimal read as a number', explanation);
+      return conversion(
+        keepNull(ref, `float(${ref})`, nullable),
+        'lossless',
+        'the decimal read as a number',
+        explanation,
+      );
     case 'string':
-      if (allSamples(column, isText((text) => NUMBER_TEXT.test(text)))) {
-        return conversion(keepNull(ref, `float(${ref})`, nullable), 'by-samples', 'numeric text read as numbers', explanation);
+      if (
+        allSamples(
+          column,
+          isText((text) => NUMBER_TEXT.test(text)),
+        )
+      ) {
+        return conversion(
+          keepNull(ref, `float(${ref})`, nullable),
+          'by-samples',
+          'numeric text read as numbers',
+          explanation,
+        );
       }
       return null;
     default:
@@ -264,13 +430,28 @@ function toBoolean(column: ColumnValues, ref: string): Conversion | null {
     case 'boolean':
       return conversion(null, 'native', 'both true/false', 'Keeps true and false as they are.');
     case 'string':
-      if (allSamples(column, isText((text) => BOOLEAN_WORDS.has(text.toLowerCase())))) {
-        return conversion(keepNull(ref, trueWordsTest(ref), nullable), 'by-samples', 'yes/no text read as true/false', TRUE_WORDS_EXPLANATION);
+      if (
+        allSamples(
+          column,
+          isText((text) => BOOLEAN_WORDS.has(text.toLowerCase())),
+        )
+      ) {
+        return conversion(
+          keepNull(ref, trueWordsTest(ref), nullable),
+          'by-samples',
+          'yes/no text read as true/false',
+          TRUE_WORDS_EXPLANATION,
+        );
       }
       return null;
     case 'integer':
       if (allSamples(column, (sample) => sample === 0 || sample === 1)) {
-        return conversion(keepNull(ref, `${ref} != 0`, nullable), 'by-samples', '1 and 0 read as true and false', 'Reads 0 as false and any other number as true.');
+        return conversion(
+          keepNull(ref, `${ref} != 0`, nullable),
+          'by-samples',
+          '1 and 0 read as true and false',
+          'Reads 0 as false and any other number as true.',
+        );
       }
       return null;
     default:
@@ -278,30 +459,62 @@ function toBoolean(column: ColumnValues, ref: string): Conversion | null {
   }
 }
 
-const isObject = (sample: unknown) => typeof sample === 'object' && sample !== null && !Array.isArray(sample);
+const isObject = (sample: unknown) =>
+  typeof sample === 'object' && sample !== null && !Array.isArray(sample);
 
 function toObject(column: ColumnValues, ref: string): Conversion | null {
   if (column.prequel_type === 'json') {
     const present = presentSamples(column.samples);
-    return present.every(isObject) ? conversion(null, present.length ? 'native' : 'uncertain', 'both JSON objects', 'Keeps the JSON object as it is.') : null;
+    return present.every(isObject)
+      ? conversion(
+          null,
+          present.length ? 'native' : 'uncertain',
+          'both JSON objects',
+          'Keeps the JSON object as it is.',
+        )
+      : null;
   }
-  if (column.prequel_type === 'string' && allSamples(column, isText((text) => text.trim().startsWith('{')))) {
-    return conversion(keepNull(ref, `fromJSON(${ref})`, mayBeNull(column.samples)), 'by-samples', 'JSON text read as an object', 'Reads the text as JSON.');
+  if (
+    column.prequel_type === 'string' &&
+    allSamples(
+      column,
+      isText((text) => text.trim().startsWith('{')),
+    )
+  ) {
+    return conversion(
+      keepNull(ref, `fromJSON(${ref})`, mayBeNull(column.samples)),
+      'by-samples',
+      'JSON text read as an object',
+      'Reads the text as JSON.',
+    );
   }
   return null;
 }
 
 function toArray(column: ColumnValues): Conversion | null {
-  if (column.prequel_type === 'array') return conversion(null, 'native', 'both lists', 'Keeps the list as it is.');
+  if (column.prequel_type === 'array')
+    return conversion(null, 'native', 'both lists', 'Keeps the list as it is.');
   if (column.prequel_type === 'json') {
     const present = presentSamples(column.samples);
-    return present.every(Array.isArray) ? conversion(null, present.length ? 'native' : 'uncertain', 'both JSON lists', 'Keeps the list as it is.') : null;
+    return present.every(Array.isArray)
+      ? conversion(
+          null,
+          present.length ? 'native' : 'uncertain',
+          'both JSON lists',
+          'Keeps the list as it is.',
+        )
+      : null;
   }
   return null;
 }
 
 /** How the column's values become `type`, or null when they cannot (or the samples say they would not). */
-export function convertToType(type: string, field: TargetField, column: ColumnValues, ref = columnRef(column.name)): Conversion | null {
+export function convertToType(
+  type: string,
+  field: TargetField,
+  column: ColumnValues,
+  ref = columnRef(column.name),
+): Conversion | null {
   switch (type) {
     case 'string':
       return toText(field, column, ref);
@@ -321,13 +534,24 @@ export function convertToType(type: string, field: TargetField, column: ColumnVa
 }
 
 /** The best way to fill the field from the column, trying each declared type; null when none fits. */
-export function convertColumn(field: TargetField, column: ColumnValues, ref = columnRef(column.name)): Conversion | null {
+export function convertColumn(
+  field: TargetField,
+  column: ColumnValues,
+  ref = columnRef(column.name),
+): Conversion | null {
   const types = field.type.filter((type) => type !== 'null');
-  if (types.length === 0) return conversion(null, 'native', 'the field takes any value', 'Keeps the value as it is.');
+  if (types.length === 0)
+    return conversion(null, 'native', 'the field takes any value', 'Keeps the value as it is.');
   let best: Conversion | null = null;
   for (const type of types) {
     const candidate = convertToType(type, field, column, ref);
-    if (candidate && (!best || fitRank(candidate.fit) < fitRank(best.fit) || (fitRank(candidate.fit) === fitRank(best.fit) && candidate.bonus > best.bonus))) best = candidate;
+    if (
+      candidate &&
+      (!best ||
+        fitRank(candidate.fit) < fitRank(best.fit) ||
+        (fitRank(candidate.fit) === fitRank(best.fit) && candidate.bonus > best.bonus))
+    )
+      best = candidate;
   }
   return best;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { coreTokens, editDistance, nameConcept, nameSimilarity, nameTokens } from './name-similarity';
+import {
+  coreTokens,
+  editDistance,
+  nameConcept,
+  nameSimilarity,
+  nameTokens,
+} from './name-similarity';
 
 describe('nameTokens', () => {
   test('splits camelCase, PascalCase, acronyms and any separator', () => {
@@ -121,19 +127,40 @@ describe('editDistance', () => {
   });
 
   test('agrees with the plain computation within the bound', () => {
-    const words = ['email', 'e_mail', 'emial', 'mail', 'created', 'creatd', 'updated', 'organisation', 'organization', 'x', '', 'attribute7value', 'attribute17value'];
+    const words = [
+      'email',
+      'e_mail',
+      'emial',
+      'mail',
+      'created',
+      'creatd',
+      'updated',
+      'organisation',
+      'organization',
+      'x',
+      '',
+      'attribute7value',
+      'attribute17value',
+    ];
     const plain = (a: string, b: string): number => {
-      const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+      const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+        Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+      );
       for (let i = 1; i <= a.length; i++) {
         for (let j = 1; j <= b.length; j++) {
-          rows[i]![j] = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+          rows[i]![j] = Math.min(
+            rows[i - 1]![j]! + 1,
+            rows[i]![j - 1]! + 1,
+            rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+          );
         }
       }
       return rows[a.length]![b.length]!;
     };
     for (const a of words) {
       for (const b of words) {
-        for (const max of [0, 1, 2, 3, Infinity]) expect(editDistance(a, b, max), `${a} ${b} ${max}`).toBe(Math.min(plain(a, b), max + 1));
+        for (const max of [0, 1, 2, 3, Infinity])
+          expect(editDistance(a, b, max), `${a} ${b} ${max}`).toBe(Math.min(plain(a, b), max + 1));
       }
     }
   });

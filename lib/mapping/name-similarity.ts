@@ -16,15 +16,58 @@ const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['name', 'fullname', 'displayname', 'contactname', 'personname', 'customername'],
   ['firstname', 'givenname', 'fname', 'forename', 'first'],
   ['lastname', 'surname', 'familyname', 'lname', 'last'],
-  ['phone', 'phonenumber', 'phoneno', 'telephone', 'tel', 'mobile', 'mobilephone', 'mobilenumber', 'cell', 'cellphone', 'msisdn'],
   [
-    'createdat', 'created', 'createdon', 'createdate', 'createddate', 'creationdate', 'createtime', 'createdtime', 'datecreated',
-    'insertedat', 'inserted', 'insertdate', 'signupat', 'signedupat', 'signupdate', 'signup', 'registeredat', 'registrationdate', 'joinedat', 'joindate',
-    'placedat', 'orderedat', 'purchasedat',
+    'phone',
+    'phonenumber',
+    'phoneno',
+    'telephone',
+    'tel',
+    'mobile',
+    'mobilephone',
+    'mobilenumber',
+    'cell',
+    'cellphone',
+    'msisdn',
   ],
   [
-    'updatedat', 'updated', 'updatedon', 'updatetime', 'modifiedat', 'modified', 'modifiedon', 'lastmodified', 'lastmodifiedat',
-    'lastupdated', 'lastupdatedat', 'datemodified', 'changedat',
+    'createdat',
+    'created',
+    'createdon',
+    'createdate',
+    'createddate',
+    'creationdate',
+    'createtime',
+    'createdtime',
+    'datecreated',
+    'insertedat',
+    'inserted',
+    'insertdate',
+    'signupat',
+    'signedupat',
+    'signupdate',
+    'signup',
+    'registeredat',
+    'registrationdate',
+    'joinedat',
+    'joindate',
+    'placedat',
+    'orderedat',
+    'purchasedat',
+  ],
+  [
+    'updatedat',
+    'updated',
+    'updatedon',
+    'updatetime',
+    'modifiedat',
+    'modified',
+    'modifiedon',
+    'lastmodified',
+    'lastmodifiedat',
+    'lastupdated',
+    'lastupdatedat',
+    'datemodified',
+    'changedat',
   ],
   ['deletedat', 'removedat', 'archivedat'],
   ['country', 'countrycode', 'countryiso', 'isocountry', 'nation'],
@@ -33,7 +76,16 @@ const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['state', 'region', 'province', 'county'],
   ['street', 'address', 'streetaddress', 'addressline1', 'address1', 'line1'],
   ['externalid', 'externalref', 'extid', 'extref', 'externalreference', 'reference'],
-  ['company', 'companyname', 'organization', 'organisation', 'org', 'orgname', 'business', 'businessname'],
+  [
+    'company',
+    'companyname',
+    'organization',
+    'organisation',
+    'org',
+    'orgname',
+    'business',
+    'businessname',
+  ],
   ['amount', 'total', 'totalamount', 'grandtotal', 'price'],
   ['currency', 'currencycode', 'ccy'],
   ['plan', 'planname', 'tier', 'subscription', 'subscriptionplan', 'pricingplan'],
@@ -52,12 +104,24 @@ const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['userid', 'customerid', 'memberid', 'contactid', 'clientid', 'personid'],
 ];
 
-const GROUP_OF: ReadonlyMap<string, number> = new Map(SYNONYM_GROUPS.flatMap((names, index) => names.map((name) => [name, index] as const)));
+const GROUP_OF: ReadonlyMap<string, number> = new Map(
+  SYNONYM_GROUPS.flatMap((names, index) => names.map((name) => [name, index] as const)),
+);
 
 const LEADING_NOISE = new Set(['is', 'has', 'the']);
 const TRAILING_NOISE = new Set(['id', 'at', 'on', 'date', 'time', 'ts', 'code', 'ref']);
 // The table a column sits in often prefixes it (customer_email); the target rarely does.
-const ENTITY_PREFIXES = new Set(['user', 'customer', 'account', 'contact', 'client', 'member', 'person', 'order', 'event']);
+const ENTITY_PREFIXES = new Set([
+  'user',
+  'customer',
+  'account',
+  'contact',
+  'client',
+  'member',
+  'person',
+  'order',
+  'event',
+]);
 
 /** `createdAt`, `Created_At`, `created-at` → ["created", "at"]. */
 export function nameTokens(name: string): string[] {
@@ -73,7 +137,8 @@ export function nameTokens(name: string): string[] {
 export function coreTokens(tokens: readonly string[]): string[] {
   let core = [...tokens];
   while (core.length > 1 && LEADING_NOISE.has(core[0] ?? '')) core = core.slice(1);
-  while (core.length > 1 && TRAILING_NOISE.has(core[core.length - 1] ?? '')) core = core.slice(0, -1);
+  while (core.length > 1 && TRAILING_NOISE.has(core[core.length - 1] ?? ''))
+    core = core.slice(0, -1);
   if (core.length > 1 && ENTITY_PREFIXES.has(core[0] ?? '')) core = core.slice(1);
   return core;
 }
@@ -116,7 +181,12 @@ export function editDistance(a: string, b: string, max = Infinity): number {
     let rowMinimum = from === 1 ? (current[0] ?? beyond) : beyond;
     for (let j = from; j <= to; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      const value = Math.min((previous[j] ?? beyond) + 1, (current[j - 1] ?? beyond) + 1, (previous[j - 1] ?? beyond) + cost, beyond);
+      const value = Math.min(
+        (previous[j] ?? beyond) + 1,
+        (current[j - 1] ?? beyond) + 1,
+        (previous[j - 1] ?? beyond) + cost,
+        beyond,
+      );
       current[j] = value;
       if (value < rowMinimum) rowMinimum = value;
     }
@@ -164,22 +234,31 @@ function profileMatch(target: NameProfile, column: NameProfile): NameMatch | nul
   if (target.canonical === column.canonical) return { score: 0.97, kind: 'same' };
   if (target.compact === column.compact) return { score: 0.95, kind: 'same' };
   if (target.coreCompact === column.coreCompact) return { score: 0.85, kind: 'similar' };
-  if (target.group !== undefined && target.group === column.group) return { score: 0.8, kind: 'similar' };
+  if (target.group !== undefined && target.group === column.group)
+    return { score: 0.8, kind: 'similar' };
   // Two known meanings that differ (first_name and name, country and county) are not near misses of each other.
   if (target.group !== undefined && column.group !== undefined) return null;
   let best: NameMatch | null = null;
   const longest = Math.max(target.compact.length, column.compact.length);
   // Below 80% alike two names are different words, so skip the distance when the lengths already rule that out.
   const allowed = Math.floor(longest * 0.2);
-  if (Math.min(target.compact.length, column.compact.length) >= 4 && Math.abs(target.compact.length - column.compact.length) <= allowed) {
+  if (
+    Math.min(target.compact.length, column.compact.length) >= 4 &&
+    Math.abs(target.compact.length - column.compact.length) <= allowed
+  ) {
     const similarity = 1 - editDistance(target.compact, column.compact, allowed) / longest;
     if (similarity >= 0.8) best = { score: 0.5 + (similarity - 0.8) * 1.25, kind: 'similar' };
   }
-  const [shorter, longer] = target.core.length <= column.core.length ? [target.core, column.core] : [column.core, target.core];
-  const contained = shorter.join('').length >= 3 && shorter.every((token) => longer.includes(token));
+  const [shorter, longer] =
+    target.core.length <= column.core.length
+      ? [target.core, column.core]
+      : [column.core, target.core];
+  const contained =
+    shorter.join('').length >= 3 && shorter.every((token) => longer.includes(token));
   if (contained && (!best || best.score < 0.6)) best = { score: 0.6, kind: 'similar' };
   // `order_id` from a table's own `id`: weak, since the table may hold something else, but often what is meant.
-  if (!best && column.canonical === 'id' && target.isEntityId) best = { score: 0.55, kind: 'similar' };
+  if (!best && column.canonical === 'id' && target.isEntityId)
+    best = { score: 0.55, kind: 'similar' };
   return best;
 }
 
@@ -188,7 +267,11 @@ export type TargetNameProfile = { path: string; whole: NameProfile; leaf: NamePr
 
 export function targetNameProfile(path: string): TargetNameProfile {
   const segments = path.split('.');
-  return { path, whole: nameProfile(path), leaf: segments.length > 1 ? nameProfile(segments[segments.length - 1] ?? '') : null };
+  return {
+    path,
+    whole: nameProfile(path),
+    leaf: segments.length > 1 ? nameProfile(segments[segments.length - 1] ?? '') : null,
+  };
 }
 
 // A column named like the last segment of a nested field (city for address.city) says a little less.
@@ -198,8 +281,11 @@ export function matchNames(target: TargetNameProfile, column: NameProfile): Name
   if (target.path === column.name) return { score: 1, kind: 'same' };
   const whole = profileMatch(target.whole, column);
   if (!target.leaf) return whole;
-  const leafMatch = target.leaf.name === column.name ? { score: 1 } : profileMatch(target.leaf, column);
-  const leaf = leafMatch ? { score: leafMatch.score * LEAF_ONLY_FACTOR, kind: 'similar' as const } : null;
+  const leafMatch =
+    target.leaf.name === column.name ? { score: 1 } : profileMatch(target.leaf, column);
+  const leaf = leafMatch
+    ? { score: leafMatch.score * LEAF_ONLY_FACTOR, kind: 'similar' as const }
+    : null;
   if (!whole) return leaf;
   return leaf && leaf.score > whole.score ? leaf : whole;
 }

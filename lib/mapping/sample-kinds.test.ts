@@ -3,7 +3,10 @@ import { expectedKind, sniffSamples } from './sample-kinds';
 
 describe('sniffSamples', () => {
   test.each([
-    ['email', ['emma.smith1@gmail.com', 'WANG.FANG2@YAHOO.CO.JP', 'mohamed.ali4+shop@proton.me', null]],
+    [
+      'email',
+      ['emma.smith1@gmail.com', 'WANG.FANG2@YAHOO.CO.JP', 'mohamed.ali4+shop@proton.me', null],
+    ],
     ['url', ['https://acme.io', 'http://example.org/a?b=c']],
     ['uuid', ['3f2b1c9e-8a4d-4c1e-9f3a-2b7c6d5e4f10', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11']],
     ['date-time', ['2024-01-02T10:20:30.123456Z', '2024-01-02 10:20:30']],

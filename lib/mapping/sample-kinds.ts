@@ -1,6 +1,7 @@
 // Pure: what a column's sample values look like (e-mail addresses, URLs, ISO timestamps…), to back up a name match.
 
-export type SampleKind = 'email' | 'url' | 'uuid' | 'date-time' | 'date' | 'phone' | 'country-code' | 'currency-code';
+export type SampleKind =
+  'email' | 'url' | 'uuid' | 'date-time' | 'date' | 'phone' | 'country-code' | 'currency-code';
 
 const PATTERNS: readonly (readonly [SampleKind, RegExp])[] = [
   ['uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i],
@@ -51,7 +52,10 @@ export function sniffSamples(samples: readonly unknown[]): SampleKind | null {
 }
 
 /** The kind a target field's values should be, from its format or what its name means. `strict` kinds can rule a column out. */
-export function expectedKind(format: string | undefined, concept: string | undefined): { kind: SampleKind; strict: boolean } | null {
+export function expectedKind(
+  format: string | undefined,
+  concept: string | undefined,
+): { kind: SampleKind; strict: boolean } | null {
   switch (format) {
     case 'email':
     case 'idn-email':

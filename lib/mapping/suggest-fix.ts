@@ -3,7 +3,16 @@
 import { emptyLiteral } from '@/lib/prequel/contract/empty-literal';
 import type { PrequelType } from '@/lib/prequel/contract/source-actions';
 import type { Mapping } from '@/lib/prequel/contract/stream';
-import { allowedStrings, caseFixFor, columnRef, convertToType, keepNull, mayBeNull, trueWordsTest, TRUE_WORDS_EXPLANATION } from './column-conversion';
+import {
+  allowedStrings,
+  caseFixFor,
+  columnRef,
+  convertToType,
+  keepNull,
+  mayBeNull,
+  trueWordsTest,
+  TRUE_WORDS_EXPLANATION,
+} from './column-conversion';
 import { presentSamples } from './sample-kinds';
 import type { ColumnInfo } from './suggest-mappings';
 import type { TargetField } from './target-fields';
@@ -31,7 +40,12 @@ function problemOf(error: SchemaError): Problem | null {
   }
   if (/\bformat\b|is not a valid/.test(message)) return 'format';
   if (/one of|allowed value|enum/.test(message)) return 'enum';
-  if (/must be (an? )?(integer|number|string|boolean|object|array)|\bnot an? (number|boolean|whole number|string|object|array)\b|cannot be an? \w+ field|\bwants\b|\btype\b/.test(message)) return 'type';
+  if (
+    /must be (an? )?(integer|number|string|boolean|object|array)|\bnot an? (number|boolean|whole number|string|object|array)\b|cannot be an? \w+ field|\bwants\b|\btype\b/.test(
+      message,
+    )
+  )
+    return 'type';
   return null;
 }
 
@@ -40,7 +54,12 @@ function wantedType(field: TargetField, message: string): string | undefined {
   const declared = field.type.filter((type) => type !== 'null');
   const named = /must be (?:an? )?(\w+)|wants (?:an? )?(\w+)/i.exec(message);
   const fromMessage = (named?.[1] ?? named?.[2])?.toLowerCase();
-  if (fromMessage && (JSON_TYPES as readonly string[]).includes(fromMessage) && declared.includes(fromMessage)) return fromMessage;
+  if (
+    fromMessage &&
+    (JSON_TYPES as readonly string[]).includes(fromMessage) &&
+    declared.includes(fromMessage)
+  )
+    return fromMessage;
   // A field of any type has no type to fit.
   return declared[0];
 }
@@ -54,7 +73,8 @@ function currentRef(mapping: Mapping): string {
 
 /** An identifier, `$env["…"]` or one function call: safe to use inside a larger expression without parentheses. */
 function isSingleTerm(expr: string): boolean {
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(expr) || /^\$env\["(?:[^"\\]|\\.)*"\]$/.test(expr)) return true;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(expr) || /^\$env\["(?:[^"\\]|\\.)*"\]$/.test(expr))
+    return true;
   const call = /^[A-Za-z_][A-Za-z0-9_]*\(/.exec(expr);
   return call !== null && closingParen(expr, call[0].length - 1) === expr.length - 1;
 }
@@ -66,7 +86,8 @@ function closingParen(text: string, open: number): number {
     const char = text[index];
     if (char === '"' || char === "'" || char === '`') {
       const quote = char;
-      for (index++; index < text.length && text[index] !== quote; index++) if (text[index] === '\\' && quote !== '`') index++;
+      for (index++; index < text.length && text[index] !== quote; index++)
+        if (text[index] === '\\' && quote !== '`') index++;
       continue;
     }
     if (char === '(') depth++;
@@ -75,9 +96,17 @@ function closingParen(text: string, open: number): number {
   return -1;
 }
 
-function expressionFix(field: TargetField, expr: string, explanation: string, current: Mapping): Fix | null {
+function expressionFix(
+  field: TargetField,
+  expr: string,
+  explanation: string,
+  current: Mapping,
+): Fix | null {
   if (current.field_type === 'expression' && current.expression.expr.trim() === expr) return null;
-  return { mapping: { target_field: field.path, field_type: 'expression', expression: { expr } }, explanation };
+  return {
+    mapping: { target_field: field.path, field_type: 'expression', expression: { expr } },
+    explanation,
+  };
 }
 
 function defaultLiteral(field: TargetField, type: string | undefined): string | null {
@@ -88,66 +117,132 @@ function defaultLiteral(field: TargetField, type: string | undefined): string | 
 
 function fixMissing(field: TargetField, mapping: Mapping, ref: string): Fix | null {
   if (mapping.field_type === 'expression' && mapping.expression.expr.includes('??')) return null;
-  const fallback = defaultLiteral(field, field.type.find((type) => type !== 'null'));
+  const fallback = defaultLiteral(
+    field,
+    field.type.find((type) => type !== 'null'),
+  );
   if (fallback === null) return null;
-  return expressionFix(field, `${ref} ?? ${fallback}`, `Records with no value get ${fallback} instead, so the field is never empty.`, mapping);
+  return expressionFix(
+    field,
+    `${ref} ?? ${fallback}`,
+    `Records with no value get ${fallback} instead, so the field is never empty.`,
+    mapping,
+  );
 }
 
 /** A conversion to `type` when nothing is known about the column's values, always letting NULL through. */
-function genericConversion(type: string, ref: string, message: string, columnType: PrequelType | undefined): { expr: string; explanation: string } | null {
+function genericConversion(
+  type: string,
+  ref: string,
+  message: string,
+  columnType: PrequelType | undefined,
+): { expr: string; explanation: string } | null {
   const guard = (inner: string) => keepNull(ref, inner);
   const isBoolean = columnType === 'boolean' || /\bis a boolean\b/i.test(message);
-  if ((type === 'integer' || type === 'number') && isBoolean) return { expr: `IF(${ref}, 1, 0)`, explanation: 'Sends 1 for true and 0 for false.' };
+  if ((type === 'integer' || type === 'number') && isBoolean)
+    return { expr: `IF(${ref}, 1, 0)`, explanation: 'Sends 1 for true and 0 for false.' };
   switch (type) {
     case 'integer':
       return /whole number/i.test(message) || columnType === 'decimal' || columnType === 'float'
-        ? { expr: guard(`int(round(float(${ref})))`), explanation: 'Rounds the value to the nearest whole number, so "12.50" becomes 13.' }
-        : { expr: guard(`int(${ref})`), explanation: 'Reads the value as a whole number, so "42" becomes 42.' };
+        ? {
+            expr: guard(`int(round(float(${ref})))`),
+            explanation: 'Rounds the value to the nearest whole number, so "12.50" becomes 13.',
+          }
+        : {
+            expr: guard(`int(${ref})`),
+            explanation: 'Reads the value as a whole number, so "42" becomes 42.',
+          };
     case 'number':
-      return { expr: guard(`float(${ref})`), explanation: 'Reads the value as a number, so "12.50" becomes 12.5.' };
+      return {
+        expr: guard(`float(${ref})`),
+        explanation: 'Reads the value as a number, so "12.50" becomes 12.5.',
+      };
     case 'string':
       return columnType === 'json' || columnType === 'array'
         ? { expr: guard(`toJSON(${ref})`), explanation: 'Sends the value as JSON text.' }
-        : { expr: guard(`string(${ref})`), explanation: 'Sends the value as text, so 42 becomes "42".' };
+        : {
+            expr: guard(`string(${ref})`),
+            explanation: 'Sends the value as text, so 42 becomes "42".',
+          };
     case 'boolean':
       return columnType === 'integer' || columnType === 'float' || /\ba number\b/i.test(message)
-        ? { expr: guard(`${ref} != 0`), explanation: 'Reads 0 as false and any other number as true.' }
+        ? {
+            expr: guard(`${ref} != 0`),
+            explanation: 'Reads 0 as false and any other number as true.',
+          }
         : { expr: guard(trueWordsTest(`string(${ref})`)), explanation: TRUE_WORDS_EXPLANATION };
     case 'object':
     case 'array':
-      return columnType === 'string' || columnType === undefined ? { expr: guard(`fromJSON(${ref})`), explanation: 'Reads the text as JSON.' } : null;
+      return columnType === 'string' || columnType === undefined
+        ? { expr: guard(`fromJSON(${ref})`), explanation: 'Reads the text as JSON.' }
+        : null;
     default:
       return null;
   }
 }
 
-function fixType(field: TargetField, mapping: Mapping, error: SchemaError, ref: string, column: ColumnInfo | undefined): Fix | null {
+function fixType(
+  field: TargetField,
+  mapping: Mapping,
+  error: SchemaError,
+  ref: string,
+  column: ColumnInfo | undefined,
+): Fix | null {
   const type = wantedType(field, error.message);
   if (type === undefined) return null;
   if (column) {
     const converted = convertToType(type, field, column, ref);
-    if (converted?.expr) return expressionFix(field, converted.expr, converted.explanation, mapping);
+    if (converted?.expr)
+      return expressionFix(field, converted.expr, converted.explanation, mapping);
     // Samples that no conversion reads (text that is not a number) cannot be fixed by an expression, nor can a
     // column that already has the type; rounding and true/false as 1/0 are the repairs a suggestion leaves out.
     const numeric = type === 'integer' || type === 'number';
-    const rounding = type === 'integer' && (column.prequel_type === 'decimal' || column.prequel_type === 'float');
-    if (presentSamples(column.samples).length > 0 && !rounding && !(numeric && column.prequel_type === 'boolean')) return null;
+    const rounding =
+      type === 'integer' && (column.prequel_type === 'decimal' || column.prequel_type === 'float');
+    if (
+      presentSamples(column.samples).length > 0 &&
+      !rounding &&
+      !(numeric && column.prequel_type === 'boolean')
+    )
+      return null;
   }
   const generic = genericConversion(type, ref, error.message, column?.prequel_type);
   return generic ? expressionFix(field, generic.expr, generic.explanation, mapping) : null;
 }
 
-function fixFormat(field: TargetField, mapping: Mapping, ref: string, column: ColumnInfo | undefined): Fix | null {
+function fixFormat(
+  field: TargetField,
+  mapping: Mapping,
+  ref: string,
+  column: ColumnInfo | undefined,
+): Fix | null {
   if (field.format === 'date-time') {
-    return expressionFix(field, `TIMESTAMPVALUE(${ref})`, 'Rewrites the value as an ISO 8601 timestamp in UTC (2024-01-02T10:20:30Z).', mapping);
+    return expressionFix(
+      field,
+      `TIMESTAMPVALUE(${ref})`,
+      'Rewrites the value as an ISO 8601 timestamp in UTC (2024-01-02T10:20:30Z).',
+      mapping,
+    );
   }
   if (field.format === 'date') {
-    return expressionFix(field, `LEFT(TIMESTAMPVALUE(${ref}), 10)`, 'Keeps the date part of the value, in UTC (2024-01-02).', mapping);
+    return expressionFix(
+      field,
+      `LEFT(TIMESTAMPVALUE(${ref}), 10)`,
+      'Keeps the date part of the value, in UTC (2024-01-02).',
+      mapping,
+    );
   }
   // Stray spaces are the one format problem an expression can repair without guessing.
-  const texts = presentSamples(column?.samples ?? []).filter((sample): sample is string => typeof sample === 'string');
+  const texts = presentSamples(column?.samples ?? []).filter(
+    (sample): sample is string => typeof sample === 'string',
+  );
   if (texts.some((text) => text !== text.trim())) {
-    return expressionFix(field, keepNull(ref, `trim(${ref})`), 'Removes spaces before and after the value.', mapping);
+    return expressionFix(
+      field,
+      keepNull(ref, `trim(${ref})`),
+      'Removes spaces before and after the value.',
+      mapping,
+    );
   }
   return null;
 }
@@ -163,10 +258,18 @@ function quotedValue(message: string): string | undefined {
   }
 }
 
-function fixEnum(field: TargetField, mapping: Mapping, error: SchemaError, ref: string, column: ColumnInfo | undefined): Fix | null {
+function fixEnum(
+  field: TargetField,
+  mapping: Mapping,
+  error: SchemaError,
+  ref: string,
+  column: ColumnInfo | undefined,
+): Fix | null {
   const allowed = allowedStrings(field);
   if (!allowed) return null;
-  const seen = presentSamples(column?.samples ?? []).filter((sample): sample is string => typeof sample === 'string');
+  const seen = presentSamples(column?.samples ?? []).filter(
+    (sample): sample is string => typeof sample === 'string',
+  );
   const offending = quotedValue(error.message);
   const values = offending === undefined ? seen : [...seen, offending];
   if (values.length === 0) return null;
@@ -178,12 +281,18 @@ function fixEnum(field: TargetField, mapping: Mapping, error: SchemaError, ref: 
  * An expression that repairs a schema error the preview reported for a field (wrong type, bad date-time, a value
  * outside the allowed list in the wrong case, a missing value), or null when no expression can.
  */
-export function suggestFix(field: TargetField, mapping: Mapping, error: SchemaError, column?: ColumnInfo): Fix | null {
+export function suggestFix(
+  field: TargetField,
+  mapping: Mapping,
+  error: SchemaError,
+  column?: ColumnInfo,
+): Fix | null {
   const problem = problemOf(error);
   if (problem === null) return null;
   const ref = currentRef(mapping);
   // The column's type and samples describe the value only when the column is mapped as it is.
-  const source = mapping.field_type === 'field' && column?.name === mapping.column.name ? column : undefined;
+  const source =
+    mapping.field_type === 'field' && column?.name === mapping.column.name ? column : undefined;
   switch (problem) {
     case 'missing':
       return fixMissing(field, mapping, ref);

@@ -4,8 +4,22 @@ import { isCovered } from '@/lib/prequel/contract/required-fields';
 import type { PrequelType } from '@/lib/prequel/contract/source-actions';
 import type { Mapping } from '@/lib/prequel/contract/stream';
 import { convertColumn, joinNamesExpression, type Conversion, type Fit } from './column-conversion';
-import { matchNames, nameConcept, nameProfile, targetNameProfile, type NameMatch, type NameProfile, type TargetNameProfile } from './name-similarity';
-import { expectedKind, presentSamples, sampleKindLabel, sniffSamples, type SampleKind } from './sample-kinds';
+import {
+  matchNames,
+  nameConcept,
+  nameProfile,
+  targetNameProfile,
+  type NameMatch,
+  type NameProfile,
+  type TargetNameProfile,
+} from './name-similarity';
+import {
+  expectedKind,
+  presentSamples,
+  sampleKindLabel,
+  sniffSamples,
+  type SampleKind,
+} from './sample-kinds';
 import type { TargetField } from './target-fields';
 
 // The map step asks this module for fixes too; they live next door, since they change for other reasons.
@@ -31,11 +45,20 @@ export type Suggestion = {
 /** Columns the pipeline adds for itself; never a customer's data. */
 const INTERNAL_PREFIX = '_prequel_';
 
-const FIT_PENALTY: Record<Fit, number> = { native: 0, lossless: 0.03, 'by-samples': 0.06, uncertain: 0.2 };
+const FIT_PENALTY: Record<Fit, number> = {
+  native: 0,
+  lossless: 0.03,
+  'by-samples': 0.06,
+  uncertain: 0.2,
+};
 const SAMPLE_BOOST = 0.1;
 const SAMPLE_PENALTY = 0.3;
 // A column found by its samples alone (a `contact` column full of e-mail addresses).
-const SAMPLES_ONLY_SCORE: Partial<Record<SampleKind, number>> = { email: 0.6, url: 0.55, phone: 0.55 };
+const SAMPLES_ONLY_SCORE: Partial<Record<SampleKind, number>> = {
+  email: 0.6,
+  url: 0.55,
+  phone: 0.55,
+};
 const JOINED_NAME_SCORE = 0.75;
 const MIN_SCORE = 0.45;
 // Reusing a column already suggested elsewhere needs a good reason.
@@ -73,26 +96,60 @@ function mappingFor(target: string, column: string, converted: Conversion): Mapp
 }
 
 /** What a candidate needs of a field, worked out once per field. */
-type FieldFacts = { field: TargetField; index: number; names: TargetNameProfile; expected: ReturnType<typeof expectedKind> };
+type FieldFacts = {
+  field: TargetField;
+  index: number;
+  names: TargetNameProfile;
+  expected: ReturnType<typeof expectedKind>;
+};
 /** What a candidate needs of a column, worked out once per column. */
-type ColumnFacts = { column: ColumnInfo; index: number; name: NameProfile; found: SampleKind | null; hasTextSamples: boolean };
+type ColumnFacts = {
+  column: ColumnInfo;
+  index: number;
+  name: NameProfile;
+  found: SampleKind | null;
+  hasTextSamples: boolean;
+};
 
 function fieldFacts(field: TargetField, index: number): FieldFacts {
   const names = targetNameProfile(field.path);
-  return { field, index, names, expected: expectedKind(field.format, nameConcept((names.leaf ?? names.whole).name)) };
+  return {
+    field,
+    index,
+    names,
+    expected: expectedKind(field.format, nameConcept((names.leaf ?? names.whole).name)),
+  };
 }
 
 function columnFacts(column: ColumnInfo, index: number): ColumnFacts {
-  const hasTextSamples = presentSamples(column.samples).some((sample) => typeof sample === 'string');
-  return { column, index, name: nameProfile(column.name), found: sniffSamples(column.samples), hasTextSamples };
+  const hasTextSamples = presentSamples(column.samples).some(
+    (sample) => typeof sample === 'string',
+  );
+  return {
+    column,
+    index,
+    name: nameProfile(column.name),
+    found: sniffSamples(column.samples),
+    hasTextSamples,
+  };
 }
 
-function nameCandidate({ field, index: fieldIndex, names, expected }: FieldFacts, { column, index: columnIndex, name, found, hasTextSamples }: ColumnFacts): Candidate | null {
+function nameCandidate(
+  { field, index: fieldIndex, names, expected }: FieldFacts,
+  { column, index: columnIndex, name, found, hasTextSamples }: ColumnFacts,
+): Candidate | null {
   const match: NameMatch | null = matchNames(names, name);
   const samplesAgree = expected !== null && found === expected.kind;
   if (!match && !(samplesAgree && SAMPLES_ONLY_SCORE[expected.kind])) return null;
   // An e-mail address or a URL only ever comes from text, however alike the names (email ≠ email_verified).
-  if (expected?.strict && !(column.prequel_type === 'string' || (expected.kind === 'uuid' && column.prequel_type === 'uuid'))) return null;
+  if (
+    expected?.strict &&
+    !(
+      column.prequel_type === 'string' ||
+      (expected.kind === 'uuid' && column.prequel_type === 'uuid')
+    )
+  )
+    return null;
   const converted = convertColumn(field, column);
   if (!converted) return null;
   let score = match?.score ?? 0;
@@ -100,7 +157,9 @@ function nameCandidate({ field, index: fieldIndex, names, expected }: FieldFacts
   if (samplesAgree) {
     score = match ? score + SAMPLE_BOOST : (SAMPLES_ONLY_SCORE[expected.kind] ?? 0);
     // A timestamp column holding timestamps is no news to the customer.
-    const obvious = (found === 'date-time' || found === 'date') && (column.prequel_type === 'timestamp' || column.prequel_type === 'date');
+    const obvious =
+      (found === 'date-time' || found === 'date') &&
+      (column.prequel_type === 'timestamp' || column.prequel_type === 'date');
     if (!obvious) samplePhrase = `samples look like ${sampleKindLabel(expected.kind)}`;
   } else if (match && expected?.strict && hasTextSamples) {
     score -= SAMPLE_PENALTY;
@@ -111,27 +170,48 @@ function nameCandidate({ field, index: fieldIndex, names, expected }: FieldFacts
   if (score < MIN_SCORE) return null;
   const reason = () =>
     match
-      ? sentence([`${match.kind === 'same' ? 'Same name' : `Similar name (${column.name} ≈ ${field.path})`}, ${converted.phrase}`, samplePhrase])
+      ? sentence([
+          `${match.kind === 'same' ? 'Same name' : `Similar name (${column.name} ≈ ${field.path})`}, ${converted.phrase}`,
+          samplePhrase,
+        ])
       : sentence([`${samplePhrase}, ${converted.phrase}`]);
-  return { fieldIndex, columnIndex, score, mapping: mappingFor(field.path, column.name, converted), reason };
+  return {
+    fieldIndex,
+    columnIndex,
+    score,
+    mapping: mappingFor(field.path, column.name, converted),
+    reason,
+  };
 }
 
 const isTextColumn = (column: ColumnInfo) => column.prequel_type === 'string';
 
 /** `full_name` from `first_name` and `last_name`, when the target is a person's whole name and takes text. */
-function joinedNameCandidate(field: TargetField, fieldIndex: number, columns: readonly ColumnInfo[]): Candidate | null {
+function joinedNameCandidate(
+  field: TargetField,
+  fieldIndex: number,
+  columns: readonly ColumnInfo[],
+): Candidate | null {
   const leaf = field.path.split('.').pop() ?? field.path;
   if (nameConcept(leaf) !== 'name') return null;
   const declared = field.type.filter((type) => type !== 'null');
   if (declared.length > 0 && !declared.includes('string')) return null;
-  const first = columns.find((column) => isTextColumn(column) && nameConcept(column.name) === 'firstname');
-  const last = columns.find((column) => isTextColumn(column) && nameConcept(column.name) === 'lastname');
+  const first = columns.find(
+    (column) => isTextColumn(column) && nameConcept(column.name) === 'firstname',
+  );
+  const last = columns.find(
+    (column) => isTextColumn(column) && nameConcept(column.name) === 'lastname',
+  );
   if (!first || !last) return null;
   return {
     fieldIndex,
     columnIndex: null,
     score: JOINED_NAME_SCORE,
-    mapping: { target_field: field.path, field_type: 'expression', expression: { expr: joinNamesExpression(first.name, last.name) } },
+    mapping: {
+      target_field: field.path,
+      field_type: 'expression',
+      expression: { expr: joinNamesExpression(first.name, last.name) },
+    },
     reason: () => `Built from ${first.name} and ${last.name}`,
   };
 }
@@ -170,11 +250,21 @@ export function suggestMappings(fields: TargetField[], columns: ColumnInfo[]): S
     if (chosen.has(candidate.fieldIndex)) continue;
     if (candidate.columnIndex !== null && usedBy.has(candidate.columnIndex)) continue;
     const target = targets[candidate.fieldIndex]?.path ?? '';
-    chosen.set(candidate.fieldIndex, { target, mapping: candidate.mapping, reason: candidate.reason(), confidence: confidenceOf(candidate.score) });
+    chosen.set(candidate.fieldIndex, {
+      target,
+      mapping: candidate.mapping,
+      reason: candidate.reason(),
+      confidence: confidenceOf(candidate.score),
+    });
     if (candidate.columnIndex !== null) usedBy.set(candidate.columnIndex, target);
   }
   for (const candidate of candidates) {
-    if (chosen.has(candidate.fieldIndex) || candidate.score < MIN_REUSE_SCORE || candidate.columnIndex === null) continue;
+    if (
+      chosen.has(candidate.fieldIndex) ||
+      candidate.score < MIN_REUSE_SCORE ||
+      candidate.columnIndex === null
+    )
+      continue;
     const target = targets[candidate.fieldIndex]?.path ?? '';
     const other = usedBy.get(candidate.columnIndex);
     chosen.set(candidate.fieldIndex, {
@@ -191,7 +281,10 @@ export function suggestMappings(fields: TargetField[], columns: ColumnInfo[]): S
 }
 
 /** "8 of 10 required fields mapped": a mapping of an object covers the fields inside it. */
-export function mappingProgress(fields: TargetField[], mappings: Mapping[]): { requiredMapped: number; requiredTotal: number; mapped: number; total: number } {
+export function mappingProgress(
+  fields: TargetField[],
+  mappings: Mapping[],
+): { requiredMapped: number; requiredTotal: number; mapped: number; total: number } {
   const targets = mappings.map((mapping) => mapping.target_field);
   const unique = uniqueByPath(fields);
   const required = unique.filter((field) => field.required);

@@ -19,7 +19,11 @@ const usersSchema = {
       properties: {
         city: { type: 'string' },
         postal_code: { type: 'string' },
-        geo: { type: 'object', required: ['lat'], properties: { lat: { type: 'number' }, lng: { type: 'number' } } },
+        geo: {
+          type: 'object',
+          required: ['lat'],
+          properties: { lat: { type: 'number' }, lng: { type: 'number' } },
+        },
       },
     },
     tags: { type: 'array', items: { type: 'string' } },
@@ -48,19 +52,39 @@ describe('targetFieldsOf', () => {
 
   test('keeps the type, format, description, allowed values and an example of each field', () => {
     const fields = targetFieldsOf(usersSchema);
-    expect(fields.find((field) => field.path === 'id')).toEqual({ path: 'id', type: ['string'], required: true, description: 'Your unique id for the user' });
-    expect(fields.find((field) => field.path === 'email')).toEqual({ path: 'email', type: ['string'], format: 'email', required: true, example: 'ada@example.com' });
+    expect(fields.find((field) => field.path === 'id')).toEqual({
+      path: 'id',
+      type: ['string'],
+      required: true,
+      description: 'Your unique id for the user',
+    });
+    expect(fields.find((field) => field.path === 'email')).toEqual({
+      path: 'email',
+      type: ['string'],
+      format: 'email',
+      required: true,
+      example: 'ada@example.com',
+    });
     expect(fields.find((field) => field.path === 'full_name')?.type).toEqual(['string', 'null']);
-    expect(fields.find((field) => field.path === 'plan')?.enum).toEqual(['free', 'starter', 'pro', 'enterprise']);
+    expect(fields.find((field) => field.path === 'plan')?.enum).toEqual([
+      'free',
+      'starter',
+      'pro',
+      'enterprise',
+    ]);
   });
 
   test('treats arrays and objects without properties as single fields', () => {
     const fields = targetFieldsOf(usersSchema);
     expect(fields.find((field) => field.path === 'tags')?.type).toEqual(['array']);
     expect(fields.find((field) => field.path === 'traits')?.type).toEqual(['object']);
-    expect(targetFieldsOf({ type: 'object', required: ['meta'], properties: { meta: { type: 'object', properties: {} } } })).toEqual([
-      { path: 'meta', type: ['object'], required: true },
-    ]);
+    expect(
+      targetFieldsOf({
+        type: 'object',
+        required: ['meta'],
+        properties: { meta: { type: 'object', properties: {} } },
+      }),
+    ).toEqual([{ path: 'meta', type: ['object'], required: true }]);
   });
 
   test('a field without a type accepts anything', () => {
@@ -90,7 +114,13 @@ describe('targetFieldsOf', () => {
     const fields = targetFieldsOf({
       type: 'object',
       required: ['company'],
-      properties: { company: { type: ['object', 'null'], required: ['name'], properties: { name: { type: 'string' } } } },
+      properties: {
+        company: {
+          type: ['object', 'null'],
+          required: ['name'],
+          properties: { name: { type: 'string' } },
+        },
+      },
     });
     expect(fields).toEqual([{ path: 'company.name', type: ['string'], required: true }]);
   });
@@ -100,7 +130,14 @@ describe('targetFieldsOf', () => {
       type: 'object',
       required: ['billing'],
       definitions: {
-        address: { type: 'object', required: ['city'], properties: { city: { type: 'string', description: 'City name' }, zip: { $ref: '#/definitions/zip' } } },
+        address: {
+          type: 'object',
+          required: ['city'],
+          properties: {
+            city: { type: 'string', description: 'City name' },
+            zip: { $ref: '#/definitions/zip' },
+          },
+        },
         zip: { type: 'string', pattern: '^[0-9]{5}$', description: 'Five digits' },
       },
       properties: {
@@ -129,7 +166,13 @@ describe('targetFieldsOf', () => {
     const fields = targetFieldsOf({
       type: 'object',
       definitions: {
-        person: { type: 'object', properties: { name: { type: 'string' }, manager: { $ref: '#/definitions/person', description: 'Their manager' } } },
+        person: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            manager: { $ref: '#/definitions/person', description: 'Their manager' },
+          },
+        },
         a: { $ref: '#/definitions/b' },
         b: { $ref: '#/definitions/a' },
       },
@@ -143,13 +186,28 @@ describe('targetFieldsOf', () => {
   });
 
   test('a root $ref is followed', () => {
-    expect(targetFieldsOf({ $ref: '#/definitions/user', definitions: { user: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } } } })).toEqual([
-      { path: 'id', type: ['integer'], required: true },
-    ]);
+    expect(
+      targetFieldsOf({
+        $ref: '#/definitions/user',
+        definitions: {
+          user: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } },
+        },
+      }),
+    ).toEqual([{ path: 'id', type: ['integer'], required: true }]);
   });
 
   test('skips property names a mapping cannot target', () => {
-    expect(targetFieldsOf({ type: 'object', properties: { 'a.b': { type: 'string' }, 'has space': { type: 'string' }, '': { type: 'string' }, ok: { type: 'string' } } }).map((field) => field.path)).toEqual(['ok']);
+    expect(
+      targetFieldsOf({
+        type: 'object',
+        properties: {
+          'a.b': { type: 'string' },
+          'has space': { type: 'string' },
+          '': { type: 'string' },
+          ok: { type: 'string' },
+        },
+      }).map((field) => field.path),
+    ).toEqual(['ok']);
   });
 
   test('returns nothing for schemas without properties or that are not objects', () => {
@@ -161,7 +219,11 @@ describe('targetFieldsOf', () => {
   });
 
   test('ignores malformed required lists and inherited property names', () => {
-    const fields = targetFieldsOf({ type: 'object', required: 'id', properties: { id: { type: 'string' }, constructor: { type: 'string' } } });
+    const fields = targetFieldsOf({
+      type: 'object',
+      required: 'id',
+      properties: { id: { type: 'string' }, constructor: { type: 'string' } },
+    });
     expect(fields).toEqual([
       { path: 'id', type: ['string'], required: false },
       { path: 'constructor', type: ['string'], required: false },

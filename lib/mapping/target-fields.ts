@@ -21,7 +21,9 @@ const MAX_DEPTH = 16;
 const MAPPABLE_NAME = /^[^.\s]+$/;
 
 function asNode(value: unknown): SchemaNode | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as SchemaNode) : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as SchemaNode)
+    : null;
 }
 
 function decodePointerSegment(raw: string): string | null {
@@ -50,7 +52,11 @@ function lookupRef(root: SchemaNode, ref: string): SchemaNode | null {
  * Follows `$ref` chains within the document. `seen` holds the refs already followed on this path, so a
  * recursive definition (a tree, a manager who is a person) stops instead of looping. Returns null on a cycle.
  */
-function resolve(root: SchemaNode, node: SchemaNode, seen: ReadonlySet<string>): { node: SchemaNode; seen: ReadonlySet<string> } | null {
+function resolve(
+  root: SchemaNode,
+  node: SchemaNode,
+  seen: ReadonlySet<string>,
+): { node: SchemaNode; seen: ReadonlySet<string> } | null {
   let current = node;
   let followed = new Set(seen);
   // The referring node's description wins: it says what the field means here, the definition only what it is.
@@ -63,23 +69,37 @@ function resolve(root: SchemaNode, node: SchemaNode, seen: ReadonlySet<string>):
     if (!target) return { node: description ? { description } : {}, seen: followed };
     current = target;
   }
-  return { node: description && current !== node ? { ...current, description } : current, seen: followed };
+  return {
+    node: description && current !== node ? { ...current, description } : current,
+    seen: followed,
+  };
 }
 
 function typesOf(node: SchemaNode): string[] {
   if (typeof node.type === 'string') return [node.type];
-  if (Array.isArray(node.type)) return node.type.filter((type): type is string => typeof type === 'string');
+  if (Array.isArray(node.type))
+    return node.type.filter((type): type is string => typeof type === 'string');
   // `anyOf: [{type: "string"}, {type: "null"}]` is how many generators spell a nullable field.
-  const branches = Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : null;
+  const branches = Array.isArray(node.anyOf)
+    ? node.anyOf
+    : Array.isArray(node.oneOf)
+      ? node.oneOf
+      : null;
   if (branches) {
-    const types = branches.map((branch) => asNode(branch)).map((branch) => (branch ? typesOf(branch) : []));
+    const types = branches
+      .map((branch) => asNode(branch))
+      .map((branch) => (branch ? typesOf(branch) : []));
     if (types.every((list) => list.length > 0)) return [...new Set(types.flat())];
   }
   return [];
 }
 
 function requiredNames(node: SchemaNode): Set<string> {
-  return new Set(Array.isArray(node.required) ? node.required.filter((name): name is string => typeof name === 'string') : []);
+  return new Set(
+    Array.isArray(node.required)
+      ? node.required.filter((name): name is string => typeof name === 'string')
+      : [],
+  );
 }
 
 function hasProperties(node: SchemaNode): boolean {
@@ -95,16 +115,34 @@ function isObjectWithProperties(node: SchemaNode): boolean {
 function leaf(path: string, node: SchemaNode, required: boolean): TargetField {
   const field: TargetField = { path, type: typesOf(node), required };
   if (typeof node.format === 'string') field.format = node.format;
-  const description = typeof node.description === 'string' ? node.description : typeof node.title === 'string' ? node.title : undefined;
+  const description =
+    typeof node.description === 'string'
+      ? node.description
+      : typeof node.title === 'string'
+        ? node.title
+        : undefined;
   if (description) field.description = description;
   if (Array.isArray(node.enum)) field.enum = [...(node.enum as unknown[])];
   else if (Object.hasOwn(node, 'const')) field.enum = [node.const];
-  const example = Array.isArray(node.examples) && node.examples.length > 0 ? node.examples[0] : Object.hasOwn(node, 'example') ? node.example : undefined;
+  const example =
+    Array.isArray(node.examples) && node.examples.length > 0
+      ? node.examples[0]
+      : Object.hasOwn(node, 'example')
+        ? node.example
+        : undefined;
   if (example !== undefined) field.example = example;
   return field;
 }
 
-function collect(root: SchemaNode, node: SchemaNode, prefix: string, required: boolean, seen: ReadonlySet<string>, depth: number, out: TargetField[]): void {
+function collect(
+  root: SchemaNode,
+  node: SchemaNode,
+  prefix: string,
+  required: boolean,
+  seen: ReadonlySet<string>,
+  depth: number,
+  out: TargetField[],
+): void {
   const properties = asNode(node.properties);
   if (!properties) return;
   const requiredHere = requiredNames(node);
@@ -121,7 +159,13 @@ function collect(root: SchemaNode, node: SchemaNode, prefix: string, required: b
     const resolved = resolve(root, child, seen);
     // A cycle: the field is a nested copy of one of its ancestors; map it whole, as any value.
     if (!resolved) {
-      out.push(leaf(path, typeof child.description === 'string' ? { description: child.description } : {}, isRequired));
+      out.push(
+        leaf(
+          path,
+          typeof child.description === 'string' ? { description: child.description } : {},
+          isRequired,
+        ),
+      );
       continue;
     }
     if (isObjectWithProperties(resolved.node) && depth < MAX_DEPTH) {
@@ -143,5 +187,8 @@ export function targetFieldsOf(recordSchema: unknown): TargetField[] {
   if (!resolved) return [];
   const fields: TargetField[] = [];
   collect(root, resolved.node, '', true, resolved.seen, 0, fields);
-  return [...fields.filter((field) => field.required), ...fields.filter((field) => !field.required)];
+  return [
+    ...fields.filter((field) => field.required),
+    ...fields.filter((field) => !field.required),
+  ];
 }

@@ -30,18 +30,36 @@ export type AuditLogQuery = PageQuery & {
 };
 
 /** One page of entries, newest first, narrowed by the filters given. */
-export async function listAuditLog({ eventType, since, objectId, providerId, ...query }: AuditLogQuery = {}): Promise<PrequelResult<Page<AuditEntry>>> {
+export async function listAuditLog({
+  eventType,
+  since,
+  objectId,
+  providerId,
+  ...query
+}: AuditLogQuery = {}): Promise<PrequelResult<Page<AuditEntry>>> {
   // Unix seconds: the form the hosted API documents for min_time.
   const minTime = since ? Math.floor(since.getTime() / 1000) : undefined;
-  const filters = { ...pageParams(query), event_type: eventType, min_time: minTime, resource_id: objectId };
+  const filters = {
+    ...pageParams(query),
+    event_type: eventType,
+    min_time: minTime,
+    resource_id: objectId,
+  };
   if (providerId === undefined) return prequelFetch('/logs', entryPage, { query: filters });
 
   const capabilities = await getCapabilities();
   if (!capabilities.ok) return capabilities;
-  const result = await prequelFetch('/logs', entryPage, { query: { ...filters, provider_id: capabilities.data.auditProviderFilter ? providerId : undefined } });
+  const result = await prequelFetch('/logs', entryPage, {
+    query: {
+      ...filters,
+      provider_id: capabilities.data.auditProviderFilter ? providerId : undefined,
+    },
+  });
   if (!result.ok) return result;
   // Without the (ext) filter the page holds every tenant's entries; a tenant's timeline must show only its own.
-  const items = result.data.items.filter((entry) => (entry.provider_id ?? providerOfAuditEntry(entry)) === providerId);
+  const items = result.data.items.filter(
+    (entry) => (entry.provider_id ?? providerOfAuditEntry(entry)) === providerId,
+  );
   return { ok: true, data: { items, nextCursor: result.data.nextCursor } };
 }
 
@@ -52,6 +70,14 @@ export function getAuditEntry(id: string): Promise<PrequelResult<AuditEntry>> {
 const supportEventItem = itemEnvelope('log', AuditEntrySchema);
 
 /** (ext) Records a support action taken outside the API (a reconnect link sent) in the tenant's trail; needs a reason. */
-export function recordSupportEvent(providerId: string, type: 'reconnect_link_sent', note: AuditNote & { reason: string }): Promise<PrequelResult<AuditEntry>> {
-  return prequelFetch(`/import/providers/${encodeURIComponent(providerId)}/support-events`, supportEventItem, { method: 'POST', body: { event: { type } }, audit: note });
+export function recordSupportEvent(
+  providerId: string,
+  type: 'reconnect_link_sent',
+  note: AuditNote & { reason: string },
+): Promise<PrequelResult<AuditEntry>> {
+  return prequelFetch(
+    `/import/providers/${encodeURIComponent(providerId)}/support-events`,
+    supportEventItem,
+    { method: 'POST', body: { event: { type } }, audit: note },
+  );
 }

@@ -43,7 +43,13 @@ const NONE: Capabilities = {
 const CACHE_MS = 60_000;
 
 // Failures that say nothing about the API's extensions: try again next time instead of caching "none".
-const TRANSIENT: ReadonlySet<PrequelErrorCode> = new Set(['not_configured', 'unreachable', 'unauthorized', 'rate_limited', 'api_error']);
+const TRANSIENT: ReadonlySet<PrequelErrorCode> = new Set([
+  'not_configured',
+  'unreachable',
+  'unauthorized',
+  'rate_limited',
+  'api_error',
+]);
 
 const OpenApiSchema = z.looseObject({
   openapi: z.string(),
@@ -51,13 +57,16 @@ const OpenApiSchema = z.looseObject({
 });
 type OpenApi = z.infer<typeof OpenApiSchema>;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Follows a local `$ref` (`#/components/schemas/Source`) so documents that share schemas read the same. */
 function resolve(doc: OpenApi, value: unknown): unknown {
-  if (!isObject(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#/')) return value;
+  if (!isObject(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#/'))
+    return value;
   let target: unknown = doc;
-  for (const part of value.$ref.slice(2).split('/')) target = isObject(target) ? target[part] : undefined;
+  for (const part of value.$ref.slice(2).split('/'))
+    target = isObject(target) ? target[part] : undefined;
   return target;
 }
 
@@ -68,27 +77,53 @@ function operation(doc: OpenApi, path: string, method: string): Record<string, u
 
 function hasQueryParameter(doc: OpenApi, path: string, name: string): boolean {
   const parameters = operation(doc, path, 'get')?.parameters;
-  return Array.isArray(parameters) && parameters.some((parameter) => isObject(resolve(doc, parameter)) && (resolve(doc, parameter) as { name?: unknown }).name === name);
+  return (
+    Array.isArray(parameters) &&
+    parameters.some(
+      (parameter) =>
+        isObject(resolve(doc, parameter)) &&
+        (resolve(doc, parameter) as { name?: unknown }).name === name,
+    )
+  );
 }
 
 /** Whether the success response of an operation declares the property at `propertyPath` (`data.extract.progress`). */
-function declaresResponseProperty(doc: OpenApi, path: string, method: string, propertyPath: string[]): boolean {
+function declaresResponseProperty(
+  doc: OpenApi,
+  path: string,
+  method: string,
+  propertyPath: string[],
+): boolean {
   const responses = operation(doc, path, method)?.responses;
   if (!isObject(responses)) return false;
   const success = Object.entries(responses).find(([status]) => /^2\d\d$/.test(status))?.[1];
   const content = resolve(doc, success);
-  let schema = isObject(content) && isObject(content.content) ? (content.content['application/json'] as { schema?: unknown } | undefined)?.schema : undefined;
+  let schema =
+    isObject(content) && isObject(content.content)
+      ? (content.content['application/json'] as { schema?: unknown } | undefined)?.schema
+      : undefined;
   for (const name of propertyPath) {
     const resolved = resolve(doc, schema);
-    schema = isObject(resolved) && isObject(resolved.properties) ? resolved.properties[name] : undefined;
+    schema =
+      isObject(resolved) && isObject(resolved.properties) ? resolved.properties[name] : undefined;
   }
   return schema !== undefined;
 }
 
 /** Whether the JSON request body of an operation declares a top-level property. */
-function declaresRequestProperty(doc: OpenApi, path: string, method: string, property: string): boolean {
+function declaresRequestProperty(
+  doc: OpenApi,
+  path: string,
+  method: string,
+  property: string,
+): boolean {
   const body = resolve(doc, operation(doc, path, method)?.requestBody);
-  const schema = resolve(doc, isObject(body) && isObject(body.content) ? (body.content['application/json'] as { schema?: unknown } | undefined)?.schema : undefined);
+  const schema = resolve(
+    doc,
+    isObject(body) && isObject(body.content)
+      ? (body.content['application/json'] as { schema?: unknown } | undefined)?.schema
+      : undefined,
+  );
   return isObject(schema) && isObject(schema.properties) && property in schema.properties;
 }
 
@@ -99,19 +134,40 @@ export function capabilitiesOf(document: unknown): Capabilities {
   const doc = parsed.data;
   return {
     tables: operation(doc, '/import/sources/{id}/tables', 'get') !== null,
-    providerFilter: ['/import/sources', '/import/datasets', '/import/streams'].every((path) => hasQueryParameter(doc, path, 'provider_id')),
-    connectionChecks: declaresResponseProperty(doc, '/import/test-source', 'post', ['data', 'checks']),
-    extractProgress: declaresResponseProperty(doc, '/import/extracts/{id}', 'get', ['data', 'extract', 'progress']),
-    previewFieldErrors: declaresResponseProperty(doc, '/import/streams/{id}/test-transform', 'post', ['data', 'errors']),
+    providerFilter: ['/import/sources', '/import/datasets', '/import/streams'].every((path) =>
+      hasQueryParameter(doc, path, 'provider_id'),
+    ),
+    connectionChecks: declaresResponseProperty(doc, '/import/test-source', 'post', [
+      'data',
+      'checks',
+    ]),
+    extractProgress: declaresResponseProperty(doc, '/import/extracts/{id}', 'get', [
+      'data',
+      'extract',
+      'progress',
+    ]),
+    previewFieldErrors: declaresResponseProperty(
+      doc,
+      '/import/streams/{id}/test-transform',
+      'post',
+      ['data', 'errors'],
+    ),
     auditProviderFilter: hasQueryParameter(doc, '/logs', 'provider_id'),
-    cancel: operation(doc, '/import/extracts/{id}/cancel', 'post') !== null && operation(doc, '/import/loads/{id}/cancel', 'post') !== null,
-    resync: declaresRequestProperty(doc, '/import/datasets/{id}/extract', 'post', 'full_refresh') && declaresRequestProperty(doc, '/import/streams/{id}/load', 'post', 'redeliver'),
+    cancel:
+      operation(doc, '/import/extracts/{id}/cancel', 'post') !== null &&
+      operation(doc, '/import/loads/{id}/cancel', 'post') !== null,
+    resync:
+      declaresRequestProperty(doc, '/import/datasets/{id}/extract', 'post', 'full_refresh') &&
+      declaresRequestProperty(doc, '/import/streams/{id}/load', 'post', 'redeliver'),
     healthSummaries: operation(doc, '/import/status/providers', 'get') !== null,
     providerStatus: operation(doc, '/import/providers/{id}/status', 'get') !== null,
   };
 }
 
-const cache = new Map<string, { expiresAt: number; capabilities: Promise<PrequelResult<Capabilities>> }>();
+const cache = new Map<
+  string,
+  { expiresAt: number; capabilities: Promise<PrequelResult<Capabilities>> }
+>();
 
 async function probe(): Promise<PrequelResult<Capabilities>> {
   // Our engine serves its document (ext); the hosted API answers 404, which means "none of the extensions".
@@ -136,7 +192,10 @@ export async function getCapabilities(): Promise<PrequelResult<Capabilities>> {
 }
 
 /** `not_supported` (without calling the API) when the feature is missing, so the caller can hide or degrade it. */
-export async function requireCapability(name: keyof Capabilities, feature: string): Promise<PrequelResult<true>> {
+export async function requireCapability(
+  name: keyof Capabilities,
+  feature: string,
+): Promise<PrequelResult<true>> {
   const capabilities = await getCapabilities();
   if (!capabilities.ok) return capabilities;
   if (!capabilities.data[name]) {

@@ -42,7 +42,10 @@ const engineBody = JSON.stringify({
 describe('calls made for a customer', () => {
   it('name the tenant in X-Inlet-Provider, so the engine limits each tenant apart; other calls do not', async () => {
     const api = await startApi({ status: 200, body: engineBody });
-    const { getApiStatus } = await loadClient({ PREQUEL_API_URL: api.url, PREQUEL_API_KEY: 'secret-key' });
+    const { getApiStatus } = await loadClient({
+      PREQUEL_API_URL: api.url,
+      PREQUEL_API_KEY: 'secret-key',
+    });
     const { callFor } = await import('./caller');
 
     await callFor({ providerId: 'acme corp' }, () => getApiStatus());
@@ -55,26 +58,48 @@ describe('calls made for a customer', () => {
 describe('getApiStatus', () => {
   it('reports the engine it reached and sends the key in X-API-Key', async () => {
     const api = await startApi({ status: 200, body: engineBody });
-    const { getApiStatus } = await loadClient({ PREQUEL_API_URL: api.url, PREQUEL_API_KEY: 'secret-key' });
+    const { getApiStatus } = await loadClient({
+      PREQUEL_API_URL: api.url,
+      PREQUEL_API_KEY: 'secret-key',
+    });
 
-    expect(await getApiStatus()).toEqual({ ok: true, data: { url: api.url, service: 'inlet-engine', version: '0.1.0' } });
+    expect(await getApiStatus()).toEqual({
+      ok: true,
+      data: { url: api.url, service: 'inlet-engine', version: '0.1.0' },
+    });
     expect(api.received[0]?.['x-api-key']).toBe('secret-key');
   });
 
   it('accepts a hosted API that answers success without naming its service', async () => {
-    const api = await startApi({ status: 200, body: JSON.stringify({ status: 'success', data: 'welcome' }) });
+    const api = await startApi({
+      status: 200,
+      body: JSON.stringify({ status: 'success', data: 'welcome' }),
+    });
     const { getApiStatus } = await loadClient({ PREQUEL_API_URL: api.url, PREQUEL_API_KEY: 'k' });
 
-    expect(await getApiStatus()).toEqual({ ok: true, data: { url: api.url, service: null, version: null } });
+    expect(await getApiStatus()).toEqual({
+      ok: true,
+      data: { url: api.url, service: null, version: null },
+    });
   });
 
   it('says the key was refused on 401', async () => {
-    const api = await startApi({ status: 401, body: JSON.stringify({ status: 'error', message: 'Unknown key.' }) });
-    const { getApiStatus } = await loadClient({ PREQUEL_API_URL: api.url, PREQUEL_API_KEY: 'wrong' });
+    const api = await startApi({
+      status: 401,
+      body: JSON.stringify({ status: 'error', message: 'Unknown key.' }),
+    });
+    const { getApiStatus } = await loadClient({
+      PREQUEL_API_URL: api.url,
+      PREQUEL_API_KEY: 'wrong',
+    });
 
     expect(await getApiStatus()).toEqual({
       ok: false,
-      error: { code: 'unauthorized', message: 'The API key was refused: check `PREQUEL_API_KEY`.', status: 401 },
+      error: {
+        code: 'unauthorized',
+        message: 'The API key was refused: check `PREQUEL_API_KEY`.',
+        status: 401,
+      },
     });
   });
 
@@ -92,7 +117,10 @@ describe('getApiStatus', () => {
   });
 
   it("passes on the API's own message for other errors", async () => {
-    const api = await startApi({ status: 503, body: JSON.stringify({ status: 'error', message: 'Down for maintenance.' }) });
+    const api = await startApi({
+      status: 503,
+      body: JSON.stringify({ status: 'error', message: 'Down for maintenance.' }),
+    });
     const { getApiStatus } = await loadClient({ PREQUEL_API_URL: api.url, PREQUEL_API_KEY: 'k' });
 
     expect(await getApiStatus()).toEqual({
@@ -105,11 +133,17 @@ describe('getApiStatus', () => {
     const api = await startApi({ status: 200, body: '<html>a web page</html>' });
     const { getApiStatus } = await loadClient({ PREQUEL_API_URL: api.url, PREQUEL_API_KEY: 'k' });
 
-    expect(await getApiStatus()).toMatchObject({ ok: false, error: { code: 'invalid_response', status: 200 } });
+    expect(await getApiStatus()).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_response', status: 200 },
+    });
   });
 
   it('explains what to set instead of calling the API when the key is missing', async () => {
-    const { getApiStatus } = await loadClient({ PREQUEL_API_URL: undefined, PREQUEL_API_KEY: undefined });
+    const { getApiStatus } = await loadClient({
+      PREQUEL_API_URL: undefined,
+      PREQUEL_API_KEY: undefined,
+    });
 
     const result = await getApiStatus();
     expect(result).toMatchObject({ ok: false, error: { code: 'not_configured', status: null } });

@@ -40,14 +40,22 @@ export type PrequelResult<T> = { ok: true; data: T } | { ok: false; error: Prequ
 export type QueryValue = string | number | boolean | undefined;
 /** (ext) Who asked for a change and why, kept in its audit entry: staff act through the one API key. */
 export type AuditNote = { actor?: string; reason?: string };
-export type PrequelRequest = { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; body?: unknown; query?: Record<string, QueryValue>; audit?: AuditNote };
+export type PrequelRequest = {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  query?: Record<string, QueryValue>;
+  audit?: AuditNote;
+};
 
 const apiErrorBodySchema = z.looseObject({
   message: z.string().optional().catch(undefined),
   error: z
     .looseObject({
       code: z.string().optional().catch(undefined),
-      details: z.array(z.looseObject({ path: z.string(), message: z.string() })).optional().catch(undefined),
+      details: z
+        .array(z.looseObject({ path: z.string(), message: z.string() }))
+        .optional()
+        .catch(undefined),
     })
     .optional()
     .catch(undefined),
@@ -93,15 +101,23 @@ function retryAfterSeconds(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-function apiFailure(response: Response, body: unknown, path: string): { ok: false; error: PrequelError } {
+function apiFailure(
+  response: Response,
+  body: unknown,
+  path: string,
+): { ok: false; error: PrequelError } {
   const parsed = apiErrorBodySchema.safeParse(body).data;
   const code = codeOfStatus[response.status] ?? 'api_error';
-  const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers.get('retry-after')) : undefined;
+  const retryAfter =
+    response.status === 429 ? retryAfterSeconds(response.headers.get('retry-after')) : undefined;
   const fallback =
     code === 'rate_limited'
       ? `The Import API is rate limiting this key${retryAfter === undefined ? '' : `: retry in ${retryAfter} s`}.`
       : `The Import API answered ${response.status} to ${path}.`;
-  const fields = parsed?.error?.details?.map(({ path: fieldPath, message }) => ({ path: fieldPath, message }));
+  const fields = parsed?.error?.details?.map(({ path: fieldPath, message }) => ({
+    path: fieldPath,
+    message,
+  }));
   return failure(code, parsed?.message ?? fallback, response.status, {
     ...(parsed?.error?.code ? { apiCode: parsed.error.code } : {}),
     ...(fields?.length ? { fields } : {}),
@@ -111,7 +127,8 @@ function apiFailure(response: Response, body: unknown, path: string): { ok: fals
 
 function withQuery(path: string, query: Record<string, QueryValue> = {}): string {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  for (const [name, value] of Object.entries(query))
+    if (value !== undefined) params.set(name, String(value));
   const search = params.toString();
   return search ? `${path}${path.includes('?') ? '&' : '?'}${search}` : path;
 }
@@ -120,7 +137,10 @@ function unreachableReason(cause: unknown): string {
   if (cause instanceof DOMException && cause.name === 'TimeoutError') {
     return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
   }
-  const code = cause instanceof Error && cause.cause instanceof Error ? (cause.cause as NodeJS.ErrnoException).code : undefined;
+  const code =
+    cause instanceof Error && cause.cause instanceof Error
+      ? (cause.cause as NodeJS.ErrnoException).code
+      : undefined;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
   return 'the request failed';
@@ -148,7 +168,12 @@ function providerHeader(): Record<string, string> {
   return caller ? { [PROVIDER_HEADER]: encodeURIComponent(caller.providerId) } : {};
 }
 
-async function request<T>(env: ServerEnv, path: `/${string}`, schema: z.ZodType<T>, init: PrequelRequest): Promise<PrequelResult<T>> {
+async function request<T>(
+  env: ServerEnv,
+  path: `/${string}`,
+  schema: z.ZodType<T>,
+  init: PrequelRequest,
+): Promise<PrequelResult<T>> {
   const baseUrl = env.PREQUEL_API_URL;
   const hasBody = init.body !== undefined;
 
@@ -196,7 +221,11 @@ async function request<T>(env: ServerEnv, path: `/${string}`, schema: z.ZodType<
 }
 
 /** Calls the Import API with the server's key and parses the answer; every expected failure comes back as a value. */
-export async function prequelFetch<T>(path: `/${string}`, schema: z.ZodType<T>, init: PrequelRequest = {}): Promise<PrequelResult<T>> {
+export async function prequelFetch<T>(
+  path: `/${string}`,
+  schema: z.ZodType<T>,
+  init: PrequelRequest = {},
+): Promise<PrequelResult<T>> {
   const env = getServerEnv();
   if (!env.ok) return failure('not_configured', env.error.message);
   return request(env.data, path, schema, init);

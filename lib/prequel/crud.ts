@@ -6,15 +6,25 @@ import { type AuditNote, prequelFetch, type PrequelResult, type QueryValue } fro
 import { itemEnvelope, type Page, pageEnvelope, type PageQuery, pageParams } from './envelope';
 
 /** A JSON merge patch of a request body: omitted fields keep their values, null removes a field. */
-export type MergePatch<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: MergePatch<T[K]> | null } : T;
+export type MergePatch<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: MergePatch<T[K]> | null }
+    : T;
 
 /** `skipValidation` skips the checks that reach out (a destination's host) or need data (a stream's columns). */
 export type WriteOptions = { skipValidation?: boolean };
 
-const writeQuery = ({ skipValidation }: WriteOptions) => (skipValidation ? { skip_validation: 'true' } : {});
+const writeQuery = ({ skipValidation }: WriteOptions) =>
+  skipValidation ? { skip_validation: 'true' } : {};
 const auditOf = ({ actor, reason }: AuditNote): AuditNote => ({ actor, reason });
 
-export function crudEndpoints<Item extends z.ZodType, Input>(definition: { key: string; plural: string; path: `/${string}`; schema: Item }) {
+export function crudEndpoints<Item extends z.ZodType, Input>(definition: {
+  key: string;
+  plural: string;
+  path: `/${string}`;
+  schema: Item;
+}) {
   const { key, plural, path, schema } = definition;
   const item = itemEnvelope(key, schema);
   const page = pageEnvelope(plural, schema);
@@ -23,15 +33,35 @@ export function crudEndpoints<Item extends z.ZodType, Input>(definition: { key: 
 
   return {
     create: (input: Input, options: WriteOptions & AuditNote = {}): Result =>
-      prequelFetch(path, item, { method: 'POST', body: { [key]: input }, query: writeQuery(options), audit: auditOf(options) }),
-    list: (query: PageQuery = {}, filters: Record<string, QueryValue> = {}): Promise<PrequelResult<Page<z.output<Item>>>> =>
+      prequelFetch(path, item, {
+        method: 'POST',
+        body: { [key]: input },
+        query: writeQuery(options),
+        audit: auditOf(options),
+      }),
+    list: (
+      query: PageQuery = {},
+      filters: Record<string, QueryValue> = {},
+    ): Promise<PrequelResult<Page<z.output<Item>>>> =>
       prequelFetch(path, page, { query: { ...pageParams(query), ...filters } }),
     get: (id: string): Result => prequelFetch(itemPath(id), item),
-    update: (id: string, patch: MergePatch<Input>, options: WriteOptions & AuditNote = {}): Result =>
-      prequelFetch(itemPath(id), item, { method: 'PATCH', body: { [key]: patch }, query: writeQuery(options), audit: auditOf(options) }),
+    update: (
+      id: string,
+      patch: MergePatch<Input>,
+      options: WriteOptions & AuditNote = {},
+    ): Result =>
+      prequelFetch(itemPath(id), item, {
+        method: 'PATCH',
+        body: { [key]: patch },
+        query: writeQuery(options),
+        audit: auditOf(options),
+      }),
     // The deleted object is not needed, and an API may answer a delete without a body.
     remove: async (id: string, audit: AuditNote = {}): Promise<PrequelResult<null>> => {
-      const result = await prequelFetch(itemPath(id), z.unknown(), { method: 'DELETE', audit: auditOf(audit) });
+      const result = await prequelFetch(itemPath(id), z.unknown(), {
+        method: 'DELETE',
+        audit: auditOf(audit),
+      });
       return result.ok ? { ok: true, data: null } : result;
     },
   };
@@ -50,7 +80,16 @@ export async function listOfProvider<T extends { provider_id: string }>(
   if (providerId === undefined) return list(query, {});
   const capabilities = await getCapabilities();
   if (!capabilities.ok) return capabilities;
-  const result = await list(query, capabilities.data.providerFilter ? { provider_id: providerId } : {});
+  const result = await list(
+    query,
+    capabilities.data.providerFilter ? { provider_id: providerId } : {},
+  );
   if (!result.ok) return result;
-  return { ok: true, data: { items: result.data.items.filter((item) => item.provider_id === providerId), nextCursor: result.data.nextCursor } };
+  return {
+    ok: true,
+    data: {
+      items: result.data.items.filter((item) => item.provider_id === providerId),
+      nextCursor: result.data.nextCursor,
+    },
+  };
 }

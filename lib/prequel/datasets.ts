@@ -5,9 +5,21 @@ import { requireCapability } from './capabilities';
 import { type AuditNote, prequelFetch, type PrequelResult } from './client';
 import { type DatasetCreateSchema, DatasetSchema } from './contract/dataset';
 import { type Extract, ExtractSchema } from './contract/job';
-import { type RandomSample, RandomSampleSchema, type RecordLineage, RecordLineageSchema } from './contract/records';
+import {
+  type RandomSample,
+  RandomSampleSchema,
+  type RecordLineage,
+  RecordLineageSchema,
+} from './contract/records';
 import { crudEndpoints, listOfProvider, type ProviderScope } from './crud';
-import { dataEnvelope, itemEnvelope, type Page, pageEnvelope, type PageQuery, pageParams } from './envelope';
+import {
+  dataEnvelope,
+  itemEnvelope,
+  type Page,
+  pageEnvelope,
+  type PageQuery,
+  pageParams,
+} from './envelope';
 
 const datasets = crudEndpoints<typeof DatasetSchema, z.input<typeof DatasetCreateSchema>>({
   key: 'dataset',
@@ -19,9 +31,11 @@ export const createDataset = datasets.create;
 export const getDataset = datasets.get;
 export const updateDataset = datasets.update;
 export const deleteDataset = datasets.remove;
-export const listDatasets = (query: PageQuery & ProviderScope = {}) => listOfProvider(datasets.list, query);
+export const listDatasets = (query: PageQuery & ProviderScope = {}) =>
+  listOfProvider(datasets.list, query);
 
-const datasetPath = (id: string, action: string): `/${string}` => `/import/datasets/${encodeURIComponent(id)}/${action}`;
+const datasetPath = (id: string, action: string): `/${string}` =>
+  `/import/datasets/${encodeURIComponent(id)}/${action}`;
 const extractItem = itemEnvelope('extract', ExtractSchema);
 
 /**
@@ -29,26 +43,44 @@ const extractItem = itemEnvelope('extract', ExtractSchema);
  * reads the whole table again (`not_supported` without the extension; a 409 while an ordinary extract runs).
  * Audited with `actor` and `reason`.
  */
-export async function startExtract(datasetId: string, { fullRefresh, actor, reason }: { fullRefresh?: boolean } & AuditNote = {}): Promise<PrequelResult<Extract>> {
+export async function startExtract(
+  datasetId: string,
+  { fullRefresh, actor, reason }: { fullRefresh?: boolean } & AuditNote = {},
+): Promise<PrequelResult<Extract>> {
   if (fullRefresh) {
     const supported = await requireCapability('resync', 'full refreshes');
     if (!supported.ok) return supported;
   }
-  return prequelFetch(datasetPath(datasetId, 'extract'), extractItem, { method: 'POST', ...(fullRefresh ? { body: { full_refresh: true } } : {}), audit: { actor, reason } });
+  return prequelFetch(datasetPath(datasetId, 'extract'), extractItem, {
+    method: 'POST',
+    ...(fullRefresh ? { body: { full_refresh: true } } : {}),
+    audit: { actor, reason },
+  });
 }
 
 /** (ext) Cancels a queued extract, or asks a running one to stop at its next checkpoint (`not_supported` without the extension). Audited with `actor` and `reason`. */
-export async function cancelExtract(extractId: string, { actor, reason }: AuditNote = {}): Promise<PrequelResult<Extract>> {
+export async function cancelExtract(
+  extractId: string,
+  { actor, reason }: AuditNote = {},
+): Promise<PrequelResult<Extract>> {
   const supported = await requireCapability('cancel', 'cancelling an extract');
   if (!supported.ok) return supported;
-  return prequelFetch(`/import/extracts/${encodeURIComponent(extractId)}/cancel`, extractItem, { method: 'POST', audit: { actor, reason } });
+  return prequelFetch(`/import/extracts/${encodeURIComponent(extractId)}/cancel`, extractItem, {
+    method: 'POST',
+    audit: { actor, reason },
+  });
 }
 
 const extractPage = pageEnvelope('extracts', ExtractSchema);
 
 /** One page of extracts, newest first unless `order` says otherwise; of one dataset when `datasetId` is given. */
-export function listExtracts({ datasetId, ...query }: PageQuery & { datasetId?: string } = {}): Promise<PrequelResult<Page<Extract>>> {
-  return prequelFetch('/import/extracts', extractPage, { query: { ...pageParams(query), dataset_id: datasetId } });
+export function listExtracts({
+  datasetId,
+  ...query
+}: PageQuery & { datasetId?: string } = {}): Promise<PrequelResult<Page<Extract>>> {
+  return prequelFetch('/import/extracts', extractPage, {
+    query: { ...pageParams(query), dataset_id: datasetId },
+  });
 }
 
 export function getExtract(id: string): Promise<PrequelResult<Extract>> {
@@ -58,14 +90,25 @@ export function getExtract(id: string): Promise<PrequelResult<Extract>> {
 const sample = dataEnvelope(RandomSampleSchema);
 
 /** Up to `sampleSize` (1–1000) cached records picked at random, each with its record id. */
-export function sampleRecords(datasetId: string, sampleSize: number): Promise<PrequelResult<RandomSample>> {
-  return prequelFetch(datasetPath(datasetId, 'random-sample'), sample, { method: 'POST', body: { sample_size: sampleSize } });
+export function sampleRecords(
+  datasetId: string,
+  sampleSize: number,
+): Promise<PrequelResult<RandomSample>> {
+  return prequelFetch(datasetPath(datasetId, 'random-sample'), sample, {
+    method: 'POST',
+    body: { sample_size: sampleSize },
+  });
 }
 
 const lineage = itemEnvelope('record', RecordLineageSchema);
 
 /** One record at each stage (extracted, transformed, validated, delivered), now or as of a past time. */
-export function getRecordLineage(datasetId: string, recordId: string, { asOf }: { asOf?: string } = {}): Promise<PrequelResult<RecordLineage>> {
-  return prequelFetch(datasetPath(datasetId, `records/${encodeURIComponent(recordId)}`), lineage, { query: { as_of: asOf } });
+export function getRecordLineage(
+  datasetId: string,
+  recordId: string,
+  { asOf }: { asOf?: string } = {},
+): Promise<PrequelResult<RecordLineage>> {
+  return prequelFetch(datasetPath(datasetId, `records/${encodeURIComponent(recordId)}`), lineage, {
+    query: { as_of: asOf },
+  });
 }
-

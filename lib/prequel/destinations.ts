@@ -4,7 +4,10 @@ import type { z } from 'zod';
 import { type DestinationCreateSchema, DestinationSchema } from './contract/destination';
 import { crudEndpoints } from './crud';
 
-const destinations = crudEndpoints<typeof DestinationSchema, z.input<typeof DestinationCreateSchema>>({
+const destinations = crudEndpoints<
+  typeof DestinationSchema,
+  z.input<typeof DestinationCreateSchema>
+>({
   key: 'destination',
   plural: 'destinations',
   path: '/import/destinations',

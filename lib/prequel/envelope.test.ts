@@ -7,7 +7,9 @@ const Item = z.looseObject({ id: z.string() });
 describe('itemEnvelope', () => {
   it('reads the current envelope and the previous one alike', () => {
     const source = itemEnvelope('source', Item);
-    expect(source.parse({ status: 'success', data: { source: { id: 'a' } }, message: 'ok' })).toEqual({ id: 'a' });
+    expect(
+      source.parse({ status: 'success', data: { source: { id: 'a' } }, message: 'ok' }),
+    ).toEqual({ id: 'a' });
     expect(source.parse({ source: { id: 'a' } })).toEqual({ id: 'a' });
     expect(source.safeParse({ status: 'success', data: {} }).success).toBe(false);
   });
@@ -27,7 +29,17 @@ describe('pageEnvelope', () => {
   });
 
   it('ends the list when has_next is false or there is no next_url, in either envelope', () => {
-    expect(sources.parse({ status: 'success', has_next: false, sources: [], next_url: 'https://x/?cursor=c' })).toEqual({ items: [], nextCursor: null });
-    expect(sources.parse({ data: { sources: [{ id: 'b' }] }, next_url: null })).toEqual({ items: [{ id: 'b' }], nextCursor: null });
+    expect(
+      sources.parse({
+        status: 'success',
+        has_next: false,
+        sources: [],
+        next_url: 'https://x/?cursor=c',
+      }),
+    ).toEqual({ items: [], nextCursor: null });
+    expect(sources.parse({ data: { sources: [{ id: 'b' }] }, next_url: null })).toEqual({
+      items: [{ id: 'b' }],
+      nextCursor: null,
+    });
   });
 });

@@ -2,7 +2,10 @@
 import type { PrequelResult } from './client';
 import type { Page } from './envelope';
 
-export type AllPages<T> = { items: T[]; /** false when a cap stopped the walk before the last page. */ complete: boolean };
+export type AllPages<T> = {
+  items: T[];
+  /** false when a cap stopped the walk before the last page. */ complete: boolean;
+};
 
 export async function fetchAllPages<T>(
   fetchPage: (cursor: string | undefined) => Promise<PrequelResult<Page<T>>>,
@@ -16,7 +19,11 @@ export async function fetchAllPages<T>(
     if (!page.ok) return page;
     items.push(...page.data.items);
     const next = page.data.nextCursor;
-    if (next === null) return { ok: true, data: { items: items.slice(0, maxItems), complete: items.length <= maxItems } };
+    if (next === null)
+      return {
+        ok: true,
+        data: { items: items.slice(0, maxItems), complete: items.length <= maxItems },
+      };
     // A cursor seen before would loop; treat it like a cap.
     if (items.length >= maxItems || pages >= maxPages || seen.has(next)) {
       return { ok: true, data: { items: items.slice(0, maxItems), complete: false } };

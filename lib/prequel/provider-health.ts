@@ -2,7 +2,13 @@
 import 'server-only';
 import { requireCapability } from './capabilities';
 import { prequelFetch, type PrequelResult } from './client';
-import { type ErrorGroupSummary, type Health, type HealthCounts, type ProviderHealth, ProviderHealthListSchema } from './contract/provider-health';
+import {
+  type ErrorGroupSummary,
+  type Health,
+  type HealthCounts,
+  type ProviderHealth,
+  ProviderHealthListSchema,
+} from './contract/provider-health';
 import { cursorOf } from './envelope';
 
 export type ProviderHealthPage = {
@@ -13,13 +19,28 @@ export type ProviderHealthPage = {
   previousCursor: string | null;
 };
 
-export type ProviderHealthQuery = { search?: string; health?: Health; pageSize?: number; cursor?: string };
+export type ProviderHealthQuery = {
+  search?: string;
+  health?: Health;
+  pageSize?: number;
+  cursor?: string;
+};
 
 /** One page of tenants, worst first, searched and filtered by the API; `not_supported` (without a call) where it has no summaries. */
-export async function listProviderHealth({ search, health, pageSize, cursor }: ProviderHealthQuery = {}): Promise<PrequelResult<ProviderHealthPage>> {
-  const supported = await requireCapability('healthSummaries', 'status summaries (GET /import/status/providers)');
+export async function listProviderHealth({
+  search,
+  health,
+  pageSize,
+  cursor,
+}: ProviderHealthQuery = {}): Promise<PrequelResult<ProviderHealthPage>> {
+  const supported = await requireCapability(
+    'healthSummaries',
+    'status summaries (GET /import/status/providers)',
+  );
   if (!supported.ok) return supported;
-  const result = await prequelFetch('/import/status/providers', ProviderHealthListSchema, { query: { search: search || undefined, health, page_size: pageSize, cursor } });
+  const result = await prequelFetch('/import/status/providers', ProviderHealthListSchema, {
+    query: { search: search || undefined, health, page_size: pageSize, cursor },
+  });
   if (!result.ok) return result;
   const { data, has_next, next_url, has_previous, previous_url } = result.data;
   return {

@@ -6,26 +6,56 @@ import { type AuditNote, prequelFetch, type PrequelResult } from './client';
 import { type Load, LoadSchema } from './contract/job';
 import { type Preview, PreviewSchema } from './contract/records';
 import { type StreamCreateSchema, StreamSchema } from './contract/stream';
-import { crudEndpoints, listOfProvider, type MergePatch, type ProviderScope, type WriteOptions } from './crud';
-import { dataEnvelope, itemEnvelope, type Page, pageEnvelope, type PageQuery, pageParams } from './envelope';
+import {
+  crudEndpoints,
+  listOfProvider,
+  type MergePatch,
+  type ProviderScope,
+  type WriteOptions,
+} from './crud';
+import {
+  dataEnvelope,
+  itemEnvelope,
+  type Page,
+  pageEnvelope,
+  type PageQuery,
+  pageParams,
+} from './envelope';
 
 export type StreamInput = z.input<typeof StreamCreateSchema>;
 
-const streams = crudEndpoints<typeof StreamSchema, StreamInput>({ key: 'stream', plural: 'streams', path: '/import/streams', schema: StreamSchema });
+const streams = crudEndpoints<typeof StreamSchema, StreamInput>({
+  key: 'stream',
+  plural: 'streams',
+  path: '/import/streams',
+  schema: StreamSchema,
+});
 /** Creating checks that every required record_schema field is mapped and every column exists, unless `skipValidation`. */
 export const createStream = streams.create;
 export const getStream = streams.get;
 export const updateStream = streams.update;
 export const deleteStream = streams.remove;
-export const listStreams = (query: PageQuery & ProviderScope = {}) => listOfProvider(streams.list, query);
+export const listStreams = (query: PageQuery & ProviderScope = {}) =>
+  listOfProvider(streams.list, query);
 
-const streamPath = (id: string, action: string): `/${string}` => `/import/streams/${encodeURIComponent(id)}/${action}`;
+const streamPath = (id: string, action: string): `/${string}` =>
+  `/import/streams/${encodeURIComponent(id)}/${action}`;
 const preview = dataEnvelope(PreviewSchema);
-const previewQuery = ({ skipValidation }: WriteOptions) => ({ skip_validation: skipValidation ? 'true' : undefined });
+const previewQuery = ({ skipValidation }: WriteOptions) => ({
+  skip_validation: skipValidation ? 'true' : undefined,
+});
 
 /** Transforms cached records (1–100 ids) with a stream that is not saved yet; saves nothing. */
-export function testStream(stream: StreamInput, recordIds: string[], options: WriteOptions = {}): Promise<PrequelResult<Preview>> {
-  return prequelFetch('/import/test-stream', preview, { method: 'POST', body: { stream, record_ids: recordIds }, query: previewQuery(options) });
+export function testStream(
+  stream: StreamInput,
+  recordIds: string[],
+  options: WriteOptions = {},
+): Promise<PrequelResult<Preview>> {
+  return prequelFetch('/import/test-stream', preview, {
+    method: 'POST',
+    body: { stream, record_ids: recordIds },
+    query: previewQuery(options),
+  });
 }
 
 /** Transforms cached records (1–50 ids) with a saved stream, or with unsaved `changes` merged over it; saves nothing. */
@@ -48,27 +78,49 @@ const loadItem = itemEnvelope('load', LoadSchema);
  * when one is already queued or running, that one comes back (a redelivery is a 409 then). Audited with `actor` and
  * `reason`.
  */
-export async function startLoad(streamId: string, { recordIds, redeliver, actor, reason }: { recordIds?: string[]; redeliver?: boolean } & AuditNote = {}): Promise<PrequelResult<Load>> {
+export async function startLoad(
+  streamId: string,
+  {
+    recordIds,
+    redeliver,
+    actor,
+    reason,
+  }: { recordIds?: string[]; redeliver?: boolean } & AuditNote = {},
+): Promise<PrequelResult<Load>> {
   if (redeliver) {
     const supported = await requireCapability('resync', 'redelivering every record');
     if (!supported.ok) return supported;
   }
   const body = redeliver ? { redeliver: 'all' } : recordIds ? { record_ids: recordIds } : {};
-  return prequelFetch(streamPath(streamId, 'load'), loadItem, { method: 'POST', body, audit: { actor, reason } });
+  return prequelFetch(streamPath(streamId, 'load'), loadItem, {
+    method: 'POST',
+    body,
+    audit: { actor, reason },
+  });
 }
 
 /** (ext) Cancels a queued load, or asks a running one to stop before its next request (`not_supported` without the extension). Audited with `actor` and `reason`. */
-export async function cancelLoad(loadId: string, { actor, reason }: AuditNote = {}): Promise<PrequelResult<Load>> {
+export async function cancelLoad(
+  loadId: string,
+  { actor, reason }: AuditNote = {},
+): Promise<PrequelResult<Load>> {
   const supported = await requireCapability('cancel', 'cancelling a load');
   if (!supported.ok) return supported;
-  return prequelFetch(`/import/loads/${encodeURIComponent(loadId)}/cancel`, loadItem, { method: 'POST', audit: { actor, reason } });
+  return prequelFetch(`/import/loads/${encodeURIComponent(loadId)}/cancel`, loadItem, {
+    method: 'POST',
+    audit: { actor, reason },
+  });
 }
 
 const loadPage = pageEnvelope('loads', LoadSchema);
 
 /** One page of loads, newest first unless `order` says otherwise; of one stream when `streamId` is given. */
-export function listLoads({ streamId, ...query }: PageQuery & { streamId?: string } = {}): Promise<PrequelResult<Page<Load>>> {
-  return prequelFetch('/import/loads', loadPage, { query: { ...pageParams(query), stream_id: streamId } });
+export function listLoads({ streamId, ...query }: PageQuery & { streamId?: string } = {}): Promise<
+  PrequelResult<Page<Load>>
+> {
+  return prequelFetch('/import/loads', loadPage, {
+    query: { ...pageParams(query), stream_id: streamId },
+  });
 }
 
 export function getLoad(id: string): Promise<PrequelResult<Load>> {

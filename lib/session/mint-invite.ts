@@ -10,11 +10,16 @@ export const INVITE_SECONDS = 10 * 60;
 
 export type InviteRequest = Pick<SessionClaims, 'role' | 'providerId' | 'scope' | 'actor'>;
 
-export function mintInvite(request: InviteRequest): { ok: true; token: string; expiresAt: Date } | { ok: false; message: string } {
+export function mintInvite(
+  request: InviteRequest,
+): { ok: true; token: string; expiresAt: Date } | { ok: false; message: string } {
   const env = getSessionEnv();
   if (!env.ok) return { ok: false, message: env.message };
   const exp = Math.floor(Date.now() / 1000) + INVITE_SECONDS;
-  const token = signSessionToken({ v: 1, kind: 'invite', sid: newSessionId(), exp, ...request }, env.data.INLET_SESSION_SECRET);
+  const token = signSessionToken(
+    { v: 1, kind: 'invite', sid: newSessionId(), exp, ...request },
+    env.data.INLET_SESSION_SECRET,
+  );
   return { ok: true, token, expiresAt: new Date(exp * 1000) };
 }
 
@@ -22,11 +27,22 @@ export function mintInvite(request: InviteRequest): { ok: true; token: string; e
  * Signs the caller in directly (server actions only): the session cookie itself, no invite in any URL. Used by
  * the support password sign-in and the demo's "open as…" buttons.
  */
-export async function startSession(request: InviteRequest): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function startSession(
+  request: InviteRequest,
+): Promise<{ ok: true } | { ok: false; message: string }> {
   const env = getSessionEnv();
   if (!env.ok) return { ok: false, message: env.message };
   const maxAge = env.data.INLET_SESSION_MINUTES * 60;
-  const token = signSessionToken({ v: 1, kind: 'session', sid: newSessionId(), exp: Math.floor(Date.now() / 1000) + maxAge, ...request }, env.data.INLET_SESSION_SECRET);
+  const token = signSessionToken(
+    {
+      v: 1,
+      kind: 'session',
+      sid: newSessionId(),
+      exp: Math.floor(Date.now() / 1000) + maxAge,
+      ...request,
+    },
+    env.data.INLET_SESSION_SECRET,
+  );
   (await cookies()).set(await requestCookieName(), token, sessionCookieOptions(maxAge));
   return { ok: true };
 }

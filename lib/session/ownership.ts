@@ -10,20 +10,33 @@ import { getLoad, getStream } from '@/lib/prequel/streams';
 import type { CustomerSession } from './session';
 
 // Someone else's object answers exactly like a missing one: a session learns nothing about other tenants.
-const notYours = (kind: string) => failure('not_found', `This ${kind} does not exist, or belongs to another account.`, 404);
+const notYours = (kind: string) =>
+  failure('not_found', `This ${kind} does not exist, or belongs to another account.`, 404);
 
-async function owned<T extends { provider_id: string }>(session: CustomerSession, kind: string, fetched: Promise<PrequelResult<T>>): Promise<PrequelResult<T>> {
+async function owned<T extends { provider_id: string }>(
+  session: CustomerSession,
+  kind: string,
+  fetched: Promise<PrequelResult<T>>,
+): Promise<PrequelResult<T>> {
   const result = await fetched;
   if (!result.ok) return result.error.status === 404 ? notYours(kind) : result;
   return result.data.provider_id === session.providerId ? result : notYours(kind);
 }
 
-export const ownedSource = (session: CustomerSession, id: string) => owned(session, 'source', getSource(id));
-export const ownedDataset = (session: CustomerSession, id: string) => owned(session, 'dataset', getDataset(id));
-export const ownedStream = (session: CustomerSession, id: string) => owned(session, 'stream', getStream(id));
+export const ownedSource = (session: CustomerSession, id: string) =>
+  owned(session, 'source', getSource(id));
+export const ownedDataset = (session: CustomerSession, id: string) =>
+  owned(session, 'dataset', getDataset(id));
+export const ownedStream = (session: CustomerSession, id: string) =>
+  owned(session, 'stream', getStream(id));
 
 /** A job is the session's when its dataset or stream is; a missing job and someone else's answer alike. */
-async function ownedJob<Job>(session: CustomerSession, kind: string, fetched: Promise<PrequelResult<Job>>, parent: (job: Job) => Promise<PrequelResult<unknown>>): Promise<PrequelResult<Job>> {
+async function ownedJob<Job>(
+  session: CustomerSession,
+  kind: string,
+  fetched: Promise<PrequelResult<Job>>,
+  parent: (job: Job) => Promise<PrequelResult<unknown>>,
+): Promise<PrequelResult<Job>> {
   const job = await fetched;
   if (!job.ok) return job.error.status === 404 ? notYours(kind) : job;
   const owner = await parent(job.data);
@@ -31,15 +44,23 @@ async function ownedJob<Job>(session: CustomerSession, kind: string, fetched: Pr
   return job;
 }
 
-export const ownedExtract = (session: CustomerSession, id: string) => ownedJob(session, 'import run', getExtract(id), (extract) => ownedDataset(session, extract.dataset_id));
-export const ownedLoad = (session: CustomerSession, id: string) => ownedJob(session, 'import run', getLoad(id), (load) => ownedStream(session, load.stream_id));
+export const ownedExtract = (session: CustomerSession, id: string) =>
+  ownedJob(session, 'import run', getExtract(id), (extract) =>
+    ownedDataset(session, extract.dataset_id),
+  );
+export const ownedLoad = (session: CustomerSession, id: string) =>
+  ownedJob(session, 'import run', getLoad(id), (load) => ownedStream(session, load.stream_id));
 
 /** The destination ids the provider's products give it ("all" gives every destination). */
-export async function availableDestinationIds(session: CustomerSession): Promise<PrequelResult<Set<string> | 'all'>> {
+export async function availableDestinationIds(
+  session: CustomerSession,
+): Promise<PrequelResult<Set<string> | 'all'>> {
   const provider = await getProvider(session.providerId);
   if (!provider.ok) return provider;
   const names = new Set(provider.data.products);
-  const products = await fetchAllPages((cursor) => listProducts({ cursor, pageSize: 100 }), { maxPages: 20 });
+  const products = await fetchAllPages((cursor) => listProducts({ cursor, pageSize: 100 }), {
+    maxPages: 20,
+  });
   if (!products.ok) return products;
   const ids = new Set<string>();
   for (const product of products.data.items) {
@@ -55,5 +76,7 @@ export async function availableDestination(session: CustomerSession, id: string)
   if (!available.ok) return available;
   if (available.data !== 'all' && !available.data.has(id)) return notYours('destination');
   const destination = await getDestination(id);
-  return !destination.ok && destination.error.status === 404 ? notYours('destination') : destination;
+  return !destination.ok && destination.error.status === 404
+    ? notYours('destination')
+    : destination;
 }

@@ -11,7 +11,11 @@ export function sessionCookieName(https: boolean): string {
 }
 
 /** Whether the browser reached the app over HTTPS: INLET_APP_URL's scheme, else the proxy's X-Forwarded-Proto, else the request's own. */
-export function isHttpsRequest(forwardedProto: string | null, requestProtocol: string | undefined, appUrl: string | undefined): boolean {
+export function isHttpsRequest(
+  forwardedProto: string | null,
+  requestProtocol: string | undefined,
+  appUrl: string | undefined,
+): boolean {
   if (appUrl) return appUrl.startsWith('https:');
   const forwarded = forwardedProto?.split(',')[0]?.trim().toLowerCase();
   if (forwarded) return forwarded === 'https';
@@ -23,5 +27,12 @@ export function isHttpsRequest(forwardedProto: string | null, requestProtocol: s
  * cookies from http://localhost), and Partitioned keeps it to this embedding site under third-party cookie blocking.
  */
 export function sessionCookieOptions(maxAgeSeconds: number) {
-  return { httpOnly: true, secure: true, sameSite: 'none' as const, partitioned: true, path: '/', maxAge: maxAgeSeconds };
+  return {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'none' as const,
+    partitioned: true,
+    path: '/',
+    maxAge: maxAgeSeconds,
+  };
 }

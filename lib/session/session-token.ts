@@ -25,10 +25,13 @@ export const SessionClaimsSchema = z.object({
 
 export type SessionClaims = z.infer<typeof SessionClaimsSchema>;
 
-export type TokenCheck = { ok: true; claims: SessionClaims } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'wrong_kind' };
+export type TokenCheck =
+  | { ok: true; claims: SessionClaims }
+  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'wrong_kind' };
 
 const encode = (value: string | Buffer) => Buffer.from(value).toString('base64url');
-const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(`inlet-session-v1.${payload}`).digest();
+const mac = (secret: string, payload: string) =>
+  createHmac('sha256', secret).update(`inlet-session-v1.${payload}`).digest();
 
 export function newSessionId(): string {
   return randomBytes(18).toString('base64url');
@@ -39,12 +42,19 @@ export function signSessionToken(claims: SessionClaims, secret: string): string 
   return `${payload}.${encode(mac(secret, payload))}`;
 }
 
-export function verifySessionToken(token: string, secret: string, expected: SessionClaims['kind'], nowMs = Date.now()): TokenCheck {
+export function verifySessionToken(
+  token: string,
+  secret: string,
+  expected: SessionClaims['kind'],
+  nowMs = Date.now(),
+): TokenCheck {
   const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined || token.length > 4096) return { ok: false, reason: 'malformed' };
+  if (!payload || !signature || extra !== undefined || token.length > 4096)
+    return { ok: false, reason: 'malformed' };
   const presented = Buffer.from(signature, 'base64url');
   const wanted = mac(secret, payload);
-  if (presented.length !== wanted.length || !timingSafeEqual(presented, wanted)) return { ok: false, reason: 'bad_signature' };
+  if (presented.length !== wanted.length || !timingSafeEqual(presented, wanted))
+    return { ok: false, reason: 'bad_signature' };
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

@@ -11,7 +11,13 @@ export type Session = SessionClaims & { kind: 'session' };
 
 /** The cookie name for this request: `__Host-` prefixed when the browser is on HTTPS, and only that one then. */
 export async function requestCookieName(): Promise<string> {
-  return sessionCookieName(isHttpsRequest((await headers()).get('x-forwarded-proto'), undefined, getAppEnv().INLET_APP_URL));
+  return sessionCookieName(
+    isHttpsRequest(
+      (await headers()).get('x-forwarded-proto'),
+      undefined,
+      getAppEnv().INLET_APP_URL,
+    ),
+  );
 }
 
 export async function getSession(): Promise<Session | null> {
@@ -23,7 +29,13 @@ export async function getSession(): Promise<Session | null> {
 export async function endSession(): Promise<void> {
   const session = await getSession();
   if (session) revokeSession(session.sid, session.exp);
-  (await cookies()).delete({ name: await requestCookieName(), path: '/', secure: true, sameSite: 'none', partitioned: true });
+  (await cookies()).delete({
+    name: await requestCookieName(),
+    path: '/',
+    secure: true,
+    sameSite: 'none',
+    partitioned: true,
+  });
 }
 
 export type CustomerSession = Session & { role: 'customer'; providerId: string };

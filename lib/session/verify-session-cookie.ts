@@ -4,7 +4,9 @@ import { isSessionRevoked } from './revoked-sessions';
 import { type SessionClaims, verifySessionToken } from './session-token';
 
 /** The claims of a signed, unexpired, unrevoked session token; null for anything else. */
-export function verifySessionCookie(token: string | undefined): (SessionClaims & { kind: 'session' }) | null {
+export function verifySessionCookie(
+  token: string | undefined,
+): (SessionClaims & { kind: 'session' }) | null {
   const env = getSessionEnv();
   if (!env.ok || !token) return null;
   const checked = verifySessionToken(token, env.data.INLET_SESSION_SECRET, 'session');

@@ -6,7 +6,13 @@ import type { ProviderStatus } from './load-status';
 export function customerStatus(status: ProviderStatus): ProviderStatus {
   return {
     ...status,
-    datasets: status.datasets.map((dataset) => ({ ...dataset, extracts: dataset.extracts.map((extract) => customerJob(extract)) })),
-    streams: status.streams.map((stream) => ({ ...stream, loads: stream.loads.map((load) => customerJob(load)) })),
+    datasets: status.datasets.map((dataset) => ({
+      ...dataset,
+      extracts: dataset.extracts.map((extract) => customerJob(extract)),
+    })),
+    streams: status.streams.map((stream) => ({
+      ...stream,
+      loads: stream.loads.map((load) => customerJob(load)),
+    })),
   };
 }

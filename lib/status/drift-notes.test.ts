@@ -10,7 +10,16 @@ describe('driftNotes', () => {
   test('a column that is gone: the mapping needs a change, with the likely new name and who waits', () => {
     const notes = driftNotes(
       {
-        columns: [{ name: 'email', change: 'removed', previous_type: 'string', current_type: null, renamed_to: 'email_address', streams: [{ stream_id: 's-users', target_fields: ['email'] }] }],
+        columns: [
+          {
+            name: 'email',
+            change: 'removed',
+            previous_type: 'string',
+            current_type: null,
+            renamed_to: 'email_address',
+            streams: [{ stream_id: 's-users', target_fields: ['email'] }],
+          },
+        ],
         new_columns: ['email_address'],
       },
       'customers',

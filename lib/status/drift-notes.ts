@@ -14,17 +14,30 @@ export interface DriftNote {
 
 const quoted = (names: string[]) => names.map((name) => `“${name}”`).join(', ');
 
-export function driftNotes(drift: SchemaDrift | null | undefined, datasetName: string, streams: readonly { id: string; destinationId: string; destinationName: string }[]): DriftNote[] {
+export function driftNotes(
+  drift: SchemaDrift | null | undefined,
+  datasetName: string,
+  streams: readonly { id: string; destinationId: string; destinationName: string }[],
+): DriftNote[] {
   return (drift?.columns ?? []).map((column) => {
     const readers = column.streams.flatMap((reader) => {
       const stream = streams.find((candidate) => candidate.id === reader.stream_id);
       return stream ? [{ ...stream, fields: reader.target_fields }] : [];
     });
-    const fields = readers.map((reader) => `${quoted(reader.fields)} of ${reader.destinationName}`).join(' and ');
-    const remap = readers.map(({ destinationId, destinationName }) => ({ destinationId, destinationName }));
+    const fields = readers
+      .map((reader) => `${quoted(reader.fields)} of ${reader.destinationName}`)
+      .join(' and ');
+    const remap = readers.map(({ destinationId, destinationName }) => ({
+      destinationId,
+      destinationName,
+    }));
     if (column.change === 'removed') {
-      const renamed = column.renamed_to ? ` (probably to “${column.renamed_to}”, which appeared as it went)` : '';
-      const waiting = readers.length ? ` Deliveries to ${[...new Set(readers.map((reader) => reader.destinationName))].join(' and ')} wait until then.` : '';
+      const renamed = column.renamed_to
+        ? ` (probably to “${column.renamed_to}”, which appeared as it went)`
+        : '';
+      const waiting = readers.length
+        ? ` Deliveries to ${[...new Set(readers.map((reader) => reader.destinationName))].join(' and ')} wait until then.`
+        : '';
       return {
         column: column.name,
         tone: 'danger',

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { create, localDatalake, postgresSource, recordDestination, stream, tableDataset } from '@/engine/testing/fixtures';
+import {
+  create,
+  localDatalake,
+  postgresSource,
+  recordDestination,
+  stream,
+  tableDataset,
+} from '@/engine/testing/fixtures';
 import { countingCalls, type PlainApi, startPlainApi } from '@/engine/testing/plain-api';
 import { startTestEngine, type TestEngine } from '@/engine/testing/test-engine';
 import { uuidv7 } from '@/engine/store/uuid';
@@ -25,13 +32,35 @@ beforeAll(async () => {
   engine = await startTestEngine();
   const db = engine.engine.db;
   const lake = await create(engine, '/import/datalakes', localDatalake(), 'datalake');
-  const body = { id: `t-${randomBytes(4).toString('hex')}`, name: 'Status tenant', datalake_id: lake.id, products: ['all'] };
+  const body = {
+    id: `t-${randomBytes(4).toString('hex')}`,
+    name: 'Status tenant',
+    datalake_id: lake.id,
+    products: ['all'],
+  };
   providerId = (await create(engine, '/import/providers', { provider: body }, 'provider')).id;
   const source = await create(engine, '/import/sources', postgresSource(providerId), 'source');
-  const destination = await create(engine, '/import/destinations', recordDestination(), 'destination', '?skip_validation=true');
+  const destination = await create(
+    engine,
+    '/import/destinations',
+    recordDestination(),
+    'destination',
+    '?skip_validation=true',
+  );
   for (let table = 0; table < TABLES; table++) {
-    const dataset = await create(engine, '/import/datasets', tableDataset(source.id, `table_${table}`), 'dataset');
-    const created = await create(engine, '/import/streams', stream(dataset.id, destination.id), 'stream', '?skip_validation=true');
+    const dataset = await create(
+      engine,
+      '/import/datasets',
+      tableDataset(source.id, `table_${table}`),
+      'dataset',
+    );
+    const created = await create(
+      engine,
+      '/import/streams',
+      stream(dataset.id, destination.id),
+      'stream',
+      '?skip_validation=true',
+    );
     for (let run = 0; run < 3; run++) {
       const [submitted, ended] = [ago(60 - run * 10 - table), ago(59 - run * 10 - table)];
       await db.query(
@@ -55,10 +84,17 @@ afterAll(async () => {
 describe("a tenant's status", () => {
   it('is read in one call per poll from the summary, and reads the same from the documented lists', async () => {
     const fromEngine = await connect(engine.baseUrl, engine.apiKey);
-    const first = await countingCalls(engine.baseUrl, () => fromEngine.loadProviderStatus(providerId));
-    const poll = await countingCalls(engine.baseUrl, () => fromEngine.loadProviderStatus(providerId));
+    const first = await countingCalls(engine.baseUrl, () =>
+      fromEngine.loadProviderStatus(providerId),
+    );
+    const poll = await countingCalls(engine.baseUrl, () =>
+      fromEngine.loadProviderStatus(providerId),
+    );
     if (!first.result.ok || !poll.result.ok) throw new Error('expected the status');
-    expect(first.calls).toEqual(['/openapi.json', `/import/providers/${providerId}/status?history=20`]);
+    expect(first.calls).toEqual([
+      '/openapi.json',
+      `/import/providers/${providerId}/status?history=20`,
+    ]);
     expect(poll.calls).toEqual([`/import/providers/${providerId}/status?history=20`]);
     const summary = first.result.data;
     expect(summary.datasets).toHaveLength(TABLES);
@@ -70,7 +106,12 @@ describe("a tenant's status", () => {
     const lists = await countingCalls(plain.url, () => fromPlain.loadProviderStatus(providerId));
     if (!lists.result.ok) throw new Error('expected the status');
     expect(lists.calls.length).toBeGreaterThan(2 * TABLES);
-    const comparable = ({ readAt: _readAt, provider: _provider, features: _features, ...rest }: typeof summary) => rest;
+    const comparable = ({
+      readAt: _readAt,
+      provider: _provider,
+      features: _features,
+      ...rest
+    }: typeof summary) => rest;
     expect(comparable(lists.result.data)).toEqual(comparable(summary));
     expect(lists.result.data.provider).toBeNull();
   });

@@ -37,14 +37,24 @@ export type StreamStatus = {
   retry: { recordsWaiting: number; nextRetryAt: string | null } | null;
   loads: Load[];
 };
-export type SourceStatus = { id: string; name: string; vendor: string; isReachable: boolean | null };
+export type SourceStatus = {
+  id: string;
+  name: string;
+  vendor: string;
+  isReachable: boolean | null;
+};
 /** (ext) What the Import API lets the pages do beyond the documented calls. */
 export type StatusFeatures = { cancel: boolean; resync: boolean };
 export type ProviderStatus = {
   providerId: string;
   /** The provider itself, where the API's summary brings it along (ext); null otherwise. */
   provider: Provider | null;
-  sources: SourceStatus[]; datasets: DatasetStatus[]; streams: StreamStatus[]; features: StatusFeatures; readAt: string };
+  sources: SourceStatus[];
+  datasets: DatasetStatus[];
+  streams: StreamStatus[];
+  features: StatusFeatures;
+  readAt: string;
+};
 
 /** Newest first, as the API lists them. */
 async function recent<T>(list: () => Promise<PrequelResult<{ items: T[] }>>): Promise<T[]> {
@@ -56,7 +66,9 @@ async function recent<T>(list: () => Promise<PrequelResult<{ items: T[] }>>): Pr
  * The status page's data: in one call where the API serves a tenant's summary (ext), otherwise from the documented
  * lists, one call per dataset and stream.
  */
-export async function loadProviderStatus(providerId: string): Promise<PrequelResult<ProviderStatus>> {
+export async function loadProviderStatus(
+  providerId: string,
+): Promise<PrequelResult<ProviderStatus>> {
   const capabilities = await getCapabilities();
   const features: StatusFeatures = {
     cancel: capabilities.ok && capabilities.data.cancel,
@@ -64,12 +76,19 @@ export async function loadProviderStatus(providerId: string): Promise<PrequelRes
   };
   if (capabilities.ok && capabilities.data.providerStatus) {
     const summary = await readProviderStatus(providerId, HISTORY);
-    return summary.ok ? { ok: true, data: fromSummary(providerId, summary.data, features) } : summary;
+    return summary.ok
+      ? { ok: true, data: fromSummary(providerId, summary.data, features) }
+      : summary;
   }
   return fromLists(providerId, features);
 }
 
-const sourceStatus = (source: { id: string; name: string; vendor: string; is_reachable: boolean | null }) => ({
+const sourceStatus = (source: {
+  id: string;
+  name: string;
+  vendor: string;
+  is_reachable: boolean | null;
+}) => ({
   id: source.id,
   name: source.name,
   vendor: source.vendor,
@@ -93,23 +112,34 @@ const streamStatus = (stream: Stream, destinationName: string, loads: Load[]): S
   destinationName,
   isEnabled: stream.is_enabled,
   disabledReason: stream.disabled_reason ?? null,
-  retry: stream.retry ? { recordsWaiting: stream.retry.records_waiting, nextRetryAt: stream.retry.next_retry_at } : null,
+  retry: stream.retry
+    ? { recordsWaiting: stream.retry.records_waiting, nextRetryAt: stream.retry.next_retry_at }
+    : null,
   loads,
 });
 
-function fromSummary(providerId: string, summary: ProviderStatusSummary, features: StatusFeatures): ProviderStatus {
+function fromSummary(
+  providerId: string,
+  summary: ProviderStatusSummary,
+  features: StatusFeatures,
+): ProviderStatus {
   return {
     providerId,
     provider: summary.provider,
     sources: summary.sources.map(sourceStatus),
     datasets: summary.datasets.map((dataset) => datasetStatus(dataset, dataset.extracts)),
-    streams: summary.streams.map((stream) => streamStatus(stream, stream.destination_name, stream.loads)),
+    streams: summary.streams.map((stream) =>
+      streamStatus(stream, stream.destination_name, stream.loads),
+    ),
     features,
     readAt: summary.read_at,
   };
 }
 
-async function fromLists(providerId: string, features: StatusFeatures): Promise<PrequelResult<ProviderStatus>> {
+async function fromLists(
+  providerId: string,
+  features: StatusFeatures,
+): Promise<PrequelResult<ProviderStatus>> {
   const scope = { providerId, pageSize: 100 };
   const [sources, datasets, streams, destinations] = await Promise.all([
     listSources(scope),
@@ -120,11 +150,20 @@ async function fromLists(providerId: string, features: StatusFeatures): Promise<
   if (!sources.ok) return sources;
   if (!datasets.ok) return datasets;
   if (!streams.ok) return streams;
-  const destinationName = new Map(destinations.ok ? destinations.data.items.map((destination) => [destination.id, destination.name]) : []);
+  const destinationName = new Map(
+    destinations.ok
+      ? destinations.data.items.map((destination) => [destination.id, destination.name])
+      : [],
+  );
   const [datasetRows, streamRows] = await Promise.all([
     Promise.all(
       datasets.data.items.map(async (dataset) =>
-        datasetStatus(dataset, await recent(() => listExtracts({ datasetId: dataset.id, pageSize: HISTORY, order: 'desc' }))),
+        datasetStatus(
+          dataset,
+          await recent(() =>
+            listExtracts({ datasetId: dataset.id, pageSize: HISTORY, order: 'desc' }),
+          ),
+        ),
       ),
     ),
     Promise.all(

@@ -11,12 +11,22 @@ const RETRY_HORIZON_MS = 2 * 60_000;
 
 export function isRunning(snapshot: ProviderStatus | undefined): boolean {
   if (!snapshot) return false;
-  return snapshot.datasets.some((dataset) => isActive(dataset.extracts[0])) || snapshot.streams.some((stream) => isActive(stream.loads[0]));
+  return (
+    snapshot.datasets.some((dataset) => isActive(dataset.extracts[0])) ||
+    snapshot.streams.some((stream) => isActive(stream.loads[0]))
+  );
 }
 
 /** While nothing runs: the time until the soonest retry due within the horizon (polled a moment after), else false. */
-export function untilNextRetry(snapshot: ProviderStatus | undefined, now = Date.now()): number | false {
-  const due = (snapshot?.streams ?? []).flatMap((stream) => (stream.retry?.nextRetryAt ? [Date.parse(stream.retry.nextRetryAt) - now] : [])).filter((ms) => ms < RETRY_HORIZON_MS);
+export function untilNextRetry(
+  snapshot: ProviderStatus | undefined,
+  now = Date.now(),
+): number | false {
+  const due = (snapshot?.streams ?? [])
+    .flatMap((stream) =>
+      stream.retry?.nextRetryAt ? [Date.parse(stream.retry.nextRetryAt) - now] : [],
+    )
+    .filter((ms) => ms < RETRY_HORIZON_MS);
   return due.length ? Math.max(POLL_MS, Math.min(...due) + 1000) : false;
 }
 
@@ -28,12 +38,16 @@ export const statusQueries = {
       queryFn: () => readRoute<ProviderStatus>(endpoint),
       // Live while an extract or load runs, or when a retry is due soon; once all are settled, polling stops until the
       // page acts again.
-      refetchInterval: (query) => (isRunning(query.state.data) ? POLL_MS : untilNextRetry(query.state.data)),
+      refetchInterval: (query) =>
+        isRunning(query.state.data) ? POLL_MS : untilNextRetry(query.state.data),
     }),
   trace: (endpoint: string, datasetId: string, key: string) =>
     queryOptions({
       queryKey: ['status', endpoint, 'trace', datasetId, key],
-      queryFn: () => readRoute<RecordLineage>(`${endpoint}/trace?${new URLSearchParams({ dataset: datasetId, record: key })}`),
+      queryFn: () =>
+        readRoute<RecordLineage>(
+          `${endpoint}/trace?${new URLSearchParams({ dataset: datasetId, record: key })}`,
+        ),
       retry: false,
     }),
 };

@@ -11,7 +11,8 @@ const count = (n: number) => `${n.toLocaleString('en')} record${n === 1 ? '' : '
 
 export function waitingRecordsText(waiting: WaitingRecords, now: Date, timeZone = 'UTC'): string {
   const next = toDate(waiting.nextRetryAt);
-  if (next === null) return `${count(waiting.recordsWaiting)}: sent once the deliveries are resumed`;
+  if (next === null)
+    return `${count(waiting.recordsWaiting)}: sent once the deliveries are resumed`;
   const inMs = next.getTime() - now.getTime();
   // Due or claimed by the retry that is starting.
   if (inMs <= 1000) return `${count(waiting.recordsWaiting)}, retrying now`;

@@ -11,10 +11,22 @@ import { healthOfSummary } from '@/lib/prequel/contract/health/health-problems';
 import type { TenantHealth } from '@/lib/prequel/contract/health/tenant-health';
 import { loadTenants } from './load-tenants';
 
-export type OverviewQuery = { search: string; health: Health | null; cursor: string | null; pageSize: number };
+export type OverviewQuery = {
+  search: string;
+  health: Health | null;
+  cursor: string | null;
+  pageSize: number;
+};
 
 export type OverviewTenant = { id: string; name: string; health: TenantHealth };
-export type OverviewGroup = { signature: string; code: string; example: string; lastSeen: Date; tenantCount: number; tenants: { id: string; name: string }[] };
+export type OverviewGroup = {
+  signature: string;
+  code: string;
+  example: string;
+  lastSeen: Date;
+  tenantCount: number;
+  tenants: { id: string; name: string }[];
+};
 
 export type TenantOverview = {
   /** `summaries`: the API's (ext) status summaries; `per_tenant`: each tenant's objects read here, at most 500 tenants. */
@@ -33,32 +45,50 @@ export const OVERVIEW_PAGE_SIZES = [10, 25, 50, 100] as const;
 export const DEFAULT_OVERVIEW_PAGE_SIZE = 50;
 
 /** The overview's query from the page's URL: anything unknown reads as its default. */
-export function overviewQuery(params: { q?: string; health?: string; cursor?: string; size?: string }): OverviewQuery {
+export function overviewQuery(params: {
+  q?: string;
+  health?: string;
+  cursor?: string;
+  size?: string;
+}): OverviewQuery {
   const size = Number(params.size);
   return {
     search: (params.q ?? '').trim().slice(0, 200),
     health: HEALTHS.find((health) => health === params.health) ?? null,
     cursor: params.cursor || null,
-    pageSize: (OVERVIEW_PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_OVERVIEW_PAGE_SIZE,
+    pageSize: (OVERVIEW_PAGE_SIZES as readonly number[]).includes(size)
+      ? size
+      : DEFAULT_OVERVIEW_PAGE_SIZE,
   };
 }
 
 /** Only a support session gets past its first line. */
-export const loadOverview = supportLoader(async (_session, query: OverviewQuery): Promise<PrequelResult<TenantOverview>> => {
-  const capabilities = await getCapabilities();
-  if (capabilities.ok && capabilities.data.healthSummaries) return fromSummaries(query);
-  return fromEachTenant(query);
-});
+export const loadOverview = supportLoader(
+  async (_session, query: OverviewQuery): Promise<PrequelResult<TenantOverview>> => {
+    const capabilities = await getCapabilities();
+    if (capabilities.ok && capabilities.data.healthSummaries) return fromSummaries(query);
+    return fromEachTenant(query);
+  },
+);
 
 async function fromSummaries(query: OverviewQuery): Promise<PrequelResult<TenantOverview>> {
-  const page = await listProviderHealth({ search: query.search, health: query.health ?? undefined, pageSize: query.pageSize, cursor: query.cursor ?? undefined });
+  const page = await listProviderHealth({
+    search: query.search,
+    health: query.health ?? undefined,
+    pageSize: query.pageSize,
+    cursor: query.cursor ?? undefined,
+  });
   if (!page.ok) return page;
   const now = new Date();
   return {
     ok: true,
     data: {
       source: 'summaries',
-      tenants: page.data.providers.map((provider) => ({ id: provider.id, name: provider.name, health: healthOfSummary(provider, { now }) })),
+      tenants: page.data.providers.map((provider) => ({
+        id: provider.id,
+        name: provider.name,
+        health: healthOfSummary(provider, { now }),
+      })),
       groups: page.data.errorGroups.map((group) => ({
         signature: group.signature,
         code: group.code,
@@ -80,7 +110,12 @@ async function fromEachTenant(query: OverviewQuery): Promise<PrequelResult<Tenan
   const all = await loadTenants();
   if (!all.ok) return all;
   const needle = query.search.toLowerCase();
-  const found = all.data.tenants.filter((tenant) => !needle || tenant.name.toLowerCase().includes(needle) || tenant.id.toLowerCase().includes(needle));
+  const found = all.data.tenants.filter(
+    (tenant) =>
+      !needle ||
+      tenant.name.toLowerCase().includes(needle) ||
+      tenant.id.toLowerCase().includes(needle),
+  );
   const counts: HealthCounts = { failing: 0, degraded: 0, onboarding_incomplete: 0, healthy: 0 };
   for (const tenant of found) counts[tenant.health.health]++;
   const names = new Map(all.data.tenants.map((tenant) => [tenant.id, tenant.name]));
@@ -88,7 +123,9 @@ async function fromEachTenant(query: OverviewQuery): Promise<PrequelResult<Tenan
     ok: true,
     data: {
       source: 'per_tenant',
-      tenants: found.filter((tenant) => !query.health || tenant.health.health === query.health).map(({ id, name, health }) => ({ id, name, health })),
+      tenants: found
+        .filter((tenant) => !query.health || tenant.health.health === query.health)
+        .map(({ id, name, health }) => ({ id, name, health })),
       groups: all.data.groups.map((group) => ({
         signature: group.signature,
         code: group.code,

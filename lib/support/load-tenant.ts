@@ -7,14 +7,25 @@ import type { Provider } from '@/lib/prequel/contract/provider';
 import { getProvider } from '@/lib/prequel/providers';
 import { loadProviderStatus, type ProviderStatus } from '@/lib/status/load-status';
 
-type TenantPage = { provider: Provider; status: ProviderStatus; audit: Awaited<ReturnType<typeof listAuditLog>> };
+type TenantPage = {
+  provider: Provider;
+  status: ProviderStatus;
+  audit: Awaited<ReturnType<typeof listAuditLog>>;
+};
 
 // Three calls where the API serves status summaries (the summary brings the provider along): the summary, the audit
 // trail and the capabilities (cached).
-export const loadTenant = supportLoader(async (_session, providerId: string): Promise<PrequelResult<TenantPage>> => {
-  const [status, audit] = await Promise.all([loadProviderStatus(providerId), listAuditLog({ providerId, pageSize: 50 })]);
-  if (!status.ok) return status;
-  const provider = status.data.provider ? { ok: true as const, data: status.data.provider } : await getProvider(providerId);
-  if (!provider.ok) return provider;
-  return { ok: true, data: { provider: provider.data, status: status.data, audit } };
-});
+export const loadTenant = supportLoader(
+  async (_session, providerId: string): Promise<PrequelResult<TenantPage>> => {
+    const [status, audit] = await Promise.all([
+      loadProviderStatus(providerId),
+      listAuditLog({ providerId, pageSize: 50 }),
+    ]);
+    if (!status.ok) return status;
+    const provider = status.data.provider
+      ? { ok: true as const, data: status.data.provider }
+      : await getProvider(providerId);
+    if (!provider.ok) return provider;
+    return { ok: true, data: { provider: provider.data, status: status.data, audit } };
+  },
+);

@@ -14,10 +14,20 @@ import { loadProviderStatus, type ProviderStatus } from '@/lib/status/load-statu
 export const MAX_TENANTS = 500;
 const PARALLEL = 6;
 
-export type TenantRow = { id: string; name: string; health: ReturnType<typeof tenantHealth>; status: ProviderStatus | null; problem: string | null };
+export type TenantRow = {
+  id: string;
+  name: string;
+  health: ReturnType<typeof tenantHealth>;
+  status: ProviderStatus | null;
+  problem: string | null;
+};
 
 /** Runs `work` over `items`, at most `limit` at a time. */
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -33,13 +43,18 @@ async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Pr
 
 export function healthOf(status: ProviderStatus, now: Date) {
   return tenantHealth({
-    sources: status.sources.map((source) => ({ id: source.id, name: source.name, is_reachable: source.isReachable })),
+    sources: status.sources.map((source) => ({
+      id: source.id,
+      name: source.name,
+      is_reachable: source.isReachable,
+    })),
     datasets: status.datasets.map((dataset) => ({
       id: dataset.id,
       name: dataset.name,
       latestExtract: dataset.extracts[0] ?? null,
       recentExtracts: dataset.extracts,
-      lastSuccessAt: dataset.extracts.find((extract) => extract.status === 'succeeded')?.ended_at ?? null,
+      lastSuccessAt:
+        dataset.extracts.find((extract) => extract.status === 'succeeded')?.ended_at ?? null,
       frequencyMinutes: dataset.frequencyMinutes,
       schemaDrift: dataset.schemaDrift,
     })),
@@ -56,28 +71,72 @@ export function healthOf(status: ProviderStatus, now: Date) {
 }
 
 /** Every tenant's health for the console; only a support session gets past its first line. */
-export const loadTenants = supportLoader(async (): Promise<PrequelResult<{ tenants: TenantRow[]; groups: ReturnType<typeof groupErrors>; complete: boolean }>> => {
-  const providers = await fetchAllPages((cursor) => listProviders({ cursor, pageSize: 100 }), { maxItems: MAX_TENANTS });
-  if (!providers.ok) return providers;
-  const now = new Date();
-  const tenants = await mapLimited(providers.data.items, PARALLEL, async (provider): Promise<TenantRow> => {
-    const status = await loadProviderStatus(provider.id);
-    if (!status.ok) {
-      return { id: provider.id, name: provider.name, status: null, problem: status.error.message, health: { health: 'degraded', severity: 2, brokenSince: null, reasons: [status.error.message] } as TenantRow['health'] };
+export const loadTenants = supportLoader(
+  async (): Promise<
+    PrequelResult<{
+      tenants: TenantRow[];
+      groups: ReturnType<typeof groupErrors>;
+      complete: boolean;
+    }>
+  > => {
+    const providers = await fetchAllPages((cursor) => listProviders({ cursor, pageSize: 100 }), {
+      maxItems: MAX_TENANTS,
+    });
+    if (!providers.ok) return providers;
+    const now = new Date();
+    const tenants = await mapLimited(
+      providers.data.items,
+      PARALLEL,
+      async (provider): Promise<TenantRow> => {
+        const status = await loadProviderStatus(provider.id);
+        if (!status.ok) {
+          return {
+            id: provider.id,
+            name: provider.name,
+            status: null,
+            problem: status.error.message,
+            health: {
+              health: 'degraded',
+              severity: 2,
+              brokenSince: null,
+              reasons: [status.error.message],
+            } as TenantRow['health'],
+          };
+        }
+        return {
+          id: provider.id,
+          name: provider.name,
+          status: status.data,
+          problem: null,
+          health: healthOf(status.data, now),
+        };
+      },
+    );
+    tenants.sort((a, b) => compareTenants(a.health, b.health));
+    const failures: { tenantId: string; error: JobError; at: Date }[] = [];
+    for (const tenant of tenants) {
+      for (const dataset of tenant.status?.datasets ?? []) {
+        const latest = dataset.extracts[0];
+        if (latest?.status === 'failed' && latest.error)
+          failures.push({
+            tenantId: tenant.id,
+            error: latest.error,
+            at: new Date(latest.ended_at ?? latest.submitted_at),
+          });
+      }
+      for (const stream of tenant.status?.streams ?? []) {
+        const latest = stream.loads[0];
+        if (latest?.status === 'failed' && latest.error)
+          failures.push({
+            tenantId: tenant.id,
+            error: latest.error,
+            at: new Date(latest.ended_at ?? latest.submitted_at),
+          });
+      }
     }
-    return { id: provider.id, name: provider.name, status: status.data, problem: null, health: healthOf(status.data, now) };
-  });
-  tenants.sort((a, b) => compareTenants(a.health, b.health));
-  const failures: { tenantId: string; error: JobError; at: Date }[] = [];
-  for (const tenant of tenants) {
-    for (const dataset of tenant.status?.datasets ?? []) {
-      const latest = dataset.extracts[0];
-      if (latest?.status === 'failed' && latest.error) failures.push({ tenantId: tenant.id, error: latest.error, at: new Date(latest.ended_at ?? latest.submitted_at) });
-    }
-    for (const stream of tenant.status?.streams ?? []) {
-      const latest = stream.loads[0];
-      if (latest?.status === 'failed' && latest.error) failures.push({ tenantId: tenant.id, error: latest.error, at: new Date(latest.ended_at ?? latest.submitted_at) });
-    }
-  }
-  return { ok: true, data: { tenants, groups: groupErrors(failures), complete: providers.data.complete } };
-});
+    return {
+      ok: true,
+      data: { tenants, groups: groupErrors(failures), complete: providers.data.complete },
+    };
+  },
+);

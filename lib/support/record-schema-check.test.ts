@@ -3,7 +3,11 @@ import { checkRecordSchema } from './record-schema-check';
 
 describe('checking a record schema as it is typed', () => {
   test('counts the fields of a good schema', () => {
-    expect(checkRecordSchema('{"type":"object","required":["id"],"properties":{"id":{"type":"string"},"n":{"type":["integer","null"]}}}')).toEqual({ ok: true, fields: 2, required: 1 });
+    expect(
+      checkRecordSchema(
+        '{"type":"object","required":["id"],"properties":{"id":{"type":"string"},"n":{"type":["integer","null"]}}}',
+      ),
+    ).toEqual({ ok: true, fields: 2, required: 1 });
   });
 
   test.each([
@@ -14,7 +18,10 @@ describe('checking a record schema as it is typed', () => {
     ['{"type":"object","properties":{"id":"string"}}', /Field "id" must be described by an object/],
     ['{"type":"object","properties":{"id":{"type":3}}}', /"type" must be a type name/],
     ['{"type":"object","required":"id","properties":{"id":{}}}', /"required" must be a list/],
-    ['{"type":"object","required":["id","email"],"properties":{"id":{}}}', /not in "properties": email/],
+    [
+      '{"type":"object","required":["id","email"],"properties":{"id":{}}}',
+      /not in "properties": email/,
+    ],
   ])('says what is wrong with %s', (text, message) => {
     const checked = checkRecordSchema(text);
     expect(checked.ok).toBe(false);

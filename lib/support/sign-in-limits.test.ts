@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createSignInLimits } from './sign-in-limits';
 
-const options = { perAddress: 5, overall: 8, windowSeconds: 60, maxBackoffSeconds: 4, freeMisses: 2 };
+const options = {
+  perAddress: 5,
+  overall: 8,
+  windowSeconds: 60,
+  maxBackoffSeconds: 4,
+  freeMisses: 2,
+};
 
 describe('support sign-in limits', () => {
   it('lets the first misses through, then makes an address wait longer after each miss', async () => {

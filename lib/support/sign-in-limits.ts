@@ -13,15 +13,32 @@ export type SignInLimitsOptions = {
   freeMisses: number;
 };
 
-export const DEFAULT_SIGN_IN_LIMITS: SignInLimitsOptions = { perAddress: 10, overall: 100, windowSeconds: 15 * 60, maxBackoffSeconds: 60, freeMisses: 3 };
+export const DEFAULT_SIGN_IN_LIMITS: SignInLimitsOptions = {
+  perAddress: 10,
+  overall: 100,
+  windowSeconds: 15 * 60,
+  maxBackoffSeconds: 60,
+  freeMisses: 3,
+};
 
-export type SignInCheck = { ok: true } | { ok: false; retryAfterSeconds: number; scope: 'address' | 'overall' };
+export type SignInCheck =
+  { ok: true } | { ok: false; retryAfterSeconds: number; scope: 'address' | 'overall' };
 
 const secondsOf = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 
 export function createSignInLimits(options: SignInLimitsOptions = DEFAULT_SIGN_IN_LIMITS) {
-  const misses = new RateLimiterMemory({ keyPrefix: 'sign-in-misses', points: options.perAddress, duration: options.windowSeconds, blockDuration: options.windowSeconds });
-  const everyone = new RateLimiterMemory({ keyPrefix: 'sign-in-overall', points: options.overall, duration: options.windowSeconds, blockDuration: options.windowSeconds });
+  const misses = new RateLimiterMemory({
+    keyPrefix: 'sign-in-misses',
+    points: options.perAddress,
+    duration: options.windowSeconds,
+    blockDuration: options.windowSeconds,
+  });
+  const everyone = new RateLimiterMemory({
+    keyPrefix: 'sign-in-overall',
+    points: options.overall,
+    duration: options.windowSeconds,
+    blockDuration: options.windowSeconds,
+  });
   // A block per address until its backoff has passed; points are never consumed, only blocks set.
   const backoff = new RateLimiterMemory({ keyPrefix: 'sign-in-backoff', points: 1, duration: 1 });
 
@@ -37,16 +54,22 @@ export function createSignInLimits(options: SignInLimitsOptions = DEFAULT_SIGN_I
       const overall = await blocked(everyone, 'all', options.overall);
       if (overall) return { ok: false, retryAfterSeconds: secondsOf(overall), scope: 'overall' };
       // `block()` records a limiter's points + 1, so a backoff block shows as 2 points.
-      const own = (await blocked(misses, address, options.perAddress)) ?? (await blocked(backoff, address, 2));
-      return own ? { ok: false, retryAfterSeconds: secondsOf(own), scope: 'address' } : { ok: true };
+      const own =
+        (await blocked(misses, address, options.perAddress)) ??
+        (await blocked(backoff, address, 2));
+      return own
+        ? { ok: false, retryAfterSeconds: secondsOf(own), scope: 'address' }
+        : { ok: true };
     },
     async recordMiss(address: string): Promise<void> {
       const counted = await misses.penalty(address, 1);
-      if (counted.consumedPoints >= options.perAddress) await misses.block(address, options.windowSeconds);
+      if (counted.consumedPoints >= options.perAddress)
+        await misses.block(address, options.windowSeconds);
       const all = await everyone.penalty('all', 1);
       if (all.consumedPoints >= options.overall) await everyone.block('all', options.windowSeconds);
       const beyond = counted.consumedPoints - options.freeMisses;
-      if (beyond >= 0) await backoff.block(address, Math.min(options.maxBackoffSeconds, 2 ** beyond));
+      if (beyond >= 0)
+        await backoff.block(address, Math.min(options.maxBackoffSeconds, 2 ** beyond));
     },
     async recordSuccess(address: string): Promise<void> {
       await misses.delete(address);

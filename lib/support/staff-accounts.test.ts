@@ -5,12 +5,24 @@ describe('support staff accounts', () => {
   const entry = `Grace@SaaS.example:${hashStaffPassword('correct horse battery')}`;
 
   it('signs in the account whose email and password match, by its configured email', async () => {
-    const parsed = parseStaffAccounts(`${entry}, ada@saas.example:${hashStaffPassword('another password!')}`);
+    const parsed = parseStaffAccounts(
+      `${entry}, ada@saas.example:${hashStaffPassword('another password!')}`,
+    );
     if (!parsed.ok) throw new Error(parsed.message);
-    expect(parsed.accounts.map((account) => account.email)).toEqual(['grace@saas.example', 'ada@saas.example']);
-    expect((await verifyStaffPassword(parsed.accounts, ' GRACE@saas.example ', 'correct horse battery'))?.email).toBe('grace@saas.example');
-    expect(await verifyStaffPassword(parsed.accounts, 'grace@saas.example', 'another password!')).toBeNull();
-    expect(await verifyStaffPassword(parsed.accounts, 'nobody@saas.example', 'correct horse battery')).toBeNull();
+    expect(parsed.accounts.map((account) => account.email)).toEqual([
+      'grace@saas.example',
+      'ada@saas.example',
+    ]);
+    expect(
+      (await verifyStaffPassword(parsed.accounts, ' GRACE@saas.example ', 'correct horse battery'))
+        ?.email,
+    ).toBe('grace@saas.example');
+    expect(
+      await verifyStaffPassword(parsed.accounts, 'grace@saas.example', 'another password!'),
+    ).toBeNull();
+    expect(
+      await verifyStaffPassword(parsed.accounts, 'nobody@saas.example', 'correct horse battery'),
+    ).toBeNull();
   });
 
   it('stores a salted hash, never the password', () => {

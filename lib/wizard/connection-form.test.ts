@@ -1,7 +1,23 @@
 import { describe, expect, test } from 'vitest';
-import { ConnectionFormSchema, emptyConnectionForm, endpointChanges, formFieldOf, fromSource, passwordNeeded, readOnlyUserSql, toSourceInput, toSourcePatch } from './connection-form';
+import {
+  ConnectionFormSchema,
+  emptyConnectionForm,
+  endpointChanges,
+  formFieldOf,
+  fromSource,
+  passwordNeeded,
+  readOnlyUserSql,
+  toSourceInput,
+  toSourcePatch,
+} from './connection-form';
 
-const filled = { ...emptyConnectionForm('postgres'), host: 'db.acme.example.com', database: 'production', username: 'inlet', password: 's3cret' };
+const filled = {
+  ...emptyConnectionForm('postgres'),
+  host: 'db.acme.example.com',
+  database: 'production',
+  username: 'inlet',
+  password: 's3cret',
+};
 
 describe('the connect form', () => {
   test('becomes the contract source, SSL on by default', () => {
@@ -24,19 +40,44 @@ describe('the connect form', () => {
 
   test('sends no password in an edit that leaves it blank, so the saved one stays', () => {
     const values = ConnectionFormSchema.parse({ ...filled, password: '' });
-    expect(toSourcePatch(values)).toMatchObject({ postgres: { password_auth: { username: 'inlet' } } });
+    expect(toSourcePatch(values)).toMatchObject({
+      postgres: { password_auth: { username: 'inlet' } },
+    });
     expect(JSON.stringify(toSourcePatch(values))).not.toContain('password"');
   });
 
   test('round-trips a saved source without its password', () => {
-    const values = ConnectionFormSchema.parse({ ...filled, vendor: 'mysql', port: 3306, useSshTunnel: true, sshHost: 'bastion.acme.example.com', sshUsername: 'tunnel' });
-    const saved = toSourceInput(values, 'acme') as unknown as { name: string; vendor: string } & Record<string, unknown>;
-    expect(fromSource(saved)).toMatchObject({ vendor: 'mysql', host: 'db.acme.example.com', password: '', useSshTunnel: true, sshHost: 'bastion.acme.example.com' });
+    const values = ConnectionFormSchema.parse({
+      ...filled,
+      vendor: 'mysql',
+      port: 3306,
+      useSshTunnel: true,
+      sshHost: 'bastion.acme.example.com',
+      sshUsername: 'tunnel',
+    });
+    const saved = toSourceInput(values, 'acme') as unknown as {
+      name: string;
+      vendor: string;
+    } & Record<string, unknown>;
+    expect(fromSource(saved)).toMatchObject({
+      vendor: 'mysql',
+      host: 'db.acme.example.com',
+      password: '',
+      useSshTunnel: true,
+      sshHost: 'bastion.acme.example.com',
+    });
   });
 
   test('says what to fix, per field', () => {
-    const result = ConnectionFormSchema.safeParse({ ...filled, host: '', port: 70000, useSshTunnel: true });
-    const messages = Object.fromEntries((result.error?.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]));
+    const result = ConnectionFormSchema.safeParse({
+      ...filled,
+      host: '',
+      port: 70000,
+      useSshTunnel: true,
+    });
+    const messages = Object.fromEntries(
+      (result.error?.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]),
+    );
     expect(messages).toEqual({
       host: 'Enter the host name or IP address of the database server.',
       port: 'Ports run from 1 to 65535.',
@@ -54,8 +95,12 @@ describe('the connect form', () => {
   });
 
   test('offers least-privilege SQL for the user being configured', () => {
-    expect(readOnlyUserSql('postgres', { database: 'production', username: 'inlet' })).toContain('GRANT SELECT ON ALL TABLES IN SCHEMA public TO inlet;');
-    expect(readOnlyUserSql('mysql', { database: 'shop', username: '' })).toContain("GRANT SELECT, SHOW VIEW ON shop.* TO 'inlet_reader'@'%';");
+    expect(readOnlyUserSql('postgres', { database: 'production', username: 'inlet' })).toContain(
+      'GRANT SELECT ON ALL TABLES IN SCHEMA public TO inlet;',
+    );
+    expect(readOnlyUserSql('mysql', { database: 'shop', username: '' })).toContain(
+      "GRANT SELECT, SHOW VIEW ON shop.* TO 'inlet_reader'@'%';",
+    );
   });
 });
 
@@ -68,7 +113,9 @@ describe('the saved password goes only where it was entered for', () => {
 
   test('name, schema and untouched fields keep the saved password, whatever the input types', () => {
     expect(passwordNeeded(saved, { ...saved, name: 'Renamed', schema: 'sales' })).toBeNull();
-    expect(passwordNeeded(saved, { ...saved, port: '5432', host: ' db.acme.example.com ' })).toBeNull();
+    expect(
+      passwordNeeded(saved, { ...saved, port: '5432', host: ' db.acme.example.com ' }),
+    ).toBeNull();
     // Tunnel settings of a tunnel that stays off are not sent anywhere.
     expect(passwordNeeded(saved, { ...saved, sshHost: 'bastion.example.com' })).toBeNull();
   });
@@ -79,15 +126,28 @@ describe('the saved password goes only where it was entered for', () => {
     [{ database: 'other' }, 'Enter the password again: the database changed.'],
     [{ username: 'someone' }, 'Enter the password again: the user name changed.'],
     [{ requireSsl: false }, 'Enter the password again: the SSL setting changed.'],
-    [{ useSshTunnel: true, sshHost: 'bastion.example.com', sshUsername: 'me' }, 'Enter the password again: the SSH tunnel changed.'],
-    [{ host: 'attacker.example.com', port: 6432, requireSsl: false }, 'Enter the password again: the host, port and SSL setting changed.'],
+    [
+      { useSshTunnel: true, sshHost: 'bastion.example.com', sshUsername: 'me' },
+      'Enter the password again: the SSH tunnel changed.',
+    ],
+    [
+      { host: 'attacker.example.com', port: 6432, requireSsl: false },
+      'Enter the password again: the host, port and SSL setting changed.',
+    ],
   ])('%j needs the password again', (change, hint) => {
     expect(passwordNeeded(saved, { ...saved, ...change })).toBe(hint);
   });
 
   test('a changed tunnel host counts while the tunnel is on', () => {
-    const tunnelled = { ...saved, useSshTunnel: true, sshHost: 'bastion.example.com', sshUsername: 'me' };
-    expect(endpointChanges(tunnelled, { ...tunnelled, sshHost: 'elsewhere.example.com' })).toEqual(['SSH tunnel']);
+    const tunnelled = {
+      ...saved,
+      useSshTunnel: true,
+      sshHost: 'bastion.example.com',
+      sshUsername: 'me',
+    };
+    expect(endpointChanges(tunnelled, { ...tunnelled, sshHost: 'elsewhere.example.com' })).toEqual([
+      'SSH tunnel',
+    ]);
   });
 
   test('the API refusing the old password lands on the password field', () => {

@@ -13,14 +13,27 @@ export const CONNECT_VENDORS = [
 
 export type ConnectVendor = 'postgres' | 'mysql';
 
-const optionalText = z.string().trim().max(255).optional().transform((value) => (value ? value : undefined));
+const optionalText = z
+  .string()
+  .trim()
+  .max(255)
+  .optional()
+  .transform((value) => (value ? value : undefined));
 
 export const ConnectionFormSchema = z
   .object({
     vendor: z.enum(['postgres', 'mysql'], { error: 'Choose the database you use.' }),
     name: z.string().trim().min(1, 'Give the connection a name.').max(255),
-    host: z.string().trim().min(1, 'Enter the host name or IP address of the database server.').max(253),
-    port: z.coerce.number({ error: 'Enter a port number.' }).int('Enter a whole number.').min(1, 'Ports run from 1 to 65535.').max(65535, 'Ports run from 1 to 65535.'),
+    host: z
+      .string()
+      .trim()
+      .min(1, 'Enter the host name or IP address of the database server.')
+      .max(253),
+    port: z.coerce
+      .number({ error: 'Enter a port number.' })
+      .int('Enter a whole number.')
+      .min(1, 'Ports run from 1 to 65535.')
+      .max(65535, 'Ports run from 1 to 65535.'),
     database: z.string().trim().min(1, 'Enter the name of the database.').max(255),
     schema: optionalText,
     username: z.string().trim().min(1, 'Enter the user name Inlet signs in with.').max(255),
@@ -33,8 +46,18 @@ export const ConnectionFormSchema = z
     sshUsername: optionalText,
   })
   .superRefine((form, context) => {
-    if (form.useSshTunnel && !form.sshHost) context.addIssue({ code: 'custom', path: ['sshHost'], message: 'Enter the SSH bastion host, or turn the tunnel off.' });
-    if (form.useSshTunnel && !form.sshUsername) context.addIssue({ code: 'custom', path: ['sshUsername'], message: 'Enter the SSH user name.' });
+    if (form.useSshTunnel && !form.sshHost)
+      context.addIssue({
+        code: 'custom',
+        path: ['sshHost'],
+        message: 'Enter the SSH bastion host, or turn the tunnel off.',
+      });
+    if (form.useSshTunnel && !form.sshUsername)
+      context.addIssue({
+        code: 'custom',
+        path: ['sshUsername'],
+        message: 'Enter the SSH user name.',
+      });
   });
 
 export type ConnectionForm = z.input<typeof ConnectionFormSchema>;
@@ -69,7 +92,13 @@ function connectionBlock(form: ConnectionFormValues, password: string | undefine
     disable_ssl: !form.requireSsl,
     use_ssh_tunnel: form.useSshTunnel,
     ...(form.useSshTunnel && form.sshHost && form.sshUsername
-      ? { ssh_tunnel: { ssh_tunnel_host: form.sshHost, ssh_tunnel_port: form.sshPort ?? 22, ssh_tunnel_username: form.sshUsername } }
+      ? {
+          ssh_tunnel: {
+            ssh_tunnel_host: form.sshHost,
+            ssh_tunnel_port: form.sshPort ?? 22,
+            ssh_tunnel_username: form.sshUsername,
+          },
+        }
       : {}),
   };
 }
@@ -85,16 +114,25 @@ export function toSourceInput(form: ConnectionFormValues, providerId: string): S
 /** Changes to a saved source: everything the form shows, and the password only when one was typed. */
 export function toSourcePatch(form: ConnectionFormValues): MergePatch<SourceInput> {
   const password = form.password ? form.password : undefined;
-  return { name: form.name, [form.vendor]: connectionBlock(form, password) } as MergePatch<SourceInput>;
+  return {
+    name: form.name,
+    [form.vendor]: connectionBlock(form, password),
+  } as MergePatch<SourceInput>;
 }
 
 /** The saved source as the form shows it; the password is write-only and never comes back. */
-export function fromSource(source: { name: string; vendor: string } & Record<string, unknown>): ConnectionForm | null {
+export function fromSource(
+  source: { name: string; vendor: string } & Record<string, unknown>,
+): ConnectionForm | null {
   if (source.vendor !== 'postgres' && source.vendor !== 'mysql') return null;
   const block = source[source.vendor] as Record<string, unknown> | undefined;
   if (!block) return null;
   const auth = (block.password_auth ?? {}) as { username?: string };
-  const tunnel = (block.ssh_tunnel ?? {}) as { ssh_tunnel_host?: string; ssh_tunnel_port?: number; ssh_tunnel_username?: string };
+  const tunnel = (block.ssh_tunnel ?? {}) as {
+    ssh_tunnel_host?: string;
+    ssh_tunnel_port?: number;
+    ssh_tunnel_username?: string;
+  };
   return {
     vendor: source.vendor,
     name: source.name,
@@ -125,14 +163,18 @@ const PASSWORD_ENDPOINT: { field: keyof ConnectionForm; label: string }[] = [
 ];
 const TUNNEL_FIELDS: (keyof ConnectionForm)[] = ['sshHost', 'sshPort', 'sshUsername'];
 
-const comparable = (value: unknown) => (typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : value);
+const comparable = (value: unknown) =>
+  typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : value;
 
 /** The endpoint settings (by their label) that differ from the saved connection's. */
 export function endpointChanges(saved: ConnectionForm, current: ConnectionForm): string[] {
-  const changed = PASSWORD_ENDPOINT.filter(({ field }) => comparable(saved[field]) !== comparable(current[field])).map(({ label }) => label);
+  const changed = PASSWORD_ENDPOINT.filter(
+    ({ field }) => comparable(saved[field]) !== comparable(current[field]),
+  ).map(({ label }) => label);
   const tunnelChanged =
     Boolean(saved.useSshTunnel) !== Boolean(current.useSshTunnel) ||
-    (Boolean(current.useSshTunnel) && TUNNEL_FIELDS.some((field) => comparable(saved[field]) !== comparable(current[field])));
+    (Boolean(current.useSshTunnel) &&
+      TUNNEL_FIELDS.some((field) => comparable(saved[field]) !== comparable(current[field])));
   return tunnelChanged ? [...changed, 'SSH tunnel'] : changed;
 }
 
@@ -140,11 +182,17 @@ export function endpointChanges(saved: ConnectionForm, current: ConnectionForm):
  * Why the password field must be filled in, or null when an empty one keeps the saved password: always for a new
  * connection, and for a saved one once its host, port, database, user, SSL setting or tunnel changes.
  */
-export function passwordNeeded(saved: ConnectionForm | null, current: ConnectionForm): string | null {
+export function passwordNeeded(
+  saved: ConnectionForm | null,
+  current: ConnectionForm,
+): string | null {
   if (!saved) return 'Enter the password of the database user.';
   const changes = endpointChanges(saved, current);
   if (!changes.length) return null;
-  const list = changes.length < 2 ? changes[0] : `${changes.slice(0, -1).join(', ')} and ${changes[changes.length - 1]}`;
+  const list =
+    changes.length < 2
+      ? changes[0]
+      : `${changes.slice(0, -1).join(', ')} and ${changes[changes.length - 1]}`;
   return `Enter the password again: the ${list} changed.`;
 }
 
@@ -171,7 +219,10 @@ export function formFieldOf(apiPath: string): keyof ConnectionForm | null {
 }
 
 /** The least-privilege user to create, per vendor, for the copy button. */
-export function readOnlyUserSql(vendor: ConnectVendor, { database, schema, username }: { database: string; schema?: string; username: string }): string {
+export function readOnlyUserSql(
+  vendor: ConnectVendor,
+  { database, schema, username }: { database: string; schema?: string; username: string },
+): string {
   const user = username || 'inlet_reader';
   const db = database || 'your_database';
   if (vendor === 'postgres') {
@@ -184,5 +235,8 @@ export function readOnlyUserSql(vendor: ConnectVendor, { database, schema, usern
       `ALTER DEFAULT PRIVILEGES IN SCHEMA ${ns} GRANT SELECT ON TABLES TO ${user};`,
     ].join('\n');
   }
-  return [`CREATE USER '${user}'@'%' IDENTIFIED BY '<a strong password>';`, `GRANT SELECT, SHOW VIEW ON ${db}.* TO '${user}'@'%';`].join('\n');
+  return [
+    `CREATE USER '${user}'@'%' IDENTIFIED BY '<a strong password>';`,
+    `GRANT SELECT, SHOW VIEW ON ${db}.* TO '${user}'@'%';`,
+  ].join('\n');
 }

@@ -25,26 +25,43 @@ describe('a picked table', () => {
       method: 'table',
       table: { source_table_namespace: 'public', source_table_name: 'customers' },
       type: 'dimension',
-      dimension: { primary_key_column: 'id', last_modified_column: 'updated_at', is_deleted_column: 'is_deleted' },
+      dimension: {
+        primary_key_column: 'id',
+        last_modified_column: 'updated_at',
+        is_deleted_column: 'is_deleted',
+      },
     });
     expect(describeTracking(table())).toBe('Changes by updated_at');
   });
 
   test('becomes an append-only fact when it looks like events', () => {
-    const events = table({ name: 'events', namespace: 'app', suggested_type: 'fact', candidate_created_at_columns: ['occurred_at'] });
-    expect(datasetFromTable(source, events, 15)).toMatchObject({ name: 'app.events', type: 'fact', fact: { primary_key_column: 'id', created_at_column: 'occurred_at' } });
+    const events = table({
+      name: 'events',
+      namespace: 'app',
+      suggested_type: 'fact',
+      candidate_created_at_columns: ['occurred_at'],
+    });
+    expect(datasetFromTable(source, events, 15)).toMatchObject({
+      name: 'app.events',
+      type: 'fact',
+      fact: { primary_key_column: 'id', created_at_column: 'occurred_at' },
+    });
     expect(describeTracking(events)).toBe('New rows by occurred_at');
   });
 
   test('without a single-column key or read access cannot be imported as a table', () => {
-    expect(datasetFromTable(source, table({ primary_key: [], readiness: 'no_primary_key' }), 60)).toBeNull();
+    expect(
+      datasetFromTable(source, table({ primary_key: [], readiness: 'no_primary_key' }), 60),
+    ).toBeNull();
     expect(datasetFromTable(source, table({ primary_key: ['a', 'b'] }), 60)).toBeNull();
     expect(datasetFromTable(source, table({ readiness: 'no_select_privilege' }), 60)).toBeNull();
   });
 
   test('without change-tracking columns is read in full and compared by content', () => {
     const plain = table({ candidate_last_modified_columns: [], candidate_is_deleted_columns: [] });
-    expect(datasetFromTable(source, plain, 60)).toMatchObject({ dimension: { primary_key_column: 'id' } });
+    expect(datasetFromTable(source, plain, 60)).toMatchObject({
+      dimension: { primary_key_column: 'id' },
+    });
     expect(describeTracking(plain)).toBe('Full read each run, compared by content');
   });
 });

@@ -13,13 +13,29 @@ export const FREQUENCIES = [
 ] as const;
 
 export const READINESS = {
-  ready: { tone: 'success', label: 'Ready', help: 'Has a primary key; changes are found on each run.' },
-  no_primary_key: { tone: 'warning', label: 'No primary key', help: 'Add a primary key, or import it with a SQL query that names a unique column.' },
-  no_select_privilege: { tone: 'danger', label: 'No read access', help: 'Grant SELECT on this table to the user Inlet signs in with.' },
+  ready: {
+    tone: 'success',
+    label: 'Ready',
+    help: 'Has a primary key; changes are found on each run.',
+  },
+  no_primary_key: {
+    tone: 'warning',
+    label: 'No primary key',
+    help: 'Add a primary key, or import it with a SQL query that names a unique column.',
+  },
+  no_select_privilege: {
+    tone: 'danger',
+    label: 'No read access',
+    help: 'Grant SELECT on this table to the user Inlet signs in with.',
+  },
 } as const;
 
 /** The dataset for a table: its suggested type, its key, and the change-tracking columns found in it. */
-export function datasetFromTable(sourceId: string, table: SourceTable, frequencyMinutes: number): DatasetInput | null {
+export function datasetFromTable(
+  sourceId: string,
+  table: SourceTable,
+  frequencyMinutes: number,
+): DatasetInput | null {
   const pk = table.primary_key.length === 1 ? table.primary_key[0]! : null;
   if (table.readiness !== 'ready' || !pk) return null;
   const base = {
@@ -31,20 +47,30 @@ export function datasetFromTable(sourceId: string, table: SourceTable, frequency
   };
   const createdAt = table.candidate_created_at_columns[0];
   if (table.suggested_type === 'fact' && createdAt) {
-    return { ...base, type: 'fact', fact: { primary_key_column: pk, created_at_column: createdAt } };
+    return {
+      ...base,
+      type: 'fact',
+      fact: { primary_key_column: pk, created_at_column: createdAt },
+    };
   }
   const lastModified = table.candidate_last_modified_columns[0];
   const isDeleted = table.candidate_is_deleted_columns[0];
   return {
     ...base,
     type: 'dimension',
-    dimension: { primary_key_column: pk, ...(lastModified ? { last_modified_column: lastModified } : {}), ...(isDeleted ? { is_deleted_column: isDeleted } : {}) },
+    dimension: {
+      primary_key_column: pk,
+      ...(lastModified ? { last_modified_column: lastModified } : {}),
+      ...(isDeleted ? { is_deleted_column: isDeleted } : {}),
+    },
   };
 }
 
 /** How the table will be read, in words, for the table browser. */
 export function describeTracking(table: SourceTable): string {
-  if (table.suggested_type === 'fact' && table.candidate_created_at_columns[0]) return `New rows by ${table.candidate_created_at_columns[0]}`;
-  if (table.candidate_last_modified_columns[0]) return `Changes by ${table.candidate_last_modified_columns[0]}`;
+  if (table.suggested_type === 'fact' && table.candidate_created_at_columns[0])
+    return `New rows by ${table.candidate_created_at_columns[0]}`;
+  if (table.candidate_last_modified_columns[0])
+    return `Changes by ${table.candidate_last_modified_columns[0]}`;
   return 'Full read each run, compared by content';
 }

@@ -7,9 +7,15 @@ import { listStreams } from '@/lib/prequel/streams';
 import type { CustomerSession } from '@/lib/session/session';
 import { type WizardProgress, wizardProgress } from './steps';
 
-export async function loadWizardProgress(session: CustomerSession): Promise<PrequelResult<WizardProgress>> {
+export async function loadWizardProgress(
+  session: CustomerSession,
+): Promise<PrequelResult<WizardProgress>> {
   const scope = { providerId: session.providerId, pageSize: 100 };
-  const [sources, datasets, streams] = await Promise.all([listSources(scope), listDatasets(scope), listStreams(scope)]);
+  const [sources, datasets, streams] = await Promise.all([
+    listSources(scope),
+    listDatasets(scope),
+    listStreams(scope),
+  ]);
   if (!sources.ok) return sources;
   if (!datasets.ok) return datasets;
   if (!streams.ok) return streams;

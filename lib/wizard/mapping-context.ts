@@ -29,15 +29,32 @@ const SAMPLE_SIZE = 20;
 const PREVIEW_RECORDS = 5;
 
 /** The dataset's columns and types, asked of the source the way the dataset reads it. */
-async function datasetColumns(dataset: Dataset): Promise<PrequelResult<{ name: string; prequel_type: ColumnInfo['prequel_type'] }[]>> {
-  const body = dataset as Dataset & { table?: { source_table_namespace: string; source_table_name: string }; sql?: { query: string } };
-  if (body.method === 'table' && body.table) return getSourceSchema(dataset.source_id, { method: 'table', table: body.table });
-  if (body.method === 'sql' && body.sql) return getSourceSchema(dataset.source_id, { method: 'sql', sql: body.sql });
-  return failure('not_supported', 'This dataset is read in a way the mapping step cannot describe yet.');
+async function datasetColumns(
+  dataset: Dataset,
+): Promise<PrequelResult<{ name: string; prequel_type: ColumnInfo['prequel_type'] }[]>> {
+  const body = dataset as Dataset & {
+    table?: { source_table_namespace: string; source_table_name: string };
+    sql?: { query: string };
+  };
+  if (body.method === 'table' && body.table)
+    return getSourceSchema(dataset.source_id, { method: 'table', table: body.table });
+  if (body.method === 'sql' && body.sql)
+    return getSourceSchema(dataset.source_id, { method: 'sql', sql: body.sql });
+  return failure(
+    'not_supported',
+    'This dataset is read in a way the mapping step cannot describe yet.',
+  );
 }
 
-export async function loadMappingContext(destination: Destination, dataset: Dataset, stream: Stream | null): Promise<PrequelResult<MappingContext>> {
-  const [columns, sample] = await Promise.all([datasetColumns(dataset), sampleRecords(dataset.id, SAMPLE_SIZE)]);
+export async function loadMappingContext(
+  destination: Destination,
+  dataset: Dataset,
+  stream: Stream | null,
+): Promise<PrequelResult<MappingContext>> {
+  const [columns, sample] = await Promise.all([
+    datasetColumns(dataset),
+    sampleRecords(dataset.id, SAMPLE_SIZE),
+  ]);
   if (!columns.ok) return columns;
   // No records yet (the first import is still running) is not an error: suggestions then go by name and type.
   const records = sample.ok ? sample.data.records : [];
@@ -52,13 +69,20 @@ export async function loadMappingContext(destination: Destination, dataset: Data
     data: {
       fields,
       columns: infos,
-      sampleRecordIds: records.slice(0, PREVIEW_RECORDS).map((record) => String(record[RECORD_ID_FIELD])),
+      sampleRecordIds: records
+        .slice(0, PREVIEW_RECORDS)
+        .map((record) => String(record[RECORD_ID_FIELD])),
       saved: stream ? stream.mappings : null,
       suggestions: suggestMappings(fields, infos),
       newColumns: dataset.schema_drift?.new_columns ?? [],
       goneColumns: (dataset.schema_drift?.columns ?? []).flatMap((column) => {
-        const reader = column.change === 'removed' ? column.streams.find((candidate) => candidate.stream_id === stream?.id) : undefined;
-        return reader ? [{ name: column.name, renamedTo: column.renamed_to, fields: reader.target_fields }] : [];
+        const reader =
+          column.change === 'removed'
+            ? column.streams.find((candidate) => candidate.stream_id === stream?.id)
+            : undefined;
+        return reader
+          ? [{ name: column.name, renamedTo: column.renamed_to, fields: reader.target_fields }]
+          : [];
       }),
     },
   };

@@ -9,5 +9,7 @@ export const MappingRequestSchema = z.object({
 });
 export type MappingRequest = z.infer<typeof MappingRequestSchema>;
 
-export const PreviewRequestSchema = MappingRequestSchema.extend({ recordIds: z.array(z.string().min(1).max(500)).min(1).max(20) });
+export const PreviewRequestSchema = MappingRequestSchema.extend({
+  recordIds: z.array(z.string().min(1).max(500)).min(1).max(20),
+});
 export type PreviewRequest = z.infer<typeof PreviewRequestSchema>;

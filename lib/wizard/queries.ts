@@ -6,13 +6,24 @@ import type { SourceTable } from '@/lib/prequel/contract/source-actions';
 import { readRoute } from '@/lib/read-route';
 
 export type TablePage = { items: SourceTable[]; nextCursor: string | null };
-export type DatasetRow = { id: string; name: string; type: 'dimension' | 'fact'; frequencyMinutes: number; latestExtract: Extract | null };
+export type DatasetRow = {
+  id: string;
+  name: string;
+  type: 'dimension' | 'fact';
+  frequencyMinutes: number;
+  latestExtract: Extract | null;
+};
 
 const running = (extract: Extract | null) => isActive(extract);
 
 export type StreamRow = { id: string; name: string; isEnabled: boolean; latestLoad: Load | null };
 
-export type PreviewInput = { destinationId: string; datasetId: string; mappings: unknown[]; recordIds: string[] };
+export type PreviewInput = {
+  destinationId: string;
+  datasetId: string;
+  mappings: unknown[];
+  recordIds: string[];
+};
 
 export const wizardQueries = {
   preview: (input: PreviewInput) =>
@@ -25,20 +36,25 @@ export const wizardQueries = {
   tables: (search: string, cursor: string | null) =>
     queryOptions({
       queryKey: ['wizard', 'tables', search, cursor],
-      queryFn: () => readRoute<TablePage>(`/api/wizard/tables?${new URLSearchParams({ search, ...(cursor ? { cursor } : {}) })}`),
+      queryFn: () =>
+        readRoute<TablePage>(
+          `/api/wizard/tables?${new URLSearchParams({ search, ...(cursor ? { cursor } : {}) })}`,
+        ),
       placeholderData: (previous) => previous,
     }),
   loads: () =>
     queryOptions({
       queryKey: ['wizard', 'loads'],
       queryFn: () => readRoute<StreamRow[]>('/api/wizard/loads'),
-      refetchInterval: (query) => (query.state.data?.some((row) => isActive(row.latestLoad)) ? 1500 : false),
+      refetchInterval: (query) =>
+        query.state.data?.some((row) => isActive(row.latestLoad)) ? 1500 : false,
     }),
   datasets: () =>
     queryOptions({
       queryKey: ['wizard', 'datasets'],
       queryFn: () => readRoute<DatasetRow[]>('/api/wizard/datasets'),
       // Poll while any extract is queued or running; stop once all are settled.
-      refetchInterval: (query) => (query.state.data?.some((row) => running(row.latestExtract)) ? 1500 : false),
+      refetchInterval: (query) =>
+        query.state.data?.some((row) => running(row.latestExtract)) ? 1500 : false,
     }),
 };

@@ -27,7 +27,11 @@ export interface WizardFacts {
  * Where a returning customer resumes: the first step whose work is not saved yet. A step is reachable once every
  * step before it is done, so a reload or a shared link never skips ahead of the data.
  */
-export type WizardProgress = { done: Record<WizardStepId, boolean>; current: WizardStepId; launched: boolean };
+export type WizardProgress = {
+  done: Record<WizardStepId, boolean>;
+  current: WizardStepId;
+  launched: boolean;
+};
 
 export function wizardProgress(facts: WizardFacts): WizardProgress {
   const done: Record<WizardStepId, boolean> = {

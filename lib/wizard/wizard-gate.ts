@@ -5,7 +5,13 @@ import { cache } from 'react';
 import type { PrequelError } from '@/lib/prequel/client';
 import { getSession, isCustomerSession, type CustomerSession } from '@/lib/session/session';
 import { loadWizardProgress } from './load-progress';
-import { canVisit, wizardStep, type WizardProgress, type WizardStepId, WIZARD_STEPS } from './steps';
+import {
+  canVisit,
+  wizardStep,
+  type WizardProgress,
+  type WizardStepId,
+  WIZARD_STEPS,
+} from './steps';
 
 /** One read per request, shared by the layout and the page. */
 const progressOf = cache((session: CustomerSession) => loadWizardProgress(session));
@@ -26,7 +32,12 @@ export const readWizardGate = cache(async (): Promise<WizardGate> => {
 /** Which steps a session may open: a credentials-only link opens the source step alone. */
 export function reachableSteps(gate: WizardGate & { kind: 'ok' }): Record<WizardStepId, boolean> {
   return Object.fromEntries(
-    WIZARD_STEPS.map((step) => [step.id, gate.session.scope === 'credentials' ? step.id === 'source' : canVisit(step.id, gate.progress)]),
+    WIZARD_STEPS.map((step) => [
+      step.id,
+      gate.session.scope === 'credentials'
+        ? step.id === 'source'
+        : canVisit(step.id, gate.progress),
+    ]),
   ) as Record<WizardStepId, boolean>;
 }
 
@@ -34,6 +45,9 @@ export function reachableSteps(gate: WizardGate & { kind: 'ok' }): Record<Wizard
 export async function enterStep(step: WizardStepId): Promise<WizardGate> {
   const gate = await readWizardGate();
   if (gate.kind !== 'ok') return gate;
-  if (!reachableSteps(gate)[step]) redirect(wizardStep(gate.session.scope === 'credentials' ? 'source' : gate.progress.current).path);
+  if (!reachableSteps(gate)[step])
+    redirect(
+      wizardStep(gate.session.scope === 'credentials' ? 'source' : gate.progress.current).path,
+    );
   return gate;
 }

@@ -39,7 +39,15 @@ export async function openBenchDatabases(options: { customers: number }): Promis
     await server.createDatabase('engine');
     await source.connect();
     benchLog(`Building ${options.customers.toLocaleString()} customers…`);
-    await createSampleDatabase({ dialect: 'postgres', client: source }, { customers: options.customers, accountsPerCustomer: 0, ordersPerCustomer: 0, eventsPerCustomer: 0 });
+    await createSampleDatabase(
+      { dialect: 'postgres', client: source },
+      {
+        customers: options.customers,
+        accountsPerCustomer: 0,
+        ordersPerCustomer: 0,
+        eventsPerCustomer: 0,
+      },
+    );
   } catch (error) {
     await close();
     throw error;
@@ -50,7 +58,10 @@ export async function openBenchDatabases(options: { customers: number }): Promis
     sourceUrl: server.urlFor('source'),
     engineUrl: server.urlFor('engine'),
     source,
-    liveIds: async () => (await source.query<{ id: string }>('select id::text from customers where not is_deleted')).rows.map((row) => row.id),
+    liveIds: async () =>
+      (
+        await source.query<{ id: string }>('select id::text from customers where not is_deleted')
+      ).rows.map((row) => row.id),
     close,
   };
 }

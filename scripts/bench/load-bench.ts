@@ -6,14 +6,25 @@ import path from 'node:path';
 import { DestinationCreateSchema } from '../../lib/prequel/contract/destination';
 import { isActive } from '../../lib/prequel/contract/job';
 import { type CachedRecord, openCachedRecords } from '../../engine/cache/cached-records';
-import { bodyBytes, createRequestRenderer, type RenderOutcome } from '../../engine/deliver/render-request';
+import {
+  bodyBytes,
+  createRequestRenderer,
+  type RenderOutcome,
+} from '../../engine/deliver/render-request';
 import { deliveryId, signDelivery } from '../../engine/deliver/sign-delivery';
 import { signingKey } from '../../engine/deliver/signing-key';
 import { readStreamTransformed } from '../../engine/loads/load-ledger';
 import { benchLog as log, openBenchDatabases } from './bench-databases';
 import { customerMappings, customerRecordSchema } from './customer-mapping';
 import { measureTestTransform, RECORDS_PER_CALL, TARGET_P95_MS } from './measure-test-transform';
-import { cpuSince, postmasterPid, processCpuMs, readCpu, treeCpuMs, type CpuReading } from './process-cpu';
+import {
+  cpuSince,
+  postmasterPid,
+  processCpuMs,
+  readCpu,
+  treeCpuMs,
+  type CpuReading,
+} from './process-cpu';
 import { type RawDelivery, sendRawDeliveries } from './send-raw-deliveries';
 import { spawnReceiver, type ReceiverProcess } from './spawn-receiver';
 import { type BenchEngine, startBenchEngine } from './start-bench-engine';
@@ -31,8 +42,15 @@ const WARMUP_RECORDS = 500;
 const TRANSFORM_CALLS = 100;
 const TARGET = { batch: 0.5, record: 0.3 };
 
-
-type Job = { id: string; status: string; started_at: string | null; ended_at: string | null; records_loaded?: number; records_errored?: number; error: unknown };
+type Job = {
+  id: string;
+  status: string;
+  started_at: string | null;
+  ended_at: string | null;
+  records_loaded?: number;
+  records_errored?: number;
+  error: unknown;
+};
 // Polling answers from the engine's own event loop, so it is kept rare; a load's time is its own started_at → ended_at.
 const POLL_MS = 100;
 
@@ -41,7 +59,10 @@ let bench: BenchEngine | null = null;
 let receiver: ReceiverProcess | null = null;
 try {
   const liveIds = await databases.liveIds();
-  const api = (bench = await startBenchEngine(databases.engineUrl, { dataDir: path.join(databases.scratch, 'engine'), jobs: true }));
+  const api = (bench = await startBenchEngine(databases.engineUrl, {
+    dataDir: path.join(databases.scratch, 'engine'),
+    jobs: true,
+  }));
   const sink = (receiver = await spawnReceiver(api.baseUrl));
   const untilDone = async (pathname: string, key: 'extract' | 'load'): Promise<Job> => {
     for (;;) {
@@ -53,14 +74,23 @@ try {
 
   const dataset = await api.createCustomerDataset(databases.sourceUrl);
   log('Extracting (not timed)…');
-  const { extract } = await api.call<{ extract: Job }>('POST', `/import/datasets/${dataset.id}/extract`);
+  const { extract } = await api.call<{ extract: Job }>(
+    'POST',
+    `/import/datasets/${dataset.id}/extract`,
+  );
   const extracted = await untilDone(`/import/extracts/${extract.id}`, 'extract');
-  if (extracted.status !== 'succeeded') throw new Error(`extract ${extracted.status}: ${JSON.stringify(extracted.error)}`);
+  if (extracted.status !== 'succeeded')
+    throw new Error(`extract ${extracted.status}: ${JSON.stringify(extracted.error)}`);
   // Every cached record, in the order a load pages through them: what each load must deliver.
   const cached: CachedRecord[] = [];
   const reader = await openCachedRecords(api.engine, dataset.id);
   try {
-    for await (const page of reader.changed({ afterVersion: 0, upToVersion: Number.MAX_SAFE_INTEGER, pageSize: BATCH_RECORDS })) cached.push(...page);
+    for await (const page of reader.changed({
+      afterVersion: 0,
+      upToVersion: Number.MAX_SAFE_INTEGER,
+      pageSize: BATCH_RECORDS,
+    }))
+      cached.push(...page);
   } finally {
     reader.close();
   }
@@ -71,7 +101,11 @@ try {
       type: 'webhook_batch',
       record_schema: customerRecordSchema,
       max_records_per_minute: RECORDS_PER_MINUTE,
-      webhook_batch: { format: 'json', max_records_per_batch: BATCH_RECORDS, request_template: { method: 'POST', uri: `${sink.url}/batches` } },
+      webhook_batch: {
+        format: 'json',
+        max_records_per_batch: BATCH_RECORDS,
+        request_template: { method: 'POST', uri: `${sink.url}/batches` },
+      },
     },
     record: {
       name: 'bench record',
@@ -84,14 +118,27 @@ try {
   };
   // Created after the extract (which starts the loads of enabled streams), so loads start only when the benchmark says so.
   const streamTo = async (destinationId: string, name: string) =>
-    api.create('/import/streams', { stream: { name, dataset_id: dataset.id, destination_id: destinationId, mappings: customerMappings } });
+    api.create('/import/streams', {
+      stream: {
+        name,
+        dataset_id: dataset.id,
+        destination_id: destinationId,
+        mappings: customerMappings,
+      },
+    });
   // A batch load and its raw loop take a second or so each, so one noisy run could decide the ratio: each is run three
   // times, alternately, and the medians compared; each engine run loads a stream of its own, with an empty ledger.
   const RUNS = { batch: 3, record: 1 };
-  const streams = { batch: { mains: [] as string[], warmup: '' }, record: { mains: [] as string[], warmup: '' } };
+  const streams = {
+    batch: { mains: [] as string[], warmup: '' },
+    record: { mains: [] as string[], warmup: '' },
+  };
   for (const kind of ['batch', 'record'] as const) {
-    const destination = await api.create('/import/destinations?skip_validation=true', { destination: destinationBodies[kind] });
-    for (let run = 0; run < RUNS[kind]; run++) streams[kind].mains.push((await streamTo(destination.id, `bench ${kind} ${run + 1}`)).id);
+    const destination = await api.create('/import/destinations?skip_validation=true', {
+      destination: destinationBodies[kind],
+    });
+    for (let run = 0; run < RUNS[kind]; run++)
+      streams[kind].mains.push((await streamTo(destination.id, `bench ${kind} ${run + 1}`)).id);
     streams[kind].warmup = (await streamTo(destination.id, `bench ${kind} warm-up`)).id;
   }
 
@@ -99,9 +146,16 @@ try {
   // as the raw loop is timed from its first request to its last answer: the wait for a job runner to pick the load
   // up, and for the benchmark's next poll to notice the end, belongs to neither.
   const load = async (streamId: string, body: unknown = {}) => {
-    const { load: queued } = await api.call<{ load: Job }>('POST', `/import/streams/${streamId}/load`, body);
+    const { load: queued } = await api.call<{ load: Job }>(
+      'POST',
+      `/import/streams/${streamId}/load`,
+      body,
+    );
     const done = await untilDone(`/import/loads/${queued.id}`, 'load');
-    if (done.status !== 'succeeded' || done.records_errored !== 0) throw new Error(`load ${done.status}, ${done.records_errored} errored: ${JSON.stringify(done.error)}`);
+    if (done.status !== 'succeeded' || done.records_errored !== 0)
+      throw new Error(
+        `load ${done.status}, ${done.records_errored} errored: ${JSON.stringify(done.error)}`,
+      );
     const seconds = (Date.parse(done.ended_at!) - Date.parse(done.started_at!)) / 1000;
     return { id: done.id, loaded: done.records_loaded!, seconds };
   };
@@ -111,16 +165,22 @@ try {
     const stats = await sink.stats();
     const refused = stats.deliveries - (stats.byStatus['200'] ?? 0);
     if (stats.records !== records || stats.duplicates || stats.rejections || refused) {
-      throw new Error(`${what}: the receiver got ${stats.records} of ${records} records (${stats.duplicates} duplicates, ${stats.rejections} rejected, ${refused} refused deliveries)`);
+      throw new Error(
+        `${what}: the receiver got ${stats.records} of ${records} records (${stats.duplicates} duplicates, ${stats.rejections} rejected, ${refused} refused deliveries)`,
+      );
     }
     await sink.reset();
     verifiedRuns++;
     return stats;
   };
 
-  log(`Warming up the engine and the receiver: every record in batches, ${WARMUP_RECORDS} one by one…`);
+  log(
+    `Warming up the engine and the receiver: every record in batches, ${WARMUP_RECORDS} one by one…`,
+  );
   const batchWarmup = await load(streams.batch.warmup);
-  await load(streams.record.warmup, { record_ids: cached.slice(0, WARMUP_RECORDS).map((record) => record.recordId) });
+  await load(streams.record.warmup, {
+    record_ids: cached.slice(0, WARMUP_RECORDS).map((record) => record.recordId),
+  });
   await expectReceived('warm-up', cached.length + WARMUP_RECORDS);
 
   // The baseline sends the requests the engine sends: the records it transformed (as the batch warm-up's ledger holds
@@ -131,21 +191,51 @@ try {
   const key = await signingKey(api.engine);
   const rawDeliveries = async (kind: 'batch' | 'record'): Promise<RawDelivery[]> => {
     const streamId = streams[kind].mains[0]!;
-    const transformed = (await readStreamTransformed(api.engine.db, streams.batch.warmup)) as Map<string, Record<string, unknown> | null>;
-    const records = cached.map((record) => ({ recordId: record.recordId, version: record.version, isDeleted: record.isDeleted, record: transformed.get(record.recordId)! }));
-    if (transformed.size !== records.length || records.some((record) => !record.record)) throw new Error(`The batch warm-up's ledger does not hold every record.`);
-    const renderer = createRequestRenderer(DestinationCreateSchema.parse(destinationBodies[kind]), dataset.providerId);
+    const transformed = (await readStreamTransformed(api.engine.db, streams.batch.warmup)) as Map<
+      string,
+      Record<string, unknown> | null
+    >;
+    const records = cached.map((record) => ({
+      recordId: record.recordId,
+      version: record.version,
+      isDeleted: record.isDeleted,
+      record: transformed.get(record.recordId)!,
+    }));
+    if (transformed.size !== records.length || records.some((record) => !record.record))
+      throw new Error(`The batch warm-up's ledger does not hold every record.`);
+    const renderer = createRequestRenderer(
+      DestinationCreateSchema.parse(destinationBodies[kind]),
+      dataset.providerId,
+    );
     const signed = async (rendered: RenderOutcome, id: string): Promise<RawDelivery> => {
       if (!rendered.ok) throw new Error(rendered.message);
       const { method, url, headers, body } = rendered.request;
-      const signature = await signDelivery(body, { privateKey: key.privateKey, providerId: dataset.providerId, deliveryId: id });
-      return { method, url, headers: { ...headers, ...signature, 'user-agent': 'inlet-bench' }, body: bodyBytes(body) };
+      const signature = await signDelivery(body, {
+        privateKey: key.privateKey,
+        providerId: dataset.providerId,
+        deliveryId: id,
+      });
+      return {
+        method,
+        url,
+        headers: { ...headers, ...signature, 'user-agent': 'inlet-bench' },
+        body: bodyBytes(body),
+      };
     };
-    if (kind === 'record') return Promise.all(records.map((record) => signed(renderer.forRecord(record), deliveryId(streamId, record.recordId, record.version))));
+    if (kind === 'record')
+      return Promise.all(
+        records.map((record) =>
+          signed(renderer.forRecord(record), deliveryId(streamId, record.recordId, record.version)),
+        ),
+      );
     const batches: Promise<RawDelivery>[] = [];
     for (let start = 0; start < records.length; start += BATCH_RECORDS) {
       const items = records.slice(start, start + BATCH_RECORDS);
-      const id = deliveryId(streamId, items.map((item) => item.recordId).join(','), items.map((item) => item.version).join(','));
+      const id = deliveryId(
+        streamId,
+        items.map((item) => item.recordId).join(','),
+        items.map((item) => item.version).join(','),
+      );
       batches.push(signed(renderer.forBatch(items, batchWarmup.id), id));
     }
     return Promise.all(batches);
@@ -163,8 +253,12 @@ try {
     receiver: () => processCpuMs(sink.pid),
   };
   const cpu: Record<'batch' | 'record', CpuReading> = { batch: {}, record: {} };
-  const measured = { batch: { engine: 0, raw: 0, requests: 0 }, record: { engine: 0, raw: 0, requests: 0 } };
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const measured = {
+    batch: { engine: 0, raw: 0, requests: 0 },
+    record: { engine: 0, raw: 0, requests: 0 },
+  };
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   for (const kind of ['batch', 'record'] as const) {
     const runs = RUNS[kind];
     const of = (run: number) => (runs > 1 ? ` (${run + 1} of ${runs})` : '');
@@ -178,34 +272,83 @@ try {
       const cpuBefore = readCpu(cpuSources);
       const engineLoad = await load(streams[kind].mains[run]!);
       cpuRuns.push(cpuSince(cpuBefore, readCpu(cpuSources)));
-      if (engineLoad.loaded !== cached.length) throw new Error(`The ${kind} load delivered ${engineLoad.loaded} of ${cached.length} records.`);
-      measured[kind].requests = (await expectReceived(`engine ${kind} load`, cached.length)).deliveries;
+      if (engineLoad.loaded !== cached.length)
+        throw new Error(
+          `The ${kind} load delivered ${engineLoad.loaded} of ${cached.length} records.`,
+        );
+      measured[kind].requests = (
+        await expectReceived(`engine ${kind} load`, cached.length)
+      ).deliveries;
       engineSeconds.push(engineLoad.seconds);
-      if (measured[kind].requests !== deliveries.length) throw new Error(`The ${kind} load sent ${measured[kind].requests} requests, the raw loop has ${deliveries.length}.`);
+      if (measured[kind].requests !== deliveries.length)
+        throw new Error(
+          `The ${kind} load sent ${measured[kind].requests} requests, the raw loop has ${deliveries.length}.`,
+        );
       log(`Raw HTTP loop, webhook_${kind}${of(run)}…`);
-      rawSeconds.push((await sendRawDeliveries(deliveries, kind === 'batch' ? 1 : RECORD_CONCURRENCY)).seconds);
+      rawSeconds.push(
+        (await sendRawDeliveries(deliveries, kind === 'batch' ? 1 : RECORD_CONCURRENCY)).seconds,
+      );
       await expectReceived(`raw ${kind} loop`, cached.length);
     }
     measured[kind].engine = median(engineSeconds);
     measured[kind].raw = median(rawSeconds);
     // The CPU of an average run.
-    cpu[kind] = Object.fromEntries(Object.keys(cpuRuns[0]!).map((name) => [name, cpuRuns.some((run) => run[name] == null) ? null : cpuRuns.reduce((sum, run) => sum + run[name]!, 0) / runs]));
+    cpu[kind] = Object.fromEntries(
+      Object.keys(cpuRuns[0]!).map((name) => [
+        name,
+        cpuRuns.some((run) => run[name] == null)
+          ? null
+          : cpuRuns.reduce((sum, run) => sum + run[name]!, 0) / runs,
+      ]),
+    );
   }
 
   log(`Calling test-transform ${TRANSFORM_CALLS} times with ${RECORDS_PER_CALL} random records…`);
-  const transform = await measureTestTransform((pathname, body) => api.call('POST', pathname, body), streams.record.mains[0]!, liveIds, { calls: TRANSFORM_CALLS, warmupCalls: 5 });
+  const transform = await measureTestTransform(
+    (pathname, body) => api.call('POST', pathname, body),
+    streams.record.mains[0]!,
+    liveIds,
+    { calls: TRANSFORM_CALLS, warmupCalls: 5 },
+  );
 
-  const rate = (seconds: number) => `${Math.round(cached.length / seconds).toLocaleString()} records/s`;
-  console.log(`\nLoad benchmark: ${cached.length.toLocaleString()} customers, ${customerMappings.length} mappings, into the reference receiver (own process; verifies, de-duplicates, stores)`);
-  console.log(`Engine loads are timed from the load's started_at to its ended_at (as the API reports them), raw loops from first request to last answer.\n`);
+  const rate = (seconds: number) =>
+    `${Math.round(cached.length / seconds).toLocaleString()} records/s`;
+  console.log(
+    `\nLoad benchmark: ${cached.length.toLocaleString()} customers, ${customerMappings.length} mappings, into the reference receiver (own process; verifies, de-duplicates, stores)`,
+  );
+  console.log(
+    `Engine loads are timed from the load's started_at to its ended_at (as the API reports them), raw loops from first request to last answer.\n`,
+  );
   const rows = [
-    [`webhook_batch json, engine load`, measured.batch.engine, `${measured.batch.requests} batches of ≤ ${BATCH_RECORDS}, one at a time, median of ${RUNS.batch}`],
-    [`webhook_batch json, raw HTTP loop`, measured.batch.raw, `same bodies, keep-alive, median of ${RUNS.batch}`],
-    [`webhook_record, engine load`, measured.record.engine, `${measured.record.requests.toLocaleString()} requests, ${RECORD_CONCURRENCY} in flight`],
-    [`webhook_record, raw HTTP loop`, measured.record.raw, `same bodies, keep-alive, ${RECORD_CONCURRENCY} in flight`],
+    [
+      `webhook_batch json, engine load`,
+      measured.batch.engine,
+      `${measured.batch.requests} batches of ≤ ${BATCH_RECORDS}, one at a time, median of ${RUNS.batch}`,
+    ],
+    [
+      `webhook_batch json, raw HTTP loop`,
+      measured.batch.raw,
+      `same bodies, keep-alive, median of ${RUNS.batch}`,
+    ],
+    [
+      `webhook_record, engine load`,
+      measured.record.engine,
+      `${measured.record.requests.toLocaleString()} requests, ${RECORD_CONCURRENCY} in flight`,
+    ],
+    [
+      `webhook_record, raw HTTP loop`,
+      measured.record.raw,
+      `same bodies, keep-alive, ${RECORD_CONCURRENCY} in flight`,
+    ],
   ] as const;
-  for (const [label, seconds, note] of rows) console.log(`  ${label.padEnd(34)} ${rate(seconds).padStart(18)} ${`${seconds.toFixed(2)} s`.padStart(9)}  ${note}`);
-  const ratio = { batch: measured.batch.raw / measured.batch.engine, record: measured.record.raw / measured.record.engine };
+  for (const [label, seconds, note] of rows)
+    console.log(
+      `  ${label.padEnd(34)} ${rate(seconds).padStart(18)} ${`${seconds.toFixed(2)} s`.padStart(9)}  ${note}`,
+    );
+  const ratio = {
+    batch: measured.batch.raw / measured.batch.engine,
+    record: measured.record.raw / measured.record.engine,
+  };
   const verdict = (met: boolean) => (met ? 'met' : 'NOT MET');
   console.log(`
   batch engine / raw records/s        ${ratio.batch.toFixed(2)}   (target ≥ ${TARGET.batch.toFixed(2)}) ${verdict(ratio.batch >= TARGET.batch)}

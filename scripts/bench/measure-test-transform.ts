@@ -23,13 +23,19 @@ export async function measureTestTransform(
   liveIds: readonly string[],
   options: { calls: number; warmupCalls: number },
 ): Promise<TransformTimings> {
-  const pick = () => Array.from({ length: RECORDS_PER_CALL }, () => liveIds[Math.floor(Math.random() * liveIds.length)]!);
+  const pick = () =>
+    Array.from(
+      { length: RECORDS_PER_CALL },
+      () => liveIds[Math.floor(Math.random() * liveIds.length)]!,
+    );
   const timings: number[] = [];
   let transformed = 0;
   let errored = 0;
   for (let call = 0; call < options.warmupCalls + options.calls; call++) {
     const started = performance.now();
-    const data = (await post(`/import/streams/${streamId}/test-transform`, { record_ids: pick() })) as { records: unknown[]; errors: unknown[] };
+    const data = (await post(`/import/streams/${streamId}/test-transform`, {
+      record_ids: pick(),
+    })) as { records: unknown[]; errors: unknown[] };
     const elapsed = performance.now() - started;
     if (call < options.warmupCalls) continue;
     timings.push(elapsed);
@@ -37,5 +43,12 @@ export async function measureTestTransform(
     errored += data.errors.length;
   }
   const sorted = [...timings].sort((a, b) => a - b);
-  return { calls: sorted.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: sorted[sorted.length - 1]!, transformed, errored };
+  return {
+    calls: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    max: sorted[sorted.length - 1]!,
+    transformed,
+    errored,
+  };
 }

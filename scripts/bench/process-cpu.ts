@@ -12,7 +12,10 @@ export function processCpuMs(pid: number, options: { reaped?: boolean } = {}): n
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: fields are counted from the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     const ticks = fields[11]! + fields[12]! + (options.reaped ? fields[13]! + fields[14]! : 0);
     return (ticks * 1000) / TICKS_PER_SECOND;
   } catch {
@@ -62,5 +65,10 @@ export function readCpu(sources: Record<string, () => number | null>): CpuReadin
 }
 
 export function cpuSince(before: CpuReading, after: CpuReading): CpuReading {
-  return Object.fromEntries(Object.keys(after).map((name) => [name, before[name] == null || after[name] == null ? null : after[name]! - before[name]!]));
+  return Object.fromEntries(
+    Object.keys(after).map((name) => [
+      name,
+      before[name] == null || after[name] == null ? null : after[name]! - before[name]!,
+    ]),
+  );
 }

@@ -29,7 +29,11 @@ export interface ReceiverProcess {
 export async function spawnReceiver(engineUrl: string): Promise<ReceiverProcess> {
   const port = await freePort();
   const cli = path.join(import.meta.dirname, '../receiver/cli.ts');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', cli, '--engine-url', engineUrl, '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, '--engine-url', engineUrl, '--port', String(port)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
@@ -38,11 +42,16 @@ export async function spawnReceiver(engineUrl: string): Promise<ReceiverProcess>
       const listening = /Receiver listening at (http:\/\/\S+?) /.exec(output);
       if (listening) resolve(listening[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`The receiver exited (code ${code}) before listening: ${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`The receiver exited (code ${code}) before listening: ${output}`)),
+    );
   });
   const api = async (method: string, pathname: string) => {
     const response = await fetch(`${url}/_receiver/${pathname}`, { method });
-    if (!response.ok) throw new Error(`receiver ${method} ${pathname}: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(
+        `receiver ${method} ${pathname}: ${response.status} ${await response.text()}`,
+      );
     return response.json() as Promise<unknown>;
   };
   return {

@@ -20,7 +20,10 @@ export interface BenchEngine {
   close(): Promise<void>;
 }
 
-export async function startBenchEngine(databaseUrl: string, options: { dataDir: string; jobs?: boolean }): Promise<BenchEngine> {
+export async function startBenchEngine(
+  databaseUrl: string,
+  options: { dataDir: string; jobs?: boolean },
+): Promise<BenchEngine> {
   const db = createPool(databaseUrl);
   await migrate(db);
   const apiKey = randomBytes(16).toString('hex');
@@ -46,10 +49,12 @@ export async function startBenchEngine(databaseUrl: string, options: { dataDir: 
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await response.json()) as { data: T };
-    if (response.status >= 300) throw new Error(`${method} ${pathname}: ${response.status} ${JSON.stringify(json)}`);
+    if (response.status >= 300)
+      throw new Error(`${method} ${pathname}: ${response.status} ${JSON.stringify(json)}`);
     return json.data;
   };
-  const create = async (pathname: string, body: unknown) => Object.values(await call<Record<string, { id: string }>>('POST', pathname, body))[0]!;
+  const create = async (pathname: string, body: unknown) =>
+    Object.values(await call<Record<string, { id: string }>>('POST', pathname, body))[0]!;
 
   return {
     engine,
@@ -58,14 +63,24 @@ export async function startBenchEngine(databaseUrl: string, options: { dataDir: 
     create,
     async createCustomerDataset(sourceUrl) {
       const admin = new URL(sourceUrl);
-      const lake = await create('/import/datalakes', { datalake: { name: 'bench', storage: 'local' } });
-      await create('/import/providers', { provider: { id: 'bench', name: 'Bench', datalake_id: lake.id, products: ['all'] } });
+      const lake = await create('/import/datalakes', {
+        datalake: { name: 'bench', storage: 'local' },
+      });
+      await create('/import/providers', {
+        provider: { id: 'bench', name: 'Bench', datalake_id: lake.id, products: ['all'] },
+      });
       const source = await create('/import/sources', {
         source: {
           name: 'bench',
           vendor: 'postgres',
           provider_id: 'bench',
-          postgres: { host: admin.hostname, port: Number(admin.port), database: admin.pathname.slice(1), disable_ssl: true, password_auth: { username: admin.username, password: admin.password } },
+          postgres: {
+            host: admin.hostname,
+            port: Number(admin.port),
+            database: admin.pathname.slice(1),
+            disable_ssl: true,
+            password_auth: { username: admin.username, password: admin.password },
+          },
         },
       });
       const dataset = await create('/import/datasets', {
@@ -74,7 +89,11 @@ export async function startBenchEngine(databaseUrl: string, options: { dataDir: 
           method: 'table',
           table: { source_table_namespace: 'public', source_table_name: 'customers' },
           type: 'dimension',
-          dimension: { primary_key_column: 'id', last_modified_column: 'updated_at', is_deleted_column: 'is_deleted' },
+          dimension: {
+            primary_key_column: 'id',
+            last_modified_column: 'updated_at',
+            is_deleted_column: 'is_deleted',
+          },
           // Benchmarks extract when they say so; the scheduler must not start one in the middle of a measurement.
           frequency_minutes: 525_600,
         },

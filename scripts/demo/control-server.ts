@@ -6,7 +6,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { BodyTooLarge, canAnswer, readBody, sendJson } from '../receiver/http-io';
-import { type DemoState, ScenarioNameSchema, ScenarioSwitchSchema, SimulatorSwitchSchema } from '../../lib/demo/demo-state';
+import {
+  type DemoState,
+  ScenarioNameSchema,
+  ScenarioSwitchSchema,
+  SimulatorSwitchSchema,
+} from '../../lib/demo/demo-state';
 import type { ScenarioSwitcher } from './scenarios';
 
 export const CONTROL_PREFIX = '/demo';
@@ -38,20 +43,35 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const server: Server = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
       (options.onError ?? console.error)(error);
-      if (canAnswer(response)) fail(response, 500, 'demo_control_failed', `The demo control failed: ${(error as Error).message}`);
+      if (canAnswer(response))
+        fail(
+          response,
+          500,
+          'demo_control_failed',
+          `The demo control failed: ${(error as Error).message}`,
+        );
     });
   });
 
   async function route(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://demo.invalid');
-    if (!authorized(request)) return fail(response, 401, 'unauthorized', 'Send Authorization: Bearer <DEMO_CONTROL_TOKEN>.');
+    if (!authorized(request))
+      return fail(
+        response,
+        401,
+        'unauthorized',
+        'Send Authorization: Bearer <DEMO_CONTROL_TOKEN>.',
+      );
     const method = request.method ?? 'GET';
     const path = url.pathname.replace(/\/+$/, '');
     const { switcher } = options;
 
-    if (method === 'GET' && path === `${CONTROL_PREFIX}/status`) return succeed(response, await switcher.status());
-    if (method === 'POST' && path === `${CONTROL_PREFIX}/reset`) return succeed(response, await switcher.reset());
-    if (method === 'POST' && path === `${CONTROL_PREFIX}/reset-all`) return succeed(response, await switcher.resetAll());
+    if (method === 'GET' && path === `${CONTROL_PREFIX}/status`)
+      return succeed(response, await switcher.status());
+    if (method === 'POST' && path === `${CONTROL_PREFIX}/reset`)
+      return succeed(response, await switcher.reset());
+    if (method === 'POST' && path === `${CONTROL_PREFIX}/reset-all`)
+      return succeed(response, await switcher.resetAll());
     if (method === 'POST' && path === `${CONTROL_PREFIX}/simulator`) {
       const body = await readInput(request, response, SimulatorSwitchSchema);
       if (body) succeed(response, await switcher.setSimulatorPaused(body.paused));
@@ -60,12 +80,23 @@ export async function startControlServer(options: ControlServerOptions): Promise
     const scenario = new RegExp(`^${CONTROL_PREFIX}/scenarios/([^/]+)$`).exec(path);
     if (method === 'POST' && scenario) {
       const name = ScenarioNameSchema.safeParse(decodeURIComponent(scenario[1]!));
-      if (!name.success) return fail(response, 404, 'unknown_scenario', `No scenario "${scenario[1]}": ${ScenarioNameSchema.options.join(', ')}.`);
+      if (!name.success)
+        return fail(
+          response,
+          404,
+          'unknown_scenario',
+          `No scenario "${scenario[1]}": ${ScenarioNameSchema.options.join(', ')}.`,
+        );
       const body = await readInput(request, response, ScenarioSwitchSchema);
       if (body) succeed(response, await switcher.set(name.data, body));
       return;
     }
-    fail(response, 404, 'not_found', `No route ${method} ${url.pathname}. Routes: GET ${CONTROL_PREFIX}/status; POST ${CONTROL_PREFIX}/scenarios/{name}, /simulator, /reset, /reset-all.`);
+    fail(
+      response,
+      404,
+      'not_found',
+      `No route ${method} ${url.pathname}. Routes: GET ${CONTROL_PREFIX}/status; POST ${CONTROL_PREFIX}/scenarios/{name}, /simulator, /reset, /reset-all.`,
+    );
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -90,17 +121,36 @@ function succeed(response: ServerResponse, state: DemoState) {
   sendJson(response, 200, { status: 'success', data: state });
 }
 
-function fail(response: ServerResponse, status: number, code: string, message: string, details?: { path: string; message: string }[]) {
-  sendJson(response, status, { status: 'error', message, error: { code, ...(details ? { details } : {}) } });
+function fail(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  details?: { path: string; message: string }[],
+) {
+  sendJson(response, status, {
+    status: 'error',
+    message,
+    error: { code, ...(details ? { details } : {}) },
+  });
 }
 
 /** The parsed JSON body, or undefined after answering 400. */
-async function readInput<T>(request: IncomingMessage, response: ServerResponse, schema: z.ZodType<T>): Promise<T | undefined> {
+async function readInput<T>(
+  request: IncomingMessage,
+  response: ServerResponse,
+  schema: z.ZodType<T>,
+): Promise<T | undefined> {
   let raw: Buffer;
   try {
     raw = await readBody(request, 64 * 1024);
   } catch (error) {
-    fail(response, error instanceof BodyTooLarge ? 413 : 400, 'invalid_body', (error as Error).message);
+    fail(
+      response,
+      error instanceof BodyTooLarge ? 413 : 400,
+      'invalid_body',
+      (error as Error).message,
+    );
     return undefined;
   }
   let json: unknown;
@@ -112,7 +162,10 @@ async function readInput<T>(request: IncomingMessage, response: ServerResponse, 
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    const details = parsed.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    }));
     fail(response, 400, 'invalid_body', 'The body does not fit this route.', details);
     return undefined;
   }

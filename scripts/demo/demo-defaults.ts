@@ -9,7 +9,11 @@ export const DEMO_SOURCE_ROLE = 'acme_reader';
 export const DEMO_SOURCE_PASSWORD = 'acme-demo-password';
 
 /** Acme's database by the names the demo uses; tests append a suffix, since they share one server. */
-export const acmeSourceSpec = (suffix = '') => ({ database: `${DEMO_SOURCE_DATABASE}${suffix}`, role: `${DEMO_SOURCE_ROLE}${suffix}`, password: DEMO_SOURCE_PASSWORD });
+export const acmeSourceSpec = (suffix = '') => ({
+  database: `${DEMO_SOURCE_DATABASE}${suffix}`,
+  role: `${DEMO_SOURCE_ROLE}${suffix}`,
+  password: DEMO_SOURCE_PASSWORD,
+});
 
 export const DEMO_DATALAKE_NAME = 'Demo datalake';
 

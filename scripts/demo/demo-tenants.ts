@@ -13,9 +13,21 @@ export interface DemoTenant {
 }
 
 export const OTHER_TENANTS: readonly DemoTenant[] = [
-  { id: 'globex', name: 'Globex Corporation', source: { customers: 300, seed: 7 }, feeds: ['users', 'accounts', 'orders'], endpointFails: false },
+  {
+    id: 'globex',
+    name: 'Globex Corporation',
+    source: { customers: 300, seed: 7 },
+    feeds: ['users', 'accounts', 'orders'],
+    endpointFails: false,
+  },
   // Batch feeds only: a failing per-record feed would keep an engine worker busy retrying for minutes per load.
-  { id: 'initech', name: 'Initech', source: { customers: 100, seed: 11 }, feeds: ['users', 'orders'], endpointFails: true },
+  {
+    id: 'initech',
+    name: 'Initech',
+    source: { customers: 100, seed: 11 },
+    feeds: ['users', 'orders'],
+    endpointFails: true,
+  },
   { id: 'umbrella', name: 'Umbrella Health', source: null, feeds: [], endpointFails: false },
 ];
 

@@ -23,14 +23,29 @@ export interface ImportApiOptions {
   timeoutMs?: number;
 }
 
-const errorBodySchema = z.looseObject({ message: z.string().optional(), error: z.looseObject({ code: z.string().optional() }).optional() }).catch({});
+const errorBodySchema = z
+  .looseObject({
+    message: z.string().optional(),
+    error: z.looseObject({ code: z.string().optional() }).optional(),
+  })
+  .catch({});
 
 export function createImportApi(options: ImportApiOptions) {
   const baseUrl = options.url.replace(/\/+$/, '');
-  const actorHeader: Record<string, string> = options.actor ? { [AUDIT_HEADERS.actorLabel]: encodeURIComponent(options.actor) } : {};
+  const actorHeader: Record<string, string> = options.actor
+    ? { [AUDIT_HEADERS.actorLabel]: encodeURIComponent(options.actor) }
+    : {};
 
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-    const headers: Record<string, string> = { 'X-API-Key': options.apiKey, Accept: 'application/json', ...actorHeader };
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
+    const headers: Record<string, string> = {
+      'X-API-Key': options.apiKey,
+      Accept: 'application/json',
+      ...actorHeader,
+    };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
@@ -41,7 +56,11 @@ export function createImportApi(options: ImportApiOptions) {
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
     } catch (error) {
-      throw new ImportApiError(`The Import API at ${baseUrl} is not reachable (${(error as Error).message}).`, null, null);
+      throw new ImportApiError(
+        `The Import API at ${baseUrl} is not reachable (${(error as Error).message}).`,
+        null,
+        null,
+      );
     }
     const text = await response.text();
     let json: unknown = null;
@@ -55,16 +74,36 @@ export function createImportApi(options: ImportApiOptions) {
 
   function fail(method: string, path: string, status: number, json: unknown): never {
     const parsed = errorBodySchema.parse(json);
-    throw new ImportApiError(`${method} ${path} answered ${status}: ${parsed.message ?? 'no message'}`, status, parsed.error?.code ?? null);
+    throw new ImportApiError(
+      `${method} ${path} answered ${status}: ${parsed.message ?? 'no message'}`,
+      status,
+      parsed.error?.code ?? null,
+    );
   }
 
-  function parseBody<T>(method: string, path: string, schema: z.ZodType<T>, status: number, json: unknown): T {
+  function parseBody<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    status: number,
+    json: unknown,
+  ): T {
     const result = schema.safeParse(json);
-    if (!result.success) throw new ImportApiError(`${method} ${path} answered an unexpected body: ${z.prettifyError(result.error)}`, status, null);
+    if (!result.success)
+      throw new ImportApiError(
+        `${method} ${path} answered an unexpected body: ${z.prettifyError(result.error)}`,
+        status,
+        null,
+      );
     return result.data;
   }
 
-  async function parsed<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+  async function parsed<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body?: unknown,
+  ): Promise<T> {
     const { status, json } = await call(method, path, body);
     if (status < 200 || status > 299) fail(method, path, status, json);
     return parseBody(method, path, schema, status, json);
@@ -80,11 +119,21 @@ export function createImportApi(options: ImportApiOptions) {
     },
 
     /** Every page of a list, oldest first. */
-    async list<T>(path: string, plural: string, schema: z.ZodType<T>, filters: Record<string, string> = {}): Promise<T[]> {
+    async list<T>(
+      path: string,
+      plural: string,
+      schema: z.ZodType<T>,
+      filters: Record<string, string> = {},
+    ): Promise<T[]> {
       const items: T[] = [];
       let cursor: string | null = null;
       do {
-        const query: URLSearchParams = new URLSearchParams({ page_size: '100', order: 'asc', ...filters, ...(cursor ? { cursor } : {}) });
+        const query: URLSearchParams = new URLSearchParams({
+          page_size: '100',
+          order: 'asc',
+          ...filters,
+          ...(cursor ? { cursor } : {}),
+        });
         const page: Page<T> = await parsed('GET', `${path}?${query}`, pageEnvelope(plural, schema));
         items.push(...page.items);
         cursor = page.nextCursor;

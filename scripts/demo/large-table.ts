@@ -9,7 +9,9 @@ export async function createLargeTable(pool: pg.Pool, table: string, rows: numbe
   const client = await pool.connect();
   try {
     await client.query('begin');
-    await client.query(`create table ${name} (id bigint not null, customer_id bigint not null, occurred_at timestamptz not null, type text not null, payload jsonb)`);
+    await client.query(
+      `create table ${name} (id bigint not null, customer_id bigint not null, occurred_at timestamptz not null, type text not null, payload jsonb)`,
+    );
     // Three seconds apart, ending at the sample's base time; keys and indexes after the load, which is faster.
     await client.query(
       `insert into ${name}
@@ -20,7 +22,9 @@ export async function createLargeTable(pool: pg.Pool, table: string, rows: numbe
       [rows],
     );
     await client.query(`alter table ${name} add constraint ${q(`${table}_pkey`)} primary key (id)`);
-    await client.query(`create index ${q(`${table}_occurred_at_id_idx`)} on ${name} (occurred_at, id)`);
+    await client.query(
+      `create index ${q(`${table}_occurred_at_id_idx`)} on ${name} (occurred_at, id)`,
+    );
     await client.query(`analyze ${name}`);
     await client.query('commit');
   } catch (error) {
@@ -37,7 +41,10 @@ export async function dropLargeTable(pool: pg.Pool, table: string): Promise<void
 
 /** The planner's row estimate (counting a million rows on every status poll would be wasteful); null when absent. */
 export async function largeTableRows(pool: pg.Pool, table: string): Promise<number | null> {
-  const result = await pool.query<{ rows: string | null }>(`select c.reltuples::bigint::text as rows from pg_class c where c.oid = to_regclass($1)`, [`public.${q(table)}`]);
+  const result = await pool.query<{ rows: string | null }>(
+    `select c.reltuples::bigint::text as rows from pg_class c where c.oid = to_regclass($1)`,
+    [`public.${q(table)}`],
+  );
   const rows = result.rows[0]?.rows;
   return rows === undefined || rows === null ? null : Math.max(0, Number(rows));
 }

@@ -1,6 +1,12 @@
 // The demo process `npm start` runs next to the engine and the app (see start-demo.ts); stops on SIGINT/SIGTERM.
 import { z } from 'zod';
-import { DEFAULT_CONTROL_PORT, DEFAULT_LARGE_TABLE_ROWS, DEFAULT_RECEIVER_PORT, DEFAULT_SIMULATOR_EVERY_MS, DEFAULT_SLOW_LATENCY_MS } from './demo-defaults';
+import {
+  DEFAULT_CONTROL_PORT,
+  DEFAULT_LARGE_TABLE_ROWS,
+  DEFAULT_RECEIVER_PORT,
+  DEFAULT_SIMULATOR_EVERY_MS,
+  DEFAULT_SLOW_LATENCY_MS,
+} from './demo-defaults';
 import { startDemo } from './start-demo';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
@@ -14,8 +20,18 @@ const EnvSchema = z.object({
   RECEIVER_PORT: port(DEFAULT_RECEIVER_PORT),
   DEMO_CONTROL_PORT: port(DEFAULT_CONTROL_PORT),
   DEMO_SIMULATOR_EVERY_MS: z.coerce.number().int().min(0).default(DEFAULT_SIMULATOR_EVERY_MS),
-  DEMO_SLOW_LATENCY_MS: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_SLOW_LATENCY_MS),
-  DEMO_LARGE_TABLE_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_LARGE_TABLE_ROWS),
+  DEMO_SLOW_LATENCY_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(DEFAULT_SLOW_LATENCY_MS),
+  DEMO_LARGE_TABLE_ROWS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .default(DEFAULT_LARGE_TABLE_ROWS),
 });
 
 const parsed = EnvSchema.safeParse(process.env);

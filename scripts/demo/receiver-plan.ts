@@ -10,10 +10,20 @@ export interface EndpointScenarios {
   latencyMs: number | null;
 }
 
-export function receiverPlan(scenarios: EndpointScenarios, alwaysFailing: readonly string[]): ControlPlanInput {
-  const routes: NonNullable<ControlPlanInput['routes']> = alwaysFailing.map((provider) => ({ provider, then: 500 }));
+export function receiverPlan(
+  scenarios: EndpointScenarios,
+  alwaysFailing: readonly string[],
+): ControlPlanInput {
+  const routes: NonNullable<ControlPlanInput['routes']> = alwaysFailing.map((provider) => ({
+    provider,
+    then: 500,
+  }));
   if (scenarios.failing || scenarios.latencyMs !== null) {
-    routes.push({ provider: scenarios.provider, ...(scenarios.failing ? { then: 500 } : {}), latencyMs: scenarios.latencyMs ?? 0 });
+    routes.push({
+      provider: scenarios.provider,
+      ...(scenarios.failing ? { then: 500 } : {}),
+      latencyMs: scenarios.latencyMs ?? 0,
+    });
   }
   return { routes };
 }

@@ -11,7 +11,12 @@ import type { ReceiverControl } from '../receiver/create-receiver';
 import { renameColumn } from '../sample-db/rename-column';
 import type { ChangeSimulator } from '../sample-db/start-change-simulator';
 import { quotePostgres as q } from '../sample-db/sql-identifiers';
-import { DEFAULT_LARGE_TABLE_ROWS, DEFAULT_SLOW_LATENCY_MS, DRIFT, LARGE_TABLE } from './demo-defaults';
+import {
+  DEFAULT_LARGE_TABLE_ROWS,
+  DEFAULT_SLOW_LATENCY_MS,
+  DRIFT,
+  LARGE_TABLE,
+} from './demo-defaults';
 import type { DemoState, ScenarioName, ScenarioSwitch } from '../../lib/demo/demo-state';
 import type { ImportApi } from './import-api';
 import { createLargeTable, dropLargeTable, largeTableRows } from './large-table';
@@ -37,7 +42,9 @@ export interface ScenarioSwitcherOptions {
 
 export type ScenarioSwitcher = ReturnType<typeof createScenarioSwitcher>;
 
-const DatasetWithTableSchema = DatasetSchema.extend({ table: z.looseObject({ source_table_name: z.string() }).optional() });
+const DatasetWithTableSchema = DatasetSchema.extend({
+  table: z.looseObject({ source_table_name: z.string() }).optional(),
+});
 
 const INVALID_PASSWORD = '28P01';
 
@@ -56,7 +63,13 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
     return run;
   };
 
-  const applyReceiver = () => options.receiver.set(receiverPlan({ provider: options.acmeProviderId, ...endpoint }, options.alwaysFailingProviders));
+  const applyReceiver = () =>
+    options.receiver.set(
+      receiverPlan(
+        { provider: options.acmeProviderId, ...endpoint },
+        options.alwaysFailingProviders,
+      ),
+    );
 
   const applySimulator = () => {
     if (simulatorPaused || driftOn) options.simulator?.pause();
@@ -65,7 +78,14 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
 
   /** Whether the demo password still opens Acme's database (the rotation scenario is whatever the database says). */
   async function demoPasswordWorks(): Promise<boolean> {
-    const client = new pg.Client({ host: acmeSource.host, port: acmeSource.port, database: acmeSource.database, user: role, password: acmeSource.password, connectionTimeoutMillis: 5000 });
+    const client = new pg.Client({
+      host: acmeSource.host,
+      port: acmeSource.port,
+      database: acmeSource.database,
+      user: role,
+      password: acmeSource.password,
+      connectionTimeoutMillis: 5000,
+    });
     try {
       await client.connect();
       return true;
@@ -87,23 +107,41 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
   }
 
   async function largeTableInUse(): Promise<boolean> {
-    const datasets = await api.list('/import/datasets', 'datasets', DatasetWithTableSchema, { provider_id: options.acmeProviderId });
+    const datasets = await api.list('/import/datasets', 'datasets', DatasetWithTableSchema, {
+      provider_id: options.acmeProviderId,
+    });
     return datasets.some((dataset) => dataset.table?.source_table_name === LARGE_TABLE);
   }
 
   async function read(): Promise<DemoState> {
-    const [passwordWorks, columns, rows] = await Promise.all([demoPasswordWorks(), driftColumns(), largeTableRows(sourcePool, LARGE_TABLE)]);
+    const [passwordWorks, columns, rows] = await Promise.all([
+      demoPasswordWorks(),
+      driftColumns(),
+      largeTableRows(sourcePool, LARGE_TABLE),
+    ]);
     driftOn = columns.to && !columns.from;
     applySimulator();
     return {
       scenarios: {
         credentials_rotated: { on: !passwordWorks },
         endpoint_500: { on: endpoint.failing },
-        endpoint_slow: { on: endpoint.latencyMs !== null, latencyMs: endpoint.latencyMs ?? slowLatencyMs },
+        endpoint_slow: {
+          on: endpoint.latencyMs !== null,
+          latencyMs: endpoint.latencyMs ?? slowLatencyMs,
+        },
         schema_drift: { on: driftOn, ...DRIFT },
-        large_table: { on: rows !== null, table: LARGE_TABLE, rows, inUse: rows !== null && (await largeTableInUse()) },
+        large_table: {
+          on: rows !== null,
+          table: LARGE_TABLE,
+          rows,
+          inUse: rows !== null && (await largeTableInUse()),
+        },
       },
-      simulator: { paused: simulatorPaused, held: driftOn && !simulatorPaused, everyMs: options.simulatorEveryMs },
+      simulator: {
+        paused: simulatorPaused,
+        held: driftOn && !simulatorPaused,
+        everyMs: options.simulatorEveryMs,
+      },
     };
   }
 
@@ -111,7 +149,11 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
     const password = on ? `rotated-${randomBytes(12).toString('base64url')}` : acmeSource.password;
     await sourcePool.query(`alter role ${q(role)} password ${escapeLiteral(password)}`);
     // Sessions already open outlive a password change; ending them makes the next extract log in again.
-    if (on) await sourcePool.query('select pg_terminate_backend(pid) from pg_stat_activity where usename = $1', [role]);
+    if (on)
+      await sourcePool.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where usename = $1',
+        [role],
+      );
   }
 
   async function setDrift(on: boolean) {
@@ -133,7 +175,8 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
     const existing = await largeTableRows(sourcePool, LARGE_TABLE);
     if (on && existing === null) await createLargeTable(sourcePool, LARGE_TABLE, rows);
     // A table one of Acme's datasets reads stays: dropping it would break the customer's setup, not reset it.
-    if (!on && existing !== null && !(await largeTableInUse())) await dropLargeTable(sourcePool, LARGE_TABLE);
+    if (!on && existing !== null && !(await largeTableInUse()))
+      await dropLargeTable(sourcePool, LARGE_TABLE);
   }
 
   async function switchScenario(name: ScenarioName, change: ScenarioSwitch) {
@@ -153,7 +196,10 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
       case 'schema_drift':
         return setDrift(change.on);
       case 'large_table':
-        return setLargeTable(change.on, change.rows ?? options.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS);
+        return setLargeTable(
+          change.on,
+          change.rows ?? options.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS,
+        );
     }
   }
 
@@ -171,9 +217,12 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
   /** Acme's setup, newest dependants first (streams, then datasets, then sources), so nothing is still referenced. */
   async function deleteAcmeSetup() {
     const byProvider = { provider_id: options.acmeProviderId };
-    for (const stream of await api.list('/import/streams', 'streams', StreamSchema, byProvider)) await api.remove(`/import/streams/${stream.id}`);
-    for (const dataset of await api.list('/import/datasets', 'datasets', DatasetSchema, byProvider)) await api.remove(`/import/datasets/${dataset.id}`);
-    for (const source of await api.list('/import/sources', 'sources', SourceSchema, byProvider)) await api.remove(`/import/sources/${source.id}`);
+    for (const stream of await api.list('/import/streams', 'streams', StreamSchema, byProvider))
+      await api.remove(`/import/streams/${stream.id}`);
+    for (const dataset of await api.list('/import/datasets', 'datasets', DatasetSchema, byProvider))
+      await api.remove(`/import/datasets/${dataset.id}`);
+    for (const source of await api.list('/import/sources', 'sources', SourceSchema, byProvider))
+      await api.remove(`/import/sources/${source.id}`);
   }
 
   return {

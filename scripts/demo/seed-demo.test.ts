@@ -11,23 +11,46 @@ let first: DemoSeed;
 
 beforeAll(async () => {
   parts = await startDemoTestParts({ jobs: true });
-  options = { api: { url: parts.engine.baseUrl, apiKey: parts.engine.apiKey }, receiverUrl: parts.receiver.url, pgAdminUrl: parts.pgAdminUrl, suffix: parts.suffix, acmeCustomers: 50 };
+  options = {
+    api: { url: parts.engine.baseUrl, apiKey: parts.engine.apiKey },
+    receiverUrl: parts.receiver.url,
+    pgAdminUrl: parts.pgAdminUrl,
+    suffix: parts.suffix,
+    acmeCustomers: 50,
+  };
   first = await seedDemo(options);
 });
 afterAll(() => parts?.close());
 
 type Named = { id: string; name: string; is_enabled?: boolean };
 const list = async (path: string, plural: string, query = '') =>
-  (await parts.engine.request<{ data: Record<string, Named[]> }>('GET', `${path}?page_size=100${query}`)).body.data[plural]!;
+  (
+    await parts.engine.request<{ data: Record<string, Named[]> }>(
+      'GET',
+      `${path}?page_size=100${query}`,
+    )
+  ).body.data[plural]!;
 
 describe('seedDemo', () => {
   test('sets up the SaaS, Acme Corp waiting to be onboarded, and tenants already running', async () => {
-    expect((await list('/import/datalakes', 'datalakes')).map((lake) => lake.name)).toEqual(['Demo datalake']);
-    const destinations = (await list('/import/destinations', 'destinations')) as (Named & { timeout_seconds?: number })[];
-    expect(destinations.map((destination) => destination.name).sort()).toEqual(['Accounts', 'Orders', 'Users']);
+    expect((await list('/import/datalakes', 'datalakes')).map((lake) => lake.name)).toEqual([
+      'Demo datalake',
+    ]);
+    const destinations = (await list('/import/destinations', 'destinations')) as (Named & {
+      timeout_seconds?: number;
+    })[];
+    expect(destinations.map((destination) => destination.name).sort()).toEqual([
+      'Accounts',
+      'Orders',
+      'Users',
+    ]);
     // Each has its own 5 s deadline (the slow-endpoint scenario): the engine's own stays the default for everyone else.
     expect(destinations.map((destination) => destination.timeout_seconds)).toEqual([5, 5, 5]);
-    expect((await list('/import/providers', 'providers')).map((provider) => [provider.id, provider.name]).sort()).toEqual([
+    expect(
+      (await list('/import/providers', 'providers'))
+        .map((provider) => [provider.id, provider.name])
+        .sort(),
+    ).toEqual([
       ['acme', 'Acme Corp'],
       ['globex', 'Globex Corporation'],
       ['initech', 'Initech'],
@@ -48,17 +71,32 @@ describe('seedDemo', () => {
     ]);
   });
 
-  test('a running tenant’s records fit the destinations’ schemas and reach the receiver', { timeout: 30_000 }, async () => {
-    const delivered = await parts.receiver.waitFor(() => {
-      const globex = parts.receiver.store.providers().find((summary) => summary.provider === 'globex');
-      const received = (path: string) => globex?.paths.find((summary) => summary.path === path)?.latestKeys ?? 0;
-      return received('/saas/users') === 300 && received('/saas/accounts') === 450 && received('/saas/orders') === 1200;
-    }, 25_000);
-    expect(delivered.rejections).toBe(0);
-    const loads = (await parts.engine.request<{ data: { loads: { records_errored: number; provider_id?: string }[] } }>('GET', '/import/loads?page_size=100')).body.data.loads;
-    expect(loads.length).toBeGreaterThan(0);
-    expect(loads.map((load) => load.records_errored)).toEqual(loads.map(() => 0));
-  });
+  test(
+    'a running tenant’s records fit the destinations’ schemas and reach the receiver',
+    { timeout: 30_000 },
+    async () => {
+      const delivered = await parts.receiver.waitFor(() => {
+        const globex = parts.receiver.store
+          .providers()
+          .find((summary) => summary.provider === 'globex');
+        const received = (path: string) =>
+          globex?.paths.find((summary) => summary.path === path)?.latestKeys ?? 0;
+        return (
+          received('/saas/users') === 300 &&
+          received('/saas/accounts') === 450 &&
+          received('/saas/orders') === 1200
+        );
+      }, 25_000);
+      expect(delivered.rejections).toBe(0);
+      const loads = (
+        await parts.engine.request<{
+          data: { loads: { records_errored: number; provider_id?: string }[] };
+        }>('GET', '/import/loads?page_size=100')
+      ).body.data.loads;
+      expect(loads.length).toBeGreaterThan(0);
+      expect(loads.map((load) => load.records_errored)).toEqual(loads.map(() => 0));
+    },
+  );
 
   test('a second run finds everything and changes nothing', async () => {
     const changesBefore = (await list('/logs', 'logs')).length;
@@ -71,12 +109,24 @@ describe('seedDemo', () => {
 
   test('Acme’s database answers its read-only user with the demo password, and refuses writes', async () => {
     const hints = first.acme.source;
-    expect(hints).toMatchObject({ database: acmeSourceSpec(parts.suffix).database, username: acmeSourceSpec(parts.suffix).role, password: 'acme-demo-password' });
-    const client = new pg.Client({ host: hints.host, port: hints.port, database: hints.database, user: hints.username, password: hints.password });
+    expect(hints).toMatchObject({
+      database: acmeSourceSpec(parts.suffix).database,
+      username: acmeSourceSpec(parts.suffix).role,
+      password: 'acme-demo-password',
+    });
+    const client = new pg.Client({
+      host: hints.host,
+      port: hints.port,
+      database: hints.database,
+      user: hints.username,
+      password: hints.password,
+    });
     await client.connect();
     try {
       expect((await client.query('select count(*)::int as n from customers')).rows[0].n).toBe(50);
-      await expect(client.query(`insert into customers (id, updated_at) values (999999, now())`)).rejects.toThrow(/permission denied/);
+      await expect(
+        client.query(`insert into customers (id, updated_at) values (999999, now())`),
+      ).rejects.toThrow(/permission denied/);
     } finally {
       await client.end();
     }
@@ -88,8 +138,12 @@ describe('seedDemo', () => {
     try {
       const moved = await seedDemo({ ...options, receiverUrl: elsewhere.url });
       expect(moved.destinationIds).toEqual(first.destinationIds);
-      const users = await parts.engine.request<{ data: { destination: { webhook_batch: { request_template: { uri: string } } } } }>('GET', `/import/destinations/${first.destinationIds.users}`);
-      expect(users.body.data.destination.webhook_batch.request_template.uri).toBe(`${elsewhere.url}/saas/users`);
+      const users = await parts.engine.request<{
+        data: { destination: { webhook_batch: { request_template: { uri: string } } } };
+      }>('GET', `/import/destinations/${first.destinationIds.users}`);
+      expect(users.body.data.destination.webhook_batch.request_template.uri).toBe(
+        `${elsewhere.url}/saas/users`,
+      );
     } finally {
       await seedDemo(options);
       await elsewhere.stop();

@@ -32,17 +32,33 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
  * Creates what is missing (database, sample tables, role) and grants read access; safe to run on every start.
  * An existing role keeps its password: rotating it is a scenario, and a restart must not undo it.
  */
-export async function prepareSourceDatabase(adminUrl: string, spec: SourceDatabaseSpec): Promise<PostgresSourceHints> {
+export async function prepareSourceDatabase(
+  adminUrl: string,
+  spec: SourceDatabaseSpec,
+): Promise<PostgresSourceHints> {
   await withClient(adminUrl, async (admin) => {
-    const database = await admin.query('select 1 from pg_database where datname = $1', [spec.database]);
-    if (database.rowCount === 0) await createIgnoringRace(admin, `create database ${q(spec.database)}`);
+    const database = await admin.query('select 1 from pg_database where datname = $1', [
+      spec.database,
+    ]);
+    if (database.rowCount === 0)
+      await createIgnoringRace(admin, `create database ${q(spec.database)}`);
     const role = await admin.query('select 1 from pg_roles where rolname = $1', [spec.role]);
-    if (role.rowCount === 0) await createIgnoringRace(admin, `create role ${q(spec.role)} login password ${admin.escapeLiteral(spec.password)}`);
+    if (role.rowCount === 0)
+      await createIgnoringRace(
+        admin,
+        `create role ${q(spec.role)} login password ${admin.escapeLiteral(spec.password)}`,
+      );
   });
   await withClient(databaseUrl(adminUrl, spec.database), async (client) => {
-    const customers = await client.query<{ exists: boolean }>(`select to_regclass('public.customers') is not null as exists`);
+    const customers = await client.query<{ exists: boolean }>(
+      `select to_regclass('public.customers') is not null as exists`,
+    );
     // A missing customers table means a first start, or one that died while loading: (re)create all four.
-    if (!customers.rows[0]!.exists) await createSampleDatabase({ dialect: 'postgres', client }, { ...spec.sample, dropExisting: true });
+    if (!customers.rows[0]!.exists)
+      await createSampleDatabase(
+        { dialect: 'postgres', client },
+        { ...spec.sample, dropExisting: true },
+      );
     for (const statement of readOnlyGrants(spec.database, spec.role)) await client.query(statement);
   });
   return hintsFor(adminUrl, spec);

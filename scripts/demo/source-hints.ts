@@ -13,9 +13,21 @@ export interface PostgresSourceHints {
   disable_ssl: true;
 }
 
-export function hintsFor(adminUrl: string, spec: { database: string; role: string; password: string }): PostgresSourceHints {
+export function hintsFor(
+  adminUrl: string,
+  spec: { database: string; role: string; password: string },
+): PostgresSourceHints {
   const url = new URL(adminUrl);
-  return { vendor: 'postgres', host: url.hostname, port: Number(url.port || 5432), database: spec.database, schema: 'public', username: spec.role, password: spec.password, disable_ssl: true };
+  return {
+    vendor: 'postgres',
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    database: spec.database,
+    schema: 'public',
+    username: spec.role,
+    password: spec.password,
+    disable_ssl: true,
+  };
 }
 
 /** The source block of a postgres source for these hints, as the Import API takes it. */

@@ -4,7 +4,12 @@ import pg from 'pg';
 import { createReceiver, type Receiver } from '../receiver/create-receiver';
 import { type ChangeSimulator, startChangeSimulator } from '../sample-db/start-change-simulator';
 import { startControlServer } from './control-server';
-import { ACME, DEFAULT_CONTROL_PORT, DEFAULT_RECEIVER_PORT, DEFAULT_SIMULATOR_EVERY_MS } from './demo-defaults';
+import {
+  ACME,
+  DEFAULT_CONTROL_PORT,
+  DEFAULT_RECEIVER_PORT,
+  DEFAULT_SIMULATOR_EVERY_MS,
+} from './demo-defaults';
 import { OTHER_TENANTS } from './demo-tenants';
 import { createImportApi } from './import-api';
 import { createScenarioSwitcher, type ScenarioSwitcher } from './scenarios';
@@ -36,7 +41,9 @@ export interface RunningDemo {
 const SIMULATOR_BATCH = { inserts: 2, updates: 4, softDeletes: 1 };
 
 export async function startDemo(options: StartDemoOptions): Promise<RunningDemo> {
-  const onError = options.onError ?? ((error: unknown) => console.error('demo:', error instanceof Error ? error.message : error));
+  const onError =
+    options.onError ??
+    ((error: unknown) => console.error('demo:', error instanceof Error ? error.message : error));
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(onError);
@@ -48,7 +55,10 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     stops.push(() => receiver.stop());
 
     const seed = await seedDemo({ ...options, receiverUrl: receiver.url });
-    const sourcePool = new pg.Pool({ connectionString: databaseUrl(options.pgAdminUrl, seed.acme.source.database), max: 4 });
+    const sourcePool = new pg.Pool({
+      connectionString: databaseUrl(options.pgAdminUrl, seed.acme.source.database),
+      max: 4,
+    });
     sourcePool.on('error', (error: Error & { code?: string }) => {
       // 57P01: the server is shutting down; Ctrl-C reaches the embedded Postgres as it reaches us.
       if (error.code !== '57P01') onError(error);
@@ -58,7 +68,10 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     const everyMs = options.simulatorEveryMs ?? DEFAULT_SIMULATOR_EVERY_MS;
     let simulator: ChangeSimulator | null = null;
     if (everyMs > 0) {
-      const started = startChangeSimulator({ dialect: 'postgres', client: sourcePool }, { everyMs, batch: SIMULATOR_BATCH, onError });
+      const started = startChangeSimulator(
+        { dialect: 'postgres', client: sourcePool },
+        { everyMs, batch: SIMULATOR_BATCH, onError },
+      );
       simulator = started;
       stops.push(() => started.stop());
     }
@@ -67,7 +80,9 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
       sourcePool,
       acmeSource: seed.acme.source,
       acmeProviderId: ACME.id,
-      alwaysFailingProviders: (options.tenants ?? OTHER_TENANTS).filter((tenant) => tenant.endpointFails).map((tenant) => tenant.id),
+      alwaysFailingProviders: (options.tenants ?? OTHER_TENANTS)
+        .filter((tenant) => tenant.endpointFails)
+        .map((tenant) => tenant.id),
       receiver: receiver.control,
       simulator,
       simulatorEveryMs: everyMs,
@@ -77,9 +92,21 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     });
     await switcher.sync();
 
-    const control = await startControlServer({ token: options.controlToken, switcher, port: options.controlPort ?? DEFAULT_CONTROL_PORT, onError });
+    const control = await startControlServer({
+      token: options.controlToken,
+      switcher,
+      port: options.controlPort ?? DEFAULT_CONTROL_PORT,
+      onError,
+    });
     stops.push(() => control.stop());
-    return { receiverUrl: receiver.url, controlUrl: control.url, seed, receiver, switcher, stop: stopAll };
+    return {
+      receiverUrl: receiver.url,
+      controlUrl: control.url,
+      seed,
+      receiver,
+      switcher,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

@@ -23,7 +23,9 @@ interface StartOptions {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  options: StartOptions,
+): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
   const port = options.port ?? (await freePort());
@@ -36,14 +38,21 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     persistent: !options.ephemeral,
     // Postgres refuses to run as root; the package runs it as the `postgres` OS user instead.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [])],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      ...(options.ephemeral
+        ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+        : []),
+    ],
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
   });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
   // A server killed with -9 leaves its pid file behind; Postgres itself checks whether that pid is alive.
   await server.start();
-  const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const urlFor = (database: string) =>
+    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   return {
     adminUrl: urlFor('postgres'),
     urlFor,
@@ -52,7 +61,8 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
       await client.connect();
       try {
         const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-        if (exists.rowCount === 0) await client.query(`create database "${name.replaceAll('"', '""')}"`);
+        if (exists.rowCount === 0)
+          await client.query(`create database "${name.replaceAll('"', '""')}"`);
       } finally {
         await client.end();
       }

@@ -46,22 +46,52 @@ export function createDeliveryAcceptor(deps: AcceptDeps) {
   const inFlight = new Map<string, Promise<unknown>>();
 
   return async function acceptDelivery(request: DeliveryRequest): Promise<AcceptResult> {
-    const verdict = verifyDelivery({ headers: request.headers, rawBody: request.rawBody, publicKey: deps.publicKey(), nowMs: deps.nowMs(), toleranceSeconds: deps.toleranceSeconds });
+    const verdict = verifyDelivery({
+      headers: request.headers,
+      rawBody: request.rawBody,
+      publicKey: deps.publicKey(),
+      nowMs: deps.nowMs(),
+      toleranceSeconds: deps.toleranceSeconds,
+    });
     if (!verdict.ok) {
       const deliveryId = headerText(request.headers, 'x-prequel-delivery-id');
       const provider = headerText(request.headers, 'x-prequel-import-provider');
-      deps.store.logRejection({ at: request.receivedAt, deliveryId, provider, path: request.path, reason: verdict.reason, message: verdict.message });
+      deps.store.logRejection({
+        at: request.receivedAt,
+        deliveryId,
+        provider,
+        path: request.path,
+        reason: verdict.reason,
+        message: verdict.message,
+      });
       return failure(401, 'unverified', verdict.reason, verdict.message, { deliveryId, provider });
     }
     const { deliveryId, provider } = verdict;
 
-    for (let pending = inFlight.get(deliveryId); pending; pending = inFlight.get(deliveryId)) await pending;
+    for (let pending = inFlight.get(deliveryId); pending; pending = inFlight.get(deliveryId))
+      await pending;
     if (deps.store.wasDelivered(deliveryId)) {
       deps.store.noteDuplicate();
-      return { status: 200, body: { status: 'duplicate', message: 'Already received; not stored again.', delivery_id: deliveryId }, outcome: 'duplicate', kind: null, records: 0, fileBytes: 0, deliveryId, provider };
+      return {
+        status: 200,
+        body: {
+          status: 'duplicate',
+          message: 'Already received; not stored again.',
+          delivery_id: deliveryId,
+        },
+        outcome: 'duplicate',
+        kind: null,
+        records: 0,
+        fileBytes: 0,
+        deliveryId,
+        provider,
+      };
     }
     const work = store(request, deliveryId, provider);
-    inFlight.set(deliveryId, work.catch(() => {}));
+    inFlight.set(
+      deliveryId,
+      work.catch(() => {}),
+    );
     try {
       return await work;
     } finally {
@@ -69,9 +99,17 @@ export function createDeliveryAcceptor(deps: AcceptDeps) {
     }
   };
 
-  async function store(request: DeliveryRequest, deliveryId: string, provider: string): Promise<AcceptResult> {
+  async function store(
+    request: DeliveryRequest,
+    deliveryId: string,
+    provider: string,
+  ): Promise<AcceptResult> {
     const ids = { deliveryId, provider };
-    const classified = classifyDelivery({ method: request.method, rawBody: request.rawBody, provider });
+    const classified = classifyDelivery({
+      method: request.method,
+      rawBody: request.rawBody,
+      provider,
+    });
     let kind: DeliveryKind;
     let views: RecordView[];
     let rawBody: string | undefined;
@@ -81,13 +119,26 @@ export function createDeliveryAcceptor(deps: AcceptDeps) {
     switch (classified.kind) {
       case 'invalid':
         if (classified.status === 401) {
-          deps.store.logRejection({ at: request.receivedAt, deliveryId, provider, path: request.path, reason: classified.reason, message: classified.message });
+          deps.store.logRejection({
+            at: request.receivedAt,
+            deliveryId,
+            provider,
+            path: request.path,
+            reason: classified.reason,
+            message: classified.message,
+          });
           return failure(401, 'unverified', classified.reason, classified.message, ids);
         }
         return failure(classified.status, 'invalid', classified.reason, classified.message, ids);
       case 'record':
         kind = 'record';
-        views = [classified.view ?? { record: null, key: null, isDeleted: request.method.toUpperCase() === 'DELETE' }];
+        views = [
+          classified.view ?? {
+            record: null,
+            key: null,
+            isDeleted: request.method.toUpperCase() === 'DELETE',
+          },
+        ];
         rawBody = request.rawBody.toString('utf8');
         break;
       case 'batch-json':
@@ -99,23 +150,39 @@ export function createDeliveryAcceptor(deps: AcceptDeps) {
         kind = classified.format === 'csv' ? 'batch-csv' : 'batch-parquet';
         loadId = classified.loadId;
         try {
-          const file = await fetchBatchFile(classified.presignedUrl, classified.format, deps.download);
+          const file = await fetchBatchFile(
+            classified.presignedUrl,
+            classified.format,
+            deps.download,
+          );
           views = file.records.map((item) => recordView(item, false));
           fileBytes = file.bytes;
         } catch (error) {
           if (!(error instanceof BatchFileError)) throw error;
-          return { ...failure(error.status, 'failed', error.reason, error.message, ids), kind, loadId };
+          return {
+            ...failure(error.status, 'failed', error.reason, error.message, ids),
+            kind,
+            loadId,
+          };
         }
         break;
       }
     }
 
-    const refused = deps.control.refusedRecords(views.map((view) => view.record), { path: request.path, provider });
+    const refused = deps.control.refusedRecords(
+      views.map((view) => view.record),
+      { path: request.path, provider },
+    );
     if (refused.length > 0) {
       const message = `${refused.length} of ${views.length} record(s) refused by the receiver's control rules.`;
       return {
         status: 400,
-        body: { status: 'rejected', reason: 'records_refused', message, rejected: refused.map((index) => ({ index, key: views[index]!.key })) },
+        body: {
+          status: 'rejected',
+          reason: 'records_refused',
+          message,
+          rejected: refused.map((index) => ({ index, key: views[index]!.key })),
+        },
         outcome: 'records_refused',
         reason: 'records_refused',
         kind,
@@ -130,14 +197,38 @@ export function createDeliveryAcceptor(deps: AcceptDeps) {
       { deliveryId, provider, path: request.path, kind, receivedAt: request.receivedAt },
       views.map((view) => (rawBody === undefined ? view : { ...view, rawBody })),
     );
-    return { status: 200, body: { ...ACCEPTED, delivery_id: deliveryId, records: views.length }, outcome: 'stored', kind, loadId, records: views.length, fileBytes, ...ids };
+    return {
+      status: 200,
+      body: { ...ACCEPTED, delivery_id: deliveryId, records: views.length },
+      outcome: 'stored',
+      kind,
+      loadId,
+      records: views.length,
+      fileBytes,
+      ...ids,
+    };
   }
 }
 
 export type DeliveryAcceptor = ReturnType<typeof createDeliveryAcceptor>;
 
-function failure(status: number, outcome: DeliveryOutcome, reason: string, message: string, ids: { deliveryId: string | null; provider: string | null }): AcceptResult {
-  return { status, body: { status: 'rejected', reason, message }, outcome, reason, kind: null, records: 0, fileBytes: 0, ...ids };
+function failure(
+  status: number,
+  outcome: DeliveryOutcome,
+  reason: string,
+  message: string,
+  ids: { deliveryId: string | null; provider: string | null },
+): AcceptResult {
+  return {
+    status,
+    body: { status: 'rejected', reason, message },
+    outcome,
+    reason,
+    kind: null,
+    records: 0,
+    fileBytes: 0,
+    ...ids,
+  };
 }
 
 /** A header for the logs only, so bounded and printable whatever the sender put there. */

@@ -15,9 +15,16 @@ async function main(): Promise<number | null> {
   }
   const { port, engineUrl, publicKeyFile, toleranceSeconds, downloadHosts } = parsed.value;
   const publicKeyPem = publicKeyFile ? await readFile(publicKeyFile, 'utf8') : undefined;
-  const receiver = createReceiver({ publicKeyPem, engineUrl, toleranceSeconds, download: { allowedHosts: downloadHosts } });
+  const receiver = createReceiver({
+    publicKeyPem,
+    engineUrl,
+    toleranceSeconds,
+    download: { allowedHosts: downloadHosts },
+  });
   const url = await receiver.start(port);
-  console.log(`Receiver listening at ${url} (stats: ${url}/_receiver/stats, records: ${url}/_receiver/records). Ctrl-C stops it.`);
+  console.log(
+    `Receiver listening at ${url} (stats: ${url}/_receiver/stats, records: ${url}/_receiver/records). Ctrl-C stops it.`,
+  );
 
   const stop = () => {
     receiver.stop().then(

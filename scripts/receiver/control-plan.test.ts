@@ -17,7 +17,10 @@ describe('createControl', () => {
 
   it('plays a sequence in order, repeating steps `times`, then falls back to `then`', () => {
     const control = createControl();
-    control.set({ sequence: [500, { status: 503, times: 2 }, { kind: 'drop' }, { kind: 'lose-ack' }], then: 429 });
+    control.set({
+      sequence: [500, { status: 503, times: 2 }, { kind: 'drop' }, { kind: 'lose-ack' }],
+      then: 429,
+    });
     expect(control.snapshot().remaining).toBe(5);
     expect(kinds(control, 7)).toEqual([500, 503, 503, 'drop', 'lose-ack', 429, 429]);
     expect(control.snapshot()).toMatchObject({ remaining: 0, requests: 7 });
@@ -38,8 +41,12 @@ describe('createControl', () => {
     expect(() => control.set({ sequence: [42] })).toThrow(z.ZodError);
     expect(() => control.set({ sequence: [101] })).toThrow(z.ZodError);
     expect(() => control.set({ sequence: [{ kind: 'explode' }] })).toThrow(z.ZodError);
-    expect(() => control.set({ rejectRecords: [{ field: 'id' }] })).toThrow(/exactly one of equals or oneOf/);
-    expect(() => control.set({ then: { status: 429, retryAfter: 7, retryAfterDateIn: 7 } })).toThrow(/not both/);
+    expect(() => control.set({ rejectRecords: [{ field: 'id' }] })).toThrow(
+      /exactly one of equals or oneOf/,
+    );
+    expect(() =>
+      control.set({ then: { status: 429, retryAfter: 7, retryAfterDateIn: 7 } }),
+    ).toThrow(/not both/);
     expect(() => control.set({ surprise: true })).toThrow(z.ZodError);
     expect(kinds(control, 1)).toEqual([500]);
   });
@@ -49,15 +56,30 @@ describe('createControl', () => {
     control.set({ then: 500 }, 'http');
     control.reset('js');
     expect(control.snapshot().log).toEqual([
-      expect.objectContaining({ at: '2026-11-26T10:00:00.000Z', change: 'set', via: 'http', plan: expect.objectContaining({ then: { kind: 'respond', status: 500, times: 1 } }) }),
+      expect.objectContaining({
+        at: '2026-11-26T10:00:00.000Z',
+        change: 'set',
+        via: 'http',
+        plan: expect.objectContaining({ then: { kind: 'respond', status: 500, times: 1 } }),
+      }),
       expect.objectContaining({ change: 'reset', via: 'js', rejectWhen: false }),
     ]);
   });
 
   it('names the records its rules or predicate refuse', () => {
     const control = createControl();
-    control.set({ rejectRecords: [{ field: 'id', equals: 13 }] }, 'js', (record) => typeof record === 'object' && record !== null && !Array.isArray(record) && record.email === 'bad');
-    expect(control.refusedRecords([{ id: 1 }, { id: '13' }, { id: 2, email: 'bad' }, 'text'])).toEqual([1, 2]);
+    control.set(
+      { rejectRecords: [{ field: 'id', equals: 13 }] },
+      'js',
+      (record) =>
+        typeof record === 'object' &&
+        record !== null &&
+        !Array.isArray(record) &&
+        record.email === 'bad',
+    );
+    expect(
+      control.refusedRecords([{ id: 1 }, { id: '13' }, { id: 2, email: 'bad' }, 'text']),
+    ).toEqual([1, 2]);
   });
 });
 

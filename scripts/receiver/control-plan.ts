@@ -24,9 +24,14 @@ const RespondStepSchema = z
     bodyBytes: z.number().int().min(0).max(1e11).optional(),
   })
   .strict()
-  .refine((step) => step.retryAfter === undefined || step.retryAfterDateIn === undefined, 'Give retryAfter or retryAfterDateIn, not both.');
+  .refine(
+    (step) => step.retryAfter === undefined || step.retryAfterDateIn === undefined,
+    'Give retryAfter or retryAfterDateIn, not both.',
+  );
 
-const DropStepSchema = z.object({ kind: z.literal('drop'), times: TimesSchema, latencyMs: LatencySchema.optional() }).strict();
+const DropStepSchema = z
+  .object({ kind: z.literal('drop'), times: TimesSchema, latencyMs: LatencySchema.optional() })
+  .strict();
 
 const StallStepSchema = z
   .object({
@@ -38,16 +43,24 @@ const StallStepSchema = z
   })
   .strict();
 
-const LoseAckStepSchema = z.object({ kind: z.literal('lose-ack'), times: TimesSchema, latencyMs: LatencySchema.optional() }).strict();
+const LoseAckStepSchema = z
+  .object({ kind: z.literal('lose-ack'), times: TimesSchema, latencyMs: LatencySchema.optional() })
+  .strict();
 
 // A bare number is shorthand for a status, an object without `kind` is a response: `[500, {status: 429, retryAfter: 7}]`.
 const StepSchema = z.preprocess(
   (value) => {
     if (typeof value === 'number') return { kind: 'respond', status: value };
-    if (value && typeof value === 'object' && !Array.isArray(value) && !('kind' in value)) return { ...value, kind: 'respond' };
+    if (value && typeof value === 'object' && !Array.isArray(value) && !('kind' in value))
+      return { ...value, kind: 'respond' };
     return value;
   },
-  z.discriminatedUnion('kind', [RespondStepSchema, DropStepSchema, StallStepSchema, LoseAckStepSchema]),
+  z.discriminatedUnion('kind', [
+    RespondStepSchema,
+    DropStepSchema,
+    StallStepSchema,
+    LoseAckStepSchema,
+  ]),
 );
 
 const PrimitiveSchema = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
@@ -60,7 +73,10 @@ const RecordRuleSchema = z
     oneOf: z.array(PrimitiveSchema).max(10_000).optional(),
   })
   .strict()
-  .refine((rule) => (rule.equals === undefined) !== (rule.oneOf === undefined), 'A rule needs exactly one of equals or oneOf.');
+  .refine(
+    (rule) => (rule.equals === undefined) !== (rule.oneOf === undefined),
+    'A rule needs exactly one of equals or oneOf.',
+  );
 
 /** What a plan (or one route of it) scripts: the answers to deliveries, added latency, refused records. */
 const planFields = {
@@ -69,7 +85,15 @@ const planFields = {
   /** What every request after the sequence gets; by default, acceptance. */
   then: StepSchema.optional(),
   /** Added to every delivery request, fixed or uniformly random between min and max. */
-  latencyMs: z.union([LatencySchema, z.object({ min: LatencySchema, max: LatencySchema }).strict().refine((range) => range.min <= range.max, 'min must not exceed max.')]).default(0),
+  latencyMs: z
+    .union([
+      LatencySchema,
+      z
+        .object({ min: LatencySchema, max: LatencySchema })
+        .strict()
+        .refine((range) => range.min <= range.max, 'min must not exceed max.'),
+    ])
+    .default(0),
   /** A delivery holding any record that matches is refused whole with 400, as a strict SaaS would. */
   rejectRecords: z.array(RecordRuleSchema).max(1000).default([]),
 };
@@ -85,7 +109,10 @@ const RouteSchema = z
     ...planFields,
   })
   .strict()
-  .refine((route) => route.provider !== undefined || route.pathPrefix !== undefined, 'A route needs a provider, a pathPrefix, or both.');
+  .refine(
+    (route) => route.provider !== undefined || route.pathPrefix !== undefined,
+    'A route needs a provider, a pathPrefix, or both.',
+  );
 
 export const ControlPlanSchema = z
   .object({
@@ -158,7 +185,11 @@ function createCursor(part: PlanPart) {
       } else {
         step = part.then ?? ACCEPT;
       }
-      const base = typeof part.latencyMs === 'number' ? part.latencyMs : part.latencyMs.min + Math.floor(random() * (part.latencyMs.max - part.latencyMs.min + 1));
+      const base =
+        typeof part.latencyMs === 'number'
+          ? part.latencyMs
+          : part.latencyMs.min +
+            Math.floor(random() * (part.latencyMs.max - part.latencyMs.min + 1));
       return { ...step, delayMs: base + (step.latencyMs ?? 0), ordinal };
     },
     remaining(): number {
@@ -195,14 +226,19 @@ export function createControl(options: { random?: () => number; now?: () => Date
   const cursorFor = (target: DeliveryTarget = {}): Cursor => {
     const index = plan.routes.findIndex(
       (route) =>
-        (route.provider === undefined || route.provider === target.provider) && (route.pathPrefix === undefined || (target.path ?? '/').startsWith(route.pathPrefix)),
+        (route.provider === undefined || route.provider === target.provider) &&
+        (route.pathPrefix === undefined || (target.path ?? '/').startsWith(route.pathPrefix)),
     );
     return index === -1 ? main : routes[index]!;
   };
 
   return {
     /** Replaces the plan; throws a ZodError for a malformed one, leaving the current plan in place. */
-    set(input: unknown, via: ControlLogEntry['via'] = 'js', predicate?: RecordPredicate): ControlPlan {
+    set(
+      input: unknown,
+      via: ControlLogEntry['via'] = 'js',
+      predicate?: RecordPredicate,
+    ): ControlPlan {
       plan = ControlPlanSchema.parse(input ?? {});
       rejectWhen = predicate;
       restart();
@@ -231,7 +267,8 @@ export function createControl(options: { random?: () => number; now?: () => Date
       if (rules.length === 0 && !rejectWhen) return [];
       const refused: number[] = [];
       records.forEach((item, index) => {
-        if (rules.some((rule) => matchesRule(item, rule)) || rejectWhen?.(item)) refused.push(index);
+        if (rules.some((rule) => matchesRule(item, rule)) || rejectWhen?.(item))
+          refused.push(index);
       });
       return refused;
     },
@@ -241,7 +278,12 @@ export function createControl(options: { random?: () => number; now?: () => Date
         plan,
         remaining: main.remaining(),
         requests,
-        routes: plan.routes.map((route, index) => ({ provider: route.provider, pathPrefix: route.pathPrefix, remaining: routes[index]!.remaining(), requests: routes[index]!.requests })),
+        routes: plan.routes.map((route, index) => ({
+          provider: route.provider,
+          pathPrefix: route.pathPrefix,
+          remaining: routes[index]!.remaining(),
+          requests: routes[index]!.requests,
+        })),
         log: [...log],
       };
     },
@@ -255,13 +297,23 @@ export function matchesRule(record: JsonValue, rule: RecordRule): boolean {
   const value = fieldAt(record, rule.field);
   if (value === undefined || (value !== null && typeof value === 'object')) return false;
   const candidates = rule.oneOf ?? [rule.equals ?? null];
-  return candidates.some((candidate) => candidate === value || (candidate !== null && value !== null && String(candidate) === String(value)));
+  return candidates.some(
+    (candidate) =>
+      candidate === value ||
+      (candidate !== null && value !== null && String(candidate) === String(value)),
+  );
 }
 
 function fieldAt(record: JsonValue, path: string): JsonValue | undefined {
   let value: JsonValue | undefined = record;
   for (const part of path.split('.')) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, part)) return undefined;
+    if (
+      value === null ||
+      typeof value !== 'object' ||
+      Array.isArray(value) ||
+      !Object.hasOwn(value, part)
+    )
+      return undefined;
     value = value[part];
   }
   return value;

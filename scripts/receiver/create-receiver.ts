@@ -6,13 +6,26 @@ import type { KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDeliveryAcceptor, type DeliveryAcceptor } from './accept-delivery';
-import { type ControlPlan, type ControlPlanInput, type ControlSnapshot, createControl, type RecordPredicate, type ScriptedStep } from './control-plan';
+import {
+  type ControlPlan,
+  type ControlPlanInput,
+  type ControlSnapshot,
+  createControl,
+  type RecordPredicate,
+  type ScriptedStep,
+} from './control-plan';
 import { LOOPBACK_HOSTS } from './fetch-batch-file';
 import { fetchEnginePublicKey } from './fetch-engine-public-key';
 import { BodyTooLarge, canAnswer, readBody, sendJson, streamFiller } from './http-io';
 import { createParquetReader } from './read-parquet-rows';
 import { API_PREFIX, handleReceiverApi, REDIRECT_TRAP_PATH } from './receiver-api';
-import { createReceiverStore, type DeliveryLogEntry, type ReceiverStats, type ReceiverStore, type ReceiverStoreLimits } from './receiver-store';
+import {
+  createReceiverStore,
+  type DeliveryLogEntry,
+  type ReceiverStats,
+  type ReceiverStore,
+  type ReceiverStoreLimits,
+} from './receiver-store';
 import { DEFAULT_TOLERANCE_SECONDS, parseEnginePublicKey } from './verify-delivery';
 
 export interface ReceiverOptions {
@@ -58,7 +71,8 @@ export interface Receiver {
 const HOST = '127.0.0.1';
 
 export function createReceiver(options: ReceiverOptions = {}): Receiver {
-  if (!options.publicKeyPem && !options.engineUrl) throw new Error('The receiver needs the engine public key: give publicKeyPem or engineUrl.');
+  if (!options.publicKeyPem && !options.engineUrl)
+    throw new Error('The receiver needs the engine public key: give publicKeyPem or engineUrl.');
   const nowMs = options.nowMs ?? Date.now;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const store = createReceiverStore(options.limits);
@@ -66,10 +80,16 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const parquet = createParquetReader();
-  const allowedHosts = new Set([...LOOPBACK_HOSTS, ...(options.download?.allowedHosts ?? [])].map((host) => host.toLowerCase()));
+  const allowedHosts = new Set(
+    [...LOOPBACK_HOSTS, ...(options.download?.allowedHosts ?? [])].map((host) =>
+      host.toLowerCase(),
+    ),
+  );
   if (options.engineUrl) allowedHosts.add(new URL(options.engineUrl).hostname.toLowerCase());
 
-  let publicKey: KeyObject | null = options.publicKeyPem ? parseEnginePublicKey(options.publicKeyPem) : null;
+  let publicKey: KeyObject | null = options.publicKeyPem
+    ? parseEnginePublicKey(options.publicKeyPem)
+    : null;
   let server: Server | null = null;
   let baseUrl: string | null = null;
   // Aborts the latency sleeps of requests in progress when the receiver stops.
@@ -81,7 +101,12 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     publicKey: () => publicKey!,
     toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
     nowMs,
-    download: { allowedHosts, timeoutMs: options.download?.timeoutMs ?? 10_000, maxBytes: options.download?.maxBytes ?? 256 * 1024 * 1024, parquet },
+    download: {
+      allowedHosts,
+      timeoutMs: options.download?.timeoutMs ?? 10_000,
+      maxBytes: options.download?.maxBytes ?? 256 * 1024 * 1024,
+      parquet,
+    },
   });
 
   const logDelivery = (entry: Omit<DeliveryLogEntry, 'seq'>) => {
@@ -94,7 +119,10 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     const receivedAt = new Date(nowMs()).toISOString();
     // Taken before any await, so the script applies in arrival order even under concurrency.
     const provider = request.headers['x-prequel-import-provider'];
-    const step = control.next({ path: url.pathname, provider: typeof provider === 'string' ? provider : null });
+    const step = control.next({
+      path: url.pathname,
+      provider: typeof provider === 'string' ? provider : null,
+    });
     store.requestStarted();
     // Finished when the answer is handed to the network, or when the connection goes without one.
     let finished = false;
@@ -105,17 +133,36 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     response.once('finish', finish);
     response.once('close', finish);
     const method = request.method ?? 'POST';
-    const base = { receivedAt, method, path: url.pathname, deliveryId: null, provider: null, kind: null, records: 0 };
-    const done = (entry: Partial<DeliveryLogEntry> & Pick<DeliveryLogEntry, 'status' | 'outcome' | 'bytes'>) =>
-      logDelivery({ ...base, ...entry, durationMs: Math.round(performance.now() - started) });
+    const base = {
+      receivedAt,
+      method,
+      path: url.pathname,
+      deliveryId: null,
+      provider: null,
+      kind: null,
+      records: 0,
+    };
+    const done = (
+      entry: Partial<DeliveryLogEntry> & Pick<DeliveryLogEntry, 'status' | 'outcome' | 'bytes'>,
+    ) => logDelivery({ ...base, ...entry, durationMs: Math.round(performance.now() - started) });
 
     let rawBody: Buffer;
     try {
       rawBody = await readBody(request, maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        sendJson(response, 413, { status: 'rejected', reason: 'body_too_large', message: error.message }, { connection: 'close' });
-        return done({ status: 413, outcome: 'too_large', reason: 'body_too_large', bytes: maxBodyBytes });
+        sendJson(
+          response,
+          413,
+          { status: 'rejected', reason: 'body_too_large', message: error.message },
+          { connection: 'close' },
+        );
+        return done({
+          status: 413,
+          outcome: 'too_large',
+          reason: 'body_too_large',
+          bytes: maxBodyBytes,
+        });
       }
       return done({ status: null, outcome: 'failed', reason: 'client_aborted', bytes: 0 });
     }
@@ -136,15 +183,34 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       case 'respond':
         if (step.status < 200 || step.status > 299) {
           answerScripted(response, step);
-          return done({ status: step.status, outcome: 'scripted', reason: `scripted_${step.status}`, bytes });
+          return done({
+            status: step.status,
+            outcome: 'scripted',
+            reason: `scripted_${step.status}`,
+            bytes,
+          });
         }
         break;
       case 'lose-ack':
         break;
     }
 
-    const result = await accept({ method, path: url.pathname, headers: request.headers, rawBody, receivedAt });
-    const entry = { deliveryId: result.deliveryId, provider: result.provider, kind: result.kind, loadId: result.loadId, records: result.records, reason: result.reason, bytes: bytes + result.fileBytes };
+    const result = await accept({
+      method,
+      path: url.pathname,
+      headers: request.headers,
+      rawBody,
+      receivedAt,
+    });
+    const entry = {
+      deliveryId: result.deliveryId,
+      provider: result.provider,
+      kind: result.kind,
+      loadId: result.loadId,
+      records: result.records,
+      reason: result.reason,
+      bytes: bytes + result.fileBytes,
+    };
     const acknowledged = result.outcome === 'stored' || result.outcome === 'duplicate';
     if (step.kind === 'lose-ack' && acknowledged) {
       // Stored (or already stored), yet the sender sees a reset: it must retry, and the retry must be a duplicate.
@@ -152,22 +218,42 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       return done({ ...entry, status: null, outcome: 'ack_lost', reason: result.outcome });
     }
     const status = acknowledged && step.kind === 'respond' ? step.status : result.status;
-    if (step.kind === 'respond' && step.bodyBytes !== undefined) fillBody(response, status, step.bodyBytes);
+    if (step.kind === 'respond' && step.bodyBytes !== undefined)
+      fillBody(response, status, step.bodyBytes);
     else sendJson(response, status, result.body);
     done({ ...entry, status, outcome: result.outcome });
   }
 
-  function answerScripted(response: ServerResponse, step: Extract<ScriptedStep, { kind: 'respond' }>) {
+  function answerScripted(
+    response: ServerResponse,
+    step: Extract<ScriptedStep, { kind: 'respond' }>,
+  ) {
     const headers: Record<string, string> = {};
     if (step.retryAfter !== undefined) headers['retry-after'] = String(step.retryAfter);
-    if (step.retryAfterDateIn !== undefined) headers['retry-after'] = new Date(nowMs() + step.retryAfterDateIn * 1000).toUTCString();
-    if (step.status >= 300 && step.status < 400) headers.location = step.location ?? `${baseUrl}${REDIRECT_TRAP_PATH}`;
-    if (step.bodyBytes !== undefined) return fillBody(response, step.status, step.bodyBytes, headers);
-    sendJson(response, step.status, { status: 'scripted', message: `Scripted answer ${step.status} (request ${step.ordinal} under the control plan).` }, headers);
+    if (step.retryAfterDateIn !== undefined)
+      headers['retry-after'] = new Date(nowMs() + step.retryAfterDateIn * 1000).toUTCString();
+    if (step.status >= 300 && step.status < 400)
+      headers.location = step.location ?? `${baseUrl}${REDIRECT_TRAP_PATH}`;
+    if (step.bodyBytes !== undefined)
+      return fillBody(response, step.status, step.bodyBytes, headers);
+    sendJson(
+      response,
+      step.status,
+      {
+        status: 'scripted',
+        message: `Scripted answer ${step.status} (request ${step.ordinal} under the control plan).`,
+      },
+      headers,
+    );
   }
 
   /** Streams a scripted body, counting it when the client hangs up before its end. */
-  function fillBody(response: ServerResponse, status: number, bytes: number, headers: Record<string, string> = {}) {
+  function fillBody(
+    response: ServerResponse,
+    status: number,
+    bytes: number,
+    headers: Record<string, string> = {},
+  ) {
     response.once('close', () => {
       if (response.writableFinished) return;
       store.noteAbandonedBody();
@@ -215,13 +301,18 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 
     async start(port = 0) {
       if (server) throw new Error('The receiver is already started.');
-      if (!publicKey) publicKey = parseEnginePublicKey(await fetchEnginePublicKey(options.engineUrl!));
+      if (!publicKey)
+        publicKey = parseEnginePublicKey(await fetchEnginePublicKey(options.engineUrl!));
       stopping = new AbortController();
       const created = createServer((request, response) => {
         route(request, response).catch((error: unknown) => {
           // A bug in the receiver must be loud in the log and a 500 to the sender, never a hung request.
           console.error('receiver: unexpected error', error);
-          if (canAnswer(response)) sendJson(response, 500, { status: 'error', message: 'The receiver failed unexpectedly.' });
+          if (canAnswer(response))
+            sendJson(response, 500, {
+              status: 'error',
+              message: 'The receiver failed unexpectedly.',
+            });
         });
       });
       await new Promise<void>((resolve, reject) => {
@@ -272,7 +363,11 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
         };
         const timer = setTimeout(() => {
           events.off('delivery', check);
-          reject(new Error(`The receiver's condition did not hold within ${timeoutMs} ms; stats: ${JSON.stringify(store.stats())}`));
+          reject(
+            new Error(
+              `The receiver's condition did not hold within ${timeoutMs} ms; stats: ${JSON.stringify(store.stats())}`,
+            ),
+          );
         }, timeoutMs);
         events.on('delivery', check);
       });

@@ -22,7 +22,9 @@ describe('parseCsv', () => {
   });
 
   it('gives rows as objects by column name', () => {
-    expect(csvRecords(parseCsv('id,_prequel_is_deleted\n7,true\n'))).toEqual([{ id: '7', _prequel_is_deleted: 'true' }]);
+    expect(csvRecords(parseCsv('id,_prequel_is_deleted\n7,true\n'))).toEqual([
+      { id: '7', _prequel_is_deleted: 'true' },
+    ]);
   });
 
   it('has no rows for a header alone or an empty file', () => {
@@ -31,9 +33,13 @@ describe('parseCsv', () => {
   });
 
   it('reports malformed input with its line', () => {
-    expect(() => parseCsv('id,v\n1,"open\n2,b\n')).toThrow(new CsvError('A quoted field is not closed', 2));
+    expect(() => parseCsv('id,v\n1,"open\n2,b\n')).toThrow(
+      new CsvError('A quoted field is not closed', 2),
+    );
     expect(() => parseCsv('id,v\n1,"a"b\n')).toThrow(/after a closing quote \(line 2\)/);
     expect(() => parseCsv('id,v\n1,a"b\n')).toThrow(/quote inside an unquoted field/);
-    expect(() => parseCsv('id,v\n1,"x\ny"\n2\n')).toThrow(/Row 2 has 1 fields; the header has 2 \(line 4\)/);
+    expect(() => parseCsv('id,v\n1,"x\ny"\n2\n')).toThrow(
+      /Row 2 has 1 fields; the header has 2 \(line 4\)/,
+    );
   });
 });

@@ -85,12 +85,18 @@ export function parseCsv(text: string): CsvTable {
 
   const [header = [], ...rows] = records;
   rows.forEach((cells, position) => {
-    if (cells.length !== header.length) throw new CsvError(`Row ${position + 1} has ${cells.length} fields; the header has ${header.length}`, startLines[position + 1]!);
+    if (cells.length !== header.length)
+      throw new CsvError(
+        `Row ${position + 1} has ${cells.length} fields; the header has ${header.length}`,
+        startLines[position + 1]!,
+      );
   });
   return { header, rows };
 }
 
 /** Rows as objects keyed by the header's column names. */
 export function csvRecords(table: CsvTable): Record<string, string>[] {
-  return table.rows.map((cells) => Object.fromEntries(table.header.map((name, column) => [name, cells[column]!])));
+  return table.rows.map((cells) =>
+    Object.fromEntries(table.header.map((name, column) => [name, cells[column]!])),
+  );
 }

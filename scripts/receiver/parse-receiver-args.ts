@@ -29,14 +29,21 @@ export interface ReceiverCliArgs {
   downloadHosts: string[];
 }
 
-export type ParseResult = { ok: true; value: { help: true } | ({ help: false } & ReceiverCliArgs) } | { ok: false; error: string };
+export type ParseResult =
+  | { ok: true; value: { help: true } | ({ help: false } & ReceiverCliArgs) }
+  | { ok: false; error: string };
 
 const wholeNumber = (flag: string, min: number, max: number) =>
   z
     .string()
     .regex(/^\d+$/, `${flag} must be a whole number`)
     .transform(Number)
-    .pipe(z.number().min(min, `${flag} must be at least ${min}`).max(max, `${flag} must be at most ${max}`));
+    .pipe(
+      z
+        .number()
+        .min(min, `${flag} must be at least ${min}`)
+        .max(max, `${flag} must be at most ${max}`),
+    );
 
 const FlagsSchema = z.object({
   port: wholeNumber('--port', 0, 65_535).default(4200),
@@ -45,7 +52,16 @@ const FlagsSchema = z.object({
     .optional(),
   'public-key-file': z.string().min(1).optional(),
   tolerance: wholeNumber('--tolerance', 1, 86_400).default(DEFAULT_TOLERANCE_SECONDS),
-  'download-host': z.array(z.string().regex(/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i, '--download-host must be a host name or address, without scheme or port')).default([]),
+  'download-host': z
+    .array(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i,
+          '--download-host must be a host name or address, without scheme or port',
+        ),
+    )
+    .default([]),
 });
 
 export function parseReceiverArgs(argv: readonly string[]): ParseResult {
@@ -63,9 +79,20 @@ export function parseReceiverArgs(argv: readonly string[]): ParseResult {
   if (!parsed.ok) return parsed;
   if (parsed.help) return { ok: true, value: { help: true } };
   const flags = parsed.flags;
-  if (!flags['engine-url'] && !flags['public-key-file']) return { ok: false, error: 'Give --engine-url (to fetch the public key) or --public-key-file.' };
+  if (!flags['engine-url'] && !flags['public-key-file'])
+    return {
+      ok: false,
+      error: 'Give --engine-url (to fetch the public key) or --public-key-file.',
+    };
   return {
     ok: true,
-    value: { help: false, port: flags.port, engineUrl: flags['engine-url'], publicKeyFile: flags['public-key-file'], toleranceSeconds: flags.tolerance, downloadHosts: flags['download-host'] },
+    value: {
+      help: false,
+      port: flags.port,
+      engineUrl: flags['engine-url'],
+      publicKeyFile: flags['public-key-file'],
+      toleranceSeconds: flags.tolerance,
+      downloadHosts: flags['download-host'],
+    },
   };
 }

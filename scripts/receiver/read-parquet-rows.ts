@@ -15,10 +15,17 @@ export function createParquetReader(): ParquetReader {
   return {
     async readRows(file) {
       // No extension downloads: the receiver must work offline, and Parquet is built in.
-      instance ??= DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', threads: '1', memory_limit: '256MB' });
+      instance ??= DuckDBInstance.create(':memory:', {
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+        threads: '1',
+        memory_limit: '256MB',
+      });
       const connection = await (await instance).connect();
       try {
-        const reader = await connection.runAndReadAll(`select * from read_parquet(${literal(file)})`);
+        const reader = await connection.runAndReadAll(
+          `select * from read_parquet(${literal(file)})`,
+        );
         return reader.getRowObjectsJson() as JsonValue[];
       } finally {
         connection.closeSync();

@@ -34,16 +34,27 @@ const RecordsQuerySchema = z.object({
   order: z.enum(['asc', 'desc']).optional(),
 });
 
-const LogQuerySchema = z.object({ limit: limitSchema(100_000), deliveryId: z.string().min(1).optional() });
+const LogQuerySchema = z.object({
+  limit: limitSchema(100_000),
+  deliveryId: z.string().min(1).optional(),
+});
 
-export async function handleReceiverApi(request: IncomingMessage, response: ServerResponse, url: URL, deps: ReceiverApiDeps): Promise<void> {
+export async function handleReceiverApi(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  deps: ReceiverApiDeps,
+): Promise<void> {
   const method = request.method ?? 'GET';
   const route = `${method} ${url.pathname.replace(/\/+$/, '')}`;
   const query = Object.fromEntries(url.searchParams);
 
   if (url.pathname === REDIRECT_TRAP_PATH) {
     deps.onRedirectFollowed(request);
-    return sendJson(response, 200, { status: 'redirect_followed', message: 'This request followed a redirect; senders must treat 3xx as a failure.' });
+    return sendJson(response, 200, {
+      status: 'redirect_followed',
+      message: 'This request followed a redirect; senders must treat 3xx as a failure.',
+    });
   }
 
   switch (route) {
@@ -52,7 +63,11 @@ export async function handleReceiverApi(request: IncomingMessage, response: Serv
       if (!parsed.success) return invalid(response, parsed.error);
       const { latest, ...filter } = parsed.data;
       const found = deps.store.records({ ...filter, latest: latest === 'true' });
-      return sendJson(response, 200, { records: found.records, nextAfter: found.nextAfter, nextBefore: found.nextBefore });
+      return sendJson(response, 200, {
+        records: found.records,
+        nextAfter: found.nextAfter,
+        nextBefore: found.nextBefore,
+      });
     }
     case `GET ${API_PREFIX}/stats`:
       return sendJson(response, 200, deps.store.stats());
@@ -98,7 +113,12 @@ async function readJson(request: IncomingMessage, response: ServerResponse): Pro
   try {
     raw = await readBody(request, 1024 * 1024);
   } catch (error) {
-    sendJson(response, error instanceof BodyTooLarge ? 413 : 400, { status: 'error', message: (error as Error).message }, { connection: 'close' });
+    sendJson(
+      response,
+      error instanceof BodyTooLarge ? 413 : 400,
+      { status: 'error', message: (error as Error).message },
+      { connection: 'close' },
+    );
     return undefined;
   }
   if (raw.length === 0) return {};

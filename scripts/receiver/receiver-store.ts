@@ -172,11 +172,13 @@ class Ring<T> {
   }
 
   *[Symbol.iterator](): IterableIterator<T> {
-    for (let index = 0; index < this.count; index++) yield this.items[(this.start + index) % this.capacity]!;
+    for (let index = 0; index < this.count; index++)
+      yield this.items[(this.start + index) % this.capacity]!;
   }
 
   *newestFirst(): IterableIterator<T> {
-    for (let index = this.count - 1; index >= 0; index--) yield this.items[(this.start + index) % this.capacity]!;
+    for (let index = this.count - 1; index >= 0; index--)
+      yield this.items[(this.start + index) % this.capacity]!;
   }
 
   clear() {
@@ -209,7 +211,8 @@ const emptyStats = (): ReceiverStats => ({
   latestKeys: 0,
 });
 
-type OutcomeCounter = 'rejections' | 'recordRefusals' | 'scripted' | 'dropped' | 'stalled' | 'lostAcks' | 'failed';
+type OutcomeCounter =
+  'rejections' | 'recordRefusals' | 'scripted' | 'dropped' | 'stalled' | 'lostAcks' | 'failed';
 
 const OUTCOME_COUNTER: Partial<Record<DeliveryOutcome, OutcomeCounter>> = {
   unverified: 'rejections',
@@ -237,7 +240,10 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
   let delivered = new Set<string>();
   let stats = emptyStats();
   // Per provider and path, in one map keyed like latestPerPath; latest and deleted keys are counted when asked.
-  let arrivals = new Map<string, Omit<PathSummary, 'latestKeys' | 'deletedKeys'> & { provider: string }>();
+  let arrivals = new Map<
+    string,
+    Omit<PathSummary, 'latestKeys' | 'deletedKeys'> & { provider: string }
+  >();
   let latestPerPath = new Map<string, StoredRecord>();
   let recordSeq = 0;
   let deliverySeq = 0;
@@ -262,7 +268,21 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
     },
 
     /** Stores one delivery's records and remembers its id, in one step so a duplicate can never slip between. */
-    storeDelivery(delivery: { deliveryId: string; provider: string; path: string; kind: DeliveryKind; receivedAt: string }, items: { record: JsonValue | null; key: string | null; isDeleted: boolean; rawBody?: string }[]) {
+    storeDelivery(
+      delivery: {
+        deliveryId: string;
+        provider: string;
+        path: string;
+        kind: DeliveryKind;
+        receivedAt: string;
+      },
+      items: {
+        record: JsonValue | null;
+        key: string | null;
+        isDeleted: boolean;
+        rawBody?: string;
+      }[],
+    ) {
       delivered.add(delivery.deliveryId);
       stats.stored++;
       if (delivered.size > slack(bounds.maxDeliveryIds)) {
@@ -273,14 +293,31 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
         }
       }
       const { deliveryId, provider, path, kind, receivedAt } = delivery;
-      const arrived = arrivals.get(pathKey(provider, path)) ?? { provider, path, deliveries: 0, records: 0, deletions: 0, lastReceivedAt: receivedAt };
+      const arrived = arrivals.get(pathKey(provider, path)) ?? {
+        provider,
+        path,
+        deliveries: 0,
+        records: 0,
+        deletions: 0,
+        lastReceivedAt: receivedAt,
+      };
       arrivals.set(pathKey(provider, path), arrived);
       arrived.deliveries++;
       arrived.records += items.length;
       arrived.lastReceivedAt = receivedAt;
       for (const item of items) {
         // One literal of fixed shape (no spreads): this loop runs per record and bounds batch throughput.
-        const stored: StoredRecord = { seq: ++recordSeq, receivedAt, provider, path, deliveryId, kind, key: item.key, isDeleted: item.isDeleted, record: item.record };
+        const stored: StoredRecord = {
+          seq: ++recordSeq,
+          receivedAt,
+          provider,
+          path,
+          deliveryId,
+          kind,
+          key: item.key,
+          isDeleted: item.isDeleted,
+          record: item.record,
+        };
         if (item.rawBody !== undefined) stored.rawBody = item.rawBody;
         records.push(stored);
         if (item.isDeleted) {
@@ -307,7 +344,8 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
       deliveryLog.push(logged);
       stats.deliveries++;
       stats.bytes += entry.bytes;
-      if (entry.status !== null) stats.byStatus[entry.status] = (stats.byStatus[entry.status] ?? 0) + 1;
+      if (entry.status !== null)
+        stats.byStatus[entry.status] = (stats.byStatus[entry.status] ?? 0) + 1;
       stats.byOutcome[entry.outcome] = (stats.byOutcome[entry.outcome] ?? 0) + 1;
       const counter = OUTCOME_COUNTER[entry.outcome];
       if (counter) stats[counter]++;
@@ -341,12 +379,18 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
     },
 
     /** `nextAfter` (ascending) or `nextBefore` (descending) pages on; null when there is nothing more. */
-    records(query: RecordQuery = {}): { records: StoredRecord[]; nextAfter: number | null; nextBefore: number | null } {
+    records(query: RecordQuery = {}): {
+      records: StoredRecord[];
+      nextAfter: number | null;
+      nextBefore: number | null;
+    } {
       const limit = query.limit ?? 1000;
       const descending = query.order === 'desc';
       let source: Iterable<StoredRecord>;
       if (query.latest) {
-        const sorted = [...(query.path === undefined ? latest : latestPerPath).values()].sort((a, b) => a.seq - b.seq);
+        const sorted = [...(query.path === undefined ? latest : latestPerPath).values()].sort(
+          (a, b) => a.seq - b.seq,
+        );
         source = descending ? sorted.reverse() : sorted;
       } else {
         source = descending ? records.newestFirst() : records;
@@ -366,7 +410,11 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
         found.push(record);
       }
       const last = more ? found[found.length - 1]!.seq : null;
-      return { records: found, nextAfter: descending ? null : last, nextBefore: descending ? last : null };
+      return {
+        records: found,
+        nextAfter: descending ? null : last,
+        nextBefore: descending ? last : null,
+      };
     },
 
     /** The latest version of one record, or undefined if none was received (or it was evicted). */
@@ -375,7 +423,9 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
     },
 
     deliveries(query: { limit?: number; deliveryId?: string } = {}): DeliveryLogEntry[] {
-      const all = [...deliveryLog].filter((entry) => query.deliveryId === undefined || entry.deliveryId === query.deliveryId);
+      const all = [...deliveryLog].filter(
+        (entry) => query.deliveryId === undefined || entry.deliveryId === query.deliveryId,
+      );
       return all.slice(-(query.limit ?? 1000));
     },
 
@@ -383,23 +433,41 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
     providers(): ProviderSummary[] {
       const keys = new Map<string, { latestKeys: number; deletedKeys: number }>();
       for (const stored of latestPerPath.values()) {
-        const counted = keys.get(pathKey(stored.provider, stored.path)) ?? { latestKeys: 0, deletedKeys: 0 };
+        const counted = keys.get(pathKey(stored.provider, stored.path)) ?? {
+          latestKeys: 0,
+          deletedKeys: 0,
+        };
         counted.latestKeys++;
         if (stored.isDeleted) counted.deletedKeys++;
         keys.set(pathKey(stored.provider, stored.path), counted);
       }
       const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
       const summaries = new Map<string, ProviderSummary>();
-      for (const [id, { provider, ...arrived }] of [...arrivals.entries()].sort(([a], [b]) => byText(a, b))) {
-        const path: PathSummary = { ...arrived, ...(keys.get(id) ?? { latestKeys: 0, deletedKeys: 0 }) };
-        const summary = summaries.get(provider) ?? { provider, deliveries: 0, records: 0, deletions: 0, latestKeys: 0, deletedKeys: 0, lastReceivedAt: path.lastReceivedAt, paths: [] };
+      for (const [id, { provider, ...arrived }] of [...arrivals.entries()].sort(([a], [b]) =>
+        byText(a, b),
+      )) {
+        const path: PathSummary = {
+          ...arrived,
+          ...(keys.get(id) ?? { latestKeys: 0, deletedKeys: 0 }),
+        };
+        const summary = summaries.get(provider) ?? {
+          provider,
+          deliveries: 0,
+          records: 0,
+          deletions: 0,
+          latestKeys: 0,
+          deletedKeys: 0,
+          lastReceivedAt: path.lastReceivedAt,
+          paths: [],
+        };
         summaries.set(provider, summary);
         summary.deliveries += path.deliveries;
         summary.records += path.records;
         summary.deletions += path.deletions;
         summary.latestKeys += path.latestKeys;
         summary.deletedKeys += path.deletedKeys;
-        if (path.lastReceivedAt > summary.lastReceivedAt) summary.lastReceivedAt = path.lastReceivedAt;
+        if (path.lastReceivedAt > summary.lastReceivedAt)
+          summary.lastReceivedAt = path.lastReceivedAt;
         summary.paths.push(path);
       }
       return [...summaries.values()];
@@ -410,7 +478,12 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
     },
 
     stats(): ReceiverStats {
-      return { ...stats, byStatus: { ...stats.byStatus }, byOutcome: { ...stats.byOutcome }, latestKeys: latest.size };
+      return {
+        ...stats,
+        byStatus: { ...stats.byStatus },
+        byOutcome: { ...stats.byOutcome },
+        latestKeys: latest.size,
+      };
     },
 
     reset() {

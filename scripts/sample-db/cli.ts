@@ -25,17 +25,28 @@ async function main(): Promise<number> {
   return 0;
 }
 
-async function withTarget<T>(dialect: 'postgres' | 'mysql', url: URL, work: (target: SampleTarget) => Promise<T>): Promise<T> {
+async function withTarget<T>(
+  dialect: 'postgres' | 'mysql',
+  url: URL,
+  work: (target: SampleTarget) => Promise<T>,
+): Promise<T> {
   if (dialect === 'postgres') {
     // A pool of three lends two connections to the load, so the biggest table loads beside the others.
-    const client = new pg.Pool({ connectionString: url.toString(), application_name: 'inlet-sample-db', max: 3 });
+    const client = new pg.Pool({
+      connectionString: url.toString(),
+      application_name: 'inlet-sample-db',
+      max: 3,
+    });
     try {
       return await work({ dialect, client });
     } finally {
       await client.end();
     }
   }
-  const connection = await mysql.createConnection({ uri: url.toString().replace(/^mariadb:/, 'mysql:'), charset: 'utf8mb4' });
+  const connection = await mysql.createConnection({
+    uri: url.toString().replace(/^mariadb:/, 'mysql:'),
+    charset: 'utf8mb4',
+  });
   try {
     return await work({ dialect, connection });
   } finally {
@@ -49,9 +60,14 @@ function report(url: URL, schema: string | undefined, counts: RowCounts, seconds
   const peakMb = Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);
   // Never the URL as given: it carries the password.
   const target = `${url.protocol}//${url.host}${url.pathname}${schema ? ` (schema ${schema})` : ''}`;
-  const lines = Object.entries(counts).map(([table, rows]) => `  ${table.padEnd(10)} ${rows.toLocaleString('en-US').padStart(14)}`);
+  const lines = Object.entries(counts).map(
+    ([table, rows]) => `  ${table.padEnd(10)} ${rows.toLocaleString('en-US').padStart(14)}`,
+  );
   const rate = seconds > 0 ? Math.round(total / seconds).toLocaleString('en-US') : '–';
-  return [`Sample database ready at ${target} in ${seconds.toFixed(1)} s (${total.toLocaleString('en-US')} rows, ${rate} rows/s, peak RSS ${peakMb} MB)`, ...lines].join('\n');
+  return [
+    `Sample database ready at ${target} in ${seconds.toFixed(1)} s (${total.toLocaleString('en-US')} rows, ${rate} rows/s, peak RSS ${peakMb} MB)`,
+    ...lines,
+  ].join('\n');
 }
 
 main().then(

@@ -12,14 +12,19 @@ export function copyLine(cells: Cells, kinds: readonly ColumnKind[]): string {
     if (i > 0) line += '\t';
     if (value === null || value === undefined) line += '\\N';
     else if (kinds[i] === 'timestamp') line += `${value}+00`;
-    else if ((kinds[i] === 'text' || kinds[i] === 'json') && SPECIAL.test(value)) line += value.replace(SPECIAL_ALL, (char) => ESCAPED[char]!);
+    else if ((kinds[i] === 'text' || kinds[i] === 'json') && SPECIAL.test(value))
+      line += value.replace(SPECIAL_ALL, (char) => ESCAPED[char]!);
     else line += value;
   }
   return `${line}\n`;
 }
 
 /** ~64 KiB strings: big enough that stream overhead vanishes, small enough that memory stays flat. */
-export function* copyChunks(table: SampleTable, rows: Iterable<Cells>, chunkChars = 64 * 1024): Generator<string> {
+export function* copyChunks(
+  table: SampleTable,
+  rows: Iterable<Cells>,
+  chunkChars = 64 * 1024,
+): Generator<string> {
   const kinds = table.columns.map((column) => column.kind);
   let chunk = '';
   for (const cells of rows) {

@@ -23,22 +23,36 @@ export const sampleOptionsSchema = z.object({
   ordersPerCustomer: perCustomer.default(4),
   eventsPerCustomer: perCustomer.default(10),
   /** Same seed, same options → byte-identical tables. */
-  seed: z.number().int().refine(Number.isSafeInteger, 'seed must be a safe integer').default(DEFAULT_SEED),
+  seed: z
+    .number()
+    .int()
+    .refine(Number.isSafeInteger, 'seed must be a safe integer')
+    .default(DEFAULT_SEED),
   /** Every generated timestamp is before this instant. */
-  baseTime: z.date().refine((date) => !Number.isNaN(date.getTime()), 'baseTime must be a valid date').default(DEFAULT_BASE_TIME),
+  baseTime: z
+    .date()
+    .refine((date) => !Number.isNaN(date.getTime()), 'baseTime must be a valid date')
+    .default(DEFAULT_BASE_TIME),
   /** Replace the four sample tables if they exist; otherwise their presence is an error. */
   dropExisting: z.boolean().default(false),
 });
 
 export type SampleOptions = z.input<typeof sampleOptionsSchema>;
 
-export async function createSampleDatabase(target: SampleTarget, options: SampleOptions): Promise<RowCounts> {
+export async function createSampleDatabase(
+  target: SampleTarget,
+  options: SampleOptions,
+): Promise<RowCounts> {
   const parsed = sampleOptionsSchema.safeParse(options);
-  if (!parsed.success) throw new SampleDbError(`Invalid sample options: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new SampleDbError(`Invalid sample options: ${z.prettifyError(parsed.error)}`);
   const { schema, dropExisting, baseTime, ...sizes } = parsed.data;
   const plan = planSample({ ...sizes, endMicros: microsOf(baseTime) });
   // Two connections when the target is a pool: see load-postgres.ts for why two and not more.
-  if (target.dialect === 'postgres') await withPostgresClients(target.client, 2, (clients) => loadPostgres(clients, schema, plan, dropExisting));
+  if (target.dialect === 'postgres')
+    await withPostgresClients(target.client, 2, (clients) =>
+      loadPostgres(clients, schema, plan, dropExisting),
+    );
   else await loadMysql(target.connection, plan, dropExisting);
   return plan.counts;
 }

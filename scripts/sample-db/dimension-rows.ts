@@ -2,7 +2,19 @@
 import { Prng } from './prng';
 import { customersSignedUpBy, slotMicros, type SamplePlan } from './sample-plan';
 import type { Cells } from './sample-tables';
-import { ACCOUNT_STATUSES, BEYOND_2_53, COUNTRIES, CURRENCIES, PLANS, accountName, attributes, formatMinor, lifetimeValue, notes, person } from './sample-values';
+import {
+  ACCOUNT_STATUSES,
+  BEYOND_2_53,
+  COUNTRIES,
+  CURRENCIES,
+  PLANS,
+  accountName,
+  attributes,
+  formatMinor,
+  lifetimeValue,
+  notes,
+  person,
+} from './sample-values';
 import { createMicrosFormatter } from './timestamps';
 
 /** Rows share updated_at in groups of 1–5 (about 3): a batch job touched them in one statement. */
@@ -25,13 +37,25 @@ export function* customerRows(plan: SamplePlan): Generator<Cells> {
       const signup = Math.floor(start + (id - 1 + rng.next()) * interval);
       const neverUpdated = groupSize === 1 && rng.chance(0.4);
       const signupAt = rng.chance(0.003) ? null : formatSignup(signup);
-      yield customerCells(rng, id, signupAt, formatUpdated(neverUpdated ? signup : groupUpdated), rng.chance(0.02));
+      yield customerCells(
+        rng,
+        id,
+        signupAt,
+        formatUpdated(neverUpdated ? signup : groupUpdated),
+        rng.chance(0.02),
+      );
     }
   }
 }
 
 /** Time columns come from the caller: the sample's timeline, or the database's clock in simulate-changes. */
-export function customerCells(rng: Prng, id: number, signupAt: string | null, updatedAt: string, isDeleted: boolean): Cells {
+export function customerCells(
+  rng: Prng,
+  id: number,
+  signupAt: string | null,
+  updatedAt: string,
+  isDeleted: boolean,
+): Cells {
   const { fullName, email } = person(rng, id);
   return [
     String(id),
@@ -63,7 +87,8 @@ export function* accountRows(plan: SamplePlan): Generator<Cells> {
   while (index < total) {
     const groupSize = Math.min(total - index, rng.between(1, MAX_TIE_GROUP));
     created.length = 0;
-    for (let i = 0; i < groupSize; i++) created.push(slotMicros(start, end, index + i, total, rng.next()));
+    for (let i = 0; i < groupSize; i++)
+      created.push(slotMicros(start, end, index + i, total, rng.next()));
     const lower = created[groupSize - 1]!;
     const groupUpdated = lower + rng.int(end - lower);
     for (const createdMicros of created) {
@@ -74,12 +99,38 @@ export function* accountRows(plan: SamplePlan): Generator<Cells> {
       const updated = groupSize === 1 && rng.chance(0.4) ? createdMicros : groupUpdated;
       const updatedAt = formatUpdated(updated);
       const closed = rng.chance(0.05);
-      yield accountCells(rng, index, customerId, formatCreated(createdMicros), updatedAt, closed ? updatedAt : null, closed ? 'closed' : ACCOUNT_STATUSES.pick(rng));
+      yield accountCells(
+        rng,
+        index,
+        customerId,
+        formatCreated(createdMicros),
+        updatedAt,
+        closed ? updatedAt : null,
+        closed ? 'closed' : ACCOUNT_STATUSES.pick(rng),
+      );
     }
   }
 }
 
-export function accountCells(rng: Prng, id: number, customerId: number | string, createdAt: string, updatedAt: string, closedAt: string | null, status: string): Cells {
+export function accountCells(
+  rng: Prng,
+  id: number,
+  customerId: number | string,
+  createdAt: string,
+  updatedAt: string,
+  closedAt: string | null,
+  status: string,
+): Cells {
   const balanceMinor = rng.chance(0.1) ? 0 : rng.between(-5_000_000, 5_000_000_000);
-  return [String(id), String(customerId), accountName(rng), formatMinor(balanceMinor, 4), CURRENCIES.pick(rng), status, createdAt, updatedAt, closedAt];
+  return [
+    String(id),
+    String(customerId),
+    accountName(rng),
+    formatMinor(balanceMinor, 4),
+    CURRENCIES.pick(rng),
+    status,
+    createdAt,
+    updatedAt,
+    closedAt,
+  ];
 }

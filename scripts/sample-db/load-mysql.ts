@@ -12,7 +12,11 @@ const ROWS_PER_INSERT = 1000;
 /** Commit every ~50k rows: one huge transaction bloats the undo log, per-statement commits flush too often. */
 const INSERTS_PER_TRANSACTION = 50;
 
-export async function loadMysql(connection: Connection, plan: SamplePlan, dropExisting: boolean): Promise<void> {
+export async function loadMysql(
+  connection: Connection,
+  plan: SamplePlan,
+  dropExisting: boolean,
+): Promise<void> {
   await requireDatabase(connection);
   if (dropExisting) await connection.query(dropTablesSql());
   else await refuseExistingTables(connection);
@@ -30,7 +34,11 @@ export async function loadMysql(connection: Connection, plan: SamplePlan, dropEx
   }
 }
 
-async function insertRows(connection: Connection, table: SampleTable, plan: SamplePlan): Promise<void> {
+async function insertRows(
+  connection: Connection,
+  table: SampleTable,
+  plan: SamplePlan,
+): Promise<void> {
   const kinds = table.columns.map((column) => column.kind);
   const head = `INSERT INTO ${q(table.name)} (${table.columns.map((column) => q(column.name)).join(', ')}) VALUES `;
   let tuples: string[] = [];
@@ -55,7 +63,10 @@ async function insertRows(connection: Connection, table: SampleTable, plan: Samp
 
 async function requireDatabase(connection: Connection): Promise<void> {
   const [rows] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS name');
-  if (!rows[0]?.name) throw new SampleDbError('The MySQL connection has no database selected: put one in the URL (mysql://user:pass@host:3306/database).');
+  if (!rows[0]?.name)
+    throw new SampleDbError(
+      'The MySQL connection has no database selected: put one in the URL (mysql://user:pass@host:3306/database).',
+    );
 }
 
 async function refuseExistingTables(connection: Connection): Promise<void> {
@@ -63,5 +74,8 @@ async function refuseExistingTables(connection: Connection): Promise<void> {
     'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (?) ORDER BY 1',
     [sampleTables.map((table) => table.name)],
   );
-  if (rows.length > 0) throw new SampleDbError(`${rows.map((row) => String(row.name)).join(', ')} already exist in this database: pass dropExisting (--drop) to replace them.`);
+  if (rows.length > 0)
+    throw new SampleDbError(
+      `${rows.map((row) => String(row.name)).join(', ')} already exist in this database: pass dropExisting (--drop) to replace them.`,
+    );
 }

@@ -8,7 +8,14 @@ import { constraintsAndIndexesSql, createTableSql, dropTablesSql } from './postg
 import { SampleDbError } from './sample-db-error';
 import type { SamplePlan } from './sample-plan';
 import { rowsOf } from './sample-rows';
-import { accountsTable, customersTable, eventsTable, ordersTable, sampleTables, type SampleTable } from './sample-tables';
+import {
+  accountsTable,
+  customersTable,
+  eventsTable,
+  ordersTable,
+  sampleTables,
+  type SampleTable,
+} from './sample-tables';
 import { quotePostgres as q } from './sql-identifiers';
 
 /**
@@ -16,10 +23,18 @@ import { quotePostgres as q } from './sql-identifiers';
  * biggest table (events) loads beside the rest; with one connection the chains simply run one after the other.
  * Within a chain, customers come before accounts: the foreign key needs the customers' primary key.
  */
-const CHAINS: readonly (readonly SampleTable[])[] = [[customersTable, accountsTable, ordersTable], [eventsTable]];
+const CHAINS: readonly (readonly SampleTable[])[] = [
+  [customersTable, accountsTable, ordersTable],
+  [eventsTable],
+];
 
 /** `lanes` are one or more connections to the same database; the first one also prepares and cleans up. */
-export async function loadPostgres(lanes: readonly pg.ClientBase[], schema: string, plan: SamplePlan, dropExisting: boolean): Promise<void> {
+export async function loadPostgres(
+  lanes: readonly pg.ClientBase[],
+  schema: string,
+  plan: SamplePlan,
+  dropExisting: boolean,
+): Promise<void> {
   const main = lanes[0]!;
   await main.query(`create schema if not exists ${q(schema)}`);
   if (dropExisting) await main.query(dropTablesSql(schema));
@@ -38,7 +53,10 @@ export async function loadPostgres(lanes: readonly pg.ClientBase[], schema: stri
       throw error;
     }
   };
-  const work = lanes.length > 1 ? CHAINS.map((tables, i) => runChain(lanes[i % lanes.length]!, tables)) : [runChain(main, CHAINS.flat())];
+  const work =
+    lanes.length > 1
+      ? CHAINS.map((tables, i) => runChain(lanes[i % lanes.length]!, tables))
+      : [runChain(main, CHAINS.flat())];
   const results = await Promise.allSettled(work);
   if (results.some((result) => result.status === 'rejected')) {
     // Tables commit one by one; a half-built sample is worse than none. (Tables that were there before
@@ -48,7 +66,13 @@ export async function loadPostgres(lanes: readonly pg.ClientBase[], schema: stri
   }
 }
 
-async function loadTable(client: pg.ClientBase, schema: string, table: SampleTable, plan: SamplePlan, signal: AbortSignal): Promise<void> {
+async function loadTable(
+  client: pg.ClientBase,
+  schema: string,
+  table: SampleTable,
+  plan: SamplePlan,
+  signal: AbortSignal,
+): Promise<void> {
   signal.throwIfAborted();
   const name = `${q(schema)}.${q(table.name)}`;
   // COPY FREEZE (rows written frozen, so no vacuum pass rewrites every page later) needs the table created in
@@ -77,5 +101,8 @@ async function refuseExistingTables(client: pg.ClientBase, schema: string): Prom
     'select table_name::text as name from information_schema.tables where table_schema = $1 and table_name = any($2) order by 1',
     [schema, names],
   );
-  if (rows.length > 0) throw new SampleDbError(`${rows.map((row) => row.name).join(', ')} already exist in schema "${schema}": pass dropExisting (--drop) to replace them.`);
+  if (rows.length > 0)
+    throw new SampleDbError(
+      `${rows.map((row) => row.name).join(', ')} already exist in schema "${schema}": pass dropExisting (--drop) to replace them.`,
+    );
 }

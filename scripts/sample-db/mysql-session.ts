@@ -12,7 +12,11 @@ export function mysqlSession(connection: Connection): TransactionalSession {
   const query = async (statement: Sql): Promise<TextRow[]> => {
     const { text, values } = render(statement, () => '?');
     // Every column as its text form: mysql2 would turn BIGINT and DECIMAL into lossy JS numbers.
-    const [rows] = await connection.query<RowDataPacket[]>({ sql: text, values, typeCast: (field) => field.string() });
+    const [rows] = await connection.query<RowDataPacket[]>({
+      sql: text,
+      values,
+      typeCast: (field) => field.string(),
+    });
     return Array.isArray(rows) ? (rows as TextRow[]) : [];
   };
   return {
@@ -27,13 +31,16 @@ export function mysqlSession(connection: Connection): TransactionalSession {
       const kinds = table.columns.map((column) => column.kind);
       const head = `INSERT INTO ${q(table.name)} (${table.columns.map((column) => q(column.name)).join(', ')}) VALUES `;
       for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-        const tuples = rows.slice(start, start + ROWS_PER_INSERT).map((cells) => mysqlTuple(connection, cells, kinds));
+        const tuples = rows
+          .slice(start, start + ROWS_PER_INSERT)
+          .map((cells) => mysqlTuple(connection, cells, kinds));
         await connection.query(head + tuples.join(','));
       }
     },
     async lockForChanges() {
       // Locking the newest row also locks the gap after it (InnoDB next-key locks): a second writer waits here.
-      for (const table of sampleTables) await query(raw(`SELECT id FROM ${q(table.name)} ORDER BY id DESC LIMIT 1 FOR UPDATE`));
+      for (const table of sampleTables)
+        await query(raw(`SELECT id FROM ${q(table.name)} ORDER BY id DESC LIMIT 1 FOR UPDATE`));
     },
   };
 }

@@ -3,7 +3,11 @@ import type { Connection } from 'mysql2/promise';
 import type { Cells, ColumnKind } from './sample-tables';
 
 /** `(…)` of SQL literals; every cell comes from our generators, and strings still go through the driver's escaping. */
-export function mysqlTuple(connection: Pick<Connection, 'escape'>, cells: Cells, kinds: readonly ColumnKind[]): string {
+export function mysqlTuple(
+  connection: Pick<Connection, 'escape'>,
+  cells: Cells,
+  kinds: readonly ColumnKind[],
+): string {
   const literals = cells.map((value, i) => {
     if (value === null) return 'NULL';
     switch (kinds[i]) {

@@ -16,21 +16,39 @@ export const USAGE = `Usage: npm run sample-db -- --url <postgres://…|mysql://
   --drop                       replace the sample tables if they exist
   --help                       show this text`;
 
-export type CliArgs = { help: true } | { help: false; url: URL; dialect: 'postgres' | 'mysql'; options: SampleOptions };
+export type CliArgs =
+  { help: true } | { help: false; url: URL; dialect: 'postgres' | 'mysql'; options: SampleOptions };
 
 export type ParseResult = { ok: true; value: CliArgs } | { ok: false; error: string };
 
-const DIALECTS: Record<string, 'postgres' | 'mysql'> = { 'postgres:': 'postgres', 'postgresql:': 'postgres', 'mysql:': 'mysql', 'mariadb:': 'mysql' };
+const DIALECTS: Record<string, 'postgres' | 'mysql'> = {
+  'postgres:': 'postgres',
+  'postgresql:': 'postgres',
+  'mysql:': 'mysql',
+  'mariadb:': 'mysql',
+};
 
 /** A flag's text as a number; an empty or non-numeric value is an error, not a silent 0 or NaN. */
 const numeric = (flag: string) =>
-  z.string().refine((text) => text.trim() !== '' && Number.isFinite(Number(text)), `${flag} must be a number`).transform(Number);
-const integer = (flag: string) => numeric(flag).pipe(z.number().int(`${flag} must be a whole number`));
-const average = (flag: string) => numeric(flag).pipe(z.number().nonnegative(`${flag} must be 0 or more`)).optional();
+  z
+    .string()
+    .refine(
+      (text) => text.trim() !== '' && Number.isFinite(Number(text)),
+      `${flag} must be a number`,
+    )
+    .transform(Number);
+const integer = (flag: string) =>
+  numeric(flag).pipe(z.number().int(`${flag} must be a whole number`));
+const average = (flag: string) =>
+  numeric(flag)
+    .pipe(z.number().nonnegative(`${flag} must be 0 or more`))
+    .optional();
 
 const flagsSchema = z.object({
   url: z.string({ error: '--url is required' }).min(1, '--url is required'),
-  customers: integer('--customers').pipe(z.number().nonnegative('--customers must be 0 or more')).default(1000),
+  customers: integer('--customers')
+    .pipe(z.number().nonnegative('--customers must be 0 or more'))
+    .default(1000),
   'accounts-per-customer': average('--accounts-per-customer'),
   'orders-per-customer': average('--orders-per-customer'),
   'events-per-customer': average('--events-per-customer'),
@@ -65,9 +83,21 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
     return { ok: false, error: `--url is not a URL: ${flags.url}` };
   }
   const dialect = DIALECTS[url.protocol];
-  if (!dialect) return { ok: false, error: `--url must start with postgres://, postgresql://, mysql:// or mariadb:// (got ${url.protocol}//)` };
-  if (dialect === 'mysql' && flags.schema !== undefined) return { ok: false, error: '--schema applies to Postgres only; for MySQL put the database in the URL' };
-  if (dialect === 'mysql' && url.pathname.length <= 1) return { ok: false, error: 'A MySQL URL needs a database: mysql://user:pass@host:3306/database' };
+  if (!dialect)
+    return {
+      ok: false,
+      error: `--url must start with postgres://, postgresql://, mysql:// or mariadb:// (got ${url.protocol}//)`,
+    };
+  if (dialect === 'mysql' && flags.schema !== undefined)
+    return {
+      ok: false,
+      error: '--schema applies to Postgres only; for MySQL put the database in the URL',
+    };
+  if (dialect === 'mysql' && url.pathname.length <= 1)
+    return {
+      ok: false,
+      error: 'A MySQL URL needs a database: mysql://user:pass@host:3306/database',
+    };
 
   return {
     ok: true,

@@ -4,7 +4,10 @@ import { sampleTables, type SampleTable } from './sample-tables';
 import { quotePostgres as q } from './sql-identifiers';
 
 export function createTableSql(schema: string, table: SampleTable): string {
-  const columns = table.columns.map((column) => `${q(column.name)} ${column.postgres}${column.notNull ? ' not null' : ''}${column.default ? ` default ${column.default}` : ''}`);
+  const columns = table.columns.map(
+    (column) =>
+      `${q(column.name)} ${column.postgres}${column.notNull ? ' not null' : ''}${column.default ? ` default ${column.default}` : ''}`,
+  );
   return `create table ${q(schema)}.${q(table.name)} (${columns.join(', ')})`;
 }
 
@@ -15,17 +18,25 @@ export function dropTablesSql(schema: string): string {
 
 export function constraintsAndIndexesSql(schema: string, table: SampleTable): string[] {
   const name = `${q(schema)}.${q(table.name)}`;
-  const statements = [`alter table ${name} add constraint ${q(`${table.name}_pkey`)} primary key (id)`];
+  const statements = [
+    `alter table ${name} add constraint ${q(`${table.name}_pkey`)} primary key (id)`,
+  ];
   for (const column of table.unique ?? []) {
-    statements.push(`alter table ${name} add constraint ${q(`${table.name}_${column}_key`)} unique (${q(column)})`);
+    statements.push(
+      `alter table ${name} add constraint ${q(`${table.name}_${column}_key`)} unique (${q(column)})`,
+    );
   }
   if (table.references) {
     const { column, table: referenced } = table.references;
-    statements.push(`alter table ${name} add constraint ${q(`${table.name}_${column}_fkey`)} foreign key (${q(column)}) references ${q(schema)}.${q(referenced)} (id)`);
+    statements.push(
+      `alter table ${name} add constraint ${q(`${table.name}_${column}_fkey`)} foreign key (${q(column)}) references ${q(schema)}.${q(referenced)} (id)`,
+    );
     // Postgres does not index the referencing side; deleting a customer would scan all accounts without it.
     statements.push(`create index ${q(`${table.name}_${column}_idx`)} on ${name} (${q(column)})`);
   }
   const [order, pk] = table.cursorIndex;
-  statements.push(`create index ${q(`${table.name}_${order}_${pk}_idx`)} on ${name} (${q(order)}, ${q(pk)})`);
+  statements.push(
+    `create index ${q(`${table.name}_${order}_${pk}_idx`)} on ${name} (${q(order)}, ${q(pk)})`,
+  );
   return statements;
 }

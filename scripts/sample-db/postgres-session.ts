@@ -29,12 +29,22 @@ export function postgresSession(client: pg.ClientBase, schema: string): Transact
       const columns = raw(target.columns.map((column) => q(column.name)).join(', '));
       for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
         // Text parameters take the target columns' types, so bigints and numerics arrive exactly.
-        const tuples = rows.slice(start, start + ROWS_PER_INSERT).map((cells) => sql`(${join(cells.map((cell) => sql`${cell}`), ', ')})`);
-        await query(sql`insert into ${table(target.name)} (${columns}) values ${join(tuples, ', ')}`);
+        const tuples = rows.slice(start, start + ROWS_PER_INSERT).map(
+          (cells) =>
+            sql`(${join(
+              cells.map((cell) => sql`${cell}`),
+              ', ',
+            )})`,
+        );
+        await query(
+          sql`insert into ${table(target.name)} (${columns}) values ${join(tuples, ', ')}`,
+        );
       }
     },
     async lockForChanges() {
-      await query(sql`select pg_advisory_xact_lock(hashtext(${`inlet-sample-db:${schema}`}))::text`);
+      await query(
+        sql`select pg_advisory_xact_lock(hashtext(${`inlet-sample-db:${schema}`}))::text`,
+      );
     },
   };
 }

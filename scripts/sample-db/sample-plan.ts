@@ -53,6 +53,12 @@ export function customersSignedUpBy(plan: SamplePlan, micros: number): number {
 }
 
 /** The i-th (0-based) of `count` instants spread over [start, end): non-decreasing in i, jittered inside its slot. */
-export function slotMicros(start: number, end: number, index: number, count: number, jitter: number): number {
+export function slotMicros(
+  start: number,
+  end: number,
+  index: number,
+  count: number,
+  jitter: number,
+): number {
   return Math.floor(start + ((index + jitter) * (end - start)) / count);
 }

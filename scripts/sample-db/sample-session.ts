@@ -26,14 +26,23 @@ export interface TransactionalSession extends SampleSession {
   rollback(): Promise<void>;
 }
 
-export async function inSampleTransaction<T>(target: SampleTarget, schema: string | undefined, work: (session: SampleSession) => Promise<T>): Promise<T> {
+export async function inSampleTransaction<T>(
+  target: SampleTarget,
+  schema: string | undefined,
+  work: (session: SampleSession) => Promise<T>,
+): Promise<T> {
   if (target.dialect === 'postgres') {
-    return withPostgresClients(target.client, 1, ([client]) => inTransaction(postgresSession(client!, schema ?? DEFAULT_SCHEMA), work));
+    return withPostgresClients(target.client, 1, ([client]) =>
+      inTransaction(postgresSession(client!, schema ?? DEFAULT_SCHEMA), work),
+    );
   }
   return inTransaction(mysqlSession(target.connection), work);
 }
 
-async function inTransaction<T>(session: TransactionalSession, work: (session: SampleSession) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  session: TransactionalSession,
+  work: (session: SampleSession) => Promise<T>,
+): Promise<T> {
   await session.begin();
   try {
     const result = await work(session);

@@ -24,13 +24,52 @@ export interface SampleTable {
 
 export type SampleTableName = 'customers' | 'accounts' | 'orders' | 'events';
 
-const id: SampleColumn = { name: 'id', kind: 'integer', postgres: 'bigint', mysql: 'BIGINT', notNull: true };
-const customerId: SampleColumn = { name: 'customer_id', kind: 'integer', postgres: 'bigint', mysql: 'BIGINT', notNull: true };
-const timestamp = (name: string, notNull = false): SampleColumn => ({ name, kind: 'timestamp', postgres: 'timestamptz', mysql: 'DATETIME(6)', notNull });
-const text = (name: string, mysql: string, notNull = false): SampleColumn => ({ name, kind: 'text', postgres: 'text', mysql, notNull });
-const json = (name: string): SampleColumn => ({ name, kind: 'json', postgres: 'jsonb', mysql: 'JSON' });
-const decimal = (name: string, precision: string): SampleColumn => ({ name, kind: 'decimal', postgres: `numeric(${precision})`, mysql: `DECIMAL(${precision})` });
-const fixedChar = (name: string, length: number): SampleColumn => ({ name, kind: 'text', postgres: `char(${length})`, mysql: `CHAR(${length})` });
+const id: SampleColumn = {
+  name: 'id',
+  kind: 'integer',
+  postgres: 'bigint',
+  mysql: 'BIGINT',
+  notNull: true,
+};
+const customerId: SampleColumn = {
+  name: 'customer_id',
+  kind: 'integer',
+  postgres: 'bigint',
+  mysql: 'BIGINT',
+  notNull: true,
+};
+const timestamp = (name: string, notNull = false): SampleColumn => ({
+  name,
+  kind: 'timestamp',
+  postgres: 'timestamptz',
+  mysql: 'DATETIME(6)',
+  notNull,
+});
+const text = (name: string, mysql: string, notNull = false): SampleColumn => ({
+  name,
+  kind: 'text',
+  postgres: 'text',
+  mysql,
+  notNull,
+});
+const json = (name: string): SampleColumn => ({
+  name,
+  kind: 'json',
+  postgres: 'jsonb',
+  mysql: 'JSON',
+});
+const decimal = (name: string, precision: string): SampleColumn => ({
+  name,
+  kind: 'decimal',
+  postgres: `numeric(${precision})`,
+  mysql: `DECIMAL(${precision})`,
+});
+const fixedChar = (name: string, length: number): SampleColumn => ({
+  name,
+  kind: 'text',
+  postgres: `char(${length})`,
+  mysql: `CHAR(${length})`,
+});
 
 export const customersTable: SampleTable = {
   name: 'customers',
@@ -42,7 +81,14 @@ export const customersTable: SampleTable = {
     text('plan', 'VARCHAR(32)'),
     timestamp('signup_at'),
     timestamp('updated_at', true),
-    { name: 'is_deleted', kind: 'boolean', postgres: 'boolean', mysql: 'TINYINT(1)', notNull: true, default: 'false' },
+    {
+      name: 'is_deleted',
+      kind: 'boolean',
+      postgres: 'boolean',
+      mysql: 'TINYINT(1)',
+      notNull: true,
+      default: 'false',
+    },
     text('notes', 'TEXT'),
     decimal('lifetime_value', '38,10'),
     { name: 'external_ref', kind: 'integer', postgres: 'bigint', mysql: 'BIGINT' },
@@ -71,18 +117,37 @@ export const accountsTable: SampleTable = {
 
 export const ordersTable: SampleTable = {
   name: 'orders',
-  columns: [id, customerId, timestamp('created_at', true), decimal('amount', '12,2'), fixedChar('currency', 3), json('items'), text('status', 'VARCHAR(32)')],
+  columns: [
+    id,
+    customerId,
+    timestamp('created_at', true),
+    decimal('amount', '12,2'),
+    fixedChar('currency', 3),
+    json('items'),
+    text('status', 'VARCHAR(32)'),
+  ],
   cursorIndex: ['created_at', 'id'],
 };
 
 export const eventsTable: SampleTable = {
   name: 'events',
-  columns: [id, customerId, timestamp('occurred_at', true), text('type', 'VARCHAR(64)'), json('payload')],
+  columns: [
+    id,
+    customerId,
+    timestamp('occurred_at', true),
+    text('type', 'VARCHAR(64)'),
+    json('payload'),
+  ],
   cursorIndex: ['occurred_at', 'id'],
 };
 
 /** In creation order: referenced tables first. */
-export const sampleTables: readonly SampleTable[] = [customersTable, accountsTable, ordersTable, eventsTable];
+export const sampleTables: readonly SampleTable[] = [
+  customersTable,
+  accountsTable,
+  ordersTable,
+  eventsTable,
+];
 
 export type RowCounts = Record<SampleTableName, number>;
 

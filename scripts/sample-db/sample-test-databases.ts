@@ -24,12 +24,17 @@ export async function createPostgresTestDatabase(): Promise<PostgresTestDatabase
     client,
     async drop() {
       await client.end();
-      await withAdmin(adminUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`));
+      await withAdmin(adminUrl, (admin) =>
+        admin.query(`drop database if exists ${name} with (force)`),
+      );
     },
   };
 }
 
-async function withAdmin(adminUrl: string, work: (admin: pg.Client) => Promise<unknown>): Promise<void> {
+async function withAdmin(
+  adminUrl: string,
+  work: (admin: pg.Client) => Promise<unknown>,
+): Promise<void> {
   const admin = new pg.Client(adminUrl);
   await admin.connect();
   try {

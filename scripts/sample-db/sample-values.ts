@@ -6,27 +6,79 @@ import { Weighted, type Prng } from './prng';
 type Name = readonly [string, string];
 
 const LATIN_FIRST: readonly Name[] = [
-  ['Emma', 'emma'], ['Liam', 'liam'], ['Olivia', 'olivia'], ['Noah', 'noah'], ['Ava', 'ava'], ['Lucas', 'lucas'],
-  ['José', 'jose'], ['Zoë', 'zoe'], ['François', 'francois'], ['Björn', 'bjorn'], ['Søren', 'soren'], ['Łukasz', 'lukasz'],
-  ['Ångström', 'angstrom'], ['Chloé', 'chloe'], ['Dvořák', 'dvorak'], ['İlkay', 'ilkay'], ['Mary-Jane', 'maryjane'], ["D'Arcy", 'darcy'],
+  ['Emma', 'emma'],
+  ['Liam', 'liam'],
+  ['Olivia', 'olivia'],
+  ['Noah', 'noah'],
+  ['Ava', 'ava'],
+  ['Lucas', 'lucas'],
+  ['José', 'jose'],
+  ['Zoë', 'zoe'],
+  ['François', 'francois'],
+  ['Björn', 'bjorn'],
+  ['Søren', 'soren'],
+  ['Łukasz', 'lukasz'],
+  ['Ångström', 'angstrom'],
+  ['Chloé', 'chloe'],
+  ['Dvořák', 'dvorak'],
+  ['İlkay', 'ilkay'],
+  ['Mary-Jane', 'maryjane'],
+  ["D'Arcy", 'darcy'],
 ];
 const LATIN_LAST: readonly Name[] = [
-  ['Smith', 'smith'], ['García', 'garcia'], ['Müller', 'muller'], ['Dubois', 'dubois'], ['Rossi', 'rossi'], ['Nowak', 'nowak'],
-  ['Ó Briain', 'obriain'], ['van der Berg', 'vanderberg'], ['Johansson', 'johansson'], ['Núñez', 'nunez'], ["O'Neil", 'oneil'],
-  ['Şahin', 'sahin'], ['Kowalczyk', 'kowalczyk'], ['Lefèvre', 'lefevre'], ['Brown', 'brown'], ['Nguyễn', 'nguyen'],
+  ['Smith', 'smith'],
+  ['García', 'garcia'],
+  ['Müller', 'muller'],
+  ['Dubois', 'dubois'],
+  ['Rossi', 'rossi'],
+  ['Nowak', 'nowak'],
+  ['Ó Briain', 'obriain'],
+  ['van der Berg', 'vanderberg'],
+  ['Johansson', 'johansson'],
+  ['Núñez', 'nunez'],
+  ["O'Neil", 'oneil'],
+  ['Şahin', 'sahin'],
+  ['Kowalczyk', 'kowalczyk'],
+  ['Lefèvre', 'lefevre'],
+  ['Brown', 'brown'],
+  ['Nguyễn', 'nguyen'],
 ];
 const CJK_NAMES: readonly Name[] = [
-  ['王芳', 'wang.fang'], ['李伟', 'li.wei'], ['张敏', 'zhang.min'], ['佐藤 健', 'sato.ken'], ['鈴木 花子', 'suzuki.hanako'],
-  ['김민준', 'kim.minjun'], ['이서연', 'lee.seoyeon'], ['陳大文', 'chan.taiman'], ['高橋 𠮷子', 'takahashi.yoshiko'],
+  ['王芳', 'wang.fang'],
+  ['李伟', 'li.wei'],
+  ['张敏', 'zhang.min'],
+  ['佐藤 健', 'sato.ken'],
+  ['鈴木 花子', 'suzuki.hanako'],
+  ['김민준', 'kim.minjun'],
+  ['이서연', 'lee.seoyeon'],
+  ['陳大文', 'chan.taiman'],
+  ['高橋 𠮷子', 'takahashi.yoshiko'],
 ];
 const RTL_NAMES: readonly Name[] = [
-  ['محمد علي', 'mohamed.ali'], ['فاطمة الزهراء', 'fatima.zahra'], ['يوسف حداد', 'youssef.haddad'],
-  ['דוד לוי', 'david.levi'], ['נועה כהן', 'noa.cohen'], ['سارا رضایی', 'sara.rezaei'],
+  ['محمد علي', 'mohamed.ali'],
+  ['فاطمة الزهراء', 'fatima.zahra'],
+  ['يوسف حداد', 'youssef.haddad'],
+  ['דוד לוי', 'david.levi'],
+  ['נועה כהן', 'noa.cohen'],
+  ['سارا رضایی', 'sara.rezaei'],
 ];
 const EMOJI_NAMES: readonly Name[] = [
-  ['Ana 🌸 Lima', 'ana.lima'], ['Max 🚀', 'max'], ['Kai 👨‍👩‍👧', 'kai'], ['Lea ❤️ Roth', 'lea.roth'], ['🦄 Unicorn Labs', 'unicorn'],
+  ['Ana 🌸 Lima', 'ana.lima'],
+  ['Max 🚀', 'max'],
+  ['Kai 👨‍👩‍👧', 'kai'],
+  ['Lea ❤️ Roth', 'lea.roth'],
+  ['🦄 Unicorn Labs', 'unicorn'],
 ];
-const DOMAINS = ['gmail.com', 'outlook.com', 'yahoo.co.jp', 'proton.me', 'acme.io', 'example.org', 'web.de', 'mail.ru'];
+const DOMAINS = [
+  'gmail.com',
+  'outlook.com',
+  'yahoo.co.jp',
+  'proton.me',
+  'acme.io',
+  'example.org',
+  'web.de',
+  'mail.ru',
+];
 
 export interface Person {
   fullName: string | null;
@@ -72,7 +124,7 @@ const NOTES = [
   'Préfère être contacté en français',
   '请用中文联系',
   'ملاحظة: العميل يفضل الهاتف',
-  "O'Brien's account; ask for \"Sam\"",
+  'O\'Brien\'s account; ask for "Sam"',
   '',
   '   leading and trailing spaces   ',
   'Emoji 🎉 in notes, with a comma',
@@ -84,11 +136,42 @@ export function notes(rng: Prng): string | null {
 }
 
 export const COUNTRIES = new Weighted<string>([
-  ['US', 30], ['GB', 8], ['DE', 8], ['FR', 7], ['JP', 6], ['BR', 5], ['IN', 5], ['CN', 4], ['CA', 4], ['ES', 3],
-  ['IL', 2], ['SA', 2], ['KR', 2], ['NL', 2], ['PL', 2], ['MX', 2], ['NG', 1], ['AU', 2], ['SE', 1], ['TR', 1],
+  ['US', 30],
+  ['GB', 8],
+  ['DE', 8],
+  ['FR', 7],
+  ['JP', 6],
+  ['BR', 5],
+  ['IN', 5],
+  ['CN', 4],
+  ['CA', 4],
+  ['ES', 3],
+  ['IL', 2],
+  ['SA', 2],
+  ['KR', 2],
+  ['NL', 2],
+  ['PL', 2],
+  ['MX', 2],
+  ['NG', 1],
+  ['AU', 2],
+  ['SE', 1],
+  ['TR', 1],
 ]);
-export const PLANS = new Weighted<string>([['free', 55], ['starter', 25], ['pro', 15], ['enterprise', 5]]);
-export const CURRENCIES = new Weighted<string>([['USD', 45], ['EUR', 25], ['GBP', 10], ['JPY', 6], ['BRL', 4], ['INR', 4], ['CAD', 6]]);
+export const PLANS = new Weighted<string>([
+  ['free', 55],
+  ['starter', 25],
+  ['pro', 15],
+  ['enterprise', 5],
+]);
+export const CURRENCIES = new Weighted<string>([
+  ['USD', 45],
+  ['EUR', 25],
+  ['GBP', 10],
+  ['JPY', 6],
+  ['BRL', 4],
+  ['INR', 4],
+  ['CAD', 6],
+]);
 
 /** 2^53 + 1: the first integer a JS number cannot hold; everything from here must travel as text. */
 export const BEYOND_2_53 = 9007199254740993n;
@@ -97,8 +180,10 @@ export const BEYOND_2_53 = 9007199254740993n;
 export function lifetimeValue(rng: Prng): string | null {
   const roll = rng.next();
   if (roll < 0.03) return null;
-  const fraction = String(rng.int(100_000)).padStart(5, '0') + String(rng.int(100_000)).padStart(5, '0');
-  if (roll < 0.05) return `${BEYOND_2_53 + BigInt(rng.int(1_000_000_000)) * 1_000_003n}.${fraction}`;
+  const fraction =
+    String(rng.int(100_000)).padStart(5, '0') + String(rng.int(100_000)).padStart(5, '0');
+  if (roll < 0.05)
+    return `${BEYOND_2_53 + BigInt(rng.int(1_000_000_000)) * 1_000_003n}.${fraction}`;
   if (roll < 0.06) return `-${rng.int(500)}.${fraction}`;
   return `${rng.int(50_000)}.${fraction}`;
 }
@@ -122,16 +207,34 @@ export function attributes(rng: Prng, id: number): string | null {
   const value: Record<string, unknown> = {
     tier: rng.chance(0.3) ? null : rng.pick(['bronze', 'silver', 'gold']),
     tags: Array.from({ length: rng.int(4) }, () => rng.pick(TAGS)),
-    prefs: { newsletter: rng.chance(0.4), locale: rng.pick(LOCALES), theme: rng.chance(0.5) ? null : rng.pick(['dark', 'light']) },
+    prefs: {
+      newsletter: rng.chance(0.4),
+      locale: rng.pick(LOCALES),
+      theme: rng.chance(0.5) ? null : rng.pick(['dark', 'light']),
+    },
   };
   if (rng.chance(0.3)) value.score = rng.int(10_000) / 100;
-  if (rng.chance(0.15)) value.history = [{ plan: 'free', months: rng.between(1, 24) }, { plan: 'pro', coupon: null }];
+  if (rng.chance(0.15))
+    value.history = [
+      { plan: 'free', months: rng.between(1, 24) },
+      { plan: 'pro', coupon: null },
+    ];
   const text = JSON.stringify(value);
   // JSON.stringify cannot write an integer beyond 2^53 exactly; splice the digits in as raw JSON.
-  return rng.chance(0.05) ? `${text.slice(0, -1)},"ledger_id":${BEYOND_2_53 + BigInt(2 * id)}}` : text;
+  return rng.chance(0.05)
+    ? `${text.slice(0, -1)},"ledger_id":${BEYOND_2_53 + BigInt(2 * id)}}`
+    : text;
 }
 
-const PRODUCTS = ['Café crème 250g', 'Thé vert 緑茶', 'Notebook A5', 'USB-C cable, 2m', 'Mug "Best Boss"', 'Gift card 🎁', 'Tapis de yoga'].map((name) => JSON.stringify(name));
+const PRODUCTS = [
+  'Café crème 250g',
+  'Thé vert 緑茶',
+  'Notebook A5',
+  'USB-C cable, 2m',
+  'Mug "Best Boss"',
+  'Gift card 🎁',
+  'Tapis de yoga',
+].map((name) => JSON.stringify(name));
 
 /** An order's line items and its total in cents (the total is the sum of the lines, as in a real shop). */
 export function orderItems(rng: Prng): { json: string; totalCents: number } {
@@ -143,19 +246,55 @@ export function orderItems(rng: Prng): { json: string; totalCents: number } {
     const cents = rng.between(99, 25_000);
     totalCents += qty * cents;
     const discount = rng.chance(0.1) ? `,"discount":${rng.pick(['null', '0.1', '"SUMMER"'])}` : '';
-    lines.push(`{"sku":"SKU-${String(rng.int(100_000)).padStart(5, '0')}","name":${rng.pick(PRODUCTS)},"qty":${qty},"unit_price":${formatMinor(cents, 2)}${discount}}`);
+    lines.push(
+      `{"sku":"SKU-${String(rng.int(100_000)).padStart(5, '0')}","name":${rng.pick(PRODUCTS)},"qty":${qty},"unit_price":${formatMinor(cents, 2)}${discount}}`,
+    );
   }
   return { json: `[${lines.join(',')}]`, totalCents };
 }
 
-export const ORDER_STATUSES = new Weighted<string>([['paid', 60], ['shipped', 20], ['pending', 10], ['refunded', 6], ['cancelled', 4]]);
+export const ORDER_STATUSES = new Weighted<string>([
+  ['paid', 60],
+  ['shipped', 20],
+  ['pending', 10],
+  ['refunded', 6],
+  ['cancelled', 4],
+]);
 
 export const EVENT_TYPES = new Weighted<string>([
-  ['page_view', 50], ['click', 20], ['search', 8], ['login', 8], ['add_to_cart', 6], ['checkout', 3], ['logout', 3], ['error', 2],
+  ['page_view', 50],
+  ['click', 20],
+  ['search', 8],
+  ['login', 8],
+  ['add_to_cart', 6],
+  ['checkout', 3],
+  ['logout', 3],
+  ['error', 2],
 ]);
-const PATHS = ['/', '/pricing', '/products', '/cart', '/account/settings', '/blog/2026/naïve-café', '/search?q=a%2Cb'].map((path) => JSON.stringify(path));
-const QUERIES = ['running shoes', 'café au lait', '東京 hotel', 'shoes 👟', 'تخفيضات', '"exact phrase"', 'a\\b', 'tab\there'].map((query) => JSON.stringify(query));
-const ERRORS = ['"Timeout after 30s\\nretrying"', '"Card declined: \\"insufficient funds\\""', '"Ünexpected token < in JSON"'];
+const PATHS = [
+  '/',
+  '/pricing',
+  '/products',
+  '/cart',
+  '/account/settings',
+  '/blog/2026/naïve-café',
+  '/search?q=a%2Cb',
+].map((path) => JSON.stringify(path));
+const QUERIES = [
+  'running shoes',
+  'café au lait',
+  '東京 hotel',
+  'shoes 👟',
+  'تخفيضات',
+  '"exact phrase"',
+  'a\\b',
+  'tab\there',
+].map((query) => JSON.stringify(query));
+const ERRORS = [
+  '"Timeout after 30s\\nretrying"',
+  '"Card declined: \\"insufficient funds\\""',
+  '"Ünexpected token < in JSON"',
+];
 
 /** Small payloads written as JSON text directly: events are the biggest table, and every µs per row counts. */
 export function eventPayload(rng: Prng, type: string): string {
@@ -179,8 +318,21 @@ export function eventPayload(rng: Prng, type: string): string {
   }
 }
 
-const ACCOUNT_NAMES = ['Main account', 'Savings', 'Compte courant', '普通預金', 'Business — EU', 'Travel ✈️', 'Joint, with "Sam"', 'Tax reserve'];
-export const ACCOUNT_STATUSES = new Weighted<string>([['active', 88], ['pending', 7], ['frozen', 5]]);
+const ACCOUNT_NAMES = [
+  'Main account',
+  'Savings',
+  'Compte courant',
+  '普通預金',
+  'Business — EU',
+  'Travel ✈️',
+  'Joint, with "Sam"',
+  'Tax reserve',
+];
+export const ACCOUNT_STATUSES = new Weighted<string>([
+  ['active', 88],
+  ['pending', 7],
+  ['frozen', 5],
+]);
 
 export function accountName(rng: Prng): string | null {
   return rng.chance(0.02) ? null : rng.pick(ACCOUNT_NAMES);

@@ -35,7 +35,9 @@ export function raw(text: string): Sql {
 
 export function join(fragments: readonly Sql[], separator: string): Sql {
   if (fragments.length === 0) return raw('');
-  return fragments.slice(1).reduce((joined, fragment) => sql`${joined}${raw(separator)}${fragment}`, fragments[0]!);
+  return fragments
+    .slice(1)
+    .reduce((joined, fragment) => sql`${joined}${raw(separator)}${fragment}`, fragments[0]!);
 }
 
 /** An integer id as a literal: ids are compared with BIGINT columns, never as strings or doubles. */
@@ -44,7 +46,10 @@ export function integerLiteral(id: string): Sql {
   return raw(id);
 }
 
-export function render(fragment: Sql, placeholder: (position: number) => string): { text: string; values: unknown[] } {
+export function render(
+  fragment: Sql,
+  placeholder: (position: number) => string,
+): { text: string; values: unknown[] } {
   let text = fragment.strings[0]!;
   fragment.values.forEach((_, i) => {
     text += placeholder(i + 1) + fragment.strings[i + 1]!;

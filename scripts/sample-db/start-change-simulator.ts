@@ -22,8 +22,12 @@ export interface ChangeSimulator {
 }
 
 /** Pass a pool or a connection of its own: the simulator runs transactions whenever its timer fires. */
-export function startChangeSimulator(target: SampleTarget, options: ChangeSimulatorOptions): ChangeSimulator {
-  if (!Number.isFinite(options.everyMs) || options.everyMs <= 0) throw new RangeError('everyMs must be a positive number');
+export function startChangeSimulator(
+  target: SampleTarget,
+  options: ChangeSimulatorOptions,
+): ChangeSimulator {
+  if (!Number.isFinite(options.everyMs) || options.everyMs <= 0)
+    throw new RangeError('everyMs must be a positive number');
   let paused = false;
   let stopped = false;
   let tick = 0;
@@ -38,7 +42,10 @@ export function startChangeSimulator(target: SampleTarget, options: ChangeSimula
     const seed = options.seed === undefined ? undefined : options.seed + tick;
     tick++;
     inFlight = simulateChanges(target, { ...options.batch, schema: options.schema, seed })
-      .then((changes) => options.onChanges?.(changes), (error: unknown) => (options.onError ?? defaultOnError)(error))
+      .then(
+        (changes) => options.onChanges?.(changes),
+        (error: unknown) => (options.onError ?? defaultOnError)(error),
+      )
       .finally(schedule);
   };
   schedule();

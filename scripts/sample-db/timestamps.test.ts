@@ -6,7 +6,9 @@ describe('createMicrosFormatter', () => {
   it('writes UTC with all six fractional digits, like DATETIME(6) and timestamptz', () => {
     const format = createMicrosFormatter();
     expect(format(Date.UTC(2026, 0, 1) * 1000)).toBe('2026-01-01 00:00:00.000000');
-    expect(format(Date.UTC(2025, 11, 31, 23, 59, 59) * 1000 + 999_999)).toBe('2025-12-31 23:59:59.999999');
+    expect(format(Date.UTC(2025, 11, 31, 23, 59, 59) * 1000 + 999_999)).toBe(
+      '2025-12-31 23:59:59.999999',
+    );
     expect(format(Date.UTC(2024, 1, 29, 12, 0, 7) * 1000 + 42)).toBe('2024-02-29 12:00:07.000042');
   });
 

@@ -7,5 +7,7 @@ export default async function WizardResume() {
   const gate = await readWizardGate();
   // The layout explains a missing session or an unavailable API.
   if (gate.kind !== 'ok') return null;
-  redirect(wizardStep(gate.session.scope === 'credentials' ? 'source' : gate.progress.current).path);
+  redirect(
+    wizardStep(gate.session.scope === 'credentials' ? 'source' : gate.progress.current).path,
+  );
 }

@@ -3,9 +3,21 @@ import { SessionRequired, type SessionProblem } from '@/components/session/sessi
 
 export const metadata: Metadata = { title: 'Sign-in link' };
 
-const known: readonly SessionProblem[] = ['expired', 'invalid', 'not_configured', 'no_session', 'signed_out'];
+const known: readonly SessionProblem[] = [
+  'expired',
+  'invalid',
+  'not_configured',
+  'no_session',
+  'signed_out',
+];
 
-export default async function SessionProblemPage({ searchParams }: { searchParams: Promise<{ problem?: string }> }) {
+export default async function SessionProblemPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ problem?: string }>;
+}) {
   const { problem } = await searchParams;
-  return <SessionRequired problem={known.find((candidate) => candidate === problem) ?? 'no_session'} />;
+  return (
+    <SessionRequired problem={known.find((candidate) => candidate === problem) ?? 'no_session'} />
+  );
 }

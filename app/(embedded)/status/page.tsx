@@ -18,7 +18,9 @@ export default async function StatusPage() {
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Your imports</h1>
-          <p className="mt-2 text-muted-foreground">What is imported, how fresh it is, and anything that needs you.</p>
+          <p className="mt-2 text-muted-foreground">
+            What is imported, how fresh it is, and anything that needs you.
+          </p>
         </div>
         <Link href="/connect" className="text-sm text-primary underline">
           Import more data

@@ -4,4 +4,7 @@ import path from 'node:path';
 import { createLocalDatalake } from '../local-datalake';
 
 const [dataDir = '', source = '', key = ''] = process.argv.slice(2);
-await createLocalDatalake('lake', { dataDir, cacheDir: path.join(dataDir, 'cache') }).putFile(key, source);
+await createLocalDatalake('lake', { dataDir, cacheDir: path.join(dataDir, 'cache') }).putFile(
+  key,
+  source,
+);

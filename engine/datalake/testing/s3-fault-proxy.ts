@@ -19,21 +19,32 @@ export async function startS3FaultProxy(target: string) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const declared = req.headers['content-length'];
-    const request = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, contentLength: declared === undefined ? null : Number(declared) };
+    const request = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(url.pathname),
+      query: url.searchParams,
+      contentLength: declared === undefined ? null : Number(declared),
+    };
     requests.push(request);
     const fault = rule(request);
     if (fault) {
       req.resume();
       req.on('end', () => {
         res.writeHead(fault.status, { 'content-type': 'application/xml' });
-        res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>injected by the test</Message></Error>`);
+        res.end(
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>injected by the test</Message></Error>`,
+        );
       });
       return;
     }
-    const upstream = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (response) => {
-      res.writeHead(response.statusCode ?? 502, response.headers);
-      response.pipe(res);
-    });
+    const upstream = http.request(
+      new URL(req.url ?? '/', target),
+      { method: req.method, headers: req.headers },
+      (response) => {
+        res.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });

@@ -3,7 +3,14 @@ import net from 'node:net';
 import mysql from 'mysql2/promise';
 import { networkFailure, silentServerFailure } from '../open-socket';
 import { type ConnectFailure, SourceConnectError } from '../source-connect-error';
-import { type DatabaseConnection, fieldOf, type HostPolicyContext, resolveTarget, serverNameOf, type SourceTarget } from '../source-target';
+import {
+  type DatabaseConnection,
+  fieldOf,
+  type HostPolicyContext,
+  resolveTarget,
+  serverNameOf,
+  type SourceTarget,
+} from '../source-target';
 
 export interface MysqlConnectOptions {
   /** Bounds every SELECT on this connection (max_statement_time on MariaDB, max_execution_time on MySQL). */
@@ -15,12 +22,20 @@ export interface MysqlConnectOptions {
 export type MysqlFlavor = 'mariadb' | 'mysql';
 
 /** Resolves and vets the host, then connects to the vetted address (never resolving it again). */
-export async function connectMysql(config: DatabaseConnection, engine: HostPolicyContext, options: MysqlConnectOptions = {}): Promise<mysql.Connection> {
+export async function connectMysql(
+  config: DatabaseConnection,
+  engine: HostPolicyContext,
+  options: MysqlConnectOptions = {},
+): Promise<mysql.Connection> {
   const target = await resolveTarget('mysql', config, engine);
   return openMysqlConnection(target, options);
 }
 
-export async function openMysqlConnection(target: SourceTarget, options: MysqlConnectOptions = {}, stage = { tcpConnected: false }): Promise<mysql.Connection> {
+export async function openMysqlConnection(
+  target: SourceTarget,
+  options: MysqlConnectOptions = {},
+  stage = { tcpConnected: false },
+): Promise<mysql.Connection> {
   const { connection: config } = target;
   let connection: mysql.Connection;
   try {
@@ -53,7 +68,8 @@ export async function openMysqlConnection(target: SourceTarget, options: MysqlCo
   try {
     // TIMESTAMP values read in UTC, the form the extract's typed values expect.
     await connection.query(`SET time_zone = '+00:00'`);
-    if (options.statementTimeoutMs) await setMysqlStatementTimeout(connection, options.statementTimeoutMs);
+    if (options.statementTimeoutMs)
+      await setMysqlStatementTimeout(connection, options.statementTimeoutMs);
   } catch (error) {
     connection.destroy();
     throw error;
@@ -66,10 +82,17 @@ export async function mysqlFlavor(connection: mysql.Connection): Promise<MysqlFl
   return /mariadb/i.test(String(rows[0]?.version)) ? 'mariadb' : 'mysql';
 }
 
-export async function setMysqlStatementTimeout(connection: mysql.Connection, timeoutMs: number): Promise<void> {
+export async function setMysqlStatementTimeout(
+  connection: mysql.Connection,
+  timeoutMs: number,
+): Promise<void> {
   const flavor = await mysqlFlavor(connection);
   const ms = Math.max(1, Math.round(timeoutMs));
-  await connection.query(flavor === 'mariadb' ? `SET SESSION max_statement_time = ${ms / 1000}` : `SET SESSION max_execution_time = ${ms}`);
+  await connection.query(
+    flavor === 'mariadb'
+      ? `SET SESSION max_statement_time = ${ms / 1000}`
+      : `SET SESSION max_execution_time = ${ms}`,
+  );
 }
 
 interface MysqlErrorFields {
@@ -81,7 +104,11 @@ interface MysqlErrorFields {
 }
 
 /** A failed connect as the checklist step it belongs to, the customer's words and the form field concerned. */
-export function describeMysqlConnectError(error: unknown, target: SourceTarget, stage = { tcpConnected: false }): ConnectFailure {
+export function describeMysqlConnectError(
+  error: unknown,
+  target: SourceTarget,
+  stage = { tcpConnected: false },
+): ConnectFailure {
   const { code, errno, message = '', sqlMessage } = (error ?? {}) as MysqlErrorFields;
   const field = (path: string) => fieldOf('mysql', path);
   const user = target.connection.password_auth.username;
@@ -97,9 +124,17 @@ export function describeMysqlConnectError(error: unknown, target: SourceTarget, 
     };
   }
   if (code === 'HANDSHAKE_SSL_ERROR' || code === 'EPROTO' || code?.startsWith('ERR_SSL')) {
-    return { check: 'tls', code: 'tls_failed', message: `The TLS handshake with ${target.host}:${target.port} failed (${message}).`, field: field('port') };
+    return {
+      check: 'tls',
+      code: 'tls_failed',
+      message: `The TLS handshake with ${target.host}:${target.port} failed (${message}).`,
+      field: field('port'),
+    };
   }
-  if (code === 'ETIMEDOUT') return stage.tcpConnected ? silentServerFailure(target, 'auth') : networkFailure({ code }, target);
+  if (code === 'ETIMEDOUT')
+    return stage.tcpConnected
+      ? silentServerFailure(target, 'auth')
+      : networkFailure({ code }, target);
   if (code === 'PROTOCOL_CONNECTION_LOST') {
     return {
       check: 'auth',
@@ -130,7 +165,13 @@ export function describeMysqlConnectError(error: unknown, target: SourceTarget, 
         field: field('database'),
       };
     case 1049:
-      return { check: 'auth', code: 'database_not_found', message: `The database "${database}" does not exist on this server.`, hint: 'Check the database name; SHOW DATABASES lists them.', field: field('database') };
+      return {
+        check: 'auth',
+        code: 'database_not_found',
+        message: `The database "${database}" does not exist on this server.`,
+        hint: 'Check the database name; SHOW DATABASES lists them.',
+        field: field('database'),
+      };
     case 1130:
       return {
         check: 'auth',
@@ -149,7 +190,12 @@ export function describeMysqlConnectError(error: unknown, target: SourceTarget, 
       };
     case 1040:
     case 1203:
-      return { check: 'auth', code: 'too_many_connections', message: 'The server has no free connection slots right now.', hint: 'Try again later, or raise max_connections.' };
+      return {
+        check: 'auth',
+        code: 'too_many_connections',
+        message: 'The server has no free connection slots right now.',
+        hint: 'Try again later, or raise max_connections.',
+      };
     case 1251:
       return {
         check: 'auth',
@@ -159,6 +205,10 @@ export function describeMysqlConnectError(error: unknown, target: SourceTarget, 
         field: field('password_auth.username'),
       };
     default:
-      return { check: 'auth', code: 'connection_failed', message: `MySQL refused the connection: ${sqlMessage}.` };
+      return {
+        check: 'auth',
+        code: 'connection_failed',
+        message: `MySQL refused the connection: ${sqlMessage}.`,
+      };
   }
 }

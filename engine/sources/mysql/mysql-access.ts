@@ -12,8 +12,13 @@ export interface MysqlAccess {
 const rows = async (connection: mysql.Connection, sql: string, params: unknown[] = []) =>
   (await connection.query<mysql.RowDataPacket[]>(sql, params))[0];
 
-export async function readMysqlAccess(connection: mysql.Connection, schemas: string[]): Promise<MysqlAccess> {
-  const current = String((await rows(connection, 'SELECT CURRENT_USER() AS account'))[0]?.account ?? '');
+export async function readMysqlAccess(
+  connection: mysql.Connection,
+  schemas: string[],
+): Promise<MysqlAccess> {
+  const current = String(
+    (await rows(connection, 'SELECT CURRENT_USER() AS account'))[0]?.account ?? '',
+  );
   const at = current.lastIndexOf('@');
   const account = `'${current.slice(0, at)}'@'${current.slice(at + 1)}'`;
   // Privileges granted through a role do not appear in the information_schema views for the member; with a role
@@ -24,9 +29,21 @@ export async function readMysqlAccess(connection: mysql.Connection, schemas: str
       return Boolean(role) && role !== 'NONE';
     })
     .catch(() => false);
-  const global = new Set((await rows(connection, 'SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?', [account])).map((r) => String(r.p)));
+  const global = new Set(
+    (
+      await rows(
+        connection,
+        'SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?',
+        [account],
+      )
+    ).map((r) => String(r.p)),
+  );
   const schemaPatterns = (
-    await rows(connection, `SELECT TABLE_SCHEMA AS s FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND PRIVILEGE_TYPE = 'SELECT'`, [account])
+    await rows(
+      connection,
+      `SELECT TABLE_SCHEMA AS s FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND PRIVILEGE_TYPE = 'SELECT'`,
+      [account],
+    )
   ).map((r) => likePattern(String(r.s)));
   const tables = schemas.length
     ? new Set(
@@ -39,11 +56,13 @@ export async function readMysqlAccess(connection: mysql.Connection, schemas: str
         ).map((r) => `${String(r.s)}\u0000${String(r.t)}`),
       )
     : new Set<string>();
-  const schemaReadable = (schema: string) => roleActive || global.has('SELECT') || schemaPatterns.some((pattern) => pattern.test(schema));
+  const schemaReadable = (schema: string) =>
+    roleActive || global.has('SELECT') || schemaPatterns.some((pattern) => pattern.test(schema));
   return {
     account,
     global,
-    canRead: (schema, table) => schemaReadable(schema) || (table !== undefined && tables.has(`${schema}\u0000${table}`)),
+    canRead: (schema, table) =>
+      schemaReadable(schema) || (table !== undefined && tables.has(`${schema}\u0000${table}`)),
   };
 }
 
@@ -65,9 +84,15 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 const RISKY = ['FILE', 'SUPER', 'INSERT', 'UPDATE', 'DELETE', 'DROP', 'ALTER', 'CREATE'];
 
 /** A warning when the account can do far more than read: customers should give us a SELECT-only user. */
-export function mysqlAccountWarning(access: MysqlAccess, user: string, database: string): string | undefined {
+export function mysqlAccountWarning(
+  access: MysqlAccess,
+  user: string,
+  database: string,
+): string | undefined {
   const risky = RISKY.filter((privilege) => access.global.has(privilege));
   if (!risky.length) return undefined;
-  const reach = access.global.has('FILE') ? 'it can read files on the database server' : 'it can change data in every database';
+  const reach = access.global.has('FILE')
+    ? 'it can read files on the database server'
+    : 'it can change data in every database';
   return `"${user}" has global ${risky.join(', ')} privileges: ${reach}. Use a read-only user, e.g. CREATE USER 'inlet_reader'@'%' IDENTIFIED BY '…'; GRANT SELECT ON \`${database.replaceAll('`', '``')}\`.* TO 'inlet_reader'@'%';`;
 }

@@ -14,13 +14,20 @@ export const mysqlProbe: VendorProbe<mysql.Connection> = {
   probeTls: probeMysqlTls,
 
   async signIn(target) {
-    const connection = await openMysqlConnection(target, { statementTimeoutMs: CHECK_STATEMENT_TIMEOUT_MS }, { tcpConnected: true });
+    const connection = await openMysqlConnection(
+      target,
+      { statementTimeoutMs: CHECK_STATEMENT_TIMEOUT_MS },
+      { tcpConnected: true },
+    );
     try {
       const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT VERSION() AS version');
       const flavor = (await mysqlFlavor(connection)) === 'mariadb' ? 'MariaDB' : 'MySQL';
       const version = String(rows[0]?.version ?? '').replace(/-.*$/, '');
       const { connection: config } = target;
-      return { session: connection, message: `Signed in to database "${config.database}" as "${config.password_auth.username}" (${flavor} ${version}).` };
+      return {
+        session: connection,
+        message: `Signed in to database "${config.database}" as "${config.password_auth.username}" (${flavor} ${version}).`,
+      };
     } catch (error) {
       connection.destroy();
       throw error;
@@ -39,7 +46,11 @@ export const mysqlProbe: VendorProbe<mysql.Connection> = {
     const grant = `GRANT SELECT ON \`${database.replaceAll('`', '``')}\`.* TO ${access.account}`;
     if (names.length === 0) {
       if (access.canRead(database)) {
-        return { status: 'passed', message: `There are no tables in ${database} yet.`, hint: 'Create the tables to import, or check the database name.' };
+        return {
+          status: 'passed',
+          message: `There are no tables in ${database} yet.`,
+          hint: 'Create the tables to import, or check the database name.',
+        };
       }
       throw new SourceConnectError({
         check: 'privileges',

@@ -10,7 +10,11 @@ import { mysqlFlavor, setMysqlStatementTimeout } from './connect';
 export const MYSQL_SYSTEM_SCHEMAS = ['mysql', 'sys', 'performance_schema', 'information_schema'];
 
 /** MariaDB stores JSON as LONGTEXT with a json_valid() check; these are the columns that have one. */
-export async function mariadbJsonColumns(connection: mysql.Connection, schemas: string[], tables: string[]): Promise<Set<string>> {
+export async function mariadbJsonColumns(
+  connection: mysql.Connection,
+  schemas: string[],
+  tables: string[],
+): Promise<Set<string>> {
   if (!schemas.length || (await mysqlFlavor(connection)) !== 'mariadb') return new Set();
   const [rows] = await connection.query<mysql.RowDataPacket[]>(
     `SELECT CONSTRAINT_SCHEMA AS s, TABLE_NAME AS t, CHECK_CLAUSE AS c FROM information_schema.CHECK_CONSTRAINTS
@@ -25,9 +29,13 @@ export async function mariadbJsonColumns(connection: mysql.Connection, schemas: 
   return columns;
 }
 
-export const jsonKey = (schema: string, table: string, column: string) => `${schema}\u0000${table}\u0000${column}`;
+export const jsonKey = (schema: string, table: string, column: string) =>
+  `${schema}\u0000${table}\u0000${column}`;
 
-export async function mysqlTableSchema(connection: mysql.Connection, table: QualifiedName): Promise<SchemaColumn[]> {
+export async function mysqlTableSchema(
+  connection: mysql.Connection,
+  table: QualifiedName,
+): Promise<SchemaColumn[]> {
   // Plain equality keeps information_schema's per-table lookup fast; the exact (case-sensitive) match is made here.
   const [rows] = await connection.query<mysql.RowDataPacket[]>(
     `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable
@@ -38,7 +46,9 @@ export async function mysqlTableSchema(connection: mysql.Connection, table: Qual
   if (columns.length === 0) throw await tableNotFound(connection, table);
   const json = await mariadbJsonColumns(connection, [table.namespace], [table.name]);
   return columns.map((column, index) => {
-    const rawType = json.has(jsonKey(table.namespace, table.name, String(column.name))) ? 'json' : String(column.type);
+    const rawType = json.has(jsonKey(table.namespace, table.name, String(column.name)))
+      ? 'json'
+      : String(column.type);
     return {
       name: String(column.name),
       raw_type: rawType,
@@ -49,15 +59,28 @@ export async function mysqlTableSchema(connection: mysql.Connection, table: Qual
   });
 }
 
-async function tableNotFound(connection: mysql.Connection, wanted: QualifiedName): Promise<TableNotFoundError> {
+async function tableNotFound(
+  connection: mysql.Connection,
+  wanted: QualifiedName,
+): Promise<TableNotFoundError> {
   const [candidates] = await connection.query<mysql.RowDataPacket[]>(
     `SELECT TABLE_SCHEMA AS namespace, TABLE_NAME AS name FROM information_schema.TABLES
      WHERE TABLE_SCHEMA NOT IN (?) AND (LOWER(LEFT(TABLE_NAME, 1)) = LOWER(LEFT(?, 1)) OR LOCATE(LOWER(?), LOWER(TABLE_NAME)) > 0) LIMIT 5000`,
     [MYSQL_SYSTEM_SCHEMAS, wanted.name, wanted.name],
   );
-  const [schemas] = await connection.query<mysql.RowDataPacket[]>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [wanted.namespace]);
-  const names = candidates.map((row) => ({ namespace: String(row.namespace), name: String(row.name) }));
-  return new TableNotFoundError(wanted, similarNames(wanted, names), schemas.some((row) => row.s === wanted.namespace));
+  const [schemas] = await connection.query<mysql.RowDataPacket[]>(
+    'SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+    [wanted.namespace],
+  );
+  const names = candidates.map((row) => ({
+    namespace: String(row.namespace),
+    name: String(row.name),
+  }));
+  return new TableNotFoundError(
+    wanted,
+    similarNames(wanted, names),
+    schemas.some((row) => row.s === wanted.namespace),
+  );
 }
 
 /** The column definition packets MySQL returns for a prepared statement (mysql2 keeps them on the raw statement). */
@@ -76,12 +99,18 @@ interface ColumnDefinition {
  * PREPARE parses the query, resolves its names and checks privileges without running it; its column definitions are
  * the result's shape. A second statement is a syntax error there, and nothing the query asks for is executed.
  */
-export async function mysqlQuerySchema(connection: mysql.Connection, query: string, timeoutMs: number): Promise<SchemaColumn[]> {
+export async function mysqlQuerySchema(
+  connection: mysql.Connection,
+  query: string,
+  timeoutMs: number,
+): Promise<SchemaColumn[]> {
   await setMysqlStatementTimeout(connection, timeoutMs);
   await connection.query('START TRANSACTION READ ONLY');
   let columns: ColumnDefinition[];
   try {
-    const prepared = (await connection.prepare(query)) as unknown as { statement: { columns?: ColumnDefinition[] } };
+    const prepared = (await connection.prepare(query)) as unknown as {
+      statement: { columns?: ColumnDefinition[] };
+    };
     columns = prepared.statement.columns ?? [];
     connection.unprepare(query);
   } catch (error) {
@@ -90,7 +119,10 @@ export async function mysqlQuerySchema(connection: mysql.Connection, query: stri
     await connection.query('ROLLBACK').catch(() => {});
   }
   if (columns.length === 0) {
-    throw new UserQueryError('invalid_query', 'The query returns no columns: write a SELECT that returns the columns of the dataset.');
+    throw new UserQueryError(
+      'invalid_query',
+      'The query returns no columns: write a SELECT that returns the columns of the dataset.',
+    );
   }
   return columns.map((column, index) => {
     const rawType = mysqlRawType(column);
@@ -110,7 +142,13 @@ const ENUM_FLAG = 256;
 const SET_FLAG = 2048;
 const BINARY_CHARSET = 63;
 
-const INTEGER_TYPES: Record<number, string> = { 1: 'tinyint', 2: 'smallint', 3: 'int', 8: 'bigint', 9: 'mediumint' };
+const INTEGER_TYPES: Record<number, string> = {
+  1: 'tinyint',
+  2: 'smallint',
+  3: 'int',
+  8: 'bigint',
+  9: 'mediumint',
+};
 
 /** A type name in COLUMN_TYPE's words from a result column definition (string lengths are not recoverable). */
 export function mysqlRawType(column: Omit<ColumnDefinition, 'name'>): string {
@@ -184,10 +222,16 @@ function toMysqlQueryError(error: unknown, query: string, timeoutMs: number): Er
   const { errno, sqlMessage, fatal } = (error ?? {}) as MysqlError;
   if (!sqlMessage || errno === undefined || fatal) return error as Error;
   if (errno === 1969 || errno === 3024) {
-    return new UserQueryError('query_timeout', `The query did not finish within ${timeoutMs / 1000} s and was cancelled: make it cheaper or read fewer rows.`);
+    return new UserQueryError(
+      'query_timeout',
+      `The query did not finish within ${timeoutMs / 1000} s and was cancelled: make it cheaper or read fewer rows.`,
+    );
   }
   if (errno === 1064 && /;\s*\S/.test(query)) {
-    return new UserQueryError('invalid_query', `The database rejected the query: ${sqlMessage}. A SQL dataset is a single statement: remove everything after the first semicolon.`);
+    return new UserQueryError(
+      'invalid_query',
+      `The database rejected the query: ${sqlMessage}. A SQL dataset is a single statement: remove everything after the first semicolon.`,
+    );
   }
   return new UserQueryError('invalid_query', `The database rejected the query: ${sqlMessage}.`);
 }

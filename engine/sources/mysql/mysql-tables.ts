@@ -8,22 +8,32 @@ import { jsonKey, mariadbJsonColumns, MYSQL_SYSTEM_SCHEMAS } from './mysql-schem
 
 const key = (schema: unknown, table: unknown) => `${String(schema)}\u0000${String(table)}`;
 
-export async function listMysqlTables(connection: mysql.Connection, request: TablePageRequest): Promise<TablePage> {
-  const conditions = [`TABLE_SCHEMA NOT IN (?)`, `TABLE_TYPE IN ('BASE TABLE', 'VIEW', 'SYSTEM VERSIONED')`];
+export async function listMysqlTables(
+  connection: mysql.Connection,
+  request: TablePageRequest,
+): Promise<TablePage> {
+  const conditions = [
+    `TABLE_SCHEMA NOT IN (?)`,
+    `TABLE_TYPE IN ('BASE TABLE', 'VIEW', 'SYSTEM VERSIONED')`,
+  ];
   const params: unknown[] = [MYSQL_SYSTEM_SCHEMAS];
   if (request.namespace) {
     conditions.push('TABLE_SCHEMA = ?');
     params.push(request.namespace);
   }
   if (request.search) {
-    conditions.push(`(LOWER(TABLE_NAME) LIKE ? OR LOWER(CONCAT(TABLE_SCHEMA, '.', TABLE_NAME)) LIKE ?)`);
+    conditions.push(
+      `(LOWER(TABLE_NAME) LIKE ? OR LOWER(CONCAT(TABLE_SCHEMA, '.', TABLE_NAME)) LIKE ?)`,
+    );
     const pattern = likeContains(request.search.toLowerCase());
     params.push(pattern, pattern);
   }
   // Binary comparison: names differing only in case are distinct tables on most servers, and the order must be total.
   const descending = request.order === 'desc';
   if (request.after) {
-    conditions.push(`(CAST(TABLE_SCHEMA AS BINARY), CAST(TABLE_NAME AS BINARY)) ${descending ? '<' : '>'} (CAST(? AS BINARY), CAST(? AS BINARY))`);
+    conditions.push(
+      `(CAST(TABLE_SCHEMA AS BINARY), CAST(TABLE_NAME AS BINARY)) ${descending ? '<' : '>'} (CAST(? AS BINARY), CAST(? AS BINARY))`,
+    );
     params.push(request.after.namespace, request.after.name);
   }
   const direction = descending ? 'DESC' : 'ASC';
@@ -33,7 +43,9 @@ export async function listMysqlTables(connection: mysql.Connection, request: Tab
      ORDER BY CAST(TABLE_SCHEMA AS BINARY) ${direction}, CAST(TABLE_NAME AS BINARY) ${direction} LIMIT ${request.pageSize + 1}`,
     params,
   );
-  const page = names.slice(0, request.pageSize).map((row) => ({ namespace: String(row.namespace), name: String(row.name) }));
+  const page = names
+    .slice(0, request.pageSize)
+    .map((row) => ({ namespace: String(row.namespace), name: String(row.name) }));
   if (page.length === 0) return { tables: [], next: null };
 
   const schemas = [...new Set(page.map((table) => table.namespace))];
@@ -58,7 +70,8 @@ export async function listMysqlTables(connection: mysql.Connection, request: Tab
   const detailOf = new Map(details.map((row) => [key(row.s, row.t), row]));
   const group = (rows: mysql.RowDataPacket[]) => {
     const grouped = new Map<string, mysql.RowDataPacket[]>();
-    for (const row of rows) grouped.set(key(row.s, row.t), [...(grouped.get(key(row.s, row.t)) ?? []), row]);
+    for (const row of rows)
+      grouped.set(key(row.s, row.t), [...(grouped.get(key(row.s, row.t)) ?? []), row]);
     return grouped;
   };
   const columnsOf = group(columns);
@@ -78,7 +91,10 @@ export async function listMysqlTables(connection: mysql.Connection, request: Tab
         readable: access.canRead(table.namespace, table.name),
         columns: (columnsOf.get(id) ?? []).map((row) => {
           const isJson = json.has(jsonKey(table.namespace, table.name, String(row.name)));
-          return { name: String(row.name), type: mysqlPrequelType(isJson ? 'json' : String(row.type)) };
+          return {
+            name: String(row.name),
+            type: mysqlPrequelType(isJson ? 'json' : String(row.type)),
+          };
         }),
       });
     }),

@@ -13,7 +13,10 @@ const CLIENT_SECURE_CONNECTION = 0x8000;
 const CLIENT_PLUGIN_AUTH = 0x80000;
 const UTF8MB4_GENERAL_CI = 45;
 
-export type Greeting = { kind: 'handshake'; version: string; supportsTls: boolean } | { kind: 'error'; errno: number; message: string } | { kind: 'other' };
+export type Greeting =
+  | { kind: 'handshake'; version: string; supportsTls: boolean }
+  | { kind: 'error'; errno: number; message: string }
+  | { kind: 'other' };
 
 export async function probeMysqlTls(target: SourceTarget): Promise<TlsOutcome> {
   const socket = await openSocket(target);
@@ -82,12 +85,23 @@ export function parseGreeting(payload: Buffer): Greeting {
   // version\0, connection id (4), auth data part 1 (8), filler (1), then the lower capability flags.
   const flagsAt = versionEnd + 1 + 4 + 8 + 1;
   if (payload.length < flagsAt + 2) return { kind: 'other' };
-  return { kind: 'handshake', version: payload.subarray(1, versionEnd).toString('utf8'), supportsTls: (payload.readUInt16LE(flagsAt) & CLIENT_SSL) !== 0 };
+  return {
+    kind: 'handshake',
+    version: payload.subarray(1, versionEnd).toString('utf8'),
+    supportsTls: (payload.readUInt16LE(flagsAt) & CLIENT_SSL) !== 0,
+  };
 }
 
 function sslRequest(): Buffer {
   const payload = Buffer.alloc(32);
-  payload.writeUInt32LE(CLIENT_LONG_PASSWORD | CLIENT_PROTOCOL_41 | CLIENT_SSL | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH, 0);
+  payload.writeUInt32LE(
+    CLIENT_LONG_PASSWORD |
+      CLIENT_PROTOCOL_41 |
+      CLIENT_SSL |
+      CLIENT_SECURE_CONNECTION |
+      CLIENT_PLUGIN_AUTH,
+    0,
+  );
   payload.writeUInt32LE(0x01000000, 4);
   payload.writeUInt8(UTF8MB4_GENERAL_CI, 8);
   const header = Buffer.alloc(4);
@@ -96,7 +110,10 @@ function sslRequest(): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-function greetingError(greeting: { errno: number; message: string }, target: SourceTarget): ConnectFailure {
+function greetingError(
+  greeting: { errno: number; message: string },
+  target: SourceTarget,
+): ConnectFailure {
   if (greeting.errno === 1130) {
     return {
       check: 'tls',
@@ -106,5 +123,9 @@ function greetingError(greeting: { errno: number; message: string }, target: Sou
       field: fieldOf('mysql', 'host'),
     };
   }
-  return { check: 'tls', code: 'server_refused', message: `The server refused the connection before signing in: ${greeting.message}.` };
+  return {
+    check: 'tls',
+    code: 'server_refused',
+    message: `The server refused the connection before signing in: ${greeting.message}.`,
+  };
 }

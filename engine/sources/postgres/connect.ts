@@ -2,7 +2,14 @@
 import pg from 'pg';
 import { networkFailure, silentServerFailure } from '../open-socket';
 import { type ConnectFailure, SourceConnectError } from '../source-connect-error';
-import { type DatabaseConnection, fieldOf, type HostPolicyContext, resolveTarget, serverNameOf, type SourceTarget } from '../source-target';
+import {
+  type DatabaseConnection,
+  fieldOf,
+  type HostPolicyContext,
+  resolveTarget,
+  serverNameOf,
+  type SourceTarget,
+} from '../source-target';
 import { quoteIdent } from './quote';
 
 export interface PostgresConnectOptions {
@@ -22,12 +29,20 @@ const exactTypes = {
 };
 
 /** Resolves and vets the host, then connects to the vetted address (never resolving it again). */
-export async function connectPostgres(config: DatabaseConnection, engine: HostPolicyContext, options: PostgresConnectOptions = {}): Promise<pg.Client> {
+export async function connectPostgres(
+  config: DatabaseConnection,
+  engine: HostPolicyContext,
+  options: PostgresConnectOptions = {},
+): Promise<pg.Client> {
   const target = await resolveTarget('postgres', config, engine);
   return openPostgresClient(target, options);
 }
 
-export async function openPostgresClient(target: SourceTarget, options: PostgresConnectOptions = {}, stage = { tcpConnected: false }): Promise<pg.Client> {
+export async function openPostgresClient(
+  target: SourceTarget,
+  options: PostgresConnectOptions = {},
+  stage = { tcpConnected: false },
+): Promise<pg.Client> {
   const { connection } = target;
   const serverName = serverNameOf(target);
   const client = new pg.Client({
@@ -37,7 +52,9 @@ export async function openPostgresClient(target: SourceTarget, options: Postgres
     password: connection.password_auth.password,
     database: connection.database,
     // Our decision: TLS like sslmode=require. Encrypted, certificate not verified: managed databases use CAs Node lacks.
-    ssl: connection.disable_ssl ? false : { rejectUnauthorized: false, ...(serverName ? { servername: serverName } : {}) },
+    ssl: connection.disable_ssl
+      ? false
+      : { rejectUnauthorized: false, ...(serverName ? { servername: serverName } : {}) },
     connectionTimeoutMillis: target.timeoutMs,
     application_name: 'inlet',
     keepAlive: true,
@@ -47,7 +64,10 @@ export async function openPostgresClient(target: SourceTarget, options: Postgres
   client.on('error', () => {});
   try {
     await client.connect();
-    if (options.statementTimeoutMs) await client.query(`set statement_timeout = ${Math.max(1, Math.round(options.statementTimeoutMs))}`);
+    if (options.statementTimeoutMs)
+      await client.query(
+        `set statement_timeout = ${Math.max(1, Math.round(options.statementTimeoutMs))}`,
+      );
   } catch (error) {
     await client.end().catch(() => {});
     throw new SourceConnectError(describePostgresConnectError(error, target, stage));
@@ -62,7 +82,11 @@ interface PgErrorFields {
 }
 
 /** A failed connect as the checklist step it belongs to, the customer's words and the form field concerned. */
-export function describePostgresConnectError(error: unknown, target: SourceTarget, stage = { tcpConnected: false }): ConnectFailure {
+export function describePostgresConnectError(
+  error: unknown,
+  target: SourceTarget,
+  stage = { tcpConnected: false },
+): ConnectFailure {
   const { code, message = '', severity } = (error ?? {}) as PgErrorFields;
   const field = (path: string) => fieldOf('postgres', path);
   const user = target.connection.password_auth.username;
@@ -87,7 +111,9 @@ export function describePostgresConnectError(error: unknown, target: SourceTarge
     };
   }
   if (/timeout expired|connection timeout/i.test(message)) {
-    return stage.tcpConnected ? silentServerFailure(target, 'auth') : networkFailure({ code: 'ETIMEDOUT' }, target);
+    return stage.tcpConnected
+      ? silentServerFailure(target, 'auth')
+      : networkFailure({ code: 'ETIMEDOUT' }, target);
   }
   if (/terminated unexpectedly/i.test(message)) {
     return {
@@ -110,7 +136,11 @@ export function describePostgresConnectError(error: unknown, target: SourceTarge
         field: field('password_auth.password'),
       };
     case '28000':
-      if (/pg_hba\.conf/.test(message) && /no encryption/.test(message) && target.connection.disable_ssl) {
+      if (
+        /pg_hba\.conf/.test(message) &&
+        /no encryption/.test(message) &&
+        target.connection.disable_ssl
+      ) {
         return {
           check: 'auth',
           code: 'tls_required',
@@ -129,7 +159,13 @@ export function describePostgresConnectError(error: unknown, target: SourceTarge
         };
       }
       if (/does not exist/.test(message)) {
-        return { check: 'auth', code: 'unknown_user', message: `The user "${user}" does not exist on this server.`, hint: 'Check the user name.', field: field('password_auth.username') };
+        return {
+          check: 'auth',
+          code: 'unknown_user',
+          message: `The user "${user}" does not exist on this server.`,
+          hint: 'Check the user name.',
+          field: field('password_auth.username'),
+        };
       }
       if (/not permitted to log in/.test(message)) {
         return {
@@ -140,7 +176,12 @@ export function describePostgresConnectError(error: unknown, target: SourceTarge
           field: field('password_auth.username'),
         };
       }
-      return { check: 'auth', code: 'auth_failed', message: `Postgres refused the sign-in: ${message}.`, field: field('password_auth.username') };
+      return {
+        check: 'auth',
+        code: 'auth_failed',
+        message: `Postgres refused the sign-in: ${message}.`,
+        field: field('password_auth.username'),
+      };
     case '3D000':
       return {
         check: 'auth',
@@ -165,8 +206,17 @@ export function describePostgresConnectError(error: unknown, target: SourceTarge
         hint: 'Try again later, or raise max_connections (or connect through a pooler).',
       };
     case '57P03':
-      return { check: 'auth', code: 'server_unavailable', message: 'The server is starting up or shutting down.', hint: 'Try again in a minute.' };
+      return {
+        check: 'auth',
+        code: 'server_unavailable',
+        message: 'The server is starting up or shutting down.',
+        hint: 'Try again in a minute.',
+      };
     default:
-      return { check: 'auth', code: 'connection_failed', message: `Postgres refused the connection: ${message}.` };
+      return {
+        check: 'auth',
+        code: 'connection_failed',
+        message: `Postgres refused the connection: ${message}.`,
+      };
   }
 }

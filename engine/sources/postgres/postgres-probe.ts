@@ -23,11 +23,22 @@ export const postgresProbe: VendorProbe<pg.Client> = {
   probeTls: probePostgresTls,
 
   async signIn(target) {
-    const client = await openPostgresClient(target, { statementTimeoutMs: CHECK_STATEMENT_TIMEOUT_MS }, { tcpConnected: true });
+    const client = await openPostgresClient(
+      target,
+      { statementTimeoutMs: CHECK_STATEMENT_TIMEOUT_MS },
+      { tcpConnected: true },
+    );
     try {
-      const { version } = (await client.query<{ version: string }>(`select current_setting('server_version') as version`)).rows[0]!;
+      const { version } = (
+        await client.query<{ version: string }>(
+          `select current_setting('server_version') as version`,
+        )
+      ).rows[0]!;
       const { connection } = target;
-      return { session: client, message: `Signed in to database "${connection.database}" as "${connection.password_auth.username}" (Postgres ${version}).` };
+      return {
+        session: client,
+        message: `Signed in to database "${connection.database}" as "${connection.password_auth.username}" (Postgres ${version}).`,
+      };
     } catch (error) {
       await client.end().catch(() => {});
       throw error;
@@ -67,12 +78,23 @@ export const postgresProbe: VendorProbe<pg.Client> = {
     const partial = relevant.filter((schema) => schema.usable && schema.unreadable > 0);
     if (denied.length || partial.length) {
       const sentences = [
-        ...denied.map((schema) => `"${user}" may not use schema ${schema.schema}${schema.tables ? ` (${schema.tables} tables)` : ''}.`),
-        ...partial.map((schema) => `"${user}" cannot read ${schema.unreadable} of ${schema.tables} tables in ${schema.schema}: ${examplesOf(schema)}.`),
+        ...denied.map(
+          (schema) =>
+            `"${user}" may not use schema ${schema.schema}${schema.tables ? ` (${schema.tables} tables)` : ''}.`,
+        ),
+        ...partial.map(
+          (schema) =>
+            `"${user}" cannot read ${schema.unreadable} of ${schema.tables} tables in ${schema.schema}: ${examplesOf(schema)}.`,
+        ),
       ];
       const grants = [
-        ...denied.map((schema) => `GRANT USAGE ON SCHEMA ${quoteIdent(schema.schema)} TO ${quoteIdent(user)};`),
-        ...[...denied, ...partial].map((schema) => `GRANT SELECT ON ALL TABLES IN SCHEMA ${quoteIdent(schema.schema)} TO ${quoteIdent(user)};`),
+        ...denied.map(
+          (schema) => `GRANT USAGE ON SCHEMA ${quoteIdent(schema.schema)} TO ${quoteIdent(user)};`,
+        ),
+        ...[...denied, ...partial].map(
+          (schema) =>
+            `GRANT SELECT ON ALL TABLES IN SCHEMA ${quoteIdent(schema.schema)} TO ${quoteIdent(user)};`,
+        ),
       ];
       throw new SourceConnectError({
         check: 'privileges',
@@ -82,7 +104,11 @@ export const postgresProbe: VendorProbe<pg.Client> = {
         field: fieldOf('postgres', 'password_auth.username'),
       });
     }
-    return { status: 'passed', ...summarise(relevant, configured), ...(await roleWarning(client, user)) };
+    return {
+      status: 'passed',
+      ...summarise(relevant, configured),
+      ...(await roleWarning(client, user)),
+    };
   },
 
   async close(client) {
@@ -96,11 +122,18 @@ function examplesOf(schema: SchemaAccess): string {
   return more > 0 ? `${names} and ${more} more` : names;
 }
 
-function summarise(schemas: SchemaAccess[], configured: string | null): Pick<StepResult, 'message' | 'hint'> {
+function summarise(
+  schemas: SchemaAccess[],
+  configured: string | null,
+): Pick<StepResult, 'message' | 'hint'> {
   const tables = schemas.reduce((sum, schema) => sum + schema.tables, 0);
-  const where = configured ?? (schemas.length === 1 ? schemas[0]!.schema : `${schemas.length} schemas`);
+  const where =
+    configured ?? (schemas.length === 1 ? schemas[0]!.schema : `${schemas.length} schemas`);
   if (tables === 0) {
-    return { message: `There are no tables in ${configured ?? 'this database'} yet.`, hint: 'Create the tables to import, or check the database and schema names.' };
+    return {
+      message: `There are no tables in ${configured ?? 'this database'} yet.`,
+      hint: 'Create the tables to import, or check the database and schema names.',
+    };
   }
   return { message: `Can read all ${tables} table${tables === 1 ? '' : 's'} in ${where}.` };
 }

@@ -18,7 +18,10 @@ interface ColumnRow {
   is_nullable: boolean | string;
 }
 
-export async function postgresTableSchema(client: pg.Client, table: QualifiedName): Promise<SchemaColumn[]> {
+export async function postgresTableSchema(
+  client: pg.Client,
+  table: QualifiedName,
+): Promise<SchemaColumn[]> {
   const found = await client.query<{ oid: number }>(
     `select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2 and c.relkind in ${RELATION_KINDS}`,
     [table.namespace, table.name],
@@ -43,7 +46,10 @@ export async function postgresTableSchema(client: pg.Client, table: QualifiedNam
   }));
 }
 
-async function tableNotFound(client: pg.Client, wanted: QualifiedName): Promise<TableNotFoundError> {
+async function tableNotFound(
+  client: pg.Client,
+  wanted: QualifiedName,
+): Promise<TableNotFoundError> {
   // Names starting like the wanted one, or containing it, are enough candidates for a "did you mean".
   const candidates = await client.query<QualifiedName>(
     `select n.nspname as namespace, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -52,22 +58,38 @@ async function tableNotFound(client: pg.Client, wanted: QualifiedName): Promise<
      limit 5000`,
     [wanted.name],
   );
-  const namespace = await client.query('select 1 from pg_namespace where nspname = $1', [wanted.namespace]);
-  return new TableNotFoundError(wanted, similarNames(wanted, candidates.rows), (namespace.rowCount ?? 0) > 0);
+  const namespace = await client.query('select 1 from pg_namespace where nspname = $1', [
+    wanted.namespace,
+  ]);
+  return new TableNotFoundError(
+    wanted,
+    similarNames(wanted, candidates.rows),
+    (namespace.rowCount ?? 0) > 0,
+  );
 }
 
-export async function postgresQuerySchema(client: pg.Client, query: string, timeoutMs: number): Promise<SchemaColumn[]> {
+export async function postgresQuerySchema(
+  client: pg.Client,
+  query: string,
+  timeoutMs: number,
+): Promise<SchemaColumn[]> {
   const cursor = await openSqlCursor(client, query, { timeoutMs, batchRows: 1 });
   await cursor.close();
   if (cursor.fields.length === 0) {
-    throw new UserQueryError('invalid_query', 'The query returns no columns: write a SELECT that returns the columns of the dataset.');
+    throw new UserQueryError(
+      'invalid_query',
+      'The query returns no columns: write a SELECT that returns the columns of the dataset.',
+    );
   }
   const types = await client.query<{ raw_type: string; base_type: string }>(
     `select format_type(f.type_oid, f.type_mod) as raw_type,
        case when t.typtype = 'd' then format_type(t.typbasetype, t.typtypmod) else format_type(f.type_oid, f.type_mod) end as base_type
      from unnest($1::oid[], $2::int[]) with ordinality as f(type_oid, type_mod, position)
      left join pg_type t on t.oid = f.type_oid order by f.position`,
-    [cursor.fields.map((field) => field.dataTypeID), cursor.fields.map((field) => field.dataTypeModifier)],
+    [
+      cursor.fields.map((field) => field.dataTypeID),
+      cursor.fields.map((field) => field.dataTypeModifier),
+    ],
   );
   return cursor.fields.map((field, index) => ({
     name: field.name,

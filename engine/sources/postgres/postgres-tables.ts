@@ -13,7 +13,10 @@ interface TableRow {
   columns: [string, string][];
 }
 
-export async function listPostgresTables(client: pg.Client, request: TablePageRequest): Promise<TablePage> {
+export async function listPostgresTables(
+  client: pg.Client,
+  request: TablePageRequest,
+): Promise<TablePage> {
   const descending = request.order === 'desc';
   const direction = descending ? 'desc' : 'asc';
   // The page is chosen first, so the per-table subqueries run for its rows only.
@@ -45,7 +48,13 @@ export async function listPostgresTables(client: pg.Client, request: TablePageRe
          where a.attrelid = p.oid and a.attnum > 0 and not a.attisdropped
        ), '[]') as columns
      from page p order by p.nspname ${direction}, p.relname ${direction}`,
-    [request.namespace ?? null, request.search ? likeContains(request.search) : null, request.after?.namespace ?? null, request.after?.name ?? null, request.pageSize + 1],
+    [
+      request.namespace ?? null,
+      request.search ? likeContains(request.search) : null,
+      request.after?.namespace ?? null,
+      request.after?.name ?? null,
+      request.pageSize + 1,
+    ],
   );
   const rows = result.rows.slice(0, request.pageSize);
   const last = rows[rows.length - 1];
@@ -60,6 +69,9 @@ export async function listPostgresTables(client: pg.Client, request: TablePageRe
         columns: row.columns.map(([name, type]) => ({ name, type: postgresPrequelType(type) })),
       }),
     ),
-    next: result.rows.length > request.pageSize && last ? { namespace: last.namespace, name: last.name } : null,
+    next:
+      result.rows.length > request.pageSize && last
+        ? { namespace: last.namespace, name: last.name }
+        : null,
   };
 }

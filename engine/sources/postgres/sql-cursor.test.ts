@@ -19,13 +19,23 @@ beforeAll(async () => {
     insert into events values (9007199254740993, 12345678901234567890.0123456789, '2026-06-01 00:00:00.000001+00', 'big');
     create sequence s;
   `);
-  role = await db.createRole((name) => `grant usage on schema public to ${name}; grant select on all tables in schema public to ${name}; grant usage, select on sequence s to ${name}`);
+  role = await db.createRole(
+    (name) =>
+      `grant usage on schema public to ${name}; grant select on all tables in schema public to ${name}; grant usage, select on sequence s to ${name}`,
+  );
 });
 afterAll(() => db?.drop());
 
 beforeEach(async () => {
   client = await connectPostgres(
-    { host: 'db.local.test', port: db.port, database: db.name, auth_method: 'password_auth', password_auth: { username: role.name, password: role.password }, disable_ssl: true },
+    {
+      host: 'db.local.test',
+      port: db.port,
+      database: db.name,
+      auth_method: 'password_auth',
+      password_auth: { username: role.name, password: role.password },
+      disable_ssl: true,
+    },
     policy,
   );
 });
@@ -40,30 +50,47 @@ async function readAll(query: string, options = { timeoutMs: 5000, batchRows: 10
 
 describe('reading a SQL dataset', () => {
   test('rows arrive in batches, as the database’s exact text forms', async () => {
-    const { fields, batches } = await readAll('select id, amount, at, note from events order by id');
+    const { fields, batches } = await readAll(
+      'select id, amount, at, note from events order by id',
+    );
     expect(fields.map((f) => f.name)).toEqual(['id', 'amount', 'at', 'note']);
     expect(batches.map((b) => b.length)).toEqual([1000, 1000, 501]);
     expect(batches[0]![0]).toEqual(['1', '1.0000000001', '2026-01-01 08:00:01.123456+00', 'n1']);
     expect(batches[0]![1]).toEqual(['2', '2.0000000002', '2026-01-01 08:00:02.123456+00', null]);
-    expect(batches[2]![500]).toEqual(['9007199254740993', '12345678901234567890.0123456789', '2026-06-01 00:00:00.000001+00', 'big']);
+    expect(batches[2]![500]).toEqual([
+      '9007199254740993',
+      '12345678901234567890.0123456789',
+      '2026-06-01 00:00:00.000001+00',
+      'big',
+    ]);
   });
 
   test('the transaction ends with the read, and the client is usable again', async () => {
     await readAll('select 1');
-    expect((await client.query(`select current_setting('transaction_read_only') as ro`)).rows[0].ro).toBe('off');
+    expect(
+      (await client.query(`select current_setting('transaction_read_only') as ro`)).rows[0].ro,
+    ).toBe('off');
     expect((await client.query('select 2 as two')).rows[0].two).toBe(2);
   });
 
   test('stopping early (break, or close) rolls back and frees the client', async () => {
-    const cursor = await openSqlCursor(client, 'select id from events', { timeoutMs: 5000, batchRows: 100 });
+    const cursor = await openSqlCursor(client, 'select id from events', {
+      timeoutMs: 5000,
+      batchRows: 100,
+    });
     for await (const batch of cursor.batches()) {
       expect(batch).toHaveLength(100);
       break;
     }
     expect((await client.query('select 3 as three')).rows[0].three).toBe(3);
-    const second = await openSqlCursor(client, 'select id from events', { timeoutMs: 5000, batchRows: 100 });
+    const second = await openSqlCursor(client, 'select id from events', {
+      timeoutMs: 5000,
+      batchRows: 100,
+    });
     await second.close();
-    expect((await client.query(`select current_setting('transaction_read_only') as ro`)).rows[0].ro).toBe('off');
+    expect(
+      (await client.query(`select current_setting('transaction_read_only') as ro`)).rows[0].ro,
+    ).toBe('off');
   });
 
   test('an empty result has its fields and no batches', async () => {
@@ -79,7 +106,10 @@ describe('the user’s SQL cannot write, stack or outlast its timeout', () => {
     ['SELECT 1; COMMIT; CREATE TABLE pwned(x int)', 'more than one statement'],
     ['create table pwned(x int)', 'read-only transaction'],
     ["select nextval('s')", 'read-only transaction'],
-    ["select set_config('transaction_read_only', 'off', false), 1", 'read-write mode must be set before any query'],
+    [
+      "select set_config('transaction_read_only', 'off', false), 1",
+      'read-write mode must be set before any query',
+    ],
     ['COPY (select 1) TO STDOUT', 'COPY is not allowed'],
   ])('%s', async (query, message) => {
     const error = await openSqlCursor(client, query, { timeoutMs: 5000 }).catch((e: unknown) => e);
@@ -89,7 +119,10 @@ describe('the user’s SQL cannot write, stack or outlast its timeout', () => {
   });
 
   test('nothing was written', async () => {
-    expect((await db.admin.query(`select count(*)::int as n from pg_class where relname = 'pwned'`)).rows[0].n).toBe(0);
+    expect(
+      (await db.admin.query(`select count(*)::int as n from pg_class where relname = 'pwned'`))
+        .rows[0].n,
+    ).toBe(0);
     expect((await db.admin.query('select is_called from s')).rows[0].is_called).toBe(false);
   });
 
@@ -105,7 +138,10 @@ describe('the user’s SQL cannot write, stack or outlast its timeout', () => {
     })().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'query_timeout' });
     expect(Date.now() - started).toBeLessThan(4500);
-    const running = await db.admin.query(`select count(*)::int as n from pg_stat_activity where usename = $1 and state = 'active' and query like '%pg_sleep%'`, [role.name]);
+    const running = await db.admin.query(
+      `select count(*)::int as n from pg_stat_activity where usename = $1 and state = 'active' and query like '%pg_sleep%'`,
+      [role.name],
+    );
     expect(running.rows[0].n).toBe(0);
   });
 });

@@ -37,17 +37,28 @@ class GuardedQueryStream extends QueryStream {
 
   handleCopyInResponse(connection: pg.Connection) {
     this.copyAttempted = true;
-    (connection as unknown as { sendCopyFail(message: string): void }).sendCopyFail('COPY is not allowed in a SQL dataset');
+    (connection as unknown as { sendCopyFail(message: string): void }).sendCopyFail(
+      'COPY is not allowed in a SQL dataset',
+    );
   }
 
   handleCopyData() {
     if (this.copyAttempted) return;
     this.copyAttempted = true;
-    this.destroy(new UserQueryError('invalid_query', 'COPY is not allowed in a SQL dataset: write a SELECT that returns the rows.'));
+    this.destroy(
+      new UserQueryError(
+        'invalid_query',
+        'COPY is not allowed in a SQL dataset: write a SELECT that returns the rows.',
+      ),
+    );
   }
 }
 
-export async function openSqlCursor(client: pg.Client, query: string, options: SqlCursorOptions): Promise<SqlCursor> {
+export async function openSqlCursor(
+  client: pg.Client,
+  query: string,
+  options: SqlCursorOptions,
+): Promise<SqlCursor> {
   const batchRows = options.batchRows ?? 1000;
   await client.query('begin read only');
   let timedOut = false;
@@ -68,7 +79,8 @@ export async function openSqlCursor(client: pg.Client, query: string, options: S
     if (finished) return;
     finished = true;
     clearTimeout(deadline);
-    if (stream && !stream.destroyed) await new Promise<void>((resolve) => stream!.destroy().once('close', resolve));
+    if (stream && !stream.destroyed)
+      await new Promise<void>((resolve) => stream!.destroy().once('close', resolve));
     await client.query(outcome).catch(() => {});
   };
   const fail = async (error: unknown): Promise<never> => {
@@ -82,7 +94,13 @@ export async function openSqlCursor(client: pg.Client, query: string, options: S
       `set local statement_timeout = ${Math.max(1, Math.round(options.timeoutMs))}; set local TimeZone = 'UTC'; set local DateStyle = 'ISO, YMD'; ` +
         `set local IntervalStyle = 'iso_8601'; set local extra_float_digits = 3`,
     );
-    stream = client.query(new GuardedQueryStream(query, [], { batchSize: batchRows, rowMode: 'array', types: textTypes }));
+    stream = client.query(
+      new GuardedQueryStream(query, [], {
+        batchSize: batchRows,
+        rowMode: 'array',
+        types: textTypes,
+      }),
+    );
   } catch (error) {
     return fail(error);
   }
@@ -104,7 +122,9 @@ export async function openSqlCursor(client: pg.Client, query: string, options: S
   } catch (error) {
     return fail(error);
   }
-  const fields = ((stream as unknown as { _result: { fields: SqlField[] } })._result.fields ?? []).map(({ name, dataTypeID, dataTypeModifier }) => ({
+  const fields = (
+    (stream as unknown as { _result: { fields: SqlField[] } })._result.fields ?? []
+  ).map(({ name, dataTypeID, dataTypeModifier }) => ({
     name,
     dataTypeID,
     dataTypeModifier,
@@ -135,7 +155,10 @@ export async function openSqlCursor(client: pg.Client, query: string, options: S
 
 /** Postgres's CancelRequest on a separate connection to the same (vetted) address. */
 function cancelRunningQuery(client: pg.Client): Promise<void> {
-  const { processID, secretKey } = client as unknown as { processID: number | null; secretKey: number | null };
+  const { processID, secretKey } = client as unknown as {
+    processID: number | null;
+    secretKey: number | null;
+  };
   if (processID === null || secretKey === null) return Promise.resolve();
   return new Promise((resolve) => {
     const socket = net.connect({ host: client.host, port: client.port });
@@ -168,22 +191,42 @@ export function toUserQueryError(error: unknown, timedOut: boolean, timeoutMs: n
   if (error instanceof UserQueryError) return error;
   const { code, message = '', severity, position } = (error ?? {}) as PgError;
   if (timedOut || code === '57014') {
-    return new UserQueryError('query_timeout', `The query did not finish within ${timeoutMs / 1000} s and was cancelled: make it cheaper (filter, aggregate less) or read fewer rows.`);
+    return new UserQueryError(
+      'query_timeout',
+      `The query did not finish within ${timeoutMs / 1000} s and was cancelled: make it cheaper (filter, aggregate less) or read fewer rows.`,
+    );
   }
   if (!severity) return error as Error;
   const at = position ? ` (at character ${position})` : '';
   switch (code) {
     case '42601':
       if (/multiple commands/.test(message)) {
-        return new UserQueryError('invalid_query', 'The query contains more than one statement: send a single SELECT, without semicolons between statements.');
+        return new UserQueryError(
+          'invalid_query',
+          'The query contains more than one statement: send a single SELECT, without semicolons between statements.',
+        );
       }
-      return new UserQueryError('invalid_query', `The database rejected the query: ${message}${at}.`, position ? Number(position) : undefined);
+      return new UserQueryError(
+        'invalid_query',
+        `The database rejected the query: ${message}${at}.`,
+        position ? Number(position) : undefined,
+      );
     case '25006':
     case '25001':
-      return new UserQueryError('invalid_query', `The database rejected the query: ${message}. SQL datasets only read: write a single SELECT.`);
+      return new UserQueryError(
+        'invalid_query',
+        `The database rejected the query: ${message}. SQL datasets only read: write a single SELECT.`,
+      );
     case '42501':
-      return new UserQueryError('invalid_query', `The database rejected the query: ${message}. The source's user is not allowed to do this.`);
+      return new UserQueryError(
+        'invalid_query',
+        `The database rejected the query: ${message}. The source's user is not allowed to do this.`,
+      );
     default:
-      return new UserQueryError('invalid_query', `The database rejected the query: ${message}${at}.`, position ? Number(position) : undefined);
+      return new UserQueryError(
+        'invalid_query',
+        `The database rejected the query: ${message}${at}.`,
+        position ? Number(position) : undefined,
+      );
   }
 }

@@ -40,10 +40,27 @@ export function selfSignedCertificate(commonName: string): { key: string; cert: 
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${commonName}`, '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${commonName}`,
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
       { stdio: 'ignore' },
     );
-    return { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
+    return {
+      key: readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -53,7 +70,10 @@ export function selfSignedCertificate(commonName: string): { key: string; cert: 
  * A Postgres front that accepts TLS (answers 'S' to SSLRequest), terminates it, and relays the decrypted protocol to a
  * real Postgres: lets tests exercise the TLS path against a server that has no TLS. Records the SNI names it saw.
  */
-export async function startPostgresTlsFront(upstream: { host: string; port: number }, certificate: { key: string; cert: string }) {
+export async function startPostgresTlsFront(
+  upstream: { host: string; port: number },
+  certificate: { key: string; cert: string },
+) {
   const serverNames: string[] = [];
   const sockets = new Set<net.Socket>();
   const context = tls.createSecureContext(certificate);
@@ -95,7 +115,12 @@ export async function startPostgresTlsFront(upstream: { host: string; port: numb
  * A Postgres impostor that asks every client for its password in clear (AuthenticationCleartextPassword) and keeps
  * what it receives: the server an attacker would point a saved source at to harvest its password.
  */
-export async function startPasswordCatcher(): Promise<{ port: number; passwords: string[]; connections: number; close(): Promise<void> }> {
+export async function startPasswordCatcher(): Promise<{
+  port: number;
+  passwords: string[];
+  connections: number;
+  close(): Promise<void>;
+}> {
   const sockets = new Set<net.Socket>();
   const state = { passwords: [] as string[], connections: 0 };
   const message = (type: string, body: Buffer) => {
@@ -139,7 +164,12 @@ export async function startPasswordCatcher(): Promise<{ port: number; passwords:
         buffered = buffered.subarray(length + 1);
         if (type === 'p') {
           state.passwords.push(body.subarray(0, body.indexOf(0)).toString('utf8'));
-          socket.end(message('E', Buffer.from('SFATAL\0C28P01\0Mpassword authentication failed\0\0', 'latin1')));
+          socket.end(
+            message(
+              'E',
+              Buffer.from('SFATAL\0C28P01\0Mpassword authentication failed\0\0', 'latin1'),
+            ),
+          );
           return;
         }
       }

@@ -13,7 +13,12 @@ export interface DatabaseLogin {
 }
 
 /** A source create body (plaintext, as the test servers have no TLS; a 5 s connection timeout). */
-export function databaseSource(vendor: DatabaseVendor, providerId: string, login: DatabaseLogin, extra: Record<string, unknown> = {}) {
+export function databaseSource(
+  vendor: DatabaseVendor,
+  providerId: string,
+  login: DatabaseLogin,
+  extra: Record<string, unknown> = {},
+) {
   return {
     name: `source-${randomBytes(4).toString('hex')}`,
     vendor,

@@ -12,7 +12,9 @@ export type AnalysisError = { message: string; offset: number };
  * `identifiers` are the columns the expression reads by name; `readsAllColumns` is true when it also uses `$env` as
  * a value (`$env[name]` with a computed name, `keys($env)`, …), so it may read any column.
  */
-export type Analysis = { ok: true; identifiers: string[]; readsAllColumns: boolean } | { ok: false; error: AnalysisError };
+export type Analysis =
+  | { ok: true; identifiers: string[]; readsAllColumns: boolean }
+  | { ok: false; error: AnalysisError };
 
 const knownPointers = new Set(['', 'index', 'acc']);
 
@@ -26,7 +28,10 @@ class AnalysisFailure extends Error {
 }
 
 /** `regexAllowance` is shared when several expressions are compiled together (a stream's mappings). */
-export function analyzeExpression(root: ExprNode, regexAllowance: RegexAllowance = createRegexAllowance()): Analysis {
+export function analyzeExpression(
+  root: ExprNode,
+  regexAllowance: RegexAllowance = createRegexAllowance(),
+): Analysis {
   const identifiers = new Set<string>();
   let readsAllColumns = false;
   const walk = (node: ExprNode, bound: ReadonlySet<string>) => {
@@ -41,11 +46,17 @@ export function analyzeExpression(root: ExprNode, regexAllowance: RegexAllowance
         walk(node.body, new Set([...bound, node.name]));
         return;
       case 'pointer':
-        if (!knownPointers.has(node.name)) throw new AnalysisFailure(`unknown pointer #${node.name}`, node.offset);
+        if (!knownPointers.has(node.name))
+          throw new AnalysisFailure(`unknown pointer #${node.name}`, node.offset);
         return;
       case 'member':
         // $env["first name"] reads a column whose name is not an identifier.
-        if (node.object.kind === 'identifier' && node.object.name === '$env' && !bound.has('$env') && node.property.kind === 'string') {
+        if (
+          node.object.kind === 'identifier' &&
+          node.object.name === '$env' &&
+          !bound.has('$env') &&
+          node.property.kind === 'string'
+        ) {
           identifiers.add(node.property.value);
           return;
         }
@@ -66,7 +77,8 @@ export function analyzeExpression(root: ExprNode, regexAllowance: RegexAllowance
     walk(root, new Set());
     return { ok: true, identifiers: [...identifiers], readsAllColumns };
   } catch (error) {
-    if (error instanceof AnalysisFailure) return { ok: false, error: { message: error.message, offset: error.offset } };
+    if (error instanceof AnalysisFailure)
+      return { ok: false, error: { message: error.message, offset: error.offset } };
     throw error;
   }
 }
@@ -77,13 +89,19 @@ function checkCall(node: Extract<ExprNode, { kind: 'call' }>): void {
   const definition: FunctionDefinition | undefined =
     (Object.hasOwn(prequelHelpers, node.name) ? prequelHelpers[node.name] : undefined) ??
     (Object.hasOwn(builtins, node.name) ? builtins[node.name] : undefined);
-  if (definition === undefined) throw new AnalysisFailure(`unknown function ${node.name}`, node.offset);
+  if (definition === undefined)
+    throw new AnalysisFailure(`unknown function ${node.name}`, node.offset);
   const count = node.args.length;
   if (count < definition.minArgs || count > definition.maxArgs) {
     const expected =
-      definition.maxArgs === Infinity ? `at least ${definition.minArgs}`
-      : definition.minArgs === definition.maxArgs ? `${definition.minArgs}`
-      : `${definition.minArgs} to ${definition.maxArgs}`;
-    throw new AnalysisFailure(`invalid number of arguments for ${node.name} (expected ${expected}, got ${count})`, node.offset);
+      definition.maxArgs === Infinity
+        ? `at least ${definition.minArgs}`
+        : definition.minArgs === definition.maxArgs
+          ? `${definition.minArgs}`
+          : `${definition.minArgs} to ${definition.maxArgs}`;
+    throw new AnalysisFailure(
+      `invalid number of arguments for ${node.name} (expected ${expected}, got ${count})`,
+      node.offset,
+    );
   }
 }

@@ -1,10 +1,27 @@
 // The syntax tree the parser produces and the evaluator walks. `offset` points into the source for error messages.
 
 export type BinaryOperator =
-  | 'or' | 'and'
-  | '==' | '!=' | '<' | '>' | '<=' | '>='
-  | 'in' | 'matches' | 'contains' | 'startsWith' | 'endsWith'
-  | '..' | '+' | '-' | '*' | '/' | '%' | '**' | '??';
+  | 'or'
+  | 'and'
+  | '=='
+  | '!='
+  | '<'
+  | '>'
+  | '<='
+  | '>='
+  | 'in'
+  | 'matches'
+  | 'contains'
+  | 'startsWith'
+  | 'endsWith'
+  | '..'
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%'
+  | '**'
+  | '??';
 
 export type UnaryOperator = '-' | '+' | 'not';
 
@@ -23,14 +40,33 @@ export type ExprNode =
   | { kind: 'unary'; operator: UnaryOperator; operand: ExprNode; offset: number }
   | { kind: 'binary'; operator: BinaryOperator; left: ExprNode; right: ExprNode; offset: number }
   | { kind: 'member'; object: ExprNode; property: ExprNode; optional: boolean; offset: number }
-  | { kind: 'slice'; object: ExprNode; from: ExprNode | undefined; to: ExprNode | undefined; offset: number }
-  | { kind: 'method'; object: ExprNode; name: string; args: ExprNode[]; optional: boolean; offset: number }
+  | {
+      kind: 'slice';
+      object: ExprNode;
+      from: ExprNode | undefined;
+      to: ExprNode | undefined;
+      offset: number;
+    }
+  | {
+      kind: 'method';
+      object: ExprNode;
+      name: string;
+      args: ExprNode[];
+      optional: boolean;
+      offset: number;
+    }
   /** Ends a postfix chain containing `?.`: a nil met inside it makes the whole chain nil. */
   | { kind: 'chain'; node: ExprNode; offset: number }
   /** A call of a built-in or Prequel helper; predicate arguments are `predicate` nodes. */
   | { kind: 'call'; name: string; args: ExprNode[]; offset: number }
   | { kind: 'predicate'; body: ExprNode; offset: number }
-  | { kind: 'conditional'; condition: ExprNode; whenTrue: ExprNode; whenFalse: ExprNode; offset: number }
+  | {
+      kind: 'conditional';
+      condition: ExprNode;
+      whenTrue: ExprNode;
+      whenFalse: ExprNode;
+      offset: number;
+    }
   | { kind: 'let'; name: string; value: ExprNode; body: ExprNode; offset: number };
 
 export function childNodes(node: ExprNode): ExprNode[] {

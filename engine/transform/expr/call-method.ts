@@ -32,10 +32,23 @@ const timeMethods: Record<string, Method<Date>> = {
   IsZero: { arity: 0, call: (date) => date.getTime() === goZeroTime },
   UTC: { arity: 0, call: (date) => new Date(date.getTime()) },
   Local: { arity: 0, call: (date) => new Date(date.getTime()) },
-  String: { arity: 0, call: (date) => formatGoTime(date, '2006-01-02 15:04:05.999999999 -0700 MST') },
-  Format: { arity: 1, call: (date, [layout]) => formatGoTime(date, expectString('Format', layout)) },
-  Add: { arity: 1, call: (date, [duration]) => shiftDate(date, expectDuration('Add', duration).nanoseconds) },
-  Sub: { arity: 1, call: (date, [other]) => new GoDuration(BigInt(date.getTime() - expectTime('Sub', other).getTime()) * 1_000_000n) },
+  String: {
+    arity: 0,
+    call: (date) => formatGoTime(date, '2006-01-02 15:04:05.999999999 -0700 MST'),
+  },
+  Format: {
+    arity: 1,
+    call: (date, [layout]) => formatGoTime(date, expectString('Format', layout)),
+  },
+  Add: {
+    arity: 1,
+    call: (date, [duration]) => shiftDate(date, expectDuration('Add', duration).nanoseconds),
+  },
+  Sub: {
+    arity: 1,
+    call: (date, [other]) =>
+      new GoDuration(BigInt(date.getTime() - expectTime('Sub', other).getTime()) * 1_000_000n),
+  },
   AddDate: {
     arity: 3,
     call: (date, [years, months, days]) => {
@@ -48,9 +61,18 @@ const timeMethods: Record<string, Method<Date>> = {
       return shifted;
     },
   },
-  Before: { arity: 1, call: (date, [other]) => date.getTime() < expectTime('Before', other).getTime() },
-  After: { arity: 1, call: (date, [other]) => date.getTime() > expectTime('After', other).getTime() },
-  Equal: { arity: 1, call: (date, [other]) => date.getTime() === expectTime('Equal', other).getTime() },
+  Before: {
+    arity: 1,
+    call: (date, [other]) => date.getTime() < expectTime('Before', other).getTime(),
+  },
+  After: {
+    arity: 1,
+    call: (date, [other]) => date.getTime() > expectTime('After', other).getTime(),
+  },
+  Equal: {
+    arity: 1,
+    call: (date, [other]) => date.getTime() === expectTime('Equal', other).getTime(),
+  },
 };
 
 const durationMethods: Record<string, Method<GoDuration>> = {
@@ -60,25 +82,38 @@ const durationMethods: Record<string, Method<GoDuration>> = {
   Milliseconds: { arity: 0, call: (duration) => integerResult(duration.nanoseconds / 1_000_000n) },
   Microseconds: { arity: 0, call: (duration) => integerResult(duration.nanoseconds / 1_000n) },
   Nanoseconds: { arity: 0, call: (duration) => integerResult(duration.nanoseconds) },
-  Abs: { arity: 0, call: (duration) => new GoDuration(duration.nanoseconds < 0n ? -duration.nanoseconds : duration.nanoseconds) },
+  Abs: {
+    arity: 0,
+    call: (duration) =>
+      new GoDuration(duration.nanoseconds < 0n ? -duration.nanoseconds : duration.nanoseconds),
+  },
   String: { arity: 0, call: (duration) => formatGoDuration(duration.nanoseconds) },
 };
 
 export function callMethod(receiver: unknown, name: string, args: unknown[]): unknown {
   if (isDate(receiver)) return invoke(timeMethods, 'time.Time', receiver, name, args);
-  if (receiver instanceof GoDuration) return invoke(durationMethods, 'time.Duration', receiver, name, args);
+  if (receiver instanceof GoDuration)
+    return invoke(durationMethods, 'time.Duration', receiver, name, args);
   return fail(`cannot call method ${name} on ${typeName(receiver)}`);
 }
 
-function invoke<Receiver>(methods: Record<string, Method<Receiver>>, type: string, receiver: Receiver, name: string, args: unknown[]): unknown {
+function invoke<Receiver>(
+  methods: Record<string, Method<Receiver>>,
+  type: string,
+  receiver: Receiver,
+  name: string,
+  args: unknown[],
+): unknown {
   const method = Object.hasOwn(methods, name) ? methods[name] : undefined;
   if (method === undefined) fail(`type ${type} has no method ${name}`);
-  if (args.length !== method.arity) fail(`invalid number of arguments for ${name} (expected ${method.arity}, got ${args.length})`);
+  if (args.length !== method.arity)
+    fail(`invalid number of arguments for ${name} (expected ${method.arity}, got ${args.length})`);
   return method.call(receiver, args);
 }
 
 function expectString(method: string, value: unknown): string {
-  if (typeof value !== 'string') fail(`${method}: expected string argument, got ${typeName(value)}`);
+  if (typeof value !== 'string')
+    fail(`${method}: expected string argument, got ${typeName(value)}`);
   return value;
 }
 
@@ -88,7 +123,8 @@ function expectTime(method: string, value: unknown): Date {
 }
 
 function expectDuration(method: string, value: unknown): GoDuration {
-  if (!(value instanceof GoDuration)) fail(`${method}: expected time.Duration argument, got ${typeName(value)}`);
+  if (!(value instanceof GoDuration))
+    fail(`${method}: expected time.Duration argument, got ${typeName(value)}`);
   return value;
 }
 

@@ -3,7 +3,16 @@ import { expectArray, expectInteger, expectMap, expectString } from './builtin-a
 import { defineFunction, type FunctionDefinition } from './function-definition';
 import { fail, type RuntimeContext } from './runtime-context';
 import {
-  codePointLength, compareValues, fetchOrNil, isEqual, isMap, isNumber, mapKey, setEntry, typeName, type ExprMap,
+  codePointLength,
+  compareValues,
+  fetchOrNil,
+  isEqual,
+  isMap,
+  isNumber,
+  mapKey,
+  setEntry,
+  typeName,
+  type ExprMap,
 } from './runtime';
 
 export const collectionBuiltins: Record<string, FunctionDefinition> = {
@@ -28,7 +37,8 @@ export const collectionBuiltins: Record<string, FunctionDefinition> = {
   fromPairs: defineFunction(1, 1, ([pairs]) => {
     const map: ExprMap = {};
     for (const pair of expectArray('fromPairs', pairs)) {
-      if (!Array.isArray(pair) || pair.length !== 2) fail(`invalid pair ${JSON.stringify(typeName(pair))} (expected an array of two elements)`);
+      if (!Array.isArray(pair) || pair.length !== 2)
+        fail(`invalid pair ${JSON.stringify(typeName(pair))} (expected an array of two elements)`);
       setEntry(map, mapKey(pair[0]), pair[1]);
     }
     return map;
@@ -54,7 +64,9 @@ export const collectionBuiltins: Record<string, FunctionDefinition> = {
     context.reserveOutput(result.length);
     return result;
   }),
-  sort: defineFunction(1, 2, ([items, order = 'asc'], context) => sortValues(expectArray('sort', items), (item) => item, order, context)),
+  sort: defineFunction(1, 2, ([items, order = 'asc'], context) =>
+    sortValues(expectArray('sort', items), (item) => item, order, context),
+  ),
 };
 
 function expectMapFor(name: string, value: unknown): ExprMap {
@@ -63,9 +75,15 @@ function expectMapFor(name: string, value: unknown): ExprMap {
 }
 
 /** Orders items by `keyOf` with expr-lang's comparison rules; stable, so equal keys keep their order. */
-export function sortValues(items: unknown[], keyOf: (item: unknown, index: number) => unknown, order: unknown, context: RuntimeContext): unknown[] {
+export function sortValues(
+  items: unknown[],
+  keyOf: (item: unknown, index: number) => unknown,
+  order: unknown,
+  context: RuntimeContext,
+): unknown[] {
   const direction = expectString('sort', order);
-  if (direction !== 'asc' && direction !== 'desc') fail(`invalid order ${direction}, expected asc or desc`);
+  if (direction !== 'asc' && direction !== 'desc')
+    fail(`invalid order ${direction}, expected asc or desc`);
   const keyed = items.map((item, index) => ({ item, key: keyOf(item, index) }));
   keyed.sort((a, b) => {
     context.step();

@@ -23,7 +23,7 @@ describeGoldenCases('literals', [
   ['.5', {}, is(0.5)],
   ['1e3', {}, is(1000)],
   ['"a\\tb\\u00e9\\x41\\101"', {}, is('a\tbéAA')],
-  ["'single \"quoted\"'", {}, is('single "quoted"')],
+  ['\'single "quoted"\'', {}, is('single "quoted"')],
   ['`raw \\n stays`', {}, is('raw \\n stays')],
   ['true', {}, is(true)],
   ['nil', {}, is(null)],
@@ -170,15 +170,31 @@ describeGoldenCases('string operators', [
   ['"2024-01-02" matches "^\\\\d{4}-\\\\d{2}-\\\\d{2}$"', {}, is(true)],
   ['"ab" not matches "b$"', {}, is(false)],
   ['"abc" matches "["', {}, fails('error parsing regexp')],
-  ['"ab" matches "a(?=b)"', {}, fails('error parsing regexp: invalid or unsupported Perl syntax: `(?=`')],
+  [
+    '"ab" matches "a(?=b)"',
+    {},
+    fails('error parsing regexp: invalid or unsupported Perl syntax: `(?=`'),
+  ],
   ['"aa" matches "(a)\\\\1"', {}, fails('error parsing regexp: invalid escape sequence: `\\1`')],
-  ['text matches pattern', { text: 'aa', pattern: '(a)\\1' }, fails('error parsing regexp: invalid escape sequence: `\\1`')],
+  [
+    'text matches pattern',
+    { text: 'aa', pattern: '(a)\\1' },
+    fails('error parsing regexp: invalid escape sequence: `\\1`'),
+  ],
   ['text matches pattern', { text: 'a'.repeat(30) + 'b', pattern: '(a+)+$' }, is(false)],
   ['text matches pattern', { text: 'a'.repeat(30), pattern: '(a|aa)*$' }, is(true)],
   ['text matches "a*a*a*a*b"', { text: 'a'.repeat(250) }, is(false)],
   ['text matches "a$"', { text: 'b'.repeat(20_000) + 'a' }, is(true)],
-  ['text matches pattern', { text: 'a', pattern: 'a'.repeat(1001) }, fails('regular expression is too long')],
-  ['text matches pattern', { text: 'a', pattern: '(?:abcdefghijk){1000}' }, fails('regular expression is too large')],
+  [
+    'text matches pattern',
+    { text: 'a', pattern: 'a'.repeat(1001) },
+    fails('regular expression is too long'),
+  ],
+  [
+    'text matches pattern',
+    { text: 'a', pattern: '(?:abcdefghijk){1000}' },
+    fails('regular expression is too large'),
+  ],
   ['"Ab1" matches "^[[:alpha:]]+[[:digit:]]$"', {}, is(true)],
   ['"Ab1" matches "^[[:word:]]+$"', {}, is(true)],
   ['"555-123-4567" matches "^(\\\\d{3}-){2}\\\\d{4}$"', {}, is(true)],
@@ -196,7 +212,11 @@ describeGoldenCases('string operators', [
   ['"abc" matches "\\\\Q.\\\\E"', {}, is(false)],
   ['"ab" matches "(?<=a)b"', {}, fails('error parsing regexp')],
   ['"a" matches "\\\\Z"', {}, fails('error parsing regexp: invalid escape sequence: `\\Z`')],
-  ['"a" matches "[[:foo:]]"', {}, fails('error parsing regexp: invalid character class range: `[:foo:]`')],
+  [
+    '"a" matches "[[:foo:]]"',
+    {},
+    fails('error parsing regexp: invalid character class range: `[:foo:]`'),
+  ],
 ]);
 
 describeGoldenCases('ranges, pipes, let and predicates', [
@@ -214,7 +234,14 @@ describeGoldenCases('ranges, pipes, let and predicates', [
   ['map(users, #.age)', { users }, is([31, 17, 45])],
   ['all(users, .age >= 18)', { users }, is(false)],
   ['map([[1, 2], [3]], len(#))', {}, is([2, 1])],
-  ['map([[1, 2], [3, 4]], map(#, # * 10))', {}, is([[10, 20], [30, 40]])],
+  [
+    'map([[1, 2], [3, 4]], map(#, # * 10))',
+    {},
+    is([
+      [10, 20],
+      [30, 40],
+    ]),
+  ],
   ['map(["a", "b"], #index)', {}, is([0, 1])],
   ['reduce(1..4, #acc * #, 1)', {}, is(24)],
   ['filter(users, .team == "red") | map(.name) | join(",")', { users }, is('Ann,Cy')],
@@ -240,7 +267,15 @@ describeGoldenCases('sandbox', [
   ['fn()', { fn: () => 'called' }, fails('unknown function fn')],
   ['obj.fn', { obj: { fn: () => 'called' } }, is(expect.any(Function))],
   ['obj.fn()', { obj: { fn: () => 'called' } }, fails('cannot call method fn on map')],
-  ['instance.secret', { instance: new (class Secret { secret = 1 })() }, fails('cannot fetch secret from unknown')],
+  [
+    'instance.secret',
+    {
+      instance: new (class Secret {
+        secret = 1;
+      })(),
+    },
+    fails('cannot fetch secret from unknown'),
+  ],
   ['{__proto__: 1}.__proto__', {}, is(1)],
   ['fromJSON("{\\"__proto__\\": {\\"polluted\\": 1}}").polluted', {}, is(null)],
   ['map(1..1000000, map(1..1000000, #))', {}, fails('expression exceeded its step budget')],
@@ -299,12 +334,20 @@ describe('parse errors', () => {
     ['1 +\n  * 2', 'unexpected token "*"', { offset: 6, line: 2, column: 3 }],
     ['FOO(x)', 'unknown function FOO', { offset: 0, line: 1, column: 1 }],
     ['upper(LOWER(x))', 'unknown function LOWER', { offset: 6, line: 1, column: 7 }],
-    ['len(1, 2)', 'invalid number of arguments for len (expected 1, got 2)', { offset: 0, line: 1, column: 1 }],
+    [
+      'len(1, 2)',
+      'invalid number of arguments for len (expected 1, got 2)',
+      { offset: 0, line: 1, column: 1 },
+    ],
     ['a @ b', 'unrecognized character "@"', { offset: 2, line: 1, column: 3 }],
     ['"🎉" + )', 'unexpected token ")"', { offset: 7, line: 1, column: 7 }],
     ['filter(x)', 'not enough arguments to call filter', { offset: 8, line: 1, column: 9 }],
     ['[1, 2', 'unexpected end of expression', { offset: 5, line: 1, column: 6 }],
-    ['a ?? b + 1', 'Operator (+) and coalesce expressions (??) cannot be mixed', { offset: 7, line: 1, column: 8 }],
+    [
+      'a ?? b + 1',
+      'Operator (+) and coalesce expressions (??) cannot be mixed',
+      { offset: 7, line: 1, column: 8 },
+    ],
     ['x\n  # > 1', 'unexpected token "#"', { offset: 4, line: 2, column: 3 }],
     ['1 2', 'unexpected token "2"', { offset: 2, line: 1, column: 3 }],
     ['/* open', 'unclosed comment', { offset: 0, line: 1, column: 1 }],
@@ -314,7 +357,11 @@ describe('parse errors', () => {
     ['a not b', 'unexpected token "b"', { offset: 6, line: 1, column: 7 }],
     ['{a 1}', 'unexpected token "1"', { offset: 3, line: 1, column: 4 }],
     ['x.+', 'expected name', { offset: 2, line: 1, column: 3 }],
-    ['"(" matches x and y matches "(("', 'error parsing regexp', { offset: 28, line: 1, column: 29 }],
+    [
+      '"(" matches x and y matches "(("',
+      'error parsing regexp',
+      { offset: 28, line: 1, column: 29 },
+    ],
   ];
   test.each(cases)('%s', (source, message, position) => {
     const compiled = compileExpression(source);
@@ -325,18 +372,30 @@ describe('parse errors', () => {
   });
 
   test('deeply nested input is a parse error, not a stack overflow', () => {
-    expect(run('('.repeat(10_000) + '1' + ')'.repeat(10_000))).toEqual({ error: 'expression is nested too deeply' });
+    expect(run('('.repeat(10_000) + '1' + ')'.repeat(10_000))).toEqual({
+      error: 'expression is nested too deeply',
+    });
     expect(run('['.repeat(10_000))).toEqual({ error: 'expression is nested too deeply' });
     expect(run('-'.repeat(10_000) + '1')).toEqual({ error: 'expression is nested too deeply' });
-    expect(run(Array.from({ length: 5000 }, () => '1').join(' + '))).toEqual({ error: 'expression is nested too deeply' });
+    expect(run(Array.from({ length: 5000 }, () => '1').join(' + '))).toEqual({
+      error: 'expression is nested too deeply',
+    });
     expect(run(Array.from({ length: 500 }, () => '1').join(' + '))).toEqual({ value: 500 });
   });
 });
 
 describe('compiled expressions', () => {
   test('list the columns they read, without let variables, builtins or predicate pointers', () => {
-    const compiled = compileExpression('let full = first_name + " " + last_name; IF(active, upper(full), $env["nick name"]) ?? map(tags, #.label)');
-    expect(compiled.ok && compiled.expression.identifiers).toEqual(['first_name', 'last_name', 'active', 'nick name', 'tags']);
+    const compiled = compileExpression(
+      'let full = first_name + " " + last_name; IF(active, upper(full), $env["nick name"]) ?? map(tags, #.label)',
+    );
+    expect(compiled.ok && compiled.expression.identifiers).toEqual([
+      'first_name',
+      'last_name',
+      'active',
+      'nick name',
+      'tags',
+    ]);
     expect(compiled.ok && compiled.expression.readsAllColumns).toBe(false);
   });
 
@@ -357,38 +416,60 @@ describe('compiled expressions', () => {
     if (!compiled.ok) throw new Error(compiled.error.message);
     // The first fails for its budget; the later ones start from nothing, not from where the first stopped.
     expect(compiled.expression.evaluate({ n: 50 }, { maxSteps: 100 }).ok).toBe(false);
-    expect(compiled.expression.evaluate({ n: 5 }, { maxSteps: 100 })).toEqual({ ok: true, value: 15 });
-    expect(compiled.expression.evaluate({ n: 5 }, { maxSteps: 100 })).toEqual({ ok: true, value: 15 });
+    expect(compiled.expression.evaluate({ n: 5 }, { maxSteps: 100 })).toEqual({
+      ok: true,
+      value: 15,
+    });
+    expect(compiled.expression.evaluate({ n: 5 }, { maxSteps: 100 })).toEqual({
+      ok: true,
+      value: 15,
+    });
   });
 
   test('evaluate many rows with one compilation', () => {
     const compiled = compileExpression('IF(annual_revenue >= 1000000, "enterprise", "smb")');
     if (!compiled.ok) throw new Error(compiled.error.message);
-    const segments = [5, 2_000_000, 999_999.99].map((annual_revenue) => compiled.expression.evaluate({ annual_revenue }));
-    expect(segments).toEqual([{ ok: true, value: 'smb' }, { ok: true, value: 'enterprise' }, { ok: true, value: 'smb' }]);
+    const segments = [5, 2_000_000, 999_999.99].map((annual_revenue) =>
+      compiled.expression.evaluate({ annual_revenue }),
+    );
+    expect(segments).toEqual([
+      { ok: true, value: 'smb' },
+      { ok: true, value: 'enterprise' },
+      { ok: true, value: 'smb' },
+    ]);
   });
 
   test('a custom step budget stops evaluation early', () => {
-    expect(run('1 + 2 + 3', {}, { maxSteps: 3 })).toEqual({ error: 'expression exceeded its step budget' });
+    expect(run('1 + 2 + 3', {}, { maxSteps: 3 })).toEqual({
+      error: 'expression exceeded its step budget',
+    });
     expect(run('1 + 2 + 3', {}, { maxSteps: 5 })).toEqual({ value: 6 });
   });
 
   test('a custom output limit bounds strings and arrays', () => {
-    expect(run('repeat("x", 11)', {}, { maxOutputLength: 10 })).toEqual({ error: 'output of 11 elements exceeds the limit of 10' });
+    expect(run('repeat("x", 11)', {}, { maxOutputLength: 10 })).toEqual({
+      error: 'output of 11 elements exceeds the limit of 10',
+    });
     expect(run('1..11', {}, { maxOutputLength: 10 })).toHaveProperty('error');
   });
 
   test('a nested predicate loop hits the budget quickly', () => {
     const started = performance.now();
-    expect(run('map(1..1000000, map(1..1000000, #))')).toEqual({ error: 'expression exceeded its step budget' });
+    expect(run('map(1..1000000, map(1..1000000, #))')).toEqual({
+      error: 'expression exceeded its step budget',
+    });
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   test('rereading a huge string is charged by its length', () => {
     const text = 'é'.repeat(1_000_000);
     const started = performance.now();
-    expect(run('map(0..999, text[#])', { text })).toEqual({ error: 'expression exceeded its step budget' });
-    expect(run('map(0..999, len(text))', { text })).toEqual({ error: 'expression exceeded its step budget' });
+    expect(run('map(0..999, text[#])', { text })).toEqual({
+      error: 'expression exceeded its step budget',
+    });
+    expect(run('map(0..999, len(text))', { text })).toEqual({
+      error: 'expression exceeded its step budget',
+    });
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 

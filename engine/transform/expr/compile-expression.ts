@@ -7,7 +7,10 @@ import { parse } from './parser';
 import { EvaluationBudget, ExprRuntimeError } from './runtime-context';
 
 /** `offset` is a 0-based UTF-16 index into the source; `line` and `column` are 1-based, columns in code points. */
-export type ExprError = { message: string; position: { offset: number; line: number; column: number } };
+export type ExprError = {
+  message: string;
+  position: { offset: number; line: number; column: number };
+};
 
 export type EvaluateOptions = {
   /** The clock for now(), TODAY() and friends; defaults to the current time. */
@@ -23,7 +26,8 @@ export type EvaluateOptions = {
 };
 
 /** `fix` says what to change when the message alone does not (a spent budget). */
-export type EvalResult = { ok: true; value: unknown } | { ok: false; error: { message: string; fix?: string } };
+export type EvalResult =
+  { ok: true; value: unknown } | { ok: false; error: { message: string; fix?: string } };
 
 export type CompiledExpression = {
   source: string;
@@ -39,11 +43,25 @@ export type CompileOptions = {
   regexAllowance?: RegexAllowance;
 };
 
-export function compileExpression(source: string, options: CompileOptions = {}): { ok: true; expression: CompiledExpression } | { ok: false; error: ExprError } {
+export function compileExpression(
+  source: string,
+  options: CompileOptions = {},
+): { ok: true; expression: CompiledExpression } | { ok: false; error: ExprError } {
   const parsed = parse(source);
-  if (!parsed.ok) return { ok: false, error: { message: parsed.error.message, position: positionOf(source, parsed.error.offset) } };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      error: { message: parsed.error.message, position: positionOf(source, parsed.error.offset) },
+    };
   const analysis = analyzeExpression(parsed.node, options.regexAllowance);
-  if (!analysis.ok) return { ok: false, error: { message: analysis.error.message, position: positionOf(source, analysis.error.offset) } };
+  if (!analysis.ok)
+    return {
+      ok: false,
+      error: {
+        message: analysis.error.message,
+        position: positionOf(source, analysis.error.offset),
+      },
+    };
   const root = parsed.node;
   const budget = new EvaluationBudget();
   return {
@@ -56,10 +74,21 @@ export function compileExpression(source: string, options: CompileOptions = {}):
         try {
           return { ok: true, value: evaluate(root, env, budget.begin(options)) };
         } catch (error) {
-          if (error instanceof ExprRuntimeError) return { ok: false, error: error.fix === undefined ? { message: error.message } : { message: error.message, fix: error.fix } };
+          if (error instanceof ExprRuntimeError)
+            return {
+              ok: false,
+              error:
+                error.fix === undefined
+                  ? { message: error.message }
+                  : { message: error.message, fix: error.fix },
+            };
           // The engine's own limits should trip first; a RangeError (huge BigInt, invalid Date,
           // exhausted stack) is still a property of the expression and its input, not an engine bug.
-          if (error instanceof RangeError) return { ok: false, error: { message: `expression exceeded resource limits: ${error.message}` } };
+          if (error instanceof RangeError)
+            return {
+              ok: false,
+              error: { message: `expression exceeded resource limits: ${error.message}` },
+            };
           throw error;
         }
       },

@@ -49,7 +49,10 @@ export function compileRegex(pattern: string): CompiledRegex | string {
  * large patterns is refused before it takes long to compile (and whatever is cached, the same mappings get the
  * same answer).
  */
-export function compileLiteralRegex(pattern: string, allowance: RegexAllowance): CompiledRegex | string {
+export function compileLiteralRegex(
+  pattern: string,
+  allowance: RegexAllowance,
+): CompiledRegex | string {
   if (!allowance.counted.has(pattern)) {
     const size = checkRegexSize(pattern);
     if (typeof size === 'string') return size;
@@ -81,7 +84,8 @@ function compile(pattern: string): CompiledRegex | string {
 
 /** The pattern's estimated program size, or why it is too long or too large to compile. */
 export function checkRegexSize(pattern: string): number | string {
-  if (pattern.length > maxPatternLength) return `regular expression is too long (more than ${maxPatternLength} characters)`;
+  if (pattern.length > maxPatternLength)
+    return `regular expression is too long (more than ${maxPatternLength} characters)`;
   const size = estimateProgramSize(pattern);
   if (size > maxProgramSize) {
     return `regular expression is too large (about ${size} instructions once compiled, more than ${maxProgramSize}): use smaller counts in repetitions such as {n,m}`;

@@ -35,14 +35,18 @@ export const conversionBuiltins: Record<string, FunctionDefinition> = {
     context.reserveOutput(Math.ceil(bytes.length / 3) * 4);
     let binary = '';
     // Chunked, because spreading a very long byte array into one call overflows the argument limit.
-    for (let index = 0; index < bytes.length; index += 0x8000) binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
+    for (let index = 0; index < bytes.length; index += 0x8000)
+      binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
     return btoa(binary);
   }),
   fromBase64: defineFunction(1, 1, ([text]) => {
     // Go's standard encoding skips line breaks but otherwise wants canonical, padded input.
     const encoded = expectString('fromBase64', text).replace(/[\r\n]/g, '');
     const invalid = encoded.search(/[^A-Za-z0-9+/=]/);
-    if (invalid >= 0 || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(encoded)) {
+    if (
+      invalid >= 0 ||
+      !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(encoded)
+    ) {
       fail(`illegal base64 data at input byte ${invalid >= 0 ? invalid : encoded.length}`);
     }
     const binary = atob(encoded);
@@ -61,9 +65,11 @@ function toInt(value: unknown): number | bigint {
     // strconv.Atoi: an optional sign and decimal digits, nothing else (no spaces, no decimals).
     if (!/^[+-]?\d+$/.test(value)) fail(`invalid operation: int(${shown(value)})`);
     // Past int64's 19 digits (and leading zeros) it is out of range; BigInt of very long text takes long.
-    if (value.length > maxNumericTextLength) fail(`invalid operation: int(${shown(value)}) (value out of range)`);
+    if (value.length > maxNumericTextLength)
+      fail(`invalid operation: int(${shown(value)}) (value out of range)`);
     const parsed = BigInt(value);
-    if (parsed > maxInt64 || parsed < minInt64) fail(`invalid operation: int(${shown(value)}) (value out of range)`);
+    if (parsed > maxInt64 || parsed < minInt64)
+      fail(`invalid operation: int(${shown(value)}) (value out of range)`);
     return integerResult(parsed);
   }
   return fail(`invalid operation: int(${typeName(value)})`);
@@ -73,12 +79,20 @@ function toFloat(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string') {
-    if (value.length > maxNumericTextLength) fail(`invalid operation: float(${shown(value)}) (text longer than ${maxNumericTextLength} characters)`);
+    if (value.length > maxNumericTextLength)
+      fail(
+        `invalid operation: float(${shown(value)}) (text longer than ${maxNumericTextLength} characters)`,
+      );
     // strconv.ParseFloat accepts decimal and exponent forms plus inf/infinity/nan in any case. Each digit can be
     // read one way only (`\d+\.?\d*` could split a run of digits at every place, which takes quadratic time).
     if (/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(value)) return Number(value);
     const special = /^([+-]?)(inf|infinity|nan)$/i.exec(value);
-    if (special) return special[2]?.toLowerCase() === 'nan' ? Number.NaN : special[1] === '-' ? -Infinity : Infinity;
+    if (special)
+      return special[2]?.toLowerCase() === 'nan'
+        ? Number.NaN
+        : special[1] === '-'
+          ? -Infinity
+          : Infinity;
     return fail(`invalid operation: float(${shown(value)})`);
   }
   return fail(`invalid operation: float(${typeName(value)})`);

@@ -30,5 +30,7 @@ test.each([
   '(?:[abc]?){1000}[abc]{1000}d',
   '(?i)(?:\\pL|\\pN|\\pS){1,1000}',
 ])('%s', (pattern) => {
-  expect(estimateProgramSize(pattern) + 2).toBeGreaterThanOrEqual(RE2JS.compile(pattern).programSize());
+  expect(estimateProgramSize(pattern) + 2).toBeGreaterThanOrEqual(
+    RE2JS.compile(pattern).programSize(),
+  );
 });

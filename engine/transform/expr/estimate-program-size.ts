@@ -48,8 +48,14 @@ export function estimateProgramSize(pattern: string): number {
         last = 0;
         continue;
       }
-      const prefix = /^\(\?(?:[a-zA-Z-]*:|P?<[^>]*>)?/.exec(pattern.slice(index, index + 64))?.[0] ?? '(';
-      stack.push({ done: 0, current: 0, alternatives: 1, capture: prefix === '(' || prefix.endsWith('>') });
+      const prefix =
+        /^\(\?(?:[a-zA-Z-]*:|P?<[^>]*>)?/.exec(pattern.slice(index, index + 64))?.[0] ?? '(';
+      stack.push({
+        done: 0,
+        current: 0,
+        alternatives: 1,
+        capture: prefix === '(' || prefix.endsWith('>'),
+      });
       index += prefix.length;
       continue;
     }
@@ -94,14 +100,18 @@ function skipClass(pattern: string, start: number): number {
   if (pattern[index] === ']') index++;
   while (index < pattern.length && pattern[index] !== ']') {
     if (pattern[index] === '\\') index += 2;
-    else if (pattern.startsWith('[:', index)) index = pattern.indexOf(':]', index + 2) + 2 || pattern.length;
+    else if (pattern.startsWith('[:', index))
+      index = pattern.indexOf(':]', index + 2) + 2 || pattern.length;
     else index++;
   }
   return index + 1;
 }
 
 /** `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}` (and their lazy forms); `max` -1 is unbounded. RE2 caps counts at 1000. */
-function readRepetition(pattern: string, index: number): { min: number; max: number; length: number } | undefined {
+function readRepetition(
+  pattern: string,
+  index: number,
+): { min: number; max: number; length: number } | undefined {
   const char = pattern[index];
   const lazy = (length: number) => (pattern[index + length] === '?' ? length + 1 : length);
   if (char === '*') return { min: 0, max: -1, length: lazy(1) };

@@ -8,7 +8,17 @@ import { isPredicateBuiltin } from './parser';
 import { predicateBuiltins, type Predicate } from './predicate-builtins';
 import { prequelHelpers } from './prequel-helpers';
 import { fail, type RuntimeContext } from './runtime-context';
-import { codePoints, fetch, isNil, mapKey, ownValue, setEntry, toInt, typeName, type ExprMap } from './runtime';
+import {
+  codePoints,
+  fetch,
+  isNil,
+  mapKey,
+  ownValue,
+  setEntry,
+  toInt,
+  typeName,
+  type ExprMap,
+} from './runtime';
 
 type Variables = { name: string; value: unknown; parent: Variables | undefined };
 type PredicateFrame = { item: unknown; index: number; accumulator: unknown };
@@ -20,7 +30,11 @@ const chainBreak = Symbol('chain break');
 /** Scopes are never mutated (a `let` or predicate makes a new one), so every evaluation can start from this one. */
 const topScope: Scope = Object.freeze({ variables: undefined, frame: undefined });
 
-export function evaluate(root: ExprNode, env: Record<string, unknown>, context: RuntimeContext): unknown {
+export function evaluate(
+  root: ExprNode,
+  env: Record<string, unknown>,
+  context: RuntimeContext,
+): unknown {
   return new Evaluator(env, context).visit(root, topScope) ?? null;
 }
 
@@ -50,7 +64,8 @@ class Evaluator {
       }
       case 'map': {
         const map: ExprMap = {};
-        for (const entry of node.entries) setEntry(map, mapKey(this.visit(entry.key, scope)), this.visit(entry.value, scope));
+        for (const entry of node.entries)
+          setEntry(map, mapKey(this.visit(entry.key, scope)), this.visit(entry.value, scope));
         return map;
       }
       case 'unary':
@@ -59,13 +74,18 @@ class Evaluator {
         return this.binary(node, scope);
       case 'conditional': {
         const condition = this.visit(node.condition, scope);
-        if (typeof condition !== 'boolean') fail(`non-bool value (type ${typeName(condition)}) used as condition`);
+        if (typeof condition !== 'boolean')
+          fail(`non-bool value (type ${typeName(condition)}) used as condition`);
         return this.visit(condition ? node.whenTrue : node.whenFalse, scope);
       }
       case 'let':
         return this.visit(node.body, {
           ...scope,
-          variables: { name: node.name, value: this.visit(node.value, scope), parent: scope.variables },
+          variables: {
+            name: node.name,
+            value: this.visit(node.value, scope),
+            parent: scope.variables,
+          },
         });
       case 'member': {
         const object = this.visit(node.object, scope);
@@ -79,7 +99,11 @@ class Evaluator {
       case 'method': {
         const object = this.visit(node.object, scope);
         if (object === chainBreak || (node.optional && isNil(object))) return chainBreak;
-        return callMethod(object, node.name, node.args.map((arg) => this.visit(arg, scope)));
+        return callMethod(
+          object,
+          node.name,
+          node.args.map((arg) => this.visit(arg, scope)),
+        );
       }
       case 'chain': {
         const value = this.visit(node.node, scope);
@@ -112,10 +136,12 @@ class Evaluator {
     const { operator } = node;
     if (operator === 'and' || operator === 'or') {
       const left = this.visit(node.left, scope);
-      if (typeof left !== 'boolean') fail(`invalid operation: ${operator} (non-bool left operand of type ${typeName(left)})`);
+      if (typeof left !== 'boolean')
+        fail(`invalid operation: ${operator} (non-bool left operand of type ${typeName(left)})`);
       if (operator === 'and' ? !left : left) return left;
       const right = this.visit(node.right, scope);
-      if (typeof right !== 'boolean') fail(`invalid operation: ${operator} (non-bool right operand of type ${typeName(right)})`);
+      if (typeof right !== 'boolean')
+        fail(`invalid operation: ${operator} (non-bool right operand of type ${typeName(right)})`);
       return right;
     }
     if (operator === '??') {
@@ -137,7 +163,8 @@ class Evaluator {
   private slice(node: Extract<ExprNode, { kind: 'slice' }>, scope: Scope): unknown {
     const object = this.visit(node.object, scope);
     if (object === chainBreak) return chainBreak;
-    if (!Array.isArray(object) && typeof object !== 'string') fail(`cannot slice ${typeName(object)}`);
+    if (!Array.isArray(object) && typeof object !== 'string')
+      fail(`cannot slice ${typeName(object)}`);
     this.scanned(object);
     const items = typeof object === 'string' ? codePoints(object) : object;
     const bound = (value: ExprNode | undefined, fallback: number) => {
@@ -157,22 +184,34 @@ class Evaluator {
       const [collection, predicateNode, ...extra] = args;
       const predicate: Predicate | undefined =
         predicateNode?.kind === 'predicate'
-          ? (item, index, accumulator) => this.visit(predicateNode.body, { variables: scope.variables, frame: { item, index, accumulator } })
+          ? (item, index, accumulator) =>
+              this.visit(predicateNode.body, {
+                variables: scope.variables,
+                frame: { item, index, accumulator },
+              })
           : undefined;
       const collectionValue = collection === undefined ? null : this.visit(collection, scope);
       const extraValues = extra.map((arg) => this.visit(arg, scope));
       return predicateBuiltins[name](collectionValue, predicate, extraValues, this.context);
     }
-    const definition = (Object.hasOwn(prequelHelpers, name) ? prequelHelpers[name] : undefined) ??
-      (Object.hasOwn(builtins, name) ? builtins[name] : undefined) ?? fail(`unknown function ${name}`);
-    if (definition.lazy) return definition.call((index) => (index < args.length ? this.visit(args[index]!, scope) : undefined), this.context);
+    const definition =
+      (Object.hasOwn(prequelHelpers, name) ? prequelHelpers[name] : undefined) ??
+      (Object.hasOwn(builtins, name) ? builtins[name] : undefined) ??
+      fail(`unknown function ${name}`);
+    if (definition.lazy)
+      return definition.call(
+        (index) => (index < args.length ? this.visit(args[index]!, scope) : undefined),
+        this.context,
+      );
     // A loop rather than args.map: no closure per call (every record evaluates its calls).
     const values: unknown[] = new Array(args.length);
-    for (let index = 0; index < args.length; index++) values[index] = this.visit(args[index]!, scope);
+    for (let index = 0; index < args.length; index++)
+      values[index] = this.visit(args[index]!, scope);
     for (const value of values) if (typeof value === 'string') this.context.scan(value.length);
     const result = definition.call(values, this.context);
     // Every string or array a function returns counts against the output bound, whichever function built it.
-    if (typeof result === 'string' || Array.isArray(result)) this.context.reserveOutput(result.length);
+    if (typeof result === 'string' || Array.isArray(result))
+      this.context.reserveOutput(result.length);
     return result;
   }
 }

@@ -2,9 +2,19 @@
 import type { RuntimeContext } from './runtime-context';
 
 export type FunctionDefinition =
-  | { minArgs: number; maxArgs: number; lazy?: false; call(args: unknown[], context: RuntimeContext): unknown }
+  | {
+      minArgs: number;
+      maxArgs: number;
+      lazy?: false;
+      call(args: unknown[], context: RuntimeContext): unknown;
+    }
   /** Evaluates its arguments itself (`arg(index)`, undefined past the last), so a branch not taken cannot fail (IF). */
-  | { minArgs: number; maxArgs: number; lazy: true; call(arg: (index: number) => unknown, context: RuntimeContext): unknown };
+  | {
+      minArgs: number;
+      maxArgs: number;
+      lazy: true;
+      call(arg: (index: number) => unknown, context: RuntimeContext): unknown;
+    };
 
 export function defineFunction(
   minArgs: number,

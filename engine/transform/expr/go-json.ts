@@ -57,5 +57,8 @@ function scalarJson(value: unknown): string {
 
 /** Go escapes <, > and & (and the JS line separators) so JSON can be embedded in HTML. */
 function quote(text: string): string {
-  return JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).replace(
+    /[<>&\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -2,17 +2,69 @@
 // Dates are JS Dates (millisecond precision) without a location: formatting always prints UTC.
 
 type Token =
-  | 'January' | 'Jan' | 'Monday' | 'Mon' | 'MST'
-  | '01' | '1' | '02' | '2' | '_2' | '002' | '__2' | '2006' | '06'
-  | '15' | '03' | '3' | '04' | '4' | '05' | '5' | 'PM' | 'pm'
-  | '-070000' | '-07:00:00' | '-0700' | '-07:00' | '-07'
-  | 'Z070000' | 'Z07:00:00' | 'Z0700' | 'Z07:00' | 'Z07';
+  | 'January'
+  | 'Jan'
+  | 'Monday'
+  | 'Mon'
+  | 'MST'
+  | '01'
+  | '1'
+  | '02'
+  | '2'
+  | '_2'
+  | '002'
+  | '__2'
+  | '2006'
+  | '06'
+  | '15'
+  | '03'
+  | '3'
+  | '04'
+  | '4'
+  | '05'
+  | '5'
+  | 'PM'
+  | 'pm'
+  | '-070000'
+  | '-07:00:00'
+  | '-0700'
+  | '-07:00'
+  | '-07'
+  | 'Z070000'
+  | 'Z07:00:00'
+  | 'Z0700'
+  | 'Z07:00'
+  | 'Z07';
 
 type Chunk = { literal: string } | { token: Token } | { fraction: '0' | '9'; digits: number };
 
-const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const monthNames = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const dayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const zoneTokens: Token[] = ['-070000', '-07:00:00', '-0700', '-07:00', '-07', 'Z070000', 'Z07:00:00', 'Z0700', 'Z07:00', 'Z07'];
+const zoneTokens: Token[] = [
+  '-070000',
+  '-07:00:00',
+  '-0700',
+  '-07:00',
+  '-07',
+  'Z070000',
+  'Z07:00:00',
+  'Z0700',
+  'Z07:00',
+  'Z07',
+];
 
 const layoutCache = new Map<string, Chunk[]>();
 
@@ -108,30 +160,54 @@ export function formatGoTime(date: Date, layout: string): string {
         return trimmed === '' ? '' : `.${trimmed}`;
       }
       switch (chunk.token) {
-        case 'January': return monthNames[date.getUTCMonth()] ?? '';
-        case 'Jan': return (monthNames[date.getUTCMonth()] ?? '').slice(0, 3);
-        case 'Monday': return dayNames[date.getUTCDay()] ?? '';
-        case 'Mon': return (dayNames[date.getUTCDay()] ?? '').slice(0, 3);
-        case 'MST': return 'UTC';
-        case '01': return pad(date.getUTCMonth() + 1, 2);
-        case '1': return String(date.getUTCMonth() + 1);
-        case '02': return pad(date.getUTCDate(), 2);
-        case '2': return String(date.getUTCDate());
-        case '_2': return pad(date.getUTCDate(), 2, ' ');
-        case '002': return pad(dayOfYear(date), 3);
-        case '__2': return pad(dayOfYear(date), 3, ' ');
-        case '2006': return pad(date.getUTCFullYear(), 4);
-        case '06': return pad(date.getUTCFullYear() % 100, 2);
-        case '15': return pad(hour, 2);
-        case '03': return pad(hour % 12 === 0 ? 12 : hour % 12, 2);
-        case '3': return String(hour % 12 === 0 ? 12 : hour % 12);
-        case '04': return pad(date.getUTCMinutes(), 2);
-        case '4': return String(date.getUTCMinutes());
-        case '05': return pad(date.getUTCSeconds(), 2);
-        case '5': return String(date.getUTCSeconds());
-        case 'PM': return hour >= 12 ? 'PM' : 'AM';
-        case 'pm': return hour >= 12 ? 'pm' : 'am';
-        default: return formatUtcOffset(chunk.token);
+        case 'January':
+          return monthNames[date.getUTCMonth()] ?? '';
+        case 'Jan':
+          return (monthNames[date.getUTCMonth()] ?? '').slice(0, 3);
+        case 'Monday':
+          return dayNames[date.getUTCDay()] ?? '';
+        case 'Mon':
+          return (dayNames[date.getUTCDay()] ?? '').slice(0, 3);
+        case 'MST':
+          return 'UTC';
+        case '01':
+          return pad(date.getUTCMonth() + 1, 2);
+        case '1':
+          return String(date.getUTCMonth() + 1);
+        case '02':
+          return pad(date.getUTCDate(), 2);
+        case '2':
+          return String(date.getUTCDate());
+        case '_2':
+          return pad(date.getUTCDate(), 2, ' ');
+        case '002':
+          return pad(dayOfYear(date), 3);
+        case '__2':
+          return pad(dayOfYear(date), 3, ' ');
+        case '2006':
+          return pad(date.getUTCFullYear(), 4);
+        case '06':
+          return pad(date.getUTCFullYear() % 100, 2);
+        case '15':
+          return pad(hour, 2);
+        case '03':
+          return pad(hour % 12 === 0 ? 12 : hour % 12, 2);
+        case '3':
+          return String(hour % 12 === 0 ? 12 : hour % 12);
+        case '04':
+          return pad(date.getUTCMinutes(), 2);
+        case '4':
+          return String(date.getUTCMinutes());
+        case '05':
+          return pad(date.getUTCSeconds(), 2);
+        case '5':
+          return String(date.getUTCSeconds());
+        case 'PM':
+          return hour >= 12 ? 'PM' : 'AM';
+        case 'pm':
+          return hour >= 12 ? 'pm' : 'am';
+        default:
+          return formatUtcOffset(chunk.token);
       }
     })
     .join('');
@@ -149,9 +225,16 @@ export function dayOfYear(date: Date): number {
 }
 
 type ParsedFields = {
-  year: number; month: number; day: number; yearDay: number | undefined;
-  hour: number; minute: number; second: number; milliseconds: number;
-  meridiem: 'AM' | 'PM' | undefined; offsetSeconds: number | undefined;
+  year: number;
+  month: number;
+  day: number;
+  yearDay: number | undefined;
+  hour: number;
+  minute: number;
+  second: number;
+  milliseconds: number;
+  meridiem: 'AM' | 'PM' | undefined;
+  offsetSeconds: number | undefined;
 };
 
 /**
@@ -160,12 +243,21 @@ type ParsedFields = {
  */
 export function parseGoTime(value: string, layout: string, timeZone?: string): Date | string {
   const fields: ParsedFields = {
-    year: 0, month: 1, day: 1, yearDay: undefined, hour: 0, minute: 0, second: 0, milliseconds: 0,
-    meridiem: undefined, offsetSeconds: undefined,
+    year: 0,
+    month: 1,
+    day: 1,
+    yearDay: undefined,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    milliseconds: 0,
+    meridiem: undefined,
+    offsetSeconds: undefined,
   };
   const chunks = splitLayout(layout);
   let rest = value;
-  const cannotParse = () => `parsing time ${JSON.stringify(value)} as ${JSON.stringify(layout)}: cannot parse`;
+  const cannotParse = () =>
+    `parsing time ${JSON.stringify(value)} as ${JSON.stringify(layout)}: cannot parse`;
   const take = (pattern: RegExp): string | undefined => {
     const match = pattern.exec(rest);
     if (match === null) return undefined;
@@ -179,7 +271,8 @@ export function parseGoTime(value: string, layout: string, timeZone?: string): D
       continue;
     }
     if ('fraction' in chunk) {
-      const pattern = chunk.fraction === '0' ? new RegExp(`^[.,]\\d{${chunk.digits}}`) : /^([.,]\d+)?/;
+      const pattern =
+        chunk.fraction === '0' ? new RegExp(`^[.,]\\d{${chunk.digits}}`) : /^([.,]\d+)?/;
       const text = take(pattern);
       if (text === undefined) return cannotParse();
       if (text !== '') fields.milliseconds = fractionToMilliseconds(text.slice(1));
@@ -189,21 +282,32 @@ export function parseGoTime(value: string, layout: string, timeZone?: string): D
     if (!ok) return cannotParse();
     // Go accepts fractional seconds after a seconds field even when the layout does not mention them.
     const next = chunks[index + 1];
-    if ((chunk.token === '05' || chunk.token === '5') && !(next !== undefined && 'fraction' in next)) {
+    if (
+      (chunk.token === '05' || chunk.token === '5') &&
+      !(next !== undefined && 'fraction' in next)
+    ) {
       const fraction = take(/^[.,]\d+/);
       if (fraction !== undefined) fields.milliseconds = fractionToMilliseconds(fraction.slice(1));
     }
   }
-  if (rest !== '') return `parsing time ${JSON.stringify(value)}: extra text: ${JSON.stringify(rest)}`;
+  if (rest !== '')
+    return `parsing time ${JSON.stringify(value)}: extra text: ${JSON.stringify(rest)}`;
   return buildDate(fields, value, timeZone);
 }
 
-function parseToken(token: Token, take: (pattern: RegExp) => string | undefined, fields: ParsedFields): boolean {
+function parseToken(
+  token: Token,
+  take: (pattern: RegExp) => string | undefined,
+  fields: ParsedFields,
+): boolean {
   const number = (pattern: RegExp): number | undefined => {
     const text = take(pattern);
     return text === undefined ? undefined : Number(text);
   };
-  const assign = <K extends keyof ParsedFields>(key: K, value: ParsedFields[K] | undefined): boolean => {
+  const assign = <K extends keyof ParsedFields>(
+    key: K,
+    value: ParsedFields[K] | undefined,
+  ): boolean => {
     if (value === undefined) return false;
     fields[key] = value;
     return true;
@@ -212,51 +316,78 @@ function parseToken(token: Token, take: (pattern: RegExp) => string | undefined,
     case 'January':
     case 'Jan': {
       const name = take(token === 'Jan' ? /^[a-z]{3}/i : /^[a-z]+/i)?.toLowerCase();
-      const month = monthNames.findIndex((candidate) => (token === 'Jan' ? candidate.slice(0, 3) : candidate).toLowerCase() === name);
+      const month = monthNames.findIndex(
+        (candidate) => (token === 'Jan' ? candidate.slice(0, 3) : candidate).toLowerCase() === name,
+      );
       return month >= 0 && assign('month', month + 1);
     }
     case 'Monday':
     case 'Mon': {
       const name = take(token === 'Mon' ? /^[a-z]{3}/i : /^[a-z]+/i)?.toLowerCase();
-      return dayNames.some((candidate) => (token === 'Mon' ? candidate.slice(0, 3) : candidate).toLowerCase() === name);
+      return dayNames.some(
+        (candidate) => (token === 'Mon' ? candidate.slice(0, 3) : candidate).toLowerCase() === name,
+      );
     }
     case 'MST':
       // Like Go, an unknown zone abbreviation is read as a zero offset.
       return take(/^[A-Z]{3,5}/) !== undefined && assign('offsetSeconds', 0);
-    case '01': return assign('month', number(/^\d{2}/));
-    case '1': return assign('month', number(/^\d{1,2}/));
-    case '02': return assign('day', number(/^\d{2}/));
-    case '2': return assign('day', number(/^\d{1,2}/));
-    case '_2': return assign('day', number(/^ ?\d{1,2}/));
-    case '002': return assign('yearDay', number(/^\d{3}/));
-    case '__2': return assign('yearDay', number(/^ {0,2}\d{1,3}/));
-    case '2006': return assign('year', number(/^\d{4}/));
+    case '01':
+      return assign('month', number(/^\d{2}/));
+    case '1':
+      return assign('month', number(/^\d{1,2}/));
+    case '02':
+      return assign('day', number(/^\d{2}/));
+    case '2':
+      return assign('day', number(/^\d{1,2}/));
+    case '_2':
+      return assign('day', number(/^ ?\d{1,2}/));
+    case '002':
+      return assign('yearDay', number(/^\d{3}/));
+    case '__2':
+      return assign('yearDay', number(/^ {0,2}\d{1,3}/));
+    case '2006':
+      return assign('year', number(/^\d{4}/));
     case '06': {
       const year = number(/^\d{2}/);
       return assign('year', year === undefined ? undefined : year + (year >= 69 ? 1900 : 2000));
     }
-    case '15': return assign('hour', number(/^\d{1,2}/));
-    case '03': return assign('hour', number(/^\d{2}/));
-    case '3': return assign('hour', number(/^\d{1,2}/));
-    case '04': return assign('minute', number(/^\d{2}/));
-    case '4': return assign('minute', number(/^\d{1,2}/));
-    case '05': return assign('second', number(/^\d{2}/));
-    case '5': return assign('second', number(/^\d{1,2}/));
-    case 'PM': return assign('meridiem', take(/^(AM|PM)/) as 'AM' | 'PM' | undefined);
-    case 'pm': return assign('meridiem', take(/^(am|pm)/)?.toUpperCase() as 'AM' | 'PM' | undefined);
+    case '15':
+      return assign('hour', number(/^\d{1,2}/));
+    case '03':
+      return assign('hour', number(/^\d{2}/));
+    case '3':
+      return assign('hour', number(/^\d{1,2}/));
+    case '04':
+      return assign('minute', number(/^\d{2}/));
+    case '4':
+      return assign('minute', number(/^\d{1,2}/));
+    case '05':
+      return assign('second', number(/^\d{2}/));
+    case '5':
+      return assign('second', number(/^\d{1,2}/));
+    case 'PM':
+      return assign('meridiem', take(/^(AM|PM)/) as 'AM' | 'PM' | undefined);
+    case 'pm':
+      return assign('meridiem', take(/^(am|pm)/)?.toUpperCase() as 'AM' | 'PM' | undefined);
     default:
       return assign('offsetSeconds', parseOffset(token, take));
   }
 }
 
-function parseOffset(token: Token, take: (pattern: RegExp) => string | undefined): number | undefined {
+function parseOffset(
+  token: Token,
+  take: (pattern: RegExp) => string | undefined,
+): number | undefined {
   if (token.startsWith('Z') && take(/^Z/) !== undefined) return 0;
   const shape = token.replace(/^[-Z]/, '');
   const pattern = new RegExp(`^[+-]${shape.replace(/\d/g, '\\d')}`);
   const text = take(pattern);
   if (text === undefined) return undefined;
   const digits = text.slice(1).replaceAll(':', '');
-  const seconds = Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || '0') * 60 + Number(digits.slice(4, 6) || '0');
+  const seconds =
+    Number(digits.slice(0, 2)) * 3600 +
+    Number(digits.slice(2, 4) || '0') * 60 +
+    Number(digits.slice(4, 6) || '0');
   return text.startsWith('-') ? -seconds : seconds;
 }
 
@@ -264,8 +395,13 @@ function fractionToMilliseconds(digits: string): number {
   return Number(digits.slice(0, 3).padEnd(3, '0'));
 }
 
-function buildDate(fields: ParsedFields, value: string, timeZone: string | undefined): Date | string {
-  const outOfRange = (what: string) => `parsing time ${JSON.stringify(value)}: ${what} out of range`;
+function buildDate(
+  fields: ParsedFields,
+  value: string,
+  timeZone: string | undefined,
+): Date | string {
+  const outOfRange = (what: string) =>
+    `parsing time ${JSON.stringify(value)}: ${what} out of range`;
   let { hour, month, day } = fields;
   if (fields.meridiem !== undefined) {
     if (hour < 1 || hour > 12) return outOfRange('hour');
@@ -275,7 +411,8 @@ function buildDate(fields: ParsedFields, value: string, timeZone: string | undef
   if (fields.yearDay !== undefined) {
     const start = utcDate(fields.year, 1, 1, 0, 0, 0, 0);
     const fromYearDay = new Date(start.getTime() + (fields.yearDay - 1) * 86_400_000);
-    if (fields.yearDay < 1 || fromYearDay.getUTCFullYear() !== fields.year) return outOfRange('day-of-year');
+    if (fields.yearDay < 1 || fromYearDay.getUTCFullYear() !== fields.year)
+      return outOfRange('day-of-year');
     month = fromYearDay.getUTCMonth() + 1;
     day = fromYearDay.getUTCDate();
   }
@@ -284,13 +421,30 @@ function buildDate(fields: ParsedFields, value: string, timeZone: string | undef
   if (hour > 23) return outOfRange('hour');
   if (fields.minute > 59) return outOfRange('minute');
   if (fields.second > 59) return outOfRange('second');
-  const wallTime = utcDate(fields.year, month, day, hour, fields.minute, fields.second, fields.milliseconds);
-  if (fields.offsetSeconds !== undefined) return new Date(wallTime.getTime() - fields.offsetSeconds * 1000);
+  const wallTime = utcDate(
+    fields.year,
+    month,
+    day,
+    hour,
+    fields.minute,
+    fields.second,
+    fields.milliseconds,
+  );
+  if (fields.offsetSeconds !== undefined)
+    return new Date(wallTime.getTime() - fields.offsetSeconds * 1000);
   if (timeZone === undefined || timeZone === 'UTC') return wallTime;
   return wallTimeInZone(wallTime, timeZone);
 }
 
-function utcDate(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): Date {
+function utcDate(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+): Date {
   const date = new Date(0);
   // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
   date.setUTCFullYear(year, month - 1, day);
@@ -310,7 +464,14 @@ function wallTimeInZone(wallTime: Date, timeZone: string): Date | string {
   if (formatter === undefined) {
     try {
       formatter = new Intl.DateTimeFormat('en-US', {
-        timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
       });
     } catch {
       return `unknown time zone ${timeZone}`;
@@ -318,9 +479,19 @@ function wallTimeInZone(wallTime: Date, timeZone: string): Date | string {
     if (zoneFormatters.size < 100) zoneFormatters.set(timeZone, formatter);
   }
   const offsetAt = (instant: number) => {
-    const parts = Object.fromEntries(formatter.formatToParts(new Date(instant)).map((part) => [part.type, Number(part.value)]));
-    const asUtc = utcDate(parts.year ?? 0, parts.month ?? 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, 0);
-    return asUtc.getTime() - (instant - (instant % 1000 + 1000) % 1000);
+    const parts = Object.fromEntries(
+      formatter.formatToParts(new Date(instant)).map((part) => [part.type, Number(part.value)]),
+    );
+    const asUtc = utcDate(
+      parts.year ?? 0,
+      parts.month ?? 1,
+      parts.day ?? 1,
+      parts.hour ?? 0,
+      parts.minute ?? 0,
+      parts.second ?? 0,
+      0,
+    );
+    return asUtc.getTime() - (instant - (((instant % 1000) + 1000) % 1000));
   };
   // Two passes settle on the right offset around daylight-saving transitions.
   const firstGuess = wallTime.getTime() - offsetAt(wallTime.getTime());

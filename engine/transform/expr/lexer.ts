@@ -10,11 +10,31 @@ export type LexError = { message: string; offset: number };
 export type TokenizeResult = { ok: true; tokens: Token[] } | { ok: false; error: LexError };
 
 // expr-lang lexes these words as operators, so they can never name a column.
-const keywordOperators = new Set(['not', 'in', 'or', 'and', 'matches', 'contains', 'startsWith', 'endsWith', 'let']);
+const keywordOperators = new Set([
+  'not',
+  'in',
+  'or',
+  'and',
+  'matches',
+  'contains',
+  'startsWith',
+  'endsWith',
+  'let',
+]);
 
 const simpleEscapes: Record<string, string> = {
-  a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
-  '\\': '\\', "'": "'", '"': '"', '`': '`', '?': '?',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '`': '`',
+  '?': '?',
 };
 
 const letterPattern = /[\p{L}_$]/u;
@@ -34,7 +54,8 @@ export function tokenize(source: string): TokenizeResult {
   try {
     return { ok: true, tokens: new Lexer(source).run() };
   } catch (error) {
-    if (error instanceof LexFailure) return { ok: false, error: { message: error.message, offset: error.offset } };
+    if (error instanceof LexFailure)
+      return { ok: false, error: { message: error.message, offset: error.offset } };
     throw error;
   }
 }
@@ -47,7 +68,12 @@ class Lexer {
 
   run(): Token[] {
     while (this.position < this.source.length) this.scanToken();
-    this.tokens.push({ kind: 'eof', value: '', offset: this.source.length, end: this.source.length });
+    this.tokens.push({
+      kind: 'eof',
+      value: '',
+      offset: this.source.length,
+      end: this.source.length,
+    });
     return this.tokens;
   }
 
@@ -91,7 +117,10 @@ class Lexer {
 
   private scanIdentifier(): void {
     const start = this.position;
-    while (this.position < this.source.length && alphanumericPattern.test(this.charAt(this.position))) {
+    while (
+      this.position < this.source.length &&
+      alphanumericPattern.test(this.charAt(this.position))
+    ) {
       this.position += this.charAt(this.position).length;
     }
     const word = this.source.slice(start, this.position);
@@ -101,7 +130,10 @@ class Lexer {
   // `#`, `#index` and `#acc` are predicate pointers; the name is a separate token as in expr-lang.
   private scanPointer(): void {
     this.emit('operator', this.position, this.position + 1);
-    if (this.position < this.source.length && alphanumericPattern.test(this.charAt(this.position))) {
+    if (
+      this.position < this.source.length &&
+      alphanumericPattern.test(this.charAt(this.position))
+    ) {
       this.scanIdentifier();
     }
   }
@@ -123,13 +155,22 @@ class Lexer {
       this.position++;
       this.acceptRun(digits);
     }
-    if (digits === '0123456789_' && (this.source[this.position] === 'e' || this.source[this.position] === 'E')) {
+    if (
+      digits === '0123456789_' &&
+      (this.source[this.position] === 'e' || this.source[this.position] === 'E')
+    ) {
       this.position++;
       if (this.source[this.position] === '+' || this.source[this.position] === '-') this.position++;
       this.acceptRun(digits);
     }
-    if (this.position < this.source.length && alphanumericPattern.test(this.charAt(this.position))) {
-      throw new LexFailure(`bad number syntax: ${JSON.stringify(this.source.slice(start, this.position + 1))}`, start);
+    if (
+      this.position < this.source.length &&
+      alphanumericPattern.test(this.charAt(this.position))
+    ) {
+      throw new LexFailure(
+        `bad number syntax: ${JSON.stringify(this.source.slice(start, this.position + 1))}`,
+        start,
+      );
     }
     this.emit('number', start, this.position);
   }
@@ -178,7 +219,8 @@ class Lexer {
     }
     if ('0123'.includes(code)) {
       const octal = code + this.source.slice(this.position, this.position + 2);
-      if (!/^[0-3][0-7]{2}$/.test(octal)) throw new LexFailure('invalid octal escape sequence in string', escapeStart);
+      if (!/^[0-3][0-7]{2}$/.test(octal))
+        throw new LexFailure('invalid octal escape sequence in string', escapeStart);
       this.position += 2;
       return String.fromCodePoint(Number.parseInt(octal, 8));
     }
@@ -190,7 +232,12 @@ class Lexer {
     const close = this.source.indexOf('`', start + 1);
     if (close === -1) throw new LexFailure('unterminated string', start);
     this.position = close + 1;
-    this.tokens.push({ kind: 'string', value: this.source.slice(start + 1, close), offset: start, end: this.position });
+    this.tokens.push({
+      kind: 'string',
+      value: this.source.slice(start + 1, close),
+      offset: start,
+      end: this.position,
+    });
   }
 
   private skipComment(kind: string): void {
@@ -206,7 +253,11 @@ class Lexer {
   }
 
   private acceptRun(characters: string): void {
-    while (this.position < this.source.length && characters.includes(this.source[this.position] ?? '')) this.position++;
+    while (
+      this.position < this.source.length &&
+      characters.includes(this.source[this.position] ?? '')
+    )
+      this.position++;
   }
 
   private emit(kind: TokenKind, start: number, end: number): void {

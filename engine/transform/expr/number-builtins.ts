@@ -7,7 +7,8 @@ import { compareValues, isInteger, isNumber, typeName } from './runtime';
 export const numberBuiltins: Record<string, FunctionDefinition> = {
   abs: defineFunction(1, 1, ([value]) => {
     if (typeof value === 'bigint') return integerResult(value < 0n ? -value : value, true);
-    if (typeof value !== 'number') return fail(`invalid argument for abs (type ${typeName(value)})`);
+    if (typeof value !== 'number')
+      return fail(`invalid argument for abs (type ${typeName(value)})`);
     return Math.abs(value);
   }),
   ceil: defineFunction(1, 1, ([value]) => Math.ceil(expectNumber('ceil', value))),
@@ -21,13 +22,17 @@ export const numberBuiltins: Record<string, FunctionDefinition> = {
   min: defineFunction(1, Infinity, (args, context) => extreme('min', args, -1, context)),
   mean: defineFunction(1, Infinity, (args, context) => {
     const values = collectNumbers('mean', args, context);
-    return values.length === 0 ? 0 : values.reduce((total, value) => total + value, 0) / values.length;
+    return values.length === 0
+      ? 0
+      : values.reduce((total, value) => total + value, 0) / values.length;
   }),
   median: defineFunction(1, Infinity, (args, context) => {
     const values = collectNumbers('median', args, context).sort((a, b) => a - b);
     if (values.length === 0) return 0;
     const middle = Math.floor(values.length / 2);
-    return values.length % 2 === 1 ? values[middle] : ((values[middle - 1] ?? 0) + (values[middle] ?? 0)) / 2;
+    return values.length % 2 === 1
+      ? values[middle]
+      : ((values[middle - 1] ?? 0) + (values[middle] ?? 0)) / 2;
   }),
   bitand: bitwise('bitand', (x, y) => x & y),
   bitor: bitwise('bitor', (x, y) => x | y),
@@ -36,7 +41,9 @@ export const numberBuiltins: Record<string, FunctionDefinition> = {
   bitshl: bitwise('bitshl', (x, y) => x << shiftCount(y)),
   bitshr: bitwise('bitshr', (x, y) => x >> shiftCount(y)),
   bitushr: bitwise('bitushr', (x, y) => BigInt.asUintN(64, x) >> shiftCount(y)),
-  bitnot: defineFunction(1, 1, ([value]) => integerResult(~toInt64('bitnot', value), typeof value === 'bigint')),
+  bitnot: defineFunction(1, 1, ([value]) =>
+    integerResult(~toInt64('bitnot', value), typeof value === 'bigint'),
+  ),
 };
 
 function expectNumber(name: string, value: unknown): number {
@@ -45,14 +52,20 @@ function expectNumber(name: string, value: unknown): number {
 }
 
 /** The largest (direction 1) or smallest (-1) number, returned as given; Go's minMax, including its quirks. */
-function extreme(name: string, args: unknown[], direction: 1 | -1, context: RuntimeContext): unknown {
+function extreme(
+  name: string,
+  args: unknown[],
+  direction: 1 | -1,
+  context: RuntimeContext,
+): unknown {
   let best: unknown = null;
   for (const arg of args) {
     context.step();
     if (Array.isArray(arg)) {
       for (const element of arg) {
         const candidate = extreme(name, [element], direction, context);
-        if (!isNumber(candidate)) fail(`invalid argument for ${name} (type ${typeName(candidate)})`);
+        if (!isNumber(candidate))
+          fail(`invalid argument for ${name} (type ${typeName(candidate)})`);
         if (best === null || compareValues(name, candidate, best) * direction > 0) best = candidate;
       }
     } else if (isNumber(arg)) {
@@ -79,7 +92,8 @@ function collectNumbers(name: string, args: unknown[], context: RuntimeContext):
 }
 
 function toInt64(name: string, value: unknown): bigint {
-  if (!isInteger(value)) fail(`invalid argument for ${name} (expected int, got ${typeName(value)})`);
+  if (!isInteger(value))
+    fail(`invalid argument for ${name} (expected int, got ${typeName(value)})`);
   return BigInt(value);
 }
 
@@ -91,6 +105,9 @@ function shiftCount(count: bigint): bigint {
 
 function bitwise(name: string, operation: (x: bigint, y: bigint) => bigint): FunctionDefinition {
   return defineFunction(2, 2, ([x, y]) =>
-    integerResult(BigInt.asIntN(64, operation(toInt64(name, x), toInt64(name, y))), typeof x === 'bigint' || typeof y === 'bigint'),
+    integerResult(
+      BigInt.asIntN(64, operation(toInt64(name, x), toInt64(name, y))),
+      typeof x === 'bigint' || typeof y === 'bigint',
+    ),
   );
 }

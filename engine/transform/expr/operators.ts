@@ -5,7 +5,17 @@ import { checkRegexSize, compileRegex, isRegexCached } from './compile-regex';
 import { GoDuration } from './go-duration';
 import { fail, type RuntimeContext } from './runtime-context';
 import {
-  compareValues, isDate, isEqual, isInteger, isMap, isNil, isNumber, mapKey, mismatchedTypes, ownValue, typeName,
+  compareValues,
+  isDate,
+  isEqual,
+  isInteger,
+  isMap,
+  isNil,
+  isNumber,
+  mapKey,
+  mismatchedTypes,
+  ownValue,
+  typeName,
 } from './runtime';
 
 const minInt64 = -(2n ** 63n);
@@ -20,8 +30,14 @@ const matchUnitsPerStep = 20;
 
 /** Normalises an exact integer: a number when it is a safe integer (unless `keepBigint`), otherwise a bigint. */
 export function integerResult(value: bigint, keepBigint = false): number | bigint {
-  if (value < minInt64 || value > maxInt64) fail('integer overflow (result does not fit in 64 bits)');
-  if (!keepBigint && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(value);
+  if (value < minInt64 || value > maxInt64)
+    fail('integer overflow (result does not fit in 64 bits)');
+  if (
+    !keepBigint &&
+    value >= BigInt(Number.MIN_SAFE_INTEGER) &&
+    value <= BigInt(Number.MAX_SAFE_INTEGER)
+  )
+    return Number(value);
   return value;
 }
 
@@ -29,18 +45,36 @@ type IntegerPair = { left: bigint; right: bigint; keepBigint: boolean };
 
 /** Both operands as exact integers when Go would see two ints; a bigint mixed with an integral number within int64 counts. */
 function asIntegerPair(left: unknown, right: unknown): IntegerPair | undefined {
-  const integral = (value: unknown) => isInteger(value) || (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 63);
+  const integral = (value: unknown) =>
+    isInteger(value) ||
+    (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 63);
   if (isInteger(left) && isInteger(right)) {
-    return { left: BigInt(left), right: BigInt(right), keepBigint: typeof left === 'bigint' || typeof right === 'bigint' };
+    return {
+      left: BigInt(left),
+      right: BigInt(right),
+      keepBigint: typeof left === 'bigint' || typeof right === 'bigint',
+    };
   }
-  if ((typeof left === 'bigint' && integral(right)) || (typeof right === 'bigint' && integral(left))) {
-    return { left: BigInt(left as number | bigint), right: BigInt(right as number | bigint), keepBigint: true };
+  if (
+    (typeof left === 'bigint' && integral(right)) ||
+    (typeof right === 'bigint' && integral(left))
+  ) {
+    return {
+      left: BigInt(left as number | bigint),
+      right: BigInt(right as number | bigint),
+      keepBigint: true,
+    };
   }
   return undefined;
 }
 
 function arithmetic(operator: '+' | '-' | '*', left: unknown, right: unknown): unknown {
-  if (typeof left === 'number' && typeof right === 'number' && Number.isSafeInteger(left) && Number.isSafeInteger(right)) {
+  if (
+    typeof left === 'number' &&
+    typeof right === 'number' &&
+    Number.isSafeInteger(left) &&
+    Number.isSafeInteger(right)
+  ) {
     const fast = operator === '+' ? left + right : operator === '-' ? left - right : left * right;
     // A safe result of two safe integers is exact; otherwise redo it in bigint below.
     if (Number.isSafeInteger(fast)) return fast === 0 ? 0 : fast;
@@ -65,27 +99,33 @@ function add(left: unknown, right: unknown, context: RuntimeContext): unknown {
   }
   if (isDate(left) && right instanceof GoDuration) return shiftDate(left, right.nanoseconds);
   if (left instanceof GoDuration && isDate(right)) return shiftDate(right, left.nanoseconds);
-  if (left instanceof GoDuration && right instanceof GoDuration) return durationOf(left.nanoseconds + right.nanoseconds);
+  if (left instanceof GoDuration && right instanceof GoDuration)
+    return durationOf(left.nanoseconds + right.nanoseconds);
   return arithmetic('+', left, right) ?? mismatchedTypes('+', left, right);
 }
 
 function subtract(left: unknown, right: unknown): unknown {
-  if (isDate(left) && isDate(right)) return durationOf(BigInt(left.getTime() - right.getTime()) * 1_000_000n);
+  if (isDate(left) && isDate(right))
+    return durationOf(BigInt(left.getTime() - right.getTime()) * 1_000_000n);
   if (isDate(left) && right instanceof GoDuration) return shiftDate(left, -right.nanoseconds);
-  if (left instanceof GoDuration && right instanceof GoDuration) return durationOf(left.nanoseconds - right.nanoseconds);
+  if (left instanceof GoDuration && right instanceof GoDuration)
+    return durationOf(left.nanoseconds - right.nanoseconds);
   return arithmetic('-', left, right) ?? mismatchedTypes('-', left, right);
 }
 
 function multiply(left: unknown, right: unknown): unknown {
-  if (left instanceof GoDuration && isInteger(right)) return durationOf(left.nanoseconds * BigInt(right));
-  if (isInteger(left) && right instanceof GoDuration) return durationOf(BigInt(left) * right.nanoseconds);
+  if (left instanceof GoDuration && isInteger(right))
+    return durationOf(left.nanoseconds * BigInt(right));
+  if (isInteger(left) && right instanceof GoDuration)
+    return durationOf(BigInt(left) * right.nanoseconds);
   return arithmetic('*', left, right) ?? mismatchedTypes('*', left, right);
 }
 
 /** `/` always yields a float in expr-lang. Division by zero is an error here (Go would give ±Inf, which no column can store). */
 function divide(left: unknown, right: unknown): number {
   if (!isNumber(left) || !isNumber(right)) return mismatchedTypes('/', left, right);
-  if (Number(right) === 0) fail(isInteger(left) && isInteger(right) ? 'integer divide by zero' : 'float divide by zero');
+  if (Number(right) === 0)
+    fail(isInteger(left) && isInteger(right) ? 'integer divide by zero' : 'float divide by zero');
   return Number(left) / Number(right);
 }
 
@@ -105,7 +145,8 @@ function range(left: unknown, right: unknown, context: RuntimeContext): number[]
   if (!isInteger(left) || !isInteger(right)) return mismatchedTypes('..', left, right);
   const size = Number(BigInt(right) - BigInt(left)) + 1;
   if (size <= 0) return [];
-  if (size > maxRangeSize) fail(`range ${left}..${right} is too large (more than ${maxRangeSize} elements)`);
+  if (size > maxRangeSize)
+    fail(`range ${left}..${right} is too large (more than ${maxRangeSize} elements)`);
   context.reserveOutput(size);
   const start = Number(left);
   // A plain loop: several times faster than Array.from with a mapping function.
@@ -127,8 +168,14 @@ function membership(needle: unknown, haystack: unknown, context: RuntimeContext)
   return fail(`operator "in" not defined on ${typeName(haystack)}`);
 }
 
-function stringOperator(operator: 'contains' | 'startsWith' | 'endsWith' | 'matches', left: unknown, right: unknown, context: RuntimeContext): boolean {
-  if (typeof left !== 'string' || typeof right !== 'string') return mismatchedTypes(operator, left, right);
+function stringOperator(
+  operator: 'contains' | 'startsWith' | 'endsWith' | 'matches',
+  left: unknown,
+  right: unknown,
+  context: RuntimeContext,
+): boolean {
+  if (typeof left !== 'string' || typeof right !== 'string')
+    return mismatchedTypes(operator, left, right);
   switch (operator) {
     case 'contains':
       return left.includes(right);
@@ -155,7 +202,12 @@ function matches(text: string, pattern: string, context: RuntimeContext): boolea
   return compiled.regex.test(text);
 }
 
-export function applyBinaryOperator(operator: BinaryOperator, left: unknown, right: unknown, context: RuntimeContext): unknown {
+export function applyBinaryOperator(
+  operator: BinaryOperator,
+  left: unknown,
+  right: unknown,
+  context: RuntimeContext,
+): unknown {
   switch (operator) {
     case '==':
       return isEqual(left, right);
@@ -198,7 +250,8 @@ export function applyBinaryOperator(operator: BinaryOperator, left: unknown, rig
 
 export function applyUnaryOperator(operator: UnaryOperator, operand: unknown): unknown {
   if (operator === 'not') {
-    if (typeof operand !== 'boolean') fail(`invalid operation: not ${typeName(operand)} (expected bool)`);
+    if (typeof operand !== 'boolean')
+      fail(`invalid operation: not ${typeName(operand)} (expected bool)`);
     return !operand;
   }
   if (!isNumber(operand)) fail(`invalid operation: ${operator} ${typeName(operand)}`);

@@ -92,8 +92,17 @@ describe('parse', () => {
   });
 
   test('reports the first error with its offset', () => {
-    expect(parse('(1 + 2')).toEqual({ ok: false, error: { message: 'unexpected end of expression', offset: 6 } });
-    expect(parse('a ? b')).toEqual({ ok: false, error: { message: 'unexpected end of expression', offset: 5 } });
-    expect(parse('"x" | 1')).toEqual({ ok: false, error: { message: 'unexpected token "1"', offset: 6 } });
+    expect(parse('(1 + 2')).toEqual({
+      ok: false,
+      error: { message: 'unexpected end of expression', offset: 6 },
+    });
+    expect(parse('a ? b')).toEqual({
+      ok: false,
+      error: { message: 'unexpected end of expression', offset: 5 },
+    });
+    expect(parse('"x" | 1')).toEqual({
+      ok: false,
+      error: { message: 'unexpected token "1"', offset: 6 },
+    });
   });
 });

@@ -92,7 +92,13 @@ class ParseFailure extends Error {
 
 export function parse(source: string): ParseResult {
   if (source.length > maxSourceLength) {
-    return { ok: false, error: { message: `expression is too long (more than ${maxSourceLength} characters)`, offset: 0 } };
+    return {
+      ok: false,
+      error: {
+        message: `expression is too long (more than ${maxSourceLength} characters)`,
+        offset: 0,
+      },
+    };
   }
   const lexed = tokenize(source);
   if (!lexed.ok) return { ok: false, error: lexed.error };
@@ -103,7 +109,8 @@ export function parse(source: string): ParseResult {
     }
     return { ok: true, node };
   } catch (error) {
-    if (error instanceof ParseFailure) return { ok: false, error: { message: error.message, offset: error.offset } };
+    if (error instanceof ParseFailure)
+      return { ok: false, error: { message: error.message, offset: error.offset } };
     throw error;
   }
 }
@@ -146,7 +153,11 @@ class Parser {
   }
 
   private fail(token: Token, message?: string): never {
-    const text = message ?? (token.kind === 'eof' ? 'unexpected end of expression' : `unexpected token ${JSON.stringify(token.value)}`);
+    const text =
+      message ??
+      (token.kind === 'eof'
+        ? 'unexpected end of expression'
+        : `unexpected token ${JSON.stringify(token.value)}`);
     throw new ParseFailure(text, token.offset);
   }
 
@@ -181,13 +192,25 @@ class Parser {
         const name = this.expect('identifier');
         left = this.parseCall(name, [left]);
       } else if (previousOperator === '??' && operatorToken.value !== '??') {
-        this.fail(operatorToken, `Operator (${operatorToken.value}) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.`);
+        this.fail(
+          operatorToken,
+          `Operator (${operatorToken.value}) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.`,
+        );
       } else if (chainedComparisons.has(operatorToken.value)) {
         left = this.parseComparison(left, operatorToken);
       } else {
-        const right = this.parseExpression(info.rightAssociative ? info.precedence : info.precedence + 1);
-        left = { kind: 'binary', operator: toBinaryOperator(operatorToken.value), left, right, offset: operatorToken.offset };
-        if (negated) left = { kind: 'unary', operator: 'not', operand: left, offset: operatorToken.offset };
+        const right = this.parseExpression(
+          info.rightAssociative ? info.precedence : info.precedence + 1,
+        );
+        left = {
+          kind: 'binary',
+          operator: toBinaryOperator(operatorToken.value),
+          left,
+          right,
+          offset: operatorToken.offset,
+        };
+        if (negated)
+          left = { kind: 'unary', operator: 'not', operand: left, offset: operatorToken.offset };
       }
       previousOperator = operatorToken.value;
     }
@@ -205,10 +228,26 @@ class Parser {
     let token = operatorToken;
     for (;;) {
       const right = this.parseExpression(comparisonPrecedence + 1);
-      const comparison: ExprNode = { kind: 'binary', operator: toBinaryOperator(token.value), left, right, offset: token.offset };
-      root = root === undefined ? comparison : { kind: 'binary', operator: 'and', left: root, right: comparison, offset: token.offset };
+      const comparison: ExprNode = {
+        kind: 'binary',
+        operator: toBinaryOperator(token.value),
+        left,
+        right,
+        offset: token.offset,
+      };
+      root =
+        root === undefined
+          ? comparison
+          : {
+              kind: 'binary',
+              operator: 'and',
+              left: root,
+              right: comparison,
+              offset: token.offset,
+            };
       left = right;
-      if (!(this.current.kind === 'operator' && chainedComparisons.has(this.current.value))) return root;
+      if (!(this.current.kind === 'operator' && chainedComparisons.has(this.current.value)))
+        return root;
       token = this.advance();
     }
   }
@@ -226,7 +265,13 @@ class Parser {
         this.expect('operator', ':');
       }
       const whenFalse = this.parseExpression(0);
-      node = { kind: 'conditional', condition: node, whenTrue, whenFalse, offset: questionMark.offset };
+      node = {
+        kind: 'conditional',
+        condition: node,
+        whenTrue,
+        whenFalse,
+        offset: questionMark.offset,
+      };
     }
     return node;
   }
@@ -257,12 +302,14 @@ class Parser {
       return this.parsePostfix(inner);
     }
     if (this.is('operator', '#') || this.is('operator', '.')) {
-      if (this.predicateDepth === 0) this.fail(token, 'cannot use pointer accessor outside predicate');
+      if (this.predicateDepth === 0)
+        this.fail(token, 'cannot use pointer accessor outside predicate');
       let name = '';
       if (token.value === '#') {
         this.advance();
         // Only a name written right after `#` belongs to it: `# in x` is the element, not a pointer named "in".
-        if (this.current.kind === 'identifier' && this.current.offset === token.end) name = this.advance().value;
+        if (this.current.kind === 'identifier' && this.current.offset === token.end)
+          name = this.advance().value;
       }
       return this.parsePostfix({ kind: 'pointer', name, offset: token.offset });
     }
@@ -275,9 +322,12 @@ class Parser {
     switch (token.kind) {
       case 'identifier':
         this.advance();
-        if (token.value === 'true' || token.value === 'false') return { kind: 'bool', value: token.value === 'true', offset: token.offset };
+        if (token.value === 'true' || token.value === 'false')
+          return { kind: 'bool', value: token.value === 'true', offset: token.offset };
         if (token.value === 'nil') return { kind: 'nil', offset: token.offset };
-        node = this.is('bracket', '(') ? this.parseCall(token, []) : { kind: 'identifier', name: token.value, offset: token.offset };
+        node = this.is('bracket', '(')
+          ? this.parseCall(token, [])
+          : { kind: 'identifier', name: token.value, offset: token.offset };
         break;
       case 'number':
         this.advance();
@@ -365,13 +415,20 @@ class Parser {
       }
       const keyToken = this.current;
       let key: ExprNode;
-      if (keyToken.kind === 'number' || keyToken.kind === 'string' || keyToken.kind === 'identifier') {
+      if (
+        keyToken.kind === 'number' ||
+        keyToken.kind === 'string' ||
+        keyToken.kind === 'identifier'
+      ) {
         this.advance();
         key = { kind: 'string', value: keyToken.value, offset: keyToken.offset };
       } else if (this.is('bracket', '(')) {
         key = this.parseExpression(0);
       } else {
-        this.fail(keyToken, `a map key must be a quoted string, a number, an identifier, or an expression enclosed in parentheses (unexpected token ${JSON.stringify(keyToken.value)})`);
+        this.fail(
+          keyToken,
+          `a map key must be a quoted string, a number, an identifier, or an expression enclosed in parentheses (unexpected token ${JSON.stringify(keyToken.value)})`,
+        );
       }
       this.expect('operator', ':');
       entries.push({ key, value: this.parseExpression(0) });
@@ -406,12 +463,27 @@ class Parser {
   private parseProperty(object: ExprNode, optional: boolean): ExprNode {
     const property = this.advance();
     // Operator words such as `in` or `matches` are still valid property names after a dot.
-    const isName = property.kind === 'identifier' || (property.kind === 'operator' && /^[\p{L}_$][\p{L}\p{Nd}_$]*$/u.test(property.value));
+    const isName =
+      property.kind === 'identifier' ||
+      (property.kind === 'operator' && /^[\p{L}_$][\p{L}\p{Nd}_$]*$/u.test(property.value));
     if (!isName) this.fail(property, 'expected name');
     if (this.is('bracket', '(')) {
-      return { kind: 'method', object, name: property.value, args: this.parseArguments(), optional, offset: property.offset };
+      return {
+        kind: 'method',
+        object,
+        name: property.value,
+        args: this.parseArguments(),
+        optional,
+        offset: property.offset,
+      };
     }
-    return { kind: 'member', object, property: { kind: 'string', value: property.value, offset: property.offset }, optional, offset: property.offset };
+    return {
+      kind: 'member',
+      object,
+      property: { kind: 'string', value: property.value, offset: property.offset },
+      optional,
+      offset: property.offset,
+    };
   }
 
   private parseIndexOrSlice(object: ExprNode, optional: boolean, token: Token): ExprNode {

@@ -10,12 +10,20 @@ import { formatValue, isInteger, isNumber, setEntry, typeName, type ExprMap } fr
 /** Evaluates the predicate body with `#` = item, `#index` = index and `#acc` = accumulator. */
 export type Predicate = (item: unknown, index: number, accumulator?: unknown) => unknown;
 
-type PredicateBuiltin = (collection: unknown, predicate: Predicate | undefined, extra: unknown[], context: RuntimeContext) => unknown;
+type PredicateBuiltin = (
+  collection: unknown,
+  predicate: Predicate | undefined,
+  extra: unknown[],
+  context: RuntimeContext,
+) => unknown;
 
 export const predicateBuiltins: Record<PredicateBuiltinName, PredicateBuiltin> = {
-  all: (collection, predicate, _extra, context) => items('all', collection).every((item, index) => test('all', predicate, item, index, context)),
-  any: (collection, predicate, _extra, context) => items('any', collection).some((item, index) => test('any', predicate, item, index, context)),
-  none: (collection, predicate, _extra, context) => !items('none', collection).some((item, index) => test('none', predicate, item, index, context)),
+  all: (collection, predicate, _extra, context) =>
+    items('all', collection).every((item, index) => test('all', predicate, item, index, context)),
+  any: (collection, predicate, _extra, context) =>
+    items('any', collection).some((item, index) => test('any', predicate, item, index, context)),
+  none: (collection, predicate, _extra, context) =>
+    !items('none', collection).some((item, index) => test('none', predicate, item, index, context)),
   one: (collection, predicate, _extra, context) => {
     let matches = 0;
     for (const [index, item] of items('one', collection).entries()) {
@@ -25,7 +33,9 @@ export const predicateBuiltins: Record<PredicateBuiltinName, PredicateBuiltin> =
     return matches === 1;
   },
   filter: (collection, predicate, _extra, context) => {
-    const kept = items('filter', collection).filter((item, index) => test('filter', predicate, item, index, context));
+    const kept = items('filter', collection).filter((item, index) =>
+      test('filter', predicate, item, index, context),
+    );
     context.reserveOutput(kept.length);
     return kept;
   },
@@ -34,14 +44,31 @@ export const predicateBuiltins: Record<PredicateBuiltinName, PredicateBuiltin> =
     context.reserveOutput(source.length);
     return source.map((item, index) => call(predicate, item, index, context));
   },
-  count: (collection, predicate, _extra, context) => items('count', collection).filter((item, index) => test('count', predicate, item, index, context)).length,
+  count: (collection, predicate, _extra, context) =>
+    items('count', collection).filter((item, index) =>
+      test('count', predicate, item, index, context),
+    ).length,
   sum: (collection, predicate, _extra, context) =>
-    items('sum', collection).reduce<unknown>((total, item, index) => addNumbers(total, call(predicate, item, index, context)), 0),
-  find: (collection, predicate, _extra, context) => items('find', collection).find((item, index) => test('find', predicate, item, index, context)) ?? null,
-  findIndex: (collection, predicate, _extra, context) => items('findIndex', collection).findIndex((item, index) => test('findIndex', predicate, item, index, context)),
-  findLast: (collection, predicate, _extra, context) => items('findLast', collection).findLast((item, index) => test('findLast', predicate, item, index, context)) ?? null,
+    items('sum', collection).reduce<unknown>(
+      (total, item, index) => addNumbers(total, call(predicate, item, index, context)),
+      0,
+    ),
+  find: (collection, predicate, _extra, context) =>
+    items('find', collection).find((item, index) =>
+      test('find', predicate, item, index, context),
+    ) ?? null,
+  findIndex: (collection, predicate, _extra, context) =>
+    items('findIndex', collection).findIndex((item, index) =>
+      test('findIndex', predicate, item, index, context),
+    ),
+  findLast: (collection, predicate, _extra, context) =>
+    items('findLast', collection).findLast((item, index) =>
+      test('findLast', predicate, item, index, context),
+    ) ?? null,
   findLastIndex: (collection, predicate, _extra, context) =>
-    items('findLastIndex', collection).findLastIndex((item, index) => test('findLastIndex', predicate, item, index, context)),
+    items('findLastIndex', collection).findLastIndex((item, index) =>
+      test('findLastIndex', predicate, item, index, context),
+    ),
   groupBy: (collection, predicate, _extra, context) => {
     const groups: ExprMap = {};
     for (const [index, item] of items('groupBy', collection).entries()) {
@@ -54,7 +81,12 @@ export const predicateBuiltins: Record<PredicateBuiltinName, PredicateBuiltin> =
     return groups;
   },
   sortBy: (collection, predicate, [order = 'asc'], context) =>
-    sortValues(items('sortBy', collection), (item, index) => call(predicate, item, index, context), order, context),
+    sortValues(
+      items('sortBy', collection),
+      (item, index) => call(predicate, item, index, context),
+      order,
+      context,
+    ),
   reduce: (collection, predicate, extra, context) => {
     const source = items('reduce', collection);
     const hasInitial = extra.length > 0;
@@ -72,19 +104,33 @@ function items(name: string, collection: unknown): unknown[] {
 }
 
 /** Without a predicate (count, sum) the element itself is used, as expr-lang's default `#`. */
-function call(predicate: Predicate | undefined, item: unknown, index: number, context: RuntimeContext, accumulator?: unknown): unknown {
+function call(
+  predicate: Predicate | undefined,
+  item: unknown,
+  index: number,
+  context: RuntimeContext,
+  accumulator?: unknown,
+): unknown {
   context.step();
   return predicate === undefined ? item : predicate(item, index, accumulator);
 }
 
-function test(name: string, predicate: Predicate | undefined, item: unknown, index: number, context: RuntimeContext): boolean {
+function test(
+  name: string,
+  predicate: Predicate | undefined,
+  item: unknown,
+  index: number,
+  context: RuntimeContext,
+): boolean {
   const result = call(predicate, item, index, context);
-  if (typeof result !== 'boolean') fail(`predicate of ${name} must return bool, got ${typeName(result)}`);
+  if (typeof result !== 'boolean')
+    fail(`predicate of ${name} must return bool, got ${typeName(result)}`);
   return result;
 }
 
 function addNumbers(total: unknown, value: unknown): unknown {
-  if (!isNumber(value) || !isNumber(total)) fail(`invalid argument for sum (type ${typeName(value)})`);
+  if (!isNumber(value) || !isNumber(total))
+    fail(`invalid argument for sum (type ${typeName(value)})`);
   if (isInteger(total) && isInteger(value)) {
     const keepBigint = typeof total === 'bigint' || typeof value === 'bigint';
     return integerResult(BigInt(total) + BigInt(value), keepBigint);

@@ -4,7 +4,11 @@ const is = (value: unknown): GoldenExpectation => ({ value });
 const fails = (error: string): GoldenExpectation => ({ error });
 
 describeGoldenCases('IF', [
-  ['IF(annual_revenue > 1000000, "enterprise", "smb")', { annual_revenue: 2_000_000 }, is('enterprise')],
+  [
+    'IF(annual_revenue > 1000000, "enterprise", "smb")',
+    { annual_revenue: 2_000_000 },
+    is('enterprise'),
+  ],
   ['IF(annual_revenue > 1000000, "enterprise", "smb")', { annual_revenue: 10 }, is('smb')],
   ['IF(x != 0, 10 / x, 0)', { x: 0 }, is(0)],
   ['IF(active, "yes", "no")', {}, is('no')],
@@ -21,7 +25,11 @@ describeGoldenCases('TIMESTAMPVALUE', [
   ['TIMESTAMPVALUE("2024-01-02T23:30:00-0130")', {}, is('2024-01-03T01:00:00Z')],
   ['TIMESTAMPVALUE("2024-01-02 10:20:30.500000+00")', {}, is('2024-01-02T10:20:30.5Z')],
   ['TIMESTAMPVALUE("2024-01-02T10:20:30Z")', {}, is('2024-01-02T10:20:30Z')],
-  ['TIMESTAMPVALUE(ts)', { ts: new Date('2024-01-02T10:20:30.250Z') }, is('2024-01-02T10:20:30.25Z')],
+  [
+    'TIMESTAMPVALUE(ts)',
+    { ts: new Date('2024-01-02T10:20:30.250Z') },
+    is('2024-01-02T10:20:30.25Z'),
+  ],
   ['TIMESTAMPVALUE(nil)', {}, is(null)],
   ['TIMESTAMPVALUE("2024-02-30")', {}, fails('TIMESTAMPVALUE: cannot parse "2024-02-30"')],
   ['TIMESTAMPVALUE("yesterday")', {}, fails('TIMESTAMPVALUE: cannot parse "yesterday"')],
@@ -43,7 +51,7 @@ describeGoldenCases('TEXTSPLIT', [
 
 describeGoldenCases('PROPER', [
   ['PROPER("hello wORLD")', {}, is('Hello World')],
-  ["PROPER(\"o'neil-smith 3rd\")", {}, is("O'Neil-Smith 3rd")],
+  ['PROPER("o\'neil-smith 3rd")', {}, is("O'Neil-Smith 3rd")],
   ['PROPER("éCOLE ÜBER")', {}, is('École Über')],
   ['PROPER(nil)', {}, is(null)],
 ]);
@@ -74,10 +82,18 @@ describeGoldenCases('LEFT, RIGHT and MID', [
 ]);
 
 describeGoldenCases('CONCATENATE', [
-  ['CONCATENATE(first_name, " ", last_name)', { first_name: 'Ada', last_name: 'Lovelace' }, is('Ada Lovelace')],
+  [
+    'CONCATENATE(first_name, " ", last_name)',
+    { first_name: 'Ada', last_name: 'Lovelace' },
+    is('Ada Lovelace'),
+  ],
   ['CONCATENATE(first_name, " ", last_name)', { first_name: 'Ada' }, is('Ada ')],
   ['CONCATENATE("n=", 42, ", ok=", true, ", x=", 1.5)', {}, is('n=42, ok=true, x=1.5')],
   ['CONCATENATE(id)', { id: 9007199254740993n }, is('9007199254740993')],
-  ['CONCATENATE()', {}, fails('invalid number of arguments for CONCATENATE (expected at least 1, got 0)')],
+  [
+    'CONCATENATE()',
+    {},
+    fails('invalid number of arguments for CONCATENATE (expected at least 1, got 0)'),
+  ],
   ['CONCATENATE([1])', {}, fails('CONCATENATE: expected text, got array')],
 ]);

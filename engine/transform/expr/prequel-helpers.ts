@@ -59,7 +59,9 @@ export const prequelHelpers: Record<string, FunctionDefinition> = {
   }),
   LEFT: defineFunction(1, 2, ([text, count = 1], context) => {
     if (isNil(text)) return null;
-    return codePoints(toText('LEFT', text, context)).slice(0, characterCount('LEFT', count)).join('');
+    return codePoints(toText('LEFT', text, context))
+      .slice(0, characterCount('LEFT', count))
+      .join('');
   }),
   RIGHT: defineFunction(1, 2, ([text, count = 1], context) => {
     if (isNil(text)) return null;
@@ -68,12 +70,17 @@ export const prequelHelpers: Record<string, FunctionDefinition> = {
   }),
   MID: defineFunction(3, 3, ([text, start, count], context) => {
     if (isNil(text)) return null;
-    if (!isInteger(start) || Number(start) < 1) fail(`MID: start must be an integer of at least 1, got ${formatValue(start)}`);
+    if (!isInteger(start) || Number(start) < 1)
+      fail(`MID: start must be an integer of at least 1, got ${formatValue(start)}`);
     const from = Number(start) - 1;
-    return codePoints(toText('MID', text, context)).slice(from, from + characterCount('MID', count)).join('');
+    return codePoints(toText('MID', text, context))
+      .slice(from, from + characterCount('MID', count))
+      .join('');
   }),
   CONCATENATE: defineFunction(1, Infinity, (values, context) => {
-    const parts = values.map((value) => (isNil(value) ? '' : toText('CONCATENATE', value, context)));
+    const parts = values.map((value) =>
+      isNil(value) ? '' : toText('CONCATENATE', value, context),
+    );
     context.reserveOutput(parts.reduce((total, part) => total + part.length, 0));
     return parts.join('');
   }),
@@ -84,19 +91,29 @@ const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
 /** A letter, digit or underscore in any script; ASCII is decided without the regex (PROPER runs per character). */
 function isWordCharacter(char: string): boolean {
   const code = char.charCodeAt(0);
-  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
+  if (code < 0x80)
+    return (
+      (code >= 0x61 && code <= 0x7a) ||
+      (code >= 0x41 && code <= 0x5a) ||
+      (code >= 0x30 && code <= 0x39) ||
+      code === 0x5f
+    );
   return WORD_CHARACTER.test(char);
 }
 
 function toText(helper: string, value: unknown, context: RuntimeContext): string {
   if (typeof value === 'string') return value;
-  if (Array.isArray(value) || isMap(value) || isNil(value)) fail(`${helper}: expected text, got ${typeName(value)}`);
+  if (Array.isArray(value) || isMap(value) || isNil(value))
+    fail(`${helper}: expected text, got ${typeName(value)}`);
   if (isDate(value)) return formatGoTime(value, rfc3339Nano);
   return formatValue(value, context);
 }
 
 function characterCount(helper: string, count: unknown): number {
-  if (!isInteger(count) || Number(count) < 0) fail(`${helper}: number of characters must be a non-negative integer, got ${formatValue(count)}`);
+  if (!isInteger(count) || Number(count) < 0)
+    fail(
+      `${helper}: number of characters must be a non-negative integer, got ${formatValue(count)}`,
+    );
   return Number(count);
 }
 
@@ -107,11 +124,45 @@ const timestampPattern =
 function toRfc3339(text: string): string | undefined {
   const match = timestampPattern.exec(text.trim());
   if (match === null) return undefined;
-  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', , sign, offsetHours = '00', offsetMinutes = '00'] = match;
-  const numbers = { year: Number(year), month: Number(month), day: Number(day), hour: Number(hour), minute: Number(minute), second: Number(second) };
-  if (numbers.month < 1 || numbers.month > 12 || numbers.day < 1 || numbers.day > daysInMonth(numbers.year, numbers.month)) return undefined;
-  if (numbers.hour > 23 || numbers.minute > 59 || numbers.second > 59 || Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return undefined;
-  const offsetMilliseconds = (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  const [
+    ,
+    year,
+    month,
+    day,
+    hour = '00',
+    minute = '00',
+    second = '00',
+    fraction = '',
+    ,
+    sign,
+    offsetHours = '00',
+    offsetMinutes = '00',
+  ] = match;
+  const numbers = {
+    year: Number(year),
+    month: Number(month),
+    day: Number(day),
+    hour: Number(hour),
+    minute: Number(minute),
+    second: Number(second),
+  };
+  if (
+    numbers.month < 1 ||
+    numbers.month > 12 ||
+    numbers.day < 1 ||
+    numbers.day > daysInMonth(numbers.year, numbers.month)
+  )
+    return undefined;
+  if (
+    numbers.hour > 23 ||
+    numbers.minute > 59 ||
+    numbers.second > 59 ||
+    Number(offsetHours) > 23 ||
+    Number(offsetMinutes) > 59
+  )
+    return undefined;
+  const offsetMilliseconds =
+    (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
   const date = new Date(0);
   date.setUTCFullYear(numbers.year, numbers.month - 1, numbers.day);
   date.setUTCHours(numbers.hour, numbers.minute, numbers.second, 0);

@@ -76,7 +76,8 @@ export class EvaluationBudget implements RuntimeContext {
     this.steps = 0;
     // A shared budget may be spent already (a record's earlier expressions took it): then this one stops at once.
     this.deadline = (limits.startedAt ?? performance.now()) + this.maxMilliseconds;
-    this.nextCheck = limits.startedAt === undefined ? Math.min(stepsPerClockCheck, this.maxSteps + 1) : 0;
+    this.nextCheck =
+      limits.startedAt === undefined ? Math.min(stepsPerClockCheck, this.maxSteps + 1) : 0;
     return this;
   }
 
@@ -86,7 +87,8 @@ export class EvaluationBudget implements RuntimeContext {
   }
 
   reserveOutput(length: number): void {
-    if (length > this.maxOutputLength) fail(`output of ${length} elements exceeds the limit of ${this.maxOutputLength}`);
+    if (length > this.maxOutputLength)
+      fail(`output of ${length} elements exceeds the limit of ${this.maxOutputLength}`);
     this.step(Math.floor(length / elementsPerStep));
   }
 
@@ -95,7 +97,11 @@ export class EvaluationBudget implements RuntimeContext {
   }
 
   private check(): void {
-    if (performance.now() > this.deadline) fail(`${timeBudgetMessage} (more than its time budget of ${this.maxMilliseconds} ms)`, budgetFix);
+    if (performance.now() > this.deadline)
+      fail(
+        `${timeBudgetMessage} (more than its time budget of ${this.maxMilliseconds} ms)`,
+        budgetFix,
+      );
     if (this.steps > this.maxSteps) fail('expression exceeded its step budget', budgetFix);
     this.nextCheck = Math.min(this.steps + stepsPerClockCheck, this.maxSteps + 1);
   }

@@ -44,7 +44,9 @@ export function typeName(value: unknown): string {
 }
 
 export function mismatchedTypes(operator: string, left: unknown, right: unknown): never {
-  fail(`invalid operation: ${operator} (mismatched types ${typeName(left)} and ${typeName(right)})`);
+  fail(
+    `invalid operation: ${operator} (mismatched types ${typeName(left)} and ${typeName(right)})`,
+  );
 }
 
 /** An own, enumerable property: inherited names such as `constructor` or `__proto__` read as missing. */
@@ -60,7 +62,13 @@ export function ownValue(map: ExprMap, key: string): unknown {
  * to serialise, more garbage).
  */
 export function setEntry(map: ExprMap, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(map, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   else map[key] = value;
 }
 
@@ -93,13 +101,17 @@ export function isEqual(left: unknown, right: unknown): boolean {
   // Loose equality compares a bigint with a number exactly, which is what mixed integer columns need.
   if (isNumber(left) && isNumber(right)) return left == right;
   if (isDate(left) && isDate(right)) return left.getTime() === right.getTime();
-  if (left instanceof GoDuration && right instanceof GoDuration) return left.nanoseconds === right.nanoseconds;
+  if (left instanceof GoDuration && right instanceof GoDuration)
+    return left.nanoseconds === right.nanoseconds;
   if (Array.isArray(left) && Array.isArray(right)) {
     return left.length === right.length && left.every((item, index) => isEqual(item, right[index]));
   }
   if (isMap(left) && isMap(right)) {
     const keys = Object.keys(left);
-    return keys.length === Object.keys(right).length && keys.every((key) => Object.hasOwn(right, key) && isEqual(left[key], right[key]));
+    return (
+      keys.length === Object.keys(right).length &&
+      keys.every((key) => Object.hasOwn(right, key) && isEqual(left[key], right[key]))
+    );
   }
   return left === right;
 }
@@ -107,7 +119,8 @@ export function isEqual(left: unknown, right: unknown): boolean {
 /** Orders two values for `<`-style operators and sorting: numbers, strings, dates and durations. */
 export function compareValues(operator: string, left: unknown, right: unknown): number {
   if (isNumber(left) && isNumber(right)) return left < right ? -1 : left > right ? 1 : 0;
-  if (typeof left === 'string' && typeof right === 'string') return left < right ? -1 : left > right ? 1 : 0;
+  if (typeof left === 'string' && typeof right === 'string')
+    return left < right ? -1 : left > right ? 1 : 0;
   if (isDate(left) && isDate(right)) return Math.sign(left.getTime() - right.getTime());
   if (left instanceof GoDuration && right instanceof GoDuration) {
     return left.nanoseconds < right.nanoseconds ? -1 : left.nanoseconds > right.nanoseconds ? 1 : 0;
@@ -118,7 +131,8 @@ export function compareValues(operator: string, left: unknown, right: unknown): 
 /** Converts an index or count to a JS number; floats truncate like Go's int conversion. */
 export function toInt(value: unknown, what: string): number {
   if (typeof value === 'bigint') {
-    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) fail(`${what} is out of range`);
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER))
+      fail(`${what} is out of range`);
     return Number(value);
   }
   if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
@@ -132,7 +146,8 @@ export function fetch(from: unknown, key: unknown): unknown {
     const items = typeof from === 'string' ? codePoints(from) : from;
     let index = toInt(key, 'index');
     if (index < 0) index += items.length;
-    if (index < 0 || index >= items.length) fail(`index out of range: ${index} (array length is ${items.length})`);
+    if (index < 0 || index >= items.length)
+      fail(`index out of range: ${index} (array length is ${items.length})`);
     return items[index] ?? null;
   }
   if (isMap(from)) return ownValue(from, mapKey(key)) ?? null;
@@ -149,7 +164,8 @@ export function fetchOrNil(from: unknown, key: unknown): unknown {
     if (index < 0) index += items.length;
     return items[index] ?? null;
   }
-  if (isMap(from) && (typeof key === 'string' || isNumber(key) || typeof key === 'boolean')) return ownValue(from, String(key)) ?? null;
+  if (isMap(from) && (typeof key === 'string' || isNumber(key) || typeof key === 'boolean'))
+    return ownValue(from, String(key)) ?? null;
   return null;
 }
 
@@ -195,7 +211,10 @@ function formatScalar(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (typeof value === 'number') return isInteger(value) ? String(value) : formatGoFloat(value);
-  if (isDate(value)) return Number.isNaN(value.getTime()) ? 'invalid date' : formatGoTime(value, '2006-01-02 15:04:05.999999999 -0700 MST');
+  if (isDate(value))
+    return Number.isNaN(value.getTime())
+      ? 'invalid date'
+      : formatGoTime(value, '2006-01-02 15:04:05.999999999 -0700 MST');
   if (value instanceof GoDuration) return value.toString();
   return `<${typeName(value)}>`;
 }

@@ -58,7 +58,10 @@ export const stringBuiltins: Record<string, FunctionDefinition> = {
   join: defineFunction(1, 2, ([items, separator = ''], context) => {
     const glue = expectString('join', separator);
     const parts = expectArray('join', items).map((item) => {
-      if (typeof item !== 'string') fail(`invalid argument for join (expected array of strings, got an element of type ${typeName(item)})`);
+      if (typeof item !== 'string')
+        fail(
+          `invalid argument for join (expected array of strings, got an element of type ${typeName(item)})`,
+        );
       return item;
     });
     context.reserveOutput(parts.reduce((total, part) => total + part.length + glue.length, 0));
@@ -74,12 +77,23 @@ export const stringBuiltins: Record<string, FunctionDefinition> = {
     const found = value.lastIndexOf(expectString('lastIndexOf', search));
     return found < 0 ? -1 : codePointLength(value.slice(0, found));
   }),
-  hasPrefix: defineFunction(2, 2, ([text, prefix]) => expectString('hasPrefix', text).startsWith(expectString('hasPrefix', prefix))),
-  hasSuffix: defineFunction(2, 2, ([text, suffix]) => expectString('hasSuffix', text).endsWith(expectString('hasSuffix', suffix))),
+  hasPrefix: defineFunction(2, 2, ([text, prefix]) =>
+    expectString('hasPrefix', text).startsWith(expectString('hasPrefix', prefix)),
+  ),
+  hasSuffix: defineFunction(2, 2, ([text, suffix]) =>
+    expectString('hasSuffix', text).endsWith(expectString('hasSuffix', suffix)),
+  ),
 };
 
 /** Go's strings.SplitN / SplitAfterN: a limit of 0 gives no pieces, a negative limit all of them. */
-function splitGo(name: string, text: unknown, separator: unknown, limit: unknown, keepSeparator: boolean, context: RuntimeContext): string[] {
+function splitGo(
+  name: string,
+  text: unknown,
+  separator: unknown,
+  limit: unknown,
+  keepSeparator: boolean,
+  context: RuntimeContext,
+): string[] {
   const value = expectString(name, text);
   const delimiter = expectString(name, separator);
   const maxPieces = limit === undefined ? -1 : expectInteger(name, limit);
@@ -105,7 +119,13 @@ function splitGo(name: string, text: unknown, separator: unknown, limit: unknown
 }
 
 /** Go's strings.Replace: an empty `old` inserts `replacement` before every code point and at the end. */
-function replaceGo(text: string, old: string, replacement: string, limit: number, context: RuntimeContext): string {
+function replaceGo(
+  text: string,
+  old: string,
+  replacement: string,
+  limit: number,
+  context: RuntimeContext,
+): string {
   if (old === replacement || limit === 0) return text;
   const points = old === '' ? codePoints(text) : [];
   const occurrences = old === '' ? points.length + 1 : countOccurrences(text, old);
@@ -113,7 +133,10 @@ function replaceGo(text: string, old: string, replacement: string, limit: number
   if (count === 0) return text;
   context.reserveOutput(text.length + count * (replacement.length - old.length));
   if (old === '') {
-    return points.map((point, index) => (index < count ? replacement : '') + point).join('') + (count > points.length ? replacement : '');
+    return (
+      points.map((point, index) => (index < count ? replacement : '') + point).join('') +
+      (count > points.length ? replacement : '')
+    );
   }
   let result = '';
   let start = 0;
@@ -127,6 +150,11 @@ function replaceGo(text: string, old: string, replacement: string, limit: number
 
 function countOccurrences(text: string, search: string): number {
   let count = 0;
-  for (let found = text.indexOf(search); found >= 0; found = text.indexOf(search, found + search.length)) count++;
+  for (
+    let found = text.indexOf(search);
+    found >= 0;
+    found = text.indexOf(search, found + search.length)
+  )
+    count++;
   return count;
 }

@@ -11,13 +11,25 @@ describe('compileTemplate', () => {
   test('compiles once and renders per record', () => {
     const template = compile('https://api.example.com/v1/users/{{.Record.email}}');
     expect(template.source).toBe('https://api.example.com/v1/users/{{.Record.email}}');
-    expect(template.render({ Record: { email: 'a@x.io' } })).toEqual({ ok: true, output: 'https://api.example.com/v1/users/a@x.io' });
-    expect(template.render({ Record: { email: 'b@x.io' } })).toEqual({ ok: true, output: 'https://api.example.com/v1/users/b@x.io' });
+    expect(template.render({ Record: { email: 'a@x.io' } })).toEqual({
+      ok: true,
+      output: 'https://api.example.com/v1/users/a@x.io',
+    });
+    expect(template.render({ Record: { email: 'b@x.io' } })).toEqual({
+      ok: true,
+      output: 'https://api.example.com/v1/users/b@x.io',
+    });
   });
 
   test('renders the documented record body', () => {
     const template = compile('{"data": {{.Record.AsJson}}, "is_deleted": {{.IsDeleted}}}');
-    expect(template.render({ Record: { id: '1', email: 'a@x.io' }, IsDeleted: true, ProviderID: 'acme' })).toEqual({
+    expect(
+      template.render({
+        Record: { id: '1', email: 'a@x.io' },
+        IsDeleted: true,
+        ProviderID: 'acme',
+      }),
+    ).toEqual({
       ok: true,
       output: '{"data": {"id":"1","email":"a@x.io"}, "is_deleted": true}',
     });
@@ -25,7 +37,13 @@ describe('compileTemplate', () => {
 
   test('renders the documented batch header with the .Records[0] extension', () => {
     const template = compile('{{.Records[0].timezone}}');
-    expect(template.render({ Records: [{ timezone: 'UTC' }, { timezone: 'CET' }], ProviderID: 'acme', LoadID: 'l1' })).toEqual({
+    expect(
+      template.render({
+        Records: [{ timezone: 'UTC' }, { timezone: 'CET' }],
+        ProviderID: 'acme',
+        LoadID: 'l1',
+      }),
+    ).toEqual({
       ok: true,
       output: 'UTC',
     });
@@ -34,7 +52,10 @@ describe('compileTemplate', () => {
   test('a parse error is a value with a Go message and a 1-based position', () => {
     expect(compileTemplate('{"a": {{.Record.x}', { name: 'body' })).toEqual({
       ok: false,
-      error: { message: 'unexpected "}" in operand', position: { offset: 17, line: 1, column: 18 } },
+      error: {
+        message: 'unexpected "}" in operand',
+        position: { offset: 17, line: 1, column: 18 },
+      },
     });
   });
 
@@ -42,7 +63,10 @@ describe('compileTemplate', () => {
     const result = compile('/x/{{index .Record.tags 3}}').render({ Record: { tags: [] } });
     expect(result).toEqual({
       ok: false,
-      error: { message: 'template: uri:1:6: executing "uri" at <index .Record.tags 3>: error calling index: index out of range: 3' },
+      error: {
+        message:
+          'template: uri:1:6: executing "uri" at <index .Record.tags 3>: error calling index: index out of range: 3',
+      },
     });
   });
 
@@ -53,12 +77,71 @@ describe('compileTemplate', () => {
 
   test('never throws, whatever the template and the data', () => {
     const pieces = [
-      '{{', '}}', '{{- ', ' -}}', '.', 'X', '.Record', '.Records', '$', '$x', ':=', '=', '|', '(', ')', '"', '`', "'", 'if ', 'else ',
-      'end', 'range ', 'with ', 'define "t"', 'template "t" ', 'block "b" ', 'break', 'continue', 'printf ', 'index ', 'len ',
-      'eq ', 'lt ', '1', '1.5', '-1', ' ', '\n', '/*', '*/', '[0]', ', ', 'nil', 'true', '"%d"', 'and ', 'or ', 'not ', 'slice ',
-      'print ', 'html ', 'js ', 'urlquery ', 'call ', '.AsJson', 'x',
+      '{{',
+      '}}',
+      '{{- ',
+      ' -}}',
+      '.',
+      'X',
+      '.Record',
+      '.Records',
+      '$',
+      '$x',
+      ':=',
+      '=',
+      '|',
+      '(',
+      ')',
+      '"',
+      '`',
+      "'",
+      'if ',
+      'else ',
+      'end',
+      'range ',
+      'with ',
+      'define "t"',
+      'template "t" ',
+      'block "b" ',
+      'break',
+      'continue',
+      'printf ',
+      'index ',
+      'len ',
+      'eq ',
+      'lt ',
+      '1',
+      '1.5',
+      '-1',
+      ' ',
+      '\n',
+      '/*',
+      '*/',
+      '[0]',
+      ', ',
+      'nil',
+      'true',
+      '"%d"',
+      'and ',
+      'or ',
+      'not ',
+      'slice ',
+      'print ',
+      'html ',
+      'js ',
+      'urlquery ',
+      'call ',
+      '.AsJson',
+      'x',
     ];
-    const data = [null, 0, 'text', { X: 1, Record: { a: [1, { b: null }] }, Records: [{ x: 1n }, 2.5] }, [[], {}], new Date(0)];
+    const data = [
+      null,
+      0,
+      'text',
+      { X: 1, Record: { a: [1, { b: null }] }, Records: [{ x: 1n }, 2.5] },
+      [[], {}],
+      new Date(0),
+    ];
     let seed = 42;
     const random = () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -74,7 +157,10 @@ describe('compileTemplate', () => {
         continue;
       }
       for (const value of data) {
-        const result = compiled.template.render(value, { maxSteps: 10_000, maxOutputLength: 10_000 });
+        const result = compiled.template.render(value, {
+          maxSteps: 10_000,
+          maxOutputLength: 10_000,
+        });
         expect(typeof result.ok).toBe('boolean');
       }
     }

@@ -2,7 +2,15 @@
 // plain JS data such as { Record, IsDeleted, ProviderID } or { Records, ProviderID, LoadID }.
 import { executeTemplate, type RenderResult } from './execute';
 import { builtinFunctions } from './functions';
-import { parseTemplate, type ListNode, type OperandNode, type ParsedTemplate, type PipeNode, type Segment, type TemplateError } from './parser';
+import {
+  parseTemplate,
+  type ListNode,
+  type OperandNode,
+  type ParsedTemplate,
+  type PipeNode,
+  type Segment,
+  type TemplateError,
+} from './parser';
 
 export type { TemplateError } from './parser';
 
@@ -23,7 +31,10 @@ export function compileTemplate(
   source: string,
   options: { name?: string } = {},
 ): { ok: true; template: CompiledTemplate } | { ok: false; error: TemplateError } {
-  const parsed = parseTemplate(source, { name: options.name ?? 'template', functions: FUNCTION_NAMES });
+  const parsed = parseTemplate(source, {
+    name: options.name ?? 'template',
+    functions: FUNCTION_NAMES,
+  });
   if (!parsed.ok) return parsed;
   const template: CompiledTemplate = Object.freeze({
     source,
@@ -45,7 +56,10 @@ type Scope = { dot: DataPath; vars: Map<string, DataPath> };
 
 function append(base: DataPath, path: readonly Segment[]): DataPath {
   if (!base) return null;
-  return [...base, ...path.map((segment) => (segment.kind === 'field' ? segment.name : segment.index))];
+  return [
+    ...base,
+    ...path.map((segment) => (segment.kind === 'field' ? segment.name : segment.index)),
+  ];
 }
 
 /** The data path an operand stands for, when it can be known without running the template. */
@@ -60,7 +74,9 @@ function operandPath(operand: OperandNode, scope: Scope): DataPath {
     case 'pipe':
       return pipePath(operand, scope);
     case 'chain':
-      return operand.base.type === 'pipe' ? append(pipePath(operand.base, scope), operand.path) : null;
+      return operand.base.type === 'pipe'
+        ? append(pipePath(operand.base, scope), operand.path)
+        : null;
     default:
       return null;
   }
@@ -79,7 +95,8 @@ function recordField(path: DataPath): string | null {
   if (!path) return null;
   let rest: readonly (string | number)[];
   if (path[0] === 'Record') rest = path.slice(1);
-  else if (path[0] === 'Records' && (typeof path[1] === 'number' || path[1] === '*')) rest = path.slice(2);
+  else if (path[0] === 'Records' && (typeof path[1] === 'number' || path[1] === '*'))
+    rest = path.slice(2);
   else return null;
   const fields: string[] = [];
   for (const step of rest) {
@@ -89,7 +106,11 @@ function recordField(path: DataPath): string | null {
   return fields.length > 0 ? fields.join('.') : null;
 }
 
-type Collector = { templates: ReadonlyMap<string, ListNode>; calling: Set<string>; found: Set<string> };
+type Collector = {
+  templates: ReadonlyMap<string, ListNode>;
+  calling: Set<string>;
+  found: Set<string>;
+};
 
 function collectPipe(pipe: PipeNode, scope: Scope, collector: Collector): void {
   for (const cmd of pipe.cmds) {
@@ -99,7 +120,12 @@ function collectPipe(pipe: PipeNode, scope: Scope, collector: Collector): void {
       let path = operandPath(base, scope);
       for (const key of keys) {
         if (!path) break;
-        path = key.type === 'string' ? [...path, key.value] : key.type === 'number' ? [...path, '*'] : null;
+        path =
+          key.type === 'string'
+            ? [...path, key.value]
+            : key.type === 'number'
+              ? [...path, '*']
+              : null;
       }
       const field = recordField(path);
       if (field) collector.found.add(field);
@@ -139,7 +165,8 @@ function collectList(list: ListNode, scope: Scope, collector: Collector): void {
           if (node.type === 'with') inner.dot = value;
         }
         collectList(node.list, inner, collector);
-        if (node.elseList) collectList(node.elseList, { dot: scope.dot, vars: new Map(inner.vars) }, collector);
+        if (node.elseList)
+          collectList(node.elseList, { dot: scope.dot, vars: new Map(inner.vars) }, collector);
         break;
       }
       case 'template': {
@@ -168,7 +195,11 @@ export function templateReferences(template: CompiledTemplate): string[] {
   const parsed = parsedTemplates.get(template);
   const main = parsed?.templates.get(parsed.name);
   if (!parsed || !main) return [];
-  const collector: Collector = { templates: parsed.templates, calling: new Set([parsed.name]), found: new Set() };
+  const collector: Collector = {
+    templates: parsed.templates,
+    calling: new Set([parsed.name]),
+    found: new Set(),
+  };
   collectList(main, { dot: [], vars: new Map([['$', []]]) }, collector);
   return [...collector.found];
 }

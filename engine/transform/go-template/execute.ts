@@ -106,19 +106,24 @@ class Execution {
   }
 
   private step(): void {
-    if (++this.steps > this.limits.maxSteps) throw new LimitError(`template exceeded its step budget of ${this.limits.maxSteps} steps`);
+    if (++this.steps > this.limits.maxSteps)
+      throw new LimitError(`template exceeded its step budget of ${this.limits.maxSteps} steps`);
   }
 
   private write(text: string): void {
     if (this.output.length + text.length > this.limits.maxOutputLength) {
-      throw new LimitError(`template output exceeds the limit of ${this.limits.maxOutputLength} characters`);
+      throw new LimitError(
+        `template output exceeds the limit of ${this.limits.maxOutputLength} characters`,
+      );
     }
     this.output += text;
   }
 
   private enter(): void {
     if (++this.nesting > MAX_EXECUTION_NESTING) {
-      throw new LimitError(`template execution nests more than ${MAX_EXECUTION_NESTING} levels deep`);
+      throw new LimitError(
+        `template execution nests more than ${MAX_EXECUTION_NESTING} levels deep`,
+      );
     }
   }
 
@@ -251,8 +256,10 @@ class Execution {
       }
       case 'int': {
         const count = bigIntValue(value);
-        if (decl.length > 1) this.errorf(`can't use ${count} to iterate over more than one variable`);
-        if (count > BigInt(MAX_RANGE_INTEGER)) this.errorf(`range over ${count} exceeds the limit of ${MAX_RANGE_INTEGER} iterations`);
+        if (decl.length > 1)
+          this.errorf(`can't use ${count} to iterate over more than one variable`);
+        if (count > BigInt(MAX_RANGE_INTEGER))
+          this.errorf(`range over ${count} exceeds the limit of ${MAX_RANGE_INTEGER} iterations`);
         for (let i = 0; i < Number(count); i++) {
           iterated = true;
           if (iterate(i, i) === 'break') break;
@@ -275,7 +282,8 @@ class Execution {
     this.at(node);
     const body = this.template.templates.get(node.name);
     if (!body) this.errorf(`template ${goQuote(node.name)} not defined`);
-    if (this.templateDepth >= MAX_TEMPLATE_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_TEMPLATE_DEPTH})`);
+    if (this.templateDepth >= MAX_TEMPLATE_DEPTH)
+      this.errorf(`exceeded maximum template depth (${MAX_TEMPLATE_DEPTH})`);
     // Variables declared by the argument pipeline belong to the caller's scope.
     const newDot = node.pipe ? this.evalPipeline(dot, node.pipe) : undefined;
     const saved = { vars: this.vars, name: this.templateName };
@@ -306,7 +314,8 @@ class Execution {
 
   private notAFunction(args: readonly OperandNode[], final: Final): void {
     const [first] = args;
-    if (first && (args.length > 1 || final !== NO_FINAL)) this.errorf(`can't give argument to non-function ${nodeToString(first)}`);
+    if (first && (args.length > 1 || final !== NO_FINAL))
+      this.errorf(`can't give argument to non-function ${nodeToString(first)}`);
   }
 
   private evalCommand(dot: unknown, cmd: CommandNode, final: Final): unknown {
@@ -352,13 +361,20 @@ class Execution {
       case 'int':
         return goInt(node.value.value);
       case 'float':
-        return Number.isInteger(node.value.value) ? new GoFloat(node.value.value) : node.value.value;
+        return Number.isInteger(node.value.value)
+          ? new GoFloat(node.value.value)
+          : node.value.value;
       case 'overflow':
         return this.errorf(`${node.text} overflows int`);
     }
   }
 
-  private evalVariable(dot: unknown, node: VariableNode, args: readonly OperandNode[] | null, final: Final): unknown {
+  private evalVariable(
+    dot: unknown,
+    node: VariableNode,
+    args: readonly OperandNode[] | null,
+    final: Final,
+  ): unknown {
     this.at(node);
     const value = this.varValue(node.name);
     if (node.path.length === 0) {
@@ -385,14 +401,23 @@ class Execution {
     return value;
   }
 
-  private evalSegment(receiver: unknown, segment: Segment, node: OperandNode, args: readonly OperandNode[] | null, final: Final): unknown {
+  private evalSegment(
+    receiver: unknown,
+    segment: Segment,
+    node: OperandNode,
+    args: readonly OperandNode[] | null,
+    final: Final,
+  ): unknown {
     this.at(node);
     const hasArgs = (args !== null && args.length > 1) || final !== NO_FINAL;
     const kind = kindOf(receiver);
     const name = segment.kind === 'field' ? segment.name : `[${segment.index}]`;
     // A missing key reads as nil and so does anything read through it (Go's default missingkey
     // behaviour), but a null stored in data is Go's nil interface{}, which cannot be walked through.
-    if (receiver === null) this.errorf(`nil pointer evaluating interface {}${segment.kind === 'field' ? '.' : ''}${name}`);
+    if (receiver === null)
+      this.errorf(
+        `nil pointer evaluating interface {}${segment.kind === 'field' ? '.' : ''}${name}`,
+      );
     if (kind === 'nil') return undefined;
     if (segment.kind === 'index') {
       if (hasArgs) this.errorf(`${name} is not a method but has arguments`);
@@ -401,7 +426,9 @@ class Execution {
       if (segment.index >= items.length) this.errorf(`index out of range: ${segment.index}`);
       return items[segment.index];
     }
-    const isAsJson = segment.name === 'AsJson' && (kind === 'slice' || (kind === 'map' && !hasOwnField(receiver as object, 'AsJson')));
+    const isAsJson =
+      segment.name === 'AsJson' &&
+      (kind === 'slice' || (kind === 'map' && !hasOwnField(receiver as object, 'AsJson')));
     if (kind === 'map' || isAsJson) {
       if (hasArgs) this.errorf(`${name} is not a method but has arguments`);
       if (isAsJson) return this.guard(() => toJsonText(receiver));
@@ -459,19 +486,35 @@ class Execution {
     return this.errorf(`wrong type for value; expected string; got ${typeName(value)}`);
   }
 
-  private evalFunction(dot: unknown, node: IdentifierNode, cmd: ErrorNode, args: readonly OperandNode[] | null, final: Final): unknown {
+  private evalFunction(
+    dot: unknown,
+    node: IdentifierNode,
+    cmd: ErrorNode,
+    args: readonly OperandNode[] | null,
+    final: Final,
+  ): unknown {
     this.at(node);
     const fn = builtinFunctions.get(node.name);
     if (!fn) return this.errorf(`${goQuote(node.name)} is not a defined function`);
     return this.evalCall(dot, fn, cmd, node.name, args, final);
   }
 
-  private evalCall(dot: unknown, fn: BuiltinFunction, node: ErrorNode, name: string, args: readonly OperandNode[] | null, final: Final): unknown {
+  private evalCall(
+    dot: unknown,
+    fn: BuiltinFunction,
+    node: ErrorNode,
+    name: string,
+    args: readonly OperandNode[] | null,
+    final: Final,
+  ): unknown {
     const argNodes = args ? args.slice(1) : [];
     const hasFinal = final !== NO_FINAL;
     const numIn = argNodes.length + (hasFinal ? 1 : 0);
     if (fn.variadic) {
-      if (numIn < fn.fixed) this.errorf(`wrong number of args for ${name}: want at least ${fn.fixed} got ${argNodes.length}`);
+      if (numIn < fn.fixed)
+        this.errorf(
+          `wrong number of args for ${name}: want at least ${fn.fixed} got ${argNodes.length}`,
+        );
     } else if (numIn !== fn.fixed) {
       this.errorf(`wrong number of args for ${name}: want ${fn.fixed} got ${numIn}`);
     }
@@ -483,8 +526,11 @@ class Execution {
       }
       return hasFinal ? final : value;
     }
-    const argv = argNodes.map((arg, i) => (fn.stringFormat && i === 0 ? this.evalStringArg(dot, arg) : this.evalArg(dot, arg)));
-    if (hasFinal) argv.push(fn.stringFormat && argNodes.length === 0 ? this.validateString(final) : final);
+    const argv = argNodes.map((arg, i) =>
+      fn.stringFormat && i === 0 ? this.evalStringArg(dot, arg) : this.evalArg(dot, arg),
+    );
+    if (hasFinal)
+      argv.push(fn.stringFormat && argNodes.length === 0 ? this.validateString(final) : final);
     this.at(node);
     return this.guard(
       () => fn.call(argv, { limits: this.formatLimits, argumentText: argNodes.map(nodeToString) }),
@@ -509,18 +555,25 @@ class Execution {
   private printValue(node: Node, value: unknown): void {
     this.at(node);
     const kind = kindOf(value);
-    if (kind === 'func' || kind === 'unsupported') this.errorf(`can't print ${nodeToString(node)} of type ${typeName(value)}`);
+    if (kind === 'func' || kind === 'unsupported')
+      this.errorf(`can't print ${nodeToString(node)} of type ${typeName(value)}`);
     this.write(this.guard(() => formatValue(value, this.formatLimits)));
   }
 }
 
-export function executeTemplate(template: ParsedTemplate, data: unknown, limits: RenderLimits): RenderResult {
+export function executeTemplate(
+  template: ParsedTemplate,
+  data: unknown,
+  limits: RenderLimits,
+): RenderResult {
   const execution = new Execution(template, limits);
   try {
     return { ok: true, output: execution.run(data) };
   } catch (error) {
-    if (error instanceof ExecError || error instanceof LimitError) return { ok: false, error: { message: error.message } };
-    if (error instanceof GoError) return { ok: false, error: { message: execution.describe(error.message) } };
+    if (error instanceof ExecError || error instanceof LimitError)
+      return { ok: false, error: { message: error.message } };
+    if (error instanceof GoError)
+      return { ok: false, error: { message: execution.describe(error.message) } };
     throw error;
   }
 }

@@ -70,14 +70,19 @@ function formatF({ digits, dp }: Digits, prec: number): string {
   let out = dp > 0 ? digits.slice(0, dp).padEnd(dp, '0') : '0';
   if (prec > 0) {
     let fraction = '';
-    for (let i = 1; i <= prec; i++) fraction += (dp + i - 1 >= 0 ? digits[dp + i - 1] : undefined) ?? '0';
+    for (let i = 1; i <= prec; i++)
+      fraction += (dp + i - 1 >= 0 ? digits[dp + i - 1] : undefined) ?? '0';
     out += `.${fraction}`;
   }
   return out;
 }
 
 /** strconv.FormatFloat(value, format, precision, 64); precision -1 means the shortest exact form. */
-export function formatFloat(value: number, format: 'e' | 'E' | 'f' | 'g' | 'G', precision: number): string {
+export function formatFloat(
+  value: number,
+  format: 'e' | 'E' | 'f' | 'g' | 'G',
+  precision: number,
+): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
   const negative = value < 0 || Object.is(value, -0);

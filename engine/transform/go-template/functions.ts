@@ -73,7 +73,8 @@ function index(args: readonly unknown[]): unknown {
       }
       case 'map':
         if (isNil(key)) throw new GoError('value is nil; should be of type string');
-        if (typeof key !== 'string') throw new GoError(`value has type ${typeName(key)}; should be string`);
+        if (typeof key !== 'string')
+          throw new GoError(`value has type ${typeName(key)}; should be string`);
         item = ownField(item as object, key);
         break;
       default:
@@ -104,7 +105,8 @@ function slice(args: readonly unknown[]): unknown {
   });
   const [low = 0, high = length, max = length] = bounds;
   if (low > high) throw new GoError(`invalid slice index: ${low} > ${high}`);
-  if (indexes.length === 3 && high > max) throw new GoError(`invalid slice index: ${high} > ${max}`);
+  if (indexes.length === 3 && high > max)
+    throw new GoError(`invalid slice index: ${high} > ${max}`);
   if (kind === 'string') return utf8Decoder.decode(utf8Bytes(item as string).slice(low, high));
   return (item as unknown[]).slice(low, high);
 }
@@ -130,7 +132,9 @@ type BasicKind = 'bool' | 'int' | 'float' | 'string' | 'invalid';
 
 function basicKind(value: unknown): BasicKind {
   const kind = kindOf(value);
-  return kind === 'bool' || kind === 'int' || kind === 'float' || kind === 'string' ? kind : 'invalid';
+  return kind === 'bool' || kind === 'int' || kind === 'float' || kind === 'string'
+    ? kind
+    : 'invalid';
 }
 
 function incompatible(a: unknown, b: unknown): GoError {
@@ -197,7 +201,14 @@ function evalArgs(args: readonly unknown[], limits: FormatLimits): string {
   );
 }
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '\0': '\uFFFD', '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '\0': '\uFFFD',
+  '"': '&#34;',
+  "'": '&#39;',
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+};
 
 function htmlEscape(s: string): string {
   return s.replace(/[\0"'&<>]/g, (char) => HTML_ESCAPES[char] ?? char);
@@ -240,7 +251,8 @@ function queryEscape(s: string): string {
 
 /** Strings built by functions count against the output limit, so doubling a variable cannot exhaust memory. */
 function bounded(s: string, limits: FormatLimits): string {
-  if (s.length > limits.maxLength) throw new LimitError(`template output exceeds the limit of ${limits.maxLength} characters`);
+  if (s.length > limits.maxLength)
+    throw new LimitError(`template output exceeds the limit of ${limits.maxLength} characters`);
   return s;
 }
 
@@ -249,9 +261,18 @@ function firstDeciding(args: readonly unknown[], wantTruth: boolean): unknown {
   return args[args.length - 1];
 }
 
-export const builtinFunctions: ReadonlyMap<string, BuiltinFunction> = new Map<string, BuiltinFunction>([
-  ['and', { fixed: 1, variadic: true, shortCircuit: 'and', call: (args) => firstDeciding(args, false) }],
-  ['or', { fixed: 1, variadic: true, shortCircuit: 'or', call: (args) => firstDeciding(args, true) }],
+export const builtinFunctions: ReadonlyMap<string, BuiltinFunction> = new Map<
+  string,
+  BuiltinFunction
+>([
+  [
+    'and',
+    { fixed: 1, variadic: true, shortCircuit: 'and', call: (args) => firstDeciding(args, false) },
+  ],
+  [
+    'or',
+    { fixed: 1, variadic: true, shortCircuit: 'or', call: (args) => firstDeciding(args, true) },
+  ],
   ['not', { fixed: 1, variadic: false, call: ([arg]) => !truth(arg) }],
   [
     'call',
@@ -260,7 +281,8 @@ export const builtinFunctions: ReadonlyMap<string, BuiltinFunction> = new Map<st
       variadic: true,
       call: ([fn], { argumentText }) => {
         if (isNil(fn)) throw new GoError('call of nil');
-        if (kindOf(fn) !== 'func') throw new GoError(`non-function ${argumentText[0] ?? 'value'} of type ${typeName(fn)}`);
+        if (kindOf(fn) !== 'func')
+          throw new GoError(`non-function ${argumentText[0] ?? 'value'} of type ${typeName(fn)}`);
         throw new GoError('calling functions is not supported');
       },
     },
@@ -268,24 +290,62 @@ export const builtinFunctions: ReadonlyMap<string, BuiltinFunction> = new Map<st
   ['index', { fixed: 1, variadic: true, call: (args) => index(args) }],
   ['slice', { fixed: 1, variadic: true, call: (args) => slice(args) }],
   ['len', { fixed: 1, variadic: false, call: ([item]) => length(item) }],
-  ['print', { fixed: 0, variadic: true, call: (args, { limits }) => bounded(sprint(args, limits), limits) }],
-  ['println', { fixed: 0, variadic: true, call: (args, { limits }) => bounded(sprintln(args, limits), limits) }],
+  [
+    'print',
+    { fixed: 0, variadic: true, call: (args, { limits }) => bounded(sprint(args, limits), limits) },
+  ],
+  [
+    'println',
+    {
+      fixed: 0,
+      variadic: true,
+      call: (args, { limits }) => bounded(sprintln(args, limits), limits),
+    },
+  ],
   [
     'printf',
     {
       fixed: 1,
       variadic: true,
       stringFormat: true,
-      call: ([format, ...args], { limits }) => bounded(sprintf(format as string, args, limits), limits),
+      call: ([format, ...args], { limits }) =>
+        bounded(sprintf(format as string, args, limits), limits),
     },
   ],
-  ['html', { fixed: 0, variadic: true, call: (args, { limits }) => bounded(htmlEscape(evalArgs(args, limits)), limits) }],
-  ['js', { fixed: 0, variadic: true, call: (args, { limits }) => bounded(jsEscape(evalArgs(args, limits)), limits) }],
-  ['urlquery', { fixed: 0, variadic: true, call: (args, { limits }) => bounded(queryEscape(evalArgs(args, limits)), limits) }],
+  [
+    'html',
+    {
+      fixed: 0,
+      variadic: true,
+      call: (args, { limits }) => bounded(htmlEscape(evalArgs(args, limits)), limits),
+    },
+  ],
+  [
+    'js',
+    {
+      fixed: 0,
+      variadic: true,
+      call: (args, { limits }) => bounded(jsEscape(evalArgs(args, limits)), limits),
+    },
+  ],
+  [
+    'urlquery',
+    {
+      fixed: 0,
+      variadic: true,
+      call: (args, { limits }) => bounded(queryEscape(evalArgs(args, limits)), limits),
+    },
+  ],
   ['eq', { fixed: 1, variadic: true, call: (args, { limits }) => eq(args, limits) }],
   ['ne', { fixed: 2, variadic: false, call: (args, { limits }) => !eq(args, limits) }],
   ['lt', { fixed: 2, variadic: false, call: ([a, b]) => lt(a, b) }],
-  ['le', { fixed: 2, variadic: false, call: ([a, b], { limits }) => lt(a, b) || eq([a, b], limits) }],
-  ['gt', { fixed: 2, variadic: false, call: ([a, b], { limits }) => !(lt(a, b) || eq([a, b], limits)) }],
+  [
+    'le',
+    { fixed: 2, variadic: false, call: ([a, b], { limits }) => lt(a, b) || eq([a, b], limits) },
+  ],
+  [
+    'gt',
+    { fixed: 2, variadic: false, call: ([a, b], { limits }) => !(lt(a, b) || eq([a, b], limits)) },
+  ],
   ['ge', { fixed: 2, variadic: false, call: ([a, b]) => !lt(a, b) }],
 ]);

@@ -15,7 +15,8 @@ export class GoError extends Error {}
 /** A render bound was hit (output size, steps, nesting): reported as is, never wrapped. */
 export class LimitError extends Error {}
 
-export type Kind = 'nil' | 'bool' | 'int' | 'float' | 'string' | 'slice' | 'map' | 'time' | 'func' | 'unsupported';
+export type Kind =
+  'nil' | 'bool' | 'int' | 'float' | 'string' | 'slice' | 'map' | 'time' | 'func' | 'unsupported';
 
 export type GoMap = Record<string, unknown>;
 
@@ -32,7 +33,9 @@ export function kindOf(value: unknown): Kind {
       return 'int';
     case 'number':
       // Integral numbers are Go ints, so IDs and counts print without an exponent; the rest are float64.
-      return Number.isInteger(value) && value >= -INT64_LIMIT && value < INT64_LIMIT ? 'int' : 'float';
+      return Number.isInteger(value) && value >= -INT64_LIMIT && value < INT64_LIMIT
+        ? 'int'
+        : 'float';
     case 'function':
       return 'func';
     case 'object':
@@ -82,7 +85,9 @@ export function bigIntValue(value: unknown): bigint {
 /** Ints stay JS numbers while exact, and become bigints beyond that. */
 export function goInt(value: bigint | number): number | bigint {
   if (typeof value === 'number') return value;
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value;
 }
 
 export function ownKeys(map: object): string[] {
@@ -113,7 +118,12 @@ export function utf8Length(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) length += 1;
     else if (c < 0x800) length += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+    else if (
+      c >= 0xd800 &&
+      c < 0xdc00 &&
+      i + 1 < s.length &&
+      (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+    ) {
       length += 4;
       i++;
     } else length += 3;
@@ -154,7 +164,8 @@ export function truth(value: unknown): boolean {
 export const MAX_DATA_DEPTH = 500;
 
 export function checkDataDepth(depth: number): void {
-  if (depth > MAX_DATA_DEPTH) throw new GoError(`value is nested more than ${MAX_DATA_DEPTH} levels deep (or is cyclic)`);
+  if (depth > MAX_DATA_DEPTH)
+    throw new GoError(`value is nested more than ${MAX_DATA_DEPTH} levels deep (or is cyclic)`);
 }
 
 /** RFC 3339 in UTC, with milliseconds only when there are some. */
@@ -186,8 +197,10 @@ function jsonText(value: unknown, depth: number): string | undefined {
   }
   if (value === null) return 'null';
   if (value instanceof GoFloat) return JSON.stringify(value.value);
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map((item) => jsonText(item, depth + 1) ?? 'null').join(',')}]`;
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString());
+  if (Array.isArray(value))
+    return `[${value.map((item) => jsonText(item, depth + 1) ?? 'null').join(',')}]`;
   const members: string[] = [];
   for (const key of ownKeys(value as object)) {
     const text = jsonText(ownField(value as object, key), depth + 1);

@@ -7,7 +7,9 @@ function types(source: string): TokenType[] {
 
 describe('lexTemplate', () => {
   test('splits text and actions into Go token kinds', () => {
-    expect(lexTemplate('a {{.X | printf "%d" $y}} b').map(({ type, value }) => [type, value])).toEqual([
+    expect(
+      lexTemplate('a {{.X | printf "%d" $y}} b').map(({ type, value }) => [type, value]),
+    ).toEqual([
       ['text', 'a '],
       ['leftDelim', '{{'],
       ['field', '.X'],
@@ -27,16 +29,47 @@ describe('lexTemplate', () => {
 
   test('recognises keywords, declarations and assignments', () => {
     expect(types('{{range $i, $e := .}}{{$i = 1}}{{else}}{{break}}{{continue}}{{end}}')).toEqual([
-      'leftDelim', 'range', 'space', 'variable', 'char', 'space', 'variable', 'space', 'declare', 'space', 'dot', 'rightDelim',
-      'leftDelim', 'variable', 'space', 'assign', 'space', 'number', 'rightDelim',
-      'leftDelim', 'else', 'rightDelim', 'leftDelim', 'break', 'rightDelim', 'leftDelim', 'continue', 'rightDelim',
-      'leftDelim', 'end', 'rightDelim', 'eof',
+      'leftDelim',
+      'range',
+      'space',
+      'variable',
+      'char',
+      'space',
+      'variable',
+      'space',
+      'declare',
+      'space',
+      'dot',
+      'rightDelim',
+      'leftDelim',
+      'variable',
+      'space',
+      'assign',
+      'space',
+      'number',
+      'rightDelim',
+      'leftDelim',
+      'else',
+      'rightDelim',
+      'leftDelim',
+      'break',
+      'rightDelim',
+      'leftDelim',
+      'continue',
+      'rightDelim',
+      'leftDelim',
+      'end',
+      'rightDelim',
+      'eof',
     ]);
   });
 
   test('trim markers remove the spaces next to the action, including newlines', () => {
     const tokens = lexTemplate('a \n {{- .X -}} \n b');
-    expect(tokens.filter((token) => token.type === 'text').map((token) => token.value)).toEqual(['a', 'b']);
+    expect(tokens.filter((token) => token.type === 'text').map((token) => token.value)).toEqual([
+      'a',
+      'b',
+    ]);
   });
 
   test('"{{-3}}" is the number -3, not a trim marker', () => {
@@ -44,23 +77,41 @@ describe('lexTemplate', () => {
   });
 
   test('comments produce no tokens, and may span lines', () => {
-    expect(types('a{{/* one\ntwo */}}b{{- /* trimmed */ -}} c')).toEqual(['text', 'text', 'text', 'eof']);
+    expect(types('a{{/* one\ntwo */}}b{{- /* trimmed */ -}} c')).toEqual([
+      'text',
+      'text',
+      'text',
+      'eof',
+    ]);
   });
 
   test('numbers in every Go spelling are single tokens', () => {
-    const numbers = lexTemplate('{{print 1_000 0x1F 0o17 0b101 1.5e3 .5 -2 +0x1.ep+2}}').filter((token) => token.type === 'number');
-    expect(numbers.map((token) => token.value)).toEqual(['1_000', '0x1F', '0o17', '0b101', '1.5e3', '.5', '-2', '+0x1.ep+2']);
+    const numbers = lexTemplate('{{print 1_000 0x1F 0o17 0b101 1.5e3 .5 -2 +0x1.ep+2}}').filter(
+      (token) => token.type === 'number',
+    );
+    expect(numbers.map((token) => token.value)).toEqual([
+      '1_000',
+      '0x1F',
+      '0o17',
+      '0b101',
+      '1.5e3',
+      '.5',
+      '-2',
+      '+0x1.ep+2',
+    ]);
   });
 
   test('[N] right after a field is an index token (the Prequel extension)', () => {
-    expect(lexTemplate('{{.Records[0].timezone}}').map(({ type, value }) => [type, value])).toEqual([
-      ['leftDelim', '{{'],
-      ['field', '.Records'],
-      ['index', '[0]'],
-      ['field', '.timezone'],
-      ['rightDelim', '}}'],
-      ['eof', ''],
-    ]);
+    expect(lexTemplate('{{.Records[0].timezone}}').map(({ type, value }) => [type, value])).toEqual(
+      [
+        ['leftDelim', '{{'],
+        ['field', '.Records'],
+        ['index', '[0]'],
+        ['field', '.timezone'],
+        ['rightDelim', '}}'],
+        ['eof', ''],
+      ],
+    );
   });
 
   test('stops at the first error, which becomes the last token', () => {
@@ -70,6 +121,10 @@ describe('lexTemplate', () => {
 
   test('an action may span lines (Go 1.16+) but must be closed', () => {
     expect(types('{{.X\n}}')).toEqual(['leftDelim', 'field', 'space', 'rightDelim', 'eof']);
-    expect(lexTemplate('x {{.X').at(-1)).toEqual({ type: 'error', pos: 2, value: 'unclosed action' });
+    expect(lexTemplate('x {{.X').at(-1)).toEqual({
+      type: 'error',
+      pos: 2,
+      value: 'unclosed action',
+    });
   });
 });

@@ -80,7 +80,13 @@ const TRIM_MARKER_LENGTH = 2; // "- " or " -"
 const EOF = -1;
 
 // Tokens after which `[N]` indexes the value just named (the Prequel extension).
-const INDEXABLE: ReadonlySet<TokenType> = new Set<TokenType>(['field', 'variable', 'dot', 'rightParen', 'index']);
+const INDEXABLE: ReadonlySet<TokenType> = new Set<TokenType>([
+  'field',
+  'variable',
+  'dot',
+  'rightParen',
+  'index',
+]);
 
 function isSpace(r: number): boolean {
   return r === 0x20 || r === 0x09 || r === 0x0d || r === 0x0a;
@@ -195,7 +201,9 @@ class Lexer {
       return 'done';
     }
     this.pos = x;
-    const trim = hasLeftTrimMarker(this.input, x + LEFT_DELIM.length) ? rightTrimLength(this.input, this.start, x) : 0;
+    const trim = hasLeftTrimMarker(this.input, x + LEFT_DELIM.length)
+      ? rightTrimLength(this.input, this.start, x)
+      : 0;
     this.pos -= trim;
     if (this.pos > this.start) this.emit('text');
     this.pos += trim;
@@ -205,7 +213,10 @@ class Lexer {
 
   private atRightDelim(): { delim: boolean; trimSpaces: boolean } {
     if (this.input.startsWith(RIGHT_DELIM, this.pos)) return { delim: true, trimSpaces: false };
-    if (hasRightTrimMarker(this.input, this.pos) && this.input.startsWith(RIGHT_DELIM, this.pos + TRIM_MARKER_LENGTH)) {
+    if (
+      hasRightTrimMarker(this.input, this.pos) &&
+      this.input.startsWith(RIGHT_DELIM, this.pos + TRIM_MARKER_LENGTH)
+    ) {
       return { delim: true, trimSpaces: true };
     }
     return { delim: false, trimSpaces: false };
@@ -296,12 +307,14 @@ class Lexer {
         if (this.parenDepth < 0) return this.errorf(`unexpected right paren ${formatRune(r)}`);
         return 'insideAction';
       case 0x5b /* [ */:
-        if (INDEXABLE.has(this.tokens[this.tokens.length - 1]?.type ?? 'eof')) return this.lexIndex();
+        if (INDEXABLE.has(this.tokens[this.tokens.length - 1]?.type ?? 'eof'))
+          return this.lexIndex();
         break;
       case 0x2e /* . */: {
         // ".field" unless a digit follows, in which case it starts a number like ".5".
         const following = this.input.charCodeAt(this.pos);
-        if (Number.isNaN(following) || following < 0x30 || following > 0x39) return this.lexFieldOrVariable('field');
+        if (Number.isNaN(following) || following < 0x30 || following > 0x39)
+          return this.lexFieldOrVariable('field');
         this.backup();
         return this.lexNumber();
       }
@@ -328,7 +341,10 @@ class Lexer {
       spaces++;
     }
     // " -}}" closes the action with a trim marker: the space before '-' belongs to the marker.
-    if (hasRightTrimMarker(this.input, this.pos - 1) && this.input.startsWith(RIGHT_DELIM, this.pos - 1 + TRIM_MARKER_LENGTH)) {
+    if (
+      hasRightTrimMarker(this.input, this.pos - 1) &&
+      this.input.startsWith(RIGHT_DELIM, this.pos - 1 + TRIM_MARKER_LENGTH)
+    ) {
       this.pos--;
       if (spaces === 1) return this.lexRightDelim(true);
     }
@@ -420,7 +436,8 @@ class Lexer {
   }
 
   private lexNumber(): State {
-    if (!this.scanNumber()) return this.errorf(`bad number syntax: ${goQuote(this.input.slice(this.start, this.pos))}`);
+    if (!this.scanNumber())
+      return this.errorf(`bad number syntax: ${goQuote(this.input.slice(this.start, this.pos))}`);
     const sign = this.peek();
     if (sign === 0x2b || sign === 0x2d) {
       // Complex: 1+2i. No spaces, must end in 'i'.

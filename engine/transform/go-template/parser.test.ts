@@ -52,7 +52,12 @@ const parseErrors: [string, string, number, number][] = [
   ['{{"a".x}}', 'unexpected . after term "\\"a\\""', 1, 3],
   ['{{.X.}}', 'unexpected <.> in operand', 1, 5],
   ['{{.Records [0]}}', 'unexpected "[" in operand', 1, 12],
-  ['{{.Records[x]}}', 'bad index: only [N] with a non-negative integer N may follow a field', 1, 11],
+  [
+    '{{.Records[x]}}',
+    'bad index: only [N] with a non-negative integer N may follow a field',
+    1,
+    11,
+  ],
   ['{{@}}', 'unexpected "@" in command', 1, 3],
   ['{{if true}}{{else if}}{{end}}', 'missing value for if', 1, 21],
   ['a\nb\n  {{.X | nope}}', 'function "nope" not defined', 3, 10],
@@ -104,10 +109,14 @@ describe('parse trees', () => {
   test(`nesting beyond ${MAX_NESTING_DEPTH} levels is an error, not a stack overflow`, () => {
     const deepIf = '{{if true}}'.repeat(10_000) + '{{end}}'.repeat(10_000);
     const ifs = parse(deepIf);
-    expect(!ifs.ok && ifs.error.message).toBe(`template nesting exceeds ${MAX_NESTING_DEPTH} levels`);
+    expect(!ifs.ok && ifs.error.message).toBe(
+      `template nesting exceeds ${MAX_NESTING_DEPTH} levels`,
+    );
     const deepParens = `{{${'('.repeat(10_000)}1${')'.repeat(10_000)}}}`;
     const parens = parse(deepParens);
-    expect(!parens.ok && parens.error.message).toBe(`template nesting exceeds ${MAX_NESTING_DEPTH} levels`);
+    expect(!parens.ok && parens.error.message).toBe(
+      `template nesting exceeds ${MAX_NESTING_DEPTH} levels`,
+    );
     const elseIfs = parse(`{{if false}}${'{{else if false}}'.repeat(5_000)}{{end}}`);
     expect(elseIfs.ok).toBe(false);
     expect(parse('{{if true}}'.repeat(150) + 'x' + '{{end}}'.repeat(150)).ok).toBe(true);

@@ -3,7 +3,10 @@
 import { goQuote } from './go-quote';
 import { describeToken, lexTemplate, type Token, type TokenType } from './lexer';
 
-export type TemplateError = { message: string; position: { offset: number; line: number; column: number } };
+export type TemplateError = {
+  message: string;
+  position: { offset: number; line: number; column: number };
+};
 
 /** One step of a field chain: `.name`, or `[N]` (the Prequel extension). */
 export type Segment = { kind: 'field'; name: string } | { kind: 'index'; index: number };
@@ -16,10 +19,17 @@ export type DotNode = { type: 'dot'; pos: number };
 export type NilNode = { type: 'nil'; pos: number };
 export type BoolNode = { type: 'bool'; pos: number; value: boolean };
 /** Go's ideal constants: ints beyond int64 but within uint64 parse, and fail when used (as in Go). */
-export type NumberValue = { kind: 'int'; value: bigint } | { kind: 'float'; value: number } | { kind: 'overflow' };
+export type NumberValue =
+  { kind: 'int'; value: bigint } | { kind: 'float'; value: number } | { kind: 'overflow' };
 export type NumberNode = { type: 'number'; pos: number; text: string; value: NumberValue };
 export type StringNode = { type: 'string'; pos: number; quoted: string; value: string };
-export type PipeNode = { type: 'pipe'; pos: number; isAssign: boolean; decl: VariableNode[]; cmds: CommandNode[] };
+export type PipeNode = {
+  type: 'pipe';
+  pos: number;
+  isAssign: boolean;
+  decl: VariableNode[];
+  cmds: CommandNode[];
+};
 export type CommandNode = { type: 'command'; pos: number; args: OperandNode[] };
 export type OperandNode =
   | FieldNode
@@ -35,7 +45,13 @@ export type OperandNode =
 
 export type TextNode = { type: 'text'; pos: number; text: string };
 export type ActionNode = { type: 'action'; pos: number; pipe: PipeNode };
-export type BranchNode = { type: 'if' | 'with' | 'range'; pos: number; pipe: PipeNode; list: ListNode; elseList: ListNode | null };
+export type BranchNode = {
+  type: 'if' | 'with' | 'range';
+  pos: number;
+  pipe: PipeNode;
+  list: ListNode;
+  elseList: ListNode | null;
+};
 export type TemplateNode = { type: 'template'; pos: number; name: string; pipe: PipeNode | null };
 export type LoopControlNode = { type: 'break' | 'continue'; pos: number };
 export type Node = TextNode | ActionNode | BranchNode | TemplateNode | LoopControlNode;
@@ -109,7 +125,8 @@ class Parser {
         this.index = mark;
       }
       const item = this.textOrAction();
-      if (item.type === 'end' || item.type === 'else') this.errorf(`unexpected ${markerString(item)}`, item.pos);
+      if (item.type === 'end' || item.type === 'else')
+        this.errorf(`unexpected ${markerString(item)}`, item.pos);
       root.nodes.push(item);
     }
     this.add(name, root);
@@ -119,7 +136,11 @@ class Parser {
   // --- token stream -------------------------------------------------------------------------
 
   private next(): Token {
-    const token = this.tokens[Math.min(this.index, this.tokens.length - 1)] ?? { type: 'eof', pos: this.source.length, value: '' };
+    const token = this.tokens[Math.min(this.index, this.tokens.length - 1)] ?? {
+      type: 'eof',
+      pos: this.source.length,
+      value: '',
+    };
     if (this.index < this.tokens.length) this.index++;
     this.lastToken = token;
     return token;
@@ -164,7 +185,8 @@ class Parser {
   }
 
   private enter(pos: number): void {
-    if (++this.depth > MAX_NESTING_DEPTH) this.errorf(`template nesting exceeds ${MAX_NESTING_DEPTH} levels`, pos);
+    if (++this.depth > MAX_NESTING_DEPTH)
+      this.errorf(`template nesting exceeds ${MAX_NESTING_DEPTH} levels`, pos);
   }
 
   private leave(): void {
@@ -179,7 +201,8 @@ class Parser {
       this.templates.set(name, root);
       return;
     }
-    if (!isEmptyTree(root)) this.errorf(`multiple definition of template ${goQuote(name)}`, root.pos);
+    if (!isEmptyTree(root))
+      this.errorf(`multiple definition of template ${goQuote(name)}`, root.pos);
   }
 
   /** Parses a body in a fresh scope, as Go parses {{define}} and {{block}} bodies as separate trees. */
@@ -190,7 +213,8 @@ class Parser {
     this.rangeDepth = 0;
     this.enter(opening.pos);
     const [list, next] = this.itemList(opening);
-    if (next.type !== 'end') this.errorf(`unexpected ${markerString(next)} in ${context}`, next.pos);
+    if (next.type !== 'end')
+      this.errorf(`unexpected ${markerString(next)} in ${context}`, next.pos);
     this.leave();
     this.vars = savedVars;
     this.rangeDepth = savedRangeDepth;
@@ -200,7 +224,8 @@ class Parser {
   private parseDefinition(pos: number): void {
     const context = 'define clause';
     const nameToken = this.nextNonSpace();
-    if (nameToken.type !== 'string' && nameToken.type !== 'rawString') this.unexpected(nameToken, context);
+    if (nameToken.type !== 'string' && nameToken.type !== 'rawString')
+      this.unexpected(nameToken, context);
     const name = this.unquote(nameToken);
     this.expect('rightDelim', context);
     this.add(name, this.parseBody(context, { keyword: 'define', pos }));
@@ -274,7 +299,10 @@ class Parser {
     if (next.type === 'else') {
       const pending = this.peek();
       // {{if a}}_{{else if b}}_{{end}} is {{if a}}_{{else}}{{if b}}_{{end}}{{end}}, with one shared {{end}}.
-      if ((context === 'if' && pending.type === 'if') || (context === 'with' && pending.type === 'with')) {
+      if (
+        (context === 'if' && pending.type === 'if') ||
+        (context === 'with' && pending.type === 'with')
+      ) {
         this.next();
         elseList = { type: 'list', pos: next.pos, nodes: [this.branchControl(context, next.pos)] };
       } else {
@@ -317,7 +345,13 @@ class Parser {
   // --- pipelines -----------------------------------------------------------------------------
 
   private pipeline(context: string, end: TokenType): PipeNode {
-    const pipe: PipeNode = { type: 'pipe', pos: this.peekNonSpace().pos, isAssign: false, decl: [], cmds: [] };
+    const pipe: PipeNode = {
+      type: 'pipe',
+      pos: this.peekNonSpace().pos,
+      isAssign: false,
+      decl: [],
+      cmds: [],
+    };
     const declaredBefore = this.vars.slice();
     for (;;) {
       const v = this.peekNonSpace();
@@ -349,7 +383,8 @@ class Parser {
     if (pipe.isAssign) {
       // Go accepts "$x = 1" for an undeclared $x and fails when executing; we fail early with Go's words.
       for (const variable of pipe.decl) {
-        if (!declaredBefore.includes(variable.name)) this.errorf(`undefined variable ${goQuote(variable.name)}`, variable.pos);
+        if (!declaredBefore.includes(variable.name))
+          this.errorf(`undefined variable ${goQuote(variable.name)}`, variable.pos);
       }
     }
     for (;;) {
@@ -409,9 +444,17 @@ class Parser {
     const node = this.term();
     if (!node) return null;
     const path: Segment[] = [];
-    for (let token = this.peek(); token.type === 'field' || token.type === 'index'; token = this.peek()) {
+    for (
+      let token = this.peek();
+      token.type === 'field' || token.type === 'index';
+      token = this.peek()
+    ) {
       this.next();
-      path.push(token.type === 'field' ? { kind: 'field', name: token.value.slice(1) } : { kind: 'index', index: Number(token.value.slice(1, -1)) });
+      path.push(
+        token.type === 'field'
+          ? { kind: 'field', name: token.value.slice(1) }
+          : { kind: 'index', index: Number(token.value.slice(1, -1)) },
+      );
     }
     if (path.length === 0) return node;
     switch (node.type) {
@@ -437,23 +480,34 @@ class Parser {
     const token = this.nextNonSpace();
     switch (token.type) {
       case 'identifier':
-        if (!this.functions.has(token.value)) this.errorf(`function ${goQuote(token.value)} not defined`, token.pos);
+        if (!this.functions.has(token.value))
+          this.errorf(`function ${goQuote(token.value)} not defined`, token.pos);
         return { type: 'identifier', pos: token.pos, name: token.value };
       case 'dot':
         return { type: 'dot', pos: token.pos };
       case 'nil':
         return { type: 'nil', pos: token.pos };
       case 'variable':
-        if (!this.vars.includes(token.value)) this.errorf(`undefined variable ${goQuote(token.value)}`, token.pos);
+        if (!this.vars.includes(token.value))
+          this.errorf(`undefined variable ${goQuote(token.value)}`, token.pos);
         return { type: 'variable', pos: token.pos, name: token.value, path: [] };
       case 'field':
-        return { type: 'field', pos: token.pos, path: [{ kind: 'field', name: token.value.slice(1) }] };
+        return {
+          type: 'field',
+          pos: token.pos,
+          path: [{ kind: 'field', name: token.value.slice(1) }],
+        };
       case 'bool':
         return { type: 'bool', pos: token.pos, value: token.value === 'true' };
       case 'charConstant':
       case 'complex':
       case 'number':
-        return { type: 'number', pos: token.pos, text: token.value, value: this.numberValue(token) };
+        return {
+          type: 'number',
+          pos: token.pos,
+          text: token.value,
+          value: this.numberValue(token),
+        };
       case 'leftParen': {
         this.enter(token.pos);
         const pipe = this.pipeline('parenthesized pipeline', 'rightParen');
@@ -483,12 +537,14 @@ class Parser {
       if (rune === null) this.errorf(`malformed character constant: ${text}`, token.pos);
       return { kind: 'int', value: BigInt(rune) };
     }
-    if (token.type === 'complex' || text.endsWith('i')) this.errorf(`complex numbers are not supported: ${text}`, token.pos);
+    if (token.type === 'complex' || text.endsWith('i'))
+      this.errorf(`complex numbers are not supported: ${text}`, token.pos);
     const isHexInt = /^[+-]?0[xX]/.test(text) && !/[pP]/.test(text);
     if (isHexInt || !/[.eEpP]/.test(text)) {
       const int = parseGoInt(text);
       if (int === null) this.errorf(`illegal number syntax: ${goQuote(text)}`, token.pos);
-      if (int > UINT64_MAX || int < INT64_MIN) this.errorf(`integer overflow: ${goQuote(text)}`, token.pos);
+      if (int > UINT64_MAX || int < INT64_MIN)
+        this.errorf(`integer overflow: ${goQuote(text)}`, token.pos);
       return int > INT64_MAX ? { kind: 'overflow' } : { kind: 'int', value: int };
     }
     const float = parseGoFloat(text);
@@ -524,7 +580,9 @@ function parseGoInt(text: string): bigint | null {
     digits = stripUnderscores(body, false);
   }
   if (!digits) return null;
-  const valid = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[base as 2 | 8 | 10 | 16];
+  const valid = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[
+    base as 2 | 8 | 10 | 16
+  ];
   if (!valid.test(digits)) return null;
   const prefix = { 2: '0b', 8: '0o', 10: '', 16: '0x' }[base as 2 | 8 | 10 | 16];
   return sign * BigInt(prefix + digits);
@@ -537,7 +595,8 @@ function parseGoFloat(text: string): number | null {
     const whole = stripUnderscores(hex[2] ?? '', true);
     const fraction = stripUnderscores(hex[3] ?? '', false);
     const exponent = stripUnderscores(hex[4] ?? '', false);
-    if (whole === null || fraction === null || exponent === null || whole + fraction === '') return null;
+    if (whole === null || fraction === null || exponent === null || whole + fraction === '')
+      return null;
     const mantissa = Number(BigInt(`0x${whole}${fraction}`));
     value = (hex[1] === '-' ? -1 : 1) * mantissa * 2 ** (Number(exponent) - 4 * fraction.length);
   } else {
@@ -549,13 +608,28 @@ function parseGoFloat(text: string): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, "'": 39, '"': 34 };
+const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
+  a: 7,
+  b: 8,
+  f: 12,
+  n: 10,
+  r: 13,
+  t: 9,
+  v: 11,
+  '\\': 92,
+  "'": 39,
+  '"': 34,
+};
 
 /**
  * Reads one possibly escaped character of a Go literal, like strconv.UnquoteChar. Returns the value and
  * whether it is a single byte (\x and octal escapes) rather than a code point, or null when invalid.
  */
-function unquoteChar(s: string, at: number, quote: string): { value: number; byte: boolean; next: number } | null {
+function unquoteChar(
+  s: string,
+  at: number,
+  quote: string,
+): { value: number; byte: boolean; next: number } | null {
   const c = s.codePointAt(at);
   if (c === undefined) return null;
   const ch = String.fromCodePoint(c);
@@ -577,7 +651,8 @@ function unquoteChar(s: string, at: number, quote: string): { value: number; byt
     return { value, byte: kind === 'x', next: at + 2 + hexLength };
   }
   const octal = s.slice(at + 1, at + 4);
-  if (/^[0-7]{3}$/.test(octal) && parseInt(octal, 8) <= 255) return { value: parseInt(octal, 8), byte: true, next: at + 4 };
+  if (/^[0-7]{3}$/.test(octal) && parseInt(octal, 8) <= 255)
+    return { value: parseInt(octal, 8), byte: true, next: at + 4 };
   return null;
 }
 
@@ -586,13 +661,14 @@ const utf8Decoder = new TextDecoder();
 
 /** strconv.Unquote for "..." and `...` literals; null when the literal is malformed. */
 export function unquoteGoString(quoted: string): string | null {
-  if (quoted.length >= 2 && quoted.startsWith('`') && quoted.endsWith('`')) return quoted.slice(1, -1).replaceAll('\r', '');
+  if (quoted.length >= 2 && quoted.startsWith('`') && quoted.endsWith('`'))
+    return quoted.slice(1, -1).replaceAll('\r', '');
   if (quoted.length < 2 || !quoted.startsWith('"') || !quoted.endsWith('"')) return null;
   const body = quoted.slice(1, -1);
   if (!body.includes('\\')) return body.includes('"') ? null : body;
   // \x and octal escapes are raw bytes, so collect UTF-8 and decode once (invalid bytes become U+FFFD).
   const bytes: number[] = [];
-  for (let at = 0; at < body.length; ) {
+  for (let at = 0; at < body.length;) {
     const char = unquoteChar(body, at, '"');
     if (!char) return null;
     if (char.byte) bytes.push(char.value);
@@ -615,7 +691,9 @@ function isEmptyTree(list: ListNode): boolean {
 }
 
 function pathToString(path: Segment[]): string {
-  return path.map((segment) => (segment.kind === 'field' ? `.${segment.name}` : `[${segment.index}]`)).join('');
+  return path
+    .map((segment) => (segment.kind === 'field' ? `.${segment.name}` : `[${segment.index}]`))
+    .join('');
 }
 
 /** The source-like text of a node, as Go's Node.String(), for error messages. */
@@ -626,7 +704,10 @@ export function nodeToString(node: OperandNode | CommandNode | Node | ListNode):
     case 'variable':
       return node.name + pathToString(node.path);
     case 'chain':
-      return (node.base.type === 'pipe' ? `(${nodeToString(node.base)})` : nodeToString(node.base)) + pathToString(node.path);
+      return (
+        (node.base.type === 'pipe' ? `(${nodeToString(node.base)})` : nodeToString(node.base)) +
+        pathToString(node.path)
+      );
     case 'identifier':
       return node.name;
     case 'dot':
@@ -640,11 +721,16 @@ export function nodeToString(node: OperandNode | CommandNode | Node | ListNode):
     case 'string':
       return node.quoted;
     case 'pipe': {
-      const decl = node.decl.length > 0 ? `${node.decl.map((v) => v.name).join(', ')} ${node.isAssign ? '=' : ':='} ` : '';
+      const decl =
+        node.decl.length > 0
+          ? `${node.decl.map((v) => v.name).join(', ')} ${node.isAssign ? '=' : ':='} `
+          : '';
       return decl + node.cmds.map(nodeToString).join(' | ');
     }
     case 'command':
-      return node.args.map((arg) => (arg.type === 'pipe' ? `(${nodeToString(arg)})` : nodeToString(arg))).join(' ');
+      return node.args
+        .map((arg) => (arg.type === 'pipe' ? `(${nodeToString(arg)})` : nodeToString(arg)))
+        .join(' ');
     case 'text':
       return node.text;
     case 'action':
@@ -675,6 +761,9 @@ export function parseTemplate(
     return { ok: true, template: { name: options.name, source, templates } };
   } catch (error) {
     if (!(error instanceof ParseError)) throw error;
-    return { ok: false, error: { message: error.message, position: positionOf(source, error.pos) } };
+    return {
+      ok: false,
+      error: { message: error.message, position: positionOf(source, error.pos) },
+    };
   }
 }

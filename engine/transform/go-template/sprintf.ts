@@ -37,7 +37,18 @@ type Flags = {
 };
 
 function clearFlags(): Flags {
-  return { plus: false, minus: false, sharp: false, space: false, zero: false, sharpV: false, wid: 0, widPresent: false, prec: 0, precPresent: false };
+  return {
+    plus: false,
+    minus: false,
+    sharp: false,
+    space: false,
+    zero: false,
+    sharpV: false,
+    wid: 0,
+    widPresent: false,
+    prec: 0,
+    precPresent: false,
+  };
 }
 
 function runeCount(s: string): number {
@@ -55,14 +66,19 @@ class Printer {
 
   write(s: string): void {
     if (this.out.length + s.length > this.limits.maxLength) {
-      throw new LimitError(`template output exceeds the limit of ${this.limits.maxLength} characters`);
+      throw new LimitError(
+        `template output exceeds the limit of ${this.limits.maxLength} characters`,
+      );
     }
     this.out += s;
   }
 
   private writePadding(n: number): void {
     if (n <= 0) return;
-    if (n > this.limits.maxLength) throw new LimitError(`template output exceeds the limit of ${this.limits.maxLength} characters`);
+    if (n > this.limits.maxLength)
+      throw new LimitError(
+        `template output exceeds the limit of ${this.limits.maxLength} characters`,
+      );
     this.write((this.f.zero ? '0' : ' ').repeat(n));
   }
 
@@ -237,7 +253,11 @@ class Printer {
         this.pad(String.fromCodePoint(validRune(n)));
         return;
       case 'q':
-        this.pad(this.f.sharp && isPrintableRune(String.fromCodePoint(validRune(n))) ? `'${String.fromCodePoint(validRune(n))}'` : goQuoteRune(validRune(n)));
+        this.pad(
+          this.f.sharp && isPrintableRune(String.fromCodePoint(validRune(n)))
+            ? `'${String.fromCodePoint(validRune(n))}'`
+            : goQuoteRune(validRune(n)),
+        );
         return;
       case 'U':
         this.fmtUnicode(n);
@@ -273,7 +293,10 @@ class Printer {
       prec = this.f.wid;
       if (negative || this.f.plus || this.f.space) prec--; // leave room for the sign
     }
-    if (prec > this.limits.maxLength) throw new LimitError(`template output exceeds the limit of ${this.limits.maxLength} characters`);
+    if (prec > this.limits.maxLength)
+      throw new LimitError(
+        `template output exceeds the limit of ${this.limits.maxLength} characters`,
+      );
     let digits = u.toString(base);
     if (upper) digits = digits.toUpperCase();
     digits = digits.padStart(prec, '0');
@@ -296,7 +319,12 @@ class Printer {
   private fmtUnicode(n: bigint): void {
     const prec = this.f.precPresent && this.f.prec > 4 ? this.f.prec : 4;
     let out = `U+${(n < 0n ? -n : n).toString(16).toUpperCase().padStart(prec, '0')}`;
-    if (this.f.sharp && n >= 0n && n <= BigInt(MAX_RUNE) && isPrintableRune(String.fromCodePoint(Number(n)))) {
+    if (
+      this.f.sharp &&
+      n >= 0n &&
+      n <= BigInt(MAX_RUNE) &&
+      isPrintableRune(String.fromCodePoint(Number(n)))
+    ) {
       out = formatRune(Number(n));
     }
     const zero = this.f.zero;
@@ -364,7 +392,9 @@ function validRune(n: bigint): number {
 
 function toAsciiEscape(char: string): string {
   const r = char.codePointAt(0) ?? 0xfffd;
-  return r < 0x10000 ? `\\u${r.toString(16).padStart(4, '0')}` : `\\U${r.toString(16).padStart(8, '0')}`;
+  return r < 0x10000
+    ? `\\u${r.toString(16).padStart(4, '0')}`
+    : `\\U${r.toString(16).padStart(8, '0')}`;
 }
 
 /** fmt.Sprint: spaces go between operands when neither is a string. */
@@ -452,7 +482,7 @@ export function sprintf(format: string, args: readonly unknown[], limits: Format
     return { num, isInt };
   };
 
-  for (let i = 0; i < end; ) {
+  for (let i = 0; i < end;) {
     goodArgNum = true;
     const percent = format.indexOf('%', i);
     const lastText = percent < 0 ? end : percent;

@@ -18,15 +18,24 @@ export type { FieldError } from './schema-errors';
 
 export type ApplyOptions = { now?: Date; maxMilliseconds?: number };
 export type SourceRecord = { recordId: string; data: Record<string, unknown>; isDeleted: boolean };
-export type ApplyResult = { ok: true; record: Record<string, unknown> } | { ok: false; errors: FieldError[] };
+export type ApplyResult =
+  { ok: true; record: Record<string, unknown> } | { ok: false; errors: FieldError[] };
 export type MappingCompileError = {
-  code: 'invalid_expression' | 'duplicate_target_field' | 'target_conflict' | 'invalid_record_schema';
+  code:
+    'invalid_expression' | 'duplicate_target_field' | 'target_conflict' | 'invalid_record_schema';
   path: string;
   message: string;
 };
 
 /** One column of the preview's schema, in the shape of random-sample's schema. */
-export type PreviewColumn = { name: string; database_type_name: string; length: null; precision: null; scale: null; nullable: boolean };
+export type PreviewColumn = {
+  name: string;
+  database_type_name: string;
+  length: null;
+  precision: null;
+  scale: null;
+  nullable: boolean;
+};
 
 export interface CompiledTransform {
   /** The target fields, in mapping order. */
@@ -57,7 +66,12 @@ type Step = {
   /** An optional field that cannot be null is left out when null: JSON Schema's way of saying "no value". */
   omitNull: boolean;
   /** Computes the step's value for one record; on failure reports to `errors` and returns FAILED (or OUT_OF_TIME). */
-  compute(data: Record<string, unknown>, env: Record<string, unknown>, clock: RecordClock, errors: FieldError[]): unknown;
+  compute(
+    data: Record<string, unknown>,
+    env: Record<string, unknown>,
+    clock: RecordClock,
+    errors: FieldError[],
+  ): unknown;
 };
 
 /** The time a record's expressions share. */
@@ -69,13 +83,21 @@ export function compileMappings(
   columns: readonly SchemaColumn[] | null,
   path = 'stream.mappings',
 ): { ok: true; transform: CompiledTransform } | { ok: false; errors: MappingCompileError[] } {
-  const errors: MappingCompileError[] = findTargetConflicts(mappings.map((mapping) => mapping.target_field)).map((conflict) => ({
+  const errors: MappingCompileError[] = findTargetConflicts(
+    mappings.map((mapping) => mapping.target_field),
+  ).map((conflict) => ({
     code: conflict.code,
     path: `${path}.${conflict.index}.target_field`,
     message: conflict.message,
   }));
   const compiledSchema = compileRecordSchema(recordSchema, 'destination.record_schema');
-  if (!compiledSchema.ok) errors.push(...compiledSchema.details.map((detail) => ({ code: 'invalid_record_schema' as const, ...detail })));
+  if (!compiledSchema.ok)
+    errors.push(
+      ...compiledSchema.details.map((detail) => ({
+        code: 'invalid_record_schema' as const,
+        ...detail,
+      })),
+    );
   const columnTypes = new Map((columns ?? []).map((column) => [column.name, column.prequel_type]));
   const steps: Step[] = [];
   // The mappings' literal regular expressions are bounded together, so many large ones cannot make compiling slow.
@@ -90,17 +112,30 @@ export function compileMappings(
     const schema = targetSchema(recordSchema, segments);
     if (mapping.field_type === 'field') {
       read.add(mapping.column.name);
-      steps.push(fieldStep(mapping.target_field, segments, schema, mapping.column.name, columnTypes.get(mapping.column.name) ?? null));
+      steps.push(
+        fieldStep(
+          mapping.target_field,
+          segments,
+          schema,
+          mapping.column.name,
+          columnTypes.get(mapping.column.name) ?? null,
+        ),
+      );
       return;
     }
     const compiled = compileExpression(mapping.expression.expr, { regexAllowance });
     if (!compiled.ok) {
       const { line, column } = compiled.error.position;
-      errors.push({ code: 'invalid_expression', path: `${path}.${index}.expression.expr`, message: `${compiled.error.message} (line ${line}, column ${column})` });
+      errors.push({
+        code: 'invalid_expression',
+        path: `${path}.${index}.expression.expr`,
+        message: `${compiled.error.message} (line ${line}, column ${column})`,
+      });
       return;
     }
     const { expression } = compiled;
-    for (const column of expression.readsAllColumns ? integerColumns : expression.identifiers) readByExpressions.add(column);
+    for (const column of expression.readsAllColumns ? integerColumns : expression.identifiers)
+      readByExpressions.add(column);
     for (const column of expression.identifiers) read.add(column);
     readsAllColumns ||= expression.readsAllColumns;
     const target = mapping.target_field;
@@ -119,19 +154,39 @@ export function compileMappings(
           return FAILED;
         }
         const { message, fix } = result.error;
-        fieldErrors.push(fix === undefined ? { target_field: target, stage: 'transform', message } : { target_field: target, stage: 'transform', message, fix });
+        fieldErrors.push(
+          fix === undefined
+            ? { target_field: target, stage: 'transform', message }
+            : { target_field: target, stage: 'transform', message, fix },
+        );
         return isTimeBudgetError(message) ? OUT_OF_TIME : FAILED;
       },
     });
   });
   if (!compiledSchema.ok || errors.length) return { ok: false, errors };
-  const expressionIntegers = new Set([...integerColumns].filter((column) => readByExpressions.has(column)));
-  return { ok: true, transform: createTransform(steps, compiledSchema.validate, expressionIntegers, readsAllColumns ? null : [...read]) };
+  const expressionIntegers = new Set(
+    [...integerColumns].filter((column) => readByExpressions.has(column)),
+  );
+  return {
+    ok: true,
+    transform: createTransform(
+      steps,
+      compiledSchema.validate,
+      expressionIntegers,
+      readsAllColumns ? null : [...read],
+    ),
+  };
 }
 
 const omitsNull = (schema: TargetSchema) => !allowsNull(schema) && !schema.required;
 
-function fieldStep(target: string, segments: string[], schema: TargetSchema, column: string, columnType: SchemaColumn['prequel_type'] | null): Step {
+function fieldStep(
+  target: string,
+  segments: string[],
+  schema: TargetSchema,
+  column: string,
+  columnType: SchemaColumn['prequel_type'] | null,
+): Step {
   const ref = referenceTo(column, true);
   const declared = schema.types?.filter((type) => type !== 'null') ?? [];
   return {
@@ -142,7 +197,11 @@ function fieldStep(target: string, segments: string[], schema: TargetSchema, col
     omitNull: omitsNull(schema),
     compute(data, _env, _clock, fieldErrors) {
       if (!Object.hasOwn(data, column)) {
-        fieldErrors.push({ target_field: target, stage: 'transform', message: `the record has no column "${column}"` });
+        fieldErrors.push({
+          target_field: target,
+          stage: 'transform',
+          message: `the record has no column "${column}"`,
+        });
         return FAILED;
       }
       const raw = data[column];
@@ -150,13 +209,23 @@ function fieldStep(target: string, segments: string[], schema: TargetSchema, col
       if (value === null || value === undefined || declared.length === 0) return value ?? null;
       const converted = convertFieldValue(value, columnType, declared, ref);
       if (converted.ok) return converted.value;
-      fieldErrors.push({ target_field: target, stage: 'validate_schema', message: converted.message, fix: converted.fix });
+      fieldErrors.push({
+        target_field: target,
+        stage: 'validate_schema',
+        message: converted.message,
+        fix: converted.fix,
+      });
       return FAILED;
     },
   };
 }
 
-function createTransform(steps: readonly Step[], validate: ValidateFunction, integerColumns: ReadonlySet<string>, columns: readonly string[] | null): CompiledTransform {
+function createTransform(
+  steps: readonly Step[],
+  validate: ValidateFunction,
+  integerColumns: ReadonlySet<string>,
+  columns: readonly string[] | null,
+): CompiledTransform {
   const sources = new Map(steps.map((step) => [step.target, step.source]));
   return {
     columns,
@@ -191,7 +260,8 @@ function createTransform(steps: readonly Step[], validate: ValidateFunction, int
       }
       // Deleted records are not validated: a receiver only needs their identifying fields to delete them.
       if (input.isDeleted) return { ok: true, record: { ...record, [DELETED_FLAG]: true } };
-      if (!validate(record)) errors.push(...schemaErrors(validate.errors ?? [], record, sources, reported ?? new Set()));
+      if (!validate(record))
+        errors.push(...schemaErrors(validate.errors ?? [], record, sources, reported ?? new Set()));
       return errors.length ? { ok: false, errors } : { ok: true, record };
     },
   };

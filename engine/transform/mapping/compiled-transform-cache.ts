@@ -7,7 +7,11 @@ import { compileMappings } from './compile-mappings';
 const MAX_ENTRIES = 100;
 
 type Compiled = ReturnType<typeof compileMappings>;
-export type TransformCache = (mappings: readonly Mapping[], recordSchema: Record<string, unknown>, columns: readonly SchemaColumn[] | null) => Compiled;
+export type TransformCache = (
+  mappings: readonly Mapping[],
+  recordSchema: Record<string, unknown>,
+  columns: readonly SchemaColumn[] | null,
+) => Compiled;
 
 /** compileMappings with a bounded cache keyed by the inputs' JSON; a compiled transform holds no per-call state. */
 export function createTransformCache(maxEntries = MAX_ENTRIES): TransformCache {

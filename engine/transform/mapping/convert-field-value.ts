@@ -15,7 +15,12 @@ const NOT_CONVERTIBLE = Symbol('not convertible');
  * `types` are the field's declared non-null JSON types; `ref` is how an expression would name the value
  * (the column name), for the suggested fix.
  */
-export function convertFieldValue(value: unknown, columnType: PrequelType | null, types: readonly JsonType[], ref: string): Conversion {
+export function convertFieldValue(
+  value: unknown,
+  columnType: PrequelType | null,
+  types: readonly JsonType[],
+  ref: string,
+): Conversion {
   if (matchesJsonType(value, types)) return { ok: true, value };
   for (const type of types) {
     const converted = convertTo(type, value, columnType);
@@ -53,14 +58,22 @@ function convertTo(type: JsonType, value: unknown, columnType: PrequelType | nul
   switch (type) {
     case 'string':
       // A double prints as the shortest text that reads back as itself, so this keeps every digit.
-      return (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean' ? String(value) : NOT_CONVERTIBLE;
+      return (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean'
+        ? String(value)
+        : NOT_CONVERTIBLE;
     case 'number':
     case 'integer': {
       if (typeof value !== 'string') return NOT_CONVERTIBLE;
       // Numeric columns arrive as exact decimal text ("1234.5600"); other text converts only when it is
       // already spelled the way JSON writes that number ("042" is a code, not 42).
-      const number = safeNumber(columnType !== null && NUMERIC_COLUMNS.has(columnType) ? exactNumber(value) : canonicalNumber(value));
-      return number === undefined || (type === 'integer' && !Number.isInteger(number)) ? NOT_CONVERTIBLE : number;
+      const number = safeNumber(
+        columnType !== null && NUMERIC_COLUMNS.has(columnType)
+          ? exactNumber(value)
+          : canonicalNumber(value),
+      );
+      return number === undefined || (type === 'integer' && !Number.isInteger(number))
+        ? NOT_CONVERTIBLE
+        : number;
     }
     case 'boolean':
       return value === 'true' ? true : value === 'false' ? false : NOT_CONVERTIBLE;
@@ -71,12 +84,19 @@ function convertTo(type: JsonType, value: unknown, columnType: PrequelType | nul
 
 /** Whole numbers only up to 2^53 - 1: beyond it a receiver cannot tell neighbouring integers apart. */
 function safeNumber(number: number | undefined): number | undefined {
-  return number !== undefined && (!Number.isInteger(number) || Number.isSafeInteger(number)) ? number : undefined;
+  return number !== undefined && (!Number.isInteger(number) || Number.isSafeInteger(number))
+    ? number
+    : undefined;
 }
 
 /** A one-line rendering of a value for messages. */
 export function showValue(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value));
+  const text =
+    typeof value === 'string'
+      ? JSON.stringify(value)
+      : typeof value === 'bigint'
+        ? String(value)
+        : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
@@ -94,10 +114,24 @@ function kindOf(value: unknown, columnType: PrequelType | null): string {
   return 'an object';
 }
 
-const typeList = (types: readonly JsonType[]) => types.map((type) => (type === 'integer' ? 'an integer' : type === 'array' || type === 'object' ? `an ${type}` : `a ${type}`)).join(' or ');
+const typeList = (types: readonly JsonType[]) =>
+  types
+    .map((type) =>
+      type === 'integer'
+        ? 'an integer'
+        : type === 'array' || type === 'object'
+          ? `an ${type}`
+          : `a ${type}`,
+    )
+    .join(' or ');
 
 /** Why a value does not fit the declared types, and the change that would make it fit. */
-export function describeMismatch(value: unknown, columnType: PrequelType | null, types: readonly JsonType[], ref: string): { message: string; fix: string } {
+export function describeMismatch(
+  value: unknown,
+  columnType: PrequelType | null,
+  types: readonly JsonType[],
+  ref: string,
+): { message: string; fix: string } {
   const wanted: JsonType[] = types.filter((type) => type !== 'null');
   const wants = (type: JsonType) => wanted.includes(type);
   const shown = showValue(value);
@@ -111,17 +145,26 @@ export function describeMismatch(value: unknown, columnType: PrequelType | null,
   if (wants('number') || wants('integer')) {
     // Digits that came from a numeric column, or (from an expression) digits that a double cannot hold.
     const numericText =
-      typeof value === 'string' && (columnType !== null ? NUMERIC_COLUMNS.has(columnType) : /^-?\d+(\.\d+)?$/.test(value) && safeNumber(exactNumber(value)) === undefined);
+      typeof value === 'string' &&
+      (columnType !== null
+        ? NUMERIC_COLUMNS.has(columnType)
+        : /^-?\d+(\.\d+)?$/.test(value) && safeNumber(exactNumber(value)) === undefined);
     if (numericText || typeof value === 'number' || typeof value === 'bigint') {
       const number = Number(value);
       const text = typeof value === 'string' ? value : shown;
       // Cut like showValue, without the quotes: the digits are what the message is about.
       const digits = text.length > 60 ? `${text.slice(0, 57)}…` : text;
       if (!Number.isFinite(number)) {
-        return { message: `${digits} is not a finite number, and JSON has no way to write it`, fix: `map an expression that replaces it, such as IF(${ref} == ${digits === text ? JSON.stringify(text) : '"…"'}, nil, float(${ref}))` };
+        return {
+          message: `${digits} is not a finite number, and JSON has no way to write it`,
+          fix: `map an expression that replaces it, such as IF(${ref} == ${digits === text ? JSON.stringify(text) : '"…"'}, nil, float(${ref}))`,
+        };
       }
       if (Number.isFinite(number) && !Number.isInteger(number) && !wants('number')) {
-        return { message: `${digits} is not a whole number`, fix: `make the field a number in record_schema, or round it with an expression such as int(float(${ref}))` };
+        return {
+          message: `${digits} is not a whole number`,
+          fix: `make the field a number in record_schema, or round it with an expression such as int(float(${ref}))`,
+        };
       }
       return {
         message:
@@ -132,22 +175,46 @@ export function describeMismatch(value: unknown, columnType: PrequelType | null,
       };
     }
     if (columnType !== null && TIME_COLUMNS.has(columnType)) {
-      return { message: `${shown} is ${kind}, not a number`, fix: `use an expression such as date(${ref}).Unix() for seconds since 1970, or make the field a string` };
+      return {
+        message: `${shown} is ${kind}, not a number`,
+        fix: `use an expression such as date(${ref}).Unix() for seconds since 1970, or make the field a string`,
+      };
     }
-    if (typeof value === 'boolean') return { message: `${shown} is a boolean, not a number`, fix: `use an expression such as IF(${ref}, 1, 0)` };
+    if (typeof value === 'boolean')
+      return {
+        message: `${shown} is a boolean, not a number`,
+        fix: `use an expression such as IF(${ref}, 1, 0)`,
+      };
     if (typeof value === 'string') {
-      return { message: `${columnType === null ? 'the value is' : 'the column holds'} text (${shown}), not a number`, fix: `use an expression like ${wants('integer') && !wants('number') ? 'int' : 'float'}(${ref}) to read the text as a number` };
+      return {
+        message: `${columnType === null ? 'the value is' : 'the column holds'} text (${shown}), not a number`,
+        fix: `use an expression like ${wants('integer') && !wants('number') ? 'int' : 'float'}(${ref}) to read the text as a number`,
+      };
     }
   }
   if (wants('boolean')) {
-    if (typeof value === 'string') return { message: `${shown} is text, not a boolean (only "true" and "false" convert)`, fix: `use a comparison such as ${ref} == "yes"` };
-    if (typeof value === 'number') return { message: `${shown} is a number, not a boolean`, fix: `use a comparison such as ${ref} != 0` };
+    if (typeof value === 'string')
+      return {
+        message: `${shown} is text, not a boolean (only "true" and "false" convert)`,
+        fix: `use a comparison such as ${ref} == "yes"`,
+      };
+    if (typeof value === 'number')
+      return {
+        message: `${shown} is a number, not a boolean`,
+        fix: `use a comparison such as ${ref} != 0`,
+      };
   }
   if (wants('string') && typeof value === 'object') {
-    return { message: `${kind} cannot be a string field as is`, fix: `use toJSON(${ref}) to send it as JSON text, or make the field an ${Array.isArray(value) ? 'array' : 'object'}` };
+    return {
+      message: `${kind} cannot be a string field as is`,
+      fix: `use toJSON(${ref}) to send it as JSON text, or make the field an ${Array.isArray(value) ? 'array' : 'object'}`,
+    };
   }
   if ((wants('object') || wants('array')) && typeof value === 'string') {
-    return { message: `${shown} is text, not ${typeList(wanted)}`, fix: `use fromJSON(${ref}) if the text holds JSON` };
+    return {
+      message: `${shown} is text, not ${typeList(wanted)}`,
+      fix: `use fromJSON(${ref}) if the text holds JSON`,
+    };
   }
   return {
     message: `${shown} is ${kind}, but record_schema wants ${typeList(wanted)}`,

@@ -34,7 +34,8 @@ function withoutTrailingZeros(digits: string): string {
   return digits.slice(0, end);
 }
 
-const sameDecimal = (a: Decimal, b: Decimal) => a.negative === b.negative && a.digits === b.digits && a.exponent === b.exponent;
+const sameDecimal = (a: Decimal, b: Decimal) =>
+  a.negative === b.negative && a.digits === b.digits && a.exponent === b.exponent;
 
 /** The number whose value is exactly the decimal `text` ("42", "12.50", "1e3"), or undefined when none is. */
 export function exactNumber(text: string): number | undefined {

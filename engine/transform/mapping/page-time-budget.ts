@@ -18,13 +18,31 @@ export class ExpressionTooSlow extends JobFailure {
 /** The mappings the error names, in the words of its sentences. */
 type Culprits = { subject: string; is: string; its: string; fix: string };
 
-const simplify = 'avoid work that grows with the input, such as long repeat() results, map or filter over large ranges, nested loops, or large regular expressions on long text.';
+const simplify =
+  'avoid work that grows with the input, such as long repeat() results, map or filter over large ranges, nested loops, or large regular expressions on long text.';
 
 function culprits(targets: readonly string[]): Culprits {
   const names = targets.map((target) => `"${target}"`).join(', ');
-  if (targets.length === 1) return { subject: `The expression of mapping ${names}`, is: 'is', its: 'its', fix: `Simplify the expression: ${simplify}` };
-  if (targets.length) return { subject: `The expressions of mappings ${names}`, is: 'are', its: 'their', fix: `Simplify the expressions: ${simplify}` };
-  return { subject: "The stream's mappings", is: 'are', its: 'their', fix: `Simplify the mappings: ${simplify}` };
+  if (targets.length === 1)
+    return {
+      subject: `The expression of mapping ${names}`,
+      is: 'is',
+      its: 'its',
+      fix: `Simplify the expression: ${simplify}`,
+    };
+  if (targets.length)
+    return {
+      subject: `The expressions of mappings ${names}`,
+      is: 'are',
+      its: 'their',
+      fix: `Simplify the expressions: ${simplify}`,
+    };
+  return {
+    subject: "The stream's mappings",
+    is: 'are',
+    its: 'their',
+    fix: `Simplify the mappings: ${simplify}`,
+  };
 }
 
 /** One page's account: the time its transforms took, and which mappings ran out of their records' time budget. */
@@ -43,7 +61,9 @@ export class PageTimeBudget {
   /** Notes a transformed record and what failed in it. */
   transformed(errors?: readonly FieldError[]): void {
     this.records++;
-    const outOfTime = errors?.find((error) => error.stage === 'transform' && isTimeBudgetError(error.message));
+    const outOfTime = errors?.find(
+      (error) => error.stage === 'transform' && isTimeBudgetError(error.message),
+    );
     const target = outOfTime?.target_field;
     if (target !== undefined) this.overBudget.set(target, (this.overBudget.get(target) ?? 0) + 1);
   }
@@ -56,7 +76,8 @@ export class PageTimeBudget {
 
   private tooSlow(): ExpressionTooSlow {
     const budget = `${this.maxMilliseconds / 1000} s`;
-    const stopped = 'so the load stopped before transforming the rest; the records not delivered wait for the next load';
+    const stopped =
+      'so the load stopped before transforming the rest; the records not delivered wait for the next load';
     const byCount = [...this.overBudget].sort((a, b) => b[1] - a[1]);
     if (byCount.length) {
       const { subject, is, its, fix } = culprits(byCount.map(([target]) => target));
@@ -68,6 +89,9 @@ export class PageTimeBudget {
     }
     const { subject, is, fix } = culprits(this.expressionTargets);
     const each = `${(this.spent / Math.max(1, this.records)).toFixed(1)} ms`;
-    return new ExpressionTooSlow(`${subject} ${is} too slow`, `${subject} took more than ${budget} for ${this.records} records (${each} a record), ${stopped}. ${fix}`);
+    return new ExpressionTooSlow(
+      `${subject} ${is} too slow`,
+      `${subject} took more than ${budget} for ${this.records} records (${each} a record), ${stopped}. ${fix}`,
+    );
   }
 }

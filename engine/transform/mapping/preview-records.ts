@@ -1,11 +1,23 @@
 // The body of test-stream and test-transform: the requested records, transformed, in request order; a record that
 // fails appears only among the errors, and so does an id the cache does not hold. Previews run on the engine's
 // event loop, so they work in slices between which other requests are answered, and stop at a time budget.
-import type { CompiledTransform, FieldError, PreviewColumn, SourceRecord } from './compile-mappings';
+import type {
+  CompiledTransform,
+  FieldError,
+  PreviewColumn,
+  SourceRecord,
+} from './compile-mappings';
 import { nextTurn } from './next-turn';
 
-export type PreviewError = Omit<FieldError, 'stage'> & { record_id: string; stage: FieldError['stage'] | 'extract' };
-export type Preview = { schema: PreviewColumn[]; records: Record<string, unknown>[]; errors: PreviewError[] };
+export type PreviewError = Omit<FieldError, 'stage'> & {
+  record_id: string;
+  stage: FieldError['stage'] | 'extract';
+};
+export type Preview = {
+  schema: PreviewColumn[];
+  records: Record<string, unknown>[];
+  errors: PreviewError[];
+};
 
 export const RECORD_ID_FIELD = '_prequel_record_id';
 
@@ -23,7 +35,12 @@ export type PreviewOptions = {
   takeTurn?: () => Promise<void>;
 };
 
-export async function previewRecords(transform: CompiledTransform, recordIds: readonly string[], cached: readonly SourceRecord[], options: PreviewOptions): Promise<Preview> {
+export async function previewRecords(
+  transform: CompiledTransform,
+  recordIds: readonly string[],
+  cached: readonly SourceRecord[],
+  options: PreviewOptions,
+): Promise<Preview> {
   const { now, maxMilliseconds = defaultPreviewMilliseconds, takeTurn = nextTurn } = options;
   const started = performance.now();
   // Even the first slice waits its turn: previews that start together must not run their first records back to back.
@@ -35,7 +52,11 @@ export async function previewRecords(transform: CompiledTransform, recordIds: re
   for (const recordId of new Set(recordIds)) {
     const source = byId.get(recordId);
     if (!source) {
-      errors.push({ record_id: recordId, stage: 'extract', message: "no record with this id in the dataset's cache" });
+      errors.push({
+        record_id: recordId,
+        stage: 'extract',
+        message: "no record with this id in the dataset's cache",
+      });
       continue;
     }
     if (!outOfTime && performance.now() - sliceStarted >= sliceMilliseconds) {

@@ -3,7 +3,15 @@
 
 export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
 
-const JSON_TYPES: ReadonlySet<string> = new Set<JsonType>(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
+const JSON_TYPES: ReadonlySet<string> = new Set<JsonType>([
+  'string',
+  'number',
+  'integer',
+  'boolean',
+  'object',
+  'array',
+  'null',
+]);
 
 export interface TargetSchema {
   /** The declared types, in the schema's order; null when the schema does not declare a plain `type` there. */
@@ -15,12 +23,20 @@ export interface TargetSchema {
 type SchemaNode = { type?: unknown; properties?: unknown; required?: unknown };
 
 function asNode(value: unknown): SchemaNode | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as SchemaNode) : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as SchemaNode)
+    : null;
 }
 
 function declaredTypes(node: SchemaNode): JsonType[] | null {
-  const raw = typeof node.type === 'string' ? [node.type] : Array.isArray(node.type) ? node.type : null;
-  if (!raw || raw.length === 0 || !raw.every((type): type is JsonType => typeof type === 'string' && JSON_TYPES.has(type))) return null;
+  const raw =
+    typeof node.type === 'string' ? [node.type] : Array.isArray(node.type) ? node.type : null;
+  if (
+    !raw ||
+    raw.length === 0 ||
+    !raw.every((type): type is JsonType => typeof type === 'string' && JSON_TYPES.has(type))
+  )
+    return null;
   return raw;
 }
 
@@ -29,7 +45,10 @@ export function targetSchema(recordSchema: unknown, segments: readonly string[])
   let required = true;
   for (const segment of segments) {
     const properties = asNode(node?.properties);
-    const child = properties && Object.hasOwn(properties, segment) ? asNode((properties as Record<string, unknown>)[segment]) : null;
+    const child =
+      properties && Object.hasOwn(properties, segment)
+        ? asNode((properties as Record<string, unknown>)[segment])
+        : null;
     required = Array.isArray(node?.required) && node.required.includes(segment);
     node = child;
   }

@@ -7,7 +7,9 @@ describe('setAt', () => {
     setAt(record, ['id'], 1);
     setAt(record, ['preferences', 'plan', 'name'], 'pro');
     setAt(record, ['preferences', 'locale'], 'sv');
-    expect(JSON.stringify(record)).toBe('{"id":1,"preferences":{"plan":{"name":"pro"},"locale":"sv"}}');
+    expect(JSON.stringify(record)).toBe(
+      '{"id":1,"preferences":{"plan":{"name":"pro"},"locale":"sv"}}',
+    );
   });
 
   test('"__proto__" is written as a field, never as the prototype', () => {
@@ -17,7 +19,9 @@ describe('setAt', () => {
     expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
     expect(Object.getPrototypeOf(record.a)).toBe(Object.prototype);
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
-    expect(JSON.stringify(record)).toBe('{"__proto__":{"polluted":true},"a":{"__proto__":{"polluted":true}}}');
+    expect(JSON.stringify(record)).toBe(
+      '{"__proto__":{"polluted":true},"a":{"__proto__":{"polluted":true}}}',
+    );
   });
 
   test('"constructor" and "prototype" become own fields; nothing inherited is written through', () => {
@@ -27,6 +31,8 @@ describe('setAt', () => {
     expect(Object.hasOwn(record, 'constructor')).toBe(true);
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
     expect(Object.prototype.toString).toBeTypeOf('function');
-    expect(JSON.stringify(record)).toBe('{"constructor":{"prototype":{"polluted":true}},"toString":"text"}');
+    expect(JSON.stringify(record)).toBe(
+      '{"constructor":{"prototype":{"polluted":true}},"toString":"text"}',
+    );
   });
 });

@@ -10,7 +10,9 @@ const S3Schema = z.object({
   prefix: PrefixSchema,
   auth_method: z.enum(['aws_iam_role', 'aws_access_keys']),
   aws_iam_role: z.object({ aws_iam_role_arn: z.string().trim().min(1).max(2048) }).optional(),
-  aws_access_keys: z.object({ access_id: z.string().trim().min(1).max(256), secret_key: SecretSchema }).optional(),
+  aws_access_keys: z
+    .object({ access_id: z.string().trim().min(1).max(256), secret_key: SecretSchema })
+    .optional(),
 });
 
 /**
@@ -33,7 +35,10 @@ const LocalSchema = z.object({
   path: z
     .string()
     .max(512)
-    .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]*$/, 'must be a relative path inside the engine data directory')
+    .regex(
+      /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]*$/,
+      'must be a relative path inside the engine data directory',
+    )
     .default('datalake'),
 });
 
@@ -54,13 +59,25 @@ export const DatalakeCreateSchema = z
   })
   .superRefine((value, ctx) => {
     if (value.storage !== 'local' && value[value.storage] === undefined) {
-      ctx.addIssue({ code: 'custom', path: [value.storage], message: `is required when storage is "${value.storage}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [value.storage],
+        message: `is required when storage is "${value.storage}"`,
+      });
     }
     if (value.s3?.auth_method === 'aws_iam_role' && !value.s3.aws_iam_role) {
-      ctx.addIssue({ code: 'custom', path: ['s3', 'aws_iam_role'], message: 'is required when auth_method is "aws_iam_role"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['s3', 'aws_iam_role'],
+        message: 'is required when auth_method is "aws_iam_role"',
+      });
     }
     if (value.s3?.auth_method === 'aws_access_keys' && !value.s3.aws_access_keys) {
-      ctx.addIssue({ code: 'custom', path: ['s3', 'aws_access_keys'], message: 'is required when auth_method is "aws_access_keys"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['s3', 'aws_access_keys'],
+        message: 'is required when auth_method is "aws_access_keys"',
+      });
     }
   });
 export type DatalakeCreate = z.infer<typeof DatalakeCreateSchema>;

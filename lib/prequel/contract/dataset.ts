@@ -20,7 +20,10 @@ const DimensionSchema = z.object({
   is_deleted_column: ColumnNameSchema.optional(),
   detect_hard_deletes: z.boolean().optional(),
 });
-const FactSchema = z.object({ primary_key_column: ColumnNameSchema, created_at_column: ColumnNameSchema });
+const FactSchema = z.object({
+  primary_key_column: ColumnNameSchema,
+  created_at_column: ColumnNameSchema,
+});
 
 export const DATASET_METHODS = ['table', 'sql', 'glob'] as const;
 export const DATASET_TYPES = ['dimension', 'fact'] as const;
@@ -40,10 +43,18 @@ export const DatasetCreateSchema = z
   })
   .superRefine((value, ctx) => {
     if (value[value.method] === undefined) {
-      ctx.addIssue({ code: 'custom', path: [value.method], message: `is required when method is "${value.method}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [value.method],
+        message: `is required when method is "${value.method}"`,
+      });
     }
     if (value[value.type] === undefined) {
-      ctx.addIssue({ code: 'custom', path: [value.type], message: `is required when type is "${value.type}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [value.type],
+        message: `is required when type is "${value.type}"`,
+      });
     }
   });
 export type DatasetCreate = z.infer<typeof DatasetCreateSchema>;
@@ -60,7 +71,10 @@ export const DriftedColumnSchema = z.looseObject({
 });
 export type DriftedColumn = z.infer<typeof DriftedColumnSchema>;
 
-export const SchemaDriftSchema = z.looseObject({ columns: z.array(DriftedColumnSchema), new_columns: z.array(z.string()) });
+export const SchemaDriftSchema = z.looseObject({
+  columns: z.array(DriftedColumnSchema),
+  new_columns: z.array(z.string()),
+});
 export type SchemaDrift = z.infer<typeof SchemaDriftSchema>;
 
 export const DatasetSchema = z.looseObject({
@@ -71,7 +85,11 @@ export const DatasetSchema = z.looseObject({
   frequency_minutes: z.number(),
   method: z.enum(DATASET_METHODS),
   type: z.enum(DATASET_TYPES),
-  schema_drift: SchemaDriftSchema.nullable().optional().describe('(ext) how the source columns drifted from what the mappings read; null when they did not'),
+  schema_drift: SchemaDriftSchema.nullable()
+    .optional()
+    .describe(
+      '(ext) how the source columns drifted from what the mappings read; null when they did not',
+    ),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
 });

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { NameSchema, TimestampSchema, UuidSchema } from './common';
 
 const TemplateStringSchema = z.string().max(65_536);
-const HeaderNameSchema = z.string().min(1).max(256).regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid HTTP header name');
+const HeaderNameSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid HTTP header name');
 
 /** Header names whose values are always credentials, whether or not secret_headers lists them. */
 const CREDENTIAL_HEADER = /^(?:proxy-)?authorization$|-(?:key|token)$/i;
@@ -10,7 +14,9 @@ const CREDENTIAL_HEADER = /^(?:proxy-)?authorization$|-(?:key|token)$/i;
 /** Whether a header's value is a write-only secret: a credential name, or listed in the template's secret_headers. */
 export function isSecretHeader(name: string, secretHeaders: readonly string[] = []): boolean {
   const lower = name.toLowerCase();
-  return CREDENTIAL_HEADER.test(name) || secretHeaders.some((listed) => listed.toLowerCase() === lower);
+  return (
+    CREDENTIAL_HEADER.test(name) || secretHeaders.some((listed) => listed.toLowerCase() === lower)
+  );
 }
 
 export const RequestTemplateSchema = z.object({
@@ -45,7 +51,10 @@ export const DestinationCreateSchema = z
     type: z.enum(DESTINATION_TYPES),
     record_schema: z.record(z.string(), z.unknown()),
     webhook_record: z
-      .object({ request_template: RequestTemplateSchema, max_concurrency: z.number().int().min(1).max(64).optional() })
+      .object({
+        request_template: RequestTemplateSchema,
+        max_concurrency: z.number().int().min(1).max(64).optional(),
+      })
       .optional(),
     webhook_batch: z
       .object({
@@ -62,7 +71,11 @@ export const DestinationCreateSchema = z
   })
   .superRefine((value, ctx) => {
     if (value[value.type] === undefined) {
-      ctx.addIssue({ code: 'custom', path: [value.type], message: `is required when type is "${value.type}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [value.type],
+        message: `is required when type is "${value.type}"`,
+      });
     }
   });
 export type DestinationCreate = z.infer<typeof DestinationCreateSchema>;

@@ -24,7 +24,10 @@ export const JobErrorSchema = z.looseObject({
 });
 export type JobError = z.infer<typeof JobErrorSchema>;
 
-export const ExtractProgressSchema = z.object({ rows_read: z.number(), estimated_rows: z.number().nullable() });
+export const ExtractProgressSchema = z.object({
+  rows_read: z.number(),
+  estimated_rows: z.number().nullable(),
+});
 export type ExtractProgress = z.infer<typeof ExtractProgressSchema>;
 
 export const ExtractSchema = z.looseObject({
@@ -41,9 +44,16 @@ export const ExtractSchema = z.looseObject({
   records_existing_deleted: z.number(),
   records_errored: z.number(),
   error: JobErrorSchema.nullable(),
-  progress: ExtractProgressSchema.optional().describe('(ext) rows read so far and the table size estimate'),
-  full_refresh: z.boolean().optional().describe('(ext) the extract reads the whole table again, not only what changed'),
-  cancel_requested_at: TimestampSchema.nullable().optional().describe('(ext) when a cancel was asked for; a running extract stops at its next checkpoint'),
+  progress: ExtractProgressSchema.optional().describe(
+    '(ext) rows read so far and the table size estimate',
+  ),
+  full_refresh: z
+    .boolean()
+    .optional()
+    .describe('(ext) the extract reads the whole table again, not only what changed'),
+  cancel_requested_at: TimestampSchema.nullable()
+    .optional()
+    .describe('(ext) when a cancel was asked for; a running extract stops at its next checkpoint'),
 });
 export type Extract = z.infer<typeof ExtractSchema>;
 
@@ -65,6 +75,8 @@ export const LoadSchema = z.looseObject({
   records_errored: z.number(),
   record_ids: z.array(z.string()).optional(),
   error: JobErrorSchema.nullable(),
-  cancel_requested_at: TimestampSchema.nullable().optional().describe('(ext) when a cancel was asked for; a running load stops before its next request'),
+  cancel_requested_at: TimestampSchema.nullable()
+    .optional()
+    .describe('(ext) when a cancel was asked for; a running load stops before its next request'),
 });
 export type Load = z.infer<typeof LoadSchema>;

@@ -8,10 +8,20 @@ export const HealthSchema = z.enum(HEALTHS);
 export type Health = z.infer<typeof HealthSchema>;
 
 /** For sorting: the higher, the sooner support should look. */
-export const HEALTH_SEVERITY: Record<Health, number> = { failing: 3, degraded: 2, onboarding_incomplete: 1, healthy: 0 };
+export const HEALTH_SEVERITY: Record<Health, number> = {
+  failing: 3,
+  degraded: 2,
+  onboarding_incomplete: 1,
+  healthy: 0,
+};
 
 /** The first wizard step a tenant has not done: connect a database, choose data, save a mapping, launch. */
-export const ONBOARDING_STEPS = ['connect_source', 'choose_data', 'save_mapping', 'launch'] as const;
+export const ONBOARDING_STEPS = [
+  'connect_source',
+  'choose_data',
+  'save_mapping',
+  'launch',
+] as const;
 export const OnboardingStepSchema = z.enum(ONBOARDING_STEPS);
 export type OnboardingStep = z.infer<typeof OnboardingStepSchema>;
 
@@ -29,7 +39,11 @@ const problem = <Kind extends string, Shape extends z.ZodRawShape>(kind: Kind, s
 export const HealthProblemSchema = z.discriminatedUnion('kind', [
   problem('source_unreachable', { object: ObjectRefSchema }),
   /** The dataset's newest finished extract failed; `runs` failures in a row since its last success. */
-  problem('extract_failed', { object: ObjectRefSchema, error: JobErrorSchema.nullable(), runs: z.number().int() }),
+  problem('extract_failed', {
+    object: ObjectRefSchema,
+    error: JobErrorSchema.nullable(),
+    runs: z.number().int(),
+  }),
   /** A mapped column is gone from the source (failing) or changed type (degraded). */
   problem('mapped_column_changed', {
     object: ObjectRefSchema,
@@ -39,10 +53,22 @@ export const HealthProblemSchema = z.discriminatedUnion('kind', [
     current_type: z.string().nullable(),
   }),
   problem('rows_errored', { object: ObjectRefSchema, count: z.number() }),
-  problem('data_stale', { object: ObjectRefSchema, last_success_at: TimestampSchema, frequency_minutes: z.number() }),
+  problem('data_stale', {
+    object: ObjectRefSchema,
+    last_success_at: TimestampSchema,
+    frequency_minutes: z.number(),
+  }),
   problem('stream_stopped', { object: ObjectRefSchema, disabled_reason: z.string() }),
-  problem('load_failed', { object: ObjectRefSchema, error: JobErrorSchema.nullable(), runs: z.number().int() }),
-  problem('records_errored', { object: ObjectRefSchema, count: z.number(), error: JobErrorSchema.nullable() }),
+  problem('load_failed', {
+    object: ObjectRefSchema,
+    error: JobErrorSchema.nullable(),
+    runs: z.number().int(),
+  }),
+  problem('records_errored', {
+    object: ObjectRefSchema,
+    count: z.number(),
+    error: JobErrorSchema.nullable(),
+  }),
   problem('every_stream_paused', {}),
 ]);
 export type HealthProblem = z.infer<typeof HealthProblemSchema>;
@@ -77,13 +103,23 @@ export const ErrorGroupSchema = z.object({
 });
 export type ErrorGroupSummary = z.infer<typeof ErrorGroupSchema>;
 
-export const HealthCountsSchema = z.object({ failing: z.number().int(), degraded: z.number().int(), onboarding_incomplete: z.number().int(), healthy: z.number().int() });
+export const HealthCountsSchema = z.object({
+  failing: z.number().int(),
+  degraded: z.number().int(),
+  onboarding_incomplete: z.number().int(),
+  healthy: z.number().int(),
+});
 export type HealthCounts = z.infer<typeof HealthCountsSchema>;
 
 export const ProviderHealthQuerySchema = z.object({
   page_size: z.coerce.number().int().min(1).max(100).default(10),
   cursor: z.string().max(2048).optional().describe('opaque: from next_url or previous_url'),
-  search: z.string().trim().max(200).optional().describe('part of the name or id, case-insensitive'),
+  search: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe('part of the name or id, case-insensitive'),
   health: HealthSchema.optional(),
 });
 export type ProviderHealthQuery = z.infer<typeof ProviderHealthQuerySchema>;
@@ -91,9 +127,13 @@ export type ProviderHealthQuery = z.infer<typeof ProviderHealthQuerySchema>;
 export const ProviderHealthListSchema = z.object({
   status: z.literal('success'),
   data: z.object({
-    providers: z.array(ProviderHealthSchema).describe('worst first, then broken longest first (unknown starts last), then by name'),
+    providers: z
+      .array(ProviderHealthSchema)
+      .describe('worst first, then broken longest first (unknown starts last), then by name'),
     counts: HealthCountsSchema.describe('tenants of each health among those the search matches'),
-    error_groups: z.array(ErrorGroupSchema).describe('the failures of every tenant, grouped: the most widespread first'),
+    error_groups: z
+      .array(ErrorGroupSchema)
+      .describe('the failures of every tenant, grouped: the most widespread first'),
   }),
   message: z.string(),
   has_next: z.boolean(),

@@ -5,19 +5,28 @@ export const ProviderIdSchema = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may contain letters, digits, ".", "_" and "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'may contain letters, digits, ".", "_" and "-", starting with a letter or digit',
+  );
 
 export const ProductNameSchema = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may contain letters, digits, ".", "_" and "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'may contain letters, digits, ".", "_" and "-", starting with a letter or digit',
+  );
 
 export const ProviderCreateSchema = z.object({
   id: ProviderIdSchema,
   name: NameSchema,
   datalake_id: UuidSchema,
-  products: z.array(ProductNameSchema).min(1, 'must name at least one product (["all"] for every destination)').max(100),
+  products: z
+    .array(ProductNameSchema)
+    .min(1, 'must name at least one product (["all"] for every destination)')
+    .max(100),
 });
 export type ProviderCreate = z.infer<typeof ProviderCreateSchema>;
 

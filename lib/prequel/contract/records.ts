@@ -17,7 +17,10 @@ export type SampleColumn = z.infer<typeof SampleColumnSchema>;
 
 const RecordSchema = z.record(z.string(), z.unknown());
 
-export const RandomSampleSchema = z.looseObject({ schema: z.array(SampleColumnSchema), records: z.array(RecordSchema) });
+export const RandomSampleSchema = z.looseObject({
+  schema: z.array(SampleColumnSchema),
+  records: z.array(RecordSchema),
+});
 export type RandomSample = z.infer<typeof RandomSampleSchema>;
 
 export const PreviewErrorSchema = z.looseObject({
@@ -34,21 +37,38 @@ export type PreviewError = z.infer<typeof PreviewErrorSchema>;
 export const PreviewSchema = z.looseObject({
   schema: z.array(SampleColumnSchema),
   records: z.array(RecordSchema),
-  errors: z.array(PreviewErrorSchema).optional().describe('(ext) per record and target field, so a preview can point at the cell'),
+  errors: z
+    .array(PreviewErrorSchema)
+    .optional()
+    .describe('(ext) per record and target field, so a preview can point at the cell'),
 });
 export type Preview = z.infer<typeof PreviewSchema>;
 
 const StageErrorSchema = z.looseObject({ error_code: z.string(), error_trace: z.string() });
 
 const stageFields = { error: StageErrorSchema.nullable(), is_deleted: z.boolean() };
-const ExtractStageSchema = z.looseObject({ last_extracted_at: TimestampSchema.nullable(), data: z.unknown(), ...stageFields });
-const TransformStageSchema = z.looseObject({ last_transformed_at: TimestampSchema.nullable(), data: z.unknown(), ...stageFields });
-const ValidateStageSchema = z.looseObject({ last_validated_at: TimestampSchema.nullable(), ...stageFields });
+const ExtractStageSchema = z.looseObject({
+  last_extracted_at: TimestampSchema.nullable(),
+  data: z.unknown(),
+  ...stageFields,
+});
+const TransformStageSchema = z.looseObject({
+  last_transformed_at: TimestampSchema.nullable(),
+  data: z.unknown(),
+  ...stageFields,
+});
+const ValidateStageSchema = z.looseObject({
+  last_validated_at: TimestampSchema.nullable(),
+  ...stageFields,
+});
 const LoadStageSchema = z.looseObject({
   last_loaded_at: TimestampSchema.nullable(),
   data: z.unknown(),
   ...stageFields,
-  redelivery: z.boolean().optional().describe('(ext) the last load of the record was a redelivery of every record'),
+  redelivery: z
+    .boolean()
+    .optional()
+    .describe('(ext) the last load of the record was a redelivery of every record'),
 });
 
 /** One record at each stage of the pipeline; a stage it has not reached is null. */

@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { isCovered, isKnownTarget, requiredFieldPaths, uncoveredRequiredFields } from './required-fields';
+import {
+  isCovered,
+  isKnownTarget,
+  requiredFieldPaths,
+  uncoveredRequiredFields,
+} from './required-fields';
 
 const knockSchema = {
   type: 'object',
@@ -17,7 +22,11 @@ const knockSchema = {
           type: 'object',
           required: ['channel_types', 'workflows'],
           properties: {
-            channel_types: { type: 'object', required: ['email'], properties: { email: { type: 'boolean' } } },
+            channel_types: {
+              type: 'object',
+              required: ['email'],
+              properties: { email: { type: 'boolean' } },
+            },
             workflows: { type: 'object' },
           },
         },
@@ -28,7 +37,13 @@ const knockSchema = {
 
 describe('requiredFieldPaths', () => {
   test('lists top-level required fields', () => {
-    expect(requiredFieldPaths({ type: 'object', required: ['id'], properties: { id: { type: 'string' } } })).toEqual(['id']);
+    expect(
+      requiredFieldPaths({
+        type: 'object',
+        required: ['id'],
+        properties: { id: { type: 'string' } },
+      }),
+    ).toEqual(['id']);
   });
 
   test('descends into required objects with required children', () => {
@@ -51,11 +66,15 @@ describe('requiredFieldPaths', () => {
 describe('coverage', () => {
   test('a mapping of an ancestor object covers its required leaves', () => {
     expect(isCovered('preferences.default.workflows', ['preferences'])).toBe(true);
-    expect(isCovered('preferences.default.workflows', ['preferences.default.channel_types'])).toBe(false);
+    expect(isCovered('preferences.default.workflows', ['preferences.default.channel_types'])).toBe(
+      false,
+    );
   });
 
   test('a mapping of a descendant covers an object leaf', () => {
-    expect(isCovered('preferences.default.workflows', ['preferences.default.workflows.welcome'])).toBe(true);
+    expect(
+      isCovered('preferences.default.workflows', ['preferences.default.workflows.welcome']),
+    ).toBe(true);
   });
 
   test('a name prefix is not an ancestor', () => {
@@ -63,7 +82,10 @@ describe('coverage', () => {
   });
 
   test('reports what is missing', () => {
-    expect(uncoveredRequiredFields(knockSchema, ['email', 'preferences.default'])).toEqual(['name', 'timezone']);
+    expect(uncoveredRequiredFields(knockSchema, ['email', 'preferences.default'])).toEqual([
+      'name',
+      'timezone',
+    ]);
   });
 });
 

@@ -7,11 +7,15 @@ type SchemaNode = {
 };
 
 function asNode(value: unknown): SchemaNode | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as SchemaNode) : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as SchemaNode)
+    : null;
 }
 
 function requiredNames(node: SchemaNode): string[] {
-  return Array.isArray(node.required) ? node.required.filter((name): name is string => typeof name === 'string') : [];
+  return Array.isArray(node.required)
+    ? node.required.filter((name): name is string => typeof name === 'string')
+    : [];
 }
 
 /**
@@ -24,14 +28,17 @@ export function requiredFieldPaths(schema: unknown, prefix = ''): string[] {
   return requiredNames(node).flatMap((name) => {
     const path = `${prefix}${name}`;
     const child = asNode(node.properties?.[name]);
-    const nested = child && requiredNames(child).length ? requiredFieldPaths(child, `${path}.`) : [];
+    const nested =
+      child && requiredNames(child).length ? requiredFieldPaths(child, `${path}.`) : [];
     return nested.length ? nested : [path];
   });
 }
 
 /** A target covers a required path when it is the path, one of its ancestors, or one of its descendants. */
 export function isCovered(path: string, targets: readonly string[]): boolean {
-  return targets.some((target) => target === path || path.startsWith(`${target}.`) || target.startsWith(`${path}.`));
+  return targets.some(
+    (target) => target === path || path.startsWith(`${target}.`) || target.startsWith(`${path}.`),
+  );
 }
 
 export function uncoveredRequiredFields(schema: unknown, targets: readonly string[]): string[] {
@@ -43,7 +50,10 @@ export function isKnownTarget(schema: unknown, target: string): boolean {
   let node = asNode(schema);
   for (const segment of target.split('.')) {
     if (!node) return true;
-    const child = node.properties && Object.hasOwn(node.properties, segment) ? asNode(node.properties[segment]) : null;
+    const child =
+      node.properties && Object.hasOwn(node.properties, segment)
+        ? asNode(node.properties[segment])
+        : null;
     if (!child) return node.additionalProperties !== false;
     node = child;
   }

@@ -1,7 +1,20 @@
 import { z } from 'zod';
 
 /** Portable column types; `raw_type` keeps the database's own name. */
-export const PREQUEL_TYPES = ['string', 'integer', 'decimal', 'float', 'boolean', 'timestamp', 'date', 'time', 'json', 'bytes', 'uuid', 'array'] as const;
+export const PREQUEL_TYPES = [
+  'string',
+  'integer',
+  'decimal',
+  'float',
+  'boolean',
+  'timestamp',
+  'date',
+  'time',
+  'json',
+  'bytes',
+  'uuid',
+  'array',
+] as const;
 export type PrequelType = (typeof PREQUEL_TYPES)[number];
 
 export const SchemaColumnSchema = z.object({
@@ -35,9 +48,24 @@ export const TestSourceResultSchema = z.object({
 export type TestSourceResult = z.infer<typeof TestSourceResultSchema>;
 
 export const GetSchemaRequestSchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('table'), table: z.object({ source_table_namespace: z.string().min(1).max(255), source_table_name: z.string().min(1).max(255) }) }),
-  z.object({ method: z.literal('sql'), sql: z.object({ query: z.string().trim().min(1).max(100_000) }) }),
-  z.object({ method: z.literal('glob'), glob: z.object({ pattern: z.string().min(1).max(1024), format: z.enum(['csv', 'jsonl', 'parquet']) }) }),
+  z.object({
+    method: z.literal('table'),
+    table: z.object({
+      source_table_namespace: z.string().min(1).max(255),
+      source_table_name: z.string().min(1).max(255),
+    }),
+  }),
+  z.object({
+    method: z.literal('sql'),
+    sql: z.object({ query: z.string().trim().min(1).max(100_000) }),
+  }),
+  z.object({
+    method: z.literal('glob'),
+    glob: z.object({
+      pattern: z.string().min(1).max(1024),
+      format: z.enum(['csv', 'jsonl', 'parquet']),
+    }),
+  }),
 ]);
 export type GetSchemaRequest = z.infer<typeof GetSchemaRequestSchema>;
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { HostSchema, NameSchema, PortSchema, SecretSchema, TimestampSchema, UuidSchema } from './common';
+import {
+  HostSchema,
+  NameSchema,
+  PortSchema,
+  SecretSchema,
+  TimestampSchema,
+  UuidSchema,
+} from './common';
 import { ProviderIdSchema } from './provider';
 
 /** Vendors the engine reads today; the others are accepted by the schema and refused with `vendor_not_supported`. */
@@ -31,13 +38,18 @@ const DatabaseConnectionSchema = (defaultPort: number) =>
     port: PortSchema.default(defaultPort),
     database: z.string().trim().min(1).max(255),
     schema: z.string().trim().min(1).max(255).optional(),
-    auth_method: z.literal('password_auth', { error: 'must be "password_auth"' }).default('password_auth'),
+    auth_method: z
+      .literal('password_auth', { error: 'must be "password_auth"' })
+      .default('password_auth'),
     /**
      * The password is write-only. A PATCH or test-source override may leave it out (or empty) to keep the saved one
      * only while host, port, database, username, disable_ssl and the SSH tunnel stay the same; otherwise the engine
      * answers 422 `secret_required` on `…password_auth.password`, so a saved password is never sent to a new server.
      */
-    password_auth: z.object({ username: z.string().trim().min(1).max(255), password: SecretSchema }),
+    password_auth: z.object({
+      username: z.string().trim().min(1).max(255),
+      password: SecretSchema,
+    }),
     disable_ssl: z.boolean().optional(),
     use_ssh_tunnel: z.boolean().optional(),
     ssh_tunnel: SshTunnelSchema.optional(),
@@ -53,7 +65,11 @@ const base = { name: NameSchema, provider_id: ProviderIdSchema };
 
 /** A vendor the engine does not read: its block is passed through (typed per vendor, so `{vendor: "snowflake", snowflake: {...}}` type-checks). */
 const opaqueVendor = <V extends string>(vendor: V) =>
-  z.object({ ...base, vendor: z.literal(vendor), ...({ [vendor]: OpaqueBlock } as { [K in V]: typeof OpaqueBlock }) });
+  z.object({
+    ...base,
+    vendor: z.literal(vendor),
+    ...({ [vendor]: OpaqueBlock } as { [K in V]: typeof OpaqueBlock }),
+  });
 
 export const SourceCreateSchema = z.discriminatedUnion(
   'vendor',

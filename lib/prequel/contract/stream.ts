@@ -11,8 +11,16 @@ export const TargetFieldSchema = z
 export const MappingSchema = z.discriminatedUnion(
   'field_type',
   [
-    z.object({ target_field: TargetFieldSchema, field_type: z.literal('field'), column: z.object({ name: z.string().min(1).max(255) }) }),
-    z.object({ target_field: TargetFieldSchema, field_type: z.literal('expression'), expression: z.object({ expr: z.string().min(1).max(10_000) }) }),
+    z.object({
+      target_field: TargetFieldSchema,
+      field_type: z.literal('field'),
+      column: z.object({ name: z.string().min(1).max(255) }),
+    }),
+    z.object({
+      target_field: TargetFieldSchema,
+      field_type: z.literal('expression'),
+      expression: z.object({ expr: z.string().min(1).max(10_000) }),
+    }),
   ],
   { error: 'must be "field" or "expression"' },
 );
@@ -40,7 +48,10 @@ export const StreamSchema = z.looseObject({
   disabled_reason: z.string().nullable().optional(),
   disabled_at: TimestampSchema.nullable().optional(),
   /** Ours: records the endpoint could not take yet (unavailable), retried on a schedule; null when none waits. `next_retry_at` is null while the stream is paused or disabled. */
-  retry: z.object({ records_waiting: z.number(), next_retry_at: TimestampSchema.nullable() }).nullable().optional(),
+  retry: z
+    .object({ records_waiting: z.number(), next_retry_at: TimestampSchema.nullable() })
+    .nullable()
+    .optional(),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
 });

@@ -13,7 +13,13 @@ export const MONITORING_EVENT_TYPES = [
 ] as const;
 export type MonitoringEventType = (typeof MONITORING_EVENT_TYPES)[number];
 
-export const WEBHOOK_VENDORS = ['generic_post', 'generic_get', 'slack', 'pagerduty', 'datadog'] as const;
+export const WEBHOOK_VENDORS = [
+  'generic_post',
+  'generic_get',
+  'slack',
+  'pagerduty',
+  'datadog',
+] as const;
 
 export const WebhookCreateSchema = z.object({
   vendor: z.enum(WEBHOOK_VENDORS),

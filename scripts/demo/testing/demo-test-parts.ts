@@ -39,12 +39,16 @@ export async function startDemoTestParts(options: { jobs?: boolean } = {}): Prom
 
 async function dropDemoDatabases(adminUrl: string, suffix: string) {
   const acme = acmeSourceSpec(suffix);
-  const databases = [acme.database, ...OTHER_TENANTS.map((tenant) => tenantDatabase(tenant.id, suffix))];
+  const databases = [
+    acme.database,
+    ...OTHER_TENANTS.map((tenant) => tenantDatabase(tenant.id, suffix)),
+  ];
   const roles = [acme.role, ...OTHER_TENANTS.map((tenant) => tenantRole(tenant.id, suffix))];
   const admin = new pg.Client(adminUrl);
   await admin.connect();
   try {
-    for (const database of databases) await admin.query(`drop database if exists ${q(database)} with (force)`);
+    for (const database of databases)
+      await admin.query(`drop database if exists ${q(database)} with (force)`);
     for (const role of roles) await admin.query(`drop role if exists ${q(role)}`);
   } finally {
     await admin.end();

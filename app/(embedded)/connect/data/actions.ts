@@ -9,19 +9,30 @@ import { getSourceSchema, listSources, listSourceTables } from '@/lib/prequel/so
 import type { CustomerSession } from '@/lib/session/session';
 import { datasetFromTable, type DatasetInput, FREQUENCIES } from '@/lib/wizard/dataset-choice';
 
-const FrequencySchema = z.coerce.number().refine((minutes) => FREQUENCIES.some((option) => option.minutes === minutes), 'Choose how often to import.');
+const FrequencySchema = z.coerce
+  .number()
+  .refine(
+    (minutes) => FREQUENCIES.some((option) => option.minutes === minutes),
+    'Choose how often to import.',
+  );
 const IdentifierSchema = z.string().min(1).max(255);
 
 async function sessionSource(session: CustomerSession): Promise<ActionResult<{ id: string }>> {
   const sources = await listSources({ providerId: session.providerId, pageSize: 1 });
   if (!sources.ok) return fromPrequelError(sources.error);
   const source = sources.data.items[0];
-  return source ? { ok: true, data: source } : actionFailure('not_found', 'Connect a database first.');
+  return source
+    ? { ok: true, data: source }
+    : actionFailure('not_found', 'Connect a database first.');
 }
 
 /** Creates the dataset unless one of the same name exists, and starts its first extract. */
-async function createAndExtract(input: DatasetInput, existingNames: Set<string>): Promise<ActionResult<string>> {
-  if (input.name && existingNames.has(input.name)) return actionFailure('conflict', `“${input.name}” is already being imported.`);
+async function createAndExtract(
+  input: DatasetInput,
+  existingNames: Set<string>,
+): Promise<ActionResult<string>> {
+  if (input.name && existingNames.has(input.name))
+    return actionFailure('conflict', `“${input.name}” is already being imported.`);
   const created = await createDataset(input);
   if (!created.ok) return fromPrequelError(created.error);
   const extract = await startExtract(created.data.id);
@@ -31,15 +42,23 @@ async function createAndExtract(input: DatasetInput, existingNames: Set<string>)
 
 async function existingDatasetNames(session: CustomerSession): Promise<ActionResult<Set<string>>> {
   const datasets = await listDatasets({ providerId: session.providerId, pageSize: 100 });
-  return datasets.ok ? { ok: true, data: new Set(datasets.data.items.map((dataset) => dataset.name)) } : fromPrequelError(datasets.error);
+  return datasets.ok
+    ? { ok: true, data: new Set(datasets.data.items.map((dataset) => dataset.name)) }
+    : fromPrequelError(datasets.error);
 }
 
 export const importTables = customerAction(
   z.object({
-    tables: z.array(z.object({ namespace: IdentifierSchema, name: IdentifierSchema })).min(1, 'Choose at least one table.').max(50, 'Choose at most 50 tables at a time.'),
+    tables: z
+      .array(z.object({ namespace: IdentifierSchema, name: IdentifierSchema }))
+      .min(1, 'Choose at least one table.')
+      .max(50, 'Choose at most 50 tables at a time.'),
     frequencyMinutes: FrequencySchema,
   }),
-  async ({ tables, frequencyMinutes }, session): Promise<ActionResult<{ created: string[]; skipped: { table: string; reason: string }[] }>> => {
+  async (
+    { tables, frequencyMinutes },
+    session,
+  ): Promise<ActionResult<{ created: string[]; skipped: { table: string; reason: string }[] }>> => {
     const source = await sessionSource(session);
     if (!source.ok) return source;
     const names = await existingDatasetNames(session);
@@ -48,13 +67,24 @@ export const importTables = customerAction(
     const skipped: { table: string; reason: string }[] = [];
     for (const picked of tables) {
       // The table's keys and columns come from the source again, never from the browser.
-      const found = await listSourceTables(source.data.id, { search: picked.name, namespace: picked.namespace, pageSize: 50 });
+      const found = await listSourceTables(source.data.id, {
+        search: picked.name,
+        namespace: picked.namespace,
+        pageSize: 50,
+      });
       if (!found.ok) return fromPrequelError(found.error);
-      const table = found.data.items.find((candidate) => candidate.namespace === picked.namespace && candidate.name === picked.name);
+      const table = found.data.items.find(
+        (candidate) => candidate.namespace === picked.namespace && candidate.name === picked.name,
+      );
       const label = `${picked.namespace}.${picked.name}`;
       const input = table ? datasetFromTable(source.data.id, table, frequencyMinutes) : null;
       if (!input) {
-        skipped.push({ table: label, reason: table ? 'It has no single-column primary key, or Inlet cannot read it.' : 'The table was not found.' });
+        skipped.push({
+          table: label,
+          reason: table
+            ? 'It has no single-column primary key, or Inlet cannot read it.'
+            : 'The table was not found.',
+        });
         continue;
       }
       const outcome = await createAndExtract(input, names.data);
@@ -71,7 +101,10 @@ export const checkQuery = customerAction(
     const source = await sessionSource(session);
     if (!source.ok) return source;
     const columns = await getSourceSchema(source.data.id, { method: 'sql', sql: { query } });
-    if (!columns.ok) return actionFailure(columns.error.code, columns.error.message, { query: columns.error.message });
+    if (!columns.ok)
+      return actionFailure(columns.error.code, columns.error.message, {
+        query: columns.error.message,
+      });
     return columns;
   },
 );
@@ -84,7 +117,10 @@ export const importQuery = customerAction(
     lastModified: z.string().max(255).optional(),
     frequencyMinutes: FrequencySchema,
   }),
-  async ({ name, query, primaryKey, lastModified, frequencyMinutes }, session): Promise<ActionResult<{ created: string[] }>> => {
+  async (
+    { name, query, primaryKey, lastModified, frequencyMinutes },
+    session,
+  ): Promise<ActionResult<{ created: string[] }>> => {
     const source = await sessionSource(session);
     if (!source.ok) return source;
     const names = await existingDatasetNames(session);
@@ -97,7 +133,10 @@ export const importQuery = customerAction(
         method: 'sql',
         sql: { query },
         type: 'dimension',
-        dimension: { primary_key_column: primaryKey, ...(lastModified ? { last_modified_column: lastModified } : {}) },
+        dimension: {
+          primary_key_column: primaryKey,
+          ...(lastModified ? { last_modified_column: lastModified } : {}),
+        },
       },
       names.data,
     );

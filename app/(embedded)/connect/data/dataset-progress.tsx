@@ -27,7 +27,8 @@ function ExtractState({ extract }: { extract: Extract | null }) {
   const status = STATUS[extract.status];
   const read = extract.progress?.rows_read ?? extract.records_processed;
   const estimate = extract.progress?.estimated_rows ?? null;
-  const percent = estimate && estimate > 0 ? Math.min(100, Math.round((read / estimate) * 100)) : null;
+  const percent =
+    estimate && estimate > 0 ? Math.min(100, Math.round((read / estimate) * 100)) : null;
   return (
     <div className="flex flex-col gap-2">
       <Badge tone={status.tone}>{status.label}</Badge>
@@ -42,20 +43,31 @@ function ExtractState({ extract }: { extract: Extract | null }) {
             aria-valuetext={percent === null ? `${read} rows read` : `${percent}% (${read} rows)`}
             className="h-2 w-48 overflow-hidden rounded-full bg-muted"
           >
-            <div className="h-full bg-primary transition-[width]" style={{ width: `${percent ?? 10}%` }} />
+            <div
+              className="h-full bg-primary transition-[width]"
+              style={{ width: `${percent ?? 10}%` }}
+            />
           </div>
-          <span className="text-xs tabular-nums text-muted-foreground">{read.toLocaleString('en')} rows</span>
+          <span className="text-xs tabular-nums text-muted-foreground">
+            {read.toLocaleString('en')} rows
+          </span>
         </div>
       ) : null}
       {extract.status === 'succeeded' ? (
         <p className="text-xs text-muted-foreground">
-          {extract.records_new_inserted.toLocaleString('en')} new · {extract.records_existing_updated.toLocaleString('en')} updated · {extract.records_existing_deleted.toLocaleString('en')} deleted
-          {extract.records_errored ? ` · ${extract.records_errored.toLocaleString('en')} errored` : ''}
+          {extract.records_new_inserted.toLocaleString('en')} new ·{' '}
+          {extract.records_existing_updated.toLocaleString('en')} updated ·{' '}
+          {extract.records_existing_deleted.toLocaleString('en')} deleted
+          {extract.records_errored
+            ? ` · ${extract.records_errored.toLocaleString('en')} errored`
+            : ''}
         </p>
       ) : null}
       {extract.status === 'failed' && extract.error ? (
         <div className="text-sm">
-          <p className="font-medium text-danger">{WHOSE_MOVE[extract.error.blame] ?? extract.error.title}</p>
+          <p className="font-medium text-danger">
+            {WHOSE_MOVE[extract.error.blame] ?? extract.error.title}
+          </p>
           <p>{extract.error.message}</p>
         </div>
       ) : null}
@@ -73,14 +85,21 @@ export function DatasetProgress({ nextPath }: { nextPath: string }) {
         Your imports
       </h2>
       {rows.length === 0 ? (
-        <p className="text-sm text-muted-foreground">{datasets.isPending ? 'Loading…' : 'Nothing yet: choose tables below, or write a query.'}</p>
+        <p className="text-sm text-muted-foreground">
+          {datasets.isPending ? 'Loading…' : 'Nothing yet: choose tables below, or write a query.'}
+        </p>
       ) : (
         <ul className="flex flex-col divide-y rounded-xl border bg-card">
           {rows.map((row) => (
             <li key={row.id} className="flex flex-wrap items-start justify-between gap-3 px-4 py-3">
               <div>
                 <p className="font-medium">{row.name}</p>
-                <p className="text-xs text-muted-foreground">{row.type === 'fact' ? 'Events' : 'Records'} · every {row.frequencyMinutes >= 60 ? `${row.frequencyMinutes / 60} h` : `${row.frequencyMinutes} min`}</p>
+                <p className="text-xs text-muted-foreground">
+                  {row.type === 'fact' ? 'Events' : 'Records'} · every{' '}
+                  {row.frequencyMinutes >= 60
+                    ? `${row.frequencyMinutes / 60} h`
+                    : `${row.frequencyMinutes} min`}
+                </p>
               </div>
               <ExtractState extract={row.latestExtract} />
             </li>

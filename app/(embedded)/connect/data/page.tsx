@@ -17,11 +17,18 @@ export default async function ChooseDataStep() {
   return (
     <section aria-labelledby="step-title" className="flex flex-col gap-8">
       <StepHeader step="data">
-        Pick the tables to import. Inlet finds each table&apos;s key and the columns that say when a row changed, so later
-        imports only read what changed. The first import starts as soon as you choose.
+        Pick the tables to import. Inlet finds each table&apos;s key and the columns that say when a
+        row changed, so later imports only read what changed. The first import starts as soon as you
+        choose.
       </StepHeader>
       <DatasetProgress nextPath={wizardStep('map').path} />
-      {canBrowse ? <TableBrowser /> : <p className="text-sm text-muted-foreground">This Import API cannot list tables; import them with a SQL query instead.</p>}
+      {canBrowse ? (
+        <TableBrowser />
+      ) : (
+        <p className="text-sm text-muted-foreground">
+          This Import API cannot list tables; import them with a SQL query instead.
+        </p>
+      )}
       <SqlDatasetForm />
     </section>
   );

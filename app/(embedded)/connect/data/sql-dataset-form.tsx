@@ -31,12 +31,25 @@ export function SqlDatasetForm() {
       }
       setErrors({});
       setColumns(result.data);
-      setPrimaryKey(result.data.find((column) => column.name === 'id')?.name ?? result.data[0]?.name ?? '');
-      setLastModified(result.data.find((column) => /updated|modified/i.test(column.name) && column.prequel_type === 'timestamp')?.name ?? '');
+      setPrimaryKey(
+        result.data.find((column) => column.name === 'id')?.name ?? result.data[0]?.name ?? '',
+      );
+      setLastModified(
+        result.data.find(
+          (column) => /updated|modified/i.test(column.name) && column.prequel_type === 'timestamp',
+        )?.name ?? '',
+      );
     },
   });
   const importer = useMutation({
-    mutationFn: () => importQuery({ name, query, primaryKey, lastModified: lastModified || undefined, frequencyMinutes: frequency }),
+    mutationFn: () =>
+      importQuery({
+        name,
+        query,
+        primaryKey,
+        lastModified: lastModified || undefined,
+        frequencyMinutes: frequency,
+      }),
     onSuccess: async (result) => {
       if (!result.ok) return setErrors(result.fieldErrors ?? { name: result.error.message });
       setErrors({});
@@ -47,9 +60,16 @@ export function SqlDatasetForm() {
 
   return (
     <details className="rounded-xl border bg-card p-5">
-      <summary className="cursor-pointer text-sm font-medium">Or import the result of a SQL query</summary>
+      <summary className="cursor-pointer text-sm font-medium">
+        Or import the result of a SQL query
+      </summary>
       <div className="mt-4 flex flex-col gap-4">
-        <Field name="query" label="SQL query" error={errors.query} description="One read-only SELECT. It runs with a time limit, on each import.">
+        <Field
+          name="query"
+          label="SQL query"
+          error={errors.query}
+          description="One read-only SELECT. It runs with a time limit, on each import."
+        >
           <textarea
             id={fieldIds('query').control}
             className={`${inputClassName} h-28 py-2 font-mono`}
@@ -63,18 +83,28 @@ export function SqlDatasetForm() {
           />
         </Field>
         <div>
-          <Button variant="outline" disabled={!query.trim() || checker.isPending} onClick={() => checker.mutate()}>
+          <Button
+            variant="outline"
+            disabled={!query.trim() || checker.isPending}
+            onClick={() => checker.mutate()}
+          >
             {checker.isPending ? 'Checking…' : 'Check query'}
           </Button>
         </div>
         {columns ? (
           <div className="flex flex-col gap-4">
             <p className="text-sm text-muted-foreground">
-              {columns.length} columns: {columns.map((column) => `${column.name} (${column.prequel_type})`).join(', ')}
+              {columns.length} columns:{' '}
+              {columns.map((column) => `${column.name} (${column.prequel_type})`).join(', ')}
             </p>
             <div className="grid gap-4 sm:grid-cols-2">
               <Field name="sql-name" label="Name" error={errors.name}>
-                <input id={fieldIds('sql-name').control} className={inputClassName} value={name} onChange={(event) => setName(event.target.value)} />
+                <input
+                  id={fieldIds('sql-name').control}
+                  className={inputClassName}
+                  value={name}
+                  onChange={(event) => setName(event.target.value)}
+                />
               </Field>
               <Field name="sql-pk" label="Unique column (primary key)" error={errors.primaryKey}>
                 <Select
@@ -84,7 +114,12 @@ export function SqlDatasetForm() {
                   options={columns.map((column) => ({ value: column.name, label: column.name }))}
                 />
               </Field>
-              <Field name="sql-modified" label="Last-modified column" optional description="Without one, every run reads everything and compares it.">
+              <Field
+                name="sql-modified"
+                label="Last-modified column"
+                optional
+                description="Without one, every run reads everything and compares it."
+              >
                 <Select
                   id={fieldIds('sql-modified').control}
                   value={lastModified}
@@ -92,7 +127,10 @@ export function SqlDatasetForm() {
                   options={[
                     { value: '', label: 'None' },
                     ...columns
-                      .filter((column) => column.prequel_type === 'timestamp' || column.prequel_type === 'date')
+                      .filter(
+                        (column) =>
+                          column.prequel_type === 'timestamp' || column.prequel_type === 'date',
+                      )
                       .map((column) => ({ value: column.name, label: column.name })),
                   ]}
                 />
@@ -107,7 +145,10 @@ export function SqlDatasetForm() {
               </Field>
             </div>
             <div>
-              <Button disabled={!name.trim() || !primaryKey || importer.isPending} onClick={() => importer.mutate()}>
+              <Button
+                disabled={!name.trim() || !primaryKey || importer.isPending}
+                onClick={() => importer.mutate()}
+              >
                 {importer.isPending ? 'Starting…' : 'Import this query'}
               </Button>
             </div>

@@ -12,7 +12,12 @@ import { wizardQueries } from '@/lib/wizard/queries';
 import { importTables } from './actions';
 
 const key = (table: { namespace: string; name: string }) => `${table.namespace}.${table.name}`;
-const formatRows = (rows: number | null) => (rows === null ? 'unknown' : rows < 1000 ? String(rows) : `~${new Intl.NumberFormat('en', { notation: 'compact' }).format(rows)}`);
+const formatRows = (rows: number | null) =>
+  rows === null
+    ? 'unknown'
+    : rows < 1000
+      ? String(rows)
+      : `~${new Intl.NumberFormat('en', { notation: 'compact' }).format(rows)}`;
 
 /** Search and page through thousands of tables, pick the ones to import, and start importing them. */
 export function TableBrowser() {
@@ -20,10 +25,15 @@ export function TableBrowser() {
   const [search, setSearch] = useState('');
   const debouncedSearch = useDebounced(search.trim(), 250);
   // Pages are a stack of cursors for one search; a new search starts again at its first page.
-  const [paging, setPaging] = useState<{ search: string; cursors: (string | null)[] }>({ search: '', cursors: [null] });
+  const [paging, setPaging] = useState<{ search: string; cursors: (string | null)[] }>({
+    search: '',
+    cursors: [null],
+  });
   const cursors = paging.search === debouncedSearch ? paging.cursors : [null];
   const cursor = cursors[cursors.length - 1] ?? null;
-  const [selected, setSelected] = useState<Map<string, { namespace: string; name: string }>>(new Map());
+  const [selected, setSelected] = useState<Map<string, { namespace: string; name: string }>>(
+    new Map(),
+  );
   const [frequency, setFrequency] = useState(60);
   const [notice, setNotice] = useState<{ tone: 'success' | 'danger'; text: string } | null>(null);
   const tables = useQuery(wizardQueries.tables(debouncedSearch, cursor));
@@ -36,7 +46,14 @@ export function TableBrowser() {
       setSelected(new Map());
       setNotice({
         tone: skipped.length ? 'danger' : 'success',
-        text: [created.length ? `Importing ${created.length} table${created.length === 1 ? '' : 's'}.` : null, ...skipped.map((item) => `${item.table}: ${item.reason}`)].filter(Boolean).join(' '),
+        text: [
+          created.length
+            ? `Importing ${created.length} table${created.length === 1 ? '' : 's'}.`
+            : null,
+          ...skipped.map((item) => `${item.table}: ${item.reason}`),
+        ]
+          .filter(Boolean)
+          .join(' '),
       });
       await queryClient.invalidateQueries({ queryKey: ['wizard', 'datasets'] });
     },
@@ -60,7 +77,14 @@ export function TableBrowser() {
           <label htmlFor="table-search" className="text-sm font-medium">
             Search tables
           </label>
-          <input id="table-search" type="search" className={inputClassName} value={search} onChange={(event) => setSearch(event.target.value)} placeholder="customers" />
+          <input
+            id="table-search"
+            type="search"
+            className={inputClassName}
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            placeholder="customers"
+          />
         </div>
       </div>
 
@@ -72,17 +96,29 @@ export function TableBrowser() {
 
       <div className="overflow-x-auto rounded-xl border bg-card">
         <table className="w-full text-left text-sm">
-          <caption className="sr-only">Tables you can import; choose them with the checkboxes.</caption>
+          <caption className="sr-only">
+            Tables you can import; choose them with the checkboxes.
+          </caption>
           <thead className="border-b text-xs text-muted-foreground">
             <tr>
               <th scope="col" className="w-10 px-3 py-2">
                 <span className="sr-only">Import</span>
               </th>
-              <th scope="col" className="px-3 py-2 font-medium">Table</th>
-              <th scope="col" className="px-3 py-2 font-medium">Rows</th>
-              <th scope="col" className="px-3 py-2 font-medium">Primary key</th>
-              <th scope="col" className="px-3 py-2 font-medium">How changes are found</th>
-              <th scope="col" className="px-3 py-2 font-medium">Status</th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Table
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Rows
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Primary key
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                How changes are found
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Status
+              </th>
             </tr>
           </thead>
           <tbody aria-busy={tables.isFetching}>
@@ -92,11 +128,21 @@ export function TableBrowser() {
               return (
                 <tr key={key(table)} className="border-b last:border-0">
                   <td className="px-3 py-2">
-                    <input id={id} type="checkbox" checked={selected.has(key(table))} disabled={table.readiness !== 'ready'} onChange={() => toggle(table)} />
+                    <input
+                      id={id}
+                      type="checkbox"
+                      checked={selected.has(key(table))}
+                      disabled={table.readiness !== 'ready'}
+                      onChange={() => toggle(table)}
+                    />
                   </td>
                   <td className="px-3 py-2 font-medium">
                     <label htmlFor={id}>{key(table)}</label>
-                    <span className="block text-xs font-normal text-muted-foreground">{table.suggested_type === 'fact' ? 'Events (append-only)' : 'Records (updated in place)'}</span>
+                    <span className="block text-xs font-normal text-muted-foreground">
+                      {table.suggested_type === 'fact'
+                        ? 'Events (append-only)'
+                        : 'Records (updated in place)'}
+                    </span>
                   </td>
                   <td className="px-3 py-2 tabular-nums">{formatRows(table.estimated_rows)}</td>
                   <td className="px-3 py-2">{table.primary_key.join(', ') || '—'}</td>
@@ -112,7 +158,9 @@ export function TableBrowser() {
             {tables.data && tables.data.items.length === 0 ? (
               <tr>
                 <td colSpan={6} className="px-3 py-6 text-center text-muted-foreground">
-                  {debouncedSearch ? `No table matches “${debouncedSearch}”.` : 'The database user cannot see any table. Check its privileges.'}
+                  {debouncedSearch
+                    ? `No table matches “${debouncedSearch}”.`
+                    : 'The database user cannot see any table. Check its privileges.'}
                 </td>
               </tr>
             ) : null}
@@ -128,10 +176,23 @@ export function TableBrowser() {
       </div>
 
       <div className="flex flex-wrap items-center gap-3">
-        <Button variant="outline" size="sm" disabled={cursors.length < 2} onClick={() => setPaging({ search: debouncedSearch, cursors: cursors.slice(0, -1) })}>
+        <Button
+          variant="outline"
+          size="sm"
+          disabled={cursors.length < 2}
+          onClick={() => setPaging({ search: debouncedSearch, cursors: cursors.slice(0, -1) })}
+        >
           Previous page
         </Button>
-        <Button variant="outline" size="sm" disabled={!tables.data?.nextCursor} onClick={() => tables.data?.nextCursor && setPaging({ search: debouncedSearch, cursors: [...cursors, tables.data.nextCursor] })}>
+        <Button
+          variant="outline"
+          size="sm"
+          disabled={!tables.data?.nextCursor}
+          onClick={() =>
+            tables.data?.nextCursor &&
+            setPaging({ search: debouncedSearch, cursors: [...cursors, tables.data.nextCursor] })
+          }
+        >
           Next page
         </Button>
       </div>
@@ -148,11 +209,21 @@ export function TableBrowser() {
             options={FREQUENCIES.map(({ minutes, label }) => ({ value: minutes, label }))}
           />
         </div>
-        <Button disabled={selected.size === 0 || importer.isPending} onClick={() => importer.mutate()}>
-          {importer.isPending ? 'Starting…' : selected.size ? `Import ${selected.size} table${selected.size === 1 ? '' : 's'}` : 'Choose tables to import'}
+        <Button
+          disabled={selected.size === 0 || importer.isPending}
+          onClick={() => importer.mutate()}
+        >
+          {importer.isPending
+            ? 'Starting…'
+            : selected.size
+              ? `Import ${selected.size} table${selected.size === 1 ? '' : 's'}`
+              : 'Choose tables to import'}
         </Button>
       </div>
-      <p role="status" className={notice?.tone === 'danger' ? 'text-sm text-danger' : 'text-sm text-success'}>
+      <p
+        role="status"
+        className={notice?.tone === 'danger' ? 'text-sm text-danger' : 'text-sm text-success'}
+      >
         {notice?.text ?? ''}
       </p>
     </section>

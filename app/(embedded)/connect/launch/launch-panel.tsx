@@ -37,14 +37,21 @@ export function LaunchPanel() {
       {launched ? (
         <ul className="flex flex-col divide-y rounded-xl border bg-card">
           {(loads.data ?? []).map((row) => (
-            <li key={row.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm">
+            <li
+              key={row.id}
+              className="flex flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm"
+            >
               <span className="font-medium">{row.name}</span>
               {row.latestLoad ? (
                 <span className="flex items-center gap-3">
-                  <Badge tone={STATUS[row.latestLoad.status].tone}>{STATUS[row.latestLoad.status].label}</Badge>
+                  <Badge tone={STATUS[row.latestLoad.status].tone}>
+                    {STATUS[row.latestLoad.status].label}
+                  </Badge>
                   <span className="tabular-nums text-muted-foreground">
                     {row.latestLoad.records_loaded.toLocaleString('en')} delivered
-                    {row.latestLoad.records_errored ? ` · ${row.latestLoad.records_errored.toLocaleString('en')} refused` : ''}
+                    {row.latestLoad.records_errored
+                      ? ` · ${row.latestLoad.records_errored.toLocaleString('en')} refused`
+                      : ''}
                   </span>
                 </span>
               ) : (

@@ -15,12 +15,20 @@ export default async function LaunchStep() {
   const gate = await enterStep('launch');
   if (gate.kind !== 'ok') return null;
   const scope = { providerId: gate.session.providerId, pageSize: 100 };
-  const [sources, datasets, streams] = await Promise.all([listSources(scope), listDatasets(scope), listStreams(scope)]);
-  for (const result of [sources, datasets, streams]) if (!result.ok) return <ApiUnavailable error={result.error} />;
+  const [sources, datasets, streams] = await Promise.all([
+    listSources(scope),
+    listDatasets(scope),
+    listStreams(scope),
+  ]);
+  for (const result of [sources, datasets, streams])
+    if (!result.ok) return <ApiUnavailable error={result.error} />;
   if (!sources.ok || !datasets.ok || !streams.ok) return null;
   return (
     <section aria-labelledby="step-title" className="flex flex-col gap-8">
-      <StepHeader step="launch">Check what will be imported. Launching sends the records now and keeps them up to date on schedule.</StepHeader>
+      <StepHeader step="launch">
+        Check what will be imported. Launching sends the records now and keeps them up to date on
+        schedule.
+      </StepHeader>
       <dl className="grid gap-4 rounded-xl border bg-card p-5 text-sm sm:grid-cols-[12rem_1fr]">
         <dt className="font-medium">Database</dt>
         <dd>
@@ -31,7 +39,12 @@ export default async function LaunchStep() {
         </dd>
         <dt className="font-medium">Data</dt>
         <dd>
-          {datasets.data.items.map((dataset) => `${dataset.name} (every ${dataset.frequency_minutes >= 60 ? `${dataset.frequency_minutes / 60} h` : `${dataset.frequency_minutes} min`})`).join(', ')}{' '}
+          {datasets.data.items
+            .map(
+              (dataset) =>
+                `${dataset.name} (every ${dataset.frequency_minutes >= 60 ? `${dataset.frequency_minutes / 60} h` : `${dataset.frequency_minutes} min`})`,
+            )
+            .join(', ')}{' '}
           <Link href={wizardStep('data').path} className="text-primary underline">
             Change
           </Link>
@@ -42,7 +55,10 @@ export default async function LaunchStep() {
             {streams.data.items.map((stream) => (
               <li key={stream.id}>
                 {stream.name}: {stream.mappings.length} fields{' '}
-                <Link href={`/connect/map?destination=${stream.destination_id}`} className="text-primary underline">
+                <Link
+                  href={`/connect/map?destination=${stream.destination_id}`}
+                  className="text-primary underline"
+                >
                   Edit
                 </Link>
               </li>

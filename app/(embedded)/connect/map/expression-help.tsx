@@ -15,7 +15,10 @@ export function ExpressionHelp({ columns }: { columns: string[] }) {
   return (
     <details className="text-xs">
       <summary className="cursor-pointer text-muted-foreground">Functions and examples</summary>
-      <p className="mt-2 text-muted-foreground">Use column names as they are: {columns.slice(0, 8).join(', ')}{columns.length > 8 ? '…' : ''}</p>
+      <p className="mt-2 text-muted-foreground">
+        Use column names as they are: {columns.slice(0, 8).join(', ')}
+        {columns.length > 8 ? '…' : ''}
+      </p>
       <dl className="mt-2 grid gap-x-4 gap-y-1 sm:grid-cols-[auto_1fr]">
         {EXAMPLES.map((example) => (
           <div key={example.code} className="contents">

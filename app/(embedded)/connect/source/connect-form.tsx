@@ -10,7 +10,16 @@ import { describedBy, Field, fieldIds, inputClassName } from '@/components/ui/fi
 import { CopyButton } from '@/components/wizard/copy-button';
 import type { ActionResult } from '@/lib/actions/action-result';
 import type { DemoSourceHints } from '@/lib/demo/demo-source-hints';
-import { CONNECT_VENDORS, type ConnectionForm, ConnectionFormSchema, type ConnectionFormValues, type ConnectVendor, emptyConnectionForm, passwordNeeded, readOnlyUserSql } from '@/lib/wizard/connection-form';
+import {
+  CONNECT_VENDORS,
+  type ConnectionForm,
+  ConnectionFormSchema,
+  type ConnectionFormValues,
+  type ConnectVendor,
+  emptyConnectionForm,
+  passwordNeeded,
+  readOnlyUserSql,
+} from '@/lib/wizard/connection-form';
 import { type ConnectionTest, saveConnection, testConnection } from './actions';
 import { ConnectionChecklist } from './connection-checklist';
 
@@ -34,9 +43,15 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
     mode: 'onTouched',
   });
   const { register, formState, control, setValue, setError, setFocus, handleSubmit } = form;
-  const [vendor, useSshTunnel, database, schema, username] = useWatch({ control, name: ['vendor', 'useSshTunnel', 'database', 'schema', 'username'] });
+  const [vendor, useSshTunnel, database, schema, username] = useWatch({
+    control,
+    name: ['vendor', 'useSshTunnel', 'database', 'schema', 'username'],
+  });
   // A saved password only goes to the server it was entered for: a new host (port, database, user, SSL) needs it again.
-  const passwordAgain = useWatch({ control, compute: (values) => (sourceId && initial ? passwordNeeded(initial, values) : null) });
+  const passwordAgain = useWatch({
+    control,
+    compute: (values) => (sourceId && initial ? passwordNeeded(initial, values) : null),
+  });
   const errors = formState.errors;
 
   function applyFieldErrors(fieldErrors: Record<string, string> | undefined) {
@@ -56,7 +71,8 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
   }
 
   const tester = useMutation({
-    mutationFn: (values: ConnectionFormValues) => testConnection({ form: values, sourceId: sourceId ?? undefined }),
+    mutationFn: (values: ConnectionFormValues) =>
+      testConnection({ form: values, sourceId: sourceId ?? undefined }),
     onSuccess: (result) =>
       settle(result, (data) => {
         setTest(data);
@@ -64,7 +80,8 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
       }),
   });
   const saver = useMutation({
-    mutationFn: (values: ConnectionFormValues) => saveConnection({ form: values, sourceId: sourceId ?? undefined }),
+    mutationFn: (values: ConnectionFormValues) =>
+      saveConnection({ form: values, sourceId: sourceId ?? undefined }),
     onSuccess: (result) =>
       settle(result, (data) => {
         setTest(data.test);
@@ -81,14 +98,25 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
     setTest(null);
   };
 
-  const text = (name: FieldPath<ConnectionForm>, extra: { description?: boolean; type?: string; autoComplete?: string; inputMode?: 'numeric' } = {}) => ({
+  const text = (
+    name: FieldPath<ConnectionForm>,
+    extra: {
+      description?: boolean;
+      type?: string;
+      autoComplete?: string;
+      inputMode?: 'numeric';
+    } = {},
+  ) => ({
     id: fieldIds(name).control,
     type: extra.type ?? 'text',
     autoComplete: extra.autoComplete ?? 'off',
     inputMode: extra.inputMode,
     className: inputClassName,
     'aria-invalid': errors[name as keyof typeof errors] ? true : undefined,
-    'aria-describedby': describedBy(name, { description: extra.description, error: !!errors[name as keyof typeof errors] }),
+    'aria-describedby': describedBy(name, {
+      description: extra.description,
+      error: !!errors[name as keyof typeof errors],
+    }),
     ...register(name),
   });
 
@@ -106,15 +134,23 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
   };
 
   return (
-    <form noValidate className="flex flex-col gap-8" onSubmit={handleSubmit((values) => saver.mutate(values))}>
+    <form
+      noValidate
+      className="flex flex-col gap-8"
+      onSubmit={handleSubmit((values) => saver.mutate(values))}
+    >
       {demoHints ? (
-        <aside aria-labelledby="demo-hints-title" className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-warning-border bg-warning-soft p-4 text-sm">
+        <aside
+          aria-labelledby="demo-hints-title"
+          className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-warning-border bg-warning-soft p-4 text-sm"
+        >
           <div>
             <p id="demo-hints-title" className="font-semibold">
               Demo database
             </p>
             <p>
-              PostgreSQL at {demoHints.host}:{demoHints.port}, database {demoHints.database}, user {demoHints.username}, password {demoHints.password}, without SSL.
+              PostgreSQL at {demoHints.host}:{demoHints.port}, database {demoHints.database}, user{' '}
+              {demoHints.username}, password {demoHints.password}, without SSL.
             </p>
           </div>
           <Button size="sm" variant="outline" onClick={fillDemo}>
@@ -140,7 +176,9 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
               />
               <span>
                 {option.label}
-                {option.readable ? null : <span className="block text-xs text-muted-foreground">Coming soon</span>}
+                {option.readable ? null : (
+                  <span className="block text-xs text-muted-foreground">Coming soon</span>
+                )}
               </span>
             </label>
           ))}
@@ -148,21 +186,47 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
       </fieldset>
 
       <div className="grid gap-5 sm:grid-cols-6">
-        <Field name="host" label="Host" error={errors.host?.message} className="sm:col-span-4" description="The server's host name or IP address, e.g. db.example.com. Your cloud console shows it as the endpoint.">
+        <Field
+          name="host"
+          label="Host"
+          error={errors.host?.message}
+          className="sm:col-span-4"
+          description="The server's host name or IP address, e.g. db.example.com. Your cloud console shows it as the endpoint."
+        >
           <input {...text('host', { description: true })} placeholder="db.example.com" />
         </Field>
         <Field name="port" label="Port" error={errors.port?.message} className="sm:col-span-2">
           <input {...text('port', { inputMode: 'numeric' })} />
         </Field>
-        <Field name="database" label="Database name" error={errors.database?.message} className="sm:col-span-3">
-          <input {...text('database')} placeholder={vendor === 'postgres' ? 'production' : 'shop'} />
+        <Field
+          name="database"
+          label="Database name"
+          error={errors.database?.message}
+          className="sm:col-span-3"
+        >
+          <input
+            {...text('database')}
+            placeholder={vendor === 'postgres' ? 'production' : 'shop'}
+          />
         </Field>
         {vendor === 'postgres' ? (
-          <Field name="schema" label="Schema" optional error={errors.schema?.message} className="sm:col-span-3" description="Leave empty to see every schema the user can read.">
+          <Field
+            name="schema"
+            label="Schema"
+            optional
+            error={errors.schema?.message}
+            className="sm:col-span-3"
+            description="Leave empty to see every schema the user can read."
+          >
             <input {...text('schema', { description: true })} placeholder="public" />
           </Field>
         ) : null}
-        <Field name="username" label="User name" error={errors.username?.message} className="sm:col-span-3">
+        <Field
+          name="username"
+          label="User name"
+          error={errors.username?.message}
+          className="sm:col-span-3"
+        >
           <input {...text('username', { autoComplete: 'username' })} placeholder="inlet_reader" />
         </Field>
         <Field
@@ -170,19 +234,40 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
           label="Password"
           error={errors.password?.message}
           className="sm:col-span-3"
-          description={sourceId ? (passwordAgain ?? 'Leave empty to keep the saved password.') : 'Stored encrypted; nobody can read it back, including you.'}
+          description={
+            sourceId
+              ? (passwordAgain ?? 'Leave empty to keep the saved password.')
+              : 'Stored encrypted; nobody can read it back, including you.'
+          }
         >
-          <input {...text('password', { type: 'password', autoComplete: 'new-password', description: true })} aria-required={!sourceId || passwordAgain ? true : undefined} />
+          <input
+            {...text('password', {
+              type: 'password',
+              autoComplete: 'new-password',
+              description: true,
+            })}
+            aria-required={!sourceId || passwordAgain ? true : undefined}
+          />
         </Field>
-        <Field name="name" label="Connection name" error={errors.name?.message} className="sm:col-span-6">
+        <Field
+          name="name"
+          label="Connection name"
+          error={errors.name?.message}
+          className="sm:col-span-6"
+        >
           <input {...text('name')} />
         </Field>
       </div>
 
       <details className="rounded-xl border bg-card p-5 text-sm">
-        <summary className="cursor-pointer font-medium">Create a read-only user, and allow Inlet through your firewall</summary>
+        <summary className="cursor-pointer font-medium">
+          Create a read-only user, and allow Inlet through your firewall
+        </summary>
         <div className="mt-4 flex flex-col gap-4">
-          <p className="text-muted-foreground">Inlet only reads. Run this as an administrator to create a user that can read and nothing else:</p>
+          <p className="text-muted-foreground">
+            Inlet only reads. Run this as an administrator to create a user that can read and
+            nothing else:
+          </p>
           <pre className="overflow-x-auto rounded-lg bg-muted p-3 text-xs leading-5">
             <code>{sql}</code>
           </pre>
@@ -190,7 +275,8 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
             <CopyButton text={sql} label="Copy SQL" />
           </div>
           <p className="text-muted-foreground">
-            If your database only accepts known addresses, allow: <strong className="text-foreground">{egressAddresses.join(', ')}</strong>
+            If your database only accepts known addresses, allow:{' '}
+            <strong className="text-foreground">{egressAddresses.join(', ')}</strong>
           </p>
         </div>
       </details>
@@ -198,27 +284,46 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
       <fieldset className="flex flex-col gap-4 text-sm">
         <legend className="font-medium">Security</legend>
         <label className="flex items-center gap-2">
-          <input type="checkbox" {...register('requireSsl')} /> Require an encrypted (SSL/TLS) connection
+          <input type="checkbox" {...register('requireSsl')} /> Require an encrypted (SSL/TLS)
+          connection
         </label>
         <label className="flex items-center gap-2">
-          <input type="checkbox" {...register('useSshTunnel')} /> Connect through an SSH tunnel (bastion host)
+          <input type="checkbox" {...register('useSshTunnel')} /> Connect through an SSH tunnel
+          (bastion host)
         </label>
         {useSshTunnel ? (
           <div className="grid gap-5 sm:grid-cols-6">
-            <Field name="sshHost" label="SSH host" error={errors.sshHost?.message} className="sm:col-span-3">
+            <Field
+              name="sshHost"
+              label="SSH host"
+              error={errors.sshHost?.message}
+              className="sm:col-span-3"
+            >
               <input {...text('sshHost')} placeholder="bastion.example.com" />
             </Field>
-            <Field name="sshPort" label="SSH port" error={errors.sshPort?.message} className="sm:col-span-1">
+            <Field
+              name="sshPort"
+              label="SSH port"
+              error={errors.sshPort?.message}
+              className="sm:col-span-1"
+            >
               <input {...text('sshPort', { inputMode: 'numeric' })} />
             </Field>
-            <Field name="sshUsername" label="SSH user" error={errors.sshUsername?.message} className="sm:col-span-2">
+            <Field
+              name="sshUsername"
+              label="SSH user"
+              error={errors.sshUsername?.message}
+              className="sm:col-span-2"
+            >
               <input {...text('sshUsername')} />
             </Field>
           </div>
         ) : null}
       </fieldset>
 
-      {test ? <ConnectionChecklist checks={test.checks} message={test.message} passed={test.passed} /> : null}
+      {test ? (
+        <ConnectionChecklist checks={test.checks} message={test.message} passed={test.passed} />
+      ) : null}
       {formError ? (
         <p role="alert" className="text-sm text-danger">
           {formError}
@@ -227,9 +332,17 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
 
       <div className="flex flex-wrap gap-3">
         <Button type="submit" disabled={busy}>
-          {saver.isPending ? 'Testing and saving…' : sourceId ? 'Test and save changes' : 'Test and continue'}
+          {saver.isPending
+            ? 'Testing and saving…'
+            : sourceId
+              ? 'Test and save changes'
+              : 'Test and continue'}
         </Button>
-        <Button variant="outline" disabled={busy} onClick={handleSubmit((values) => tester.mutate(values))}>
+        <Button
+          variant="outline"
+          disabled={busy}
+          onClick={handleSubmit((values) => tester.mutate(values))}
+        >
           {tester.isPending ? 'Testing…' : 'Test connection'}
         </Button>
       </div>

@@ -12,10 +12,25 @@ const CHECK_LABELS: Record<ConnectionCheck['name'], string> = {
 const STATUS_TEXT = { passed: 'passed', failed: 'failed', skipped: 'not run' } as const;
 
 /** The connection test, step by step: what passed, what failed and what to do about it. */
-export function ConnectionChecklist({ checks, message, passed }: { checks: ConnectionCheck[]; message: string; passed: boolean }) {
+export function ConnectionChecklist({
+  checks,
+  message,
+  passed,
+}: {
+  checks: ConnectionCheck[];
+  message: string;
+  passed: boolean;
+}) {
   return (
-    <section aria-labelledby="connection-test-title" className="rounded-xl border bg-card p-5" aria-live="polite">
-      <h2 id="connection-test-title" className={cn('text-sm font-semibold', passed ? 'text-success' : 'text-danger')}>
+    <section
+      aria-labelledby="connection-test-title"
+      className="rounded-xl border bg-card p-5"
+      aria-live="polite"
+    >
+      <h2
+        id="connection-test-title"
+        className={cn('text-sm font-semibold', passed ? 'text-success' : 'text-danger')}
+      >
         {passed ? 'Connection works' : 'Connection failed'}
       </h2>
       <p className="mt-1 text-sm text-muted-foreground">{message}</p>
@@ -36,13 +51,21 @@ export function ConnectionChecklist({ checks, message, passed }: { checks: Conne
               </span>
               <div>
                 <p className="font-medium">
-                  {CHECK_LABELS[check.name]}: <span className="font-normal">{STATUS_TEXT[check.status]}</span>
-                  {check.status !== 'skipped' ? <span className="text-muted-foreground"> · {Math.max(1, Math.round(check.duration_ms))} ms</span> : null}
+                  {CHECK_LABELS[check.name]}:{' '}
+                  <span className="font-normal">{STATUS_TEXT[check.status]}</span>
+                  {check.status !== 'skipped' ? (
+                    <span className="text-muted-foreground">
+                      {' '}
+                      · {Math.max(1, Math.round(check.duration_ms))} ms
+                    </span>
+                  ) : null}
                 </p>
                 {check.status === 'failed' ? (
                   <>
                     <p className="mt-0.5">{check.message}</p>
-                    {check.hint ? <p className="mt-0.5 text-muted-foreground">{check.hint}</p> : null}
+                    {check.hint ? (
+                      <p className="mt-0.5 text-muted-foreground">{check.hint}</p>
+                    ) : null}
                   </>
                 ) : null}
               </div>

@@ -14,7 +14,10 @@ export const metadata: Metadata = { title: 'Connect your database' };
 export default async function SourceStep() {
   const gate = await enterStep('source');
   if (gate.kind !== 'ok') return null;
-  const [sources, provider] = await Promise.all([listSources({ providerId: gate.session.providerId, pageSize: 1 }), getProvider(gate.session.providerId)]);
+  const [sources, provider] = await Promise.all([
+    listSources({ providerId: gate.session.providerId, pageSize: 1 }),
+    getProvider(gate.session.providerId),
+  ]);
   const saved = sources.ok ? sources.data.items[0] : undefined;
   const full = saved ? await getSource(saved.id) : null;
   const initial = full?.ok ? fromSource(full.data as never) : null;
@@ -29,7 +32,10 @@ export default async function SourceStep() {
       </StepHeader>
       {/* Whose data this is, so a customer with several accounts (or a DBA sent a link) connects the right one. */}
       <p className="-mt-3 text-sm">
-        Connecting for <strong className="font-semibold">{provider.ok ? provider.data.name : gate.session.providerId}</strong>
+        Connecting for{' '}
+        <strong className="font-semibold">
+          {provider.ok ? provider.data.name : gate.session.providerId}
+        </strong>
       </p>
       <ConnectForm
         initial={initial}

@@ -5,7 +5,11 @@ import { HealthBadge } from '@/components/support/health-badge';
 import { Button, buttonVariants } from '@/components/ui/button';
 import { inputClassName } from '@/components/ui/field';
 import { Select } from '@/components/ui/select';
-import { DEFAULT_OVERVIEW_PAGE_SIZE, loadOverview, overviewQuery } from '@/lib/support/load-overview';
+import {
+  DEFAULT_OVERVIEW_PAGE_SIZE,
+  loadOverview,
+  overviewQuery,
+} from '@/lib/support/load-overview';
 import { MAX_TENANTS } from '@/lib/support/load-tenants';
 
 export const metadata: Metadata = { title: 'Tenants' };
@@ -20,12 +24,18 @@ const HEALTH_FILTERS = [
 
 type SearchParams = { q?: string; health?: string; cursor?: string; size?: string };
 
-export default async function TenantsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default async function TenantsPage({
+  searchParams,
+}: {
+  searchParams: Promise<SearchParams>;
+}) {
   const query = overviewQuery(await searchParams);
   const overview = await loadOverview(query);
   if (!overview.ok) return <ApiUnavailable error={overview.error} audience="support" />;
   const { tenants, groups, counts, nextCursor, previousCursor, source, complete } = overview.data;
-  const matching = query.health ? counts[query.health] : counts.failing + counts.degraded + counts.onboarding_incomplete + counts.healthy;
+  const matching = query.health
+    ? counts[query.health]
+    : counts.failing + counts.degraded + counts.onboarding_incomplete + counts.healthy;
   // The search, filter and page size go along from page to page; the cursor says where the page starts.
   const pageHref = (cursor: string) => {
     const params = new URLSearchParams();
@@ -43,15 +53,28 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
           <label htmlFor="tenant-search" className="text-sm font-medium">
             Search
           </label>
-          <input id="tenant-search" name="q" defaultValue={query.search} className={inputClassName} placeholder="Name or id" />
+          <input
+            id="tenant-search"
+            name="q"
+            defaultValue={query.search}
+            className={inputClassName}
+            placeholder="Name or id"
+          />
         </div>
         <div className="flex flex-col gap-1.5">
           <label htmlFor="tenant-health" className="text-sm font-medium">
             Health
           </label>
-          <Select id="tenant-health" name="health" defaultValue={query.health ?? ''} options={HEALTH_FILTERS} />
+          <Select
+            id="tenant-health"
+            name="health"
+            defaultValue={query.health ?? ''}
+            options={HEALTH_FILTERS}
+          />
         </div>
-        {query.pageSize !== DEFAULT_OVERVIEW_PAGE_SIZE ? <input type="hidden" name="size" value={query.pageSize} /> : null}
+        {query.pageSize !== DEFAULT_OVERVIEW_PAGE_SIZE ? (
+          <input type="hidden" name="size" value={query.pageSize} />
+        ) : null}
         <Button type="submit" variant="outline">
           Apply
         </Button>
@@ -59,8 +82,8 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
 
       {source === 'per_tenant' ? (
         <p role="note" className="rounded-xl border bg-muted px-4 py-3 text-sm">
-          This Import API has no status summaries, so the console reads each tenant&apos;s status itself: at most the first {MAX_TENANTS} tenants, searched and
-          filtered here.
+          This Import API has no status summaries, so the console reads each tenant&apos;s status
+          itself: at most the first {MAX_TENANTS} tenants, searched and filtered here.
         </p>
       ) : null}
 
@@ -71,21 +94,32 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
           </h2>
           <ul className="flex flex-col divide-y rounded-xl border bg-card">
             {groups.map((group) => (
-              <li key={group.signature} className="flex flex-col gap-1 px-4 py-3 text-sm" aria-label={`Error group ${group.code}`}>
+              <li
+                key={group.signature}
+                className="flex flex-col gap-1 px-4 py-3 text-sm"
+                aria-label={`Error group ${group.code}`}
+              >
                 <p>
-                  <span className="font-mono font-medium">{group.code}</span> · {group.tenantCount} tenant{group.tenantCount === 1 ? '' : 's'} · last seen {group.lastSeen.toLocaleString('en')}
+                  <span className="font-mono font-medium">{group.code}</span> · {group.tenantCount}{' '}
+                  tenant{group.tenantCount === 1 ? '' : 's'} · last seen{' '}
+                  {group.lastSeen.toLocaleString('en')}
                 </p>
                 <p className="text-muted-foreground">{group.example}</p>
                 <p>
                   {group.tenants.map((tenant, index) => (
                     <span key={tenant.id}>
                       {index ? ', ' : ''}
-                      <Link href={`/support/tenants/${encodeURIComponent(tenant.id)}`} className="text-primary underline">
+                      <Link
+                        href={`/support/tenants/${encodeURIComponent(tenant.id)}`}
+                        className="text-primary underline"
+                      >
                         {tenant.name}
                       </Link>
                     </span>
                   ))}
-                  {group.tenantCount > group.tenants.length ? ` and ${group.tenantCount - group.tenants.length} more` : ''}
+                  {group.tenantCount > group.tenants.length
+                    ? ` and ${group.tenantCount - group.tenants.length} more`
+                    : ''}
                 </p>
               </li>
             ))}
@@ -108,17 +142,28 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
             <caption className="sr-only">Tenants, most severe first</caption>
             <thead className="border-b text-xs text-muted-foreground">
               <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Tenant</th>
-                <th scope="col" className="px-3 py-2 font-medium">Health</th>
-                <th scope="col" className="px-3 py-2 font-medium">Broken since</th>
-                <th scope="col" className="px-3 py-2 font-medium">Why</th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Tenant
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Health
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Broken since
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Why
+                </th>
               </tr>
             </thead>
             <tbody>
               {tenants.map((tenant) => (
                 <tr key={tenant.id} className="border-b last:border-0">
                   <td className="px-3 py-2">
-                    <Link href={`/support/tenants/${encodeURIComponent(tenant.id)}`} className="font-medium text-primary underline">
+                    <Link
+                      href={`/support/tenants/${encodeURIComponent(tenant.id)}`}
+                      className="font-medium text-primary underline"
+                    >
                       {tenant.name}
                     </Link>
                     <span className="block text-xs text-muted-foreground">{tenant.id}</span>
@@ -126,8 +171,14 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
                   <td className="px-3 py-2">
                     <HealthBadge health={tenant.health.health} />
                   </td>
-                  <td className="px-3 py-2 tabular-nums">{tenant.health.brokenSince ? tenant.health.brokenSince.toLocaleString('en') : '—'}</td>
-                  <td className="px-3 py-2 text-muted-foreground">{tenant.health.reasons.join(' · ') || '—'}</td>
+                  <td className="px-3 py-2 tabular-nums">
+                    {tenant.health.brokenSince
+                      ? tenant.health.brokenSince.toLocaleString('en')
+                      : '—'}
+                  </td>
+                  <td className="px-3 py-2 text-muted-foreground">
+                    {tenant.health.reasons.join(' · ') || '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -136,12 +187,18 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
         {previousCursor || nextCursor ? (
           <nav aria-label="Pages" className="flex gap-3">
             {previousCursor ? (
-              <Link href={pageHref(previousCursor)} className={buttonVariants({ variant: 'outline', size: 'sm' })}>
+              <Link
+                href={pageHref(previousCursor)}
+                className={buttonVariants({ variant: 'outline', size: 'sm' })}
+              >
                 Previous page
               </Link>
             ) : null}
             {nextCursor ? (
-              <Link href={pageHref(nextCursor)} className={buttonVariants({ variant: 'outline', size: 'sm' })}>
+              <Link
+                href={pageHref(nextCursor)}
+                className={buttonVariants({ variant: 'outline', size: 'sm' })}
+              >
                 Next page
               </Link>
             ) : null}

@@ -25,20 +25,43 @@ async function clientAddress(): Promise<string> {
   return list.get('x-forwarded-for')?.split(',')[0]?.trim() || list.get('x-real-ip') || 'unknown';
 }
 
-function logSignIn(outcome: 'signed_in' | 'refused' | 'throttled' | 'invalid', email: string, address: string) {
-  console.info(JSON.stringify({ event: 'support_sign_in', outcome, email: email.slice(0, 200), address, at: new Date().toISOString() }));
+function logSignIn(
+  outcome: 'signed_in' | 'refused' | 'throttled' | 'invalid',
+  email: string,
+  address: string,
+) {
+  console.info(
+    JSON.stringify({
+      event: 'support_sign_in',
+      outcome,
+      email: email.slice(0, 200),
+      address,
+      at: new Date().toISOString(),
+    }),
+  );
 }
 
-export async function signInToSupport(_previous: SignInState, form: FormData): Promise<SignInState> {
+export async function signInToSupport(
+  _previous: SignInState,
+  form: FormData,
+): Promise<SignInState> {
   const email = String(form.get('email') ?? '').slice(0, 200);
   const accounts = parseStaffAccounts(getAppEnv().INLET_SUPPORT_USERS);
   const env = getSessionEnv();
-  if (!accounts.ok) return { error: `Password sign-in is misconfigured: ${accounts.message}`, email };
+  if (!accounts.ok)
+    return { error: `Password sign-in is misconfigured: ${accounts.message}`, email };
   if (!accounts.accounts.length || !env.ok) {
-    return { error: 'Password sign-in is not set up: add staff accounts to INLET_SUPPORT_USERS, or open the console from a link your product mints.', email };
+    return {
+      error:
+        'Password sign-in is not set up: add staff accounts to INLET_SUPPORT_USERS, or open the console from a link your product mints.',
+      email,
+    };
   }
   const address = await clientAddress();
-  const parsed = SignInSchema.safeParse({ email: form.get('email'), password: form.get('password') });
+  const parsed = SignInSchema.safeParse({
+    email: form.get('email'),
+    password: form.get('password'),
+  });
   if (!parsed.success) {
     logSignIn('invalid', email, address);
     return { error: parsed.error.issues[0]!.message, email };
@@ -46,9 +69,16 @@ export async function signInToSupport(_previous: SignInState, form: FormData): P
   const allowed = await limits.check(address);
   if (!allowed.ok) {
     logSignIn('throttled', parsed.data.email, address);
-    return { error: `Too many sign-in attempts${allowed.scope === 'overall' ? '' : ' from here'}: try again in ${allowed.retryAfterSeconds} s.`, email };
+    return {
+      error: `Too many sign-in attempts${allowed.scope === 'overall' ? '' : ' from here'}: try again in ${allowed.retryAfterSeconds} s.`,
+      email,
+    };
   }
-  const account = await verifyStaffPassword(accounts.accounts, parsed.data.email, parsed.data.password);
+  const account = await verifyStaffPassword(
+    accounts.accounts,
+    parsed.data.email,
+    parsed.data.password,
+  );
   if (!account) {
     await limits.recordMiss(address);
     logSignIn('refused', parsed.data.email, address);
@@ -56,7 +86,12 @@ export async function signInToSupport(_previous: SignInState, form: FormData): P
   }
   await limits.recordSuccess(address);
   logSignIn('signed_in', account.email, address);
-  const started = await startSession({ role: 'support', providerId: null, scope: 'full', actor: `support:${account.email}` });
+  const started = await startSession({
+    role: 'support',
+    providerId: null,
+    scope: 'full',
+    actor: `support:${account.email}`,
+  });
   if (!started.ok) return { error: started.message, email };
   redirect('/support');
 }

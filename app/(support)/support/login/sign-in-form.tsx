@@ -10,10 +10,26 @@ export function SignInForm() {
   return (
     <form action={signIn} className="flex flex-col gap-4">
       <Field name="email" label="Staff email">
-        <input id={fieldIds('email').control} name="email" type="email" autoComplete="username" className={inputClassName} defaultValue={state.email} key={state.email} required />
+        <input
+          id={fieldIds('email').control}
+          name="email"
+          type="email"
+          autoComplete="username"
+          className={inputClassName}
+          defaultValue={state.email}
+          key={state.email}
+          required
+        />
       </Field>
       <Field name="password" label="Support password">
-        <input id={fieldIds('password').control} name="password" type="password" autoComplete="current-password" className={inputClassName} required />
+        <input
+          id={fieldIds('password').control}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          className={inputClassName}
+          required
+        />
       </Field>
       {state.error ? (
         <p role="alert" className="text-sm text-danger">

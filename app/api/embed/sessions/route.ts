@@ -15,7 +15,10 @@ const MintRequestSchema = z
     /** Where the invite lands: the wizard (default) or the status page. */
     return_to: z.enum(['connect', 'status', 'support']).optional(),
   })
-  .refine((body) => body.role !== 'customer' || body.provider_id !== undefined, { path: ['provider_id'], message: 'A customer session needs the provider it is for.' });
+  .refine((body) => body.role !== 'customer' || body.provider_id !== undefined, {
+    path: ['provider_id'],
+    message: 'A customer session needs the provider it is for.',
+  });
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   Response.json(body, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
@@ -40,24 +43,47 @@ export async function POST(request: Request) {
   const env = getSessionEnv();
   if (!env.ok) return json(503, { status: 'error', message: env.message });
   if (!presentedSecretMatches(request, env.data.INLET_EMBED_SECRET)) {
-    return json(401, { status: 'error', message: 'Send `Authorization: Bearer <INLET_EMBED_SECRET>` from your backend.' }, { 'WWW-Authenticate': 'Bearer' });
+    return json(
+      401,
+      {
+        status: 'error',
+        message: 'Send `Authorization: Bearer <INLET_EMBED_SECRET>` from your backend.',
+      },
+      { 'WWW-Authenticate': 'Bearer' },
+    );
   }
   let body: unknown;
   try {
     body = await request.json();
   } catch {
-    return json(400, { status: 'error', message: 'The body must be JSON, e.g. {"provider_id":"acme"}.' });
+    return json(400, {
+      status: 'error',
+      message: 'The body must be JSON, e.g. {"provider_id":"acme"}.',
+    });
   }
   const parsed = MintRequestSchema.safeParse(body);
   if (!parsed.success) {
-    return json(400, { status: 'error', message: 'The request is invalid.', errors: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) });
+    return json(400, {
+      status: 'error',
+      message: 'The request is invalid.',
+      errors: parsed.error.issues.map((issue) => ({
+        path: issue.path.join('.'),
+        message: issue.message,
+      })),
+    });
   }
   const { provider_id: providerId, role, scope, actor, return_to: returnTo } = parsed.data;
   if (providerId !== undefined) {
     const provider = await getProvider(providerId);
     if (!provider.ok) {
       const status = provider.error.status === 404 ? 404 : 502;
-      return json(status, { status: 'error', message: status === 404 ? `No provider "${providerId}" exists in the Import API.` : provider.error.message });
+      return json(status, {
+        status: 'error',
+        message:
+          status === 404
+            ? `No provider "${providerId}" exists in the Import API.`
+            : provider.error.message,
+      });
     }
   }
   const invite = mintInvite({ role, providerId: providerId ?? null, scope, actor: actor ?? null });
@@ -65,5 +91,8 @@ export async function POST(request: Request) {
   const landing = returnTo ?? (role === 'support' ? 'support' : 'connect');
   const url = new URL(`/${landing}`, appOrigin(request));
   url.searchParams.set('session', invite.token);
-  return json(201, { status: 'success', data: { token: invite.token, url: url.toString(), expires_at: invite.expiresAt.toISOString() } });
+  return json(201, {
+    status: 'success',
+    data: { token: invite.token, url: url.toString(), expires_at: invite.expiresAt.toISOString() },
+  });
 }

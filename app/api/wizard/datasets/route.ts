@@ -9,7 +9,13 @@ export const GET = customerRoute(async (_request, session) => {
   const rows = await Promise.all(
     datasets.data.items.map(async (dataset) => {
       const extracts = await listExtracts({ datasetId: dataset.id, pageSize: 1, order: 'desc' });
-      return { id: dataset.id, name: dataset.name, type: dataset.type, frequencyMinutes: dataset.frequency_minutes, latestExtract: extracts.ok ? customerJob(extracts.data.items[0] ?? null) : null };
+      return {
+        id: dataset.id,
+        name: dataset.name,
+        type: dataset.type,
+        frequencyMinutes: dataset.frequency_minutes,
+        latestExtract: extracts.ok ? customerJob(extracts.data.items[0] ?? null) : null,
+      };
     }),
   );
   return routeData(rows);

@@ -9,7 +9,12 @@ export const GET = customerRoute(async (_request, session) => {
   const rows = await Promise.all(
     streams.data.items.map(async (stream) => {
       const loads = await listLoads({ streamId: stream.id, pageSize: 1, order: 'desc' });
-      return { id: stream.id, name: stream.name, isEnabled: stream.is_enabled, latestLoad: loads.ok ? customerJob(loads.data.items[0] ?? null) : null };
+      return {
+        id: stream.id,
+        name: stream.name,
+        isEnabled: stream.is_enabled,
+        latestLoad: loads.ok ? customerJob(loads.data.items[0] ?? null) : null,
+      };
     }),
   );
   return routeData(rows);

@@ -7,7 +7,8 @@ export const GET = customerRoute(async (request, session) => {
   const sources = await listSources({ providerId: session.providerId, pageSize: 1 });
   if (!sources.ok) return routeError(sources.error);
   const source = sources.data.items[0];
-  if (!source) return routeError({ code: 'not_found', message: 'Connect a database first.', status: 404 });
+  if (!source)
+    return routeError({ code: 'not_found', message: 'Connect a database first.', status: 404 });
   const search = params.get('search')?.slice(0, 200) || undefined;
   const cursor = params.get('cursor')?.slice(0, 1000) || undefined;
   const tables = await listSourceTables(source.id, { search, cursor, pageSize: 50 });

@@ -29,7 +29,8 @@ const MAX_SIGNATURE = 240;
 /** `code: message` with the variable parts blanked out, so one failure has one signature whichever tenant hit it. */
 export function errorSignature(error: { error_code: string; message: string }): string {
   let message = error.message;
-  for (const [pattern, replacement] of VARIABLE_PARTS) message = message.replace(pattern, replacement);
+  for (const [pattern, replacement] of VARIABLE_PARTS)
+    message = message.replace(pattern, replacement);
   message = message.replace(NUMBER_OR_STATUS, (match) => (/^\d/.test(match) ? '<n>' : match));
   message = message.replace(/\s+/g, ' ').trim();
   return `${error.error_code}: ${message}`.slice(0, MAX_SIGNATURE);
@@ -50,14 +51,25 @@ export interface ErrorGroup {
 }
 
 /** The failures grouped by signature: the ones hitting the most tenants first, then the most recent. */
-export function groupErrors(items: { tenantId: string; error: JobError; at: Date }[]): ErrorGroup[] {
+export function groupErrors(
+  items: { tenantId: string; error: JobError; at: Date }[],
+): ErrorGroup[] {
   const newestFirst = [...items].sort((a, b) => b.at.getTime() - a.at.getTime());
   const groups = new Map<string, ErrorGroup>();
   for (const { tenantId, error, at } of newestFirst) {
     const signature = errorSignature(error);
     const group = groups.get(signature);
     if (!group) {
-      groups.set(signature, { signature, code: error.error_code, example: error.message, title: error.title, tenants: [tenantId], count: 1, firstSeen: at, lastSeen: at });
+      groups.set(signature, {
+        signature,
+        code: error.error_code,
+        example: error.message,
+        title: error.title,
+        tenants: [tenantId],
+        count: 1,
+        firstSeen: at,
+        lastSeen: at,
+      });
       continue;
     }
     group.count++;
@@ -65,6 +77,9 @@ export function groupErrors(items: { tenantId: string; error: JobError; at: Date
     if (!group.tenants.includes(tenantId)) group.tenants.push(tenantId);
   }
   return [...groups.values()].sort(
-    (a, b) => b.tenants.length - a.tenants.length || b.lastSeen.getTime() - a.lastSeen.getTime() || a.signature.localeCompare(b.signature),
+    (a, b) =>
+      b.tenants.length - a.tenants.length ||
+      b.lastSeen.getTime() - a.lastSeen.getTime() ||
+      a.signature.localeCompare(b.signature),
   );
 }

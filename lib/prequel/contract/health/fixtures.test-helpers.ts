@@ -5,14 +5,27 @@ import type { Extract, JobError, Load } from '../job';
 export const NOW = new Date('2025-03-04T14:00:00.000Z');
 
 /** `minutes` before NOW (after it when negative), as the API writes timestamps. */
-export const ago = (minutes: number): string => new Date(NOW.getTime() - minutes * 60_000).toISOString();
+export const ago = (minutes: number): string =>
+  new Date(NOW.getTime() - minutes * 60_000).toISOString();
 export const at = (minutes: number): Date => new Date(NOW.getTime() - minutes * 60_000);
 
 let sequence = 0;
 const nextId = (prefix: string) => `${prefix}-${String(++sequence).padStart(4, '0')}`;
 
-export function jobError(error_code: string, blame: JobError['blame'], message = 'Something went wrong.', title = 'The job failed'): JobError {
-  return { error_code, title, message, blame, documentation_url: `/docs/errors#${error_code}`, trace: '' };
+export function jobError(
+  error_code: string,
+  blame: JobError['blame'],
+  message = 'Something went wrong.',
+  title = 'The job failed',
+): JobError {
+  return {
+    error_code,
+    title,
+    message,
+    blame,
+    documentation_url: `/docs/errors#${error_code}`,
+    trace: '',
+  };
 }
 
 /** A finished extract that ended `endedMinutesAgo` before NOW after a one-minute run. */
@@ -35,12 +48,30 @@ export function extract(endedMinutesAgo: number, overrides: Partial<Extract> = {
   };
 }
 
-export function failedExtract(endedMinutesAgo: number, error: JobError, overrides: Partial<Extract> = {}): Extract {
-  return extract(endedMinutesAgo, { status: 'failed', error, records_processed: 0, records_new_inserted: 0, records_existing_updated: 0, records_existing_unchanged: 0, ...overrides });
+export function failedExtract(
+  endedMinutesAgo: number,
+  error: JobError,
+  overrides: Partial<Extract> = {},
+): Extract {
+  return extract(endedMinutesAgo, {
+    status: 'failed',
+    error,
+    records_processed: 0,
+    records_new_inserted: 0,
+    records_existing_updated: 0,
+    records_existing_unchanged: 0,
+    ...overrides,
+  });
 }
 
 export function runningExtract(startedMinutesAgo: number): Extract {
-  return extract(0, { status: 'running', submitted_at: ago(startedMinutesAgo), started_at: ago(startedMinutesAgo), ended_at: null, progress: { rows_read: 5000, estimated_rows: 20000 } });
+  return extract(0, {
+    status: 'running',
+    submitted_at: ago(startedMinutesAgo),
+    started_at: ago(startedMinutesAgo),
+    ended_at: null,
+    progress: { rows_read: 5000, estimated_rows: 20000 },
+  });
 }
 
 /** A finished load that ended `endedMinutesAgo` before NOW. */
@@ -62,6 +93,16 @@ export function load(endedMinutesAgo: number, overrides: Partial<Load> = {}): Lo
   };
 }
 
-export function failedLoad(endedMinutesAgo: number, error: JobError, overrides: Partial<Load> = {}): Load {
-  return load(endedMinutesAgo, { status: 'failed', error, records_loaded: 0, records_errored: 20, ...overrides });
+export function failedLoad(
+  endedMinutesAgo: number,
+  error: JobError,
+  overrides: Partial<Load> = {},
+): Load {
+  return load(endedMinutesAgo, {
+    status: 'failed',
+    error,
+    records_loaded: 0,
+    records_errored: 20,
+    ...overrides,
+  });
 }

@@ -24,19 +24,48 @@ const MINUTE = 60_000;
 /** How late a run may start before it reads as overdue: the queue needs a moment to pick it up. */
 const START_GRACE_MS = MINUTE;
 
-export function freshness({ lastSuccessAt, nextRunAt, frequencyMinutes, running, now }: FreshnessInput): Freshness {
+export function freshness({
+  lastSuccessAt,
+  nextRunAt,
+  frequencyMinutes,
+  running,
+  now,
+}: FreshnessInput): Freshness {
   const last = toDate(lastSuccessAt);
   const next = toDate(nextRunAt);
   const behindMs = last === null ? null : Math.max(0, now.getTime() - last.getTime());
   const behindMinutes = behindMs === null ? null : Math.floor(behindMs / MINUTE);
   const stale = behindMinutes !== null && behindMinutes > 2 * frequencyMinutes;
   const upToDate = behindMs !== null && behindMs < MINUTE;
-  const age = behindMs === null ? 'never imported yet' : upToDate ? 'up to date' : `${humanDuration(behindMs)} behind`;
+  const age =
+    behindMs === null
+      ? 'never imported yet'
+      : upToDate
+        ? 'up to date'
+        : `${humanDuration(behindMs)} behind`;
 
-  return { behindMinutes, stale, text: describe({ running, age, upToDate, never: last === null, next, now }) };
+  return {
+    behindMinutes,
+    stale,
+    text: describe({ running, age, upToDate, never: last === null, next, now }),
+  };
 }
 
-function describe({ running, age, upToDate, never, next, now }: { running: boolean; age: string; upToDate: boolean; never: boolean; next: Date | null; now: Date }): string {
+function describe({
+  running,
+  age,
+  upToDate,
+  never,
+  next,
+  now,
+}: {
+  running: boolean;
+  age: string;
+  upToDate: boolean;
+  never: boolean;
+  next: Date | null;
+  now: Date;
+}): string {
   if (running) return never || upToDate ? 'Running now' : `Running now, ${age}`;
   const run = never ? 'first run' : 'next run';
   if (next === null) return capitalise(age);

@@ -18,7 +18,10 @@ export interface ReasonContext {
 }
 
 const count = (n: number, noun: string) => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
-const labelOf = (kind: 'Source' | 'Dataset' | 'Stream', object: { id: string; name: string | null }) => `${kind} ${object.name ?? object.id}`;
+const labelOf = (
+  kind: 'Source' | 'Dataset' | 'Stream',
+  object: { id: string; name: string | null },
+) => `${kind} ${object.name ?? object.id}`;
 
 /** One sentence per problem, as the console lists them. */
 export function reasonOf(problem: HealthProblem, { now, saasName }: ReasonContext): string {
@@ -31,7 +34,10 @@ export function reasonOf(problem: HealthProblem, { now, saasName }: ReasonContex
       return `${labelOf(problem.kind === 'extract_failed' ? 'Dataset' : 'Stream', problem.object)}: ${whoseMove(problem.error, { now, saasName }).title}${runs}`;
     }
     case 'mapped_column_changed': {
-      const what = problem.change === 'removed' ? 'is gone' : `changed type (${problem.previous_type} → ${problem.current_type})`;
+      const what =
+        problem.change === 'removed'
+          ? 'is gone'
+          : `changed type (${problem.previous_type} → ${problem.current_type})`;
       return `${labelOf('Dataset', problem.object)}: the mapping needs a change: column "${problem.column}" ${what}`;
     }
     case 'rows_errored':
@@ -44,7 +50,9 @@ export function reasonOf(problem: HealthProblem, { now, saasName }: ReasonContex
       return `${labelOf('Stream', problem.object)} was stopped: ${problem.disabled_reason}`;
     case 'records_errored': {
       // As the customer's board says it: the load's error when the destination stopped them, else the mapping did.
-      const why = problem.error ? whoseMove(problem.error, { now, saasName }).title : 'the mapping needs a change';
+      const why = problem.error
+        ? whoseMove(problem.error, { now, saasName }).title
+        : 'the mapping needs a change';
       return `${labelOf('Stream', problem.object)}: ${count(problem.count, 'record')} not delivered: ${why}`;
     }
     case 'every_stream_paused':
@@ -53,11 +61,19 @@ export function reasonOf(problem: HealthProblem, { now, saasName }: ReasonContex
 }
 
 /** A tenant's health as the engine summarised it (GET /import/status/providers), in the console's terms. */
-export function healthOfSummary(summary: Pick<ProviderHealth, 'health' | 'severity' | 'broken_since' | 'onboarding_step' | 'problems'>, context: ReasonContext): TenantHealth {
+export function healthOfSummary(
+  summary: Pick<
+    ProviderHealth,
+    'health' | 'severity' | 'broken_since' | 'onboarding_step' | 'problems'
+  >,
+  context: ReasonContext,
+): TenantHealth {
   return {
     health: summary.health,
     severity: summary.severity,
     brokenSince: toDate(summary.broken_since),
-    reasons: summary.onboarding_step ? [ONBOARDING_REASONS[summary.onboarding_step]] : summary.problems.map((problem) => reasonOf(problem, context)),
+    reasons: summary.onboarding_step
+      ? [ONBOARDING_REASONS[summary.onboarding_step]]
+      : summary.problems.map((problem) => reasonOf(problem, context)),
   };
 }

@@ -13,7 +13,8 @@ export function humanDuration(ms: number): string {
   const size = Math.abs(ms);
   if (size < MINUTE) return `${Math.floor(size / SECOND)} s`;
   if (size < HOUR) return `${Math.floor(size / MINUTE)} min`;
-  if (size < DAY) return withRest(Math.floor(size / HOUR), 'h', Math.floor((size % HOUR) / MINUTE), 'min');
+  if (size < DAY)
+    return withRest(Math.floor(size / HOUR), 'h', Math.floor((size % HOUR) / MINUTE), 'min');
   return withRest(Math.floor(size / DAY), 'd', Math.floor((size % DAY) / HOUR), 'h');
 }
 
@@ -26,9 +27,16 @@ function withRest(value: number, unit: string, rest: number, restUnit: string): 
  * also names the day ("4 Mar, 14:05").
  */
 export function clockTime(at: Date, now: Date, timeZone = 'UTC'): string {
-  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
+  const time = new Intl.DateTimeFormat('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(at);
   if (Math.abs(at.getTime() - now.getTime()) < DAY) return time;
-  const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(at);
+  const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(
+    at,
+  );
   return `${day}, ${time}`;
 }
 

@@ -25,7 +25,9 @@ export interface LabelledCount {
 
 /** The last `limit` runs of both kinds, oldest first (the order a chart reads in), whatever order they came in. */
 export function runHistory(extracts: Extract[], loads: Load[], limit = 20): RunPoint[] {
-  const points = [...extracts.map(extractPoint), ...loads.map(loadPoint)].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
+  const points = [...extracts.map(extractPoint), ...loads.map(loadPoint)].sort(
+    (a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id),
+  );
   return limit > 0 ? points.slice(-limit) : [];
 }
 
@@ -47,7 +49,8 @@ export function loadCountsOf(load: Load): LabelledCount[] {
 }
 
 /** When a job ended; when it started or was submitted while it has not. */
-export const runTime = (job: Extract | Load): Date => toDate(job.ended_at) ?? toDate(job.started_at) ?? toDate(job.submitted_at) ?? new Date(0);
+export const runTime = (job: Extract | Load): Date =>
+  toDate(job.ended_at) ?? toDate(job.started_at) ?? toDate(job.submitted_at) ?? new Date(0);
 
 function extractPoint(extract: Extract): RunPoint {
   return {
@@ -65,5 +68,16 @@ function extractPoint(extract: Extract): RunPoint {
 }
 
 function loadPoint(load: Load): RunPoint {
-  return { kind: 'load', id: load.id, at: runTime(load), status: load.status, new: 0, updated: 0, deleted: 0, unchanged: 0, loaded: load.records_loaded, errored: load.records_errored };
+  return {
+    kind: 'load',
+    id: load.id,
+    at: runTime(load),
+    status: load.status,
+    new: 0,
+    updated: 0,
+    deleted: 0,
+    unchanged: 0,
+    loaded: load.records_loaded,
+    errored: load.records_errored,
+  };
 }

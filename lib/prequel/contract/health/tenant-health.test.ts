@@ -14,7 +14,12 @@ describe('tenantHealth', () => {
 describe('compareTenants', () => {
   const row = (name: string, health: TenantHealth['health'], brokenMinutesAgo: number | null) => ({
     name,
-    health: { health, severity: HEALTH_SEVERITY[health], brokenSince: brokenMinutesAgo === null ? null : at(brokenMinutesAgo), reasons: [] },
+    health: {
+      health,
+      severity: HEALTH_SEVERITY[health],
+      brokenSince: brokenMinutesAgo === null ? null : at(brokenMinutesAgo),
+      reasons: [],
+    },
   });
 
   test('worst first, then broken longest first, unknown starts last', () => {
@@ -39,7 +44,9 @@ describe('compareTenants', () => {
   });
 
   test('two tenants broken since an unknown time are equal', () => {
-    expect(compareTenants({ severity: 3, brokenSince: null }, { severity: 3, brokenSince: null })).toBe(0);
+    expect(
+      compareTenants({ severity: 3, brokenSince: null }, { severity: 3, brokenSince: null }),
+    ).toBe(0);
   });
 
   test('the severities order failing > degraded > onboarding incomplete > healthy', () => {

@@ -2,7 +2,12 @@
 // The engine applies the same rules in SQL (engine/status/provider-health.ts); both answer tenant-health-cases alike.
 import type { SchemaDrift } from '../dataset';
 import type { Extract, Load } from '../job';
-import { HEALTH_SEVERITY, type Health, type HealthProblem, type OnboardingStep } from '../provider-health';
+import {
+  HEALTH_SEVERITY,
+  type Health,
+  type HealthProblem,
+  type OnboardingStep,
+} from '../provider-health';
 import { freshness } from './freshness';
 import { ONBOARDING_REASONS, reasonOf } from './health-problems';
 import { toDate } from './human-duration';
@@ -52,10 +57,20 @@ type Failure = { level: 'failing' | 'degraded'; since: string; error: Job['error
 
 export function tenantHealth(input: TenantHealthInput): TenantHealth {
   const step = onboardingStep(input);
-  if (step) return { health: 'onboarding_incomplete', severity: HEALTH_SEVERITY.onboarding_incomplete, brokenSince: null, reasons: [ONBOARDING_REASONS[step]] };
+  if (step)
+    return {
+      health: 'onboarding_incomplete',
+      severity: HEALTH_SEVERITY.onboarding_incomplete,
+      brokenSince: null,
+      reasons: [ONBOARDING_REASONS[step]],
+    };
 
   const problems = tenantProblems(input);
-  const health: Health = problems.some((problem) => problem.level === 'failing') ? 'failing' : problems.length ? 'degraded' : 'healthy';
+  const health: Health = problems.some((problem) => problem.level === 'failing')
+    ? 'failing'
+    : problems.length
+      ? 'degraded'
+      : 'healthy';
   const deciding = problems.filter((problem) => problem.level === health);
   const starts = deciding.flatMap((problem) => (problem.since ? [Date.parse(problem.since)] : []));
   const ordered = [...deciding, ...problems.filter((problem) => problem.level !== health)];
@@ -68,9 +83,13 @@ export function tenantHealth(input: TenantHealthInput): TenantHealth {
 }
 
 /** Sorts tenants worst first, and within a severity the one broken longest first (unknown starts last). */
-export function compareTenants(a: Pick<TenantHealth, 'severity' | 'brokenSince'>, b: Pick<TenantHealth, 'severity' | 'brokenSince'>): number {
+export function compareTenants(
+  a: Pick<TenantHealth, 'severity' | 'brokenSince'>,
+  b: Pick<TenantHealth, 'severity' | 'brokenSince'>,
+): number {
   if (a.severity !== b.severity) return b.severity - a.severity;
-  const since = (health: Pick<TenantHealth, 'brokenSince'>) => health.brokenSince?.getTime() ?? Number.POSITIVE_INFINITY;
+  const since = (health: Pick<TenantHealth, 'brokenSince'>) =>
+    health.brokenSince?.getTime() ?? Number.POSITIVE_INFINITY;
   const difference = since(a) - since(b);
   return Number.isNaN(difference) ? 0 : difference;
 }
@@ -80,24 +99,42 @@ function onboardingStep({ sources, datasets, streams }: TenantHealthInput): Onbo
   if (!sources.length) return 'connect_source';
   if (!datasets.length) return 'choose_data';
   if (!streams.length) return 'save_mapping';
-  const launched = streams.some((stream) => stream.is_enabled || stream.disabled_reason || stream.latestLoad || stream.recentLoads?.length);
+  const launched = streams.some(
+    (stream) =>
+      stream.is_enabled ||
+      stream.disabled_reason ||
+      stream.latestLoad ||
+      stream.recentLoads?.length,
+  );
   return launched ? null : 'launch';
 }
 
 /** What is wrong with a launched tenant, in the order the reasons list it: sources, datasets, streams. */
 function tenantProblems(input: TenantHealthInput): HealthProblem[] {
-  return [...input.sources.flatMap(sourceProblems), ...input.datasets.flatMap((dataset) => datasetProblems(dataset, input.now)), ...streamProblems(input.streams)];
+  return [
+    ...input.sources.flatMap(sourceProblems),
+    ...input.datasets.flatMap((dataset) => datasetProblems(dataset, input.now)),
+    ...streamProblems(input.streams),
+  ];
 }
 
-const refOf = (object: { id: string; name?: string }): ObjectRef => ({ id: object.id, name: object.name ?? null });
+const refOf = (object: { id: string; name?: string }): ObjectRef => ({
+  id: object.id,
+  name: object.name ?? null,
+});
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 function sourceProblems(source: TenantHealthInput['sources'][number]): HealthProblem[] {
   // The flag only records the last connection test: a later extract that fails says more, so this alone only degrades.
-  return source.is_reachable === false ? [{ kind: 'source_unreachable', level: 'degraded', since: null, object: refOf(source) }] : [];
+  return source.is_reachable === false
+    ? [{ kind: 'source_unreachable', level: 'degraded', since: null, object: refOf(source) }]
+    : [];
 }
 
-function datasetProblems(dataset: TenantHealthInput['datasets'][number], now: Date): HealthProblem[] {
+function datasetProblems(
+  dataset: TenantHealthInput['datasets'][number],
+  now: Date,
+): HealthProblem[] {
   const object = refOf(dataset);
   const finished = finishedNewestFirst(dataset.latestExtract, dataset.recentExtracts);
   const failure = failureOf(finished);
@@ -115,10 +152,22 @@ function datasetProblems(dataset: TenantHealthInput['datasets'][number], now: Da
   }));
   const last = finished[0];
   if (last && last.records_errored > 0) {
-    problems.push({ kind: 'rows_errored', level: 'degraded', since: iso(runTime(last)), object, count: last.records_errored });
+    problems.push({
+      kind: 'rows_errored',
+      level: 'degraded',
+      since: iso(runTime(last)),
+      object,
+      count: last.records_errored,
+    });
   }
   const lastSuccessAt = toDate(dataset.lastSuccessAt) ?? (last ? runTime(last) : null);
-  const fresh = freshness({ lastSuccessAt, nextRunAt: null, frequencyMinutes: dataset.frequencyMinutes, running: false, now });
+  const fresh = freshness({
+    lastSuccessAt,
+    nextRunAt: null,
+    frequencyMinutes: dataset.frequencyMinutes,
+    running: false,
+    now,
+  });
   if (fresh.stale && lastSuccessAt) {
     problems.push({
       kind: 'data_stale',
@@ -142,7 +191,13 @@ function streamProblems(streams: TenantHealthInput['streams']): HealthProblem[] 
     if (stream.disabled_reason) {
       const lastFailure = finished.find((load) => load.status === 'failed');
       const since = toDate(stream.disabled_at) ?? (lastFailure ? runTime(lastFailure) : null);
-      problems.push({ kind: 'stream_stopped', level: 'failing', since: iso(since), object, disabled_reason: stream.disabled_reason });
+      problems.push({
+        kind: 'stream_stopped',
+        level: 'failing',
+        since: iso(since),
+        object,
+        disabled_reason: stream.disabled_reason,
+      });
       continue;
     }
     if (!stream.is_enabled) continue;
@@ -151,12 +206,20 @@ function streamProblems(streams: TenantHealthInput['streams']): HealthProblem[] 
     const newest = finished[0];
     if (failure) problems.push({ kind: 'load_failed', object, ...failure });
     else if (newest && newest.records_errored > 0) {
-      problems.push({ kind: 'records_errored', level: 'degraded', since: iso(runTime(newest)), object, count: newest.records_errored, error: newest.error });
+      problems.push({
+        kind: 'records_errored',
+        level: 'degraded',
+        since: iso(runTime(newest)),
+        object,
+        count: newest.records_errored,
+        error: newest.error,
+      });
     }
   }
   const stopped = streams.some((stream) => stream.disabled_reason);
   // Paused on purpose, but nothing reaches the SaaS: worth a look, not an alarm.
-  if (!delivering && !stopped) problems.push({ kind: 'every_stream_paused', level: 'degraded', since: null });
+  if (!delivering && !stopped)
+    problems.push({ kind: 'every_stream_paused', level: 'degraded', since: null });
   return problems;
 }
 
@@ -164,16 +227,29 @@ function streamProblems(streams: TenantHealthInput['streams']): HealthProblem[] 
 function failureOf(finished: Job[]): Failure | null {
   const newest = finished[0];
   if (newest?.status !== 'failed') return null;
-  const streak = finished.slice(0, indexOrEnd(finished.findIndex((job) => job.status === 'succeeded'), finished.length));
+  const streak = finished.slice(
+    0,
+    indexOrEnd(
+      finished.findIndex((job) => job.status === 'succeeded'),
+      finished.length,
+    ),
+  );
   const starts = streak.map((job) => runTime(job).getTime());
-  return { level: passesByItself(newest.error) ? 'degraded' : 'failing', since: new Date(Math.min(...starts)).toISOString(), error: newest.error, runs: streak.length };
+  return {
+    level: passesByItself(newest.error) ? 'degraded' : 'failing',
+    since: new Date(Math.min(...starts)).toISOString(),
+    error: newest.error,
+    runs: streak.length,
+  };
 }
 
 /** The latest and recent jobs that reached an outcome (cancelled ones say nothing about health), newest first, once each. */
 function finishedNewestFirst<T extends Job>(latest: T | null, recent: T[] | undefined): T[] {
   const byId = new Map<string, T>();
   for (const job of [...(latest ? [latest] : []), ...(recent ?? [])]) byId.set(job.id, job);
-  return [...byId.values()].filter((job) => job.status === 'succeeded' || job.status === 'failed').sort((a, b) => runTime(b).getTime() - runTime(a).getTime());
+  return [...byId.values()]
+    .filter((job) => job.status === 'succeeded' || job.status === 'failed')
+    .sort((a, b) => runTime(b).getTime() - runTime(a).getTime());
 }
 
 const indexOrEnd = (index: number, end: number) => (index === -1 ? end : index);

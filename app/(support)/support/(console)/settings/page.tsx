@@ -24,7 +24,11 @@ export default async function SettingsPage() {
               <p className="mb-3 text-sm">
                 <span className="font-semibold">{destination.name}</span> · {destination.type}
               </p>
-              <RecordSchemaEditor destinationId={destination.id} name={destination.name} initial={JSON.stringify(destination.record_schema, null, 2)} />
+              <RecordSchemaEditor
+                destinationId={destination.id}
+                name={destination.name}
+                initial={JSON.stringify(destination.record_schema, null, 2)}
+              />
             </article>
           ))
         ) : (
@@ -35,20 +39,55 @@ export default async function SettingsPage() {
         <h2 id="datalakes-title" className="text-base font-semibold">
           Datalakes
         </h2>
-        <ul className="text-sm">{datalakes.ok ? datalakes.data.items.map((lake) => <li key={lake.id}>{lake.name} · {lake.storage}</li>) : <li>{datalakes.error.message}</li>}</ul>
+        <ul className="text-sm">
+          {datalakes.ok ? (
+            datalakes.data.items.map((lake) => (
+              <li key={lake.id}>
+                {lake.name} · {lake.storage}
+              </li>
+            ))
+          ) : (
+            <li>{datalakes.error.message}</li>
+          )}
+        </ul>
       </section>
       <section aria-labelledby="products-title" className="flex flex-col gap-2">
         <h2 id="products-title" className="text-base font-semibold">
           Products
         </h2>
-        <ul className="text-sm">{products.ok ? products.data.items.map((product) => <li key={product.id}>{product.name} · {product.is_builtin ? 'every destination' : `${product.destinations.length} destinations`}</li>) : <li>{products.error.message}</li>}</ul>
+        <ul className="text-sm">
+          {products.ok ? (
+            products.data.items.map((product) => (
+              <li key={product.id}>
+                {product.name} ·{' '}
+                {product.is_builtin
+                  ? 'every destination'
+                  : `${product.destinations.length} destinations`}
+              </li>
+            ))
+          ) : (
+            <li>{products.error.message}</li>
+          )}
+        </ul>
       </section>
       <section aria-labelledby="webhooks-title" className="flex flex-col gap-2">
         <h2 id="webhooks-title" className="text-base font-semibold">
           Monitoring webhooks
         </h2>
         <ul className="text-sm">
-          {webhooks.ok ? (webhooks.data.items.length ? webhooks.data.items.map((webhook) => <li key={webhook.id}>{String((webhook as { name?: string }).name ?? webhook.id)}</li>) : <li>None yet.</li>) : <li>{webhooks.error.message}</li>}
+          {webhooks.ok ? (
+            webhooks.data.items.length ? (
+              webhooks.data.items.map((webhook) => (
+                <li key={webhook.id}>
+                  {String((webhook as { name?: string }).name ?? webhook.id)}
+                </li>
+              ))
+            ) : (
+              <li>None yet.</li>
+            )
+          ) : (
+            <li>{webhooks.error.message}</li>
+          )}
         </ul>
       </section>
     </div>

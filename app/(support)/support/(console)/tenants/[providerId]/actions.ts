@@ -14,7 +14,10 @@ const ReasonSchema = z
   .string()
   .transform((value) => value.replace(/\s+/g, ' ').trim())
   .pipe(z.string().min(5, 'Say why, in a few words: it goes to the audit log.').max(1000));
-const note = (session: SupportSession, reason: string) => ({ actor: session.actor ?? 'support', reason });
+const note = (session: SupportSession, reason: string) => ({
+  actor: session.actor ?? 'support',
+  reason,
+});
 
 /** The object must be the tenant's: a console link cannot act on another tenant by editing an id. */
 async function tenantDataset(providerId: string, datasetId: string) {
@@ -29,16 +32,20 @@ async function tenantStream(providerId: string, streamId: string) {
 export const rerunExtract = supportAction(
   z.object({ providerId: z.string().min(1), datasetId: z.uuid(), reason: ReasonSchema }),
   async ({ providerId, datasetId, reason }, session): Promise<ActionResult<{ id: string }>> => {
-    if (!(await tenantDataset(providerId, datasetId))) return actionFailure('not_found', 'This dataset is not this tenant’s.');
+    if (!(await tenantDataset(providerId, datasetId)))
+      return actionFailure('not_found', 'This dataset is not this tenant’s.');
     const extract = await startExtract(datasetId, note(session, reason));
-    return extract.ok ? { ok: true, data: { id: extract.data.id } } : fromPrequelError(extract.error);
+    return extract.ok
+      ? { ok: true, data: { id: extract.data.id } }
+      : fromPrequelError(extract.error);
   },
 );
 
 export const rerunLoad = supportAction(
   z.object({ providerId: z.string().min(1), streamId: z.uuid(), reason: ReasonSchema }),
   async ({ providerId, streamId, reason }, session): Promise<ActionResult<{ id: string }>> => {
-    if (!(await tenantStream(providerId, streamId))) return actionFailure('not_found', 'This stream is not this tenant’s.');
+    if (!(await tenantStream(providerId, streamId)))
+      return actionFailure('not_found', 'This stream is not this tenant’s.');
     const load = await startLoad(streamId, note(session, reason));
     return load.ok ? { ok: true, data: { id: load.data.id } } : fromPrequelError(load.error);
   },
@@ -48,9 +55,12 @@ export const rerunLoad = supportAction(
 export const resyncDataset = supportAction(
   z.object({ providerId: z.string().min(1), datasetId: z.uuid(), reason: ReasonSchema }),
   async ({ providerId, datasetId, reason }, session): Promise<ActionResult<{ id: string }>> => {
-    if (!(await tenantDataset(providerId, datasetId))) return actionFailure('not_found', 'This dataset is not this tenant’s.');
+    if (!(await tenantDataset(providerId, datasetId)))
+      return actionFailure('not_found', 'This dataset is not this tenant’s.');
     const extract = await startExtract(datasetId, { fullRefresh: true, ...note(session, reason) });
-    return extract.ok ? { ok: true, data: { id: extract.data.id } } : fromPrequelError(extract.error);
+    return extract.ok
+      ? { ok: true, data: { id: extract.data.id } }
+      : fromPrequelError(extract.error);
   },
 );
 
@@ -58,7 +68,8 @@ export const resyncDataset = supportAction(
 export const redeliverStream = supportAction(
   z.object({ providerId: z.string().min(1), streamId: z.uuid(), reason: ReasonSchema }),
   async ({ providerId, streamId, reason }, session): Promise<ActionResult<{ id: string }>> => {
-    if (!(await tenantStream(providerId, streamId))) return actionFailure('not_found', 'This stream is not this tenant’s.');
+    if (!(await tenantStream(providerId, streamId)))
+      return actionFailure('not_found', 'This stream is not this tenant’s.');
     const load = await startLoad(streamId, { redeliver: true, ...note(session, reason) });
     return load.ok ? { ok: true, data: { id: load.data.id } } : fromPrequelError(load.error);
   },
@@ -68,9 +79,12 @@ export const cancelTenantExtract = supportAction(
   z.object({ providerId: z.string().min(1), extractId: z.uuid(), reason: ReasonSchema }),
   async ({ providerId, extractId, reason }, session): Promise<ActionResult<{ status: string }>> => {
     const extract = await getExtract(extractId);
-    if (!extract.ok || !(await tenantDataset(providerId, extract.data.dataset_id))) return actionFailure('not_found', 'This extract is not this tenant’s.');
+    if (!extract.ok || !(await tenantDataset(providerId, extract.data.dataset_id)))
+      return actionFailure('not_found', 'This extract is not this tenant’s.');
     const cancelled = await cancelExtract(extractId, note(session, reason));
-    return cancelled.ok ? { ok: true, data: { status: cancelled.data.status } } : fromPrequelError(cancelled.error);
+    return cancelled.ok
+      ? { ok: true, data: { status: cancelled.data.status } }
+      : fromPrequelError(cancelled.error);
   },
 );
 
@@ -78,29 +92,61 @@ export const cancelTenantLoad = supportAction(
   z.object({ providerId: z.string().min(1), loadId: z.uuid(), reason: ReasonSchema }),
   async ({ providerId, loadId, reason }, session): Promise<ActionResult<{ status: string }>> => {
     const load = await getLoad(loadId);
-    if (!load.ok || !(await tenantStream(providerId, load.data.stream_id))) return actionFailure('not_found', 'This load is not this tenant’s.');
+    if (!load.ok || !(await tenantStream(providerId, load.data.stream_id)))
+      return actionFailure('not_found', 'This load is not this tenant’s.');
     const cancelled = await cancelLoad(loadId, note(session, reason));
-    return cancelled.ok ? { ok: true, data: { status: cancelled.data.status } } : fromPrequelError(cancelled.error);
+    return cancelled.ok
+      ? { ok: true, data: { status: cancelled.data.status } }
+      : fromPrequelError(cancelled.error);
   },
 );
 
 export const setTenantStreamEnabled = supportAction(
-  z.object({ providerId: z.string().min(1), streamId: z.uuid(), enabled: z.boolean(), reason: ReasonSchema }),
-  async ({ providerId, streamId, enabled, reason }, session): Promise<ActionResult<{ enabled: boolean }>> => {
-    if (!(await tenantStream(providerId, streamId))) return actionFailure('not_found', 'This stream is not this tenant’s.');
+  z.object({
+    providerId: z.string().min(1),
+    streamId: z.uuid(),
+    enabled: z.boolean(),
+    reason: ReasonSchema,
+  }),
+  async (
+    { providerId, streamId, enabled, reason },
+    session,
+  ): Promise<ActionResult<{ enabled: boolean }>> => {
+    if (!(await tenantStream(providerId, streamId)))
+      return actionFailure('not_found', 'This stream is not this tenant’s.');
     const updated = await updateStream(streamId, { is_enabled: enabled }, note(session, reason));
-    return updated.ok ? { ok: true, data: { enabled: updated.data.is_enabled } } : fromPrequelError(updated.error);
+    return updated.ok
+      ? { ok: true, data: { enabled: updated.data.is_enabled } }
+      : fromPrequelError(updated.error);
   },
 );
 
 /** A credentials-only link for the tenant's DBA; minting it is recorded by the Import API like any support action. */
 export const sendReconnectLink = supportAction(
   z.object({ providerId: z.string().min(1), reason: ReasonSchema }),
-  async ({ providerId, reason }, session): Promise<ActionResult<{ url: string; expiresAt: string }>> => {
-    const invite = mintInvite({ role: 'customer', providerId, scope: 'credentials', actor: session.actor });
+  async (
+    { providerId, reason },
+    session,
+  ): Promise<ActionResult<{ url: string; expiresAt: string }>> => {
+    const invite = mintInvite({
+      role: 'customer',
+      providerId,
+      scope: 'credentials',
+      actor: session.actor,
+    });
     if (!invite.ok) return actionFailure('not_configured', invite.message);
-    const noted = await recordSupportEvent(providerId, 'reconnect_link_sent', note(session, reason));
+    const noted = await recordSupportEvent(
+      providerId,
+      'reconnect_link_sent',
+      note(session, reason),
+    );
     if (!noted.ok) return fromPrequelError(noted.error);
-    return { ok: true, data: { url: `/connect?session=${encodeURIComponent(invite.token)}`, expiresAt: invite.expiresAt.toISOString() } };
+    return {
+      ok: true,
+      data: {
+        url: `/connect?session=${encodeURIComponent(invite.token)}`,
+        expiresAt: invite.expiresAt.toISOString(),
+      },
+    };
   },
 );

@@ -25,18 +25,36 @@ export default async function TenantPage({ params }: { params: Promise<{ provide
         <HealthBadge health={health.health} />
         <span className="text-sm text-muted-foreground">{provider.id}</span>
       </div>
-      {health.reasons.length ? <p className="text-sm text-muted-foreground">{health.reasons.join(' · ')}</p> : null}
-      <section aria-labelledby="config-title" className="grid gap-4 rounded-xl border bg-card p-5 text-sm sm:grid-cols-3">
+      {health.reasons.length ? (
+        <p className="text-sm text-muted-foreground">{health.reasons.join(' · ')}</p>
+      ) : null}
+      <section
+        aria-labelledby="config-title"
+        className="grid gap-4 rounded-xl border bg-card p-5 text-sm sm:grid-cols-3"
+      >
         <h2 id="config-title" className="sr-only">
           Configuration
         </h2>
         <div>
           <h3 className="font-semibold">Sources</h3>
-          <ul>{status.sources.map((source) => <li key={source.id}>{source.name} ({source.vendor}){source.isReachable === false ? ' · unreachable' : ''}</li>)}</ul>
+          <ul>
+            {status.sources.map((source) => (
+              <li key={source.id}>
+                {source.name} ({source.vendor})
+                {source.isReachable === false ? ' · unreachable' : ''}
+              </li>
+            ))}
+          </ul>
         </div>
         <div>
           <h3 className="font-semibold">Datasets</h3>
-          <ul>{status.datasets.map((dataset) => <li key={dataset.id}>{dataset.name} · every {dataset.frequencyMinutes} min</li>)}</ul>
+          <ul>
+            {status.datasets.map((dataset) => (
+              <li key={dataset.id}>
+                {dataset.name} · every {dataset.frequencyMinutes} min
+              </li>
+            ))}
+          </ul>
         </div>
         <div>
           <h3 className="font-semibold">Streams</h3>
@@ -52,8 +70,15 @@ export default async function TenantPage({ params }: { params: Promise<{ provide
         </div>
       </section>
       <TenantActions status={status} />
-      <TenantTimeline status={status} audit={audit.ok ? audit.data.items : []} auditError={audit.ok ? null : audit.error.message} />
-      <section aria-labelledby="customer-view-title" className="relative flex flex-col gap-4 rounded-xl border-2 border-dashed p-5">
+      <TenantTimeline
+        status={status}
+        audit={audit.ok ? audit.data.items : []}
+        auditError={audit.ok ? null : audit.error.message}
+      />
+      <section
+        aria-labelledby="customer-view-title"
+        className="relative flex flex-col gap-4 rounded-xl border-2 border-dashed p-5"
+      >
         <h2 id="customer-view-title" className="text-base font-semibold">
           What the customer sees (read-only)
         </h2>
@@ -63,7 +88,11 @@ export default async function TenantPage({ params }: { params: Promise<{ provide
           data-watermark="SUPPORT VIEW · READ-ONLY"
           className="pointer-events-none absolute inset-0 flex items-center justify-center overflow-hidden text-6xl font-bold text-foreground/5 select-none before:content-[attr(data-watermark)]"
         />
-        <StatusBoard endpoint={`/api/support/tenants/${encodeURIComponent(providerId)}/status`} readOnly initial={status} />
+        <StatusBoard
+          endpoint={`/api/support/tenants/${encodeURIComponent(providerId)}/status`}
+          readOnly
+          initial={status}
+        />
       </section>
     </div>
   );
