@@ -46,7 +46,8 @@ export default defineConfig({
       url: e2eStack.appUrl,
       reuseExistingServer: !process.env.CI,
       timeout: 180_000,
-      // Like Ctrl-C in a terminal, so the start script stops Postgres cleanly instead of being killed.
+      // Like Ctrl-C in a terminal, so the start script stops Postgres cleanly instead of being
+      // killed.
       gracefulShutdown: { signal: 'SIGINT', timeout: 15_000 },
       env: e2eStackEnv,
     },

@@ -1,5 +1,5 @@
-// Runs before every page: turns an embed invite (?session=…) into the session cookie, refuses anonymous visitors
-// to the support console before anything renders, and says who may frame us.
+// Runs before every page: turns an embed invite (?session=…) into the session cookie, refuses
+// anonymous visitors to the support console before anything renders, and says who may frame us.
 import { type NextRequest, NextResponse } from 'next/server';
 import { getAppEnv, getSessionEnv } from '@/lib/env';
 import {
@@ -31,7 +31,10 @@ const cookieNameOf = (request: NextRequest) =>
     ),
   );
 
-/** Whether the request carries a valid, unrevoked session cookie (of any role: pages decide about roles). */
+/**
+ * Whether the request carries a valid, unrevoked session cookie (of any role: pages decide about
+ * roles).
+ */
 function hasSession(request: NextRequest): boolean {
   return verifySessionCookie(request.cookies.get(cookieNameOf(request))?.value) !== null;
 }
@@ -77,6 +80,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: not Next's assets, not the API routes (they answer JSON, set their own headers and check the session).
+  // Pages only: not Next's assets, not the API routes (they answer JSON, set their own headers and
+  // check the session).
   matcher: ['/((?!_next/|api/|favicon.ico|icon.svg).*)'],
 };

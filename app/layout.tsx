@@ -9,7 +9,8 @@ import './globals.css';
 export const metadata: Metadata = {
   title: { default: 'Inlet', template: '%s · Inlet' },
   description:
-    'Inlet lets the customers of a SaaS connect their own database, choose tables, map fields and watch their data flow in.',
+    'Inlet lets the customers of a SaaS connect their own database, choose tables, map fields ' +
+    'and watch their data flow in.',
   applicationName: 'Inlet',
 };
 
@@ -22,7 +23,8 @@ export const viewport: Viewport = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  // Cookies first: the demo switch is a runtime setting, so no page may be prerendered without asking.
+  // Cookies first: the demo switch is a runtime setting, so no page may be prerendered without
+  // asking.
   const presenterCookie = (await cookies()).get(PRESENTER_COOKIE)?.value;
   const presenting = demoModeEnabled() && presenterCookie === '1';
   return (

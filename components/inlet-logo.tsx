@@ -1,6 +1,8 @@
 import { cn } from '@/lib/utils';
 
-/** The Inlet mark: data arriving in a tray. Decorative; the wordmark next to it names the product. */
+/**
+ * The Inlet mark: data arriving in a tray. Decorative; the wordmark next to it names the product.
+ */
 export function InletLogo({ className }: { className?: string }) {
   return (
     <svg

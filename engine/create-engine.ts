@@ -1,5 +1,6 @@
-// The engine's wiring, one for every way it runs: its context, HTTP API and job runner, built from what differs
-// between a deployment (engine/main.ts), a test (testing/test-engine.ts) and a benchmark (scripts/bench/).
+// The engine's wiring, one for every way it runs: its context, HTTP API and job runner, built from
+// what differs between a deployment (engine/main.ts), a test (testing/test-engine.ts) and a
+// benchmark (scripts/bench/).
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type ContextSettings, createEngineContext, type EngineContext } from './engine-context';
@@ -10,7 +11,10 @@ export interface EngineSettings extends ContextSettings {
   apiKeys: readonly string[];
   requestsPerSecond?: number;
   requestsPerProviderPerSecond?: number;
-  /** Run extracts, loads and their schedules here (with these settings); without, the engine only answers the API. */
+  /**
+   * Run extracts, loads and their schedules here (with these settings); without, the engine only
+   * answers the API.
+   */
   jobs?: JobRunnerOptions;
 }
 
@@ -18,9 +22,15 @@ export interface Engine {
   context: EngineContext;
   /** The HTTP API; `app.request` calls it in-process, without a server. */
   app: ReturnType<typeof createApp>['app'];
-  /** Starts the job runner (if asked for) and listens (port 0: any free one); resolves with the API's base URL. */
+  /**
+   * Starts the job runner (if asked for) and listens (port 0: any free one); resolves with the
+   * API's base URL.
+   */
   start(listen: { hostname: string; port: number }): Promise<string>;
-  /** Stops taking requests, then stops the jobs (a running one finishes its step or is released to another engine). */
+  /**
+   * Stops taking requests, then stops the jobs (a running one finishes its step or is released to
+   * another engine).
+   */
   stop(): Promise<void>;
 }
 

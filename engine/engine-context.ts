@@ -1,4 +1,5 @@
-// What every handler may use, and how it is built (once, by createEngine or a benchmark); passed down explicitly.
+// What every handler may use, and how it is built (once, by createEngine or a benchmark); passed
+// down explicitly.
 import type { Logger } from './logger';
 import { createHostProbe, type HostProbe, type Lookup } from './net/host-probe';
 import { createSecretBox, type SecretBox } from './secrets/secret-box';
@@ -11,7 +12,10 @@ export interface EngineContext {
   probeHost: HostProbe;
   /** Resolves customer-supplied host names (injectable: tests never ask DNS). */
   lookup: Lookup;
-  /** Whether customer hosts may resolve to loopback/private/link-local addresses (embedded default and tests only). */
+  /**
+   * Whether customer hosts may resolve to loopback/private/link-local addresses (embedded default
+   * and tests only).
+   */
   allowPrivateHosts: boolean;
   /** The engine's own data directory (local datalakes live below it). */
   dataDir: string;
@@ -31,11 +35,16 @@ export interface ContextSettings {
   allowPrivateHosts: boolean;
   dataDir: string;
   publicUrl?: string;
-  /** Parts of the context a test replaces (another engine's secret box, a host probe of its own). */
+  /**
+   * Parts of the context a test replaces (another engine's secret box, a host probe of its own).
+   */
   context?: Partial<EngineContext>;
 }
 
-/** The context every handler is given (createEngine builds it; a benchmark that runs one job needs no more). */
+/**
+ * The context every handler is given (createEngine builds it; a benchmark that runs one job needs
+ * no more).
+ */
 export function createEngineContext(settings: ContextSettings): EngineContext {
   return {
     db: settings.db,
@@ -55,7 +64,10 @@ export interface Actor {
   type: 'unknown' | 'user' | 'api_key' | 'provider';
 }
 
-/** (ext) Who acted and why, as the caller said in X-Inlet-Actor / X-Inlet-Reason; stored with the audit entry. */
+/**
+ * (ext) Who acted and why, as the caller said in X-Inlet-Actor / X-Inlet-Reason; stored with the
+ * audit entry.
+ */
 export interface AuditNote {
   actor_label: string | null;
   reason: string | null;

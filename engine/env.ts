@@ -1,4 +1,5 @@
-// The engine's configuration, parsed once at start-up; a bad value stops the process with the variable's name.
+// The engine's configuration, parsed once at start-up; a bad value stops the process with the
+// variable's name.
 import { z } from 'zod';
 import type { JobRunnerOptions } from './jobs/job-runner';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './loads/retry-schedule';
@@ -26,7 +27,10 @@ const EnvSchema = z.object({
   ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
   ENGINE_PUBLIC_URL: z.url().optional(),
   ENGINE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  /** Allow customer hosts on loopback/private networks: `npm start` sets it; production leaves it off. */
+  /**
+   * Allow customer hosts on loopback/private networks: `npm start` sets it; production leaves it
+   * off.
+   */
   INLET_ALLOW_PRIVATE_HOSTS: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
@@ -42,13 +46,22 @@ const EnvSchema = z.object({
   ENGINE_WORKER_STALE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Rows per extract checkpoint (each commits a file and the cursor together). */
   ENGINE_EXTRACT_CHUNK_ROWS: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
-  /** Seconds behind the source clock the saved cursor stays, so late-committing transactions are re-read. */
+  /**
+   * Seconds behind the source clock the saved cursor stays, so late-committing transactions are
+   * re-read.
+   */
   ENGINE_EXTRACT_LAG_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** How long a delivery request may take before it counts as timed out (and is retried). */
   ENGINE_DELIVERY_TIMEOUT_SECONDS: wholeNumber('seconds', 1, 600, 30),
-  /** Attempts per delivery request within one load; after the last, its records wait for their scheduled retry. */
+  /**
+   * Attempts per delivery request within one load; after the last, its records wait for their
+   * scheduled retry.
+   */
   ENGINE_DELIVERY_MAX_ATTEMPTS: wholeNumber('attempts', 1, 10, 4),
-  /** The delays between retries of records a load could not deliver ("5s,1m,5m,30m,2h,5h,10h,10h"; the last repeats). */
+  /**
+   * The delays between retries of records a load could not deliver ("5s,1m,5m,30m,2h,5h,10h,10h";
+   * the last repeats).
+   */
   ENGINE_RETRY_SCHEDULE: z
     .string()
     .optional()
@@ -61,11 +74,17 @@ const EnvSchema = z.object({
         return z.NEVER;
       }
     }),
-  /** Hours every delivery to a stream's endpoint may fail (unavailable, all attempts spent) before the stream is disabled. */
+  /**
+   * Hours every delivery to a stream's endpoint may fail (unavailable, all attempts spent) before
+   * the stream is disabled.
+   */
   ENGINE_DISABLE_AFTER_FAILING_HOURS: wholeNumber('hours', 1, 8760, 120),
   /** API requests per second per key, per engine process (429 beyond, with Retry-After). */
   ENGINE_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(200),
-  /** (ext) Of those, requests per second for one provider named by `X-Inlet-Provider` (the app sends it for its customers). */
+  /**
+   * (ext) Of those, requests per second for one provider named by `X-Inlet-Provider` (the app sends
+   * it for its customers).
+   */
   ENGINE_RATE_LIMIT_PER_PROVIDER_PER_SECOND: z.coerce
     .number()
     .int()
@@ -79,7 +98,8 @@ export type EngineEnv = z.infer<typeof EnvSchema>;
 export function parseEngineEnv(
   source: Record<string, string | undefined> = process.env,
 ): EngineEnv {
-  // An empty variable is an unset one (.env.example leaves the optional ones empty): its default applies.
+  // An empty variable is an unset one (.env.example leaves the optional ones empty): its default
+  // applies.
   const result = EnvSchema.safeParse(
     Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')),
   );
@@ -92,7 +112,10 @@ export function parseEngineEnv(
   return result.data;
 }
 
-/** How this process runs jobs: concurrency, takeover, extract checkpoints, the delivery deadline and retry schedule. */
+/**
+ * How this process runs jobs: concurrency, takeover, extract checkpoints, the delivery deadline and
+ * retry schedule.
+ */
 export function jobRunnerOptionsOf(env: EngineEnv): JobRunnerOptions {
   return {
     concurrency: env.ENGINE_JOB_CONCURRENCY,

@@ -1,4 +1,5 @@
-// Structured JSON logs. Callers pass explicit fields only; request bodies and secrets are never logged.
+// Structured JSON logs. Callers pass explicit fields only; request bodies and secrets are never
+// logged.
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 

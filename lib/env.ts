@@ -43,7 +43,9 @@ export type ServerEnvResult =
     };
 
 const whatToSet: Record<keyof ServerEnv, string> = {
-  PREQUEL_API_URL: `set \`PREQUEL_API_URL\` to the http(s) address of the Import API (default ${DEFAULT_PREQUEL_API_URL})`,
+  PREQUEL_API_URL:
+    `set \`PREQUEL_API_URL\` to the http(s) address of the Import API (default ` +
+    `${DEFAULT_PREQUEL_API_URL})`,
   PREQUEL_API_KEY: 'set `PREQUEL_API_KEY` to the Import API key; `npm start` sets it for you',
 };
 
@@ -54,7 +56,8 @@ export function parseServerEnv(source: Record<string, string | undefined>): Serv
   const variables = [
     ...new Set(parsed.error.issues.map((issue) => issue.path[0] as keyof ServerEnv)),
   ];
-  const message = `Inlet is not configured: ${variables.map((name) => whatToSet[name]).join(', and ')}.`;
+  const message =
+    `Inlet is not configured: ` + `${variables.map((name) => whatToSet[name]).join(', and ')}.`;
   return { ok: false, error: { code: 'not_configured', message, variables } };
 }
 
@@ -121,7 +124,9 @@ export function parseSessionEnv(source: Record<string, string | undefined>): Ses
   );
   return {
     ok: false,
-    message: `Embed sessions are not configured: ${problems.join('; ')}. \`npm start\` generates the secrets for you.`,
+    message:
+      `Embed sessions are not configured: ${problems.join('; ')}. \`npm start\` generates ` +
+      `the secrets for you.`,
   };
 }
 

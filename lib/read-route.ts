@@ -1,4 +1,5 @@
-// The browser's reads of the app's own JSON routes (`{ok, data}` or `{ok: false, error}`), for react-query.
+// The browser's reads of the app's own JSON routes (`{ok, data}` or `{ok: false, error}`), for
+// react-query.
 export type FieldProblem = { path: string; message: string };
 export type RouteResult<T> =
   | { ok: true; data: T }

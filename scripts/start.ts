@@ -1,4 +1,5 @@
-// `npm start`: the whole product on embedded defaults: Postgres, the engine, the demo and the app, stopped together by Ctrl-C.
+// `npm start`: the whole product on embedded defaults: Postgres, the engine, the demo and the app,
+// stopped together by Ctrl-C.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -16,7 +17,8 @@ import { hintsFor } from './demo/source-hints';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './lib/embedded-postgres';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
-// An empty value means "not set", so a line uncommented from .env.example without a value changes nothing.
+// An empty value means "not set", so a line uncommented from .env.example without a value changes
+// nothing.
 for (const [name, value] of Object.entries(process.env)) if (value === '') delete process.env[name];
 
 const dataDir = path.resolve(process.env.INLET_DATA_DIR ?? '.data');
@@ -33,7 +35,9 @@ const demoEnabled =
 const nextBin = path.resolve('node_modules/next/dist/bin/next');
 mkdirSync(dataDir, { recursive: true });
 
-/** A value from the environment, or one generated on first start and kept under the data directory. */
+/**
+ * A value from the environment, or one generated on first start and kept under the data directory.
+ */
 function persistentSecret(variable: string, file: string, generate: () => string): string {
   const fromEnv = process.env[variable];
   if (fromEnv) return fromEnv;
@@ -75,8 +79,9 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 /**
- * Starts a child whose output shares the terminal; with `logFile`, its standard output (JSON log lines) goes to the
- * file instead, and only its warnings and errors reach the terminal, so request logs do not bury the banner.
+ * Starts a child whose output shares the terminal; with `logFile`, its standard output (JSON log
+ * lines) goes to the file instead, and only its warnings and errors reach the terminal, so request
+ * logs do not bury the banner.
  */
 function run(
   name: string,
@@ -216,7 +221,8 @@ try {
 }
 await waitFor(`${engineUrl}/healthz`, 'The engine');
 
-// The receiver, the seed (Acme Corp, destinations, other tenants), the change simulator and the scenario control.
+// The receiver, the seed (Acme Corp, destinations, other tenants), the change simulator and the
+// scenario control.
 const receiverUrl = `http://${host}:${receiverPort}`;
 const controlUrl = `http://${host}:${controlPort}`;
 const demoSource = hintsFor(postgres?.adminUrl ?? databaseUrl, acmeSourceSpec());
@@ -248,7 +254,8 @@ run('app', process.execPath, [nextBin, 'start', '-H', host, '-p', String(appPort
   PREQUEL_API_KEY: apiKey,
   INLET_SESSION_SECRET: sessionSecret,
   INLET_EMBED_SECRET: embedSecret,
-  // Demo pages (the embedding example) mint sessions for any customer: on for the local product, off elsewhere.
+  // Demo pages (the embedding example) mint sessions for any customer: on for the local product,
+  // off elsewhere.
   INLET_DEMO: process.env.INLET_DEMO ?? 'true',
   ...demoEnv,
 });
@@ -269,7 +276,11 @@ console.log(`
     Import API:  ${engineUrl}   (OpenAPI: ${engineUrl}/openapi.json)
     API key:     ${apiKey}
     Embed secret: ${embedSecret}   (POST ${appUrl}/api/embed/sessions)
-    Database:    ${postgres ? `embedded Postgres, data in ${displayPath(path.join(dataDir, 'postgres'))}` : 'DATABASE_URL'}
+    Database:    ${
+      postgres
+        ? `embedded Postgres, data in ` + `${displayPath(path.join(dataDir, 'postgres'))}`
+        : 'DATABASE_URL'
+    }
     Engine log:  ${displayPath(engineLog)}   (warnings and errors also here)${demoLines}
   Press Ctrl-C to stop.
 `);

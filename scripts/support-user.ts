@@ -1,5 +1,6 @@
-// `npm run support-user -- <email>`: prints an INLET_SUPPORT_USERS entry for a staff account. The password is read
-// from standard input (typed, or piped), never from the command line, where the shell history would keep it.
+// `npm run support-user -- <email>`: prints an INLET_SUPPORT_USERS entry for a staff account. The
+// password is read from standard input (typed, or piped), never from the command line, where the
+// shell history would keep it.
 import { createInterface } from 'node:readline/promises';
 import { hashStaffPassword } from '../lib/support/staff-accounts';
 

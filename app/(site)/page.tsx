@@ -10,15 +10,21 @@ export const dynamic = 'force-dynamic';
 const steps = [
   {
     title: 'Connect a database',
-    body: 'The customer enters credentials for their own Postgres or MySQL, and a step-by-step test says exactly what works.',
+    body:
+      'The customer enters credentials for their own Postgres or MySQL, and a step-by-step ' +
+      'test says exactly what works.',
   },
   {
     title: 'Choose tables',
-    body: 'They pick the tables to import; keys, sizes and change-tracking columns are found for them.',
+    body:
+      'They pick the tables to import; keys, sizes and change-tracking columns are found for ' +
+      'them.',
   },
   {
     title: 'Map fields',
-    body: 'Each field of your record schema gets a column or an expression, checked by a live preview on real records.',
+    body:
+      'Each field of your record schema gets a column or an expression, checked by a live ' +
+      'preview on real records.',
   },
   {
     title: 'Watch it flow',

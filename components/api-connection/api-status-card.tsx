@@ -56,8 +56,8 @@ function StatusCardFrame({
 }
 
 /**
- * Checks the Import API on every request and says what to do when it cannot be used. The caller passes the check,
- * guarded for who may see it: the API's address is configuration.
+ * Checks the Import API on every request and says what to do when it cannot be used. The caller
+ * passes the check, guarded for who may see it: the API's address is configuration.
  */
 export async function ApiStatusCard({ check }: { check: () => Promise<PrequelResult<ApiStatus>> }) {
   const status = await check();

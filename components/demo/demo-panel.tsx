@@ -17,7 +17,9 @@ import type { DemoState, ScenarioName } from '@/lib/demo/demo-state';
 const SCENARIO_TEXT: Record<ScenarioName, { title: string; body: string }> = {
   credentials_rotated: {
     title: 'Credentials rotated',
-    body: 'Acme’s DBA changed the password: extracts fail at sign-in, and it is the customer’s move.',
+    body:
+      'Acme’s DBA changed the password: extracts fail at sign-in, and it is the customer’s ' +
+      'move.',
   },
   endpoint_500: {
     title: 'Endpoint returning 500s',
@@ -25,7 +27,9 @@ const SCENARIO_TEXT: Record<ScenarioName, { title: string; body: string }> = {
   },
   endpoint_slow: {
     title: 'Endpoint slow',
-    body: 'Your endpoint answers after the engine stops waiting: deliveries time out, and it is your move.',
+    body:
+      'Your endpoint answers after the engine stops waiting: deliveries time out, and it is ' +
+      'your move.',
   },
   schema_drift: {
     title: 'Schema drift',

@@ -1,5 +1,6 @@
 'use client';
-// Presenter mode: while on, every text on the page has its emails and ids masked, including text that arrives later.
+// Presenter mode: while on, every text on the page has its emails and ids masked, including text
+// that arrives later.
 import { useEffect } from 'react';
 import { maskText } from '@/lib/demo/mask-text';
 

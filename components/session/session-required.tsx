@@ -4,15 +4,21 @@ import type { PrequelError } from '@/lib/prequel/client';
 const problems = {
   no_session: {
     title: 'Open this page from your account',
-    body: 'Data import is opened from inside the product you use. Go back there and choose “Import data” again; the link it opens signs you in here.',
+    body:
+      'Data import is opened from inside the product you use. Go back there and choose ' +
+      '“Import data” again; the link it opens signs you in here.',
   },
   expired: {
     title: 'This link has expired',
-    body: 'Links into data import work for ten minutes. Go back to the product you came from and open data import again for a fresh link.',
+    body:
+      'Links into data import work for ten minutes. Go back to the product you came from and ' +
+      'open data import again for a fresh link.',
   },
   invalid: {
     title: 'This link is not valid',
-    body: 'The link may have been cut off when it was copied. Open data import again from the product you came from.',
+    body:
+      'The link may have been cut off when it was copied. Open data import again from the ' +
+      'product you came from.',
   },
   signed_out: {
     title: 'You are signed out',
@@ -20,7 +26,9 @@ const problems = {
   },
   not_configured: {
     title: 'Data import is not set up yet',
-    body: 'The embed secrets are not configured on this server. Whoever runs Inlet should set INLET_SESSION_SECRET and INLET_EMBED_SECRET (npm start does it for you).',
+    body:
+      'The embed secrets are not configured on this server. Whoever runs Inlet should set ' +
+      'INLET_SESSION_SECRET and INLET_EMBED_SECRET (npm start does it for you).',
   },
 } as const;
 
@@ -37,8 +45,8 @@ export function SessionRequired({ problem = 'no_session' }: { problem?: SessionP
 }
 
 /**
- * The Import API could not answer: say so. Staff see the detail; a customer sees a reference to quote, and the
- * detail (the API's address, what it said) goes to the server log under it.
+ * The Import API could not answer: say so. Staff see the detail; a customer sees a reference to
+ * quote, and the detail (the API's address, what it said) goes to the server log under it.
  */
 export function ApiUnavailable({
   error,

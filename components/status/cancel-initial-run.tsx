@@ -6,8 +6,8 @@ import { cancelRun } from '@/lib/actions/status';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
 
 /**
- * Cancel for the import that is still getting the customer's first data in (nothing succeeded yet): later runs are
- * small and scheduled, and pausing is the way to stop those.
+ * Cancel for the import that is still getting the customer's first data in (nothing succeeded yet):
+ * later runs are small and scheduled, and pausing is the way to stop those.
  */
 export function CancelInitialRun({
   kind,

@@ -83,7 +83,9 @@ function StageRow({ stage, lineage }: { stage: Stage; lineage: RecordLineage }) 
   );
 }
 
-/** Paste a primary key, see the record at each stage of the pipeline, or where and why it stopped. */
+/**
+ * Paste a primary key, see the record at each stage of the pipeline, or where and why it stopped.
+ */
 export function RecordTracer({
   datasets,
   endpoint,

@@ -272,7 +272,8 @@ function StreamCard({
         />
       ) : null}
       {latest && latest.status !== 'failed' && latest.records_errored > 0 && !latest.error ? (
-        // A load that delivered what it could: the rest failed one record at a time, which is the mapping's to fix.
+        // A load that delivered what it could: the rest failed one record at a time, which is the
+        // mapping's to fix.
         <div
           className="rounded-lg border border-warning-border bg-warning-soft p-3 text-sm"
           role="status"

@@ -7,7 +7,10 @@ import { Button } from '@/components/ui/button';
 import { inputClassName } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/actions/action-result';
 
-/** A support action behind a "why?" field: nothing runs until a reason is given, and the reason is kept. */
+/**
+ * A support action behind a "why?" field: nothing runs until a reason is given, and the reason is
+ * kept.
+ */
 export function ReasonedAction<T>({
   label,
   run,

@@ -27,7 +27,8 @@ export function TenantTimeline({
         title: `Extract of ${dataset.name}: ${extract.status}`,
         detail: extract.error
           ? extract.error.message
-          : `${extract.records_new_inserted} new, ${extract.records_existing_updated} updated, ${extract.records_existing_deleted} deleted`,
+          : `${extract.records_new_inserted} new, ${extract.records_existing_updated} updated, ` +
+            `${extract.records_existing_deleted} deleted`,
       })),
     ),
     ...status.streams.flatMap((stream) =>

@@ -17,7 +17,8 @@ export function Badge({ tone = 'neutral', className, children, ...props }: Badge
   return (
     <span
       className={cn(
-        'inline-flex shrink-0 items-center gap-1.5 whitespace-nowrap rounded-full border px-2.5 py-0.5 text-xs font-medium leading-5',
+        'inline-flex shrink-0 items-center gap-1.5 whitespace-nowrap rounded-full border px-2.5 ' +
+          'py-0.5 text-xs font-medium leading-5',
         tones[tone],
         className,
       )}

@@ -19,7 +19,8 @@ type ButtonStyle = { variant?: ButtonVariant; size?: ButtonSize; className?: str
 /** Classes of a button, also for links that should look like one. */
 export function buttonVariants({ variant = 'primary', size = 'md', className }: ButtonStyle = {}) {
   return cn(
-    'inline-flex items-center justify-center gap-2 rounded-lg text-sm font-medium transition-colors',
+    'inline-flex items-center justify-center gap-2 rounded-lg text-sm font-medium ' +
+      'transition-colors',
     'disabled:pointer-events-none disabled:opacity-50',
     variants[variant],
     sizes[size],

@@ -9,7 +9,8 @@ export function Card({ as: Element = 'div', className, ...props }: CardProps) {
   return (
     <Element
       className={cn(
-        'flex flex-col gap-5 rounded-xl border bg-card py-5 text-card-foreground shadow-[0_1px_2px_rgb(15_23_42/0.05)] sm:py-6',
+        'flex flex-col gap-5 rounded-xl border bg-card py-5 text-card-foreground ' +
+          'shadow-[0_1px_2px_rgb(15_23_42/0.05)] sm:py-6',
         className,
       )}
       {...props}
@@ -44,7 +45,8 @@ export function CardFooter({ className, ...props }: ComponentProps<'div'>) {
   return (
     <div
       className={cn(
-        'flex flex-wrap items-center gap-3 border-t px-5 pt-4 text-sm text-muted-foreground sm:px-6 sm:pt-5',
+        'flex flex-wrap items-center gap-3 border-t px-5 pt-4 text-sm text-muted-foreground ' +
+          'sm:px-6 sm:pt-5',
         className,
       )}
       {...props}

@@ -28,7 +28,9 @@ type FieldProps = {
   optional?: boolean;
 };
 
-/** A label, the control, a description and an error that screen readers announce with the control. */
+/**
+ * A label, the control, a description and an error that screen readers announce with the control.
+ */
 export function Field({
   name,
   label,
@@ -61,4 +63,5 @@ export function Field({
 }
 
 export const inputClassName =
-  'h-10 w-full rounded-lg border bg-card px-3 text-sm shadow-xs outline-none transition-colors placeholder:text-muted-foreground focus-visible:border-ring aria-[invalid=true]:border-danger';
+  'h-10 w-full rounded-lg border bg-card px-3 text-sm shadow-xs outline-none transition-colors ' +
+  'placeholder:text-muted-foreground focus-visible:border-ring aria-[invalid=true]:border-danger';

@@ -5,7 +5,9 @@ import { postEmbedEvent } from './embed-events';
 
 const framed = () => window.parent !== window;
 
-/** Inside a host page's frame, "Close" tells the host to close the import (the host decides how). */
+/**
+ * Inside a host page's frame, "Close" tells the host to close the import (the host decides how).
+ */
 export function CloseEmbedButton() {
   const inFrame = useSyncExternalStore(
     () => () => {},

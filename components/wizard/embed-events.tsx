@@ -1,5 +1,6 @@
 'use client';
-// Tells the page that frames the wizard what happens in it (step changed, completed), and only that page.
+// Tells the page that frames the wizard what happens in it (step changed, completed), and only that
+// page.
 import { usePathname } from 'next/navigation';
 import { useEffect } from 'react';
 import { WIZARD_STEPS } from '@/lib/wizard/steps';
@@ -13,7 +14,8 @@ let allowedOrigins: readonly string[] = [];
 
 export function postEmbedEvent(event: EmbedEvent) {
   if (typeof window === 'undefined' || window.parent === window) return;
-  // postMessage drops a message whose target origin is not the parent's, so a foreign framer hears nothing.
+  // postMessage drops a message whose target origin is not the parent's, so a foreign framer hears
+  // nothing.
   for (const origin of allowedOrigins) window.parent.postMessage(event, origin);
 }
 

@@ -1,7 +1,10 @@
 import type { ReactNode } from 'react';
 import { type WizardStepId, wizardStep } from '@/lib/wizard/steps';
 
-/** A step's title (the page's h1, which labels its section as `step-title`) and what the step is for. */
+/**
+ * A step's title (the page's h1, which labels its section as `step-title`) and what the step is
+ * for.
+ */
 export function StepHeader({ step, children }: { step: WizardStepId; children: ReactNode }) {
   return (
     <div>

@@ -5,7 +5,10 @@ import { usePathname } from 'next/navigation';
 import { WIZARD_STEPS, type WizardStepId } from '@/lib/wizard/steps';
 import { cn } from '@/lib/utils';
 
-/** The steps, where the customer is, and which are done; a step is a link once the ones before it are done. */
+/**
+ * The steps, where the customer is, and which are done; a step is a link once the ones before it
+ * are done.
+ */
 export function WizardStepper({
   done,
   reachable,
@@ -24,7 +27,8 @@ export function WizardStepper({
               <span
                 aria-hidden="true"
                 className={cn(
-                  'flex size-6 items-center justify-center rounded-full border text-xs font-semibold tabular-nums',
+                  'flex size-6 items-center justify-center rounded-full border text-xs ' +
+                    'font-semibold tabular-nums',
                   current && 'border-primary bg-primary text-primary-foreground',
                   !current && done[step.id] && 'border-success-border bg-success-soft text-success',
                 )}

@@ -1,4 +1,5 @@
-// Reads X-Inlet-Actor and X-Inlet-Reason, the caller's word on who acted and why, before any handler can write.
+// Reads X-Inlet-Actor and X-Inlet-Reason, the caller's word on who acted and why, before any
+// handler can write.
 import type { MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import {
@@ -21,7 +22,8 @@ function readHeader(
   } catch {
     throw badRequest(
       'invalid_header',
-      `The ${header} header is not valid percent-encoded UTF-8: encode the value with encodeURIComponent (a literal % is %25).`,
+      `The ${header} header is not valid percent-encoded UTF-8: encode the value with ` +
+        `encodeURIComponent (a literal % is %25).`,
       [{ path: header, message: 'is not valid percent-encoding' }],
     );
   }
@@ -35,7 +37,9 @@ function readHeader(
   return parsed.data === '' ? null : parsed.data;
 }
 
-/** Validated on every request that sends them, so a bad value is refused before anything changes. */
+/**
+ * Validated on every request that sends them, so a bad value is refused before anything changes.
+ */
 export function readAuditNote(): MiddlewareHandler<{ Variables: RequestVariables }> {
   return async (c, next) => {
     const note: AuditNote = {

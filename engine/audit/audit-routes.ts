@@ -1,4 +1,5 @@
-// GET /logs and GET /logs/{id}: the audit trail of every configuration change and every requested extract or load.
+// GET /logs and GET /logs/{id}: the audit trail of every configuration change and every requested
+// extract or load.
 import { z } from 'zod';
 import { type AuditLog, AuditLogSchema } from '../../lib/prequel/contract/audit-log';
 import { ListEnvelope, ListQuerySchema, SuccessEnvelope } from '../../lib/prequel/contract/common';
@@ -37,7 +38,8 @@ const LogsQuerySchema = ListQuerySchema.extend({
     .max(256)
     .optional()
     .describe(
-      '(ext) only entries about this provider and its sources, datasets, streams, extracts and loads',
+      '(ext) only entries about this provider and its sources, datasets, streams, extracts and ' +
+        'loads',
     ),
   min_time: MinTimeSchema.optional(),
 });
@@ -110,7 +112,8 @@ export function addAuditRoutes(routes: ApiRoutes<RequestVariables>, engine: Engi
     method: 'post',
     path: '/import/providers/:id/support-events',
     summary:
-      '(ext) Record a support action taken outside the API (a reconnect link sent) in the audit log; needs X-Inlet-Reason',
+      '(ext) Record a support action taken outside the API (a reconnect link sent) in the audit ' +
+      'log; needs X-Inlet-Reason',
     tag: 'logs',
     audited: true,
     body: SupportEventBody,
@@ -144,7 +147,8 @@ export function addAuditRoutes(routes: ApiRoutes<RequestVariables>, engine: Engi
       });
       const row = (
         await engine.db.query<AuditRow>(
-          'select * from audit_logs where resource_id = $1 and event_type = $2 order by created_at desc, id desc limit 1',
+          'select * from audit_logs where resource_id = $1 and event_type = $2 order by ' +
+            'created_at desc, id desc limit 1',
           [providerId, eventType],
         )
       ).rows[0]!;

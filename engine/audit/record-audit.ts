@@ -1,4 +1,5 @@
-// Writes one audit entry per create/update/delete or requested job, in the same transaction as the change.
+// Writes one audit entry per create/update/delete or requested job, in the same transaction as the
+// change.
 import { providerOfAuditEntry } from '../../lib/prequel/contract/audit-log';
 import type { Actor, AuditNote } from '../engine-context';
 import type { Queryable } from '../store/db';
@@ -14,7 +15,10 @@ export interface AuditEntry {
   previousObject: unknown;
   /** What the caller said about who acted and why (absent for the engine's own changes). */
   note?: AuditNote;
-  /** The tenant, for objects that do not name their provider (extracts, loads); derived from the object otherwise. */
+  /**
+   * The tenant, for objects that do not name their provider (extracts, loads); derived from the
+   * object otherwise.
+   */
   providerId?: string | null;
 }
 
@@ -28,7 +32,8 @@ export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<voi
       previous_object: entry.previousObject,
     });
   await db.query(
-    `insert into audit_logs (id, event_type, resource_id, actor, object, previous_object, actor_label, reason, provider_id)
+    `insert into audit_logs (id, event_type, resource_id, actor, object, previous_object,
+      actor_label, reason, provider_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       uuidv7(),

@@ -1,4 +1,5 @@
-// Reads a dataset's cached records (the latest version of each, from the Parquet files in its manifest).
+// Reads a dataset's cached records (the latest version of each, from the Parquet files in its
+// manifest).
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
@@ -48,7 +49,8 @@ async function readManifest(
   ).rows[0]!;
   const files = (
     await engine.db.query<ManifestFile>(
-      `select key, version::text, created_at from dataset_files where dataset_id = $1 and ($2::timestamptz is null or created_at <= $2::timestamptz) order by version`,
+      `select key, version::text, created_at from dataset_files where dataset_id = $1 and ` +
+        `($2::timestamptz is null or created_at <= $2::timestamptz) order by version`,
       [datasetId, asOf ?? null],
     )
   ).rows;
@@ -62,31 +64,41 @@ async function readManifest(
 }
 
 /**
- * The newest version of every record in the files. `where` may only drop whole records (a filter on record ids, or
- * `version > n`, which keeps every record whose newest version is above n): it runs before the ranking, so DuckDB
- * reads and ranks only what is asked for.
+ * The newest version of every record in the files. `where` may only drop whole records (a filter on
+ * record ids, or `version > n`, which keeps every record whose newest version is above n): it runs
+ * before the ranking, so DuckDB reads and ranks only what is asked for.
  */
 function latestSql(paths: readonly string[], where?: string): string {
-  return `select * from read_parquet([${paths.map(literal).join(', ')}], union_by_name = true) ${where ? `where ${where}` : ''}
+  return `select * from read_parquet([${paths.map(literal).join(', ')}], union_by_name = true)
+    ${where ? `where ${where}` : ''}
     qualify row_number() over (partition by ${META.recordId} order by ${META.version} desc) = 1`;
 }
 
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 // A row's texts are its record id, version and deletion flag, then its columns.
-/** Where a row's columns start in rowTexts' array: after a leading empty element, the id, version and flag. */
+/**
+ * Where a row's columns start in rowTexts' array: after a leading empty element, the id, version
+ * and flag.
+ */
 const FIRST_COLUMN = 4;
 const SEPARATOR = '\u0001';
 const NULL_TEXT = '\u0002';
 
 /**
- * A row's texts as one string, see readRows: U+0001 then the values joined by U+0001, NULLs as U+0002; or, if a
- * value holds either character, the JSON array of null and the values (so both forms put the values from index 1).
+ * A row's texts as one string, see readRows: U+0001 then the values joined by U+0001, NULLs as
+ * U+0002; or, if a value holds either character, the JSON array of null and the values (so both
+ * forms put the values from index 1).
  */
 export function rowText(values: readonly string[]): string {
   const probe = `concat(${values.join(', ')})`;
-  const joined = `chr(1) || concat_ws(chr(1), ${values.map((value) => `coalesce(${value}, chr(2))`).join(', ')})`;
-  return `case when strpos(${probe}, chr(1)) = 0 and strpos(${probe}, chr(2)) = 0 then ${joined} else to_json([null, ${values.join(', ')}])::varchar end`;
+  const joined =
+    `chr(1) || concat_ws(chr(1), ` +
+    `${values.map((value) => `coalesce(${value}, chr(2))`).join(', ')})`;
+  return (
+    `case when strpos(${probe}, chr(1)) = 0 and strpos(${probe}, chr(2)) = 0 then ${joined} ` +
+    `else to_json([null, ${values.join(', ')}])::varchar end`
+  );
 }
 
 /** The texts of a row made by rowText: index 0 is nothing, the values follow. */
@@ -105,12 +117,13 @@ interface CachedRows {
 }
 
 /**
- * The rows of `select …` over the cache, chunk by chunk. Each row leaves DuckDB as one string (record id, version,
- * deletion flag, then every column, all as text): one string crosses per row instead of one per value, which is
- * most of the cost of reading a page. The cache keeps every column as text, so the casts change nothing but the
- * metadata columns. The string is the values joined by U+0001 (NULL written as U+0002), which String#split takes
- * apart natively; a row where a value holds either character comes as a JSON array instead. JSON.parse of every
- * row had cost three times as much: it interns every value under 11 characters (ids, flags, codes).
+ * The rows of `select …` over the cache, chunk by chunk. Each row leaves DuckDB as one string
+ * (record id, version, deletion flag, then every column, all as text): one string crosses per row
+ * instead of one per value, which is most of the cost of reading a page. The cache keeps every
+ * column as text, so the casts change nothing but the metadata columns. The string is the values
+ * joined by U+0001 (NULL written as U+0002), which String#split takes apart natively; a row where a
+ * value holds either character comes as a JSON array instead. JSON.parse of every row had cost
+ * three times as much: it interns every value under 11 characters (ids, flags, codes).
  */
 async function readRows(
   connection: DuckDBConnection,
@@ -157,7 +170,8 @@ async function readRows(
         yield rows;
       }
     } finally {
-      // A reader stopped early still has a fetch in flight: its connection is closed only once it is done.
+      // A reader stopped early still has a fetch in flight: its connection is closed only once it
+      // is done.
       await fetching.catch(() => null);
     }
   }
@@ -165,9 +179,9 @@ async function readRows(
 }
 
 /**
- * A page of cached records, each typed only as it is iterated: a load transforms it and drops it at once, so young
- * garbage collections find a page of compact row texts alive rather than a page of records (what outlives one is
- * what it costs).
+ * A page of cached records, each typed only as it is iterated: a load transforms it and drops it at
+ * once, so young garbage collections find a page of compact row texts alive rather than a page of
+ * records (what outlives one is what it costs).
  */
 export interface CachedPage extends Iterable<CachedRecord> {
   readonly length: number;
@@ -195,8 +209,9 @@ async function allRecords(
 }
 
 /**
- * Turns a cached row's texts into a record as the pipeline sees it: typed values by column, exact for big numbers.
- * Types are looked up once per query, and every record gets its fields in the same order (one V8 shape for all).
+ * Turns a cached row's texts into a record as the pipeline sees it: typed values by column, exact
+ * for big numbers. Types are looked up once per query, and every record gets its fields in the same
+ * order (one V8 shape for all).
  */
 function recordTyper(
   columns: readonly string[],
@@ -205,8 +220,8 @@ function recordTyper(
 ): (texts: readonly (string | null)[]) => Record<string, unknown> {
   const types = new Map((schema ?? []).map((column) => [column.name, column.prequel_type]));
   const convert = columns.map((name) => converterFor(types.get(name) ?? 'string'));
-  // A column of the dataset that the files read lack (added since they were written, or dropped before) is null,
-  // whichever files a query reads.
+  // A column of the dataset that the files read lack (added since they were written, or dropped
+  // before) is null, whichever files a query reads.
   const read = new Set(columns);
   const missing = (schema ?? [])
     .map((column) => column.name)
@@ -222,8 +237,9 @@ function recordTyper(
   };
 }
 
-// Previews, samples and lineage read a few records at a time: they share one DuckDB per engine, because opening
-// one costs about as much as such a query. Loads open their own (openCachedRecords).
+// Previews, samples and lineage read a few records at a time: they share one DuckDB per engine,
+// because opening one costs about as much as such a query. Loads open their own
+// (openCachedRecords).
 const pointReadInstances = new WeakMap<EngineContext, Promise<DuckDBInstance>>();
 
 async function withPointReader<T>(
@@ -251,7 +267,8 @@ export async function readRandomSample(engine: EngineContext, datasetId: string,
         // USING SAMPLE applies before WHERE, so filter in a subquery first.
         allRecords(
           connection,
-          `select * from (select * from (${latestSql(paths)}) where not ${META.isDeleted}) using sample reservoir(${Math.floor(size)} rows)`,
+          `select * from (select * from (${latestSql(paths)}) where not ${META.isDeleted}) using ` +
+            `sample reservoir(${Math.floor(size)} rows)`,
           dataset.columns,
         ),
       )
@@ -295,8 +312,8 @@ export async function readRecordsByIds(
 }
 
 /**
- * What a reader needs of a dataset's cache, as plain data (it crosses to the load thread): its columns, and each
- * file's version and local path, oldest first.
+ * What a reader needs of a dataset's cache, as plain data (it crosses to the load thread): its
+ * columns, and each file's version and local path, oldest first.
  */
 export interface CacheManifest {
   columns: SchemaColumn[] | null;
@@ -314,14 +331,17 @@ export async function readCacheManifest(
   };
 }
 
-/** One load's view of the cache: the manifest as it was when the load opened it, and a DuckDB of its own. */
+/**
+ * One load's view of the cache: the manifest as it was when the load opened it, and a DuckDB of its
+ * own.
+ */
 export interface CachedRecordReader {
   /** The latest version of the given records (ids not in the cache are absent). */
   byIds(ids: readonly string[]): Promise<CachedRecord[]>;
   /**
-   * Every record whose latest version is in (afterVersion, upToVersion], in pages of `pageSize`, in a stable order
-   * (the file's, or record ids' when several files are ranked): one query, streamed, so a load walks any number of
-   * records with bounded memory.
+   * Every record whose latest version is in (afterVersion, upToVersion], in pages of `pageSize`, in
+   * a stable order (the file's, or record ids' when several files are ranked): one query, streamed,
+   * so a load walks any number of records with bounded memory.
    */
   changed(range: {
     afterVersion: number;
@@ -338,15 +358,19 @@ export async function openCachedRecords(
   return openCacheReader(await readCacheManifest(engine, datasetId));
 }
 
-/** A DuckDB for readers to share (opening one costs about 10 ms of CPU): closing a reader leaves it open. */
+/**
+ * A DuckDB for readers to share (opening one costs about 10 ms of CPU): closing a reader leaves it
+ * open.
+ */
 export function createCacheDatabase(): Promise<DuckDBInstance> {
   return DuckDBInstance.create(':memory:', { ...DUCKDB_OPTIONS, memory_limit: '256MB' });
 }
 
 /**
- * A reader over the files of a manifest; it needs no engine (the load thread opens it). Given `columns`, records
- * carry only those (DuckDB then decodes no other column of the files): a load reads what its mappings read. It
- * queries `shared` if given (see createCacheDatabase), else a DuckDB of its own.
+ * A reader over the files of a manifest; it needs no engine (the load thread opens it). Given
+ * `columns`, records carry only those (DuckDB then decodes no other column of the files): a load
+ * reads what its mappings read. It queries `shared` if given (see createCacheDatabase), else a
+ * DuckDB of its own.
  */
 export async function openCacheReader(
   manifest: CacheManifest,
@@ -375,7 +399,8 @@ export async function openCacheReader(
       );
     },
     async *changed({ afterVersion, upToVersion, pageSize }) {
-      // A file holds one version, and each record at most once: files at or below afterVersion hold nothing newer.
+      // A file holds one version, and each record at most once: files at or below afterVersion hold
+      // nothing newer.
       const newer = manifest.files
         .filter((file) => file.version > afterVersion)
         .map((file) => file.path);
@@ -384,12 +409,14 @@ export async function openCacheReader(
       try {
         const after = Math.floor(afterVersion);
         const upTo = Math.floor(upToVersion);
-        // One file (a load after each extract, and every first load) needs no ranking: read in the file's order, it
-        // streams from the first row group on instead of waiting for a sort of every record.
+        // One file (a load after each extract, and every first load) needs no ranking: read in the
+        // file's order, it streams from the first row group on instead of waiting for a sort of
+        // every record.
         const select =
           newer.length === 1
             ? `select * from read_parquet(${literal(newer[0]!)}) where ${META.version} <= ${upTo}`
-            : `select * from (${latestSql(newer, `${META.version} > ${after}`)}) where ${META.version} <= ${upTo} order by ${META.recordId}`;
+            : `select * from (${latestSql(newer, `${META.version} > ${after}`)}) where ` +
+              `${META.version} <= ${upTo} order by ${META.recordId}`;
         const { chunks, record } = await readRows(connection, select, manifest.columns, only);
         let rows: string[] = [];
         for await (const chunk of chunks) {
@@ -423,7 +450,10 @@ export async function latestVersion(engine: EngineContext, datasetId: string): P
   return Number(row?.v ?? 0);
 }
 
-/** The latest cached version of one record as of a time (now if none), and when it was extracted; null if not cached. */
+/**
+ * The latest cached version of one record as of a time (now if none), and when it was extracted;
+ * null if not cached.
+ */
 export async function readCachedRecord(
   engine: EngineContext,
   datasetId: string,

@@ -1,5 +1,5 @@
-// The columns every cached Parquet file carries besides the source's: written by the extract's change detector,
-// read by every reader of the cache.
+// The columns every cached Parquet file carries besides the source's: written by the extract's
+// change detector, read by every reader of the cache.
 export const META = {
   recordId: '_prequel_record_id',
   version: '_prequel_version',

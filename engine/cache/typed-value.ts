@@ -1,11 +1,13 @@
-// Pure: turns a cached value (the source's text form) into the JSON value a record carries, losing nothing.
+// Pure: turns a cached value (the source's text form) into the JSON value a record carries, losing
+// nothing.
 import type { PrequelType } from '../../lib/prequel/contract/source-actions';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * integer → number when it fits in 2^53, else the exact digits as a string; decimal → string (exact);
- * float → number; boolean → true/false; json → parsed; timestamp → RFC 3339; everything else → text.
+ * integer → number when it fits in 2^53, else the exact digits as a string; decimal → string
+ * (exact); float → number; boolean → true/false; json → parsed; timestamp → RFC 3339; everything
+ * else → text.
  */
 export function typedValue(text: string | null, type: PrequelType): unknown {
   return text === null ? null : converterFor(type)(text);
@@ -18,7 +20,8 @@ const asText: Converter = (text) => text;
 const CONVERTERS: Partial<Record<PrequelType, Converter>> = {
   integer: (text) => {
     if (!/^-?\d+$/.test(text)) return text;
-    // Fifteen digits always fit a double exactly, and most integers are that short: no BigInt needed ("-0" is 0).
+    // Fifteen digits always fit a double exactly, and most integers are that short: no BigInt
+    // needed ("-0" is 0).
     if (text.length <= 15) return Number(text) || 0;
     const big = BigInt(text);
     return big <= MAX_SAFE && big >= -MAX_SAFE ? Number(big) : text;
@@ -38,7 +41,10 @@ const CONVERTERS: Partial<Record<PrequelType, Converter>> = {
   timestamp: (text) => toRfc3339Timestamp(text),
 };
 
-/** typedValue for one type, looked up once: a reader converts a column's every value with it (never null). */
+/**
+ * typedValue for one type, looked up once: a reader converts a column's every value with it (never
+ * null).
+ */
 export function converterFor(type: PrequelType): Converter {
   return CONVERTERS[type] ?? asText;
 }
@@ -55,8 +61,9 @@ const BOOLEAN_TEXT: Record<string, boolean> = {
 const POSTGRES_UTC = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?\+00$/;
 
 /**
- * `2026-01-01 10:00:00.123456+00` (Postgres, UTC session) or `2026-01-01 10:00:00.123456` (MySQL DATETIME, UTC)
- * → `2026-01-01T10:00:00.123456Z`. Other offsets are kept as `+hh:mm`; anything unrecognised passes through.
+ * `2026-01-01 10:00:00.123456+00` (Postgres, UTC session) or `2026-01-01 10:00:00.123456` (MySQL
+ * DATETIME, UTC) → `2026-01-01T10:00:00.123456Z`. Other offsets are kept as `+hh:mm`; anything
+ * unrecognised passes through.
  */
 export function toRfc3339Timestamp(text: string): string {
   // The usual shape (Postgres in UTC) is rewritten by slicing, without a match to allocate.

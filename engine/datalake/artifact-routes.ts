@@ -1,5 +1,5 @@
-// GET /public/artifacts/{datalake_id}/{key}: serves a local datalake's object to whoever holds a valid signed link
-// (webhook_batch receivers); no API key, the signature is the authorisation.
+// GET /public/artifacts/{datalake_id}/{key}: serves a local datalake's object to whoever holds a
+// valid signed link (webhook_batch receivers); no API key, the signature is the authorisation.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,10 +1,14 @@
-// Download links for objects of local datalakes, which the engine serves itself: an HMAC over datalake, key and
-// expiry, so a link cannot be moved to another file, another datalake or a later time.
+// Download links for objects of local datalakes, which the engine serves itself: an HMAC over
+// datalake, key and expiry, so a link cannot be moved to another file, another datalake or a later
+// time.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isValidLakeKey } from './validate-lake-key';
 
 export const ARTIFACT_PATH_PREFIX = '/public/artifacts';
-/** HKDF info for SecretBox.deriveKey: the signing key is derived from, never equal to, the encryption key. */
+/**
+ * HKDF info for SecretBox.deriveKey: the signing key is derived from, never equal to, the
+ * encryption key.
+ */
 export const ARTIFACT_SIGNING_PURPOSE = 'inlet/artifact-url/v1';
 
 function signatureOf(secret: Buffer, datalakeId: string, key: string, expiresAt: number): Buffer {
@@ -35,7 +39,10 @@ export function signArtifactUrl(input: {
 export type ArtifactSignatureCheck =
   { ok: true; expiresAt: number } | { ok: false; reason: 'invalid_signature' | 'expired' };
 
-/** Constant-time check of a link's signature, then of its expiry; a malformed link is an invalid signature. */
+/**
+ * Constant-time check of a link's signature, then of its expiry; a malformed link is an invalid
+ * signature.
+ */
 export function verifyArtifactSignature(input: {
   datalakeId: string;
   key: string;

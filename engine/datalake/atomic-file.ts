@@ -1,5 +1,6 @@
-// Publishes local files all-or-nothing: written beside the target under a dot-name, then renamed over it, so a
-// reader or a crash never leaves a partial file under a real name (rename is atomic on POSIX file systems).
+// Publishes local files all-or-nothing: written beside the target under a dot-name, then renamed
+// over it, so a reader or a crash never leaves a partial file under a real name (rename is atomic
+// on POSIX file systems).
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,7 +23,8 @@ async function fsyncPath(target: string): Promise<void> {
   try {
     await handle.sync();
   } catch (error) {
-    // Some file systems cannot fsync a directory; the rename is still atomic there, only less durable.
+    // Some file systems cannot fsync a directory; the rename is still atomic there, only less
+    // durable.
     if (
       !['EINVAL', 'EISDIR', 'ENOTSUP', 'EPERM'].includes(
         (error as NodeJS.ErrnoException).code ?? '',
@@ -34,7 +36,9 @@ async function fsyncPath(target: string): Promise<void> {
   }
 }
 
-/** Creates `directory` and, for durability, fsyncs the parents of every directory it had to create. */
+/**
+ * Creates `directory` and, for durability, fsyncs the parents of every directory it had to create.
+ */
 async function makeDirectory(directory: string, durable: boolean): Promise<void> {
   const firstCreated = await mkdir(directory, { recursive: true });
   if (!durable || firstCreated === undefined) return;
@@ -46,9 +50,10 @@ async function makeDirectory(directory: string, durable: boolean): Promise<void>
 }
 
 /**
- * Runs `write` against a temporary path next to `target`, then renames it into place. With `durable`, the data and
- * the directory entry are fsynced first, so after a power loss the target is either the old or the new file.
- * On failure (ENOSPC, a broken source) the temporary file is removed and the target is untouched.
+ * Runs `write` against a temporary path next to `target`, then renames it into place. With
+ * `durable`, the data and the directory entry are fsynced first, so after a power loss the target
+ * is either the old or the new file. On failure (ENOSPC, a broken source) the temporary file is
+ * removed and the target is untouched.
  */
 export async function publishFile(
   target: string,
@@ -71,7 +76,10 @@ export async function publishFile(
   }
 }
 
-/** Removes temporary files older than `olderThanMs` below `root` (left by a process killed mid-write). */
+/**
+ * Removes temporary files older than `olderThanMs` below `root` (left by a process killed
+ * mid-write).
+ */
 export async function sweepTemporaryFiles(root: string, olderThanMs: number): Promise<number> {
   const cutoff = Date.now() - olderThanMs;
   let removed = 0;

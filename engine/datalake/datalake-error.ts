@@ -1,4 +1,5 @@
-// What the datalake layer throws: a code, a sentence a person can act on, and the fix (never a secret).
+// What the datalake layer throws: a code, a sentence a person can act on, and the fix (never a
+// secret).
 
 export class DatalakeError extends Error {
   constructor(
@@ -26,8 +27,11 @@ export class DatalakeNotSupportedError extends DatalakeError {
       'datalake_not_supported',
       `The engine cannot use a "${storage}" datalake yet.`,
       storage === 'gcs'
-        ? 'Use the bucket through its S3-compatible interoperability endpoint (storage "s3_compatible", endpoint https://storage.googleapis.com, HMAC keys) or a "local" datalake.'
-        : 'Use an "s3_compatible" datalake (any S3 API gateway in front of the storage) or a "local" datalake.',
+        ? 'Use the bucket through its S3-compatible interoperability endpoint (storage ' +
+            '"s3_compatible", endpoint https://storage.googleapis.com, HMAC keys) or a "local" ' +
+            'datalake.'
+        : 'Use an "s3_compatible" datalake (any S3 API gateway in front of the storage) or a ' +
+            '"local" datalake.',
     );
     this.name = 'DatalakeNotSupportedError';
   }

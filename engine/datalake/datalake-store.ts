@@ -1,5 +1,5 @@
-// The one way the engine reads and writes a datalake (local directory, S3 or an S3-compatible store); openDatalake
-// (open-datalake.ts) makes one.
+// The one way the engine reads and writes a datalake (local directory, S3 or an S3-compatible
+// store); openDatalake (open-datalake.ts) makes one.
 import type { HostPolicy } from '../net/host-policy';
 
 export interface DatalakeObject {
@@ -11,8 +11,9 @@ export interface DatalakeObject {
 export type DatalakeCheck = { ok: true } | { ok: false; message: string; hint: string };
 
 /**
- * Keys are relative (`lakehouse/<provider>/<dataset>/...`, `artifacts/...`, see lake-keys.ts); the store adds the
- * configured prefix or directory. A bad key throws InvalidLakeKeyError before any I/O.
+ * Keys are relative (`lakehouse/<provider>/<dataset>/...`, `artifacts/...`, see lake-keys.ts); the
+ * store adds the configured prefix or directory. A bad key throws InvalidLakeKeyError before any
+ * I/O.
  */
 export interface DatalakeStore {
   /** Where the data lives, without secrets: `s3://bucket/prefix`, `local:/abs/path`. */
@@ -31,8 +32,9 @@ export interface DatalakeStore {
   /** Throws DatalakeObjectNotFound when there is no such object. */
   getBytes(key: string): Promise<Buffer>;
   /**
-   * A local file holding the object, for readers such as DuckDB. Remote objects are downloaded once into the cache
-   * directory: keys are treated as write-once, and a path stays valid for at least a minute after it is handed out.
+   * A local file holding the object, for readers such as DuckDB. Remote objects are downloaded once
+   * into the cache directory: keys are treated as write-once, and a path stays valid for at least a
+   * minute after it is handed out.
    */
   localPath(key: string): Promise<string>;
   exists(key: string): Promise<boolean>;
@@ -40,16 +42,23 @@ export interface DatalakeStore {
   list(prefix: string): Promise<DatalakeObject[]>;
   /** Deletes the objects; keys that do not exist are ignored. */
   delete(keys: string[]): Promise<void>;
-  /** A time-limited URL anyone can download the object with (artifacts for webhook_batch receivers). */
+  /**
+   * A time-limited URL anyone can download the object with (artifacts for webhook_batch receivers).
+   */
   presignedUrl(key: string, expiresInSeconds: number): Promise<string>;
   /** Proves credentials and access: writes, reads back, lists and deletes a small probe object. */
   check(): Promise<DatalakeCheck>;
-  /** Removes what a crashed writer left behind (local temporary files), older than `olderThanMs`; returns the count. */
+  /**
+   * Removes what a crashed writer left behind (local temporary files), older than `olderThanMs`;
+   * returns the count.
+   */
   sweepTemporaryFiles(olderThanMs: number): Promise<number>;
 }
 
 export interface OpenDatalakeOptions {
-  /** The engine's data directory: a local datalake's path is relative to it and may not leave it. */
+  /**
+   * The engine's data directory: a local datalake's path is relative to it and may not leave it.
+   */
   dataDir: string;
   /** Where remote objects are cached for localPath. */
   cacheDir: string;
@@ -65,6 +74,9 @@ export interface OpenDatalakeOptions {
   partSizeBytes?: number;
   /** Objects per listing request (S3's maximum and default is 1000). */
   listPageSize?: number;
-  /** The host policy an S3-compatible endpoint's connections go through (always set by openDatalakeFor). */
+  /**
+   * The host policy an S3-compatible endpoint's connections go through (always set by
+   * openDatalakeFor).
+   */
   hostPolicy?: HostPolicy;
 }

@@ -1,4 +1,5 @@
-// Turns an S3 SDK or network error into a sentence and a fix an operator can act on (no secrets, no stack).
+// Turns an S3 SDK or network error into a sentence and a fix an operator can act on (no secrets, no
+// stack).
 import { DatalakeError } from './datalake-error';
 import { FORBIDDEN_ENDPOINT_CODE } from './s3-endpoint-policy';
 
@@ -10,7 +11,8 @@ export interface S3Place {
 }
 
 const POLICY_HINT =
-  'Grant s3:ListBucket on the bucket and s3:GetObject, s3:PutObject and s3:DeleteObject on its objects (bucket/*) to the credentials of the datalake.';
+  'Grant s3:ListBucket on the bucket and s3:GetObject, s3:PutObject and s3:DeleteObject on its ' +
+  'objects (bucket/*) to the credentials of the datalake.';
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -71,8 +73,11 @@ export function describeS3Failure(error: unknown, place: S3Place, action: string
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
     return make(
       'datalake_no_credentials',
-      'The engine found no AWS identity to reach the bucket with (auth_method "aws_iam_role" uses the identity the engine runs as).',
-      'Run the engine with an identity that is, or can assume, the datalake role (instance profile, ECS task role, web identity, or AWS_* variables), or use auth_method "aws_access_keys".',
+      'The engine found no AWS identity to reach the bucket with (auth_method "aws_iam_role" ' +
+        'uses the identity the engine runs as).',
+      'Run the engine with an identity that is, or can assume, the datalake role (instance ' +
+        'profile, ECS task role, web identity, or AWS_* variables), or use auth_method ' +
+        '"aws_access_keys".',
     );
   }
   if (
@@ -90,7 +95,8 @@ export function describeS3Failure(error: unknown, place: S3Place, action: string
   if (name === 'AccessDenied' || name === 'AllAccessDisabled' || status === 403) {
     return make(
       'datalake_access_denied',
-      `The datalake's credentials may not ${action} in the bucket "${place.bucket}" at ${place.where}.`,
+      `The datalake's credentials may not ${action} in the bucket "${place.bucket}" at ` +
+        `${place.where}.`,
       place.usesDefaultCredentials
         ? `${POLICY_HINT} With "aws_iam_role", that is the identity the engine runs as.`
         : POLICY_HINT,
@@ -115,7 +121,8 @@ export function describeS3Failure(error: unknown, place: S3Place, action: string
     return make(
       'datalake_unreachable',
       `The engine could not reach ${place.where} (${networkCode ?? name}).`,
-      'Check the endpoint URL, that the storage service is running, and that the engine may connect to it.',
+      'Check the endpoint URL, that the storage service is running, and that the engine may ' +
+        'connect to it.',
     );
   }
   if (
@@ -127,12 +134,14 @@ export function describeS3Failure(error: unknown, place: S3Place, action: string
     return make(
       'datalake_unavailable',
       `${place.where} failed to ${action} (${name || `HTTP ${status}`}), even after retries.`,
-      'This is usually temporary; the next run retries. Check the status of the storage service if it persists.',
+      'This is usually temporary; the next run retries. Check the status of the storage service ' +
+        'if it persists.',
     );
   }
   return make(
     'datalake_request_failed',
-    `Could not ${action} at ${place.where}: ${name ? `${name}: ` : ''}${e.message ?? String(error)}`,
+    `Could not ${action} at ${place.where}: ` +
+      `${name ? `${name}: ` : ''}${e.message ?? String(error)}`,
     'Check the datalake configuration (endpoint, bucket, region, credentials).',
   );
 }

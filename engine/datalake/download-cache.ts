@@ -1,5 +1,6 @@
-// Local copies of remote datalake objects for readers that need a file path (DuckDB). Objects are write-once, so
-// a copy never goes stale; the directory is bounded by size and evicts least recently handed-out files first.
+// Local copies of remote datalake objects for readers that need a file path (DuckDB). Objects are
+// write-once, so a copy never goes stale; the directory is bounded by size and evicts least
+// recently handed-out files first.
 import { mkdir, readdir, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { isTemporaryName, publishFile, sweepTemporaryFiles } from './atomic-file';
@@ -21,8 +22,8 @@ export class DownloadCache {
   ) {}
 
   /**
-   * The cached file for `name` (a file-name-safe digest of the object's identity), downloading it with `download`
-   * on a miss. Concurrent calls for one name share one download.
+   * The cached file for `name` (a file-name-safe digest of the object's identity), downloading it
+   * with `download` on a miss. Concurrent calls for one name share one download.
    */
   get(name: string, download: (temporaryPath: string) => Promise<void>): Promise<string> {
     const pending = this.downloads.get(name);
@@ -47,7 +48,10 @@ export class DownloadCache {
     return work;
   }
 
-  /** Drops a cached copy (its object was rewritten in place, which only happens before a key is committed). */
+  /**
+   * Drops a cached copy (its object was rewritten in place, which only happens before a key is
+   * committed).
+   */
   async forget(name: string): Promise<void> {
     this.handedOut.delete(name);
     await unlink(path.join(this.directory, name)).catch(() => {});
@@ -79,7 +83,10 @@ export class DownloadCache {
     return file;
   }
 
-  /** Marks the file recently used (its mtime is the LRU clock shared with other processes); false when absent. */
+  /**
+   * Marks the file recently used (its mtime is the LRU clock shared with other processes); false
+   * when absent.
+   */
   private async touch(file: string): Promise<boolean> {
     const now = new Date();
     try {

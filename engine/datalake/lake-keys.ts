@@ -1,10 +1,12 @@
-// Where things live in a datalake: cached source data under `lakehouse/`, delivery files under `artifacts/`
-// (the hosted API's layout; `artifacts/` is not lifecycle-managed, the bucket owner expires it).
+// Where things live in a datalake: cached source data under `lakehouse/`, delivery files under
+// `artifacts/` (the hosted API's layout; `artifacts/` is not lifecycle-managed, the bucket owner
+// expires it).
 import { validateLakeKey, validateLakePrefix } from './validate-lake-key';
 
 /**
- * Makes any id one safe key segment. Provider ids (letters, digits, `.`, `_`, `-`, never a leading `.`) come out
- * unchanged; anything else is escaped as `~XX` per UTF-8 byte, so distinct ids never share a folder.
+ * Makes any id one safe key segment. Provider ids (letters, digits, `.`, `_`, `-`, never a leading
+ * `.`) come out unchanged; anything else is escaped as `~XX` per UTF-8 byte, so distinct ids never
+ * share a folder.
  */
 export function encodeKeySegment(id: string): string {
   if (id === '') throw new Error('A datalake key segment cannot be empty.');
@@ -54,7 +56,9 @@ export function extractPartKey(
   );
 }
 
-/** A file handed to a destination (webhook_batch csv/parquet), downloaded through a presigned URL. */
+/**
+ * A file handed to a destination (webhook_batch csv/parquet), downloaded through a presigned URL.
+ */
 export function artifactKey(providerId: string, loadId: string, name: string): string {
   return validateLakeKey(
     `artifacts/${encodeKeySegment(providerId)}/${encodeKeySegment(loadId)}/${encodeKeySegment(name)}`,

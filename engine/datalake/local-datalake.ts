@@ -1,4 +1,5 @@
-// A datalake in a directory below the engine's data directory; every write is temp-file + fsync + rename.
+// A datalake in a directory below the engine's data directory; every write is temp-file + fsync +
+// rename.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -27,7 +28,8 @@ export function localDatalakeRoot(dataDir: string, configuredPath: string): stri
   if (!isInside(base, root)) {
     throw new DatalakeError(
       'datalake_path_outside_data_dir',
-      `The local datalake path "${configuredPath}" does not name a directory inside the engine's data directory.`,
+      `The local datalake path "${configuredPath}" does not name a directory inside the engine's ` +
+        `data directory.`,
       'Use a relative path such as "datalake": it is created below INLET_DATA_DIR.',
     );
   }
@@ -110,7 +112,8 @@ export function createLocalDatalake(
 
     async list(prefix) {
       validateLakePrefix(prefix);
-      // Walk only the deepest folder the prefix names completely, then filter by the rest of the prefix.
+      // Walk only the deepest folder the prefix names completely, then filter by the rest of the
+      // prefix.
       const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
       const start = path.join(root, folder);
       let entries;
@@ -153,7 +156,8 @@ export function createLocalDatalake(
       if (!datalakeId || !artifactBaseUrl || !signingKey) {
         throw new DatalakeError(
           'artifact_url_unavailable',
-          'The engine cannot make download links for a local datalake without knowing its own public URL.',
+          'The engine cannot make download links for a local datalake without knowing its own ' +
+            'public URL.',
           'Set ENGINE_PUBLIC_URL to the URL receivers reach the engine at.',
         );
       }

@@ -1,4 +1,5 @@
-// Opens the store of a saved datalake (or of a provider's datalake): row → secrets → validated config → store.
+// Opens the store of a saved datalake (or of a provider's datalake): row → secrets → validated
+// config → store.
 import path from 'node:path';
 import { DatalakeCreateSchema } from '../../lib/prequel/contract/datalake';
 import type { EngineContext } from '../engine-context';
@@ -17,7 +18,10 @@ interface DatalakeRow {
   updated_at: string;
 }
 
-/** Remote objects are cached here for localPath (below the data directory, like everything the engine keeps). */
+/**
+ * Remote objects are cached here for localPath (below the data directory, like everything the
+ * engine keeps).
+ */
 export const datalakeCacheDir = (engine: EngineContext) =>
   path.join(engine.dataDir, 'cache', 'datalake');
 
@@ -66,7 +70,8 @@ export async function openDatalakeFor(
     throw new DatalakeError(
       'datalake_host_not_allowed',
       `The datalake's endpoint is not allowed: ${refusal}`,
-      'Use the storage service’s public endpoint, or point the datalake elsewhere with PATCH /import/datalakes/{id}.',
+      'Use the storage service’s public endpoint, or point the datalake elsewhere with PATCH ' +
+        '/import/datalakes/{id}.',
     );
   }
   const store = openDatalake(parsed.data, {

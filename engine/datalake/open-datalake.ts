@@ -19,8 +19,9 @@ export function openDatalake(config: DatalakeCreate, options: OpenDatalakeOption
           region: s3.bucket_region,
           prefix: s3.prefix,
           forcePathStyle: false,
-          // aws_iam_role: the SDK's default chain, i.e. the identity the engine runs as (instance profile, task role,
-          // web identity, AWS_* variables); that identity must be, or be able to assume, the configured role.
+          // aws_iam_role: the SDK's default chain, i.e. the identity the engine runs as (instance
+          // profile, task role, web identity, AWS_* variables); that identity must be, or be able
+          // to assume, the configured role.
           credentials: keys
             ? { accessKeyId: keys.access_id, secretAccessKey: keys.secret_key }
             : undefined,

@@ -1,5 +1,6 @@
-// AWS Signature Version 4 query-string signing of a GET ("presigned URL"), as specified in the S3 API reference
-// (Authenticating Requests: Using Query Parameters). Hand-written with node:crypto because
+// AWS Signature Version 4 query-string signing of a GET ("presigned URL"), as specified in the S3
+// API reference (Authenticating Requests: Using Query Parameters). Hand-written with node:crypto
+// because
 // @aws-sdk/s3-request-presigner has no release matching our @aws-sdk/client-s3 version.
 import { createHash, createHmac } from 'node:crypto';
 
@@ -33,8 +34,9 @@ function amzDate(date: Date): string {
 }
 
 /**
- * Signs `GET objectUrl`. `objectUrl` must already carry the bucket (virtual host or path style) and the key, with
- * each path segment RFC 3986-encoded (see objectUrlPath); S3 signs the path exactly as sent.
+ * Signs `GET objectUrl`. `objectUrl` must already carry the bucket (virtual host or path style) and
+ * the key, with each path segment RFC 3986-encoded (see objectUrlPath); S3 signs the path exactly
+ * as sent.
  */
 export function presignS3Url(input: {
   objectUrl: URL;
@@ -90,7 +92,10 @@ export function presignS3Url(input: {
   return `${objectUrl.origin}${objectUrl.pathname}?${canonicalQuery}&X-Amz-Signature=${signature}`;
 }
 
-/** The URL path of `key` below a bucket base URL (`https://bucket.s3.region.amazonaws.com/` or `http://host/bucket`). */
+/**
+ * The URL path of `key` below a bucket base URL (`https://bucket.s3.region.amazonaws.com/` or
+ * `http://host/bucket`).
+ */
 export function objectUrl(bucketBaseUrl: URL, key: string): URL {
   const base = bucketBaseUrl.pathname.replace(/\/+$/, '');
   const url = new URL(bucketBaseUrl.toString());

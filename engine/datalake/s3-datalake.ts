@@ -1,5 +1,6 @@
-// A datalake in an S3 bucket (AWS or any S3-compatible store). An object appears whole or not at all: one
-// PutObject, or a multipart upload that is completed only when every part is in and aborted otherwise.
+// A datalake in an S3 bucket (AWS or any S3-compatible store). An object appears whole or not at
+// all: one PutObject, or a multipart upload that is completed only when every part is in and
+// aborted otherwise.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -39,7 +40,10 @@ export interface S3Settings {
   forcePathStyle: boolean;
   /** Absent: the SDK's default credential chain (the identity the engine runs as). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** For a custom endpoint: every connection resolves its host through this policy (s3-endpoint-policy.ts). */
+  /**
+   * For a custom endpoint: every connection resolves its host through this policy
+   * (s3-endpoint-policy.ts).
+   */
   hostPolicy?: HostPolicy;
 }
 
@@ -104,8 +108,8 @@ function isRetryable(error: unknown): boolean {
 }
 
 /**
- * Stream bodies cannot be replayed by the SDK's own retry, so uploads run on a client without retries and are
- * retried here with a fresh stream per attempt.
+ * Stream bodies cannot be replayed by the SDK's own retry, so uploads run on a client without
+ * retries and are retried here with a fresh stream per attempt.
  */
 async function withUploadRetries<T>(attempt: () => Promise<T>): Promise<T> {
   for (let number = 1; ; number++) {
@@ -144,10 +148,11 @@ export function createS3Datalake(
       requestTimeout: 120_000,
       ...(settings.endpoint && settings.hostPolicy ? vettingAgents(settings.hostPolicy) : {}),
     },
-    // The SDK would print to the console when it declines to retry a stream; our own retry and errors cover it.
+    // The SDK would print to the console when it declines to retry a stream; our own retry and
+    // errors cover it.
     logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    // Third-party stores often reject the SDK's newer default checksums (aws-chunked trailers): send them only
-    // where an operation requires one.
+    // Third-party stores often reject the SDK's newer default checksums (aws-chunked trailers):
+    // send them only where an operation requires one.
     ...(settings.endpoint
       ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
       : {}),
@@ -301,7 +306,8 @@ export function createS3Datalake(
         if (output.ContentLength !== undefined && bytes.byteLength !== output.ContentLength) {
           throw new DatalakeError(
             'datalake_download_incomplete',
-            `The download of "${key}" from ${where} stopped after ${bytes.byteLength} of ${output.ContentLength} bytes.`,
+            `The download of "${key}" from ${where} stopped after ${bytes.byteLength} of ` +
+              `${output.ContentLength} bytes.`,
           );
         }
         return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -332,7 +338,8 @@ export function createS3Datalake(
           if (output.ContentLength !== undefined && received !== output.ContentLength) {
             throw new DatalakeError(
               'datalake_download_incomplete',
-              `The download of "${key}" from ${where} stopped after ${received} of ${output.ContentLength} bytes.`,
+              `The download of "${key}" from ${where} stopped after ${received} of ` +
+                `${output.ContentLength} bytes.`,
             );
           }
         });
@@ -356,8 +363,9 @@ export function createS3Datalake(
     async list(listPrefix) {
       const Prefix = `${base}${validateLakePrefix(listPrefix)}`;
       const objects: DatalakeObject[] = [];
-      // ListObjects (v1) pages by marker, which every S3 implementation supports; v2's opaque continuation tokens
-      // are missing or broken in some (s3rver cannot make them under OpenSSL 3).
+      // ListObjects (v1) pages by marker, which every S3 implementation supports; v2's opaque
+      // continuation tokens are missing or broken in some (s3rver cannot make them under OpenSSL
+      // 3).
       let Marker: string | undefined;
       do {
         const page = await failing('list objects', () =>
@@ -402,12 +410,15 @@ export function createS3Datalake(
             if (first) {
               throw new DatalakeError(
                 'datalake_delete_failed',
-                `${where} refused to delete ${result.Errors!.length} object(s), e.g. "${first.Key}" (${first.Code ?? 'error'}: ${first.Message ?? ''}).`,
-                'Grant s3:DeleteObject on the objects of the bucket to the credentials of the datalake.',
+                `${where} refused to delete ${result.Errors!.length} object(s), e.g. ` +
+                  `"${first.Key}" (${first.Code ?? 'error'}: ${first.Message ?? ''}).`,
+                'Grant s3:DeleteObject on the objects of the bucket to the credentials of the ' +
+                  'datalake.',
               );
             }
           } catch (error) {
-            // Some S3-compatible stores (Google Cloud Storage's interoperability API) lack multi-object delete.
+            // Some S3-compatible stores (Google Cloud Storage's interoperability API) lack
+            // multi-object delete.
             if ((error as SdkError).name !== 'NotImplemented' && statusOf(error) !== 501)
               throw error;
             for (const Key of batch)
@@ -464,8 +475,9 @@ export function createS3Datalake(
       }
     },
 
-    // Nothing partial is ever visible in a bucket; an upload cut short by a crash stays an invisible incomplete
-    // multipart upload, which the bucket's AbortIncompleteMultipartUpload lifecycle rule removes.
+    // Nothing partial is ever visible in a bucket; an upload cut short by a crash stays an
+    // invisible incomplete multipart upload, which the bucket's AbortIncompleteMultipartUpload
+    // lifecycle rule removes.
     sweepTemporaryFiles: async () => 0,
   };
   return store;

@@ -1,11 +1,15 @@
-// Holds an S3-compatible endpoint to the host policy of source hosts: vetted when saved and opened, and every
-// connection the S3 client makes goes to an address the policy vetted at that moment (no DNS rebinding).
+// Holds an S3-compatible endpoint to the host policy of source hosts: vetted when saved and opened,
+// and every connection the S3 client makes goes to an address the policy vetted at that moment (no
+// DNS rebinding).
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { type HostPolicy, vetHost } from '../net/host-policy';
 
-/** The error code a refused resolution carries through the S3 SDK (describe-s3-failure.ts turns it into a sentence). */
+/**
+ * The error code a refused resolution carries through the S3 SDK (describe-s3-failure.ts turns it
+ * into a sentence).
+ */
 export const FORBIDDEN_ENDPOINT_CODE = 'EINLET_FORBIDDEN_ADDRESS';
 
 /** The host of an endpoint URL as the host policy reads it (brackets of IPv6 literals kept). */
@@ -18,8 +22,9 @@ export function endpointHost(endpoint: string): string | null {
 }
 
 /**
- * A refusal of the endpoint's host (invalid, loopback/private without INLET_ALLOW_PRIVATE_HOSTS, metadata), or null.
- * A name that does not resolve passes: access is proven by the first use, which resolves it again.
+ * A refusal of the endpoint's host (invalid, loopback/private without INLET_ALLOW_PRIVATE_HOSTS,
+ * metadata), or null. A name that does not resolve passes: access is proven by the first use, which
+ * resolves it again.
  */
 export async function endpointRefusal(
   endpoint: string,

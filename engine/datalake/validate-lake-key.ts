@@ -1,5 +1,5 @@
-// Guards every key that reaches a store: relative, no traversal, a character set that is the same file name on
-// every file system and the same object key on every S3 implementation.
+// Guards every key that reaches a store: relative, no traversal, a character set that is the same
+// file name on every file system and the same object key on every S3 implementation.
 import { InvalidLakeKeyError } from './datalake-error';
 
 const SEGMENT_CHARACTERS = /^[A-Za-z0-9._~=-]+$/;
@@ -28,7 +28,10 @@ function check(value: string, segments: string[]): void {
   }
 }
 
-/** Throws InvalidLakeKeyError unless `key` names an object: `lakehouse/acme/<dataset>/part-00001.parquet`. */
+/**
+ * Throws InvalidLakeKeyError unless `key` names an object:
+ * `lakehouse/acme/<dataset>/part-00001.parquet`.
+ */
 export function validateLakeKey(key: string): string {
   if (typeof key !== 'string' || key === '')
     throw new InvalidLakeKeyError(String(key), 'it is empty');

@@ -1,4 +1,5 @@
-// Publishes one webhook_batch csv/parquet file under the datalake's artifacts/ and signs a download link for it.
+// Publishes one webhook_batch csv/parquet file under the datalake's artifacts/ and signs a download
+// link for it.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -25,9 +26,9 @@ export type PublishOutcome =
   { ok: true; file: BatchFile } | { ok: false; action: 'retry' | 'reject'; reason: string };
 
 /**
- * Writes `artifacts/<provider>/<load_id>/batch-<delivery id>.<ext>`. Named after the batch's delivery id, so the same
- * batch always has the same file (a retry rewrites it instead of leaving another behind) and a receiver can match the
- * file to the request's X-Prequel-Delivery-Id.
+ * Writes `artifacts/<provider>/<load_id>/batch-<delivery id>.<ext>`. Named after the batch's
+ * delivery id, so the same batch always has the same file (a retry rewrites it instead of leaving
+ * another behind) and a receiver can match the file to the request's X-Prequel-Delivery-Id.
  */
 export async function publishBatchFile(
   items: readonly OutgoingRecord[],
@@ -68,14 +69,17 @@ export async function publishBatchFile(
     );
     return { ok: true, file: { format: batch.format, path: key, presignedUrl } };
   } catch (error) {
-    // A value that cannot be written is that record's problem: rejecting lets the batch be split to isolate it.
+    // A value that cannot be written is that record's problem: rejecting lets the batch be split to
+    // isolate it.
     if (error instanceof BatchValueError)
       return { ok: false, action: 'reject', reason: error.message };
     const hint = error instanceof DatalakeError && error.hint ? ` ${error.hint}` : '';
     return {
       ok: false,
       action: 'retry',
-      reason: `The batch file could not be published to the datalake: ${(error as Error).message}${hint}`,
+      reason:
+        `The batch file could not be published to the datalake: ` +
+        `${(error as Error).message}${hint}`,
     };
   }
 }

@@ -1,7 +1,10 @@
-// Pure: the columns of a webhook_batch csv/parquet file, in a stable order with a type each, from record_schema.
+// Pure: the columns of a webhook_batch csv/parquet file, in a stable order with a type each, from
+// record_schema.
 import type { OutgoingRecord } from './render-request';
 
-/** What a column holds; `json` is JSON text (objects, arrays, fields of mixed or undeclared type). */
+/**
+ * What a column holds; `json` is JSON text (objects, arrays, fields of mixed or undeclared type).
+ */
 export type BatchColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'json';
 
 export interface BatchColumn {
@@ -9,12 +12,18 @@ export interface BatchColumn {
   type: BatchColumnType;
 }
 
-/** Present in every file, last, `true` for deleted records (ours; the json envelope marks them the same way). */
+/**
+ * Present in every file, last, `true` for deleted records (ours; the json envelope marks them the
+ * same way).
+ */
 export const DELETION_COLUMN = '_prequel_is_deleted';
 
 const SCALAR_TYPES: ReadonlySet<string> = new Set(['string', 'integer', 'number', 'boolean']);
 
-/** The column type a property's schema asks for; anything that is not one scalar type is kept as JSON. */
+/**
+ * The column type a property's schema asks for; anything that is not one scalar type is kept as
+ * JSON.
+ */
 export function columnTypeOf(propertySchema: unknown): BatchColumnType {
   const declared =
     typeof propertySchema === 'object' && propertySchema !== null
@@ -30,9 +39,9 @@ export function columnTypeOf(propertySchema: unknown): BatchColumnType {
 }
 
 /**
- * The properties of record_schema in their saved order (jsonb's: by length, then bytes; the order the API returns),
- * then keys the records have beyond them (first seen first, as JSON), then the deletion marker. Only the extra keys
- * depend on the batch, so the files of one stream line up.
+ * The properties of record_schema in their saved order (jsonb's: by length, then bytes; the order
+ * the API returns), then keys the records have beyond them (first seen first, as JSON), then the
+ * deletion marker. Only the extra keys depend on the batch, so the files of one stream line up.
  */
 export function batchColumns(
   recordSchema: Record<string, unknown>,
@@ -60,7 +69,10 @@ export function batchColumns(
   return columns;
 }
 
-/** The value a record has for a column (the deletion marker comes from the record's state, not its fields). */
+/**
+ * The value a record has for a column (the deletion marker comes from the record's state, not its
+ * fields).
+ */
 export function columnValue(item: OutgoingRecord, column: BatchColumn): unknown {
   return column.name === DELETION_COLUMN ? item.isDeleted : item.record[column.name];
 }

@@ -1,10 +1,13 @@
-// Writes a webhook_batch parquet file with DuckDB: typed columns from record_schema, appended value by value (no
-// type inference, so every file of a stream has the same column types), then COPY … TO parquet.
+// Writes a webhook_batch parquet file with DuckDB: typed columns from record_schema, appended value
+// by value (no type inference, so every file of a stream has the same column types), then COPY … TO
+// parquet.
 import { type DuckDBAppender, DuckDBInstance } from '@duckdb/node-api';
 import { type BatchColumn, type BatchColumnType, columnValue } from './batch-columns';
 import { type OutgoingRecord, toJson } from './render-request';
 
-/** A record value that its column cannot hold (a bug upstream: delivered records were validated). */
+/**
+ * A record value that its column cannot hold (a bug upstream: delivered records were validated).
+ */
 export class BatchValueError extends Error {
   constructor(
     readonly recordId: string,
@@ -40,7 +43,9 @@ type Append = (appender: DuckDBAppender) => void;
 
 const appendNull: Append = (appender) => appender.appendNull();
 
-/** How the value is appended to a column of `type`; undefined when that type cannot hold it exactly. */
+/**
+ * How the value is appended to a column of `type`; undefined when that type cannot hold it exactly.
+ */
 function appendFor(type: BatchColumnType, value: unknown): Append | undefined {
   if (value === null || value === undefined) return appendNull;
   switch (type) {
@@ -79,22 +84,27 @@ function rowOf(columns: readonly BatchColumn[], item: OutgoingRecord): Append[] 
     if (!item.isDeleted) {
       throw new BatchValueError(
         item.recordId,
-        `Record ${item.recordId}: field "${column.name}" holds ${toJson(value).slice(0, 60)}, which a ${SQL_TYPES[column.type]} column cannot hold.`,
+        `Record ${item.recordId}: field "${column.name}" holds ${toJson(value).slice(0, 60)}, ` +
+          `which a ${SQL_TYPES[column.type]} column cannot hold.`,
       );
     }
-    // Deletions skip schema validation and are identified by their id fields: a field not of its type is left out.
+    // Deletions skip schema validation and are identified by their id fields: a field not of its
+    // type is left out.
     return appendNull;
   });
 }
 
-/** Writes the records to `file`. Throws BatchValueError for a live record with an ill-typed value. */
+/**
+ * Writes the records to `file`. Throws BatchValueError for a live record with an ill-typed value.
+ */
 export async function writeBatchParquet(
   columns: readonly BatchColumn[],
   items: readonly OutgoingRecord[],
   file: string,
 ): Promise<void> {
   const rows = items.map((item) => rowOf(columns, item));
-  // Extensions would be downloaded, and nothing may be downloaded here (parquet and json are built in).
+  // Extensions would be downloaded, and nothing may be downloaded here (parquet and json are built
+  // in).
   const instance = await DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
@@ -104,7 +114,8 @@ export async function writeBatchParquet(
   const connection = await instance.connect();
   try {
     await connection.run(
-      `create table batch (${columns.map((column) => `${ident(column.name)} ${SQL_TYPES[column.type]}`).join(', ')})`,
+      `create table batch ` +
+        `(${columns.map((column) => `${ident(column.name)} ${SQL_TYPES[column.type]}`).join(', ')})`,
     );
     const appender = await connection.createAppender('batch');
     try {

@@ -1,5 +1,6 @@
-// Delivers transformed records to a destination: one request per record or per batch, signed, throttled,
-// retried within the load (backoff, Retry-After), and batches split to isolate the records an endpoint rejects.
+// Delivers transformed records to a destination: one request per record or per batch, signed,
+// throttled, retried within the load (backoff, Retry-After), and batches split to isolate the
+// records an endpoint rejects.
 import type { KeyObject } from 'node:crypto';
 import type { DestinationCreate } from '../../lib/prequel/contract/destination';
 import type { HostPolicy } from '../net/host-policy';
@@ -25,9 +26,14 @@ export interface VersionedRecord extends OutgoingRecord {
 export type RecordOutcome = { recordId: string; version: number } & (
   | { status: 'delivered' }
   | { status: 'rejected'; reason: string }
-  /** `notBeforeMs`: the endpoint's Retry-After, when it asked for a wait the load would not make. */
+  /**
+   * `notBeforeMs`: the endpoint's Retry-After, when it asked for a wait the load would not make.
+   */
   | { status: 'retry'; reason: string; notBeforeMs?: number }
-  /** Not sent because the load was asked to stop (see `stopped`): nothing to record, the next load sends it. */
+  /**
+   * Not sent because the load was asked to stop (see `stopped`): nothing to record, the next load
+   * sends it.
+   */
   | { status: 'skipped' }
 );
 
@@ -39,21 +45,33 @@ export interface DeliveryContext {
   privateKey: KeyObject;
   policy: HostPolicy;
   throttle: DestinationThrottle;
-  /** Where webhook_batch csv/parquet files are published (the provider's datalake); required for those formats. */
+  /**
+   * Where webhook_batch csv/parquet files are published (the provider's datalake); required for
+   * those formats.
+   */
   artifacts?: ArtifactTarget;
   /** Attempts per request within one load before the record waits for its scheduled retry. */
   maxAttempts?: number;
-  /** The longest wait between attempts (Retry-After beyond it defers the record to its scheduled retry). */
+  /**
+   * The longest wait between attempts (Retry-After beyond it defers the record to its scheduled
+   * retry).
+   */
   maxWaitMs?: number;
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
-  /** Set at the first 410 Gone (why): nothing more is sent in this load, and the stream is to be disabled. */
+  /**
+   * Set at the first 410 Gone (why): nothing more is sent in this load, and the stream is to be
+   * disabled.
+   */
   gone?: string;
-  /** Whether the load was cancelled: no request starts from then on (one in flight finishes), the rest is `skipped`. */
+  /**
+   * Whether the load was cancelled: no request starts from then on (one in flight finishes), the
+   * rest is `skipped`.
+   */
   stopped?: () => boolean;
   /**
-   * (ext) Every current record sent again: new delivery ids (of this load), so a receiver that de-duplicates stores
-   * them again, and `X-Prequel-Redelivery: true`.
+   * (ext) Every current record sent again: new delivery ids (of this load), so a receiver that
+   * de-duplicates stores them again, and `X-Prequel-Redelivery: true`.
    */
   redelivery?: boolean;
 }
@@ -64,14 +82,22 @@ const idScope = (context: DeliveryContext) =>
     ? `${context.streamId}\u0000redelivery\u0000${context.loadId}`
     : context.streamId;
 
-/** Records delivered together as far as the caller is concerned: it hears of them once all have an outcome. */
+/**
+ * Records delivered together as far as the caller is concerned: it hears of them once all have an
+ * outcome.
+ */
 export interface DeliveryPage<R extends VersionedRecord = VersionedRecord> {
   records: R[];
-  /** `toJson` of the records' `record`s, in order, as UTF-8, when the caller wrote it: a batch of the whole page reuses it. */
+  /**
+   * `toJson` of the records' `record`s, in order, as UTF-8, when the caller wrote it: a batch of
+   * the whole page reuses it.
+   */
   json?: Buffer;
 }
 
-/** Called once per page, when every record of it has its outcome (one each, in no particular order). */
+/**
+ * Called once per page, when every record of it has its outcome (one each, in no particular order).
+ */
 export type PageSettled<P> = (page: P, outcomes: RecordOutcome[]) => void;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -84,7 +110,10 @@ const notSentAfterGone = (context: DeliveryContext): FinalVerdict => ({
   reason: `not sent: ${context.gone}`,
 });
 
-/** Sends one request until it is delivered, rejected, or out of attempts (or the endpoint is gone: see `gone`). */
+/**
+ * Sends one request until it is delivered, rejected, or out of attempts (or the endpoint is gone:
+ * see `gone`).
+ */
 async function sendWithRetries(
   request: RenderedRequest,
   records: number,
@@ -96,7 +125,8 @@ async function sendWithRetries(
   const maxWaitMs = context.maxWaitMs ?? 30_000;
   const sleep = context.sleep ?? defaultSleep;
   let verdict: Verdict = { action: 'retry', reason: 'not attempted' };
-  // Encoded once: every attempt signs and sends the same bytes (a batch body is hundreds of kilobytes).
+  // Encoded once: every attempt signs and sends the same bytes (a batch body is hundreds of
+  // kilobytes).
   const encoded = { ...request, body: bodyBytes(request.body) };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (context.gone) return notSentAfterGone(context);
@@ -130,7 +160,9 @@ async function sendWithRetries(
     if (wait > maxWaitMs)
       return {
         action: 'retry',
-        reason: `${verdict.reason}; asked to wait ${Math.round(wait / 1000)} s, a scheduled retry will`,
+        reason:
+          `${verdict.reason}; asked to wait ${Math.round(wait / 1000)} s, a scheduled ` +
+          `retry will`,
         notBeforeMs: verdict.notBeforeMs,
       };
     await sleep(wait);
@@ -164,9 +196,9 @@ function outcomeOf(record: VersionedRecord, verdict: Verdict): RecordOutcome {
 }
 
 /**
- * Delivers pages of records as the caller produces them, so the next page is read and transformed while this one
- * is sent. webhook_record keeps max_concurrency requests in flight across page boundaries; webhook_batch sends a
- * page's batches one after the other.
+ * Delivers pages of records as the caller produces them, so the next page is read and transformed
+ * while this one is sent. webhook_record keeps max_concurrency requests in flight across page
+ * boundaries; webhook_batch sends a page's batches one after the other.
  */
 export async function deliverPages<P extends DeliveryPage>(
   pages: AsyncIterable<P>,
@@ -234,7 +266,8 @@ async function deliverEachRecord<P extends DeliveryPage>(
     1,
     context.destination.webhook_record?.max_concurrency ?? context.destination.max_concurrency,
   );
-  // One queue for every worker: an async generator hands each waiting worker the next record, in order.
+  // One queue for every worker: an async generator hands each waiting worker the next record, in
+  // order.
   const queue = recordsOf(pages, settled);
   let failed = false;
   const worker = async () => {
@@ -265,7 +298,8 @@ async function deliverEachRecord<P extends DeliveryPage>(
       await sender.close();
     }
   };
-  // Every worker has stopped before this returns (or throws): nothing is sent behind the caller's back.
+  // Every worker has stopped before this returns (or throws): nothing is sent behind the caller's
+  // back.
   const workers = await Promise.allSettled(Array.from({ length: concurrency }, worker));
   await queue.return(undefined);
   const failure = workers.find((result) => result.status === 'rejected');
@@ -323,18 +357,17 @@ async function deliverBatches<P extends DeliveryPage>(
       for (let start = 0; start < page.records.length; start += batchSize) {
         if (context.stopped?.()) {
           outcomes.push(
-            ...page.records
-              .slice(start, start + batchSize)
-              .map((record): RecordOutcome => ({
-                recordId: record.recordId,
-                version: record.version,
-                status: 'skipped',
-              })),
+            ...page.records.slice(start, start + batchSize).map((record): RecordOutcome => ({
+              recordId: record.recordId,
+              version: record.version,
+              status: 'skipped',
+            })),
           );
           continue;
         }
-        // Each half of a split batch is a batch of its own: its own id and, for csv/parquet, its own file.
-        // A batch of the whole page (the usual case) is written from the page's JSON; a split half writes its own.
+        // Each half of a split batch is a batch of its own: its own id and, for csv/parquet, its
+        // own file. A batch of the whole page (the usual case) is written from the page's JSON; a
+        // split half writes its own.
         const split = await sendWithSplitting(
           page.records.slice(start, start + batchSize),
           (items) =>

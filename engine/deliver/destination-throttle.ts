@@ -1,5 +1,6 @@
-// Enforces a destination's max_records_per_minute and max_concurrency. Deliveries only see `run`; the engine uses the
-// shared throttle (shared-throttle.ts) so the limits hold across engines, LocalThrottle counts in one process only.
+// Enforces a destination's max_records_per_minute and max_concurrency. Deliveries only see `run`;
+// the engine uses the shared throttle (shared-throttle.ts) so the limits hold across engines,
+// LocalThrottle counts in one process only.
 
 export interface DestinationThrottle {
   /** Runs `send` for `records` records once the rate and the concurrency allow it. */
@@ -9,8 +10,9 @@ export interface DestinationThrottle {
 }
 
 /**
- * One delivery loop's place within max_concurrency: it takes a slot at its first send and keeps it until closed, so
- * the loop does not take and give back a slot per request. Each send still takes its records from the rate.
+ * One delivery loop's place within max_concurrency: it takes a slot at its first send and keeps it
+ * until closed, so the loop does not take and give back a slot per request. Each send still takes
+ * its records from the rate.
  */
 export interface ThrottleSender {
   run<T>(records: number, send: () => Promise<T>): Promise<T>;
@@ -20,7 +22,10 @@ export interface ThrottleSender {
 /** Gives back a concurrency slot. */
 export type ReleaseSlot = () => Promise<void>;
 
-/** A sender over a throttle's two halves: how it takes a slot, and how it takes records from the rate. */
+/**
+ * A sender over a throttle's two halves: how it takes a slot, and how it takes records from the
+ * rate.
+ */
 export class SlotSender implements ThrottleSender {
   private slot: Promise<ReleaseSlot> | null = null;
 
@@ -137,7 +142,8 @@ export class LocalThrottle implements DestinationThrottle {
   }
 
   private async takeTokens(records: number) {
-    // A batch larger than a minute's budget waits for a full bucket and then goes (it cannot be split here).
+    // A batch larger than a minute's budget waits for a full bucket and then goes (it cannot be
+    // split here).
     const needed = Math.min(records, this.options.recordsPerMinute);
     for (;;) {
       this.refill();

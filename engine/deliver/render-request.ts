@@ -37,18 +37,23 @@ interface CompiledRequestTemplate {
   uri: CompiledTemplate;
   headers: [string, CompiledTemplate][];
   body: CompiledTemplate | null;
-  /** Whether rendering may read .Records (templates see data fields only as plain values, never computed on access). */
+  /**
+   * Whether rendering may read .Records (templates see data fields only as plain values, never
+   * computed on access).
+   */
   readsRecords: boolean;
 }
 
-// A body template, or a URI or header template that names .Records or could reach it some other way (the whole data
-// as `.`, a variable, range, index): the records are written out for those. Anything else renders without them.
+// A body template, or a URI or header template that names .Records or could reach it some other way
+// (the whole data as `.`, a variable, range, index): the records are written out for those.
+// Anything else renders without them.
 const MAY_READ_RECORDS = /Records|\$|\brange\b|\bindex\b|\btemplate\b|(^|[^\w.])\.(?!\w)/;
 
 function compile(template: RequestTemplate): CompiledRequestTemplate {
   const must = (source: string, part: string) => {
     const compiled = compileTemplate(source, { name: part });
-    // Templates were validated when the destination was saved; a failure here is a bug, not bad input.
+    // Templates were validated when the destination was saved; a failure here is a bug, not bad
+    // input.
     if (!compiled.ok)
       throw new Error(`The saved ${part} template does not parse: ${compiled.error.message}`);
     return compiled.template;
@@ -71,8 +76,8 @@ function compile(template: RequestTemplate): CompiledRequestTemplate {
 
 /** JSON.stringify's output, except that bigints are written as exact integers. */
 export function toJson(value: unknown): string {
-  // Bigints are rare: JSON.stringify (several times faster than the walk below) refuses them, and only then is the
-  // value walked by hand.
+  // Bigints are rare: JSON.stringify (several times faster than the walk below) refuses them, and
+  // only then is the value walked by hand.
   try {
     return JSON.stringify(value) ?? 'null';
   } catch (error) {
@@ -93,7 +98,9 @@ function toJsonWithBigInts(value: unknown): string {
   return `{${fields.map(([key, item]) => `${JSON.stringify(key)}:${toJsonWithBigInts(item)}`).join(',')}}`;
 }
 
-/** A record as delivered: deletions carry their id fields plus `_prequel_is_deleted: true` (ours). */
+/**
+ * A record as delivered: deletions carry their id fields plus `_prequel_is_deleted: true` (ours).
+ */
 export function deliveredRecord(item: OutgoingRecord): Record<string, unknown> {
   // A load's transform flags its deletions already: those records go as they are.
   return item.isDeleted && item.record._prequel_is_deleted !== true
@@ -111,7 +118,9 @@ function render(
   if (!/^https?:\/\//i.test(uri.output))
     return {
       ok: false,
-      message: `The URI template produced "${uri.output.slice(0, 200)}", which is not an http(s) URL.`,
+      message:
+        `The URI template produced "${uri.output.slice(0, 200)}", which is not an http(s) ` +
+        `URL.`,
     };
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   for (const [name, header] of template.headers) {
@@ -121,7 +130,8 @@ function render(
     if (/[\r\n]/.test(value.output))
       return {
         ok: false,
-        message: `The ${name} header template produced a line break, which a header may not contain.`,
+        message:
+          `The ${name} header template produced a line break, which a header may not ` + `contain.`,
       };
     headers[name] = value.output;
   }
@@ -141,10 +151,11 @@ export interface RequestRenderer {
   /** webhook_record: one request per record. */
   forRecord(item: OutgoingRecord): RenderOutcome;
   /**
-   * webhook_batch: one request for the records; for csv/parquet, `file` is where they were written. `recordsJson`,
-   * when given, is the UTF-8 JSON of the records as delivered (`toJson` of each `deliveredRecord`; a load's transform
-   * flags deletions itself and encodes it once for its ledger): the default body is then bytes around it, with no
-   * second encoding of hundreds of kilobytes, and the records themselves are read only if a template asks.
+   * webhook_batch: one request for the records; for csv/parquet, `file` is where they were written.
+   * `recordsJson`, when given, is the UTF-8 JSON of the records as delivered (`toJson` of each
+   * `deliveredRecord`; a load's transform flags deletions itself and encodes it once for its
+   * ledger): the default body is then bytes around it, with no second encoding of hundreds of
+   * kilobytes, and the records themselves are read only if a template asks.
    */
   forBatch(
     items: OutgoingRecord[],

@@ -1,5 +1,5 @@
-// Sends one signed delivery: the host vetted by the policy and the socket pinned to it, no redirects followed,
-// a deadline on the whole exchange, and at most 64 KB of the answer read.
+// Sends one signed delivery: the host vetted by the policy and the socket pinned to it, no
+// redirects followed, a deadline on the whole exchange, and at most 64 KB of the answer read.
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -23,13 +23,19 @@ export interface SendResult {
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** Idle kept-alive sockets close before the usual server keep-alive timeout (Node's is 5 s), so few are reused as the server closes them. */
+/**
+ * Idle kept-alive sockets close before the usual server keep-alive timeout (Node's is 5 s), so few
+ * are reused as the server closes them.
+ */
 const IDLE_SOCKET_MS = 4_000;
 const MAX_AGENTS = 256;
 
 type Vetted = { address: string; family: 4 | 6 };
 
-/** Every name resolves to the vetted address, whatever DNS says later (pinning defeats DNS rebinding). */
+/**
+ * Every name resolves to the vetted address, whatever DNS says later (pinning defeats DNS
+ * rebinding).
+ */
 function pinnedLookup(vetted: Vetted): LookupFunction {
   return (_hostname, lookupOptions, callback) => {
     if ((lookupOptions as { all?: boolean }).all)
@@ -38,9 +44,10 @@ function pinnedLookup(vetted: Vetted): LookupFunction {
   };
 }
 
-// Keep-alive agents, one per protocol and vetted address: every socket an agent holds was opened to that address,
-// so a reused connection goes where a new one would. Within an agent Node pools sockets by host name, port and TLS
-// server name, so a TLS session is only reused for the host it was verified for.
+// Keep-alive agents, one per protocol and vetted address: every socket an agent holds was opened to
+// that address, so a reused connection goes where a new one would. Within an agent Node pools
+// sockets by host name, port and TLS server name, so a TLS session is only reused for the host it
+// was verified for.
 const agents = new Map<string, http.Agent>();
 
 function agentFor(protocol: 'http:' | 'https:', vetted: Vetted): http.Agent {
@@ -104,7 +111,8 @@ export async function sendRequest(
           'Content-Length': String(body.length),
           'User-Agent': 'inlet-engine',
         },
-        // The agent's sockets are pinned too; this covers a socket the agent opens for this request.
+        // The agent's sockets are pinned too; this covers a socket the agent opens for this
+        // request.
         lookup: pinnedLookup(vetted),
         agent: agentFor(protocol, vetted),
       },
@@ -122,8 +130,8 @@ export async function sendRequest(
         response.on('data', (chunk: Buffer) => {
           if (size < MAX_RESPONSE_BYTES) chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - size));
           size += chunk.length;
-          // Enough of the answer: the status decides; a huge body is not our problem to download (and the
-          // connection, destroyed, is not reused).
+          // Enough of the answer: the status decides; a huge body is not our problem to download
+          // (and the connection, destroyed, is not reused).
           if (size >= MAX_RESPONSE_BYTES) {
             done();
             response.destroy();

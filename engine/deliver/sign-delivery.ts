@@ -11,10 +11,11 @@ export interface DeliveryHeaders {
   'X-Prequel-Delivery-Id': string;
 }
 
-// RSA signing is the most expensive CPU work of a delivery. On the thread pool it overlaps with the event loop; one
-// signing thread per core (the pool has 4 threads) keeps the others free for file and compression work. Leaving the
-// event loop a core of its own was measured slower: with 8 records in flight the event loop mostly waits for
-// signatures, and a second signing thread on two cores delivered records about 20% faster (npm run bench:load).
+// RSA signing is the most expensive CPU work of a delivery. On the thread pool it overlaps with the
+// event loop; one signing thread per core (the pool has 4 threads) keeps the others free for file
+// and compression work. Leaving the event loop a core of its own was measured slower: with 8
+// records in flight the event loop mostly waits for signatures, and a second signing thread on two
+// cores delivered records about 20% faster (npm run bench:load).
 const signing = new Semaphore(os.availableParallelism());
 
 function rsaSign(data: Buffer, privateKey: KeyObject): Promise<Buffer> {
@@ -26,9 +27,10 @@ function rsaSign(data: Buffer, privateKey: KeyObject): Promise<Buffer> {
 }
 
 /**
- * Signature: hex RSA PKCS#1 v1.5 over SHA-256 of `timestamp + "." + body`; digest: hex SHA-256 of the body.
- * The timestamp is RFC 3339 (UTC, milliseconds). The RSA operation runs on libuv's thread pool (crypto.sign with a
- * callback), so concurrent deliveries sign while others wait on the network.
+ * Signature: hex RSA PKCS#1 v1.5 over SHA-256 of `timestamp + "." + body`; digest: hex SHA-256 of
+ * the body. The timestamp is RFC 3339 (UTC, milliseconds). The RSA operation runs on libuv's thread
+ * pool (crypto.sign with a callback), so concurrent deliveries sign while others wait on the
+ * network.
  */
 export async function signDelivery(
   body: Buffer | string,
@@ -56,7 +58,10 @@ export async function signDelivery(
   };
 }
 
-/** Stable across retries of the same record version, different for any other record, version or stream. */
+/**
+ * Stable across retries of the same record version, different for any other record, version or
+ * stream.
+ */
 export function deliveryId(streamId: string, recordId: string, version: number | string): string {
   return createHash('sha256')
     .update(`${streamId}\u0000${recordId}\u0000${version}`)

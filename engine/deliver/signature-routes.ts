@@ -1,4 +1,5 @@
-// GET /public/signatures/webhook-public-key: what receivers verify deliveries with (no API key needed).
+// GET /public/signatures/webhook-public-key: what receivers verify deliveries with (no API key
+// needed).
 import { z } from 'zod';
 import type { EngineContext, RequestVariables } from '../engine-context';
 import type { ApiRoutes } from '../http/api-routes';

@@ -1,4 +1,5 @@
-// The engine's delivery signing key: RSA-2048, created once, private half sealed at rest, shared by all engines.
+// The engine's delivery signing key: RSA-2048, created once, private half sealed at rest, shared by
+// all engines.
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { EngineContext } from '../engine-context';
 import { uuidv7 } from '../store/uuid';
@@ -27,7 +28,8 @@ async function loadOrCreate(engine: EngineContext): Promise<SigningKey> {
     });
     // Two engines starting together: the unique index keeps one key; the loser reads the winner's.
     await engine.db.query(
-      `insert into signing_keys (id, public_key_pem, private_key) values ($1, $2, $3) on conflict do nothing`,
+      `insert into signing_keys (id, public_key_pem, private_key) values ($1, $2, $3) on ` +
+        `conflict do nothing`,
       [id, publicKey.export({ type: 'spki', format: 'pem' }).toString(), sealed],
     );
     row = await read();

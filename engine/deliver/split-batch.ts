@@ -1,4 +1,5 @@
-// Pure orchestration: when an endpoint rejects a whole batch, split it in halves until the bad records are isolated.
+// Pure orchestration: when an endpoint rejects a whole batch, split it in halves until the bad
+// records are isolated.
 
 export type BatchResult =
   | { action: 'delivered' }
@@ -8,14 +9,18 @@ export type BatchResult =
 export interface SplitOutcome<T> {
   delivered: T[];
   rejected: { item: T; reason: string }[];
-  /** Items to try again later (the endpoint failed temporarily, maybe asking to wait until `notBeforeMs`); never split further. */
+  /**
+   * Items to try again later (the endpoint failed temporarily, maybe asking to wait until
+   * `notBeforeMs`); never split further.
+   */
   retry: { items: T[]; reason: string; notBeforeMs?: number }[];
   requests: number;
 }
 
 /**
- * Sends `items`; a rejected batch of more than one item is split in two and each half sent, recursively, so one bad
- * record costs O(log n) extra requests and never holds back the others. Temporary failures are not split.
+ * Sends `items`; a rejected batch of more than one item is split in two and each half sent,
+ * recursively, so one bad record costs O(log n) extra requests and never holds back the others.
+ * Temporary failures are not split.
  */
 export async function sendWithSplitting<T>(
   items: T[],

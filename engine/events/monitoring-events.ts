@@ -1,5 +1,6 @@
-// Monitoring events (api-contract.md §6): signed like deliveries and sent to every matching /webhooks subscription.
-// Their types are the contract's (MONITORING_EVENT_TYPES); extracts, loads and streams report through notify.
+// Monitoring events (api-contract.md §6): signed like deliveries and sent to every matching
+// /webhooks subscription. Their types are the contract's (MONITORING_EVENT_TYPES); extracts, loads
+// and streams report through notify.
 import { randomUUID } from 'node:crypto';
 import type { MonitoringEventType, WebhookCreate } from '../../lib/prequel/contract/webhook';
 import type { RenderedRequest } from '../deliver/render-request';
@@ -54,8 +55,8 @@ export function eventRequest(
 }
 
 /**
- * Sends the event to every subscription that wants it (no `events` list = every event). Best effort with a few quick
- * retries: a monitoring endpoint that is down never holds up an extract or a load.
+ * Sends the event to every subscription that wants it (no `events` list = every event). Best effort
+ * with a few quick retries: a monitoring endpoint that is down never holds up an extract or a load.
  */
 export async function emitEvent(
   engine: EngineContext,

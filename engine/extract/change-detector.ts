@@ -1,12 +1,13 @@
-// Compares each chunk of source rows with the dataset's cached records (DuckDB over the datalake's Parquet files)
-// and writes the new, updated and deleted records of the chunk to one Parquet file.
+// Compares each chunk of source rows with the dataset's cached records (DuckDB over the datalake's
+// Parquet files) and writes the new, updated and deleted records of the chunk to one Parquet file.
 //
-// Records are compared by DuckDB's hash() of their columns, stored with each version (md5 cost a third of a first
-// extract). hash() may change between DuckDB releases, so every file records a canary of the hash it was written
-// with; a file whose canary differs (another DuckDB, or an older engine's md5) has its hashes recomputed from its
-// columns when compared, so an upgrade costs one slower comparison, never a false change. A hash mixes the values in
-// column order without their names, so each file also records the columns it was hashed over: one written before a
-// column was renamed (the same values in the same place) is recomputed too, or the rename would go unseen.
+// Records are compared by DuckDB's hash() of their columns, stored with each version (md5 cost a
+// third of a first extract). hash() may change between DuckDB releases, so every file records a
+// canary of the hash it was written with; a file whose canary differs (another DuckDB, or an older
+// engine's md5) has its hashes recomputed from its columns when compared, so an upgrade costs one
+// slower comparison, never a false change. A hash mixes the values in column order without their
+// names, so each file also records the columns it was hashed over: one written before a column was
+// renamed (the same values in the same place) is recomputed too, or the rename would go unseen.
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -38,16 +39,25 @@ const fileList = (paths: readonly string[]) => `[${paths.map(literal).join(', ')
 
 /** Parquet key-value metadata naming the hash a file's `_prequel_hash` was computed with. */
 const HASH_METADATA_KEY = 'inlet_hash';
-/** …and the columns it was computed over (files written before it was kept lack it, and count as matching). */
+/**
+ * …and the columns it was computed over (files written before it was kept lack it, and count as
+ * matching).
+ */
 const COLUMNS_METADATA_KEY = 'inlet_hash_columns';
 
 const columnsSignature = (names: readonly string[]) =>
   createHash('sha256').update(names.join('\u0000')).digest('hex').slice(0, 32);
-// Inputs whose hashes change if DuckDB's hash() does: NULL, '', ASCII and multi-byte text, several columns.
-const HASH_CANARY_SQL = `select concat_ws('-', hash(null::varchar), hash(''), hash('inlet'), hash('𠮷🌸é', 'a', null::varchar))::varchar as canary`;
+// Inputs whose hashes change if DuckDB's hash() does: NULL, '', ASCII and multi-byte text, several
+// columns.
+const HASH_CANARY_SQL =
+  `select concat_ws('-', hash(null::varchar), hash(''), hash('inlet'), ` +
+  `hash('𠮷🌸é', 'a', null::varchar))::varchar as canary`;
 
 export class ChangeDetector {
-  /** Files committed by this run: only consulted for keys the run has already seen (a row that moved forward). */
+  /**
+   * Files committed by this run: only consulted for keys the run has already seen (a row that moved
+   * forward).
+   */
   private readonly runFiles: string[] = [];
 
   private constructor(
@@ -93,8 +103,10 @@ export class ChangeDetector {
     if (priorFiles.length) {
       const marked = await connection.runAndReadAll(
         `select file_name from parquet_kv_metadata(${fileList(priorFiles)}) group by file_name
-         having bool_or(decode(key) = ${literal(HASH_METADATA_KEY)} and decode(value) = ${literal(canary)})
-            and not bool_or(decode(key) = ${literal(COLUMNS_METADATA_KEY)} and decode(value) <> ${literal(signature)})`,
+         having bool_or(decode(key) = ${literal(HASH_METADATA_KEY)} and decode(value) =
+           ${literal(canary)})
+            and not bool_or(decode(key) = ${literal(COLUMNS_METADATA_KEY)} and decode(value) <>
+              ${literal(signature)})`,
       );
       for (const row of marked.getRowObjects()) stale.delete(String(row.file_name));
       if (stale.size) {
@@ -122,8 +134,9 @@ export class ChangeDetector {
   }
 
   /**
-   * Reads a CSV chunk, classifies every row against the latest cached version, and writes the changed rows (with
-   * `version`) to `outputPath` as Parquet. Rows without a primary key, or repeating one, count as errored.
+   * Reads a CSV chunk, classifies every row against the latest cached version, and writes the
+   * changed rows (with `version`) to `outputPath` as Parquet. Rows without a primary key, or
+   * repeating one, count as errored.
    */
   async processChunk(csvPath: string, version: number, outputPath: string): Promise<ChunkCounts> {
     const { names, pkColumn, isDeletedColumn } = this.columns;
@@ -131,24 +144,31 @@ export class ChangeDetector {
     const isDeleted = isDeletedColumn
       ? `coalesce(lower(${ident(isDeletedColumn)}) in ('t', 'true', '1'), false)`
       : 'false';
-    const rows = `select ${ident(pkColumn)} as ${META.recordId}, ${version}::bigint as ${META.version}, ${this.hashOf(names.map(ident))} as ${META.hash}, ${isDeleted} as ${META.isDeleted}, ${names.map(ident).join(', ')}
-      from read_csv(${literal(csvPath)}, header = false, auto_detect = false, columns = ${csvColumns},
+    const rows = `select ${ident(pkColumn)} as ${META.recordId}, ${version}::bigint as
+      ${META.version}, ${this.hashOf(names.map(ident))} as ${META.hash}, ${isDeleted} as
+        ${META.isDeleted}, ${names.map(ident).join(', ')}
+      from read_csv(${literal(csvPath)}, header = false, auto_detect = false, columns =
+        ${csvColumns},
                     quote = '"', escape = '"', allow_quoted_nulls = false, null_padding = false)`;
 
     if (!this.priorFiles.length) {
-      // Nothing cached before this run (a first extract): stream the chunk straight into its file, then check that
-      // it holds only keys that are new to the run — the usual case, settled without materialising the chunk.
+      // Nothing cached before this run (a first extract): stream the chunk straight into its file,
+      // then check that it holds only keys that are new to the run — the usual case, settled
+      // without materialising the chunk.
       await this.writeParquet(rows, outputPath);
       const file = `read_parquet(${literal(outputPath)})`;
-      // The hash table is built on the chunk's keys and the run's keys are scanned: linear in the run, not quadratic.
+      // The hash table is built on the chunk's keys and the run's keys are scanned: linear in the
+      // run, not quadratic.
       const written = await this.one<{
         rows: bigint;
         keyed: bigint;
         distinct_keys: bigint;
         repeats: bigint;
       }>(
-        `select count(*) as rows, count(${META.recordId}) as keyed, count(distinct ${META.recordId}) as distinct_keys,
-                (select count(*) from run_seen where ${META.recordId} in (select ${META.recordId} from ${file})) as repeats
+        `select count(*) as rows, count(${META.recordId}) as keyed, count(distinct
+          ${META.recordId}) as distinct_keys,
+                (select count(*) from run_seen where ${META.recordId} in (select
+                  ${META.recordId} from ${file})) as repeats
          from ${file}`,
       );
       if (
@@ -181,7 +201,8 @@ export class ChangeDetector {
     await this.connection.run(`create or replace temp table chunk as ${rows}`);
     const totals = await this.one<{ rows: bigint; distinct_keys: bigint; repeats: bigint }>(
       `select count(*) as rows, count(distinct ${META.recordId}) as distinct_keys,
-              (select count(*) from run_seen where ${META.recordId} in (select ${META.recordId} from chunk)) as repeats
+              (select count(*) from run_seen where ${META.recordId} in (select ${META.recordId}
+                from chunk)) as repeats
        from chunk`,
     );
     const total = Number(totals.rows);
@@ -189,11 +210,14 @@ export class ChangeDetector {
     if (errored > 0) {
       // Rare: keep one row per key (the others are counted as errored).
       await this.connection.run(
-        `create or replace temp table chunk as select * from chunk where ${META.recordId} is not null qualify row_number() over (partition by ${META.recordId}) = 1`,
+        `create or replace temp table chunk as select * from chunk where ${META.recordId} is not ` +
+          `null qualify row_number() over (partition by ${META.recordId}) = 1`,
       );
     }
     const known = totals.repeats > 0n ? this.files : this.priorFiles;
-    const columnList = `${META.recordId}, ${META.version}, ${META.hash}, ${META.isDeleted}, ${names.map(ident).join(', ')}`;
+    const columnList =
+      `${META.recordId}, ${META.version}, ${META.hash}, ${META.isDeleted}, ` +
+      `${names.map(ident).join(', ')}`;
 
     let counts: Omit<ChunkCounts, 'rows' | 'errored' | 'written'>;
     if (!known.length) {
@@ -212,7 +236,8 @@ export class ChangeDetector {
         select c.${META.recordId}, ${change} as change
         from (select ${META.recordId}, ${META.hash}, ${META.isDeleted} from chunk) c
         left join (
-          select ${META.recordId}, arg_max(hash, ${META.version}) as hash, arg_max(${META.isDeleted}, ${META.version}) as is_deleted
+          select ${META.recordId}, arg_max(hash, ${META.version}) as hash,
+            arg_max(${META.isDeleted}, ${META.version}) as is_deleted
           from (${this.knownVersions(known)})
           group by ${META.recordId}) p using (${META.recordId})`);
       const byChange = await this.all<{ change: string; n: bigint }>(
@@ -227,7 +252,8 @@ export class ChangeDetector {
       };
       if (counts.inserted + counts.updated + counts.deleted > 0) {
         await this.writeParquet(
-          `select ${columnList} from chunk semi join (select ${META.recordId} from changes where change <> 'unchanged') using (${META.recordId})`,
+          `select ${columnList} from chunk semi join (select ${META.recordId} from changes where ` +
+            `change <> 'unchanged') using (${META.recordId})`,
           outputPath,
         );
       }
@@ -240,8 +266,9 @@ export class ChangeDetector {
   }
 
   /**
-   * Tombstones for records that are cached and not deleted but absent from `seenIdsCsv` (a one-column CSV of
-   * every primary key the source has now). Only call it after a complete scan of the keys.
+   * Tombstones for records that are cached and not deleted but absent from `seenIdsCsv` (a
+   * one-column CSV of every primary key the source has now). Only call it after a complete scan of
+   * the keys.
    */
   async writeHardDeletes(seenIdsCsv: string, version: number, outputPath: string): Promise<number> {
     const files = this.files;
@@ -250,13 +277,16 @@ export class ChangeDetector {
       create or replace temp table tombstones as
       select ${META.recordId} from (
         select ${META.recordId}, arg_max(${META.isDeleted}, ${META.version}) as is_deleted
-        from read_parquet(${fileList(files)}, union_by_name = true) group by ${META.recordId}) latest
+        from read_parquet(${fileList(files)}, union_by_name = true) group by ${META.recordId})
+          latest
       where not is_deleted
-        and ${META.recordId} not in (select id from read_csv(${literal(seenIdsCsv)}, header = false, auto_detect = false, columns = {'id': 'VARCHAR'}, quote = '"', escape = '"'))`);
+        and ${META.recordId} not in (select id from read_csv(${literal(seenIdsCsv)}, header =
+          false, auto_detect = false, columns = {'id': 'VARCHAR'}, quote = '"', escape = '"'))`);
     const { n } = await this.one<{ n: bigint }>('select count(*) as n from tombstones');
     if (n === 0n) return 0;
     await this.writeParquet(
-      `select ${META.recordId}, ${version}::bigint as ${META.version}, 0::ubigint as ${META.hash}, true as ${META.isDeleted} from tombstones`,
+      `select ${META.recordId}, ${version}::bigint as ${META.version}, 0::ubigint as ` +
+        `${META.hash}, true as ${META.isDeleted} from tombstones`,
       outputPath,
     );
     return Number(n);
@@ -268,8 +298,9 @@ export class ChangeDetector {
   }
 
   /**
-   * Every cached version of the chunk's keys in `files`, with its hash: as stored where the file's canary matches,
-   * recomputed from the columns elsewhere (a column the file lacks reads as NULL, as it did when written).
+   * Every cached version of the chunk's keys in `files`, with its hash: as stored where the file's
+   * canary matches, recomputed from the columns elsewhere (a column the file lacks reads as NULL,
+   * as it did when written).
    */
   private knownVersions(files: readonly string[]): string {
     const inChunk = `${META.recordId} in (select ${META.recordId} from chunk)`;
@@ -278,7 +309,8 @@ export class ChangeDetector {
     const parts: string[] = [];
     if (fresh.length) {
       parts.push(
-        `select ${META.recordId}, ${META.version}, ${META.hash} as hash, ${META.isDeleted} from read_parquet(${fileList(fresh)}, union_by_name = true) where ${inChunk}`,
+        `select ${META.recordId}, ${META.version}, ${META.hash} as hash, ${META.isDeleted} from ` +
+          `read_parquet(${fileList(fresh)}, union_by_name = true) where ${inChunk}`,
       );
     }
     if (stale.length) {
@@ -286,16 +318,21 @@ export class ChangeDetector {
         this.hashing.staleColumns.has(name) ? ident(name) : 'null::varchar',
       );
       parts.push(
-        `select ${META.recordId}, ${META.version}, ${this.hashOf(columns)} as hash, ${META.isDeleted} from read_parquet(${fileList(stale)}, union_by_name = true) where ${inChunk}`,
+        `select ${META.recordId}, ${META.version}, ${this.hashOf(columns)} as hash, ` +
+          `${META.isDeleted} from read_parquet(${fileList(stale)}, union_by_name = true) where ` +
+          `${inChunk}`,
       );
     }
     return parts.join(' union all ');
   }
 
   private async writeParquet(select: string, outputPath: string) {
-    const metadata = `{${HASH_METADATA_KEY}: ${literal(this.hashing.canary)}, ${COLUMNS_METADATA_KEY}: ${literal(this.hashing.columns)}}`;
+    const metadata =
+      `{${HASH_METADATA_KEY}: ${literal(this.hashing.canary)}, ` +
+      `${COLUMNS_METADATA_KEY}: ${literal(this.hashing.columns)}}`;
     await this.connection.run(
-      `copy (${select}) to ${literal(outputPath)} (format parquet, compression snappy, row_group_size 20000, kv_metadata ${metadata})`,
+      `copy (${select}) to ${literal(outputPath)} (format parquet, compression snappy, ` +
+        `row_group_size 20000, kv_metadata ${metadata})`,
     );
   }
 

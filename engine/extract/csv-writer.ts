@@ -1,4 +1,5 @@
-// Writes rows of text values as CSV in the form Postgres COPY produces: NULL unquoted-empty, strings always quoted.
+// Writes rows of text values as CSV in the form Postgres COPY produces: NULL unquoted-empty,
+// strings always quoted.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 

@@ -1,4 +1,5 @@
-// Turns what went wrong in an extract into a JobFailure, saying whose move it is by the step that failed.
+// Turns what went wrong in an extract into a JobFailure, saying whose move it is by the step that
+// failed.
 import type { JobError } from '../../lib/prequel/contract/job';
 import { DatalakeError } from '../datalake/datalake-error';
 import { JobFailure, jobErrorOf } from '../jobs/job-failure';
@@ -7,8 +8,9 @@ import { TableNotFoundError } from '../sources/table-not-found-error';
 import { UserQueryError } from '../sources/user-query-error';
 
 /**
- * The step of an extract that failed: reading the source, writing the datalake, or the engine's own work. A datalake
- * that refuses a write is misconfigured (its bucket, credentials, space): the failure blames the configuration.
+ * The step of an extract that failed: reading the source, writing the datalake, or the engine's own
+ * work. A datalake that refuses a write is misconfigured (its bucket, credentials, space): the
+ * failure blames the configuration.
  */
 export type ExtractPhase = 'source' | 'datalake' | 'engine';
 
@@ -65,7 +67,8 @@ function classify(phase: ExtractPhase, error: unknown): JobFailure {
         'source',
         'source_query_timeout',
         'The source query timed out',
-        `The database cancelled the read: ${message}. Add an index on the cursor columns or raise the statement timeout.`,
+        `The database cancelled the read: ${message}. Add an index on the cursor columns or ` +
+          `raise the statement timeout.`,
         { cause: error },
       );
     if (
@@ -76,7 +79,8 @@ function classify(phase: ExtractPhase, error: unknown): JobFailure {
         'source',
         'source_connection_lost',
         'The connection to the source was lost',
-        `The database closed the connection during the read (${message}). The next run resumes from the last checkpoint.`,
+        `The database closed the connection during the read (${message}). The next run resumes ` +
+          `from the last checkpoint.`,
         { cause: error },
       );
     }
@@ -103,7 +107,8 @@ function classify(phase: ExtractPhase, error: unknown): JobFailure {
         'source',
         'source_schema_changed',
         'A table or column is missing',
-        `The source no longer has what the dataset reads: ${message}. Update the dataset or restore the column.`,
+        `The source no longer has what the dataset reads: ${message}. Update the dataset or ` +
+          `restore the column.`,
         { cause: error },
       );
     }
@@ -124,7 +129,8 @@ function classify(phase: ExtractPhase, error: unknown): JobFailure {
         'source',
         'source_unreachable',
         'The source database is unreachable',
-        `Could not connect to the database (${message}). Check that it is running and allows connections from the import service.`,
+        `Could not connect to the database (${message}). Check that it is running and allows ` +
+          `connections from the import service.`,
         { cause: error },
       );
     }

@@ -1,4 +1,5 @@
-// Extract endpoints: trigger, list, get; and reads of a dataset's cached records (random sample, lineage).
+// Extract endpoints: trigger, list, get; and reads of a dataset's cached records (random sample,
+// lineage).
 import { z } from 'zod';
 import { ListEnvelope, ListQuerySchema, SuccessEnvelope } from '../../lib/prequel/contract/common';
 import { ExtractSchema } from '../../lib/prequel/contract/job';
@@ -33,7 +34,8 @@ const ExtractBody = z.object({
     .boolean()
     .optional()
     .describe(
-      '(ext) read the whole table again rather than what changed since the last run (and find hard deletes where configured)',
+      '(ext) read the whole table again rather than what changed since the last run (and find ' +
+        'hard deletes where configured)',
     ),
 });
 const SampleBody = z.object({ sample_size: z.number().int().min(1).max(1000) });
@@ -45,7 +47,8 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     method: 'post',
     path: '/import/datasets/:id/extract',
     summary:
-      'Start an extract of the dataset (returns the queued or running one if there is one; a full refresh while an ordinary extract runs is 409); audited as IMPORT_EXTRACT_REQUEST',
+      'Start an extract of the dataset (returns the queued or running one if there is one; a ' +
+      'full refresh while an ordinary extract runs is 409); audited as IMPORT_EXTRACT_REQUEST',
     tag: 'extracts',
     audited: true,
     body: ExtractBody,
@@ -56,13 +59,15 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
       const dataset = await requireDataset(engine, c.req.param('id')!);
       const body = parseWith(ExtractBody, await readJson(c, { optional: true }));
       const fullRefresh = body.full_refresh === true;
-      // Audited even when it joins the running extract: the request and its reason are what support looks for.
+      // Audited even when it joins the running extract: the request and its reason are what support
+      // looks for.
       const { extract, created } = await withTransaction(engine.db, async (client) => {
         const triggered = await triggerExtractIn(client, dataset.id, 'api', { fullRefresh });
         if (fullRefresh && !triggered.extract.full_refresh) {
           throw conflict(
             'extract_running',
-            'An extract of this dataset is running and reads only what changed: cancel it or let it finish, then ask for the full refresh again.',
+            'An extract of this dataset is running and reads only what changed: cancel it or let ' +
+              'it finish, then ask for the full refresh again.',
           );
         }
         await recordAudit(client, {
@@ -90,7 +95,9 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
     method: 'post',
     path: '/import/extracts/:id/cancel',
     summary:
-      '(ext) Cancel an extract: a queued one never starts; a running one stops at its next checkpoint with status cancelled, keeping the chunks it committed (the next run resumes from them); audited as IMPORT_EXTRACT_CANCEL',
+      '(ext) Cancel an extract: a queued one never starts; a running one stops at its next ' +
+      'checkpoint with status cancelled, keeping the chunks it committed (the next run resumes ' +
+      'from them); audited as IMPORT_EXTRACT_CANCEL',
     tag: 'extracts',
     audited: true,
     response: ExtractResponse,
@@ -101,7 +108,8 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
         const found = await requireById<ExtractRow & { provider_id: string }>(
           client,
           'extract',
-          'select e.*, d.provider_id from extracts e join datasets d on d.id = e.dataset_id where e.id = $1 for update of e',
+          'select e.*, d.provider_id from extracts e join datasets d on d.id = e.dataset_id ' +
+            'where e.id = $1 for update of e',
           id,
         );
         const cancel = await requestCancel<ExtractRow>(client, 'extracts', id);
@@ -110,11 +118,14 @@ export function addExtractRoutes(routes: ApiRoutes<RequestVariables>, engine: En
             'not_cancellable',
             `The extract has already ${found.status}: there is nothing to cancel.`,
           );
-        // A queued extract that never ran: the dataset's next scheduled run is a period away, as after any run.
+        // A queued extract that never ran: the dataset's next scheduled run is a period away, as
+        // after any run.
         if (cancel.outcome === 'cancelled') {
           await client.query(
-            `insert into dataset_state (dataset_id, next_run_at) select $1, clock_timestamp() + make_interval(mins => (body->>'frequency_minutes')::int) from datasets where id = $1
-             on conflict (dataset_id) do update set next_run_at = excluded.next_run_at, updated_at = clock_timestamp()`,
+            `insert into dataset_state (dataset_id, next_run_at) select $1, clock_timestamp() +
+              make_interval(mins => (body->>'frequency_minutes')::int) from datasets where id = $1
+             on conflict (dataset_id) do update set next_run_at = excluded.next_run_at,
+               updated_at = clock_timestamp()`,
             [found.dataset_id],
           );
         }

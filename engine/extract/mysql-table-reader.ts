@@ -1,4 +1,5 @@
-// Reads a MySQL/MariaDB table in keyset chunks, each in one consistent read-only snapshot, into CSV files.
+// Reads a MySQL/MariaDB table in keyset chunks, each in one consistent read-only snapshot, into CSV
+// files.
 import path from 'node:path';
 import type { Connection, FieldPacket, RowDataPacket } from 'mysql2/promise';
 import type { Connection as CallbackConnection } from 'mysql2';
@@ -37,14 +38,16 @@ export async function openMysqlTableReader(options: MysqlTableReadOptions): Prom
   const orderColumn = mode.kind === 'incremental' ? sql.quoteIdent(mode.orderColumn) : null;
 
   const [clockRows] = await connection.query<RowDataPacket[]>(
-    `select date_format(utc_timestamp(6), '%Y-%m-%d %H:%i:%s.%f') as upper, date_format(utc_timestamp(6) - interval ? second, '%Y-%m-%d %H:%i:%s.%f') as cap`,
+    `select date_format(utc_timestamp(6), '%Y-%m-%d %H:%i:%s.%f') as upper, ` +
+      `date_format(utc_timestamp(6) - interval ? second, '%Y-%m-%d %H:%i:%s.%f') as cap`,
     [options.lagSeconds],
   );
   const clock =
     orderColumn && options.orderIsTime ? (clockRows[0] as { upper: string; cap: string }) : null;
   const upperBound = orderColumn && clock ? `${orderColumn} <= ${sql.literal(clock.upper)}` : null;
   const [estimate] = await connection.query<RowDataPacket[]>(
-    `select table_rows as n from information_schema.tables where table_schema = ? and table_name = ?`,
+    `select table_rows as n from information_schema.tables where table_schema = ? and table_name ` +
+      `= ?`,
     [options.database, options.table],
   );
   const estimatedRows =
@@ -60,14 +63,16 @@ export async function openMysqlTableReader(options: MysqlTableReadOptions): Prom
           ? `cast(${orderColumn} as char) as o, cast(${pk} as char) as k`
           : `cast(${pk} as char) as k`;
         const [boundaryRows] = await connection.query<RowDataPacket[]>(
-          `select ${select} from ${table} ${where(after, upperBound)} order by ${orderBy(mode, sql)} limit 1 offset ${chunkRows - 1}`,
+          `select ${select} from ${table} ${where(after, upperBound)} order by ` +
+            `${orderBy(mode, sql)} limit 1 offset ${chunkRows - 1}`,
         );
         const boundary = boundaryRows[0] as { o?: string; k: string } | undefined;
         let last = boundary;
         if (!last) {
           const descending = orderColumn ? `${orderColumn} desc, ${pk} desc` : `${pk} desc`;
           const [lastRows] = await connection.query<RowDataPacket[]>(
-            `select ${select} from ${table} ${where(after, upperBound)} order by ${descending} limit 1`,
+            `select ${select} from ${table} ${where(after, upperBound)} order by ${descending} ` +
+              `limit 1`,
           );
           last = lastRows[0] as { o?: string; k: string } | undefined;
         }
@@ -79,7 +84,8 @@ export async function openMysqlTableReader(options: MysqlTableReadOptions): Prom
         const csvPath = path.join(workDir, `chunk-${part}.csv`);
         const rows = await streamToCsv(
           connection,
-          `select ${columnList} from ${table} ${where(after, upperBound, upToBoundary(mode, reached, sql))}`,
+          `select ${columnList} from ${table} ` +
+            `${where(after, upperBound, upToBoundary(mode, reached, sql))}`,
           csvPath,
         );
         await connection.query('commit');

@@ -1,5 +1,6 @@
-// Opens the right reader for a dataset: its source's vendor (Postgres or MySQL) and method (table or SQL).
-// Connections go through the sources module: the host is vetted by the policy and the socket pinned to it.
+// Opens the right reader for a dataset: its source's vendor (Postgres or MySQL) and method (table
+// or SQL). Connections go through the sources module: the host is vetted by the policy and the
+// socket pinned to it.
 import { type DatasetCreate } from '../../lib/prequel/contract/dataset';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { SourceCreate } from '../../lib/prequel/contract/source';
@@ -114,7 +115,8 @@ async function openMysqlReader(
     );
   }
   const connection = await connectMysql(source.mysql, engine, {
-    // Every value as the server's text (exact big numbers, decimals, DATETIME(6)); binary strings as hex.
+    // Every value as the server's text (exact big numbers, decimals, DATETIME(6)); binary strings
+    // as hex.
     typeCast: (field) => {
       if (field.type === 'BLOB' || field.type === 'STRING' || field.type === 'VAR_STRING') {
         const buffer = field.buffer();

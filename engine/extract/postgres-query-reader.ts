@@ -1,5 +1,6 @@
-// Reads a SQL dataset through the sources module's guarded cursor (extended protocol, one statement, read-only,
-// bounded by a timeout) into CSV chunks; user SQL never reaches COPY or any SQL of ours.
+// Reads a SQL dataset through the sources module's guarded cursor (extended protocol, one
+// statement, read-only, bounded by a timeout) into CSV chunks; user SQL never reaches COPY or any
+// SQL of ours.
 import path from 'node:path';
 import type pg from 'pg';
 import { openSqlCursor } from '../sources/postgres/sql-cursor';

@@ -37,14 +37,18 @@ export interface Dialect {
   /** Postgres turns `(a, b) > (x, y)` into one index range scan; MySQL needs the expanded form. */
   rowComparison: boolean;
   quoteIdent(name: string): string;
-  /** A literal for a value in the database's text form; compared against a column it takes that column's type. */
+  /**
+   * A literal for a value in the database's text form; compared against a column it takes that
+   * column's type.
+   */
   literal(value: string): string;
 }
 
 export const postgresDialect: Dialect = {
   rowComparison: true,
   quoteIdent: (name) => `"${name.replaceAll('"', '""')}"`,
-  // standard_conforming_strings is on in every supported Postgres; E'' is not used, so only quotes need doubling.
+  // standard_conforming_strings is on in every supported Postgres; E'' is not used, so only quotes
+  // need doubling.
   literal: (value) => `'${value.replaceAll("'", "''")}'`,
 };
 
@@ -54,7 +58,10 @@ export const mysqlDialect: Dialect = {
   literal: (value) => `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`,
 };
 
-/** `(order, pk) > cursor` (or `order >= cursor.order` after a lag cap); null when starting from the beginning. */
+/**
+ * `(order, pk) > cursor` (or `order >= cursor.order` after a lag cap); null when starting from the
+ * beginning.
+ */
 export function afterCursor(
   mode: ReadMode,
   cursor: Cursor | null,
@@ -69,7 +76,10 @@ export function afterCursor(
   if (cursor.pk === null) return `${order} >= ${dialect.literal(cursor.order)}`;
   if (dialect.rowComparison)
     return `(${order}, ${pk}) > (${dialect.literal(cursor.order)}, ${dialect.literal(cursor.pk)})`;
-  return `(${order} > ${dialect.literal(cursor.order)} or (${order} = ${dialect.literal(cursor.order)} and ${pk} > ${dialect.literal(cursor.pk)}))`;
+  return (
+    `(${order} > ${dialect.literal(cursor.order)} or (${order} = ` +
+    `${dialect.literal(cursor.order)} and ${pk} > ${dialect.literal(cursor.pk)}))`
+  );
 }
 
 export function orderBy(mode: Exclude<ReadMode, { kind: 'query' }>, dialect: Dialect): string {
@@ -87,8 +97,14 @@ export function upToBoundary(
   if (mode.kind === 'full') return `${pk} <= ${dialect.literal(boundary.pk!)}`;
   const order = dialect.quoteIdent(mode.orderColumn);
   if (dialect.rowComparison)
-    return `(${order}, ${pk}) <= (${dialect.literal(boundary.order!)}, ${dialect.literal(boundary.pk!)})`;
-  return `(${order} < ${dialect.literal(boundary.order!)} or (${order} = ${dialect.literal(boundary.order!)} and ${pk} <= ${dialect.literal(boundary.pk!)}))`;
+    return (
+      `(${order}, ${pk}) <= (${dialect.literal(boundary.order!)}, ` +
+      `${dialect.literal(boundary.pk!)})`
+    );
+  return (
+    `(${order} < ${dialect.literal(boundary.order!)} or (${order} = ` +
+    `${dialect.literal(boundary.order!)} and ${pk} <= ${dialect.literal(boundary.pk!)}))`
+  );
 }
 
 /**

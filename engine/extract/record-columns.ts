@@ -1,6 +1,7 @@
-// Records the columns an extract found on its dataset, with how they drifted from what the dataset's streams map
-// (schema-drift.ts): streams that read a column that is gone stop loading automatically (is_valid) until remapped or
-// restored, rather than fail load after load, and the operator hears of each new problem once (dataset.schema_changed).
+// Records the columns an extract found on its dataset, with how they drifted from what the
+// dataset's streams map (schema-drift.ts): streams that read a column that is gone stop loading
+// automatically (is_valid) until remapped or restored, rather than fail load after load, and the
+// operator hears of each new problem once (dataset.schema_changed).
 import type { SchemaDrift } from '../../lib/prequel/contract/dataset';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../lib/prequel/contract/stream';
@@ -25,14 +26,16 @@ export async function recordColumns(
   const news = await withTransaction(engine.db, async (client) => {
     const dataset = (
       await client.query<DatasetColumnsRow>(
-        `select columns, schema_drift, provider_id, body->>'name' as name from datasets where id = $1 for update`,
+        `select columns, schema_drift, provider_id, body->>'name' as name from datasets where id ` +
+          `= $1 for update`,
         [datasetId],
       )
     ).rows[0];
     if (!dataset) return null;
     const streams = (
       await client.query<{ id: string; mappings: Mapping[]; record_schema: unknown }>(
-        `select s.id, s.body->'mappings' as mappings, d.body->'record_schema' as record_schema from streams s join destinations d on d.id = s.destination_id where s.dataset_id = $1`,
+        `select s.id, s.body->'mappings' as mappings, d.body->'record_schema' as record_schema ` +
+          `from streams s join destinations d on d.id = s.destination_id where s.dataset_id = $1`,
         [datasetId],
       )
     ).rows;
@@ -42,7 +45,8 @@ export async function recordColumns(
       JSON.stringify(current),
       drift === null ? null : JSON.stringify(drift),
     ]);
-    // A stream whose mapping reads a column that is gone would fail every load: it waits, invalid, until fixed.
+    // A stream whose mapping reads a column that is gone would fail every load: it waits, invalid,
+    // until fixed.
     const names = current.map((column) => column.name);
     for (const stream of streams) {
       const valid = validateMappings(stream.mappings, stream.record_schema, names).length === 0;

@@ -1,4 +1,5 @@
-// A record's lineage: its cached version (extract) and the latest outcome of its streams (transform, validation, load).
+// A record's lineage: its cached version (extract) and the latest outcome of its streams
+// (transform, validation, load).
 import { readCachedRecord } from '../cache/cached-records';
 import type { EngineContext } from '../engine-context';
 import { readTransformed, type TransformedRef } from '../loads/load-ledger';
@@ -13,7 +14,9 @@ interface LedgerRow extends TransformedRef {
   redelivery: boolean;
 }
 
-/** The transform, validate_schema and load stages of a record, from the most recent stream outcome. */
+/**
+ * The transform, validate_schema and load stages of a record, from the most recent stream outcome.
+ */
 function deliveryStages(ledger: LedgerRow | undefined, transformed: unknown, isDeleted: boolean) {
   if (!ledger) return { transform: null, validate_schema: null, load: null };
   const at = toRfc3339(ledger.updated_at);
@@ -57,9 +60,11 @@ export async function readRecordLineage(
 ) {
   const ledger = (
     await engine.db.query<LedgerRow>(
-      `select r.stream_id, r.version::text, r.status, r.transformed, r.transformed_page, r.transformed_index, r.error, r.updated_at, r.redelivery
+      `select r.stream_id, r.version::text, r.status, r.transformed, r.transformed_page,
+        r.transformed_index, r.error, r.updated_at, r.redelivery
        from stream_records r join streams s on s.id = r.stream_id
-       where s.dataset_id = $1 and r.record_id = $2 and ($3::timestamptz is null or r.updated_at <= $3::timestamptz)
+       where s.dataset_id = $1 and r.record_id = $2 and ($3::timestamptz is null or r.updated_at
+         <= $3::timestamptz)
        order by r.updated_at desc limit 1`,
       [datasetId, recordId, asOf ?? null],
     )

@@ -1,6 +1,6 @@
-// One extract, start to finish: read the source in chunks, detect changes, publish each chunk's file and then
-// commit file + cursor + counters in one transaction. A crash anywhere resumes from the last committed chunk, and so
-// does the next run after a cancel (checked before each chunk).
+// One extract, start to finish: read the source in chunks, detect changes, publish each chunk's
+// file and then commit file + cursor + counters in one transaction. A crash anywhere resumes from
+// the last committed chunk, and so does the next run after a cancel (checked before each chunk).
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetCreateSchema, type DatasetCreate } from '../../lib/prequel/contract/dataset';
@@ -21,7 +21,10 @@ import { openChunkReader } from './open-chunk-reader';
 import { recordColumns } from './record-columns';
 import { type Cursor, readModeOf } from './read-plan';
 
-/** Failures that mean the source could not be reached at all (as opposed to refusing or failing a read). */
+/**
+ * Failures that mean the source could not be reached at all (as opposed to refusing or failing a
+ * read).
+ */
 const UNREACHABLE_CODES = new Set([
   'source_unreachable',
   'not_resolvable',
@@ -51,21 +54,28 @@ interface StateRow {
   last_version: string;
 }
 
-/** Marks the extract running (again, after a crash) and returns it; null when it is already finished. */
+/**
+ * Marks the extract running (again, after a crash) and returns it; null when it is already
+ * finished.
+ */
 async function claim(
   db: Queryable,
   extractId: string,
   workerId: string,
 ): Promise<ExtractRow | null> {
   const result = await db.query<ExtractRow>(
-    `update extracts set status = 'running', started_at = coalesce(started_at, clock_timestamp()), worker_id = $2
+    `update extracts set status = 'running', started_at = coalesce(started_at,
+      clock_timestamp()), worker_id = $2
      where id = $1 and status in ('queued', 'running') returning *`,
     [extractId, workerId],
   );
   return result.rows[0] ?? null;
 }
 
-/** Thrown at a checkpoint once a cancel was asked for: the extract ends `cancelled`, its committed chunks kept. */
+/**
+ * Thrown at a checkpoint once a cancel was asked for: the extract ends `cancelled`, its committed
+ * chunks kept.
+ */
 class ExtractCancelled extends Error {}
 
 export async function knownFiles(
@@ -111,7 +121,8 @@ export async function runExtract(
       );
     const dataset = DatasetCreateSchema.parse(datasetRow.body);
     const mode = readModeOf(dataset);
-    // A full refresh reads from no cursor; once it has committed a chunk, a retry after a crash resumes from there.
+    // A full refresh reads from no cursor; once it has committed a chunk, a retry after a crash
+    // resumes from there.
     if (extract.full_refresh && Number(extract.rows_read) === 0)
       await engine.db.query('update dataset_state set cursor = null where dataset_id = $1', [
         datasetRow.id,
@@ -146,11 +157,13 @@ export async function runExtract(
       promise.catch(() => {});
       return promise;
     };
-    // The first chunk is read from the source while the cache is opened: an incremental run is mostly this wait.
+    // The first chunk is read from the source while the cache is opened: an incremental run is
+    // mostly this wait.
     faultPoint('before_chunk');
     let pending = readNext();
     await Promise.all([
-      // Compared with what the streams map: a mapped column gone or retyped is reported before any load fails.
+      // Compared with what the streams map: a mapped column gone or retyped is reported before any
+      // load fails.
       recordColumns(engine, datasetRow.id, reader.schema),
       engine.db.query('update extracts set estimated_rows = $2 where id = $1', [
         extractId,
@@ -190,7 +203,8 @@ export async function runExtract(
         Number(
           (
             await engine.db.query<{ v: string }>(
-              `select coalesce(max(last_version), 0)::text as v from dataset_state where dataset_id = $1`,
+              `select coalesce(max(last_version), 0)::text as v from dataset_state where ` +
+                `dataset_id = $1`,
               [datasetRow.id],
             )
           ).rows[0]!.v,
@@ -204,7 +218,8 @@ export async function runExtract(
       mark = performance.now();
       rmSync(chunk.csvPath, { force: true });
       faultPoint('after_parquet');
-      // Keyed by version: a retry after a crash before the commit rewrites its own uncommitted file, never a committed one.
+      // Keyed by version: a retry after a crash before the commit rewrites its own uncommitted
+      // file, never a committed one.
       const key = extractPartKey(datasetRow.provider_id, datasetRow.id, extractId, version);
       let bytes = 0;
       if (counts.written > 0)
@@ -213,19 +228,24 @@ export async function runExtract(
       await withTransaction(engine.db, async (client) => {
         if (counts.written > 0) {
           await client.query(
-            `insert into dataset_files (dataset_id, key, extract_id, version, row_count, bytes) values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+            `insert into dataset_files (dataset_id, key, extract_id, version, row_count, bytes) ` +
+              `values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
             [datasetRow.id, key, extractId, version, counts.written, bytes],
           );
         }
         await client.query(
           `insert into dataset_state (dataset_id, cursor, last_version) values ($1, $2, $3)
-           on conflict (dataset_id) do update set cursor = excluded.cursor, last_version = excluded.last_version, updated_at = clock_timestamp()`,
+           on conflict (dataset_id) do update set cursor = excluded.cursor, last_version =
+             excluded.last_version, updated_at = clock_timestamp()`,
           [datasetRow.id, JSON.stringify(chunk.cursor), version],
         );
         await client.query(
-          `update extracts set rows_read = rows_read + $2, records_processed = records_processed + $2,
-             records_new_inserted = records_new_inserted + $3, records_existing_updated = records_existing_updated + $4,
-             records_existing_unchanged = records_existing_unchanged + $5, records_existing_deleted = records_existing_deleted + $6,
+          `update extracts set rows_read = rows_read + $2, records_processed = records_processed
+            + $2,
+             records_new_inserted = records_new_inserted + $3, records_existing_updated =
+               records_existing_updated + $4,
+             records_existing_unchanged = records_existing_unchanged + $5,
+               records_existing_deleted = records_existing_deleted + $6,
              records_errored = records_errored + $7
            where id = $1`,
           [
@@ -280,7 +300,8 @@ export async function runExtract(
       dataset_id: datasetRow.id,
       provider_id: datasetRow.provider_id,
     });
-    // Enabled streams deliver what this extract changed; the extract has succeeded whatever happens here.
+    // Enabled streams deliver what this extract changed; the extract has succeeded whatever happens
+    // here.
     await triggerLoadsAfterExtract(engine.db, datasetRow.id).catch((error: Error) =>
       engine.logger.error('could not start loads after an extract', {
         extract_id: extractId,
@@ -339,7 +360,10 @@ async function frequencyOf(db: Queryable, datasetId: string): Promise<number> {
   );
 }
 
-/** Ends the extract; the dataset's next scheduled run is a period away whatever the outcome (a cancel included). */
+/**
+ * Ends the extract; the dataset's next scheduled run is a period away whatever the outcome (a
+ * cancel included).
+ */
 async function finish(
   db: Queryable,
   extractId: string,
@@ -353,9 +377,11 @@ async function finish(
     [extractId, status, error === null ? null : JSON.stringify(error)],
   );
   await db.query(
-    `insert into dataset_state (dataset_id, next_run_at, last_success_at) values ($1, clock_timestamp() + make_interval(mins => $2), case when $3 then clock_timestamp() end)
+    `insert into dataset_state (dataset_id, next_run_at, last_success_at) values ($1,
+      clock_timestamp() + make_interval(mins => $2), case when $3 then clock_timestamp() end)
      on conflict (dataset_id) do update set next_run_at = excluded.next_run_at,
-       last_success_at = coalesce(excluded.last_success_at, dataset_state.last_success_at), updated_at = clock_timestamp()`,
+       last_success_at = coalesce(excluded.last_success_at, dataset_state.last_success_at),
+         updated_at = clock_timestamp()`,
     [datasetId, frequencyMinutes, status === 'succeeded'],
   );
 }
@@ -392,7 +418,8 @@ async function reconcileHardDeletes(
   const { bytes } = await inPhase('datalake', () => store.putFile(key, parquetPath));
   await withTransaction(engine.db, async (client) => {
     await client.query(
-      `insert into dataset_files (dataset_id, key, extract_id, version, row_count, bytes) values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+      `insert into dataset_files (dataset_id, key, extract_id, version, row_count, bytes) values ` +
+        `($1, $2, $3, $4, $5, $6) on conflict do nothing`,
       [datasetRow.id, key, extractId, version, deleted, bytes],
     );
     await client.query('update dataset_state set last_version = $2 where dataset_id = $1', [

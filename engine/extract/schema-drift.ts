@@ -1,7 +1,8 @@
-// Pure: how a dataset's source columns drifted from what its streams' mappings read. Each extract compares the
-// columns it found with the dataset's previous ones: a mapped column that disappeared or changed type is a warning
-// (naming the column, the mapped fields and the fix) until it is back or remapped; a column that appeared is offered
-// as new in the mapping editor until a mapping is saved.
+// Pure: how a dataset's source columns drifted from what its streams' mappings read. Each extract
+// compares the columns it found with the dataset's previous ones: a mapped column that disappeared
+// or changed type is a warning (naming the column, the mapped fields and the fix) until it is back
+// or remapped; a column that appeared is offered as new in the mapping editor until a mapping is
+// saved.
 import type { DriftedColumn, SchemaDrift } from '../../lib/prequel/contract/dataset';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../lib/prequel/contract/stream';
@@ -12,7 +13,10 @@ export interface MappedStream {
   mappings: readonly Mapping[];
 }
 
-/** The columns a stream's mappings read, each with the fields it feeds (expressions read every name they use). */
+/**
+ * The columns a stream's mappings read, each with the fields it feeds (expressions read every name
+ * they use).
+ */
 export function columnsReadBy(mappings: readonly Mapping[]): Map<string, string[]> {
   const read = new Map<string, string[]>();
   const add = (column: string, field: string) =>
@@ -29,7 +33,10 @@ export function columnsReadBy(mappings: readonly Mapping[]): Map<string, string[
   return read;
 }
 
-/** The new column most likely to be `gone` renamed: the only one of its type, or of those the one whose name shares the most. */
+/**
+ * The new column most likely to be `gone` renamed: the only one of its type, or of those the one
+ * whose name shares the most.
+ */
 function renamedTo(gone: SchemaColumn | undefined, appeared: SchemaColumn[]): string | null {
   if (!gone) return null;
   const sameType = appeared.filter((column) => column.prequel_type === gone.prequel_type);
@@ -44,8 +51,8 @@ function renamedTo(gone: SchemaColumn | undefined, appeared: SchemaColumn[]): st
 }
 
 /**
- * The drift after an extract found `current`: `previous` is what the dataset had (null before its first read, when
- * nothing can have drifted), `carried` the drift recorded so far.
+ * The drift after an extract found `current`: `previous` is what the dataset had (null before its
+ * first read, when nothing can have drifted), `carried` the drift recorded so far.
  */
 export function detectDrift(
   previous: readonly SchemaColumn[] | null,
@@ -75,7 +82,8 @@ export function detectDrift(
     // The type the mappings expect: as first recorded, else as it was before this read.
     const expected = known?.previous_type ?? was?.prequel_type ?? null;
     if (!is) {
-      // Gone now. Never seen at all (a mapping of a column that never existed) is the mapping's own error, not drift.
+      // Gone now. Never seen at all (a mapping of a column that never existed) is the mapping's own
+      // error, not drift.
       if (!was && !known) continue;
       columns.push({
         name,
@@ -86,7 +94,8 @@ export function detectDrift(
         streams: readBy,
       });
     } else if (expected !== null && is.prequel_type !== expected) {
-      // Retyped (or back with another type): a warning until the type is back or a mapping is saved again.
+      // Retyped (or back with another type): a warning until the type is back or a mapping is saved
+      // again.
       columns.push({
         name,
         change: 'type_changed',
@@ -104,15 +113,18 @@ export function detectDrift(
   return columns.length || newColumns.length ? { columns, new_columns: newColumns } : null;
 }
 
-/** The drifted columns in `next` that `before` did not have (by name and change): what is news to the operator. */
+/**
+ * The drifted columns in `next` that `before` did not have (by name and change): what is news to
+ * the operator.
+ */
 export function newProblems(before: SchemaDrift | null, next: SchemaDrift | null): DriftedColumn[] {
   const known = new Set((before?.columns ?? []).map((column) => `${column.change}:${column.name}`));
   return (next?.columns ?? []).filter((column) => !known.has(`${column.change}:${column.name}`));
 }
 
 /**
- * After a stream saved its mappings: it accepts the new types of what it reads, no longer waits on a column it stopped
- * reading (remapped), and nothing is new any more.
+ * After a stream saved its mappings: it accepts the new types of what it reads, no longer waits on
+ * a column it stopped reading (remapped), and nothing is new any more.
  */
 export function acknowledgeMappings(
   drift: SchemaDrift | null,
@@ -137,7 +149,16 @@ export function describeDrift(column: DriftedColumn, table: string): string {
   const feeds = `mapped to ${fields.map((field) => `"${field}"`).join(', ')}`;
   if (column.change === 'removed') {
     const rename = column.renamed_to ? ` (renamed to "${column.renamed_to}"?)` : '';
-    return `The column "${column.name}" of ${table}, ${feeds}, disappeared${rename}: the mapping needs a change. Remap ${fields.length > 1 ? 'those fields' : 'that field'}${column.renamed_to ? ` to "${column.renamed_to}"` : ''}, or restore the column; deliveries wait until then.`;
+    const renameTo = column.renamed_to ? ` to "${column.renamed_to}"` : '';
+    return (
+      `The column "${column.name}" of ${table}, ${feeds}, disappeared${rename}: the mapping ` +
+      `needs a change. Remap ${fields.length > 1 ? 'those fields' : 'that field'}${renameTo}, ` +
+      'or restore the column; deliveries wait until then.'
+    );
   }
-  return `The column "${column.name}" of ${table}, ${feeds}, changed type from ${column.previous_type} to ${column.current_type}: check the mapping, and remap if its values no longer fit.`;
+  return (
+    `The column "${column.name}" of ${table}, ${feeds}, changed type from ` +
+    `${column.previous_type} to ${column.current_type}: check the mapping, and remap if its ` +
+    `values no longer fit.`
+  );
 }

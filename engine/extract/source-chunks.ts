@@ -1,4 +1,5 @@
-// What every source reader yields: a CSV file of rows in the dataset's column order, and where reading stands.
+// What every source reader yields: a CSV file of rows in the dataset's column order, and where
+// reading stands.
 import type { Cursor, ReadMode } from './read-plan';
 
 export interface SourceChunk {
@@ -13,7 +14,9 @@ export interface ChunkReader {
   columns: string[];
   estimatedRows: number | null;
   chunks(): AsyncGenerator<SourceChunk>;
-  /** Writes every primary key the source has now to a one-column CSV (hard-delete reconciliation). */
+  /**
+   * Writes every primary key the source has now to a one-column CSV (hard-delete reconciliation).
+   */
   writeAllKeys?(csvPath: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -23,7 +26,9 @@ export interface KeysetReadOptions {
   table: string;
   columns: string[];
   mode: Exclude<ReadMode, { kind: 'query' }>;
-  /** Whether the ordering column holds times (then the clock bounds the run and the lag applies). */
+  /**
+   * Whether the ordering column holds times (then the clock bounds the run and the lag applies).
+   */
   orderIsTime: boolean;
   cursor: Cursor | null;
   chunkRows: number;

@@ -1,4 +1,5 @@
-// Starts an extract of a dataset unless one is already queued or running (then that one is returned).
+// Starts an extract of a dataset unless one is already queued or running (then that one is
+// returned).
 import { type Db, type Queryable, withTransaction } from '../store/db';
 import { uuidv7 } from '../store/uuid';
 import type { ExtractRow } from './extract-record';
@@ -8,7 +9,10 @@ export const EXTRACT_TASK = 'extract';
 export type ExtractTrigger = 'api' | 'schedule' | 'support';
 
 export interface ExtractOptions {
-  /** (ext) Read the whole table again, from no cursor (a queued extract is made one; a running one is not). */
+  /**
+   * (ext) Read the whole table again, from no cursor (a queued extract is made one; a running one
+   * is not).
+   */
   fullRefresh?: boolean;
 }
 
@@ -21,7 +25,9 @@ export function triggerExtract(
   return withTransaction(db, (client) => triggerExtractIn(client, datasetId, trigger, options));
 }
 
-/** Inserts the extract and its job in the caller's transaction, so neither exists without the other. */
+/**
+ * Inserts the extract and its job in the caller's transaction, so neither exists without the other.
+ */
 export async function triggerExtractIn(
   db: Queryable,
   datasetId: string,
@@ -31,22 +37,26 @@ export async function triggerExtractIn(
   const id = uuidv7();
   const fullRefresh = options.fullRefresh ?? false;
   const inserted = await db.query<ExtractRow>(
-    `insert into extracts (id, dataset_id, status, trigger, full_refresh) values ($1, $2, 'queued', $3, $4)
+    `insert into extracts (id, dataset_id, status, trigger, full_refresh) values ($1, $2,
+      'queued', $3, $4)
      on conflict (dataset_id) where status in ('queued', 'running') do nothing returning *`,
     [id, datasetId, trigger, fullRefresh],
   );
   const created = inserted.rows[0];
   if (created) {
-    // One queue per dataset: graphile-worker runs its jobs one at a time, whatever the number of engines.
+    // One queue per dataset: graphile-worker runs its jobs one at a time, whatever the number of
+    // engines.
     await db.query(
-      `select graphile_worker.add_job($1, json_build_object('extract_id', $2::text), queue_name := $3, max_attempts := 5, job_key := $4)`,
+      `select graphile_worker.add_job($1, json_build_object('extract_id', $2::text), queue_name ` +
+        `:= $3, max_attempts := 5, job_key := $4)`,
       [EXTRACT_TASK, id, `dataset:${datasetId}`, `extract:${id}`],
     );
     return { extract: created, created: true };
   }
   // A queued extract has read nothing yet: asked for a full refresh, it becomes one.
   const active = await db.query<ExtractRow>(
-    `update extracts set full_refresh = full_refresh or ($2 and status = 'queued') where dataset_id = $1 and status in ('queued', 'running') returning *`,
+    `update extracts set full_refresh = full_refresh or ($2 and status = 'queued') where ` +
+      `dataset_id = $1 and status in ('queued', 'running') returning *`,
     [datasetId, fullRefresh],
   );
   if (active.rows[0]) return { extract: active.rows[0], created: false };
@@ -54,12 +64,16 @@ export async function triggerExtractIn(
   return triggerExtractIn(db, datasetId, trigger, options);
 }
 
-/** Starts an extract of every dataset whose next run is due and that has none queued or running (missed ticks coalesce). */
+/**
+ * Starts an extract of every dataset whose next run is due and that has none queued or running
+ * (missed ticks coalesce).
+ */
 export async function scheduleDueExtracts(db: Db): Promise<number> {
   const due = await db.query<{ id: string }>(
     `select d.id from datasets d left join dataset_state s on s.dataset_id = d.id
      where coalesce(s.next_run_at, '-infinity') <= clock_timestamp()
-       and not exists (select 1 from extracts e where e.dataset_id = d.id and e.status in ('queued', 'running'))
+       and not exists (select 1 from extracts e where e.dataset_id = d.id and e.status in
+         ('queued', 'running'))
      order by s.next_run_at nulls first limit 100`,
   );
   let started = 0;

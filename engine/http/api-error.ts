@@ -1,4 +1,5 @@
-// The one error shape of the API: a status, a snake_case code, a human sentence and the offending paths.
+// The one error shape of the API: a status, a snake_case code, a human sentence and the offending
+// paths.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export interface ErrorDetail {

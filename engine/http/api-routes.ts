@@ -116,7 +116,9 @@ const AUDIT_HEADER_PARAMETERS = [
   name,
   in: 'header',
   required: false,
-  description: `(ext) ${what}, stored in the audit entry; UTF-8, percent-encoded (encodeURIComponent), no control characters.`,
+  description:
+    `(ext) ${what}, stored in the audit entry; UTF-8, percent-encoded ` +
+    `(encodeURIComponent), no control characters.`,
   schema: jsonSchema(schema, 'input'),
 }));
 

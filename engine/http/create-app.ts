@@ -1,4 +1,5 @@
-// The engine's HTTP surface: authentication, the routes of the contract, one error shape, request logs.
+// The engine's HTTP surface: authentication, the routes of the contract, one error shape, request
+// logs.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -131,7 +132,8 @@ export function createApp(
     title: 'Inlet import engine (Prequel Import API)',
     version: ENGINE_VERSION,
     description:
-      'The Prequel Import API as served by the Inlet engine. Extensions of the hosted API are marked (ext) in their summaries.',
+      'The Prequel Import API as served by the Inlet engine. Extensions of the hosted API are ' +
+      'marked (ext) in their summaries.',
   });
   app.get('/openapi.json', (c) => c.json(openApi));
 

@@ -1,4 +1,5 @@
-// Keyset pagination over (created_at, id) with opaque cursors and a next_url that can be followed as is.
+// Keyset pagination over (created_at, id) with opaque cursors and a next_url that can be followed
+// as is.
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { ListQuery } from '../../lib/prequel/contract/common';
@@ -53,18 +54,21 @@ export async function fetchPage<Row extends { id: string; created_at: string }>(
     params.push(cursor.t, cursor.i);
     const op = descending ? '<' : '>';
     conditions.push(
-      `(created_at, id) ${op} ($${params.length - 1}::timestamptz, $${params.length}::${request.idType})`,
+      `(created_at, id) ${op} ($${params.length - 1}::timestamptz, ` +
+        `$${params.length}::${request.idType})`,
     );
   }
   params.push(request.query.page_size + 1);
   const direction = descending ? 'desc' : 'asc';
-  const sql = `select * from ${request.table} ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
+  const sql = `select * from ${request.table}
+    ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
     order by created_at ${direction}, id ${direction} limit $${params.length}`;
   let rows: Row[];
   try {
     rows = (await db.query<Row>(sql, params)).rows;
   } catch (error) {
-    // A forged cursor with a malformed timestamp or id reaches Postgres; that is the caller's mistake.
+    // A forged cursor with a malformed timestamp or id reaches Postgres; that is the caller's
+    // mistake.
     if (
       (error as { code?: string }).code === '22007' ||
       (error as { code?: string }).code === '22P02'
@@ -86,7 +90,10 @@ export async function fetchPage<Row extends { id: string; created_at: string }>(
   };
 }
 
-/** The URL of the next page: the request's own URL with the new cursor (and the effective page size and order). */
+/**
+ * The URL of the next page: the request's own URL with the new cursor (and the effective page size
+ * and order).
+ */
 export function nextUrl(
   c: Context,
   publicUrl: string | undefined,
@@ -97,7 +104,10 @@ export function nextUrl(
   return pageUrl(c, publicUrl, { page_size: String(query.page_size), order: query.order, cursor });
 }
 
-/** The request's own URL, on the public base when one is set, with `set` replacing its query parameters of those names. */
+/**
+ * The request's own URL, on the public base when one is set, with `set` replacing its query
+ * parameters of those names.
+ */
 export function pageUrl(
   c: Context,
   publicUrl: string | undefined,

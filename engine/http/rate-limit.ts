@@ -1,6 +1,7 @@
-// Request rate limits (token buckets per engine process): one per API key, and (ext) one per tenant within a key,
-// named by the caller's `X-Inlet-Provider` header, so that one tenant of an app sharing a key cannot use up the
-// key's rate for every other tenant. 429 with Retry-After when either is exceeded.
+// Request rate limits (token buckets per engine process): one per API key, and (ext) one per tenant
+// within a key, named by the caller's `X-Inlet-Provider` header, so that one tenant of an app
+// sharing a key cannot use up the key's rate for every other tenant. 429 with Retry-After when
+// either is exceeded.
 import type { MiddlewareHandler } from 'hono';
 import type { RequestVariables } from '../engine-context';
 import { ApiError } from './api-error';
@@ -10,7 +11,10 @@ export const PROVIDER_HEADER = 'x-inlet-provider';
 type Bucket = { tokens: number; at: number };
 type Limit = { perSecond: number; capacity: number };
 
-/** Buckets that refill at `perSecond` up to `capacity`; idle (full) ones are forgotten once there are many. */
+/**
+ * Buckets that refill at `perSecond` up to `capacity`; idle (full) ones are forgotten once there
+ * are many.
+ */
 function bucketsOf({ perSecond, capacity }: Limit) {
   const buckets = new Map<string, Bucket>();
   let prunedAt = -Infinity;
@@ -65,7 +69,8 @@ export function rateLimit(options: {
       throw new ApiError(
         429,
         'rate_limited',
-        `Too many requests for provider "${provider}": at most ${perProvider} per second. Retry after ${retryAfter} s.`,
+        `Too many requests for provider "${provider}": at most ${perProvider} per second. Retry ` +
+          `after ${retryAfter} s.`,
         [],
         {
           'Retry-After': String(retryAfter),
@@ -78,7 +83,8 @@ export function rateLimit(options: {
       throw new ApiError(
         429,
         'rate_limited',
-        `Too many requests for this API key: at most ${options.perSecond} per second. Retry after ${retryAfter} s.`,
+        `Too many requests for this API key: at most ${options.perSecond} per second. Retry ` +
+          `after ${retryAfter} s.`,
         [],
         {
           'Retry-After': String(retryAfter),
@@ -91,7 +97,10 @@ export function rateLimit(options: {
   };
 }
 
-/** The tenant named by the header (percent-encoded, at most 200 characters), or null when absent or unreadable. */
+/**
+ * The tenant named by the header (percent-encoded, at most 200 characters), or null when absent or
+ * unreadable.
+ */
 function providerOf(header: string | undefined): string | null {
   if (!header) return null;
   try {

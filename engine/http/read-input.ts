@@ -1,4 +1,5 @@
-// Parses request bodies and queries with zod; every failure becomes a 400 that names the offending path.
+// Parses request bodies and queries with zod; every failure becomes a 400 that names the offending
+// path.
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { badRequest, type ErrorDetail } from './api-error';
@@ -40,7 +41,8 @@ export async function readJson(c: Context, { optional = false } = {}): Promise<u
   try {
     value = JSON.parse(text);
   } catch (error) {
-    // V8's messages quote the input around the error, which may be a password: keep only the position.
+    // V8's messages quote the input around the error, which may be a password: keep only the
+    // position.
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
     throw badRequest(
       'malformed_json',

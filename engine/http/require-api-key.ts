@@ -1,4 +1,5 @@
-// Every route except the public ones needs a valid X-API-Key; keys are compared by hash in constant time.
+// Every route except the public ones needs a valid X-API-Key; keys are compared by hash in constant
+// time.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { RequestVariables } from '../engine-context';

@@ -1,4 +1,5 @@
-// Success envelopes of the contract: {status, data:{<key>: ...}, message} and lists with has_next/next_url.
+// Success envelopes of the contract: {status, data:{<key>: ...}, message} and lists with
+// has_next/next_url.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 

@@ -1,12 +1,16 @@
-// (ext) Cancelling extracts and loads: a queued job never starts; a running one is asked to stop and checks the
-// request at its checkpoints (see watchCancel), so whatever it committed stays committed and the next run resumes.
+// (ext) Cancelling extracts and loads: a queued job never starts; a running one is asked to stop
+// and checks the request at its checkpoints (see watchCancel), so whatever it committed stays
+// committed and the next run resumes.
 import type { Queryable } from '../store/db';
 
 export type CancellableTable = 'extracts' | 'loads';
 
 const JOB_KEY_PREFIX: Record<CancellableTable, string> = { extracts: 'extract', loads: 'load' };
 
-/** What a cancel did: the job was queued (now cancelled), running (asked to stop), or already over (nothing). */
+/**
+ * What a cancel did: the job was queued (now cancelled), running (asked to stop), or already over
+ * (nothing).
+ */
 export type CancelOutcome<Row> =
   { outcome: 'cancelled' | 'requested'; row: Row } | { outcome: 'finished' };
 
@@ -46,7 +50,9 @@ export async function cancelRequested(
   );
 }
 
-/** A running job's view of its cancel request, polled in the background so checkpoints cost nothing. */
+/**
+ * A running job's view of its cancel request, polled in the background so checkpoints cost nothing.
+ */
 export interface CancelWatch {
   readonly requested: boolean;
   stop(): void;

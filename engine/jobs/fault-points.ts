@@ -1,6 +1,6 @@
-// Test-only fault injection: INLET_FAULT_POINTS="after_upload:2" kills this process (SIGKILL) the 2nd time
-// the extract reaches `after_upload`, so crash-recovery tests can stop a real engine at an exact point. A thread
-// reads the variable as it starts, and counts on its own.
+// Test-only fault injection: INLET_FAULT_POINTS="after_upload:2" kills this process (SIGKILL) the
+// 2nd time the extract reaches `after_upload`, so crash-recovery tests can stop a real engine at an
+// exact point. A thread reads the variable as it starts, and counts on its own.
 const configured = new Map<string, number>(
   (process.env.INLET_FAULT_POINTS ?? '')
     .split(',')

@@ -1,8 +1,11 @@
-// The one way an extract or a load fails: a code, a title and a message for people, and who must act (blame). It
-// becomes the job's error, the contract's JobError.
+// The one way an extract or a load fails: a code, a title and a message for people, and who must
+// act (blame). It becomes the job's error, the contract's JobError.
 import type { JobError } from '../../lib/prequel/contract/job';
 
-/** Who must act on a failure the engine reports (the hosted API may name others: JobError's blame is any string). */
+/**
+ * Who must act on a failure the engine reports (the hosted API may name others: JobError's blame is
+ * any string).
+ */
 export type Blame = 'source' | 'destination' | 'configuration' | 'engine';
 
 export class JobFailure extends Error {
@@ -18,8 +21,9 @@ export class JobFailure extends Error {
 }
 
 /**
- * The job's error for a failure. An extract's links to its code's entry of the errors page and names its cause in a
- * short, secret-free trace (the error class and code, never a stack or values); a load's links to the loads entry.
+ * The job's error for a failure. An extract's links to its code's entry of the errors page and
+ * names its cause in a short, secret-free trace (the error class and code, never a stack or
+ * values); a load's links to the loads entry.
  */
 export function jobErrorOf(failure: JobFailure, job: 'extract' | 'load'): JobError {
   return {

@@ -1,6 +1,6 @@
-// Runs the engine's background jobs on graphile-worker (a Postgres queue shared by every engine process),
-// keeps a heartbeat per worker, releases the jobs of workers that stopped beating, and starts due extracts and
-// due delivery retries.
+// Runs the engine's background jobs on graphile-worker (a Postgres queue shared by every engine
+// process), keeps a heartbeat per worker, releases the jobs of workers that stopped beating, and
+// starts due extracts and due delivery retries.
 import { EventEmitter } from 'node:events';
 import {
   type LogFunctionFactory,
@@ -88,7 +88,8 @@ export async function startJobRunner(
     if (level === 'error') engine.logger.error('job runner', { message });
     else if (level === 'warning') engine.logger.warn('job runner', { message });
   };
-  // Listening before run(): the pool announces itself while run() starts. Jobs are locked under the pool's id.
+  // Listening before run(): the pool announces itself while run() starts. Jobs are locked under the
+  // pool's id.
   const events: WorkerEvents = new EventEmitter();
   events.on('pool:create', ({ workerPool }) => {
     workerIds.add(workerPool.id);
@@ -129,7 +130,8 @@ export async function startJobRunner(
       if (!locked) return;
       try {
         const stale = await client.query<{ worker_id: string }>(
-          `delete from engine_workers where heartbeat_at < clock_timestamp() - make_interval(secs => $1) returning worker_id`,
+          `delete from engine_workers where heartbeat_at < clock_timestamp() - ` +
+            `make_interval(secs => $1) returning worker_id`,
           [staleAfterSeconds],
         );
         const ids = stale.rows.map((row) => row.worker_id);

@@ -1,5 +1,5 @@
-// Disables a stream whose endpoint is gone (410) or has failed for too long: no load sends to it again until someone
-// enables it.
+// Disables a stream whose endpoint is gone (410) or has failed for too long: no load sends to it
+// again until someone enables it.
 import { recordAudit } from '../audit/record-audit';
 import type { EngineContext } from '../engine-context';
 import { notify } from '../events/monitoring-events';
@@ -10,7 +10,10 @@ import { withTransaction } from '../store/db';
 
 const ENGINE_ACTOR = { actor_id: 'engine', type: 'unknown' } as const;
 
-/** Sets is_enabled false with the reason, audits it and emits `stream.disabled`; a stream already disabled is left alone. */
+/**
+ * Sets is_enabled false with the reason, audits it and emits `stream.disabled`; a stream already
+ * disabled is left alone.
+ */
 export async function disableStream(
   engine: EngineContext,
   streamId: string,
@@ -23,7 +26,8 @@ export async function disableStream(
     const previousObject = await responseOf(definition, existing, client);
     const row = (
       await client.query(
-        `update streams set body = jsonb_set(body, '{is_enabled}', 'false'), disabled_reason = $2, disabled_at = clock_timestamp(), updated_at = clock_timestamp()
+        `update streams set body = jsonb_set(body, '{is_enabled}', 'false'), disabled_reason =
+          $2, disabled_at = clock_timestamp(), updated_at = clock_timestamp()
          where id = $1 returning *`,
         [streamId, reason],
       )
@@ -50,6 +54,8 @@ export async function disableStream(
     dataset_id: disabled.dataset_id,
     destination_id: disabled.destination_id,
     reason,
-    message: `The stream was disabled: ${reason}. Fix the endpoint (or the destination's URI), then enable the stream again; its pending records are delivered by the next load.`,
+    message:
+      `The stream was disabled: ${reason}. Fix the endpoint (or the destination's URI), ` +
+      `then enable the stream again; its pending records are delivered by the next load.`,
   });
 }

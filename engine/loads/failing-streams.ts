@@ -1,8 +1,9 @@
-// A stream whose endpoint has failed every delivery for long enough is disabled, and the operator told (research
-// §7.2 item 13: "endpoint auto-disabled after the configured period"; Svix disables an endpoint after 5 days).
-// A stream's failing run starts with the first load that could deliver nothing because the endpoint was
-// unavailable (5xx, 429, timeouts, connection errors, all attempts spent) and ends with the first delivery that
-// succeeds. Rejections (other 4xx) do not count: an endpoint that refuses a record is up.
+// A stream whose endpoint has failed every delivery for long enough is disabled, and the operator
+// told (research §7.2 item 13: "endpoint auto-disabled after the configured period"; Svix disables
+// an endpoint after 5 days). A stream's failing run starts with the first load that could deliver
+// nothing because the endpoint was unavailable (5xx, 429, timeouts, connection errors, all attempts
+// spent) and ends with the first delivery that succeeds. Rejections (other 4xx) do not count: an
+// endpoint that refuses a record is up.
 import type { EngineContext } from '../engine-context';
 
 /** Five days, as Svix; ENGINE_DISABLE_AFTER_FAILING_HOURS sets it. */
@@ -20,8 +21,9 @@ export interface LoadDeliveries {
 }
 
 /**
- * Adds a load's deliveries to the stream's failing run: a delivery ends the run; a load of failures only starts
- * one, or extends it. Returns why the stream is to be disabled once the run has lasted `disableAfterMs`, else null.
+ * Adds a load's deliveries to the stream's failing run: a delivery ends the run; a load of failures
+ * only starts one, or extends it. Returns why the stream is to be disabled once the run has lasted
+ * `disableAfterMs`, else null.
  */
 export async function recordFailingRun(
   engine: EngineContext,
@@ -31,7 +33,8 @@ export async function recordFailingRun(
 ): Promise<string | null> {
   if (load.delivered > 0) {
     await engine.db.query(
-      'update stream_state set failing_since = null where stream_id = $1 and failing_since is not null',
+      'update stream_state set failing_since = null where stream_id = $1 and failing_since is ' +
+        'not null',
       [streamId],
     );
     return null;
@@ -40,18 +43,26 @@ export async function recordFailingRun(
   // Nothing is written for a stream deleted meanwhile.
   const row = (
     await engine.db.query<{ failing_since: Date | string; failing_ms: number }>(
-      `insert into stream_state (stream_id, failing_since) select $1, $2 where exists (select from streams where id = $1)
-       on conflict (stream_id) do update set failing_since = coalesce(stream_state.failing_since, excluded.failing_since)
-       returning failing_since, (extract(epoch from clock_timestamp() - failing_since) * 1000)::float8 as failing_ms`,
+      `insert into stream_state (stream_id, failing_since) select $1, $2 where exists (select
+        from streams where id = $1)
+       on conflict (stream_id) do update set failing_since =
+         coalesce(stream_state.failing_since, excluded.failing_since)
+       returning failing_since, (extract(epoch from clock_timestamp() - failing_since) *
+         1000)::float8 as failing_ms`,
       [streamId, load.startedAt],
     )
   ).rows[0];
   if (!row) return null;
   if (row.failing_ms < disableAfterMs) return null;
-  return `every delivery has failed for ${describeDuration(row.failing_ms)} (since ${new Date(row.failing_since).toISOString()})${load.lastReason ? `, last: ${load.lastReason}` : ''}`;
+  const since = new Date(row.failing_since).toISOString();
+  const last = load.lastReason ? `, last: ${load.lastReason}` : '';
+  return `every delivery has failed for ${describeDuration(row.failing_ms)} (since ${since})${last}`;
 }
 
-/** "5 days 2 hours", "3 hours 10 minutes", "12 minutes", "40 seconds": the largest unit and the next one. */
+/**
+ * "5 days 2 hours", "3 hours 10 minutes", "12 minutes", "40 seconds": the largest unit and the next
+ * one.
+ */
 export function describeDuration(ms: number): string {
   const units: [string, number][] = [
     ['day', 86_400_000],

@@ -1,5 +1,6 @@
-// A stream's retry state in stream_state: updated at the end of every load, read for the stream's status, and
-// turned into retry loads (just the waiting records) by the job runner's scheduler once due.
+// A stream's retry state in stream_state: updated at the end of every load, read for the stream's
+// status, and turned into retry loads (just the waiting records) by the job runner's scheduler once
+// due.
 import type { Db, Queryable } from '../store/db';
 import { toRfc3339, withTransaction } from '../store/db';
 import { type LoadRetryOutcome, nextRetryState } from './retry-schedule';
@@ -8,13 +9,16 @@ import { triggerLoadIn } from './trigger-load';
 /** What a stream's read shape says about its waiting records (ext); null when none waits. */
 export interface StreamRetry {
   records_waiting: number;
-  /** When the next retry is due; null while the stream is not retried automatically (paused, disabled). */
+  /**
+   * When the next retry is due; null while the stream is not retried automatically (paused,
+   * disabled).
+   */
   next_retry_at: string | null;
 }
 
 /**
- * Plans the stream's next retry after a load (see nextRetryState), at the database's clock. Returns when it is
- * due, or null when nothing waits.
+ * Plans the stream's next retry after a load (see nextRetryState), at the database's clock. Returns
+ * when it is due, or null when nothing waits.
  */
 export async function planRetry(
   db: Queryable,
@@ -29,8 +33,10 @@ export async function planRetry(
       next_ms: number | null;
       now_ms: number;
     }>(
-      `select (select count(*)::int from stream_records where stream_id = $1 and status = 'retry') as waiting,
-         s.retry_step as step, (extract(epoch from s.next_retry_at) * 1000)::float8 as next_ms, (extract(epoch from clock_timestamp()) * 1000)::float8 as now_ms
+      `select (select count(*)::int from stream_records where stream_id = $1 and status =
+        'retry') as waiting,
+         s.retry_step as step, (extract(epoch from s.next_retry_at) * 1000)::float8 as next_ms,
+           (extract(epoch from clock_timestamp()) * 1000)::float8 as now_ms
        from (select 1) one left join stream_state s on s.stream_id = $1`,
       [streamId],
     )
@@ -45,8 +51,10 @@ export async function planRetry(
     { nowMs: row.now_ms, ...options },
   );
   const saved = await db.query<{ next_retry_at: string | null }>(
-    `insert into stream_state (stream_id, retry_step, next_retry_at) select $1, $2, to_timestamp($3::float8 / 1000) where exists (select from streams where id = $1)
-     on conflict (stream_id) do update set retry_step = excluded.retry_step, next_retry_at = excluded.next_retry_at
+    `insert into stream_state (stream_id, retry_step, next_retry_at) select $1, $2,
+      to_timestamp($3::float8 / 1000) where exists (select from streams where id = $1)
+     on conflict (stream_id) do update set retry_step = excluded.retry_step, next_retry_at =
+       excluded.next_retry_at
      returning next_retry_at`,
     [streamId, next.step, next.nextRetryAtMs],
   );
@@ -55,21 +63,23 @@ export async function planRetry(
 }
 
 /**
- * Starts a retry load for every stream whose retry is due and that loads on its own (enabled, valid). The due time is
- * cleared as the load is queued (one engine claims it); if a load is already running, it is that load's end that
- * plans the next retry.
+ * Starts a retry load for every stream whose retry is due and that loads on its own (enabled,
+ * valid). The due time is cleared as the load is queued (one engine claims it); if a load is
+ * already running, it is that load's end that plans the next retry.
  */
 export async function triggerDueRetries(db: Db): Promise<number> {
   const due = await db.query<{ stream_id: string }>(
     `select s.stream_id from stream_state s join streams st on st.id = s.stream_id
-     where s.next_retry_at <= clock_timestamp() and st.is_valid and st.disabled_reason is null and coalesce((st.body->>'is_enabled')::boolean, true)
+     where s.next_retry_at <= clock_timestamp() and st.is_valid and st.disabled_reason is null
+       and coalesce((st.body->>'is_enabled')::boolean, true)
      order by s.next_retry_at limit 100`,
   );
   let started = 0;
   for (const { stream_id } of due.rows) {
     const created = await withTransaction(db, async (client) => {
       const claimed = await client.query(
-        'update stream_state set next_retry_at = null where stream_id = $1 and next_retry_at <= clock_timestamp()',
+        'update stream_state set next_retry_at = null where stream_id = $1 and next_retry_at <= ' +
+          'clock_timestamp()',
         [stream_id],
       );
       if (!claimed.rowCount) return false;
@@ -99,9 +109,11 @@ export async function streamRetries(
     automatic: boolean;
   }>(
     `select st.id as stream_id, w.waiting, s.next_retry_at,
-       st.is_valid and st.disabled_reason is null and coalesce((st.body->>'is_enabled')::boolean, true) as automatic
+       st.is_valid and st.disabled_reason is null and
+         coalesce((st.body->>'is_enabled')::boolean, true) as automatic
      from streams st
-     cross join lateral (select count(*)::int as waiting from stream_records r where r.stream_id = st.id and r.status = 'retry') w
+     cross join lateral (select count(*)::int as waiting from stream_records r where r.stream_id
+       = st.id and r.status = 'retry') w
      left join stream_state s on s.stream_id = st.id
      where st.id = any($1::uuid[]) and w.waiting > 0`,
     [streamIds],

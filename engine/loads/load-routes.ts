@@ -39,7 +39,9 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
     method: 'post',
     path: '/import/streams/:id/load',
     summary:
-      'Start a load of the stream: everything pending, only record_ids, or (ext) every current record again (returns the queued or running one if there is one; a redelivery while another load runs is 409); audited as IMPORT_LOAD_REQUEST',
+      'Start a load of the stream: everything pending, only record_ids, or (ext) every current ' +
+      'record again (returns the queued or running one if there is one; a redelivery while ' +
+      'another load runs is 409); audited as IMPORT_LOAD_REQUEST',
     tag: 'loads',
     audited: true,
     body: LoadBody,
@@ -53,7 +55,8 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
         c.req.param('id')!,
       );
       const body = parseWith(LoadBody, await readJson(c, { optional: true }));
-      // Audited even when it joins the running load: the request and its reason are what support looks for.
+      // Audited even when it joins the running load: the request and its reason are what support
+      // looks for.
       const { load, created } = await withTransaction(engine.db, async (client) => {
         const mode = body.redeliver ? 'redeliver' : 'pending';
         const triggered = await triggerLoadIn(client, stream.id, {
@@ -65,7 +68,8 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
         if (mode === 'redeliver' && triggered.load.mode !== 'redeliver') {
           throw conflict(
             'load_running',
-            'A load of this stream is running: cancel it or let it finish, then ask for the redelivery again.',
+            'A load of this stream is running: cancel it or let it finish, then ask for the ' +
+              'redelivery again.',
           );
         }
         const object = loadResponse(triggered.load);
@@ -94,7 +98,9 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
     method: 'post',
     path: '/import/loads/:id/cancel',
     summary:
-      '(ext) Cancel a load: a queued one never starts; a running one sends no further request and ends cancelled, with what it delivered recorded (the next load sends the rest); audited as IMPORT_LOAD_CANCEL',
+      '(ext) Cancel a load: a queued one never starts; a running one sends no further request ' +
+      'and ends cancelled, with what it delivered recorded (the next load sends the rest); ' +
+      'audited as IMPORT_LOAD_CANCEL',
     tag: 'loads',
     audited: true,
     response: LoadResponse,
@@ -105,7 +111,8 @@ export function addLoadRoutes(routes: ApiRoutes<RequestVariables>, engine: Engin
         const found = await requireById<LoadRow & { provider_id: string }>(
           client,
           'load',
-          'select l.*, s.provider_id from loads l join streams s on s.id = l.stream_id where l.id = $1 for update of l',
+          'select l.*, s.provider_id from loads l join streams s on s.id = l.stream_id where ' +
+            'l.id = $1 for update of l',
           id,
         );
         const cancel = await requestCancel<LoadRow>(client, 'loads', id);

@@ -77,13 +77,11 @@ async function ledger(streamId: string) {
 }
 
 const arrivals = () =>
-  receiver.store
-    .deliveries()
-    .map((entry) => ({
-      at: Date.parse(entry.receivedAt),
-      status: entry.status,
-      outcome: entry.outcome,
-    }));
+  receiver.store.deliveries().map((entry) => ({
+    at: Date.parse(entry.receivedAt),
+    status: entry.status,
+    outcome: entry.outcome,
+  }));
 
 describe('what an endpoint answers, through whole loads', () => {
   test('429 with Retry-After as an HTTP date: the retry waits until that date', async () => {

@@ -1,6 +1,7 @@
-// The load thread, seen from the engine: one worker thread per process, started on first use (or when the job
-// runner starts) and kept, since starting one (with its TypeScript loader) takes about a second. Loads open readers
-// in it and pull transformed pages one at a time; the thread reads the next page while the engine sends this one.
+// The load thread, seen from the engine: one worker thread per process, started on first use (or
+// when the job runner starts) and kept, since starting one (with its TypeScript loader) takes about
+// a second. Loads open readers in it and pull transformed pages one at a time; the thread reads the
+// next page while the engine sends this one.
 import { Worker } from 'node:worker_threads';
 import { JobFailure } from '../jobs/job-failure';
 import type { PageSource, ReaderSpec, ThreadPage, ThreadReply, ThreadRequest } from './page-thread';
@@ -48,8 +49,9 @@ export class PageThread {
   }
 
   /**
-   * Stops the thread once its readers are closed (DuckDB's work in flight finished: a thread terminated under it
-   * aborts the process); what its loads ask for from then on fails, and the next load starts another thread.
+   * Stops the thread once its readers are closed (DuckDB's work in flight finished: a thread
+   * terminated under it aborts the process); what its loads ask for from then on fails, and the
+   * next load starts another thread.
    */
   async stop(): Promise<void> {
     const worker = this.worker;
@@ -64,7 +66,8 @@ export class PageThread {
     const worker = new Worker(new URL('./page-thread-entry.mjs', import.meta.url));
     // An idle thread does not keep the process alive; one with requests in flight does (see call).
     worker.unref();
-    // Whatever was asked of a thread that failed or stopped fails with it; the next request starts another.
+    // Whatever was asked of a thread that failed or stopped fails with it; the next request starts
+    // another.
     const failed = (error: Error) => {
       if (this.worker === worker) this.worker = null;
       for (const [id, pending] of this.pending) {
@@ -83,7 +86,8 @@ export class PageThread {
       this.pending.delete(reply.id);
       if (![...this.pending.values()].some((other) => other.worker === worker)) worker.unref();
       if (reply.ok) pending.resolve(reply.value);
-      // A load error the thread named (a stream too slow to transform) fails the load with its code, blame and title.
+      // A load error the thread named (a stream too slow to transform) fails the load with its
+      // code, blame and title.
       else
         pending.reject(
           reply.failure

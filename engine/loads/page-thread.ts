@@ -1,6 +1,6 @@
-// What runs in the load thread (see page-thread-client.ts): a load's records are read from the cache and
-// transformed there, page by page, so that the engine's event loop only sends, signs and records them, and the two
-// halves of a load use two cores.
+// What runs in the load thread (see page-thread-client.ts): a load's records are read from the
+// cache and transformed there, page by page, so that the engine's event loop only sends, signs and
+// records them, and the two halves of a load use two cores.
 import type { MessagePort } from 'node:worker_threads';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
@@ -28,14 +28,22 @@ export interface ReaderSpec {
   columns: SchemaColumn[] | null;
   /** The load's clock (now() and TODAY()), in ms since 1970. */
   now: number;
-  /** Whether pages carry their transformed records as objects too (templates and files read them). */
+  /**
+   * Whether pages carry their transformed records as objects too (templates and files read them).
+   */
   objects: boolean;
 }
 
-/** Where a page comes from: given record ids, or the next page of the records changed in a version range. */
+/**
+ * Where a page comes from: given record ids, or the next page of the records changed in a version
+ * range.
+ */
 export type PageSource =
   | { kind: 'ids'; ids: readonly string[] }
-  /** `skip`: ids already read (they are left out); only the first request of a reader's range is looked at. */
+  /**
+   * `skip`: ids already read (they are left out); only the first request of a reader's range is
+   * looked at.
+   */
   | {
       kind: 'changed';
       afterVersion: number;
@@ -44,12 +52,18 @@ export type PageSource =
       skip: readonly string[];
     };
 
-/** A page, transformed: the records that passed, their JSON, and those that failed with their errors. */
+/**
+ * A page, transformed: the records that passed, their JSON, and those that failed with their
+ * errors.
+ */
 export interface ThreadPage {
   recordIds: string[];
   versions: number[];
   deleted: boolean[];
-  /** UTF-8 `toJson` of the passed records, in order (deletions carry their flag): a batch body and a ledger page. */
+  /**
+   * UTF-8 `toJson` of the passed records, in order (deletions carry their flag): a batch body and a
+   * ledger page.
+   */
   json: Uint8Array;
   /** The passed records as objects, when the reader asked for them. */
   objects: Record<string, unknown>[] | null;
@@ -60,12 +74,18 @@ export type ThreadRequest =
   | { kind: 'open'; spec: ReaderSpec }
   | { kind: 'page'; reader: number; source: PageSource }
   | { kind: 'close'; reader: number }
-  /** Closes every reader, waiting for DuckDB's work in flight: a thread stopped under it takes the process along. */
+  /**
+   * Closes every reader, waiting for DuckDB's work in flight: a thread stopped under it takes the
+   * process along.
+   */
   | { kind: 'stop' };
 
 export type ThreadReply =
   | { id: number; ok: true; value: unknown }
-  /** `failure`: the load's error, when the thread failed the load with a JobFailure (ExpressionTooSlow). */
+  /**
+   * `failure`: the load's error, when the thread failed the load with a JobFailure
+   * (ExpressionTooSlow).
+   */
   | {
       id: number;
       ok: false;
@@ -78,7 +98,10 @@ export type ThreadReply =
 interface OpenReader {
   reader: CachedRecordReader;
   transform: CompiledTransform;
-  /** The target fields of the stream's expression mappings, which a page that runs out of time names. */
+  /**
+   * The target fields of the stream's expression mappings, which a page that runs out of time
+   * names.
+   */
   expressionTargets: string[];
   now: Date;
   objects: boolean;
@@ -95,13 +118,21 @@ interface OpenReader {
 
 const compile = createTransformCache();
 
-/** Transform work done before the thread's other requests (other loads' pages, DuckDB's replies) get a turn. */
+/**
+ * Transform work done before the thread's other requests (other loads' pages, DuckDB's replies) get
+ * a turn.
+ */
 const sliceMilliseconds = 20;
 
-/** Lets the thread's pending messages and I/O callbacks run (they come in the loop's poll phase, before immediates). */
+/**
+ * Lets the thread's pending messages and I/O callbacks run (they come in the loop's poll phase,
+ * before immediates).
+ */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A tenth of the slice before, up to 20 ms, as previews pause on the event loop (see next-turn.ts). */
+/**
+ * A tenth of the slice before, up to 20 ms, as previews pause on the event loop (see next-turn.ts).
+ */
 const pauseFraction = 0.1;
 const maxPauseMilliseconds = 20;
 const pause = (slice: number) =>
@@ -119,9 +150,10 @@ export interface TransformPageOptions {
 }
 
 /**
- * Transforms a page (each record as it is read, so none outlives its transform) and writes the page's JSON once, in
- * one go (several times faster than record by record). The work goes in slices with other requests in between, so a
- * slow stream slows its own load, not every tenant's, and stops once the page has spent its budget.
+ * Transforms a page (each record as it is read, so none outlives its transform) and writes the
+ * page's JSON once, in one go (several times faster than record by record). The work goes in slices
+ * with other requests in between, so a slow stream slows its own load, not every tenant's, and
+ * stops once the page has spent its budget.
  */
 export async function transformPage(
   records: Iterable<CachedRecord>,
@@ -166,7 +198,8 @@ export async function transformPage(
   }
   budget.charge(performance.now() - sliceStarted);
   const bytes = Buffer.from(toJson(passed));
-  // Sent by moving its memory to the other thread: a small Buffer shares Node's pool, so it is copied first.
+  // Sent by moving its memory to the other thread: a small Buffer shares Node's pool, so it is
+  // copied first.
   page.json =
     bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
       ? bytes
@@ -245,7 +278,10 @@ export class PageThreadState {
     return id;
   }
 
-  /** Counts a reader's page work while it runs: others' transforms pause between slices meanwhile (see turn). */
+  /**
+   * Counts a reader's page work while it runs: others' transforms pause between slices meanwhile
+   * (see turn).
+   */
   private async working<T>(open: OpenReader, work: () => Promise<T>): Promise<T> {
     open.active++;
     try {
@@ -256,9 +292,10 @@ export class PageThreadState {
   }
 
   /**
-   * What a reader's transform waits for between slices: the loop's next turn, or a pause while another load's work
-   * is under way. That work (opening a reader, reading a page from DuckDB) takes several turns, and would otherwise
-   * wait a whole slice for each: a record that runs out of its 100 ms is one slice.
+   * What a reader's transform waits for between slices: the loop's next turn, or a pause while
+   * another load's work is under way. That work (opening a reader, reading a page from DuckDB)
+   * takes several turns, and would otherwise wait a whole slice for each: a record that runs out of
+   * its 100 ms is one slice.
    */
   private turn(open: OpenReader, slice: number): Promise<void> {
     const othersWork =
@@ -305,8 +342,9 @@ export class PageThreadState {
       });
     };
     const page = await (open.ahead ?? next());
-    // Read and transformed once this page is on its way: started at once, its synchronous transform would run
-    // before the reply is posted (both wait on microtasks), and the engine would get each page a page late.
+    // Read and transformed once this page is on its way: started at once, its synchronous transform
+    // would run before the reply is posted (both wait on microtasks), and the engine would get each
+    // page a page late.
     open.ahead = page
       ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.working(open, next))
       : null;
@@ -322,7 +360,10 @@ function transferList(value: unknown): ArrayBuffer[] {
   return json instanceof Uint8Array && json.byteLength ? [json.buffer as ArrayBuffer] : [];
 }
 
-/** A failed request's answer: its message, and the load error's code, blame and title when it is a JobFailure. */
+/**
+ * A failed request's answer: its message, and the load error's code, blame and title when it is a
+ * JobFailure.
+ */
 function failureReply(id: number, error: unknown): ThreadReply {
   if (!(error instanceof Error)) return { id, ok: false, message: String(error) };
   if (!(error instanceof JobFailure)) return { id, ok: false, message: error.message };

@@ -1,19 +1,29 @@
-// Pure: when a stream's undelivered records are tried again. A load gives a request a few quick attempts; records
-// still refused after those (408/429/5xx, timeouts, connection errors) wait for a retry of their own on this
-// schedule, independent of extracts, as webhook platforms do (Svix: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).
+// Pure: when a stream's undelivered records are tried again. A load gives a request a few quick
+// attempts; records still refused after those (408/429/5xx, timeouts, connection errors) wait for a
+// retry of their own on this schedule, independent of extracts, as webhook platforms do (Svix: 5 s,
+// 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).
 
-/** 5 s, 1 min, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; the last step repeats until the stream is disabled for failing too long. */
+/**
+ * 5 s, 1 min, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; the last step repeats until the stream is
+ * disabled for failing too long.
+ */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
   5_000, 60_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
 ];
 
-/** ±10 %: streams that failed together (one endpoint's outage) do not all come back at the same moment. */
+/**
+ * ±10 %: streams that failed together (one endpoint's outage) do not all come back at the same
+ * moment.
+ */
 const JITTER = 0.1;
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const MAX_STEP_MS = 7 * 24 * 3_600_000;
 
-/** "5s,1m,5m,30m,2h" → milliseconds; throws a sentence naming the bad step (the engine stops with it). */
+/**
+ * "5s,1m,5m,30m,2h" → milliseconds; throws a sentence naming the bad step (the engine stops with
+ * it).
+ */
 export function parseRetrySchedule(text: string): number[] {
   const steps = text
     .split(',')
@@ -26,7 +36,8 @@ export function parseRetrySchedule(text: string): number[] {
     const ms = match ? Number(match[1]) * UNIT_MS[match[2]!]! : NaN;
     if (!(ms >= 1 && ms <= MAX_STEP_MS))
       throw new Error(
-        `"${step}" is not a delay: use a whole number with ms, s, m or h, up to 7 days (e.g. 5s,1m,5m)`,
+        `"${step}" is not a delay: use a whole number with ms, s, m or h, up to 7 days (e.g. ` +
+          `5s,1m,5m)`,
       );
     return ms;
   });
@@ -53,15 +64,19 @@ export interface LoadRetryOutcome {
 }
 
 export interface RetryState {
-  /** The step the next scheduled retry uses: 0 after a success, +1 per retry round that delivered nothing. */
+  /**
+   * The step the next scheduled retry uses: 0 after a success, +1 per retry round that delivered
+   * nothing.
+   */
   step: number;
   nextRetryAtMs: number | null;
 }
 
 /**
- * The stream's retry state after a load. Nothing waiting: none scheduled. A delivery anywhere starts the schedule
- * over; a load that tried and delivered nothing moves one step on; a load that never reached the endpoint keeps a
- * retry already planned. Retry-After later than the step is honoured.
+ * The stream's retry state after a load. Nothing waiting: none scheduled. A delivery anywhere
+ * starts the schedule over; a load that tried and delivered nothing moves one step on; a load that
+ * never reached the endpoint keeps a retry already planned. Retry-After later than the step is
+ * honoured.
  */
 export function nextRetryState(
   current: RetryState,

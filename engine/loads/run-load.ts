@@ -1,7 +1,9 @@
-// One load, start to finish: the records of the stream's dataset that changed since the stream last settled (or
-// the requested ids, or earlier temporary failures, or only those for a scheduled retry, or every current record for
-// a redelivery) are transformed, validated, delivered, and recorded page by page, the stages overlapping: page k+1 is read and transformed (in the load thread,
-// on another core) while page k is sent, and page k's outcomes are written while page k+1 is sent.
+// One load, start to finish: the records of the stream's dataset that changed since the stream last
+// settled (or the requested ids, or earlier temporary failures, or only those for a scheduled
+// retry, or every current record for a redelivery) are transformed, validated, delivered, and
+// recorded page by page, the stages overlapping: page k+1 is read and transformed (in the load
+// thread, on another core) while page k is sent, and page k's outcomes are written while page k+1
+// is sent.
 import path from 'node:path';
 import type { JobError } from '../../lib/prequel/contract/job';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
@@ -35,16 +37,19 @@ import { pageThread, type ThreadPage, type ThreadReader } from './page-thread-cl
 import { readAhead } from './read-ahead';
 
 const PAGE = 1000;
-// Compiling a stream's mappings (its record_schema with ajv above all) costs about as much as transforming a few
-// thousand records: loads of an unchanged stream reuse it. (Checked here for the load's error; the load thread
-// compiles its own.)
+// Compiling a stream's mappings (its record_schema with ajv above all) costs about as much as
+// transforming a few thousand records: loads of an unchanged stream reuse it. (Checked here for the
+// load's error; the load thread compiles its own.)
 const compileMappings = createTransformCache();
 const throttles = new WeakMap<
   EngineContext,
   Map<string, { key: string; throttle: DestinationThrottle }>
 >();
 
-/** One throttle per destination and engine, rebuilt when its limits change; the limits themselves hold across engines. */
+/**
+ * One throttle per destination and engine, rebuilt when its limits change; the limits themselves
+ * hold across engines.
+ */
 function throttleFor(
   engine: EngineContext,
   destinationId: string,
@@ -73,7 +78,10 @@ interface Counters extends LoadCounts {
   lastReason: string | null;
   /** The latest Retry-After among the records left waiting (ms since the epoch). */
   retryNotBefore: number | null;
-  /** Records not sent because the load was cancelled (neither counted nor recorded: the next load sends them). */
+  /**
+   * Records not sent because the load was cancelled (neither counted nor recorded: the next load
+   * sends them).
+   */
   skipped: number;
 }
 
@@ -82,7 +90,10 @@ export interface RunLoadOptions {
   timeoutMs?: number;
   maxAttempts?: number;
   maxWaitMs?: number;
-  /** How long every delivery may fail before the stream is disabled (DEFAULT_DISABLE_AFTER_FAILING_MS). */
+  /**
+   * How long every delivery may fail before the stream is disabled
+   * (DEFAULT_DISABLE_AFTER_FAILING_MS).
+   */
   disableAfterFailingMs?: number;
   /** The delays between retries of undelivered records (DEFAULT_RETRY_SCHEDULE_MS). */
   retryScheduleMs?: readonly number[];
@@ -97,19 +108,27 @@ interface StreamRow {
   disabled_reason: string | null;
 }
 
-/** The valid records of a page, ready to send, and the ledger entries of those that failed the transform. */
+/**
+ * The valid records of a page, ready to send, and the ledger entries of those that failed the
+ * transform.
+ */
 interface TransformedPage extends DeliveryPage {
   failures: LedgerEntry[];
 }
 
-/** The stream, its compiled mappings and everything a delivery needs; throws what makes the load fail at once. */
+/**
+ * The stream, its compiled mappings and everything a delivery needs; throws what makes the load
+ * fail at once.
+ */
 async function prepareLoad(engine: EngineContext, load: LoadRow, options: RunLoadOptions) {
   const stream = (
     await engine.db.query<StreamRow>('select * from streams where id = $1', [load.stream_id])
   ).rows[0];
   if (!stream) throw new Error('The stream was deleted.');
   if (stream.disabled_reason) {
-    const message = `The stream is disabled (${stream.disabled_reason}): enable it again once the endpoint is back.`;
+    const message =
+      `The stream is disabled (${stream.disabled_reason}): enable it again once ` +
+      `the endpoint is back.`;
     throw new JobFailure('destination', 'stream_disabled', 'The load failed', message);
   }
   const config = StreamCreateSchema.parse(stream.body);
@@ -134,7 +153,8 @@ async function prepareLoad(engine: EngineContext, load: LoadRow, options: RunLoa
   const key = await signingKey(engine);
   const format =
     destination.type === 'webhook_batch' ? destination.webhook_batch?.format : undefined;
-  // Only a json batch with the default body goes as the page's JSON; every other request reads the records.
+  // Only a json batch with the default body goes as the page's JSON; every other request reads the
+  // records.
   const template =
     destination.type === 'webhook_batch'
       ? destination.webhook_batch?.request_template
@@ -169,7 +189,8 @@ async function prepareLoad(engine: EngineContext, load: LoadRow, options: RunLoa
       destination.max_concurrency,
     ),
     artifacts,
-    // (ext) A destination may set its own deadline (a slow endpoint); the engine's applies otherwise.
+    // (ext) A destination may set its own deadline (a slow endpoint); the engine's applies
+    // otherwise.
     timeoutMs:
       destination.timeout_seconds !== undefined
         ? destination.timeout_seconds * 1000
@@ -187,7 +208,10 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
-/** What a load has to go through, page by page, transformed by the load thread; it stops once the destination is gone. */
+/**
+ * What a load has to go through, page by page, transformed by the load thread; it stops once the
+ * destination is gone.
+ */
 async function* threadPages(
   engine: EngineContext,
   load: LoadRow,
@@ -227,7 +251,8 @@ async function* threadPages(
     yield await byIds(ids);
   }
   if (load.mode === 'retry') return;
-  // Their latest versions were just read: the changed records skip them rather than send them twice.
+  // Their latest versions were just read: the changed records skip them rather than send them
+  // twice.
   let skip = retries;
   for (;;) {
     if (context.gone || context.stopped?.()) return;
@@ -244,7 +269,10 @@ async function* threadPages(
   }
 }
 
-/** A page's transformed records as objects, parsed from its JSON only if something reads one (a split batch). */
+/**
+ * A page's transformed records as objects, parsed from its JSON only if something reads one (a
+ * split batch).
+ */
 class PageObjects {
   constructor(
     private readonly json: Buffer,
@@ -273,9 +301,10 @@ class PageRecord implements VersionedRecord {
 }
 
 /**
- * Drops versions already delivered (e.g. before a crash) unless the ids were asked for, the ledger was empty when
- * the load began (nothing was delivered before, and a load reads each record once) or everything is sent again; a
- * redelivery drops deleted records (it sends what exists). Counts the rest.
+ * Drops versions already delivered (e.g. before a crash) unless the ids were asked for, the ledger
+ * was empty when the load began (nothing was delivered before, and a load reads each record once)
+ * or everything is sent again; a redelivery drops deleted records (it sends what exists). Counts
+ * the rest.
  */
 async function deliverablePage(
   engine: EngineContext,
@@ -291,7 +320,8 @@ async function deliverablePage(
     !load.record_ids && !freshLedger && !redelivery && ids.length
       ? (
           await engine.db.query<{ record_id: string; version: string }>(
-            `select record_id, version::text from stream_records where stream_id = $1 and record_id = any($2) and status = 'delivered'`,
+            `select record_id, version::text from stream_records where stream_id = $1 and ` +
+              `record_id = any($2) and status = 'delivered'`,
             [load.stream_id, ids],
           )
         ).rows
@@ -334,7 +364,10 @@ async function deliverablePage(
   return result;
 }
 
-/** The ledger entry of a record that was sent (or given up on), pointing at its transformed record in the page; none for one never sent. */
+/**
+ * The ledger entry of a record that was sent (or given up on), pointing at its transformed record
+ * in the page; none for one never sent.
+ */
 function deliveredEntry(
   outcome: RecordOutcome,
   transformedIndex: number,
@@ -391,7 +424,9 @@ function loadError(
     return {
       error_code: 'destination_gone',
       title: 'The destination is gone; the stream was disabled',
-      message: `${notDelivered} record(s) not delivered: ${gone}. The stream was disabled; enable it again once the endpoint is back, and the next load delivers them.`,
+      message:
+        `${notDelivered} record(s) not delivered: ${gone}. The stream was disabled; ` +
+        `enable it again once the endpoint is back, and the next load delivers them.`,
       blame: 'destination',
       documentation_url: '/docs/errors#destination',
       trace: '',
@@ -402,19 +437,25 @@ function loadError(
     return {
       error_code: 'destination_unavailable',
       title: 'The destination has been failing for too long; the stream was disabled',
-      message: `${notDelivered} record(s) not delivered: ${failingTooLong}. The stream was disabled; enable it again once the endpoint is back, and the next load delivers them.`,
+      message:
+        `${notDelivered} record(s) not delivered: ${failingTooLong}. The stream was ` +
+        `disabled; enable it again once the endpoint is back, and the next load delivers them.`,
       blame: 'destination',
       documentation_url: '/docs/errors#destination',
       trace: '',
     };
   }
+  const retryNote =
+    counters.retry > 0
+      ? ` The ${counters.retry} waiting are retried automatically, next ${retryTime(nextRetryAt)}.`
+      : '';
   return {
     error_code: counters.retry > 0 ? 'destination_unavailable' : 'destination_rejected',
     title:
       counters.retry > 0
         ? 'The destination could not take every record'
         : 'The destination rejected some records',
-    message: `${notDelivered} record(s) not delivered: ${counters.lastReason}.${counters.retry > 0 ? ` The ${counters.retry} waiting are retried automatically, next ${retryTime(nextRetryAt)}.` : ''}`,
+    message: `${notDelivered} record(s) not delivered: ${counters.lastReason}.${retryNote}`,
     blame: 'destination',
     documentation_url: '/docs/errors#destination',
     trace: '',
@@ -428,7 +469,9 @@ export async function runLoad(
 ): Promise<void> {
   const load = (
     await engine.db.query<LoadRow>(
-      `update loads set status = 'running', started_at = coalesce(started_at, clock_timestamp()), worker_id = $2 where id = $1 and status in ('queued', 'running') returning *`,
+      `update loads set status = 'running', started_at = coalesce(started_at, ` +
+        `clock_timestamp()), worker_id = $2 where id = $1 and status in ('queued', 'running') ` +
+        `returning *`,
       [loadId, options.workerId],
     )
   ).rows[0];
@@ -457,7 +500,8 @@ export async function runLoad(
   const cancel = watchCancel(engine.db, 'loads', loadId);
   try {
     const { stream, mapping, context } = await prepareLoad(engine, load, options);
-    // Checked before each page is read and each request is sent: what went out is recorded, the rest waits.
+    // Checked before each page is read and each request is sent: what went out is recorded, the
+    // rest waits.
     context.stopped = () => cancel.requested;
     context.redelivery = load.mode === 'redeliver';
     const settledVersion = Number(
@@ -486,10 +530,11 @@ export async function runLoad(
       deliverable(threadPages(engine, load, reader, context, { settled: settledVersion, target })),
     );
     await deliverPages(pages, context, (page, outcomes) => {
-      // Delivered but not yet recorded: the window where a crash makes the next attempt send them again.
+      // Delivered but not yet recorded: the window where a crash makes the next attempt send them
+      // again.
       if (page.records.length) faultPoint('load_after_send');
-      // Outcomes come in no particular order (a split batch reports its halves apart): each finds its own record
-      // (a page holds one version of a record, at most).
+      // Outcomes come in no particular order (a split batch reports its halves apart): each finds
+      // its own record (a page holds one version of a record, at most).
       const indexOf = new Map(page.records.map((record, index) => [record.recordId, index]));
       const entries = [
         ...page.failures,
@@ -501,12 +546,14 @@ export async function runLoad(
     });
     await ledger.drain();
 
-    // After a 410 the rest stays unsettled: it is read again once the stream is enabled; after a cancel, by the next
-    // load (which skips the versions this one delivered).
+    // After a 410 the rest stays unsettled: it is read again once the stream is enabled; after a
+    // cancel, by the next load (which skips the versions this one delivered).
     const cancelled = cancel.requested;
     if (load.mode !== 'retry' && !load.record_ids && !context.gone && !cancelled) {
       await engine.db.query(
-        `insert into stream_state (stream_id, settled_version) values ($1, $2) on conflict (stream_id) do update set settled_version = greatest(stream_state.settled_version, excluded.settled_version), updated_at = clock_timestamp()`,
+        `insert into stream_state (stream_id, settled_version) values ($1, $2) on conflict ` +
+          `(stream_id) do update set settled_version = greatest(stream_state.settled_version, ` +
+          `excluded.settled_version), updated_at = clock_timestamp()`,
         [stream.id, target],
       );
     }
@@ -543,7 +590,9 @@ export async function runLoad(
     const failed = counters.loaded === 0 && counters.retry + counters.rejected > 0;
     const status = cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded';
     await engine.db.query(
-      `update loads set status = $2, ended_at = clock_timestamp(), error = $3, records_processed = $4, records_transformed = $5, records_valid = $6, records_loaded = $7, records_errored = $8 where id = $1`,
+      `update loads set status = $2, ended_at = clock_timestamp(), error = $3, records_processed ` +
+        `= $4, records_transformed = $5, records_valid = $6, records_loaded = $7, ` +
+        `records_errored = $8 where id = $1`,
       [
         loadId,
         status,

@@ -8,8 +8,8 @@ export const LOAD_TASK = 'load';
 export interface LoadRequest {
   trigger: 'api' | 'extract' | 'support' | 'retry';
   /**
-   * 'pending' (default): what changed, and the records waiting for a retry; 'retry': only those (see
-   * load-retries.ts); 'redeliver' (ext): every current record again, delivered or not.
+   * 'pending' (default): what changed, and the records waiting for a retry; 'retry': only those
+   * (see load-retries.ts); 'redeliver' (ext): every current record again, delivered or not.
    */
   mode?: LoadMode;
   recordIds?: string[];
@@ -20,7 +20,9 @@ export function triggerLoad(db: Db, streamId: string, request: LoadRequest) {
   return withTransaction(db, (client) => triggerLoadIn(client, streamId, request));
 }
 
-/** Inserts the load and its job in one transaction (one graphile queue per stream serialises them). */
+/**
+ * Inserts the load and its job in one transaction (one graphile queue per stream serialises them).
+ */
 export async function triggerLoadIn(
   db: Queryable,
   streamId: string,
@@ -28,7 +30,8 @@ export async function triggerLoadIn(
 ): Promise<{ load: LoadRow; created: boolean }> {
   const id = uuidv7();
   const inserted = await db.query<LoadRow>(
-    `insert into loads (id, stream_id, status, trigger, actor_id, actor_type, record_ids, mode) values ($1, $2, 'queued', $3, $4, $5, $6, $7)
+    `insert into loads (id, stream_id, status, trigger, actor_id, actor_type, record_ids, mode)
+      values ($1, $2, 'queued', $3, $4, $5, $6, $7)
      on conflict (stream_id) where status in ('queued', 'running') do nothing returning *`,
     [
       id,
@@ -43,14 +46,16 @@ export async function triggerLoadIn(
   const created = inserted.rows[0];
   if (created) {
     await db.query(
-      `select graphile_worker.add_job($1, json_build_object('load_id', $2::text), queue_name := $3, max_attempts := 5, job_key := $4)`,
+      `select graphile_worker.add_job($1, json_build_object('load_id', $2::text), queue_name := ` +
+        `$3, max_attempts := 5, job_key := $4)`,
       [LOAD_TASK, id, `stream:${streamId}`, `load:${id}`],
     );
     return { load: created, created: true };
   }
   // A queued load has sent nothing yet: asked for a redelivery (of everything), it becomes one.
   const active = await db.query<LoadRow>(
-    `update loads set mode = case when $2 and status = 'queued' and record_ids is null then 'redeliver' else mode end
+    `update loads set mode = case when $2 and status = 'queued' and record_ids is null then
+      'redeliver' else mode end
      where stream_id = $1 and status in ('queued', 'running') returning *`,
     [streamId, request.mode === 'redeliver'],
   );
@@ -61,7 +66,8 @@ export async function triggerLoadIn(
 /** After a successful extract: every enabled, valid stream of the dataset loads what changed. */
 export async function triggerLoadsAfterExtract(db: Db, datasetId: string): Promise<number> {
   const streams = await db.query<{ id: string }>(
-    `select id from streams where dataset_id = $1 and is_valid and coalesce((body->>'is_enabled')::boolean, true)`,
+    `select id from streams where dataset_id = $1 and is_valid and ` +
+      `coalesce((body->>'is_enabled')::boolean, true)`,
     [datasetId],
   );
   let started = 0;

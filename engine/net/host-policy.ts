@@ -1,5 +1,6 @@
-// Guards every customer-supplied host (SSRF): parse strictly, resolve once, refuse anything but public unicast,
-// and hand back the one vetted address the caller must connect to (pinning defeats DNS rebinding).
+// Guards every customer-supplied host (SSRF): parse strictly, resolve once, refuse anything but
+// public unicast, and hand back the one vetted address the caller must connect to (pinning defeats
+// DNS rebinding).
 import net from 'node:net';
 import type { Lookup } from './host-probe';
 
@@ -9,11 +10,16 @@ export type VetResult =
 
 export interface HostPolicy {
   lookup: Lookup;
-  /** Loopback, private and link-local networks become acceptable (embedded default, tests); metadata never does. */
+  /**
+   * Loopback, private and link-local networks become acceptable (embedded default, tests); metadata
+   * never does.
+   */
   allowPrivateHosts: boolean;
 }
 
-/** Why an address is not public unicast; `metadata` is refused even when private hosts are allowed. */
+/**
+ * Why an address is not public unicast; `metadata` is refused even when private hosts are allowed.
+ */
 export type AddressClass =
   | 'public'
   | 'metadata'
@@ -74,12 +80,15 @@ export async function vetHost(host: string, policy: HostPolicy): Promise<VetResu
         message: `The host name "${parsed.name}" resolved to something that is not an IP address.`,
       };
     const verdict = judge(address.address, policy);
-    // The resolved address itself is not echoed: that would map the engine's internal DNS for the caller.
+    // The resolved address itself is not echoed: that would map the engine's internal DNS for the
+    // caller.
     if (verdict)
       return {
         ok: false,
         reason: 'forbidden_address',
-        message: `The host name "${parsed.name}" resolves to ${CLASS_WORDS[verdict]}: ${refusal(verdict)}`,
+        message:
+          `The host name "${parsed.name}" resolves to ${CLASS_WORDS[verdict]}: ` +
+          `${refusal(verdict)}`,
       };
   }
   const first = addresses[0]!;
@@ -89,7 +98,8 @@ export async function vetHost(host: string, policy: HostPolicy): Promise<VetResu
 function refusal(verdict: Exclude<AddressClass, 'public'>): string {
   return verdict === 'metadata'
     ? 'the engine never connects to it.'
-    : 'this engine only connects to public addresses. Use the database’s public host name, or ask the engine’s operator to allow private hosts (INLET_ALLOW_PRIVATE_HOSTS).';
+    : 'this engine only connects to public addresses. Use the database’s public host name, or ' +
+        'ask the engine’s operator to allow private hosts (INLET_ALLOW_PRIVATE_HOSTS).';
 }
 
 function judge(address: string, policy: HostPolicy): Exclude<AddressClass, 'public'> | null {
@@ -106,7 +116,10 @@ type ParsedHost =
 
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 
-/** Hosts as a customer types them: a name, an IPv4 address in any form inet_aton accepts, or an IPv6 literal. */
+/**
+ * Hosts as a customer types them: a name, an IPv4 address in any form inet_aton accepts, or an IPv6
+ * literal.
+ */
 export function parseHost(input: string): ParsedHost {
   const host = input.trim();
   const invalid = (why: string): ParsedHost => ({
@@ -145,7 +158,10 @@ function ipResult(ipv6: string): ParsedHost {
     : { kind: 'invalid', message: `"${ipv6}" is not a valid IPv6 address.` };
 }
 
-/** A resolver's answer or an IP literal, normalised: IPv4-mapped IPv6 becomes the IPv4 address it carries. */
+/**
+ * A resolver's answer or an IP literal, normalised: IPv4-mapped IPv6 becomes the IPv4 address it
+ * carries.
+ */
 function parseIp(text: string): { address: string; family: 4 | 6 } | null {
   if (net.isIPv4(text)) return { address: text, family: 4 };
   if (!net.isIPv6(text)) return null;
@@ -156,8 +172,9 @@ function parseIp(text: string): { address: string; family: 4 | 6 } | null {
 }
 
 /**
- * inet_aton's forms, which resolvers and many clients accept: `2130706433`, `0x7f000001`, `0177.0.0.1`, `127.1`.
- * Returns null when the text is not numeric at all (a host name), 'invalid' when it is numeric but malformed.
+ * inet_aton's forms, which resolvers and many clients accept: `2130706433`, `0x7f000001`,
+ * `0177.0.0.1`, `127.1`. Returns null when the text is not numeric at all (a host name), 'invalid'
+ * when it is numeric but malformed.
  */
 export function parseIpv4(text: string): string | null | 'invalid' {
   const parts = text.split('.');
@@ -240,7 +257,8 @@ const v6 = (cidr: string, verdict: AddressClass): Range => {
   return { bytes: ipv6Bytes(address!)!, bits: Number(bits), verdict };
 };
 
-// First match wins, so the metadata endpoints come before the link-local and ULA ranges that contain them.
+// First match wins, so the metadata endpoints come before the link-local and ULA ranges that
+// contain them.
 const IPV4_RANGES: Range[] = [
   v4('169.254.169.254/32', 'metadata'), // AWS, GCP, Azure, OpenStack instance metadata
   v4('169.254.170.2/32', 'metadata'), // AWS ECS task credentials
@@ -284,7 +302,10 @@ function inRange(bytes: number[], range: Range): boolean {
   return true;
 }
 
-/** Classifies a normalised IP address; IPv6 forms that carry an IPv4 address are judged by that address. */
+/**
+ * Classifies a normalised IP address; IPv6 forms that carry an IPv4 address are judged by that
+ * address.
+ */
 export function classifyAddress(address: string): AddressClass {
   if (net.isIPv4(address)) {
     const bytes = address.split('.').map(Number);
@@ -298,7 +319,10 @@ export function classifyAddress(address: string): AddressClass {
   return embedded ? classifyAddress(embedded) : 'public';
 }
 
-/** IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:AABB:CCDD::). */
+/**
+ * IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4
+ * (2002:AABB:CCDD::).
+ */
 function embeddedIpv4(bytes: number[]): string | null {
   const zeros = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
   if (isMappedIpv4(bytes) || zeros(0, 12)) return bytes.slice(12).join('.');

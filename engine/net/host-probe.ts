@@ -1,4 +1,5 @@
-// Checks that a host name resolves and accepts TCP connections; the resolver is injectable so tests never ask DNS.
+// Checks that a host name resolves and accepts TCP connections; the resolver is injectable so tests
+// never ask DNS.
 import { promises as dns } from 'node:dns';
 import net from 'node:net';
 

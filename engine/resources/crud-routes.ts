@@ -78,9 +78,14 @@ async function writeRow(
   const params = names.map((name) => values[name]);
   let sql: string;
   if (isInsert) {
-    sql = `insert into ${definition.table} (id, ${names.join(', ')}) values ($1, ${names.map((_, i) => `$${i + 2}`).join(', ')}) returning *`;
+    sql =
+      `insert into ${definition.table} (id, ${names.join(', ')}) values ($1, ` +
+      `${names.map((_, i) => `$${i + 2}`).join(', ')}) returning *`;
   } else {
-    sql = `update ${definition.table} set ${names.map((name, i) => `${name} = $${i + 2}`).join(', ')}, updated_at = clock_timestamp() where id = $1 returning *`;
+    sql =
+      `update ${definition.table} set ` +
+      `${names.map((name, i) => `${name} = $${i + 2}`).join(', ')}, updated_at = ` +
+      `clock_timestamp() where id = $1 returning *`;
   }
   const row = (await client.query<ResourceRow>(sql, [id, ...params])).rows[0]!;
   await definition.afterWrite?.(client, id, input);
@@ -205,7 +210,10 @@ export function addCrudRoutes(
     method: 'patch',
     audited: true,
     path: `${path}/:id`,
-    summary: `Update a ${key} (JSON merge patch: omitted fields keep their values, null removes a field; an omitted secret is kept only while its endpoint is unchanged, 422 secret_required otherwise)`,
+    summary:
+      `Update a ${key} (JSON merge patch: omitted fields keep their values, null removes ` +
+      `a field; an omitted secret is kept only while its endpoint is unchanged, 422 ` +
+      `secret_required otherwise)`,
     tag: plural,
     body: z.object({ [key]: z.record(z.string(), z.unknown()) }),
     query: SkipValidationQuery,
@@ -285,7 +293,8 @@ export function addCrudRoutes(
           if (labels.length) {
             throw conflict(
               'still_referenced',
-              `The ${key} "${existing.id}" is still used by ${reference.what} ${labels.map((l) => `"${l}"`).join(', ')}: delete or change those first.`,
+              `The ${key} "${existing.id}" is still used by ${reference.what} ` +
+                `${labels.map((l) => `"${l}"`).join(', ')}: delete or change those first.`,
               [{ path: 'id', message: `referenced by ${reference.what}` }],
             );
           }

@@ -14,7 +14,10 @@ import {
 import { isPlainObject } from '../secrets/split-secrets';
 import type { ResourceDefinition } from './resource-definition';
 
-/** A secret key goes only to the bucket it was entered for: same bucket and region (S3), same bucket and endpoint. */
+/**
+ * A secret key goes only to the bucket it was entered for: same bucket and region (S3), same bucket
+ * and endpoint.
+ */
 export const datalakeSecretBindings: BindSecrets = (config) => {
   const bindings: SecretBinding[] = [];
   const { s3, s3_compatible: compatible } = config;
@@ -50,7 +53,8 @@ export const datalakes: ResourceDefinition = {
   responseSchema: DatalakeSchema,
   secretBindings: datalakeSecretBindings,
   prepare: async ({ engine, input, skipValidation }) => {
-    // The endpoint passes the host policy of source hosts; with skip_validation only an address literal is judged.
+    // The endpoint passes the host policy of source hosts; with skip_validation only an address
+    // literal is judged.
     const endpoint = (input as DatalakeCreate).s3_compatible?.endpoint;
     const host = endpoint ? new URL(endpoint).hostname : null;
     if (endpoint && host && !(skipValidation && parseHost(host).kind !== 'ip')) {

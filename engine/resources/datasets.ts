@@ -52,7 +52,8 @@ export const datasets: ResourceDefinition<DatasetCreate> = {
     id: row.id,
     ...row.body,
     provider_id: row.provider_id,
-    // (ext) Mapped columns that disappeared or changed type at the source, and columns new since the mappings were saved.
+    // (ext) Mapped columns that disappeared or changed type at the source, and columns new since
+    // the mappings were saved.
     schema_drift: row.schema_drift ?? null,
     created_at: row.created_at,
     updated_at: row.updated_at,

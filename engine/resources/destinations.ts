@@ -54,9 +54,10 @@ function literalEndpoint(uri: string): { scheme: string; host: string; port: num
 }
 
 /**
- * The URI host passes the host policy of source hosts (no loopback, private or link-local address unless
- * INLET_ALLOW_PRIVATE_HOSTS, never a metadata address), then the probe connects to the vetted address. With
- * skip_validation nothing is resolved or connected to, but an address literal is still judged.
+ * The URI host passes the host policy of source hosts (no loopback, private or link-local address
+ * unless INLET_ALLOW_PRIVATE_HOSTS, never a metadata address), then the probe connects to the
+ * vetted address. With skip_validation nothing is resolved or connected to, but an address literal
+ * is still judged.
  */
 async function checkEndpoint(
   uri: string,
@@ -94,7 +95,8 @@ async function checkEndpoint(
       : result.message;
     throw unprocessable(
       'destination_unreachable',
-      `Could not reach the destination: ${message}. Check the URI, or create it anyway with ?skip_validation=true.`,
+      `Could not reach the destination: ${message}. Check the URI, or create it anyway with ` +
+        `?skip_validation=true.`,
       [{ path, message }],
     );
   }
@@ -134,7 +136,10 @@ function normaliseSecretHeaders(template: RequestTemplate) {
   else delete template.secret_headers;
 }
 
-/** The read shape never carries a secret header's value, even from a row written before they were sealed. */
+/**
+ * The read shape never carries a secret header's value, even from a row written before they were
+ * sealed.
+ */
 function withoutSecretHeaders(body: Record<string, unknown>): Record<string, unknown> {
   const out = structuredClone(body);
   for (const type of TEMPLATE_BLOCKS) {
@@ -168,7 +173,8 @@ export const destinations: ResourceDefinition<DestinationCreate> = {
     if (input.type === 'kafka_topic') {
       throw unprocessable(
         'destination_type_not_supported',
-        'Kafka destinations are not supported by this engine yet: use webhook_record or webhook_batch.',
+        'Kafka destinations are not supported by this engine yet: use webhook_record or ' +
+          'webhook_batch.',
         [{ path: 'destination.type', message: 'is not supported yet' }],
       );
     }
@@ -217,11 +223,15 @@ export const destinations: ResourceDefinition<DestinationCreate> = {
   references: [
     {
       what: 'streams',
-      sql: 'select name as label from streams where destination_id = $1 order by created_at limit 10',
+      sql:
+        'select name as label from streams where destination_id = $1 order by created_at ' +
+        'limit 10',
     },
     {
       what: 'products',
-      sql: 'select p.name as label from product_destinations pd join products p on p.id = pd.product_id where pd.destination_id = $1 order by p.name limit 10',
+      sql:
+        'select p.name as label from product_destinations pd join products p on p.id = ' +
+        'pd.product_id where pd.destination_id = $1 order by p.name limit 10',
     },
   ],
 };

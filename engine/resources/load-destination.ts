@@ -1,4 +1,5 @@
-// Reads a saved destination back as its create request, secret headers included: what deliveries need.
+// Reads a saved destination back as its create request, secret headers included: what deliveries
+// need.
 import {
   type DestinationCreate,
   DestinationCreateSchema,
@@ -12,7 +13,10 @@ interface DestinationRow {
   secrets: Buffer | null;
 }
 
-/** Rows written before headers were sealed still carry them in `body`: merged the same way, they keep working. */
+/**
+ * Rows written before headers were sealed still carry them in `body`: merged the same way, they
+ * keep working.
+ */
 export async function loadDestinationConfig(
   engine: Pick<EngineContext, 'db' | 'secretBox'>,
   id: string,

@@ -1,6 +1,9 @@
 import { isPlainObject } from '../secrets/split-secrets';
 
-/** JSON Merge Patch (RFC 7396): objects merge recursively, null removes a key, anything else replaces. */
+/**
+ * JSON Merge Patch (RFC 7396): objects merge recursively, null removes a key, anything else
+ * replaces.
+ */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return patch;
   const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};

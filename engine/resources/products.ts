@@ -47,7 +47,8 @@ export const products: ResourceDefinition<ProductCreate> = {
     await client.query('delete from product_destinations where product_id = $1', [id]);
     await client.query(
       `insert into product_destinations (product_id, destination_id, position)
-       select $1, d, position from unnest($2::uuid[]) with ordinality as p(d, position) on conflict do nothing`,
+       select $1, d, position from unnest($2::uuid[]) with ordinality as p(d, position) on
+         conflict do nothing`,
       [id, input.destinations],
     );
   },
@@ -71,12 +72,15 @@ export const products: ResourceDefinition<ProductCreate> = {
   },
   isProtected: (row) =>
     row.is_builtin === true
-      ? `The built-in product "${BUILTIN_PRODUCT_NAME}" always covers every destination and cannot be changed or deleted.`
+      ? `The built-in product "${BUILTIN_PRODUCT_NAME}" always covers every destination and ` +
+        `cannot be changed or deleted.`
       : null,
   references: [
     {
       what: 'providers',
-      sql: 'select provider_id as label from provider_products pp join products p on p.name = pp.product_name where p.id = $1 order by provider_id limit 10',
+      sql:
+        'select provider_id as label from provider_products pp join products p on p.name = ' +
+        'pp.product_name where p.id = $1 order by provider_id limit 10',
     },
   ],
 };

@@ -53,7 +53,8 @@ export const providers: ResourceDefinition<ProviderCreate> = {
     await client.query('delete from provider_products where provider_id = $1', [id]);
     await client.query(
       `insert into provider_products (provider_id, product_name, position)
-       select $1, name, position from unnest($2::text[]) with ordinality as p(name, position) on conflict do nothing`,
+       select $1, name, position from unnest($2::text[]) with ordinality as p(name, position) on
+         conflict do nothing`,
       [id, input.products],
     );
   },

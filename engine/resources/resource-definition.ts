@@ -46,9 +46,9 @@ export interface ResourceDefinition<
   /** Fields that PATCH may not change. */
   immutable?: string[];
   /**
-   * The secrets of a configuration, each with the endpoint it is bound to: a PATCH reuses a saved one only while its
-   * endpoint is unchanged (422 `secret_required` otherwise). Those not named in SECRET_FIELD_NAMES (credential
-   * headers) are stored encrypted too.
+   * The secrets of a configuration, each with the endpoint it is bound to: a PATCH reuses a saved
+   * one only while its endpoint is unchanged (422 `secret_required` otherwise). Those not named in
+   * SECRET_FIELD_NAMES (credential headers) are stored encrypted too.
    */
   secretBindings?: BindSecrets;
   /** Ids chosen by the caller (providers) instead of generated. */

@@ -18,9 +18,10 @@ import type { ResourceDefinition } from './resource-definition';
 const READABLE: ReadonlySet<string> = new Set(READABLE_VENDORS);
 
 /**
- * A database password goes only where it was entered for: the same host, port, database, user, TLS mode and SSH
- * tunnel. Changing any of them without the password is 422 `secret_required`, so a saved password cannot be
- * redirected to a server that asks for it in clear (test-source with overrides, PATCH).
+ * A database password goes only where it was entered for: the same host, port, database, user, TLS
+ * mode and SSH tunnel. Changing any of them without the password is 422 `secret_required`, so a
+ * saved password cannot be redirected to a server that asks for it in clear (test-source with
+ * overrides, PATCH).
  */
 export const sourceSecretBindings: BindSecrets = (config) =>
   DOCUMENTED_VENDORS.flatMap((vendor): SecretBinding[] => {
@@ -64,7 +65,8 @@ export const sources: ResourceDefinition<SourceCreate> = {
     if (!READABLE.has(input.vendor)) {
       throw unprocessable(
         'vendor_not_supported',
-        `This engine cannot read ${input.vendor} sources yet; it reads ${READABLE_VENDORS.join(' and ')}. Use the hosted Prequel API for ${input.vendor}.`,
+        `This engine cannot read ${input.vendor} sources yet; it reads ` +
+          `${READABLE_VENDORS.join(' and ')}. Use the hosted Prequel API for ${input.vendor}.`,
         [{ path: 'source.vendor', message: 'is not supported by this engine' }],
       );
     }

@@ -24,7 +24,10 @@ type DestinationRow = { id: string; name: string; body: { record_schema: unknown
 const columnNames = (dataset: { columns: { name: string }[] | null }) =>
   dataset.columns?.map((column) => column.name) ?? null;
 
-/** Whether the provider may deliver to the destination through one of its products (`all` covers everything). */
+/**
+ * Whether the provider may deliver to the destination through one of its products (`all` covers
+ * everything).
+ */
 export async function providerHasDestination(
   db: Queryable,
   providerId: string,
@@ -49,7 +52,8 @@ export async function revalidateStreamsOf(
     body: { mappings: Mapping[] };
     columns: { name: string }[] | null;
   }>(
-    `select s.id, s.body, d.columns from streams s join datasets d on d.id = s.dataset_id where s.destination_id = $1`,
+    `select s.id, s.body, d.columns from streams s join datasets d on d.id = s.dataset_id where ` +
+      `s.destination_id = $1`,
     [change.destinationId],
   );
   for (const stream of streams.rows) {
@@ -91,7 +95,9 @@ export const streams: ResourceDefinition<StreamCreate> = {
     if (!(await providerHasDestination(client, dataset.provider_id, destination.id))) {
       throw forbidden(
         'destination_not_allowed',
-        `Provider "${dataset.provider_id}" has no product that includes destination "${destination.name}": add the destination to one of its products, or give the provider "all".`,
+        `Provider "${dataset.provider_id}" has no product that includes destination ` +
+          `"${destination.name}": add the destination to one of its products, or give the ` +
+          `provider "all".`,
         [{ path: 'stream.destination_id', message: 'is not available to this provider' }],
       );
     }
@@ -108,7 +114,8 @@ export const streams: ResourceDefinition<StreamCreate> = {
         issues.map(({ path, message }) => ({ path, message })),
       );
     }
-    // Mappings saved (again): the dataset's drift no longer holds this stream to the columns it stopped reading.
+    // Mappings saved (again): the dataset's drift no longer holds this stream to the columns it
+    // stopped reading.
     if (
       dataset.schema_drift &&
       JSON.stringify(existing?.body.mappings) !== JSON.stringify(input.mappings)
@@ -125,7 +132,8 @@ export const streams: ResourceDefinition<StreamCreate> = {
       provider_id: dataset.provider_id,
       name: input.name,
       is_valid: issues.length === 0,
-      // Enabling a stream the engine disabled (410 Gone) is the operator saying the endpoint is back.
+      // Enabling a stream the engine disabled (410 Gone) is the operator saying the endpoint is
+      // back.
       ...(input.is_enabled ? { disabled_reason: null, disabled_at: null } : {}),
     };
   },
@@ -133,7 +141,10 @@ export const streams: ResourceDefinition<StreamCreate> = {
     streamResponse(row, (await streamRetries(db, [row.id])).get(row.id) ?? null),
 };
 
-/** A stream's read shape, with its retries read beforehand (for many streams at once: `streamRetries`). */
+/**
+ * A stream's read shape, with its retries read beforehand (for many streams at once:
+ * `streamRetries`).
+ */
 export function streamResponse(row: ResourceRow, retry: StreamRetry | null) {
   return {
     id: row.id,

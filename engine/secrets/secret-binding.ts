@@ -1,5 +1,6 @@
-// Guards stored secrets against redirection: a PATCH or a test override reuses a saved secret only while the
-// endpoint it was entered for (host, bucket, URI host...) is unchanged; otherwise the caller must enter it again.
+// Guards stored secrets against redirection: a PATCH or a test override reuses a saved secret only
+// while the endpoint it was entered for (host, bucket, URI host...) is unchanged; otherwise the
+// caller must enter it again.
 import type { z } from 'zod';
 import { type ErrorDetail, unprocessable } from '../http/api-error';
 import { parseWith } from '../http/read-input';
@@ -14,7 +15,10 @@ export interface SecretBinding {
   path: string[];
   /** What a person calls it: `password`, `secret key`, `Authorization header`. */
   label: string;
-  /** The endpoint fields by their human name (`host`, `port`, `bucket`...); any change unbinds the secret. */
+  /**
+   * The endpoint fields by their human name (`host`, `port`, `bucket`...); any change unbinds the
+   * secret.
+   */
   endpoint: Record<string, unknown>;
 }
 
@@ -26,7 +30,10 @@ export const noSecretBindings: BindSecrets = () => [];
 const sameValue = (a: unknown, b: unknown) =>
   JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-/** An empty secret in a patch cannot be a new secret (secrets are never empty): it means "keep the saved one", like an untouched form field. */
+/**
+ * An empty secret in a patch cannot be a new secret (secrets are never empty): it means "keep the
+ * saved one", like an untouched form field.
+ */
 function withoutBlankSecrets(patch: Json, paths: string[][]): Json {
   let out = patch;
   for (const path of paths) {
@@ -44,9 +51,10 @@ const joinWords = (words: string[]) =>
     : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 
 /**
- * Applies a JSON merge patch to a saved configuration (with its secrets) and validates the result. A saved secret the
- * patch does not replace is kept only if its endpoint is unchanged; otherwise 422 `secret_required` on the secret's
- * field, so a changed host can never receive the old password.
+ * Applies a JSON merge patch to a saved configuration (with its secrets) and validates the result.
+ * A saved secret the patch does not replace is kept only if its endpoint is unchanged; otherwise
+ * 422 `secret_required` on the secret's field, so a changed host can never receive the old
+ * password.
  */
 export function patchKeepingSecretsBound<Schema extends z.ZodType>(options: {
   key: string;
@@ -93,7 +101,8 @@ export function patchKeepingSecretsBound<Schema extends z.ZodType>(options: {
     const labels = [...new Set(problems.map(({ binding }) => binding.label))];
     throw unprocessable(
       'secret_required',
-      `Enter the ${joinWords(labels)} again: ${problems[0]!.reason}, and a saved secret is only ever sent to the endpoint it was entered for.`,
+      `Enter the ${joinWords(labels)} again: ${problems[0]!.reason}, and a saved secret is only ` +
+        `ever sent to the endpoint it was entered for.`,
       details,
     );
   }
@@ -101,8 +110,8 @@ export function patchKeepingSecretsBound<Schema extends z.ZodType>(options: {
 }
 
 /**
- * For blocks the engine does not interpret (other vendors, gcs, abs): each secret field is bound to every other field
- * of its block, so no change at all goes out with the saved secret.
+ * For blocks the engine does not interpret (other vendors, gcs, abs): each secret field is bound to
+ * every other field of its block, so no change at all goes out with the saved secret.
  */
 export function opaqueBlockBindings(config: Json, blockKey: string): SecretBinding[] {
   const block = config[blockKey];
@@ -118,7 +127,10 @@ export function opaqueBlockBindings(config: Json, blockKey: string): SecretBindi
   });
 }
 
-/** Where a URL sends what goes with it: scheme, host and port, or the authority as written when a template picks the host. */
+/**
+ * Where a URL sends what goes with it: scheme, host and port, or the authority as written when a
+ * template picks the host.
+ */
 export function urlEndpoint(url: unknown): Record<string, unknown> {
   const text = typeof url === 'string' ? url.trim() : '';
   const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(text);

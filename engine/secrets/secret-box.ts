@@ -8,16 +8,23 @@ const TAG_BYTES = 16;
 export class SecretDecryptError extends Error {
   constructor() {
     super(
-      'Stored credentials could not be decrypted: they were written with another key or for another record.',
+      'Stored credentials could not be decrypted: they were written with another key or for ' +
+        'another record.',
     );
   }
 }
 
 export interface SecretBox {
-  /** `binding` (e.g. `source:<id>`) is authenticated but not stored: a ciphertext moved to another row fails to open. */
+  /**
+   * `binding` (e.g. `source:<id>`) is authenticated but not stored: a ciphertext moved to another
+   * row fails to open.
+   */
   seal(binding: string, secrets: Record<string, unknown>): Buffer;
   open(binding: string, sealed: Buffer): Record<string, unknown>;
-  /** A 32-byte key for another use (e.g. signing links), derived with HKDF-SHA256; `purpose` is the HKDF info. */
+  /**
+   * A 32-byte key for another use (e.g. signing links), derived with HKDF-SHA256; `purpose` is the
+   * HKDF info.
+   */
   deriveKey(purpose: string): Buffer;
 }
 

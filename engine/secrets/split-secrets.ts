@@ -8,8 +8,8 @@ function isPlainObject(value: unknown): value is Json {
 }
 
 /**
- * The key a secret is stored under: its dotted path, or the path as a JSON array when a segment holds a dot (HTTP
- * header names may), so that every stored key reads back to exactly one path.
+ * The key a secret is stored under: its dotted path, or the path as a JSON array when a segment
+ * holds a dot (HTTP header names may), so that every stored key reads back to exactly one path.
  */
 export function secretKeyOf(path: readonly string[]): string {
   return path.some((segment) => segment.includes('.') || segment.startsWith('['))
@@ -22,8 +22,9 @@ export function pathOfSecretKey(key: string): string[] {
 }
 
 /**
- * Returns the object without secret fields, and the secrets keyed by their path (secretKeyOf). Secret fields are
- * those named in SECRET_FIELD_NAMES, plus the values at `extraPaths` (e.g. a destination's credential headers).
+ * Returns the object without secret fields, and the secrets keyed by their path (secretKeyOf).
+ * Secret fields are those named in SECRET_FIELD_NAMES, plus the values at `extraPaths` (e.g. a
+ * destination's credential headers).
  */
 export function splitSecrets(
   value: Json,

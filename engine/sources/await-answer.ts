@@ -1,9 +1,11 @@
-// A probe's wait for a server's first answer on a fresh socket, which then stays open (paused) for a TLS upgrade.
+// A probe's wait for a server's first answer on a fresh socket, which then stays open (paused) for
+// a TLS upgrade.
 import type net from 'node:net';
 
 /**
- * `listen` attaches the socket's listeners and calls `done` with the answer; after `timeoutMs` the answer is null.
- * Whichever comes first, the listeners are removed and the socket is paused, so the next reader starts clean.
+ * `listen` attaches the socket's listeners and calls `done` with the answer; after `timeoutMs` the
+ * answer is null. Whichever comes first, the listeners are removed and the socket is paused, so the
+ * next reader starts clean.
  */
 export function awaitAnswer<T>(
   socket: net.Socket,

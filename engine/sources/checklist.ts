@@ -1,4 +1,5 @@
-// Runs the connection checklist in order: each step passes, fails with a reason, or is skipped after a failure.
+// Runs the connection checklist in order: each step passes, fails with a reason, or is skipped
+// after a failure.
 import type { ConnectionCheck, TestSourceResult } from '../../lib/prequel/contract/source-actions';
 import { type CheckName, SourceConnectError } from './source-connect-error';
 
@@ -61,7 +62,10 @@ function failureOf(error: unknown): Pick<ConnectionCheck, 'message' | 'hint' | '
   };
 }
 
-/** A backstop: no secret of the tested configuration may leave in a message, whatever a driver put in its errors. */
+/**
+ * A backstop: no secret of the tested configuration may leave in a message, whatever a driver put
+ * in its errors.
+ */
 export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
   const worth = secrets.filter((secret) => secret.length >= 4);
   if (!worth.length) return value;

@@ -1,4 +1,5 @@
-// The source actions for database sources, whatever the vendor: test the connection, read a schema, browse tables.
+// The source actions for database sources, whatever the vendor: test the connection, read a schema,
+// browse tables.
 import { READABLE_VENDORS, type SourceCreate } from '../../lib/prequel/contract/source';
 import type {
   GetSchemaRequest,
@@ -71,7 +72,8 @@ export function requireDatabaseSource(source: SourceCreate, pathPrefix = 'source
   if (source.vendor !== 'postgres' && source.vendor !== 'mysql') {
     throw unprocessable(
       'vendor_not_supported',
-      `This engine cannot read ${source.vendor} sources yet; it reads ${READABLE_VENDORS.join(' and ')}. Use the hosted Prequel API for ${source.vendor}.`,
+      `This engine cannot read ${source.vendor} sources yet; it reads ` +
+        `${READABLE_VENDORS.join(' and ')}. Use the hosted Prequel API for ${source.vendor}.`,
       [{ path: `${pathPrefix}.vendor`, message: 'is not supported by this engine' }],
     );
   }
@@ -126,7 +128,8 @@ export function readSchema(
   if (request.method === 'glob') {
     throw unprocessable(
       'method_not_supported',
-      `Glob datasets read files from object storage (s3, gcs, abs or sftp sources); this is a ${source.vendor} source: use the table or sql method.`,
+      `Glob datasets read files from object storage (s3, gcs, abs or sftp sources); this is a ` +
+        `${source.vendor} source: use the table or sql method.`,
       [{ path: 'method', message: `is not available for ${source.vendor} sources` }],
     );
   }

@@ -39,7 +39,10 @@ export function networkFailure(
         check: 'tcp',
         code: 'connection_refused',
         message: `Nothing accepts connections on ${where}: the connection was refused.`,
-        hint: `Check the port (${label} listens on ${DEFAULT_PORT[target.vendor]} unless configured otherwise) and that the database server is running and listening on this address.`,
+        hint:
+          `Check the port (${label} listens on ${DEFAULT_PORT[target.vendor]} unless ` +
+          `configured otherwise) and that the database server is running and listening on this ` +
+          `address.`,
         field: fieldOf(target.vendor, 'port'),
       };
     case 'ETIMEDOUT':
@@ -47,7 +50,10 @@ export function networkFailure(
         check: 'tcp',
         code: 'connection_timeout',
         message: `${where} did not answer within ${seconds} s.`,
-        hint: `A firewall or security group is probably dropping the connection: allow connections from this engine’s address to port ${target.port}. On a slow network, raise connection_timeout_in_seconds.`,
+        hint:
+          `A firewall or security group is probably dropping the connection: allow ` +
+          `connections from this engine’s address to port ${target.port}. On a slow network, ` +
+          `raise connection_timeout_in_seconds.`,
         field: fieldOf(target.vendor, 'host'),
       };
     case 'EHOSTUNREACH':
@@ -56,7 +62,9 @@ export function networkFailure(
         check: 'tcp',
         code: 'host_unreachable',
         message: `There is no network route to ${target.host}.`,
-        hint: 'Check the host: the address may belong to a private network this engine is not part of.',
+        hint:
+          'Check the host: the address may belong to a private network this engine is not ' +
+          'part of.',
         field: fieldOf(target.vendor, 'host'),
       };
     case 'ECONNRESET':
@@ -65,20 +73,26 @@ export function networkFailure(
         check: 'tcp',
         code: 'connection_reset',
         message: `${where} closed the connection as soon as it was opened.`,
-        hint: `Check that this port belongs to ${label}, and that the server accepts connections from this engine’s address.`,
+        hint:
+          `Check that this port belongs to ${label}, and that the server accepts connections ` +
+          `from this engine’s address.`,
         field: fieldOf(target.vendor, 'port'),
       };
     default:
       return {
         check: 'tcp',
         code: 'connection_failed',
-        message: `Could not connect to ${where} (${error.code ?? error.message ?? 'unknown error'}).`,
+        message:
+          `Could not connect to ${where} ` + `(${error.code ?? error.message ?? 'unknown error'}).`,
         field: fieldOf(target.vendor, 'host'),
       };
   }
 }
 
-/** The server accepted TCP but then said nothing: typically not a database port, or a proxy stuck in between. */
+/**
+ * The server accepted TCP but then said nothing: typically not a database port, or a proxy stuck in
+ * between.
+ */
 export function silentServerFailure(
   target: SourceTarget,
   check: ConnectFailure['check'],
@@ -86,8 +100,12 @@ export function silentServerFailure(
   return {
     check,
     code: 'no_answer',
-    message: `Connected to ${target.host}:${target.port}, but no ${VENDOR_LABEL[target.vendor]} server answered within ${target.timeoutMs / 1000} s.`,
-    hint: `Check that this port belongs to ${VENDOR_LABEL[target.vendor]} (not a proxy or another service), and that the server is not overloaded.`,
+    message:
+      `Connected to ${target.host}:${target.port}, but no ${VENDOR_LABEL[target.vendor]} ` +
+      `server answered within ${target.timeoutMs / 1000} s.`,
+    hint:
+      `Check that this port belongs to ${VENDOR_LABEL[target.vendor]} (not a proxy or ` +
+      `another service), and that the server is not overloaded.`,
     field: fieldOf(target.vendor, 'port'),
   };
 }

@@ -22,8 +22,9 @@ const POSTGRES: Record<string, PrequelType> = {
 };
 
 /**
- * `format_type()` output of the column's base type (domains resolved): `numeric(38,10)`, `timestamp(3) with time zone`,
- * `character varying(255)`, `integer[]`. Anything not listed (text, enums, money, intervals, network types…) is a string.
+ * `format_type()` output of the column's base type (domains resolved): `numeric(38,10)`,
+ * `timestamp(3) with time zone`, `character varying(255)`, `integer[]`. Anything not listed (text,
+ * enums, money, intervals, network types…) is a string.
  */
 export function postgresPrequelType(formatType: string): PrequelType {
   const type = formatType.trim().toLowerCase();
@@ -72,8 +73,9 @@ const MYSQL: Record<string, PrequelType> = {
 };
 
 /**
- * `COLUMN_TYPE` as MySQL/MariaDB print it: `tinyint(1)`, `bigint(20) unsigned`, `decimal(38,10)`, `enum('a','b')`.
- * `tinyint(1)` is MySQL's boolean (BOOLEAN is an alias for it); `bit(1)` is a flag too.
+ * `COLUMN_TYPE` as MySQL/MariaDB print it: `tinyint(1)`, `bigint(20) unsigned`, `decimal(38,10)`,
+ * `enum('a','b')`. `tinyint(1)` is MySQL's boolean (BOOLEAN is an alias for it); `bit(1)` is a flag
+ * too.
  */
 export function mysqlPrequelType(columnType: string): PrequelType {
   const type = columnType.trim().toLowerCase();

@@ -5,7 +5,10 @@ export interface QualifiedName {
   name: string;
 }
 
-/** Up to `limit` names close to the wanted one (same name in another schema, other case, a typo or two), best first. */
+/**
+ * Up to `limit` names close to the wanted one (same name in another schema, other case, a typo or
+ * two), best first.
+ */
 export function similarNames(
   wanted: QualifiedName,
   candidates: QualifiedName[],
@@ -32,7 +35,10 @@ export function similarNames(
   return scored.slice(0, limit).map((entry) => entry.candidate);
 }
 
-/** Edit distance counting a swap of neighbours as one edit (optimal string alignment); gives up past the budget. */
+/**
+ * Edit distance counting a swap of neighbours as one edit (optimal string alignment); gives up past
+ * the budget.
+ */
 export function editDistance(a: string, b: string, budget = Infinity): number {
   if (Math.abs(a.length - b.length) > budget) return budget + 1;
   let before: number[] = [];

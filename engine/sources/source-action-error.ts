@@ -1,4 +1,5 @@
-// Turns the customer-fixable failures of source actions into the API's one error shape (422s, never 500s).
+// Turns the customer-fixable failures of source actions into the API's one error shape (422s, never
+// 500s).
 import { ApiError, unprocessable } from '../http/api-error';
 import { SourceConnectError } from './source-connect-error';
 import { TableNotFoundError } from './table-not-found-error';

@@ -1,4 +1,5 @@
-// The source actions of the contract: test-source (candidate or saved), get-schema, and the table browser (ext).
+// The source actions of the contract: test-source (candidate or saved), get-schema, and the table
+// browser (ext).
 import { z } from 'zod';
 import { ListEnvelope } from '../../lib/prequel/contract/common';
 import { type SourceCreate, SourceCreateSchema } from '../../lib/prequel/contract/source';
@@ -60,7 +61,8 @@ export function addSourceActionRoutes(routes: ApiRoutes<RequestVariables>, engin
     method: 'post',
     path: '/import/test-source',
     summary:
-      'Test a candidate source: dns, tcp, tls, auth and privileges checks (200 even when a check fails)',
+      'Test a candidate source: dns, tcp, tls, auth and privileges checks (200 even when a check ' +
+      'fails)',
     tag: 'sources',
     body: z.object({ source: SourceCreateSchema }),
     response: TestSourceResponse,
@@ -75,7 +77,9 @@ export function addSourceActionRoutes(routes: ApiRoutes<RequestVariables>, engin
     method: 'post',
     path: '/import/sources/:id/test-source',
     summary:
-      'Test a saved source, optionally with unsaved overrides merged like PATCH (e.g. a new password; a changed host, port, database, user or TLS mode needs the password again: 422 secret_required); records is_reachable/is_valid when tested as saved',
+      'Test a saved source, optionally with unsaved overrides merged like PATCH (e.g. a new ' +
+      'password; a changed host, port, database, user or TLS mode needs the password again: 422 ' +
+      'secret_required); records is_reachable/is_valid when tested as saved',
     tag: 'sources',
     body: z.object({ source: z.record(z.string(), z.unknown()) }).partial(),
     response: TestSourceResponse,

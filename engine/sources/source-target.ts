@@ -1,4 +1,5 @@
-// Where a database source lives once its host has passed the host policy: the one address every connection uses.
+// Where a database source lives once its host has passed the host policy: the one address every
+// connection uses.
 import type { z } from 'zod';
 import type { PostgresConnectionSchema } from '../../lib/prequel/contract/source';
 import type { EngineContext } from '../engine-context';
@@ -41,7 +42,9 @@ export async function resolveTarget(
       check: 'dns',
       code: 'ssh_tunnel_not_supported',
       message: 'This engine does not open SSH tunnels yet.',
-      hint: 'Connect directly (allow this engine’s address in the database firewall) and unset use_ssh_tunnel.',
+      hint:
+        'Connect directly (allow this engine’s address in the database firewall) and unset ' +
+        'use_ssh_tunnel.',
       field: fieldOf(vendor, 'use_ssh_tunnel'),
     });
   }
@@ -49,7 +52,8 @@ export async function resolveTarget(
   if (!vetted.ok) {
     const hint =
       vetted.reason === 'not_resolvable'
-        ? 'Check the spelling of the host name, and that it is a public name (not one only your internal network knows).'
+        ? 'Check the spelling of the host name, and that it is a public name (not one only your ' +
+          'internal network knows).'
         : vetted.reason === 'invalid_host'
           ? 'Write only the host name or IP address, e.g. db.example.com.'
           : undefined;

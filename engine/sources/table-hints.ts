@@ -1,4 +1,5 @@
-// Pure: what the table browser suggests for a table, from its name and its columns' names and types.
+// Pure: what the table browser suggests for a table, from its name and its columns' names and
+// types.
 import type { PrequelType } from '../../lib/prequel/contract/source-actions';
 import type { SourceTable } from '../../lib/prequel/contract/source-actions';
 
@@ -114,7 +115,9 @@ export function looksAppendOnly(tableName: string): boolean {
   return words.some((word) => APPEND_ONLY.has(word)) || /page_?views?/.test(snake(tableName));
 }
 
-/** A dimension when rows change in place (a last-modified column); a fact when the table only grows. */
+/**
+ * A dimension when rows change in place (a last-modified column); a fact when the table only grows.
+ */
 export function suggestedType(
   tableName: string,
   columns: ColumnBrief[],

@@ -1,4 +1,5 @@
-// A dataset names a table the source does not have; carries the close matches the customer probably meant.
+// A dataset names a table the source does not have; carries the close matches the customer probably
+// meant.
 import type { QualifiedName } from './similar-names';
 
 export class TableNotFoundError extends Error {

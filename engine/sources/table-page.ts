@@ -1,4 +1,5 @@
-// One page of the table browser: the request, its keyset cursor (the last namespace and name seen), the result.
+// One page of the table browser: the request, its keyset cursor (the last namespace and name seen),
+// the result.
 import { z } from 'zod';
 import type { SourceTable } from '../../lib/prequel/contract/source-actions';
 import { badRequest } from '../http/api-error';
@@ -64,5 +65,7 @@ function decode(cursor: string): TablePosition {
   }
 }
 
-/** `%term%` for LIKE/ILIKE, with the term's own wildcards escaped (backslash is the default escape). */
+/**
+ * `%term%` for LIKE/ILIKE, with the term's own wildcards escaped (backslash is the default escape).
+ */
 export const likeContains = (term: string) => `%${term.replace(/[\\%_]/g, '\\$&')}%`;

@@ -1,4 +1,5 @@
-// The test-source core: runs dns → tcp → tls → auth → privileges against one configuration, reusing the vetted address.
+// The test-source core: runs dns → tcp → tls → auth → privileges against one configuration, reusing
+// the vetted address.
 import type { TestSourceResult } from '../../lib/prequel/contract/source-actions';
 import { parseHost } from '../net/host-policy';
 import { type ChecklistStep, redactSecrets, runChecklist } from './checklist';
@@ -20,7 +21,8 @@ export async function testConnection<Session>(
   probe: VendorProbe<Session>,
   engine: HostPolicyContext,
 ): Promise<TestSourceResult> {
-  // Each step runs only after the previous one passed, so these are set when a later step reads them.
+  // Each step runs only after the previous one passed, so these are set when a later step reads
+  // them.
   let target: SourceTarget | null = null;
   let session: { value: Session } | null = null;
   const pinned = () => target!;
@@ -53,14 +55,18 @@ export async function testConnection<Session>(
           return {
             status: 'skipped',
             message: 'TLS is disabled for this source (disable_ssl).',
-            hint: 'Without TLS the password and the data travel unencrypted: keep disable_ssl for private networks only.',
+            hint:
+              'Without TLS the password and the data travel unencrypted: keep disable_ssl ' +
+              'for private networks only.',
           };
         }
         const outcome = await probe.probeTls(pinned());
         if (!outcome.ok) throw new SourceConnectError(outcome.failure);
         return {
           status: 'passed',
-          message: `The connection is encrypted (${outcome.protocol}); the server certificate is not verified.`,
+          message:
+            `The connection is encrypted (${outcome.protocol}); the server certificate is ` +
+            `not verified.`,
         };
       },
     },
@@ -80,7 +86,9 @@ export async function testConnection<Session>(
 
   try {
     const result = await runChecklist(steps, {
-      success: `All checks passed: ${VENDOR_LABEL[vendor]} at ${connection.host}:${connection.port} is ready to import from.`,
+      success:
+        `All checks passed: ${VENDOR_LABEL[vendor]} at ` +
+        `${connection.host}:${connection.port} is ready to import from.`,
     });
     return redactSecrets(result, [connection.password_auth.password]);
   } finally {

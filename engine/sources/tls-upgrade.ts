@@ -1,4 +1,5 @@
-// Completes a TLS handshake over an already negotiated socket, as the drivers will: encrypted, certificate not verified.
+// Completes a TLS handshake over an already negotiated socket, as the drivers will: encrypted,
+// certificate not verified.
 import type net from 'node:net';
 import tls from 'node:tls';
 import type { ConnectFailure } from './source-connect-error';
@@ -41,7 +42,9 @@ function handshakeFailure(target: SourceTarget, why: string): ConnectFailure {
     check: 'tls',
     code: 'tls_failed',
     message: `The TLS handshake with ${target.host}:${target.port} failed: ${why}.`,
-    hint: 'Check the server’s TLS configuration (certificate and key files, allowed protocol versions).',
+    hint:
+      'Check the server’s TLS configuration (certificate and key files, allowed protocol ' +
+      'versions).',
     field: fieldOf(target.vendor, 'port'),
   };
 }

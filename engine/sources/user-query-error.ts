@@ -1,4 +1,5 @@
-// A customer's SQL that the database refused, or that ran out of time: the customer's to fix, never a 500.
+// A customer's SQL that the database refused, or that ran out of time: the customer's to fix, never
+// a 500.
 
 export class UserQueryError extends Error {
   constructor(

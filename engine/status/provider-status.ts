@@ -1,6 +1,6 @@
-// One provider's status in a fixed number of set-based reads, whatever its number of datasets and streams: its
-// sources, datasets with their newest extracts, streams with their newest loads and waiting records, as the
-// per-object endpoints answer them.
+// One provider's status in a fixed number of set-based reads, whatever its number of datasets and
+// streams: its sources, datasets with their newest extracts, streams with their newest loads and
+// waiting records, as the per-object endpoints answer them.
 import { extractResponse, type ExtractRow } from '../extract/extract-record';
 import { notFound } from '../http/api-error';
 import { loadResponse, type LoadRow } from '../loads/load-record';
@@ -30,7 +30,8 @@ async function newestJobs<Row extends { id: string }>(
 ) {
   const { rows } = await db.query<Row & Record<typeof owner, string>>(
     `select job.* from unnest($1::uuid[]) with ordinality as owner(id, position)
-     cross join lateral (select * from ${table} j where j.${owner} = owner.id order by j.created_at desc, j.id desc limit $2) job
+     cross join lateral (select * from ${table} j where j.${owner} = owner.id order by
+       j.created_at desc, j.id desc limit $2) job
      order by owner.position, job.created_at desc, job.id desc`,
     [ownerIds, history],
   );
@@ -40,7 +41,10 @@ async function newestJobs<Row extends { id: string }>(
 }
 
 type Body = Record<string, unknown>;
-/** The shape of ProviderStatusSchema (lib/prequel/contract/provider-status.ts), each object as its own endpoint reads it. */
+/**
+ * The shape of ProviderStatusSchema (lib/prequel/contract/provider-status.ts), each object as its
+ * own endpoint reads it.
+ */
 export type ProviderStatusBody = {
   provider: Body;
   sources: Body[];
@@ -65,7 +69,8 @@ export async function readProviderStatus(
       providerId,
     ]),
     db.query<ResourceRow & { destination_name: string }>(
-      `select s.*, d.name as destination_name from streams s join destinations d on d.id = s.destination_id where s.provider_id = $1 order by s.created_at desc, s.id desc`,
+      `select s.*, d.name as destination_name from streams s join destinations d on d.id = ` +
+        `s.destination_id where s.provider_id = $1 order by s.created_at desc, s.id desc`,
       [providerId],
     ),
   ]);

@@ -1,5 +1,6 @@
-// (ext) Status summaries: every provider's health in one paged call, for a support console over thousands of tenants;
-// and one provider's status in one call, for its status page however many datasets and streams it has.
+// (ext) Status summaries: every provider's health in one paged call, for a support console over
+// thousands of tenants; and one provider's status in one call, for its status page however many
+// datasets and streams it has.
 import {
   ProviderHealthListSchema,
   ProviderHealthQuerySchema,
@@ -22,7 +23,9 @@ export function addStatusRoutes(routes: ApiRoutes<RequestVariables>, engine: Eng
     method: 'get',
     path: '/import/status/providers',
     summary:
-      '(ext) Every provider’s health (failing > degraded > onboarding incomplete > healthy, then broken longest first), with the problems behind it; search by name or id, filter by health, cursor paging both ways; and the failures of all providers grouped',
+      '(ext) Every provider’s health (failing > degraded > onboarding incomplete > healthy, then ' +
+      'broken longest first), with the problems behind it; search by name or id, filter by ' +
+      'health, cursor paging both ways; and the failures of all providers grouped',
     tag: 'status',
     query: ProviderHealthQuerySchema,
     response: ProviderHealthListSchema,
@@ -45,7 +48,8 @@ export function addStatusRoutes(routes: ApiRoutes<RequestVariables>, engine: Eng
       return c.json({
         status: 'success',
         data: { providers: page.providers, counts: page.counts, error_groups: groups },
-        message: `Found ${page.providers.length} provider${page.providers.length === 1 ? '' : 's'}.`,
+        message:
+          `Found ${page.providers.length} ` + `provider${page.providers.length === 1 ? '' : 's'}.`,
         has_next: page.nextCursor !== null,
         next_url: link(page.nextCursor),
         has_previous: page.previousCursor !== null,
@@ -58,7 +62,9 @@ export function addStatusRoutes(routes: ApiRoutes<RequestVariables>, engine: Eng
     method: 'get',
     path: '/import/providers/:id/status',
     summary:
-      '(ext) One provider’s status in one call: its sources, datasets with their newest extracts, streams with their newest loads, destination names and waiting records (each as the per-object endpoints answer them)',
+      '(ext) One provider’s status in one call: its sources, datasets with their newest ' +
+      'extracts, streams with their newest loads, destination names and waiting records (each as ' +
+      'the per-object endpoints answer them)',
     tag: 'status',
     query: ProviderStatusQuerySchema,
     response: ProviderStatusResponseSchema,

@@ -1,4 +1,5 @@
-// The engine's Postgres pool: timestamps stay in Postgres's own text form (microseconds), never a JS Date.
+// The engine's Postgres pool: timestamps stay in Postgres's own text form (microseconds), never a
+// JS Date.
 import pg from 'pg';
 
 const TIMESTAMPTZ_OID = 1184;
@@ -28,8 +29,8 @@ export function createPool(
     options: '-c TimeZone=UTC',
     types,
   });
-  // A client losing its connection (server restart, idle or checked out) must not crash the process;
-  // the query in progress reports the failure.
+  // A client losing its connection (server restart, idle or checked out) must not crash the
+  // process; the query in progress reports the failure.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   return pool;

@@ -1,4 +1,5 @@
-// Applies engine/store/migrations/*.sql in order, once each, under an advisory lock (safe with many engines).
+// Applies engine/store/migrations/*.sql in order, once each, under an advisory lock (safe with many
+// engines).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,8 @@ export async function migrate(db: Db): Promise<string[]> {
   try {
     await client.query('select pg_advisory_lock($1)', [LOCK_KEY]);
     await client.query(
-      'create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())',
+      'create table if not exists schema_migrations (name text primary key, applied_at ' +
+        'timestamptz not null default now())',
     );
     const applied = new Set(
       (await client.query<{ name: string }>('select name from schema_migrations')).rows.map(

@@ -1,10 +1,14 @@
-// UUIDs: the ids the engine mints (time-ordered v7), and the check that an id a caller gives can be one.
+// UUIDs: the ids the engine mints (time-ordered v7), and the check that an id a caller gives can be
+// one.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const UuidSchema = z.uuid();
 
-/** Whether an id from a URL or a query can name a row of a uuid-keyed table (Postgres rejects any other as a uuid). */
+/**
+ * Whether an id from a URL or a query can name a row of a uuid-keyed table (Postgres rejects any
+ * other as a uuid).
+ */
 export function isUuid(value: string): boolean {
   return UuidSchema.safeParse(value).success;
 }

@@ -1,5 +1,5 @@
-// An operator's monitoring endpoint for tests: a local server that keeps every event posted to it (a /webhooks
-// subscription's generic_post target).
+// An operator's monitoring endpoint for tests: a local server that keeps every event posted to it
+// (a /webhooks subscription's generic_post target).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -39,7 +39,8 @@ export async function startEventSink(): Promise<EventSink> {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       throw new Error(
-        `no ${type} event for stream ${streamId}; got ${JSON.stringify(events.map((event) => event.type))}`,
+        `no ${type} event for stream ${streamId}; got ` +
+          `${JSON.stringify(events.map((event) => event.type))}`,
       );
     },
     close() {

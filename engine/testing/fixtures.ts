@@ -72,7 +72,10 @@ export const stream = (
 
 type Created = { id: string } & Record<string, unknown>;
 
-/** POSTs and returns the created object, failing the test with the response when it is not a success. */
+/**
+ * POSTs and returns the created object, failing the test with the response when it is not a
+ * success.
+ */
 export async function create(
   api: TestEngine,
   path: string,

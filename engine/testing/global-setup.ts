@@ -1,4 +1,5 @@
-// Vitest global setup: the real servers of the run (Postgres always; MariaDB and an S3 fake for source and datalake tests).
+// Vitest global setup: the real servers of the run (Postgres always; MariaDB and an S3 fake for
+// source and datalake tests).
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -15,7 +16,8 @@ declare module 'vitest' {
   }
 }
 
-// Under the system temp dir: database servers run as their own OS users, who must reach these paths.
+// Under the system temp dir: database servers run as their own OS users, who must reach these
+// paths.
 const scratch = (name: string) => path.join(os.tmpdir(), `inlet-${name}-${process.pid}`);
 
 export default async function setup(project: TestProject) {

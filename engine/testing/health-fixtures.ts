@@ -1,5 +1,6 @@
-// A tenant of the health cases (lib/prequel/contract/health/tenant-health-cases.test-helpers.ts) written straight into the engine's
-// tables: its sources, datasets, streams and their jobs at the cases' times, in the order the case lists them.
+// A tenant of the health cases (lib/prequel/contract/health/tenant-health-cases.test-helpers.ts)
+// written straight into the engine's tables: its sources, datasets, streams and their jobs at the
+// cases' times, in the order the case lists them.
 import { randomBytes } from 'node:crypto';
 import type { Extract, Load } from '../../lib/prequel/contract/job';
 import type { TenantHealthInput } from '../../lib/prequel/contract/health/tenant-health';
@@ -48,7 +49,8 @@ export async function seedTenant(
   ]);
   for (const source of input.sources) {
     await db.query(
-      `insert into sources (id, provider_id, name, vendor, body, is_reachable) values ($1, $2, $3, 'postgres', '{}', $4)`,
+      `insert into sources (id, provider_id, name, vendor, body, is_reachable) values ($1, $2, ` +
+        `$3, 'postgres', '{}', $4)`,
       [idOf(source.id), providerId, source.name ?? source.id, source.is_reachable ?? null],
     );
   }
@@ -56,7 +58,8 @@ export async function seedTenant(
   for (const dataset of input.datasets) {
     const id = idOf(dataset.id);
     await db.query(
-      `insert into datasets (id, source_id, provider_id, name, body, schema_drift) values ($1, $2, $3, $4, $5, $6)`,
+      `insert into datasets (id, source_id, provider_id, name, body, schema_drift) values ($1, ` +
+        `$2, $3, $4, $5, $6)`,
       [
         id,
         sourceId,
@@ -78,7 +81,8 @@ export async function seedTenant(
   for (const stream of input.streams) {
     const id = idOf(stream.id);
     await db.query(
-      `insert into streams (id, dataset_id, destination_id, provider_id, name, body, is_valid, disabled_reason, disabled_at)
+      `insert into streams (id, dataset_id, destination_id, provider_id, name, body, is_valid,
+        disabled_reason, disabled_at)
        values ($1, $2, $3, $4, $5, $6, true, $7, $8)`,
       [
         id,
@@ -97,7 +101,10 @@ export async function seedTenant(
   return { providerId, ids };
 }
 
-/** Each job once, in the order they were submitted, so `created_at` orders them as the API would list them. */
+/**
+ * Each job once, in the order they were submitted, so `created_at` orders them as the API would
+ * list them.
+ */
 function jobsOldestFirst<T extends Extract | Load>(latest: T | null, recent: T[] | undefined): T[] {
   const byId = new Map<string, T>();
   for (const job of [...(recent ?? []), ...(latest ? [latest] : [])]) byId.set(job.id, job);
@@ -112,7 +119,8 @@ async function insertJob(
   job: Extract | Load,
 ) {
   await db.query(
-    `insert into ${table} (id, ${owner}, status, submitted_at, started_at, ended_at, records_errored, error) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `insert into ${table} (id, ${owner}, status, submitted_at, started_at, ended_at, ` +
+      `records_errored, error) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [
       uuidv7(),
       ownerId,

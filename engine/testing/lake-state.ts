@@ -1,5 +1,5 @@
-// What a dataset's cache holds (latest version of each record), read straight from the datalake files,
-// and what the source table holds, in the same text form, so tests can say "exact".
+// What a dataset's cache holds (latest version of each record), read straight from the datalake
+// files, and what the source table holds, in the same text form, so tests can say "exact".
 import { DuckDBInstance } from '@duckdb/node-api';
 import type pg from 'pg';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
@@ -41,7 +41,8 @@ export async function readLakeState(engine: EngineContext, datasetId: string): P
     const rows = (
       await connection.runAndReadAll(`
         select * from read_parquet([${list}], union_by_name = true)
-        qualify row_number() over (partition by _prequel_record_id order by _prequel_version desc) = 1`)
+        qualify row_number() over (partition by _prequel_record_id order by _prequel_version
+          desc) = 1`)
     ).getRowObjectsJson() as Record<string, string | null>[];
     for (const row of rows) {
       const id = String(row._prequel_record_id);
@@ -73,7 +74,8 @@ export async function readPostgresTable(
   );
   const columns = (
     await client.query<{ column_name: string; data_type: string }>(
-      `select column_name, data_type from information_schema.columns where table_name = $1 and table_schema = current_schema() order by ordinal_position`,
+      `select column_name, data_type from information_schema.columns where table_name = $1 and ` +
+        `table_schema = current_schema() order by ordinal_position`,
       [table],
     )
   ).rows;

@@ -12,7 +12,9 @@ export type Load = {
   error: { error_code: string; blame: string; message: string } | null;
 };
 
-/** A webhook_record destination posting `{id, email}` to `uri`, and a stream of the dataset to it. */
+/**
+ * A webhook_record destination posting `{id, email}` to `uri`, and a stream of the dataset to it.
+ */
 export async function recordStream(
   api: TestEngine,
   options: {
@@ -60,7 +62,10 @@ export async function recordStream(
   );
 }
 
-/** Starts a load of the stream (of `recordIds` only, if given) and returns it once it has succeeded or failed. */
+/**
+ * Starts a load of the stream (of `recordIds` only, if given) and returns it once it has succeeded
+ * or failed.
+ */
 export async function loadAndWait(
   api: TestEngine,
   streamId: string,

@@ -1,4 +1,5 @@
-// Debian's MariaDB, started by hand with its own data directory and socket (apt does not start it here).
+// Debian's MariaDB, started by hand with its own data directory and socket (apt does not start it
+// here).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -58,7 +59,8 @@ export async function startMariadb(options: { directory: string }) {
     { stdio: 'ignore' },
   );
   child.unref();
-  // The root account of a fresh install has no password but may only log in locally; create a TCP admin.
+  // The root account of a fresh install has no password but may only log in locally; create a TCP
+  // admin.
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {

@@ -1,5 +1,6 @@
-// The engine behind an API that documents none of its extensions, as the hosted Prequel API answers: its OpenAPI
-// document is a 404, so the app falls back to the documented calls. Every other request is passed through.
+// The engine behind an API that documents none of its extensions, as the hosted Prequel API
+// answers: its OpenAPI document is a 404, so the app falls back to the documented calls. Every
+// other request is passed through.
 import { createServer, request as forward } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,4 +1,5 @@
-// A fresh source database on the test Postgres server, with the sample tables when asked, for extract tests.
+// A fresh source database on the test Postgres server, with the sample tables when asked, for
+// extract tests.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';

@@ -1,4 +1,5 @@
-// Starts a real `engine/main.ts` process on a test database (for crash tests) and reports how it ended.
+// Starts a real `engine/main.ts` process on a test database (for crash tests) and reports how it
+// ended.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../../scripts/lib/free-port';

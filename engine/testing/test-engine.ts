@@ -1,4 +1,5 @@
-// Runs the real engine (real HTTP server, real Postgres) for a test file and gives it a small client.
+// Runs the real engine (real HTTP server, real Postgres) for a test file and gives it a small
+// client.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -1,5 +1,6 @@
-// Mapping previews: test-stream (a candidate stream) and test-transform (a saved stream, optionally with
-// unsaved changes). Both run the load pipeline's own transform on cached records and save nothing.
+// Mapping previews: test-stream (a candidate stream) and test-transform (a saved stream, optionally
+// with unsaved changes). Both run the load pipeline's own transform on cached records and save
+// nothing.
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { PreviewSchema } from '../../lib/prequel/contract/records';
@@ -39,7 +40,10 @@ type DestinationRow = {
   body: { record_schema: Record<string, unknown> };
 };
 
-/** Checks the candidate as stream create would, then transforms the records; request problems are 4xx, record problems are data. */
+/**
+ * Checks the candidate as stream create would, then transforms the records; request problems are
+ * 4xx, record problems are data.
+ */
 async function previewStream(
   engine: EngineContext,
   compile: TransformCache,
@@ -64,7 +68,9 @@ async function previewStream(
   if (!(await providerHasDestination(engine.db, dataset.provider_id, destination.id))) {
     throw forbidden(
       'destination_not_allowed',
-      `Provider "${dataset.provider_id}" has no product that includes destination "${destination.name}": add the destination to one of its products, or give the provider "all".`,
+      `Provider "${dataset.provider_id}" has no product that includes destination ` +
+        `"${destination.name}": add the destination to one of its products, or give the provider ` +
+        `"all".`,
       [{ path: 'stream.destination_id', message: 'is not available to this provider' }],
     );
   }
@@ -108,7 +114,9 @@ async function findStream(engine: EngineContext, id: string): Promise<Record<str
 
 function respondPreview(c: Context, preview: Preview) {
   const failed = new Set(preview.errors.map((error) => error.record_id)).size;
-  const message = `Transformed ${preview.records.length} record${preview.records.length === 1 ? '' : 's'}${failed ? `; ${failed} with errors` : ''}.`;
+  const message =
+    `Transformed ${preview.records.length} ` +
+    `record${preview.records.length === 1 ? '' : 's'}${failed ? `; ${failed} with errors` : ''}.`;
   return c.json({ status: 'success', data: preview, message });
 }
 
@@ -118,7 +126,8 @@ export function addTransformRoutes(routes: ApiRoutes<RequestVariables>, engine: 
     method: 'post',
     path: '/import/test-stream',
     summary:
-      'Transform cached records with a candidate stream, without saving it (errors per record and field: ext)',
+      'Transform cached records with a candidate stream, without saving it (errors per record ' +
+      'and field: ext)',
     tag: 'streams',
     body: TestStreamBody,
     query: PreviewQuery,
@@ -138,7 +147,8 @@ export function addTransformRoutes(routes: ApiRoutes<RequestVariables>, engine: 
     method: 'post',
     path: '/import/streams/:id/test-transform',
     summary:
-      'Transform cached records with a saved stream, with optional unsaved changes merged over it (JSON merge patch)',
+      'Transform cached records with a saved stream, with optional unsaved changes merged over ' +
+      'it (JSON merge patch)',
     tag: 'streams',
     body: TestTransformBody,
     query: PreviewQuery,

@@ -1,4 +1,5 @@
-// Compiles record_schema documents with ajv (JSON Schema draft-07, formats) and reports problems by path.
+// Compiles record_schema documents with ajv (JSON Schema draft-07, formats) and reports problems by
+// path.
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorDetail } from '../http/api-error';
@@ -9,7 +10,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
 
-// The shape the engine writes timestamps in (see typed-value.ts), checked without a match to allocate.
+// The shape the engine writes timestamps in (see typed-value.ts), checked without a match to
+// allocate.
 const CANONICAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const digits = (text: string, start: number, length: number) => {
@@ -20,9 +22,9 @@ const digits = (text: string, start: number, length: number) => {
 };
 
 /**
- * True for an ordinary `YYYY-MM-DDThh:mm:ss[.f]Z` that ajv-formats' date-time accepts too, and false for everything
- * else, which then goes to it: a load validates every timestamp it sends, and the full check splits and matches
- * each one (a tenth of what a load's transform allocates).
+ * True for an ordinary `YYYY-MM-DDThh:mm:ss[.f]Z` that ajv-formats' date-time accepts too, and
+ * false for everything else, which then goes to it: a load validates every timestamp it sends, and
+ * the full check splits and matches each one (a tenth of what a load's transform allocates).
  */
 export function isOrdinaryDateTime(text: string): boolean {
   if (!CANONICAL_DATE_TIME.test(text)) return false;
@@ -73,7 +75,8 @@ export function compileRecordSchema(
         {
           path: `${path}.$schema`,
           message:
-            'must be "http://json-schema.org/draft-07/schema#" (records are validated with JSON Schema draft-07)',
+            'must be "http://json-schema.org/draft-07/schema#" (records are validated with JSON ' +
+            'Schema draft-07)',
         },
       ],
     };

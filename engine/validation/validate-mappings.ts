@@ -1,4 +1,5 @@
-// Checks a stream's mappings against its destination's record_schema and its dataset's known columns.
+// Checks a stream's mappings against its destination's record_schema and its dataset's known
+// columns.
 import type { Mapping } from '../../lib/prequel/contract/stream';
 import { isKnownTarget, uncoveredRequiredFields } from '../../lib/prequel/contract/required-fields';
 import { compileExpression } from '../transform/expr/compile-expression';
@@ -15,7 +16,9 @@ export interface MappingIssue {
   message: string;
 }
 
-/** `columns` is null while the dataset's columns are not known yet (before its first schema read). */
+/**
+ * `columns` is null while the dataset's columns are not known yet (before its first schema read).
+ */
 export function validateMappings(
   mappings: readonly Mapping[],
   recordSchema: unknown,
@@ -68,7 +71,9 @@ export function validateMappings(
           issues.push({
             code: 'unknown_column',
             path: `${path}.expression.expr`,
-            message: `the dataset has no column${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}`,
+            message:
+              `the dataset has no column${unknown.length > 1 ? 's' : ''} ` +
+              `${unknown.map((n) => `"${n}"`).join(', ')}`,
           });
         }
       }
@@ -79,7 +84,10 @@ export function validateMappings(
     issues.push({
       code: 'required_fields_unmapped',
       path: pathPrefix,
-      message: `required field${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${f}"`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not mapped`,
+      message:
+        `required field${missing.length > 1 ? 's' : ''} ` +
+        `${missing.map((f) => `"${f}"`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not ` +
+        `mapped`,
     });
   }
   return issues;

@@ -1,4 +1,5 @@
-// The one shape every server action answers with: data, or an error a person can act on, placed on its fields.
+// The one shape every server action answers with: data, or an error a person can act on, placed on
+// its fields.
 import type { z } from 'zod';
 import type { PrequelError } from '@/lib/prequel/client';
 
@@ -16,8 +17,8 @@ export const actionFailure = (
     : { ok: false, error: { code, message } };
 
 /**
- * An API failure as an action failure; `fieldOf` maps an API path (`source.postgres.host`) to a form field, so the
- * message lands where the customer can fix it.
+ * An API failure as an action failure; `fieldOf` maps an API path (`source.postgres.host`) to a
+ * form field, so the message lands where the customer can fix it.
  */
 export function fromPrequelError(
   error: PrequelError,

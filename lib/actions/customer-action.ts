@@ -1,4 +1,5 @@
-// The one way to write a customer server action: parse the input, require a customer session, then run.
+// The one way to write a customer server action: parse the input, require a customer session, then
+// run.
 import 'server-only';
 import type { z } from 'zod';
 import { getSession, isCustomerSession, type CustomerSession } from '@/lib/session/session';

@@ -1,12 +1,15 @@
-// What a customer may see of a failure that is not theirs to fix: a generic message and a reference. The detail
-// (the engine's address, file paths, bucket names, traces) goes to the server log under that reference, and to the
-// support console, which reads it from the Import API itself.
+// What a customer may see of a failure that is not theirs to fix: a generic message and a
+// reference. The detail (the engine's address, file paths, bucket names, traces) goes to the server
+// log under that reference, and to the support console, which reads it from the Import API itself.
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import type { PrequelErrorCode } from '@/lib/prequel/client';
 import type { JobError } from '@/lib/prequel/contract/job';
 
-/** Failures of the installation, not of anything the customer typed: the customer cannot act on their detail. */
+/**
+ * Failures of the installation, not of anything the customer typed: the customer cannot act on
+ * their detail.
+ */
 const UNEXPECTED: ReadonlySet<string> = new Set<PrequelErrorCode>([
   'not_configured',
   'unreachable',
@@ -16,7 +19,8 @@ const UNEXPECTED: ReadonlySet<string> = new Set<PrequelErrorCode>([
 ]);
 
 export const GENERIC_FAILURE =
-  'Something went wrong on our side. Your saved work is safe: try again in a minute, and if it keeps happening, contact support with the reference below.';
+  'Something went wrong on our side. Your saved work is safe: try again in a minute, and if it ' +
+  'keeps happening, contact support with the reference below.';
 
 export function newReference(): string {
   return randomBytes(6).toString('hex').toUpperCase();
@@ -49,7 +53,10 @@ export function reportUnexpected(
   return { reference, message: `${GENERIC_FAILURE} Reference: ${reference}.` };
 }
 
-/** An error as the customer may see it: unchanged when it is theirs to act on, generic with a reference otherwise. */
+/**
+ * An error as the customer may see it: unchanged when it is theirs to act on, generic with a
+ * reference otherwise.
+ */
 export function customerSafe<E extends { code: string; message: string; status?: number | null }>(
   error: E,
   where: string,
@@ -60,8 +67,8 @@ export function customerSafe<E extends { code: string; message: string; status?:
 }
 
 /**
- * A job's error as the customer sees it: the engine's own failures become generic, with the job's id as the
- * reference (support finds it in the console); the trace never leaves the server.
+ * A job's error as the customer sees it: the engine's own failures become generic, with the job's
+ * id as the reference (support finds it in the console); the trace never leaves the server.
  */
 export function customerJobError(error: JobError | null, jobId: string): JobError | null {
   if (!error) return null;

@@ -1,4 +1,5 @@
-// The one way to write a customer GET route (the reads react-query polls): a session, then the handler.
+// The one way to write a customer GET route (the reads react-query polls): a session, then the
+// handler.
 import 'server-only';
 import { getSession, isCustomerSession, type CustomerSession } from '@/lib/session/session';
 import type { PrequelError } from '@/lib/prequel/client';
@@ -9,11 +10,15 @@ import { limitSessionCalls } from './session-call-limit';
 
 const noStore = { 'Cache-Control': 'no-store' };
 
-/** An error for the browser: code, message and the API's per-path details (never anything else it said). */
+/**
+ * An error for the browser: code, message and the API's per-path details (never anything else it
+ * said).
+ */
 export function routeError(
   failed: Pick<PrequelError, 'message' | 'status' | 'fields'> & { code: string },
 ): Response {
-  // A customer's call (made inside customerRoute) never sees the installation's own failures in detail.
+  // A customer's call (made inside customerRoute) never sees the installation's own failures in
+  // detail.
   const error = currentCaller() ? customerSafe(failed, 'route') : failed;
   const status = error.status && error.status >= 400 && error.status < 600 ? error.status : 502;
   const fields = error.fields?.length ? { fields: error.fields } : {};

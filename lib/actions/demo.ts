@@ -1,5 +1,6 @@
 'use server';
-// The demo landing's buttons. Each exists only in demo mode: they mint sessions and change the demo's databases.
+// The demo landing's buttons. Each exists only in demo mode: they mint sessions and change the
+// demo's databases.
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';

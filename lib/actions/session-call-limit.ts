@@ -1,10 +1,14 @@
-// Each session's share of the one API key: a session that calls too often is told to wait, so no tenant can use up
-// the Import API's rate limit for every other tenant (status polling and previews included).
+// Each session's share of the one API key: a session that calls too often is told to wait, so no
+// tenant can use up the Import API's rate limit for every other tenant (status polling and previews
+// included).
 import 'server-only';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Session } from '@/lib/session/session';
 
-/** 60 calls in any 10 s: six times the status page's polling, room for a debounced preview typed quickly. */
+/**
+ * 60 calls in any 10 s: six times the status page's polling, room for a debounced preview typed
+ * quickly.
+ */
 export const SESSION_CALLS = { points: 60, durationSeconds: 10 } as const;
 
 const limiter = new RateLimiterMemory({

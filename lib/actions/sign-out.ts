@@ -1,5 +1,6 @@
 'use server';
-// Signing out, for staff and customers alike: the session ends here and now, not when its cookie would expire.
+// Signing out, for staff and customers alike: the session ends here and now, not when its cookie
+// would expire.
 import { redirect } from 'next/navigation';
 import { endSession, getSession } from '@/lib/session/session';
 

@@ -1,6 +1,6 @@
 'use server';
-// Status page actions: sync a dataset now, pause or resume a stream, cancel an import. Each id is checked against the
-// session.
+// Status page actions: sync a dataset now, pause or resume a stream, cancel an import. Each id is
+// checked against the session.
 import { z } from 'zod';
 import { type ActionResult, fromPrequelError } from '@/lib/actions/action-result';
 import { customerAction } from '@/lib/actions/customer-action';
@@ -21,7 +21,10 @@ export const syncNow = customerAction(
   },
 );
 
-/** Stops a running (or queued) extract or load of the customer's; what it already imported or delivered stays. */
+/**
+ * Stops a running (or queued) extract or load of the customer's; what it already imported or
+ * delivered stays.
+ */
 export const cancelRun = customerAction(
   z.object({ kind: z.enum(['extract', 'load']), id: z.uuid() }),
   async ({ kind, id }, session): Promise<ActionResult<{ status: string }>> => {

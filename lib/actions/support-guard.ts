@@ -1,4 +1,5 @@
-// The one way support pages, loaders, routes and actions admit a caller: a support session; a customer session is a 403.
+// The one way support pages, loaders, routes and actions admit a caller: a support session; a
+// customer session is a 403.
 import 'server-only';
 import { forbidden, redirect } from 'next/navigation';
 import type { z } from 'zod';
@@ -8,9 +9,9 @@ import { routeError } from './customer-route';
 import { limitSessionCalls } from './session-call-limit';
 
 /**
- * For support pages and every loader they call: the session, a redirect to the sign-in page, or a 403 for anyone
- * else's session. Loaders call it themselves, since Next renders a page in parallel with its layout: a check in
- * the layout alone leaves the page's data in the body of the redirect.
+ * For support pages and every loader they call: the session, a redirect to the sign-in page, or a
+ * 403 for anyone else's session. Loaders call it themselves, since Next renders a page in parallel
+ * with its layout: a check in the layout alone leaves the page's data in the body of the redirect.
  */
 export async function requireSupportPage(): Promise<SupportSession> {
   const session = await getSession();
@@ -19,7 +20,10 @@ export async function requireSupportPage(): Promise<SupportSession> {
   return session;
 }
 
-/** Wraps a support data loader so that it authorizes before it reads anything, whichever page calls it. */
+/**
+ * Wraps a support data loader so that it authorizes before it reads anything, whichever page calls
+ * it.
+ */
 export function supportLoader<Args extends unknown[], T>(
   load: (session: SupportSession, ...args: Args) => Promise<T>,
 ) {

@@ -1,5 +1,6 @@
-// The app's side of the demo: switches scenarios and reads received records through the demo's own services
-// (the control server and the reference receiver that `npm start` runs), never by importing them.
+// The app's side of the demo: switches scenarios and reads received records through the demo's own
+// services (the control server and the reference receiver that `npm start` runs), never by
+// importing them.
 import 'server-only';
 import { z } from 'zod';
 import { demoModeEnabled, getAppEnv } from '@/lib/env';
@@ -72,7 +73,9 @@ const ReceivedSchema = z.object({
 });
 export type ReceivedRecord = z.infer<typeof ReceivedSchema>['records'][number];
 
-/** The newest records the SaaS's endpoint (the reference receiver) holds, latest version per key. */
+/**
+ * The newest records the SaaS's endpoint (the reference receiver) holds, latest version per key.
+ */
 export async function receivedRecords(
   provider: string,
   limit = 50,

@@ -1,5 +1,5 @@
-// Pure: the demo control's vocabulary (scenario names, switch requests, the state it answers), shared by the control
-// server and the app that calls it.
+// Pure: the demo control's vocabulary (scenario names, switch requests, the state it answers),
+// shared by the control server and the app that calls it.
 import { z } from 'zod';
 
 export const SCENARIOS = [
@@ -12,7 +12,10 @@ export const SCENARIOS = [
 export const ScenarioNameSchema = z.enum(SCENARIOS);
 export type ScenarioName = z.infer<typeof ScenarioNameSchema>;
 
-/** `POST /demo/scenarios/{name}`: on or off; the slow endpoint's latency and the large table's size may be chosen. */
+/**
+ * `POST /demo/scenarios/{name}`: on or off; the slow endpoint's latency and the large table's size
+ * may be chosen.
+ */
 export const ScenarioSwitchSchema = z
   .object({
     on: z.boolean(),

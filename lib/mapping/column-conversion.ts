@@ -1,13 +1,19 @@
-// Pure: how a column's values become a target field's type: as they are, or through an expression of our
-// expr-lang interpreter (int, float, string, toJSON, TIMESTAMPVALUE…), judged by the column type and its samples.
+// Pure: how a column's values become a target field's type: as they are, or through an expression
+// of our expr-lang interpreter (int, float, string, toJSON, TIMESTAMPVALUE…), judged by the column
+// type and its samples.
 import type { PrequelType } from '@/lib/prequel/contract/source-actions';
 import type { TargetField } from './target-fields';
 import { presentSamples } from './sample-kinds';
 
-/** What a conversion needs to know about a column; `samples` are JSON values from cached records. */
+/**
+ * What a conversion needs to know about a column; `samples` are JSON values from cached records.
+ */
 export type ColumnValues = { name: string; prequel_type: PrequelType; samples: readonly unknown[] };
 
-/** How sure we are that every value converts: by type alone, losing nothing, or only judging by the samples. */
+/**
+ * How sure we are that every value converts: by type alone, losing nothing, or only judging by the
+ * samples.
+ */
 export type Fit = 'native' | 'lossless' | 'by-samples' | 'uncertain';
 
 export type Conversion = {
@@ -18,7 +24,10 @@ export type Conversion = {
   phrase: string;
   /** A sentence for a suggested fix: what the expression does to the value. */
   explanation: string;
-  /** A score adjustment from the allowed values: up when the samples are all allowed, down when some are not. */
+  /**
+   * A score adjustment from the allowed values: up when the samples are all allowed, down when some
+   * are not.
+   */
   bonus: number;
 };
 
@@ -29,7 +38,8 @@ function fitRank(fit: Fit): number {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// Words the expression language reads as operators or literals, so a column named so must be spelled $env["…"].
+// Words the expression language reads as operators or literals, so a column named so must be
+// spelled $env["…"].
 const RESERVED = new Set([
   'not',
   'in',
@@ -45,12 +55,16 @@ const RESERVED = new Set([
   'false',
 ]);
 
-/** How an expression names a column: bare when it is an identifier, otherwise `$env["First Name"]`. */
+/**
+ * How an expression names a column: bare when it is an identifier, otherwise `$env["First Name"]`.
+ */
 export function columnRef(name: string): string {
   return IDENTIFIER.test(name) && !RESERVED.has(name) ? name : `$env[${JSON.stringify(name)}]`;
 }
 
-/** A NULL goes through as NULL instead of failing the conversion (int(nil) is an error, IF is lazy). */
+/**
+ * A NULL goes through as NULL instead of failing the conversion (int(nil) is an error, IF is lazy).
+ */
 export function keepNull(ref: string, inner: string, nullable = true): string {
   return nullable ? `IF(${ref} == nil, nil, ${inner})` : inner;
 }
@@ -66,7 +80,8 @@ const WHOLE_DECIMAL_TEXT = /^[+-]?\d+(?:\.0*)?$/;
 const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 // RFC 3339 as JSON Schema's date-time format wants it.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
-// What TIMESTAMPVALUE() reads: ISO dates and timestamps with `T` or a space, optional seconds, fraction and offset.
+// What TIMESTAMPVALUE() reads: ISO dates and timestamps with `T` or a space, optional seconds,
+// fraction and offset.
 const TIMESTAMP_TEXT =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
@@ -183,7 +198,10 @@ export function allowedStrings(field: TargetField): string[] | null {
     : null;
 }
 
-/** Whether the samples, as the text a conversion makes of them, are all allowed: a bonus, or a penalty and a caveat. */
+/**
+ * Whether the samples, as the text a conversion makes of them, are all allowed: a bonus, or a
+ * penalty and a caveat.
+ */
 function judgedByEnum(converted: Conversion, field: TargetField, column: ColumnValues): Conversion {
   const allowed = allowedStrings(field);
   const present = presentSamples(column.samples);
@@ -205,8 +223,8 @@ export function shownAllowed(allowed: readonly string[]): string {
 }
 
 /**
- * The change of case (after trimming, if need be) that makes every text one of the allowed values, as an
- * expression on `ref`; null when no such change does.
+ * The change of case (after trimming, if need be) that makes every text one of the allowed values,
+ * as an expression on `ref`; null when no such change does.
  */
 export function caseFixFor(
   texts: readonly string[],
@@ -222,21 +240,28 @@ export function caseFixFor(
       return {
         expr: keepNull(ref, `${fn}(${ref})`, nullable),
         phrase: `values ${fn}-cased to match the allowed list`,
-        explanation: `Changes the value to ${fn} case so it matches the allowed values (${shownAllowed(allowed)}).`,
+        explanation:
+          `Changes the value to ${fn} case so it matches the allowed values ` +
+          `(${shownAllowed(allowed)}).`,
       };
     }
     if (texts.every((text) => list.has(change(text.trim())))) {
       return {
         expr: keepNull(ref, `${fn}(trim(${ref}))`, nullable),
         phrase: `values trimmed and ${fn}-cased to match the allowed list`,
-        explanation: `Removes surrounding spaces and changes the value to ${fn} case so it matches the allowed values (${shownAllowed(allowed)}).`,
+        explanation:
+          `Removes surrounding spaces and changes the value to ${fn} case so it ` +
+          `matches the allowed values (${shownAllowed(allowed)}).`,
       };
     }
   }
   return null;
 }
 
-/** Text samples against a list of allowed strings: all allowed, allowed once lower- or upper-cased, or not. */
+/**
+ * Text samples against a list of allowed strings: all allowed, allowed once lower- or upper-cased,
+ * or not.
+ */
 function fitEnum(
   field: TargetField,
   column: ColumnValues,
@@ -508,7 +533,10 @@ function toArray(column: ColumnValues): Conversion | null {
   return null;
 }
 
-/** How the column's values become `type`, or null when they cannot (or the samples say they would not). */
+/**
+ * How the column's values become `type`, or null when they cannot (or the samples say they would
+ * not).
+ */
 export function convertToType(
   type: string,
   field: TargetField,
@@ -533,7 +561,9 @@ export function convertToType(
   }
 }
 
-/** The best way to fill the field from the column, trying each declared type; null when none fits. */
+/**
+ * The best way to fill the field from the column, trying each declared type; null when none fits.
+ */
 export function convertColumn(
   field: TargetField,
   column: ColumnValues,
@@ -556,7 +586,10 @@ export function convertColumn(
   return best;
 }
 
-/** `trim(CONCATENATE(first_name, " ", last_name))`: CONCATENATE reads NULL as "", trim drops the gap it leaves. */
+/**
+ * `trim(CONCATENATE(first_name, " ", last_name))`: CONCATENATE reads NULL as "", trim drops the gap
+ * it leaves.
+ */
 export function joinNamesExpression(first: string, last: string): string {
   return `trim(CONCATENATE(${columnRef(first)}, " ", ${columnRef(last)}))`;
 }

@@ -1,4 +1,5 @@
-// Pure: how alike a column name and a target field name are, whatever their case, separators and usual affixes.
+// Pure: how alike a column name and a target field name are, whatever their case, separators and
+// usual affixes.
 
 export type NameMatch = {
   /** 1 for the very same name, down to about 0.5 for a loose resemblance. */
@@ -8,8 +9,8 @@ export type NameMatch = {
 };
 
 /**
- * Names that mean the same thing in customer databases and SaaS schemas, compared without separators.
- * One group per meaning; a name belongs to at most one group.
+ * Names that mean the same thing in customer databases and SaaS schemas, compared without
+ * separators. One group per meaning; a name belongs to at most one group.
  */
 const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['email', 'emailaddress', 'mail', 'mailaddress', 'emailaddr'],
@@ -133,7 +134,10 @@ export function nameTokens(name: string): string[] {
     .filter(Boolean);
 }
 
-/** The tokens that carry the meaning: `is_active` → active, `customer_email` → email, `created_at` → created. */
+/**
+ * The tokens that carry the meaning: `is_active` → active, `customer_email` → email, `created_at` →
+ * created.
+ */
 export function coreTokens(tokens: readonly string[]): string[] {
   let core = [...tokens];
   while (core.length > 1 && LEADING_NOISE.has(core[0] ?? '')) core = core.slice(1);
@@ -147,19 +151,23 @@ function synonymGroup(tokens: readonly string[]): number | undefined {
   return GROUP_OF.get(tokens.join('')) ?? GROUP_OF.get(coreTokens(tokens).join(''));
 }
 
-/** The meaning group a name belongs to (email, name, phone, created_at…), for callers that key behaviour off it. */
+/**
+ * The meaning group a name belongs to (email, name, phone, created_at…), for callers that key
+ * behaviour off it.
+ */
 export function nameConcept(name: string): string | undefined {
   const group = synonymGroup(nameTokens(name));
   return group === undefined ? undefined : SYNONYM_GROUPS[group]?.[0];
 }
 
-// Reused between calls: a schema of hundreds of fields against a wide table compares a great many names.
+// Reused between calls: a schema of hundreds of fields against a wide table compares a great many
+// names.
 let previousRow = new Uint32Array(65);
 let currentRow = new Uint32Array(65);
 
 /**
- * Levenshtein distance. Past `max` it stops early and returns max + 1, which is all a caller needs to know;
- * only cells within `max` of the diagonal can stay under it, so only those are computed.
+ * Levenshtein distance. Past `max` it stops early and returns max + 1, which is all a caller needs
+ * to know; only cells within `max` of the diagonal can stay under it, so only those are computed.
  */
 export function editDistance(a: string, b: string, max = Infinity): number {
   if (a === b) return 0;
@@ -236,11 +244,13 @@ function profileMatch(target: NameProfile, column: NameProfile): NameMatch | nul
   if (target.coreCompact === column.coreCompact) return { score: 0.85, kind: 'similar' };
   if (target.group !== undefined && target.group === column.group)
     return { score: 0.8, kind: 'similar' };
-  // Two known meanings that differ (first_name and name, country and county) are not near misses of each other.
+  // Two known meanings that differ (first_name and name, country and county) are not near misses of
+  // each other.
   if (target.group !== undefined && column.group !== undefined) return null;
   let best: NameMatch | null = null;
   const longest = Math.max(target.compact.length, column.compact.length);
-  // Below 80% alike two names are different words, so skip the distance when the lengths already rule that out.
+  // Below 80% alike two names are different words, so skip the distance when the lengths already
+  // rule that out.
   const allowed = Math.floor(longest * 0.2);
   if (
     Math.min(target.compact.length, column.compact.length) >= 4 &&
@@ -256,13 +266,16 @@ function profileMatch(target: NameProfile, column: NameProfile): NameMatch | nul
   const contained =
     shorter.join('').length >= 3 && shorter.every((token) => longer.includes(token));
   if (contained && (!best || best.score < 0.6)) best = { score: 0.6, kind: 'similar' };
-  // `order_id` from a table's own `id`: weak, since the table may hold something else, but often what is meant.
+  // `order_id` from a table's own `id`: weak, since the table may hold something else, but often
+  // what is meant.
   if (!best && column.canonical === 'id' && target.isEntityId)
     best = { score: 0.55, kind: 'similar' };
   return best;
 }
 
-/** A target field's path taken apart once: the whole path, and its last segment when it is nested. */
+/**
+ * A target field's path taken apart once: the whole path, and its last segment when it is nested.
+ */
 export type TargetNameProfile = { path: string; whole: NameProfile; leaf: NameProfile | null };
 
 export function targetNameProfile(path: string): TargetNameProfile {
@@ -274,7 +287,8 @@ export function targetNameProfile(path: string): TargetNameProfile {
   };
 }
 
-// A column named like the last segment of a nested field (city for address.city) says a little less.
+// A column named like the last segment of a nested field (city for address.city) says a little
+// less.
 const LEAF_ONLY_FACTOR = 0.92;
 
 export function matchNames(target: TargetNameProfile, column: NameProfile): NameMatch | null {
@@ -291,8 +305,9 @@ export function matchNames(target: TargetNameProfile, column: NameProfile): Name
 }
 
 /**
- * How alike a target field (a dotted path) and a column name are, or null when they are unrelated. A column
- * named like the last segment of a nested target (`city` for `address.city`) counts a little less.
+ * How alike a target field (a dotted path) and a column name are, or null when they are unrelated.
+ * A column named like the last segment of a nested target (`city` for `address.city`) counts a
+ * little less.
  */
 export function nameSimilarity(target: string, column: string): NameMatch | null {
   return matchNames(targetNameProfile(target), nameProfile(column));

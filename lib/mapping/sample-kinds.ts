@@ -1,4 +1,5 @@
-// Pure: what a column's sample values look like (e-mail addresses, URLs, ISO timestamps…), to back up a name match.
+// Pure: what a column's sample values look like (e-mail addresses, URLs, ISO timestamps…), to back
+// up a name match.
 
 export type SampleKind =
   'email' | 'url' | 'uuid' | 'date-time' | 'date' | 'phone' | 'country-code' | 'currency-code';
@@ -9,7 +10,8 @@ const PATTERNS: readonly (readonly [SampleKind, RegExp])[] = [
   ['url', /^https?:\/\/\S+$/i],
   ['date-time', /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/],
   ['date', /^\d{4}-\d{2}-\d{2}$/],
-  // A leading + or separators between digit groups: a bare run of digits is more often an id than a phone.
+  // A leading + or separators between digit groups: a bare run of digits is more often an id than a
+  // phone.
   ['phone', /^(?=(?:\D*\d){7,15}\D*$)(?:\+\d[\d\s().-]*|\(?\d+\)?[\s.-]\d[\d\s().-]*)$/],
   ['country-code', /^[A-Z]{2}$/],
   ['currency-code', /^[A-Z]{3}$/],
@@ -35,10 +37,14 @@ export function presentSamples(samples: readonly unknown[]): unknown[] {
   return samples.filter((sample) => sample !== null && sample !== undefined);
 }
 
-// Most, not all: a stray "n/a" in a column of e-mail addresses is still a column of e-mail addresses.
+// Most, not all: a stray "n/a" in a column of e-mail addresses is still a column of e-mail
+// addresses.
 const SHARE_NEEDED = 0.8;
 
-/** The kind most present samples are (text only), or null when the samples are mixed, not text, or absent. */
+/**
+ * The kind most present samples are (text only), or null when the samples are mixed, not text, or
+ * absent.
+ */
 export function sniffSamples(samples: readonly unknown[]): SampleKind | null {
   const texts = presentSamples(samples);
   if (texts.length === 0 || !texts.every((sample) => typeof sample === 'string')) return null;
@@ -51,7 +57,10 @@ export function sniffSamples(samples: readonly unknown[]): SampleKind | null {
   return null;
 }
 
-/** The kind a target field's values should be, from its format or what its name means. `strict` kinds can rule a column out. */
+/**
+ * The kind a target field's values should be, from its format or what its name means. `strict`
+ * kinds can rule a column out.
+ */
 export function expectedKind(
   format: string | undefined,
   concept: string | undefined,

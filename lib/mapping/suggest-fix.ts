@@ -1,5 +1,6 @@
-// Pure: an expression that repairs a schema error the preview reported on a cell (wrong type, bad date-time,
-// an allowed value in the wrong case, a missing value), judged by the error and the column's type and samples.
+// Pure: an expression that repairs a schema error the preview reported on a cell (wrong type, bad
+// date-time, an allowed value in the wrong case, a missing value), judged by the error and the
+// column's type and samples.
 import { emptyLiteral } from '@/lib/prequel/contract/empty-literal';
 import type { PrequelType } from '@/lib/prequel/contract/source-actions';
 import type { Mapping } from '@/lib/prequel/contract/stream';
@@ -64,14 +65,20 @@ function wantedType(field: TargetField, message: string): string | undefined {
   return declared[0];
 }
 
-/** How an expression names the current mapping's value: the column, or the expression in parentheses. */
+/**
+ * How an expression names the current mapping's value: the column, or the expression in
+ * parentheses.
+ */
 function currentRef(mapping: Mapping): string {
   if (mapping.field_type === 'field') return columnRef(mapping.column.name);
   const expr = mapping.expression.expr.trim();
   return isSingleTerm(expr) ? expr : `(${expr})`;
 }
 
-/** An identifier, `$env["…"]` or one function call: safe to use inside a larger expression without parentheses. */
+/**
+ * An identifier, `$env["…"]` or one function call: safe to use inside a larger expression without
+ * parentheses.
+ */
 function isSingleTerm(expr: string): boolean {
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(expr) || /^\$env\["(?:[^"\\]|\\.)*"\]$/.test(expr))
     return true;
@@ -79,7 +86,10 @@ function isSingleTerm(expr: string): boolean {
   return call !== null && closingParen(expr, call[0].length - 1) === expr.length - 1;
 }
 
-/** The index of the parenthesis closing the one at `open`, skipping string literals; -1 when unbalanced. */
+/**
+ * The index of the parenthesis closing the one at `open`, skipping string literals; -1 when
+ * unbalanced.
+ */
 function closingParen(text: string, open: number): number {
   let depth = 0;
   for (let index = open; index < text.length; index++) {
@@ -130,7 +140,10 @@ function fixMissing(field: TargetField, mapping: Mapping, ref: string): Fix | nu
   );
 }
 
-/** A conversion to `type` when nothing is known about the column's values, always letting NULL through. */
+/**
+ * A conversion to `type` when nothing is known about the column's values, always letting NULL
+ * through.
+ */
 function genericConversion(
   type: string,
   ref: string,
@@ -194,8 +207,9 @@ function fixType(
     const converted = convertToType(type, field, column, ref);
     if (converted?.expr)
       return expressionFix(field, converted.expr, converted.explanation, mapping);
-    // Samples that no conversion reads (text that is not a number) cannot be fixed by an expression, nor can a
-    // column that already has the type; rounding and true/false as 1/0 are the repairs a suggestion leaves out.
+    // Samples that no conversion reads (text that is not a number) cannot be fixed by an
+    // expression, nor can a column that already has the type; rounding and true/false as 1/0 are
+    // the repairs a suggestion leaves out.
     const numeric = type === 'integer' || type === 'number';
     const rounding =
       type === 'integer' && (column.prequel_type === 'decimal' || column.prequel_type === 'float');
@@ -278,8 +292,9 @@ function fixEnum(
 }
 
 /**
- * An expression that repairs a schema error the preview reported for a field (wrong type, bad date-time, a value
- * outside the allowed list in the wrong case, a missing value), or null when no expression can.
+ * An expression that repairs a schema error the preview reported for a field (wrong type, bad
+ * date-time, a value outside the allowed list in the wrong case, a missing value), or null when no
+ * expression can.
  */
 export function suggestFix(
   field: TargetField,

@@ -1,5 +1,5 @@
-// Pure: suggested mappings for a destination's fields from a dataset's columns (by name, type and sample values),
-// and how much of the schema a mapping covers.
+// Pure: suggested mappings for a destination's fields from a dataset's columns (by name, type and
+// sample values), and how much of the schema a mapping covers.
 import { isCovered } from '@/lib/prequel/contract/required-fields';
 import type { PrequelType } from '@/lib/prequel/contract/source-actions';
 import type { Mapping } from '@/lib/prequel/contract/stream';
@@ -22,13 +22,17 @@ import {
 } from './sample-kinds';
 import type { TargetField } from './target-fields';
 
-// The map step asks this module for fixes too; they live next door, since they change for other reasons.
+// The map step asks this module for fixes too; they live next door, since they change for other
+// reasons.
 export { suggestFix, type Fix, type SchemaError } from './suggest-fix';
 
 export type ColumnInfo = {
   name: string;
   prequel_type: PrequelType;
-  /** Up to ~20 sample values from cached records, as JSON values (numbers beyond 2^53 and decimals come as strings). */
+  /**
+   * Up to ~20 sample values from cached records, as JSON values (numbers beyond 2^53 and decimals
+   * come as strings).
+   */
   samples: unknown[];
 };
 
@@ -141,7 +145,8 @@ function nameCandidate(
   const match: NameMatch | null = matchNames(names, name);
   const samplesAgree = expected !== null && found === expected.kind;
   if (!match && !(samplesAgree && SAMPLES_ONLY_SCORE[expected.kind])) return null;
-  // An e-mail address or a URL only ever comes from text, however alike the names (email ≠ email_verified).
+  // An e-mail address or a URL only ever comes from text, however alike the names (email ≠
+  // email_verified).
   if (
     expected?.strict &&
     !(
@@ -186,7 +191,10 @@ function nameCandidate(
 
 const isTextColumn = (column: ColumnInfo) => column.prequel_type === 'string';
 
-/** `full_name` from `first_name` and `last_name`, when the target is a person's whole name and takes text. */
+/**
+ * `full_name` from `first_name` and `last_name`, when the target is a person's whole name and takes
+ * text.
+ */
 function joinedNameCandidate(
   field: TargetField,
   fieldIndex: number,
@@ -225,8 +233,9 @@ function compareCandidates(fields: readonly TargetField[]) {
 }
 
 /**
- * At most one suggestion per target field, required fields first. Each column is suggested once, to the field
- * it fits best (greedy by score); a field left without one may reuse a column only on a strong match.
+ * At most one suggestion per target field, required fields first. Each column is suggested once, to
+ * the field it fits best (greedy by score); a field left without one may reuse a column only on a
+ * strong match.
  */
 export function suggestMappings(fields: TargetField[], columns: ColumnInfo[]): Suggestion[] {
   const targets = uniqueByPath(fields);

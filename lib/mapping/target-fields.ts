@@ -1,4 +1,5 @@
-// Pure: the fields a destination's record_schema asks for, flattened to the dotted paths a mapping targets.
+// Pure: the fields a destination's record_schema asks for, flattened to the dotted paths a mapping
+// targets.
 
 /** One mappable field: a leaf of the record_schema (objects with properties are descended into). */
 export type TargetField = {
@@ -34,7 +35,10 @@ function decodePointerSegment(raw: string): string | null {
   }
 }
 
-/** `#/definitions/a~1b` → the node; `$defs` too, since authors mix drafts. Anything else is not followed. */
+/**
+ * `#/definitions/a~1b` → the node; `$defs` too, since authors mix drafts. Anything else is not
+ * followed.
+ */
 function lookupRef(root: SchemaNode, ref: string): SchemaNode | null {
   if (!ref.startsWith('#/')) return null;
   let node: unknown = root;
@@ -49,8 +53,9 @@ function lookupRef(root: SchemaNode, ref: string): SchemaNode | null {
 }
 
 /**
- * Follows `$ref` chains within the document. `seen` holds the refs already followed on this path, so a
- * recursive definition (a tree, a manager who is a person) stops instead of looping. Returns null on a cycle.
+ * Follows `$ref` chains within the document. `seen` holds the refs already followed on this path,
+ * so a recursive definition (a tree, a manager who is a person) stops instead of looping. Returns
+ * null on a cycle.
  */
 function resolve(
   root: SchemaNode,
@@ -59,7 +64,8 @@ function resolve(
 ): { node: SchemaNode; seen: ReadonlySet<string> } | null {
   let current = node;
   let followed = new Set(seen);
-  // The referring node's description wins: it says what the field means here, the definition only what it is.
+  // The referring node's description wins: it says what the field means here, the definition only
+  // what it is.
   const description = typeof node.description === 'string' ? node.description : undefined;
   while (typeof current.$ref === 'string') {
     const ref = current.$ref;
@@ -177,8 +183,9 @@ function collect(
 }
 
 /**
- * Every field a mapping can target, required ones first, otherwise in schema order. Objects with properties
- * become dotted paths (`address.city`); objects without properties and arrays are single fields.
+ * Every field a mapping can target, required ones first, otherwise in schema order. Objects with
+ * properties become dotted paths (`address.city`); objects without properties and arrays are single
+ * fields.
  */
 export function targetFieldsOf(recordSchema: unknown): TargetField[] {
   const root = asNode(recordSchema);

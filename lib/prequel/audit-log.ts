@@ -1,4 +1,5 @@
-// The audit log through the Import API: every create, update and delete, and every requested extract or load, with who did it and why.
+// The audit log through the Import API: every create, update and delete, and every requested
+// extract or load, with who did it and why.
 import 'server-only';
 import { z } from 'zod';
 import { getCapabilities } from './capabilities';
@@ -6,7 +7,8 @@ import { type AuditNote, prequelFetch, type PrequelResult } from './client';
 import { AuditLogSchema, providerOfAuditEntry } from './contract/audit-log';
 import { itemEnvelope, type Page, pageEnvelope, type PageQuery, pageParams } from './envelope';
 
-// The hosted API may name actor types we do not know and does not send our (ext) fields; the entry is still worth showing.
+// The hosted API may name actor types we do not know and does not send our (ext) fields; the entry
+// is still worth showing.
 const AuditEntrySchema = z.looseObject({
   ...AuditLogSchema.shape,
   actor: z.looseObject({ actor_id: z.string(), type: z.string() }),
@@ -56,7 +58,8 @@ export async function listAuditLog({
     },
   });
   if (!result.ok) return result;
-  // Without the (ext) filter the page holds every tenant's entries; a tenant's timeline must show only its own.
+  // Without the (ext) filter the page holds every tenant's entries; a tenant's timeline must show
+  // only its own.
   const items = result.data.items.filter(
     (entry) => (entry.provider_id ?? providerOfAuditEntry(entry)) === providerId,
   );
@@ -69,7 +72,10 @@ export function getAuditEntry(id: string): Promise<PrequelResult<AuditEntry>> {
 
 const supportEventItem = itemEnvelope('log', AuditEntrySchema);
 
-/** (ext) Records a support action taken outside the API (a reconnect link sent) in the tenant's trail; needs a reason. */
+/**
+ * (ext) Records a support action taken outside the API (a reconnect link sent) in the tenant's
+ * trail; needs a reason.
+ */
 export function recordSupportEvent(
   providerId: string,
   type: 'reconnect_link_sent',

@@ -1,5 +1,6 @@
-// Whom an Import API call is made for: set around a customer's action or route, read by the client, which tells the
-// API (ext `X-Inlet-Provider`) so that the engine can keep a rate-limit bucket per tenant beside the key's.
+// Whom an Import API call is made for: set around a customer's action or route, read by the client,
+// which tells the API (ext `X-Inlet-Provider`) so that the engine can keep a rate-limit bucket per
+// tenant beside the key's.
 import 'server-only';
 import { AsyncLocalStorage } from 'node:async_hooks';
 

@@ -1,29 +1,53 @@
-// Which (ext) parts of the contract the configured Import API offers, read from its OpenAPI document.
+// Which (ext) parts of the contract the configured Import API offers, read from its OpenAPI
+// document.
 import 'server-only';
 import { z } from 'zod';
 import { getServerEnv } from '@/lib/env';
 import { failure, prequelFetch, type PrequelErrorCode, type PrequelResult } from './client';
 
 export type Capabilities = {
-  /** `GET /import/sources/{id}/tables`: browse tables with search and paging; without it the wizard asks for the table's name. */
+  /**
+   * `GET /import/sources/{id}/tables`: browse tables with search and paging; without it the wizard
+   * asks for the table's name.
+   */
   tables: boolean;
-  /** `provider_id` filters on source, dataset and stream lists; without them lists are filtered here. */
+  /**
+   * `provider_id` filters on source, dataset and stream lists; without them lists are filtered
+   * here.
+   */
   providerFilter: boolean;
   /** test-source answers a checklist (dns, tcp, tls, auth, privileges); without it, one message. */
   connectionChecks: boolean;
   /** Extracts report rows read of the estimated rows; without it progress is indeterminate. */
   extractProgress: boolean;
-  /** Previews report errors per record and target field; without them a preview cannot mark cells. */
+  /**
+   * Previews report errors per record and target field; without them a preview cannot mark cells.
+   */
   previewFieldErrors: boolean;
-  /** The audit log filters by `provider_id`; without it a tenant's entries are picked out here, page by page. */
+  /**
+   * The audit log filters by `provider_id`; without it a tenant's entries are picked out here, page
+   * by page.
+   */
   auditProviderFilter: boolean;
-  /** `POST /import/extracts/{id}/cancel` and `/import/loads/{id}/cancel`; without them no Cancel is offered. */
+  /**
+   * `POST /import/extracts/{id}/cancel` and `/import/loads/{id}/cancel`; without them no Cancel is
+   * offered.
+   */
   cancel: boolean;
-  /** Extracts take `full_refresh` and loads `redeliver`: support can re-sync a dataset and redeliver a stream. */
+  /**
+   * Extracts take `full_refresh` and loads `redeliver`: support can re-sync a dataset and redeliver
+   * a stream.
+   */
   resync: boolean;
-  /** `GET /import/status/providers`: every tenant's health in one paged call; without it the console reads each tenant's status, capped. */
+  /**
+   * `GET /import/status/providers`: every tenant's health in one paged call; without it the console
+   * reads each tenant's status, capped.
+   */
   healthSummaries: boolean;
-  /** `GET /import/providers/{id}/status`: one tenant's status page in one call; without it, a call per dataset and stream. */
+  /**
+   * `GET /import/providers/{id}/status`: one tenant's status page in one call; without it, a call
+   * per dataset and stream.
+   */
   providerStatus: boolean;
 };
 
@@ -42,7 +66,8 @@ const NONE: Capabilities = {
 
 const CACHE_MS = 60_000;
 
-// Failures that say nothing about the API's extensions: try again next time instead of caching "none".
+// Failures that say nothing about the API's extensions: try again next time instead of caching
+// "none".
 const TRANSIENT: ReadonlySet<PrequelErrorCode> = new Set([
   'not_configured',
   'unreachable',
@@ -60,7 +85,10 @@ type OpenApi = z.infer<typeof OpenApiSchema>;
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Follows a local `$ref` (`#/components/schemas/Source`) so documents that share schemas read the same. */
+/**
+ * Follows a local `$ref` (`#/components/schemas/Source`) so documents that share schemas read the
+ * same.
+ */
 function resolve(doc: OpenApi, value: unknown): unknown {
   if (!isObject(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#/'))
     return value;
@@ -87,7 +115,10 @@ function hasQueryParameter(doc: OpenApi, path: string, name: string): boolean {
   );
 }
 
-/** Whether the success response of an operation declares the property at `propertyPath` (`data.extract.progress`). */
+/**
+ * Whether the success response of an operation declares the property at `propertyPath`
+ * (`data.extract.progress`).
+ */
 function declaresResponseProperty(
   doc: OpenApi,
   path: string,
@@ -170,13 +201,17 @@ const cache = new Map<
 >();
 
 async function probe(): Promise<PrequelResult<Capabilities>> {
-  // Our engine serves its document (ext); the hosted API answers 404, which means "none of the extensions".
+  // Our engine serves its document (ext); the hosted API answers 404, which means "none of the
+  // extensions".
   const result = await prequelFetch('/openapi.json', z.unknown());
   if (!result.ok) return TRANSIENT.has(result.error.code) ? result : { ok: true, data: NONE };
   return { ok: true, data: capabilitiesOf(result.data) };
 }
 
-/** The (ext) features of the configured API, probed once a minute; the core flow never depends on them. */
+/**
+ * The (ext) features of the configured API, probed once a minute; the core flow never depends on
+ * them.
+ */
 export async function getCapabilities(): Promise<PrequelResult<Capabilities>> {
   const env = getServerEnv();
   if (!env.ok) return failure('not_configured', env.error.message);
@@ -191,7 +226,10 @@ export async function getCapabilities(): Promise<PrequelResult<Capabilities>> {
   return result;
 }
 
-/** `not_supported` (without calling the API) when the feature is missing, so the caller can hide or degrade it. */
+/**
+ * `not_supported` (without calling the API) when the feature is missing, so the caller can hide or
+ * degrade it.
+ */
 export async function requireCapability(
   name: keyof Capabilities,
   feature: string,

@@ -28,7 +28,10 @@ export type PrequelError = {
   code: PrequelErrorCode;
   message: string;
   status: number | null;
-  /** The API's own snake_case code (`vendor_not_supported`, `destination_unreachable`), when it sent one. */
+  /**
+   * The API's own snake_case code (`vendor_not_supported`, `destination_unreachable`), when it sent
+   * one.
+   */
   apiCode?: string;
   /** Per-field problems of a 400/422, so a form can show each message next to its field. */
   fields?: PrequelFieldError[];
@@ -38,7 +41,9 @@ export type PrequelError = {
 export type PrequelResult<T> = { ok: true; data: T } | { ok: false; error: PrequelError };
 
 export type QueryValue = string | number | boolean | undefined;
-/** (ext) Who asked for a change and why, kept in its audit entry: staff act through the one API key. */
+/**
+ * (ext) Who asked for a change and why, kept in its audit entry: staff act through the one API key.
+ */
 export type AuditNote = { actor?: string; reason?: string };
 export type PrequelRequest = {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -61,7 +66,8 @@ const apiErrorBodySchema = z.looseObject({
     .catch(undefined),
 });
 
-// The hosted API may answer `GET /` with a different body than our engine, so only `status` is required.
+// The hosted API may answer `GET /` with a different body than our engine, so only `status` is
+// required.
 const apiRootSchema = z.looseObject({
   status: z.literal('success'),
   data: z
@@ -112,7 +118,8 @@ function apiFailure(
     response.status === 429 ? retryAfterSeconds(response.headers.get('retry-after')) : undefined;
   const fallback =
     code === 'rate_limited'
-      ? `The Import API is rate limiting this key${retryAfter === undefined ? '' : `: retry in ${retryAfter} s`}.`
+      ? `The Import API is rate limiting this ` +
+        `key${retryAfter === undefined ? '' : `: retry in ${retryAfter} s`}.`
       : `The Import API answered ${response.status} to ${path}.`;
   const fields = parsed?.error?.details?.map(({ path: fieldPath, message }) => ({
     path: fieldPath,
@@ -162,7 +169,10 @@ function auditHeaders({ actor, reason }: AuditNote = {}): Record<string, string>
   };
 }
 
-/** (ext) The tenant a call is made for, so the engine limits each tenant apart from the key as a whole. */
+/**
+ * (ext) The tenant a call is made for, so the engine limits each tenant apart from the key as a
+ * whole.
+ */
 function providerHeader(): Record<string, string> {
   const caller = currentCaller();
   return caller ? { [PROVIDER_HEADER]: encodeURIComponent(caller.providerId) } : {};
@@ -195,7 +205,8 @@ async function request<T>(
   } catch (cause) {
     return failure(
       'unreachable',
-      `The Import API at ${baseUrl} is not reachable (${unreachableReason(cause)}): start it with \`npm start\` or set \`PREQUEL_API_URL\`.`,
+      `The Import API at ${baseUrl} is not reachable (${unreachableReason(cause)}): start it ` +
+        `with \`npm start\` or set \`PREQUEL_API_URL\`.`,
     );
   }
 
@@ -213,14 +224,18 @@ async function request<T>(
     const where = issue && issue.path.length ? ` (${issue.path.join('.')}: ${issue.message})` : '';
     return failure(
       'invalid_response',
-      `The Import API at ${baseUrl} answered ${path} with an unexpected body${where}: check that \`PREQUEL_API_URL\` points at an Import API.`,
+      `The Import API at ${baseUrl} answered ${path} with an unexpected body${where}: check that ` +
+        `\`PREQUEL_API_URL\` points at an Import API.`,
       response.status,
     );
   }
   return { ok: true, data: parsed.data };
 }
 
-/** Calls the Import API with the server's key and parses the answer; every expected failure comes back as a value. */
+/**
+ * Calls the Import API with the server's key and parses the answer; every expected failure comes
+ * back as a value.
+ */
 export async function prequelFetch<T>(
   path: `/${string}`,
   schema: z.ZodType<T>,

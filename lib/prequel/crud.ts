@@ -1,4 +1,5 @@
-// The five management calls of a contract resource (create, list, get, update, delete), parsed with its schema.
+// The five management calls of a contract resource (create, list, get, update, delete), parsed with
+// its schema.
 import 'server-only';
 import { z } from 'zod';
 import { getCapabilities } from './capabilities';
@@ -12,7 +13,10 @@ export type MergePatch<T> = T extends readonly unknown[]
     ? { [K in keyof T]?: MergePatch<T[K]> | null }
     : T;
 
-/** `skipValidation` skips the checks that reach out (a destination's host) or need data (a stream's columns). */
+/**
+ * `skipValidation` skips the checks that reach out (a destination's host) or need data (a stream's
+ * columns).
+ */
 export type WriteOptions = { skipValidation?: boolean };
 
 const writeQuery = ({ skipValidation }: WriteOptions) =>
@@ -70,8 +74,9 @@ export function crudEndpoints<Item extends z.ZodType, Input>(definition: {
 export type ProviderScope = { providerId?: string };
 
 /**
- * One page of a provider's objects. The `provider_id` filter is (ext): without it the page is filtered
- * here. Either way only the provider's own objects come back, because scoping is a security boundary.
+ * One page of a provider's objects. The `provider_id` filter is (ext): without it the page is
+ * filtered here. Either way only the provider's own objects come back, because scoping is a
+ * security boundary.
  */
 export async function listOfProvider<T extends { provider_id: string }>(
   list: (query: PageQuery, filters: Record<string, QueryValue>) => Promise<PrequelResult<Page<T>>>,

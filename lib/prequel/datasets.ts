@@ -1,4 +1,5 @@
-// Datasets through the Import API: the tables a provider imports, their extracts and their cached records.
+// Datasets through the Import API: the tables a provider imports, their extracts and their cached
+// records.
 import 'server-only';
 import type { z } from 'zod';
 import { requireCapability } from './capabilities';
@@ -39,9 +40,9 @@ const datasetPath = (id: string, action: string): `/${string}` =>
 const extractItem = itemEnvelope('extract', ExtractSchema);
 
 /**
- * Starts an extract now; when one is already queued or running, that one comes back instead. `fullRefresh` (ext)
- * reads the whole table again (`not_supported` without the extension; a 409 while an ordinary extract runs).
- * Audited with `actor` and `reason`.
+ * Starts an extract now; when one is already queued or running, that one comes back instead.
+ * `fullRefresh` (ext) reads the whole table again (`not_supported` without the extension; a 409
+ * while an ordinary extract runs). Audited with `actor` and `reason`.
  */
 export async function startExtract(
   datasetId: string,
@@ -58,7 +59,10 @@ export async function startExtract(
   });
 }
 
-/** (ext) Cancels a queued extract, or asks a running one to stop at its next checkpoint (`not_supported` without the extension). Audited with `actor` and `reason`. */
+/**
+ * (ext) Cancels a queued extract, or asks a running one to stop at its next checkpoint
+ * (`not_supported` without the extension). Audited with `actor` and `reason`.
+ */
 export async function cancelExtract(
   extractId: string,
   { actor, reason }: AuditNote = {},
@@ -73,7 +77,10 @@ export async function cancelExtract(
 
 const extractPage = pageEnvelope('extracts', ExtractSchema);
 
-/** One page of extracts, newest first unless `order` says otherwise; of one dataset when `datasetId` is given. */
+/**
+ * One page of extracts, newest first unless `order` says otherwise; of one dataset when `datasetId`
+ * is given.
+ */
 export function listExtracts({
   datasetId,
   ...query
@@ -102,7 +109,10 @@ export function sampleRecords(
 
 const lineage = itemEnvelope('record', RecordLineageSchema);
 
-/** One record at each stage (extracted, transformed, validated, delivered), now or as of a past time. */
+/**
+ * One record at each stage (extracted, transformed, validated, delivered), now or as of a past
+ * time.
+ */
 export function getRecordLineage(
   datasetId: string,
   recordId: string,

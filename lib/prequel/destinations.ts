@@ -1,4 +1,5 @@
-// The SaaS's destinations through the Import API, each with the record_schema that field mapping targets.
+// The SaaS's destinations through the Import API, each with the record_schema that field mapping
+// targets.
 import 'server-only';
 import type { z } from 'zod';
 import { type DestinationCreateSchema, DestinationSchema } from './contract/destination';

@@ -1,4 +1,5 @@
-// Pure: reads the Import API's success envelopes, current (`{data: {source}}`) and previous (`{source}`) alike.
+// Pure: reads the Import API's success envelopes, current (`{data: {source}}`) and previous
+// (`{source}`) alike.
 import { z } from 'zod';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -14,7 +15,10 @@ function unwrap(body: unknown, key: string): unknown {
 export const itemEnvelope = <T extends z.ZodType>(key: string, item: T) =>
   z.preprocess((body) => unwrap(body, key), item);
 
-/** `{status, data: {...}, message}` whose `data` is the answer itself (test-source, random-sample, previews). */
+/**
+ * `{status, data: {...}, message}` whose `data` is the answer itself (test-source, random-sample,
+ * previews).
+ */
 export const dataEnvelope = <T extends z.ZodType>(data: T) =>
   z.preprocess((body) => (isObject(body) ? body.data : undefined), data);
 
@@ -30,8 +34,8 @@ export const pageParams = ({ pageSize, cursor, order }: PageQuery) => ({
 });
 
 /**
- * The cursor inside `next_url`. Only the cursor is kept: following the URL itself would send the key to
- * whatever host the API names there.
+ * The cursor inside `next_url`. Only the cursor is kept: following the URL itself would send the
+ * key to whatever host the API names there.
  */
 export function cursorOf(nextUrl: string | null | undefined): string | null {
   if (!nextUrl) return null;
@@ -42,7 +46,10 @@ export function cursorOf(nextUrl: string | null | undefined): string | null {
   }
 }
 
-/** `{status, data: {<plural>: [...]}, has_next, next_url}` (or the list at the top level), parsed to a Page. */
+/**
+ * `{status, data: {<plural>: [...]}, has_next, next_url}` (or the list at the top level), parsed to
+ * a Page.
+ */
 export const pageEnvelope = <T extends z.ZodType>(plural: string, item: T) =>
   z.preprocess(
     (body) =>

@@ -1,4 +1,5 @@
-// Pure: walks a paginated list to its end, or to a cap, so no caller loops forever or loads a whole tenant.
+// Pure: walks a paginated list to its end, or to a cap, so no caller loops forever or loads a whole
+// tenant.
 import type { PrequelResult } from './client';
 import type { Page } from './envelope';
 

@@ -1,4 +1,5 @@
-// (ext) Every tenant's health in one paged call (GET /import/status/providers), for the support console.
+// (ext) Every tenant's health in one paged call (GET /import/status/providers), for the support
+// console.
 import 'server-only';
 import { requireCapability } from './capabilities';
 import { prequelFetch, type PrequelResult } from './client';
@@ -26,7 +27,10 @@ export type ProviderHealthQuery = {
   cursor?: string;
 };
 
-/** One page of tenants, worst first, searched and filtered by the API; `not_supported` (without a call) where it has no summaries. */
+/**
+ * One page of tenants, worst first, searched and filtered by the API; `not_supported` (without a
+ * call) where it has no summaries.
+ */
 export async function listProviderHealth({
   search,
   health,

@@ -8,8 +8,8 @@ import {
 } from './contract/provider-status';
 
 /**
- * The provider's sources, datasets with their newest `history` extracts and streams with their newest loads;
- * `not_supported` (without a call) where the API has no summaries.
+ * The provider's sources, datasets with their newest `history` extracts and streams with their
+ * newest loads; `not_supported` (without a call) where the API has no summaries.
  */
 export async function readProviderStatus(
   providerId: string,

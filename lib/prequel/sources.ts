@@ -1,4 +1,5 @@
-// Sources through the Import API: the customer's database connection, its tests, its schema and its tables.
+// Sources through the Import API: the customer's database connection, its tests, its schema and its
+// tables.
 import 'server-only';
 import { z } from 'zod';
 import { requireCapability } from './capabilities';
@@ -32,7 +33,10 @@ const sources = crudEndpoints<typeof SourceSchema, SourceInput>({
 });
 export const createSource = sources.create;
 export const getSource = sources.get;
-/** A merge patch: send only what changes; `{postgres: {password_auth: {password}}}` replaces the password alone. */
+/**
+ * A merge patch: send only what changes; `{postgres: {password_auth: {password}}}` replaces the
+ * password alone.
+ */
 export const updateSource = sources.update;
 export const deleteSource = sources.remove;
 export const listSources = (query: PageQuery & ProviderScope = {}) =>
@@ -50,7 +54,9 @@ export function testNewSource(source: SourceInput): Promise<PrequelResult<TestSo
   return prequelFetch('/import/test-source', testOutcome, { method: 'POST', body: { source } });
 }
 
-/** Tests a saved source, or the saved source with unsaved changes (a new password) merged over it. */
+/**
+ * Tests a saved source, or the saved source with unsaved changes (a new password) merged over it.
+ */
 export function testSavedSource(
   id: string,
   changes?: MergePatch<SourceInput>,
@@ -77,7 +83,10 @@ export function getSourceSchema(
 
 const tablePage = pageEnvelope('tables', SourceTableSchema);
 
-/** One page of a source's tables, with dataset suggestions (ext: `not_supported` on an API without the table browser). */
+/**
+ * One page of a source's tables, with dataset suggestions (ext: `not_supported` on an API without
+ * the table browser).
+ */
 export async function listSourceTables(
   id: string,
   { namespace, search, ...query }: PageQuery & { namespace?: string; search?: string } = {},

@@ -30,7 +30,10 @@ const streams = crudEndpoints<typeof StreamSchema, StreamInput>({
   path: '/import/streams',
   schema: StreamSchema,
 });
-/** Creating checks that every required record_schema field is mapped and every column exists, unless `skipValidation`. */
+/**
+ * Creating checks that every required record_schema field is mapped and every column exists, unless
+ * `skipValidation`.
+ */
 export const createStream = streams.create;
 export const getStream = streams.get;
 export const updateStream = streams.update;
@@ -58,7 +61,10 @@ export function testStream(
   });
 }
 
-/** Transforms cached records (1–50 ids) with a saved stream, or with unsaved `changes` merged over it; saves nothing. */
+/**
+ * Transforms cached records (1–50 ids) with a saved stream, or with unsaved `changes` merged over
+ * it; saves nothing.
+ */
 export function testTransform(
   streamId: string,
   recordIds: string[],
@@ -74,9 +80,9 @@ export function testTransform(
 const loadItem = itemEnvelope('load', LoadSchema);
 
 /**
- * Starts a load of everything pending, or of `recordIds` only, or (ext, `redeliver`) of every current record again;
- * when one is already queued or running, that one comes back (a redelivery is a 409 then). Audited with `actor` and
- * `reason`.
+ * Starts a load of everything pending, or of `recordIds` only, or (ext, `redeliver`) of every
+ * current record again; when one is already queued or running, that one comes back (a redelivery is
+ * a 409 then). Audited with `actor` and `reason`.
  */
 export async function startLoad(
   streamId: string,
@@ -99,7 +105,10 @@ export async function startLoad(
   });
 }
 
-/** (ext) Cancels a queued load, or asks a running one to stop before its next request (`not_supported` without the extension). Audited with `actor` and `reason`. */
+/**
+ * (ext) Cancels a queued load, or asks a running one to stop before its next request
+ * (`not_supported` without the extension). Audited with `actor` and `reason`.
+ */
 export async function cancelLoad(
   loadId: string,
   { actor, reason }: AuditNote = {},
@@ -114,7 +123,10 @@ export async function cancelLoad(
 
 const loadPage = pageEnvelope('loads', LoadSchema);
 
-/** One page of loads, newest first unless `order` says otherwise; of one stream when `streamId` is given. */
+/**
+ * One page of loads, newest first unless `order` says otherwise; of one stream when `streamId` is
+ * given.
+ */
 export function listLoads({ streamId, ...query }: PageQuery & { streamId?: string } = {}): Promise<
   PrequelResult<Page<Load>>
 > {

@@ -1,4 +1,5 @@
-// Monitoring through the Import API: webhook subscriptions to pipeline events, and the key that verifies signatures.
+// Monitoring through the Import API: webhook subscriptions to pipeline events, and the key that
+// verifies signatures.
 import 'server-only';
 import { z } from 'zod';
 import { prequelFetch, type PrequelResult } from './client';

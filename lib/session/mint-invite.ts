@@ -24,8 +24,8 @@ export function mintInvite(
 }
 
 /**
- * Signs the caller in directly (server actions only): the session cookie itself, no invite in any URL. Used by
- * the support password sign-in and the demo's "open as…" buttons.
+ * Signs the caller in directly (server actions only): the session cookie itself, no invite in any
+ * URL. Used by the support password sign-in and the demo's "open as…" buttons.
  */
 export async function startSession(
   request: InviteRequest,

@@ -1,4 +1,5 @@
-// The one place that decides whether a session may touch an object: each id a server action receives passes here.
+// The one place that decides whether a session may touch an object: each id a server action
+// receives passes here.
 import 'server-only';
 import { getDataset, getExtract } from '@/lib/prequel/datasets';
 import { getDestination } from '@/lib/prequel/destinations';
@@ -9,7 +10,8 @@ import { getSource } from '@/lib/prequel/sources';
 import { getLoad, getStream } from '@/lib/prequel/streams';
 import type { CustomerSession } from './session';
 
-// Someone else's object answers exactly like a missing one: a session learns nothing about other tenants.
+// Someone else's object answers exactly like a missing one: a session learns nothing about other
+// tenants.
 const notYours = (kind: string) =>
   failure('not_found', `This ${kind} does not exist, or belongs to another account.`, 404);
 
@@ -30,7 +32,10 @@ export const ownedDataset = (session: CustomerSession, id: string) =>
 export const ownedStream = (session: CustomerSession, id: string) =>
   owned(session, 'stream', getStream(id));
 
-/** A job is the session's when its dataset or stream is; a missing job and someone else's answer alike. */
+/**
+ * A job is the session's when its dataset or stream is; a missing job and someone else's answer
+ * alike.
+ */
 async function ownedJob<Job>(
   session: CustomerSession,
   kind: string,

@@ -1,5 +1,6 @@
-// Sessions ended by signing out: their tokens stay signed until they expire, so the app remembers them until then.
-// Kept per app process (on globalThis, which the proxy and the server share); see the README's Decisions.
+// Sessions ended by signing out: their tokens stay signed until they expire, so the app remembers
+// them until then. Kept per app process (on globalThis, which the proxy and the server share); see
+// the README's Decisions.
 type Revoked = Map<string, number>;
 
 const KEY = Symbol.for('inlet.revokedSessions');
@@ -10,7 +11,10 @@ function revoked(): Revoked {
   return store[KEY];
 }
 
-/** `exp`: the token's own expiry (seconds since the epoch), after which it is refused anyway and forgotten here. */
+/**
+ * `exp`: the token's own expiry (seconds since the epoch), after which it is refused anyway and
+ * forgotten here.
+ */
 export function revokeSession(sid: string, exp: number): void {
   const map = revoked();
   const now = Date.now() / 1000;

@@ -1,5 +1,6 @@
-// Embed session tokens: what a host's backend mints for one provider, and what the browser's cookie holds.
-// Stateless and HMAC-signed, so the app stays stateless; short-lived, so a leaked invite is worth little.
+// Embed session tokens: what a host's backend mints for one provider, and what the browser's cookie
+// holds. Stateless and HMAC-signed, so the app stays stateless; short-lived, so a leaked invite is
+// worth little.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
@@ -14,7 +15,9 @@ export const SessionClaimsSchema = z.object({
   /** Random id, shared by an invite and the session made from it (audit trail). */
   sid: z.string().min(16),
   role: z.enum(SESSION_ROLES),
-  /** The provider a customer session may touch; absent for support sessions, which see every tenant. */
+  /**
+   * The provider a customer session may touch; absent for support sessions, which see every tenant.
+   */
   providerId: z.string().min(1).nullable(),
   scope: z.enum(SESSION_SCOPES),
   /** Who the host says this is (shown in the audit log), never trusted for access. */

@@ -1,4 +1,5 @@
-// The caller's embed session, read from its cookie: every page, action and route handler asks here who is calling.
+// The caller's embed session, read from its cookie: every page, action and route handler asks here
+// who is calling.
 import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { getAppEnv } from '@/lib/env';
@@ -9,7 +10,10 @@ import { verifySessionCookie } from './verify-session-cookie';
 
 export type Session = SessionClaims & { kind: 'session' };
 
-/** The cookie name for this request: `__Host-` prefixed when the browser is on HTTPS, and only that one then. */
+/**
+ * The cookie name for this request: `__Host-` prefixed when the browser is on HTTPS, and only that
+ * one then.
+ */
 export async function requestCookieName(): Promise<string> {
   return sessionCookieName(
     isHttpsRequest(
@@ -21,11 +25,15 @@ export async function requestCookieName(): Promise<string> {
 }
 
 export async function getSession(): Promise<Session | null> {
-  // Read first: it marks every page that asks for a session as per-request, whatever the configuration.
+  // Read first: it marks every page that asks for a session as per-request, whatever the
+  // configuration.
   return verifySessionCookie((await cookies()).get(await requestCookieName())?.value);
 }
 
-/** Signs the caller out: the cookie goes, and its token is refused from now on even if it was copied. */
+/**
+ * Signs the caller out: the cookie goes, and its token is refused from now on even if it was
+ * copied.
+ */
 export async function endSession(): Promise<void> {
   const session = await getSession();
   if (session) revokeSession(session.sid, session.exp);

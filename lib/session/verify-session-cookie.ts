@@ -1,4 +1,5 @@
-// The one check of a session cookie's value, shared by the proxy (before rendering) and getSession (everything else).
+// The one check of a session cookie's value, shared by the proxy (before rendering) and getSession
+// (everything else).
 import { getSessionEnv } from '@/lib/env';
 import { isSessionRevoked } from './revoked-sessions';
 import { type SessionClaims, verifySessionToken } from './session-token';

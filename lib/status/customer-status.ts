@@ -1,4 +1,5 @@
-// The status snapshot as a customer may see it: the engine's own failures generic, no traces (see customer-failure.ts).
+// The status snapshot as a customer may see it: the engine's own failures generic, no traces (see
+// customer-failure.ts).
 import 'server-only';
 import { customerJob } from '@/lib/actions/customer-failure';
 import type { ProviderStatus } from './load-status';

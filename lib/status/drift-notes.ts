@@ -1,10 +1,12 @@
-// Pure: a dataset's schema drift as the status page says it: per drifted column, what happened, the fix (remap),
-// and the mappings to open.
+// Pure: a dataset's schema drift as the status page says it: per drifted column, what happened, the
+// fix (remap), and the mappings to open.
 import type { SchemaDrift } from '@/lib/prequel/contract/dataset';
 
 export interface DriftNote {
   column: string;
-  /** `danger`: deliveries wait until it is fixed; `warning`: they go on, maybe with refused records. */
+  /**
+   * `danger`: deliveries wait until it is fixed; `warning`: they go on, maybe with refused records.
+   */
   tone: 'danger' | 'warning';
   title: string;
   fix: string;
@@ -36,21 +38,29 @@ export function driftNotes(
         ? ` (probably to “${column.renamed_to}”, which appeared as it went)`
         : '';
       const waiting = readers.length
-        ? ` Deliveries to ${[...new Set(readers.map((reader) => reader.destinationName))].join(' and ')} wait until then.`
+        ? ` Deliveries to ` +
+          `${[...new Set(readers.map((reader) => reader.destinationName))].join(' and ')} wait ` +
+          `until then.`
         : '';
       return {
         column: column.name,
         tone: 'danger',
         title: `The column “${column.name}” is gone from ${datasetName}`,
-        fix: `The mapping needs a change: remap ${fields || 'the fields that read it'}${renamed}, or restore the column.${waiting}`,
+        fix:
+          `The mapping needs a change: remap ` +
+          `${fields || 'the fields that read it'}${renamed}, or restore the column.${waiting}`,
         remap,
       };
     }
     return {
       column: column.name,
       tone: 'warning',
-      title: `The column “${column.name}” of ${datasetName} changed type (${column.previous_type} → ${column.current_type})`,
-      fix: `Check the mapping of ${fields || 'the fields that read it'}: remap if its values no longer fit.`,
+      title:
+        `The column “${column.name}” of ${datasetName} changed type ` +
+        `(${column.previous_type} → ${column.current_type})`,
+      fix:
+        `Check the mapping of ${fields || 'the fields that read it'}: remap if its values no ` +
+        `longer fit.`,
       remap,
     };
   });

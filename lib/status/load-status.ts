@@ -1,4 +1,5 @@
-// One read of everything a provider's status page shows: datasets with their extracts, streams with their loads.
+// One read of everything a provider's status page shows: datasets with their extracts, streams with
+// their loads.
 import 'server-only';
 import type { Dataset, SchemaDrift } from '@/lib/prequel/contract/dataset';
 import type { Extract, Load } from '@/lib/prequel/contract/job';
@@ -21,7 +22,9 @@ export type DatasetStatus = {
   name: string;
   type: 'dimension' | 'fact';
   frequencyMinutes: number;
-  /** (ext) Mapped columns gone or retyped at the source; null when none (or the API does not say). */
+  /**
+   * (ext) Mapped columns gone or retyped at the source; null when none (or the API does not say).
+   */
   schemaDrift: SchemaDrift | null;
   extracts: Extract[];
 };
@@ -33,7 +36,10 @@ export type StreamStatus = {
   destinationName: string;
   isEnabled: boolean;
   disabledReason: string | null;
-  /** (ext) Records the endpoint could not take yet and when they are retried; null when none waits or the API does not say. */
+  /**
+   * (ext) Records the endpoint could not take yet and when they are retried; null when none waits
+   * or the API does not say.
+   */
   retry: { recordsWaiting: number; nextRetryAt: string | null } | null;
   loads: Load[];
 };
@@ -63,8 +69,8 @@ async function recent<T>(list: () => Promise<PrequelResult<{ items: T[] }>>): Pr
 }
 
 /**
- * The status page's data: in one call where the API serves a tenant's summary (ext), otherwise from the documented
- * lists, one call per dataset and stream.
+ * The status page's data: in one call where the API serves a tenant's summary (ext), otherwise from
+ * the documented lists, one call per dataset and stream.
  */
 export async function loadProviderStatus(
   providerId: string,

@@ -1,4 +1,5 @@
-// The status views' reads, as react-query options: polling while anything runs, stopping at terminal states.
+// The status views' reads, as react-query options: polling while anything runs, stopping at
+// terminal states.
 import { queryOptions } from '@tanstack/react-query';
 import { isActive } from '@/lib/prequel/contract/job';
 import type { RecordLineage } from '@/lib/prequel/contract/records';
@@ -6,7 +7,10 @@ import { readRoute } from '@/lib/read-route';
 import type { ProviderStatus } from './load-status';
 
 const POLL_MS = 1500;
-/** How far ahead a scheduled retry keeps the page polling for it (later ones are seen at the next action or visit). */
+/**
+ * How far ahead a scheduled retry keeps the page polling for it (later ones are seen at the next
+ * action or visit).
+ */
 const RETRY_HORIZON_MS = 2 * 60_000;
 
 export function isRunning(snapshot: ProviderStatus | undefined): boolean {
@@ -17,7 +21,10 @@ export function isRunning(snapshot: ProviderStatus | undefined): boolean {
   );
 }
 
-/** While nothing runs: the time until the soonest retry due within the horizon (polled a moment after), else false. */
+/**
+ * While nothing runs: the time until the soonest retry due within the horizon (polled a moment
+ * after), else false.
+ */
 export function untilNextRetry(
   snapshot: ProviderStatus | undefined,
   now = Date.now(),
@@ -36,8 +43,8 @@ export const statusQueries = {
     queryOptions({
       queryKey: ['status', endpoint],
       queryFn: () => readRoute<ProviderStatus>(endpoint),
-      // Live while an extract or load runs, or when a retry is due soon; once all are settled, polling stops until the
-      // page acts again.
+      // Live while an extract or load runs, or when a retry is due soon; once all are settled,
+      // polling stops until the page acts again.
       refetchInterval: (query) =>
         isRunning(query.state.data) ? POLL_MS : untilNextRetry(query.state.data),
     }),

@@ -1,4 +1,5 @@
-// Pure: a stream's records waiting for a retry, in one line ("30 records waiting, next retry at 14:05 (in 5 min)").
+// Pure: a stream's records waiting for a retry, in one line ("30 records waiting, next retry at
+// 14:05 (in 5 min)").
 import { clockTime, humanDuration, toDate } from '@/lib/prequel/contract/health/human-duration';
 
 export interface WaitingRecords {
@@ -16,5 +17,8 @@ export function waitingRecordsText(waiting: WaitingRecords, now: Date, timeZone 
   const inMs = next.getTime() - now.getTime();
   // Due or claimed by the retry that is starting.
   if (inMs <= 1000) return `${count(waiting.recordsWaiting)}, retrying now`;
-  return `${count(waiting.recordsWaiting)}, next retry at ${clockTime(next, now, timeZone)} (in ${humanDuration(inMs)})`;
+  return (
+    `${count(waiting.recordsWaiting)}, next retry at ${clockTime(next, now, timeZone)} (in ` +
+    `${humanDuration(inMs)})`
+  );
 }

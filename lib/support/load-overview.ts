@@ -1,6 +1,7 @@
-// The support console's overview: one page of tenants with their health, and the failures they share. From the
-// engine's status summaries when the Import API has them (search, filter, order and paging on the server, in two
-// calls whatever the number of tenants); else from each tenant's objects, read here, capped (load-tenants.ts).
+// The support console's overview: one page of tenants with their health, and the failures they
+// share. From the engine's status summaries when the Import API has them (search, filter, order and
+// paging on the server, in two calls whatever the number of tenants); else from each tenant's
+// objects, read here, capped (load-tenants.ts).
 import 'server-only';
 import { supportLoader } from '@/lib/actions/support-guard';
 import { getCapabilities } from '@/lib/prequel/capabilities';
@@ -29,7 +30,10 @@ export type OverviewGroup = {
 };
 
 export type TenantOverview = {
-  /** `summaries`: the API's (ext) status summaries; `per_tenant`: each tenant's objects read here, at most 500 tenants. */
+  /**
+   * `summaries`: the API's (ext) status summaries; `per_tenant`: each tenant's objects read here,
+   * at most 500 tenants.
+   */
   source: 'summaries' | 'per_tenant';
   tenants: OverviewTenant[];
   groups: OverviewGroup[];
@@ -105,7 +109,10 @@ async function fromSummaries(query: OverviewQuery): Promise<PrequelResult<Tenant
   };
 }
 
-/** Today's path against an API without summaries (the hosted API): every tenant read, then searched and filtered here. */
+/**
+ * Today's path against an API without summaries (the hosted API): every tenant read, then searched
+ * and filtered here.
+ */
 async function fromEachTenant(query: OverviewQuery): Promise<PrequelResult<TenantOverview>> {
   const all = await loadTenants();
   if (!all.ok) return all;

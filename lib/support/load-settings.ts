@@ -16,5 +16,8 @@ export const loadSettings = supportLoader(async () => {
   return { datalakes, destinations, products, webhooks };
 });
 
-/** The Import API's address and version are configuration: only staff (and the demo's landing) see them. */
+/**
+ * The Import API's address and version are configuration: only staff (and the demo's landing) see
+ * them.
+ */
 export const loadApiStatus = supportLoader(async () => getApiStatus());

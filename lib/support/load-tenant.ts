@@ -1,4 +1,5 @@
-// One tenant's page in the support console: the provider, its status and its audit trail, for support staff only.
+// One tenant's page in the support console: the provider, its status and its audit trail, for
+// support staff only.
 import 'server-only';
 import { supportLoader } from '@/lib/actions/support-guard';
 import { listAuditLog } from '@/lib/prequel/audit-log';
@@ -13,8 +14,8 @@ type TenantPage = {
   audit: Awaited<ReturnType<typeof listAuditLog>>;
 };
 
-// Three calls where the API serves status summaries (the summary brings the provider along): the summary, the audit
-// trail and the capabilities (cached).
+// Three calls where the API serves status summaries (the summary brings the provider along): the
+// summary, the audit trail and the capabilities (cached).
 export const loadTenant = supportLoader(
   async (_session, providerId: string): Promise<PrequelResult<TenantPage>> => {
     const [status, audit] = await Promise.all([

@@ -1,5 +1,5 @@
-// The support console's overview without the API's status summaries (the hosted API): every tenant's status read
-// here, several calls each, capped; load-overview.ts uses it as its fallback.
+// The support console's overview without the API's status summaries (the hosted API): every
+// tenant's status read here, several calls each, capped; load-overview.ts uses it as its fallback.
 import 'server-only';
 import { supportLoader } from '@/lib/actions/support-guard';
 import { type PrequelResult } from '@/lib/prequel/client';
@@ -10,7 +10,10 @@ import { fetchAllPages } from '@/lib/prequel/pagination';
 import { listProviders } from '@/lib/prequel/providers';
 import { loadProviderStatus, type ProviderStatus } from '@/lib/status/load-status';
 
-/** Without the API's status summaries, the console reads at most this many tenants, each with several calls. */
+/**
+ * Without the API's status summaries, the console reads at most this many tenants, each with
+ * several calls.
+ */
 export const MAX_TENANTS = 500;
 const PARALLEL = 6;
 

@@ -1,4 +1,5 @@
-// Pure: quick checks of a record_schema as it is typed, so mistakes show before the Import API validates it in full.
+// Pure: quick checks of a record_schema as it is typed, so mistakes show before the Import API
+// validates it in full.
 export type SchemaCheck =
   { ok: true; fields: number; required: number } | { ok: false; message: string };
 

@@ -1,14 +1,19 @@
-// How often anyone may guess support passwords: per client address (with a growing wait after each miss) and over
-// all addresses together, so rotating addresses does not buy more guesses.
+// How often anyone may guess support passwords: per client address (with a growing wait after each
+// miss) and over all addresses together, so rotating addresses does not buy more guesses.
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 export type SignInLimitsOptions = {
   /** Misses per address in `windowSeconds` after which the address is blocked for the window. */
   perAddress: number;
-  /** Misses from every address together in `windowSeconds` after which sign-in pauses for everyone. */
+  /**
+   * Misses from every address together in `windowSeconds` after which sign-in pauses for everyone.
+   */
   overall: number;
   windowSeconds: number;
-  /** The wait after the n-th consecutive miss from an address (n ≥ freeMisses): 2^(n − freeMisses) s, at most this. */
+  /**
+   * The wait after the n-th consecutive miss from an address (n ≥ freeMisses): 2^(n − freeMisses)
+   * s, at most this.
+   */
   maxBackoffSeconds: number;
   freeMisses: number;
 };
@@ -42,7 +47,9 @@ export function createSignInLimits(options: SignInLimitsOptions = DEFAULT_SIGN_I
   // A block per address until its backoff has passed; points are never consumed, only blocks set.
   const backoff = new RateLimiterMemory({ keyPrefix: 'sign-in-backoff', points: 1, duration: 1 });
 
-  /** The limiter's record for the key once it has reached `threshold` points and not yet expired. */
+  /**
+   * The limiter's record for the key once it has reached `threshold` points and not yet expired.
+   */
   const blocked = async (limiter: RateLimiterMemory, key: string, threshold: number) => {
     const res = await limiter.get(key);
     return res && res.consumedPoints >= threshold && res.msBeforeNext > 0 ? res : null;

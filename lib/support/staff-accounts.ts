@@ -1,5 +1,6 @@
-// Support staff accounts for password sign-in: named accounts with scrypt hashes, configured by INLET_SUPPORT_USERS,
-// so that every audit entry carries the account that signed in rather than a name typed into a form.
+// Support staff accounts for password sign-in: named accounts with scrypt hashes, configured by
+// INLET_SUPPORT_USERS, so that every audit entry carries the account that signed in rather than a
+// name typed into a form.
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
@@ -10,7 +11,10 @@ const scryptAsync = promisify(scrypt) as (
   options: object,
 ) => Promise<Buffer>;
 
-/** scrypt's cost (N = 2^15, r = 8, p = 1: about 50 ms and 32 MiB) and output size, fixed by the `scrypt` tag. */
+/**
+ * scrypt's cost (N = 2^15, r = 8, p = 1: about 50 ms and 32 MiB) and output size, fixed by the
+ * `scrypt` tag.
+ */
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 const KEY_BYTES = 32;
 
@@ -22,8 +26,9 @@ export function hashStaffPassword(password: string, salt: Buffer = randomBytes(1
 }
 
 /**
- * Reads `email:scrypt:<salt>:<hash>` entries separated by commas or new lines. A malformed entry is an error naming
- * it (never its hash), so a typo cannot silently lock everyone out or let anyone in.
+ * Reads `email:scrypt:<salt>:<hash>` entries separated by commas or new lines. A malformed entry is
+ * an error naming it (never its hash), so a typo cannot silently lock everyone out or let anyone
+ * in.
  */
 export function parseStaffAccounts(
   value: string | undefined,
@@ -38,7 +43,9 @@ export function parseStaffAccounts(
     if (!match)
       return {
         ok: false,
-        message: `INLET_SUPPORT_USERS entry ${index + 1} is not \`email:scrypt:<salt>:<hash>\`: make one with \`npm run support-user -- <email>\`.`,
+        message:
+          `INLET_SUPPORT_USERS entry ${index + 1} is not \`email:scrypt:<salt>:<hash>\`: ` +
+          `make one with \`npm run support-user -- <email>\`.`,
       };
     accounts.push({
       email: match[1]!.toLowerCase(),
@@ -49,10 +56,14 @@ export function parseStaffAccounts(
   return { ok: true, accounts };
 }
 
-// Unknown accounts are checked against this, so an answer takes as long whether or not the account exists.
+// Unknown accounts are checked against this, so an answer takes as long whether or not the account
+// exists.
 const decoy: StaffAccount = { email: '', salt: Buffer.alloc(16), hash: Buffer.alloc(KEY_BYTES) };
 
-/** The account when the email and password match one; null otherwise, in about the same time either way. */
+/**
+ * The account when the email and password match one; null otherwise, in about the same time either
+ * way.
+ */
 export async function verifyStaffPassword(
   accounts: StaffAccount[],
   email: string,
@@ -60,7 +71,8 @@ export async function verifyStaffPassword(
 ): Promise<StaffAccount | null> {
   const account = accounts.find((candidate) => candidate.email === email.trim().toLowerCase());
   const checked = account ?? decoy;
-  // Off the event loop (libuv's pool): a sign-in must not hold up every other request for scrypt's 50 ms.
+  // Off the event loop (libuv's pool): a sign-in must not hold up every other request for scrypt's
+  // 50 ms.
   const matches = timingSafeEqual(
     await scryptAsync(password, checked.salt, KEY_BYTES, SCRYPT),
     checked.hash,

@@ -1,4 +1,5 @@
-// Pure: the connect step's form, what it becomes in the Import API, and where the API's complaints land on it.
+// Pure: the connect step's form, what it becomes in the Import API, and where the API's complaints
+// land on it.
 import { z } from 'zod';
 import type { MergePatch } from '@/lib/prequel/crud';
 import type { SourceInput } from '@/lib/prequel/sources';
@@ -111,7 +112,9 @@ export function toSourceInput(form: ConnectionFormValues, providerId: string): S
     : { name: form.name, provider_id: providerId, vendor: 'mysql', mysql: block as never };
 }
 
-/** Changes to a saved source: everything the form shows, and the password only when one was typed. */
+/**
+ * Changes to a saved source: everything the form shows, and the password only when one was typed.
+ */
 export function toSourcePatch(form: ConnectionFormValues): MergePatch<SourceInput> {
   const password = form.password ? form.password : undefined;
   return {
@@ -151,8 +154,8 @@ export function fromSource(
 }
 
 /**
- * What a saved password is bound to (the engine answers 422 secret_required otherwise): a change to any of these
- * would send the saved password somewhere else, so the customer types it again.
+ * What a saved password is bound to (the engine answers 422 secret_required otherwise): a change to
+ * any of these would send the saved password somewhere else, so the customer types it again.
  */
 const PASSWORD_ENDPOINT: { field: keyof ConnectionForm; label: string }[] = [
   { field: 'host', label: 'host' },
@@ -179,8 +182,9 @@ export function endpointChanges(saved: ConnectionForm, current: ConnectionForm):
 }
 
 /**
- * Why the password field must be filled in, or null when an empty one keeps the saved password: always for a new
- * connection, and for a saved one once its host, port, database, user, SSL setting or tunnel changes.
+ * Why the password field must be filled in, or null when an empty one keeps the saved password:
+ * always for a new connection, and for a saved one once its host, port, database, user, SSL setting
+ * or tunnel changes.
  */
 export function passwordNeeded(
   saved: ConnectionForm | null,

@@ -1,4 +1,5 @@
-// Pure: a table the customer picked, as the dataset the Import API should create, and how ready it is.
+// Pure: a table the customer picked, as the dataset the Import API should create, and how ready it
+// is.
 import type { z } from 'zod';
 import type { DatasetCreateSchema } from '@/lib/prequel/contract/dataset';
 import type { SourceTable } from '@/lib/prequel/contract/source-actions';
@@ -30,7 +31,10 @@ export const READINESS = {
   },
 } as const;
 
-/** The dataset for a table: its suggested type, its key, and the change-tracking columns found in it. */
+/**
+ * The dataset for a table: its suggested type, its key, and the change-tracking columns found in
+ * it.
+ */
 export function datasetFromTable(
   sourceId: string,
   table: SourceTable,

@@ -1,5 +1,5 @@
-// Everything the map step shows for one destination: its fields, the chosen dataset's columns with sample values,
-// the saved mapping, and suggestions for what is not mapped yet.
+// Everything the map step shows for one destination: its fields, the chosen dataset's columns with
+// sample values, the saved mapping, and suggestions for what is not mapped yet.
 import 'server-only';
 import type { Dataset } from '@/lib/prequel/contract/dataset';
 import type { Destination } from '@/lib/prequel/contract/destination';
@@ -21,7 +21,10 @@ export type MappingContext = {
   suggestions: Suggestion[];
   /** (ext) Columns that appeared since the mappings were last saved: offered as new. */
   newColumns: string[];
-  /** (ext) Columns this mapping reads that are gone from the source, with the fields they fed and their likely new name. */
+  /**
+   * (ext) Columns this mapping reads that are gone from the source, with the fields they fed and
+   * their likely new name.
+   */
   goneColumns: { name: string; renamedTo: string | null; fields: string[] }[];
 };
 
@@ -56,7 +59,8 @@ export async function loadMappingContext(
     sampleRecords(dataset.id, SAMPLE_SIZE),
   ]);
   if (!columns.ok) return columns;
-  // No records yet (the first import is still running) is not an error: suggestions then go by name and type.
+  // No records yet (the first import is still running) is not an error: suggestions then go by name
+  // and type.
   const records = sample.ok ? sample.data.records : [];
   const infos: ColumnInfo[] = columns.data.map((column) => ({
     name: column.name,

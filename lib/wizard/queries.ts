@@ -1,4 +1,5 @@
-// The browser's reads, as react-query options: one file, so keys and polling rules live in one place.
+// The browser's reads, as react-query options: one file, so keys and polling rules live in one
+// place.
 import { queryOptions } from '@tanstack/react-query';
 import { type Extract, isActive, type Load } from '@/lib/prequel/contract/job';
 import type { Preview } from '@/lib/prequel/contract/records';

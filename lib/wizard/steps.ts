@@ -1,4 +1,5 @@
-// The wizard's steps, in order: the one list that drives navigation, the progress bar, resuming and the e2e page object.
+// The wizard's steps, in order: the one list that drives navigation, the progress bar, resuming and
+// the e2e page object.
 export const WIZARD_STEPS = [
   { id: 'source', path: '/connect/source', title: 'Connect your database', label: 'Connect' },
   { id: 'data', path: '/connect/data', title: 'Choose the data to import', label: 'Choose data' },
@@ -24,8 +25,9 @@ export interface WizardFacts {
 }
 
 /**
- * Where a returning customer resumes: the first step whose work is not saved yet. A step is reachable once every
- * step before it is done, so a reload or a shared link never skips ahead of the data.
+ * Where a returning customer resumes: the first step whose work is not saved yet. A step is
+ * reachable once every step before it is done, so a reload or a shared link never skips ahead of
+ * the data.
  */
 export type WizardProgress = {
   done: Record<WizardStepId, boolean>;

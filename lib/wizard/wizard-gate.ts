@@ -1,4 +1,5 @@
-// Every wizard page starts here: who is calling, what they have saved, and whether this step is theirs to see yet.
+// Every wizard page starts here: who is calling, what they have saved, and whether this step is
+// theirs to see yet.
 import 'server-only';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';

@@ -1,5 +1,6 @@
-// The benchmarks' Postgres: an embedded server in a scratch directory, a `source` database with the sample
-// customers and an empty `engine` database. close() stops the server and removes the directory.
+// The benchmarks' Postgres: an embedded server in a scratch directory, a `source` database with the
+// sample customers and an empty `engine` database. close() stops the server and removes the
+// directory.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

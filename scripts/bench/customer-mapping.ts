@@ -1,5 +1,6 @@
-// The benchmarks' stream over the sample customers: a mapping like a real one, with conversions, expressions, a
-// format check and a nested target, so transform cost is not flattered by a bare copy.
+// The benchmarks' stream over the sample customers: a mapping like a real one, with conversions,
+// expressions, a format check and a nested target, so transform cost is not flattered by a bare
+// copy.
 
 export const customerRecordSchema = {
   type: 'object',

@@ -1,4 +1,5 @@
-// `npm run bench:extract`: builds a 1M-row table and measures, in one run, the extract against a raw COPY of it.
+// `npm run bench:extract`: builds a 1M-row table and measures, in one run, the extract against a
+// raw COPY of it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -20,8 +21,8 @@ try {
   const { source, scratch } = databases;
   await source.query('vacuum analyze customers');
 
-  // Baseline: the raw COPY of the same table, drained without parsing. Once to warm the cache, then the median of
-  // three, so one noisy measurement does not decide the ratio either way.
+  // Baseline: the raw COPY of the same table, drained without parsing. Once to warm the cache, then
+  // the median of three, so one noisy measurement does not decide the ratio either way.
   const rawCopy = async () => {
     const started = performance.now();
     let rows = 0;
@@ -38,7 +39,8 @@ try {
   await migrate(engineDb);
   const key = randomBytes(32);
   const apiKey = randomBytes(16).toString('hex');
-  // Called in-process: the extracts themselves run in a child each (run-extract-once.ts), to measure them alone.
+  // Called in-process: the extracts themselves run in a child each (run-extract-once.ts), to
+  // measure them alone.
   const { app, context: engine } = createEngine({
     db: engineDb,
     logger: createLogger({ level: 'warn' }),
@@ -115,7 +117,8 @@ try {
     const result = JSON.parse(output) as { seconds: number; peakRssMb: number };
     const row = (
       await engineDb.query(
-        `select status, records_processed::int as processed, records_new_inserted::int as inserted, records_existing_updated::int as updated, error from extracts where id = $1`,
+        `select status, records_processed::int as processed, records_new_inserted::int as ` +
+          `inserted, records_existing_updated::int as updated, error from extracts where id = $1`,
         [extract.id],
       )
     ).rows[0];
@@ -132,11 +135,13 @@ try {
   log('Full extract…');
   const full = await runChild();
   const changed = Math.round(ROWS / 100);
-  // Three rounds, each after changing another 1% of rows; the median decides, so one noisy run does not.
+  // Three rounds, each after changing another 1% of rows; the median decides, so one noisy run does
+  // not.
   const rounds = [];
   for (let round = 1; round <= 3; round++) {
     await source.query(
-      `update customers set plan = plan || '+', updated_at = clock_timestamp() where id in (select id from customers order by random() limit $1)`,
+      `update customers set plan = plan || '+', updated_at = clock_timestamp() where id in ` +
+        `(select id from customers order by random() limit $1)`,
       [changed],
     );
     log(`Incremental extract ${round} of 3 after changing ${changed.toLocaleString()} rows…`);
@@ -164,11 +169,13 @@ try {
       'incremental extract (1% changed)',
       `${incremental.processed.toLocaleString()} rows read`,
       `${incremental.seconds.toFixed(2)} s`,
-      `${incremental.updated.toLocaleString()} updated (median of ${rounds.map((run) => run.seconds.toFixed(2)).join(', ')} s)`,
+      `${incremental.updated.toLocaleString()} updated (median of ` +
+        `${rounds.map((run) => run.seconds.toFixed(2)).join(', ')} s)`,
     ],
   ];
   console.log(
-    `\nExtract benchmark: ${ROWS.toLocaleString()} customers (11 columns), checkpoints of ${CHUNK_ROWS.toLocaleString()} rows\n`,
+    `\nExtract benchmark: ${ROWS.toLocaleString()} customers (11 columns), checkpoints of ` +
+      `${CHUNK_ROWS.toLocaleString()} rows\n`,
   );
   for (const row of rows)
     console.log(
@@ -177,9 +184,12 @@ try {
   const ratio = extractRate / rawRate;
   const fraction = incremental.seconds / full.seconds;
   console.log(`
-  extract / raw COPY rows/s           ${ratio.toFixed(2)}   (target ≥ 0.40) ${ratio >= 0.4 ? 'met' : 'NOT MET'}
-  extract peak RSS                    ${full.peakRssMb.toFixed(0)} MB  (target < 400 MB) ${full.peakRssMb < 400 ? 'met' : 'NOT MET'}
-  incremental / full extract time     ${fraction.toFixed(3)}  (target < 0.05) ${fraction < 0.05 ? 'met' : 'NOT MET'}
+  extract / raw COPY rows/s           ${ratio.toFixed(2)}   (target ≥ 0.40)
+    ${ratio >= 0.4 ? 'met' : 'NOT MET'}
+  extract peak RSS                    ${full.peakRssMb.toFixed(0)} MB  (target < 400 MB)
+    ${full.peakRssMb < 400 ? 'met' : 'NOT MET'}
+  incremental / full extract time     ${fraction.toFixed(3)}  (target < 0.05)
+    ${fraction < 0.05 ? 'met' : 'NOT MET'}
 `);
 } finally {
   await databases.close();

@@ -1,6 +1,7 @@
-// `npm run bench:load`: loads the sample customers through a webhook_batch (json) and a webhook_record destination
-// into the reference receiver, each against a raw keep-alive HTTP loop sending the same signed requests to the same
-// receiver, then times test-transform for 50 records. Speed is measured here, never asserted in tests.
+// `npm run bench:load`: loads the sample customers through a webhook_batch (json) and a
+// webhook_record destination into the reference receiver, each against a raw keep-alive HTTP loop
+// sending the same signed requests to the same receiver, then times test-transform for 50 records.
+// Speed is measured here, never asserted in tests.
 import os from 'node:os';
 import path from 'node:path';
 import { DestinationCreateSchema } from '../../lib/prequel/contract/destination';
@@ -32,12 +33,14 @@ import { type BenchEngine, startBenchEngine } from './start-bench-engine';
 // 20,000 keeps a run under a minute on two cores.
 const ROWS = Number(process.env.BENCH_LOAD_ROWS ?? 20_000);
 const BATCH_RECORDS = 1000;
-// The raw loop uses the same: the engine sends batches one at a time, and records RECORD_CONCURRENCY at a time.
+// The raw loop uses the same: the engine sends batches one at a time, and records
+// RECORD_CONCURRENCY at a time.
 const RECORD_CONCURRENCY = 8;
-// The contract's maximum. A full minute's budget may be spent at once, so a load of up to this many never waits.
+// The contract's maximum. A full minute's budget may be spent at once, so a load of up to this many
+// never waits.
 const RECORDS_PER_MINUTE = 1_000_000;
-// Through a second stream of each destination: every record for the batch one (its ledger gives the baselines their
-// records), a few for the record one (a load by ids takes at most 1,000).
+// Through a second stream of each destination: every record for the batch one (its ledger gives the
+// baselines their records), a few for the record one (a load by ids takes at most 1,000).
 const WARMUP_RECORDS = 500;
 const TRANSFORM_CALLS = 100;
 const TARGET = { batch: 0.5, record: 0.3 };
@@ -51,7 +54,8 @@ type Job = {
   records_errored?: number;
   error: unknown;
 };
-// Polling answers from the engine's own event loop, so it is kept rare; a load's time is its own started_at → ended_at.
+// Polling answers from the engine's own event loop, so it is kept rare; a load's time is its own
+// started_at → ended_at.
 const POLL_MS = 100;
 
 const databases = await openBenchDatabases({ customers: ROWS });
@@ -116,7 +120,8 @@ try {
       webhook_record: { request_template: { method: 'POST', uri: `${sink.url}/records` } },
     },
   };
-  // Created after the extract (which starts the loads of enabled streams), so loads start only when the benchmark says so.
+  // Created after the extract (which starts the loads of enabled streams), so loads start only when
+  // the benchmark says so.
   const streamTo = async (destinationId: string, name: string) =>
     api.create('/import/streams', {
       stream: {
@@ -126,8 +131,9 @@ try {
         mappings: customerMappings,
       },
     });
-  // A batch load and its raw loop take a second or so each, so one noisy run could decide the ratio: each is run three
-  // times, alternately, and the medians compared; each engine run loads a stream of its own, with an empty ledger.
+  // A batch load and its raw loop take a second or so each, so one noisy run could decide the
+  // ratio: each is run three times, alternately, and the medians compared; each engine run loads a
+  // stream of its own, with an empty ledger.
   const RUNS = { batch: 3, record: 1 };
   const streams = {
     batch: { mains: [] as string[], warmup: '' },
@@ -142,9 +148,10 @@ try {
     streams[kind].warmup = (await streamTo(destination.id, `bench ${kind} warm-up`)).id;
   }
 
-  // From the moment the engine starts the load to the moment it records the end (the API's started_at and ended_at),
-  // as the raw loop is timed from its first request to its last answer: the wait for a job runner to pick the load
-  // up, and for the benchmark's next poll to notice the end, belongs to neither.
+  // From the moment the engine starts the load to the moment it records the end (the API's
+  // started_at and ended_at), as the raw loop is timed from its first request to its last answer:
+  // the wait for a job runner to pick the load up, and for the benchmark's next poll to notice the
+  // end, belongs to neither.
   const load = async (streamId: string, body: unknown = {}) => {
     const { load: queued } = await api.call<{ load: Job }>(
       'POST',
@@ -160,13 +167,16 @@ try {
     return { id: done.id, loaded: done.records_loaded!, seconds };
   };
   let verifiedRuns = 0;
-  /** The receiver's counts since its last reset must show every record, once, and nothing refused. */
+  /**
+   * The receiver's counts since its last reset must show every record, once, and nothing refused.
+   */
   const expectReceived = async (what: string, records: number) => {
     const stats = await sink.stats();
     const refused = stats.deliveries - (stats.byStatus['200'] ?? 0);
     if (stats.records !== records || stats.duplicates || stats.rejections || refused) {
       throw new Error(
-        `${what}: the receiver got ${stats.records} of ${records} records (${stats.duplicates} duplicates, ${stats.rejections} rejected, ${refused} refused deliveries)`,
+        `${what}: the receiver got ${stats.records} of ${records} records (${stats.duplicates} ` +
+          `duplicates, ${stats.rejections} rejected, ${refused} refused deliveries)`,
       );
     }
     await sink.reset();
@@ -175,7 +185,8 @@ try {
   };
 
   log(
-    `Warming up the engine and the receiver: every record in batches, ${WARMUP_RECORDS} one by one…`,
+    `Warming up the engine and the receiver: every record in batches, ${WARMUP_RECORDS} one by ` +
+      `one…`,
   );
   const batchWarmup = await load(streams.batch.warmup);
   await load(streams.record.warmup, {
@@ -183,11 +194,12 @@ try {
   });
   await expectReceived('warm-up', cached.length + WARMUP_RECORDS);
 
-  // The baseline sends the requests the engine sends: the records it transformed (as the batch warm-up's ledger holds
-  // them; every stream maps them alike), rendered by its renderer, signed with its key; only the signature's
-  // timestamp differs. Made once per destination, before its timed runs: the engine runs in this process, and what
-  // making them leaves behind would otherwise be collected during the next timed run. (Collecting it by force before
-  // each run was tried: a forced full GC slowed the next engine load by 10–20%, as V8 then regrows its heap.)
+  // The baseline sends the requests the engine sends: the records it transformed (as the batch
+  // warm-up's ledger holds them; every stream maps them alike), rendered by its renderer, signed
+  // with its key; only the signature's timestamp differs. Made once per destination, before its
+  // timed runs: the engine runs in this process, and what making them leaves behind would otherwise
+  // be collected during the next timed run. (Collecting it by force before each run was tried: a
+  // forced full GC slowed the next engine load by 10–20%, as V8 then regrows its heap.)
   const key = await signingKey(api.engine);
   const rawDeliveries = async (kind: 'batch' | 'record'): Promise<RawDelivery[]> => {
     const streamId = streams[kind].mains[0]!;
@@ -241,8 +253,9 @@ try {
     return Promise.all(batches);
   };
 
-  // Where the CPU goes while a load runs: this process (the engine, and the benchmark's rare polls), the Postgres
-  // server (the engine's database; the source is idle), the receiver. They share the machine's cores.
+  // Where the CPU goes while a load runs: this process (the engine, and the benchmark's rare
+  // polls), the Postgres server (the engine's database; the source is idle), the receiver. They
+  // share the machine's cores.
   const pgPid = postmasterPid(databases.postgresDataDir);
   const cpuSources = {
     engine: () => {
@@ -282,7 +295,8 @@ try {
       engineSeconds.push(engineLoad.seconds);
       if (measured[kind].requests !== deliveries.length)
         throw new Error(
-          `The ${kind} load sent ${measured[kind].requests} requests, the raw loop has ${deliveries.length}.`,
+          `The ${kind} load sent ${measured[kind].requests} requests, the raw loop has ` +
+            `${deliveries.length}.`,
         );
       log(`Raw HTTP loop, webhook_${kind}${of(run)}…`);
       rawSeconds.push(
@@ -314,16 +328,19 @@ try {
   const rate = (seconds: number) =>
     `${Math.round(cached.length / seconds).toLocaleString()} records/s`;
   console.log(
-    `\nLoad benchmark: ${cached.length.toLocaleString()} customers, ${customerMappings.length} mappings, into the reference receiver (own process; verifies, de-duplicates, stores)`,
+    `\nLoad benchmark: ${cached.length.toLocaleString()} customers, ${customerMappings.length} ` +
+      `mappings, into the reference receiver (own process; verifies, de-duplicates, stores)`,
   );
   console.log(
-    `Engine loads are timed from the load's started_at to its ended_at (as the API reports them), raw loops from first request to last answer.\n`,
+    `Engine loads are timed from the load's started_at to its ended_at (as the API reports ` +
+      `them), raw loops from first request to last answer.\n`,
   );
   const rows = [
     [
       `webhook_batch json, engine load`,
       measured.batch.engine,
-      `${measured.batch.requests} batches of ≤ ${BATCH_RECORDS}, one at a time, median of ${RUNS.batch}`,
+      `${measured.batch.requests} batches of ≤ ${BATCH_RECORDS}, one at a time, median of ` +
+        `${RUNS.batch}`,
     ],
     [
       `webhook_batch json, raw HTTP loop`,
@@ -343,7 +360,8 @@ try {
   ] as const;
   for (const [label, seconds, note] of rows)
     console.log(
-      `  ${label.padEnd(34)} ${rate(seconds).padStart(18)} ${`${seconds.toFixed(2)} s`.padStart(9)}  ${note}`,
+      `  ${label.padEnd(34)} ${rate(seconds).padStart(18)} ` +
+        `${`${seconds.toFixed(2)} s`.padStart(9)}  ${note}`,
     );
   const ratio = {
     batch: measured.batch.raw / measured.batch.engine,
@@ -368,8 +386,11 @@ try {
     const total = parts.reduce((sum, [, ms]) => sum + ms!, 0);
     const floorSeconds = total / cores / 1000;
     console.log(
-      `  CPU per 1,000 records, ${kind} load   ${parts.map(([name, ms]) => `${name} ${per1000(ms!).toFixed(0)} ms`).join(', ')}: ${per1000(total).toFixed(0)} ms on ${cores} cores,` +
-        ` so at best ${(floorSeconds * 1000).toFixed(0)} ms for the load (ratio ≤ ${(measured[kind].raw / floorSeconds).toFixed(2)})`,
+      `  CPU per 1,000 records, ${kind} load   ` +
+        `${parts.map(([name, ms]) => `${name} ${per1000(ms!).toFixed(0)} ms`).join(', ')}: ` +
+        `${per1000(total).toFixed(0)} ms on ${cores} cores,` +
+        ` so at best ${(floorSeconds * 1000).toFixed(0)} ms for the load (ratio ≤ ` +
+        `${(measured[kind].raw / floorSeconds).toFixed(2)})`,
     );
   }
   console.log('');

@@ -16,7 +16,10 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
 }
 
-/** `post` calls the engine API and returns the response's `data`; the first `warmupCalls` calls are not counted. */
+/**
+ * `post` calls the engine API and returns the response's `data`; the first `warmupCalls` calls are
+ * not counted.
+ */
 export async function measureTestTransform(
   post: (pathname: string, body: unknown) => Promise<unknown>,
   streamId: string,

@@ -1,12 +1,13 @@
-// CPU time of processes by pid, from Linux's /proc: what a benchmark spends where, when the engine, Postgres and the
-// receiver share the same cores. Elsewhere (no /proc) every reading is null and the benchmark says so.
+// CPU time of processes by pid, from Linux's /proc: what a benchmark spends where, when the engine,
+// Postgres and the receiver share the same cores. Elsewhere (no /proc) every reading is null and
+// the benchmark says so.
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100;
 
 /**
- * utime + stime of one process (all its threads), in ms, plus with `reaped` what its children that have exited
- * spent (cutime + cstime); null when it is gone or /proc is not there.
+ * utime + stime of one process (all its threads), in ms, plus with `reaped` what its children that
+ * have exited spent (cutime + cstime); null when it is gone or /proc is not there.
  */
 export function processCpuMs(pid: number, options: { reaped?: boolean } = {}): number | null {
   try {
@@ -33,8 +34,8 @@ function parentOf(pid: number): number | null {
 }
 
 /**
- * A process and its children, living or exited (a Postgres server: the postmaster and its backends, which come and
- * go), in ms of CPU; null without /proc.
+ * A process and its children, living or exited (a Postgres server: the postmaster and its backends,
+ * which come and go), in ms of CPU; null without /proc.
  */
 export function treeCpuMs(rootPid: number): number | null {
   const own = processCpuMs(rootPid, { reaped: true });
@@ -59,7 +60,10 @@ export function postmasterPid(dataDir: string): number | null {
 
 export type CpuReading = Record<string, number | null>;
 
-/** Reads each named source now; `since` gives what each spent from an earlier reading (null if either is unknown). */
+/**
+ * Reads each named source now; `since` gives what each spent from an earlier reading (null if
+ * either is unknown).
+ */
 export function readCpu(sources: Record<string, () => number | null>): CpuReading {
   return Object.fromEntries(Object.entries(sources).map(([name, read]) => [name, read()]));
 }

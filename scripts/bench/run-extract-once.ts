@@ -1,4 +1,5 @@
-// Child process of the extract benchmark: runs one extract in isolation and reports its time and peak RSS.
+// Child process of the extract benchmark: runs one extract in isolation and reports its time and
+// peak RSS.
 import { readFileSync } from 'node:fs';
 import { createEngineContext } from '../../engine/engine-context';
 import { runExtract } from '../../engine/extract/run-extract';
@@ -42,6 +43,7 @@ const peakKb = Number(
 const cpu = process.cpuUsage();
 if (process.env.BENCH_LOG === '1')
   process.stderr.write(
-    `extract process cpu: user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s\n`,
+    `extract process cpu: user ${(cpu.user / 1e6).toFixed(2)} s, system ` +
+      `${(cpu.system / 1e6).toFixed(2)} s\n`,
   );
 process.stdout.write(JSON.stringify({ seconds, peakRssMb: peakKb / 1024 }));

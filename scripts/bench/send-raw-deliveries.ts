@@ -1,4 +1,5 @@
-// The load benchmark's baseline: requests rendered and signed beforehand, sent by a plain keep-alive HTTP loop.
+// The load benchmark's baseline: requests rendered and signed beforehand, sent by a plain
+// keep-alive HTTP loop.
 import http from 'node:http';
 
 export interface RawDelivery {
@@ -8,7 +9,9 @@ export interface RawDelivery {
   body: Buffer;
 }
 
-/** Sends every delivery with `concurrency` requests in flight; throws unless every answer is a 2xx. */
+/**
+ * Sends every delivery with `concurrency` requests in flight; throws unless every answer is a 2xx.
+ */
 export async function sendRawDeliveries(
   deliveries: readonly RawDelivery[],
   concurrency: number,

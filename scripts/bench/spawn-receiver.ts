@@ -1,5 +1,5 @@
-// The reference receiver in its own process, as a SaaS endpoint would be: what it spends verifying and storing is
-// the same for every sender measured, and is not taken from the sender's event loop.
+// The reference receiver in its own process, as a SaaS endpoint would be: what it spends verifying
+// and storing is the same for every sender measured, and is not taken from the sender's event loop.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';

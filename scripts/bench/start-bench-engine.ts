@@ -1,5 +1,6 @@
-// The benchmarks' engine: the real HTTP API on 127.0.0.1 over a migrated database, optionally with its job runner,
-// and a small API client that throws on any error answer (a benchmark has no expected failures).
+// The benchmarks' engine: the real HTTP API on 127.0.0.1 over a migrated database, optionally with
+// its job runner, and a small API client that throws on any error answer (a benchmark has no
+// expected failures).
 import { randomBytes } from 'node:crypto';
 import { createEngine } from '../../engine/create-engine';
 import type { EngineContext } from '../../engine/engine-context';
@@ -15,7 +16,10 @@ export interface BenchEngine {
   call<T = Record<string, unknown>>(method: string, pathname: string, body?: unknown): Promise<T>;
   /** POSTs a resource and returns what was created (the one value under `data`). */
   create(pathname: string, body: unknown): Promise<{ id: string }>;
-  /** Datalake → provider → source → dimension dataset over the sample `customers` table of `sourceUrl`. */
+  /**
+   * Datalake → provider → source → dimension dataset over the sample `customers` table of
+   * `sourceUrl`.
+   */
   createCustomerDataset(sourceUrl: string): Promise<{ id: string; providerId: string }>;
   close(): Promise<void>;
 }
@@ -94,7 +98,8 @@ export async function startBenchEngine(
             last_modified_column: 'updated_at',
             is_deleted_column: 'is_deleted',
           },
-          // Benchmarks extract when they say so; the scheduler must not start one in the middle of a measurement.
+          // Benchmarks extract when they say so; the scheduler must not start one in the middle of
+          // a measurement.
           frequency_minutes: 525_600,
         },
       });

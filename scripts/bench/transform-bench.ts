@@ -1,5 +1,6 @@
-// `npm run bench:transform`: extracts a few thousand sample customers, then measures test-transform over
-// HTTP for 50 random records per call against the p95 < 150 ms target. Speed is measured here, never asserted in tests.
+// `npm run bench:transform`: extracts a few thousand sample customers, then measures test-transform
+// over HTTP for 50 random records per call against the p95 < 150 ms target. Speed is measured here,
+// never asserted in tests.
 import path from 'node:path';
 import { runExtract } from '../../engine/extract/run-extract';
 import { triggerExtract } from '../../engine/extract/trigger-extract';
@@ -49,15 +50,19 @@ try {
   );
 
   console.log(
-    `\nTransform benchmark: ${CUSTOMERS.toLocaleString()} cached customers, ${customerMappings.length} mappings, ${CALLS} calls of ${RECORDS_PER_CALL} random records over HTTP\n`,
+    `\nTransform benchmark: ${CUSTOMERS.toLocaleString()} cached customers, ` +
+      `${customerMappings.length} mappings, ${CALLS} calls of ${RECORDS_PER_CALL} random records ` +
+      `over HTTP\n`,
   );
   console.log(`  test-transform p50   ${timings.p50.toFixed(1).padStart(7)} ms`);
   console.log(
-    `  test-transform p95   ${timings.p95.toFixed(1).padStart(7)} ms   (target < ${TARGET_P95_MS} ms) ${timings.p95 < TARGET_P95_MS ? 'met' : 'NOT MET'}`,
+    `  test-transform p95   ${timings.p95.toFixed(1).padStart(7)} ms   (target < ` +
+      `${TARGET_P95_MS} ms) ${timings.p95 < TARGET_P95_MS ? 'met' : 'NOT MET'}`,
   );
   console.log(`  test-transform max   ${timings.max.toFixed(1).padStart(7)} ms`);
   console.log(
-    `  records transformed  ${timings.transformed.toLocaleString()}, record errors ${timings.errored.toLocaleString()}\n`,
+    `  records transformed  ${timings.transformed.toLocaleString()}, record errors ` +
+      `${timings.errored.toLocaleString()}\n`,
   );
 } finally {
   await bench?.close().catch(() => {});

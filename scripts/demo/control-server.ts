@@ -1,6 +1,6 @@
-// The demo control over HTTP on 127.0.0.1, for the app's server code: scenario switches, the simulator, resets.
-// Every request needs `Authorization: Bearer <DEMO_CONTROL_TOKEN>`: whoever can reach the port could otherwise
-// rotate a database password.
+// The demo control over HTTP on 127.0.0.1, for the app's server code: scenario switches, the
+// simulator, resets. Every request needs `Authorization: Bearer <DEMO_CONTROL_TOKEN>`: whoever can
+// reach the port could otherwise rotate a database password.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -95,7 +95,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
       response,
       404,
       'not_found',
-      `No route ${method} ${url.pathname}. Routes: GET ${CONTROL_PREFIX}/status; POST ${CONTROL_PREFIX}/scenarios/{name}, /simulator, /reset, /reset-all.`,
+      `No route ${method} ${url.pathname}. Routes: GET ${CONTROL_PREFIX}/status; POST ` +
+        `${CONTROL_PREFIX}/scenarios/{name}, /simulator, /reset, /reset-all.`,
     );
   }
 

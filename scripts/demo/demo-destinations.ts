@@ -1,4 +1,5 @@
-// Pure: the SaaS's three destinations (what it accepts, where it listens) and how the sample tables feed them.
+// Pure: the SaaS's three destinations (what it accepts, where it listens) and how the sample tables
+// feed them.
 import type { DatasetCreate } from '../../lib/prequel/contract/dataset';
 import type { DestinationCreate } from '../../lib/prequel/contract/destination';
 import type { Mapping } from '../../lib/prequel/contract/stream';
@@ -21,7 +22,10 @@ const currency = {
   description: 'ISO 4217 currency code, e.g. USD.',
 };
 
-/** Required fields come first, so a reader of the schema sees what must be mapped before what may be. */
+/**
+ * Required fields come first, so a reader of the schema sees what must be mapped before what may
+ * be.
+ */
 const usersSchema = {
   $schema: DRAFT_07,
   title: 'User',
@@ -122,12 +126,16 @@ export const DEMO_DESTINATION_NAMES: Record<DemoDestinationKey, string> = {
   orders: 'Orders',
 };
 
-/** Where each destination delivers on the reference receiver; the tenant travels in X-Prequel-Import-Provider. */
+/**
+ * Where each destination delivers on the reference receiver; the tenant travels in
+ * X-Prequel-Import-Provider.
+ */
 export const receiverPath = (key: DemoDestinationKey) => `/saas/${key}`;
 
 /**
- * Users and Orders arrive in JSON batches, Accounts one request per record: the two ways a SaaS takes data. Each
- * sets its own deadline, so the slow-endpoint scenario times out within seconds without changing the engine's.
+ * Users and Orders arrive in JSON batches, Accounts one request per record: the two ways a SaaS
+ * takes data. Each sets its own deadline, so the slow-endpoint scenario times out within seconds
+ * without changing the engine's.
  */
 export function demoDestinations(
   receiverUrl: string,
@@ -170,7 +178,10 @@ const field = (target: string, column: string): Mapping => ({
   column: { name: column },
 });
 
-/** A sample table read as a dataset, and its mapping onto a destination: how a fully set-up tenant looks. */
+/**
+ * A sample table read as a dataset, and its mapping onto a destination: how a fully set-up tenant
+ * looks.
+ */
 export interface DemoFeed {
   table: string;
   dataset: Pick<DatasetCreate, 'type' | 'dimension' | 'fact'>;

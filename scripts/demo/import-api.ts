@@ -1,5 +1,6 @@
-// The demo's client for the Import API over HTTP, as the app reaches it: answers parsed with the contract's envelopes.
-// Failures throw: seeding and resetting cannot go on without the answer, and the message says what to fix.
+// The demo's client for the Import API over HTTP, as the app reaches it: answers parsed with the
+// contract's envelopes. Failures throw: seeding and resetting cannot go on without the answer, and
+// the message says what to fix.
 import { z } from 'zod';
 import { AUDIT_HEADERS } from '../../lib/prequel/contract/audit-log';
 import { itemEnvelope, type Page, pageEnvelope } from '../../lib/prequel/envelope';
@@ -18,7 +19,10 @@ export class ImportApiError extends Error {
 export interface ImportApiOptions {
   url: string;
   apiKey: string;
-  /** Recorded as the audit log's actor label, so the demo's own changes are told apart from people's. */
+  /**
+   * Recorded as the audit log's actor label, so the demo's own changes are told apart from
+   * people's.
+   */
   actor?: string;
   timeoutMs?: number;
 }

@@ -1,4 +1,5 @@
-// The demo process `npm start` runs next to the engine and the app (see start-demo.ts); stops on SIGINT/SIGTERM.
+// The demo process `npm start` runs next to the engine and the app (see start-demo.ts); stops on
+// SIGINT/SIGTERM.
 import { z } from 'zod';
 import {
   DEFAULT_CONTROL_PORT,
@@ -14,7 +15,10 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).de
 const EnvSchema = z.object({
   PREQUEL_API_URL: z.url({ protocol: /^https?$/ }),
   PREQUEL_API_KEY: z.string().min(1),
-  /** A superuser URL of the Postgres server for the demo's source databases (npm start passes its own). */
+  /**
+   * A superuser URL of the Postgres server for the demo's source databases (npm start passes its
+   * own).
+   */
   DEMO_PG_ADMIN_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   DEMO_CONTROL_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   RECEIVER_PORT: port(DEFAULT_RECEIVER_PORT),
@@ -66,7 +70,8 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (error) {
-  // Start-up problems (a port in use, the engine not answering) are for the user to fix: no stack trace.
+  // Start-up problems (a port in use, the engine not answering) are for the user to fix: no stack
+  // trace.
   console.error(`demo: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }

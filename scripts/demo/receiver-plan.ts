@@ -1,5 +1,5 @@
-// Pure: the reference receiver's control plan for a demo state: tenants whose endpoint always fails, plus Acme's
-// scenarios; everyone else is accepted at once.
+// Pure: the reference receiver's control plan for a demo state: tenants whose endpoint always
+// fails, plus Acme's scenarios; everyone else is accepted at once.
 import type { ControlPlanInput } from '../receiver/control-plan';
 
 export interface EndpointScenarios {

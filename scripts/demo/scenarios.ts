@@ -1,6 +1,7 @@
-// The scenario switcher: breaks the demo in the ways customers' pipelines really break (credentials rotated, the
-// SaaS's endpoint failing or slow, a renamed column, a huge table) and puts it back. Every switch is idempotent and
-// answers the state after it; what lives in the database is read back from it, so a restart reports the truth.
+// The scenario switcher: breaks the demo in the ways customers' pipelines really break (credentials
+// rotated, the SaaS's endpoint failing or slow, a renamed column, a huge table) and puts it back.
+// Every switch is idempotent and answers the state after it; what lives in the database is read
+// back from it, so a restart reports the truth.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { z } from 'zod';
@@ -55,7 +56,8 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
   let slowLatencyMs = options.slowLatencyMs ?? DEFAULT_SLOW_LATENCY_MS;
   let simulatorPaused = false;
   let driftOn = false;
-  // One change at a time: a rename must not race the simulator's resume, nor two presenters' clicks each other.
+  // One change at a time: a rename must not race the simulator's resume, nor two presenters' clicks
+  // each other.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
     const run = queue.then(work, work);
@@ -76,7 +78,10 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
     else options.simulator?.resume();
   };
 
-  /** Whether the demo password still opens Acme's database (the rotation scenario is whatever the database says). */
+  /**
+   * Whether the demo password still opens Acme's database (the rotation scenario is whatever the
+   * database says).
+   */
   async function demoPasswordWorks(): Promise<boolean> {
     const client = new pg.Client({
       host: acmeSource.host,
@@ -99,7 +104,8 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
 
   async function driftColumns(): Promise<{ from: boolean; to: boolean }> {
     const result = await sourcePool.query<{ column_name: string }>(
-      `select column_name from information_schema.columns where table_schema = 'public' and table_name = $1 and column_name in ($2, $3)`,
+      `select column_name from information_schema.columns where table_schema = 'public' and ` +
+        `table_name = $1 and column_name in ($2, $3)`,
       [DRIFT.table, DRIFT.from, DRIFT.to],
     );
     const names = new Set(result.rows.map((row) => row.column_name));
@@ -148,7 +154,8 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
   async function rotateCredentials(on: boolean) {
     const password = on ? `rotated-${randomBytes(12).toString('base64url')}` : acmeSource.password;
     await sourcePool.query(`alter role ${q(role)} password ${escapeLiteral(password)}`);
-    // Sessions already open outlive a password change; ending them makes the next extract log in again.
+    // Sessions already open outlive a password change; ending them makes the next extract log in
+    // again.
     if (on)
       await sourcePool.query(
         'select pg_terminate_backend(pid) from pg_stat_activity where usename = $1',
@@ -160,7 +167,8 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
     const columns = await driftColumns();
     const target = { dialect: 'postgres' as const, client: sourcePool };
     if (on && columns.from && !columns.to) {
-      // Held first: the simulator's writes name the column, and a tick in flight finishes before the rename's lock.
+      // Held first: the simulator's writes name the column, and a tick in flight finishes before
+      // the rename's lock.
       driftOn = true;
       applySimulator();
       await renameColumn(target, DRIFT.table, DRIFT.from, DRIFT.to);
@@ -174,7 +182,8 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
   async function setLargeTable(on: boolean, rows: number) {
     const existing = await largeTableRows(sourcePool, LARGE_TABLE);
     if (on && existing === null) await createLargeTable(sourcePool, LARGE_TABLE, rows);
-    // A table one of Acme's datasets reads stays: dropping it would break the customer's setup, not reset it.
+    // A table one of Acme's datasets reads stays: dropping it would break the customer's setup, not
+    // reset it.
     if (!on && existing !== null && !(await largeTableInUse()))
       await dropLargeTable(sourcePool, LARGE_TABLE);
   }
@@ -214,7 +223,10 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
     applySimulator();
   }
 
-  /** Acme's setup, newest dependants first (streams, then datasets, then sources), so nothing is still referenced. */
+  /**
+   * Acme's setup, newest dependants first (streams, then datasets, then sources), so nothing is
+   * still referenced.
+   */
   async function deleteAcmeSetup() {
     const byProvider = { provider_id: options.acmeProviderId };
     for (const stream of await api.list('/import/streams', 'streams', StreamSchema, byProvider))
@@ -249,7 +261,10 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
         return read();
       }),
 
-    /** Like reset, and Acme's sources, datasets and streams deleted too: the wizard starts from the beginning. */
+    /**
+     * Like reset, and Acme's sources, datasets and streams deleted too: the wizard starts from the
+     * beginning.
+     */
     resetAll: () =>
       serial(async () => {
         await deleteAcmeSetup();
@@ -266,7 +281,9 @@ export function createScenarioSwitcher(options: ScenarioSwitcherOptions) {
   };
 }
 
-/** ALTER ROLE takes no parameters; a password is written as a standard-conforming string literal. */
+/**
+ * ALTER ROLE takes no parameters; a password is written as a standard-conforming string literal.
+ */
 function escapeLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }

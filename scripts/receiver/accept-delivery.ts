@@ -1,5 +1,6 @@
-// What the receiver does with a delivery it means to accept: verify, de-duplicate, read the records, apply the
-// control rules, store. Returns the answer to send; the HTTP shell decides whether the sender gets to see it.
+// What the receiver does with a delivery it means to accept: verify, de-duplicate, read the
+// records, apply the control rules, store. Returns the answer to send; the HTTP shell decides
+// whether the sender gets to see it.
 import type { KeyObject } from 'node:crypto';
 import { classifyDelivery, recordView, type RecordView } from './classify-delivery';
 import type { Control } from './control-plan';
@@ -41,8 +42,9 @@ export interface AcceptDeps {
 const ACCEPTED = { status: 'accepted', message: 'Accepted for processing.' };
 
 export function createDeliveryAcceptor(deps: AcceptDeps) {
-  // A retry can arrive while the first attempt is still downloading its file; it waits for that outcome
-  // instead of storing the same delivery twice or answering an error the sender would act on.
+  // A retry can arrive while the first attempt is still downloading its file; it waits for that
+  // outcome instead of storing the same delivery twice or answering an error the sender would act
+  // on.
   const inFlight = new Map<string, Promise<unknown>>();
 
   return async function acceptDelivery(request: DeliveryRequest): Promise<AcceptResult> {
@@ -174,7 +176,9 @@ export function createDeliveryAcceptor(deps: AcceptDeps) {
       { path: request.path, provider },
     );
     if (refused.length > 0) {
-      const message = `${refused.length} of ${views.length} record(s) refused by the receiver's control rules.`;
+      const message =
+        `${refused.length} of ${views.length} record(s) refused by the receiver's ` +
+        `control rules.`;
       return {
         status: 400,
         body: {

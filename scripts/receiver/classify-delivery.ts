@@ -1,4 +1,5 @@
-// Pure: a verified delivery's body → what it carries (one record, an inline batch, or a link to a batch file).
+// Pure: a verified delivery's body → what it carries (one record, an inline batch, or a link to a
+// batch file).
 import { isJsonObject, type JsonObject, type JsonValue } from './json-value';
 
 /** One delivered record as the store keeps it. */
@@ -48,13 +49,16 @@ export function classifyDelivery(input: {
 
   const providerId = typeof parsed.provider_id === 'string' ? parsed.provider_id : null;
   const loadId = typeof parsed.load_id === 'string' ? parsed.load_id : null;
-  // The signature covers the body, so a mismatch is not forgery but a sender routing one provider's data as another's.
+  // The signature covers the body, so a mismatch is not forgery but a sender routing one provider's
+  // data as another's.
   if (providerId !== null && providerId !== input.provider) {
     return {
       kind: 'invalid',
       status: 401,
       reason: 'provider_mismatch',
-      message: `The batch says provider_id "${providerId}" but X-Prequel-Import-Provider says "${input.provider}".`,
+      message:
+        `The batch says provider_id "${providerId}" but X-Prequel-Import-Provider says ` +
+        `"${input.provider}".`,
     };
   }
 
@@ -96,14 +100,17 @@ export function classifyDelivery(input: {
     kind: 'invalid',
     status: 400,
     reason: 'unsupported_format',
-    message: `This receiver reads json, csv and parquet batches, not ${JSON.stringify(format).slice(0, 40)}.`,
+    message:
+      `This receiver reads json, csv and parquet batches, not ` +
+      `${JSON.stringify(format).slice(0, 40)}.`,
   };
 }
 
 /**
- * The record inside a delivered value: the value itself, or the `data` of the documented deletion-aware template
- * `{"data": {{.Record.AsJson}}, "is_deleted": {{.IsDeleted}}}`. Deletions are marked by `_prequel_is_deleted`
- * (true, or "true" from a CSV file), by that template's flag, or by an HTTP DELETE.
+ * The record inside a delivered value: the value itself, or the `data` of the documented
+ * deletion-aware template `{"data": {{.Record.AsJson}}, "is_deleted": {{.IsDeleted}}}`. Deletions
+ * are marked by `_prequel_is_deleted` (true, or "true" from a CSV file), by that template's flag,
+ * or by an HTTP DELETE.
  */
 export function recordView(value: JsonValue, deletedByMethod: boolean): RecordView {
   let record = value;
@@ -139,7 +146,8 @@ function parseJson(body: Buffer): JsonValue | null {
   }
 }
 
-// A record that merely has a `format` field is still a record: a batch also has records or a file link.
+// A record that merely has a `format` field is still a record: a batch also has records or a file
+// link.
 function isBatchEnvelope(value: JsonValue | null): value is JsonObject {
   return (
     value !== null &&

@@ -1,4 +1,5 @@
-// `npm run receiver -- --port 4200 --engine-url http://127.0.0.1:4100`: runs the reference receiver until Ctrl-C.
+// `npm run receiver -- --port 4200 --engine-url http://127.0.0.1:4100`: runs the reference receiver
+// until Ctrl-C.
 import { readFile } from 'node:fs/promises';
 import { createReceiver } from './create-receiver';
 import { parseReceiverArgs, USAGE } from './parse-receiver-args';
@@ -23,7 +24,8 @@ async function main(): Promise<number | null> {
   });
   const url = await receiver.start(port);
   console.log(
-    `Receiver listening at ${url} (stats: ${url}/_receiver/stats, records: ${url}/_receiver/records). Ctrl-C stops it.`,
+    `Receiver listening at ${url} (stats: ${url}/_receiver/stats, records: ` +
+      `${url}/_receiver/records). Ctrl-C stops it.`,
   );
 
   const stop = () => {
@@ -42,7 +44,8 @@ main().then(
     if (code !== null) process.exit(code);
   },
   (error: unknown) => {
-    // Start-up problems (no engine, a bad key file, a port in use) are for the user to fix: no stack trace.
+    // Start-up problems (no engine, a bad key file, a port in use) are for the user to fix: no
+    // stack trace.
     console.error(`receiver: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },

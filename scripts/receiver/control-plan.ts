@@ -1,4 +1,5 @@
-// Pure: the receiver's failure script (what to answer to the next deliveries) and the rules that refuse records.
+// Pure: the receiver's failure script (what to answer to the next deliveries) and the rules that
+// refuse records.
 import { z } from 'zod';
 import type { JsonValue } from './json-value';
 
@@ -10,15 +11,27 @@ const LatencySchema = z.number().int().min(0).max(600_000);
 const RespondStepSchema = z
   .object({
     kind: z.literal('respond'),
-    /** 2xx: the delivery is verified and stored like any other; anything else is answered without looking at it. */
+    /**
+     * 2xx: the delivery is verified and stored like any other; anything else is answered without
+     * looking at it.
+     */
     status: StatusSchema.default(200),
     times: TimesSchema,
     latencyMs: LatencySchema.optional(),
-    /** Sent verbatim as Retry-After: seconds (7) or any text, e.g. an HTTP-date or garbage to test parsing. */
+    /**
+     * Sent verbatim as Retry-After: seconds (7) or any text, e.g. an HTTP-date or garbage to test
+     * parsing.
+     */
     retryAfter: z.union([z.number().int().min(0).max(1e9), z.string().min(1).max(200)]).optional(),
-    /** Retry-After as an HTTP-date this many seconds after the answer is written (a fixed date would go stale). */
+    /**
+     * Retry-After as an HTTP-date this many seconds after the answer is written (a fixed date would
+     * go stale).
+     */
     retryAfterDateIn: z.number().int().min(-1e9).max(1e9).optional(),
-    /** For 3xx; defaults to the receiver's own redirect trap, which records whether a client followed it. */
+    /**
+     * For 3xx; defaults to the receiver's own redirect trap, which records whether a client
+     * followed it.
+     */
     location: z.string().min(1).max(2000).optional(),
     /** A response body of this many bytes, streamed, to prove the client caps what it reads. */
     bodyBytes: z.number().int().min(0).max(1e11).optional(),
@@ -38,7 +51,10 @@ const StallStepSchema = z
     kind: z.literal('stall'),
     times: TimesSchema,
     latencyMs: LatencySchema.optional(),
-    /** Send the status line, headers and a first byte of body, then stall: catches clients that only time the headers. */
+    /**
+     * Send the status line, headers and a first byte of body, then stall: catches clients that only
+     * time the headers.
+     */
     sendHeaders: z.boolean().default(false),
   })
   .strict();
@@ -47,7 +63,8 @@ const LoseAckStepSchema = z
   .object({ kind: z.literal('lose-ack'), times: TimesSchema, latencyMs: LatencySchema.optional() })
   .strict();
 
-// A bare number is shorthand for a status, an object without `kind` is a response: `[500, {status: 429, retryAfter: 7}]`.
+// A bare number is shorthand for a status, an object without `kind` is a response: `[500, {status:
+// 429, retryAfter: 7}]`.
 const StepSchema = z.preprocess(
   (value) => {
     if (typeof value === 'number') return { kind: 'respond', status: value };
@@ -78,7 +95,10 @@ const RecordRuleSchema = z
     'A rule needs exactly one of equals or oneOf.',
   );
 
-/** What a plan (or one route of it) scripts: the answers to deliveries, added latency, refused records. */
+/**
+ * What a plan (or one route of it) scripts: the answers to deliveries, added latency, refused
+ * records.
+ */
 const planFields = {
   /** Consumed one delivery request each, in arrival order (`times` repeats a step). */
   sequence: z.array(StepSchema).max(10_000).default([]),
@@ -94,13 +114,16 @@ const planFields = {
         .refine((range) => range.min <= range.max, 'min must not exceed max.'),
     ])
     .default(0),
-  /** A delivery holding any record that matches is refused whole with 400, as a strict SaaS would. */
+  /**
+   * A delivery holding any record that matches is refused whole with 400, as a strict SaaS would.
+   */
   rejectRecords: z.array(RecordRuleSchema).max(1000).default([]),
 };
 
 /**
- * A plan of its own for some deliveries: those from one provider (the X-Prequel-Import-Provider header, read before
- * verification) and/or to paths under a prefix. One endpoint can then fail for one tenant and work for the others.
+ * A plan of its own for some deliveries: those from one provider (the X-Prequel-Import-Provider
+ * header, read before verification) and/or to paths under a prefix. One endpoint can then fail for
+ * one tenant and work for the others.
  */
 const RouteSchema = z
   .object({
@@ -117,7 +140,10 @@ const RouteSchema = z
 export const ControlPlanSchema = z
   .object({
     ...planFields,
-    /** The first route matching a delivery plays its own plan (its own place in its sequence); the rest get the plan above. */
+    /**
+     * The first route matching a delivery plays its own plan (its own place in its sequence); the
+     * rest get the plan above.
+     */
     routes: z.array(RouteSchema).max(100).default([]),
   })
   .strict();
@@ -131,7 +157,9 @@ export type RecordPredicate = (record: JsonValue) => boolean;
 
 const ACCEPT: ControlStep = { kind: 'respond', status: 200, times: 1 };
 
-/** The step for one request: which step of the script it was, and the latency to add before acting. */
+/**
+ * The step for one request: which step of the script it was, and the latency to add before acting.
+ */
 export type ScriptedStep = ControlStep & { delayMs: number; ordinal: number };
 
 export interface ControlLogEntry {
@@ -233,7 +261,9 @@ export function createControl(options: { random?: () => number; now?: () => Date
   };
 
   return {
-    /** Replaces the plan; throws a ZodError for a malformed one, leaving the current plan in place. */
+    /**
+     * Replaces the plan; throws a ZodError for a malformed one, leaving the current plan in place.
+     */
     set(
       input: unknown,
       via: ControlLogEntry['via'] = 'js',
@@ -246,7 +276,10 @@ export function createControl(options: { random?: () => number; now?: () => Date
       return plan;
     },
 
-    /** Back to defaults; `forgetLog` also empties the change log (a fresh receiver), keeping only this reset. */
+    /**
+     * Back to defaults; `forgetLog` also empties the change log (a fresh receiver), keeping only
+     * this reset.
+     */
     reset(via: ControlLogEntry['via'] = 'js', forgetLog = false) {
       if (forgetLog) log.length = 0;
       plan = ControlPlanSchema.parse({});
@@ -255,7 +288,10 @@ export function createControl(options: { random?: () => number; now?: () => Date
       record('reset', via);
     },
 
-    /** Takes the next step; called once per delivery request, synchronously on arrival, so order is arrival order. */
+    /**
+     * Takes the next step; called once per delivery request, synchronously on arrival, so order is
+     * arrival order.
+     */
     next(target?: DeliveryTarget): ScriptedStep {
       requests++;
       return cursorFor(target).next(random, requests);
@@ -292,7 +328,10 @@ export function createControl(options: { random?: () => number; now?: () => Date
 
 export type Control = ReturnType<typeof createControl>;
 
-/** Primitives compare by their text too, because CSV (and DuckDB's exact numbers) deliver every value as a string. */
+/**
+ * Primitives compare by their text too, because CSV (and DuckDB's exact numbers) deliver every
+ * value as a string.
+ */
 export function matchesRule(record: JsonValue, rule: RecordRule): boolean {
   const value = fieldAt(record, rule.field);
   if (value === undefined || (value !== null && typeof value === 'object')) return false;

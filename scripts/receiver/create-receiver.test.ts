@@ -344,15 +344,13 @@ describe('the reference receiver’s key and lifecycle', () => {
         request.url === '/public/signatures/webhook-public-key' &&
         !request.headers['x-api-key']
       ) {
-        response
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              status: 'success',
-              data: { public_key: keys.publicKeyPem },
-              message: 'ok',
-            }),
-          );
+        response.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            status: 'success',
+            data: { public_key: keys.publicKeyPem },
+            message: 'ok',
+          }),
+        );
       } else {
         response.writeHead(404).end();
       }

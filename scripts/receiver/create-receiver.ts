@@ -1,5 +1,6 @@
-// The reference receiver: a SaaS endpoint of our own on 127.0.0.1 that verifies, de-duplicates and stores what the
-// engine delivers, and can be scripted to fail. Tests, benchmarks and the demo use it.
+// The reference receiver: a SaaS endpoint of our own on 127.0.0.1 that verifies, de-duplicates and
+// stores what the engine delivers, and can be scripted to fail. Tests, benchmarks and the demo use
+// it.
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
@@ -31,7 +32,9 @@ import { DEFAULT_TOLERANCE_SECONDS, parseEnginePublicKey } from './verify-delive
 export interface ReceiverOptions {
   /** The engine's public key as PEM; otherwise it is fetched from `engineUrl` once, at start. */
   publicKeyPem?: string;
-  /** The engine's base URL: source of the public key, and a host batch files may be downloaded from. */
+  /**
+   * The engine's base URL: source of the public key, and a host batch files may be downloaded from.
+   */
   engineUrl?: string;
   toleranceSeconds?: number;
   /** Request bodies over this are answered 413 (default 64 MiB). */
@@ -48,7 +51,10 @@ export interface ReceiverOptions {
 }
 
 export interface ReceiverControl {
-  /** Replaces the failure plan (throws on a malformed one); `rejectWhen` refuses records by a JS predicate. */
+  /**
+   * Replaces the failure plan (throws on a malformed one); `rejectWhen` refuses records by a JS
+   * predicate.
+   */
   set(plan: ControlPlanInput, options?: { rejectWhen?: RecordPredicate }): ControlPlan;
   /** Back to the default: accept everything, no latency, no rules. */
   reset(): void;
@@ -62,9 +68,14 @@ export interface Receiver {
   stop(): Promise<void>;
   store: ReceiverStore;
   control: ReceiverControl;
-  /** Forgets everything received and restores the default control plan, like POST /_receiver/reset. */
+  /**
+   * Forgets everything received and restores the default control plan, like POST /_receiver/reset.
+   */
   reset(): void;
-  /** Resolves with the stats once `condition` holds (checked after every delivery), or rejects after `timeoutMs`. */
+  /**
+   * Resolves with the stats once `condition` holds (checked after every delivery), or rejects after
+   * `timeoutMs`.
+   */
   waitFor(condition: (stats: ReceiverStats) => boolean, timeoutMs?: number): Promise<ReceiverStats>;
 }
 
@@ -213,7 +224,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     };
     const acknowledged = result.outcome === 'stored' || result.outcome === 'duplicate';
     if (step.kind === 'lose-ack' && acknowledged) {
-      // Stored (or already stored), yet the sender sees a reset: it must retry, and the retry must be a duplicate.
+      // Stored (or already stored), yet the sender sees a reset: it must retry, and the retry must
+      // be a duplicate.
       request.socket.destroy();
       return done({ ...entry, status: null, outcome: 'ack_lost', reason: result.outcome });
     }
@@ -262,7 +274,9 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     streamFiller(response, status, bytes, headers);
   }
 
-  /** Sleeps; false when the receiver stopped meanwhile (the connection is gone, nothing left to do). */
+  /**
+   * Sleeps; false when the receiver stopped meanwhile (the connection is gone, nothing left to do).
+   */
   async function pause(ms: number): Promise<boolean> {
     try {
       await sleep(ms, undefined, { signal: stopping.signal });
@@ -306,7 +320,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       stopping = new AbortController();
       const created = createServer((request, response) => {
         route(request, response).catch((error: unknown) => {
-          // A bug in the receiver must be loud in the log and a 500 to the sender, never a hung request.
+          // A bug in the receiver must be loud in the log and a 500 to the sender, never a hung
+          // request.
           console.error('receiver: unexpected error', error);
           if (canAnswer(response))
             sendJson(response, 500, {
@@ -365,7 +380,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
           events.off('delivery', check);
           reject(
             new Error(
-              `The receiver's condition did not hold within ${timeoutMs} ms; stats: ${JSON.stringify(store.stats())}`,
+              `The receiver's condition did not hold within ${timeoutMs} ms; stats: ` +
+                `${JSON.stringify(store.stats())}`,
             ),
           );
         }, timeoutMs);

@@ -1,5 +1,6 @@
-// Guards the receiver's only outbound request: a batch file is fetched only from loopback or the engine's host,
-// without following redirects, within a time and size budget, then read into records.
+// Guards the receiver's only outbound request: a batch file is fetched only from loopback or the
+// engine's host, without following redirects, within a time and size budget, then read into
+// records.
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,7 +13,10 @@ import type { ParquetReader } from './read-parquet-rows';
 export type BatchFileFailure =
   'download_host_not_allowed' | 'download_failed' | 'download_too_large' | 'unreadable_file';
 
-/** Permanent problems answer 4xx (the sender must not retry); a failed download answers 502 so the sender retries. */
+/**
+ * Permanent problems answer 4xx (the sender must not retry); a failed download answers 502 so the
+ * sender retries.
+ */
 const STATUS_OF: Record<BatchFileFailure, number> = {
   download_host_not_allowed: 400,
   download_failed: 502,
@@ -65,7 +69,8 @@ export async function fetchBatchFile(
     // A receiver that fetched any URL it is sent would be an SSRF gadget for whoever can sign.
     throw new BatchFileError(
       'download_host_not_allowed',
-      `The presigned_url points at ${url.protocol}//${url.hostname}, which is not the engine's host or loopback.`,
+      `The presigned_url points at ${url.protocol}//${url.hostname}, which is not the engine's ` +
+        `host or loopback.`,
     );
   }
   const body = await download(url, options);
@@ -89,7 +94,8 @@ async function download(url: URL, options: FetchBatchFileOptions): Promise<Buffe
     await response.body?.cancel();
     throw new BatchFileError(
       'download_failed',
-      `Downloading the batch file answered ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}.`,
+      `Downloading the batch file answered ` +
+        `${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}.`,
     );
   }
   const declared = Number(response.headers.get('content-length') ?? '0');

@@ -1,4 +1,5 @@
-// Guards the receiver's trust anchor: the engine's public key, fetched from its public endpoint and checked to be RSA.
+// Guards the receiver's trust anchor: the engine's public key, fetched from its public endpoint and
+// checked to be RSA.
 import { z } from 'zod';
 
 export const PUBLIC_KEY_PATH = '/public/signatures/webhook-public-key';
@@ -25,13 +26,15 @@ export async function fetchEnginePublicKey(engineUrl: string, timeoutMs = 10_000
     const cause =
       error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
     throw new Error(
-      `Cannot reach the engine at ${url.origin} to fetch its public key: ${error instanceof Error ? error.message : String(error)}${cause}.`,
+      `Cannot reach the engine at ${url.origin} to fetch its public key: ` +
+        `${error instanceof Error ? error.message : String(error)}${cause}.`,
     );
   }
   const text = await response.text();
   if (!response.ok)
     throw new Error(
-      `The engine answered ${response.status} to GET ${url.pathname}; is ${url.origin} an Inlet engine?`,
+      `The engine answered ${response.status} to GET ${url.pathname}; is ${url.origin} an Inlet ` +
+        `engine?`,
     );
   let body: unknown;
   try {

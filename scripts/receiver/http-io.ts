@@ -1,4 +1,5 @@
-// Small node:http helpers for the receiver: bounded body reads, JSON answers, and a streamed filler body.
+// Small node:http helpers for the receiver: bounded body reads, JSON answers, and a streamed filler
+// body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class BodyTooLarge extends Error {
@@ -31,7 +32,10 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
   });
 }
 
-/** False once the client is gone (or the receiver stopped), so late answers are skipped rather than thrown. */
+/**
+ * False once the client is gone (or the receiver stopped), so late answers are skipped rather than
+ * thrown.
+ */
 export const canAnswer = (response: ServerResponse) =>
   !response.destroyed && !response.writableEnded && !response.headersSent;
 
@@ -59,8 +63,9 @@ export function sendJson(
 const FILLER = Buffer.alloc(64 * 1024, 'x');
 
 /**
- * Streams `bytes` of filler, chunked (no Content-Length), honouring backpressure and stopping when the client
- * leaves: a client that caps what it reads must do it while reading, not by trusting a declared length.
+ * Streams `bytes` of filler, chunked (no Content-Length), honouring backpressure and stopping when
+ * the client leaves: a client that caps what it reads must do it while reading, not by trusting a
+ * declared length.
  */
 export function streamFiller(
   response: ServerResponse,

@@ -1,4 +1,5 @@
-// Pure: CSV text (RFC 4180: quoted fields, "" escapes, line breaks inside quotes, CRLF or LF) → header and rows.
+// Pure: CSV text (RFC 4180: quoted fields, "" escapes, line breaks inside quotes, CRLF or LF) →
+// header and rows.
 
 export interface CsvTable {
   header: string[];
@@ -15,7 +16,10 @@ export class CsvError extends Error {
   }
 }
 
-/** The first row is the header; lines with no characters at all are skipped (a trailing newline is one). */
+/**
+ * The first row is the header; lines with no characters at all are skipped (a trailing newline is
+ * one).
+ */
 export function parseCsv(text: string): CsvTable {
   const records: string[][] = [];
   const startLines: number[] = [];
@@ -23,7 +27,8 @@ export function parseCsv(text: string): CsvTable {
   let field = '';
   let line = 1;
   let recordLine = 1;
-  // A field that started with a quote stays quoted until its closing quote; any other quote inside is an error.
+  // A field that started with a quote stays quoted until its closing quote; any other quote inside
+  // is an error.
   let quoted = false;
   let afterClosingQuote = false;
   let rowHasContent = false;

@@ -1,4 +1,5 @@
-// Reads Parquet batch files with one DuckDB instance per receiver, opened on first use (most runs never need it).
+// Reads Parquet batch files with one DuckDB instance per receiver, opened on first use (most runs
+// never need it).
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { JsonValue } from './json-value';
 

@@ -1,5 +1,5 @@
-// The receiver's own HTTP API under /_receiver/: read what was received, script failures, reset. Unauthenticated
-// on purpose: the receiver only listens on 127.0.0.1 and holds test data.
+// The receiver's own HTTP API under /_receiver/: read what was received, script failures, reset.
+// Unauthenticated on purpose: the receiver only listens on 127.0.0.1 and holds test data.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ControlSnapshot } from './control-plan';
@@ -7,7 +7,10 @@ import { BodyTooLarge, readBody, sendJson } from './http-io';
 import type { ReceiverStore } from './receiver-store';
 
 export const API_PREFIX = '/_receiver';
-/** Where a scripted redirect points by default: any request reaching it means a client followed a redirect. */
+/**
+ * Where a scripted redirect points by default: any request reaching it means a client followed a
+ * redirect.
+ */
 export const REDIRECT_TRAP_PATH = `${API_PREFIX}/redirect-trap`;
 
 export interface ReceiverApiDeps {
@@ -102,12 +105,17 @@ export async function handleReceiverApi(
     default:
       return sendJson(response, 404, {
         status: 'error',
-        message: `No receiver route ${method} ${url.pathname}. Routes: GET records|stats|providers|deliveries|rejections|control, POST control|reset (under ${API_PREFIX}/).`,
+        message:
+          `No receiver route ${method} ${url.pathname}. Routes: GET ` +
+          `records|stats|providers|deliveries|rejections|control, POST control|reset (under ` +
+          `${API_PREFIX}/).`,
       });
   }
 }
 
-/** The JSON body, or undefined after answering 400 (an empty body counts as {}: "back to defaults"). */
+/**
+ * The JSON body, or undefined after answering 400 (an empty body counts as {}: "back to defaults").
+ */
 async function readJson(request: IncomingMessage, response: ServerResponse): Promise<unknown> {
   let raw: Buffer;
   try {

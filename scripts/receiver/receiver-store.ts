@@ -1,5 +1,6 @@
-// The receiver's memory: records, the latest version per key, the delivery and rejection logs, and counters.
-// Everything is bounded (oldest dropped first) so a long benchmark cannot exhaust memory; counters never drop.
+// The receiver's memory: records, the latest version per key, the delivery and rejection logs, and
+// counters. Everything is bounded (oldest dropped first) so a long benchmark cannot exhaust memory;
+// counters never drop.
 import type { JsonValue } from './json-value';
 
 export type DeliveryKind = 'record' | 'batch-json' | 'batch-csv' | 'batch-parquet';
@@ -17,7 +18,10 @@ export interface StoredRecord {
   isDeleted: boolean;
   /** The parsed record; null for a webhook_record body that is not JSON. */
   record: JsonValue | null;
-  /** webhook_record only: the body exactly as received, since a custom template's output need not be JSON. */
+  /**
+   * webhook_record only: the body exactly as received, since a custom template's output need not be
+   * JSON.
+   */
   rawBody?: string;
 }
 
@@ -67,7 +71,10 @@ export interface ReceiverStats {
   deliveries: number;
   /** Deliveries stored for the first time (including those whose ack was then lost). */
   stored: number;
-  /** Records stored, deletions included (a count of everything ever stored, not just what is still in memory). */
+  /**
+   * Records stored, deletions included (a count of everything ever stored, not just what is still
+   * in memory).
+   */
   records: number;
   deletions: number;
   duplicates: number;
@@ -80,13 +87,25 @@ export interface ReceiverStats {
   stalled: number;
   lostAcks: number;
   failed: number;
-  /** Requests that reached the redirect trap: a client followed a redirect it should have treated as a failure. */
+  /**
+   * Requests that reached the redirect trap: a client followed a redirect it should have treated as
+   * a failure.
+   */
   redirectsFollowed: number;
-  /** Scripted bodies (`bodyBytes`) the client hung up on before their end, as a sender that caps what it reads does. */
+  /**
+   * Scripted bodies (`bodyBytes`) the client hung up on before their end, as a sender that caps
+   * what it reads does.
+   */
   abandonedBodies: number;
-  /** Delivery requests arrived and not yet finished (answered, dropped or stalled until the receiver stops). */
+  /**
+   * Delivery requests arrived and not yet finished (answered, dropped or stalled until the receiver
+   * stops).
+   */
   inFlight: number;
-  /** The most delivery requests in flight at once since the last reset: what a sender's concurrency limit bounds. */
+  /**
+   * The most delivery requests in flight at once since the last reset: what a sender's concurrency
+   * limit bounds.
+   */
   peakInFlight: number;
   bytes: number;
   byStatus: Record<string, number>;
@@ -121,11 +140,15 @@ export interface RecordQuery {
   before?: number;
   limit?: number;
   /**
-   * The latest version per (provider, key) instead of every version received; with `path`, per (provider, path, key),
-   * so destinations whose ids overlap (users 7 and orders 7) each keep their own.
+   * The latest version per (provider, key) instead of every version received; with `path`, per
+   * (provider, path, key), so destinations whose ids overlap (users 7 and orders 7) each keep their
+   * own.
    */
   latest?: boolean;
-  /** `desc`: the newest first, paged with `before`; `asc` (default): the oldest first, paged with `after`. */
+  /**
+   * `desc`: the newest first, paged with `before`; `asc` (default): the oldest first, paged with
+   * `after`.
+   */
   order?: 'asc' | 'desc';
 }
 
@@ -137,7 +160,10 @@ export interface PathSummary {
   /** Records stored, every version and deletions included (never trimmed). */
   records: number;
   deletions: number;
-  /** Distinct keys whose latest version is held, and how many of those latest versions are deletions. */
+  /**
+   * Distinct keys whose latest version is held, and how many of those latest versions are
+   * deletions.
+   */
   latestKeys: number;
   deletedKeys: number;
   lastReceivedAt: string;
@@ -225,8 +251,9 @@ const OUTCOME_COUNTER: Partial<Record<DeliveryOutcome, OutcomeCounter>> = {
 };
 
 /**
- * Bounded maps are trimmed in one pass once they pass their limit by a tenth: deleting the oldest entry on every
- * insert is quadratic in V8, whose ordered tables keep deleted slots at the front until the next rehash.
+ * Bounded maps are trimmed in one pass once they pass their limit by a tenth: deleting the oldest
+ * entry on every insert is quadratic in V8, whose ordered tables keep deleted slots at the front
+ * until the next rehash.
  */
 const slack = (limit: number) => limit + Math.max(1, Math.ceil(limit / 10));
 
@@ -239,7 +266,8 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
   let latest = new Map<string, StoredRecord>();
   let delivered = new Set<string>();
   let stats = emptyStats();
-  // Per provider and path, in one map keyed like latestPerPath; latest and deleted keys are counted when asked.
+  // Per provider and path, in one map keyed like latestPerPath; latest and deleted keys are counted
+  // when asked.
   let arrivals = new Map<
     string,
     Omit<PathSummary, 'latestKeys' | 'deletedKeys'> & { provider: string }
@@ -262,12 +290,18 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
   };
 
   return {
-    /** Whether a delivery id was already stored (deliveries refused or failed may be retried and stored later). */
+    /**
+     * Whether a delivery id was already stored (deliveries refused or failed may be retried and
+     * stored later).
+     */
     wasDelivered(deliveryId: string): boolean {
       return delivered.has(deliveryId);
     },
 
-    /** Stores one delivery's records and remembers its id, in one step so a duplicate can never slip between. */
+    /**
+     * Stores one delivery's records and remembers its id, in one step so a duplicate can never slip
+     * between.
+     */
     storeDelivery(
       delivery: {
         deliveryId: string;
@@ -306,7 +340,8 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
       arrived.records += items.length;
       arrived.lastReceivedAt = receivedAt;
       for (const item of items) {
-        // One literal of fixed shape (no spreads): this loop runs per record and bounds batch throughput.
+        // One literal of fixed shape (no spreads): this loop runs per record and bounds batch
+        // throughput.
         const stored: StoredRecord = {
           seq: ++recordSeq,
           receivedAt,
@@ -326,7 +361,8 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
         }
         if (item.key !== null) {
           const id = latestKey(provider, item.key);
-          // Re-inserting moves the key to the newest end, so trimming drops the keys idle the longest.
+          // Re-inserting moves the key to the newest end, so trimming drops the keys idle the
+          // longest.
           latest.delete(id);
           latest.set(id, stored);
           const perPath = `${pathKey(provider, path)}\u0000${item.key}`;
@@ -352,7 +388,9 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
       return logged;
     },
 
-    /** Counted here, not from the log's outcome, so a duplicate whose ack is then lost still counts. */
+    /**
+     * Counted here, not from the log's outcome, so a duplicate whose ack is then lost still counts.
+     */
     noteDuplicate() {
       stats.duplicates++;
     },
@@ -378,7 +416,10 @@ export function createReceiverStore(limits: Partial<ReceiverStoreLimits> = {}) {
       stats.inFlight--;
     },
 
-    /** `nextAfter` (ascending) or `nextBefore` (descending) pages on; null when there is nothing more. */
+    /**
+     * `nextAfter` (ascending) or `nextBefore` (descending) pages on; null when there is nothing
+     * more.
+     */
     records(query: RecordQuery = {}): {
       records: StoredRecord[];
       nextAfter: number | null;

@@ -1,5 +1,6 @@
-// Guards a receiving endpoint: decides whether a delivery really comes from the engine, unaltered and recent,
-// exactly as a SaaS should check it (api-contract §5). Pure, and only node:crypto, so docs can quote it whole.
+// Guards a receiving endpoint: decides whether a delivery really comes from the engine, unaltered
+// and recent, exactly as a SaaS should check it (api-contract §5). Pure, and only node:crypto, so
+// docs can quote it whole.
 import {
   constants,
   createHash,
@@ -39,7 +40,10 @@ export interface VerifyDeliveryInput {
   headers: DeliveryHeaders;
   /** The body bytes exactly as received, before any parsing. */
   rawBody: Uint8Array | string;
-  /** The engine's RSA public key, as PEM or an already parsed key (parsing once is faster under load). */
+  /**
+   * The engine's RSA public key, as PEM or an already parsed key (parsing once is faster under
+   * load).
+   */
   publicKey: string | KeyObject;
   /** Milliseconds since the epoch; defaults to the clock. */
   nowMs?: number;
@@ -82,29 +86,34 @@ export function verifyDelivery(input: VerifyDeliveryInput): DeliveryVerdict {
   if (!DELIVERY_ID.test(deliveryId))
     return fail(
       'invalid_header',
-      `The ${canonical(DELIVERY_HEADERS.deliveryId)} header must be 1–200 printable ASCII characters.`,
+      `The ${canonical(DELIVERY_HEADERS.deliveryId)} header must be 1–200 printable ASCII ` +
+        `characters.`,
     );
 
   const sentAt = parseRfc3339(timestamp);
   if (sentAt === null)
     return fail(
       'invalid_timestamp',
-      `The ${canonical(DELIVERY_HEADERS.timestamp)} header is not an RFC 3339 date-time: "${timestamp.slice(0, 64)}".`,
+      `The ${canonical(DELIVERY_HEADERS.timestamp)} header is not an RFC 3339 date-time: ` +
+        `"${timestamp.slice(0, 64)}".`,
     );
   const skewSeconds = (nowMs - sentAt) / 1000;
   if (skewSeconds > tolerance)
     return fail(
       'stale_timestamp',
-      `The delivery was signed ${Math.round(skewSeconds)} s ago; at most ${tolerance} s is accepted (a replay, or a clock that is behind).`,
+      `The delivery was signed ${Math.round(skewSeconds)} s ago; at most ${tolerance} s is ` +
+        `accepted (a replay, or a clock that is behind).`,
     );
   if (-skewSeconds > tolerance)
     return fail(
       'future_timestamp',
-      `The delivery is dated ${Math.round(-skewSeconds)} s in the future; at most ${tolerance} s is accepted (a clock that is ahead).`,
+      `The delivery is dated ${Math.round(-skewSeconds)} s in the future; at most ${tolerance} s ` +
+        `is accepted (a clock that is ahead).`,
     );
 
-  // The digest is checked first because it names the most common bug, hashing other bytes than those sent;
-  // it proves nothing about authenticity (anyone can hash a body), the signature below does.
+  // The digest is checked first because it names the most common bug, hashing other bytes than
+  // those sent; it proves nothing about authenticity (anyone can hash a body), the signature below
+  // does.
   if (!HEX.test(digest) || digest.length !== 64)
     return fail(
       'digest_mismatch',
@@ -114,7 +123,8 @@ export function verifyDelivery(input: VerifyDeliveryInput): DeliveryVerdict {
   if (!timingSafeEqual(actualDigest, Buffer.from(digest, 'hex'))) {
     return fail(
       'digest_mismatch',
-      `The ${canonical(DELIVERY_HEADERS.digest)} header does not match the SHA-256 of the body received (the body was altered, or other bytes were hashed).`,
+      `The ${canonical(DELIVERY_HEADERS.digest)} header does not match the SHA-256 of the body ` +
+        `received (the body was altered, or other bytes were hashed).`,
     );
   }
 
@@ -141,7 +151,10 @@ export function verifyDelivery(input: VerifyDeliveryInput): DeliveryVerdict {
   return { ok: true, timestamp, provider, deliveryId };
 }
 
-/** Milliseconds since the epoch, or null unless the text is a real RFC 3339 date-time (no 31 February). */
+/**
+ * Milliseconds since the epoch, or null unless the text is a real RFC 3339 date-time (no 31
+ * February).
+ */
 export function parseRfc3339(text: string): number | null {
   const match = RFC3339.exec(text);
   if (!match) return null;
@@ -161,7 +174,10 @@ export function parseRfc3339(text: string): number | null {
   return ms;
 }
 
-/** The header's value; undefined when absent, null when it came as a list (Node keeps only some as arrays). */
+/**
+ * The header's value; undefined when absent, null when it came as a list (Node keeps only some as
+ * arrays).
+ */
 function headerValue(headers: DeliveryHeaders, name: string): string | null | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
   const direct = headers[name];
@@ -173,12 +189,16 @@ function headerValue(headers: DeliveryHeaders, name: string): string | null | un
 const canonical = (header: string) =>
   header.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
 
-/** Parses the engine's key once and insists on RSA, so a wrong file fails at start, not on every delivery. */
+/**
+ * Parses the engine's key once and insists on RSA, so a wrong file fails at start, not on every
+ * delivery.
+ */
 export function parseEnginePublicKey(pem: string): KeyObject {
   const key = createPublicKey(pem);
   if (key.asymmetricKeyType !== 'rsa')
     throw new Error(
-      `The engine's public key must be RSA (PKCS#1 v1.5 signatures); this one is ${key.asymmetricKeyType ?? 'unknown'}.`,
+      `The engine's public key must be RSA (PKCS#1 v1.5 signatures); this one is ` +
+        `${key.asymmetricKeyType ?? 'unknown'}.`,
     );
   return key;
 }

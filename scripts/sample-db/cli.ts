@@ -1,4 +1,5 @@
-// `npm run sample-db -- --url … [--customers n] [--seed n] [--schema s] [--drop]`: creates the sample database.
+// `npm run sample-db -- --url … [--customers n] [--seed n] [--schema s] [--drop]`: creates the
+// sample database.
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { createSampleDatabase } from './create-sample-db';
@@ -31,7 +32,8 @@ async function withTarget<T>(
   work: (target: SampleTarget) => Promise<T>,
 ): Promise<T> {
   if (dialect === 'postgres') {
-    // A pool of three lends two connections to the load, so the biggest table loads beside the others.
+    // A pool of three lends two connections to the load, so the biggest table loads beside the
+    // others.
     const client = new pg.Pool({
       connectionString: url.toString(),
       application_name: 'inlet-sample-db',
@@ -65,7 +67,8 @@ function report(url: URL, schema: string | undefined, counts: RowCounts, seconds
   );
   const rate = seconds > 0 ? Math.round(total / seconds).toLocaleString('en-US') : '–';
   return [
-    `Sample database ready at ${target} in ${seconds.toFixed(1)} s (${total.toLocaleString('en-US')} rows, ${rate} rows/s, peak RSS ${peakMb} MB)`,
+    `Sample database ready at ${target} in ${seconds.toFixed(1)} s ` +
+      `(${total.toLocaleString('en-US')} rows, ${rate} rows/s, peak RSS ${peakMb} MB)`,
     ...lines,
   ].join('\n');
 }
@@ -73,8 +76,9 @@ function report(url: URL, schema: string | undefined, counts: RowCounts, seconds
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    // Our own errors and the database's or network's (they carry a code: ECONNREFUSED, 28P01, ER_ACCESS_DENIED_ERROR…)
-    // are for the user to fix and need no stack trace; anything else is a bug and keeps it.
+    // Our own errors and the database's or network's (they carry a code: ECONNREFUSED, 28P01,
+    // ER_ACCESS_DENIED_ERROR…) are for the user to fix and need no stack trace; anything else is a
+    // bug and keeps it.
     const expected = error instanceof SampleDbError || (error instanceof Error && 'code' in error);
     console.error(expected ? `sample-db: ${(error as Error).message}` : error);
     process.exit(1);

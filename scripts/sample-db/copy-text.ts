@@ -19,7 +19,9 @@ export function copyLine(cells: Cells, kinds: readonly ColumnKind[]): string {
   return `${line}\n`;
 }
 
-/** ~64 KiB strings: big enough that stream overhead vanishes, small enough that memory stays flat. */
+/**
+ * ~64 KiB strings: big enough that stream overhead vanishes, small enough that memory stays flat.
+ */
 export function* copyChunks(
   table: SampleTable,
   rows: Iterable<Cells>,

@@ -1,4 +1,5 @@
-// Creates the realistic sample source database (customers, accounts, orders, events) at any size, deterministically.
+// Creates the realistic sample source database (customers, accounts, orders, events) at any size,
+// deterministically.
 import { z } from 'zod';
 import { loadMysql } from './load-mysql';
 import { loadPostgres } from './load-postgres';

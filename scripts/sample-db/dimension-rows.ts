@@ -1,4 +1,5 @@
-// Rows of the dimension tables (customers, accounts): updated in place, so they carry updated_at with ties.
+// Rows of the dimension tables (customers, accounts): updated in place, so they carry updated_at
+// with ties.
 import { Prng } from './prng';
 import { customersSignedUpBy, slotMicros, type SamplePlan } from './sample-plan';
 import type { Cells } from './sample-tables';
@@ -30,7 +31,8 @@ export function* customerRows(plan: SamplePlan): Generator<Cells> {
   while (id <= total) {
     const last = Math.min(total, id + rng.between(1, MAX_TIE_GROUP) - 1);
     const groupSize = last - id + 1;
-    // Not before the last member's latest possible signup, so updated_at >= signup_at for the whole group.
+    // Not before the last member's latest possible signup, so updated_at >= signup_at for the whole
+    // group.
     const lower = Math.min(end - 1, Math.floor(start + last * interval));
     const groupUpdated = lower + rng.int(end - lower);
     for (; id <= last; id++) {
@@ -48,7 +50,10 @@ export function* customerRows(plan: SamplePlan): Generator<Cells> {
   }
 }
 
-/** Time columns come from the caller: the sample's timeline, or the database's clock in simulate-changes. */
+/**
+ * Time columns come from the caller: the sample's timeline, or the database's clock in
+ * simulate-changes.
+ */
 export function customerCells(
   rng: Prng,
   id: number,

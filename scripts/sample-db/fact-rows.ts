@@ -18,7 +18,8 @@ export function* orderRows(plan: SamplePlan): Generator<Cells> {
   const format = createMicrosFormatter();
   let previous = plan.ordersStartMicros;
   for (let index = 0; index < total; index++) {
-    // A few orders share their created_at to the µs (imported in one statement): ties on the fact cursor too.
+    // A few orders share their created_at to the µs (imported in one statement): ties on the fact
+    // cursor too.
     const created =
       index > 0 && rng.chance(0.04)
         ? previous
@@ -54,7 +55,8 @@ export function* eventRows(plan: SamplePlan): Generator<Cells> {
   let previous = plan.eventsStartMicros;
   for (let index = 0; index < total; index++) {
     const received = slotMicros(plan.eventsStartMicros, plan.endMicros, index, total, rng.next());
-    // Devices report late: ids follow arrival, occurred_at lags it by up to seconds, sometimes hours.
+    // Devices report late: ids follow arrival, occurred_at lags it by up to seconds, sometimes
+    // hours.
     const lagRoll = rng.next();
     const lag =
       lagRoll < 0.9

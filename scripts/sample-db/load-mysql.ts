@@ -9,7 +9,10 @@ import { SampleDbError } from './sample-db-error';
 import { quoteMysql as q } from './sql-identifiers';
 
 const ROWS_PER_INSERT = 1000;
-/** Commit every ~50k rows: one huge transaction bloats the undo log, per-statement commits flush too often. */
+/**
+ * Commit every ~50k rows: one huge transaction bloats the undo log, per-statement commits flush too
+ * often.
+ */
 const INSERTS_PER_TRANSACTION = 50;
 
 export async function loadMysql(
@@ -27,7 +30,8 @@ export async function loadMysql(
       await connection.query(indexesSql(table));
     }
   } catch (error) {
-    // A half-built sample is worse than none; tables that were there before were refused or dropped on request.
+    // A half-built sample is worse than none; tables that were there before were refused or dropped
+    // on request.
     await connection.query('ROLLBACK').catch(() => {});
     await connection.query(dropTablesSql()).catch(() => {});
     throw error;
@@ -40,7 +44,9 @@ async function insertRows(
   plan: SamplePlan,
 ): Promise<void> {
   const kinds = table.columns.map((column) => column.kind);
-  const head = `INSERT INTO ${q(table.name)} (${table.columns.map((column) => q(column.name)).join(', ')}) VALUES `;
+  const head =
+    `INSERT INTO ${q(table.name)} ` +
+    `(${table.columns.map((column) => q(column.name)).join(', ')}) VALUES `;
   let tuples: string[] = [];
   let statements = 0;
   const flush = async () => {
@@ -52,7 +58,8 @@ async function insertRows(
     }
   };
   await connection.query('START TRANSACTION');
-  // Awaiting each statement before generating the next one is the backpressure: at most one batch in memory.
+  // Awaiting each statement before generating the next one is the backpressure: at most one batch
+  // in memory.
   for (const cells of rowsOf[table.name](plan)) {
     tuples.push(mysqlTuple(connection, cells, kinds));
     if (tuples.length === ROWS_PER_INSERT) await flush();
@@ -65,17 +72,20 @@ async function requireDatabase(connection: Connection): Promise<void> {
   const [rows] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS name');
   if (!rows[0]?.name)
     throw new SampleDbError(
-      'The MySQL connection has no database selected: put one in the URL (mysql://user:pass@host:3306/database).',
+      'The MySQL connection has no database selected: put one in the URL ' +
+        '(mysql://user:pass@host:3306/database).',
     );
 }
 
 async function refuseExistingTables(connection: Connection): Promise<void> {
   const [rows] = await connection.query<RowDataPacket[]>(
-    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (?) ORDER BY 1',
+    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ' +
+      'AND table_name IN (?) ORDER BY 1',
     [sampleTables.map((table) => table.name)],
   );
   if (rows.length > 0)
     throw new SampleDbError(
-      `${rows.map((row) => String(row.name)).join(', ')} already exist in this database: pass dropExisting (--drop) to replace them.`,
+      `${rows.map((row) => String(row.name)).join(', ')} already exist in this database: pass ` +
+        `dropExisting (--drop) to replace them.`,
     );
 }

@@ -2,20 +2,27 @@
 import { sampleTables, type SampleTable } from './sample-tables';
 import { quoteMysql as q } from './sql-identifiers';
 
-/** The primary key (InnoDB clusters rows by it) and the foreign key go in up front; other indexes after the load. */
+/**
+ * The primary key (InnoDB clusters rows by it) and the foreign key go in up front; other indexes
+ * after the load.
+ */
 export function createTableSql(table: SampleTable): string {
   const lines = table.columns.map(
     (column) =>
-      `${q(column.name)} ${column.mysql}${column.notNull ? ' NOT NULL' : ''}${column.default ? ` DEFAULT ${column.default}` : ''}`,
+      `${q(column.name)} ` +
+      `${column.mysql}${column.notNull ? ' NOT NULL' : ''}${column.default ? ` DEFAULT ${column.default}` : ''}`,
   );
   lines.push('PRIMARY KEY (`id`)');
   if (table.references) {
     const { column, table: referenced } = table.references;
     lines.push(
-      `CONSTRAINT ${q(`${table.name}_${column}_fkey`)} FOREIGN KEY (${q(column)}) REFERENCES ${q(referenced)} (\`id\`)`,
+      `CONSTRAINT ${q(`${table.name}_${column}_fkey`)} FOREIGN KEY (${q(column)}) REFERENCES ` +
+        `${q(referenced)} (\`id\`)`,
     );
   }
-  return `CREATE TABLE ${q(table.name)} (${lines.join(', ')}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+  return (
+    `CREATE TABLE ${q(table.name)} (${lines.join(', ')}) ENGINE=InnoDB DEFAULT ` + `CHARSET=utf8mb4`
+  );
 }
 
 export function dropTablesSql(): string {

@@ -25,11 +25,14 @@ export function mysqlSession(connection: Connection): TransactionalSession {
     rollback: async () => void (await connection.query('ROLLBACK')),
     query,
     table: (name) => raw(q(name)),
-    // UTC: DATETIME has no zone, and the sample stores UTC. The value is fixed for the whole statement.
+    // UTC: DATETIME has no zone, and the sample stores UTC. The value is fixed for the whole
+    // statement.
     now: raw('UTC_TIMESTAMP(6)'),
     async insert(table: SampleTable, rows: readonly Cells[]) {
       const kinds = table.columns.map((column) => column.kind);
-      const head = `INSERT INTO ${q(table.name)} (${table.columns.map((column) => q(column.name)).join(', ')}) VALUES `;
+      const head =
+        `INSERT INTO ${q(table.name)} ` +
+        `(${table.columns.map((column) => q(column.name)).join(', ')}) VALUES `;
       for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
         const tuples = rows
           .slice(start, start + ROWS_PER_INSERT)
@@ -38,7 +41,8 @@ export function mysqlSession(connection: Connection): TransactionalSession {
       }
     },
     async lockForChanges() {
-      // Locking the newest row also locks the gap after it (InnoDB next-key locks): a second writer waits here.
+      // Locking the newest row also locks the gap after it (InnoDB next-key locks): a second writer
+      // waits here.
       for (const table of sampleTables)
         await query(raw(`SELECT id FROM ${q(table.name)} ORDER BY id DESC LIMIT 1 FOR UPDATE`));
     },

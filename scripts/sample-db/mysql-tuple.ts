@@ -2,7 +2,10 @@
 import type { Connection } from 'mysql2/promise';
 import type { Cells, ColumnKind } from './sample-tables';
 
-/** `(…)` of SQL literals; every cell comes from our generators, and strings still go through the driver's escaping. */
+/**
+ * `(…)` of SQL literals; every cell comes from our generators, and strings still go through the
+ * driver's escaping.
+ */
 export function mysqlTuple(
   connection: Pick<Connection, 'escape'>,
   cells: Cells,

@@ -1,4 +1,5 @@
-// Pure: the sample-db command line → connection URL and sample options, or a message saying what is wrong.
+// Pure: the sample-db command line → connection URL and sample options, or a message saying what is
+// wrong.
 import { z } from 'zod';
 import { parseFlags } from '../lib/parse-flags';
 import { DEFAULT_SEED, type SampleOptions } from './create-sample-db';
@@ -86,7 +87,9 @@ export function parseCliArgs(argv: readonly string[]): ParseResult {
   if (!dialect)
     return {
       ok: false,
-      error: `--url must start with postgres://, postgresql://, mysql:// or mariadb:// (got ${url.protocol}//)`,
+      error:
+        `--url must start with postgres://, postgresql://, mysql:// or mariadb:// (got ` +
+        `${url.protocol}//)`,
     };
   if (dialect === 'mysql' && flags.schema !== undefined)
     return {

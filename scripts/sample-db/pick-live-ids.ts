@@ -1,5 +1,6 @@
-// Random existing rows for simulate-changes: deterministic for one seed and database state, and cheap on big
-// tables (probes random ids through the primary key instead of ORDER BY random() over the whole table).
+// Random existing rows for simulate-changes: deterministic for one seed and database state, and
+// cheap on big tables (probes random ids through the primary key instead of ORDER BY random() over
+// the whole table).
 import type { Prng } from './prng';
 import type { SampleSession } from './sample-session';
 import type { SampleTableName } from './sample-tables';
@@ -7,7 +8,9 @@ import { integerLiteral, join, sql, type Sql } from './sql-fragment';
 
 const PROBE_ROUNDS = 4;
 
-/** Up to `count` distinct ids in 1..maxId of rows matching `condition`, fewer only if fewer exist. */
+/**
+ * Up to `count` distinct ids in 1..maxId of rows matching `condition`, fewer only if fewer exist.
+ */
 export async function pickLiveIds(
   session: SampleSession,
   rng: Prng,
@@ -30,7 +33,8 @@ export async function pickLiveIds(
     for (const id of candidates) if (live.has(id) && picked.length < count) picked.push(id);
   }
   if (picked.length < count) {
-    // Few live rows among many ids (a small or heavily deleted table): list them all and draw from those.
+    // Few live rows among many ids (a small or heavily deleted table): list them all and draw from
+    // those.
     const chosen = new Set(picked);
     const rows = await session.query(
       sql`SELECT id FROM ${session.table(table)} WHERE ${condition} ORDER BY id`,

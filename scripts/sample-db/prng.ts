@@ -4,7 +4,10 @@
 export class Prng {
   private state: number;
 
-  /** `stream` separates independent sequences (one per table), so adding rows to one table never shifts another. */
+  /**
+   * `stream` separates independent sequences (one per table), so adding rows to one table never
+   * shifts another.
+   */
   constructor(seed: number, stream: string) {
     this.state = mixSeed(seed, stream);
   }
@@ -36,7 +39,8 @@ export class Prng {
   }
 }
 
-// FNV-1a over the stream name, folded with both 32-bit halves of the seed, then one splitmix-style avalanche.
+// FNV-1a over the stream name, folded with both 32-bit halves of the seed, then one splitmix-style
+// avalanche.
 function mixSeed(seed: number, stream: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < stream.length; i++) hash = Math.imul(hash ^ stream.charCodeAt(i), 0x01000193);

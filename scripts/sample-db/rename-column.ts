@@ -22,7 +22,8 @@ export async function renameColumn(
     throw new SampleDbError('Column names must be 1 to 63 characters.');
   const quote = target.dialect === 'postgres' ? quotePostgres : quoteMysql;
   await inSampleTransaction(target, options.schema ?? DEFAULT_SCHEMA, async (session) => {
-    // Both dialects spell it the same; MySQL commits DDL implicitly, Postgres makes it part of the transaction.
+    // Both dialects spell it the same; MySQL commits DDL implicitly, Postgres makes it part of the
+    // transaction.
     await session.query(
       sql`ALTER TABLE ${session.table(table)} RENAME COLUMN ${raw(quote(from))} TO ${raw(quote(to))}`,
     );

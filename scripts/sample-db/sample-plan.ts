@@ -1,4 +1,5 @@
-// Pure: how many rows each table gets and when things happen, so every generator agrees on one timeline.
+// Pure: how many rows each table gets and when things happen, so every generator agrees on one
+// timeline.
 import type { RowCounts } from './sample-tables';
 import { MICROS_PER_DAY } from './timestamps';
 
@@ -44,15 +45,19 @@ export function planSample(input: PlanInput): SamplePlan {
 }
 
 /**
- * Customer `id` signs up inside [signupStart + (id-1)·interval, signupStart + id·interval), so every customer with
- * an id up to the returned one had signed up by `micros`: rows that reference a customer never predate it.
+ * Customer `id` signs up inside [signupStart + (id-1)·interval, signupStart + id·interval), so
+ * every customer with an id up to the returned one had signed up by `micros`: rows that reference a
+ * customer never predate it.
  */
 export function customersSignedUpBy(plan: SamplePlan, micros: number): number {
   const signedUp = Math.floor((micros - plan.signupStartMicros) / plan.signupIntervalMicros);
   return Math.min(plan.counts.customers, Math.max(1, signedUp));
 }
 
-/** The i-th (0-based) of `count` instants spread over [start, end): non-decreasing in i, jittered inside its slot. */
+/**
+ * The i-th (0-based) of `count` instants spread over [start, end): non-decreasing in i, jittered
+ * inside its slot.
+ */
 export function slotMicros(
   start: number,
   end: number,

@@ -1,4 +1,5 @@
-// One transaction on the sample database, with the few operations simulate-changes needs in both dialects.
+// One transaction on the sample database, with the few operations simulate-changes needs in both
+// dialects.
 import { mysqlSession } from './mysql-session';
 import { postgresSession } from './postgres-session';
 import type { Cells, SampleTable, SampleTableName } from './sample-tables';
@@ -11,7 +12,10 @@ export type TextRow = Record<string, string | null>;
 export interface SampleSession {
   query(statement: Sql): Promise<TextRow[]>;
   table(name: SampleTableName): Sql;
-  /** The database's clock when the statement runs, not when the transaction began (and never this process's clock). */
+  /**
+   * The database's clock when the statement runs, not when the transaction began (and never this
+   * process's clock).
+   */
   now: Sql;
   /** Multi-row INSERTs of generated cells. */
   insert(table: SampleTable, rows: readonly Cells[]): Promise<void>;

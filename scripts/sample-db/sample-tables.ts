@@ -1,6 +1,10 @@
-// The sample source schema, described once: both dialects' DDL, COPY column lists and inserts derive from it.
+// The sample source schema, described once: both dialects' DDL, COPY column lists and inserts
+// derive from it.
 
-/** How a value is written: numbers go unquoted, timestamps are UTC `YYYY-MM-DD HH:MM:SS.ffffff`, booleans `t`/`f`. */
+/**
+ * How a value is written: numbers go unquoted, timestamps are UTC `YYYY-MM-DD HH:MM:SS.ffffff`,
+ * booleans `t`/`f`.
+ */
 export type ColumnKind = 'integer' | 'decimal' | 'text' | 'timestamp' | 'boolean' | 'json';
 
 export interface SampleColumn {

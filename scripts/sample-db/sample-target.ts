@@ -1,4 +1,5 @@
-// Where the sample lives: a Postgres client/pool or a MySQL/MariaDB connection the caller owns and closes.
+// Where the sample lives: a Postgres client/pool or a MySQL/MariaDB connection the caller owns and
+// closes.
 import type { Connection } from 'mysql2/promise';
 import pg from 'pg';
 
@@ -9,8 +10,9 @@ export type SampleTarget =
 export const DEFAULT_SCHEMA = 'public';
 
 /**
- * Runs `work` with up to `wanted` connections: a client is one connection; a pool lends up to `wanted`,
- * leaving one of its slots free when it has more than one, so the caller's other queries are not starved.
+ * Runs `work` with up to `wanted` connections: a client is one connection; a pool lends up to
+ * `wanted`, leaving one of its slots free when it has more than one, so the caller's other queries
+ * are not starved.
  */
 export async function withPostgresClients<T>(
   client: pg.Client | pg.Pool,

@@ -1,4 +1,5 @@
-// Test-only: an empty database per test on the run's real Postgres and MariaDB (see engine/testing/global-setup.ts).
+// Test-only: an empty database per test on the run's real Postgres and MariaDB (see
+// engine/testing/global-setup.ts).
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import pg from 'pg';

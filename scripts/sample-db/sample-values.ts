@@ -1,5 +1,6 @@
-// Realistic cell values: the awkward cases a real customer database holds (unicode names, notes that
-// break naive CSV/COPY, numbers beyond 2^53, nested JSON with nulls), in plausible proportions.
+// Realistic cell values: the awkward cases a real customer database holds (unicode names, notes
+// that break naive CSV/COPY, numbers beyond 2^53, nested JSON with nulls), in plausible
+// proportions.
 import { Weighted, type Prng } from './prng';
 
 /** [display, ascii for e-mail addresses] */
@@ -85,7 +86,10 @@ export interface Person {
   email: string;
 }
 
-/** The id in the local part keeps every address unique; case and plus-addressing vary like real sign-ups. */
+/**
+ * The id in the local part keeps every address unique; case and plus-addressing vary like real
+ * sign-ups.
+ */
 export function person(rng: Prng, id: number): Person {
   const roll = rng.next();
   let name: Name;
@@ -173,10 +177,14 @@ export const CURRENCIES = new Weighted<string>([
   ['CAD', 6],
 ]);
 
-/** 2^53 + 1: the first integer a JS number cannot hold; everything from here must travel as text. */
+/**
+ * 2^53 + 1: the first integer a JS number cannot hold; everything from here must travel as text.
+ */
 export const BEYOND_2_53 = 9007199254740993n;
 
-/** Mostly modest amounts; some negative (refunds), some with an integer part beyond 2^53, some NULL. */
+/**
+ * Mostly modest amounts; some negative (refunds), some with an integer part beyond 2^53, some NULL.
+ */
 export function lifetimeValue(rng: Prng): string | null {
   const roll = rng.next();
   if (roll < 0.03) return null;
@@ -188,7 +196,10 @@ export function lifetimeValue(rng: Prng): string | null {
   return `${rng.int(50_000)}.${fraction}`;
 }
 
-/** An amount with `scale` decimals from integer minor units, so no floating-point rounding sneaks in. */
+/**
+ * An amount with `scale` decimals from integer minor units, so no floating-point rounding sneaks
+ * in.
+ */
 export function formatMinor(minor: number, scale: number): string {
   const sign = minor < 0 ? '-' : '';
   const digits = String(Math.abs(minor)).padStart(scale + 1, '0');
@@ -236,7 +247,10 @@ const PRODUCTS = [
   'Tapis de yoga',
 ].map((name) => JSON.stringify(name));
 
-/** An order's line items and its total in cents (the total is the sum of the lines, as in a real shop). */
+/**
+ * An order's line items and its total in cents (the total is the sum of the lines, as in a real
+ * shop).
+ */
 export function orderItems(rng: Prng): { json: string; totalCents: number } {
   const count = rng.between(1, 3);
   let totalCents = 0;
@@ -296,7 +310,10 @@ const ERRORS = [
   '"Ünexpected token < in JSON"',
 ];
 
-/** Small payloads written as JSON text directly: events are the biggest table, and every µs per row counts. */
+/**
+ * Small payloads written as JSON text directly: events are the biggest table, and every µs per row
+ * counts.
+ */
 export function eventPayload(rng: Prng, type: string): string {
   switch (type) {
     case 'page_view':

@@ -1,5 +1,5 @@
-// Realistic writes to a sample database in one transaction (inserts, updates, soft and hard deletes),
-// reporting exactly which ids changed so incremental-extract tests can assert exactness.
+// Realistic writes to a sample database in one transaction (inserts, updates, soft and hard
+// deletes), reporting exactly which ids changed so incremental-extract tests can assert exactness.
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { accountCells, customerCells } from './dimension-rows';
@@ -32,19 +32,27 @@ export const changeOptionsSchema = z.object({
   /** Postgres only (default public). */
   schema: z.string().min(1).max(63).optional(),
   /**
-   * New customers; each gets one account, and as many orders and twice as many events go to new and updated
-   * customers. All rows inserted by one call share one database timestamp, like a bulk import in one
-   * transaction: `{ inserts: 20_000 }` is the "tie storm" of the extract tests.
+   * New customers; each gets one account, and as many orders and twice as many events go to new and
+   * updated customers. All rows inserted by one call share one database timestamp, like a bulk
+   * import in one transaction: `{ inserts: 20_000 }` is the "tie storm" of the extract tests.
    */
   inserts: count,
   /** Customers updated, and as many open accounts; updated_at moves to the database's clock. */
   updates: count,
   softDeletes: count,
-  /** Customers deleted for good, with their accounts (orders and events stay, like an append-only log). */
+  /**
+   * Customers deleted for good, with their accounts (orders and events stay, like an append-only
+   * log).
+   */
   hardDeletes: count.default(0),
-  /** Same seed on the same database state → same changes. Omitted: different changes on every call. */
+  /**
+   * Same seed on the same database state → same changes. Omitted: different changes on every call.
+   */
   seed: z.number().int().refine(Number.isSafeInteger, 'seed must be a safe integer').optional(),
-  /** Timestamps always come from the database's clock, never this process's: the clocks may disagree. */
+  /**
+   * Timestamps always come from the database's clock, never this process's: the clocks may
+   * disagree.
+   */
   now: z.literal('database').default('database'),
 });
 
@@ -148,7 +156,8 @@ async function softDeleteCustomers(session: SampleSession, ids: readonly string[
 }
 
 async function updateCustomer(session: SampleSession, rng: Prng, id: string): Promise<void> {
-  // What a product actually changes: plan, notes, value, settings; now and then someone retypes their e-mail in capitals.
+  // What a product actually changes: plan, notes, value, settings; now and then someone retypes
+  // their e-mail in capitals.
   const email = rng.chance(0.1) ? raw('UPPER(email)') : raw('email');
   await session.query(sql`UPDATE ${session.table('customers')} SET plan = ${PLANS.pick(rng)}, notes = ${notes(rng)}, lifetime_value = ${lifetimeValue(rng)},
     attributes = ${attributes(rng, Number(id))}, email = ${email}, updated_at = ${session.now} WHERE id = ${integerLiteral(id)}`);
@@ -182,7 +191,8 @@ async function insertRows(
   const orders = nextIds('orders', count);
   const events = nextIds('events', 2 * count);
   if (count === 0) return { customers, accounts, orders, events };
-  // Read once, in the database's own text form (exact µs, with its zone in Postgres), and written back as is.
+  // Read once, in the database's own text form (exact µs, with its zone in Postgres), and written
+  // back as is.
   const [clock] = await session.query(sql`SELECT ${session.now} AS now`);
   const now = clock!.now!;
   await session.insert(

@@ -40,7 +40,9 @@ export function join(fragments: readonly Sql[], separator: string): Sql {
     .reduce((joined, fragment) => sql`${joined}${raw(separator)}${fragment}`, fragments[0]!);
 }
 
-/** An integer id as a literal: ids are compared with BIGINT columns, never as strings or doubles. */
+/**
+ * An integer id as a literal: ids are compared with BIGINT columns, never as strings or doubles.
+ */
 export function integerLiteral(id: string): Sql {
   if (!/^-?\d{1,19}$/.test(id)) throw new Error(`Not an integer id: ${id}`);
   return raw(id);

@@ -10,7 +10,10 @@ export interface ChangeSimulatorOptions {
   /** Tick n uses seed + n, so a whole demo run can be replayed on the same starting data. */
   seed?: number;
   onChanges?: (changes: TouchedIds) => void;
-  /** A failed tick is reported and the next one still runs; a demo should survive a hiccup in its database. */
+  /**
+   * A failed tick is reported and the next one still runs; a demo should survive a hiccup in its
+   * database.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -21,7 +24,9 @@ export interface ChangeSimulator {
   stop(): Promise<void>;
 }
 
-/** Pass a pool or a connection of its own: the simulator runs transactions whenever its timer fires. */
+/**
+ * Pass a pool or a connection of its own: the simulator runs transactions whenever its timer fires.
+ */
 export function startChangeSimulator(
   target: SampleTarget,
   options: ChangeSimulatorOptions,

@@ -1,4 +1,5 @@
-// Timestamps as integer microseconds since the epoch (UTC): JS Dates stop at milliseconds, the sample needs µs.
+// Timestamps as integer microseconds since the epoch (UTC): JS Dates stop at milliseconds, the
+// sample needs µs.
 
 export const MICROS_PER_SECOND = 1_000_000;
 export const MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND;
@@ -12,9 +13,10 @@ export type MicrosFormatter = (micros: number) => string;
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 
 /**
- * Formats `YYYY-MM-DD HH:MM:SS.ffffff` (UTC), which both dialects accept (Postgres with a `+00` suffix).
- * Formatting is a large share of generating a row, so the date part is cached per day (each column gets its
- * own formatter: its values mostly arrive in time order) and the rest is plain arithmetic, no Date per row.
+ * Formats `YYYY-MM-DD HH:MM:SS.ffffff` (UTC), which both dialects accept (Postgres with a `+00`
+ * suffix). Formatting is a large share of generating a row, so the date part is cached per day
+ * (each column gets its own formatter: its values mostly arrive in time order) and the rest is
+ * plain arithmetic, no Date per row.
  */
 export function createMicrosFormatter(): MicrosFormatter {
   let cachedDay = Number.NaN;

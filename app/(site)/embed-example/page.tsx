@@ -23,13 +23,17 @@ window.addEventListener('message', (event) => {
   // { type: 'inlet:step_changed', step } · { type: 'inlet:completed' }
 });`;
 
-/** A host page, as a SaaS would write one: mint an invite server-side, frame the wizard, listen to its events. */
+/**
+ * A host page, as a SaaS would write one: mint an invite server-side, frame the wizard, listen to
+ * its events.
+ */
 export default async function EmbedExamplePage({
   searchParams,
 }: {
   searchParams: Promise<{ provider?: string }>;
 }) {
-  // Read the request first: the demo switch is a runtime setting, so this page must never be prerendered.
+  // Read the request first: the demo switch is a runtime setting, so this page must never be
+  // prerendered.
   const { provider: providerId } = await searchParams;
   if (!demoModeEnabled()) notFound();
   const providers = await listProviders({ pageSize: 50 });

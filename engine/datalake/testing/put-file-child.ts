@@ -1,5 +1,5 @@
-// Test helper run as a child process: publishes a file into a local datalake, so a test can SIGKILL it mid-write.
-// Arguments: <data dir> <source file> <key>.
+// Test helper run as a child process: publishes a file into a local datalake, so a test can SIGKILL
+// it mid-write. Arguments: <data dir> <source file> <key>.
 import path from 'node:path';
 import { createLocalDatalake } from '../local-datalake';
 

@@ -1,5 +1,6 @@
-// Test helper: an HTTP proxy in front of the test S3 server that records every request and answers chosen ones
-// with an S3 error (500, 503 SlowDown...), to prove retries and that a failed upload leaves nothing visible.
+// Test helper: an HTTP proxy in front of the test S3 server that records every request and answers
+// chosen ones with an S3 error (500, 503 SlowDown...), to prove retries and that a failed upload
+// leaves nothing visible.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -32,7 +33,9 @@ export async function startS3FaultProxy(target: string) {
       req.on('end', () => {
         res.writeHead(fault.status, { 'content-type': 'application/xml' });
         res.end(
-          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>injected by the test</Message></Error>`,
+          `<?xml version="1.0" ` +
+            `encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>injected by the ` +
+            `test</Message></Error>`,
         );
       });
       return;

@@ -1,4 +1,5 @@
-// Connects to a customer's MySQL or MariaDB at its vetted address only, with TLS unless disable_ssl, and explains failures.
+// Connects to a customer's MySQL or MariaDB at its vetted address only, with TLS unless
+// disable_ssl, and explains failures.
 import net from 'node:net';
 import mysql from 'mysql2/promise';
 import { networkFailure, silentServerFailure } from '../open-socket';
@@ -13,7 +14,10 @@ import {
 } from '../source-target';
 
 export interface MysqlConnectOptions {
-  /** Bounds every SELECT on this connection (max_statement_time on MariaDB, max_execution_time on MySQL). */
+  /**
+   * Bounds every SELECT on this connection (max_statement_time on MariaDB, max_execution_time on
+   * MySQL).
+   */
   statementTimeoutMs?: number;
   /** The driver's value conversion, for readers that want every value as the server's text. */
   typeCast?: mysql.ConnectionOptions['typeCast'];
@@ -40,15 +44,16 @@ export async function openMysqlConnection(
   let connection: mysql.Connection;
   try {
     connection = await mysql.createConnection({
-      // The driver connects through this socket to the vetted address; `host` only names the server for TLS (SNI),
-      // which the driver leaves out for an IP.
+      // The driver connects through this socket to the vetted address; `host` only names the server
+      // for TLS (SNI), which the driver leaves out for an IP.
       host: serverNameOf(target) ?? target.address,
       port: target.port,
       stream: () => net.connect({ host: target.address, port: target.port }).setNoDelay(true),
       user: config.password_auth.username,
       password: config.password_auth.password,
       database: config.database,
-      // Our decision: TLS like sslmode=require. Encrypted, certificate not verified: managed databases use CAs Node lacks.
+      // Our decision: TLS like sslmode=require. Encrypted, certificate not verified: managed
+      // databases use CAs Node lacks.
       ssl: config.disable_ssl ? undefined : { rejectUnauthorized: false },
       connectTimeout: target.timeoutMs,
       multipleStatements: false,
@@ -103,7 +108,10 @@ interface MysqlErrorFields {
   fatal?: boolean;
 }
 
-/** A failed connect as the checklist step it belongs to, the customer's words and the form field concerned. */
+/**
+ * A failed connect as the checklist step it belongs to, the customer's words and the form field
+ * concerned.
+ */
 export function describeMysqlConnectError(
   error: unknown,
   target: SourceTarget,
@@ -119,7 +127,10 @@ export function describeMysqlConnectError(
       check: 'tls',
       code: 'tls_not_supported',
       message: 'The server does not accept TLS connections, and this source requires TLS.',
-      hint: 'Turn TLS on at the server (MySQL 8 has it on by default; MariaDB needs ssl_cert and ssl_key). Set disable_ssl only on a private network: without TLS the password and the data travel unencrypted.',
+      hint:
+        'Turn TLS on at the server (MySQL 8 has it on by default; MariaDB needs ssl_cert and ' +
+        'ssl_key). Set disable_ssl only on a private network: without TLS the password and the ' +
+        'data travel unencrypted.',
       field: field('disable_ssl'),
     };
   }
@@ -140,11 +151,14 @@ export function describeMysqlConnectError(
       check: 'auth',
       code: 'connection_closed',
       message: `${target.host}:${target.port} closed the connection while signing in.`,
-      hint: 'Check that this port belongs to MySQL, and that the server accepts connections from this engine’s address.',
+      hint:
+        'Check that this port belongs to MySQL, and that the server accepts connections from ' +
+        'this engine’s address.',
       field: field('port'),
     };
   }
-  // Server errors carry a SQL message; socket errors (whose errno is Node's negative number) do not.
+  // Server errors carry a SQL message; socket errors (whose errno is Node's negative number) do
+  // not.
   if (!sqlMessage || errno === undefined) return networkFailure({ code, message }, target);
 
   switch (errno) {
@@ -153,7 +167,10 @@ export function describeMysqlConnectError(
         check: 'auth',
         code: 'auth_failed',
         message: `MySQL refused the user name or password for "${user}".`,
-        hint: `Check the password. If it is right, check the user name, and that "${user}" may connect from this engine’s address: MySQL gives the same answer for a wrong password, an unknown user, and a user limited to other hosts.`,
+        hint:
+          `Check the password. If it is right, check the user name, and that "${user}" may ` +
+          `connect from this engine’s address: MySQL gives the same answer for a wrong password, ` +
+          `an unknown user, and a user limited to other hosts.`,
         field: field('password_auth.password'),
       };
     case 1044:
@@ -161,7 +178,9 @@ export function describeMysqlConnectError(
         check: 'auth',
         code: 'database_access_denied',
         message: `User "${user}" may not use database "${database}", or it does not exist.`,
-        hint: `Check the database name (case-sensitive on most servers), then run GRANT SELECT ON \`${database.replaceAll('`', '``')}\`.* TO '${user}'@'%'.`,
+        hint:
+          `Check the database name (case-sensitive on most servers), then run GRANT SELECT ` +
+          `ON \`${database.replaceAll('`', '``')}\`.* TO '${user}'@'%'.`,
         field: field('database'),
       };
     case 1049:
@@ -177,7 +196,9 @@ export function describeMysqlConnectError(
         check: 'auth',
         code: 'host_not_allowed',
         message: 'The server does not accept connections from this engine’s address.',
-        hint: `Allow this engine’s address for "${user}" (CREATE USER '${user}'@'<address>' or '%'), or check the provider’s network settings.`,
+        hint:
+          `Allow this engine’s address for "${user}" (CREATE USER '${user}'@'<address>' or ` +
+          `'%'), or check the provider’s network settings.`,
         field: field('host'),
       };
     case 3159:
@@ -200,7 +221,8 @@ export function describeMysqlConnectError(
       return {
         check: 'auth',
         code: 'auth_method_not_supported',
-        message: `The server asks for a sign-in method this engine does not support (${sqlMessage}).`,
+        message:
+          `The server asks for a sign-in method this engine does not support ` + `(${sqlMessage}).`,
         hint: `Use mysql_native_password or caching_sha2_password for "${user}".`,
         field: field('password_auth.username'),
       };

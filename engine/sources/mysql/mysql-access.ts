@@ -21,8 +21,8 @@ export async function readMysqlAccess(
   );
   const at = current.lastIndexOf('@');
   const account = `'${current.slice(0, at)}'@'${current.slice(at + 1)}'`;
-  // Privileges granted through a role do not appear in the information_schema views for the member; with a role
-  // active we cannot tell, and assume the account may read what it can see.
+  // Privileges granted through a role do not appear in the information_schema views for the member;
+  // with a role active we cannot tell, and assume the account may read what it can see.
   const roleActive = await rows(connection, 'SELECT CURRENT_ROLE() AS role')
     .then((result) => {
       const role = result[0]?.role as string | null | undefined;
@@ -41,7 +41,8 @@ export async function readMysqlAccess(
   const schemaPatterns = (
     await rows(
       connection,
-      `SELECT TABLE_SCHEMA AS s FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND PRIVILEGE_TYPE = 'SELECT'`,
+      `SELECT TABLE_SCHEMA AS s FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND ` +
+        `PRIVILEGE_TYPE = 'SELECT'`,
       [account],
     )
   ).map((r) => likePattern(String(r.s)));
@@ -50,7 +51,8 @@ export async function readMysqlAccess(
         (
           await rows(
             connection,
-            `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ? AND PRIVILEGE_TYPE = 'SELECT' AND TABLE_SCHEMA IN (?)`,
+            `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLE_PRIVILEGES ` +
+              `WHERE GRANTEE = ? AND PRIVILEGE_TYPE = 'SELECT' AND TABLE_SCHEMA IN (?)`,
             [account, schemas],
           )
         ).map((r) => `${String(r.s)}\u0000${String(r.t)}`),
@@ -83,7 +85,10 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 const RISKY = ['FILE', 'SUPER', 'INSERT', 'UPDATE', 'DELETE', 'DROP', 'ALTER', 'CREATE'];
 
-/** A warning when the account can do far more than read: customers should give us a SELECT-only user. */
+/**
+ * A warning when the account can do far more than read: customers should give us a SELECT-only
+ * user.
+ */
 export function mysqlAccountWarning(
   access: MysqlAccess,
   user: string,
@@ -94,5 +99,9 @@ export function mysqlAccountWarning(
   const reach = access.global.has('FILE')
     ? 'it can read files on the database server'
     : 'it can change data in every database';
-  return `"${user}" has global ${risky.join(', ')} privileges: ${reach}. Use a read-only user, e.g. CREATE USER 'inlet_reader'@'%' IDENTIFIED BY '…'; GRANT SELECT ON \`${database.replaceAll('`', '``')}\`.* TO 'inlet_reader'@'%';`;
+  return (
+    `"${user}" has global ${risky.join(', ')} privileges: ${reach}. Use a read-only user, ` +
+    `e.g. CREATE USER 'inlet_reader'@'%' IDENTIFIED BY '…'; GRANT SELECT ON ` +
+    `\`${database.replaceAll('`', '``')}\`.* TO 'inlet_reader'@'%';`
+  );
 }

@@ -1,4 +1,5 @@
-// The MySQL-specific steps of the connection checklist: TLS, sign-in, and what the account may read.
+// The MySQL-specific steps of the connection checklist: TLS, sign-in, and what the account may
+// read.
 import type mysql from 'mysql2/promise';
 import { SourceConnectError } from '../source-connect-error';
 import { fieldOf } from '../source-target';
@@ -26,7 +27,9 @@ export const mysqlProbe: VendorProbe<mysql.Connection> = {
       const { connection: config } = target;
       return {
         session: connection,
-        message: `Signed in to database "${config.database}" as "${config.password_auth.username}" (${flavor} ${version}).`,
+        message:
+          `Signed in to database "${config.database}" as ` +
+          `"${config.password_auth.username}" (${flavor} ${version}).`,
       };
     } catch (error) {
       connection.destroy();
@@ -39,7 +42,8 @@ export const mysqlProbe: VendorProbe<mysql.Connection> = {
     const user = password_auth.username;
     const access = await readMysqlAccess(connection, [database]);
     const [visible] = await connection.query<mysql.RowDataPacket[]>(
-      'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
+      'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY ' +
+        'TABLE_NAME',
       [database],
     );
     const names = visible.map((row) => String(row.name));
@@ -66,7 +70,10 @@ export const mysqlProbe: VendorProbe<mysql.Connection> = {
       throw new SourceConnectError({
         check: 'privileges',
         code: 'missing_privileges',
-        message: `"${user}" cannot read ${unreadable.length} of ${names.length} tables in ${database}: ${unreadable.slice(0, EXAMPLES).join(', ')}${more > 0 ? ` and ${more} more` : ''}.`,
+        message:
+          `"${user}" cannot read ${unreadable.length} of ${names.length} tables in ` +
+          `${database}: ` +
+          `${unreadable.slice(0, EXAMPLES).join(', ')}${more > 0 ? ` and ${more} more` : ''}.`,
         hint: `Run ${grant}.`,
         field: fieldOf('mysql', 'password_auth.username'),
       });

@@ -1,4 +1,5 @@
-// get-schema for MySQL/MariaDB: a table's columns from information_schema, or a query's columns from PREPARE alone.
+// get-schema for MySQL/MariaDB: a table's columns from information_schema, or a query's columns
+// from PREPARE alone.
 import type mysql from 'mysql2/promise';
 import type { SchemaColumn } from '../../../lib/prequel/contract/source-actions';
 import { mysqlPrequelType } from '../prequel-type';
@@ -9,7 +10,9 @@ import { mysqlFlavor, setMysqlStatementTimeout } from './connect';
 
 export const MYSQL_SYSTEM_SCHEMAS = ['mysql', 'sys', 'performance_schema', 'information_schema'];
 
-/** MariaDB stores JSON as LONGTEXT with a json_valid() check; these are the columns that have one. */
+/**
+ * MariaDB stores JSON as LONGTEXT with a json_valid() check; these are the columns that have one.
+ */
 export async function mariadbJsonColumns(
   connection: mysql.Connection,
   schemas: string[],
@@ -17,7 +20,8 @@ export async function mariadbJsonColumns(
 ): Promise<Set<string>> {
   if (!schemas.length || (await mysqlFlavor(connection)) !== 'mariadb') return new Set();
   const [rows] = await connection.query<mysql.RowDataPacket[]>(
-    `SELECT CONSTRAINT_SCHEMA AS s, TABLE_NAME AS t, CHECK_CLAUSE AS c FROM information_schema.CHECK_CONSTRAINTS
+    `SELECT CONSTRAINT_SCHEMA AS s, TABLE_NAME AS t, CHECK_CLAUSE AS c FROM
+      information_schema.CHECK_CONSTRAINTS
      WHERE CONSTRAINT_SCHEMA IN (?) AND TABLE_NAME IN (?) AND CHECK_CLAUSE LIKE 'json_valid(%'`,
     [schemas, tables],
   );
@@ -36,10 +40,13 @@ export async function mysqlTableSchema(
   connection: mysql.Connection,
   table: QualifiedName,
 ): Promise<SchemaColumn[]> {
-  // Plain equality keeps information_schema's per-table lookup fast; the exact (case-sensitive) match is made here.
+  // Plain equality keeps information_schema's per-table lookup fast; the exact (case-sensitive)
+  // match is made here.
   const [rows] = await connection.query<mysql.RowDataPacket[]>(
-    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable
-     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type,
+      IS_NULLABLE AS nullable
+     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY
+       ORDINAL_POSITION`,
     [table.namespace, table.name],
   );
   const columns = rows.filter((row) => row.s === table.namespace && row.t === table.name);
@@ -65,7 +72,8 @@ async function tableNotFound(
 ): Promise<TableNotFoundError> {
   const [candidates] = await connection.query<mysql.RowDataPacket[]>(
     `SELECT TABLE_SCHEMA AS namespace, TABLE_NAME AS name FROM information_schema.TABLES
-     WHERE TABLE_SCHEMA NOT IN (?) AND (LOWER(LEFT(TABLE_NAME, 1)) = LOWER(LEFT(?, 1)) OR LOCATE(LOWER(?), LOWER(TABLE_NAME)) > 0) LIMIT 5000`,
+     WHERE TABLE_SCHEMA NOT IN (?) AND (LOWER(LEFT(TABLE_NAME, 1)) = LOWER(LEFT(?, 1)) OR
+       LOCATE(LOWER(?), LOWER(TABLE_NAME)) > 0) LIMIT 5000`,
     [MYSQL_SYSTEM_SCHEMAS, wanted.name, wanted.name],
   );
   const [schemas] = await connection.query<mysql.RowDataPacket[]>(
@@ -83,7 +91,10 @@ async function tableNotFound(
   );
 }
 
-/** The column definition packets MySQL returns for a prepared statement (mysql2 keeps them on the raw statement). */
+/**
+ * The column definition packets MySQL returns for a prepared statement (mysql2 keeps them on the
+ * raw statement).
+ */
 interface ColumnDefinition {
   name: string;
   columnType: number;
@@ -96,8 +107,9 @@ interface ColumnDefinition {
 }
 
 /**
- * PREPARE parses the query, resolves its names and checks privileges without running it; its column definitions are
- * the result's shape. A second statement is a syntax error there, and nothing the query asks for is executed.
+ * PREPARE parses the query, resolves its names and checks privileges without running it; its column
+ * definitions are the result's shape. A second statement is a syntax error there, and nothing the
+ * query asks for is executed.
  */
 export async function mysqlQuerySchema(
   connection: mysql.Connection,
@@ -131,7 +143,8 @@ export async function mysqlQuerySchema(
       raw_type: rawType,
       prequel_type: mysqlPrequelType(rawType),
       ordinal_position: index + 1,
-      // As for Postgres: a result's nullability is not reliable metadata (servers differ, outer joins null anything).
+      // As for Postgres: a result's nullability is not reliable metadata (servers differ, outer
+      // joins null anything).
       is_nullable: true,
     };
   });
@@ -150,7 +163,10 @@ const INTEGER_TYPES: Record<number, string> = {
   9: 'mediumint',
 };
 
-/** A type name in COLUMN_TYPE's words from a result column definition (string lengths are not recoverable). */
+/**
+ * A type name in COLUMN_TYPE's words from a result column definition (string lengths are not
+ * recoverable).
+ */
 export function mysqlRawType(column: Omit<ColumnDefinition, 'name'>): string {
   if (column.extendedFormat === 'json') return 'json';
   if (column.extendedTypeName) return column.extendedTypeName;
@@ -224,13 +240,15 @@ function toMysqlQueryError(error: unknown, query: string, timeoutMs: number): Er
   if (errno === 1969 || errno === 3024) {
     return new UserQueryError(
       'query_timeout',
-      `The query did not finish within ${timeoutMs / 1000} s and was cancelled: make it cheaper or read fewer rows.`,
+      `The query did not finish within ${timeoutMs / 1000} s and was cancelled: make it cheaper ` +
+        `or read fewer rows.`,
     );
   }
   if (errno === 1064 && /;\s*\S/.test(query)) {
     return new UserQueryError(
       'invalid_query',
-      `The database rejected the query: ${sqlMessage}. A SQL dataset is a single statement: remove everything after the first semicolon.`,
+      `The database rejected the query: ${sqlMessage}. A SQL dataset is a single statement: ` +
+        `remove everything after the first semicolon.`,
     );
   }
   return new UserQueryError('invalid_query', `The database rejected the query: ${sqlMessage}.`);

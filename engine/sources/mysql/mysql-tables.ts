@@ -1,4 +1,5 @@
-// The table browser for MySQL/MariaDB: a keyset page of names, then a fixed number of catalog reads for that page.
+// The table browser for MySQL/MariaDB: a keyset page of names, then a fixed number of catalog reads
+// for that page.
 import type mysql from 'mysql2/promise';
 import { mysqlPrequelType } from '../prequel-type';
 import { describeTable } from '../table-hints';
@@ -28,19 +29,23 @@ export async function listMysqlTables(
     const pattern = likeContains(request.search.toLowerCase());
     params.push(pattern, pattern);
   }
-  // Binary comparison: names differing only in case are distinct tables on most servers, and the order must be total.
+  // Binary comparison: names differing only in case are distinct tables on most servers, and the
+  // order must be total.
   const descending = request.order === 'desc';
   if (request.after) {
     conditions.push(
-      `(CAST(TABLE_SCHEMA AS BINARY), CAST(TABLE_NAME AS BINARY)) ${descending ? '<' : '>'} (CAST(? AS BINARY), CAST(? AS BINARY))`,
+      `(CAST(TABLE_SCHEMA AS BINARY), CAST(TABLE_NAME AS BINARY)) ${descending ? '<' : '>'} ` +
+        `(CAST(? AS BINARY), CAST(? AS BINARY))`,
     );
     params.push(request.after.namespace, request.after.name);
   }
   const direction = descending ? 'DESC' : 'ASC';
   // Only names here: TABLE_ROWS would make the server open every table it scans.
   const [names] = await connection.query<mysql.RowDataPacket[]>(
-    `SELECT TABLE_SCHEMA AS namespace, TABLE_NAME AS name FROM information_schema.TABLES WHERE ${conditions.join(' AND ')}
-     ORDER BY CAST(TABLE_SCHEMA AS BINARY) ${direction}, CAST(TABLE_NAME AS BINARY) ${direction} LIMIT ${request.pageSize + 1}`,
+    `SELECT TABLE_SCHEMA AS namespace, TABLE_NAME AS name FROM information_schema.TABLES WHERE
+      ${conditions.join(' AND ')}
+     ORDER BY CAST(TABLE_SCHEMA AS BINARY) ${direction}, CAST(TABLE_NAME AS BINARY) ${direction}
+       LIMIT ${request.pageSize + 1}`,
     params,
   );
   const page = names
@@ -51,17 +56,22 @@ export async function listMysqlTables(
   const schemas = [...new Set(page.map((table) => table.namespace))];
   const tables = [...new Set(page.map((table) => table.name))];
   const [details] = await connection.query<mysql.RowDataPacket[]>(
-    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, TABLE_TYPE AS type, TABLE_ROWS AS estimated FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?) AND TABLE_NAME IN (?)`,
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, TABLE_TYPE AS type, TABLE_ROWS AS estimated FROM ` +
+      `information_schema.TABLES WHERE TABLE_SCHEMA IN (?) AND TABLE_NAME IN (?)`,
     [schemas, tables],
   );
   const [columns] = await connection.query<mysql.RowDataPacket[]>(
-    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type FROM information_schema.COLUMNS
-     WHERE TABLE_SCHEMA IN (?) AND TABLE_NAME IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`,
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type FROM
+      information_schema.COLUMNS
+     WHERE TABLE_SCHEMA IN (?) AND TABLE_NAME IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME,
+       ORDINAL_POSITION`,
     [schemas, tables],
   );
   const [keys] = await connection.query<mysql.RowDataPacket[]>(
-    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS name FROM information_schema.STATISTICS
-     WHERE INDEX_NAME = 'PRIMARY' AND TABLE_SCHEMA IN (?) AND TABLE_NAME IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME, SEQ_IN_INDEX`,
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS name FROM
+      information_schema.STATISTICS
+     WHERE INDEX_NAME = 'PRIMARY' AND TABLE_SCHEMA IN (?) AND TABLE_NAME IN (?) ORDER BY
+       TABLE_SCHEMA, TABLE_NAME, SEQ_IN_INDEX`,
     [schemas, tables],
   );
   const json = await mariadbJsonColumns(connection, schemas, tables);

@@ -1,4 +1,5 @@
-// The tls check: reads the server greeting on a fresh socket, asks for TLS (SSLRequest) and completes the handshake.
+// The tls check: reads the server greeting on a fresh socket, asks for TLS (SSLRequest) and
+// completes the handshake.
 import type net from 'node:net';
 import { awaitAnswer } from '../await-answer';
 import { openSocket, silentServerFailure } from '../open-socket';
@@ -32,7 +33,9 @@ export async function probeMysqlTls(target: SourceTarget): Promise<TlsOutcome> {
           check: 'tls',
           code: 'not_mysql',
           message: `${target.host}:${target.port} does not answer like a MySQL server.`,
-          hint: 'Check the port: it may belong to another service (Postgres listens on 5432, MySQL on 3306).',
+          hint:
+            'Check the port: it may belong to another service (Postgres listens on 5432, ' +
+            'MySQL on 3306).',
           field: fieldOf('mysql', 'port'),
         },
       };
@@ -43,8 +46,13 @@ export async function probeMysqlTls(target: SourceTarget): Promise<TlsOutcome> {
         failure: {
           check: 'tls',
           code: 'tls_not_supported',
-          message: `The server (${greeting.version}) does not accept TLS connections, and this source requires TLS.`,
-          hint: 'Turn TLS on at the server (MySQL 8 has it on by default; MariaDB needs ssl_cert and ssl_key). Set disable_ssl only on a private network: without TLS the password and the data travel unencrypted.',
+          message:
+            `The server (${greeting.version}) does not accept TLS connections, and this ` +
+            `source requires TLS.`,
+          hint:
+            'Turn TLS on at the server (MySQL 8 has it on by default; MariaDB needs ssl_cert ' +
+            'and ssl_key). Set disable_ssl only on a private network: without TLS the password ' +
+            'and the data travel unencrypted.',
           field: fieldOf('mysql', 'disable_ssl'),
         },
       };
@@ -63,7 +71,8 @@ function firstPacket(socket: net.Socket, timeoutMs: number): Promise<Buffer | nu
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 5) return;
-      // Another protocol (SSH, HTTP, Postgres…) would make us wait for a nonsense length: judge by the first byte.
+      // Another protocol (SSH, HTTP, Postgres…) would make us wait for a nonsense length: judge by
+      // the first byte.
       if (received[4] !== 10 && received[4] !== 0xff) return done(received.subarray(4));
       const length = received.readUIntLE(0, 3);
       if (received.length >= 4 + length) done(received.subarray(4, 4 + length));
@@ -82,7 +91,8 @@ export function parseGreeting(payload: Buffer): Greeting {
   if (payload[0] !== 10) return { kind: 'other' };
   const versionEnd = payload.indexOf(0, 1);
   if (versionEnd < 0) return { kind: 'other' };
-  // version\0, connection id (4), auth data part 1 (8), filler (1), then the lower capability flags.
+  // version\0, connection id (4), auth data part 1 (8), filler (1), then the lower capability
+  // flags.
   const flagsAt = versionEnd + 1 + 4 + 8 + 1;
   if (payload.length < flagsAt + 2) return { kind: 'other' };
   return {
@@ -119,7 +129,9 @@ function greetingError(
       check: 'tls',
       code: 'host_not_allowed',
       message: 'The server does not accept connections from this engine’s address.',
-      hint: `Allow this engine’s address for "${target.connection.password_auth.username}", or check the provider’s network settings.`,
+      hint:
+        `Allow this engine’s address for "${target.connection.password_auth.username}", or ` +
+        `check the provider’s network settings.`,
       field: fieldOf('mysql', 'host'),
     };
   }

@@ -1,4 +1,5 @@
-// Connects to a customer's Postgres at its vetted address only, with TLS unless disable_ssl, and explains failures.
+// Connects to a customer's Postgres at its vetted address only, with TLS unless disable_ssl, and
+// explains failures.
 import pg from 'pg';
 import { networkFailure, silentServerFailure } from '../open-socket';
 import { type ConnectFailure, SourceConnectError } from '../source-connect-error';
@@ -13,9 +14,14 @@ import {
 import { quoteIdent } from './quote';
 
 export interface PostgresConnectOptions {
-  /** Applied to the session (`SET statement_timeout`): bounds every statement run on this client. */
+  /**
+   * Applied to the session (`SET statement_timeout`): bounds every statement run on this client.
+   */
   statementTimeoutMs?: number;
-  /** Value parsers; by default Postgres's text form is kept wherever a JS Date or number would alter the value. */
+  /**
+   * Value parsers; by default Postgres's text form is kept wherever a JS Date or number would alter
+   * the value.
+   */
   types?: pg.CustomTypesConfig;
 }
 
@@ -51,7 +57,8 @@ export async function openPostgresClient(
     user: connection.password_auth.username,
     password: connection.password_auth.password,
     database: connection.database,
-    // Our decision: TLS like sslmode=require. Encrypted, certificate not verified: managed databases use CAs Node lacks.
+    // Our decision: TLS like sslmode=require. Encrypted, certificate not verified: managed
+    // databases use CAs Node lacks.
     ssl: connection.disable_ssl
       ? false
       : { rejectUnauthorized: false, ...(serverName ? { servername: serverName } : {}) },
@@ -81,7 +88,10 @@ interface PgErrorFields {
   severity?: string;
 }
 
-/** A failed connect as the checklist step it belongs to, the customer's words and the form field concerned. */
+/**
+ * A failed connect as the checklist step it belongs to, the customer's words and the form field
+ * concerned.
+ */
 export function describePostgresConnectError(
   error: unknown,
   target: SourceTarget,
@@ -97,7 +107,9 @@ export function describePostgresConnectError(
       check: 'tls',
       code: 'tls_not_supported',
       message: 'The server does not accept TLS connections, and this source requires TLS.',
-      hint: 'Turn TLS on at the server (ssl = on). Set disable_ssl only on a private network: without TLS the password and the data travel unencrypted.',
+      hint:
+        'Turn TLS on at the server (ssl = on). Set disable_ssl only on a private network: ' +
+        'without TLS the password and the data travel unencrypted.',
       field: field('disable_ssl'),
     };
   }
@@ -120,7 +132,9 @@ export function describePostgresConnectError(
       check: 'auth',
       code: 'connection_closed',
       message: `${target.host}:${target.port} closed the connection while signing in.`,
-      hint: 'Check that this port belongs to Postgres, and that the server accepts connections from this engine’s address.',
+      hint:
+        'Check that this port belongs to Postgres, and that the server accepts connections ' +
+        'from this engine’s address.',
       field: field('port'),
     };
   }
@@ -132,7 +146,9 @@ export function describePostgresConnectError(
         check: 'auth',
         code: 'auth_failed',
         message: `Postgres refused the password for user "${user}".`,
-        hint: `Check the password. If it is right, check the user name: Postgres gives the same answer when the user "${user}" does not exist.`,
+        hint:
+          `Check the password. If it is right, check the user name: Postgres gives the same ` +
+          `answer when the user "${user}" does not exist.`,
         field: field('password_auth.password'),
       };
     case '28000':
@@ -144,7 +160,9 @@ export function describePostgresConnectError(
         return {
           check: 'auth',
           code: 'tls_required',
-          message: `The server only accepts encrypted connections from user "${user}", and this source has TLS disabled.`,
+          message:
+            `The server only accepts encrypted connections from user "${user}", and this ` +
+            `source has TLS disabled.`,
           hint: 'Unset disable_ssl so the connection uses TLS.',
           field: field('disable_ssl'),
         };
@@ -153,8 +171,12 @@ export function describePostgresConnectError(
         return {
           check: 'auth',
           code: 'host_not_allowed',
-          message: `The server’s access rules (pg_hba.conf) do not let user "${user}" connect to database "${database}" from this engine’s address.`,
-          hint: 'Add a host (or hostssl) rule for this user, database and our address to pg_hba.conf, or to the provider’s network settings.',
+          message:
+            `The server’s access rules (pg_hba.conf) do not let user "${user}" connect to ` +
+            `database "${database}" from this engine’s address.`,
+          hint:
+            'Add a host (or hostssl) rule for this user, database and our address to ' +
+            'pg_hba.conf, or to the provider’s network settings.',
           field: field('host'),
         };
       }

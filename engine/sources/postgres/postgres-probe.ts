@@ -1,4 +1,5 @@
-// The Postgres-specific steps of the connection checklist: TLS, sign-in, and what the role may read.
+// The Postgres-specific steps of the connection checklist: TLS, sign-in, and what the role may
+// read.
 import type pg from 'pg';
 import type { StepResult } from '../checklist';
 import { SourceConnectError } from '../source-connect-error';
@@ -37,7 +38,9 @@ export const postgresProbe: VendorProbe<pg.Client> = {
       const { connection } = target;
       return {
         session: client,
-        message: `Signed in to database "${connection.database}" as "${connection.password_auth.username}" (Postgres ${version}).`,
+        message:
+          `Signed in to database "${connection.database}" as ` +
+          `"${connection.password_auth.username}" (Postgres ${version}).`,
       };
     } catch (error) {
       await client.end().catch(() => {});
@@ -51,15 +54,20 @@ export const postgresProbe: VendorProbe<pg.Client> = {
     const access = (
       await client.query<SchemaAccess>(
         `with scope as (
-           select n.oid, n.nspname, has_schema_privilege(n.oid, 'USAGE') as usable from pg_namespace n
+           select n.oid, n.nspname, has_schema_privilege(n.oid, 'USAGE') as usable from
+             pg_namespace n
            where case when $1::text is null
-             then n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'
+             then n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~
+               '^pg_(toast|temp_)'
              else n.nspname = $1 end
          )
          select s.nspname as schema, s.usable, count(c.oid)::int as tables,
-           count(c.oid) filter (where not (s.usable and has_table_privilege(c.oid, 'SELECT')))::int as unreadable,
-           (array_agg(c.relname::text order by c.relname) filter (where not (s.usable and has_table_privilege(c.oid, 'SELECT'))))[1:${EXAMPLES}] as examples
-         from scope s left join pg_class c on c.relnamespace = s.oid and c.relkind in ('r', 'p', 'v', 'm', 'f') and not c.relispartition
+           count(c.oid) filter (where not (s.usable and has_table_privilege(c.oid,
+             'SELECT')))::int as unreadable,
+           (array_agg(c.relname::text order by c.relname) filter (where not (s.usable and
+             has_table_privilege(c.oid, 'SELECT'))))[1:${EXAMPLES}] as examples
+         from scope s left join pg_class c on c.relnamespace = s.oid and c.relkind in ('r', 'p',
+           'v', 'm', 'f') and not c.relispartition
          group by s.nspname, s.usable order by s.nspname`,
         [configured],
       )
@@ -68,8 +76,12 @@ export const postgresProbe: VendorProbe<pg.Client> = {
       throw new SourceConnectError({
         check: 'privileges',
         code: 'schema_not_found',
-        message: `The schema "${configured}" does not exist in database "${target.connection.database}".`,
-        hint: 'Check the schema name (names are case-sensitive), or leave it empty to read every schema.',
+        message:
+          `The schema "${configured}" does not exist in database ` +
+          `"${target.connection.database}".`,
+        hint:
+          'Check the schema name (names are case-sensitive), or leave it empty to read every ' +
+          'schema.',
         field: fieldOf('postgres', 'schema'),
       });
     }
@@ -80,11 +92,13 @@ export const postgresProbe: VendorProbe<pg.Client> = {
       const sentences = [
         ...denied.map(
           (schema) =>
-            `"${user}" may not use schema ${schema.schema}${schema.tables ? ` (${schema.tables} tables)` : ''}.`,
+            `"${user}" may not use schema ` +
+            `${schema.schema}${schema.tables ? ` (${schema.tables} tables)` : ''}.`,
         ),
         ...partial.map(
           (schema) =>
-            `"${user}" cannot read ${schema.unreadable} of ${schema.tables} tables in ${schema.schema}: ${examplesOf(schema)}.`,
+            `"${user}" cannot read ${schema.unreadable} of ${schema.tables} tables in ` +
+            `${schema.schema}: ${examplesOf(schema)}.`,
         ),
       ];
       const grants = [
@@ -93,7 +107,8 @@ export const postgresProbe: VendorProbe<pg.Client> = {
         ),
         ...[...denied, ...partial].map(
           (schema) =>
-            `GRANT SELECT ON ALL TABLES IN SCHEMA ${quoteIdent(schema.schema)} TO ${quoteIdent(user)};`,
+            `GRANT SELECT ON ALL TABLES IN SCHEMA ${quoteIdent(schema.schema)} TO ` +
+            `${quoteIdent(user)};`,
         ),
       ];
       throw new SourceConnectError({
@@ -143,16 +158,22 @@ async function roleWarning(client: pg.Client, user: string): Promise<Pick<StepRe
     await client.query<{ rolsuper: boolean; risky: string[] }>(
       `select r.rolsuper, array(
          select m.rolname::text from pg_roles m
-         where m.rolname in ('pg_read_server_files', 'pg_write_server_files', 'pg_execute_server_program') and pg_has_role(current_user, m.oid, 'MEMBER')
+         where m.rolname in ('pg_read_server_files', 'pg_write_server_files',
+           'pg_execute_server_program') and pg_has_role(current_user, m.oid, 'MEMBER')
          order by 1) as risky
        from pg_roles r where r.rolname = current_user`,
     )
   ).rows[0];
   if (!role || (!role.rolsuper && role.risky.length === 0)) return {};
   const what = role.rolsuper
-    ? `"${user}" is a superuser: it can read any file on the database server and run programs there.`
-    : `"${user}" is a member of ${role.risky.join(', ')}: it can reach files or programs on the database server.`;
+    ? `"${user}" is a superuser: it can read any file on the database server and run programs ` +
+      `there.`
+    : `"${user}" is a member of ${role.risky.join(', ')}: it can reach files or programs on the ` +
+      `database server.`;
   return {
-    hint: `${what} Use a role that can only read the tables to import, e.g. CREATE ROLE inlet_reader LOGIN PASSWORD '…'; GRANT USAGE ON SCHEMA public TO inlet_reader; GRANT SELECT ON ALL TABLES IN SCHEMA public TO inlet_reader;`,
+    hint:
+      `${what} Use a role that can only read the tables to import, e.g. CREATE ROLE ` +
+      `inlet_reader LOGIN PASSWORD '…'; GRANT USAGE ON SCHEMA public TO inlet_reader; GRANT ` +
+      `SELECT ON ALL TABLES IN SCHEMA public TO inlet_reader;`,
   };
 }

@@ -25,16 +25,20 @@ export async function listPostgresTables(
        select c.oid, n.oid as namespace_oid, n.nspname, c.relname, c.relkind, c.reltuples
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
        where c.relkind in ('r', 'p', 'v', 'm', 'f') and not c.relispartition
-         and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'
+         and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~
+           '^pg_(toast|temp_)'
          and ($1::text is null or n.nspname = $1)
          and ($2::text is null or c.relname ilike $2 or (n.nspname || '.' || c.relname) ilike $2)
-         and ($3::text is null or (n.nspname, c.relname) ${descending ? '<' : '>'} ($3::name, $4::name))
+         and ($3::text is null or (n.nspname, c.relname) ${descending ? '<' : '>'} ($3::name,
+           $4::name))
        order by n.nspname ${direction}, c.relname ${direction}
        limit $5
      )
      select p.nspname as namespace, p.relname as name,
-       case when p.relkind <> 'v' and p.reltuples >= 0 then p.reltuples::bigint::text end as estimated_rows,
-       has_schema_privilege(p.namespace_oid, 'USAGE') and has_table_privilege(p.oid, 'SELECT') as readable,
+       case when p.relkind <> 'v' and p.reltuples >= 0 then p.reltuples::bigint::text end as
+         estimated_rows,
+       has_schema_privilege(p.namespace_oid, 'USAGE') and has_table_privilege(p.oid, 'SELECT')
+         as readable,
        coalesce((
          select array_agg(a.attname::text order by k.position)
          from pg_index i cross join unnest(i.indkey::int2[]) with ordinality as k(attnum, position)
@@ -43,7 +47,8 @@ export async function listPostgresTables(
        ), '{}') as primary_key,
        coalesce((
          select json_agg(json_build_array(a.attname,
-           case when t.typtype = 'd' then format_type(t.typbasetype, t.typtypmod) else format_type(a.atttypid, a.atttypmod) end) order by a.attnum)
+           case when t.typtype = 'd' then format_type(t.typbasetype, t.typtypmod) else
+             format_type(a.atttypid, a.atttypmod) end) order by a.attnum)
          from pg_attribute a join pg_type t on t.oid = a.atttypid
          where a.attrelid = p.oid and a.attnum > 0 and not a.attisdropped
        ), '[]') as columns

@@ -1,7 +1,8 @@
 // Postgres identifiers for the statements we print in hints and generate for catalog reads.
 
 const SIMPLE = /^[a-z_][a-z0-9_$]*$/;
-// Keywords a customer could plausibly have as a role or schema name; quoting them keeps the hint runnable.
+// Keywords a customer could plausibly have as a role or schema name; quoting them keeps the hint
+// runnable.
 const RESERVED = new Set([
   'all',
   'analyse',

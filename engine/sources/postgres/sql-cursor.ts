@@ -1,5 +1,6 @@
-// The only way a customer's SQL reaches Postgres: one statement over the extended protocol, inside a read-only
-// transaction with a statement timeout, read through a cursor. Never spliced into other SQL (COPY would run a stack).
+// The only way a customer's SQL reaches Postgres: one statement over the extended protocol, inside
+// a read-only transaction with a statement timeout, read through a cursor. Never spliced into other
+// SQL (COPY would run a stack).
 import net from 'node:net';
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
@@ -11,7 +12,10 @@ export interface SqlField {
   dataTypeModifier: number;
 }
 
-/** A row as the database's text forms (null for SQL NULL), in column order: exactly what COPY would have written. */
+/**
+ * A row as the database's text forms (null for SQL NULL), in column order: exactly what COPY would
+ * have written.
+ */
 export type SqlRow = (string | null)[];
 
 export interface SqlCursor {
@@ -23,7 +27,10 @@ export interface SqlCursor {
 }
 
 export interface SqlCursorOptions {
-  /** Bounds the whole read, server-side (statement_timeout) and client-side (cancel) in case the query disabled it. */
+  /**
+   * Bounds the whole read, server-side (statement_timeout) and client-side (cancel) in case the
+   * query disabled it.
+   */
   timeoutMs: number;
   batchRows?: number;
 }
@@ -31,7 +38,8 @@ export interface SqlCursorOptions {
 const textTypes = { getTypeParser: () => (value: string) => value };
 const CANCEL_GRACE_MS = 1_000;
 
-// pg hands COPY responses to the active query; QueryStream has no handlers for them and the process would crash.
+// pg hands COPY responses to the active query; QueryStream has no handlers for them and the process
+// would crash.
 class GuardedQueryStream extends QueryStream {
   copyAttempted = false;
 
@@ -91,7 +99,8 @@ export async function openSqlCursor(
   try {
     // Text forms that round-trip exactly, whatever the role's defaults.
     await client.query(
-      `set local statement_timeout = ${Math.max(1, Math.round(options.timeoutMs))}; set local TimeZone = 'UTC'; set local DateStyle = 'ISO, YMD'; ` +
+      `set local statement_timeout = ${Math.max(1, Math.round(options.timeoutMs))}; set local ` +
+        `TimeZone = 'UTC'; set local DateStyle = 'ISO, YMD'; ` +
         `set local IntervalStyle = 'iso_8601'; set local extra_float_digits = 3`,
     );
     stream = client.query(
@@ -186,14 +195,18 @@ interface PgError {
   position?: string;
 }
 
-/** The database's own words, with what to do about them; errors that are not the query's fault pass through. */
+/**
+ * The database's own words, with what to do about them; errors that are not the query's fault pass
+ * through.
+ */
 export function toUserQueryError(error: unknown, timedOut: boolean, timeoutMs: number): Error {
   if (error instanceof UserQueryError) return error;
   const { code, message = '', severity, position } = (error ?? {}) as PgError;
   if (timedOut || code === '57014') {
     return new UserQueryError(
       'query_timeout',
-      `The query did not finish within ${timeoutMs / 1000} s and was cancelled: make it cheaper (filter, aggregate less) or read fewer rows.`,
+      `The query did not finish within ${timeoutMs / 1000} s and was cancelled: make it cheaper ` +
+        `(filter, aggregate less) or read fewer rows.`,
     );
   }
   if (!severity) return error as Error;
@@ -203,7 +216,8 @@ export function toUserQueryError(error: unknown, timedOut: boolean, timeoutMs: n
       if (/multiple commands/.test(message)) {
         return new UserQueryError(
           'invalid_query',
-          'The query contains more than one statement: send a single SELECT, without semicolons between statements.',
+          'The query contains more than one statement: send a single SELECT, without semicolons ' +
+            'between statements.',
         );
       }
       return new UserQueryError(
@@ -215,7 +229,8 @@ export function toUserQueryError(error: unknown, timedOut: boolean, timeoutMs: n
     case '25001':
       return new UserQueryError(
         'invalid_query',
-        `The database rejected the query: ${message}. SQL datasets only read: write a single SELECT.`,
+        `The database rejected the query: ${message}. SQL datasets only read: write a single ` +
+          `SELECT.`,
       );
     case '42501':
       return new UserQueryError(

@@ -1,4 +1,5 @@
-// The tls check: asks the server for TLS (SSLRequest) on a fresh socket and completes the handshake.
+// The tls check: asks the server for TLS (SSLRequest) on a fresh socket and completes the
+// handshake.
 import type net from 'node:net';
 import { awaitAnswer } from '../await-answer';
 import { openSocket, silentServerFailure } from '../open-socket';
@@ -38,7 +39,9 @@ function refusal(answer: string, target: SourceTarget): ConnectFailure {
       check: 'tls',
       code: 'tls_not_supported',
       message: 'The server does not accept TLS connections, and this source requires TLS.',
-      hint: 'Turn TLS on at the server (ssl = on). Set disable_ssl only on a private network: without TLS the password and the data travel unencrypted.',
+      hint:
+        'Turn TLS on at the server (ssl = on). Set disable_ssl only on a private network: ' +
+        'without TLS the password and the data travel unencrypted.',
       field: fieldOf('postgres', 'disable_ssl'),
     };
   }
@@ -49,7 +52,9 @@ function refusal(answer: string, target: SourceTarget): ConnectFailure {
       answer === ''
         ? `${target.host}:${target.port} closed the connection when asked for TLS.`
         : `${target.host}:${target.port} does not answer like a Postgres server.`,
-    hint: 'Check the port: it may belong to another service (MySQL listens on 3306, Postgres on 5432).',
+    hint:
+      'Check the port: it may belong to another service (MySQL listens on 3306, Postgres on ' +
+      '5432).',
     field: fieldOf('postgres', 'port'),
   };
 }

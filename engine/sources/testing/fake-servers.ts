@@ -1,4 +1,5 @@
-// Local servers that misbehave the way remote ones do: silent after accepting, or speaking TLS for a real Postgres.
+// Local servers that misbehave the way remote ones do: silent after accepting, or speaking TLS for
+// a real Postgres.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -67,8 +68,9 @@ export function selfSignedCertificate(commonName: string): { key: string; cert: 
 }
 
 /**
- * A Postgres front that accepts TLS (answers 'S' to SSLRequest), terminates it, and relays the decrypted protocol to a
- * real Postgres: lets tests exercise the TLS path against a server that has no TLS. Records the SNI names it saw.
+ * A Postgres front that accepts TLS (answers 'S' to SSLRequest), terminates it, and relays the
+ * decrypted protocol to a real Postgres: lets tests exercise the TLS path against a server that has
+ * no TLS. Records the SNI names it saw.
  */
 export async function startPostgresTlsFront(
   upstream: { host: string; port: number },
@@ -112,8 +114,9 @@ export async function startPostgresTlsFront(
 }
 
 /**
- * A Postgres impostor that asks every client for its password in clear (AuthenticationCleartextPassword) and keeps
- * what it receives: the server an attacker would point a saved source at to harvest its password.
+ * A Postgres impostor that asks every client for its password in clear
+ * (AuthenticationCleartextPassword) and keeps what it receives: the server an attacker would point
+ * a saved source at to harvest its password.
  */
 export async function startPasswordCatcher(): Promise<{
   port: number;

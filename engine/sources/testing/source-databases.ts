@@ -1,4 +1,5 @@
-// Customer databases for source tests: a fresh database (and roles or users) on the run's real Postgres and MariaDB.
+// Customer databases for source tests: a fresh database (and roles or users) on the run's real
+// Postgres and MariaDB.
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -61,7 +62,10 @@ export interface MysqlSourceDb {
   admin: mysql.Connection;
   adminUser: string;
   adminPassword: string;
-  /** A user with a unique name and password that may connect from anywhere; dropped with the database. */
+  /**
+   * A user with a unique name and password that may connect from anywhere; dropped with the
+   * database.
+   */
   createUser(grants?: (user: string) => string[]): Promise<{ name: string; password: string }>;
   drop(): Promise<void>;
 }

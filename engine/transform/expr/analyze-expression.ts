@@ -1,5 +1,6 @@
-// Compile-time checks on a parsed expression: functions exist and get the right number of arguments,
-// pointers are known, literal regexes compile; also collects the free identifiers (the columns it reads).
+// Compile-time checks on a parsed expression: functions exist and get the right number of
+// arguments, pointers are known, literal regexes compile; also collects the free identifiers (the
+// columns it reads).
 import { childNodes, type ExprNode } from './ast';
 import { builtins } from './builtins';
 import { compileLiteralRegex, createRegexAllowance, type RegexAllowance } from './compile-regex';
@@ -9,8 +10,9 @@ import { prequelHelpers } from './prequel-helpers';
 
 export type AnalysisError = { message: string; offset: number };
 /**
- * `identifiers` are the columns the expression reads by name; `readsAllColumns` is true when it also uses `$env` as
- * a value (`$env[name]` with a computed name, `keys($env)`, …), so it may read any column.
+ * `identifiers` are the columns the expression reads by name; `readsAllColumns` is true when it
+ * also uses `$env` as a value (`$env[name]` with a computed name, `keys($env)`, …), so it may read
+ * any column.
  */
 export type Analysis =
   | { ok: true; identifiers: string[]; readsAllColumns: boolean }
@@ -27,7 +29,9 @@ class AnalysisFailure extends Error {
   }
 }
 
-/** `regexAllowance` is shared when several expressions are compiled together (a stream's mappings). */
+/**
+ * `regexAllowance` is shared when several expressions are compiled together (a stream's mappings).
+ */
 export function analyzeExpression(
   root: ExprNode,
   regexAllowance: RegexAllowance = createRegexAllowance(),

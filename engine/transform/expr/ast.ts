@@ -1,4 +1,5 @@
-// The syntax tree the parser produces and the evaluator walks. `offset` points into the source for error messages.
+// The syntax tree the parser produces and the evaluator walks. `offset` points into the source for
+// error messages.
 
 export type BinaryOperator =
   | 'or'

@@ -1,4 +1,5 @@
-// Argument checks for built-ins: a wrong type is the user's error, reported as a value, never a JS TypeError.
+// Argument checks for built-ins: a wrong type is the user's error, reported as a value, never a JS
+// TypeError.
 import { fail } from './runtime-context';
 import { isInteger, isMap, typeName, type ExprMap } from './runtime';
 
@@ -8,7 +9,10 @@ export function expectString(functionName: string, value: unknown): string {
   return value;
 }
 
-/** An integer argument as a JS number; Go's int is 64-bit, but counts and positions beyond 2^53 are meaningless here. */
+/**
+ * An integer argument as a JS number; Go's int is 64-bit, but counts and positions beyond 2^53 are
+ * meaningless here.
+ */
 export function expectInteger(functionName: string, value: unknown): number {
   if (!isInteger(value))
     fail(`invalid argument for ${functionName} (expected int, got ${typeName(value)})`);

@@ -1,5 +1,5 @@
-// Method calls like `date(x).Year()` or `duration("1h").Minutes()`. Only the Go time methods listed here
-// exist; no JS method of any value is ever reachable from an expression.
+// Method calls like `date(x).Year()` or `duration("1h").Minutes()`. Only the Go time methods listed
+// here exist; no JS method of any value is ever reachable from an expression.
 import { formatGoDuration, GoDuration } from './go-duration';
 import { dayOfYear, formatGoTime } from './go-time';
 import { integerResult, shiftDate } from './operators';

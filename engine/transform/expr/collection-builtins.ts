@@ -74,7 +74,10 @@ function expectMapFor(name: string, value: unknown): ExprMap {
   return value;
 }
 
-/** Orders items by `keyOf` with expr-lang's comparison rules; stable, so equal keys keep their order. */
+/**
+ * Orders items by `keyOf` with expr-lang's comparison rules; stable, so equal keys keep their
+ * order.
+ */
 export function sortValues(
   items: unknown[],
   keyOf: (item: unknown, index: number) => unknown,
@@ -111,7 +114,10 @@ function unique(items: unknown[], context: RuntimeContext): unknown[] {
   return result;
 }
 
-/** A key under which equal scalars collide: 1, 1.0 and 1n share one, as isEqual treats them as equal. */
+/**
+ * A key under which equal scalars collide: 1, 1.0 and 1n share one, as isEqual treats them as
+ * equal.
+ */
 function scalarIdentity(item: unknown): string | undefined {
   if (item === null || item === undefined) return 'nil';
   if (isNumber(item)) return `n:${item}`;

@@ -1,12 +1,16 @@
-// The public entry point of the expression engine: compiles expr-lang source (with Prequel's helpers)
-// once, then evaluates it against rows. Bad input of any kind comes back as a value, never a throw.
+// The public entry point of the expression engine: compiles expr-lang source (with Prequel's
+// helpers) once, then evaluates it against rows. Bad input of any kind comes back as a value, never
+// a throw.
 import { analyzeExpression } from './analyze-expression';
 import type { RegexAllowance } from './compile-regex';
 import { evaluate } from './evaluate';
 import { parse } from './parser';
 import { EvaluationBudget, ExprRuntimeError } from './runtime-context';
 
-/** `offset` is a 0-based UTF-16 index into the source; `line` and `column` are 1-based, columns in code points. */
+/**
+ * `offset` is a 0-based UTF-16 index into the source; `line` and `column` are 1-based, columns in
+ * code points.
+ */
 export type ExprError = {
   message: string;
   position: { offset: number; line: number; column: number };
@@ -21,7 +25,10 @@ export type EvaluateOptions = {
   maxOutputLength?: number;
   /** Wall-clock milliseconds the evaluation may take, counted from `startedAt`; default 100. */
   maxMilliseconds?: number;
-  /** When that time began (performance.now()), so several evaluations (one record's) can share it; default: now. */
+  /**
+   * When that time began (performance.now()), so several evaluations (one record's) can share it;
+   * default: now.
+   */
   startedAt?: number;
 };
 
@@ -39,7 +46,10 @@ export type CompiledExpression = {
 };
 
 export type CompileOptions = {
-  /** Shared by expressions compiled together (a stream's mappings), so their literal patterns are bounded as a whole. */
+  /**
+   * Shared by expressions compiled together (a stream's mappings), so their literal patterns are
+   * bounded as a whole.
+   */
   regexAllowance?: RegexAllowance;
 };
 
@@ -83,7 +93,8 @@ export function compileExpression(
                   : { message: error.message, fix: error.fix },
             };
           // The engine's own limits should trip first; a RangeError (huge BigInt, invalid Date,
-          // exhausted stack) is still a property of the expression and its input, not an engine bug.
+          // exhausted stack) is still a property of the expression and its input, not an engine
+          // bug.
           if (error instanceof RangeError)
             return {
               ok: false,

@@ -1,4 +1,5 @@
-// expr-lang's type and conversion built-ins: type, int, float, string, and the JSON and Base64 codecs.
+// expr-lang's type and conversion built-ins: type, int, float, string, and the JSON and Base64
+// codecs.
 import { expectString } from './builtin-arguments';
 import { defineFunction, type FunctionDefinition } from './function-definition';
 import { toGoJson } from './go-json';
@@ -8,10 +9,15 @@ import { formatValue, typeName } from './runtime';
 
 const maxInt64 = 2n ** 63n - 1n;
 const minInt64 = -(2n ** 63n);
-/** Numeric text beyond this is not parsed: see maxNumericTextLength in exact-number.ts, the same bound for columns. */
+/**
+ * Numeric text beyond this is not parsed: see maxNumericTextLength in exact-number.ts, the same
+ * bound for columns.
+ */
 const maxNumericTextLength = 1_000;
 
-/** Text as an error message shows it: long text is cut, so one record's error cannot be megabytes. */
+/**
+ * Text as an error message shows it: long text is cut, so one record's error cannot be megabytes.
+ */
 function shown(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
@@ -64,7 +70,8 @@ function toInt(value: unknown): number | bigint {
   if (typeof value === 'string') {
     // strconv.Atoi: an optional sign and decimal digits, nothing else (no spaces, no decimals).
     if (!/^[+-]?\d+$/.test(value)) fail(`invalid operation: int(${shown(value)})`);
-    // Past int64's 19 digits (and leading zeros) it is out of range; BigInt of very long text takes long.
+    // Past int64's 19 digits (and leading zeros) it is out of range; BigInt of very long text takes
+    // long.
     if (value.length > maxNumericTextLength)
       fail(`invalid operation: int(${shown(value)}) (value out of range)`);
     const parsed = BigInt(value);
@@ -81,10 +88,12 @@ function toFloat(value: unknown): number {
   if (typeof value === 'string') {
     if (value.length > maxNumericTextLength)
       fail(
-        `invalid operation: float(${shown(value)}) (text longer than ${maxNumericTextLength} characters)`,
+        `invalid operation: float(${shown(value)}) (text longer than ${maxNumericTextLength} ` +
+          `characters)`,
       );
-    // strconv.ParseFloat accepts decimal and exponent forms plus inf/infinity/nan in any case. Each digit can be
-    // read one way only (`\d+\.?\d*` could split a run of digits at every place, which takes quadratic time).
+    // strconv.ParseFloat accepts decimal and exponent forms plus inf/infinity/nan in any case. Each
+    // digit can be read one way only (`\d+\.?\d*` could split a run of digits at every place, which
+    // takes quadratic time).
     if (/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(value)) return Number(value);
     const special = /^([+-]?)(inf|infinity|nan)$/i.exec(value);
     if (special)

@@ -1,4 +1,5 @@
-// expr-lang's now(), duration() and date(). now() reads the evaluation's clock so results are reproducible.
+// expr-lang's now(), duration() and date(). now() reads the evaluation's clock so results are
+// reproducible.
 import { expectString } from './builtin-arguments';
 import { defineFunction, type FunctionDefinition } from './function-definition';
 import { parseGoDuration } from './go-duration';

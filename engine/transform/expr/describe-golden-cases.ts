@@ -1,4 +1,5 @@
-// Test support: runs a table of [expression, env, expected value or error] through compileExpression.
+// Test support: runs a table of [expression, env, expected value or error] through
+// compileExpression.
 import { describe, expect, test } from 'vitest';
 import { compileExpression, type EvaluateOptions } from './compile-expression';
 
@@ -13,8 +14,9 @@ export type GoldenCase = [
 export const goldenNow = new Date('2024-06-01T12:34:56.789Z');
 
 /**
- * Compiles and evaluates; compile errors and evaluation errors both come back as `{ error }`. The tables are about
- * values, not the clock: they get a time budget a busy test machine does not run out of, unless a case sets one.
+ * Compiles and evaluates; compile errors and evaluation errors both come back as `{ error }`. The
+ * tables are about values, not the clock: they get a time budget a busy test machine does not run
+ * out of, unless a case sets one.
  */
 export function run(
   source: string,

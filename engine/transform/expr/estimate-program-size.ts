@@ -1,12 +1,12 @@
-// Pure: about how many instructions RE2 compiles a pattern to, from its text alone, so a pattern too large to
-// compile quickly is refused before it is compiled.
+// Pure: about how many instructions RE2 compiles a pattern to, from its text alone, so a pattern
+// too large to compile quickly is refused before it is compiled.
 
 type Frame = { done: number; current: number; alternatives: number; capture: boolean };
 
 /**
- * About the number of instructions RE2 compiles the pattern to, counted as RE2's parser counts a pattern's size
- * (a literal character or class is one, `x{n,m}` is m copies of x plus m - n): one pass over the text. Invalid
- * syntax is counted somehow; compiling reports it.
+ * About the number of instructions RE2 compiles the pattern to, counted as RE2's parser counts a
+ * pattern's size (a literal character or class is one, `x{n,m}` is m copies of x plus m - n): one
+ * pass over the text. Invalid syntax is counted somehow; compiling reports it.
  */
 export function estimateProgramSize(pattern: string): number {
   const stack: Frame[] = [{ done: 0, current: 0, alternatives: 1, capture: false }];
@@ -107,7 +107,10 @@ function skipClass(pattern: string, start: number): number {
   return index + 1;
 }
 
-/** `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}` (and their lazy forms); `max` -1 is unbounded. RE2 caps counts at 1000. */
+/**
+ * `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}` (and their lazy forms); `max` -1 is unbounded. RE2 caps
+ * counts at 1000.
+ */
 function readRepetition(
   pattern: string,
   index: number,

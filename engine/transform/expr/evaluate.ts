@@ -24,10 +24,15 @@ type Variables = { name: string; value: unknown; parent: Variables | undefined }
 type PredicateFrame = { item: unknown; index: number; accumulator: unknown };
 type Scope = { variables: Variables | undefined; frame: PredicateFrame | undefined };
 
-/** Returned through a postfix chain when `?.` meets nil; the enclosing chain node turns it into nil. */
+/**
+ * Returned through a postfix chain when `?.` meets nil; the enclosing chain node turns it into nil.
+ */
 const chainBreak = Symbol('chain break');
 
-/** Scopes are never mutated (a `let` or predicate makes a new one), so every evaluation can start from this one. */
+/**
+ * Scopes are never mutated (a `let` or predicate makes a new one), so every evaluation can start
+ * from this one.
+ */
 const topScope: Scope = Object.freeze({ variables: undefined, frame: undefined });
 
 export function evaluate(
@@ -209,7 +214,8 @@ class Evaluator {
       values[index] = this.visit(args[index]!, scope);
     for (const value of values) if (typeof value === 'string') this.context.scan(value.length);
     const result = definition.call(values, this.context);
-    // Every string or array a function returns counts against the output bound, whichever function built it.
+    // Every string or array a function returns counts against the output bound, whichever function
+    // built it.
     if (typeof result === 'string' || Array.isArray(result))
       this.context.reserveOutput(result.length);
     return result;

@@ -1,4 +1,5 @@
-// The shape shared by expr-lang built-ins and Prequel helpers, so arity is checked once, at compile time.
+// The shape shared by expr-lang built-ins and Prequel helpers, so arity is checked once, at compile
+// time.
 import type { RuntimeContext } from './runtime-context';
 
 export type FunctionDefinition =
@@ -8,7 +9,10 @@ export type FunctionDefinition =
       lazy?: false;
       call(args: unknown[], context: RuntimeContext): unknown;
     }
-  /** Evaluates its arguments itself (`arg(index)`, undefined past the last), so a branch not taken cannot fail (IF). */
+  /**
+   * Evaluates its arguments itself (`arg(index)`, undefined past the last), so a branch not taken
+   * cannot fail (IF).
+   */
   | {
       minArgs: number;
       maxArgs: number;

@@ -1,4 +1,5 @@
-// Go's time.Duration: an exact count of nanoseconds, parsed and printed the way Go does ("1h30m0s").
+// Go's time.Duration: an exact count of nanoseconds, parsed and printed the way Go does
+// ("1h30m0s").
 
 export class GoDuration {
   constructor(readonly nanoseconds: bigint) {}

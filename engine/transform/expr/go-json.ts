@@ -1,5 +1,5 @@
-// toJSON output identical to Go's json.MarshalIndent(v, "", "  "): sorted map keys, HTML-safe escapes,
-// times as RFC 3339 strings and durations as nanosecond counts.
+// toJSON output identical to Go's json.MarshalIndent(v, "", "  "): sorted map keys, HTML-safe
+// escapes, times as RFC 3339 strings and durations as nanosecond counts.
 import { GoDuration } from './go-duration';
 import { formatGoTime } from './go-time';
 import { fail, type RuntimeContext } from './runtime-context';

@@ -1,5 +1,6 @@
-// Go's reference-time layouts ("2006-01-02 15:04:05"), so date() and .Format() read and write what expr-lang users write.
-// Dates are JS Dates (millisecond precision) without a location: formatting always prints UTC.
+// Go's reference-time layouts ("2006-01-02 15:04:05"), so date() and .Format() read and write what
+// expr-lang users write. Dates are JS Dates (millisecond precision) without a location: formatting
+// always prints UTC.
 
 type Token =
   | 'January'
@@ -91,7 +92,8 @@ function splitLayout(layout: string): Chunk[] {
   return chunks;
 }
 
-// Mirrors Go's nextStdChunk: the order of checks decides ambiguous spots such as "Jan" vs "January".
+// Mirrors Go's nextStdChunk: the order of checks decides ambiguous spots such as "Jan" vs
+// "January".
 function matchChunk(layout: string, index: number): { chunk: Chunk; length: number } | undefined {
   const rest = layout.slice(index);
   const token = (value: Token) => ({ chunk: { token: value }, length: value.length });
@@ -238,8 +240,9 @@ type ParsedFields = {
 };
 
 /**
- * Parses `value` with a Go layout. Without an offset in the value, the wall time is read in `timeZone`
- * (an IANA name, UTC when absent). Returns an error message instead of a Date when the value does not fit.
+ * Parses `value` with a Go layout. Without an offset in the value, the wall time is read in
+ * `timeZone` (an IANA name, UTC when absent). Returns an error message instead of a Date when the
+ * value does not fit.
  */
 export function parseGoTime(value: string, layout: string, timeZone?: string): Date | string {
   const fields: ParsedFields = {
@@ -280,7 +283,8 @@ export function parseGoTime(value: string, layout: string, timeZone?: string): D
     }
     const ok = parseToken(chunk.token, take, fields);
     if (!ok) return cannotParse();
-    // Go accepts fractional seconds after a seconds field even when the layout does not mention them.
+    // Go accepts fractional seconds after a seconds field even when the layout does not mention
+    // them.
     const next = chunks[index + 1];
     if (
       (chunk.token === '05' || chunk.token === '5') &&
@@ -458,7 +462,10 @@ export function daysInMonth(year: number, month: number): number {
 
 const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Converts a wall-clock time (carried in a UTC Date) in an IANA zone to the instant; a message when the zone is unknown. */
+/**
+ * Converts a wall-clock time (carried in a UTC Date) in an IANA zone to the instant; a message when
+ * the zone is unknown.
+ */
 function wallTimeInZone(wallTime: Date, timeZone: string): Date | string {
   let formatter = zoneFormatters.get(timeZone);
   if (formatter === undefined) {

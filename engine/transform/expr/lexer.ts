@@ -2,7 +2,9 @@
 
 export type TokenKind = 'identifier' | 'number' | 'string' | 'operator' | 'bracket' | 'eof';
 
-/** `offset` and `end` are UTF-16 indices into the source, so editors can highlight them directly. */
+/**
+ * `offset` and `end` are UTF-16 indices into the source, so editors can highlight them directly.
+ */
 export type Token = { kind: TokenKind; value: string; offset: number; end: number };
 
 export type LexError = { message: string; offset: number };

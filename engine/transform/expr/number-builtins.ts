@@ -1,4 +1,5 @@
-// expr-lang's numeric built-ins. Aggregates (max, min, mean, median) accept numbers and (nested) arrays of numbers.
+// expr-lang's numeric built-ins. Aggregates (max, min, mean, median) accept numbers and (nested)
+// arrays of numbers.
 import { defineFunction, type FunctionDefinition } from './function-definition';
 import { integerResult } from './operators';
 import { fail, type RuntimeContext } from './runtime-context';
@@ -51,7 +52,10 @@ function expectNumber(name: string, value: unknown): number {
   return Number(value);
 }
 
-/** The largest (direction 1) or smallest (-1) number, returned as given; Go's minMax, including its quirks. */
+/**
+ * The largest (direction 1) or smallest (-1) number, returned as given; Go's minMax, including its
+ * quirks.
+ */
 function extreme(
   name: string,
   args: unknown[],
@@ -99,7 +103,8 @@ function toInt64(name: string, value: unknown): bigint {
 
 function shiftCount(count: bigint): bigint {
   if (count < 0n) fail(`invalid operation: negative shift count ${count} (type int)`);
-  // Shifting an int64 by 64 or more already yields 0 (or -1); capping avoids building a huge bigint.
+  // Shifting an int64 by 64 or more already yields 0 (or -1); capping avoids building a huge
+  // bigint.
   return count > 64n ? 64n : count;
 }
 

@@ -22,13 +22,17 @@ const minInt64 = -(2n ** 63n);
 const maxInt64 = 2n ** 63n - 1n;
 const maxRangeSize = 1_000_000;
 /**
- * A match cannot be stopped once started, and takes up to (program size × input length) units of work, each up to
- * about 80 ns (a large Unicode class on the slow path): it is charged one step (about 1 µs of other work) per this many
- * units before it starts, so a whole step budget of matching stays near the time budget.
+ * A match cannot be stopped once started, and takes up to (program size × input length) units of
+ * work, each up to about 80 ns (a large Unicode class on the slow path): it is charged one step
+ * (about 1 µs of other work) per this many units before it starts, so a whole step budget of
+ * matching stays near the time budget.
  */
 const matchUnitsPerStep = 20;
 
-/** Normalises an exact integer: a number when it is a safe integer (unless `keepBigint`), otherwise a bigint. */
+/**
+ * Normalises an exact integer: a number when it is a safe integer (unless `keepBigint`), otherwise
+ * a bigint.
+ */
 export function integerResult(value: bigint, keepBigint = false): number | bigint {
   if (value < minInt64 || value > maxInt64)
     fail('integer overflow (result does not fit in 64 bits)');
@@ -43,7 +47,10 @@ export function integerResult(value: bigint, keepBigint = false): number | bigin
 
 type IntegerPair = { left: bigint; right: bigint; keepBigint: boolean };
 
-/** Both operands as exact integers when Go would see two ints; a bigint mixed with an integral number within int64 counts. */
+/**
+ * Both operands as exact integers when Go would see two ints; a bigint mixed with an integral
+ * number within int64 counts.
+ */
 function asIntegerPair(left: unknown, right: unknown): IntegerPair | undefined {
   const integral = (value: unknown) =>
     isInteger(value) ||
@@ -121,7 +128,10 @@ function multiply(left: unknown, right: unknown): unknown {
   return arithmetic('*', left, right) ?? mismatchedTypes('*', left, right);
 }
 
-/** `/` always yields a float in expr-lang. Division by zero is an error here (Go would give ±Inf, which no column can store). */
+/**
+ * `/` always yields a float in expr-lang. Division by zero is an error here (Go would give ±Inf,
+ * which no column can store).
+ */
 function divide(left: unknown, right: unknown): number {
   if (!isNumber(left) || !isNumber(right)) return mismatchedTypes('/', left, right);
   if (Number(right) === 0)
@@ -190,8 +200,8 @@ function stringOperator(
 
 /** Go's regexp.MatchString: whether the RE2 pattern matches anywhere in the text. */
 function matches(text: string, pattern: string, context: RuntimeContext): boolean {
-  // A pattern built at run time is compiled here, charged about a step per instruction before it starts
-  // (a literal one was compiled with the expression).
+  // A pattern built at run time is compiled here, charged about a step per instruction before it
+  // starts (a literal one was compiled with the expression).
   if (!isRegexCached(pattern)) {
     const size = checkRegexSize(pattern);
     if (typeof size === 'number') context.step(size);

@@ -1,4 +1,5 @@
-// Builds the syntax tree from tokens with expr-lang's precedence-climbing grammar (parser/parser.go upstream).
+// Builds the syntax tree from tokens with expr-lang's precedence-climbing grammar (parser/parser.go
+// upstream).
 import { childNodes, type BinaryOperator, type ExprNode, type UnaryOperator } from './ast';
 import { tokenize, type Token } from './lexer';
 
@@ -12,7 +13,10 @@ const predicate: ArgumentShape = { predicate: true, optional: false };
 const optionalPredicate: ArgumentShape = { predicate: true, optional: true };
 const optionalExpression: ArgumentShape = { predicate: false, optional: true };
 
-/** Built-ins whose second argument is a predicate (a closure over `#`), parsed specially like expr-lang does. */
+/**
+ * Built-ins whose second argument is a predicate (a closure over `#`), parsed specially like
+ * expr-lang does.
+ */
 export const predicateSignatures = {
   all: [expression, predicate],
   none: [expression, predicate],
@@ -76,7 +80,8 @@ const negatableOperators = new Set(['in', 'matches', 'contains', 'startsWith', '
 const operatorAliases: Record<string, BinaryOperator> = { '||': 'or', '&&': 'and', '^': '**' };
 
 // Parser recursion (parentheses, unary chains, nested literals) and the finished tree's depth are
-// bounded so hostile input becomes a parse error instead of a stack overflow in the parser or evaluator.
+// bounded so hostile input becomes a parse error instead of a stack overflow in the parser or
+// evaluator.
 const maxNesting = 200;
 const maxTreeDepth = 1000;
 const maxSourceLength = 100_000;
@@ -194,7 +199,8 @@ class Parser {
       } else if (previousOperator === '??' && operatorToken.value !== '??') {
         this.fail(
           operatorToken,
-          `Operator (${operatorToken.value}) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.`,
+          `Operator (${operatorToken.value}) and coalesce expressions (??) cannot be mixed. Wrap ` +
+            `either by parentheses.`,
         );
       } else if (chainedComparisons.has(operatorToken.value)) {
         left = this.parseComparison(left, operatorToken);
@@ -219,9 +225,9 @@ class Parser {
   }
 
   /**
-   * `a < b < c` means `a < b and b < c`, as in expr-lang. Only the four ordering operators chain; `==`, `!=`, `in`
-   * and the string operators share their precedence but are plain left-associative operators, so
-   * `1 < 2 == true` is `(1 < 2) == true`.
+   * `a < b < c` means `a < b and b < c`, as in expr-lang. Only the four ordering operators chain;
+   * `==`, `!=`, `in` and the string operators share their precedence but are plain left-associative
+   * operators, so `1 < 2 == true` is `(1 < 2) == true`.
    */
   private parseComparison(left: ExprNode, operatorToken: Token): ExprNode {
     let root: ExprNode | undefined;
@@ -307,7 +313,8 @@ class Parser {
       let name = '';
       if (token.value === '#') {
         this.advance();
-        // Only a name written right after `#` belongs to it: `# in x` is the element, not a pointer named "in".
+        // Only a name written right after `#` belongs to it: `# in x` is the element, not a pointer
+        // named "in".
         if (this.current.kind === 'identifier' && this.current.offset === token.end)
           name = this.advance().value;
       }
@@ -427,7 +434,8 @@ class Parser {
       } else {
         this.fail(
           keyToken,
-          `a map key must be a quoted string, a number, an identifier, or an expression enclosed in parentheses (unexpected token ${JSON.stringify(keyToken.value)})`,
+          `a map key must be a quoted string, a number, an identifier, or an expression enclosed ` +
+            `in parentheses (unexpected token ${JSON.stringify(keyToken.value)})`,
         );
       }
       this.expect('operator', ':');
@@ -529,7 +537,10 @@ function parseNumber(token: Token): ExprNode {
   return { kind: 'int', value: safe ? Number(value) : value, offset: token.offset };
 }
 
-/** Measured without recursion, because a long left-associative chain like `1+1+…` is deep without nesting. */
+/**
+ * Measured without recursion, because a long left-associative chain like `1+1+…` is deep without
+ * nesting.
+ */
 function treeDepth(root: ExprNode): number {
   let deepest = 0;
   const stack: [ExprNode, number][] = [[root, 1]];

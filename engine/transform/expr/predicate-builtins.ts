@@ -1,5 +1,6 @@
 // expr-lang's built-ins that take a predicate (a closure over `#`). Every predicate call is an
-// evaluation step, so nested loops like map(1..1000000, map(1..1000000, #)) stop at the step budget.
+// evaluation step, so nested loops like map(1..1000000, map(1..1000000, #)) stop at the step
+// budget.
 import { expectArray } from './builtin-arguments';
 import { sortValues } from './collection-builtins';
 import { integerResult } from './operators';

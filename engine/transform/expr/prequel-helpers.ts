@@ -1,8 +1,8 @@
-// Prequel's spreadsheet-style helpers, available next to the expr-lang built-ins in stream mappings.
-// Text helpers count Unicode code points, turn numbers and booleans into text the way string() does,
-// and pass nil through (a NULL column stays NULL), except CONCATENATE, which reads nil as "".
-// IF evaluates only the branch it picks, so IF(x != 0, 10 / x, 0) cannot fail on the other branch,
-// and reads a nil condition as false, as spreadsheets read a blank cell.
+// Prequel's spreadsheet-style helpers, available next to the expr-lang built-ins in stream
+// mappings. Text helpers count Unicode code points, turn numbers and booleans into text the way
+// string() does, and pass nil through (a NULL column stays NULL), except CONCATENATE, which reads
+// nil as "". IF evaluates only the branch it picks, so IF(x != 0, 10 / x, 0) cannot fail on the
+// other branch, and reads a nil condition as false, as spreadsheets read a blank cell.
 import { defineFunction, type FunctionDefinition } from './function-definition';
 import { daysInMonth, formatGoTime } from './go-time';
 import { fail, type RuntimeContext } from './runtime-context';
@@ -88,7 +88,10 @@ export const prequelHelpers: Record<string, FunctionDefinition> = {
 
 const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
 
-/** A letter, digit or underscore in any script; ASCII is decided without the regex (PROPER runs per character). */
+/**
+ * A letter, digit or underscore in any script; ASCII is decided without the regex (PROPER runs per
+ * character).
+ */
 function isWordCharacter(char: string): boolean {
   const code = char.charCodeAt(0);
   if (code < 0x80)
@@ -120,7 +123,10 @@ function characterCount(helper: string, count: unknown): number {
 const timestampPattern =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
-/** ISO dates and timestamps (with `T` or a space, optional seconds, fraction and offset) as RFC 3339 in UTC. */
+/**
+ * ISO dates and timestamps (with `T` or a space, optional seconds, fraction and offset) as RFC 3339
+ * in UTC.
+ */
 function toRfc3339(text: string): string | undefined {
   const match = timestampPattern.exec(text.trim());
   if (match === null) return undefined;
@@ -168,7 +174,8 @@ function toRfc3339(text: string): string | undefined {
   date.setUTCHours(numbers.hour, numbers.minute, numbers.second, 0);
   const utc = new Date(date.getTime() - offsetMilliseconds);
   if (utc.getUTCFullYear() < 0 || utc.getUTCFullYear() > 9999) return undefined;
-  // The fraction is copied as written: a Date would cut microseconds that Postgres timestamps carry.
+  // The fraction is copied as written: a Date would cut microseconds that Postgres timestamps
+  // carry.
   const digits = fraction.replace(/0+$/, '');
   return `${formatGoTime(utc, '2006-01-02T15:04:05')}${digits === '' ? '' : `.${digits}`}Z`;
 }

@@ -1,5 +1,6 @@
-// Budgets for one evaluation: every evaluation step and every produced string or array is charged here, and the
-// clock is read every so many steps, so an expression stops when it has done too much or taken too long.
+// Budgets for one evaluation: every evaluation step and every produced string or array is charged
+// here, and the clock is read every so many steps, so an expression stops when it has done too much
+// or taken too long.
 
 /** A failure caused by the expression or its input; the evaluator turns it into an error value. */
 export class ExprRuntimeError extends Error {
@@ -21,9 +22,14 @@ export type RuntimeContext = {
   maxOutputLength: number;
   /** Charges `count` steps; fails once the budget is spent. */
   step(count?: number): void;
-  /** Fails when a string or array of `length` would exceed the output bound; charges its allocation. */
+  /**
+   * Fails when a string or array of `length` would exceed the output bound; charges its allocation.
+   */
   reserveOutput(length: number): void;
-  /** Charges for reading a string or array of `length` elements, so rescanning a huge value is not free. */
+  /**
+   * Charges for reading a string or array of `length` elements, so rescanning a huge value is not
+   * free.
+   */
   scan(length: number): void;
 };
 
@@ -33,7 +39,10 @@ export type RuntimeLimits = {
   maxOutputLength?: number;
   /** Wall-clock time the evaluation may take, from `startedAt`. */
   maxMilliseconds?: number;
-  /** When the time budget began (performance.now()); a record's expressions share one. Defaults to the evaluation's start. */
+  /**
+   * When the time budget began (performance.now()); a record's expressions share one. Defaults to
+   * the evaluation's start.
+   */
   startedAt?: number;
 };
 
@@ -41,22 +50,26 @@ export const defaultMaxSteps = 100_000;
 export const defaultMaxOutputLength = 1_000_000;
 export const defaultMaxMilliseconds = 100;
 
-// Reading the clock costs about as much as a few steps: it is read once every this many charged steps (a charge is
-// made before the work it pays for, so no more than this much work goes unchecked).
+// Reading the clock costs about as much as a few steps: it is read once every this many charged
+// steps (a charge is made before the work it pays for, so no more than this much work goes
+// unchecked).
 const stepsPerClockCheck = 1000;
 
 const timeBudgetMessage = 'expression took too long';
 const budgetFix =
-  'simplify the expression: avoid work that grows with the input, such as long repeat() results, map or filter over large ranges, nested loops, or large regular expressions on long text';
+  'simplify the expression: avoid work that grows with the input, such as long repeat() results, ' +
+  'map or filter over large ranges, nested loops, or large regular expressions on long text';
 
-// Charging one step per this many produced or scanned elements bounds memory as well as time:
-// a loop that keeps building (or rereading) large strings runs out of steps long before anything else.
+// Charging one step per this many produced or scanned elements bounds memory as well as time: a
+// loop that keeps building (or rereading) large strings runs out of steps long before anything
+// else.
 const elementsPerStep = 100;
 
 /**
- * A RuntimeContext that is reused: `begin` starts the next evaluation with a fresh budget. A compiled expression
- * keeps one, because a load evaluates it for every record and a new context each time (an object and its methods)
- * was a measurable share of that work. Evaluation is synchronous, so one evaluation never overlaps another.
+ * A RuntimeContext that is reused: `begin` starts the next evaluation with a fresh budget. A
+ * compiled expression keeps one, because a load evaluates it for every record and a new context
+ * each time (an object and its methods) was a measurable share of that work. Evaluation is
+ * synchronous, so one evaluation never overlaps another.
  */
 export class EvaluationBudget implements RuntimeContext {
   now = new Date(0);
@@ -74,7 +87,8 @@ export class EvaluationBudget implements RuntimeContext {
     this.maxOutputLength = limits.maxOutputLength ?? defaultMaxOutputLength;
     this.maxMilliseconds = limits.maxMilliseconds ?? defaultMaxMilliseconds;
     this.steps = 0;
-    // A shared budget may be spent already (a record's earlier expressions took it): then this one stops at once.
+    // A shared budget may be spent already (a record's earlier expressions took it): then this one
+    // stops at once.
     this.deadline = (limits.startedAt ?? performance.now()) + this.maxMilliseconds;
     this.nextCheck =
       limits.startedAt === undefined ? Math.min(stepsPerClockCheck, this.maxSteps + 1) : 0;

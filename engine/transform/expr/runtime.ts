@@ -1,6 +1,7 @@
-// The value model shared by operators and built-ins (expr-lang's vm/runtime): types, equality, ordering,
-// member access and Go's %v printing. Member access is the sandbox boundary: it only ever reads own
-// enumerable properties of plain objects and array elements, never prototypes or JS methods.
+// The value model shared by operators and built-ins (expr-lang's vm/runtime): types, equality,
+// ordering, member access and Go's %v printing. Member access is the sandbox boundary: it only ever
+// reads own enumerable properties of plain objects and array elements, never prototypes or JS
+// methods.
 import { GoDuration } from './go-duration';
 import { formatGoTime } from './go-time';
 import { fail, type RuntimeContext } from './runtime-context';
@@ -11,7 +12,10 @@ export function isNil(value: unknown): value is null | undefined {
   return value === null || value === undefined;
 }
 
-/** Integers are safe-integer numbers or bigints; every other number is a float, as Go's int/float64 split. */
+/**
+ * Integers are safe-integer numbers or bigints; every other number is a float, as Go's int/float64
+ * split.
+ */
 export function isInteger(value: unknown): value is number | bigint {
   return typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value));
 }
@@ -49,17 +53,20 @@ export function mismatchedTypes(operator: string, left: unknown, right: unknown)
   );
 }
 
-/** An own, enumerable property: inherited names such as `constructor` or `__proto__` read as missing. */
+/**
+ * An own, enumerable property: inherited names such as `constructor` or `__proto__` read as
+ * missing.
+ */
 export function ownValue(map: ExprMap, key: string): unknown {
   return Object.prototype.propertyIsEnumerable.call(map, key) ? map[key] : undefined;
 }
 
 /**
- * Writes a map entry as plain data, so a key like "__proto__" cannot change the object's prototype. Only
- * "__proto__" needs defineProperty: it is the one inherited accessor of a plain object, and every other inherited
- * name ("constructor", "toString", …) is a writable data property that assignment shadows with an own one.
- * Assignment keeps the object in V8's fast mode, which defineProperty on every key did not (slower to build and
- * to serialise, more garbage).
+ * Writes a map entry as plain data, so a key like "__proto__" cannot change the object's prototype.
+ * Only "__proto__" needs defineProperty: it is the one inherited accessor of a plain object, and
+ * every other inherited name ("constructor", "toString", …) is a writable data property that
+ * assignment shadows with an own one. Assignment keeps the object in V8's fast mode, which
+ * defineProperty on every key did not (slower to build and to serialise, more garbage).
  */
 export function setEntry(map: ExprMap, key: string, value: unknown): void {
   if (key === '__proto__')
@@ -98,7 +105,8 @@ export function codePointLength(text: string): number {
 
 export function isEqual(left: unknown, right: unknown): boolean {
   if (isNil(left) || isNil(right)) return isNil(left) && isNil(right);
-  // Loose equality compares a bigint with a number exactly, which is what mixed integer columns need.
+  // Loose equality compares a bigint with a number exactly, which is what mixed integer columns
+  // need.
   if (isNumber(left) && isNumber(right)) return left == right;
   if (isDate(left) && isDate(right)) return left.getTime() === right.getTime();
   if (left instanceof GoDuration && right instanceof GoDuration)
@@ -139,7 +147,10 @@ export function toInt(value: unknown, what: string): number {
   return fail(`${what} must be an integer, not ${typeName(value)}`);
 }
 
-/** `value.key` / `value[key]` with expr-lang's rules: negative array indices count from the end, missing map keys are nil. */
+/**
+ * `value.key` / `value[key]` with expr-lang's rules: negative array indices count from the end,
+ * missing map keys are nil.
+ */
 export function fetch(from: unknown, key: unknown): unknown {
   if (Array.isArray(from) || typeof from === 'string') {
     if (!isNumber(key)) fail(`cannot fetch ${formatValue(key)} from ${typeName(from)}`);
@@ -154,7 +165,10 @@ export function fetch(from: unknown, key: unknown): unknown {
   return fail(`cannot fetch ${formatValue(key)} from ${typeName(from)}`);
 }
 
-/** Like fetch, but nil when the key or index is missing or the value cannot be indexed (get, first, last). */
+/**
+ * Like fetch, but nil when the key or index is missing or the value cannot be indexed (get, first,
+ * last).
+ */
 export function fetchOrNil(from: unknown, key: unknown): unknown {
   if (Array.isArray(from) || typeof from === 'string') {
     const items = typeof from === 'string' ? codePoints(from) : from;
@@ -173,7 +187,10 @@ export function sortedKeys(map: ExprMap): string[] {
   return Object.keys(map).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Go's `fmt.Sprint` rendering, which string() and CONCATENATE use; long output is cut off by the context. */
+/**
+ * Go's `fmt.Sprint` rendering, which string() and CONCATENATE use; long output is cut off by the
+ * context.
+ */
 export function formatValue(value: unknown, context?: RuntimeContext): string {
   const parts: string[] = [];
   let length = 0;
@@ -219,7 +236,10 @@ function formatScalar(value: unknown): string {
   return `<${typeName(value)}>`;
 }
 
-/** Go prints float64 with %v as the shortest representation, switching to exponent form below 1e-4 and from 1e6. */
+/**
+ * Go prints float64 with %v as the shortest representation, switching to exponent form below 1e-4
+ * and from 1e6.
+ */
 export function formatGoFloat(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';

@@ -1,5 +1,5 @@
-// expr-lang's string built-ins with Go's strings-package semantics, except that positions and lengths
-// count Unicode code points rather than UTF-8 bytes.
+// expr-lang's string built-ins with Go's strings-package semantics, except that positions and
+// lengths count Unicode code points rather than UTF-8 bytes.
 import { expectArray, expectInteger, expectString } from './builtin-arguments';
 import { defineFunction, type FunctionDefinition } from './function-definition';
 import { fail, type RuntimeContext } from './runtime-context';
@@ -60,7 +60,8 @@ export const stringBuiltins: Record<string, FunctionDefinition> = {
     const parts = expectArray('join', items).map((item) => {
       if (typeof item !== 'string')
         fail(
-          `invalid argument for join (expected array of strings, got an element of type ${typeName(item)})`,
+          `invalid argument for join (expected array of strings, got an element of type ` +
+            `${typeName(item)})`,
         );
       return item;
     });
@@ -85,7 +86,9 @@ export const stringBuiltins: Record<string, FunctionDefinition> = {
   ),
 };
 
-/** Go's strings.SplitN / SplitAfterN: a limit of 0 gives no pieces, a negative limit all of them. */
+/**
+ * Go's strings.SplitN / SplitAfterN: a limit of 0 gives no pieces, a negative limit all of them.
+ */
 function splitGo(
   name: string,
   text: unknown,
@@ -118,7 +121,10 @@ function splitGo(
   return pieces;
 }
 
-/** Go's strings.Replace: an empty `old` inserts `replacement` before every code point and at the end. */
+/**
+ * Go's strings.Replace: an empty `old` inserts `replacement` before every code point and at the
+ * end.
+ */
 function replaceGo(
   text: string,
   old: string,

@@ -1,5 +1,6 @@
-// Compiles Prequel request templates (uri, headers, body): Go text/template syntax, rendered against
-// plain JS data such as { Record, IsDeleted, ProviderID } or { Records, ProviderID, LoadID }.
+// Compiles Prequel request templates (uri, headers, body): Go text/template syntax, rendered
+// against plain JS data such as { Record, IsDeleted, ProviderID } or { Records, ProviderID, LoadID
+// }.
 import { executeTemplate, type RenderResult } from './execute';
 import { builtinFunctions } from './functions';
 import {
@@ -82,7 +83,9 @@ function operandPath(operand: OperandNode, scope: Scope): DataPath {
   }
 }
 
-/** A pipeline of a single plain operand (`.Record`, `$r.address`) stands for that operand's path. */
+/**
+ * A pipeline of a single plain operand (`.Record`, `$r.address`) stands for that operand's path.
+ */
 function pipePath(pipe: PipeNode, scope: Scope): DataPath {
   const [cmd] = pipe.cmds;
   const [operand] = cmd?.args ?? [];
@@ -172,7 +175,8 @@ function collectList(list: ListNode, scope: Scope, collector: Collector): void {
       case 'template': {
         if (node.pipe) collectPipe(node.pipe, scope, collector);
         const body = collector.templates.get(node.name);
-        // A called template starts over with dot (and $) set to the argument; recursion is visited once.
+        // A called template starts over with dot (and $) set to the argument; recursion is visited
+        // once.
         if (body && !collector.calling.has(node.name)) {
           const dot = node.pipe ? pipePath(node.pipe, scope) : null;
           collector.calling.add(node.name);
@@ -186,10 +190,10 @@ function collectList(list: ListNode, scope: Scope, collector: Collector): void {
 }
 
 /**
- * The record fields a template reads, as dotted paths under `.Record` (or `.Records[N]`), in order of
- * first use: `{{.Record.email}}/{{.Record.address.city}}` gives ['email', 'address.city']. Used to
- * check that a URI only uses fields of the record schema. Reads the analysis cannot follow (through
- * variables set from function results, say) are not reported.
+ * The record fields a template reads, as dotted paths under `.Record` (or `.Records[N]`), in order
+ * of first use: `{{.Record.email}}/{{.Record.address.city}}` gives ['email', 'address.city']. Used
+ * to check that a URI only uses fields of the record schema. Reads the analysis cannot follow
+ * (through variables set from function results, say) are not reported.
  */
 export function templateReferences(template: CompiledTemplate): string[] {
   const parsed = parsedTemplates.get(template);

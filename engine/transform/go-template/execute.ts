@@ -1,6 +1,6 @@
-// Runs a parsed template against plain JS data, following Go's text/template exec.go: dot, variables
-// and their scopes, pipelines, if/with/range/template, and Go's error texts. Every run is bounded in
-// steps, output size and nesting, so a template cannot hang or exhaust the engine.
+// Runs a parsed template against plain JS data, following Go's text/template exec.go: dot,
+// variables and their scopes, pipelines, if/with/range/template, and Go's error texts. Every run is
+// bounded in steps, output size and nesting, so a template cannot hang or exhaust the engine.
 import { builtinFunctions, type BuiltinFunction } from './functions';
 import { goQuote } from './go-quote';
 import {
@@ -39,11 +39,17 @@ import { formatValue, sprint, type FormatLimits } from './sprintf';
 export type RenderLimits = { maxOutputLength: number; maxSteps: number };
 export type RenderResult = { ok: true; output: string } | { ok: false; error: { message: string } };
 
-/** Go allows 100000 nested template calls; recursion that deep is always a mistake in a request template. */
+/**
+ * Go allows 100000 nested template calls; recursion that deep is always a mistake in a request
+ * template.
+ */
 export const MAX_TEMPLATE_DEPTH = 100;
 /** `range N` over an int (Go 1.22) is capped so that a number from data cannot spin forever. */
 export const MAX_RANGE_INTEGER = 1_000_000;
-/** Nested if/with/range/template executions, across template calls; keeps recursion inside the JS stack. */
+/**
+ * Nested if/with/range/template executions, across template calls; keeps recursion inside the JS
+ * stack.
+ */
 const MAX_EXECUTION_NESTING = 1000;
 
 /** Marks "no value piped in" apart from a piped nil, as Go's missingVal does. */
@@ -90,11 +96,17 @@ class Execution {
     return this.output;
   }
 
-  /** Go's message shape: template: NAME:LINE:COLUMN: executing "NAME" at <NODE>: MESSAGE (1-based column). */
+  /**
+   * Go's message shape: template: NAME:LINE:COLUMN: executing "NAME" at <NODE>: MESSAGE (1-based
+   * column).
+   */
   describe(message: string): string {
     if (!this.node) return `template: ${this.templateName}: ${message}`;
     const { line, column } = positionOf(this.template.source, this.node.pos);
-    return `template: ${this.template.name}:${line}:${column}: executing ${goQuote(this.templateName)} at <${nodeToString(this.node)}>: ${message}`;
+    return (
+      `template: ${this.template.name}:${line}:${column}: executing ` +
+      `${goQuote(this.templateName)} at <${nodeToString(this.node)}>: ${message}`
+    );
   }
 
   private errorf(message: string): never {
@@ -180,7 +192,8 @@ class Execution {
         this.write(node.text);
         return null;
       case 'action': {
-        // An action that declares variables prints nothing; its variables live until the enclosing {{end}}.
+        // An action that declares variables prints nothing; its variables live until the enclosing
+        // {{end}}.
         const value = this.evalPipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) this.printValue(node, value);
         return null;
@@ -384,7 +397,9 @@ class Execution {
     return this.evalFieldChain(dot, value, node, node.path, args, final);
   }
 
-  /** Walks .X.Y[0].Z from the receiver; only the last step may receive arguments (and then fails). */
+  /**
+   * Walks .X.Y[0].Z from the receiver; only the last step may receive arguments (and then fails).
+   */
   private evalFieldChain(
     dot: unknown,
     receiver: unknown,
@@ -413,7 +428,8 @@ class Execution {
     const kind = kindOf(receiver);
     const name = segment.kind === 'field' ? segment.name : `[${segment.index}]`;
     // A missing key reads as nil and so does anything read through it (Go's default missingkey
-    // behaviour), but a null stored in data is Go's nil interface{}, which cannot be walked through.
+    // behaviour), but a null stored in data is Go's nil interface{}, which cannot be walked
+    // through.
     if (receiver === null)
       this.errorf(
         `nil pointer evaluating interface {}${segment.kind === 'field' ? '.' : ''}${name}`,
@@ -465,7 +481,9 @@ class Execution {
     }
   }
 
-  /** printf's format is a Go string parameter: literals of other types and other values are refused. */
+  /**
+   * printf's format is a Go string parameter: literals of other types and other values are refused.
+   */
   private evalStringArg(dot: unknown, node: OperandNode): string {
     this.at(node);
     switch (node.type) {

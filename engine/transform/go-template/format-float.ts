@@ -26,13 +26,19 @@ function exactDigits(x: number): Digits {
   return trimZeros({ digits, dp });
 }
 
-/** The shortest digits that read back as the same double; JS's algorithm picks the same ones as Go's. */
+/**
+ * The shortest digits that read back as the same double; JS's algorithm picks the same ones as
+ * Go's.
+ */
 function shortestDigits(x: number): Digits {
   const [mantissa = '0', exponent = '0'] = x.toExponential().split('e');
   return trimZeros({ digits: mantissa.replace('.', ''), dp: Number(exponent) + 1 });
 }
 
-/** One pass from the end: a regex like /0+$/ retries from every zero and takes quadratic time on long digit runs. */
+/**
+ * One pass from the end: a regex like /0+$/ retries from every zero and takes quadratic time on
+ * long digit runs.
+ */
 function trimZeros({ digits, dp }: Digits): Digits {
   let end = digits.length;
   while (end > 0 && digits.charCodeAt(end - 1) === 48) end--;
@@ -77,7 +83,9 @@ function formatF({ digits, dp }: Digits, prec: number): string {
   return out;
 }
 
-/** strconv.FormatFloat(value, format, precision, 64); precision -1 means the shortest exact form. */
+/**
+ * strconv.FormatFloat(value, format, precision, 64); precision -1 means the shortest exact form.
+ */
 export function formatFloat(
   value: number,
   format: 'e' | 'E' | 'f' | 'g' | 'G',
@@ -118,7 +126,8 @@ export function formatFloat(
       const nd = digits.digits.length;
       let eprec = prec;
       if (eprec > nd && nd >= digits.dp) eprec = nd;
-      // %e is used when the exponent is below -4 or at least the precision; shortest form decides with 6.
+      // %e is used when the exponent is below -4 or at least the precision; shortest form decides
+      // with 6.
       if (shortest) eprec = 6;
       const exp = digits.dp - 1;
       if (exp < -4 || exp >= eprec) {

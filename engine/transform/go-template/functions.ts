@@ -161,7 +161,8 @@ function eq(args: readonly unknown[], limits: FormatLimits): boolean {
       equal = isNil(first) === isNil(other);
     } else if (kindOf(first) !== kindOf(other)) {
       throw new GoError(
-        `non-comparable types ${sprint([first], limits)}: ${typeName(first)}, ${typeName(other)}: ${sprint([other], limits)}`,
+        `non-comparable types ${sprint([first], limits)}: ${typeName(first)}, ` +
+          `${typeName(other)}: ${sprint([other], limits)}`,
       );
     } else if (first instanceof Date && other instanceof Date) {
       equal = first.getTime() === other.getTime();
@@ -192,7 +193,9 @@ function lt(a: unknown, b: unknown): boolean {
 
 // --- escaping ------------------------------------------------------------------------------------
 
-/** The text of the arguments as html, js and urlquery see it: nil is "<no value>", as when printed. */
+/**
+ * The text of the arguments as html, js and urlquery see it: nil is "<no value>", as when printed.
+ */
 function evalArgs(args: readonly unknown[], limits: FormatLimits): string {
   if (args.length === 1 && typeof args[0] === 'string') return args[0];
   return sprint(
@@ -249,7 +252,10 @@ function queryEscape(s: string): string {
   return out;
 }
 
-/** Strings built by functions count against the output limit, so doubling a variable cannot exhaust memory. */
+/**
+ * Strings built by functions count against the output limit, so doubling a variable cannot exhaust
+ * memory.
+ */
 function bounded(s: string, limits: FormatLimits): string {
   if (s.length > limits.maxLength)
     throw new LimitError(`template output exceeds the limit of ${limits.maxLength} characters`);

@@ -3,7 +3,8 @@
 
 /**
  * A float64 whose value happens to be integral. JS cannot tell 1.0 from 1, but Go can: the literal
- * `1.0` is a float64 and prints as `1`, while `eq 1 1.0` fails. Data numbers never need this wrapper.
+ * `1.0` is a float64 and prints as `1`, while `eq 1 1.0` fails. Data numbers never need this
+ * wrapper.
  */
 export class GoFloat {
   constructor(readonly value: number) {}
@@ -32,7 +33,8 @@ export function kindOf(value: unknown): Kind {
     case 'bigint':
       return 'int';
     case 'number':
-      // Integral numbers are Go ints, so IDs and counts print without an exponent; the rest are float64.
+      // Integral numbers are Go ints, so IDs and counts print without an exponent; the rest are
+      // float64.
       return Number.isInteger(value) && value >= -INT64_LIMIT && value < INT64_LIMIT
         ? 'int'
         : 'float';
@@ -94,7 +96,10 @@ export function ownKeys(map: object): string[] {
   return Object.keys(map).filter((key) => key !== '__proto__');
 }
 
-/** An own, enumerable data property, or undefined: prototypes, `__proto__` and getters read as missing. */
+/**
+ * An own, enumerable data property, or undefined: prototypes, `__proto__` and getters read as
+ * missing.
+ */
 export function ownField(map: object, key: string): unknown {
   if (key === '__proto__') return undefined;
   const descriptor = Object.getOwnPropertyDescriptor(map, key);
@@ -131,7 +136,9 @@ export function utf8Length(s: string): number {
   return length;
 }
 
-/** Go's truth: zero values, nil and empty collections are false; ok is false when Go has no answer. */
+/**
+ * Go's truth: zero values, nil and empty collections are false; ok is false when Go has no answer.
+ */
 export function isTrue(value: unknown): { truth: boolean; ok: boolean } {
   switch (kindOf(value)) {
     case 'nil':
@@ -160,7 +167,10 @@ export function truth(value: unknown): boolean {
   return isTrue(value).truth;
 }
 
-/** Data deeper than this is refused rather than walked, so cyclic or hostile data cannot blow the stack. */
+/**
+ * Data deeper than this is refused rather than walked, so cyclic or hostile data cannot blow the
+ * stack.
+ */
 export const MAX_DATA_DEPTH = 500;
 
 export function checkDataDepth(depth: number): void {
@@ -174,7 +184,9 @@ export function formatTime(date: Date): string {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
-/** Compact JSON of a record or list, for the `AsJson` field. bigints are written as exact integers. */
+/**
+ * Compact JSON of a record or list, for the `AsJson` field. bigints are written as exact integers.
+ */
 export function toJsonText(value: unknown): string {
   return jsonText(value, 0) ?? 'null';
 }
@@ -209,7 +221,9 @@ function jsonText(value: unknown, depth: number): string | undefined {
   return `{${members.join(',')}}`;
 }
 
-/** Go compares strings bytewise, which for UTF-8 is code point order (JS `<` compares UTF-16 units). */
+/**
+ * Go compares strings bytewise, which for UTF-8 is code point order (JS `<` compares UTF-16 units).
+ */
 export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
   const left = a[Symbol.iterator]();

@@ -3,8 +3,8 @@
 // Differences from Go, on purpose:
 // - The whole input is tokenized up front; lexing stops at the first error, which becomes the last
 //   token, so the parser still reports errors in source order like Go's lazy lexer.
-// - `[N]` written right after a field, variable, `.`, `)` or another `[N]` is an `index` token: Prequel's
-//   documentation uses `{{.Records[0].timezone}}`, which Go itself would reject.
+// - `[N]` written right after a field, variable, `.`, `)` or another `[N]` is an `index` token:
+//   Prequel's documentation uses `{{.Records[0].timezone}}`, which Go itself would reject.
 import { formatRune, goQuote } from './go-quote';
 
 export type TokenType =
@@ -393,7 +393,10 @@ class Lexer {
     return 'insideAction';
   }
 
-  /** Whether the input is at a character that may follow an identifier; '[' only for the index extension. */
+  /**
+   * Whether the input is at a character that may follow an identifier; '[' only for the index
+   * extension.
+   */
   private atTerminator(): boolean {
     const r = this.peek();
     if (r === EOF || isSpace(r)) return true;

@@ -1,5 +1,6 @@
 // Builds the parse tree of a Go text/template, following Go's text/template/parse (Go 1.23) and its
-// error messages. Nesting is bounded so that hostile templates fail with an error, not a stack overflow.
+// error messages. Nesting is bounded so that hostile templates fail with an error, not a stack
+// overflow.
 import { goQuote } from './go-quote';
 import { describeToken, lexTemplate, type Token, type TokenType } from './lexer';
 
@@ -18,7 +19,9 @@ export type IdentifierNode = { type: 'identifier'; pos: number; name: string };
 export type DotNode = { type: 'dot'; pos: number };
 export type NilNode = { type: 'nil'; pos: number };
 export type BoolNode = { type: 'bool'; pos: number; value: boolean };
-/** Go's ideal constants: ints beyond int64 but within uint64 parse, and fail when used (as in Go). */
+/**
+ * Go's ideal constants: ints beyond int64 but within uint64 parse, and fail when used (as in Go).
+ */
 export type NumberValue =
   { kind: 'int'; value: bigint } | { kind: 'float'; value: number } | { kind: 'overflow' };
 export type NumberNode = { type: 'number'; pos: number; text: string; value: NumberValue };
@@ -205,7 +208,9 @@ class Parser {
       this.errorf(`multiple definition of template ${goQuote(name)}`, root.pos);
   }
 
-  /** Parses a body in a fresh scope, as Go parses {{define}} and {{block}} bodies as separate trees. */
+  /**
+   * Parses a body in a fresh scope, as Go parses {{define}} and {{block}} bodies as separate trees.
+   */
   private parseBody(context: string, opening: { keyword: string; pos: number }): ListNode {
     const savedVars = this.vars;
     const savedRangeDepth = this.rangeDepth;
@@ -298,7 +303,8 @@ class Parser {
     let elseList: ListNode | null = null;
     if (next.type === 'else') {
       const pending = this.peek();
-      // {{if a}}_{{else if b}}_{{end}} is {{if a}}_{{else}}{{if b}}_{{end}}{{end}}, with one shared {{end}}.
+      // {{if a}}_{{else if b}}_{{end}} is {{if a}}_{{else}}{{if b}}_{{end}}{{end}}, with one shared
+      // {{end}}.
       if (
         (context === 'if' && pending.type === 'if') ||
         (context === 'with' && pending.type === 'with')
@@ -381,7 +387,8 @@ class Parser {
       break;
     }
     if (pipe.isAssign) {
-      // Go accepts "$x = 1" for an undeclared $x and fails when executing; we fail early with Go's words.
+      // Go accepts "$x = 1" for an undeclared $x and fails when executing; we fail early with Go's
+      // words.
       for (const variable of pipe.decl) {
         if (!declaredBefore.includes(variable.name))
           this.errorf(`undefined variable ${goQuote(variable.name)}`, variable.pos);
@@ -622,8 +629,9 @@ const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
 };
 
 /**
- * Reads one possibly escaped character of a Go literal, like strconv.UnquoteChar. Returns the value and
- * whether it is a single byte (\x and octal escapes) rather than a code point, or null when invalid.
+ * Reads one possibly escaped character of a Go literal, like strconv.UnquoteChar. Returns the value
+ * and whether it is a single byte (\x and octal escapes) rather than a code point, or null when
+ * invalid.
  */
 function unquoteChar(
   s: string,
@@ -666,7 +674,8 @@ export function unquoteGoString(quoted: string): string | null {
   if (quoted.length < 2 || !quoted.startsWith('"') || !quoted.endsWith('"')) return null;
   const body = quoted.slice(1, -1);
   if (!body.includes('\\')) return body.includes('"') ? null : body;
-  // \x and octal escapes are raw bytes, so collect UTF-8 and decode once (invalid bytes become U+FFFD).
+  // \x and octal escapes are raw bytes, so collect UTF-8 and decode once (invalid bytes become
+  // U+FFFD).
   const bytes: number[] = [];
   for (let at = 0; at < body.length;) {
     const char = unquoteChar(body, at, '"');
@@ -739,7 +748,10 @@ export function nodeToString(node: OperandNode | CommandNode | Node | ListNode):
     case 'with':
     case 'range': {
       const elsePart = node.elseList ? `{{else}}${nodeToString(node.elseList)}` : '';
-      return `{{${node.type} ${nodeToString(node.pipe)}}}${nodeToString(node.list)}${elsePart}{{end}}`;
+      return (
+        `{{${node.type} ` +
+        `${nodeToString(node.pipe)}}}${nodeToString(node.list)}${elsePart}{{end}}`
+      );
     }
     case 'template':
       return `{{template ${goQuote(node.name)}${node.pipe ? ` ${nodeToString(node.pipe)}` : ''}}}`;

@@ -1,8 +1,8 @@
 // Go's fmt for template values: Sprint, Sprintln, Sprintf and the default %v text, including Go's
 // in-band error notes such as %!d(string=x) and %!(EXTRA int=1).
 //
-// On purpose unlike Go: %e %f %g also accept ints (JSON data cannot tell 3 from 3.0, so a price of 3
-// must still print as 3.00); %x %X %b on floats and %p are reported as bad verbs; times print as
+// On purpose unlike Go: %e %f %g also accept ints (JSON data cannot tell 3 from 3.0, so a price of
+// 3 must still print as 3.00); %x %X %b on floats and %p are reported as bad verbs; times print as
 // RFC 3339 (Go would call time.Time's String method).
 import { formatFloat } from './format-float';
 import { formatRune, goQuote, goQuoteRune, isPrintableRune } from './go-quote';
@@ -576,7 +576,8 @@ export function sprintf(format: string, args: readonly unknown[], limits: Format
       p.write(`%!${verb}(MISSING)`);
     } else {
       if (verb === 'v') {
-        // %#v asks for Go syntax; %+v only adds field names to structs, which JSON data has none of.
+        // %#v asks for Go syntax; %+v only adds field names to structs, which JSON data has none
+        // of.
         p.f.sharpV = p.f.sharp;
         p.f.sharp = false;
         p.f.plus = false;

@@ -1,6 +1,7 @@
-// The mapping core: compiles a stream's mappings against its destination's record_schema once (expressions,
-// ajv validator, each target's JSON types), then turns cached records into the records a destination receives,
-// with per-record, per-field errors. Pure: no I/O; loads and previews share it.
+// The mapping core: compiles a stream's mappings against its destination's record_schema once
+// (expressions, ajv validator, each target's JSON types), then turns cached records into the
+// records a destination receives, with per-record, per-field errors. Pure: no I/O; loads and
+// previews share it.
 import type { ValidateFunction } from 'ajv';
 import type { SchemaColumn } from '../../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../../lib/prequel/contract/stream';
@@ -40,12 +41,16 @@ export type PreviewColumn = {
 export interface CompiledTransform {
   /** The target fields, in mapping order. */
   schema: PreviewColumn[];
-  /** The source columns the mappings read (a reader may leave the others out), or null when an expression may read any. */
+  /**
+   * The source columns the mappings read (a reader may leave the others out), or null when an
+   * expression may read any.
+   */
   columns: readonly string[] | null;
   /**
-   * `now` is the clock of now() and TODAY(); pass one per load or preview so every record sees the same.
-   * `maxMilliseconds` is the time a record's expressions may take together (default 100); past it, the expression
-   * running fails the record and the record's remaining expressions are not evaluated.
+   * `now` is the clock of now() and TODAY(); pass one per load or preview so every record sees the
+   * same. `maxMilliseconds` is the time a record's expressions may take together (default 100);
+   * past it, the expression running fails the record and the record's remaining expressions are not
+   * evaluated.
    */
   apply(record: SourceRecord, options?: ApplyOptions): ApplyResult;
 }
@@ -55,7 +60,10 @@ export const DELETED_FLAG = '_prequel_is_deleted';
 
 /** What a step returns when it failed; the error itself went to the record's error list. */
 const FAILED = Symbol('failed');
-/** What an expression step returns when the record's time ran out in it: the record's later expressions are skipped. */
+/**
+ * What an expression step returns when the record's time ran out in it: the record's later
+ * expressions are skipped.
+ */
 const OUT_OF_TIME = Symbol('out of time');
 
 type Step = {
@@ -63,9 +71,15 @@ type Step = {
   segments: string[];
   schema: TargetSchema;
   source: ValueSource;
-  /** An optional field that cannot be null is left out when null: JSON Schema's way of saying "no value". */
+  /**
+   * An optional field that cannot be null is left out when null: JSON Schema's way of saying "no
+   * value".
+   */
   omitNull: boolean;
-  /** Computes the step's value for one record; on failure reports to `errors` and returns FAILED (or OUT_OF_TIME). */
+  /**
+   * Computes the step's value for one record; on failure reports to `errors` and returns FAILED (or
+   * OUT_OF_TIME).
+   */
   compute(
     data: Record<string, unknown>,
     env: Record<string, unknown>,
@@ -100,9 +114,11 @@ export function compileMappings(
     );
   const columnTypes = new Map((columns ?? []).map((column) => [column.name, column.prequel_type]));
   const steps: Step[] = [];
-  // The mappings' literal regular expressions are bounded together, so many large ones cannot make compiling slow.
+  // The mappings' literal regular expressions are bounded together, so many large ones cannot make
+  // compiling slow.
   const regexAllowance = createRegexAllowance();
-  // The integer columns some expression reads: only those need converting for expressions (see expressionEnv).
+  // The integer columns some expression reads: only those need converting for expressions (see
+  // expressionEnv).
   const integerColumns = integerColumnsOf(columns);
   const readByExpressions = new Set<string>();
   const read = new Set<string>();
@@ -258,7 +274,8 @@ function createTransform(
         if (value === null && step.omitNull) continue;
         setAt(record, step.segments, value);
       }
-      // Deleted records are not validated: a receiver only needs their identifying fields to delete them.
+      // Deleted records are not validated: a receiver only needs their identifying fields to delete
+      // them.
       if (input.isDeleted) return { ok: true, record: { ...record, [DELETED_FLAG]: true } };
       if (!validate(record))
         errors.push(...schemaErrors(validate.errors ?? [], record, sources, reported ?? new Set()));

@@ -1,5 +1,6 @@
 // Previews call with the same stream over and over while a person edits one mapping: compiling the
-// record_schema with ajv costs more than transforming 50 records, so compiled transforms are kept, by content.
+// record_schema with ajv costs more than transforming 50 records, so compiled transforms are kept,
+// by content.
 import type { SchemaColumn } from '../../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../../lib/prequel/contract/stream';
 import { compileMappings } from './compile-mappings';
@@ -13,7 +14,10 @@ export type TransformCache = (
   columns: readonly SchemaColumn[] | null,
 ) => Compiled;
 
-/** compileMappings with a bounded cache keyed by the inputs' JSON; a compiled transform holds no per-call state. */
+/**
+ * compileMappings with a bounded cache keyed by the inputs' JSON; a compiled transform holds no
+ * per-call state.
+ */
 export function createTransformCache(maxEntries = MAX_ENTRIES): TransformCache {
   const entries = new Map<string, Compiled>();
   return (mappings, recordSchema, columns) => {

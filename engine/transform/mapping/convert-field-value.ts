@@ -1,5 +1,6 @@
 // Pure: fits a column value to the JSON type its target field declares, only when nothing is lost
-// (integer → string, exact decimal text → number, "true" → boolean, …); otherwise says why not and what to do.
+// (integer → string, exact decimal text → number, "true" → boolean, …); otherwise says why not and
+// what to do.
 import { emptyLiteral } from '../../../lib/prequel/contract/empty-literal';
 import type { PrequelType } from '../../../lib/prequel/contract/source-actions';
 import { canonicalNumber, exactNumber } from './exact-number';
@@ -12,8 +13,8 @@ const TIME_COLUMNS: ReadonlySet<PrequelType> = new Set(['timestamp', 'date', 'ti
 const NOT_CONVERTIBLE = Symbol('not convertible');
 
 /**
- * `types` are the field's declared non-null JSON types; `ref` is how an expression would name the value
- * (the column name), for the suggested fix.
+ * `types` are the field's declared non-null JSON types; `ref` is how an expression would name the
+ * value (the column name), for the suggested fix.
  */
 export function convertFieldValue(
   value: unknown,
@@ -64,8 +65,8 @@ function convertTo(type: JsonType, value: unknown, columnType: PrequelType | nul
     case 'number':
     case 'integer': {
       if (typeof value !== 'string') return NOT_CONVERTIBLE;
-      // Numeric columns arrive as exact decimal text ("1234.5600"); other text converts only when it is
-      // already spelled the way JSON writes that number ("042" is a code, not 42).
+      // Numeric columns arrive as exact decimal text ("1234.5600"); other text converts only when
+      // it is already spelled the way JSON writes that number ("042" is a code, not 42).
       const number = safeNumber(
         columnType !== null && NUMERIC_COLUMNS.has(columnType)
           ? exactNumber(value)
@@ -82,7 +83,9 @@ function convertTo(type: JsonType, value: unknown, columnType: PrequelType | nul
   }
 }
 
-/** Whole numbers only up to 2^53 - 1: beyond it a receiver cannot tell neighbouring integers apart. */
+/**
+ * Whole numbers only up to 2^53 - 1: beyond it a receiver cannot tell neighbouring integers apart.
+ */
 function safeNumber(number: number | undefined): number | undefined {
   return number !== undefined && (!Number.isInteger(number) || Number.isSafeInteger(number))
     ? number
@@ -139,11 +142,15 @@ export function describeMismatch(
   if (value === null || value === undefined) {
     return {
       message: `is NULL for this record, but record_schema wants ${typeList(wanted)}`,
-      fix: `allow null in record_schema ("type": [${[...wanted, 'null'].map((type) => `"${type}"`).join(', ')}]), or map an expression with a default such as ${ref} ?? ${emptyLiteral(wanted[0]) ?? '""'}`,
+      fix:
+        `allow null in record_schema ("type": ` +
+        `[${[...wanted, 'null'].map((type) => `"${type}"`).join(', ')}]), or map an expression ` +
+        `with a default such as ${ref} ?? ${emptyLiteral(wanted[0]) ?? '""'}`,
     };
   }
   if (wants('number') || wants('integer')) {
-    // Digits that came from a numeric column, or (from an expression) digits that a double cannot hold.
+    // Digits that came from a numeric column, or (from an expression) digits that a double cannot
+    // hold.
     const numericText =
       typeof value === 'string' &&
       (columnType !== null
@@ -157,27 +164,38 @@ export function describeMismatch(
       if (!Number.isFinite(number)) {
         return {
           message: `${digits} is not a finite number, and JSON has no way to write it`,
-          fix: `map an expression that replaces it, such as IF(${ref} == ${digits === text ? JSON.stringify(text) : '"…"'}, nil, float(${ref}))`,
+          fix:
+            `map an expression that replaces it, such as IF(${ref} == ` +
+            `${digits === text ? JSON.stringify(text) : '"…"'}, nil, float(${ref}))`,
         };
       }
       if (Number.isFinite(number) && !Number.isInteger(number) && !wants('number')) {
         return {
           message: `${digits} is not a whole number`,
-          fix: `make the field a number in record_schema, or round it with an expression such as int(float(${ref}))`,
+          fix:
+            `make the field a number in record_schema, or round it with an expression such as ` +
+            `int(float(${ref}))`,
         };
       }
       return {
         message:
           exactNumber(text) === undefined
-            ? `${digits} has more digits than a JSON number can hold exactly (it would arrive as ${String(number)})`
-            : `${digits} is beyond 2^53, where JSON numbers no longer hold every whole number exactly`,
-        fix: `map it to a field of type string to keep every digit (the expression string(${ref}) gives the exact digits), or use float(${ref}) if an approximate number will do`,
+            ? `${digits} has more digits than a JSON number can hold exactly (it would arrive as ` +
+              `${String(number)})`
+            : `${digits} is beyond 2^53, where JSON numbers no longer hold every whole number ` +
+              `exactly`,
+        fix:
+          `map it to a field of type string to keep every digit (the expression ` +
+          `string(${ref}) gives the exact digits), or use float(${ref}) if an approximate number ` +
+          `will do`,
       };
     }
     if (columnType !== null && TIME_COLUMNS.has(columnType)) {
       return {
         message: `${shown} is ${kind}, not a number`,
-        fix: `use an expression such as date(${ref}).Unix() for seconds since 1970, or make the field a string`,
+        fix:
+          `use an expression such as date(${ref}).Unix() for seconds since 1970, or make the ` +
+          `field a string`,
       };
     }
     if (typeof value === 'boolean')
@@ -187,8 +205,13 @@ export function describeMismatch(
       };
     if (typeof value === 'string') {
       return {
-        message: `${columnType === null ? 'the value is' : 'the column holds'} text (${shown}), not a number`,
-        fix: `use an expression like ${wants('integer') && !wants('number') ? 'int' : 'float'}(${ref}) to read the text as a number`,
+        message:
+          `${columnType === null ? 'the value is' : 'the column holds'} text (${shown}), ` +
+          `not a number`,
+        fix:
+          `use an expression like ` +
+          `${wants('integer') && !wants('number') ? 'int' : 'float'}(${ref}) to read the text as ` +
+          `a number`,
       };
     }
   }
@@ -207,7 +230,9 @@ export function describeMismatch(
   if (wants('string') && typeof value === 'object') {
     return {
       message: `${kind} cannot be a string field as is`,
-      fix: `use toJSON(${ref}) to send it as JSON text, or make the field an ${Array.isArray(value) ? 'array' : 'object'}`,
+      fix:
+        `use toJSON(${ref}) to send it as JSON text, or make the field an ` +
+        `${Array.isArray(value) ? 'array' : 'object'}`,
     };
   }
   if ((wants('object') || wants('array')) && typeof value === 'string') {
@@ -218,6 +243,8 @@ export function describeMismatch(
   }
   return {
     message: `${shown} is ${kind}, but record_schema wants ${typeList(wanted)}`,
-    fix: `change the field's type in record_schema, or map an expression that produces ${typeList(wanted)}`,
+    fix:
+      `change the field's type in record_schema, or map an expression that produces ` +
+      `${typeList(wanted)}`,
   };
 }

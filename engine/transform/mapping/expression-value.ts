@@ -1,5 +1,6 @@
 // Pure: the two boundaries between records and the expression engine. Columns go in with the types
-// expressions compute with; results come out as plain JSON, exact for big integers and microseconds.
+// expressions compute with; results come out as plain JSON, exact for big integers and
+// microseconds.
 import type { PrequelType } from '../../../lib/prequel/contract/source-actions';
 import { GoDuration } from '../expr/go-duration';
 import { formatGoTime } from '../expr/go-time';
@@ -9,14 +10,16 @@ const RFC3339_NANO = '2006-01-02T15:04:05.999999999Z07:00';
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * Integer columns become expr-lang ints (a bigint beyond 2^53, where the cache keeps exact digits as text);
- * everything else is passed as cached: decimals and timestamps as exact text (`float(x)`, `date(x)` compute).
+ * Integer columns become expr-lang ints (a bigint beyond 2^53, where the cache keeps exact digits
+ * as text); everything else is passed as cached: decimals and timestamps as exact text (`float(x)`,
+ * `date(x)` compute).
  */
 export function expressionEnv(
   data: Record<string, unknown>,
   integerColumns: ReadonlySet<string>,
 ): Record<string, unknown> {
-  // Most integers fit a double and are already numbers: the record is copied only when one does not.
+  // Most integers fit a double and are already numbers: the record is copied only when one does
+  // not.
   let env: Record<string, unknown> | undefined;
   for (const name of integerColumns) {
     const value = data[name];
@@ -38,7 +41,10 @@ export function integerColumnsOf(
 
 export type JsonResult = { ok: true; value: unknown } | { ok: false; message: string };
 
-/** bigint → number when safe, else its digits; Date → RFC 3339; duration → Go's text ("1h30m0s"); NaN and ±Inf are errors. */
+/**
+ * bigint → number when safe, else its digits; Date → RFC 3339; duration → Go's text ("1h30m0s");
+ * NaN and ±Inf are errors.
+ */
 export function toJsonValue(value: unknown): JsonResult {
   // Most results are text, booleans or nil, which are JSON as they are.
   if (typeof value === 'string' || typeof value === 'boolean' || value === null)
@@ -60,7 +66,8 @@ function convert(value: unknown): unknown {
   if (typeof value === 'number') {
     if (!Number.isFinite(value))
       throw new NotJson(
-        `the expression returned ${Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf'}, which JSON cannot carry`,
+        `the expression returned ${Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf'}, ` +
+          `which JSON cannot carry`,
       );
     return value;
   }

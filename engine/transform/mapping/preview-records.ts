@@ -1,6 +1,7 @@
-// The body of test-stream and test-transform: the requested records, transformed, in request order; a record that
-// fails appears only among the errors, and so does an id the cache does not hold. Previews run on the engine's
-// event loop, so they work in slices between which other requests are answered, and stop at a time budget.
+// The body of test-stream and test-transform: the requested records, transformed, in request order;
+// a record that fails appears only among the errors, and so does an id the cache does not hold.
+// Previews run on the engine's event loop, so they work in slices between which other requests are
+// answered, and stop at a time budget.
 import type {
   CompiledTransform,
   FieldError,
@@ -21,7 +22,10 @@ export type Preview = {
 
 export const RECORD_ID_FIELD = '_prequel_record_id';
 
-/** The time one preview may take; each record also has its own budget (100 ms, see CompiledTransform.apply). */
+/**
+ * The time one preview may take; each record also has its own budget (100 ms, see
+ * CompiledTransform.apply).
+ */
 export const defaultPreviewMilliseconds = 3_000;
 /** Work done before letting other requests in. */
 const sliceMilliseconds = 10;
@@ -43,7 +47,8 @@ export async function previewRecords(
 ): Promise<Preview> {
   const { now, maxMilliseconds = defaultPreviewMilliseconds, takeTurn = nextTurn } = options;
   const started = performance.now();
-  // Even the first slice waits its turn: previews that start together must not run their first records back to back.
+  // Even the first slice waits its turn: previews that start together must not run their first
+  // records back to back.
   let sliceStarted = -Infinity;
   let outOfTime = false;
   const byId = new Map(cached.map((record) => [record.recordId, record]));
@@ -68,8 +73,12 @@ export async function previewRecords(
       errors.push({
         record_id: recordId,
         stage: 'transform',
-        message: `not transformed: the preview took longer than its time budget of ${maxMilliseconds} ms before it reached this record`,
-        fix: 'preview fewer records at once, or simplify the expressions the earlier records report as taking too long',
+        message:
+          `not transformed: the preview took longer than its time budget of ` +
+          `${maxMilliseconds} ms before it reached this record`,
+        fix:
+          'preview fewer records at once, or simplify the expressions the earlier records ' +
+          'report as taking too long',
       });
       continue;
     }

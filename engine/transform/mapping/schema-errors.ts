@@ -1,5 +1,5 @@
-// Pure: turns ajv's errors for one record into per-field errors that say, in the customer's terms, which
-// target field failed, why, and (where we can tell) what to change.
+// Pure: turns ajv's errors for one record into per-field errors that say, in the customer's terms,
+// which target field failed, why, and (where we can tell) what to change.
 import type { ErrorObject } from 'ajv';
 import type { PrequelType } from '../../../lib/prequel/contract/source-actions';
 import { describeMismatch, showValue } from './convert-field-value';
@@ -57,11 +57,13 @@ function describe(
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      // An object built from dotted targets goes missing when every field mapped inside it was empty.
+      // An object built from dotted targets goes missing when every field mapped inside it was
+      // empty.
       return [...sources.keys()].some((mapped) => mapped.startsWith(`${target}.`))
         ? {
             message:
-              'is required by record_schema, but no field mapped inside it has a value for this record',
+              'is required by record_schema, but no field mapped inside it has a value for this ' +
+              'record',
             fix: `give the fields inside "${target}" defaults with expressions such as x ?? ""`,
           }
         : {
@@ -83,7 +85,9 @@ function describe(
       return { message: `${showValue(value)} is not a valid ${String(params.format)}` };
     case 'enum':
       return {
-        message: `${showValue(value)} is not one of ${(params.allowedValues as unknown[]).map(showValue).join(', ')}`,
+        message:
+          `${showValue(value)} is not one of ` +
+          `${(params.allowedValues as unknown[]).map(showValue).join(', ')}`,
       };
     default:
       return {

@@ -1,5 +1,6 @@
-// Pure: what a record_schema says about one dotted target field (its JSON types, whether it is required),
-// read once per mapping so that conversions and the preview's schema do not walk the schema per record.
+// Pure: what a record_schema says about one dotted target field (its JSON types, whether it is
+// required), read once per mapping so that conversions and the preview's schema do not walk the
+// schema per record.
 
 export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
 
@@ -14,7 +15,10 @@ const JSON_TYPES: ReadonlySet<string> = new Set<JsonType>([
 ]);
 
 export interface TargetSchema {
-  /** The declared types, in the schema's order; null when the schema does not declare a plain `type` there. */
+  /**
+   * The declared types, in the schema's order; null when the schema does not declare a plain `type`
+   * there.
+   */
   types: JsonType[] | null;
   /** Listed in `required` of the object that holds it. */
   required: boolean;

@@ -1,5 +1,6 @@
-// Pure: dotted target fields as paths into the record. Two mappings may not write the same path, and a
-// path may not run through another mapping's value (`a` and `a.b`): both are mapping errors, found once.
+// Pure: dotted target fields as paths into the record. Two mappings may not write the same path,
+// and a path may not run through another mapping's value (`a` and `a.b`): both are mapping errors,
+// found once.
 import { setEntry } from '../expr/runtime';
 
 export type TargetConflict = {
@@ -30,7 +31,9 @@ export function findTargetConflicts(targets: readonly string[]): TargetConflict[
         conflicts.push({
           index,
           code: 'target_conflict',
-          message: `"${target}" is inside "${prefix}", which mapping ${owner} sets to a value of its own`,
+          message:
+            `"${target}" is inside "${prefix}", which mapping ${owner} sets to a value of ` +
+            `its own`,
         });
         break;
       }
@@ -40,8 +43,9 @@ export function findTargetConflicts(targets: readonly string[]): TargetConflict[
 }
 
 /**
- * Writes `value` at `segments`, creating the objects on the way; keys are plain data (even "__proto__": see
- * setEntry). A path never reads through an inherited property: "constructor.name" creates an own "constructor".
+ * Writes `value` at `segments`, creating the objects on the way; keys are plain data (even
+ * "__proto__": see setEntry). A path never reads through an inherited property: "constructor.name"
+ * creates an own "constructor".
  */
 export function setAt(
   record: Record<string, unknown>,

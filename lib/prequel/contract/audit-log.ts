@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { TimestampSchema } from './common';
 
 /**
- * (ext) Who acted and why, sent with a change by a caller that acts for someone else (the support console acts
- * for its staff with the one API key). Values are UTF-8, percent-encoded as by encodeURIComponent, because a
- * header cannot carry most of Unicode; plain ASCII without `%` needs no encoding.
+ * (ext) Who acted and why, sent with a change by a caller that acts for someone else (the support
+ * console acts for its staff with the one API key). Values are UTF-8, percent-encoded as by
+ * encodeURIComponent, because a header cannot carry most of Unicode; plain ASCII without `%` needs
+ * no encoding.
  */
 export const AUDIT_HEADERS = { actorLabel: 'X-Inlet-Actor', reason: 'X-Inlet-Reason' } as const;
 
-// Control characters (CR/LF among them) and bidi overrides, which would let a value break or disguise a log line.
+// Control characters (CR/LF among them) and bidi overrides, which would let a value break or
+// disguise a log line.
 const UNPRINTABLE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
 
 const noteText = (max: number) =>
@@ -21,7 +23,9 @@ const noteText = (max: number) =>
       'must not contain control characters or line breaks',
     );
 
-/** `support:ada@saas.example`, `customer:acme`: who asked for the change, as the caller names them. */
+/**
+ * `support:ada@saas.example`, `customer:acme`: who asked for the change, as the caller names them.
+ */
 export const ActorLabelSchema = noteText(200);
 /** Why, in the staff member's words. */
 export const ReasonSchema = noteText(1000);
@@ -59,7 +63,10 @@ const providerIdOf = (value: unknown) =>
     ? (value as { provider_id: string }).provider_id
     : null;
 
-/** Pure: the provider an entry is about: the provider itself, or the provider its object names; null for shared configuration. */
+/**
+ * Pure: the provider an entry is about: the provider itself, or the provider its object names; null
+ * for shared configuration.
+ */
 export function providerOfAuditEntry(
   entry: Pick<AuditLog, 'event_type' | 'resource_id' | 'object' | 'previous_object'>,
 ): string | null {

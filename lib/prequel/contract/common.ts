@@ -1,4 +1,5 @@
-// Zod schemas of the Import API contract shared by the engine (validation, OpenAPI) and the app (response parsing).
+// Zod schemas of the Import API contract shared by the engine (validation, OpenAPI) and the app
+// (response parsing).
 import { z } from 'zod';
 
 export const NameSchema = z.string().trim().min(1, 'must not be empty').max(255);

@@ -16,9 +16,10 @@ const S3Schema = z.object({
 });
 
 /**
- * Secret keys are write-only. A PATCH may leave one out to keep it only while its bucket stays where it was (bucket
- * and region for s3, bucket and endpoint for s3_compatible); otherwise 422 `secret_required` on the secret_key.
- * An s3_compatible endpoint passes the engine's host policy (no loopback, private or metadata address unless allowed).
+ * Secret keys are write-only. A PATCH may leave one out to keep it only while its bucket stays
+ * where it was (bucket and region for s3, bucket and endpoint for s3_compatible); otherwise 422
+ * `secret_required` on the secret_key. An s3_compatible endpoint passes the engine's host policy
+ * (no loopback, private or metadata address unless allowed).
  */
 const S3CompatibleSchema = z.object({
   endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),

@@ -59,7 +59,10 @@ export const DatasetCreateSchema = z
   });
 export type DatasetCreate = z.infer<typeof DatasetCreateSchema>;
 
-/** (ext) A mapped column that disappeared (`removed`) or changed type at the source, with the streams and fields it feeds. */
+/**
+ * (ext) A mapped column that disappeared (`removed`) or changed type at the source, with the
+ * streams and fields it feeds.
+ */
 export const DriftedColumnSchema = z.looseObject({
   name: z.string(),
   change: z.enum(['removed', 'type_changed']),

@@ -11,7 +11,10 @@ const HeaderNameSchema = z
 /** Header names whose values are always credentials, whether or not secret_headers lists them. */
 const CREDENTIAL_HEADER = /^(?:proxy-)?authorization$|-(?:key|token)$/i;
 
-/** Whether a header's value is a write-only secret: a credential name, or listed in the template's secret_headers. */
+/**
+ * Whether a header's value is a write-only secret: a credential name, or listed in the template's
+ * secret_headers.
+ */
 export function isSecretHeader(name: string, secretHeaders: readonly string[] = []): boolean {
   const lower = name.toLowerCase();
   return (
@@ -23,9 +26,9 @@ export const RequestTemplateSchema = z.object({
   method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE', 'GET']).default('POST'),
   uri: z.string().trim().min(1).max(4096),
   /**
-   * Sent with every request. Values of secret headers (see secret_headers) are write-only: stored encrypted, never
-   * returned or audited; a PATCH that leaves them out keeps them, unless the URI's scheme, host or port changes
-   * (422 `secret_required` on the header: enter it again).
+   * Sent with every request. Values of secret headers (see secret_headers) are write-only: stored
+   * encrypted, never returned or audited; a PATCH that leaves them out keeps them, unless the URI's
+   * scheme, host or port changes (422 `secret_required` on the header: enter it again).
    */
   headers: z
     .record(HeaderNameSchema, TemplateStringSchema)
@@ -33,9 +36,10 @@ export const RequestTemplateSchema = z.object({
     .optional(),
   /**
    * (ext) Headers whose values are credentials, beyond those that always are (`Authorization`,
-   * `Proxy-Authorization`, and names ending in `-Key` or `-Token`, case-insensitive). On read: the names of every
-   * secret header that has a stored value, whose values `headers` leaves out. Leaving a stored secret header out of a
-   * new list needs its value again (422 `secret_required`): a secret never becomes readable by being unlisted.
+   * `Proxy-Authorization`, and names ending in `-Key` or `-Token`, case-insensitive). On read: the
+   * names of every secret header that has a stored value, whose values `headers` leaves out.
+   * Leaving a stored secret header out of a new list needs its value again (422 `secret_required`):
+   * a secret never becomes readable by being unlisted.
    */
   secret_headers: z.array(HeaderNameSchema).max(100).optional(),
   body: TemplateStringSchema.optional(),
@@ -66,7 +70,10 @@ export const DestinationCreateSchema = z
     kafka_topic: z.record(z.string(), z.unknown()).optional(),
     max_records_per_minute: z.number().int().min(1).max(1_000_000).default(3000),
     max_concurrency: z.number().int().min(1).max(64).default(1),
-    /** (ext) How long one request may take before it times out and is retried; the engine's deadline (30 s) otherwise. */
+    /**
+     * (ext) How long one request may take before it times out and is retried; the engine's deadline
+     * (30 s) otherwise.
+     */
     timeout_seconds: z.number().int().min(1).max(600).optional(),
   })
   .superRefine((value, ctx) => {

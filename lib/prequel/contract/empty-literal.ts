@@ -1,4 +1,5 @@
-// Pure: the expression literal that stands for an empty value of a JSON Schema type, in the fixes both sides suggest.
+// Pure: the expression literal that stands for an empty value of a JSON Schema type, in the fixes
+// both sides suggest.
 
 /** `0`, `false`, `[]`, `{}` or `""`; null for a type without one (`null`, or none given). */
 export function emptyLiteral(type: string | undefined): string | null {

@@ -1,4 +1,5 @@
-// Zod schemas of the pipeline's jobs (extracts and loads): status, counters and the error that says whose move it is.
+// Zod schemas of the pipeline's jobs (extracts and loads): status, counters and the error that says
+// whose move it is.
 import { z } from 'zod';
 import { TimestampSchema } from './common';
 
@@ -8,7 +9,10 @@ const TERMINAL = ['succeeded', 'failed', 'cancelled'] as const satisfies readonl
 export type TerminalJobStatus = (typeof TERMINAL)[number];
 export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(TERMINAL);
 
-/** A job still queued or running: anything not in a terminal status. Accepts a missing job for "the latest run, if any". */
+/**
+ * A job still queued or running: anything not in a terminal status. Accepts a missing job for "the
+ * latest run, if any".
+ */
 export function isActive(job: { status: string } | null | undefined): boolean {
   return job != null && !TERMINAL_JOB_STATUSES.has(job.status as JobStatus);
 }
@@ -17,7 +21,10 @@ export const JobErrorSchema = z.looseObject({
   error_code: z.string(),
   title: z.string(),
   message: z.string(),
-  /** Who must act: source, destination, configuration or engine (ours; the hosted API names its own). */
+  /**
+   * Who must act: source, destination, configuration or engine (ours; the hosted API names its
+   * own).
+   */
   blame: z.string(),
   documentation_url: z.string(),
   trace: z.string(),
@@ -66,7 +73,10 @@ export const LoadSchema = z.looseObject({
   ended_at: TimestampSchema.nullable(),
   actor_id: z.string().nullable().optional(),
   actor_type: z.string().nullable().optional(),
-  /** Ours: `retry` for a scheduled retry of the records the endpoint could not take; `redeliver` for every current record sent again; `pending` otherwise. */
+  /**
+   * Ours: `retry` for a scheduled retry of the records the endpoint could not take; `redeliver` for
+   * every current record sent again; `pending` otherwise.
+   */
   mode: z.string().optional(),
   records_processed: z.number(),
   records_transformed: z.number(),

@@ -1,4 +1,5 @@
-// Zod schemas of (ext) GET /import/status/providers: every tenant's health as problems the app words, and the failures tenants share.
+// Zod schemas of (ext) GET /import/status/providers: every tenant's health as problems the app
+// words, and the failures tenants share.
 import { z } from 'zod';
 import { TimestampSchema } from './common';
 import { JobErrorSchema } from './job';
@@ -15,7 +16,10 @@ export const HEALTH_SEVERITY: Record<Health, number> = {
   healthy: 0,
 };
 
-/** The first wizard step a tenant has not done: connect a database, choose data, save a mapping, launch. */
+/**
+ * The first wizard step a tenant has not done: connect a database, choose data, save a mapping,
+ * launch.
+ */
 export const ONBOARDING_STEPS = [
   'connect_source',
   'choose_data',
@@ -35,10 +39,15 @@ const problem = <Kind extends string, Shape extends z.ZodRawShape>(kind: Kind, s
     ...shape,
   });
 
-/** One thing wrong with a tenant, as data: the app turns it into a sentence (lib/prequel/contract/health/health-problems.ts). */
+/**
+ * One thing wrong with a tenant, as data: the app turns it into a sentence
+ * (lib/prequel/contract/health/health-problems.ts).
+ */
 export const HealthProblemSchema = z.discriminatedUnion('kind', [
   problem('source_unreachable', { object: ObjectRefSchema }),
-  /** The dataset's newest finished extract failed; `runs` failures in a row since its last success. */
+  /**
+   * The dataset's newest finished extract failed; `runs` failures in a row since its last success.
+   */
   problem('extract_failed', {
     object: ObjectRefSchema,
     error: JobErrorSchema.nullable(),

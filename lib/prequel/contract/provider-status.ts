@@ -1,4 +1,5 @@
-// Zod schemas of (ext) GET /import/providers/{id}/status: everything a tenant's status page shows, in one call.
+// Zod schemas of (ext) GET /import/providers/{id}/status: everything a tenant's status page shows,
+// in one call.
 import { z } from 'zod';
 import { SuccessEnvelope, TimestampSchema } from './common';
 import { DatasetSchema } from './dataset';

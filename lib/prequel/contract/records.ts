@@ -1,4 +1,5 @@
-// Zod schemas of reads of a dataset's cached records: random sample, mapping previews and record lineage.
+// Zod schemas of reads of a dataset's cached records: random sample, mapping previews and record
+// lineage.
 import { z } from 'zod';
 import { TimestampSchema } from './common';
 
@@ -33,7 +34,10 @@ export const PreviewErrorSchema = z.looseObject({
 });
 export type PreviewError = z.infer<typeof PreviewErrorSchema>;
 
-/** The body of test-stream and test-transform: the transformed records, and (ext) what failed, per record and field. */
+/**
+ * The body of test-stream and test-transform: the transformed records, and (ext) what failed, per
+ * record and field.
+ */
 export const PreviewSchema = z.looseObject({
   schema: z.array(SampleColumnSchema),
   records: z.array(RecordSchema),

@@ -1,4 +1,5 @@
-// Pure: which fields of a record_schema must be mapped, and whether a set of mapping targets covers them.
+// Pure: which fields of a record_schema must be mapped, and whether a set of mapping targets covers
+// them.
 type SchemaNode = {
   type?: unknown;
   properties?: Record<string, SchemaNode>;
@@ -19,8 +20,9 @@ function requiredNames(node: SchemaNode): string[] {
 }
 
 /**
- * Dotted paths of the leaves that a record must contain: required properties, descending into required
- * objects that have required properties of their own (`preferences.default.channel_types.email`).
+ * Dotted paths of the leaves that a record must contain: required properties, descending into
+ * required objects that have required properties of their own
+ * (`preferences.default.channel_types.email`).
  */
 export function requiredFieldPaths(schema: unknown, prefix = ''): string[] {
   const node = asNode(schema);
@@ -34,7 +36,10 @@ export function requiredFieldPaths(schema: unknown, prefix = ''): string[] {
   });
 }
 
-/** A target covers a required path when it is the path, one of its ancestors, or one of its descendants. */
+/**
+ * A target covers a required path when it is the path, one of its ancestors, or one of its
+ * descendants.
+ */
 export function isCovered(path: string, targets: readonly string[]): boolean {
   return targets.some(
     (target) => target === path || path.startsWith(`${target}.`) || target.startsWith(`${path}.`),
@@ -45,7 +50,9 @@ export function uncoveredRequiredFields(schema: unknown, targets: readonly strin
   return requiredFieldPaths(schema).filter((path) => !isCovered(path, targets));
 }
 
-/** False when the schema forbids the target (a segment missing under `additionalProperties: false`). */
+/**
+ * False when the schema forbids the target (a segment missing under `additionalProperties: false`).
+ */
 export function isKnownTarget(schema: unknown, target: string): boolean {
   let node = asNode(schema);
   for (const segment of target.split('.')) {

@@ -34,7 +34,10 @@ export const ConnectionCheckSchema = z.object({
   message: z.string(),
   /** What the customer should do; present on failures. */
   hint: z.string().optional(),
-  /** The request field the failure concerns (`postgres.password_auth.password`), so a form can point at it. */
+  /**
+   * The request field the failure concerns (`postgres.password_auth.password`), so a form can point
+   * at it.
+   */
   field: z.string().optional(),
   duration_ms: z.number(),
 });
@@ -75,7 +78,10 @@ export const SourceTableSchema = z.object({
   estimated_rows: z.number().nullable(),
   primary_key: z.array(z.string()),
   candidate_last_modified_columns: z.array(z.string()),
-  /** Timestamp columns named like a creation time (created_at…), best first: the fact dataset's created_at_column. */
+  /**
+   * Timestamp columns named like a creation time (created_at…), best first: the fact dataset's
+   * created_at_column.
+   */
   candidate_created_at_columns: z.array(z.string()),
   candidate_is_deleted_columns: z.array(z.string()),
   suggested_type: z.enum(['dimension', 'fact']),

@@ -9,7 +9,10 @@ import {
 } from './common';
 import { ProviderIdSchema } from './provider';
 
-/** Vendors the engine reads today; the others are accepted by the schema and refused with `vendor_not_supported`. */
+/**
+ * Vendors the engine reads today; the others are accepted by the schema and refused with
+ * `vendor_not_supported`.
+ */
 export const READABLE_VENDORS = ['postgres', 'mysql'] as const;
 export const DOCUMENTED_VENDORS = [
   'postgres',
@@ -42,9 +45,10 @@ const DatabaseConnectionSchema = (defaultPort: number) =>
       .literal('password_auth', { error: 'must be "password_auth"' })
       .default('password_auth'),
     /**
-     * The password is write-only. A PATCH or test-source override may leave it out (or empty) to keep the saved one
-     * only while host, port, database, username, disable_ssl and the SSH tunnel stay the same; otherwise the engine
-     * answers 422 `secret_required` on `…password_auth.password`, so a saved password is never sent to a new server.
+     * The password is write-only. A PATCH or test-source override may leave it out (or empty) to
+     * keep the saved one only while host, port, database, username, disable_ssl and the SSH tunnel
+     * stay the same; otherwise the engine answers 422 `secret_required` on
+     * `…password_auth.password`, so a saved password is never sent to a new server.
      */
     password_auth: z.object({
       username: z.string().trim().min(1).max(255),
@@ -63,7 +67,10 @@ const OpaqueBlock = z.record(z.string(), z.unknown());
 
 const base = { name: NameSchema, provider_id: ProviderIdSchema };
 
-/** A vendor the engine does not read: its block is passed through (typed per vendor, so `{vendor: "snowflake", snowflake: {...}}` type-checks). */
+/**
+ * A vendor the engine does not read: its block is passed through (typed per vendor, so `{vendor:
+ * "snowflake", snowflake: {...}}` type-checks).
+ */
 const opaqueVendor = <V extends string>(vendor: V) =>
   z.object({
     ...base,

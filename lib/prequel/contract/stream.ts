@@ -44,10 +44,16 @@ export const StreamSchema = z.looseObject({
   mappings: z.array(MappingSchema),
   is_enabled: z.boolean(),
   is_valid: z.boolean(),
-  /** Ours: set when the engine disabled the stream (its endpoint answered 410 Gone, or failed every delivery for the configured period); cleared by enabling it again. */
+  /**
+   * Ours: set when the engine disabled the stream (its endpoint answered 410 Gone, or failed every
+   * delivery for the configured period); cleared by enabling it again.
+   */
   disabled_reason: z.string().nullable().optional(),
   disabled_at: TimestampSchema.nullable().optional(),
-  /** Ours: records the endpoint could not take yet (unavailable), retried on a schedule; null when none waits. `next_retry_at` is null while the stream is paused or disabled. */
+  /**
+   * Ours: records the endpoint could not take yet (unavailable), retried on a schedule; null when
+   * none waits. `next_retry_at` is null while the stream is paused or disabled.
+   */
   retry: z
     .object({ records_waiting: z.number(), next_retry_at: TimestampSchema.nullable() })
     .nullable()

@@ -1,5 +1,6 @@
-// The real parts a demo test runs against: an engine over HTTP, the reference receiver, and names of its own on the
-// run's Postgres server (databases and roles are server-wide, and test files run in parallel).
+// The real parts a demo test runs against: an engine over HTTP, the reference receiver, and names
+// of its own on the run's Postgres server (databases and roles are server-wide, and test files run
+// in parallel).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';

@@ -1,5 +1,6 @@
-// The contract's signing recipe (api-contract §5), written here independently of the engine's signer, so receiver
-// tests check the receiver against the contract rather than against the code the receiver is meant to check.
+// The contract's signing recipe (api-contract §5), written here independently of the engine's
+// signer, so receiver tests check the receiver against the contract rather than against the code
+// the receiver is meant to check.
 import { constants, createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 
 export interface TestKeys {
@@ -40,7 +41,10 @@ export function signDelivery(input: SignInput): Record<string, string> {
   };
 }
 
-/** POSTs (or another method) a signed body; `headers` override or, when undefined, remove signed headers. */
+/**
+ * POSTs (or another method) a signed body; `headers` override or, when undefined, remove signed
+ * headers.
+ */
 export async function postSigned(
   url: string,
   input: Omit<SignInput, 'body'> & {

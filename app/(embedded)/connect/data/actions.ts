@@ -1,5 +1,6 @@
 'use server';
-// Choose-data step: create datasets from picked tables or a SQL query, each starting its first extract at once.
+// Choose-data step: create datasets from picked tables or a SQL query, each starting its first
+// extract at once.
 import { z } from 'zod';
 import { actionFailure, type ActionResult, fromPrequelError } from '@/lib/actions/action-result';
 import { customerAction } from '@/lib/actions/customer-action';

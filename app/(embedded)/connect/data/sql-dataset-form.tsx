@@ -9,7 +9,10 @@ import type { SchemaColumn } from '@/lib/prequel/contract/source-actions';
 import { FREQUENCIES } from '@/lib/wizard/dataset-choice';
 import { checkQuery, importQuery } from './actions';
 
-/** Import the result of a query: checked against the database (columns and types) before it is saved. */
+/**
+ * Import the result of a query: checked against the database (columns and types) before it is
+ * saved.
+ */
 export function SqlDatasetForm() {
   const queryClient = useQueryClient();
   const [query, setQuery] = useState('');

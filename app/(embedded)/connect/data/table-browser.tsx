@@ -19,7 +19,9 @@ const formatRows = (rows: number | null) =>
       ? String(rows)
       : `~${new Intl.NumberFormat('en', { notation: 'compact' }).format(rows)}`;
 
-/** Search and page through thousands of tables, pick the ones to import, and start importing them. */
+/**
+ * Search and page through thousands of tables, pick the ones to import, and start importing them.
+ */
 export function TableBrowser() {
   const queryClient = useQueryClient();
   const [search, setSearch] = useState('');

@@ -42,7 +42,8 @@ export default async function LaunchStep() {
           {datasets.data.items
             .map(
               (dataset) =>
-                `${dataset.name} (every ${dataset.frequency_minutes >= 60 ? `${dataset.frequency_minutes / 60} h` : `${dataset.frequency_minutes} min`})`,
+                `${dataset.name} (every ` +
+                `${dataset.frequency_minutes >= 60 ? `${dataset.frequency_minutes / 60} h` : `${dataset.frequency_minutes} min`})`,
             )
             .join(', ')}{' '}
           <Link href={wizardStep('data').path} className="text-primary underline">

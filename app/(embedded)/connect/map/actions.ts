@@ -1,5 +1,6 @@
 'use server';
-// Map step: save a destination's mapping as a stream that stays disabled until the customer launches.
+// Map step: save a destination's mapping as a stream that stays disabled until the customer
+// launches.
 import { actionFailure, type ActionResult, fromPrequelError } from '@/lib/actions/action-result';
 import { customerAction } from '@/lib/actions/customer-action';
 import { createStream, deleteStream, listStreams, updateStream } from '@/lib/prequel/streams';
@@ -30,11 +31,13 @@ export const saveMapping = customerAction(
         : fromPrequelError(updated.error);
     }
     if (existing) {
-      // A stream's dataset cannot change. One not launched yet is simply replaced; a live one is not touched here.
+      // A stream's dataset cannot change. One not launched yet is simply replaced; a live one is
+      // not touched here.
       if (existing.is_enabled)
         return actionFailure(
           'conflict',
-          `${destination.data.name} already receives “${existing.name}”. Pause that import on the status page before feeding it another table.`,
+          `${destination.data.name} already receives “${existing.name}”. Pause that import on ` +
+            `the status page before feeding it another table.`,
         );
       const removed = await deleteStream(existing.id);
       if (!removed.ok) return fromPrequelError(removed.error);

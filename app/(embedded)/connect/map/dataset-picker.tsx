@@ -3,7 +3,10 @@
 import { useRouter } from 'next/navigation';
 import { Select } from '@/components/ui/select';
 
-/** Which of the customer's datasets feeds this destination; changing it reloads the mapping for that data. */
+/**
+ * Which of the customer's datasets feeds this destination; changing it reloads the mapping for that
+ * data.
+ */
 export function DatasetPicker({
   destinationId,
   datasets,

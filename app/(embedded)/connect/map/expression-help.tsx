@@ -1,4 +1,7 @@
-/** Function help for the expression editor: what a customer needs most often, with examples on their columns. */
+/**
+ * Function help for the expression editor: what a customer needs most often, with examples on their
+ * columns.
+ */
 const EXAMPLES = [
   { code: 'lower(email)', what: 'Text in lower case' },
   { code: 'first_name + " " + last_name', what: 'Join text' },

@@ -60,7 +60,10 @@ function valueAt(record: Record<string, unknown>, path: string): unknown {
     );
 }
 
-/** Each target field gets a column or an expression; a live preview shows the records the pipeline would send. */
+/**
+ * Each target field gets a column or an expression; a live preview shows the records the pipeline
+ * would send.
+ */
 export function MappingEditor({ destination, datasetId, context, nextPath }: Props) {
   const router = useRouter();
   const suggestionFor = useMemo(
@@ -101,7 +104,8 @@ export function MappingEditor({ destination, datasetId, context, nextPath }: Pro
   });
   const errorsByField = useMemo(() => {
     const byField = new Map<string, { message: string; fix?: string }>();
-    // A mapping the API cannot apply at all (an expression that does not parse) is refused with its index.
+    // A mapping the API cannot apply at all (an expression that does not parse) is refused with its
+    // index.
     if (preview.error instanceof RouteError) {
       for (const problem of preview.error.fields) {
         const index = /^stream\.mappings\.(\d+)\./.exec(problem.path)?.[1];
@@ -216,7 +220,9 @@ export function MappingEditor({ destination, datasetId, context, nextPath }: Pro
                     { value: 'none', label: 'Not mapped' },
                     ...context.columns.map((option) => ({
                       value: `column:${option.name}`,
-                      label: `${option.name} (${option.prequel_type})${isNew.has(option.name) ? ' · new' : ''}`,
+                      label:
+                        `${option.name} ` +
+                        `(${option.prequel_type})${isNew.has(option.name) ? ' · new' : ''}`,
                     })),
                     { value: 'expression', label: 'Expression…' },
                   ]}
@@ -292,7 +298,8 @@ export function MappingEditor({ destination, datasetId, context, nextPath }: Pro
               </thead>
               <tbody>
                 {context.sampleRecordIds.map((recordId) => {
-                  // A record that fails is left out of the API's records and listed in its errors: show both as one row.
+                  // A record that fails is left out of the API's records and listed in its errors:
+                  // show both as one row.
                   const record = preview.data?.records.find(
                     (candidate) => String(candidate._prequel_record_id) === recordId,
                   );

@@ -47,7 +47,10 @@ function checkFieldErrors(checks: ConnectionCheck[]): Record<string, string> {
   return errors;
 }
 
-/** The saved connection being edited: its id, and its settings as the form shows them (without the password). */
+/**
+ * The saved connection being edited: its id, and its settings as the form shows them (without the
+ * password).
+ */
 type SavedConnection = { id: string; form: ConnectionForm | null };
 
 async function runTest(
@@ -55,7 +58,8 @@ async function runTest(
   providerId: string,
   saved: SavedConnection | null,
 ): Promise<ActionResult<ConnectionTest>> {
-  // The saved password only goes to the server it was entered for (the API answers secret_required otherwise).
+  // The saved password only goes to the server it was entered for (the API answers secret_required
+  // otherwise).
   const needed = form.password ? null : passwordNeeded(saved?.form ?? null, form);
   if (needed)
     return actionFailure('invalid_input', 'Some fields need attention.', { password: needed });

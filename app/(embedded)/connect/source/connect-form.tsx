@@ -47,7 +47,8 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
     control,
     name: ['vendor', 'useSshTunnel', 'database', 'schema', 'username'],
   });
-  // A saved password only goes to the server it was entered for: a new host (port, database, user, SSL) needs it again.
+  // A saved password only goes to the server it was entered for: a new host (port, database, user,
+  // SSL) needs it again.
   const passwordAgain = useWatch({
     control,
     compute: (values) => (sourceId && initial ? passwordNeeded(initial, values) : null),
@@ -164,7 +165,11 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
           {CONNECT_VENDORS.map((option) => (
             <label
               key={option.id}
-              className={`flex cursor-pointer items-center gap-3 rounded-lg border bg-card px-4 py-3 text-sm has-[:checked]:border-primary has-[:disabled]:cursor-not-allowed has-[:disabled]:opacity-60 ${option.readable ? '' : 'hidden sm:flex'}`}
+              className={
+                `flex cursor-pointer items-center gap-3 rounded-lg border bg-card px-4 ` +
+                `py-3 text-sm has-[:checked]:border-primary has-[:disabled]:cursor-not-allowed ` +
+                `has-[:disabled]:opacity-60 ${option.readable ? '' : 'hidden sm:flex'}`
+              }
             >
               <input
                 type="radio"

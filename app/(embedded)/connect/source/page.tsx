@@ -27,8 +27,10 @@ export default async function SourceStep() {
     <section aria-labelledby="step-title" className="flex flex-col gap-6">
       <StepHeader step="source">
         {credentialsOnly
-          ? 'You were sent this link to enter the database connection. Test it, save it, and you are done.'
-          : 'Inlet reads from your database on a schedule and sends the rows you choose. Give it a read-only user; the password is stored encrypted.'}
+          ? 'You were sent this link to enter the database connection. Test it, save it, and you ' +
+            'are done.'
+          : 'Inlet reads from your database on a schedule and sends the rows you choose. Give it ' +
+            'a read-only user; the password is stored encrypted.'}
       </StepHeader>
       {/* Whose data this is, so a customer with several accounts (or a DBA sent a link) connects the right one. */}
       <p className="-mt-3 text-sm">

@@ -6,7 +6,10 @@ import { demoModeEnabled } from '@/lib/env';
 
 export const metadata: Metadata = { title: 'Received records' };
 
-/** What the SaaS's endpoint (the demo's reference receiver) holds from Acme: the latest version of each record. */
+/**
+ * What the SaaS's endpoint (the demo's reference receiver) holds from Acme: the latest version of
+ * each record.
+ */
 export default async function ReceivedRecordsPage({
   searchParams,
 }: {

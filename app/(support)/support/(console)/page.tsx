@@ -36,7 +36,8 @@ export default async function TenantsPage({
   const matching = query.health
     ? counts[query.health]
     : counts.failing + counts.degraded + counts.onboarding_incomplete + counts.healthy;
-  // The search, filter and page size go along from page to page; the cursor says where the page starts.
+  // The search, filter and page size go along from page to page; the cursor says where the page
+  // starts.
   const pageHref = (cursor: string) => {
     const params = new URLSearchParams();
     if (query.search) params.set('q', query.search);

@@ -1,6 +1,7 @@
 'use server';
-// Password sign-in to the support console with a named staff account (INLET_SUPPORT_USERS), for self-hosting
-// without a host that mints support sessions. Attempts are limited per address and overall, and every one is logged.
+// Password sign-in to the support console with a named staff account (INLET_SUPPORT_USERS), for
+// self-hosting without a host that mints support sessions. Attempts are limited per address and
+// overall, and every one is logged.
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
@@ -19,7 +20,10 @@ const SignInSchema = z.object({
 
 const limits = createSignInLimits();
 
-/** The client's address as the nearest proxy saw it; the overall limit holds even if a client forges it. */
+/**
+ * The client's address as the nearest proxy saw it; the overall limit holds even if a client forges
+ * it.
+ */
 async function clientAddress(): Promise<string> {
   const list = await headers();
   return list.get('x-forwarded-for')?.split(',')[0]?.trim() || list.get('x-real-ip') || 'unknown';
@@ -53,7 +57,8 @@ export async function signInToSupport(
   if (!accounts.accounts.length || !env.ok) {
     return {
       error:
-        'Password sign-in is not set up: add staff accounts to INLET_SUPPORT_USERS, or open the console from a link your product mints.',
+        'Password sign-in is not set up: add staff accounts to INLET_SUPPORT_USERS, or open the ' +
+        'console from a link your product mints.',
       email,
     };
   }
@@ -70,7 +75,9 @@ export async function signInToSupport(
   if (!allowed.ok) {
     logSignIn('throttled', parsed.data.email, address);
     return {
-      error: `Too many sign-in attempts${allowed.scope === 'overall' ? '' : ' from here'}: try again in ${allowed.retryAfterSeconds} s.`,
+      error:
+        `Too many sign-in attempts${allowed.scope === 'overall' ? '' : ' from here'}: try ` +
+        `again in ${allowed.retryAfterSeconds} s.`,
       email,
     };
   }

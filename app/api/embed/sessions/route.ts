@@ -1,4 +1,5 @@
-// POST /api/embed/sessions: the host's backend mints a short-lived invite for one provider (or a support session).
+// POST /api/embed/sessions: the host's backend mints a short-lived invite for one provider (or a
+// support session).
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { getAppEnv, getSessionEnv } from '@/lib/env';
@@ -23,7 +24,10 @@ const MintRequestSchema = z
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   Response.json(body, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
 
-/** Where the browser reaches the app: INLET_APP_URL behind a proxy, else the address the host's backend called. */
+/**
+ * Where the browser reaches the app: INLET_APP_URL behind a proxy, else the address the host's
+ * backend called.
+ */
 function appOrigin(request: Request): string {
   const { INLET_APP_URL } = getAppEnv();
   if (INLET_APP_URL) return INLET_APP_URL;

@@ -1,4 +1,5 @@
-// GET /api/status/trace?dataset=&record=: one record at each stage of the pipeline, for the record tracer.
+// GET /api/status/trace?dataset=&record=: one record at each stage of the pipeline, for the record
+// tracer.
 import { z } from 'zod';
 import { customerRoute, routeData, routeError } from '@/lib/actions/customer-route';
 import { getRecordLineage } from '@/lib/prequel/datasets';
@@ -20,7 +21,9 @@ export const GET = customerRoute(async (request, session) => {
   if (!lineage.ok && lineage.error.status === 404)
     return routeError({
       code: 'not_found',
-      message: `No record with key “${parsed.data.record}” has been imported from ${dataset.data.name}.`,
+      message:
+        `No record with key “${parsed.data.record}” has been imported from ` +
+        `${dataset.data.name}.`,
       status: 404,
     });
   return lineage.ok ? routeData(lineage.data) : routeError(lineage.error);

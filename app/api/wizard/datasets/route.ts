@@ -1,4 +1,5 @@
-// GET /api/wizard/datasets: the session's datasets, each with its latest extract, polled while extracts run.
+// GET /api/wizard/datasets: the session's datasets, each with its latest extract, polled while
+// extracts run.
 import { customerJob } from '@/lib/actions/customer-failure';
 import { customerRoute, routeData, routeError } from '@/lib/actions/customer-route';
 import { listDatasets, listExtracts } from '@/lib/prequel/datasets';

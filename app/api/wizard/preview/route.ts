@@ -1,4 +1,5 @@
-// POST /api/wizard/preview: the mapping being edited, applied by the Import API to sampled records (test-stream).
+// POST /api/wizard/preview: the mapping being edited, applied by the Import API to sampled records
+// (test-stream).
 import { customerRoute, routeData, routeError } from '@/lib/actions/customer-route';
 import { testStream } from '@/lib/prequel/streams';
 import { availableDestination, ownedDataset } from '@/lib/session/ownership';
@@ -19,7 +20,8 @@ export const POST = customerRoute(async (request, session) => {
   ]);
   if (!dataset.ok) return routeError(dataset.error);
   if (!destination.ok) return routeError(destination.error);
-  // Unsaved and unvalidated on purpose: the preview shows what is wrong instead of refusing the mapping.
+  // Unsaved and unvalidated on purpose: the preview shows what is wrong instead of refusing the
+  // mapping.
   const preview = await testStream(
     {
       name: 'preview',

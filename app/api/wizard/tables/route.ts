@@ -1,4 +1,5 @@
-// GET /api/wizard/tables?search=&cursor=: one page of the session's source tables, for the table browser.
+// GET /api/wizard/tables?search=&cursor=: one page of the session's source tables, for the table
+// browser.
 import { customerRoute, routeData, routeError } from '@/lib/actions/customer-route';
 import { listSources, listSourceTables } from '@/lib/prequel/sources';
 

@@ -1,4 +1,5 @@
-// Pure: how old a dataset's data is and when it is refreshed next, in one line a non-expert can read.
+// Pure: how old a dataset's data is and when it is refreshed next, in one line a non-expert can
+// read.
 import { humanDuration, toDate } from './human-duration';
 
 export interface FreshnessInput {

@@ -1,4 +1,5 @@
-// Pure: a tenant's health problems in support's words, whether the engine's summaries or the app's own rules found them.
+// Pure: a tenant's health problems in support's words, whether the engine's summaries or the app's
+// own rules found them.
 import type { HealthProblem, OnboardingStep, ProviderHealth } from '../provider-health';
 import { humanDuration, toDate } from './human-duration';
 import type { TenantHealth } from './tenant-health';
@@ -38,29 +39,45 @@ export function reasonOf(problem: HealthProblem, { now, saasName }: ReasonContex
         problem.change === 'removed'
           ? 'is gone'
           : `changed type (${problem.previous_type} → ${problem.current_type})`;
-      return `${labelOf('Dataset', problem.object)}: the mapping needs a change: column "${problem.column}" ${what}`;
+      return (
+        `${labelOf('Dataset', problem.object)}: the mapping needs a change: column ` +
+        `"${problem.column}" ${what}`
+      );
     }
     case 'rows_errored':
-      return `${labelOf('Dataset', problem.object)}: ${count(problem.count, 'row')} could not be read`;
+      return (
+        `${labelOf('Dataset', problem.object)}: ${count(problem.count, 'row')} could not be ` +
+        `read`
+      );
     case 'data_stale': {
       const age = humanDuration(now.getTime() - new Date(problem.last_success_at).getTime());
-      return `${labelOf('Dataset', problem.object)}: data is ${age} old (refreshed every ${humanDuration(problem.frequency_minutes * 60_000)})`;
+      return (
+        `${labelOf('Dataset', problem.object)}: data is ${age} old (refreshed every ` +
+        `${humanDuration(problem.frequency_minutes * 60_000)})`
+      );
     }
     case 'stream_stopped':
       return `${labelOf('Stream', problem.object)} was stopped: ${problem.disabled_reason}`;
     case 'records_errored': {
-      // As the customer's board says it: the load's error when the destination stopped them, else the mapping did.
+      // As the customer's board says it: the load's error when the destination stopped them, else
+      // the mapping did.
       const why = problem.error
         ? whoseMove(problem.error, { now, saasName }).title
         : 'the mapping needs a change';
-      return `${labelOf('Stream', problem.object)}: ${count(problem.count, 'record')} not delivered: ${why}`;
+      return (
+        `${labelOf('Stream', problem.object)}: ${count(problem.count, 'record')} not ` +
+        `delivered: ${why}`
+      );
     }
     case 'every_stream_paused':
       return 'Every stream is paused';
   }
 }
 
-/** A tenant's health as the engine summarised it (GET /import/status/providers), in the console's terms. */
+/**
+ * A tenant's health as the engine summarised it (GET /import/status/providers), in the console's
+ * terms.
+ */
 export function healthOfSummary(
   summary: Pick<
     ProviderHealth,

@@ -1,4 +1,5 @@
-// Pure: durations and clock times in the short words the status pages use ("45 s", "12 min", "2 h 5 min", "3 d").
+// Pure: durations and clock times in the short words the status pages use ("45 s", "12 min", "2 h 5
+// min", "3 d").
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -6,8 +7,9 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /**
- * A duration in its largest unit, floored, with the next unit down while the first is under 10 ("2 h 5 min", but
- * "14 h"): precise where it matters, short where it does not. Negative durations read as their size.
+ * A duration in its largest unit, floored, with the next unit down while the first is under 10 ("2
+ * h 5 min", but "14 h"): precise where it matters, short where it does not. Negative durations read
+ * as their size.
  */
 export function humanDuration(ms: number): string {
   const size = Math.abs(ms);
@@ -23,8 +25,8 @@ function withRest(value: number, unit: string, rest: number, restUnit: string): 
 }
 
 /**
- * "14:05" in the given time zone (UTC unless told, so a server render and a test agree); a time more than a day away
- * also names the day ("4 Mar, 14:05").
+ * "14:05" in the given time zone (UTC unless told, so a server render and a test agree); a time
+ * more than a day away also names the day ("4 Mar, 14:05").
  */
 export function clockTime(at: Date, now: Date, timeZone = 'UTC'): string {
   const time = new Intl.DateTimeFormat('en-GB', {
@@ -40,7 +42,10 @@ export function clockTime(at: Date, now: Date, timeZone = 'UTC'): string {
   return `${day}, ${time}`;
 }
 
-/** An API timestamp (RFC 3339 string), a Date or nothing, as a Date or null; an unparsable string is null. */
+/**
+ * An API timestamp (RFC 3339 string), a Date or nothing, as a Date or null; an unparsable string is
+ * null.
+ */
 export function toDate(value: Date | string | null | undefined): Date | null {
   if (value === null || value === undefined) return null;
   const date = value instanceof Date ? value : new Date(value);

@@ -1,4 +1,5 @@
-// Pure: a dataset's and its streams' recent runs as chart points, and a job's counters as labelled numbers.
+// Pure: a dataset's and its streams' recent runs as chart points, and a job's counters as labelled
+// numbers.
 import type { Extract, JobStatus, Load } from '../job';
 import { toDate } from './human-duration';
 
@@ -23,7 +24,10 @@ export interface LabelledCount {
   value: number;
 }
 
-/** The last `limit` runs of both kinds, oldest first (the order a chart reads in), whatever order they came in. */
+/**
+ * The last `limit` runs of both kinds, oldest first (the order a chart reads in), whatever order
+ * they came in.
+ */
 export function runHistory(extracts: Extract[], loads: Load[], limit = 20): RunPoint[] {
   const points = [...extracts.map(extractPoint), ...loads.map(loadPoint)].sort(
     (a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id),

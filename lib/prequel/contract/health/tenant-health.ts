@@ -1,5 +1,6 @@
-// Pure: one tenant's health for the support console, judged from its latest jobs, and the order that puts the worst first.
-// The engine applies the same rules in SQL (engine/status/provider-health.ts); both answer tenant-health-cases alike.
+// Pure: one tenant's health for the support console, judged from its latest jobs, and the order
+// that puts the worst first. The engine applies the same rules in SQL
+// (engine/status/provider-health.ts); both answer tenant-health-cases alike.
 import type { SchemaDrift } from '../dataset';
 import type { Extract, Load } from '../job';
 import {
@@ -20,7 +21,10 @@ export interface TenantHealthInput {
     id: string;
     name?: string;
     latestExtract: Extract | null;
-    /** Earlier extracts, any order: they show how long a failure has lasted, and what a running job hides. */
+    /**
+     * Earlier extracts, any order: they show how long a failure has lasted, and what a running job
+     * hides.
+     */
     recentExtracts?: Extract[];
     lastSuccessAt?: string | Date | null;
     frequencyMinutes: number;
@@ -45,7 +49,10 @@ export interface TenantHealthInput {
 export interface TenantHealth {
   health: Health;
   severity: number;
-  /** When the problems that decide the health began, as far as the jobs at hand tell; null when unknown. */
+  /**
+   * When the problems that decide the health began, as far as the jobs at hand tell; null when
+   * unknown.
+   */
   brokenSince: Date | null;
   /** Why, worst first, one sentence each. */
   reasons: string[];
@@ -82,7 +89,10 @@ export function tenantHealth(input: TenantHealthInput): TenantHealth {
   };
 }
 
-/** Sorts tenants worst first, and within a severity the one broken longest first (unknown starts last). */
+/**
+ * Sorts tenants worst first, and within a severity the one broken longest first (unknown starts
+ * last).
+ */
 export function compareTenants(
   a: Pick<TenantHealth, 'severity' | 'brokenSince'>,
   b: Pick<TenantHealth, 'severity' | 'brokenSince'>,
@@ -94,7 +104,10 @@ export function compareTenants(
   return Number.isNaN(difference) ? 0 : difference;
 }
 
-/** The first wizard step the tenant has not done; a stream counts once launched (enabled, stopped by the engine, or ever loaded). */
+/**
+ * The first wizard step the tenant has not done; a stream counts once launched (enabled, stopped by
+ * the engine, or ever loaded).
+ */
 function onboardingStep({ sources, datasets, streams }: TenantHealthInput): OnboardingStep | null {
   if (!sources.length) return 'connect_source';
   if (!datasets.length) return 'choose_data';
@@ -109,7 +122,10 @@ function onboardingStep({ sources, datasets, streams }: TenantHealthInput): Onbo
   return launched ? null : 'launch';
 }
 
-/** What is wrong with a launched tenant, in the order the reasons list it: sources, datasets, streams. */
+/**
+ * What is wrong with a launched tenant, in the order the reasons list it: sources, datasets,
+ * streams.
+ */
 function tenantProblems(input: TenantHealthInput): HealthProblem[] {
   return [
     ...input.sources.flatMap(sourceProblems),
@@ -125,7 +141,8 @@ const refOf = (object: { id: string; name?: string }): ObjectRef => ({
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 function sourceProblems(source: TenantHealthInput['sources'][number]): HealthProblem[] {
-  // The flag only records the last connection test: a later extract that fails says more, so this alone only degrades.
+  // The flag only records the last connection test: a later extract that fails says more, so this
+  // alone only degrades.
   return source.is_reachable === false
     ? [{ kind: 'source_unreachable', level: 'degraded', since: null, object: refOf(source) }]
     : [];
@@ -139,7 +156,8 @@ function datasetProblems(
   const finished = finishedNewestFirst(dataset.latestExtract, dataset.recentExtracts);
   const failure = failureOf(finished);
   if (failure) return [{ kind: 'extract_failed', object, ...failure }];
-  // A mapped column gone stops the deliveries that read it; one retyped may only refuse some records.
+  // A mapped column gone stops the deliveries that read it; one retyped may only refuse some
+  // records.
   const problems: HealthProblem[] = (dataset.schemaDrift?.columns ?? []).map((column) => ({
     kind: 'mapped_column_changed',
     level: column.change === 'removed' ? 'failing' : 'degraded',
@@ -223,7 +241,10 @@ function streamProblems(streams: TenantHealthInput['streams']): HealthProblem[] 
   return problems;
 }
 
-/** A failure streak ending with the newest finished job: failing unless it is one that passes by itself. */
+/**
+ * A failure streak ending with the newest finished job: failing unless it is one that passes by
+ * itself.
+ */
 function failureOf(finished: Job[]): Failure | null {
   const newest = finished[0];
   if (newest?.status !== 'failed') return null;
@@ -243,7 +264,10 @@ function failureOf(finished: Job[]): Failure | null {
   };
 }
 
-/** The latest and recent jobs that reached an outcome (cancelled ones say nothing about health), newest first, once each. */
+/**
+ * The latest and recent jobs that reached an outcome (cancelled ones say nothing about health),
+ * newest first, once each.
+ */
 function finishedNewestFirst<T extends Job>(latest: T | null, recent: T[] | undefined): T[] {
   const byId = new Map<string, T>();
   for (const job of [...(latest ? [latest] : []), ...(recent ?? [])]) byId.set(job.id, job);

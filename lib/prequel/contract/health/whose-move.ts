@@ -1,8 +1,12 @@
-// Pure: a failed job's error in the customer's words: whose move it is, what happened, and the one thing to do.
+// Pure: a failed job's error in the customer's words: whose move it is, what happened, and the one
+// thing to do.
 import type { JobError } from '../job';
 import { clockTime, humanDuration } from './human-duration';
 
-/** Who must act: the customer's database (or its DBA), the SaaS's side, the customer's own mapping, or nobody. */
+/**
+ * Who must act: the customer's database (or its DBA), the SaaS's side, the customer's own mapping,
+ * or nobody.
+ */
 export type Party = 'your_database' | 'saas_endpoint' | 'configuration' | 'temporary';
 /** The action of the status page that fixes it. */
 export type MoveAction = 'update_credentials' | 'edit_mapping' | 'contact_saas' | 'wait';
@@ -62,12 +66,16 @@ const SCHEMA_CHANGED: Words = {
 const UNREACHABLE: Words = {
   party: 'your_database',
   title: 'Your database is unreachable',
-  fix: 'Check that your database is running and that its firewall allows our IP address, then update the connection settings if the host or port changed.',
+  fix:
+    'Check that your database is running and that its firewall allows our IP address, then ' +
+    'update the connection settings if the host or port changed.',
 };
 const TLS_FAILED: Words = {
   party: 'your_database',
   title: 'The secure connection to your database failed',
-  fix: 'Check that the port in the connection settings belongs to your database and that its SSL certificate is valid.',
+  fix:
+    'Check that the port in the connection settings belongs to your database and that its SSL ' +
+    'certificate is valid.',
 };
 const NOT_A_DATABASE = (vendor: string): Words => ({
   party: 'your_database',
@@ -78,7 +86,8 @@ const SAAS_STORAGE: Words = {
   party: 'saas_endpoint',
   title: ({ Saas }) => `${Saas}'s import storage refused the data`,
   fix: ({ saas }) =>
-    `Contact ${saas}: the storage their import uses needs attention. Your data and settings are fine.`,
+    `Contact ${saas}: the storage their import uses needs attention. Your data and settings are ` +
+    `fine.`,
 };
 const STORAGE_HICCUP: Words = {
   party: 'temporary',
@@ -90,13 +99,20 @@ const ENDPOINT_GONE: Words = {
   party: 'saas_endpoint',
   title: ({ Saas }) => `${Saas}'s endpoint is gone, so the stream was paused`,
   fix: ({ saas }) =>
-    `Contact ${saas}. Once their endpoint is back, enable the stream again: it then delivers what it missed.`,
+    `Contact ${saas}. Once their endpoint is back, enable the stream again: it then delivers ` +
+    `what it missed.`,
 };
-/** A request the engine gave up waiting for ("the request timed out"), as opposed to an answer it did not like. */
+/**
+ * A request the engine gave up waiting for ("the request timed out"), as opposed to an answer it
+ * did not like.
+ */
 const TIMED_OUT = /\btimed? ?out\b|\btimeout\b/i;
 /** The deadline, when the message names it: "did not answer within 5 s". */
 const DEADLINE = /\bwithin (\d+(?:\.\d+)?) ?s(?:econds?)?\b/i;
-/** A timeout is the endpoint's slowness, not a refusal: it reads apart from a 500, naming the deadline when told it. */
+/**
+ * A timeout is the endpoint's slowness, not a refusal: it reads apart from a 500, naming the
+ * deadline when told it.
+ */
 const ENDPOINT_TOO_SLOW: Words = {
   party: 'saas_endpoint',
   title: ({ Saas }, message) => {
@@ -106,7 +122,8 @@ const ENDPOINT_TOO_SLOW: Words = {
       : `${Saas}'s endpoint took too long to answer`;
   },
   fix: ({ saas }, retry) =>
-    `Nothing to do: the records are sent again ${retry}. If it keeps timing out, contact ${saas}: their endpoint must answer sooner.`,
+    `Nothing to do: the records are sent again ${retry}. If it keeps timing out, contact ` +
+    `${saas}: their endpoint must answer sooner.`,
   retryable: true,
 };
 const MAPPING: Words = {
@@ -115,7 +132,10 @@ const MAPPING: Words = {
   fix: 'Edit the mapping: the fields to fix are listed below.',
 };
 
-/** Words for every error code our engine raises (and the source checklist's codes, which extracts pass on). */
+/**
+ * Words for every error code our engine raises (and the source checklist's codes, which extracts
+ * pass on).
+ */
 const WORDS: Record<string, Words> = {
   // Signing in to the customer's database.
   auth_failed: CREDENTIALS,
@@ -134,7 +154,8 @@ const WORDS: Record<string, Words> = {
     party: 'your_database',
     title: 'Your database asks for a sign-in method we cannot use',
     fix: askDba(
-      'let the import user sign in with a password (mysql_native_password or caching_sha2_password)',
+      'let the import user sign in with a password (mysql_native_password or ' +
+        'caching_sha2_password)',
     ),
   },
   database_not_found: {
@@ -160,7 +181,9 @@ const WORDS: Record<string, Words> = {
   connection_closed: {
     party: 'your_database',
     title: 'Your database closed the connection while signing in',
-    fix: 'Check the port in the connection settings, and that your database accepts connections from our IP address.',
+    fix:
+      'Check the port in the connection settings, and that your database accepts connections ' +
+      'from our IP address.',
   },
   // Privileges and what the dataset reads.
   missing_privileges: PRIVILEGES,
@@ -168,7 +191,9 @@ const WORDS: Record<string, Words> = {
   schema_not_found: {
     party: 'your_database',
     title: 'The schema is missing from your database',
-    fix: 'Update the connection settings with a schema that exists, or ask your DBA to grant USAGE on it.',
+    fix:
+      'Update the connection settings with a schema that exists, or ask your DBA to grant ' +
+      'USAGE on it.',
   },
   source_schema_changed: SCHEMA_CHANGED,
   table_not_found: SCHEMA_CHANGED,
@@ -191,12 +216,16 @@ const WORDS: Record<string, Words> = {
   not_resolvable: {
     party: 'your_database',
     title: "Your database's host name does not resolve",
-    fix: 'Update the connection settings: check the spelling of the host name, and that it is a public name.',
+    fix:
+      'Update the connection settings: check the spelling of the host name, and that it is a ' +
+      'public name.',
   },
   invalid_host: {
     party: 'your_database',
     title: 'The host name is not valid',
-    fix: 'Update the connection settings with only the host name or IP address, e.g. db.example.com.',
+    fix:
+      'Update the connection settings with only the host name or IP address, e.g. ' +
+      'db.example.com.',
   },
   forbidden_address: {
     party: 'your_database',
@@ -206,7 +235,9 @@ const WORDS: Record<string, Words> = {
   ssh_tunnel_not_supported: {
     party: 'your_database',
     title: 'SSH tunnels are not supported yet',
-    fix: 'Update the connection settings to connect directly, and allow our IP address in your firewall.',
+    fix:
+      'Update the connection settings to connect directly, and allow our IP address in your ' +
+      'firewall.',
   },
   source_unreachable: UNREACHABLE,
   connection_refused: {
@@ -222,18 +253,24 @@ const WORDS: Record<string, Words> = {
   host_unreachable: {
     party: 'your_database',
     title: 'Your database cannot be reached from the internet',
-    fix: "Update the connection settings with your database's public address, and allow our IP address.",
+    fix:
+      "Update the connection settings with your database's public address, and allow our IP " +
+      'address.',
   },
   connection_reset: {
     party: 'your_database',
     title: 'Your database closed the connection at once',
-    fix: 'Check that the port in the connection settings belongs to your database, and that it accepts our IP address.',
+    fix:
+      'Check that the port in the connection settings belongs to your database, and that it ' +
+      'accepts our IP address.',
   },
   connection_failed: UNREACHABLE,
   no_answer: {
     party: 'your_database',
     title: 'Nothing answered like a database on that port',
-    fix: 'Update the connection settings with the port your database listens on (not a proxy or another service).',
+    fix:
+      'Update the connection settings with the port your database listens on (not a proxy or ' +
+      'another service).',
   },
   server_refused: {
     party: 'your_database',
@@ -246,7 +283,8 @@ const WORDS: Record<string, Words> = {
     party: 'your_database',
     title: 'Your database does not offer an encrypted connection',
     fix: askDba(
-      'turn SSL on at the database server (turn SSL off in the connection settings only on a private network)',
+      'turn SSL on at the database server (turn SSL off in the connection settings only on a ' +
+        'private network)',
     ),
   },
   tls_failed: TLS_FAILED,
@@ -320,7 +358,9 @@ const WORDS: Record<string, Words> = {
   expression_too_slow: {
     party: 'configuration',
     title: 'An expression is too slow',
-    fix: 'Edit the mapping: simplify the expression it names, then sync again. Nothing was lost; the records wait for the next load.',
+    fix:
+      'Edit the mapping: simplify the expression it names, then sync again. Nothing was lost; ' +
+      'the records wait for the next load.',
   },
   transform_error: {
     party: 'configuration',
@@ -352,15 +392,24 @@ const WORDS: Record<string, Words> = {
 /** Error codes with words of their own; any other code is described by its blame alone. */
 export const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set(Object.keys(WORDS));
 
-/** Blames that name someone who must act; a code without words of its own and any other blame (`engine`, or one the hosted API adds) passes by itself. */
+/**
+ * Blames that name someone who must act; a code without words of its own and any other blame
+ * (`engine`, or one the hosted API adds) passes by itself.
+ */
 export const BLAMES_WITH_A_MOVE: readonly string[] = ['source', 'destination', 'configuration'];
 
-/** Codes whose failure passes by itself (a retry, our side), for the engine's SQL to apply the same rule as `passesByItself`. */
+/**
+ * Codes whose failure passes by itself (a retry, our side), for the engine's SQL to apply the same
+ * rule as `passesByItself`.
+ */
 export const TEMPORARY_ERROR_CODES: readonly string[] = Object.entries(WORDS)
   .filter(([, words]) => words.party === 'temporary')
   .map(([code]) => code);
 
-/** Whether a failure goes away with nobody acting (`whoseMove(...).party === 'temporary'`), from its code and blame alone. */
+/**
+ * Whether a failure goes away with nobody acting (`whoseMove(...).party === 'temporary'`), from its
+ * code and blame alone.
+ */
 export function passesByItself(error: Pick<JobError, 'error_code' | 'blame'> | null): boolean {
   if (error === null) return true;
   if (KNOWN_ERROR_CODES.has(error.error_code))
@@ -372,7 +421,10 @@ export function passesByItself(error: Pick<JobError, 'error_code' | 'blame'> | n
 const PASSING_ENDPOINT_FAILURE =
   /\b(5\d\d|408|429)\b|timed? ?out|timeout|unavailable|connection (failed|reset|refused)/i;
 
-/** What the hosted API (or a newer engine) says with a code we have no words for: judged by who it blames. */
+/**
+ * What the hosted API (or a newer engine) says with a code we have no words for: judged by who it
+ * blames.
+ */
 function byBlame(error: JobError): Words {
   switch (error.blame) {
     case 'source':
@@ -402,7 +454,9 @@ function byBlame(error: JobError): Words {
   }
 }
 
-/** The HTTP status or the kind of failure the engine's message names, for the title: " (HTTP 503)". */
+/**
+ * The HTTP status or the kind of failure the engine's message names, for the title: " (HTTP 503)".
+ */
 function detailOf(message: string): string {
   const status = /\b(?:answered|with|HTTP)\s+([1-5]\d\d)\b/.exec(message)?.[1];
   if (status) return ` (HTTP ${status})`;
@@ -419,7 +473,10 @@ function retryWords(context: WhoseMoveContext): string {
   return `at ${clockTime(at, context.now, context.timeZone)} (in ${humanDuration(inMs)})`;
 }
 
-/** The words for an error: its code's, a timeout's apart from other unavailable endpoints, else by its blame. */
+/**
+ * The words for an error: its code's, a timeout's apart from other unavailable endpoints, else by
+ * its blame.
+ */
 function wordsFor(error: JobError): Words {
   if (error.error_code === 'destination_unavailable' && TIMED_OUT.test(error.message))
     return ENDPOINT_TOO_SLOW;
@@ -433,7 +490,10 @@ const NO_ERROR: Words = {
   retryable: true,
 };
 
-/** Who must act on a failed job, in the customer's words; `null` is a failure that carries no error (it retries). */
+/**
+ * Who must act on a failed job, in the customer's words; `null` is a failure that carries no error
+ * (it retries).
+ */
 export function whoseMove(error: JobError | null, context: WhoseMoveContext): WhoseMove {
   const names = namesOf(context.saasName);
   const words = error === null ? NO_ERROR : wordsFor(error);
@@ -457,7 +517,9 @@ export function actionFor(party: Party): MoveAction {
   return ACTIONS[party];
 }
 
-/** The badge that says whose move it is: "Your database", "Acme's endpoint", "Mapping", "Temporary". */
+/**
+ * The badge that says whose move it is: "Your database", "Acme's endpoint", "Mapping", "Temporary".
+ */
 export function partyLabel(party: Party, saasName?: string): string {
   switch (party) {
     case 'your_database':

@@ -1,5 +1,6 @@
 'use server';
-// Settings: save a destination's record schema (validated in full by the Import API, recorded with who and why).
+// Settings: save a destination's record schema (validated in full by the Import API, recorded with
+// who and why).
 import { z } from 'zod';
 import { type ActionResult, fromPrequelError } from '@/lib/actions/action-result';
 import { supportAction } from '@/lib/actions/support-guard';
@@ -21,7 +22,8 @@ export const saveRecordSchema = supportAction(
         error: { code: 'invalid_input', message: 'The schema is not valid JSON.' },
       };
     }
-    // Reachability was checked when the destination was made; a schema edit does not need the probe again.
+    // Reachability was checked when the destination was made; a schema edit does not need the probe
+    // again.
     const updated = await updateDestination(
       destinationId,
       { record_schema: parsed },

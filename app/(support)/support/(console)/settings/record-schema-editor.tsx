@@ -7,7 +7,10 @@ import { inputClassName } from '@/components/ui/field';
 import { checkRecordSchema } from '@/lib/support/record-schema-check';
 import { saveRecordSchema } from './actions';
 
-/** Edit a destination's record schema: checked on every keystroke, validated in full by the Import API on save. */
+/**
+ * Edit a destination's record schema: checked on every keystroke, validated in full by the Import
+ * API on save.
+ */
 export function RecordSchemaEditor({
   destinationId,
   name,

@@ -9,7 +9,8 @@ import { cancelLoad, getLoad, getStream, startLoad, updateStream } from '@/lib/p
 import { mintInvite } from '@/lib/session/mint-invite';
 import type { SupportSession } from '@/lib/session/session';
 
-// One line: the audit log refuses line breaks in a reason, so a reason typed over several lines is joined.
+// One line: the audit log refuses line breaks in a reason, so a reason typed over several lines is
+// joined.
 const ReasonSchema = z
   .string()
   .transform((value) => value.replace(/\s+/g, ' ').trim())
@@ -19,7 +20,9 @@ const note = (session: SupportSession, reason: string) => ({
   reason,
 });
 
-/** The object must be the tenant's: a console link cannot act on another tenant by editing an id. */
+/**
+ * The object must be the tenant's: a console link cannot act on another tenant by editing an id.
+ */
 async function tenantDataset(providerId: string, datasetId: string) {
   const dataset = await getDataset(datasetId);
   return dataset.ok && dataset.data.provider_id === providerId ? dataset : null;
@@ -51,7 +54,9 @@ export const rerunLoad = supportAction(
   },
 );
 
-/** Reads the whole table again (edits the incremental runs missed, hard deletes where configured). */
+/**
+ * Reads the whole table again (edits the incremental runs missed, hard deletes where configured).
+ */
 export const resyncDataset = supportAction(
   z.object({ providerId: z.string().min(1), datasetId: z.uuid(), reason: ReasonSchema }),
   async ({ providerId, datasetId, reason }, session): Promise<ActionResult<{ id: string }>> => {
@@ -121,7 +126,10 @@ export const setTenantStreamEnabled = supportAction(
   },
 );
 
-/** A credentials-only link for the tenant's DBA; minting it is recorded by the Import API like any support action. */
+/**
+ * A credentials-only link for the tenant's DBA; minting it is recorded by the Import API like any
+ * support action.
+ */
 export const sendReconnectLink = supportAction(
   z.object({ providerId: z.string().min(1), reason: ReasonSchema }),
   async (

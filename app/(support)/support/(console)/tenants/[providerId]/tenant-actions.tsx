@@ -104,7 +104,9 @@ export function TenantActions({ status }: { status: ProviderStatus }) {
             label="Send a reconnect link"
             run={(reason) => sendReconnectLink({ providerId, reason })}
             describe={(data) =>
-              `Send this link (valid until ${new Date(data.expiresAt).toLocaleTimeString('en')}): ${window.location.origin}${data.url}`
+              `Send this link (valid until ` +
+              `${new Date(data.expiresAt).toLocaleTimeString('en')}): ` +
+              `${window.location.origin}${data.url}`
             }
           />
         </li>

@@ -1,4 +1,5 @@
-// GET /api/support/tenants/<id>/status: the tenant's status snapshot, for the console's read-only customer view.
+// GET /api/support/tenants/<id>/status: the tenant's status snapshot, for the console's read-only
+// customer view.
 import { routeData, routeError } from '@/lib/actions/customer-route';
 import { supportRoute } from '@/lib/actions/support-guard';
 import { loadProviderStatus } from '@/lib/status/load-status';

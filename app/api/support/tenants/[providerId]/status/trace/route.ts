@@ -26,7 +26,9 @@ export const GET = supportRoute<{ providerId: string }>(async (request, _session
   if (!lineage.ok && lineage.error.status === 404)
     return routeError({
       code: 'not_found',
-      message: `No record with key “${parsed.data.record}” has been imported from ${dataset.data.name}.`,
+      message:
+        `No record with key “${parsed.data.record}” has been imported from ` +
+        `${dataset.data.name}.`,
       status: 404,
     });
   return lineage.ok ? routeData(lineage.data) : routeError(lineage.error);
