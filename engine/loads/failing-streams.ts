@@ -56,7 +56,8 @@ export async function recordFailingRun(
   if (row.failing_ms < disableAfterMs) return null;
   const since = new Date(row.failing_since).toISOString();
   const last = load.lastReason ? `, last: ${load.lastReason}` : '';
-  return `every delivery has failed for ${describeDuration(row.failing_ms)} (since ${since})${last}`;
+  const lasted = describeDuration(row.failing_ms);
+  return `every delivery has failed for ${lasted} (since ${since})${last}`;
 }
 
 /**
