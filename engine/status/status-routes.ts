@@ -31,16 +31,16 @@ export function addStatusRoutes(routes: ApiRoutes<RequestVariables>, engine: Eng
     response: ProviderHealthListSchema,
     handler: async (c) => {
       const query = readQuery(c, ProviderHealthQuerySchema);
-      const [page, groups] = await Promise.all([
-        readProviderHealth(engine.db, {
-          now: new Date(),
-          search: query.search || undefined,
-          health: query.health,
-          pageSize: query.page_size,
-          cursor: query.cursor,
-        }),
-        readErrorGroups(engine.db),
-      ]);
+      // The page first: reading it judges again the providers that changed, whose failures the
+      // groups read.
+      const page = await readProviderHealth(engine.db, {
+        now: new Date(),
+        search: query.search || undefined,
+        health: query.health,
+        pageSize: query.page_size,
+        cursor: query.cursor,
+      });
+      const groups = await readErrorGroups(engine.db);
       const link = (cursor: string | null) =>
         cursor
           ? pageUrl(c, engine.publicUrl, { page_size: String(query.page_size), cursor })
