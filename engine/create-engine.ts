@@ -11,6 +11,8 @@ export interface EngineSettings extends ContextSettings {
   apiKeys: readonly string[];
   requestsPerSecond?: number;
   requestsPerProviderPerSecond?: number;
+  /** Serve only the documented Prequel Import API, no (ext) route or field. */
+  strictPrequel?: boolean;
   /**
    * Run extracts, loads and their schedules here (with these settings); without, the engine only
    * answers the API.
@@ -40,6 +42,7 @@ export function createEngine(settings: EngineSettings): Engine {
     apiKeys: settings.apiKeys,
     requestsPerSecond: settings.requestsPerSecond,
     requestsPerProviderPerSecond: settings.requestsPerProviderPerSecond,
+    strictPrequel: settings.strictPrequel,
   });
   let server: ReturnType<typeof serve> | null = null;
   let jobs: JobRunner | null = null;

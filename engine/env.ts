@@ -91,6 +91,15 @@ const EnvSchema = z.object({
     .min(1)
     .max(100_000)
     .default(50),
+  /**
+   * Serve only the documented Prequel Import API, as the hosted one does: (ext) routes answer 404,
+   * (ext) response fields are left out, (ext) request fields are refused. For testing that a client
+   * works against the hosted API.
+   */
+  ENGINE_STRICT_PREQUEL: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type EngineEnv = z.infer<typeof EnvSchema>;

@@ -36,6 +36,7 @@ const engine = createEngine({
   apiKeys: apiKeysOf(env),
   requestsPerSecond: env.ENGINE_RATE_LIMIT_PER_SECOND,
   requestsPerProviderPerSecond: env.ENGINE_RATE_LIMIT_PER_PROVIDER_PER_SECOND,
+  strictPrequel: env.ENGINE_STRICT_PREQUEL,
   jobs: env.ENGINE_RUN_JOBS ? jobRunnerOptionsOf(env) : undefined,
 });
 // The load thread is the process's, not an engine's: loads read and transform in it. Started now,

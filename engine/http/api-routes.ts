@@ -7,6 +7,7 @@ import {
   ReasonSchema,
 } from '../../lib/prequel/contract/audit-log';
 import { ApiErrorSchema } from '../../lib/prequel/contract/common';
+import { documentedOnly, isExtension, type JsonSchema } from './strict-prequel';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -14,6 +15,7 @@ export interface RouteSpec<Env extends object> {
   method: Method;
   /** Hono path syntax: `/import/sources/:id`. */
   path: string;
+  /** Starts with "(ext)" for an extension of the hosted API (not served in strict mode). */
   summary: string;
   tag: string;
   isPublic?: boolean;
@@ -35,8 +37,23 @@ export class ApiRoutes<Env extends object> {
     return this;
   }
 
-  mount(app: Hono<{ Variables: Env }>) {
-    for (const route of this.routes) app.on(route.method.toUpperCase(), route.path, route.handler);
+  /**
+   * Serves the routes; `strictPrequel` serves only the documented API: no (ext) route, field in or
+   * field out.
+   */
+  mount(app: Hono<{ Variables: Env }>, { strictPrequel = false } = {}) {
+    for (const route of this.routes) {
+      if (!strictPrequel) {
+        app.on(route.method.toUpperCase(), route.path, route.handler);
+      } else if (!isExtension(route.summary)) {
+        const schemas = {
+          body: route.body && (jsonSchema(route.body, 'input') as JsonSchema),
+          query: route.query && (jsonSchema(route.query, 'input') as JsonSchema),
+          response: route.response && (jsonSchema(route.response, 'output') as JsonSchema),
+        };
+        app.on(route.method.toUpperCase(), route.path, documentedOnly(schemas, route.handler));
+      }
+    }
   }
 
   openApi(info: { title: string; version: string; description: string }) {

@@ -52,6 +52,8 @@ export function createApp(
     apiKeys: readonly string[];
     requestsPerSecond?: number;
     requestsPerProviderPerSecond?: number;
+    /** Serve only the documented Prequel Import API (ENGINE_STRICT_PREQUEL). */
+    strictPrequel?: boolean;
   },
 ) {
   const app = new Hono<{ Variables: RequestVariables }>();
@@ -127,15 +129,25 @@ export function createApp(
   addLoadRoutes(routes, engine);
   addStatusRoutes(routes, engine);
 
-  routes.mount(app);
+  routes.add({
+    method: 'get',
+    path: '/openapi.json',
+    summary:
+      '(ext) This document: the API with its extensions, from which a client learns what it ' +
+      'offers beyond the hosted API',
+    tag: 'meta',
+    isPublic: true,
+    handler: (c) => c.json(openApi),
+  });
+
+  routes.mount(app, { strictPrequel: options.strictPrequel });
   const openApi = routes.openApi({
     title: 'Inlet import engine (Prequel Import API)',
     version: ENGINE_VERSION,
     description:
       'The Prequel Import API as served by the Inlet engine. Extensions of the hosted API are ' +
-      'marked (ext) in their summaries.',
+      'marked (ext) in their summaries and field descriptions.',
   });
-  app.get('/openapi.json', (c) => c.json(openApi));
 
   app.notFound((c) =>
     c.json(

@@ -105,7 +105,10 @@ export function addCrudRoutes(
   const eventType = (action: string) => `${definition.eventPrefix}_${action}`;
   const filterQuery = z.object(
     Object.fromEntries(
-      Object.keys(definition.filters ?? {}).map((name) => [name, z.string().max(256).optional()]),
+      Object.keys(definition.filters ?? {}).map((name) => [
+        name,
+        z.string().max(256).optional().describe(`(ext) only the ${plural} whose ${name} is this`),
+      ]),
     ),
   );
   const listQuery = ListQuerySchema.extend(filterQuery.shape);

@@ -142,7 +142,7 @@ export function addSourceActionRoutes(routes: ApiRoutes<RequestVariables>, engin
   routes.add({
     method: 'get',
     path: '/import/sources/:id/tables',
-    summary: 'Browse the tables and views of a saved source, with dataset suggestions (ext)',
+    summary: '(ext) Browse the tables and views of a saved source, with dataset suggestions',
     tag: 'sources',
     query: TablesQuerySchema,
     response: ListEnvelope('tables', SourceTableSchema),

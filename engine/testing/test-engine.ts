@@ -44,6 +44,8 @@ export interface TestEngineOptions {
   encryptionKey?: Buffer;
   requestsPerSecond?: number;
   requestsPerProviderPerSecond?: number;
+  /** Serve only the documented Prequel Import API (ENGINE_STRICT_PREQUEL). */
+  strictPrequel?: boolean;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -61,6 +63,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     apiKeys: [apiKey],
     requestsPerSecond: options.requestsPerSecond ?? 100_000,
     requestsPerProviderPerSecond: options.requestsPerProviderPerSecond,
+    strictPrequel: options.strictPrequel,
     jobs: options.jobs
       ? {
           pollIntervalMs: 100,

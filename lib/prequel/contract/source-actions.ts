@@ -46,7 +46,9 @@ export type ConnectionCheck = z.infer<typeof ConnectionCheckSchema>;
 export const TestSourceResultSchema = z.object({
   code: z.enum(['success', 'failure']),
   message: z.string(),
-  checks: z.array(ConnectionCheckSchema),
+  checks: z
+    .array(ConnectionCheckSchema)
+    .describe('(ext) dns, tcp, tls, auth and privileges, each passed, failed or skipped'),
 });
 export type TestSourceResult = z.infer<typeof TestSourceResultSchema>;
 

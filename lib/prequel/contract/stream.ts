@@ -57,7 +57,8 @@ export const StreamSchema = z.looseObject({
   retry: z
     .object({ records_waiting: z.number(), next_retry_at: TimestampSchema.nullable() })
     .nullable()
-    .optional(),
+    .optional()
+    .describe('(ext) records the endpoint could not take yet; null when none waits'),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
 });
