@@ -63,17 +63,23 @@ export async function planRetry(
 }
 
 /**
+ * Streams whose retry is due and that load on their own, the longest due first: an index scan of
+ * stream_state_next_retry_idx, whatever the number of streams (`now()`, fixed for the statement,
+ * lets the index compare).
+ */
+export const DUE_RETRIES_SQL = `select s.stream_id from stream_state s join streams st on st.id =
+    s.stream_id
+  where s.next_retry_at <= now() and st.is_valid and st.disabled_reason is null
+    and coalesce((st.body->>'is_enabled')::boolean, true)
+  order by s.next_retry_at limit 100`;
+
+/**
  * Starts a retry load for every stream whose retry is due and that loads on its own (enabled,
  * valid). The due time is cleared as the load is queued (one engine claims it); if a load is
  * already running, it is that load's end that plans the next retry.
  */
 export async function triggerDueRetries(db: Db): Promise<number> {
-  const due = await db.query<{ stream_id: string }>(
-    `select s.stream_id from stream_state s join streams st on st.id = s.stream_id
-     where s.next_retry_at <= clock_timestamp() and st.is_valid and st.disabled_reason is null
-       and coalesce((st.body->>'is_enabled')::boolean, true)
-     order by s.next_retry_at limit 100`,
-  );
+  const due = await db.query<{ stream_id: string }>(DUE_RETRIES_SQL);
   let started = 0;
   for (const { stream_id } of due.rows) {
     const created = await withTransaction(db, async (client) => {

@@ -70,7 +70,8 @@ export async function seedTenant(
       ],
     );
     if (dataset.lastSuccessAt)
-      await db.query(`insert into dataset_state (dataset_id, last_success_at) values ($1, $2)`, [
+      // The dataset's schedule row exists from its creation (migration 022).
+      await db.query(`update dataset_state set last_success_at = $2 where dataset_id = $1`, [
         id,
         new Date(dataset.lastSuccessAt).toISOString(),
       ]);
