@@ -87,8 +87,15 @@ begin
   return null;
 end $$;
 
--- New jobs, once per statement (a bulk insert touches each provider once).
-create function provider_health_touch_new_extracts() returns trigger language plpgsql as $$
+-- New rows, once per statement (a bulk insert touches each provider once, not once per row).
+create function provider_health_touch_new_rows() returns trigger language plpgsql as $$
+begin
+  perform provider_health_touch(provider_id) from (select distinct provider_id from new_rows)
+    touched;
+  return null;
+end $$;
+
+create function provider_health_touch_new_dataset_rows() returns trigger language plpgsql as $$
 begin
   perform provider_health_touch(provider_id) from (select distinct d.provider_id from new_rows n
     join datasets d on d.id = n.dataset_id) touched;
@@ -102,21 +109,24 @@ begin
   return null;
 end $$;
 
--- (A provider deleted takes its rows along: on delete cascade.)
 create trigger provider_health_insert after insert on providers
   for each row execute function provider_health_touch_provider();
 create trigger provider_health_update after update on providers
   for each row when (old.name is distinct from new.name)
   execute function provider_health_touch_provider();
 
-create trigger provider_health_insert after insert or delete on sources
+create trigger provider_health_insert after insert on sources referencing new table as new_rows
+  for each statement execute function provider_health_touch_new_rows();
+create trigger provider_health_delete after delete on sources
   for each row execute function provider_health_touch_row();
 create trigger provider_health_update after update on sources
   for each row when ((old.provider_id, old.name, old.is_reachable, old.created_at)
     is distinct from (new.provider_id, new.name, new.is_reachable, new.created_at))
   execute function provider_health_touch_row();
 
-create trigger provider_health_insert after insert or delete on datasets
+create trigger provider_health_insert after insert on datasets referencing new table as new_rows
+  for each statement execute function provider_health_touch_new_rows();
+create trigger provider_health_delete after delete on datasets
   for each row execute function provider_health_touch_row();
 create trigger provider_health_update after update on datasets
   for each row when ((old.provider_id, old.name, old.created_at, old.schema_drift,
@@ -124,7 +134,9 @@ create trigger provider_health_update after update on datasets
     new.schema_drift, new.body->>'frequency_minutes'))
   execute function provider_health_touch_row();
 
-create trigger provider_health_insert after insert or delete on streams
+create trigger provider_health_insert after insert on streams referencing new table as new_rows
+  for each statement execute function provider_health_touch_new_rows();
+create trigger provider_health_delete after delete on streams
   for each row execute function provider_health_touch_row();
 create trigger provider_health_update after update on streams
   for each row when ((old.provider_id, old.name, old.created_at, old.disabled_reason,
@@ -132,7 +144,10 @@ create trigger provider_health_update after update on streams
     new.created_at, new.disabled_reason, new.disabled_at, new.body->>'is_enabled'))
   execute function provider_health_touch_row();
 
-create trigger provider_health_change after insert or delete on dataset_state
+create trigger provider_health_insert after insert on dataset_state
+  referencing new table as new_rows
+  for each statement execute function provider_health_touch_new_dataset_rows();
+create trigger provider_health_delete after delete on dataset_state
   for each row execute function provider_health_touch_dataset();
 create trigger provider_health_update after update on dataset_state
   for each row when (old.last_success_at is distinct from new.last_success_at)
@@ -142,7 +157,7 @@ create trigger provider_health_update after update on dataset_state
 -- only failed ones): its progress while queued or running does not.
 create trigger provider_health_insert after insert on extracts
   referencing new table as new_rows
-  for each statement execute function provider_health_touch_new_extracts();
+  for each statement execute function provider_health_touch_new_dataset_rows();
 create trigger provider_health_delete after delete on extracts
   for each row execute function provider_health_touch_dataset();
 create trigger provider_health_update after update on extracts
