@@ -5,6 +5,7 @@ import { PresenterMask } from '@/components/demo/presenter-mask';
 import { PRESENTER_COOKIE } from '@/lib/demo/presenter';
 import { demoModeEnabled } from '@/lib/env';
 import './globals.css';
+import { cn } from '@/lib/utils';
 
 export const metadata: Metadata = {
   title: { default: 'Inlet', template: '%s · Inlet' },
@@ -32,7 +33,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body className="flex min-h-dvh flex-col font-sans">
         <a
           href="#main"
-          className="sr-only rounded-md bg-card px-4 py-2 text-sm font-medium shadow-md focus:not-sr-only focus:fixed focus:left-4 focus:top-4 focus:z-50"
+          className={cn(
+            'sr-only rounded-md bg-card px-4 py-2 text-sm font-medium shadow-md',
+            'focus:not-sr-only focus:fixed focus:left-4 focus:top-4 focus:z-50',
+          )}
         >
           Skip to main content
         </a>

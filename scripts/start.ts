@@ -263,11 +263,17 @@ await waitFor(appUrl, 'The app');
 // Any answer (401 without the token) means the demo is seeded and listening.
 if (demoEnabled) await waitFor(`${controlUrl}/demo/status`, 'The demo');
 
+const controlTokenName = process.env.DEMO_CONTROL_TOKEN
+  ? 'DEMO_CONTROL_TOKEN'
+  : displayPath(path.join(dataDir, 'demo-control-token'));
+const demoSourceUrl =
+  `postgres://${demoSource.username}:${demoSource.password}` +
+  `@${demoSource.host}:${demoSource.port}/${demoSource.database}`;
 const demoLines = demoEnabled
   ? `
     Receiver:    ${receiverUrl}/_receiver/records   (what the SaaS received)
-    Demo control: ${controlUrl}/demo/status   (Authorization: Bearer <${process.env.DEMO_CONTROL_TOKEN ? 'DEMO_CONTROL_TOKEN' : displayPath(path.join(dataDir, 'demo-control-token'))}>)
-    Demo source: postgres://${demoSource.username}:${demoSource.password}@${demoSource.host}:${demoSource.port}/${demoSource.database}`
+    Demo control: ${controlUrl}/demo/status   (Authorization: Bearer <${controlTokenName}>)
+    Demo source: ${demoSourceUrl}`
   : '';
 
 console.log(`

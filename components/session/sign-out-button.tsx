@@ -1,4 +1,5 @@
 import { signOut } from '@/lib/actions/sign-out';
+import { cn } from '@/lib/utils';
 
 /** A form, so signing out works before any script has loaded. */
 export function SignOutButton() {
@@ -6,7 +7,10 @@ export function SignOutButton() {
     <form action={signOut}>
       <button
         type="submit"
-        className="rounded-md px-2 py-1 text-sm font-medium text-muted-foreground hover:bg-muted hover:text-foreground"
+        className={cn(
+          'rounded-md px-2 py-1 text-sm font-medium text-muted-foreground',
+          'hover:bg-muted hover:text-foreground',
+        )}
       >
         Sign out
       </button>

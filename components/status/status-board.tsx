@@ -262,7 +262,8 @@ function StreamCard({
           {latest.records_errored ? ` · ${number(latest.records_errored)} refused` : ''}
         </p>
       ) : null}
-      {/* A load that delivered some records names what stopped the others too: the endpoint (slow, failing) or the mapping. */}
+      {/* A load that delivered some records names what stopped the others too: the endpoint (slow,
+         failing) or the mapping. */}
       {latest?.error && (latest.status === 'failed' || latest.records_errored > 0) ? (
         <ErrorExplained
           error={latest.error}

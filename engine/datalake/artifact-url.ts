@@ -18,7 +18,8 @@ function signatureOf(secret: Buffer, datalakeId: string, key: string, expiresAt:
 }
 
 export function artifactPath(datalakeId: string, key: string): string {
-  return `${ARTIFACT_PATH_PREFIX}/${encodeURIComponent(datalakeId)}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const keyPath = key.split('/').map(encodeURIComponent).join('/');
+  return `${ARTIFACT_PATH_PREFIX}/${encodeURIComponent(datalakeId)}/${keyPath}`;
 }
 
 /** `expiresAt` is in Unix seconds. */
@@ -33,7 +34,8 @@ export function signArtifactUrl(input: {
   if (!isValidLakeKey(key)) throw new Error(`Cannot sign a link to the invalid key "${key}".`);
   if (!Number.isSafeInteger(expiresAt)) throw new Error('expiresAt must be whole Unix seconds.');
   const signature = signatureOf(secret, datalakeId, key, expiresAt).toString('hex');
-  return `${baseUrl.replace(/\/+$/, '')}${artifactPath(datalakeId, key)}?expires=${expiresAt}&signature=${signature}`;
+  const base = baseUrl.replace(/\/+$/, '');
+  return `${base}${artifactPath(datalakeId, key)}?expires=${expiresAt}&signature=${signature}`;
 }
 
 export type ArtifactSignatureCheck =

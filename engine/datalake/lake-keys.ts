@@ -51,8 +51,9 @@ export function extractPartKey(
 ): string {
   if (!Number.isSafeInteger(part) || part < 0)
     throw new Error(`An extract part number must be a non-negative integer, not ${part}.`);
+  const file = `part-${String(part).padStart(5, '0')}.parquet`;
   return validateLakeKey(
-    `${datasetPrefix(providerId, datasetId)}extracts/${encodeKeySegment(extractId)}/part-${String(part).padStart(5, '0')}.parquet`,
+    `${datasetPrefix(providerId, datasetId)}extracts/${encodeKeySegment(extractId)}/${file}`,
   );
 }
 
@@ -60,7 +61,6 @@ export function extractPartKey(
  * A file handed to a destination (webhook_batch csv/parquet), downloaded through a presigned URL.
  */
 export function artifactKey(providerId: string, loadId: string, name: string): string {
-  return validateLakeKey(
-    `artifacts/${encodeKeySegment(providerId)}/${encodeKeySegment(loadId)}/${encodeKeySegment(name)}`,
-  );
+  const segments = [providerId, loadId, name].map(encodeKeySegment);
+  return validateLakeKey(`artifacts/${segments.join('/')}`);
 }

@@ -260,7 +260,8 @@ export function createS3Datalake(
   }
 
   const store: DatalakeStore = {
-    description: `s3://${bucket}${prefix ? `/${prefix}` : ''}${settings.endpoint ? ` at ${where}` : ''}`,
+    description:
+      `s3://${bucket}${prefix ? `/${prefix}` : ''}` + (settings.endpoint ? ` at ${where}` : ''),
 
     async putFile(key, localPath, putOptions) {
       objectKey(key);

@@ -113,10 +113,8 @@ export async function writeBatchParquet(
   });
   const connection = await instance.connect();
   try {
-    await connection.run(
-      `create table batch ` +
-        `(${columns.map((column) => `${ident(column.name)} ${SQL_TYPES[column.type]}`).join(', ')})`,
-    );
+    const definitions = columns.map((column) => `${ident(column.name)} ${SQL_TYPES[column.type]}`);
+    await connection.run(`create table batch (${definitions.join(', ')})`);
     const appender = await connection.createAppender('batch');
     try {
       for (const row of rows) {

@@ -90,12 +90,17 @@ function toJsonWithBigInts(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
   if (value === null || typeof value !== 'object' || value instanceof Date)
     return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value))
-    return `[${value.map((item) => (item === undefined || typeof item === 'function' ? 'null' : toJsonWithBigInts(item))).join(',')}]`;
+  if (Array.isArray(value)) {
+    const items = value.map((item) =>
+      item === undefined || typeof item === 'function' ? 'null' : toJsonWithBigInts(item),
+    );
+    return `[${items.join(',')}]`;
+  }
   const fields = Object.entries(value).filter(
     ([, item]) => item !== undefined && typeof item !== 'function',
   );
-  return `{${fields.map(([key, item]) => `${JSON.stringify(key)}:${toJsonWithBigInts(item)}`).join(',')}}`;
+  const members = fields.map(([key, item]) => `${JSON.stringify(key)}:${toJsonWithBigInts(item)}`);
+  return `{${members.join(',')}}`;
 }
 
 /**
@@ -201,7 +206,8 @@ export function createRequestRenderer(
                 RECORDS_KEY,
                 recordsJson,
                 Buffer.from(
-                  `,"format":"json","provider_id":${toJson(providerId)},"load_id":${toJson(loadId)}}`,
+                  `,"format":"json","provider_id":${toJson(providerId)},` +
+                    `"load_id":${toJson(loadId)}}`,
                 ),
               ]);
         const data = {

@@ -173,12 +173,11 @@ function nameCandidate(
   // Not capped at 1: the exactly named column must still beat one that differs only in case.
   score = score - FIT_PENALTY[converted.fit] + converted.bonus;
   if (score < MIN_SCORE) return null;
+  const named =
+    match?.kind === 'same' ? 'Same name' : `Similar name (${column.name} ≈ ${field.path})`;
   const reason = () =>
     match
-      ? sentence([
-          `${match.kind === 'same' ? 'Same name' : `Similar name (${column.name} ≈ ${field.path})`}, ${converted.phrase}`,
-          samplePhrase,
-        ])
+      ? sentence([`${named}, ${converted.phrase}`, samplePhrase])
       : sentence([`${samplePhrase}, ${converted.phrase}`]);
   return {
     fieldIndex,

@@ -22,7 +22,8 @@ export type StaffAccount = { email: string; salt: Buffer; hash: Buffer };
 
 /** `scrypt:<salt hex>:<hash hex>` for a password, to put after `email:` in INLET_SUPPORT_USERS. */
 export function hashStaffPassword(password: string, salt: Buffer = randomBytes(16)): string {
-  return `scrypt:${salt.toString('hex')}:${scryptSync(password, salt, KEY_BYTES, SCRYPT).toString('hex')}`;
+  const hash = scryptSync(password, salt, KEY_BYTES, SCRYPT);
+  return `scrypt:${salt.toString('hex')}:${hash.toString('hex')}`;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { JsonValue } from './json-value';
 import { CsvError, csvRecords, parseCsv } from './parse-csv';
 import type { ParquetReader } from './read-parquet-rows';
 
+const isRedirect = (status: number) => status >= 300 && status < 400;
 export type BatchFileFailure =
   'download_host_not_allowed' | 'download_failed' | 'download_too_large' | 'unreadable_file';
 
@@ -95,7 +96,7 @@ async function download(url: URL, options: FetchBatchFileOptions): Promise<Buffe
     throw new BatchFileError(
       'download_failed',
       `Downloading the batch file answered ` +
-        `${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}.`,
+        `${response.status}${isRedirect(response.status) ? ' (redirects are not followed)' : ''}.`,
     );
   }
   const declared = Number(response.headers.get('content-length') ?? '0');

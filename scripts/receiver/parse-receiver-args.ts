@@ -3,22 +3,27 @@ import { z } from 'zod';
 import { parseFlags } from '../lib/parse-flags';
 import { DEFAULT_TOLERANCE_SECONDS } from './verify-delivery';
 
-export const USAGE = `Usage: npm run receiver -- (--engine-url <url> | --public-key-file <pem>) [options]
+export const USAGE = `Usage:
+  npm run receiver -- (--engine-url <url> | --public-key-file <pem>) [options]
 
-  --engine-url <url>         the engine (http://127.0.0.1:4100): its public key is fetched once at start,
-                             and batch files may be downloaded from its host
+  --engine-url <url>         the engine (http://127.0.0.1:4100): its public key is fetched
+                             once at start, and batch files may be downloaded from its host
   --public-key-file <path>   the engine's public key as PEM, instead of fetching it
   --port <n>                 port on 127.0.0.1 (default 4200; 0 picks a free one)
-  --tolerance <seconds>      accepted clock difference of X-Prequel-Webhook-Timestamp (default ${DEFAULT_TOLERANCE_SECONDS})
-  --download-host <host>     another host batch files may be downloaded from (an S3-compatible datalake); repeatable
+  --tolerance <seconds>      accepted clock difference of X-Prequel-Webhook-Timestamp
+                             (default ${DEFAULT_TOLERANCE_SECONDS})
+  --download-host <host>     another host batch files may be downloaded from
+                             (an S3-compatible datalake); repeatable
   --help                     show this text
 
-Read:    GET  /_receiver/records?provider=&path=&key=&latest=true&after=&limit=   (oldest first)
-         GET  /_receiver/records?order=desc&before=&limit=                          (newest first)
-         GET  /_receiver/stats | /_receiver/providers | /_receiver/deliveries | /_receiver/rejections | /_receiver/control
-Control: POST /_receiver/control  {"sequence":[500,{"status":429,"retryAfter":7},{"kind":"drop"}],
-                                    "then":200,"latencyMs":50,"rejectRecords":[{"field":"id","equals":"13"}],
-                                    "routes":[{"provider":"acme","pathPrefix":"/saas/","then":500}]}
+Read:    GET  /_receiver/records?provider=&path=&key=&latest=true&after=&limit=  (oldest first)
+         GET  /_receiver/records?order=desc&before=&limit=                         (newest first)
+         GET  /_receiver/stats | /_receiver/providers | /_receiver/deliveries
+         GET  /_receiver/rejections | /_receiver/control
+Control: POST /_receiver/control
+           {"sequence":[500,{"status":429,"retryAfter":7},{"kind":"drop"}], "then":200,
+            "latencyMs":50, "rejectRecords":[{"field":"id","equals":"13"}],
+            "routes":[{"provider":"acme","pathPrefix":"/saas/","then":500}]}
          POST /_receiver/reset`;
 
 export interface ReceiverCliArgs {

@@ -61,7 +61,8 @@ function report(url: URL, schema: string | undefined, counts: RowCounts, seconds
   // maxRSS is the process's peak resident set in KiB, so no sampling is needed.
   const peakMb = Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);
   // Never the URL as given: it carries the password.
-  const target = `${url.protocol}//${url.host}${url.pathname}${schema ? ` (schema ${schema})` : ''}`;
+  const inSchema = schema ? ` (schema ${schema})` : '';
+  const target = `${url.protocol}//${url.host}${url.pathname}${inSchema}`;
   const lines = Object.entries(counts).map(
     ([table, rows]) => `  ${table.padEnd(10)} ${rows.toLocaleString('en-US').padStart(14)}`,
   );

@@ -10,7 +10,8 @@ export function createTableSql(table: SampleTable): string {
   const lines = table.columns.map(
     (column) =>
       `${q(column.name)} ` +
-      `${column.mysql}${column.notNull ? ' NOT NULL' : ''}${column.default ? ` DEFAULT ${column.default}` : ''}`,
+      `${column.mysql}${column.notNull ? ' NOT NULL' : ''}` +
+      (column.default ? ` DEFAULT ${column.default}` : ''),
   );
   lines.push('PRIMARY KEY (`id`)');
   if (table.references) {

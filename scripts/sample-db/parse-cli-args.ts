@@ -7,7 +7,8 @@ import { DEFAULT_SCHEMA } from './sample-target';
 
 export const USAGE = `Usage: npm run sample-db -- --url <postgres://…|mysql://…> [options]
 
-  --url <url>                  Postgres (postgres://, postgresql://) or MySQL/MariaDB (mysql://, mariadb://, with a database)
+  --url <url>                  Postgres (postgres://, postgresql://) or MySQL/MariaDB
+                               (mysql://, mariadb://, with a database)
   --customers <n>              customers to create (default 1000)
   --accounts-per-customer <x>  average accounts per customer (default 1.5)
   --orders-per-customer <x>    average orders per customer (default 4)

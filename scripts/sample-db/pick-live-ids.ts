@@ -26,7 +26,8 @@ export async function pickLiveIds(
   for (let round = 0; round < PROBE_ROUNDS && picked.length < count && probed.size < max; round++) {
     const candidates = drawCandidates(rng, max, 2 * (count - picked.length) + 16, probed);
     const rows = await session.query(
-      sql`SELECT id FROM ${session.table(table)} WHERE id IN (${join(candidates.map(integerLiteral), ', ')}) AND ${condition}`,
+      sql`SELECT id FROM ${session.table(table)}
+        WHERE id IN (${join(candidates.map(integerLiteral), ', ')}) AND ${condition}`,
     );
     const live = new Set(rows.map((row) => row.id));
     // Candidate order, not the database's row order: the result must not depend on the query plan.

@@ -7,7 +7,8 @@ export function createTableSql(schema: string, table: SampleTable): string {
   const columns = table.columns.map(
     (column) =>
       `${q(column.name)} ` +
-      `${column.postgres}${column.notNull ? ' not null' : ''}${column.default ? ` default ${column.default}` : ''}`,
+      `${column.postgres}${column.notNull ? ' not null' : ''}` +
+      (column.default ? ` default ${column.default}` : ''),
   );
   return `create table ${q(schema)}.${q(table.name)} (${columns.join(', ')})`;
 }

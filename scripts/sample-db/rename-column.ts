@@ -25,7 +25,8 @@ export async function renameColumn(
     // Both dialects spell it the same; MySQL commits DDL implicitly, Postgres makes it part of the
     // transaction.
     await session.query(
-      sql`ALTER TABLE ${session.table(table)} RENAME COLUMN ${raw(quote(from))} TO ${raw(quote(to))}`,
+      sql`ALTER TABLE ${session.table(table)}
+        RENAME COLUMN ${raw(quote(from))} TO ${raw(quote(to))}`,
     );
   });
 }

@@ -261,7 +261,9 @@ export function orderItems(rng: Prng): { json: string; totalCents: number } {
     totalCents += qty * cents;
     const discount = rng.chance(0.1) ? `,"discount":${rng.pick(['null', '0.1', '"SUMMER"'])}` : '';
     lines.push(
-      `{"sku":"SKU-${String(rng.int(100_000)).padStart(5, '0')}","name":${rng.pick(PRODUCTS)},"qty":${qty},"unit_price":${formatMinor(cents, 2)}${discount}}`,
+      `{"sku":"SKU-${String(rng.int(100_000)).padStart(5, '0')}"` +
+        `,"name":${rng.pick(PRODUCTS)},"qty":${qty}` +
+        `,"unit_price":${formatMinor(cents, 2)}${discount}}`,
     );
   }
   return { json: `[${lines.join(',')}]`, totalCents };
@@ -317,19 +319,43 @@ const ERRORS = [
 export function eventPayload(rng: Prng, type: string): string {
   switch (type) {
     case 'page_view':
-      return `{"path":${rng.pick(PATHS)},"referrer":${rng.chance(0.6) ? 'null' : '"https://www.google.com/"'},"ms":${rng.int(3000)}}`;
+      return (
+        `{"path":${rng.pick(PATHS)},"referrer":${rng.chance(0.6) ? 'null' : '"https://www.google.com/"'}` +
+        `,"ms":${rng.int(3000)}}`
+      );
     case 'click':
-      return `{"element":"${rng.pick(['buy', 'nav', 'cta', 'close'])}","x":${rng.int(1920)},"y":${rng.int(1080)}}`;
+      return (
+        `{"element":"${rng.pick(['buy', 'nav', 'cta', 'close'])}"` +
+        `,"x":${rng.int(1920)},"y":${rng.int(1080)}}`
+      );
     case 'search':
-      return `{"query":${rng.pick(QUERIES)},"results":${rng.int(200)},"filters":{"in_stock":${rng.chance(0.5)},"brand":null}}`;
+      return (
+        `{"query":${rng.pick(QUERIES)},"results":${rng.int(200)}` +
+        `,"filters":{"in_stock":${rng.chance(0.5)}` +
+        `,"brand":null}}`
+      );
     case 'login':
-      return `{"method":"${rng.pick(['password', 'sso', 'magic_link'])}","ip":"203.0.113.${rng.int(256)}","mfa":${rng.chance(0.3)}}`;
+      return (
+        `{"method":"${rng.pick(['password', 'sso', 'magic_link'])}"` +
+        `,"ip":"203.0.113.${rng.int(256)}"` +
+        `,"mfa":${rng.chance(0.3)}}`
+      );
     case 'add_to_cart':
-      return `{"sku":"SKU-${String(rng.int(100_000)).padStart(5, '0')}","qty":${rng.between(1, 3)}}`;
+      return (
+        `{"sku":"SKU-${String(rng.int(100_000)).padStart(5, '0')}"` + `,"qty":${rng.between(1, 3)}}`
+      );
     case 'checkout':
-      return `{"total":${formatMinor(rng.between(99, 100_000), 2)},"currency":"${CURRENCIES.pick(rng)}","steps":[1,2,3]}`;
+      return (
+        `{"total":${formatMinor(rng.between(99, 100_000), 2)}` +
+        `,"currency":"${CURRENCIES.pick(rng)}"` +
+        `,"steps":[1,2,3]}`
+      );
     case 'error':
-      return `{"code":"E_${rng.pick(['TIMEOUT', 'CARD', 'PARSE'])}","message":${rng.pick(ERRORS)},"stack":["app.js:10","vendor.js:2031"]}`;
+      return (
+        `{"code":"E_${rng.pick(['TIMEOUT', 'CARD', 'PARSE'])}"` +
+        `,"message":${rng.pick(ERRORS)},"stack":["app.js:10"` +
+        `,"vendor.js:2031"]}`
+      );
     default:
       return '{}';
   }

@@ -139,7 +139,8 @@ async function hardDeleteCustomers(
 ): Promise<string[]> {
   if (ids.length === 0) return [];
   const accounts = await session.query(
-    sql`SELECT id FROM ${session.table('accounts')} WHERE customer_id IN (${idList(ids)}) ORDER BY id`,
+    sql`SELECT id FROM ${session.table('accounts')} WHERE customer_id IN (${idList(ids)})
+      ORDER BY id`,
   );
   await session.query(
     sql`DELETE FROM ${session.table('accounts')} WHERE customer_id IN (${idList(ids)})`,
@@ -151,7 +152,8 @@ async function hardDeleteCustomers(
 async function softDeleteCustomers(session: SampleSession, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await session.query(
-    sql`UPDATE ${session.table('customers')} SET is_deleted = TRUE, updated_at = ${session.now} WHERE id IN (${idList(ids)})`,
+    sql`UPDATE ${session.table('customers')} SET is_deleted = TRUE, updated_at = ${session.now}
+      WHERE id IN (${idList(ids)})`,
   );
 }
 
@@ -159,8 +161,10 @@ async function updateCustomer(session: SampleSession, rng: Prng, id: string): Pr
   // What a product actually changes: plan, notes, value, settings; now and then someone retypes
   // their e-mail in capitals.
   const email = rng.chance(0.1) ? raw('UPPER(email)') : raw('email');
-  await session.query(sql`UPDATE ${session.table('customers')} SET plan = ${PLANS.pick(rng)}, notes = ${notes(rng)}, lifetime_value = ${lifetimeValue(rng)},
-    attributes = ${attributes(rng, Number(id))}, email = ${email}, updated_at = ${session.now} WHERE id = ${integerLiteral(id)}`);
+  await session.query(sql`UPDATE ${session.table('customers')}
+    SET plan = ${PLANS.pick(rng)}, notes = ${notes(rng)}, lifetime_value = ${lifetimeValue(rng)},
+    attributes = ${attributes(rng, Number(id))}, email = ${email}, updated_at = ${session.now}
+      WHERE id = ${integerLiteral(id)}`);
 }
 
 async function updateAccount(session: SampleSession, rng: Prng, id: string): Promise<void> {
@@ -168,12 +172,15 @@ async function updateAccount(session: SampleSession, rng: Prng, id: string): Pro
   const closing = rng.chance(0.05);
   const status = closing ? 'closed' : ACCOUNT_STATUSES.pick(rng);
   await session.query(
-    sql`UPDATE ${session.table('accounts')} SET balance = ${balance}, status = ${status}, updated_at = ${session.now} WHERE id = ${integerLiteral(id)}`,
+    sql`UPDATE ${session.table('accounts')}
+      SET balance = ${balance}, status = ${status}, updated_at = ${session.now}
+      WHERE id = ${integerLiteral(id)}`,
   );
   // A second statement, so closed_at equals updated_at exactly (the clock is read per statement).
   if (closing)
     await session.query(
-      sql`UPDATE ${session.table('accounts')} SET closed_at = updated_at WHERE id = ${integerLiteral(id)}`,
+      sql`UPDATE ${session.table('accounts')} SET closed_at = updated_at
+        WHERE id = ${integerLiteral(id)}`,
     );
 }
 

@@ -29,7 +29,9 @@ export function createMicrosFormatter(): MicrosFormatter {
     }
     const inDay = micros - day * MICROS_PER_DAY;
     const seconds = Math.floor(inDay / MICROS_PER_SECOND);
-    const hms = `${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}`;
-    return `${cachedDate}${hms}.${String(inDay - seconds * MICROS_PER_SECOND + MICROS_PER_SECOND).slice(1)}`;
+    const [hours, minutes] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60];
+    const hms = `${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds % 60]}`;
+    const fraction = String(inDay - seconds * MICROS_PER_SECOND + MICROS_PER_SECOND).slice(1);
+    return `${cachedDate}${hms}.${fraction}`;
   };
 }

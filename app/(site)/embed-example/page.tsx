@@ -11,7 +11,10 @@ export const metadata: Metadata = { title: 'Embedding example' };
 const SNIPPET = `// Your backend, per customer, when they open "Import data":
 const response = await fetch('https://inlet.example.com/api/embed/sessions', {
   method: 'POST',
-  headers: { Authorization: \`Bearer \${process.env.INLET_EMBED_SECRET}\`, 'Content-Type': 'application/json' },
+  headers: {
+    Authorization: \`Bearer \${process.env.INLET_EMBED_SECRET}\`,
+    'Content-Type': 'application/json',
+  },
   body: JSON.stringify({ provider_id: customer.id, actor: user.email }),
 });
 const { data } = await response.json();

@@ -11,6 +11,7 @@ import { LaunchPanel } from './launch-panel';
 
 export const metadata: Metadata = { title: 'Review and launch' };
 
+const everyMinutes = (minutes: number) => (minutes >= 60 ? `${minutes / 60} h` : `${minutes} min`);
 export default async function LaunchStep() {
   const gate = await enterStep('launch');
   if (gate.kind !== 'ok') return null;
@@ -40,11 +41,7 @@ export default async function LaunchStep() {
         <dt className="font-medium">Data</dt>
         <dd>
           {datasets.data.items
-            .map(
-              (dataset) =>
-                `${dataset.name} (every ` +
-                `${dataset.frequency_minutes >= 60 ? `${dataset.frequency_minutes / 60} h` : `${dataset.frequency_minutes} min`})`,
-            )
+            .map((dataset) => `${dataset.name} (every ${everyMinutes(dataset.frequency_minutes)})`)
             .join(', ')}{' '}
           <Link href={wizardStep('data').path} className="text-primary underline">
             Change

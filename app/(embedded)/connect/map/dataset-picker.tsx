@@ -27,7 +27,10 @@ export function DatasetPicker({
         value={selected}
         onChange={(event) =>
           router.push(
-            `/connect/map?${new URLSearchParams({ destination: destinationId, dataset: event.target.value })}`,
+            `/connect/map?${new URLSearchParams({
+              destination: destinationId,
+              dataset: event.target.value,
+            })}`,
           )
         }
         options={datasets.map((dataset) => ({ value: dataset.id, label: dataset.name }))}

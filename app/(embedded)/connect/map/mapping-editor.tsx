@@ -17,6 +17,8 @@ import { wizardQueries } from '@/lib/wizard/queries';
 import { saveMapping } from './actions';
 import { ExpressionHelp } from './expression-help';
 
+const NEW_COLUMNS_NOTE = 'in your data since this mapping was saved:';
+
 type Props = {
   destination: { id: string; name: string };
   datasetId: string;
@@ -153,7 +155,7 @@ export function MappingEditor({ destination, datasetId, context, nextPath }: Pro
       {context.newColumns.length ? (
         <p className="text-sm">
           <Badge tone="success">New</Badge>{' '}
-          <span className="text-muted-foreground">in your data since this mapping was saved:</span>{' '}
+          <span className="text-muted-foreground">{NEW_COLUMNS_NOTE}</span>{' '}
           {context.newColumns.map((name) => `“${name}”`).join(', ')}
         </p>
       ) : null}

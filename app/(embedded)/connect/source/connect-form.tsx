@@ -22,6 +22,7 @@ import {
 } from '@/lib/wizard/connection-form';
 import { type ConnectionTest, saveConnection, testConnection } from './actions';
 import { ConnectionChecklist } from './connection-checklist';
+import { cn } from '@/lib/utils';
 
 type Props = {
   initial: ConnectionForm | null;
@@ -143,15 +144,18 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
       {demoHints ? (
         <aside
           aria-labelledby="demo-hints-title"
-          className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-warning-border bg-warning-soft p-4 text-sm"
+          className={cn(
+            'flex flex-wrap items-center justify-between gap-3 rounded-xl border',
+            'border-warning-border bg-warning-soft p-4 text-sm',
+          )}
         >
           <div>
             <p id="demo-hints-title" className="font-semibold">
               Demo database
             </p>
             <p>
-              PostgreSQL at {demoHints.host}:{demoHints.port}, database {demoHints.database}, user{' '}
-              {demoHints.username}, password {demoHints.password}, without SSL.
+              PostgreSQL at {`${demoHints.host}:${demoHints.port}`}, database {demoHints.database},
+              user {demoHints.username}, password {demoHints.password}, without SSL.
             </p>
           </div>
           <Button size="sm" variant="outline" onClick={fillDemo}>
@@ -196,7 +200,10 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
           label="Host"
           error={errors.host?.message}
           className="sm:col-span-4"
-          description="The server's host name or IP address, e.g. db.example.com. Your cloud console shows it as the endpoint."
+          description={
+            "The server's host name or IP address, e.g. db.example.com. " +
+            'Your cloud console shows it as the endpoint.'
+          }
         >
           <input {...text('host', { description: true })} placeholder="db.example.com" />
         </Field>

@@ -32,7 +32,8 @@ export default async function SourceStep() {
           : 'Inlet reads from your database on a schedule and sends the rows you choose. Give it ' +
             'a read-only user; the password is stored encrypted.'}
       </StepHeader>
-      {/* Whose data this is, so a customer with several accounts (or a DBA sent a link) connects the right one. */}
+      {/* Whose data this is, so a customer with several accounts (or a DBA sent a link)
+          connects the right one. */}
       <p className="-mt-3 text-sm">
         Connecting for{' '}
         <strong className="font-semibold">

@@ -101,8 +101,9 @@ export default async function TenantsPage({
                 aria-label={`Error group ${group.code}`}
               >
                 <p>
-                  <span className="font-mono font-medium">{group.code}</span> · {group.tenantCount}{' '}
-                  tenant{group.tenantCount === 1 ? '' : 's'} · last seen{' '}
+                  <span className="font-mono font-medium">{group.code}</span>
+                  {` · ${group.tenantCount} ${group.tenantCount === 1 ? 'tenant' : 'tenants'}`}
+                  {' · last seen '}
                   {group.lastSeen.toLocaleString('en')}
                 </p>
                 <p className="text-muted-foreground">{group.example}</p>

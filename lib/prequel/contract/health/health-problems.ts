@@ -32,7 +32,11 @@ export function reasonOf(problem: HealthProblem, { now, saasName }: ReasonContex
     case 'extract_failed':
     case 'load_failed': {
       const runs = problem.runs > 1 ? ` (${problem.runs} runs in a row)` : '';
-      return `${labelOf(problem.kind === 'extract_failed' ? 'Dataset' : 'Stream', problem.object)}: ${whoseMove(problem.error, { now, saasName }).title}${runs}`;
+      const label = labelOf(
+        problem.kind === 'extract_failed' ? 'Dataset' : 'Stream',
+        problem.object,
+      );
+      return `${label}: ${whoseMove(problem.error, { now, saasName }).title}${runs}`;
     }
     case 'mapped_column_changed': {
       const what =

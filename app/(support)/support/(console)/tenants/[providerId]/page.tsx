@@ -8,6 +8,7 @@ import { waitingRecordsText } from '@/lib/status/waiting-records';
 import { loadTenant } from '@/lib/support/load-tenant';
 import { healthOf } from '@/lib/support/load-tenants';
 import { TenantActions } from './tenant-actions';
+import { cn } from '@/lib/utils';
 
 export const metadata: Metadata = { title: 'Tenant' };
 
@@ -82,11 +83,16 @@ export default async function TenantPage({ params }: { params: Promise<{ provide
         <h2 id="customer-view-title" className="text-base font-semibold">
           What the customer sees (read-only)
         </h2>
-        {/* Drawn by CSS, not text: a watermark is decoration, never content a screen reader or contrast check meets. */}
+        {/* Drawn by CSS, not text: a watermark is decoration, never content a screen reader or
+           contrast check meets. */}
         <div
           aria-hidden="true"
           data-watermark="SUPPORT VIEW · READ-ONLY"
-          className="pointer-events-none absolute inset-0 flex items-center justify-center overflow-hidden text-6xl font-bold text-foreground/5 select-none before:content-[attr(data-watermark)]"
+          className={cn(
+            'pointer-events-none absolute inset-0 flex items-center justify-center',
+            'overflow-hidden text-6xl font-bold text-foreground/5 select-none',
+            'before:content-[attr(data-watermark)]',
+          )}
         />
         <StatusBoard
           endpoint={`/api/support/tenants/${encodeURIComponent(providerId)}/status`}
