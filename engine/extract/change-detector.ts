@@ -10,8 +10,14 @@
 // renamed (the same values in the same place) is recomputed too, or the rename would go unseen.
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { META } from '../cache/meta-columns';
+import {
+  type DetectorDatabase,
+  type FileHashing,
+  openDetectorDatabase,
+  rememberFileHashing,
+} from './detector-database';
 
 export interface DetectorColumns {
   /** Source column names, in the CSV's order. */
@@ -47,12 +53,6 @@ const COLUMNS_METADATA_KEY = 'inlet_hash_columns';
 
 const columnsSignature = (names: readonly string[]) =>
   createHash('sha256').update(names.join('\u0000')).digest('hex').slice(0, 32);
-// Inputs whose hashes change if DuckDB's hash() does: NULL, '', ASCII and multi-byte text, several
-// columns.
-const HASH_CANARY_SQL =
-  `select concat_ws('-', hash(null::varchar), hash(''), hash('inlet'), ` +
-  `hash('𠮷🌸é', 'a', null::varchar))::varchar as canary`;
-
 export class ChangeDetector {
   /**
    * Files committed by this run: only consulted for keys the run has already seen (a row that moved
@@ -61,7 +61,8 @@ export class ChangeDetector {
   private readonly runFiles: string[] = [];
 
   private constructor(
-    private readonly instance: DuckDBInstance,
+    /** Closed with the detector when it opened it (no shared database was given). */
+    private readonly ownDatabase: DetectorDatabase | null,
     private readonly connection: DuckDBConnection,
     private readonly columns: DetectorColumns,
     /** The dataset's files from earlier runs. */
@@ -74,54 +75,58 @@ export class ChangeDetector {
     },
   ) {}
 
+  /**
+   * Opens a detector on `database` (shared by the engine's extracts, see detectorDatabaseFor) or,
+   * without one, on a DuckDB of its own spilling to `tempDirectory`.
+   */
   static async open(
     columns: DetectorColumns,
     priorFiles: readonly string[],
-    options: { tempDirectory: string; memoryLimit?: string },
+    options: { tempDirectory: string; memoryLimit?: string; database?: DetectorDatabase },
   ): Promise<ChangeDetector> {
     for (const name of columns.names) {
       if (name.startsWith('_prequel_'))
         throw new Error(`Source column "${name}" uses the reserved _prequel_ prefix.`);
     }
-    const instance = await DuckDBInstance.create(':memory:', {
-      // Extensions would be downloaded, and nothing may be downloaded here.
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-      memory_limit: options.memoryLimit ?? '96MB',
-      threads: '2',
-      temp_directory: options.tempDirectory,
-      preserve_insertion_order: 'false',
-    });
-    const connection = await instance.connect();
-    await connection.run(`create temp table run_seen (${META.recordId} varchar)`);
-    const canary = String(
-      (await connection.runAndReadAll(HASH_CANARY_SQL)).getRowObjects()[0]!.canary,
-    );
-    const signature = columnsSignature(columns.names);
-    const stale = new Set(priorFiles);
-    const staleColumns = new Set<string>();
-    if (priorFiles.length) {
-      const marked = await connection.runAndReadAll(
-        `select file_name from parquet_kv_metadata(${fileList(priorFiles)}) group by file_name
-         having bool_or(decode(key) = ${literal(HASH_METADATA_KEY)} and decode(value) =
-           ${literal(canary)})
-            and not bool_or(decode(key) = ${literal(COLUMNS_METADATA_KEY)} and decode(value) <>
-              ${literal(signature)})`,
+    const ownDatabase = options.database
+      ? null
+      : await openDetectorDatabase({
+          tempDirectory: options.tempDirectory,
+          memoryLimit: options.memoryLimit ?? '96MB',
+        });
+    const database = options.database ?? ownDatabase!;
+    const connection = await database.instance.connect();
+    try {
+      await connection.run(`create temp table run_seen (${META.recordId} varchar)`);
+      const { canary } = database;
+      const signature = columnsSignature(columns.names);
+      const hashings = await fileHashings(connection, database, priorFiles);
+      const stale = new Set(
+        priorFiles.filter((file) => {
+          const hashing = hashings.get(file)!;
+          return (
+            hashing.canary !== canary || (hashing.columns !== null && hashing.columns !== signature)
+          );
+        }),
       );
-      for (const row of marked.getRowObjects()) stale.delete(String(row.file_name));
+      const staleColumns = new Set<string>();
       if (stale.size) {
         const described = await connection.runAndReadAll(
           `describe select * from read_parquet(${fileList([...stale])}, union_by_name = true)`,
         );
         for (const row of described.getRowObjects()) staleColumns.add(String(row.column_name));
       }
+      return new ChangeDetector(ownDatabase, connection, columns, [...priorFiles], {
+        canary,
+        columns: signature,
+        stale,
+        staleColumns,
+      });
+    } catch (error) {
+      connection.closeSync();
+      ownDatabase?.instance.closeSync();
+      throw error;
     }
-    return new ChangeDetector(instance, connection, columns, [...priorFiles], {
-      canary,
-      columns: signature,
-      stale,
-      staleColumns,
-    });
   }
 
   /** Called once the file of a chunk is committed. */
@@ -346,6 +351,44 @@ export class ChangeDetector {
 
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    this.ownDatabase?.instance.closeSync();
   }
+}
+
+/**
+ * Each file's hashing as its Parquet metadata records it (files written before it was kept record
+ * neither): read once per file and database, since a committed file never changes.
+ */
+async function fileHashings(
+  connection: DuckDBConnection,
+  database: DetectorDatabase,
+  files: readonly string[],
+): Promise<Map<string, FileHashing>> {
+  const known = new Map<string, FileHashing>();
+  const unread: string[] = [];
+  for (const file of files) {
+    const hashing = database.fileHashing.get(file);
+    if (hashing) known.set(file, hashing);
+    else unread.push(file);
+  }
+  if (!unread.length) return known;
+  const rows = (
+    await connection.runAndReadAll(
+      `select file_name, decode(key) as key, decode(value) as value from ` +
+        `parquet_kv_metadata(${fileList(unread)}) where decode(key) in ` +
+        `(${literal(HASH_METADATA_KEY)}, ${literal(COLUMNS_METADATA_KEY)})`,
+    )
+  ).getRowObjects();
+  const values = new Map(
+    rows.map((row) => [`${row.file_name}\u0000${row.key}`, String(row.value)]),
+  );
+  for (const file of unread) {
+    const hashing = {
+      canary: values.get(`${file}\u0000${HASH_METADATA_KEY}`) ?? null,
+      columns: values.get(`${file}\u0000${COLUMNS_METADATA_KEY}`) ?? null,
+    };
+    rememberFileHashing(database, file, hashing);
+    known.set(file, hashing);
+  }
+  return known;
 }

@@ -15,6 +15,7 @@ import { JobFailure } from '../jobs/job-failure';
 import { triggerLoadsAfterExtract } from '../loads/trigger-load';
 import { type Queryable, withTransaction } from '../store/db';
 import { ChangeDetector } from './change-detector';
+import { detectorDatabaseFor } from './detector-database';
 import { type ExtractRow } from './extract-record';
 import { inPhase, toJobError } from './extract-error';
 import { openChunkReader } from './open-chunk-reader';
@@ -100,7 +101,8 @@ export async function runExtract(
   const workDir = path.join(engine.dataDir, 'work', `extract-${extractId}`);
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
-  let detector: ChangeDetector | null = null;
+  // Opened at the first chunk (see openDetector below).
+  const opened: { detector?: Promise<ChangeDetector> } = {};
   let closeReader: (() => Promise<void>) | null = null;
   const checkpoint = async () => {
     if (await cancelRequested(engine.db, 'extracts', extractId)) throw new ExtractCancelled();
@@ -171,22 +173,30 @@ export async function runExtract(
       ]),
     ]);
 
-    const priorFiles = await Promise.all(
-      (await knownFiles(engine.db, datasetRow.id)).map((file) =>
-        inPhase('datalake', () => store.localPath(file.key)),
-      ),
-    );
-    detector = await ChangeDetector.open(
-      {
-        names: reader.columns,
-        pkColumn: mode.pkColumn,
-        isDeletedColumn:
-          dataset.type === 'dimension' ? dataset.dimension?.is_deleted_column : undefined,
-        isFact: dataset.type === 'fact',
-      },
-      priorFiles,
-      { tempDirectory: path.join(workDir, 'duckdb') },
-    );
+    // Opened at the first chunk: a run that finds nothing new reads no cached file (a remote
+    // datalake's would be downloaded) and opens no DuckDB connection.
+    const openDetector = () => (opened.detector ??= openChangeDetector());
+    const openChangeDetector = async () => {
+      const priorFiles = await Promise.all(
+        (await knownFiles(engine.db, datasetRow.id)).map((file) =>
+          inPhase('datalake', () => store.localPath(file.key)),
+        ),
+      );
+      return ChangeDetector.open(
+        {
+          names: reader.columns,
+          pkColumn: mode.pkColumn,
+          isDeletedColumn:
+            dataset.type === 'dimension' ? dataset.dimension?.is_deleted_column : undefined,
+          isFact: dataset.type === 'fact',
+        },
+        priorFiles,
+        {
+          tempDirectory: path.join(workDir, 'duckdb'),
+          database: await detectorDatabaseFor(engine),
+        },
+      );
+    };
 
     for (;;) {
       await checkpoint();
@@ -211,8 +221,9 @@ export async function runExtract(
         ) + 1;
       const parquetPath = path.join(workDir, `part-${version}.parquet`);
       mark = performance.now();
+      const chunkDetector = await openDetector();
       const counts = await inPhase('engine', () =>
-        detector!.processChunk(chunk.csvPath, version, parquetPath),
+        chunkDetector.processChunk(chunk.csvPath, version, parquetPath),
       );
       timing.detect = performance.now() - mark;
       mark = performance.now();
@@ -268,7 +279,7 @@ export async function runExtract(
         ...timing,
       });
       faultPoint('after_commit');
-      if (counts.written > 0) detector.addRunFile(parquetPath);
+      if (counts.written > 0) chunkDetector.addRunFile(parquetPath);
     }
 
     const detectHardDeletes =
@@ -278,7 +289,7 @@ export async function runExtract(
     if (detectHardDeletes && reader.writeAllKeys && (mode.kind !== 'full' || startedFromScratch)) {
       await reconcileHardDeletes(engine, {
         reader,
-        detector,
+        detector: await openDetector(),
         datasetRow,
         extractId,
         workDir,
@@ -342,7 +353,7 @@ export async function runExtract(
     notify(engine, 'extract.failed', eventData);
     if (UNREACHABLE_CODES.has(jobError.error_code)) notify(engine, 'source.unreachable', eventData);
   } finally {
-    detector?.close();
+    (await opened.detector?.catch(() => null))?.close();
     await closeReader?.().catch(() => {});
     rmSync(workDir, { recursive: true, force: true });
   }
