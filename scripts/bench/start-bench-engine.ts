@@ -12,6 +12,8 @@ import { migrate } from '../../engine/store/migrate';
 export interface BenchEngine {
   engine: EngineContext;
   baseUrl: string;
+  /** The key the API accepts (for a client of its own, such as the app's). */
+  apiKey: string;
   /** Calls the API and returns the answer's `data`. */
   call<T = Record<string, unknown>>(method: string, pathname: string, body?: unknown): Promise<T>;
   /** POSTs a resource and returns what was created (the one value under `data`). */
@@ -63,6 +65,7 @@ export async function startBenchEngine(
   return {
     engine,
     baseUrl,
+    apiKey,
     call,
     create,
     async createCustomerDataset(sourceUrl) {
