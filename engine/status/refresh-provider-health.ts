@@ -165,16 +165,22 @@ problems as materialized (
   having not bool_or(disabled_reason is null and is_enabled) and not bool_or(disabled_reason is
     not null)
 ),
+-- Set-based (a correlated exists per provider would scan the rows above once per provider).
 onboarding as (
   select c.id, c.name,
     case
-      when not exists (select 1 from source_rows s where s.provider_id = c.id) then 'connect_source'
-      when not exists (select 1 from dataset_rows d where d.provider_id = c.id) then 'choose_data'
-      when not exists (select 1 from stream_rows t where t.provider_id = c.id) then 'save_mapping'
-      when not exists (select 1 from stream_rows t where t.provider_id = c.id and (t.is_enabled
-        or t.disabled_reason is not null or t.ever_loaded)) then 'launch'
+      when sources.provider_id is null then 'connect_source'
+      when datasets.provider_id is null then 'choose_data'
+      when streams.provider_id is null then 'save_mapping'
+      when not streams.live then 'launch'
     end as step
   from candidates c
+  left join (select distinct provider_id from source_rows) sources on sources.provider_id = c.id
+  left join (select distinct provider_id from dataset_rows) datasets on datasets.provider_id = c.id
+  left join (
+    select provider_id, bool_or(is_enabled or disabled_reason is not null or ever_loaded) as live
+    from stream_rows group by provider_id
+  ) streams on streams.provider_id = c.id
 ),
 aggregated as (
   select o.id, o.name, o.step, count(p.provider_id) as problem_count, bool_or(p.level =
@@ -248,6 +254,14 @@ failures as (
 export async function refreshProviderHealth(db: Queryable, now: Date): Promise<number> {
   const saved = await db.query(
     `with ${JUDGED}, ${WINDOWS}, ${FAILURES},
+    problem_lists as (
+      select p.provider_id, jsonb_agg(p.detail || jsonb_build_object('level', p.level, 'since',
+        ${RFC3339('p.since')})
+        order by (p.level = j.health) desc, p.part, p.created_at, p.object_id, p.step,
+          p.position) as problems
+      from problems p join judged j on j.id = p.provider_id and j.step is null
+      group by p.provider_id
+    ),
     saved as (
       insert into provider_health (provider_id, name, health, severity, broken_since,
         onboarding_step, problems, failures, judged, valid_from, valid_until)
@@ -257,13 +271,7 @@ export async function refreshProviderHealth(db: Queryable, now: Date): Promise<n
       from judged j join candidates c on c.id = j.id
       left join windows w on w.provider_id = j.id
       left join failures f on f.provider_id = j.id
-      left join lateral (
-        select jsonb_agg(p.detail || jsonb_build_object('level', p.level, 'since',
-          ${RFC3339('p.since')})
-          order by (p.level = j.health) desc, p.part, p.created_at, p.object_id, p.step,
-            p.position) as problems
-        from problems p where p.provider_id = j.id and j.step is null
-      ) found on true
+      left join problem_lists found on found.provider_id = j.id
       order by j.id
       on conflict (provider_id) do update set name = excluded.name, health = excluded.health,
         severity = excluded.severity, broken_since = excluded.broken_since,
