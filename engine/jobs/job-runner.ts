@@ -18,9 +18,21 @@ import { EXTRACT_TASK, scheduleDueExtracts } from '../extract/trigger-extract';
 import { triggerDueRetries } from '../loads/load-retries';
 import { runLoad } from '../loads/run-load';
 import { LOAD_TASK } from '../loads/trigger-load';
+import {
+  DEFAULT_BIG_SHARE,
+  DEFAULT_SMALL_FOR_MS,
+  FairShare,
+  type FairShareSettings,
+  providerOfFlags,
+} from './fair-share';
 
 export interface JobRunnerOptions {
   concurrency?: number;
+  /**
+   * How tenants share the slots (by default one provider may take all but one) and the cores (see
+   * fair-share.ts).
+   */
+  fairShare?: Partial<FairShareSettings>;
   pollIntervalMs?: number;
   heartbeatMs?: number;
   /** A worker silent for this long is presumed dead and its jobs go back to the queue. */
@@ -67,21 +79,39 @@ export async function startJobRunner(
   const staleAfterSeconds = options.staleAfterSeconds ?? 60;
   const workerIds = new Set<string>();
   let lastSweep = 0;
+  const concurrency = options.concurrency ?? 2;
+  const share = new FairShare({
+    slotsPerProvider: Math.max(1, concurrency - 1),
+    smallForMs: DEFAULT_SMALL_FOR_MS,
+    bigShare: DEFAULT_BIG_SHARE,
+    ...options.fairShare,
+  });
 
   const taskList: TaskList = {
     [EXTRACT_TASK]: async (payload, helpers) => {
       const { extract_id } = ExtractPayloadSchema.parse(payload);
-      await runExtract(engine, extract_id, {
-        workerId: helpers.job.locked_by ?? 'unknown',
-        ...options.extract,
-      });
+      const shared = share.start(providerOfFlags(helpers.job.flags));
+      try {
+        await runExtract(engine, extract_id, {
+          workerId: helpers.job.locked_by ?? 'unknown',
+          ...options.extract,
+        });
+      } finally {
+        shared.end();
+      }
     },
     [LOAD_TASK]: async (payload, helpers) => {
       const { load_id } = LoadPayloadSchema.parse(payload);
-      await runLoad(engine, load_id, {
-        workerId: helpers.job.locked_by ?? 'unknown',
-        ...options.load,
-      });
+      const shared = share.start(providerOfFlags(helpers.job.flags));
+      try {
+        await runLoad(engine, load_id, {
+          workerId: helpers.job.locked_by ?? 'unknown',
+          share: shared,
+          ...options.load,
+        });
+      } finally {
+        shared.end();
+      }
     },
   };
   const logFactory: LogFunctionFactory = () => (level, message) => {
@@ -98,7 +128,9 @@ export async function startJobRunner(
   const runner: Runner = await run({
     pgPool: engine.db,
     taskList,
-    concurrency: options.concurrency ?? 2,
+    concurrency,
+    // A provider running as many jobs as it may here leaves the next free slot to the others.
+    forbiddenFlags: () => share.forbiddenFlags(),
     pollInterval: options.pollIntervalMs ?? 2000,
     noHandleSignals: true,
     logger: new Logger(logFactory),

@@ -95,7 +95,8 @@ afterAll(async () => {
   await source.drop();
 });
 
-const spec = (objects = false): ReaderSpec => ({
+const spec = (objects = false, providerId = 'tenant'): ReaderSpec => ({
+  providerId,
   manifest,
   mappings,
   recordSchema,

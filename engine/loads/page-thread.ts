@@ -19,9 +19,12 @@ import { type Blame, JobFailure } from '../jobs/job-failure';
 import type { CompiledTransform, FieldError } from '../transform/mapping/compile-mappings';
 import { createTransformCache } from '../transform/mapping/compiled-transform-cache';
 import { PageTimeBudget } from '../transform/mapping/page-time-budget';
+import { RoundRobinTurns } from './round-robin-turns';
 
 /** Everything a reader needs, as plain data. */
 export interface ReaderSpec {
+  /** Whose load it is: the thread's turns go round-robin by provider. */
+  providerId: string;
   manifest: CacheManifest;
   mappings: readonly Mapping[];
   recordSchema: Record<string, unknown>;
@@ -96,6 +99,7 @@ export type ThreadReply =
   | { id: 0; ok: false; fatal: true; message: string };
 
 interface OpenReader {
+  providerId: string;
   reader: CachedRecordReader;
   transform: CompiledTransform;
   /**
@@ -217,6 +221,8 @@ export class PageThreadState {
   private opening = 0;
   /** One DuckDB for every reader of the thread, each query on a connection of its own. */
   private database: Promise<DuckDBInstance> | null = null;
+  /** Pages and their slices take turns by provider, not in the order they were asked for. */
+  private readonly turns = new RoundRobinTurns();
 
   async handle(request: ThreadRequest): Promise<unknown> {
     switch (request.kind) {
@@ -264,6 +270,7 @@ export class PageThreadState {
       .filter((mapping) => mapping.field_type === 'expression')
       .map((mapping) => mapping.target_field);
     this.readers.set(id, {
+      providerId: spec.providerId,
       reader,
       transform: compiled.transform,
       expressionTargets,
@@ -297,11 +304,12 @@ export class PageThreadState {
    * takes several turns, and would otherwise wait a whole slice for each: a record that runs out of
    * its 100 ms is one slice.
    */
-  private turn(open: OpenReader, slice: number): Promise<void> {
+  private async turn(open: OpenReader, slice: number): Promise<void> {
     const othersWork =
       this.opening > 0 ||
       [...this.readers.values()].some((other) => other !== open && other.active > 0);
-    return othersWork ? pause(slice) : nextTurn();
+    if (othersWork) await pause(slice);
+    await this.turns.turn(open.providerId);
   }
 
   private async close(id: number): Promise<void> {
@@ -319,14 +327,11 @@ export class PageThreadState {
       budget: new PageTimeBudget(open.expressionTargets),
       takeTurn: (slice: number) => this.turn(open, slice),
     });
-    if (source.kind === 'ids')
-      return transformPage(
-        await open.reader.byIds(source.ids),
-        open.transform,
-        open.now,
-        open.objects,
-        options(),
-      );
+    if (source.kind === 'ids') {
+      const records = await open.reader.byIds(source.ids);
+      await this.turns.turn(open.providerId);
+      return transformPage(records, open.transform, open.now, open.objects, options());
+    }
     if (!open.changed) {
       open.changed = open.reader.changed(source);
       open.skip = new Set(source.skip);
@@ -336,6 +341,7 @@ export class PageThreadState {
       const read = await changed.next();
       if (read.done) return null;
       this.pagesRead++;
+      await this.turns.turn(open.providerId);
       return transformPage(read.value, open.transform, open.now, open.objects, {
         skip: open.skip,
         ...options(),

@@ -24,6 +24,7 @@ import { signingKey } from '../deliver/signing-key';
 import type { EngineContext } from '../engine-context';
 import { notify } from '../events/monitoring-events';
 import { watchCancel } from '../jobs/cancel-job';
+import type { SharedJob } from '../jobs/fair-share';
 import { faultPoint } from '../jobs/fault-points';
 import { JobFailure, jobErrorOf } from '../jobs/job-failure';
 import { loadDestinationConfig } from '../resources/load-destination';
@@ -87,6 +88,11 @@ interface Counters extends LoadCounts {
 
 export interface RunLoadOptions {
   workerId: string;
+  /**
+   * The load among the process's jobs: once it has run for a while, it gives way to other tenants'
+   * small jobs before each page.
+   */
+  share?: SharedJob;
   timeoutMs?: number;
   maxAttempts?: number;
   maxWaitMs?: number;
@@ -514,6 +520,7 @@ export async function runLoad(
     );
     const target = await latestVersion(engine, stream.dataset_id);
     reader = await pageThread.open({
+      providerId: stream.provider_id,
       manifest: await readCacheManifest(engine, stream.dataset_id),
       ...mapping,
       now: Date.now(),
@@ -521,8 +528,9 @@ export async function runLoad(
 
     const deliverable = async function* (pages: AsyncIterable<ThreadPage>) {
       for await (const page of pages) {
-        // No further ahead than the ledger keeps up with.
+        // No further ahead than the ledger keeps up with, nor than other tenants' small jobs allow.
         await ledger.room();
+        await options.share?.giveWay();
         yield await deliverablePage(engine, load, page, counters, freshLedger);
       }
     };

@@ -46,9 +46,12 @@ export async function triggerLoadIn(
   const created = inserted.rows[0];
   if (created) {
     await db.query(
+      // Flagged with its provider: a job runner leaves it queued while the provider holds its
+      // share of the slots (see fair-share.ts).
       `select graphile_worker.add_job($1, json_build_object('load_id', $2::text), queue_name := ` +
-        `$3, max_attempts := 5, job_key := $4)`,
-      [LOAD_TASK, id, `stream:${streamId}`, `load:${id}`],
+        `$3, max_attempts := 5, job_key := $4, flags := array['provider:' || (select ` +
+        `provider_id from streams where id = $5)])`,
+      [LOAD_TASK, id, `stream:${streamId}`, `load:${id}`, streamId],
     );
     return { load: created, created: true };
   }
