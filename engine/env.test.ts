@@ -17,6 +17,27 @@ const SCHEDULE_MS = [
   5_000, 60_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
 ];
 
+describe("tenants' share of the job slots comes from the environment", () => {
+  test('by default a provider runs all slots but one and a job counts as small for 2 s; ENGINE_JOBS_PER_PROVIDER and ENGINE_SMALL_JOB_SECONDS change that', () => {
+    expect(jobRunnerOptionsOf(parseEngineEnv(REQUIRED)).fairShare).toEqual({
+      slotsPerProvider: 1,
+      smallForMs: 2000,
+    });
+    const four = parseEngineEnv({ ...REQUIRED, ENGINE_JOB_CONCURRENCY: '4' });
+    expect(jobRunnerOptionsOf(four).fairShare?.slotsPerProvider).toBe(3);
+    const set = parseEngineEnv({
+      ...REQUIRED,
+      ENGINE_JOB_CONCURRENCY: '4',
+      ENGINE_JOBS_PER_PROVIDER: '4',
+      ENGINE_SMALL_JOB_SECONDS: '0.5',
+    });
+    expect(jobRunnerOptionsOf(set).fairShare).toEqual({ slotsPerProvider: 4, smallForMs: 500 });
+    expect(() => parseEngineEnv({ ...REQUIRED, ENGINE_JOBS_PER_PROVIDER: '0' })).toThrow(
+      /ENGINE_JOBS_PER_PROVIDER/,
+    );
+  });
+});
+
 describe('the delivery deadline, attempts and failing period come from the environment', () => {
   test('unset or empty, a delivery waits 30 s for an answer and is tried 4 times, retried after 5 s, 1 min … 10 h, and a stream failing for 5 days is disabled', () => {
     const defaults = {

@@ -42,6 +42,16 @@ const EnvSchema = z.object({
     .default('true')
     .transform((value) => value === 'true' || value === '1'),
   ENGINE_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Jobs of one provider this process runs at once (default: all slots but one, so another tenant
+   * always finds one free).
+   */
+  ENGINE_JOBS_PER_PROVIDER: z.coerce.number().int().min(1).max(64).optional(),
+  /**
+   * Seconds a job counts as small; after that, it gives way to other tenants' small jobs before
+   * each page (keeping a tenth of the time). 0: jobs never give way.
+   */
+  ENGINE_SMALL_JOB_SECONDS: z.coerce.number().min(0).max(3600).default(2),
   /** Seconds without a heartbeat after which another engine takes over a worker's jobs. */
   ENGINE_WORKER_STALE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Rows per extract checkpoint (each commits a file and the cursor together). */
@@ -128,6 +138,10 @@ export function parseEngineEnv(
 export function jobRunnerOptionsOf(env: EngineEnv): JobRunnerOptions {
   return {
     concurrency: env.ENGINE_JOB_CONCURRENCY,
+    fairShare: {
+      slotsPerProvider: env.ENGINE_JOBS_PER_PROVIDER ?? Math.max(1, env.ENGINE_JOB_CONCURRENCY - 1),
+      smallForMs: env.ENGINE_SMALL_JOB_SECONDS * 1000,
+    },
     staleAfterSeconds: env.ENGINE_WORKER_STALE_SECONDS,
     extract: {
       chunkRows: env.ENGINE_EXTRACT_CHUNK_ROWS,
