@@ -795,6 +795,7 @@ describe('capabilities', () => {
         resync: true,
         healthSummaries: true,
         providerStatus: true,
+        supportEvents: true,
       },
     });
   });
@@ -874,6 +875,7 @@ describe('capabilities', () => {
         resync: false,
         healthSummaries: false,
         providerStatus: false,
+        supportEvents: false,
       };
       expect(await client.getCapabilities()).toEqual({ ok: true, data: none });
 

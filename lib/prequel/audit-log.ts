@@ -2,7 +2,7 @@
 // extract or load, with who did it and why.
 import 'server-only';
 import { z } from 'zod';
-import { getCapabilities } from './capabilities';
+import { getCapabilities, requireCapability } from './capabilities';
 import { type AuditNote, prequelFetch, type PrequelResult } from './client';
 import { AuditLogSchema, providerOfAuditEntry } from './contract/audit-log';
 import { itemEnvelope, type Page, pageEnvelope, type PageQuery, pageParams } from './envelope';
@@ -74,13 +74,15 @@ const supportEventItem = itemEnvelope('log', AuditEntrySchema);
 
 /**
  * (ext) Records a support action taken outside the API (a reconnect link sent) in the tenant's
- * trail; needs a reason.
+ * trail; needs a reason. `not_supported` where the API keeps no such trail.
  */
-export function recordSupportEvent(
+export async function recordSupportEvent(
   providerId: string,
   type: 'reconnect_link_sent',
   note: AuditNote & { reason: string },
 ): Promise<PrequelResult<AuditEntry>> {
+  const supported = await requireCapability('supportEvents', 'a trail of support actions');
+  if (!supported.ok) return supported;
   return prequelFetch(
     `/import/providers/${encodeURIComponent(providerId)}/support-events`,
     supportEventItem,

@@ -15,6 +15,7 @@ const none = {
   resync: false,
   healthSummaries: false,
   providerStatus: false,
+  supportEvents: false,
 };
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
 

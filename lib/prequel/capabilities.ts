@@ -49,6 +49,11 @@ export type Capabilities = {
    * per dataset and stream.
    */
   providerStatus: boolean;
+  /**
+   * `POST /import/providers/{id}/support-events`: support actions taken outside the API (a
+   * reconnect link sent) join the tenant's audit trail; without it they are not recorded there.
+   */
+  supportEvents: boolean;
 };
 
 const NONE: Capabilities = {
@@ -62,6 +67,7 @@ const NONE: Capabilities = {
   resync: false,
   healthSummaries: false,
   providerStatus: false,
+  supportEvents: false,
 };
 
 const CACHE_MS = 60_000;
@@ -192,6 +198,7 @@ export function capabilitiesOf(document: unknown): Capabilities {
       declaresRequestProperty(doc, '/import/streams/{id}/load', 'post', 'redeliver'),
     healthSummaries: operation(doc, '/import/status/providers', 'get') !== null,
     providerStatus: operation(doc, '/import/providers/{id}/status', 'get') !== null,
+    supportEvents: operation(doc, '/import/providers/{id}/support-events', 'post') !== null,
   };
 }
 

@@ -308,7 +308,22 @@ export function MappingEditor({ destination, datasetId, context, nextPath }: Pro
                   const recordErrors =
                     preview.data?.errors?.filter((candidate) => candidate.record_id === recordId) ??
                     [];
-                  if (!record && !recordErrors.length) return null;
+                  if (!record && !recordErrors.length) {
+                    // An API without per-record errors (ext) leaves a failing record out and says
+                    // no more: the row says it fails, without the cell.
+                    if (!preview.data || preview.data.errors) return null;
+                    return (
+                      <tr key={recordId} className="border-b last:border-0">
+                        <td
+                          colSpan={context.fields.length}
+                          className="bg-danger-soft px-3 py-2 text-danger"
+                        >
+                          Record {recordId} would not be delivered: the mapping or the schema
+                          refuses it (this Import API does not say which field).
+                        </td>
+                      </tr>
+                    );
+                  }
                   return (
                     <tr key={recordId} className="border-b last:border-0">
                       {context.fields.map((field) => {

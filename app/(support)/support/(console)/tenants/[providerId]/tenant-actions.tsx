@@ -106,7 +106,8 @@ export function TenantActions({ status }: { status: ProviderStatus }) {
             describe={(data) =>
               `Send this link (valid until ` +
               `${new Date(data.expiresAt).toLocaleTimeString('en')}): ` +
-              `${window.location.origin}${data.url}`
+              `${window.location.origin}${data.url}` +
+              (data.recorded ? '' : ' (not in the audit log: this Import API keeps no such trail)')
             }
           />
         </li>
