@@ -16,7 +16,14 @@ const chromium = {
     ],
   },
 };
-import { demoStack, demoStackEnv, e2eStack, e2eStackEnv } from './e2e/stack';
+import {
+  demoStack,
+  demoStackEnv,
+  e2eStack,
+  e2eStackEnv,
+  strictStack,
+  strictStackEnv,
+} from './e2e/stack';
 
 export default defineConfig({
   testDir: './e2e',
@@ -36,8 +43,14 @@ export default defineConfig({
     video: 'off',
   },
   projects: [
-    { name: 'chromium', testIgnore: /demo\.spec\.ts$/, use: chromium },
+    { name: 'chromium', testIgnore: /(demo|strict-prequel)\.spec\.ts$/, use: chromium },
     { name: 'demo', testMatch: /demo\.spec\.ts$/, use: { ...chromium, baseURL: demoStack.appUrl } },
+    {
+      // The journeys against an engine that serves only the documented Prequel API.
+      name: 'strict-prequel',
+      testMatch: /strict-prequel\.spec\.ts$/,
+      use: { ...chromium, baseURL: strictStack.appUrl },
+    },
   ],
   webServer: [
     {
@@ -59,6 +72,16 @@ export default defineConfig({
       timeout: 240_000,
       gracefulShutdown: { signal: 'SIGINT', timeout: 15_000 },
       env: demoStackEnv,
+    },
+    {
+      // The e2e stack again, its engine in strict mode (ENGINE_STRICT_PREQUEL): the hosted API's
+      // surface.
+      command: 'npm start',
+      url: strictStack.appUrl,
+      reuseExistingServer: !process.env.CI,
+      timeout: 180_000,
+      gracefulShutdown: { signal: 'SIGINT', timeout: 15_000 },
+      env: strictStackEnv,
     },
   ],
 });

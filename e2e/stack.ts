@@ -34,6 +34,29 @@ export const e2eStackEnv = {
   NEXT_TELEMETRY_DISABLED: '1',
 } as const;
 
+/**
+ * The stack again with the engine in strict mode (ENGINE_STRICT_PREQUEL): only the documented
+ * Prequel Import API, as the hosted one serves it. Its own ports and data; its source database is
+ * the e2e stack's (`ensureSourceDatabase`).
+ */
+export const strictStack = {
+  appUrl: 'http://127.0.0.1:3300',
+  engineUrl: 'http://127.0.0.1:4310',
+  apiKey: 'e2e-strict-api-key-3f9a0c27d4e14b6a',
+  embedSecret: 'e2e-strict-embed-secret-8b2d47e1c09a',
+} as const;
+
+export const strictStackEnv = {
+  ...e2eStackEnv,
+  INLET_DATA_DIR: '.data/e2e-strict',
+  APP_PORT: '3300',
+  ENGINE_PORT: '4310',
+  EMBEDDED_PG_PORT: '54351',
+  PREQUEL_API_KEY: strictStack.apiKey,
+  INLET_EMBED_SECRET: strictStack.embedSecret,
+  ENGINE_STRICT_PREQUEL: 'true',
+} as const;
+
 /** The demo as `npm start` runs it on a fresh machine: seeded tenants, receiver, simulator, scenario control. */
 export const demoStack = {
   appUrl: 'http://127.0.0.1:3200',

@@ -6,8 +6,15 @@ import pg from 'pg';
 import { createSampleDatabase } from '../scripts/sample-db/create-sample-db';
 import { e2eStack } from './stack';
 
-const api = (path: string) => `${e2eStack.engineUrl}${path}`;
-const headers = { 'X-API-Key': e2eStack.apiKey, 'Content-Type': 'application/json' };
+/** Where the helpers send their calls: the e2e stack unless a test names another. */
+export type Stack = Record<'appUrl' | 'engineUrl' | 'apiKey' | 'embedSecret', string>;
+
+const api = (path: string, stack: Stack = e2eStack) => `${stack.engineUrl}${path}`;
+const headersOf = (stack: Stack) => ({
+  'X-API-Key': stack.apiKey,
+  'Content-Type': 'application/json',
+});
+const headers = headersOf(e2eStack);
 
 export const SOURCE_DATABASE = 'e2e_sample';
 export const SOURCE_USER = 'e2e_reader';
@@ -67,10 +74,11 @@ async function call<T>(
   method: 'POST' | 'GET',
   path: string,
   body?: unknown,
+  stack: Stack = e2eStack,
 ): Promise<T> {
-  const response = await request.fetch(api(path), {
+  const response = await request.fetch(api(path, stack), {
     method,
-    headers,
+    headers: headersOf(stack),
     data: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok())
@@ -84,28 +92,50 @@ async function call<T>(
  */
 export async function createTenant(
   request: APIRequestContext,
-  { name = 'E2E Corp', destinationIds }: { name?: string; destinationIds?: string[] } = {},
+  {
+    name = 'E2E Corp',
+    destinationIds,
+    stack = e2eStack,
+  }: { name?: string; destinationIds?: string[]; stack?: Stack } = {},
 ) {
   const suffix = randomBytes(4).toString('hex');
-  const datalake = await call<{ datalake: { id: string } }>(request, 'POST', '/import/datalakes', {
-    datalake: { name: `e2e-lake-${suffix}`, storage: 'local' },
-  });
+  const datalake = await call<{ datalake: { id: string } }>(
+    request,
+    'POST',
+    '/import/datalakes',
+    {
+      datalake: { name: `e2e-lake-${suffix}`, storage: 'local' },
+    },
+    stack,
+  );
   let products = ['all'];
   if (destinationIds) {
-    const product = await call<{ product: { name: string } }>(request, 'POST', '/import/products', {
-      product: { name: `e2e-${suffix}`, destinations: destinationIds },
-    });
+    const product = await call<{ product: { name: string } }>(
+      request,
+      'POST',
+      '/import/products',
+      {
+        product: { name: `e2e-${suffix}`, destinations: destinationIds },
+      },
+      stack,
+    );
     products = [product.product.name];
   }
   const providerId = `e2e-${suffix}`;
-  await call(request, 'POST', '/import/providers', {
-    provider: {
-      name: `${name} ${suffix}`,
-      id: providerId,
-      datalake_id: datalake.datalake.id,
-      products,
+  await call(
+    request,
+    'POST',
+    '/import/providers',
+    {
+      provider: {
+        name: `${name} ${suffix}`,
+        id: providerId,
+        datalake_id: datalake.datalake.id,
+        products,
+      },
     },
-  });
+    stack,
+  );
   return { providerId };
 }
 
@@ -130,10 +160,11 @@ export async function removeTenant(request: APIRequestContext, providerId: strin
 export async function mintSession(
   request: APIRequestContext,
   body: Record<string, unknown>,
+  stack: Stack = e2eStack,
 ): Promise<string> {
-  const response = await request.post(`${e2eStack.appUrl}/api/embed/sessions`, {
+  const response = await request.post(`${stack.appUrl}/api/embed/sessions`, {
     headers: {
-      Authorization: `Bearer ${e2eStack.embedSecret}`,
+      Authorization: `Bearer ${stack.embedSecret}`,
       'Content-Type': 'application/json',
     },
     data: JSON.stringify(body),
@@ -166,6 +197,7 @@ export async function createDestination(
   receiverUrl: string,
   name = 'Customers',
   type: 'record' | 'batch' = 'record',
+  stack: Stack = e2eStack,
 ) {
   const suffix = randomBytes(3).toString('hex');
   const delivery =
@@ -197,6 +229,7 @@ export async function createDestination(
         ...delivery,
       },
     },
+    stack,
   );
   return created.destination;
 }
