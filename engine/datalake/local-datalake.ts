@@ -8,7 +8,7 @@ import { signArtifactUrl } from './artifact-url';
 import { isTemporaryName, publishFile, sweepTemporaryFiles } from './atomic-file';
 import { DatalakeError, DatalakeObjectNotFound } from './datalake-error';
 import type { DatalakeObject, DatalakeStore, OpenDatalakeOptions } from './datalake-store';
-import { PROBE_DIRECTORY, roundTripProbe } from './round-trip-probe';
+import { checkByRoundTrip, PROBE_DIRECTORY } from './round-trip-probe';
 import { isValidLakeKey, validateLakeKey, validateLakePrefix } from './validate-lake-key';
 
 const isInside = (parent: string, child: string) => {
@@ -172,24 +172,19 @@ export function createLocalDatalake(
       });
     },
 
-    async check() {
-      try {
-        const probe = await roundTripProbe(store);
-        if (!probe.intact) {
-          return {
-            ok: false,
-            message: `${root} returned different bytes than were written.`,
-            hint: 'Check the disk and the file system for errors.',
-          };
-        }
-        await store.delete([probe.key]);
-        // Only if empty: another check may be running.
-        await rmdir(path.join(root, PROBE_DIRECTORY)).catch(() => {});
-        return { ok: true };
-      } catch (error) {
-        return describeLocalFailure(root, error);
-      }
-    },
+    check: () =>
+      checkByRoundTrip(store, {
+        changedBytes: {
+          message: `${root} returned different bytes than were written.`,
+          hint: 'Check the disk and the file system for errors.',
+        },
+        async removeProbe(key) {
+          await store.delete([key]);
+          // Only if empty: another check may be running.
+          await rmdir(path.join(root, PROBE_DIRECTORY)).catch(() => {});
+        },
+        describeFailure: (error) => describeLocalFailure(root, error),
+      }),
 
     sweepTemporaryFiles: (olderThanMs) => sweepTemporaryFiles(root, olderThanMs),
   };

@@ -1,7 +1,7 @@
-// The first half of every datalake check: a small probe object written and read back, to compare
-// bytes for bytes.
+// Every datalake check: a small probe object written and read back, to compare bytes for bytes,
+// then removed.
 import { randomBytes } from 'node:crypto';
-import type { DatalakeStore } from './datalake-store';
+import type { DatalakeCheck, DatalakeStore } from './datalake-store';
 
 /** Where probes are written (relative, like every key); a check removes its own. */
 export const PROBE_DIRECTORY = '_inlet-check';
@@ -18,4 +18,27 @@ export async function roundTripProbe(
   await store.putBytes(key, payload);
   const back = await store.getBytes(key);
   return { key, intact: back.toString('utf8') === payload };
+}
+
+/**
+ * A datalake check around the probe: the bytes compared, then `removeProbe` (which may check more
+ * on the way, such as listing), with each failure in the store's own words.
+ */
+export async function checkByRoundTrip(
+  store: Pick<DatalakeStore, 'putBytes' | 'getBytes'>,
+  how: {
+    /** What to say when the bytes came back changed. */
+    changedBytes: { message: string; hint: string };
+    removeProbe: (key: string) => Promise<void>;
+    describeFailure: (error: unknown) => DatalakeCheck;
+  },
+): Promise<DatalakeCheck> {
+  try {
+    const probe = await roundTripProbe(store);
+    if (!probe.intact) return { ok: false, ...how.changedBytes };
+    await how.removeProbe(probe.key);
+    return { ok: true };
+  } catch (error) {
+    return how.describeFailure(error);
+  }
 }

@@ -27,7 +27,7 @@ import type { HostPolicy } from '../net/host-policy';
 import { describeS3Failure, type S3Place } from './describe-s3-failure';
 import { DownloadCache } from './download-cache';
 import { objectUrl, presignS3Url } from './presign-s3-url';
-import { PROBE_DIRECTORY, roundTripProbe } from './round-trip-probe';
+import { checkByRoundTrip, PROBE_DIRECTORY } from './round-trip-probe';
 import { vettingAgents } from './s3-endpoint-policy';
 import { isValidLakeKey, validateLakeKey, validateLakePrefix } from './validate-lake-key';
 
@@ -453,28 +453,25 @@ export function createS3Datalake(
       });
     },
 
-    async check() {
-      try {
-        const probe = await roundTripProbe(store);
-        if (!probe.intact) {
+    check: () =>
+      checkByRoundTrip(store, {
+        changedBytes: {
+          message: `${where} returned different bytes than were written to "${bucket}".`,
+          hint: 'Check that the endpoint is an S3 API and not a proxy that rewrites bodies.',
+        },
+        async removeProbe(key) {
+          await store.list(`${PROBE_DIRECTORY}/`);
+          await store.delete([key]);
+        },
+        describeFailure(error) {
+          const failure = describeS3Failure(error, place, 'use objects');
           return {
             ok: false,
-            message: `${where} returned different bytes than were written to "${bucket}".`,
-            hint: 'Check that the endpoint is an S3 API and not a proxy that rewrites bodies.',
+            message: failure.message,
+            hint: failure.hint ?? 'Check the datalake configuration.',
           };
-        }
-        await store.list(`${PROBE_DIRECTORY}/`);
-        await store.delete([probe.key]);
-        return { ok: true };
-      } catch (error) {
-        const failure = describeS3Failure(error, place, 'use objects');
-        return {
-          ok: false,
-          message: failure.message,
-          hint: failure.hint ?? 'Check the datalake configuration.',
-        };
-      }
-    },
+        },
+      }),
 
     // Nothing partial is ever visible in a bucket; an upload cut short by a crash stays an
     // invisible incomplete multipart upload, which the bucket's AbortIncompleteMultipartUpload

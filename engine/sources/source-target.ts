@@ -76,6 +76,21 @@ export async function resolveTarget(
   };
 }
 
+/**
+ * A vendor's connect from its open: resolves and vets the host, then connects to the vetted address
+ * (never resolving it again).
+ */
+export function connectToVettedTarget<Options, Connection>(
+  vendor: DatabaseVendor,
+  open: (target: SourceTarget, options?: Options) => Promise<Connection>,
+) {
+  return async (
+    connection: DatabaseConnection,
+    engine: HostPolicyContext,
+    options?: Options,
+  ): Promise<Connection> => open(await resolveTarget(vendor, connection, engine), options);
+}
+
 /** The TLS server name: the host name as written, never an IP (RFC 6066 forbids IPs in SNI). */
 export function serverNameOf(target: SourceTarget): string | undefined {
   const parsed = parseHost(target.host);

@@ -15,56 +15,41 @@ import {
 import { ScenarioNameSchema, type DemoState } from '@/lib/demo/demo-state';
 import { DEMO_PROVIDER_ID, PRESENTER_COOKIE } from '@/lib/demo/presenter';
 import { demoModeEnabled } from '@/lib/env';
-import { startSession } from '@/lib/session/mint-invite';
+import { type InviteRequest, startSession } from '@/lib/session/mint-invite';
 
 function refused(): DemoResult<never> {
   return { ok: false, message: 'Demo controls are off (INLET_DEMO is not true).' };
 }
 
+const DEMO_CUSTOMER: InviteRequest = {
+  role: 'customer',
+  providerId: DEMO_PROVIDER_ID,
+  scope: 'full',
+  actor: 'demo presenter',
+};
+const DEMO_SUPPORT: InviteRequest = {
+  role: 'support',
+  providerId: null,
+  scope: 'full',
+  actor: 'support:demo presenter',
+};
+
 // Each "open as…" signs the presenter in as that person and goes there.
-export async function openAsCustomer(): Promise<void> {
+async function openAs(person: InviteRequest, path: string): Promise<void> {
   if (!demoModeEnabled()) return;
-  if (
-    (
-      await startSession({
-        role: 'customer',
-        providerId: DEMO_PROVIDER_ID,
-        scope: 'full',
-        actor: 'demo presenter',
-      })
-    ).ok
-  )
-    redirect('/connect');
+  if ((await startSession(person)).ok) redirect(path);
+}
+
+export async function openAsCustomer(): Promise<void> {
+  await openAs(DEMO_CUSTOMER, '/connect');
 }
 
 export async function openCustomerStatus(): Promise<void> {
-  if (!demoModeEnabled()) return;
-  if (
-    (
-      await startSession({
-        role: 'customer',
-        providerId: DEMO_PROVIDER_ID,
-        scope: 'full',
-        actor: 'demo presenter',
-      })
-    ).ok
-  )
-    redirect('/status');
+  await openAs(DEMO_CUSTOMER, '/status');
 }
 
 export async function openSupportConsole(): Promise<void> {
-  if (!demoModeEnabled()) return;
-  if (
-    (
-      await startSession({
-        role: 'support',
-        providerId: null,
-        scope: 'full',
-        actor: 'support:demo presenter',
-      })
-    ).ok
-  )
-    redirect('/support');
+  await openAs(DEMO_SUPPORT, '/support');
 }
 
 const settle = (result: DemoResult<DemoState>) => {

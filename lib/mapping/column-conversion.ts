@@ -1,6 +1,7 @@
 // Pure: how a column's values become a target field's type: as they are, or through an expression
 // of our expr-lang interpreter (int, float, string, toJSON, TIMESTAMPVALUE…), judged by the column
 // type and its samples.
+import { EXPR_LITERAL_WORDS, EXPR_OPERATOR_WORDS } from '@/lib/prequel/contract/expr-words';
 import type { PrequelType } from '@/lib/prequel/contract/source-actions';
 import type { TargetField } from './target-fields';
 import { presentSamples } from './sample-kinds';
@@ -40,20 +41,7 @@ function fitRank(fit: Fit): number {
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Words the expression language reads as operators or literals, so a column named so must be
 // spelled $env["…"].
-const RESERVED = new Set([
-  'not',
-  'in',
-  'or',
-  'and',
-  'matches',
-  'contains',
-  'startsWith',
-  'endsWith',
-  'let',
-  'nil',
-  'true',
-  'false',
-]);
+const RESERVED = new Set([...EXPR_OPERATOR_WORDS, ...EXPR_LITERAL_WORDS]);
 
 /**
  * How an expression names a column: bare when it is an identifier, otherwise `$env["First Name"]`.

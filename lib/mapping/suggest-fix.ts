@@ -24,6 +24,18 @@ export type Fix = { mapping: Mapping; explanation: string };
 
 type Problem = 'missing' | 'type' | 'format' | 'enum';
 
+/**
+ * What a fixer judges by: the field, its mapping and error, the expression naming the current
+ * value, and the column when it is mapped as it is.
+ */
+type FixInput = {
+  field: TargetField;
+  mapping: Mapping;
+  error: SchemaError;
+  ref: string;
+  column: ColumnInfo | undefined;
+};
+
 const JSON_TYPES = ['integer', 'number', 'string', 'boolean', 'object', 'array'] as const;
 
 function problemOf(error: SchemaError): Problem | null {
@@ -125,7 +137,7 @@ function defaultLiteral(field: TargetField, type: string | undefined): string | 
   return type === 'string' && field.format ? null : emptyLiteral(type);
 }
 
-function fixMissing(field: TargetField, mapping: Mapping, ref: string): Fix | null {
+function fixMissing({ field, mapping, ref }: FixInput): Fix | null {
   if (mapping.field_type === 'expression' && mapping.expression.expr.includes('??')) return null;
   const fallback = defaultLiteral(
     field,
@@ -194,13 +206,7 @@ function genericConversion(
   }
 }
 
-function fixType(
-  field: TargetField,
-  mapping: Mapping,
-  error: SchemaError,
-  ref: string,
-  column: ColumnInfo | undefined,
-): Fix | null {
+function fixType({ field, mapping, error, ref, column }: FixInput): Fix | null {
   const type = wantedType(field, error.message);
   if (type === undefined) return null;
   if (column) {
@@ -224,12 +230,7 @@ function fixType(
   return generic ? expressionFix(field, generic.expr, generic.explanation, mapping) : null;
 }
 
-function fixFormat(
-  field: TargetField,
-  mapping: Mapping,
-  ref: string,
-  column: ColumnInfo | undefined,
-): Fix | null {
+function fixFormat({ field, mapping, ref, column }: FixInput): Fix | null {
   if (field.format === 'date-time') {
     return expressionFix(
       field,
@@ -272,13 +273,7 @@ function quotedValue(message: string): string | undefined {
   }
 }
 
-function fixEnum(
-  field: TargetField,
-  mapping: Mapping,
-  error: SchemaError,
-  ref: string,
-  column: ColumnInfo | undefined,
-): Fix | null {
+function fixEnum({ field, mapping, error, ref, column }: FixInput): Fix | null {
   const allowed = allowedStrings(field);
   if (!allowed) return null;
   const seen = presentSamples(column?.samples ?? []).filter(
@@ -290,6 +285,13 @@ function fixEnum(
   const fixed = caseFixFor(values, allowed, ref, column ? mayBeNull(column.samples) : true);
   return fixed?.expr ? expressionFix(field, fixed.expr, fixed.explanation, mapping) : null;
 }
+
+const FIXERS: Record<Problem, (input: FixInput) => Fix | null> = {
+  missing: fixMissing,
+  type: fixType,
+  format: fixFormat,
+  enum: fixEnum,
+};
 
 /**
  * An expression that repairs a schema error the preview reported for a field (wrong type, bad
@@ -304,18 +306,8 @@ export function suggestFix(
 ): Fix | null {
   const problem = problemOf(error);
   if (problem === null) return null;
-  const ref = currentRef(mapping);
   // The column's type and samples describe the value only when the column is mapped as it is.
   const source =
     mapping.field_type === 'field' && column?.name === mapping.column.name ? column : undefined;
-  switch (problem) {
-    case 'missing':
-      return fixMissing(field, mapping, ref);
-    case 'type':
-      return fixType(field, mapping, error, ref, source);
-    case 'format':
-      return fixFormat(field, mapping, ref, source);
-    case 'enum':
-      return fixEnum(field, mapping, error, ref, source);
-  }
+  return FIXERS[problem]({ field, mapping, error, ref: currentRef(mapping), column: source });
 }

@@ -13,14 +13,8 @@ import {
   RecordLineageSchema,
 } from './contract/records';
 import { crudEndpoints, listOfProvider, type ProviderScope } from './crud';
-import {
-  dataEnvelope,
-  itemEnvelope,
-  type Page,
-  pageEnvelope,
-  type PageQuery,
-  pageParams,
-} from './envelope';
+import { dataEnvelope, itemEnvelope, type Page, type PageQuery } from './envelope';
+import { jobEndpoints } from './job-endpoints';
 
 const datasets = crudEndpoints<typeof DatasetSchema, z.input<typeof DatasetCreateSchema>>({
   key: 'dataset',
@@ -37,7 +31,14 @@ export const listDatasets = (query: PageQuery & ProviderScope = {}) =>
 
 const datasetPath = (id: string, action: string): `/${string}` =>
   `/import/datasets/${encodeURIComponent(id)}/${action}`;
-const extractItem = itemEnvelope('extract', ExtractSchema);
+const extracts = jobEndpoints({
+  key: 'extract',
+  plural: 'extracts',
+  path: '/import/extracts',
+  schema: ExtractSchema,
+  parentFilter: 'dataset_id',
+  cancelling: 'cancelling an extract',
+});
 
 /**
  * Starts an extract now; when one is already queued or running, that one comes back instead.
@@ -52,7 +53,7 @@ export async function startExtract(
     const supported = await requireCapability('resync', 'full refreshes');
     if (!supported.ok) return supported;
   }
-  return prequelFetch(datasetPath(datasetId, 'extract'), extractItem, {
+  return prequelFetch(datasetPath(datasetId, 'extract'), extracts.item, {
     method: 'POST',
     ...(fullRefresh ? { body: { full_refresh: true } } : {}),
     audit: { actor, reason },
@@ -63,19 +64,7 @@ export async function startExtract(
  * (ext) Cancels a queued extract, or asks a running one to stop at its next checkpoint
  * (`not_supported` without the extension). Audited with `actor` and `reason`.
  */
-export async function cancelExtract(
-  extractId: string,
-  { actor, reason }: AuditNote = {},
-): Promise<PrequelResult<Extract>> {
-  const supported = await requireCapability('cancel', 'cancelling an extract');
-  if (!supported.ok) return supported;
-  return prequelFetch(`/import/extracts/${encodeURIComponent(extractId)}/cancel`, extractItem, {
-    method: 'POST',
-    audit: { actor, reason },
-  });
-}
-
-const extractPage = pageEnvelope('extracts', ExtractSchema);
+export const cancelExtract = extracts.cancel;
 
 /**
  * One page of extracts, newest first unless `order` says otherwise; of one dataset when `datasetId`
@@ -85,14 +74,10 @@ export function listExtracts({
   datasetId,
   ...query
 }: PageQuery & { datasetId?: string } = {}): Promise<PrequelResult<Page<Extract>>> {
-  return prequelFetch('/import/extracts', extractPage, {
-    query: { ...pageParams(query), dataset_id: datasetId },
-  });
+  return extracts.list(query, datasetId);
 }
 
-export function getExtract(id: string): Promise<PrequelResult<Extract>> {
-  return prequelFetch(`/import/extracts/${encodeURIComponent(id)}`, extractItem);
-}
+export const getExtract = extracts.get;
 
 const sample = dataEnvelope(RandomSampleSchema);
 

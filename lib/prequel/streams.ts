@@ -13,14 +13,8 @@ import {
   type ProviderScope,
   type WriteOptions,
 } from './crud';
-import {
-  dataEnvelope,
-  itemEnvelope,
-  type Page,
-  pageEnvelope,
-  type PageQuery,
-  pageParams,
-} from './envelope';
+import { dataEnvelope, type Page, type PageQuery } from './envelope';
+import { jobEndpoints } from './job-endpoints';
 
 export type StreamInput = z.input<typeof StreamCreateSchema>;
 
@@ -77,7 +71,14 @@ export function testTransform(
   });
 }
 
-const loadItem = itemEnvelope('load', LoadSchema);
+const loads = jobEndpoints({
+  key: 'load',
+  plural: 'loads',
+  path: '/import/loads',
+  schema: LoadSchema,
+  parentFilter: 'stream_id',
+  cancelling: 'cancelling a load',
+});
 
 /**
  * Starts a load of everything pending, or of `recordIds` only, or (ext, `redeliver`) of every
@@ -98,7 +99,7 @@ export async function startLoad(
     if (!supported.ok) return supported;
   }
   const body = redeliver ? { redeliver: 'all' } : recordIds ? { record_ids: recordIds } : {};
-  return prequelFetch(streamPath(streamId, 'load'), loadItem, {
+  return prequelFetch(streamPath(streamId, 'load'), loads.item, {
     method: 'POST',
     body,
     audit: { actor, reason },
@@ -109,19 +110,7 @@ export async function startLoad(
  * (ext) Cancels a queued load, or asks a running one to stop before its next request
  * (`not_supported` without the extension). Audited with `actor` and `reason`.
  */
-export async function cancelLoad(
-  loadId: string,
-  { actor, reason }: AuditNote = {},
-): Promise<PrequelResult<Load>> {
-  const supported = await requireCapability('cancel', 'cancelling a load');
-  if (!supported.ok) return supported;
-  return prequelFetch(`/import/loads/${encodeURIComponent(loadId)}/cancel`, loadItem, {
-    method: 'POST',
-    audit: { actor, reason },
-  });
-}
-
-const loadPage = pageEnvelope('loads', LoadSchema);
+export const cancelLoad = loads.cancel;
 
 /**
  * One page of loads, newest first unless `order` says otherwise; of one stream when `streamId` is
@@ -130,11 +119,7 @@ const loadPage = pageEnvelope('loads', LoadSchema);
 export function listLoads({ streamId, ...query }: PageQuery & { streamId?: string } = {}): Promise<
   PrequelResult<Page<Load>>
 > {
-  return prequelFetch('/import/loads', loadPage, {
-    query: { ...pageParams(query), stream_id: streamId },
-  });
+  return loads.list(query, streamId);
 }
 
-export function getLoad(id: string): Promise<PrequelResult<Load>> {
-  return prequelFetch(`/import/loads/${encodeURIComponent(id)}`, loadItem);
-}
+export const getLoad = loads.get;

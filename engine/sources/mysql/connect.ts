@@ -2,16 +2,15 @@
 // disable_ssl, and explains failures.
 import net from 'node:net';
 import mysql from 'mysql2/promise';
-import { networkFailure, silentServerFailure } from '../open-socket';
-import { type ConnectFailure, SourceConnectError } from '../source-connect-error';
 import {
-  type DatabaseConnection,
-  fieldOf,
-  type HostPolicyContext,
-  resolveTarget,
-  serverNameOf,
-  type SourceTarget,
-} from '../source-target';
+  type ConnectStage,
+  connectionClosedFailure,
+  connectTimeoutFailure,
+  tlsNotSupportedFailure,
+} from '../connect-failures';
+import { networkFailure } from '../open-socket';
+import { type ConnectFailure, SourceConnectError } from '../source-connect-error';
+import { connectToVettedTarget, fieldOf, serverNameOf, type SourceTarget } from '../source-target';
 
 export interface MysqlConnectOptions {
   /**
@@ -25,20 +24,12 @@ export interface MysqlConnectOptions {
 
 export type MysqlFlavor = 'mariadb' | 'mysql';
 
-/** Resolves and vets the host, then connects to the vetted address (never resolving it again). */
-export async function connectMysql(
-  config: DatabaseConnection,
-  engine: HostPolicyContext,
-  options: MysqlConnectOptions = {},
-): Promise<mysql.Connection> {
-  const target = await resolveTarget('mysql', config, engine);
-  return openMysqlConnection(target, options);
-}
+export const connectMysql = connectToVettedTarget('mysql', openMysqlConnection);
 
 export async function openMysqlConnection(
   target: SourceTarget,
   options: MysqlConnectOptions = {},
-  stage = { tcpConnected: false },
+  stage: ConnectStage = { tcpConnected: false },
 ): Promise<mysql.Connection> {
   const { connection: config } = target;
   let connection: mysql.Connection;
@@ -115,25 +106,14 @@ interface MysqlErrorFields {
 export function describeMysqlConnectError(
   error: unknown,
   target: SourceTarget,
-  stage = { tcpConnected: false },
+  stage: ConnectStage = { tcpConnected: false },
 ): ConnectFailure {
   const { code, errno, message = '', sqlMessage } = (error ?? {}) as MysqlErrorFields;
   const field = (path: string) => fieldOf('mysql', path);
   const user = target.connection.password_auth.username;
   const database = target.connection.database;
 
-  if (code === 'HANDSHAKE_NO_SSL_SUPPORT') {
-    return {
-      check: 'tls',
-      code: 'tls_not_supported',
-      message: 'The server does not accept TLS connections, and this source requires TLS.',
-      hint:
-        'Turn TLS on at the server (MySQL 8 has it on by default; MariaDB needs ssl_cert and ' +
-        'ssl_key). Set disable_ssl only on a private network: without TLS the password and the ' +
-        'data travel unencrypted.',
-      field: field('disable_ssl'),
-    };
-  }
+  if (code === 'HANDSHAKE_NO_SSL_SUPPORT') return tlsNotSupportedFailure('mysql');
   if (code === 'HANDSHAKE_SSL_ERROR' || code === 'EPROTO' || code?.startsWith('ERR_SSL')) {
     return {
       check: 'tls',
@@ -142,21 +122,8 @@ export function describeMysqlConnectError(
       field: field('port'),
     };
   }
-  if (code === 'ETIMEDOUT')
-    return stage.tcpConnected
-      ? silentServerFailure(target, 'auth')
-      : networkFailure({ code }, target);
-  if (code === 'PROTOCOL_CONNECTION_LOST') {
-    return {
-      check: 'auth',
-      code: 'connection_closed',
-      message: `${target.host}:${target.port} closed the connection while signing in.`,
-      hint:
-        'Check that this port belongs to MySQL, and that the server accepts connections from ' +
-        'this engine’s address.',
-      field: field('port'),
-    };
-  }
+  if (code === 'ETIMEDOUT') return connectTimeoutFailure(target, stage);
+  if (code === 'PROTOCOL_CONNECTION_LOST') return connectionClosedFailure(target);
   // Server errors carry a SQL message; socket errors (whose errno is Node's negative number) do
   // not.
   if (!sqlMessage || errno === undefined) return networkFailure({ code, message }, target);

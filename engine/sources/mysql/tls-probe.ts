@@ -2,6 +2,7 @@
 // completes the handshake.
 import type net from 'node:net';
 import { awaitAnswer } from '../await-answer';
+import { tlsNotSupportedFailure } from '../connect-failures';
 import { openSocket, silentServerFailure } from '../open-socket';
 import type { ConnectFailure } from '../source-connect-error';
 import { fieldOf, type SourceTarget } from '../source-target';
@@ -43,18 +44,7 @@ export async function probeMysqlTls(target: SourceTarget): Promise<TlsOutcome> {
     if (!greeting.supportsTls) {
       return {
         ok: false,
-        failure: {
-          check: 'tls',
-          code: 'tls_not_supported',
-          message:
-            `The server (${greeting.version}) does not accept TLS connections, and this ` +
-            `source requires TLS.`,
-          hint:
-            'Turn TLS on at the server (MySQL 8 has it on by default; MariaDB needs ssl_cert ' +
-            'and ssl_key). Set disable_ssl only on a private network: without TLS the password ' +
-            'and the data travel unencrypted.',
-          field: fieldOf('mysql', 'disable_ssl'),
-        },
+        failure: tlsNotSupportedFailure('mysql', `The server (${greeting.version})`),
       };
     }
     socket.write(sslRequest());

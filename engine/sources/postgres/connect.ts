@@ -1,16 +1,15 @@
 // Connects to a customer's Postgres at its vetted address only, with TLS unless disable_ssl, and
 // explains failures.
 import pg from 'pg';
-import { networkFailure, silentServerFailure } from '../open-socket';
-import { type ConnectFailure, SourceConnectError } from '../source-connect-error';
 import {
-  type DatabaseConnection,
-  fieldOf,
-  type HostPolicyContext,
-  resolveTarget,
-  serverNameOf,
-  type SourceTarget,
-} from '../source-target';
+  type ConnectStage,
+  connectionClosedFailure,
+  connectTimeoutFailure,
+  tlsNotSupportedFailure,
+} from '../connect-failures';
+import { networkFailure } from '../open-socket';
+import { type ConnectFailure, SourceConnectError } from '../source-connect-error';
+import { connectToVettedTarget, fieldOf, serverNameOf, type SourceTarget } from '../source-target';
 import { quoteIdent } from './quote';
 
 export interface PostgresConnectOptions {
@@ -34,20 +33,12 @@ const exactTypes = {
   },
 };
 
-/** Resolves and vets the host, then connects to the vetted address (never resolving it again). */
-export async function connectPostgres(
-  config: DatabaseConnection,
-  engine: HostPolicyContext,
-  options: PostgresConnectOptions = {},
-): Promise<pg.Client> {
-  const target = await resolveTarget('postgres', config, engine);
-  return openPostgresClient(target, options);
-}
+export const connectPostgres = connectToVettedTarget('postgres', openPostgresClient);
 
 export async function openPostgresClient(
   target: SourceTarget,
   options: PostgresConnectOptions = {},
-  stage = { tcpConnected: false },
+  stage: ConnectStage = { tcpConnected: false },
 ): Promise<pg.Client> {
   const { connection } = target;
   const serverName = serverNameOf(target);
@@ -95,24 +86,15 @@ interface PgErrorFields {
 export function describePostgresConnectError(
   error: unknown,
   target: SourceTarget,
-  stage = { tcpConnected: false },
+  stage: ConnectStage = { tcpConnected: false },
 ): ConnectFailure {
   const { code, message = '', severity } = (error ?? {}) as PgErrorFields;
   const field = (path: string) => fieldOf('postgres', path);
   const user = target.connection.password_auth.username;
   const database = target.connection.database;
 
-  if (message === 'The server does not support SSL connections') {
-    return {
-      check: 'tls',
-      code: 'tls_not_supported',
-      message: 'The server does not accept TLS connections, and this source requires TLS.',
-      hint:
-        'Turn TLS on at the server (ssl = on). Set disable_ssl only on a private network: ' +
-        'without TLS the password and the data travel unencrypted.',
-      field: field('disable_ssl'),
-    };
-  }
+  if (message === 'The server does not support SSL connections')
+    return tlsNotSupportedFailure('postgres');
   if (/SSL|TLS/i.test(message) || code === 'EPROTO' || code?.startsWith('ERR_SSL')) {
     return {
       check: 'tls',
@@ -122,22 +104,9 @@ export function describePostgresConnectError(
       field: field('port'),
     };
   }
-  if (/timeout expired|connection timeout/i.test(message)) {
-    return stage.tcpConnected
-      ? silentServerFailure(target, 'auth')
-      : networkFailure({ code: 'ETIMEDOUT' }, target);
-  }
-  if (/terminated unexpectedly/i.test(message)) {
-    return {
-      check: 'auth',
-      code: 'connection_closed',
-      message: `${target.host}:${target.port} closed the connection while signing in.`,
-      hint:
-        'Check that this port belongs to Postgres, and that the server accepts connections ' +
-        'from this engine’s address.',
-      field: field('port'),
-    };
-  }
+  if (/timeout expired|connection timeout/i.test(message))
+    return connectTimeoutFailure(target, stage);
+  if (/terminated unexpectedly/i.test(message)) return connectionClosedFailure(target);
   if (!severity) return networkFailure({ code, message }, target);
 
   switch (code) {

@@ -2,6 +2,7 @@
 // handshake.
 import type net from 'node:net';
 import { awaitAnswer } from '../await-answer';
+import { tlsNotSupportedFailure } from '../connect-failures';
 import { openSocket, silentServerFailure } from '../open-socket';
 import type { ConnectFailure } from '../source-connect-error';
 import { fieldOf, type SourceTarget } from '../source-target';
@@ -34,17 +35,7 @@ function firstByte(socket: net.Socket, target: SourceTarget): Promise<string | n
 }
 
 function refusal(answer: string, target: SourceTarget): ConnectFailure {
-  if (answer === 'N') {
-    return {
-      check: 'tls',
-      code: 'tls_not_supported',
-      message: 'The server does not accept TLS connections, and this source requires TLS.',
-      hint:
-        'Turn TLS on at the server (ssl = on). Set disable_ssl only on a private network: ' +
-        'without TLS the password and the data travel unencrypted.',
-      field: fieldOf('postgres', 'disable_ssl'),
-    };
-  }
+  if (answer === 'N') return tlsNotSupportedFailure('postgres');
   return {
     check: 'tls',
     code: 'not_postgres',

@@ -1,4 +1,5 @@
 // Splits expr-lang source into tokens, following the lexer of github.com/expr-lang/expr.
+import { EXPR_OPERATOR_WORDS } from '../../../lib/prequel/contract/expr-words';
 
 export type TokenKind = 'identifier' | 'number' | 'string' | 'operator' | 'bracket' | 'eof';
 
@@ -12,17 +13,7 @@ export type LexError = { message: string; offset: number };
 export type TokenizeResult = { ok: true; tokens: Token[] } | { ok: false; error: LexError };
 
 // expr-lang lexes these words as operators, so they can never name a column.
-const keywordOperators = new Set([
-  'not',
-  'in',
-  'or',
-  'and',
-  'matches',
-  'contains',
-  'startsWith',
-  'endsWith',
-  'let',
-]);
+const keywordOperators = new Set(EXPR_OPERATOR_WORDS);
 
 const simpleEscapes: Record<string, string> = {
   a: '\x07',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { NameSchema, TimestampSchema, UuidSchema } from './common';
 
-export const ProviderIdSchema = z
+/** The one rule for typed identifiers: provider ids and product names alike. */
+const SlugSchema = z
   .string()
   .min(1)
   .max(128)
@@ -10,14 +11,8 @@ export const ProviderIdSchema = z
     'may contain letters, digits, ".", "_" and "-", starting with a letter or digit',
   );
 
-export const ProductNameSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
-    'may contain letters, digits, ".", "_" and "-", starting with a letter or digit',
-  );
+export const ProviderIdSchema = SlugSchema;
+export const ProductNameSchema = SlugSchema;
 
 export const ProviderCreateSchema = z.object({
   id: ProviderIdSchema,
