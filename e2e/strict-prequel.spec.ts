@@ -54,15 +54,17 @@ test('the wizard, status page and support console work against the documented AP
   await page.getByRole('button', { name: 'Test and continue' }).click();
   await expect(page).toHaveURL(`${strictStack.appUrl}/connect/data`);
 
-  // Choose data: no table browser; a query imports the table instead.
-  await expect(page.getByText('This Import API cannot list tables')).toBeVisible();
+  // Choose data: no table browser; the table is named by hand, as the hosted API's quickstart does.
   await expect(page.getByLabel('Search tables')).toHaveCount(0);
-  await page.getByText('Or import the result of a SQL query').click();
-  await page.getByLabel('SQL query').fill('select * from customers');
-  await page.getByRole('button', { name: 'Check query' }).click();
-  await page.getByLabel('Name', { exact: true }).fill('customers');
-  await page.getByLabel('Unique column (primary key)').selectOption('id');
-  await page.getByRole('button', { name: 'Import this query' }).click();
+  const byName = page.getByRole('region', { name: 'Import a table by its name' });
+  await byName.getByLabel('Table name').fill('no_such_table');
+  await byName.getByRole('button', { name: 'Check table' }).click();
+  await expect(page.locator('#field-table-error')).toBeVisible();
+  await byName.getByLabel('Table name').fill('customers');
+  await byName.getByRole('button', { name: 'Check table' }).click();
+  await expect(byName.getByLabel('Name', { exact: true })).toHaveValue('customers');
+  await expect(byName.getByLabel('Unique column (primary key)')).toHaveValue('id');
+  await byName.getByRole('button', { name: 'Import this table' }).click();
   const imports = page.getByRole('region', { name: 'Your imports' });
   await expect(imports.getByText('Imported')).toBeVisible({ timeout: 30_000 });
   await expect(imports.getByText(/300 new/)).toBeVisible();

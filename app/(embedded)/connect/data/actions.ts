@@ -1,6 +1,6 @@
 'use server';
-// Choose-data step: create datasets from picked tables or a SQL query, each starting its first
-// extract at once.
+// Choose-data step: create datasets from picked tables, a table named by hand or a SQL query, each
+// starting its first extract at once.
 import { z } from 'zod';
 import { actionFailure, type ActionResult, fromPrequelError } from '@/lib/actions/action-result';
 import { customerAction } from '@/lib/actions/customer-action';
@@ -96,30 +96,53 @@ export const importTables = customerAction(
   },
 );
 
-export const checkQuery = customerAction(
-  z.object({ query: z.string().trim().min(1, 'Write a SELECT query.').max(100_000) }),
-  async ({ query }, session): Promise<ActionResult<SchemaColumn[]>> => {
+/** What a dataset described by hand reads: the result of a query, or a table the customer names. */
+const ReadSchema = z.discriminatedUnion('method', [
+  z.object({
+    method: z.literal('sql'),
+    query: z.string().trim().min(1, 'Write a SELECT query.').max(100_000),
+  }),
+  z.object({ method: z.literal('table'), namespace: IdentifierSchema, name: IdentifierSchema }),
+]);
+export type DatasetRead = z.infer<typeof ReadSchema>;
+
+const readBlock = (read: DatasetRead) =>
+  read.method === 'sql'
+    ? { method: 'sql' as const, sql: { query: read.query } }
+    : {
+        method: 'table' as const,
+        table: { source_table_namespace: read.namespace, source_table_name: read.name },
+      };
+
+/** The columns the read yields, checked against the database before anything is saved. */
+export const checkRead = customerAction(
+  z.object({ read: ReadSchema }),
+  async ({ read }, session): Promise<ActionResult<SchemaColumn[]>> => {
     const source = await sessionSource(session);
     if (!source.ok) return source;
-    const columns = await getSourceSchema(source.data.id, { method: 'sql', sql: { query } });
+    const columns = await getSourceSchema(source.data.id, readBlock(read));
     if (!columns.ok)
       return actionFailure(columns.error.code, columns.error.message, {
-        query: columns.error.message,
+        [read.method === 'sql' ? 'query' : 'table']: columns.error.message,
       });
     return columns;
   },
 );
 
-export const importQuery = customerAction(
+/**
+ * A dataset described by hand: a query, or a table by its name where the API cannot list tables
+ * (the hosted API).
+ */
+export const importRead = customerAction(
   z.object({
     name: z.string().trim().min(1, 'Name this data.').max(255),
-    query: z.string().trim().min(1, 'Write a SELECT query.').max(100_000),
+    read: ReadSchema,
     primaryKey: IdentifierSchema,
     lastModified: z.string().max(255).optional(),
     frequencyMinutes: FrequencySchema,
   }),
   async (
-    { name, query, primaryKey, lastModified, frequencyMinutes },
+    { name, read, primaryKey, lastModified, frequencyMinutes },
     session,
   ): Promise<ActionResult<{ created: string[] }>> => {
     const source = await sessionSource(session);
@@ -131,8 +154,7 @@ export const importQuery = customerAction(
         name,
         source_id: source.data.id,
         frequency_minutes: frequencyMinutes,
-        method: 'sql',
-        sql: { query },
+        ...readBlock(read),
         type: 'dimension',
         dimension: {
           primary_key_column: primaryKey,

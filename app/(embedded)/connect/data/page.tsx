@@ -3,8 +3,8 @@ import { StepHeader } from '@/components/wizard/step-header';
 import { getCapabilities } from '@/lib/prequel/capabilities';
 import { wizardStep } from '@/lib/wizard/steps';
 import { enterStep } from '@/lib/wizard/wizard-gate';
+import { DatasetByHandForm } from './dataset-by-hand-form';
 import { DatasetProgress } from './dataset-progress';
-import { SqlDatasetForm } from './sql-dataset-form';
 import { TableBrowser } from './table-browser';
 
 export const metadata: Metadata = { title: 'Choose data' };
@@ -22,14 +22,8 @@ export default async function ChooseDataStep() {
         choose.
       </StepHeader>
       <DatasetProgress nextPath={wizardStep('map').path} />
-      {canBrowse ? (
-        <TableBrowser />
-      ) : (
-        <p className="text-sm text-muted-foreground">
-          This Import API cannot list tables; import them with a SQL query instead.
-        </p>
-      )}
-      <SqlDatasetForm />
+      {canBrowse ? <TableBrowser /> : <DatasetByHandForm reads="table" />}
+      <DatasetByHandForm reads="sql" />
     </section>
   );
 }
