@@ -1,7 +1,9 @@
 // What runs in the load thread (see page-thread-client.ts): a load's records are read from the
 // cache and transformed there, page by page, so that the engine's event loop only sends, signs and
 // records them, and the two halves of a load use two cores.
-import type { MessagePort } from 'node:worker_threads';
+import os from 'node:os';
+import path from 'node:path';
+import { type MessagePort, threadId } from 'node:worker_threads';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { SchemaColumn } from '../../lib/prequel/contract/source-actions';
 import type { Mapping } from '../../lib/prequel/contract/stream';
@@ -121,6 +123,8 @@ interface OpenReader {
 }
 
 const compile = createTransformCache();
+/** What the thread's DuckDB may hold in memory, for all of its readers together. */
+const THREAD_MEMORY = '1GB';
 
 /**
  * Transform work done before the thread's other requests (other loads' pages, DuckDB's replies) get
@@ -212,6 +216,24 @@ export async function transformPage(
   return page;
 }
 
+/**
+ * Gives the thread's DuckDB room for more than one load, and a disk to spill to. A first load over
+ * many files sorts every record (about 250 MB for a million), and held the whole of the cache's
+ * 256 MB for as long as it ran: every other tenant's read in the meantime failed with DuckDB's
+ * "Out of Memory".
+ */
+async function roomForEveryLoad(database: DuckDBInstance): Promise<DuckDBInstance> {
+  const directory = path.join(os.tmpdir(), `inlet-load-thread-${process.pid}-${threadId}`);
+  const connection = await database.connect();
+  try {
+    await connection.run(`set memory_limit = '${THREAD_MEMORY}'`);
+    await connection.run(`set temp_directory = '${directory.replaceAll("'", "''")}'`);
+  } finally {
+    connection.closeSync();
+  }
+  return database;
+}
+
 export class PageThreadState {
   private readonly readers = new Map<number, OpenReader>();
   /** Pages read and transformed so far, ahead or asked for. */
@@ -258,7 +280,7 @@ export class PageThreadState {
     const compiled = compile(spec.mappings, spec.recordSchema, spec.columns);
     if (!compiled.ok)
       throw new Error(compiled.errors.map((error) => `${error.path}: ${error.message}`).join('; '));
-    this.database ??= createCacheDatabase();
+    this.database ??= createCacheDatabase().then(roomForEveryLoad);
     // A DuckDB that failed to open is tried again by the next reader.
     const database = await this.database.catch((error: unknown) => {
       this.database = null;
