@@ -321,10 +321,10 @@ export class PageThreadState {
   }
 
   /**
-   * What a reader's transform waits for between slices: the loop's next turn, or a pause while
-   * another load's work is under way. That work (opening a reader, reading a page from DuckDB)
-   * takes several turns, and would otherwise wait a whole slice for each: a record that runs out of
-   * its 100 ms is one slice.
+   * What a reader's transform waits for between slices: a pause while another load's work is
+   * under way, then its provider's turn (round-robin by provider, on the loop's next turn). That
+   * work (opening a reader, reading a page from DuckDB) takes several turns, and would otherwise
+   * wait a whole slice for each: a record that runs out of its 100 ms is one slice.
    */
   private async turn(open: OpenReader, slice: number): Promise<void> {
     const othersWork =
