@@ -71,9 +71,10 @@ function classify(phase: ExtractPhase, error: unknown): JobFailure {
           `raise the statement timeout.`,
         { cause: error },
       );
+    // pg answers "…not queryable" to a query on a connection the server closed while it was idle.
     if (
       cause.code === '57P01' ||
-      /terminat|connection.*(lost|closed|ended)|ECONNRESET/i.test(message)
+      /terminat|connection.*(lost|closed|ended)|ECONNRESET|not queryable/i.test(message)
     ) {
       return new JobFailure(
         'source',

@@ -11,6 +11,7 @@ import { connectMysql } from '../sources/mysql/connect';
 import { mysqlTableSchema } from '../sources/mysql/mysql-schema';
 import { connectPostgres } from '../sources/postgres/connect';
 import { postgresQuerySchema, postgresTableSchema } from '../sources/postgres/postgres-schema';
+import { keepIdleClient, sourceClientKey, takeIdleClient } from './idle-source-clients';
 import { openMysqlTableReader } from './mysql-table-reader';
 import { openPostgresQueryReader } from './postgres-query-reader';
 import { openPostgresTableReader } from './postgres-table-reader';
@@ -59,7 +60,12 @@ async function openPostgresReader(
   engine: EngineContext,
   args: OpenReaderArgs,
 ): Promise<DatasetReader> {
-  const client = await connectPostgres(source.postgres, engine, { types: textTypes });
+  // A table is read on a connection kept from an earlier extract of the source if one is idle; a
+  // query (user SQL, its own timeouts) always on a fresh one.
+  const clientKey = sourceClientKey(args.sourceId, source.postgres);
+  const client =
+    (args.mode.kind !== 'query' ? await takeIdleClient(engine, clientKey) : null) ??
+    (await connectPostgres(source.postgres, engine, { types: textTypes }));
   try {
     const chunkRows = args.chunkRows ?? DEFAULT_CHUNK_ROWS;
     if (args.mode.kind === 'query') {
@@ -93,6 +99,7 @@ async function openPostgresReader(
       chunkRows,
       lagSeconds: args.lagSeconds ?? 300,
       workDir: args.workDir,
+      release: (idle) => keepIdleClient(engine, clientKey, idle),
     });
     return { ...reader, schema };
   } catch (error) {

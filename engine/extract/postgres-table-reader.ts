@@ -20,12 +20,32 @@ import type { ChunkReader, KeysetReadOptions, SourceChunk } from './source-chunk
 export interface PostgresTableReadOptions extends KeysetReadOptions {
   client: pg.Client;
   namespace: string;
+  /**
+   * Takes the connection at close if it is left idle and sound (else it is ended): see
+   * idle-source-clients.ts.
+   */
+  release?: (client: pg.Client) => Promise<void>;
 }
 
 export async function openPostgresTableReader(
   options: PostgresTableReadOptions,
 ): Promise<ChunkReader> {
   const { client, mode, chunkRows, workDir } = options;
+  // Whether a statement may be under way (a chunk is read ahead while the last one is published)
+  // or one failed: either way the connection is ended at close, never kept.
+  let busy = false;
+  let failed = false;
+  const using = async <T>(work: () => Promise<T>): Promise<T> => {
+    busy = true;
+    try {
+      return await work();
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      busy = false;
+    }
+  };
   // Text forms that round-trip exactly: UTC ISO timestamps, all float digits.
   await client.query(
     `set TimeZone = 'UTC'; set DateStyle = 'ISO, YMD'; set IntervalStyle = 'iso_8601'; set ` +
@@ -73,46 +93,59 @@ export async function openPostgresTableReader(
     let position = options.cursor;
     for (let part = 1; ; part++) {
       const after = afterCursor(mode, position, sql);
-      await client.query('begin isolation level repeatable read read only');
-      try {
-        const select = orderColumn
-          ? `${orderColumn}::text as o, ${pk}::text as k`
-          : `${pk}::text as k`;
-        const boundaryRow = (
+      const read = await using(() => readChunk(part, after));
+      if (!read) return;
+      position = read.chunk.cursor;
+      yield { ...read.chunk, cursor: await using(() => persistable(read.chunk.cursor)) };
+      if (!read.more) return;
+    }
+  }
+
+  /**
+   * One chunk in one snapshot, its cursor the position reached (null when no row is left), and
+   * whether rows may follow it.
+   */
+  async function readChunk(
+    part: number,
+    after: string | null,
+  ): Promise<{ chunk: SourceChunk & { cursor: Cursor }; more: boolean } | null> {
+    await client.query('begin isolation level repeatable read read only');
+    try {
+      const select = orderColumn
+        ? `${orderColumn}::text as o, ${pk}::text as k`
+        : `${pk}::text as k`;
+      const boundaryRow = (
+        await client.query<{ o?: string; k: string }>(
+          `select ${select} from ${table} ${where(after, upperBound)} order by ` +
+            `${orderBy(mode, sql)} offset ${chunkRows - 1} limit 1`,
+        )
+      ).rows[0];
+      let last: { o?: string; k: string } | undefined = boundaryRow;
+      if (!last) {
+        const descending = orderColumn ? `${orderColumn} desc, ${pk} desc` : `${pk} desc`;
+        last = (
           await client.query<{ o?: string; k: string }>(
-            `select ${select} from ${table} ${where(after, upperBound)} order by ` +
-              `${orderBy(mode, sql)} offset ${chunkRows - 1} limit 1`,
+            `select ${select} from ${table} ${where(after, upperBound)} order by ${descending} ` +
+              `limit 1`,
           )
         ).rows[0];
-        let last: { o?: string; k: string } | undefined = boundaryRow;
-        if (!last) {
-          const descending = orderColumn ? `${orderColumn} desc, ${pk} desc` : `${pk} desc`;
-          last = (
-            await client.query<{ o?: string; k: string }>(
-              `select ${select} from ${table} ${where(after, upperBound)} order by ${descending} ` +
-                `limit 1`,
-            )
-          ).rows[0];
-        }
-        if (!last) {
-          await client.query('commit');
-          return;
-        }
-        const reached: Cursor = { order: last.o ?? null, pk: last.k };
-        const csvPath = path.join(workDir, `chunk-${part}.csv`);
-        const rows = await copyToFile(
-          `select ${columnList} from ${table} ` +
-            `${where(after, upperBound, upToBoundary(mode, reached, sql))}`,
-          csvPath,
-        );
-        await client.query('commit');
-        position = reached;
-        yield { csvPath, rows, cursor: await persistable(reached) };
-        if (!boundaryRow) return;
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw error;
       }
+      if (!last) {
+        await client.query('commit');
+        return null;
+      }
+      const reached: Cursor = { order: last.o ?? null, pk: last.k };
+      const csvPath = path.join(workDir, `chunk-${part}.csv`);
+      const rows = await copyToFile(
+        `select ${columnList} from ${table} ` +
+          `${where(after, upperBound, upToBoundary(mode, reached, sql))}`,
+        csvPath,
+      );
+      await client.query('commit');
+      return { chunk: { csvPath, rows, cursor: reached }, more: Boolean(boundaryRow) };
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
     }
   }
 
@@ -134,9 +167,10 @@ export async function openPostgresTableReader(
     columns: options.columns,
     estimatedRows,
     chunks,
-    writeAllKeys: (csvPath) => copyToFile(`select ${pk} from ${table}`, csvPath),
+    writeAllKeys: (csvPath) => using(() => copyToFile(`select ${pk} from ${table}`, csvPath)),
     close: async () => {
-      await client.end().catch(() => {});
+      if (options.release && !busy && !failed) await options.release(client);
+      else await client.end().catch(() => {});
     },
   };
 }
