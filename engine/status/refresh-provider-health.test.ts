@@ -144,7 +144,12 @@ describe('the health read stays true as jobs finish and objects change', () => {
     expect(await tenantsFailing()).not.toContain('Grouped Co');
     await newJob('extracts', dataset, 'failed', failure);
     expect(await tenantsFailing()).toContain('Grouped Co');
+    expect(await tenantsFailing()).toContain('Grouped Co');
+    await database.db.query(`update providers set name = 'Regrouped Co' where id = $1`, [
+      seeded.providerId,
+    ]);
+    expect(await tenantsFailing()).toContain('Regrouped Co');
     await newJob('extracts', dataset, 'queued');
-    expect(await tenantsFailing()).not.toContain('Grouped Co');
+    expect(await tenantsFailing()).not.toContain('Regrouped Co');
   });
 });

@@ -13,15 +13,44 @@ const TENANTS_PER_GROUP = 20;
 type FailureRow = { provider_id: string; provider_name: string; error: JobError; at: string };
 
 /**
+ * The groups last computed, per database, with the judgements they were computed from: a judgement
+ * (a provider's `judged`) always reads the same failures, so while the failing providers' are the
+ * same, so are the groups, and a read need not fetch and group every failure again.
+ */
+const computed = new WeakMap<Queryable, { key: string; groups: ErrorGroupSummary[] }>();
+
+/**
  * The failures as the providers' health was last judged: call after refreshProviderHealth (or
  * readProviderHealth, which refreshes).
  */
 export async function readErrorGroups(db: Queryable): Promise<ErrorGroupSummary[]> {
-  const { rows } = await db.query<FailureRow>(
-    `select h.provider_id, h.name as provider_name, f.value->'error' as error, f.value->>'at' as at
-     from provider_health h cross join jsonb_array_elements(h.failures) f
-     where h.failures is not null`,
+  const cached = computed.get(db);
+  // One statement, so that the failures read are those the key names.
+  const {
+    rows: [read],
+  } = await db.query<{ key: string; failures: FailureRow[] | null }>(
+    `with judgements as (
+       select coalesce(md5(string_agg(provider_id || ':' || judged, ',' order by provider_id)),
+         '') as key
+       from provider_health where failures is not null
+     )
+     select key, case when key is distinct from $1 then (
+       select coalesce(jsonb_agg(jsonb_build_object('provider_id', h.provider_id,
+         'provider_name', h.name, 'error', f.value->'error', 'at', f.value->'at')
+         order by h.provider_id), '[]'::jsonb)
+       from provider_health h cross join jsonb_array_elements(h.failures) f
+       where h.failures is not null
+     ) end as failures
+     from judgements`,
+    [cached?.key ?? null],
   );
+  if (cached && read!.failures === null) return cached.groups;
+  const groups = groupFailures(read!.failures ?? []);
+  computed.set(db, { key: read!.key, groups });
+  return groups;
+}
+
+function groupFailures(rows: FailureRow[]): ErrorGroupSummary[] {
   const names = new Map(rows.map((row) => [row.provider_id, row.provider_name]));
   const groups = groupErrors(
     rows.map((row) => ({
