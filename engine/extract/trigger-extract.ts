@@ -84,7 +84,28 @@ export async function scheduleDueExtracts(db: Db): Promise<number> {
   const due = await db.query<{ id: string }>(DUE_DATASETS_SQL);
   let started = 0;
   for (const { id } of due.rows) {
-    if ((await triggerExtract(db, id, 'schedule')).created) started++;
+    const created = await withTransaction(db, async (client) => {
+      if (!(await triggerExtractIn(client, id, 'schedule')).created) return false;
+      // Another tick may have run the dataset since the list was read (an extract that finds
+      // nothing takes a few ms): its next run then lies ahead, and this one is taken back.
+      if (!(await stillDue(client, id))) throw new NoLongerDue();
+      return true;
+    }).catch((error: unknown) => {
+      if (error instanceof NoLongerDue) return false;
+      throw error;
+    });
+    if (created) started++;
   }
   return started;
+}
+
+class NoLongerDue extends Error {}
+
+async function stillDue(db: Queryable, datasetId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `select 1 from dataset_state where dataset_id = $1 and (next_run_at is null or ` +
+      `next_run_at <= clock_timestamp())`,
+    [datasetId],
+  );
+  return (rowCount ?? 0) > 0;
 }
