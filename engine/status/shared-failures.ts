@@ -13,9 +13,9 @@ const TENANTS_PER_GROUP = 20;
 type FailureRow = { provider_id: string; provider_name: string; error: JobError; at: string };
 
 /**
- * The groups last computed, per database, with the judgements they were computed from: a judgement
- * (a provider's `judged`) always reads the same failures, so while the failing providers' are the
- * same, so are the groups, and a read need not fetch and group every failure again.
+ * The groups last computed, per database, with a digest of the failures and names they were
+ * computed from: while those are the same (a provider judged again with the same failures
+ * included), so are the groups, and a read need not fetch and group every failure again.
  */
 const computed = new WeakMap<Queryable, { key: string; groups: ErrorGroupSummary[] }>();
 
@@ -25,13 +25,13 @@ const computed = new WeakMap<Queryable, { key: string; groups: ErrorGroupSummary
  */
 export async function readErrorGroups(db: Queryable): Promise<ErrorGroupSummary[]> {
   const cached = computed.get(db);
-  // One statement, so that the failures read are those the key names.
+  // One statement, so that the failures read are those the key digests.
   const {
     rows: [read],
   } = await db.query<{ key: string; failures: FailureRow[] | null }>(
     `with judgements as (
-       select coalesce(md5(string_agg(provider_id || ':' || judged, ',' order by provider_id)),
-         '') as key
+       select coalesce(md5(string_agg(provider_id || ':' || md5(name) || ':' ||
+         md5(failures::text), ',' order by provider_id)), '') as key
        from provider_health where failures is not null
      )
      select key, case when key is distinct from $1 then (
