@@ -630,7 +630,8 @@ function engineErrorCodes(): Set<string> {
   );
   collect(readFileSync(path.join(engine, 'net/host-policy.ts'), 'utf8'), /reason: '([a-z_]+)'/g);
   for (const dir of ['extract', 'loads', 'transform'])
-    for (const { text } of sourcesOf(dir)) collect(text, /new JobFailure\(\s*'\w+',\s*'([a-z_]+)'/g);
+    for (const { text } of sourcesOf(dir))
+      collect(text, /new JobFailure\(\s*'\w+',\s*'([a-z_]+)'/g);
   for (const { text } of sourcesOf('datalake')) {
     collect(text, /(?:DatalakeError\(|make\(|super\()\s*'([a-z_]+)'/g);
   }
