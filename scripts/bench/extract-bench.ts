@@ -14,6 +14,7 @@ import { systemLookup } from '../../engine/net/host-probe';
 import { createPool } from '../../engine/store/db';
 import { migrate } from '../../engine/store/migrate';
 import { triggerExtract } from '../../engine/extract/trigger-extract';
+import { sampleTableDatasetBody } from './bench-bodies';
 import { benchLog as log, openBenchDatabases } from './bench-databases';
 import { postmasterPid, treeCpuMs } from './process-cpu';
 
@@ -83,19 +84,7 @@ try {
     },
   });
   const createDataset = (table: string) =>
-    call('/import/datasets', {
-      dataset: {
-        source_id: src.id,
-        method: 'table',
-        table: { source_table_namespace: 'public', source_table_name: table },
-        type: 'dimension',
-        dimension: {
-          primary_key_column: 'id',
-          last_modified_column: 'updated_at',
-          is_deleted_column: 'is_deleted',
-        },
-      },
-    });
+    call('/import/datasets', sampleTableDatasetBody(src.id, table));
   const dataset = await createDataset('customers');
   // A table a tenth the size: the same few changed rows should cost the same there.
   const smallRows = Math.max(1, Math.round(ROWS / 10));

@@ -4,8 +4,13 @@
 // records/s alone and with the small syncs running beside it.
 import path from 'node:path';
 import { isActive } from '../../lib/prequel/contract/job';
+import {
+  customerBatchDestination,
+  postgresSourceBody,
+  sampleTableDatasetBody,
+} from './bench-bodies';
 import { benchLog as log, openBenchDatabases } from './bench-databases';
-import { customerMappings, customerRecordSchema } from './customer-mapping';
+import { customerMappings } from './customer-mapping';
 import { spawnReceiver, type ReceiverProcess } from './spawn-receiver';
 import { type BenchEngine, startBenchEngine } from './start-bench-engine';
 
@@ -13,9 +18,6 @@ const BIG_RECORDS = Number(process.env.BENCH_BIG_RECORDS ?? 1_000_000);
 const SMALL_ROWS = 1000;
 const CHANGED_ROWS = 10;
 const SYNCS = 3;
-const BATCH_RECORDS = 1000;
-// The contract's maximum: a load of up to this many never waits for its destination's budget.
-const RECORDS_PER_MINUTE = 1_000_000;
 // The small tenant's syncs start this far into the big load, once it runs at full speed, and this
 // far apart.
 const BUSY_AFTER_MS = 3000;
@@ -73,56 +75,24 @@ try {
 
   /** A tenant: its datalake, provider, source and dataset over `table`. */
   const tenant = async (providerId: string, table: string) => {
-    const admin = new URL(databases.sourceUrl);
     const lake = await api.create('/import/datalakes', {
       datalake: { name: providerId, storage: 'local' },
     });
     await api.create('/import/providers', {
       provider: { id: providerId, name: providerId, datalake_id: lake.id, products: ['all'] },
     });
-    const sourceRow = await api.create('/import/sources', {
-      source: {
-        name: providerId,
-        vendor: 'postgres',
-        provider_id: providerId,
-        postgres: {
-          host: admin.hostname,
-          port: Number(admin.port),
-          database: admin.pathname.slice(1),
-          disable_ssl: true,
-          password_auth: { username: admin.username, password: admin.password },
-        },
-      },
-    });
-    const dataset = await api.create('/import/datasets', {
-      dataset: {
-        source_id: sourceRow.id,
-        method: 'table',
-        table: { source_table_namespace: 'public', source_table_name: table },
-        type: 'dimension',
-        dimension: {
-          primary_key_column: 'id',
-          last_modified_column: 'updated_at',
-          is_deleted_column: 'is_deleted',
-        },
-        // The benchmark extracts when it says so, never the scheduler.
-        frequency_minutes: 525_600,
-      },
-    });
+    const sourceRow = await api.create(
+      '/import/sources',
+      postgresSourceBody(providerId, providerId, databases.sourceUrl),
+    );
+    const dataset = await api.create(
+      '/import/datasets',
+      sampleTableDatasetBody(sourceRow.id, table),
+    );
     // A stream of its own per run, each with its own destination (and so its own budget).
     const stream = async (name: string, receiverUrl: string) => {
       const destination = await api.create('/import/destinations?skip_validation=true', {
-        destination: {
-          name,
-          type: 'webhook_batch',
-          record_schema: customerRecordSchema,
-          max_records_per_minute: RECORDS_PER_MINUTE,
-          webhook_batch: {
-            format: 'json',
-            max_records_per_batch: BATCH_RECORDS,
-            request_template: { method: 'POST', uri: `${receiverUrl}/batches` },
-          },
-        },
+        destination: customerBatchDestination(name, receiverUrl),
       });
       return api.create('/import/streams', {
         stream: {

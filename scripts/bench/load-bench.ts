@@ -15,6 +15,7 @@ import {
 import { deliveryId, signDelivery } from '../../engine/deliver/sign-delivery';
 import { signingKey } from '../../engine/deliver/signing-key';
 import { readStreamTransformed } from '../../engine/loads/load-ledger';
+import { BATCH_RECORDS, customerBatchDestination, RECORDS_PER_MINUTE } from './bench-bodies';
 import { benchLog as log, openBenchDatabases } from './bench-databases';
 import { customerMappings, customerRecordSchema } from './customer-mapping';
 import { measureTestTransform, RECORDS_PER_CALL, TARGET_P95_MS } from './measure-test-transform';
@@ -32,13 +33,9 @@ import { type BenchEngine, startBenchEngine } from './start-bench-engine';
 
 // 20,000 keeps a run under a minute on two cores.
 const ROWS = Number(process.env.BENCH_LOAD_ROWS ?? 20_000);
-const BATCH_RECORDS = 1000;
 // The raw loop uses the same: the engine sends batches one at a time, and records
 // RECORD_CONCURRENCY at a time.
 const RECORD_CONCURRENCY = 8;
-// The contract's maximum. A full minute's budget may be spent at once, so a load of up to this many
-// never waits.
-const RECORDS_PER_MINUTE = 1_000_000;
 // Through a second stream of each destination: every record for the batch one (its ledger gives the
 // baselines their records), a few for the record one (a load by ids takes at most 1,000).
 const WARMUP_RECORDS = 500;
@@ -100,17 +97,7 @@ try {
   }
 
   const destinationBodies = {
-    batch: {
-      name: 'bench batch',
-      type: 'webhook_batch',
-      record_schema: customerRecordSchema,
-      max_records_per_minute: RECORDS_PER_MINUTE,
-      webhook_batch: {
-        format: 'json',
-        max_records_per_batch: BATCH_RECORDS,
-        request_template: { method: 'POST', uri: `${sink.url}/batches` },
-      },
-    },
+    batch: customerBatchDestination('bench batch', sink.url),
     record: {
       name: 'bench record',
       type: 'webhook_record',

@@ -8,6 +8,7 @@ import { createLogger } from '../../engine/logger';
 import { systemLookup } from '../../engine/net/host-probe';
 import { createPool } from '../../engine/store/db';
 import { migrate } from '../../engine/store/migrate';
+import { postgresSourceBody, sampleTableDatasetBody } from './bench-bodies';
 
 export interface BenchEngine {
   engine: EngineContext;
@@ -69,43 +70,20 @@ export async function startBenchEngine(
     call,
     create,
     async createCustomerDataset(sourceUrl) {
-      const admin = new URL(sourceUrl);
       const lake = await create('/import/datalakes', {
         datalake: { name: 'bench', storage: 'local' },
       });
       await create('/import/providers', {
         provider: { id: 'bench', name: 'Bench', datalake_id: lake.id, products: ['all'] },
       });
-      const source = await create('/import/sources', {
-        source: {
-          name: 'bench',
-          vendor: 'postgres',
-          provider_id: 'bench',
-          postgres: {
-            host: admin.hostname,
-            port: Number(admin.port),
-            database: admin.pathname.slice(1),
-            disable_ssl: true,
-            password_auth: { username: admin.username, password: admin.password },
-          },
-        },
-      });
-      const dataset = await create('/import/datasets', {
-        dataset: {
-          source_id: source.id,
-          method: 'table',
-          table: { source_table_namespace: 'public', source_table_name: 'customers' },
-          type: 'dimension',
-          dimension: {
-            primary_key_column: 'id',
-            last_modified_column: 'updated_at',
-            is_deleted_column: 'is_deleted',
-          },
-          // Benchmarks extract when they say so; the scheduler must not start one in the middle of
-          // a measurement.
-          frequency_minutes: 525_600,
-        },
-      });
+      const source = await create(
+        '/import/sources',
+        postgresSourceBody('bench', 'bench', sourceUrl),
+      );
+      const dataset = await create(
+        '/import/datasets',
+        sampleTableDatasetBody(source.id, 'customers'),
+      );
       return { id: dataset.id, providerId: 'bench' };
     },
     async close() {

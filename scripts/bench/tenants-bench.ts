@@ -9,6 +9,7 @@ import { DUE_DATASETS_SQL, scheduleDueExtracts } from '../../engine/extract/trig
 import { DUE_RETRIES_SQL, triggerDueRetries } from '../../engine/loads/load-retries';
 import type { Db } from '../../engine/store/db';
 import { countingCalls } from '../../engine/testing/plain-api';
+import { postgresSourceBody } from './bench-bodies';
 import { benchLog as log, openBenchDatabases } from './bench-databases';
 import { percentile } from './measure-test-transform';
 import { startBenchEngine } from './start-bench-engine';
@@ -49,27 +50,16 @@ async function createTemplate(
   api: Awaited<ReturnType<typeof startBenchEngine>>,
   sourceUrl: string,
 ) {
-  const admin = new URL(sourceUrl);
   const lake = await api.create('/import/datalakes', {
     datalake: { name: 'tenants', storage: 'local' },
   });
   await api.create('/import/providers', {
     provider: { id: tenantId(0), name: 'Acme 0', datalake_id: lake.id, products: ['all'] },
   });
-  const source = await api.create('/import/sources', {
-    source: {
-      name: 'production',
-      vendor: 'postgres',
-      provider_id: tenantId(0),
-      postgres: {
-        host: admin.hostname,
-        port: Number(admin.port),
-        database: admin.pathname.slice(1),
-        disable_ssl: true,
-        password_auth: { username: admin.username, password: admin.password },
-      },
-    },
-  });
+  const source = await api.create(
+    '/import/sources',
+    postgresSourceBody('production', tenantId(0), sourceUrl),
+  );
   const destination = await api.create('/import/destinations?skip_validation=true', {
     destination: {
       name: 'Acme webhook',
