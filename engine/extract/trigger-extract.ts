@@ -45,11 +45,13 @@ export async function triggerExtractIn(
   const created = inserted.rows[0];
   if (created) {
     // One queue per dataset: graphile-worker runs its jobs one at a time, whatever the number of
-    // engines.
+    // engines. Flagged with its provider, as loads are: a job runner leaves it queued while the
+    // provider holds its share of the slots (see fair-share.ts).
     await db.query(
       `select graphile_worker.add_job($1, json_build_object('extract_id', $2::text), queue_name ` +
-        `:= $3, max_attempts := 5, job_key := $4)`,
-      [EXTRACT_TASK, id, `dataset:${datasetId}`, `extract:${id}`],
+        `:= $3, max_attempts := 5, job_key := $4, flags := array['provider:' || (select ` +
+        `provider_id from datasets where id = $5)])`,
+      [EXTRACT_TASK, id, `dataset:${datasetId}`, `extract:${id}`, datasetId],
     );
     return { extract: created, created: true };
   }
