@@ -10,6 +10,7 @@ import {
 } from '../../lib/prequel/contract/provider-health';
 import { badRequest } from '../http/api-error';
 import type { Queryable } from '../store/db';
+import { foldHealthTallies, TALLIED_COUNTS } from './health-tallies';
 import { refreshProviderHealth, RFC3339 } from './refresh-provider-health';
 
 /** A position in the order: after (or, going back, before) the provider with these sort keys. */
@@ -55,9 +56,10 @@ export interface HealthPage {
   previousCursor: string | null;
 }
 
-type Row = {
-  providers: (ProviderHealth & { sort: Omit<Cursor, 'd'> })[];
-  counts: Partial<HealthCounts> | null;
+type Row = Omit<ProviderHealth, 'id'> & {
+  id: string | null;
+  sort_name: string;
+  counts: (Partial<HealthCounts> & { _rows?: number }) | null;
 };
 
 /**
@@ -70,7 +72,11 @@ export async function readProviderHealth(
 ): Promise<HealthPage> {
   const cursor = request.cursor ? decodeHealthCursor(request.cursor) : null;
   const back = cursor?.d === 'previous';
-  const search = request.search ? request.search.toLowerCase() : null;
+  // A part of the name or id, as a LIKE pattern (its own wildcards escaped), which the trigram
+  // indexes of migration 023 serve.
+  const search = request.search
+    ? `%${request.search.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+    : null;
   const params: unknown[] = [
     search,
     request.health === undefined ? null : -HEALTH_SEVERITY[request.health],
@@ -86,55 +92,65 @@ export async function readProviderHealth(
   const key =
     `(-h.severity, coalesce(h.broken_since, 'infinity'::timestamptz), lower(h.name), ` +
     `h.provider_id)`;
-  const matches =
-    '($1::text is null or strpos(lower(h.name), $1) > 0 or strpos(lower(h.provider_id), $1) > 0)';
+  const matches = '($1::text is null or lower(h.name) like $1 or lower(h.provider_id) like $1)';
   const direction = back ? 'desc' : 'asc';
   const order =
     `-h.severity ${direction}, coalesce(h.broken_since, 'infinity'::timestamptz) ${direction}, ` +
     `lower(h.name) ${direction}, h.provider_id ${direction}`;
-  const sql = `select
-      (select coalesce(jsonb_agg(jsonb_build_object(
-          'id', page.provider_id, 'name', page.name, 'health', page.health,
-          'severity', page.severity, 'broken_since', ${RFC3339('page.broken_since')},
-          'onboarding_step', page.onboarding_step, 'problems', page.problems,
-          'sort', jsonb_build_object('s', -page.severity, 'b',
-            coalesce(${RFC3339('page.broken_since')}, 'infinity'), 'n', lower(page.name), 'i',
-              page.provider_id)
-        ) order by -page.severity, coalesce(page.broken_since, 'infinity'::timestamptz),
-          lower(page.name), page.provider_id), '[]'::jsonb)
-        from (
-          select * from provider_health h
-          where ${matches} and ($2::int is null or -h.severity = $2)
-            and ($3::int is null or ${key} ${back ? '<' : '>'} ($3::int, $4::timestamptz,
-              $5::text, $6::text))
-          order by ${order}
-          limit $7
-        ) page
-      ) as providers,
-      (select jsonb_object_agg(health, n) from (select health, count(*) as n from provider_health h
-        where ${matches} group by health) counted) as counts`;
-  let row: Row;
+  // Plain rows rather than a JSON aggregate (building the nested JSON in SQL costs more than the
+  // query); one row with only the counts when the page is empty.
+  const sql = `select counted.counts, page.* from (select ${
+    search === null
+      ? TALLIED_COUNTS
+      : `(select jsonb_object_agg(health, n) from (select health, count(*) as n
+          from provider_health h where ${matches} group by health) counted)`
+  } as counts) counted
+    left join lateral (
+      select h.provider_id as id, h.name, h.health, h.severity,
+        ${RFC3339('h.broken_since')} as broken_since, h.onboarding_step, h.problems,
+        lower(h.name) as sort_name
+      from provider_health h
+      where ${matches} and ($2::int is null or -h.severity = $2)
+        and ($3::int is null or ${key} ${back ? '<' : '>'} ($3::int, $4::timestamptz, $5::text,
+          $6::text))
+      order by ${order}
+      limit $7
+    ) page on true`;
+  let found: Row[];
   try {
-    row = (await db.query<Row>(sql, params)).rows[0]!;
+    found = (await db.query<Row>(sql, params)).rows;
   } catch (error) {
     // A forged cursor with a malformed timestamp reaches Postgres; that is the caller's mistake.
     if (['22007', '22008', '22P02'].includes((error as { code?: string }).code ?? ''))
       throw invalidCursor();
     throw error;
   }
+  const { _rows: tallies, ...counts } = found[0]?.counts ?? {};
+  if (tallies !== undefined) await foldHealthTallies(db, tallies);
 
-  // In page order either way; going back, the extra row is the one before the page, going forward
-  // the one after it.
-  const more = row.providers.length > request.pageSize;
-  const rows = back ? row.providers.slice(more ? 1 : 0) : row.providers.slice(0, request.pageSize);
+  // Read in page order, or going back in reverse; the extra row is the one after the page (going
+  // forward) or before it (going back).
+  const read = found.filter((row) => row.id !== null);
+  const more = read.length > request.pageSize;
+  const rows = read.slice(0, request.pageSize);
+  if (back) rows.reverse();
   const first = rows[0];
   const last = rows[rows.length - 1];
   const hasNext = back ? cursor !== null : more;
   const hasPrevious = back ? more : cursor !== null;
+  const sortOf = (row: Row): Omit<Cursor, 'd'> => ({
+    s: -row.severity,
+    b: row.broken_since ?? 'infinity',
+    n: row.sort_name,
+    i: row.id!,
+  });
   return {
-    providers: rows.map(({ sort: _sort, ...provider }) => provider),
-    counts: { failing: 0, degraded: 0, onboarding_incomplete: 0, healthy: 0, ...row.counts },
-    nextCursor: hasNext && last ? encodeCursor({ ...last.sort, d: 'next' }) : null,
-    previousCursor: hasPrevious && first ? encodeCursor({ ...first.sort, d: 'previous' }) : null,
+    providers: rows.map(({ counts: _counts, sort_name: _name, id, ...provider }) => ({
+      id: id!,
+      ...provider,
+    })),
+    counts: { failing: 0, degraded: 0, onboarding_incomplete: 0, healthy: 0, ...counts },
+    nextCursor: hasNext && last ? encodeCursor({ ...sortOf(last), d: 'next' }) : null,
+    previousCursor: hasPrevious && first ? encodeCursor({ ...sortOf(first), d: 'previous' }) : null,
   };
 }

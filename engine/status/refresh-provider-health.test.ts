@@ -153,3 +153,62 @@ describe('the health read stays true as jobs finish and objects change', () => {
     expect(await tenantsFailing()).not.toContain('Regrouped Co');
   });
 });
+
+describe('the counts and the search read a handful of rows, whatever the number of providers', () => {
+  const countsByScan = async () => {
+    const { rows } = await database.db.query<{ health: string; n: number }>(
+      `select health, count(*)::int as n from provider_health group by health`,
+    );
+    return {
+      failing: 0,
+      degraded: 0,
+      onboarding_incomplete: 0,
+      healthy: 0,
+      ...Object.fromEntries(rows.map((row) => [row.health, row.n])),
+    };
+  };
+  const tallied = async () =>
+    (await readProviderHealth(database.db, { now: NOW, pageSize: 1 })).counts;
+
+  test('the tallied counts stay those of every judgement through changes, removals and folds', async () => {
+    const seeded = [];
+    for (let n = 0; n < 4; n++) seeded.push(await seedTenant(database.db, shared, tenant()));
+    expect(await tallied()).toEqual(await countsByScan());
+    // Judged again many times over (each judgement appends to the tallies, a read folds them).
+    for (let round = 0; round < 40; round++) {
+      const { ids } = seeded[round % seeded.length]!;
+      await newJob(
+        'extracts',
+        ids.get('dataset-orders')!,
+        round % 2 ? 'succeeded' : 'failed',
+        authFailure,
+      );
+      expect(await tallied()).toEqual(await countsByScan());
+    }
+    const { rows } = await database.db.query<{ n: number }>(
+      'select count(*)::int as n from provider_health_tallies',
+    );
+    expect(rows[0]!.n).toBeLessThan(70);
+    // As when a provider is deleted (its judgement goes with it).
+    await database.db.query('delete from provider_health where provider_id = $1', [
+      seeded[0]!.providerId,
+    ]);
+    expect(await tallied()).toEqual(await countsByScan());
+  });
+
+  test('a search matches a part of the name or id as typed: % and _ are no wildcards', async () => {
+    const percent = await seedTenant(database.db, shared, tenant(), { name: 'Half 50% Off' });
+    const underscore = await seedTenant(database.db, shared, tenant(), { name: 'Snake_Case Ltd' });
+    const plain = await seedTenant(database.db, shared, tenant(), { name: 'Snakes Case Ltd' });
+    const found = async (search: string) =>
+      (await readProviderHealth(database.db, { now: NOW, search, pageSize: 50 })).providers.map(
+        (provider) => provider.id,
+      );
+    expect(await found('0% o')).toEqual([percent.providerId]);
+    expect(await found('e_c')).toEqual([underscore.providerId]);
+    expect(await found('SNAKES')).toEqual([plain.providerId]);
+    expect(await found(plain.providerId.slice(2).toUpperCase())).toEqual([plain.providerId]);
+    const page = await readProviderHealth(database.db, { now: NOW, search: 'snake', pageSize: 50 });
+    expect(page.counts.healthy).toBe(2);
+  });
+});

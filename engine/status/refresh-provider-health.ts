@@ -10,6 +10,9 @@ import {
 } from '../../lib/prequel/contract/health/whose-move';
 import type { Queryable } from '../store/db';
 
+/** Judgements in one read that bring the table's statistics up to date. */
+const ANALYZE_AFTER = 1_000;
+
 export const RFC3339 = (column: string) =>
   `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 /**
@@ -302,5 +305,10 @@ export async function refreshProviderHealth(db: Queryable, now: Date): Promise<n
       due.rows.map((row) => row.provider_id),
     ],
   );
-  return saved.rowCount ?? 0;
+  const judged = saved.rowCount ?? 0;
+  // After many judgements at once (the first read after a bulk import, or after an upgrade) the
+  // planner's statistics would describe the table as it was until autovacuum comes by: a search
+  // could then read every judgement in order instead of its few matches.
+  if (judged >= ANALYZE_AFTER) await db.query('analyze provider_health');
+  return judged;
 }

@@ -6,6 +6,7 @@ import type { ErrorGroupSummary } from '../../lib/prequel/contract/provider-heal
 import type { JobError } from '../../lib/prequel/contract/job';
 import { groupErrors } from '../../lib/prequel/contract/health/error-groups';
 import type { Queryable } from '../store/db';
+import { FAILURES_DIGEST } from './health-tallies';
 
 /** Tenants named per group; the count says how many there are in all. */
 const TENANTS_PER_GROUP = 20;
@@ -29,11 +30,7 @@ export async function readErrorGroups(db: Queryable): Promise<ErrorGroupSummary[
   const {
     rows: [read],
   } = await db.query<{ key: string; failures: FailureRow[] | null }>(
-    `with judgements as (
-       select coalesce(md5(string_agg(provider_id || ':' || md5(name) || ':' ||
-         md5(failures::text), ',' order by provider_id)), '') as key
-       from provider_health where failures is not null
-     )
+    `with judgements as (select ${FAILURES_DIGEST} as key)
      select key, case when key is distinct from $1 then (
        select coalesce(jsonb_agg(jsonb_build_object('provider_id', h.provider_id,
          'provider_name', h.name, 'error', f.value->'error', 'at', f.value->'at')
