@@ -142,6 +142,27 @@ describe('the change detector', () => {
     ]);
   });
 
+  test('reads values holding Windows line endings, even in the first rows of a chunk', async () => {
+    // DuckDB sniffs the line ending even without auto_detect: a chunk opening with "\r\n" inside
+    // quotes was read as a CRLF file and failed.
+    const rows = [
+      ['1', 'a@x', 'Windows line\r\nending', 'f'],
+      ['2', 'b@x', 'plain', 'f'],
+      ['3', 'c@x', 'two\r\nbreaks\r\n', 'f'],
+    ];
+    detector = await ChangeDetector.open(columns, [], { tempDirectory: dir });
+    const output = path.join(dir, 'v1.parquet');
+    expect(await detector.processChunk(csv('1.csv', rows), 1, output)).toMatchObject({
+      rows: 3,
+      inserted: 3,
+    });
+    expect((await readParquet(output)).map((row) => row.note)).toEqual([
+      'Windows line\r\nending',
+      'plain',
+      'two\r\nbreaks\r\n',
+    ]);
+  });
+
   test('counts rows without a primary key or with a duplicate one as errored', async () => {
     detector = await ChangeDetector.open(columns, [], { tempDirectory: dir });
     const counts = await detector.processChunk(

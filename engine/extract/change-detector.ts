@@ -39,6 +39,13 @@ export interface ChunkCounts {
   written: number;
 }
 
+/**
+ * How csv-writer.ts writes: named in full, since DuckDB sniffs the line ending even without
+ * auto_detect, and a chunk opening with a quoted "\r\n" was read as a CRLF file and failed.
+ */
+const CSV_OPTIONS =
+  `header = false, auto_detect = false, new_line = '\\n', quote = '"', ` + `escape = '"'`;
+
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const fileList = (paths: readonly string[]) => `[${paths.map(literal).join(', ')}]`;
@@ -152,9 +159,8 @@ export class ChangeDetector {
     const rows = `select ${ident(pkColumn)} as ${META.recordId}, ${version}::bigint as
       ${META.version}, ${this.hashOf(names.map(ident))} as ${META.hash}, ${isDeleted} as
         ${META.isDeleted}, ${names.map(ident).join(', ')}
-      from read_csv(${literal(csvPath)}, header = false, auto_detect = false, columns =
-        ${csvColumns},
-                    quote = '"', escape = '"', allow_quoted_nulls = false, null_padding = false)`;
+      from read_csv(${literal(csvPath)}, ${CSV_OPTIONS}, columns = ${csvColumns},
+        allow_quoted_nulls = false, null_padding = false)`;
 
     if (!this.priorFiles.length) {
       // Nothing cached before this run (a first extract): stream the chunk straight into its file,
@@ -285,8 +291,8 @@ export class ChangeDetector {
         from read_parquet(${fileList(files)}, union_by_name = true) group by ${META.recordId})
           latest
       where not is_deleted
-        and ${META.recordId} not in (select id from read_csv(${literal(seenIdsCsv)}, header =
-          false, auto_detect = false, columns = {'id': 'VARCHAR'}, quote = '"', escape = '"'))`);
+        and ${META.recordId} not in (select id from read_csv(${literal(seenIdsCsv)},
+          ${CSV_OPTIONS}, columns = {'id': 'VARCHAR'}))`);
     const { n } = await this.one<{ n: bigint }>('select count(*) as n from tombstones');
     if (n === 0n) return 0;
     await this.writeParquet(
