@@ -519,6 +519,57 @@ const column = (
   samples: unknown[] = [],
 ): ColumnInfo => ({ name, prequel_type, samples });
 
+describe('suggestMappings with the dataset’s key column', () => {
+  test('an integer key fills a text id as a plain field mapping, which the pipeline sends as text', () => {
+    const columns = columnsOf(customerTypes, customerRows);
+    const byTarget = bySuggestion(
+      suggestMappings(targetFieldsOf(usersSchema), columns, { keyColumn: 'id' }),
+    );
+    expect(byTarget.id).toEqual({
+      target: 'id',
+      mapping: { target_field: 'id', field_type: 'field', column: { name: 'id' } },
+      reason: 'The key column of your data (id), numbers sent as text',
+      confidence: 'high',
+    });
+    const suggestions = Object.values(byTarget);
+    expect(deliveryErrors(usersSchema, columns, customerRows, suggestions)).toEqual([]);
+  });
+
+  test('the key fills id whatever it is called, and is not offered to another field too', () => {
+    const rows = customerRows.map(({ id, ...rest }) => ({ ...rest, customer_no: id }));
+    const { id: _id, ...types } = customerTypes;
+    const columns = columnsOf({ ...types, customer_no: 'integer' }, rows);
+    const suggestions = suggestMappings(targetFieldsOf(usersSchema), columns, {
+      keyColumn: 'customer_no',
+    });
+    expect(bySuggestion(suggestions).id?.mapping).toEqual({
+      target_field: 'id',
+      field_type: 'field',
+      column: { name: 'customer_no' },
+    });
+    expect(
+      suggestions.filter((suggestion) => source(suggestion.mapping) === 'customer_no'),
+    ).toHaveLength(1);
+    expect(deliveryErrors(usersSchema, columns, rows, suggestions)).toEqual([]);
+  });
+
+  test('a text key stays as it is', () => {
+    const columns = columnsOf(crmTypes, crmRows);
+    const fields = [field('id', ['string'], { required: true })];
+    expect(suggestMappings(fields, columns, { keyColumn: 'CustomerID' })[0]).toMatchObject({
+      mapping: { field_type: 'field', column: { name: 'CustomerID' } },
+      reason: 'The key column of your data (CustomerID), both text',
+    });
+  });
+
+  test('a key that does not fit the id field, or that is not a column, leaves the usual suggestion', () => {
+    const fields = [field('id', ['integer'], { required: true })];
+    const columns = [column('id', 'integer', [1, 2]), column('ref', 'json', [{ a: 1 }])];
+    expect(source(suggestMappings(fields, columns, { keyColumn: 'ref' })[0]?.mapping)).toBe('id');
+    expect(source(suggestMappings(fields, columns, { keyColumn: 'gone' })[0]?.mapping)).toBe('id');
+  });
+});
+
 describe('suggestMappings choices', () => {
   test('nothing to suggest without columns or without fields', () => {
     expect(suggestMappings([], [column('email', 'string')])).toEqual([]);

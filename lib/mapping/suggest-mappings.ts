@@ -190,6 +190,39 @@ function nameCandidate(
 
 const isTextColumn = (column: ColumnInfo) => column.prequel_type === 'string';
 
+// A `field` mapping sends these as text itself when the field wants text, losslessly (see the API
+// contract's Appendix): no expression needed.
+const SENT_AS_TEXT: ReadonlySet<ColumnInfo['prequel_type']> = new Set([
+  'integer',
+  'float',
+  'boolean',
+]);
+// Above any name match: the key is what identifies a record, whatever the column is called.
+const KEY_COLUMN_SCORE = 2;
+
+/**
+ * The record's `id` from the dataset's key column, as a plain field mapping: it is what the
+ * pipeline tells records apart by, and a receiver reads the same value the record tracer shows.
+ */
+function keyColumnCandidate(
+  field: TargetField,
+  fieldIndex: number,
+  key: ColumnFacts | undefined,
+): Candidate | null {
+  if (!key || field.path.toLowerCase() !== 'id') return null;
+  const converted = convertColumn(field, key.column);
+  if (!converted) return null;
+  const textByField = field.type.includes('string') && SENT_AS_TEXT.has(key.column.prequel_type);
+  if (converted.expr !== null && !textByField) return null;
+  return {
+    fieldIndex,
+    columnIndex: key.index,
+    score: KEY_COLUMN_SCORE,
+    mapping: { target_field: field.path, field_type: 'field', column: { name: key.column.name } },
+    reason: () => `The key column of your data (${key.column.name}), ${converted.phrase}`,
+  };
+}
+
 /**
  * `full_name` from `first_name` and `last_name`, when the target is a person's whole name and takes
  * text.
@@ -234,14 +267,21 @@ function compareCandidates(fields: readonly TargetField[]) {
 /**
  * At most one suggestion per target field, required fields first. Each column is suggested once, to
  * the field it fits best (greedy by score); a field left without one may reuse a column only on a
- * strong match.
+ * strong match. `keyColumn`, the dataset's primary key, fills a field named `id` when it fits.
  */
-export function suggestMappings(fields: TargetField[], columns: ColumnInfo[]): Suggestion[] {
+export function suggestMappings(
+  fields: TargetField[],
+  columns: ColumnInfo[],
+  { keyColumn }: { keyColumn?: string | null } = {},
+): Suggestion[] {
   const targets = uniqueByPath(fields);
   const usable = columns.filter((column) => !column.name.toLowerCase().startsWith(INTERNAL_PREFIX));
   const columnsFacts = usable.map(columnFacts);
+  const key = columnsFacts.find((facts) => facts.column.name === keyColumn);
   const candidates: Candidate[] = [];
   targets.forEach((field, fieldIndex) => {
+    const keyed = keyColumnCandidate(field, fieldIndex, key);
+    if (keyed) candidates.push(keyed);
     const facts = fieldFacts(field, fieldIndex);
     for (const column of columnsFacts) {
       const candidate = nameCandidate(facts, column);

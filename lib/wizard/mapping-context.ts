@@ -49,6 +49,15 @@ async function datasetColumns(
   );
 }
 
+/** The column a dataset tells records apart by; the API returns it in the type's own block. */
+function keyColumnOf(dataset: Dataset): string | null {
+  const body = dataset as Dataset & {
+    dimension?: { primary_key_column?: string };
+    fact?: { primary_key_column?: string };
+  };
+  return body.dimension?.primary_key_column ?? body.fact?.primary_key_column ?? null;
+}
+
 export async function loadMappingContext(
   destination: Destination,
   dataset: Dataset,
@@ -77,7 +86,7 @@ export async function loadMappingContext(
         .slice(0, PREVIEW_RECORDS)
         .map((record) => String(record[RECORD_ID_FIELD])),
       saved: stream ? stream.mappings : null,
-      suggestions: suggestMappings(fields, infos),
+      suggestions: suggestMappings(fields, infos, { keyColumn: keyColumnOf(dataset) }),
       newColumns: dataset.schema_drift?.new_columns ?? [],
       goneColumns: (dataset.schema_drift?.columns ?? []).flatMap((column) => {
         const reader =
