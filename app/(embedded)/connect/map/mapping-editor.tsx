@@ -16,6 +16,7 @@ import type { MappingContext } from '@/lib/wizard/mapping-context';
 import { wizardQueries } from '@/lib/wizard/queries';
 import { saveMapping } from './actions';
 import { ExpressionHelp } from './expression-help';
+import { PreviewTable } from './preview-table';
 
 const NEW_COLUMNS_NOTE = 'in your data since this mapping was saved:';
 
@@ -46,21 +47,6 @@ const mappingOf = (target: string, cell: Cell): Mapping | null =>
 const sameMapping = (a: Mapping | null, b: Mapping | undefined) =>
   JSON.stringify(a) === JSON.stringify(b ?? null);
 const fieldId = (path: string) => `map-${path.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
-
-function show(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-function valueAt(record: Record<string, unknown>, path: string): unknown {
-  return path
-    .split('.')
-    .reduce<unknown>(
-      (node, key) =>
-        node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined,
-      record,
-    );
-}
 
 /**
  * Each target field gets a column or an expression; a live preview shows the records the pipeline
@@ -284,72 +270,12 @@ export function MappingEditor({ destination, datasetId, context, nextPath }: Pro
             {preview.error.message}
           </p>
         ) : (
-          <div className="overflow-x-auto rounded-xl border bg-card" aria-busy={preview.isFetching}>
-            <table className="w-full text-left text-xs">
-              <caption className="sr-only">
-                Sample records after the mapping; invalid values are marked.
-              </caption>
-              <thead className="border-b text-muted-foreground">
-                <tr>
-                  {context.fields.map((field) => (
-                    <th key={field.path} scope="col" className="px-3 py-2 font-mono font-medium">
-                      {field.path}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {context.sampleRecordIds.map((recordId) => {
-                  // A record that fails is left out of the API's records and listed in its errors:
-                  // show both as one row.
-                  const record = preview.data?.records.find(
-                    (candidate) => String(candidate._prequel_record_id) === recordId,
-                  );
-                  const recordErrors =
-                    preview.data?.errors?.filter((candidate) => candidate.record_id === recordId) ??
-                    [];
-                  if (!record && !recordErrors.length) {
-                    // An API without per-record errors (ext) leaves a failing record out and says
-                    // no more: the row says it fails, without the cell.
-                    if (!preview.data || preview.data.errors) return null;
-                    return (
-                      <tr key={recordId} className="border-b last:border-0">
-                        <td
-                          colSpan={context.fields.length}
-                          className="bg-danger-soft px-3 py-2 text-danger"
-                        >
-                          Record {recordId} would not be delivered: the mapping or the schema
-                          refuses it (this Import API does not say which field).
-                        </td>
-                      </tr>
-                    );
-                  }
-                  return (
-                    <tr key={recordId} className="border-b last:border-0">
-                      {context.fields.map((field) => {
-                        const cellError = recordErrors.find(
-                          (candidate) => candidate.target_field === field.path,
-                        );
-                        return (
-                          <td
-                            key={field.path}
-                            className={
-                              cellError ? 'bg-danger-soft px-3 py-2 text-danger' : 'px-3 py-2'
-                            }
-                          >
-                            {record ? show(valueAt(record, field.path)) : cellError ? null : '—'}
-                            {cellError ? (
-                              <span className="block">Error: {cellError.message}</span>
-                            ) : null}
-                          </td>
-                        );
-                      })}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <PreviewTable
+            fields={context.fields}
+            recordIds={context.sampleRecordIds}
+            preview={preview.data}
+            isFetching={preview.isFetching}
+          />
         )}
       </section>
 
