@@ -158,9 +158,12 @@ test.describe('onboarding wizard', () => {
     await page.goto('/connect/review');
     await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/launch`);
     await page.getByRole('button', { name: 'Launch import' }).click();
-    await expect(
-      page.getByRole('region', { name: 'Your import is running' }).getByText('Delivered'),
-    ).toBeVisible({ timeout: 60_000 });
+    // One state at a time: delivering with the count so far, then delivered, never both.
+    const launch = page.getByRole('region', { name: 'Your import' });
+    await expect(launch.getByText('Delivered 300 records', { exact: true })).toBeVisible({
+      timeout: 60_000,
+    });
+    await expect(launch).not.toContainText('Delivering');
     const stats = await receiver.waitFor((current) => current.records >= 300, 30_000);
     expect(stats.rejections).toBe(0);
     const delivered = receiver.store.latest(providerId, '1')?.record as

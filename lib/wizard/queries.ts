@@ -5,6 +5,7 @@ import { type Extract, isActive, type Load } from '@/lib/prequel/contract/job';
 import type { Preview } from '@/lib/prequel/contract/records';
 import type { SourceTable } from '@/lib/prequel/contract/source-actions';
 import { readRoute } from '@/lib/read-route';
+import { launchState } from './launch-state';
 
 export type TablePage = { items: SourceTable[]; nextCursor: string | null };
 export type DatasetRow = {
@@ -47,8 +48,9 @@ export const wizardQueries = {
     queryOptions({
       queryKey: ['wizard', 'loads'],
       queryFn: () => readRoute<StreamRow[]>('/api/wizard/loads'),
+      // Poll while the launch delivers; stop once every load has settled.
       refetchInterval: (query) =>
-        query.state.data?.some((row) => isActive(row.latestLoad)) ? 1500 : false,
+        launchState(query.state.data).kind === 'delivering' ? 1500 : false,
     }),
   datasets: () =>
     queryOptions({
