@@ -6,9 +6,10 @@ import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button, buttonVariants } from '@/components/ui/button';
 import { setStreamEnabled, syncNow } from '@/lib/actions/status';
 import { freshness } from '@/lib/prequel/contract/health/freshness';
+import { clockTime, humanDuration } from '@/lib/prequel/contract/health/human-duration';
 import { runHistory } from '@/lib/prequel/contract/health/run-history';
 import { actionFor, whoseMove } from '@/lib/prequel/contract/health/whose-move';
-import type { Extract, Load } from '@/lib/prequel/contract/job';
+import { type Extract, isActive, type Load } from '@/lib/prequel/contract/job';
 import type { DatasetStatus, ProviderStatus, StreamStatus } from '@/lib/status/load-status';
 import { statusQueries } from '@/lib/status/queries';
 import { waitingRecordsText } from '@/lib/status/waiting-records';
@@ -26,6 +27,15 @@ const JOB_BADGE: Record<Extract['status'], { tone: BadgeTone; label: string }> =
 };
 
 const number = (value: number) => value.toLocaleString('en');
+
+/** "at 14:05 (12 min ago)", in the reader's time zone. */
+function whenText(at: string): string {
+  const now = new Date();
+  const date = new Date(at);
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const ago = humanDuration(now.getTime() - date.getTime());
+  return `at ${clockTime(date, now, timeZone)} (${ago} ago)`;
+}
 
 function ErrorExplained({
   error,
@@ -167,7 +177,8 @@ function DatasetCard({
         />
       ) : null}
       <RunChart
-        label={`Records per run, ${dataset.name}`}
+        label={`Records changed per import, ${dataset.name}`}
+        noun="records changed"
         points={runHistory(dataset.extracts, [], 20)}
       />
     </article>
@@ -189,6 +200,8 @@ function StreamCard({
     latest !== null &&
     (latest.status === 'queued' || latest.status === 'running') &&
     !stream.loads.some((load) => load.status === 'succeeded');
+  const delivering = isActive(latest) ? latest : null;
+  const lastDelivery = stream.loads.find((load) => !isActive(load)) ?? null;
   const toggle = useMutation({
     mutationFn: () => setStreamEnabled({ streamId: stream.id, enabled: !stream.isEnabled }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['status'] }),
@@ -256,10 +269,26 @@ function StreamCard({
           )}
         </p>
       ) : null}
-      {latest ? (
+      {delivering ? (
+        <>
+          <div
+            role="progressbar"
+            aria-label={`Delivery to ${stream.destinationName}`}
+            aria-valuetext={`${number(delivering.records_loaded)} records delivered so far`}
+            className="h-2 overflow-hidden rounded-full bg-muted"
+          >
+            <div className="h-full w-1/3 animate-pulse rounded-full bg-primary" />
+          </div>
+          <p className="text-sm tabular-nums">
+            Delivering… {number(delivering.records_loaded)} records so far
+          </p>
+        </>
+      ) : null}
+      {lastDelivery?.ended_at ? (
         <p className="text-sm tabular-nums">
-          Last delivery: {number(latest.records_loaded)} delivered
-          {latest.records_errored ? ` · ${number(latest.records_errored)} refused` : ''}
+          Last delivery: {number(lastDelivery.records_loaded)} delivered
+          {lastDelivery.records_errored ? ` · ${number(lastDelivery.records_errored)} refused` : ''}
+          , {whenText(lastDelivery.ended_at)}
         </p>
       ) : null}
       {/* A load that delivered some records names what stopped the others too: the endpoint (slow,
@@ -296,6 +325,11 @@ function StreamCard({
           )}
         </div>
       ) : null}
+      <RunChart
+        label={`Records delivered per run, to ${stream.destinationName}`}
+        noun="records delivered"
+        points={runHistory([], stream.loads, 20)}
+      />
     </article>
   );
 }
