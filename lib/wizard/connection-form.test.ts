@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  CONNECT_VENDORS,
   ConnectionFormSchema,
   emptyConnectionForm,
   endpointChanges,
@@ -84,6 +85,28 @@ describe('the connect form', () => {
       sshHost: 'Enter the SSH bastion host, or turn the tunnel off.',
       sshUsername: 'Enter the SSH user name.',
     });
+  });
+
+  test('offers only the databases the engine can connect to', () => {
+    expect(CONNECT_VENDORS.map((vendor) => vendor.id)).toEqual(['postgres', 'mysql']);
+  });
+
+  test('without any SSH field (the form offers no tunnel yet) connects directly', () => {
+    const values = ConnectionFormSchema.parse({
+      vendor: 'postgres',
+      name: 'Production',
+      host: 'db.acme.example.com',
+      port: 5432,
+      database: 'production',
+      username: 'inlet',
+      password: 's3cret',
+      requireSsl: true,
+    });
+    expect(values.useSshTunnel).toBe(false);
+    expect(toSourceInput(values, 'acme')).toMatchObject({
+      postgres: { use_ssh_tunnel: false },
+    });
+    expect(JSON.stringify(toSourceInput(values, 'acme'))).not.toContain('ssh_tunnel_host');
   });
 
   test('places the API complaints on the fields they concern', () => {

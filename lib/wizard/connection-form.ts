@@ -4,15 +4,13 @@ import { z } from 'zod';
 import type { MergePatch } from '@/lib/prequel/crud';
 import type { SourceInput } from '@/lib/prequel/sources';
 
+/** Only the databases the engine can read: a customer never picks one that cannot connect. */
 export const CONNECT_VENDORS = [
-  { id: 'postgres', label: 'PostgreSQL', defaultPort: 5432, readable: true },
-  { id: 'mysql', label: 'MySQL / MariaDB', defaultPort: 3306, readable: true },
-  { id: 'snowflake', label: 'Snowflake', defaultPort: null, readable: false },
-  { id: 'bigquery', label: 'BigQuery', defaultPort: null, readable: false },
-  { id: 'redshift', label: 'Redshift', defaultPort: 5439, readable: false },
+  { id: 'postgres', label: 'PostgreSQL', defaultPort: 5432 },
+  { id: 'mysql', label: 'MySQL / MariaDB', defaultPort: 3306 },
 ] as const;
 
-export type ConnectVendor = 'postgres' | 'mysql';
+export type ConnectVendor = (typeof CONNECT_VENDORS)[number]['id'];
 
 const optionalText = z
   .string()
@@ -41,7 +39,8 @@ export const ConnectionFormSchema = z
     /** Empty when editing a saved connection: the saved password stays. */
     password: z.string().max(1024).optional(),
     requireSsl: z.boolean(),
-    useSshTunnel: z.boolean(),
+    // The form does not offer a tunnel yet; a caller that sends none gets a direct connection.
+    useSshTunnel: z.boolean().default(false),
     sshHost: optionalText,
     sshPort: z.coerce.number().int().min(1).max(65535).optional(),
     sshUsername: optionalText,
@@ -64,12 +63,15 @@ export const ConnectionFormSchema = z
 export type ConnectionForm = z.input<typeof ConnectionFormSchema>;
 export type ConnectionFormValues = z.output<typeof ConnectionFormSchema>;
 
+export const defaultPort = (vendor: ConnectVendor): number =>
+  CONNECT_VENDORS.find((option) => option.id === vendor)!.defaultPort;
+
 export function emptyConnectionForm(vendor: ConnectVendor = 'postgres'): ConnectionForm {
   return {
     vendor,
     name: vendor === 'postgres' ? 'Production Postgres' : 'Production MySQL',
     host: '',
-    port: vendor === 'postgres' ? 5432 : 3306,
+    port: defaultPort(vendor),
     database: '',
     schema: '',
     username: '',

@@ -3,7 +3,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { type FieldPath, useForm, useWatch } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { describedBy, Field, fieldIds, inputClassName } from '@/components/ui/field';
@@ -16,6 +16,7 @@ import {
   ConnectionFormSchema,
   type ConnectionFormValues,
   type ConnectVendor,
+  defaultPort,
   emptyConnectionForm,
   passwordNeeded,
   readOnlyUserSql,
@@ -44,9 +45,9 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
     mode: 'onTouched',
   });
   const { register, formState, control, setValue, setError, setFocus, handleSubmit } = form;
-  const [vendor, useSshTunnel, database, schema, username] = useWatch({
+  const [vendor, database, schema, username] = useWatch({
     control,
-    name: ['vendor', 'useSshTunnel', 'database', 'schema', 'username'],
+    name: ['vendor', 'database', 'schema', 'username'],
   });
   // A saved password only goes to the server it was entered for: a new host (port, database, user,
   // SSL) needs it again.
@@ -55,6 +56,14 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
     compute: (values) => (sourceId && initial ? passwordNeeded(initial, values) : null),
   });
   const errors = formState.errors;
+  // The result appears below the fold on a small screen: bring it into view, where it is also read
+  // out (role="status").
+  const result = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!test || !result.current) return;
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    result.current.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'nearest' });
+  }, [test]);
 
   function applyFieldErrors(fieldErrors: Record<string, string> | undefined) {
     const names = Object.keys(fieldErrors ?? {}) as FieldPath<ConnectionForm>[];
@@ -96,7 +105,7 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
 
   const chooseVendor = (next: ConnectVendor) => {
     setValue('vendor', next);
-    setValue('port', next === 'postgres' ? 5432 : 3306);
+    setValue('port', defaultPort(next));
     setTest(null);
   };
 
@@ -170,9 +179,9 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
             <label
               key={option.id}
               className={
-                `flex cursor-pointer items-center gap-3 rounded-lg border bg-card px-4 ` +
-                `py-3 text-sm has-[:checked]:border-primary has-[:disabled]:cursor-not-allowed ` +
-                `has-[:disabled]:opacity-60 ${option.readable ? '' : 'hidden sm:flex'}`
+                'flex cursor-pointer items-center gap-3 rounded-lg border bg-card px-4 py-3 ' +
+                'text-sm has-[:checked]:border-primary has-[:disabled]:cursor-not-allowed ' +
+                'has-[:disabled]:opacity-60'
               }
             >
               <input
@@ -180,15 +189,10 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
                 name="vendor-choice"
                 value={option.id}
                 checked={vendor === option.id}
-                disabled={!option.readable || !!sourceId}
-                onChange={() => option.readable && chooseVendor(option.id as ConnectVendor)}
+                disabled={!!sourceId}
+                onChange={() => chooseVendor(option.id)}
               />
-              <span>
-                {option.label}
-                {option.readable ? null : (
-                  <span className="block text-xs text-muted-foreground">Coming soon</span>
-                )}
-              </span>
+              <span>{option.label}</span>
             </label>
           ))}
         </div>
@@ -205,7 +209,7 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
             'Your cloud console shows it as the endpoint.'
           }
         >
-          <input {...text('host', { description: true })} placeholder="db.example.com" />
+          <input {...text('host', { description: true })} />
         </Field>
         <Field name="port" label="Port" error={errors.port?.message} className="sm:col-span-2">
           <input {...text('port', { inputMode: 'numeric' })} />
@@ -215,11 +219,9 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
           label="Database name"
           error={errors.database?.message}
           className="sm:col-span-3"
+          description="The database on that server to read from, e.g. production."
         >
-          <input
-            {...text('database')}
-            placeholder={vendor === 'postgres' ? 'production' : 'shop'}
-          />
+          <input {...text('database', { description: true })} />
         </Field>
         {vendor === 'postgres' ? (
           <Field
@@ -228,9 +230,9 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
             optional
             error={errors.schema?.message}
             className="sm:col-span-3"
-            description="Leave empty to see every schema the user can read."
+            description="e.g. public. Leave empty to see every schema the user can read."
           >
-            <input {...text('schema', { description: true })} placeholder="public" />
+            <input {...text('schema', { description: true })} />
           </Field>
         ) : null}
         <Field
@@ -238,8 +240,9 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
           label="User name"
           error={errors.username?.message}
           className="sm:col-span-3"
+          description="A read-only user, e.g. inlet_reader: the SQL below creates one."
         >
-          <input {...text('username', { autoComplete: 'username' })} placeholder="inlet_reader" />
+          <input {...text('username', { autoComplete: 'username', description: true })} />
         </Field>
         <Field
           name="password"
@@ -299,43 +302,13 @@ export function ConnectForm({ initial, sourceId, egressAddresses, nextPath, demo
           <input type="checkbox" {...register('requireSsl')} /> Require an encrypted (SSL/TLS)
           connection
         </label>
-        <label className="flex items-center gap-2">
-          <input type="checkbox" {...register('useSshTunnel')} /> Connect through an SSH tunnel
-          (bastion host)
-        </label>
-        {useSshTunnel ? (
-          <div className="grid gap-5 sm:grid-cols-6">
-            <Field
-              name="sshHost"
-              label="SSH host"
-              error={errors.sshHost?.message}
-              className="sm:col-span-3"
-            >
-              <input {...text('sshHost')} placeholder="bastion.example.com" />
-            </Field>
-            <Field
-              name="sshPort"
-              label="SSH port"
-              error={errors.sshPort?.message}
-              className="sm:col-span-1"
-            >
-              <input {...text('sshPort', { inputMode: 'numeric' })} />
-            </Field>
-            <Field
-              name="sshUsername"
-              label="SSH user"
-              error={errors.sshUsername?.message}
-              className="sm:col-span-2"
-            >
-              <input {...text('sshUsername')} />
-            </Field>
-          </div>
-        ) : null}
       </fieldset>
 
-      {test ? (
-        <ConnectionChecklist checks={test.checks} message={test.message} passed={test.passed} />
-      ) : null}
+      <div ref={result} role="status" className="scroll-mt-4">
+        {test ? (
+          <ConnectionChecklist checks={test.checks} message={test.message} passed={test.passed} />
+        ) : null}
+      </div>
       {formError ? (
         <p role="alert" className="text-sm text-danger">
           {formError}

@@ -22,11 +22,7 @@ export function ConnectionChecklist({
   passed: boolean;
 }) {
   return (
-    <section
-      aria-labelledby="connection-test-title"
-      className="rounded-xl border bg-card p-5"
-      aria-live="polite"
-    >
+    <section aria-labelledby="connection-test-title" className="rounded-xl border bg-card p-5">
       <h2
         id="connection-test-title"
         className={cn('text-sm font-semibold', passed ? 'text-success' : 'text-danger')}
