@@ -68,6 +68,10 @@ test('the wizard, status page and support console work against the documented AP
   const imports = page.getByRole('region', { name: 'Your imports' });
   await expect(imports.getByText('Imported')).toBeVisible({ timeout: 30_000 });
   await expect(imports.getByText(/300 new/)).toBeVisible();
+  // "Importing…" is gone once it is imported, and the same table cannot be imported twice.
+  await expect(byName.getByText('Importing “customers”.')).toHaveCount(0);
+  await byName.getByRole('button', { name: 'Import this table' }).click();
+  await expect(byName.getByText('public.customers is already imported.')).toBeVisible();
 
   // Map: suggestions and a preview; a record that fails is shown as failing, without the cell.
   await page.goto('/connect');

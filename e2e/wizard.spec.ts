@@ -62,6 +62,26 @@ test.describe('onboarding wizard', () => {
     expect((await page.request.get('/api/wizard/datasets')).status()).toBe(403);
   });
 
+  test('a connection test on a small screen brings its result into view and announces it', async ({
+    page,
+    request,
+  }) => {
+    const database = await ensureSourceDatabase();
+    const { providerId } = await createTenant(request);
+    await page.setViewportSize({ width: 390, height: 640 });
+    await page.goto(await mintSession(request, { provider_id: providerId }));
+    await page.getByLabel('Host', { exact: true }).fill(database.host);
+    await page.getByLabel('Port', { exact: true }).fill(String(database.port));
+    await page.getByLabel('Database name').fill(database.database);
+    await page.getByLabel('User name').fill(database.username);
+    await page.getByLabel('Password', { exact: true }).fill('not-the-password');
+    await page.getByLabel('Require an encrypted (SSL/TLS) connection').uncheck();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    const outcome = page.getByRole('heading', { name: 'Connection failed' });
+    await expect(page.getByRole('status').filter({ has: outcome })).toBeVisible();
+    await expect(outcome).toBeInViewport();
+  });
+
   test('the whole journey ends with records verified at the receiver', async ({
     page,
     request,
@@ -84,6 +104,15 @@ test.describe('onboarding wizard', () => {
     await expect(
       page.getByRole('heading', { level: 1, name: 'Connect your database' }),
     ).toBeVisible();
+    // Only databases Inlet can connect to, and no tunnel it cannot open yet.
+    await expect(page.getByRole('radiogroup', { name: 'Database' }).getByRole('radio')).toHaveCount(
+      2,
+    );
+    await expect(page.getByText('Coming soon')).toHaveCount(0);
+    await expect(page.getByLabel(/SSH/)).toHaveCount(0);
+    // An empty field looks empty: no placeholder that reads like a value already filled in.
+    for (const box of await page.getByRole('textbox').all())
+      expect(await box.getAttribute('placeholder')).toBeNull();
 
     await page.getByLabel('Host', { exact: true }).fill(database.host);
     await page.getByLabel('Port', { exact: true }).fill(String(database.port));
@@ -107,6 +136,7 @@ test.describe('onboarding wizard', () => {
     await expect(
       page.getByRole('heading', { level: 1, name: 'Choose the data to import' }),
     ).toBeVisible();
+    expect(await page.getByLabel('Search tables').getAttribute('placeholder')).toBeNull();
     await page.getByLabel('Search tables').fill('custom');
     await expect(page.getByRole('checkbox', { name: 'public.customers' })).toBeVisible();
     await expect(page.getByRole('checkbox', { name: 'public.orders' })).toHaveCount(0);
@@ -116,6 +146,14 @@ test.describe('onboarding wizard', () => {
     await expect(imports.getByText('customers', { exact: true })).toBeVisible();
     await expect(imports.getByText('Imported')).toBeVisible({ timeout: 30_000 });
     await expect(imports.getByText(/300 new/)).toBeVisible();
+    // Once the import has finished, "Importing…" would be stale: it is gone.
+    await expect(page.getByText('Importing 1 table.')).toHaveCount(0);
+    // The table is marked as imported and cannot be picked again.
+    const tables = page.getByRole('region', { name: 'Tables in your database' });
+    await expect(page.getByRole('checkbox', { name: 'public.customers' })).toBeDisabled();
+    await expect(
+      tables.getByRole('row').filter({ hasText: 'public.customers' }).getByText('Already imported'),
+    ).toBeVisible();
     // A reload keeps the step and what was saved.
     await page.reload();
     await expect(page).toHaveURL(`${e2eStack.appUrl}/connect/data`);

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import type { SourceTable } from '@/lib/prequel/contract/source-actions';
-import { datasetFromTable, describeTracking } from './dataset-choice';
+import {
+  datasetFromTable,
+  describeTracking,
+  importedTables,
+  stillImporting,
+  tableOfDataset,
+} from './dataset-choice';
 
 const table = (overrides: Partial<SourceTable> = {}): SourceTable => ({
   namespace: 'public',
@@ -63,5 +69,42 @@ describe('a picked table', () => {
       dimension: { primary_key_column: 'id' },
     });
     expect(describeTracking(plain)).toBe('Full read each run, compared by content');
+  });
+});
+
+describe('tables already imported', () => {
+  test('are the tables the datasets read, a query reading none', () => {
+    const datasets = [
+      {
+        method: 'table',
+        table: { source_table_namespace: 'public', source_table_name: 'customers' },
+      },
+      {
+        method: 'table',
+        table: { source_table_namespace: 'sales', source_table_name: 'orders' },
+      },
+      { method: 'sql', sql: { query: 'select * from public.plans' } },
+    ];
+    const tables = datasets.map((dataset) => ({ table: tableOfDataset(dataset) }));
+    expect(tables[2]!.table).toBeNull();
+    expect(importedTables(tables)).toEqual(new Set(['public.customers', 'sales.orders']));
+  });
+});
+
+describe('"Importing…" after an import starts', () => {
+  const row = (id: string, status: string | null) => ({
+    id,
+    latestExtract: status ? { status } : null,
+  });
+
+  test('lasts while a dataset it started is not listed yet, or its extract has not finished', () => {
+    expect(stillImporting(['a'], [])).toBe(true);
+    expect(stillImporting(['a'], [row('a', null)])).toBe(true);
+    expect(stillImporting(['a', 'b'], [row('a', 'succeeded'), row('b', 'running')])).toBe(true);
+  });
+
+  test('ends once every extract it started has finished, whatever the outcome', () => {
+    expect(stillImporting(['a', 'b'], [row('a', 'succeeded'), row('b', 'failed')])).toBe(false);
+    expect(stillImporting([], [row('a', 'running')])).toBe(false);
   });
 });

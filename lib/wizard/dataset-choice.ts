@@ -1,7 +1,8 @@
 // Pure: a table the customer picked, as the dataset the Import API should create, and how ready it
 // is.
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { DatasetCreateSchema } from '@/lib/prequel/contract/dataset';
+import { isActive } from '@/lib/prequel/contract/job';
 import type { SourceTable } from '@/lib/prequel/contract/source-actions';
 
 export type DatasetInput = z.input<typeof DatasetCreateSchema>;
@@ -77,4 +78,41 @@ export function describeTracking(table: SourceTable): string {
   if (table.candidate_last_modified_columns[0])
     return `Changes by ${table.candidate_last_modified_columns[0]}`;
   return 'Full read each run, compared by content';
+}
+
+/** A table by its schema and name; `public.customers` is its key. */
+export type TableRef = { namespace: string; name: string };
+export const tableKey = (table: TableRef) => `${table.namespace}.${table.name}`;
+
+const DatasetTableSchema = z.object({
+  source_table_namespace: z.string(),
+  source_table_name: z.string(),
+});
+
+/** The table a dataset reads, or null for a query (or a shape this version does not know). */
+export function tableOfDataset(dataset: { method: string; table?: unknown }): TableRef | null {
+  if (dataset.method !== 'table') return null;
+  const table = DatasetTableSchema.safeParse(dataset.table);
+  return table.success
+    ? { namespace: table.data.source_table_namespace, name: table.data.source_table_name }
+    : null;
+}
+
+/** The keys of the tables some dataset already reads: each table is imported once. */
+export function importedTables(datasets: { table: TableRef | null }[]): Set<string> {
+  return new Set(datasets.flatMap((dataset) => (dataset.table ? [tableKey(dataset.table)] : [])));
+}
+
+/**
+ * Whether an import just started is still running: until every dataset it created is listed with
+ * a finished extract, "Importing…" is true; after, it would be stale.
+ */
+export function stillImporting(
+  datasetIds: string[],
+  rows: { id: string; latestExtract: { status: string } | null }[],
+): boolean {
+  return datasetIds.some((id) => {
+    const row = rows.find((candidate) => candidate.id === id);
+    return !row || !row.latestExtract || isActive(row.latestExtract);
+  });
 }

@@ -6,6 +6,7 @@ import type { Preview } from '@/lib/prequel/contract/records';
 import type { SourceTable } from '@/lib/prequel/contract/source-actions';
 import { readRoute } from '@/lib/read-route';
 import { launchState } from './launch-state';
+import type { TableRef } from './dataset-choice';
 
 export type TablePage = { items: SourceTable[]; nextCursor: string | null };
 export type DatasetRow = {
@@ -13,6 +14,8 @@ export type DatasetRow = {
   name: string;
   type: 'dimension' | 'fact';
   frequencyMinutes: number;
+  /** The table it reads; null for a query. */
+  table: TableRef | null;
   latestExtract: Extract | null;
 };
 

@@ -8,7 +8,14 @@ import type { SchemaColumn } from '@/lib/prequel/contract/source-actions';
 import { createDataset, listDatasets, startExtract } from '@/lib/prequel/datasets';
 import { getSourceSchema, listSources, listSourceTables } from '@/lib/prequel/sources';
 import type { CustomerSession } from '@/lib/session/session';
-import { datasetFromTable, type DatasetInput, FREQUENCIES } from '@/lib/wizard/dataset-choice';
+import {
+  datasetFromTable,
+  type DatasetInput,
+  FREQUENCIES,
+  importedTables,
+  tableKey,
+  tableOfDataset,
+} from '@/lib/wizard/dataset-choice';
 
 const FrequencySchema = z.coerce
   .number()
@@ -41,11 +48,20 @@ async function createAndExtract(
   return { ok: true, data: created.data.id };
 }
 
-async function existingDatasetNames(session: CustomerSession): Promise<ActionResult<Set<string>>> {
+/** The names of the session's datasets, and the tables they read (`public.customers`). */
+async function existingDatasets(
+  session: CustomerSession,
+): Promise<ActionResult<{ names: Set<string>; tables: Set<string> }>> {
   const datasets = await listDatasets({ providerId: session.providerId, pageSize: 100 });
-  return datasets.ok
-    ? { ok: true, data: new Set(datasets.data.items.map((dataset) => dataset.name)) }
-    : fromPrequelError(datasets.error);
+  if (!datasets.ok) return fromPrequelError(datasets.error);
+  const items = datasets.data.items;
+  return {
+    ok: true,
+    data: {
+      names: new Set(items.map((dataset) => dataset.name)),
+      tables: importedTables(items.map((dataset) => ({ table: tableOfDataset(dataset) }))),
+    },
+  };
 }
 
 export const importTables = customerAction(
@@ -62,11 +78,15 @@ export const importTables = customerAction(
   ): Promise<ActionResult<{ created: string[]; skipped: { table: string; reason: string }[] }>> => {
     const source = await sessionSource(session);
     if (!source.ok) return source;
-    const names = await existingDatasetNames(session);
-    if (!names.ok) return names;
+    const existing = await existingDatasets(session);
+    if (!existing.ok) return existing;
     const created: string[] = [];
     const skipped: { table: string; reason: string }[] = [];
     for (const picked of tables) {
+      if (existing.data.tables.has(tableKey(picked))) {
+        skipped.push({ table: tableKey(picked), reason: 'It is already imported.' });
+        continue;
+      }
       // The table's keys and columns come from the source again, never from the browser.
       const found = await listSourceTables(source.data.id, {
         search: picked.name,
@@ -77,7 +97,7 @@ export const importTables = customerAction(
       const table = found.data.items.find(
         (candidate) => candidate.namespace === picked.namespace && candidate.name === picked.name,
       );
-      const label = `${picked.namespace}.${picked.name}`;
+      const label = tableKey(picked);
       const input = table ? datasetFromTable(source.data.id, table, frequencyMinutes) : null;
       if (!input) {
         skipped.push({
@@ -88,7 +108,7 @@ export const importTables = customerAction(
         });
         continue;
       }
-      const outcome = await createAndExtract(input, names.data);
+      const outcome = await createAndExtract(input, existing.data.names);
       if (outcome.ok) created.push(outcome.data);
       else skipped.push({ table: label, reason: outcome.error.message });
     }
@@ -147,8 +167,12 @@ export const importRead = customerAction(
   ): Promise<ActionResult<{ created: string[] }>> => {
     const source = await sessionSource(session);
     if (!source.ok) return source;
-    const names = await existingDatasetNames(session);
-    if (!names.ok) return names;
+    const existing = await existingDatasets(session);
+    if (!existing.ok) return existing;
+    if (read.method === 'table' && existing.data.tables.has(tableKey(read))) {
+      const already = `${tableKey(read)} is already imported.`;
+      return actionFailure('conflict', already, { table: already });
+    }
     const outcome = await createAndExtract(
       {
         name,
@@ -161,7 +185,7 @@ export const importRead = customerAction(
           ...(lastModified ? { last_modified_column: lastModified } : {}),
         },
       },
-      names.data,
+      existing.data.names,
     );
     return outcome.ok ? { ok: true, data: { created: [outcome.data] } } : outcome;
   },

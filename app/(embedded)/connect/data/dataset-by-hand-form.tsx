@@ -1,12 +1,13 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { describedBy, Field, fieldIds, inputClassName } from '@/components/ui/field';
 import { Select } from '@/components/ui/select';
 import type { SchemaColumn } from '@/lib/prequel/contract/source-actions';
-import { FREQUENCIES } from '@/lib/wizard/dataset-choice';
+import { FREQUENCIES, stillImporting } from '@/lib/wizard/dataset-choice';
+import { wizardQueries } from '@/lib/wizard/queries';
 import { checkRead, type DatasetRead, importRead } from './actions';
 
 /**
@@ -24,7 +25,13 @@ export function DatasetByHandForm({ reads }: { reads: DatasetRead['method'] }) {
   const [lastModified, setLastModified] = useState('');
   const [frequency, setFrequency] = useState(60);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [done, setDone] = useState('');
+  // The import this form started: "Importing…" lasts while it runs, then "Your imports" tells.
+  const [started, setStarted] = useState<{ id: string; name: string } | null>(null);
+  const datasets = useQuery(wizardQueries.datasets());
+  const importing =
+    started && stillImporting([started.id], datasets.data ?? [])
+      ? `Importing “${started.name}”.`
+      : '';
 
   const read: DatasetRead =
     reads === 'sql'
@@ -33,7 +40,7 @@ export function DatasetByHandForm({ reads }: { reads: DatasetRead['method'] }) {
   const checker = useMutation({
     mutationFn: () => checkRead({ read }),
     onSuccess: (result) => {
-      setDone('');
+      setStarted(null);
       if (!result.ok) {
         setColumns(null);
         return setErrors(
@@ -65,7 +72,7 @@ export function DatasetByHandForm({ reads }: { reads: DatasetRead['method'] }) {
     onSuccess: async (result) => {
       if (!result.ok) return setErrors(result.fieldErrors ?? { name: result.error.message });
       setErrors({});
-      setDone(`Importing “${name}”.`);
+      setStarted(result.data.created[0] ? { id: result.data.created[0], name } : null);
       await queryClient.invalidateQueries({ queryKey: ['wizard', 'datasets'] });
     },
   });
@@ -204,7 +211,7 @@ export function DatasetByHandForm({ reads }: { reads: DatasetRead['method'] }) {
         </div>
       ) : null}
       <p role="status" className="text-sm text-success">
-        {done}
+        {importing}
       </p>
     </div>
   );

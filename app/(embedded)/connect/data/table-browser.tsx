@@ -7,11 +7,17 @@ import { Button } from '@/components/ui/button';
 import { inputClassName } from '@/components/ui/field';
 import { Select } from '@/components/ui/select';
 import { useDebounced } from '@/lib/use-debounced';
-import { describeTracking, FREQUENCIES, READINESS } from '@/lib/wizard/dataset-choice';
+import {
+  describeTracking,
+  FREQUENCIES,
+  importedTables,
+  READINESS,
+  stillImporting,
+  tableKey as key,
+} from '@/lib/wizard/dataset-choice';
 import { wizardQueries } from '@/lib/wizard/queries';
 import { importTables } from './actions';
 
-const key = (table: { namespace: string; name: string }) => `${table.namespace}.${table.name}`;
 const formatRows = (rows: number | null) =>
   rows === null
     ? 'unknown'
@@ -37,37 +43,41 @@ export function TableBrowser() {
     new Map(),
   );
   const [frequency, setFrequency] = useState(60);
-  const [notice, setNotice] = useState<{ tone: 'success' | 'danger'; text: string } | null>(null);
+  // What the last import did: the datasets it started, and the tables it could not start.
+  const [outcome, setOutcome] = useState<{ started: string[]; problems: string[] } | null>(null);
   const tables = useQuery(wizardQueries.tables(debouncedSearch, cursor));
+  // The same list as "Your imports": a table is marked the moment its import starts.
+  const datasets = useQuery(wizardQueries.datasets());
+  const imported = importedTables(datasets.data ?? []);
+  // "Importing…" lasts while those imports run; the problems, until the next choice.
+  const importing =
+    outcome?.started.length && stillImporting(outcome.started, datasets.data ?? [])
+      ? `Importing ${outcome.started.length} table${outcome.started.length === 1 ? '' : 's'}.`
+      : null;
 
   const importer = useMutation({
     mutationFn: () => importTables({ tables: [...selected.values()], frequencyMinutes: frequency }),
     onSuccess: async (result) => {
-      if (!result.ok) return setNotice({ tone: 'danger', text: result.error.message });
+      if (!result.ok) return setOutcome({ started: [], problems: [result.error.message] });
       const { created, skipped } = result.data;
       setSelected(new Map());
-      setNotice({
-        tone: skipped.length ? 'danger' : 'success',
-        text: [
-          created.length
-            ? `Importing ${created.length} table${created.length === 1 ? '' : 's'}.`
-            : null,
-          ...skipped.map((item) => `${item.table}: ${item.reason}`),
-        ]
-          .filter(Boolean)
-          .join(' '),
+      setOutcome({
+        started: created,
+        problems: skipped.map((item) => `${item.table}: ${item.reason}`),
       });
       await queryClient.invalidateQueries({ queryKey: ['wizard', 'datasets'] });
     },
   });
 
-  const toggle = (table: { namespace: string; name: string }) =>
+  const toggle = (table: { namespace: string; name: string }) => {
+    setOutcome((last) => (last ? { ...last, problems: [] } : last));
     setSelected((current) => {
       const next = new Map(current);
       if (next.has(key(table))) next.delete(key(table));
       else next.set(key(table), { namespace: table.namespace, name: table.name });
       return next;
     });
+  };
 
   return (
     <section aria-labelledby="tables-title" className="flex flex-col gap-4">
@@ -85,7 +95,6 @@ export function TableBrowser() {
             className={inputClassName}
             value={search}
             onChange={(event) => setSearch(event.target.value)}
-            placeholder="customers"
           />
         </div>
       </div>
@@ -127,14 +136,15 @@ export function TableBrowser() {
             {tables.data?.items.map((table) => {
               const readiness = READINESS[table.readiness];
               const id = `pick-${key(table)}`;
+              const already = imported.has(key(table));
               return (
                 <tr key={key(table)} className="border-b last:border-0">
                   <td className="px-3 py-2">
                     <input
                       id={id}
                       type="checkbox"
-                      checked={selected.has(key(table))}
-                      disabled={table.readiness !== 'ready'}
+                      checked={!already && selected.has(key(table))}
+                      disabled={already || table.readiness !== 'ready'}
                       onChange={() => toggle(table)}
                     />
                   </td>
@@ -150,9 +160,15 @@ export function TableBrowser() {
                   <td className="px-3 py-2">{table.primary_key.join(', ') || '—'}</td>
                   <td className="px-3 py-2">{describeTracking(table)}</td>
                   <td className="px-3 py-2">
-                    <Badge tone={readiness.tone} title={readiness.help}>
-                      {readiness.label}
-                    </Badge>
+                    {already ? (
+                      <Badge title="It shows under Your imports; each table is imported once.">
+                        Already imported
+                      </Badge>
+                    ) : (
+                      <Badge tone={readiness.tone} title={readiness.help}>
+                        {readiness.label}
+                      </Badge>
+                    )}
                   </td>
                 </tr>
               );
@@ -222,12 +238,14 @@ export function TableBrowser() {
               : 'Choose tables to import'}
         </Button>
       </div>
-      <p
-        role="status"
-        className={notice?.tone === 'danger' ? 'text-sm text-danger' : 'text-sm text-success'}
-      >
-        {notice?.text ?? ''}
-      </p>
+      <div role="status" className="flex flex-col gap-1 text-sm">
+        {importing ? <p className="text-success">{importing}</p> : null}
+        {outcome?.problems.map((problem) => (
+          <p key={problem} className="text-danger">
+            {problem}
+          </p>
+        ))}
+      </div>
     </section>
   );
 }

@@ -3,6 +3,7 @@
 import { customerJob } from '@/lib/actions/customer-failure';
 import { customerRoute, routeData, routeError } from '@/lib/actions/customer-route';
 import { listDatasets, listExtracts } from '@/lib/prequel/datasets';
+import { tableOfDataset } from '@/lib/wizard/dataset-choice';
 
 export const GET = customerRoute(async (_request, session) => {
   const datasets = await listDatasets({ providerId: session.providerId, pageSize: 100 });
@@ -15,6 +16,7 @@ export const GET = customerRoute(async (_request, session) => {
         name: dataset.name,
         type: dataset.type,
         frequencyMinutes: dataset.frequency_minutes,
+        table: tableOfDataset(dataset),
         latestExtract: extracts.ok ? customerJob(extracts.data.items[0] ?? null) : null,
       };
     }),
