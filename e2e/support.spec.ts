@@ -65,10 +65,12 @@ test.describe('support console', () => {
       .nth(1);
     await expect(firstRow).toContainText(failing.providerId);
     await expect(firstRow).toContainText('Failing');
+    // The group reads as a failure in words; its code is still there for the docs.
     const group = page
-      .getByRole('listitem', { name: /^Error group destination_/ })
+      .getByRole('listitem', { name: /^Error group: The service's endpoint is failing/ })
       .filter({ hasText: failing.providerId.replace('e2e-', '') });
     await expect(group).toBeVisible();
+    await expect(group).toContainText('(destination_unavailable)');
     await expectNoSeriousA11yViolations(page);
 
     // The customer of the failing tenant sees whose move it is.
@@ -113,9 +115,33 @@ test.describe('support console', () => {
       ]),
     );
     await page.reload();
-    await expect(page.getByRole('region', { name: 'Timeline' })).toContainText(
-      'Reason: Endpoint fixed by the SaaS, ticket 42',
-    );
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await expect(timeline).toContainText('Reason: Endpoint fixed by the SaaS, ticket 42');
+    // In words, never the API's event names.
+    await expect(timeline).toContainText(/Other Corp \w+'s setup: stream created \(other stream\)/);
+    await expect(timeline).toContainText(/Other Corp \w+'s data: load requested \(other stream\)/);
+    await expect(timeline).toContainText(/Other Corp \w+: reconnect link sent/);
+    await expect(timeline).not.toContainText('IMPORT_');
+    await expect(timeline).not.toContainText(/stream add|load request\b/);
+    // The read-only label sits beside the customer's view, never over it.
+    const view = page.getByRole('region', { name: 'What the customer sees (read-only)' });
+    const label = view.getByRole('note');
+    await expect(label).toHaveText(/Support view · read-only/i);
+    const box = (await label.boundingBox())!;
+    for (const other of [
+      ...(await view.getByRole('heading').all()),
+      ...(await view.getByRole('button').all()),
+      ...(await view.getByRole('link').all()),
+    ]) {
+      const them = await other.boundingBox();
+      if (!them) continue;
+      const apart =
+        box.x + box.width <= them.x ||
+        them.x + them.width <= box.x ||
+        box.y + box.height <= them.y ||
+        them.y + them.height <= box.y;
+      expect(apart, `the read-only label covers ${await other.textContent()}`).toBe(true);
+    }
     await expectNoSeriousA11yViolations(page);
     await page.goto('/support/settings');
     await expect(page.getByRole('heading', { name: 'Destinations' })).toBeVisible();

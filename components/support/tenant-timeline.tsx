@@ -1,50 +1,44 @@
 import type { AuditEntry } from '@/lib/prequel/audit-log';
 import type { ProviderStatus } from '@/lib/status/load-status';
+import { changeTitle, extractWords, loadWords } from '@/lib/support/timeline-words';
 
 type Item = { at: Date; kind: 'extract' | 'load' | 'change'; title: string; detail: string };
 
-const label = (eventType: string) =>
-  eventType
-    .replace(/^IMPORT_/, '')
-    .replaceAll('_', ' ')
-    .toLowerCase();
-
 /** Extracts, loads and configuration changes of one tenant, newest first. */
 export function TenantTimeline({
+  tenantName,
   status,
   audit,
   auditError,
 }: {
+  tenantName: string;
   status: ProviderStatus;
   audit: AuditEntry[];
   auditError: string | null;
 }) {
+  const names = {
+    tenant: tenantName,
+    objects: new Map([...status.datasets, ...status.streams].map(({ id, name }) => [id, name])),
+  };
   const items: Item[] = [
     ...status.datasets.flatMap((dataset) =>
       dataset.extracts.map((extract) => ({
         at: new Date(extract.ended_at ?? extract.started_at ?? extract.submitted_at),
         kind: 'extract' as const,
-        title: `Extract of ${dataset.name}: ${extract.status}`,
-        detail: extract.error
-          ? extract.error.message
-          : `${extract.records_new_inserted} new, ${extract.records_existing_updated} updated, ` +
-            `${extract.records_existing_deleted} deleted`,
+        ...extractWords(dataset.name, extract),
       })),
     ),
     ...status.streams.flatMap((stream) =>
       stream.loads.map((load) => ({
         at: new Date(load.ended_at ?? load.started_at ?? load.submitted_at),
         kind: 'load' as const,
-        title: `Load of ${stream.name}: ${load.status}`,
-        detail: load.error
-          ? load.error.message
-          : `${load.records_loaded} delivered, ${load.records_errored} refused`,
+        ...loadWords(stream.name, load),
       })),
     ),
     ...audit.map((entry) => ({
       at: new Date(entry.created_at),
       kind: 'change' as const,
-      title: `${label(entry.event_type)}${entry.actor_label ? ` by ${entry.actor_label}` : ''}`,
+      title: `${changeTitle(entry, names)}${entry.actor_label ? ` by ${entry.actor_label}` : ''}`,
       detail: entry.reason ? `Reason: ${entry.reason}` : '',
     })),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());

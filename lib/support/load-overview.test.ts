@@ -193,6 +193,10 @@ describe('the support overview', () => {
     expect(
       first.overview.groups.find((group) => group.code === 'destination_unavailable')?.tenants,
     ).toEqual([{ id: failingId, name: `${prefix} failing` }]);
+    // Support reads the failure in words, not its code.
+    expect(
+      first.overview.groups.find((group) => group.code === 'destination_unavailable')?.title,
+    ).toBe("The service's endpoint is failing (HTTP 503)");
 
     const second = await overviewWithCalls(loader, engine.baseUrl, {
       q: prefix,
@@ -235,6 +239,9 @@ describe('the support overview', () => {
     expect(
       overview.groups.find((group) => group.code === 'destination_unavailable')?.tenants,
     ).toEqual([{ id: failingId, name: `${prefix} failing` }]);
+    expect(overview.groups.find((group) => group.code === 'destination_unavailable')?.title).toBe(
+      "The service's endpoint is failing (HTTP 503)",
+    );
 
     const failing = await overviewWithCalls(loader, plainUrl, { q: prefix, health: 'failing' });
     expect(failing.overview.tenants.map((tenant) => tenant.id)).toEqual([failingId]);

@@ -10,6 +10,7 @@ import { HEALTHS, type Health, type HealthCounts } from '@/lib/prequel/contract/
 import { listProviderHealth } from '@/lib/prequel/provider-health';
 import { healthOfSummary } from '@/lib/prequel/contract/health/health-problems';
 import type { TenantHealth } from '@/lib/prequel/contract/health/tenant-health';
+import { errorTitle } from './error-title';
 import { loadTenants } from './load-tenants';
 
 export type OverviewQuery = {
@@ -23,6 +24,8 @@ export type OverviewTenant = { id: string; name: string; health: TenantHealth };
 export type OverviewGroup = {
   signature: string;
   code: string;
+  /** The failure in words (error-title.ts), for a reader who does not know the codes. */
+  title: string;
   example: string;
   lastSeen: Date;
   tenantCount: number;
@@ -96,6 +99,7 @@ async function fromSummaries(query: OverviewQuery): Promise<PrequelResult<Tenant
       groups: page.data.errorGroups.map((group) => ({
         signature: group.signature,
         code: group.code,
+        title: errorTitle({ code: group.code, title: group.title, message: group.example }),
         example: group.example,
         lastSeen: new Date(group.last_seen),
         tenantCount: group.tenant_count,
@@ -136,6 +140,7 @@ async function fromEachTenant(query: OverviewQuery): Promise<PrequelResult<Tenan
       groups: all.data.groups.map((group) => ({
         signature: group.signature,
         code: group.code,
+        title: errorTitle({ code: group.code, title: group.title, message: group.example }),
         example: group.example,
         lastSeen: group.lastSeen,
         tenantCount: group.tenants.length,

@@ -98,15 +98,17 @@ export default async function TenantsPage({
               <li
                 key={group.signature}
                 className="flex flex-col gap-1 px-4 py-3 text-sm"
-                aria-label={`Error group ${group.code}`}
+                aria-label={`Error group: ${group.title}`}
               >
                 <p>
-                  <span className="font-mono font-medium">{group.code}</span>
+                  <span className="font-medium">{group.title}</span>
                   {` · ${group.tenantCount} ${group.tenantCount === 1 ? 'tenant' : 'tenants'}`}
                   {' · last seen '}
                   {group.lastSeen.toLocaleString('en')}
                 </p>
-                <p className="text-muted-foreground">{group.example}</p>
+                <p className="text-muted-foreground">
+                  {group.example} <span className="font-mono text-xs">({group.code})</span>
+                </p>
                 <p>
                   {group.tenants.map((tenant, index) => (
                     <span key={tenant.id}>

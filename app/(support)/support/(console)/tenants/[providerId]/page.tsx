@@ -72,28 +72,29 @@ export default async function TenantPage({ params }: { params: Promise<{ provide
       </section>
       <TenantActions status={status} />
       <TenantTimeline
+        tenantName={provider.name}
         status={status}
         audit={audit.ok ? audit.data.items : []}
         auditError={audit.ok ? null : audit.error.message}
       />
       <section
         aria-labelledby="customer-view-title"
-        className="relative flex flex-col gap-4 rounded-xl border-2 border-dashed p-5"
+        className="flex flex-col gap-4 rounded-xl border-2 border-dashed p-5"
       >
         <h2 id="customer-view-title" className="text-base font-semibold">
           What the customer sees (read-only)
         </h2>
-        {/* Drawn by CSS, not text: a watermark is decoration, never content a screen reader or
-           contrast check meets. */}
-        <div
-          aria-hidden="true"
-          data-watermark="SUPPORT VIEW · READ-ONLY"
+        {/* A banner in the flow, not a watermark over the board: it never covers what it
+            labels. */}
+        <p
+          role="note"
           className={cn(
-            'pointer-events-none absolute inset-0 flex items-center justify-center',
-            'overflow-hidden text-6xl font-bold text-foreground/5 select-none',
-            'before:content-[attr(data-watermark)]',
+            'self-start rounded-full border border-warning-border bg-warning-soft px-3 py-1',
+            'text-xs font-semibold uppercase tracking-wide',
           )}
-        />
+        >
+          Support view · read-only
+        </p>
         <StatusBoard
           endpoint={`/api/support/tenants/${encodeURIComponent(providerId)}/status`}
           readOnly
