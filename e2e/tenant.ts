@@ -69,7 +69,8 @@ export async function ensureSourceDatabase(customers = 300) {
   };
 }
 
-async function call<T>(
+/** One call to the engine's Import API with the stack's key; its `data`, or a throw. */
+export async function call<T>(
   request: APIRequestContext,
   method: 'POST' | 'GET',
   path: string,
