@@ -1,5 +1,5 @@
 // The map step's preview on a small screen (scrolled by keyboard, long values cut and shown on
-// demand) and the status page's history charts, on a tenant whose pipeline already delivered.
+// demand), the launch's one state at a time, and the status page's progress and history charts.
 import { expect, expectNoSeriousA11yViolations, test } from './fixtures';
 import { createReceiver } from '../scripts/receiver/create-receiver';
 import { e2eStack } from './stack';
@@ -8,9 +8,7 @@ import {
   CUSTOMER_RECORD_SCHEMA,
   createTenant,
   ensureSourceDatabase,
-  launchPipeline,
   mintSession,
-  waitForLoad,
 } from './tenant';
 
 /** The customers schema and a JSON object field: wide enough to scroll, with long values. */
@@ -21,7 +19,7 @@ const WIDE_SCHEMA = {
 const MAPPED = ['id', 'email', 'full_name', 'country', 'plan', 'traits'];
 const COLUMN_OF: Record<string, string> = { traits: 'attributes' };
 
-test('the preview scrolls by keyboard and cuts long values; the status page charts each run', async ({
+test('the preview scrolls by keyboard and cuts long values; launch and status show one state at a time, then chart each run', async ({
   page,
   request,
 }) => {
@@ -73,7 +71,7 @@ test('the preview scrolls by keyboard and cuts long values; the status page char
         },
       },
     );
-    const { stream } = await call<{ stream: { id: string } }>(request, 'POST', '/import/streams', {
+    await call(request, 'POST', '/import/streams', {
       stream: {
         name: 'wide stream',
         dataset_id: dataset.id,
@@ -86,8 +84,24 @@ test('the preview scrolls by keyboard and cuts long values; the status page char
         })),
       },
     });
-    await launchPipeline(request, { datasetId: dataset.id, streamId: stream.id });
-    await waitForLoad(request, stream.id, (load) => load.status === 'succeeded', 90_000);
+    const { extract } = await call<{ extract: { id: string } }>(
+      request,
+      'POST',
+      `/import/datasets/${dataset.id}/extract`,
+    );
+    await expect
+      .poll(
+        async () =>
+          (
+            await call<{ extract: { status: string } }>(
+              request,
+              'GET',
+              `/import/extracts/${extract.id}`,
+            )
+          ).extract.status,
+        { timeout: 60_000 },
+      )
+      .toBe('succeeded');
 
     await page.setViewportSize({ width: 360, height: 800 });
     await page.goto(await mintSession(request, { provider_id: providerId }));
@@ -127,9 +141,30 @@ test('the preview scrolls by keyboard and cuts long values; the status page char
     await expect(showLess).toHaveCount(0);
     await expectNoSeriousA11yViolations(page);
 
+    // Launch, with the endpoint answering slowly: one state at a time, delivering and then
+    // delivered; meanwhile the status page shows the delivery's progress.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    receiver.control.set({ latencyMs: 50 });
+    await page.goto('/connect/launch');
+    await page.getByRole('button', { name: 'Launch import' }).click();
+    const launch = page.getByRole('region', { name: 'Your import' });
+    await expect(launch.getByText(/^Delivering… [\d,]+ records? so far$/)).toBeVisible();
+    await expect(launch).not.toContainText('Delivered');
+    await page.goto('/status');
+    const delivering = page.getByRole('region', { name: 'Deliveries' });
+    await expect(delivering.getByRole('progressbar', { name: /^Delivery to Wide/ })).toBeVisible();
+    await expect(delivering.getByText(/^Delivering… [\d,]+ records so far$/)).toBeVisible();
+    receiver.control.reset();
+    await expect(delivering.getByText(/^Last delivery: 300 delivered/)).toBeVisible({
+      timeout: 60_000,
+    });
+    await expect(delivering.getByRole('progressbar')).toHaveCount(0);
+    await page.goto('/connect/launch');
+    await expect(launch.getByText('Delivered 300 records', { exact: true })).toBeVisible();
+    await expect(launch).not.toContainText('Delivering');
+
     // The status page: a named chart with a text alternative for the imports and for the
     // deliveries, and when the last delivery was.
-    await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto('/status');
     const deliveries = page.getByRole('region', { name: 'Deliveries' });
     await expect(
