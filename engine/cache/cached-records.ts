@@ -11,7 +11,8 @@ import { converterFor } from './typed-value';
 interface ManifestFile {
   key: string;
   version: string;
-  created_at: string;
+  /** The oldest version a compacted file holds (a plain file holds `version` alone). */
+  min_version: string;
 }
 
 interface CachedDataset {
@@ -19,11 +20,13 @@ interface CachedDataset {
   columns: SchemaColumn[] | null;
 }
 
-/** A dataset's columns and the local paths of its Parquet files (as of a time, if given). */
+/** A dataset's columns and the local paths of its Parquet files. */
 interface Manifest {
   dataset: CachedDataset;
   files: ManifestFile[];
   paths: string[];
+  /** As of a time: the newest version extracted by then (newer versions are not read). */
+  upToVersion: number | null;
 }
 
 const DUCKDB_OPTIONS = {
@@ -36,6 +39,12 @@ const DUCKDB_OPTIONS = {
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const idList = (ids: readonly string[]) => ids.map(literal).join(', ');
 
+/**
+ * The files to read: the live ones (not superseded by a compaction); or, as of a time, every file
+ * still in the datalake holding versions extracted by then, read up to the newest of those
+ * (superseded files and the compacted file replacing them hold the same rows; a version that a
+ * purged file held and a newer one replaced in a compaction is gone).
+ */
 async function readManifest(
   engine: EngineContext,
   datasetId: string,
@@ -47,19 +56,37 @@ async function readManifest(
       [datasetId],
     )
   ).rows[0]!;
-  const files = (
-    await engine.db.query<ManifestFile>(
-      `select key, version::text, created_at from dataset_files where dataset_id = $1 and ` +
-        `($2::timestamptz is null or created_at <= $2::timestamptz) order by version`,
-      [datasetId, asOf ?? null],
-    )
-  ).rows;
-  if (!files.length) return { dataset, files, paths: [] };
+  const columns = 'key, version::text, coalesce(min_version, version)::text as min_version';
+  let upToVersion: number | null = null;
+  let files: ManifestFile[];
+  if (asOf === undefined) {
+    files = (
+      await engine.db.query<ManifestFile>(
+        `select ${columns} from dataset_files where dataset_id = $1 and superseded_at is null ` +
+          `order by version`,
+        [datasetId],
+      )
+    ).rows;
+  } else {
+    const { rows } = await engine.db.query<ManifestFile & { up_to: string | null }>(
+      `with up_to as (select max(version) as v from dataset_files where dataset_id = $1 and
+         created_at <= $2::timestamptz)
+       select ${columns}, (select v from up_to)::text as up_to from dataset_files
+       where dataset_id = $1 and purged_at is null and coalesce(min_version, version) <=
+         (select v from up_to)
+       order by version`,
+      [datasetId, asOf],
+    );
+    files = rows;
+    upToVersion = rows.length ? Number(rows[0]!.up_to) : null;
+  }
+  if (!files.length) return { dataset, files, paths: [], upToVersion };
   const store = await openDatalakeForProvider(engine, dataset.provider_id);
   return {
     dataset,
     files,
     paths: await Promise.all(files.map((file) => store.localPath(file.key))),
+    upToVersion,
   };
 }
 
@@ -294,8 +321,12 @@ export interface CachedRecord {
   data: Record<string, unknown>;
 }
 
-const byIdsSql = (paths: readonly string[], ids: readonly string[]) =>
-  latestSql(paths, `${META.recordId} in (${idList(ids)})`);
+const byIdsSql = (paths: readonly string[], ids: readonly string[], upToVersion?: number | null) =>
+  latestSql(
+    paths,
+    `${META.recordId} in (${idList(ids)})` +
+      (upToVersion == null ? '' : ` and ${META.version} <= ${Math.floor(upToVersion)}`),
+  );
 
 /** The latest cached version of the given records (ids not in the cache are simply absent). */
 export async function readRecordsByIds(
@@ -317,7 +348,8 @@ export async function readRecordsByIds(
  */
 export interface CacheManifest {
   columns: SchemaColumn[] | null;
-  files: { version: number; path: string }[];
+  /** `minVersion`: the oldest version the file holds (below `version` in a compacted file). */
+  files: { version: number; minVersion: number; path: string }[];
 }
 
 export async function readCacheManifest(
@@ -327,7 +359,11 @@ export async function readCacheManifest(
   const { dataset, files, paths } = await readManifest(engine, datasetId);
   return {
     columns: dataset.columns,
-    files: files.map((file, index) => ({ version: Number(file.version), path: paths[index]! })),
+    files: files.map((file, index) => ({
+      version: Number(file.version),
+      minVersion: Number(file.min_version),
+      path: paths[index]!,
+    })),
   };
 }
 
@@ -399,11 +435,9 @@ export async function openCacheReader(
       );
     },
     async *changed({ afterVersion, upToVersion, pageSize }) {
-      // A file holds one version, and each record at most once: files at or below afterVersion hold
-      // nothing newer.
-      const newer = manifest.files
-        .filter((file) => file.version > afterVersion)
-        .map((file) => file.path);
+      // A file holds each record at most once, at versions up to its own: files at or below
+      // afterVersion hold nothing newer.
+      const newer = manifest.files.filter((file) => file.version > afterVersion);
       if (!newer.length) return;
       const connection = await instance.connect();
       try {
@@ -411,12 +445,17 @@ export async function openCacheReader(
         const upTo = Math.floor(upToVersion);
         // One file (a load after each extract, and every first load) needs no ranking: read in the
         // file's order, it streams from the first row group on instead of waiting for a sort of
-        // every record.
+        // every record. A compacted file may hold older versions too.
+        const [onlyFile] = newer;
         const select =
           newer.length === 1
-            ? `select * from read_parquet(${literal(newer[0]!)}) where ${META.version} <= ${upTo}`
-            : `select * from (${latestSql(newer, `${META.version} > ${after}`)}) where ` +
-              `${META.version} <= ${upTo} order by ${META.recordId}`;
+            ? `select * from read_parquet(${literal(onlyFile!.path)}) where ${META.version} <= ` +
+              `${upTo}` +
+              (onlyFile!.minVersion > after ? '' : ` and ${META.version} > ${after}`)
+            : `select * from (${latestSql(
+                newer.map((file) => file.path),
+                `${META.version} > ${after}`,
+              )}) where ${META.version} <= ${upTo} order by ${META.recordId}`;
         const { chunks, record } = await readRows(connection, select, manifest.columns, only);
         let rows: string[] = [];
         for await (const chunk of chunks) {
@@ -460,12 +499,18 @@ export async function readCachedRecord(
   recordId: string,
   asOf?: string,
 ): Promise<{ record: CachedRecord; extractedAt: string | null } | null> {
-  const { dataset, files, paths } = await readManifest(engine, datasetId, asOf);
+  const { dataset, paths, upToVersion } = await readManifest(engine, datasetId, asOf);
   if (!paths.length) return null;
   const [record] = await withPointReader(engine, (connection) =>
-    allRecords(connection, byIdsSql(paths, [recordId]), dataset.columns),
+    allRecords(connection, byIdsSql(paths, [recordId], upToVersion), dataset.columns),
   );
   if (!record) return null;
-  const file = files.find((candidate) => candidate.version === String(record.version));
-  return { record, extractedAt: file ? toRfc3339(file.created_at) : null };
+  // The file that first held the version (a compacted file holds it again, later).
+  const extracted = await engine.db.query<{ created_at: string }>(
+    `select min(created_at) as created_at from dataset_files where dataset_id = $1 and ` +
+      `version = $2`,
+    [datasetId, record.version],
+  );
+  const at = extracted.rows[0]?.created_at;
+  return { record, extractedAt: at ? toRfc3339(at) : null };
 }

@@ -57,6 +57,19 @@ export function extractPartKey(
   );
 }
 
+/** A compaction of a dataset's files, up to `version` (engine/extract/compact-files.ts). */
+export function compactedFileKey(
+  providerId: string,
+  datasetId: string,
+  version: number,
+  compactionId: string,
+): string {
+  if (!Number.isSafeInteger(version) || version < 0)
+    throw new Error(`A compacted file's version must be a non-negative integer, not ${version}.`);
+  const file = `${String(version).padStart(10, '0')}-${encodeKeySegment(compactionId)}.parquet`;
+  return validateLakeKey(`${datasetPrefix(providerId, datasetId)}compacted/${file}`);
+}
+
 /**
  * A file handed to a destination (webhook_batch csv/parquet), downloaded through a presigned URL.
  */

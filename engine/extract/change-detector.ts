@@ -46,17 +46,20 @@ export interface ChunkCounts {
 const CSV_OPTIONS =
   `header = false, auto_detect = false, new_line = '\\n', quote = '"', ` + `escape = '"'`;
 
+/** Chunks of at most this many rows look their keys up as constants (see knownVersions). */
+const KEYS_AS_CONSTANTS = 2_000;
+
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const fileList = (paths: readonly string[]) => `[${paths.map(literal).join(', ')}]`;
 
 /** Parquet key-value metadata naming the hash a file's `_prequel_hash` was computed with. */
-const HASH_METADATA_KEY = 'inlet_hash';
+export const HASH_METADATA_KEY = 'inlet_hash';
 /**
  * …and the columns it was computed over (files written before it was kept lack it, and count as
  * matching).
  */
-const COLUMNS_METADATA_KEY = 'inlet_hash_columns';
+export const COLUMNS_METADATA_KEY = 'inlet_hash_columns';
 
 const columnsSignature = (names: readonly string[]) =>
   createHash('sha256').update(names.join('\u0000')).digest('hex').slice(0, 32);
@@ -236,6 +239,12 @@ export class ChangeDetector {
       if (counts.inserted > 0)
         await this.writeParquet(`select ${columnList} from chunk`, outputPath);
     } else {
+      const keys =
+        total <= KEYS_AS_CONSTANTS
+          ? (await this.all<{ id: string }>(`select ${META.recordId} as id from chunk`)).map(
+              (row) => row.id,
+            )
+          : null;
       const change = `case
           when p.hash is null then 'inserted'
           when ${isFact ? 'true' : 'false'} then 'unchanged'
@@ -249,7 +258,7 @@ export class ChangeDetector {
         left join (
           select ${META.recordId}, arg_max(hash, ${META.version}) as hash,
             arg_max(${META.isDeleted}, ${META.version}) as is_deleted
-          from (${this.knownVersions(known)})
+          from (${this.knownVersions(known, keys)})
           group by ${META.recordId}) p using (${META.recordId})`);
       const byChange = await this.all<{ change: string; n: bigint }>(
         'select change, count(*) as n from changes group by change',
@@ -313,8 +322,12 @@ export class ChangeDetector {
    * canary matches, recomputed from the columns elsewhere (a column the file lacks reads as NULL,
    * as it did when written).
    */
-  private knownVersions(files: readonly string[]): string {
-    const inChunk = `${META.recordId} in (select ${META.recordId} from chunk)`;
+  private knownVersions(files: readonly string[], keys: readonly string[] | null): string {
+    // A few keys as constants, which DuckDB checks against each row group's id range: in a
+    // compacted file (sorted by id) it reads only the groups that may hold them.
+    const inChunk = keys
+      ? `${META.recordId} in (${keys.map(literal).join(', ')})`
+      : `${META.recordId} in (select ${META.recordId} from chunk)`;
     const fresh = files.filter((file) => !this.hashing.stale.has(file));
     const stale = files.filter((file) => this.hashing.stale.has(file));
     const parts: string[] = [];
@@ -367,7 +380,7 @@ export class ChangeDetector {
  * Each file's hashing as its Parquet metadata records it (files written before it was kept record
  * neither): read once per file and database, since a committed file never changes.
  */
-async function fileHashings(
+export async function fileHashings(
   connection: DuckDBConnection,
   database: DetectorDatabase,
   files: readonly string[],

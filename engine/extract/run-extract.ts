@@ -15,6 +15,7 @@ import { JobFailure } from '../jobs/job-failure';
 import { triggerLoadsAfterExtract } from '../loads/trigger-load';
 import { type Queryable, withTransaction } from '../store/db';
 import { ChangeDetector } from './change-detector';
+import { scheduleCompaction } from './compact-files';
 import { detectorDatabaseFor } from './detector-database';
 import { type ExtractRow } from './extract-record';
 import { inPhase, toJobError } from './extract-error';
@@ -85,7 +86,8 @@ export async function knownFiles(
 ): Promise<{ key: string; version: string }[]> {
   return (
     await db.query<{ key: string; version: string }>(
-      'select key, version::text from dataset_files where dataset_id = $1 order by version',
+      `select key, version::text from dataset_files where dataset_id = $1 and superseded_at is ` +
+        `null order by version`,
       [datasetId],
     )
   ).rows;
@@ -315,6 +317,12 @@ export async function runExtract(
     // here.
     await triggerLoadsAfterExtract(engine.db, datasetRow.id).catch((error: Error) =>
       engine.logger.error('could not start loads after an extract', {
+        extract_id: extractId,
+        message: error.message,
+      }),
+    );
+    await scheduleCompaction(engine.db, datasetRow.id).catch((error: Error) =>
+      engine.logger.error('could not schedule a compaction after an extract', {
         extract_id: extractId,
         message: error.message,
       }),

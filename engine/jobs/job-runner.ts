@@ -13,6 +13,7 @@ import {
 import { z } from 'zod';
 import { openDatalakeFor } from '../datalake/open-datalake-for';
 import type { EngineContext } from '../engine-context';
+import { COMPACT_TASK, compactDatasetFiles, purgeSupersededFiles } from '../extract/compact-files';
 import { runExtract } from '../extract/run-extract';
 import { EXTRACT_TASK, scheduleDueExtracts } from '../extract/trigger-extract';
 import { triggerDueRetries } from '../loads/load-retries';
@@ -51,6 +52,7 @@ export interface JobRunnerOptions {
 
 const ExtractPayloadSchema = z.object({ extract_id: z.uuid() });
 const LoadPayloadSchema = z.object({ load_id: z.uuid() });
+const CompactPayloadSchema = z.object({ dataset_id: z.uuid() });
 const MAINTENANCE_LOCK = 7_214_903_882;
 const SWEEP_EVERY_MS = 15 * 60_000;
 
@@ -96,6 +98,15 @@ export async function startJobRunner(
           workerId: helpers.job.locked_by ?? 'unknown',
           ...options.extract,
         });
+      } finally {
+        shared.end();
+      }
+    },
+    [COMPACT_TASK]: async (payload, helpers) => {
+      const { dataset_id } = CompactPayloadSchema.parse(payload);
+      const shared = share.start(providerOfFlags(helpers.job.flags));
+      try {
+        await compactDatasetFiles(engine, dataset_id);
       } finally {
         shared.end();
       }
@@ -179,6 +190,8 @@ export async function startJobRunner(
       if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
         lastSweep = Date.now();
         await sweepDatalakes(engine);
+        const purged = await purgeSupersededFiles(engine);
+        if (purged) engine.logger.info('purged superseded dataset files', { purged });
       }
     } catch (error) {
       engine.logger.error('job maintenance failed', { message: (error as Error).message });

@@ -19,11 +19,15 @@ export async function readLakeState(engine: EngineContext, datasetId: string): P
       [datasetId],
     )
   ).rows[0]!;
-  const files = (
-    await engine.db.query<{ key: string }>('select key from dataset_files where dataset_id = $1', [
-      datasetId,
-    ])
-  ).rows;
+  const files =
+    // Every file an extract committed, superseded by a compaction or not (a compacted file holds
+    // their rows again): each write is counted once.
+    (
+      await engine.db.query<{ key: string }>(
+        'select key from dataset_files where dataset_id = $1 and min_version is null',
+        [datasetId],
+      )
+    ).rows;
   const live = new Map<string, Record<string, string | null>>();
   const deleted = new Set<string>();
   if (!files.length) return { live, deleted, versions: 0 };

@@ -1,9 +1,11 @@
 // Child process of the extract benchmark: runs the extracts whose ids arrive on stdin, one line
 // each and one at a time, in one engine (as a long-lived worker does), and reports each one's time,
-// CPU and the process's peak RSS as a JSON line.
+// CPU and the process's peak RSS as a JSON line. A line `compact:<dataset id>` compacts the
+// dataset's files instead, as the job runner does after an extract that leaves many.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createEngineContext } from '../../engine/engine-context';
+import { compactDatasetFiles } from '../../engine/extract/compact-files';
 import { runExtract } from '../../engine/extract/run-extract';
 import { createLogger } from '../../engine/logger';
 import { systemLookup } from '../../engine/net/host-probe';
@@ -32,11 +34,14 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (!extractId) continue;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  await runExtract(engine, extractId, {
-    workerId: 'bench',
-    chunkRows: Number(chunkRows),
-    lagSeconds: 0,
-  });
+  if (extractId.startsWith('compact:'))
+    await compactDatasetFiles(engine, extractId.slice('compact:'.length));
+  else
+    await runExtract(engine, extractId, {
+      workerId: 'bench',
+      chunkRows: Number(chunkRows),
+      lagSeconds: 0,
+    });
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   // VmHWM is the kernel's record of this process's peak resident set.
