@@ -67,7 +67,9 @@ test.describe('cancel and re-sync', () => {
     const delivered = cancelled.records_loaded ?? 0;
     expect(delivered).toBeLessThan(300);
     await expect(
-      page.getByRole('article', { name: /^Sending to Other customers/ }).getByText('Cancelled'),
+      page
+        .getByRole('article', { name: /^Sending to Other customers/ })
+        .getByText('Cancelled', { exact: true }),
     ).toBeVisible({ timeout: 15_000 });
     await expect(cancel).toHaveCount(0);
     // Nothing more is sent after the cancel.
