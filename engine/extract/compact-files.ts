@@ -9,6 +9,7 @@
 // load that opened them meanwhile reads on.
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { META } from '../cache/meta-columns';
 import { compactedFileKey } from '../datalake/lake-keys';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
@@ -121,22 +122,41 @@ export async function compactDatasetFiles(
     const minVersion = Math.min(...chosen.map((file) => Number(file.min_version)));
     const output = path.join(workDir, 'compacted.parquet');
     mkdirSync(workDir, { recursive: true });
-    const list = chosen.map((file) => literal(paths.get(file.key)!)).join(', ');
+    const list = `[${chosen.map((file) => literal(paths.get(file.key)!)).join(', ')}]`;
     // Files hashed alike have the same columns: no union by name needed.
     const metadata =
       `{${HASH_METADATA_KEY}: ${literal(newest.canary ?? '')}, ` +
       `${COLUMNS_METADATA_KEY}: ${literal(newest.columns ?? '')}}`;
-    await connection.run(
-      `copy (select * from read_parquet([${list}]) qualify row_number() over (partition by
-         ${META.recordId} order by ${META.version} desc) = 1 order by ${META.recordId})
-       to ${literal(output)} (format parquet, compression snappy, row_group_size ${ROW_GROUP_ROWS},
-         kv_metadata ${metadata})`,
-    );
-    const rows = Number(
-      (
-        await connection.runAndReadAll(`select count(*) as n from read_parquet(${literal(output)})`)
-      ).getRowObjects()[0]!.n,
-    );
+    // A DuckDB of its own, on one thread: sorting every row of a large dataset spills to disk
+    // within its memory limit (a window over whole rows, or two threads, ran out of it at 1M rows).
+    const sorter = await DuckDBInstance.create(':memory:', {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      threads: '1',
+      memory_limit: '192MB',
+      preserve_insertion_order: 'false',
+      temp_directory: path.join(workDir, 'spill'),
+    });
+    const sorting = await sorter.connect();
+    let rows: number;
+    try {
+      await sorting.run(
+        `create temp table latest as select ${META.recordId} as id, max(${META.version}) as v
+         from read_parquet(${list}) group by 1`,
+      );
+      await sorting.run(
+        `copy (select f.* from read_parquet(${list}) f join latest on f.${META.recordId} =
+           latest.id and f.${META.version} = latest.v order by f.${META.recordId})
+         to ${literal(output)} (format parquet, compression snappy, row_group_size
+           ${ROW_GROUP_ROWS}, kv_metadata ${metadata})`,
+      );
+      rows = Number(
+        (await sorting.runAndReadAll('select count(*) as n from latest')).getRowObjects()[0]!.n,
+      );
+    } finally {
+      sorting.closeSync();
+      sorter.closeSync();
+    }
     const key = compactedFileKey(dataset.provider_id, datasetId, version, uuidv7());
     const { bytes } = await store.putFile(key, output);
     const committed = await withTransaction(engine.db, async (client) => {
