@@ -141,7 +141,15 @@ describe('schema drift', () => {
 
       // Rename: the mapped column is gone, a column of its type appeared.
       await source.client.query('alter table drifting rename column email to email_address');
-      const loadsBefore = await loadCount(stream.id);
+      // The load the last extract starts is queued just after the extract reads as succeeded:
+      // counted once the count holds still.
+      let loadsBefore = await loadCount(stream.id);
+      for (let settled = 0; settled < 3;) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        const now = await loadCount(stream.id);
+        settled = now === loadsBefore ? settled + 1 : 0;
+        loadsBefore = now;
+      }
       await extractNow(api, dataset.id);
       const renamed = await waitForEvents(1);
       expect(renamed.data).toMatchObject({
