@@ -3,7 +3,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openCachedRecords, readCachedRecord } from '../cache/cached-records';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
-import { createTableDataset, extractNow } from '../testing/extract-fixtures';
+import { createTableDataset, customersDimension, extractNow } from '../testing/extract-fixtures';
 import { createSourceDatabase, type SourceDatabase } from '../testing/source-database';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
 import { COMPACT_AT, compactDatasetFiles, purgeSupersededFiles } from './compact-files';
@@ -29,16 +29,6 @@ afterAll(async () => {
   await api.close();
   await source.drop();
 });
-
-const customersDimension = {
-  table: { source_table_namespace: 'public', source_table_name: 'customers' },
-  type: 'dimension',
-  dimension: {
-    primary_key_column: 'id',
-    last_modified_column: 'updated_at',
-    is_deleted_column: 'is_deleted',
-  },
-};
 
 /** Runs an extract of the dataset to its end, here. */
 async function extractHere(datasetId: string) {

@@ -1,7 +1,7 @@
 import { renameSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openDatalakeForProvider } from '../datalake/open-datalake-for';
-import { createTableDataset, extractNow } from '../testing/extract-fixtures';
+import { createTableDataset, customersDimension, extractNow } from '../testing/extract-fixtures';
 import { createSourceDatabase, type SourceDatabase } from '../testing/source-database';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
 
@@ -22,16 +22,6 @@ afterAll(async () => {
   await api.close();
   await source.drop();
 });
-
-const customersDimension = {
-  table: { source_table_namespace: 'public', source_table_name: 'customers' },
-  type: 'dimension',
-  dimension: {
-    primary_key_column: 'id',
-    last_modified_column: 'updated_at',
-    is_deleted_column: 'is_deleted',
-  },
-};
 
 /** The local paths of a dataset's cached Parquet files. */
 async function cachedFiles(datasetId: string): Promise<string[]> {

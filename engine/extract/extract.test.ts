@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   createTableDataset,
+  customersDimension,
   extractNow,
   startExtract,
   waitForExtract,
@@ -47,16 +48,6 @@ async function expectExact(
     expect(sourceIds.has(id), `cached ${id} exists at the source`).toBe(true);
   return lake;
 }
-
-const customersDimension = {
-  table: { source_table_namespace: 'public', source_table_name: 'customers' },
-  type: 'dimension',
-  dimension: {
-    primary_key_column: 'id',
-    last_modified_column: 'updated_at',
-    is_deleted_column: 'is_deleted',
-  },
-};
 
 describe('dimension extracts with a last-modified column', () => {
   test('cache every row exactly, then only what changed', async () => {

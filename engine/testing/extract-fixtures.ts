@@ -81,3 +81,14 @@ export async function extractNow(api: TestEngine, datasetId: string): Promise<Ex
   expect(extract.status).toBe('succeeded');
   return extract;
 }
+
+/** A dimension dataset over the sample `customers` table, soft deletes included. */
+export const customersDimension = {
+  table: { source_table_namespace: 'public', source_table_name: 'customers' },
+  type: 'dimension',
+  dimension: {
+    primary_key_column: 'id',
+    last_modified_column: 'updated_at',
+    is_deleted_column: 'is_deleted',
+  },
+};
